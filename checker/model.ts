@@ -1,0 +1,127 @@
+// Compiles one variant of a spec into what the engine runs: a codec, the action instances with their
+// parameters expanded, and the properties. Everything the search needs, nothing it has to look up.
+import { FiniteSchema, RecordSchema, Schema, type Shape, type SymmetrySite } from '../src/schema/index.ts';
+import {
+  SpecError,
+  stateSchema,
+  variantConstants,
+  variantExpectation,
+  type ActionDef,
+  type Constants,
+  type Expectation,
+  type Spec,
+} from '../src/spec.ts';
+
+export type State = Record<string, unknown>;
+
+export interface ActionInstance {
+  /** Index into Model.actions; what the store keeps as the action of a transition. */
+  id: number;
+  name: string;
+  params: Record<string, unknown>;
+  /** `put(t=t1)`: how a trace names this step. */
+  label: string;
+  process?: string;
+  when?: (s: State, p: Record<string, unknown>, c: Constants) => boolean;
+  do: (draft: State, p: Record<string, unknown>, c: Constants) => void | State;
+}
+
+export interface Model {
+  spec: Spec;
+  specName: string;
+  file?: string;
+  variant: string;
+  constants: Constants;
+  codec: RecordSchema<Shape>;
+  width: number;
+  vars: string[];
+  init: State[];
+  actions: ActionInstance[];
+  invariants: [string, (s: State, c: Constants) => boolean][];
+  actionProperties: [string, (s: State, next: State, c: Constants) => boolean][];
+  constraint?: (s: State, c: Constants) => boolean;
+  terminal?: (s: State, c: Constants) => boolean;
+  deadlock: boolean;
+  /** Scalarset occurrences in the slot vector, grouped by scalarset name. */
+  symmetry: Map<string, { size: number; sites: SymmetrySite[] }>;
+  symmetryDefault: boolean;
+  expect?: Expectation;
+}
+
+export function compileModel(spec: Spec, variant: string, file?: string): Model {
+  const def = spec.def;
+  if (!spec.variantNames.includes(variant)) {
+    throw new SpecError(`spec '${def.name}' has no variant '${variant}' (variants: ${spec.variantNames.join(', ')})`);
+  }
+  const constants = variantConstants(spec, variant);
+  let codec: RecordSchema<Shape>;
+  try {
+    codec = stateSchema(spec, constants);
+  } catch (e) {
+    throw new SpecError(`spec '${def.name}': the state schema is invalid: ${(e as Error).message}`);
+  }
+  const rawInit = typeof def.init === 'function' ? def.init(constants) : def.init;
+  const init = (Array.isArray(rawInit) ? rawInit : [rawInit]) as State[];
+  if (init.length === 0) throw new SpecError(`spec '${def.name}': \`init\` gives no initial state`);
+
+  const actions: ActionInstance[] = [];
+  for (const [name, a] of Object.entries(def.actions as Record<string, ActionDef<State, Constants, Shape>>)) {
+    for (const params of expandParams(def.name, name, a.params ?? {})) {
+      const shown = Object.entries(params).map(([k, v]) => `${k}=${String(v)}`).join(', ');
+      actions.push({
+        id: actions.length,
+        name,
+        params,
+        label: shown ? `${name}(${shown})` : name,
+        process: a.process,
+        when: a.when as ActionInstance['when'],
+        do: a.do as ActionInstance['do'],
+      });
+    }
+  }
+
+  const symmetry = new Map<string, { size: number; sites: SymmetrySite[] }>();
+  const sizes = new Map(codec.scalarsets().map((s) => [s.name, s.size]));
+  for (const site of codec.sites(0)) {
+    const group = symmetry.get(site.set) ?? { size: sizes.get(site.set)!, sites: [] };
+    group.sites.push(site);
+    symmetry.set(site.set, group);
+  }
+  for (const [name, g] of symmetry) if (g.size < 2) symmetry.delete(name);
+
+  const variantDef = def.variants?.[variant];
+  return {
+    spec,
+    specName: def.name,
+    file,
+    variant,
+    constants,
+    codec,
+    width: codec.width,
+    vars: codec.keys,
+    init,
+    actions,
+    invariants: Object.entries(def.invariants ?? {}) as Model['invariants'],
+    actionProperties: Object.entries(def.actionProperties ?? {}) as Model['actionProperties'],
+    constraint: def.constraint as Model['constraint'],
+    terminal: def.terminal as Model['terminal'],
+    deadlock: variantDef?.deadlock ?? def.deadlock ?? true,
+    symmetry,
+    symmetryDefault: def.symmetry ?? true,
+    expect: variantExpectation(spec, variant),
+  };
+}
+
+function expandParams(spec: string, action: string, params: Shape): Record<string, unknown>[] {
+  let combos: Record<string, unknown>[] = [{}];
+  for (const [p, type] of Object.entries(params)) {
+    if (!(type instanceof FiniteSchema)) {
+      const what = type instanceof Schema ? type.describe() : String(type);
+      throw new SpecError(
+        `spec '${spec}', action '${action}': parameter '${p}' has type ${what}; parameters need a finite type (int, bool, enumOf, scalarset)`,
+      );
+    }
+    combos = combos.flatMap((c) => type.values.map((v) => ({ ...c, [p]: v })));
+  }
+  return combos;
+}

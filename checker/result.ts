@@ -1,0 +1,49 @@
+// What a search reports: statistics, and at most one violation with enough to rebuild its trace.
+import type { ActionInstance, State } from './model.ts';
+
+export type Outcome = 'ok' | 'invariant' | 'action-property' | 'deadlock' | 'error';
+
+export interface Stats {
+  generated: number;
+  distinct: number;
+  /** States found but not yet explored when the search stopped. */
+  queue: number;
+  /** Depth of the deepest level reached, counting the initial states as depth 1 (as TLC does). */
+  depth: number;
+  durationMs: number;
+  collisionProbability: number;
+  /** False when the search stopped early (a violation, --max-states, --max-depth, interrupt). */
+  complete: boolean;
+  storeBytes: number;
+}
+
+export interface Violation {
+  outcome: Exclude<Outcome, 'ok'>;
+  /** The property violated: an invariant, an action property, 'TypeOK' or 'deadlock'. */
+  property?: string;
+  message: string;
+  /** Index in the store of the last stored state of the trace; -1 when the trace is only `step`. */
+  stateIndex: number;
+  /**
+   * A final step past that state whose result is not stored (a type violation, an action property,
+   * an exception). Without an action it is an initial state.
+   */
+  step?: { action?: ActionInstance; next?: State };
+  /** The exception thrown by spec code, for 'error'. */
+  error?: unknown;
+  /** Where spec code threw: 'guard' | 'recipe' | 'invariant' ... */
+  phase?: string;
+}
+
+export interface SearchResult {
+  stats: Stats;
+  violation?: Violation;
+  /** Why the search stopped early without a violation. */
+  stopped?: 'max-states' | 'max-depth' | 'interrupted' | 'max-memory';
+}
+
+export interface TraceStep {
+  /** Undefined for the initial state. */
+  action?: ActionInstance;
+  state: State;
+}

@@ -1,0 +1,85 @@
+// Rebuilds a concrete trace from the store's parent links by replay, as TLC does: start from the
+// initial state whose fingerprint matches, and at each step take the successor whose (canonical)
+// fingerprint is the one stored. Under symmetry the stored states are representatives, so the
+// recorded action may not reproduce the step from the concrete state; another instance will.
+import { fingerprint } from './fingerprint.ts';
+import type { ActionInstance, Model, State } from './model.ts';
+import type { TraceStep, Violation } from './result.ts';
+import type { FingerprintStore } from './store.ts';
+import type { Canonicaliser } from './symmetry.ts';
+
+export class ReplayError extends Error {}
+
+export function rebuildTrace(model: Model, store: FingerprintStore, violation: Violation, canon?: Canonicaliser): TraceStep[] {
+  const path: number[] = [];
+  for (let i = violation.stateIndex; i >= 0; i = store.parent(i)) path.push(i);
+  path.reverse();
+  const steps: TraceStep[] = [];
+  const want = (i: number) => [store.fingerprintHi(i), store.fingerprintLo(i)] as const;
+  const fingerprintOf = makeFingerprinter(model, canon);
+
+  if (path.length > 0) {
+    const [hi, lo] = want(path[0]);
+    const init = model.init.find((s) => sameFingerprint(fingerprintOf(s), hi, lo));
+    if (!init) throw new ReplayError(`no initial state of '${model.specName}' matches the stored one: is init deterministic?`);
+    steps.push({ state: model.codec.decode(encode(model, init), 0) });
+  }
+  for (let k = 1; k < path.length; k++) {
+    const [hi, lo] = want(path[k]);
+    const from = steps[steps.length - 1].state;
+    const recorded = model.actions[store.action(path[k])];
+    const candidates = [recorded, ...model.actions.filter((a) => a !== recorded)];
+    let found: TraceStep | undefined;
+    for (const action of candidates) {
+      const next = applyAction(model, action, from);
+      if (next && sameFingerprint(fingerprintOf(next), hi, lo)) {
+        found = { action, state: next };
+        break;
+      }
+    }
+    if (!found) {
+      throw new ReplayError(
+        `replaying the trace of '${model.specName}' failed at step ${k + 1} (${recorded.label}): no action reproduces the stored state. ` +
+          'The usual cause is a spec that is not deterministic (randomness, time, or state kept outside the schema).',
+      );
+    }
+    steps.push(found);
+  }
+  if (violation.step?.next) steps.push({ action: violation.step.action, state: violation.step.next });
+  return steps;
+}
+
+/** The successor of `from` under `action`, or undefined when the action is disabled there or fails. */
+export function applyAction(model: Model, action: ActionInstance, from: State): State | undefined {
+  const frozenCopy = model.codec.decode(encode(model, from), 0);
+  if (action.when && !action.when(frozenCopy, action.params, model.constants)) return undefined;
+  const draft = model.codec.decode(encode(model, from), 0);
+  const returned = action.do(draft, action.params, model.constants);
+  const next = returned === undefined ? draft : returned;
+  try {
+    return model.codec.decode(encode(model, next), 0);
+  } catch {
+    return undefined;
+  }
+}
+
+function encode(model: Model, s: State): Int32Array {
+  const v = new Int32Array(model.width);
+  model.codec.encode(s, v, 0, '');
+  return v;
+}
+
+function makeFingerprinter(model: Model, canon?: Canonicaliser): (s: State) => Uint32Array {
+  const canonical = new Int32Array(model.width);
+  return (s) => {
+    const out = new Uint32Array(2);
+    const v = encode(model, s);
+    if (canon) canon(v, canonical);
+    fingerprint(canon ? canonical : v, model.width, out);
+    return out;
+  };
+}
+
+function sameFingerprint(fp: Uint32Array, hi: number, lo: number): boolean {
+  return fp[0] === hi && fp[1] === lo;
+}

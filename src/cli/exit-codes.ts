@@ -1,0 +1,52 @@
+// TLC's exit codes, so CI scripts written for TLC keep working.
+import type { CheckResult } from '../../checker/check.ts';
+
+export const EXIT = {
+  ok: 0,
+  /** A gate run where a variant expected to fail did not (no TLC equivalent). */
+  expectationNotMet: 1,
+  deadlock: 11,
+  invariant: 12,
+  actionProperty: 13,
+  specError: 75,
+  specDoesNotLoad: 150,
+  badOptions: 151,
+  internal: 255,
+} as const;
+
+export function exitCodeOf(r: CheckResult): number {
+  if (r.stopped === 'interrupted') return EXIT.internal;
+  switch (r.outcome) {
+    case 'ok':
+      return EXIT.ok;
+    case 'deadlock':
+      return EXIT.deadlock;
+    case 'invariant':
+      return EXIT.invariant;
+    case 'action-property':
+      return EXIT.actionProperty;
+    case 'error':
+      return EXIT.specError;
+  }
+}
+
+const severity = [EXIT.internal, EXIT.specDoesNotLoad, EXIT.specError, EXIT.invariant, EXIT.actionProperty, EXIT.deadlock, EXIT.expectationNotMet];
+
+/** The most serious of several exit codes. */
+export function worst(codes: number[]): number {
+  for (const c of severity) if (codes.includes(c)) return c;
+  return EXIT.ok;
+}
+
+/**
+ * Without --gate: the most serious outcome. With --gate: 0 when every variant behaves as its spec
+ * expects; otherwise the code of the most serious unexpected outcome, or 1 when the only surprise
+ * is a variant that should have failed and did not.
+ */
+export function runExitCode(results: CheckResult[], gate: boolean): number {
+  if (!gate) return worst(results.map(exitCodeOf));
+  const surprises = results.filter((r) => !r.matchesExpectation);
+  if (surprises.length === 0) return EXIT.ok;
+  const code = worst(surprises.map(exitCodeOf));
+  return code === EXIT.ok ? EXIT.expectationNotMet : code;
+}

@@ -1,0 +1,81 @@
+// The `interleave` command line. Each command is a small module; this file wires them to yargs and
+// turns every failure into a one-line message and one of TLC's exit codes.
+import yargs from 'yargs';
+import { hideBin } from 'yargs/helpers';
+import { LoadError } from '../load.ts';
+import { runCheck } from './check.ts';
+import { EXIT } from './exit-codes.ts';
+import { UsageError } from './usage.ts';
+
+export async function main(argv: string[]): Promise<number> {
+  let code: number = EXIT.ok;
+  const positiveInt = (name: string) => (v: unknown) => {
+    if (v === undefined) return v;
+    const n = Number(v);
+    if (!Number.isInteger(n) || n < 1) throw new UsageError(`--${name} must be a positive whole number, not '${String(v)}'`);
+    return n;
+  };
+  const cli = yargs(argv)
+    .scriptName('interleave')
+    .usage('$0 <command> [options]')
+    .command(
+      'check <paths..>',
+      'check spec files (or folders of them), every variant unless --variant picks one',
+      (y) =>
+        y
+          .positional('paths', { type: 'string', array: true, demandOption: true, describe: 'spec files or folders' })
+          .option('variant', { type: 'string', describe: 'check only this variant' })
+          .option('deadlock', { type: 'boolean', describe: 'check for deadlock (--no-deadlock to switch off; default: the spec decides)' })
+          .option('max-states', { type: 'string', coerce: positiveInt('max-states'), describe: 'stop after this many distinct states' })
+          .option('max-depth', { type: 'string', coerce: positiveInt('max-depth'), describe: 'do not explore past this depth (initial states are depth 1)' })
+          .option('symmetry', { choices: ['on', 'off'] as const, describe: 'reduce by scalarset symmetry (default: the spec decides, normally on)' })
+          .option('json', { type: 'boolean', describe: 'print one JSON document instead of text' })
+          .option('out', { type: 'string', default: 'counterexamples', describe: 'folder for counterexample traces (ITF JSON)' })
+          .option('quiet', { type: 'boolean', alias: 'q', describe: 'print only the summary and unexpected results' })
+          .option('gate', { type: 'boolean', describe: 'exit 0 exactly when every variant behaves as its spec expects' }),
+      async (a) => {
+        code = await runCheck({
+          paths: a.paths as string[],
+          variant: a.variant,
+          deadlock: a.deadlock,
+          maxStates: a.maxStates as number | undefined,
+          maxDepth: a.maxDepth as number | undefined,
+          symmetry: a.symmetry,
+          json: a.json,
+          out: a.out,
+          quiet: a.quiet,
+          gate: a.gate,
+        });
+      },
+    )
+    .demandCommand(1, 'Name a command; `interleave --help` lists them.')
+    .strict()
+    .help()
+    .version(false)
+    .wrap(Math.min(110, process.stdout.columns || 110))
+    .exitProcess(false)
+    .fail((msg, err) => {
+      // yargs reports its own parse errors (and errors from `coerce`) as YError: those are usage errors.
+      if (err && err.name !== 'YError') throw err;
+      throw err instanceof UsageError ? err : new UsageError(msg ?? err?.message);
+    });
+  try {
+    await cli.parseAsync();
+  } catch (e) {
+    if (e instanceof UsageError) {
+      process.stderr.write(`interleave: ${e.message}\nRun 'interleave --help' for the commands and options.\n`);
+      return EXIT.badOptions;
+    }
+    if (e instanceof LoadError) {
+      process.stderr.write(`interleave: ${e.message}\n`);
+      return EXIT.specDoesNotLoad;
+    }
+    process.stderr.write(`interleave: internal error: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
+    return EXIT.internal;
+  }
+  return code;
+}
+
+main(hideBin(process.argv)).then((code) => {
+  process.exitCode = code;
+});

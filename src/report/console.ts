@@ -1,0 +1,122 @@
+// How results reach a person on a terminal: one verdict line per variant, TLC's statistics, the
+// counterexample with only what changed at each step, and a summary table.
+import { Chalk, type ChalkInstance } from 'chalk';
+import type { CheckResult } from '../../checker/check.ts';
+import type { Expectation } from '../spec.ts';
+import { show } from '../schema/index.ts';
+import { changes } from './diff.ts';
+
+/** Colours only on a terminal, and never when NO_COLOR is set. */
+export function makeChalk(stream: NodeJS.WriteStream = process.stdout): ChalkInstance {
+  const off = 'NO_COLOR' in process.env || !stream.isTTY;
+  return new Chalk({ level: off ? 0 : Math.max(1, new Chalk().level) as 1 | 2 | 3 });
+}
+
+export function describeExpectation(e: Expectation | undefined): string {
+  if (!e || e === 'holds') return 'holds';
+  return `violates ${e.violates}`;
+}
+
+export function describeOutcome(r: CheckResult): string {
+  switch (r.outcome) {
+    case 'ok':
+      return r.stats.complete ? 'holds' : `no violation (incomplete: ${r.stopped})`;
+    case 'invariant':
+      return `violates ${r.property}`;
+    case 'action-property':
+      return `violates ${r.property}`;
+    case 'deadlock':
+      return 'deadlock';
+    case 'error':
+      return 'error in spec';
+  }
+}
+
+export function variantTitle(r: CheckResult): string {
+  return r.model.variant === 'default' ? r.model.specName : `${r.model.specName} [${r.model.variant}]`;
+}
+
+export function formatStats(r: CheckResult): string {
+  const s = r.stats;
+  const lines = [
+    `${s.generated} states generated, ${s.distinct} distinct states found, ${s.queue} states left on queue.`,
+    `Depth ${s.depth} (initial states are depth 1). Fingerprint collision probability ${s.collisionProbability.toExponential(1)}. ${(s.durationMs / 1000).toFixed(2)} s.`,
+  ];
+  if (r.symmetryReduced.length) lines.push(`Symmetry reduction over: ${r.symmetryReduced.join(', ')}.`);
+  if (r.stopped) lines.push(`Stopped early (${r.stopped}): the state space was not exhausted.`);
+  return lines.join('\n');
+}
+
+export function formatTrace(r: CheckResult, c: ChalkInstance): string {
+  const trace = r.trace ?? [];
+  const out: string[] = [];
+  const width = String(trace.length).length;
+  let prev: unknown;
+  trace.forEach((step, i) => {
+    const n = String(i + 1).padStart(width);
+    const title = step.action ? c.bold(step.action.label) : c.bold('initial state');
+    const lane = step.action?.process ? c.dim(`  [${step.action.process}]`) : '';
+    out.push(`  ${c.dim(n)}  ${title}${lane}`);
+    const diff = changes(r.model.codec, i === 0 ? undefined : prev, step.state);
+    if (i > 0 && diff.length === 0) out.push(`  ${' '.repeat(width)}    ${c.dim('(no variable changed)')}`);
+    for (const ch of diff) {
+      const line =
+        ch.before === undefined ? `${ch.path} = ${ch.after}` : `${c.cyan(ch.path)}: ${c.red(ch.before)} ${c.dim('->')} ${c.green(ch.after)}`;
+      out.push(`  ${' '.repeat(width)}    ${line}`);
+    }
+    prev = step.state;
+  });
+  const last = r.violation?.step && !r.violation.step.next && r.violation.step.action;
+  if (last) out.push(`  ${c.dim(String(trace.length + 1).padStart(width))}  ${c.bold(last.label)} ${c.red('throws')}`);
+  return out.join('\n');
+}
+
+/** The full report of one variant: verdict, message, trace, statistics. */
+export function formatResult(r: CheckResult, c: ChalkInstance, traceFile?: string): string {
+  const ok = r.outcome === 'ok' && r.stats.complete;
+  const mark = r.matchesExpectation ? c.green('✓') : c.red('✗');
+  const verdict = ok ? c.green(describeOutcome(r)) : r.outcome === 'ok' ? c.yellow(describeOutcome(r)) : c.red(describeOutcome(r));
+  const expected = r.expected && r.expected !== 'holds' ? c.dim(` (expected: ${describeExpectation(r.expected)})`) : '';
+  const lines = [`${mark} ${c.bold(variantTitle(r))}: ${verdict}${expected}`];
+  if (r.message) lines.push(`  ${r.message}`);
+  const failedIn = r.outcome === 'error' ? r.trace?.at(r.violation?.step?.next ? -2 : -1)?.state : undefined;
+  if (failedIn) lines.push(`  in state: ${show(failedIn)}`);
+  if (r.outcome === 'error' && r.violation?.error instanceof Error && r.violation.error.stack) {
+    const frame = r.violation.error.stack.split('\n').find((l) => l.includes(r.model.file ?? '\0'));
+    if (frame) lines.push(`  ${c.dim(frame.trim())}`);
+  }
+  if (r.trace?.length) {
+    lines.push(`  Counterexample, ${r.trace.length} states${traceFile ? ` (${traceFile})` : ''}:`);
+    lines.push(formatTrace(r, c));
+  }
+  lines.push(...formatStats(r).split('\n').map((l) => `  ${c.dim(l)}`));
+  return lines.join('\n');
+}
+
+export function formatSummary(results: CheckResult[], c: ChalkInstance, gate: boolean): string {
+  const rows = results.map((r) => [
+    r.model.specName,
+    r.model.variant,
+    describeOutcome(r),
+    describeExpectation(r.expected),
+    String(r.stats.distinct),
+    String(r.stats.generated),
+    String(r.stats.depth),
+    r.trace ? String(r.trace.length) : '',
+    r.matchesExpectation ? 'yes' : 'NO',
+  ]);
+  const head = ['spec', 'variant', 'result', 'expected', 'distinct', 'generated', 'depth', 'trace', 'as expected'];
+  const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
+  const numeric = new Set([4, 5, 6, 7]);
+  const fmt = (cells: string[]) => cells.map((x, i) => (numeric.has(i) ? x.padStart(widths[i]) : x.padEnd(widths[i]))).join('  ').trimEnd();
+  const lines = [c.bold(fmt(head)), ...rows.map((r, i) => (results[i].matchesExpectation ? fmt(r) : c.red(fmt(r))))];
+  const mismatched = results.filter((r) => !r.matchesExpectation).length;
+  if (gate) {
+    lines.push(
+      mismatched === 0
+        ? c.green(`Gate passed: all ${results.length} variants behave as their specs expect.`)
+        : c.red(`Gate failed: ${mismatched} of ${results.length} variants did not behave as expected.`),
+    );
+  }
+  return lines.join('\n');
+}

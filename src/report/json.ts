@@ -1,0 +1,49 @@
+// The --json document: one object per (spec, variant), stable field names for CI scripts.
+import type { CheckResult } from '../../checker/check.ts';
+import type { Expectation } from '../spec.ts';
+
+export interface JsonResult {
+  spec: string;
+  file?: string;
+  variant: string;
+  result: CheckResult['outcome'];
+  property?: string;
+  message?: string;
+  expected?: Expectation;
+  asExpected: boolean;
+  complete: boolean;
+  stopped?: string;
+  distinct: number;
+  generated: number;
+  queue: number;
+  depth: number;
+  durationMs: number;
+  collisionProbability: number;
+  symmetry: string[];
+  traceLength?: number;
+  traceFile?: string;
+}
+
+export function toJson(r: CheckResult, traceFile?: string): JsonResult {
+  return {
+    spec: r.model.specName,
+    file: r.model.file,
+    variant: r.model.variant,
+    result: r.outcome,
+    property: r.property,
+    message: r.message,
+    expected: r.expected,
+    asExpected: r.matchesExpectation,
+    complete: r.stats.complete,
+    stopped: r.stopped,
+    distinct: r.stats.distinct,
+    generated: r.stats.generated,
+    queue: r.stats.queue,
+    depth: r.stats.depth,
+    durationMs: r.stats.durationMs,
+    collisionProbability: r.stats.collisionProbability,
+    symmetry: r.symmetryReduced,
+    traceLength: r.trace?.length,
+    traceFile,
+  };
+}

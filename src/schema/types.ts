@@ -1,0 +1,493 @@
+// Value types of the spec language. Each type knows how to lay a value out as a fixed number of
+// small non-negative integer slots, so every state of a spec encodes to a vector of the same width:
+// no JSON in the checker's hot loop, and a fingerprint is a hash over a typed array.
+
+/** Raised when a value does not fit its declared type; the checker turns it into a TypeOK violation. */
+export class TypeViolation extends Error {
+  constructor(
+    readonly path: string,
+    readonly value: unknown,
+    readonly expected: string,
+  ) {
+    super(`${path || 'state'} = ${show(value)} is outside ${expected}`);
+  }
+}
+
+export function show(value: unknown): string {
+  if (value instanceof Set) return `{${[...value].map(show).join(', ')}}`;
+  if (typeof value === 'string') return `'${value}'`;
+  if (Array.isArray(value)) return `[${value.map(show).join(', ')}]`;
+  if (value && typeof value === 'object') {
+    return `{ ${Object.entries(value).map(([k, v]) => `${k}: ${show(v)}`).join(', ')} }`;
+  }
+  return String(value);
+}
+
+/** Where a scalarset occurs in the slot vector: what symmetry reduction permutes. */
+export type SymmetrySite =
+  /** A slot holding an element index; `liveIf` marks slots that are padding unless slot >= min. */
+  | { kind: 'value'; set: string; slot: number; liveIf?: { slot: number; min: number } }
+  | { kind: 'bits'; set: string; slot: number; bit: number }
+  | { kind: 'blocks'; set: string; slot: number; blockWidth: number; count: number };
+
+export abstract class Schema<T> {
+  declare readonly _type: T;
+  /** Number of integer slots a value occupies. */
+  abstract readonly width: number;
+  /** Human-readable type, used in messages: `int(0, 8)`. */
+  abstract describe(): string;
+  /** Write `value` at `out[at..at+width)`; throw TypeViolation if it does not fit. */
+  abstract encode(value: unknown, out: Int32Array, at: number, path: string): void;
+  abstract decode(from: Int32Array, at: number): T;
+  /** Scalarset occurrences relative to this value's first slot. */
+  abstract sites(at: number): SymmetrySite[];
+  /** Scalarsets used anywhere inside this type. */
+  scalarsets(): Scalarset[] {
+    return [];
+  }
+  /** Value as it appears in an ITF trace file. */
+  abstract toITF(value: T): unknown;
+  abstract fromITF(json: unknown, path: string): T;
+}
+
+/** A type with finitely many values, each with an index: usable as a parameter domain, map key or set element. */
+export abstract class FiniteSchema<T> extends Schema<T> {
+  readonly width = 1;
+  abstract readonly values: readonly T[];
+  abstract indexOf(value: unknown): number;
+  get size(): number {
+    return this.values.length;
+  }
+  encode(value: unknown, out: Int32Array, at: number, path: string): void {
+    const i = this.indexOf(value);
+    if (i < 0) throw new TypeViolation(path, value, this.describe());
+    out[at] = i;
+  }
+  decode(from: Int32Array, at: number): T {
+    return this.values[from[at]];
+  }
+  sites(_at: number): SymmetrySite[] {
+    return [];
+  }
+  toITF(value: T): unknown {
+    return value;
+  }
+  fromITF(json: unknown, path: string): T {
+    if (this.indexOf(json) < 0) throw new TypeViolation(path, json, this.describe());
+    return json as T;
+  }
+  /** Key of a value when used as a JS object key (map keys). */
+  keyOf(value: T): string {
+    return String(value);
+  }
+}
+
+export class IntSchema extends FiniteSchema<number> {
+  readonly values: readonly number[];
+  constructor(
+    readonly lo: number,
+    readonly hi: number,
+  ) {
+    super();
+    if (!Number.isInteger(lo) || !Number.isInteger(hi) || hi < lo) {
+      throw new Error(`int(${lo}, ${hi}): bounds must be integers with lo <= hi`);
+    }
+    if (hi - lo > 1 << 24) throw new Error(`int(${lo}, ${hi}): at most 2^24 values`);
+    this.values = Array.from({ length: hi - lo + 1 }, (_, i) => lo + i);
+  }
+  describe(): string {
+    return `int(${this.lo}, ${this.hi})`;
+  }
+  indexOf(value: unknown): number {
+    return Number.isInteger(value) && (value as number) >= this.lo && (value as number) <= this.hi
+      ? (value as number) - this.lo
+      : -1;
+  }
+  decode(from: Int32Array, at: number): number {
+    return from[at] + this.lo;
+  }
+  toITF(value: number): unknown {
+    return Number.isSafeInteger(value) ? value : { '#bigint': String(value) };
+  }
+  fromITF(json: unknown, path: string): number {
+    const n =
+      json && typeof json === 'object' && '#bigint' in json ? Number((json as { '#bigint': string })['#bigint']) : json;
+    return super.fromITF(n, path);
+  }
+}
+
+export class BoolSchema extends FiniteSchema<boolean> {
+  readonly values = [false, true] as const;
+  describe(): string {
+    return 'bool';
+  }
+  indexOf(value: unknown): number {
+    return value === false ? 0 : value === true ? 1 : -1;
+  }
+}
+
+export class EnumSchema<const L extends string> extends FiniteSchema<L> {
+  private readonly index: Map<unknown, number>;
+  constructor(readonly values: readonly L[]) {
+    super();
+    if (values.length === 0) throw new Error('enumOf(): needs at least one label');
+    if (new Set(values).size !== values.length) throw new Error(`enumOf(${values.join(', ')}): labels repeat`);
+    this.index = new Map(values.map((v, i) => [v, i]));
+  }
+  describe(): string {
+    return `enumOf(${this.values.map((v) => `'${v}'`).join(', ')})`;
+  }
+  indexOf(value: unknown): number {
+    return this.index.get(value) ?? -1;
+  }
+}
+
+/**
+ * Interchangeable ids (Murphi's scalarset, TLC's symmetric model values). Values are strings such as
+ * 't1', 't2'; a spec may only compare them for equality, which is what makes symmetry reduction sound.
+ */
+export class Scalarset extends FiniteSchema<string> {
+  private readonly index: Map<unknown, number>;
+  constructor(
+    readonly name: string,
+    readonly values: readonly string[],
+    readonly symmetric = true,
+  ) {
+    super();
+    if (values.length === 0) throw new Error(`scalarset('${name}'): needs at least one element`);
+    if (new Set(values).size !== values.length) throw new Error(`scalarset('${name}'): element names repeat`);
+    this.index = new Map(values.map((v, i) => [v, i]));
+  }
+  describe(): string {
+    return `scalarset('${this.name}', ${this.values.length})`;
+  }
+  indexOf(value: unknown): number {
+    return this.index.get(value) ?? -1;
+  }
+  sites(at: number): SymmetrySite[] {
+    return this.symmetric ? [{ kind: 'value', set: this.name, slot: at }] : [];
+  }
+  scalarsets(): Scalarset[] {
+    return [this];
+  }
+}
+
+export type Shape = Record<string, Schema<unknown>>;
+export type Infer<S> = S extends Schema<infer T> ? T : never;
+export type InferShape<Sh extends Shape> = { [K in keyof Sh]: Infer<Sh[K]> };
+
+export class RecordSchema<Sh extends Shape> extends Schema<InferShape<Sh>> {
+  readonly width: number;
+  readonly keys: string[];
+  private readonly offsets: number[];
+  constructor(readonly fields: Sh) {
+    super();
+    this.keys = Object.keys(fields);
+    this.offsets = [];
+    let w = 0;
+    for (const k of this.keys) {
+      const f = fields[k];
+      if (!(f instanceof Schema)) throw new Error(`record field '${k}' is not a type (use int(), bool(), enumOf() ...)`);
+      this.offsets.push(w);
+      w += f.width;
+    }
+    this.width = w;
+  }
+  describe(): string {
+    return `record { ${this.keys.map((k) => `${k}: ${this.fields[k].describe()}`).join(', ')} }`;
+  }
+  encode(value: unknown, out: Int32Array, at: number, path: string): void {
+    if (!value || typeof value !== 'object' || Array.isArray(value)) throw new TypeViolation(path, value, 'a record');
+    const v = value as Record<string, unknown>;
+    let seen = 0;
+    for (let i = 0; i < this.keys.length; i++) {
+      const k = this.keys[i];
+      const fv = v[k];
+      if (fv === undefined) throw new TypeViolation(join(path, k), undefined, this.fields[k].describe() + ' (the field is missing)');
+      seen++;
+      this.fields[k].encode(fv, out, at + this.offsets[i], join(path, k));
+    }
+    if (Object.keys(v).length !== seen) {
+      const extra = Object.keys(v).find((k) => !(k in this.fields));
+      throw new TypeViolation(join(path, extra ?? '?'), v[extra ?? ''], `the schema (no field '${extra}' is declared)`);
+    }
+  }
+  decode(from: Int32Array, at: number): InferShape<Sh> {
+    const o: Record<string, unknown> = {};
+    for (let i = 0; i < this.keys.length; i++) o[this.keys[i]] = this.fields[this.keys[i]].decode(from, at + this.offsets[i]);
+    return o as InferShape<Sh>;
+  }
+  sites(at: number): SymmetrySite[] {
+    return this.keys.flatMap((k, i) => this.fields[k].sites(at + this.offsets[i]));
+  }
+  scalarsets(): Scalarset[] {
+    return this.keys.flatMap((k) => this.fields[k].scalarsets());
+  }
+  toITF(value: InferShape<Sh>): unknown {
+    const o: Record<string, unknown> = {};
+    for (const k of this.keys) o[k] = this.fields[k].toITF((value as Record<string, unknown>)[k]);
+    return o;
+  }
+  fromITF(json: unknown, path: string): InferShape<Sh> {
+    if (!json || typeof json !== 'object') throw new TypeViolation(path, json, this.describe());
+    const o: Record<string, unknown> = {};
+    for (const k of this.keys) {
+      if (!(k in json)) throw new TypeViolation(join(path, k), undefined, `${this.fields[k].describe()} (missing)`);
+      o[k] = this.fields[k].fromITF((json as Record<string, unknown>)[k], join(path, k));
+    }
+    return o as InferShape<Sh>;
+  }
+}
+
+/** A fixed-length array (positions are not interchangeable). */
+export class ArraySchema<E extends Schema<unknown>> extends Schema<Infer<E>[]> {
+  readonly width: number;
+  constructor(
+    readonly element: E,
+    readonly length: number,
+  ) {
+    super();
+    if (!Number.isInteger(length) || length < 0) throw new Error(`array(_, ${length}): length must be a non-negative integer`);
+    this.width = element.width * length;
+  }
+  describe(): string {
+    return `array(${this.element.describe()}, ${this.length})`;
+  }
+  encode(value: unknown, out: Int32Array, at: number, path: string): void {
+    if (!Array.isArray(value) || value.length !== this.length) throw new TypeViolation(path, value, this.describe());
+    const w = this.element.width;
+    for (let i = 0; i < this.length; i++) this.element.encode(value[i], out, at + i * w, `${path}[${i}]`);
+  }
+  decode(from: Int32Array, at: number): Infer<E>[] {
+    const w = this.element.width;
+    const a = new Array(this.length);
+    for (let i = 0; i < this.length; i++) a[i] = this.element.decode(from, at + i * w);
+    return a;
+  }
+  sites(at: number): SymmetrySite[] {
+    const out: SymmetrySite[] = [];
+    for (let i = 0; i < this.length; i++) out.push(...this.element.sites(at + i * this.element.width));
+    return out;
+  }
+  scalarsets(): Scalarset[] {
+    return this.element.scalarsets();
+  }
+  toITF(value: Infer<E>[]): unknown {
+    return value.map((v) => this.element.toITF(v));
+  }
+  fromITF(json: unknown, path: string): Infer<E>[] {
+    if (!Array.isArray(json) || json.length !== this.length) throw new TypeViolation(path, json, this.describe());
+    return json.map((v, i) => this.element.fromITF(v, `${path}[${i}]`) as Infer<E>);
+  }
+}
+
+/** A sequence of at most maxLen elements: a length slot, then maxLen element blocks (unused ones zero). */
+export class SeqSchema<E extends Schema<unknown>> extends Schema<Infer<E>[]> {
+  readonly width: number;
+  constructor(
+    readonly element: E,
+    readonly maxLen: number,
+  ) {
+    super();
+    if (!Number.isInteger(maxLen) || maxLen < 0) throw new Error(`seqOf(_, ${maxLen}): maxLen must be a non-negative integer`);
+    this.width = 1 + element.width * maxLen;
+  }
+  describe(): string {
+    return `seqOf(${this.element.describe()}, ${this.maxLen})`;
+  }
+  encode(value: unknown, out: Int32Array, at: number, path: string): void {
+    if (!Array.isArray(value) || value.length > this.maxLen) throw new TypeViolation(path, value, this.describe());
+    const w = this.element.width;
+    out[at] = value.length;
+    for (let i = 0; i < value.length; i++) this.element.encode(value[i], out, at + 1 + i * w, `${path}[${i}]`);
+    out.fill(0, at + 1 + value.length * w, at + this.width);
+  }
+  decode(from: Int32Array, at: number): Infer<E>[] {
+    const n = from[at];
+    const w = this.element.width;
+    const a = new Array(n);
+    for (let i = 0; i < n; i++) a[i] = this.element.decode(from, at + 1 + i * w);
+    return a;
+  }
+  sites(at: number): SymmetrySite[] {
+    // Unused positions hold zeros and must stay zero under permutation, or two symmetric states
+    // would differ in their padding: a site at position i is live only while the length exceeds i.
+    const out: SymmetrySite[] = [];
+    for (let i = 0; i < this.maxLen; i++) {
+      for (const s of this.element.sites(at + 1 + i * this.element.width)) {
+        out.push(s.kind === 'value' && !s.liveIf ? { ...s, liveIf: { slot: at, min: i + 1 } } : s);
+      }
+    }
+    return out;
+  }
+  scalarsets(): Scalarset[] {
+    return this.element.scalarsets();
+  }
+  toITF(value: Infer<E>[]): unknown {
+    return value.map((v) => this.element.toITF(v));
+  }
+  fromITF(json: unknown, path: string): Infer<E>[] {
+    if (!Array.isArray(json) || json.length > this.maxLen) throw new TypeViolation(path, json, this.describe());
+    return json.map((v, i) => this.element.fromITF(v, `${path}[${i}]`) as Infer<E>);
+  }
+}
+
+type KeyOf<K> = K extends number ? number : K extends string ? K : string;
+
+/** A total function from a finite key type to values, like TLA+'s [K -> V]: a JS object keyed by the keys. */
+export class MapSchema<K extends FiniteSchema<any>, V extends Schema<unknown>> extends Schema<
+  Record<KeyOf<Infer<K>>, Infer<V>>
+> {
+  readonly width: number;
+  private readonly keyNames: string[];
+  constructor(
+    readonly key: K,
+    readonly value: V,
+  ) {
+    super();
+    if (!(key instanceof FiniteSchema)) throw new Error('mapOf(key, value): the key must be int(), bool(), enumOf() or scalarset()');
+    this.keyNames = key.values.map((k) => key.keyOf(k));
+    this.width = value.width * key.size;
+  }
+  describe(): string {
+    return `mapOf(${this.key.describe()}, ${this.value.describe()})`;
+  }
+  encode(value: unknown, out: Int32Array, at: number, path: string): void {
+    if (!value || typeof value !== 'object' || Array.isArray(value)) throw new TypeViolation(path, value, this.describe());
+    const v = value as Record<string, unknown>;
+    const w = this.value.width;
+    for (let i = 0; i < this.keyNames.length; i++) {
+      const k = this.keyNames[i];
+      const fv = v[k];
+      if (fv === undefined) throw new TypeViolation(`${path}[${k}]`, undefined, `${this.value.describe()} (the key is missing)`);
+      this.value.encode(fv, out, at + i * w, `${path}[${k}]`);
+    }
+    if (Object.keys(v).length !== this.keyNames.length) {
+      const extra = Object.keys(v).find((k) => !this.keyNames.includes(k));
+      throw new TypeViolation(`${path}[${extra}]`, v[extra ?? ''], `the key type ${this.key.describe()}`);
+    }
+  }
+  decode(from: Int32Array, at: number): Record<KeyOf<Infer<K>>, Infer<V>> {
+    const o: Record<string, unknown> = {};
+    const w = this.value.width;
+    for (let i = 0; i < this.keyNames.length; i++) o[this.keyNames[i]] = this.value.decode(from, at + i * w);
+    return o as Record<KeyOf<Infer<K>>, Infer<V>>;
+  }
+  sites(at: number): SymmetrySite[] {
+    const inner: SymmetrySite[] = [];
+    for (let i = 0; i < this.key.size; i++) inner.push(...this.value.sites(at + i * this.value.width));
+    if (this.key instanceof Scalarset && this.key.symmetric) {
+      return [{ kind: 'blocks', set: this.key.name, slot: at, blockWidth: this.value.width, count: this.key.size }, ...inner];
+    }
+    return inner;
+  }
+  scalarsets(): Scalarset[] {
+    return [...this.key.scalarsets(), ...this.value.scalarsets()];
+  }
+  toITF(value: Record<KeyOf<Infer<K>>, Infer<V>>): unknown {
+    const m = value as Record<string, Infer<V>>;
+    return { '#map': this.key.values.map((k, i) => [this.key.toITF(k), this.value.toITF(m[this.keyNames[i]])]) };
+  }
+  fromITF(json: unknown, path: string): Record<KeyOf<Infer<K>>, Infer<V>> {
+    const pairs = json && typeof json === 'object' ? (json as { '#map'?: unknown })['#map'] : undefined;
+    if (!Array.isArray(pairs)) throw new TypeViolation(path, json, `${this.describe()} as {"#map": [[k, v], ...]}`);
+    const o: Record<string, unknown> = {};
+    for (const pair of pairs) {
+      if (!Array.isArray(pair) || pair.length !== 2) throw new TypeViolation(path, pair, 'a [key, value] pair');
+      const k = this.key.fromITF(pair[0], `${path} key`);
+      o[this.key.keyOf(k)] = this.value.fromITF(pair[1], `${path}[${String(k)}]`);
+    }
+    for (const k of this.keyNames) if (!(k in o)) throw new TypeViolation(`${path}[${k}]`, undefined, `${this.value.describe()} (missing)`);
+    return o as Record<KeyOf<Infer<K>>, Infer<V>>;
+  }
+}
+
+const BITS = 30;
+
+/** A subset of a finite type: a JS Set of its (primitive) values, encoded as bit masks. */
+export class SetSchema<E extends FiniteSchema<any>> extends Schema<Set<Infer<E>>> {
+  readonly width: number;
+  constructor(readonly element: E) {
+    super();
+    if (!(element instanceof FiniteSchema)) throw new Error('setOf(element): the element must be int(), bool(), enumOf() or scalarset()');
+    if (element.size > 1024) throw new Error(`setOf(${element.describe()}): at most 1024 possible elements`);
+    this.width = Math.max(1, Math.ceil(element.size / BITS));
+  }
+  describe(): string {
+    return `setOf(${this.element.describe()})`;
+  }
+  encode(value: unknown, out: Int32Array, at: number, path: string): void {
+    if (!(value instanceof Set)) throw new TypeViolation(path, value, `${this.describe()} (a JS Set)`);
+    out.fill(0, at, at + this.width);
+    for (const e of value) {
+      const i = this.element.indexOf(e);
+      if (i < 0) throw new TypeViolation(`${path} element`, e, this.element.describe());
+      out[at + ((i / BITS) | 0)] |= 1 << i % BITS;
+    }
+  }
+  decode(from: Int32Array, at: number): Set<Infer<E>> {
+    const s = new Set<Infer<E>>();
+    for (let i = 0; i < this.element.size; i++) {
+      if (from[at + ((i / BITS) | 0)] & (1 << i % BITS)) s.add(this.element.values[i]);
+    }
+    return s;
+  }
+  sites(at: number): SymmetrySite[] {
+    const e: FiniteSchema<unknown> = this.element;
+    if (!(e instanceof Scalarset && e.symmetric)) return [];
+    return e.values.map((_, i) => ({ kind: 'bits' as const, set: e.name, slot: at + ((i / BITS) | 0), bit: i }));
+  }
+  scalarsets(): Scalarset[] {
+    return this.element.scalarsets();
+  }
+  toITF(value: Set<Infer<E>>): unknown {
+    return { '#set': [...value].sort((a, b) => this.element.indexOf(a) - this.element.indexOf(b)).map((e) => this.element.toITF(e)) };
+  }
+  fromITF(json: unknown, path: string): Set<Infer<E>> {
+    const items = json && typeof json === 'object' ? (json as { '#set'?: unknown })['#set'] : undefined;
+    if (!Array.isArray(items)) throw new TypeViolation(path, json, `${this.describe()} as {"#set": [...]}`);
+    return new Set(items.map((e) => this.element.fromITF(e, `${path} element`)));
+  }
+}
+
+/** A value that may be absent: null, or a value of the inner type. A tag slot, then the inner slots. */
+export class OptionalSchema<E extends Schema<unknown>> extends Schema<Infer<E> | null> {
+  readonly width: number;
+  constructor(readonly inner: E) {
+    super();
+    this.width = 1 + inner.width;
+  }
+  describe(): string {
+    return `optional(${this.inner.describe()})`;
+  }
+  encode(value: unknown, out: Int32Array, at: number, path: string): void {
+    if (value === null) {
+      out.fill(0, at, at + this.width);
+      return;
+    }
+    out[at] = 1;
+    this.inner.encode(value, out, at + 1, path);
+  }
+  decode(from: Int32Array, at: number): Infer<E> | null {
+    return from[at] === 0 ? null : (this.inner.decode(from, at + 1) as Infer<E>);
+  }
+  sites(at: number): SymmetrySite[] {
+    return this.inner.sites(at + 1).map((s) => (s.kind === 'value' && !s.liveIf ? { ...s, liveIf: { slot: at, min: 1 } } : s));
+  }
+  scalarsets(): Scalarset[] {
+    return this.inner.scalarsets();
+  }
+  toITF(value: Infer<E> | null): unknown {
+    return value === null ? { tag: 'None', value: { '#tup': [] } } : { tag: 'Some', value: this.inner.toITF(value) };
+  }
+  fromITF(json: unknown, path: string): Infer<E> | null {
+    const v = json as { tag?: unknown; value?: unknown } | null;
+    if (v && v.tag === 'None') return null;
+    if (v && v.tag === 'Some') return this.inner.fromITF(v.value, path) as Infer<E>;
+    throw new TypeViolation(path, json, `${this.describe()} as {"tag": "None"|"Some", "value": ...}`);
+  }
+}
+
+function join(path: string, key: string): string {
+  return path ? `${path}.${key}` : key;
+}

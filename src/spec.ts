@@ -1,0 +1,121 @@
+// defineSpec: what a user writes. A spec is typed state, initial states, named actions with finite
+// parameters (a guard and an immer-style recipe), properties, and variants with expected outcomes.
+import { RecordSchema, type InferShape, type Shape } from './schema/index.ts';
+
+/** What a check of a variant must find: `'holds'`, or a violation of the named property. */
+export type Expectation = 'holds' | { violates: string };
+
+/** Names a failure can carry besides the spec's own properties. */
+export const TYPE_OK = 'TypeOK';
+export const DEADLOCK = 'deadlock';
+
+export type Constants = Record<string, unknown>;
+
+/** The parameter values of an action instance; an action with no `params` has none. */
+export type ParamValues<P> = unknown extends P ? {} : P extends Shape ? InferShape<P> : never;
+
+export interface ActionDef<S, C, P> {
+  /** Parameter domains: each combination of values is one action instance (like `\E t \in Threads`). */
+  params?: P;
+  /** Guard: the action is enabled in `s` when this returns true (default: always). */
+  when?: (s: Readonly<S>, p: ParamValues<P>, c: C) => boolean;
+  /** Effect: mutate the draft (an immer recipe), or return the next state. */
+  do: (draft: S, p: ParamValues<P>, c: C) => void | S;
+  /** The process whose step this is, for swimlane views; set by `processes()`. */
+  process?: string;
+}
+
+export interface VariantDef<S, C> {
+  description?: string;
+  /** Constants that differ from the spec's defaults. */
+  constants?: Partial<C>;
+  expect?: Expectation;
+  /** Turn deadlock checking off (or on) for this variant. */
+  deadlock?: boolean;
+}
+
+export interface SpecDef<Sh extends Shape, C extends Constants, A> {
+  name: string;
+  description?: string;
+  constants?: C;
+  /** The state variables and their types; a function of the constants when a bound depends on them. */
+  state: Sh | ((c: C) => Sh);
+  /** One initial state, several, or a function of the constants returning either. */
+  init: InferShape<Sh> | InferShape<Sh>[] | ((c: C) => InferShape<Sh> | InferShape<Sh>[]);
+  actions: { [K in keyof A]: ActionDef<InferShape<Sh>, C, A[K]> };
+  invariants?: Record<string, (s: Readonly<InferShape<Sh>>, c: C) => boolean>;
+  /** Properties of each step, over the state before and after (TLA+'s [][P]_vars). */
+  actionProperties?: Record<string, (s: Readonly<InferShape<Sh>>, next: Readonly<InferShape<Sh>>, c: C) => boolean>;
+  /** Like TLC's CONSTRAINT: states outside it are neither counted nor explored. */
+  constraint?: (s: Readonly<InferShape<Sh>>, c: C) => boolean;
+  /** Check for states with no enabled action (default true). */
+  deadlock?: boolean;
+  /** States where having nothing left to do is proper termination, not deadlock. */
+  terminal?: (s: Readonly<InferShape<Sh>>, c: C) => boolean;
+  /** Reduce by scalarset symmetry (default true). */
+  symmetry?: boolean;
+  /** Expected outcome of the default variant (used when there are no variants). */
+  expect?: Expectation;
+  variants?: Record<string, VariantDef<InferShape<Sh>, C>>;
+}
+
+export interface Spec<S = any, C extends Constants = any> {
+  readonly kind: 'interleave-spec';
+  readonly def: SpecDef<any, C, any>;
+  /** Variant names in declaration order; `default` when the spec declares none. */
+  readonly variantNames: string[];
+  /** Phantom: the state type, for helpers that take a spec. */
+  readonly _state?: S;
+}
+
+export class SpecError extends Error {}
+
+export function defineSpec<Sh extends Shape, C extends Constants = {}, A = {}>(
+  def: SpecDef<Sh, C, A>,
+): Spec<InferShape<Sh>, C> {
+  if (!def || typeof def !== 'object') throw new SpecError('defineSpec() needs an object');
+  if (typeof def.name !== 'string' || !def.name) throw new SpecError('defineSpec(): `name` must be a non-empty string');
+  if (!def.state) throw new SpecError(`spec '${def.name}': \`state\` is missing (an object of types, e.g. { n: int(0, 3) })`);
+  if (def.init === undefined) throw new SpecError(`spec '${def.name}': \`init\` is missing`);
+  if (!def.actions || typeof def.actions !== 'object') throw new SpecError(`spec '${def.name}': \`actions\` is missing`);
+  for (const [name, a] of Object.entries(def.actions as Record<string, ActionDef<unknown, C, unknown>>)) {
+    if (!a || typeof a.do !== 'function') throw new SpecError(`spec '${def.name}': action '${name}' needs a \`do\` recipe`);
+  }
+  const names = new Set([...Object.keys(def.invariants ?? {}), ...Object.keys(def.actionProperties ?? {})]);
+  if (Object.keys(def.invariants ?? {}).some((n) => n in (def.actionProperties ?? {}))) {
+    throw new SpecError(`spec '${def.name}': an invariant and an action property share a name`);
+  }
+  const variantNames = def.variants && Object.keys(def.variants).length ? Object.keys(def.variants) : ['default'];
+  for (const v of variantNames) {
+    const expect = def.variants?.[v]?.expect ?? def.expect;
+    if (expect && expect !== 'holds') {
+      const p = expect.violates;
+      if (!names.has(p) && p !== TYPE_OK && p !== DEADLOCK) {
+        throw new SpecError(
+          `spec '${def.name}', variant '${v}': expects a violation of '${p}', which is not a property of the spec ` +
+            `(known: ${[...names, TYPE_OK, DEADLOCK].join(', ')})`,
+        );
+      }
+    }
+  }
+  return { kind: 'interleave-spec', def: def as SpecDef<any, C, any>, variantNames };
+}
+
+export function isSpec(x: unknown): x is Spec {
+  return !!x && typeof x === 'object' && (x as Spec).kind === 'interleave-spec';
+}
+
+/** The state schema of a spec under some constants, as a record. */
+export function stateSchema(spec: Spec, constants: Constants): RecordSchema<Shape> {
+  const shape = typeof spec.def.state === 'function' ? spec.def.state(constants) : spec.def.state;
+  return new RecordSchema(shape);
+}
+
+/** The constants of a variant: the spec's defaults overridden by the variant's. */
+export function variantConstants(spec: Spec, variant: string): Constants {
+  return { ...(spec.def.constants ?? {}), ...(spec.def.variants?.[variant]?.constants ?? {}) };
+}
+
+export function variantExpectation(spec: Spec, variant: string): Expectation | undefined {
+  return spec.def.variants?.[variant]?.expect ?? spec.def.expect;
+}
