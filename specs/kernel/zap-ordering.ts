@@ -224,7 +224,7 @@ export default defineSpec({
   description: 'Map/unmap ordering and batched zap: refcount >= mapcount, and reference checks against GUP-fast pins.',
   constants: base,
   state,
-  init: (c) => ({
+  init: (c): S => ({
     refcount: c.nr,
     mapcount: c.nr,
     pte: { 0: true, 1: c.nr > 1 },
