@@ -35,14 +35,18 @@
 // Each variant checks one property, as a TLC .cfg lists its invariants, so each answers one cell of
 // the table in specs/README.md.
 //
-// Bounds: one folio of 4 pages (interchangeable here: neither counter knows where a page sits),
-// me with one or two VMAs mapping the same file range, and one or two other processes
-// (interchangeable), each mapping any subset of the pages.
+// Bounds: one folio of 4 pages (interchangeable here: neither counter knows where a page sits), me
+// with two VMAs mapping the same file range and one other process; the three-process variants drop my
+// second VMA and use 3 pages (4 pages would be about ten times the states without symmetry). Other
+// processes are interchangeable. Every mapping maps any subset of the pages.
 //
-// Shortest counterexamples: Q2 for the total fails in 2 steps (I map two pages); MM-id Q2vma fails in 2
-// (my two VMAs share one mm id); the MM-id false "maybe shared" takes 6 steps exactly as predicted:
-// A, B and C map a page (C finds no free slot), A and B unmap (the bit stays set: C owns no slot to
-// prove exclusivity), C maps a second page (mapcount 2, so the bit decides).
+// Shortest counterexamples (steps = states - 1): Q2 for the total fails in 2 steps in both senses (I
+// map two pages: 2 says "shared"); MM-id Q2vma fails in 2 (my two VMAs share one mm id, so it says
+// "exclusive" while my other VMA maps the folio). The MM-id false "maybe shared" takes 6 steps, as
+// predicted, though the search finds a different order from the hand trace (A, B, C map; A and B
+// unmap; C maps a second page): two others take both slots, I map two pages without a slot (the bit
+// is already set), the two others unmap. Each unmap frees a slot but the bit is cleared only when
+// one slot holds every mapping, and I hold none, so the bit stays while I alone map 2 pages.
 import { bool, defineSpec, enumOf, int, mapOf, scalarset, setOf, type InferShape } from '../../src/index.ts';
 
 type Property = 'Q1' | 'Q2process' | 'Q2vma' | 'Q2processSafe';

@@ -41,11 +41,18 @@
 // needs; each mapping maps any subset of the pages. No symmetry: splits and page tables tell the
 // pages apart, and there is only one other process.
 //
-// Shortest counterexamples against kernel-models.md: the split without recount drives the counter to 0
-// while a page is mapped in 4 steps, as predicted. The check-then-act race, "about 11 steps" there, is
-// found here as stated in specs/README.md's table; it is longer because each lock and unlock is a step.
-// The lock-other deadlock takes 2 steps: each thread locks its own page table; then each waits for the
-// other's lock, which is not a step (nothing is enabled: that is the deadlock).
+// Shortest counterexamples (steps = states - 1) against kernel-models.md:
+//   split without recount: B (and A) reach 0 while a page is mapped in 4 steps, as predicted (map
+//     pages 0 and 1, split between them, unmap page 0: its new VMA maps nothing, so the count drops).
+//   merge without recount: B stays at 1 after everything is unmapped, in 6 steps (map 0 and 1, split
+//     with recount, merge without, unmap both).
+//   check-then-act: 15 steps, not "about 11": 6 of them are page-table lock and unlock steps, which
+//     the hand trace does not count. What the search finds is not the double increment of two first
+//     maps but a map racing an unmap: my fault on page 2 tests while page 0 is mapped (so does not
+//     count), then a zap of page 0 tests before page 2's PTE is set (so uncounts): B = 0 with page 2
+//     mapped, for good.
+//   lock-other: deadlock after 2 steps, each thread holding its own page table's lock; waiting for the
+//     other's lock is not a step (nothing is enabled: that is the deadlock).
 import { bool, defineSpec, enumOf, int, mapOf, setOf, type InferShape } from '../../src/index.ts';
 import { process } from '../../src/process.ts';
 
