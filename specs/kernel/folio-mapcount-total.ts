@@ -51,18 +51,21 @@ import { bool, defineSpec, enumOf, int, mapOf, scalarset, setOf, type InferShape
 
 type Property = 'Q1' | 'Q2process' | 'Q2vma' | 'Q2processSafe';
 type C = {
-  /** Pages in the folio (at most 4). */
+  /** Pages in the folio (at most PAGES). */
   pages: number;
   definition: 'total' | 'mmid';
-  /** How many other processes map the file (1 or 2). */
-  others: 1 | 2;
+  /** How many other processes map the file (at most OTHER_MMS). */
+  others: number;
   /** Whether I map the file a second time, in a second VMA. */
   secondVma: boolean;
   check: Property;
 };
 
-const Page = scalarset('page', 4);
-const Other = scalarset('mm', 2);
+/** Bounds worth widening: pages in the folio and other processes (variants may use fewer). */
+const PAGES = 4;
+const OTHER_MMS = 2;
+const Page = scalarset('page', PAGES);
+const Other = scalarset('mm', OTHER_MMS);
 const MyVma = enumOf('vma1', 'vma2');
 const Slot = enumOf('slot0', 'slot1');
 const SlotOwner = enumOf('none', 'slot0', 'slot1');
@@ -73,12 +76,12 @@ const state = {
   /** The other processes' PTEs. */
   theirs: mapOf(Other, setOf(Page)),
   /** folio_mapcount(): the total number of PTEs mapping the folio. */
-  mapcount: int(0, 16),
+  mapcount: int(0, (2 + OTHER_MMS) * PAGES),
   /** MM-id tracking: which slot each mm owns (the kernel stores the mm id in the slot). */
   mySlot: SlotOwner,
   theirSlot: mapOf(Other, SlotOwner),
   /** Mappings counted in each slot (the kernel stores this minus one; -1 means free). */
-  slotMapcount: mapOf(Slot, int(0, 8)),
+  slotMapcount: mapOf(Slot, int(0, 2 * PAGES)),
   maybeShared: bool(),
   /** Which of the other processes exist in this variant (constant during a run; kept in the state
    * so that the processes stay interchangeable). */
@@ -142,17 +145,17 @@ function answersShared(s: S, c: C): boolean {
 export default defineSpec({
   name: 'folio-mapcount-total',
   description: 'Total mapcount and MM-id tracking: which questions they answer exactly.',
-  constants: { pages: 4, definition: 'total', others: 1, secondVma: true, check: 'Q1' } as C,
+  constants: { pages: PAGES, definition: 'total', others: 1, secondVma: true, check: 'Q1' } as C,
   state,
   init: (c): S => ({
     mine: { vma1: new Set<string>(), vma2: new Set<string>() },
-    theirs: { mm1: new Set<string>(), mm2: new Set<string>() },
+    theirs: Object.fromEntries(Other.values.map((o) => [o, new Set<string>()])),
     mapcount: 0,
     mySlot: 'none',
-    theirSlot: { mm1: 'none', mm2: 'none' },
+    theirSlot: Object.fromEntries(Other.values.map((o) => [o, 'none' as const])),
     slotMapcount: { slot0: 0, slot1: 0 },
     maybeShared: false,
-    exists: { mm1: true, mm2: c.others > 1 },
+    exists: Object.fromEntries(Other.values.map((o, i) => [o, i < c.others])),
     inFolio: new Set(Page.values.slice(0, c.pages)),
   }),
   actions: {

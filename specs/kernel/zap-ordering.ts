@@ -69,27 +69,31 @@ import { process } from '../../src/process.ts';
 type Zap = 'landed' | 'v4' | 'perPage';
 type C = {
   /** Pages in the folio, each mapped by one PTE of the zapping process. */
-  nr: 1 | 2;
+  nr: number;
   zap: Zap;
   /** An ideal checker reads both counters in one step; the kernel's read them one after the other. */
   checker: 'atomic' | 'twoStep';
   rule: 'ksm' | 'compaction';
-  pinners: 1 | 2;
+  /** Pinners at work (at most PINNERS; the rest have nothing to do). */
+  pinners: number;
   mapper: boolean;
   /** The properties this variant checks (as a TLC .cfg lists its invariants). */
   check: readonly ('O1' | 'O2')[];
 };
 
+/** Bounds worth widening: the folio size and the number of GUP-fast pinners. */
 const MAX_NR = 2;
+const PINNERS = 2;
 const Page = int(0, MAX_NR - 1);
-const Pinner = scalarset('pinner', 2);
+const Pinner = scalarset('pinner', PINNERS);
 const Zapper = enumOf('zap');
 const Checker = enumOf('check');
 const Mapper = enumOf('map');
 
 const state = {
-  refcount: int(0, 8),
-  mapcount: int(0, 3),
+  // The mappings, v4's extra reference, the check's, one per pin and one for the extra mapping.
+  refcount: int(0, MAX_NR + 3 + PINNERS),
+  mapcount: int(0, MAX_NR + 1),
   /** The zapping process's PTEs: pte[i] maps page i of the folio. */
   pte: mapOf(Page, bool()),
   zapPc: mapOf(Zapper, enumOf('folio_get', 'ptep_get_and_clear_full', 'page_remove_rmap', '__tlb_remove_page',
@@ -101,7 +105,7 @@ const state = {
   pinPage: mapOf(Pinner, Page),
   checkPc: mapOf(Checker, enumOf('folio_try_get', 'read_both_atomically', 'folio_mapcount', 'folio_ref_count', 'folio_put', 'Done')),
   /** The mapcount the two-step checker read first. */
-  seenMapcount: int(0, 3),
+  seenMapcount: int(0, MAX_NR + 1),
   verdict: enumOf('pending', 'extraRefs', 'noExtraRefs', 'gaveUp'),
   /** Pinners pinned at the checker's first read and not unpinned before its decision. */
   heldThroughout: setOf(Pinner),
@@ -217,7 +221,7 @@ const map = process<S, C>()('map', Mapper, {
 const allDone = (s: S) =>
   s.zapPc.zap === 'Done' && s.checkPc.check === 'Done' && s.mapPc.map === 'Done' && Pinner.values.every((p) => s.gupPc[p] === 'Done');
 
-const base: C = { nr: 2, zap: 'landed', checker: 'atomic', rule: 'ksm', pinners: 2, mapper: true, check: ['O1', 'O2'] };
+const base: C = { nr: MAX_NR, zap: 'landed', checker: 'atomic', rule: 'ksm', pinners: PINNERS, mapper: true, check: ['O1', 'O2'] };
 
 export default defineSpec({
   name: 'zap-ordering',
@@ -227,12 +231,12 @@ export default defineSpec({
   init: (c): S => ({
     refcount: c.nr,
     mapcount: c.nr,
-    pte: { 0: true, 1: c.nr > 1 },
+    pte: Object.fromEntries(Page.values.map((p) => [p, p < c.nr])),
     zapPc: { zap: c.zap === 'v4' ? 'folio_get' : 'ptep_get_and_clear_full' },
     addr: 0,
-    // With one pinner the second has nothing to do; the two are still one scalarset.
-    gupPc: { pinner1: 'ptep_get_lockless', pinner2: c.pinners > 1 ? 'ptep_get_lockless' : 'Done' },
-    pinPage: { pinner1: 0, pinner2: 0 },
+    // With fewer pinners at work the others have nothing to do; they are still one scalarset.
+    gupPc: Object.fromEntries(Pinner.values.map((p, i) => [p, i < c.pinners ? 'ptep_get_lockless' : 'Done'])) as S['gupPc'],
+    pinPage: Object.fromEntries(Pinner.values.map((p) => [p, 0])),
     checkPc: { check: 'folio_try_get' },
     seenMapcount: 0,
     verdict: 'pending',
