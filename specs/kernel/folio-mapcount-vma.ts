@@ -16,8 +16,10 @@
 //                      halves take the two locks in opposite orders, the "deadly embrace" Willy
 //                      feared (there is no lock order between page tables at one level)
 //
-// Steps of a fault or zap in the multi-step variants, one per atomic operation, per thread (one
-// thread per (mapping, page table), interleaving freely):
+// Threads: one per (mapping, page table), interleaving freely. Where the test reads only the locked
+// page table (A) or is idealised as atomic (B atomic), a whole fault is one step, fault.finish_fault,
+// and a whole zap of one page is one step, fault.zap_pte_range. Otherwise each atomic operation is a
+// step:
 //   map (do_fault -> finish_fault)   pte_offset_map_lock; [spin_lock_other]; folio_mapped_in_vma;
 //                                    folio_add_file_rmap_ptes (atomic_inc unless already mapped);
 //                                    set_pte_at; [spin_unlock_other]; pte_unmap_unlock

@@ -25,7 +25,8 @@
 //     v4         folio_get; per page ptep_get_and_clear_full, __tlb_remove_page (put at once);
 //                folio_remove_rmap_range (mapcount -= nr); folio_put
 //     perPage    the order before batching: per page ptep_get_and_clear_full, page_remove_rmap
-//                (mapcount--), __tlb_remove_page (refcount--)
+//                (mapcount--), __tlb_remove_page (refcount--, at once as on the architectures v4
+//                targeted; deferring the put to the TLB flush only moves it later)
 //   gup (mm/gup.c gup_fast_pte_range), the pinners, interchangeable (a scalarset):
 //     ptep_get_lockless reads one PTE of the folio; try_grab_folio_fast increments the refcount
 //     unless it is 0; ptep_get re-checks the PTE and, if it changed, gup_put_folio drops the
