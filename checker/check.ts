@@ -3,7 +3,7 @@
 import { search, type SearchOptions } from './bfs.ts';
 import type { Model } from './model.ts';
 import type { Outcome, SearchResult, Stats, TraceStep, Violation } from './result.ts';
-import { exactCanonicaliser } from './symmetry.ts';
+import { canonicaliser } from './symmetry.ts';
 import { ReplayError, rebuildTrace } from './trace.ts';
 import type { Expectation } from '../src/spec.ts';
 
@@ -32,7 +32,7 @@ export interface CheckResult {
 
 export async function checkModel(model: Model, opts: CheckOptions = {}): Promise<CheckResult> {
   const useSymmetry = (opts.symmetry ?? model.symmetryDefault) && model.symmetry.size > 0;
-  const canonicalise = useSymmetry ? exactCanonicaliser(model) : undefined;
+  const canonicalise = useSymmetry ? canonicaliser(model) : undefined;
   const { result, store } = await search(model, { ...opts, canonicalise, deadlock: opts.deadlock ?? model.deadlock });
   const violation = result.violation;
   let trace: TraceStep[] | undefined;

@@ -1,11 +1,25 @@
-// Symmetry reduction: a state's representative is the least slot vector over all permutations of
-// each scalarset (the product group), so the distinct-state count is exactly the number of orbits.
-// The checker knows every place a scalarset occurs from the schema, so no spec writes permutation code.
+// Symmetry reduction: every state is replaced by a canonical member of its orbit under the
+// permutations of each scalarset (the product group when there are several), so the distinct-state
+// count is exactly the number of orbits. The checker knows every place a scalarset occurs from the
+// schema, so no spec writes permutation code.
+//
+// Two canonicalisers give one representative per orbit:
+// - `bruteForceCanonicaliser`: the least slot vector over the whole group (n! images per state);
+//   kept as the reference the fast one is tested against.
+// - `canonicaliser`: individualisation and refinement, as graph canonical-labelling tools do.
+//   Refinement (refine.ts) orders elements by signatures that do not depend on their names; only
+//   elements that tie are tried in each order, and a tie between elements whose swap leaves the
+//   state unchanged is tried once. The representative is the least image among the orderings so
+//   reached. Everything that picks those orderings commutes with renaming, so permuted states get
+//   the same representative, and it is always a permutation of the state: one per orbit.
 import type { SymmetrySite } from '../src/schema/index.ts';
 import type { Model } from './model.ts';
+import { Refiner } from './refine.ts';
 
 /** Maps a slot vector to its canonical representative, written into `out`. */
 export type Canonicaliser = (v: Int32Array, out: Int32Array) => void;
+
+export type SymmetryModel = Pick<Model, 'symmetry' | 'width'>;
 
 interface Group {
   name: string;
@@ -20,28 +34,34 @@ interface Group {
 export class Permuter {
   readonly groups: Group[];
   private readonly scratch: Int32Array;
-  constructor(
-    readonly model: Pick<Model, 'symmetry' | 'width'>,
-  ) {
+  constructor(readonly model: SymmetryModel) {
     this.groups = [...model.symmetry].map(([name, g]) => toGroup(name, g.size, g.sites));
     this.scratch = new Int32Array(model.width);
   }
 
+  /** The identity, one array per group: a starting point for building permutations. */
+  identity(): number[][] {
+    return this.groups.map((g) => Array.from({ length: g.size }, (_, i) => i));
+  }
+
   /** out := perms applied to v. Block moves come first (outer maps before inner), then values. */
-  apply(v: Int32Array, perms: readonly (readonly number[])[], out: Int32Array): void {
+  apply(v: Int32Array, perms: ArrayLike<ArrayLike<number>>, out: Int32Array): void {
     out.set(v);
     const tmp = this.scratch;
-    this.groups.forEach((g, gi) => {
+    for (let gi = 0; gi < this.groups.length; gi++) {
+      const g = this.groups[gi];
       const p = perms[gi];
       for (const b of g.blocks) {
-        const len = b.blockWidth * g.size;
-        tmp.set(out.subarray(b.slot, b.slot + len));
+        const w = b.blockWidth;
+        tmp.set(out.subarray(b.slot, b.slot + w * g.size));
         for (let k = 0; k < g.size; k++) {
-          out.set(tmp.subarray(k * b.blockWidth, (k + 1) * b.blockWidth), b.slot + p[k] * b.blockWidth);
+          const to = b.slot + p[k] * w;
+          for (let i = 0; i < w; i++) out[to + i] = tmp[k * w + i];
         }
       }
-    });
-    this.groups.forEach((g, gi) => {
+    }
+    for (let gi = 0; gi < this.groups.length; gi++) {
+      const g = this.groups[gi];
       const p = perms[gi];
       for (const s of g.values) {
         if (s.liveIf && out[s.liveIf.slot] < s.liveIf.min) continue;
@@ -49,13 +69,13 @@ export class Permuter {
       }
       for (const b of g.bitsets) {
         const words = Math.ceil(g.size / 30);
-        const old = Array.from(out.subarray(b.base, b.base + words));
+        for (let w = 0; w < words; w++) tmp[w] = out[b.base + w];
         out.fill(0, b.base, b.base + words);
         for (let i = 0; i < g.size; i++) {
-          if (old[(i / 30) | 0] & (1 << i % 30)) out[b.base + ((p[i] / 30) | 0)] |= 1 << p[i] % 30;
+          if (tmp[(i / 30) | 0] & (1 << i % 30)) out[b.base + ((p[i] / 30) | 0)] |= 1 << p[i] % 30;
         }
       }
-    });
+    }
   }
 }
 
@@ -85,22 +105,99 @@ export function groupElements(sizes: number[]): number[][][] {
   return acc;
 }
 
-/** The exact canonicaliser: the lexicographically least image over the whole product group. */
-export function exactCanonicaliser(model: Pick<Model, 'symmetry' | 'width'>): Canonicaliser {
+/** True when a < b lexicographically. */
+function less(a: Int32Array, b: Int32Array): boolean {
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return a[i] < b[i];
+  return false;
+}
+
+/** The reference canonicaliser: the lexicographically least image over the whole product group. */
+export function bruteForceCanonicaliser(model: SymmetryModel): Canonicaliser {
   const permuter = new Permuter(model);
   const elements = groupElements(permuter.groups.map((g) => g.size));
   const candidate = new Int32Array(model.width);
-  const width = model.width;
   return (v, out) => {
     out.set(v);
     for (const perms of elements) {
       permuter.apply(v, perms, candidate);
-      for (let i = 0; i < width; i++) {
-        if (candidate[i] !== out[i]) {
-          if (candidate[i] < out[i]) out.set(candidate);
-          break;
+      if (less(candidate, out)) out.set(candidate);
+    }
+  };
+}
+
+/** The canonicaliser the checker uses: refinement first, then only the ties are searched. */
+export function canonicaliser(model: SymmetryModel): Canonicaliser {
+  const permuter = new Permuter(model);
+  const refiner = new Refiner(model.symmetry, model.width);
+  const { groups, total } = refiner;
+  const perms = groups.map((g) => new Int32Array(g.size));
+  const swap = permuter.identity();
+  const candidate = new Int32Array(model.width);
+  const swapped = new Int32Array(model.width);
+  // Saved partitions, one per level of the search (each level fixes at least one more element).
+  const savedCell = Array.from({ length: total + 1 }, () => new Int32Array(total));
+  const savedOrder = Array.from({ length: total + 1 }, () => new Int32Array(total));
+  const best = new Int32Array(model.width);
+  let found = false;
+
+  /** Whether exchanging elements x and y of group gi leaves v unchanged. */
+  const interchangeable = (v: Int32Array, gi: number, x: number, y: number): boolean => {
+    const p = swap[gi];
+    p[x] = y;
+    p[y] = x;
+    permuter.apply(v, swap, swapped);
+    p[x] = x;
+    p[y] = y;
+    for (let i = 0; i < v.length; i++) if (swapped[i] !== v[i]) return false;
+    return true;
+  };
+
+  const leaf = (v: Int32Array): void => {
+    for (let gi = 0; gi < groups.length; gi++) {
+      const g = groups[gi];
+      for (let e = 0; e < g.size; e++) perms[gi][e] = refiner.cell[g.offset + e];
+    }
+    permuter.apply(v, perms, candidate);
+    if (!found || less(candidate, best)) {
+      best.set(candidate);
+      found = true;
+    }
+  };
+
+  const search = (v: Int32Array, level: number): void => {
+    const { cell, order } = refiner;
+    // The first cell with more than one element, in group order then cell order.
+    for (let gi = 0; gi < groups.length; gi++) {
+      const g = groups[gi];
+      for (let i = g.offset; i < g.offset + g.size - 1; i++) {
+        if (cell[order[i]] !== cell[order[i + 1]]) continue;
+        const start = cell[order[i]];
+        let end = i + 1;
+        while (end < g.offset + g.size && cell[order[end]] === start) end++;
+        const members = Array.from(order.subarray(i, end));
+        savedCell[level].set(cell);
+        savedOrder[level].set(order);
+        const tried: number[] = [];
+        for (const x of members) {
+          // Swapping x with an element already tried maps that branch onto this one: same images.
+          if (tried.some((t) => interchangeable(v, gi, t - g.offset, x - g.offset))) continue;
+          refiner.individualise(x);
+          if (refiner.propagates) refiner.refine(v);
+          search(v, level + 1);
+          refiner.cell.set(savedCell[level]);
+          refiner.order.set(savedOrder[level]);
+          tried.push(x);
         }
+        return;
       }
     }
+    leaf(v);
+  };
+
+  return (v, out) => {
+    found = false;
+    refiner.start(v);
+    search(v, 0);
+    out.set(best);
   };
 }
