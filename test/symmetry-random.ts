@@ -75,7 +75,7 @@ export function randomValue(r: () => number, s: Schema<unknown>): unknown {
   if (s instanceof RecordSchema) return Object.fromEntries(s.keys.map((k) => [k, randomValue(r, s.fields[k])]));
   if (s instanceof ArraySchema) return Array.from({ length: s.length }, () => randomValue(r, s.element));
   if (s instanceof SeqSchema) return Array.from({ length: Math.floor(r() * (s.maxLen + 1)) }, () => randomValue(r, s.element));
-  if (s instanceof MapSchema) return Object.fromEntries(s.key.values.map((k) => [s.key.keyOf(k), randomValue(r, s.value)]));
+  if (s instanceof MapSchema) return Object.fromEntries(s.key.values.map((k: unknown) => [s.key.keyOf(k), randomValue(r, s.value)]));
   if (s instanceof SetSchema) return new Set(s.element.values.filter(() => r() < 0.4));
   if (s instanceof OptionalSchema) return r() < 0.3 ? null : randomValue(r, s.inner);
   throw new Error(`no generator for ${s.describe()}`);
