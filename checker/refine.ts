@@ -114,6 +114,12 @@ export class Refiner {
     for (i++; i < end && this.cell[this.order[i]] === start; i++) this.cell[this.order[i]] = start + 1;
   }
 
+  /** Gives every element of the cell at `start` (of `size` elements) in group gi a cell of its own, in the current order. */
+  splitCell(gi: number, start: number, size: number): void {
+    const g = this.groups[gi];
+    for (let k = 0; k < size; k++) this.cell[this.order[g.offset + start + k]] = start + k;
+  }
+
   groupOf(x: number): RefineGroup {
     for (const g of this.groups) if (x < g.offset + g.size) return g;
     throw new Error(`element ${x} is outside every group`);

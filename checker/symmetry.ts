@@ -34,9 +34,24 @@ interface Group {
 export class Permuter {
   readonly groups: Group[];
   private readonly scratch: Int32Array;
+  // The sites of each group flattened into typed arrays: apply() runs once per candidate image.
+  private readonly blockSlot: Int32Array[];
+  private readonly blockWidth: Int32Array[];
+  private readonly valueSlot: Int32Array[];
+  /** Slot deciding whether the value site is live (-1: always), and the least value that makes it so. */
+  private readonly liveSlot: Int32Array[];
+  private readonly liveMin: Int32Array[];
+  private readonly bitsetBase: Int32Array[];
+
   constructor(readonly model: SymmetryModel) {
     this.groups = [...model.symmetry].map(([name, g]) => toGroup(name, g.size, g.sites));
-    this.scratch = new Int32Array(model.width);
+    this.scratch = new Int32Array(Math.max(model.width, 1));
+    this.blockSlot = this.groups.map((g) => Int32Array.from(g.blocks, (b) => b.slot));
+    this.blockWidth = this.groups.map((g) => Int32Array.from(g.blocks, (b) => b.blockWidth));
+    this.valueSlot = this.groups.map((g) => Int32Array.from(g.values, (x) => x.slot));
+    this.liveSlot = this.groups.map((g) => Int32Array.from(g.values, (x) => x.liveIf?.slot ?? -1));
+    this.liveMin = this.groups.map((g) => Int32Array.from(g.values, (x) => x.liveIf?.min ?? 0));
+    this.bitsetBase = this.groups.map((g) => Int32Array.from(g.bitsets, (b) => b.base));
   }
 
   /** The identity, one array per group: a starting point for building permutations. */
@@ -48,31 +63,44 @@ export class Permuter {
   apply(v: Int32Array, perms: ArrayLike<ArrayLike<number>>, out: Int32Array): void {
     out.set(v);
     const tmp = this.scratch;
-    for (let gi = 0; gi < this.groups.length; gi++) {
-      const g = this.groups[gi];
+    const groups = this.groups.length;
+    for (let gi = 0; gi < groups; gi++) {
+      const n = this.groups[gi].size;
       const p = perms[gi];
-      for (const b of g.blocks) {
-        const w = b.blockWidth;
-        tmp.set(out.subarray(b.slot, b.slot + w * g.size));
-        for (let k = 0; k < g.size; k++) {
-          const to = b.slot + p[k] * w;
-          for (let i = 0; i < w; i++) out[to + i] = tmp[k * w + i];
+      const slots = this.blockSlot[gi];
+      const widths = this.blockWidth[gi];
+      for (let b = 0; b < slots.length; b++) {
+        const at = slots[b];
+        const w = widths[b];
+        const len = w * n;
+        for (let i = 0; i < len; i++) tmp[i] = out[at + i];
+        for (let k = 0; k < n; k++) {
+          const to = at + p[k] * w;
+          const from = k * w;
+          for (let i = 0; i < w; i++) out[to + i] = tmp[from + i];
         }
       }
     }
-    for (let gi = 0; gi < this.groups.length; gi++) {
-      const g = this.groups[gi];
+    for (let gi = 0; gi < groups; gi++) {
+      const n = this.groups[gi].size;
       const p = perms[gi];
-      for (const s of g.values) {
-        if (s.liveIf && out[s.liveIf.slot] < s.liveIf.min) continue;
-        out[s.slot] = p[out[s.slot]];
+      const slots = this.valueSlot[gi];
+      const live = this.liveSlot[gi];
+      const min = this.liveMin[gi];
+      for (let i = 0; i < slots.length; i++) {
+        if (live[i] >= 0 && out[live[i]] < min[i]) continue;
+        out[slots[i]] = p[out[slots[i]]];
       }
-      for (const b of g.bitsets) {
-        const words = Math.ceil(g.size / 30);
-        for (let w = 0; w < words; w++) tmp[w] = out[b.base + w];
-        out.fill(0, b.base, b.base + words);
-        for (let i = 0; i < g.size; i++) {
-          if (tmp[(i / 30) | 0] & (1 << i % 30)) out[b.base + ((p[i] / 30) | 0)] |= 1 << p[i] % 30;
+      const bases = this.bitsetBase[gi];
+      for (let b = 0; b < bases.length; b++) {
+        const base = bases[b];
+        const words = Math.ceil(n / 30);
+        for (let w = 0; w < words; w++) {
+          tmp[w] = out[base + w];
+          out[base + w] = 0;
+        }
+        for (let i = 0; i < n; i++) {
+          if (tmp[(i / 30) | 0] & (1 << i % 30)) out[base + ((p[i] / 30) | 0)] |= 1 << p[i] % 30;
         }
       }
     }
@@ -164,29 +192,56 @@ export function canonicaliser(model: SymmetryModel): Canonicaliser {
     }
   };
 
+  // Per level of the search: the tied cell's members, and the ones already tried.
+  const members = Array.from({ length: total + 1 }, () => new Int32Array(total));
+  const tried = Array.from({ length: total + 1 }, () => new Int32Array(total));
+  const swappable = Array.from({ length: total + 1 }, () => new Uint8Array(total));
+
   const search = (v: Int32Array, level: number): void => {
     const { cell, order } = refiner;
     // The first cell with more than one element, in group order then cell order.
     for (let gi = 0; gi < groups.length; gi++) {
       const g = groups[gi];
-      for (let i = g.offset; i < g.offset + g.size - 1; i++) {
+      const last = g.offset + g.size;
+      for (let i = g.offset; i < last - 1; i++) {
         if (cell[order[i]] !== cell[order[i + 1]]) continue;
         const start = cell[order[i]];
         let end = i + 1;
-        while (end < g.offset + g.size && cell[order[end]] === start) end++;
-        const members = Array.from(order.subarray(i, end));
+        while (end < last && cell[order[end]] === start) end++;
+        const size = end - i;
+        const here = members[level];
+        const done = tried[level];
+        for (let k = 0; k < size; k++) here[k] = order[i + k];
         savedCell[level].set(cell);
         savedOrder[level].set(order);
-        const tried: number[] = [];
-        for (const x of members) {
+        // Members that can be swapped with the first without changing the state need no branch of their own.
+        let classOfFirst = 1;
+        for (let k = 1; k < size; k++) {
+          swappable[level][k] = interchangeable(v, gi, here[0] - g.offset, here[k] - g.offset) ? 1 : 0;
+          classOfFirst += swappable[level][k];
+        }
+        if (classOfFirst === size) {
+          // Every order of the cell gives the same images: take the current one, in one step.
+          refiner.splitCell(gi, i - g.offset, size);
+          if (refiner.propagates) refiner.refine(v);
+          search(v, level + 1);
+          refiner.cell.set(savedCell[level]);
+          refiner.order.set(savedOrder[level]);
+          return;
+        }
+        let triedCount = 0;
+        for (let k = 0; k < size; k++) {
+          const x = here[k];
           // Swapping x with an element already tried maps that branch onto this one: same images.
-          if (tried.some((t) => interchangeable(v, gi, t - g.offset, x - g.offset))) continue;
+          let covered = k > 0 && swappable[level][k] === 1;
+          for (let t = 1; t < triedCount && !covered; t++) covered = interchangeable(v, gi, done[t] - g.offset, x - g.offset);
+          if (covered) continue;
           refiner.individualise(x);
           if (refiner.propagates) refiner.refine(v);
           search(v, level + 1);
           refiner.cell.set(savedCell[level]);
           refiner.order.set(savedOrder[level]);
-          tried.push(x);
+          done[triedCount++] = x;
         }
         return;
       }
