@@ -40,7 +40,8 @@ describe('distinct states with symmetry = orbits of the full state space', () =>
     ['refcount-race racy', refcountRace, 'racy', 15, 9],
     ['queued-lock hand-off', queuedLock, 'hand-off', 65, 5],
     ['queued-lock lost-wakeup', queuedLock, 'lost-wakeup', 215, 17],
-    ['voting (two scalarsets)', voting, 'default', 599, 77],
+    ['voting, ballots 0..1 (two scalarsets)', voting, 'ballots-0-1', 599, 77],
+    ['voting, ballots 0..2', voting, 'ballots-0-2', 6752, 686],
   ];
   for (const [title, spec, variant, states, orbitCount] of cases) {
     it(`${title}: ${states} states, ${orbitCount} orbits`, async () => {
@@ -54,6 +55,18 @@ describe('distinct states with symmetry = orbits of the full state space', () =>
       expect(on.stats.depth).toBe(off.stats.depth);
     });
   }
+});
+
+describe('Voting against TLC (TLA+ Examples)', () => {
+  it('ballots 0..1 with symmetry over acceptors and values: TLC\'s 77 distinct states, depth 11', async () => {
+    const r = await checkModel(compileModel(voting, 'ballots-0-1'));
+    expect([r.outcome, r.stats.distinct, r.stats.depth, r.symmetryReduced]).toEqual(['ok', 77, 11, ['a', 'v']]);
+  });
+
+  it('ballots 0..2 without symmetry: TLC\'s 6752 distinct states, depth 16', async () => {
+    const r = await checkModel(compileModel(voting, 'ballots-0-2'), { symmetry: false });
+    expect([r.outcome, r.stats.distinct, r.stats.depth]).toEqual(['ok', 6752, 16]);
+  });
 });
 
 /** Every step of the trace is a concrete successor of the step before, by the action it names. */
@@ -87,7 +100,7 @@ describe('counterexamples under symmetry', () => {
     [
       'voting, "no value is ever chosen" (both scalarsets)',
       () => ({
-        ...compileModel(voting, 'default'),
+        ...compileModel(voting, 'ballots-0-1'),
         invariants: [
           [
             'NothingChosen',

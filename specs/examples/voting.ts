@@ -1,17 +1,23 @@
 // Lamport's Voting algorithm, the abstraction Paxos implements (TLA+ Examples,
-// specifications/Paxos/Voting.tla, model MCVoting.cfg): acceptors vote for values in numbered
-// ballots; a value is chosen when a quorum votes for it in one ballot. With Acceptor = {a1, a2, a3},
-// Value = {v1, v2}, Ballot = 0..1 and every two acceptors a quorum, TLC's model declares
-// SYMMETRY Permutations(Acceptor) \cup Permutations(Value) and reports 77 distinct states,
-// 451 generated, depth 11. Both sets are scalarsets here, so the checker reduces by the product
-// of their permutation groups. The model's temporal property (refinement of Consensus) is not
-// checked; its invariant Inv is.
+// specifications/Paxos/Voting.tla): acceptors vote for values in numbered ballots; a value is chosen
+// when a quorum votes for it in one ballot. Acceptor = {a1, a2, a3}, Value = {v1, v2}, every two
+// acceptors a quorum. Both sets are scalarsets, so the checker reduces by the product of their
+// permutation groups. Two TLC models of this module, with TLC's numbers:
+// - ballots 0..1 (Paxos/MCVoting.cfg, SYMMETRY Permutations(Acceptor) \cup Permutations(Value)):
+//   77 distinct states, depth 11.
+// - ballots 0..2 (PaxosHowToWinATuringAward/MCVoting.cfg, the same Voting module, no SYMMETRY):
+//   6752 distinct states, depth 16.
+// TLC's "states generated" differ from ours: TLC makes one successor per witness of the
+// existentials inside VoteFor. The models' temporal property (refinement of Consensus) is not
+// checked; their invariant Inv is.
 import { defineSpec, int, mapOf, scalarset, setOf } from '../../src/index.ts';
 
 const Acceptor = scalarset('a', 3);
 const Value = scalarset('v', 2);
-const Ballot = int(0, 1);
-const ballots = Ballot.values;
+/** Ballot numbers go up to the constant maxBallot (at most MAX_BALLOT, the range of the parameters). */
+const MAX_BALLOT = 2;
+type C = { maxBallot: number };
+const ballotsOf = (c: C) => Array.from({ length: c.maxBallot + 1 }, (_, b) => b);
 /** Every two acceptors form a quorum: any two quorums intersect. */
 const Quorum = Acceptor.values.flatMap((x, i) => Acceptor.values.slice(i + 1).map((y) => [x, y]));
 
@@ -23,7 +29,7 @@ const didNotVoteAt = (s: S, a: string, b: number) => s.votes[a][b].size === 0;
 const cannotVoteAt = (s: S, a: string, b: number) => s.maxBal[a] > b && didNotVoteAt(s, a, b);
 const noneOtherChoosableAt = (s: S, b: number, v: string) =>
   Quorum.some((q) => q.every((a) => votedFor(s, a, b, v) || cannotVoteAt(s, a, b)));
-const safeAt = (s: S, b: number, v: string) => ballots.filter((c) => c < b).every((c) => noneOtherChoosableAt(s, c, v));
+const safeAt = (s: S, b: number, v: string) => range(0, b - 1).every((c) => noneOtherChoosableAt(s, c, v));
 const range = (lo: number, hi: number) => Array.from({ length: Math.max(0, hi - lo + 1) }, (_, i) => lo + i);
 const showsSafeAt = (s: S, q: string[], b: number, v: string) =>
   q.every((a) => s.maxBal[a] >= b) &&
@@ -34,23 +40,25 @@ const showsSafeAt = (s: S, q: string[], b: number, v: string) =>
 export default defineSpec({
   name: 'voting',
   description: 'Acceptors vote in ballots; no two values are ever chosen.',
-  state: {
-    votes: mapOf(Acceptor, mapOf(Ballot, setOf(Value))), // votes[a][b]: the values a voted for in ballot b
-    maxBal: mapOf(Acceptor, int(-1, 1)),
-  },
-  init: {
-    votes: Object.fromEntries(Acceptor.values.map((a) => [a, Object.fromEntries(ballots.map((b) => [b, new Set<string>()]))])),
+  constants: { maxBallot: 1 } as C,
+  state: (c) => ({
+    votes: mapOf(Acceptor, mapOf(int(0, c.maxBallot), setOf(Value))), // votes[a][b]: the values a voted for in ballot b
+    maxBal: mapOf(Acceptor, int(-1, c.maxBallot)),
+  }),
+  init: (c) => ({
+    votes: Object.fromEntries(Acceptor.values.map((a) => [a, Object.fromEntries(ballotsOf(c).map((b) => [b, new Set<string>()]))])),
     maxBal: Object.fromEntries(Acceptor.values.map((a) => [a, -1])),
-  },
+  }),
   actions: {
     IncreaseMaxBal: {
-      params: { a: Acceptor, b: Ballot },
-      when: (s, { a, b }) => b > s.maxBal[a],
+      params: { a: Acceptor, b: int(0, MAX_BALLOT) },
+      when: (s, { a, b }, c) => b <= c.maxBallot && b > s.maxBal[a],
       do: (s, { a, b }) => { s.maxBal[a] = b; },
     },
     VoteFor: {
-      params: { a: Acceptor, b: Ballot, v: Value },
-      when: (s, { a, b, v }) =>
+      params: { a: Acceptor, b: int(0, MAX_BALLOT), v: Value },
+      when: (s, { a, b, v }, c) =>
+        b <= c.maxBallot &&
         s.maxBal[a] <= b &&
         s.votes[a][b].size === 0 &&
         Acceptor.values.every((c) => c === a || [...s.votes[c][b]].every((w) => w === v)) &&
@@ -62,10 +70,13 @@ export default defineSpec({
     },
   },
   invariants: {
-    VotesSafe: (s) => Acceptor.values.every((a) => ballots.every((b) => Value.values.every((v) => !votedFor(s, a, b, v) || safeAt(s, b, v)))),
-    OneValuePerBallot: (s) =>
-      ballots.every((b) => new Set(Acceptor.values.flatMap((a) => [...s.votes[a][b]])).size <= 1),
+    VotesSafe: (s, c) =>
+      Acceptor.values.every((a) => ballotsOf(c).every((b) => Value.values.every((v) => !votedFor(s, a, b, v) || safeAt(s, b, v)))),
+    OneValuePerBallot: (s, c) => ballotsOf(c).every((b) => new Set(Acceptor.values.flatMap((a) => [...s.votes[a][b]])).size <= 1),
   },
   deadlock: false,
-  expect: 'holds',
+  variants: {
+    'ballots-0-1': { constants: { maxBallot: 1 }, expect: 'holds' },
+    'ballots-0-2': { constants: { maxBallot: 2 }, expect: 'holds' },
+  },
 });
