@@ -97,6 +97,7 @@ export default defineSpec({
     expect(r.stdout).toContain('but no action takes it there; the permuted step start(t=t2) is disabled there.');
     expect(r.stdout).toContain('Not checked: symmetry reduction would be unsound for this variant.');
     expect(r.stdout).not.toContain('distinct states found');
+    expect(r.stdout).toContain('Not checked, the symmetry audit failed: boss (exit 75).');
 
     const json = cli(['check', file, '--audit-symmetry', '--json', '--out', dir]);
     expect(json.code).toBe(75);

@@ -100,6 +100,8 @@ export async function runCheck(args: CheckArgs): Promise<number> {
 
   const all = results.map((r) => r.result);
   if (!args.json && (all.length > 1 || args.gate)) log(formatSummary(all, c, !!args.gate));
+  const unaudited = audits.filter((a) => !a.passed).map((a) => variantTitle({ model: a.model } as CheckResult));
+  if (unaudited.length) log(c.red(`Not checked, the symmetry audit failed: ${unaudited.join(', ')} (exit 75).`));
   const asymmetric = audits.some((a) => !a.passed);
   const code = worst([problems.length ? EXIT.specDoesNotLoad : EXIT.ok, asymmetric ? EXIT.specError : EXIT.ok, runExitCode(all, !!args.gate)]);
   if (args.json) {
