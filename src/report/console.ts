@@ -49,8 +49,7 @@ export function formatStats(r: CheckResult): string {
 
 /** Which scalarsets were reduced and, after --symmetry-compare, what that saved. */
 export function formatSymmetry(r: CheckResult): string {
-  const sizes = r.symmetryReduced.map((name) => `${name} (${r.model.symmetry.get(name)?.size} elements)`);
-  let line = `Symmetry reduction over: ${sizes.join(', ')}.`;
+  let line = `Symmetry reduction over: ${r.symmetryReduced.join(', ')}.`;
   const w = r.withoutSymmetry;
   if (w) {
     const saved = w.distinct - r.stats.distinct;
