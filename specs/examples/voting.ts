@@ -7,6 +7,11 @@
 //   77 distinct states, depth 11.
 // - ballots 0..2 (PaxosHowToWinATuringAward/MCVoting.cfg, the same Voting module, no SYMMETRY):
 //   6752 distinct states, depth 16.
+// TLC's SYMMETRY takes, for each state, the image of least fingerprint over the listed permutations:
+// here that set is the union of the two groups, not their product, so TLC could in principle keep two
+// states of one orbit apart. Its 77 equals the exact number of orbits under the product group (599
+// reachable states without symmetry, counted by brute force in test/symmetry-specs.test.ts), which is
+// what the checker reports. TLC's count without symmetry for ballots 0..1 is not published; ours is 599.
 // TLC's "states generated" differ from ours: TLC makes one successor per witness of the
 // existentials inside VoteFor. The models' temporal property (refinement of Consensus) is not
 // checked; their invariant Inv is.
