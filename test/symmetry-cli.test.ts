@@ -37,6 +37,12 @@ describe('interleave check: symmetry in the report', () => {
     expect(r.stdout).toContain('the run exits 75');
   });
 
+  it('rejects audit options without --audit-symmetry with exit 151', () => {
+    const r = cli(['check', 'specs/examples/tcommit.ts', '--audit-seed', '3']);
+    expect(r.code).toBe(151);
+    expect(r.stderr).toContain('interleave: --audit-samples and --audit-seed only apply with --audit-symmetry');
+  });
+
   it('rejects a bad audit sample count with exit 151', () => {
     const r = cli(['check', 'specs/examples/tcommit.ts', '--audit-symmetry', '--audit-samples', '0']);
     expect(r.code).toBe(151);

@@ -41,6 +41,9 @@ export async function main(argv: string[]): Promise<number> {
           .option('quiet', { type: 'boolean', alias: 'q', describe: 'print only the summary and unexpected results' })
           .option('gate', { type: 'boolean', describe: 'exit 0 exactly when every variant behaves as its spec expects' }),
       async (a) => {
+        if ((a.auditSamples !== undefined || a.auditSeed !== undefined) && !a.auditSymmetry) {
+          throw new UsageError('--audit-samples and --audit-seed only apply with --audit-symmetry');
+        }
         code = await runCheck({
           paths: a.paths as string[],
           variant: a.variant,
