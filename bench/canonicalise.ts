@@ -98,7 +98,7 @@ console.log('Canonicalisation cost per state (microseconds), kernel-style schema
 console.log(['n', 'slots', 'refinement', 'brute force (n!)', 'speedup'].map((h, i) => (i === 0 ? h.padEnd(2) : h.padStart(i === 3 ? 17 : 11))).join(' '));
 for (const r of rows) {
   console.log(
-    [String(r.n).padEnd(2), String(r.width).padStart(11), fmt(r.refinementUs).padStart(11), fmt(r.bruteForceUs).padStart(17), (r.speedup ? fmt(r.speedup, 0) + 'x' : '-').padStart(11)].join(' '),
+    [String(r.n).padEnd(2), String(r.width).padStart(11), fmt(r.refinementUs).padStart(11), fmt(r.bruteForceUs).padStart(17), (r.speedup ? fmt(r.speedup, r.speedup < 10 ? 1 : 0) + 'x' : '-').padStart(11)].join(' '),
   );
 }
 const file = join(import.meta.dirname, 'canonicalise.json');
