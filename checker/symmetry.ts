@@ -153,8 +153,11 @@ export function bruteForceCanonicaliser(model: SymmetryModel): Canonicaliser {
   };
 }
 
-/** The canonicaliser the checker uses: refinement first, then only the ties are searched. */
-export function canonicaliser(model: SymmetryModel): Canonicaliser {
+/**
+ * The canonicaliser the checker uses: refinement first, then only the ties are searched.
+ * `counters.images` counts the candidate images built, to show how much of the group was tried.
+ */
+export function canonicaliser(model: SymmetryModel, counters?: { images: number }): Canonicaliser {
   const permuter = new Permuter(model);
   const refiner = new Refiner(model.symmetry, model.width);
   const { groups, total } = refiner;
@@ -186,6 +189,7 @@ export function canonicaliser(model: SymmetryModel): Canonicaliser {
       for (let e = 0; e < g.size; e++) perms[gi][e] = refiner.cell[g.offset + e];
     }
     permuter.apply(v, perms, candidate);
+    if (counters) counters.images++;
     if (!found || less(candidate, best)) {
       best.set(candidate);
       found = true;

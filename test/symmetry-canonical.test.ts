@@ -144,4 +144,28 @@ describe('fast canonicaliser (random schemas, n <= 4)', () => {
       expect(key(c2)).toBe(key(c1));
     }
   });
+
+  it('tries one image, not n!, when elements are told apart or are truly interchangeable', () => {
+    const T = scalarset('t', 8);
+    const schema = record({ pc: mapOf(T, enumOf('idle', 'lock', 'wait', 'cs')), owner: optional(T), queue: seqOf(T, 8), next: mapOf(T, optional(T)) });
+    const model = symmetryModel(schema);
+    const counters = { images: 0 };
+    const fast = canonicaliser(model, counters);
+    const out = new Int32Array(model.width);
+    const idle = Object.fromEntries(T.values.map((t) => [t, 'idle']));
+    const none = Object.fromEntries(T.values.map((t) => [t, null]));
+    // All eight threads alike: any order of them is an automorphism.
+    fast(encode(schema, { pc: idle, owner: null, queue: [], next: none }), out);
+    expect(counters.images).toBe(1);
+    // A lock owner and a queue of four: positions tell those apart, the other three are alike.
+    counters.images = 0;
+    fast(encode(schema, { pc: { ...idle, t3: 'cs', t5: 'wait', t1: 'wait', t8: 'wait', t2: 'wait' }, owner: 't3', queue: ['t5', 't1', 't8', 't2'], next: none }), out);
+    expect(counters.images).toBe(1);
+    // A ring t1 -> t2 -> ... -> t8 -> t1: every thread looks alike, yet no swap of two is an
+    // automorphism; fixing one thread fixes the rest, so 8 images (the rotations), not 8! = 40320.
+    counters.images = 0;
+    const ring = Object.fromEntries(T.values.map((t, i) => [t, T.values[(i + 1) % 8]]));
+    fast(encode(schema, { pc: idle, owner: null, queue: [], next: ring }), out);
+    expect(counters.images).toBe(8);
+  });
 });
