@@ -2,11 +2,14 @@
 // initial state whose fingerprint matches, and at each step take the successor whose (canonical)
 // fingerprint is the one stored. Under symmetry the stored states are representatives, so the
 // recorded action may not reproduce the step from the concrete state; another instance will.
+import { enableMapSet, produce } from 'immer';
 import { fingerprint } from './fingerprint.ts';
 import type { ActionInstance, Model, State } from './model.ts';
 import type { TraceStep, Violation } from './result.ts';
 import type { FingerprintStore } from './store.ts';
 import type { Canonicaliser } from './symmetry.ts';
+
+enableMapSet();
 
 export class ReplayError extends Error {}
 
@@ -49,13 +52,21 @@ export function rebuildTrace(model: Model, store: FingerprintStore, violation: V
   return steps;
 }
 
-/** The successor of `from` under `action`, or undefined when the action is disabled there or fails. */
+/**
+ * The successor of `from` under `action` as the recipe leaves it (possibly outside its type), or
+ * undefined when the action is disabled. Runs the recipe through immer, off the hot path, so the
+ * pre-state is provably untouched; exceptions from spec code propagate.
+ */
+export function nextState(model: Model, action: ActionInstance, from: State): State | undefined {
+  const pre = model.codec.decode(encode(model, from), 0);
+  if (action.when && !action.when(pre, action.params, model.constants)) return undefined;
+  return produce(pre, (draft: State) => action.do(draft, action.params, model.constants)) as State;
+}
+
+/** Like nextState, but only successors inside the type, as fresh (unfrozen) values. */
 export function applyAction(model: Model, action: ActionInstance, from: State): State | undefined {
-  const frozenCopy = model.codec.decode(encode(model, from), 0);
-  if (action.when && !action.when(frozenCopy, action.params, model.constants)) return undefined;
-  const draft = model.codec.decode(encode(model, from), 0);
-  const returned = action.do(draft, action.params, model.constants);
-  const next = returned === undefined ? draft : returned;
+  const next = nextState(model, action, from);
+  if (next === undefined) return undefined;
   try {
     return model.codec.decode(encode(model, next), 0);
   } catch {
