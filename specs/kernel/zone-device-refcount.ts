@@ -48,8 +48,11 @@
 import { defineSpec, enumOf, int, mapOf, optional, scalarset, seqOf, setOf, type InferShape } from '../../src/index.ts';
 import { process } from '../../src/process.ts';
 
-const Page = scalarset('page', 2);
-const User = scalarset('user', 2);
+/** The bounds: widen them here (the README's bounds section gives the cost in states). */
+const PAGES = 2;
+const USERS = 2;
+const Page = scalarset('page', PAGES);
+const User = scalarset('user', USERS);
 const Getter = scalarset('getter', ['g']);
 
 const Rule = enumOf(
@@ -67,7 +70,7 @@ const state = {
   /** -1 is reachable: put_page() on a zero count is a VM_BUG_ON only under CONFIG_DEBUG_VM. */
   count: mapOf(Page, int(-1, 4)),
   /** The driver's free list, a stack (test_hmm pushes and pops at the head). */
-  freeList: seqOf(Page, 2),
+  freeList: seqOf(Page, PAGES),
   userPc: mapOf(User, enumOf('dmirror_devmem_alloc_page', 'zone_device_page_init', 'get_page', ...freePath)),
   /** The page each user allocated, and how many references it holds on it. */
   page: mapOf(User, optional(Page)),
@@ -102,7 +105,7 @@ const putPage = (s: S, p: string): 'page_free' | undefined => {
 const pageFree = (s: S, p: string) => {
   if (holders(s, p) > 0) breaks(s, 'PageFreeUnreferenced');
   if (s.freeList.includes(p)) breaks(s, 'NoDoubleFree');
-  if (s.freeList.length < 2) s.freeList.unshift(p);
+  if (s.freeList.length < PAGES) s.freeList.unshift(p);
 };
 
 /**
@@ -207,26 +210,23 @@ export default defineSpec({
   state,
   init: (c) => {
     const free = resets(c) ? 1 : 0;
-    const starts: S[] = [];
-    for (const a of [0, 1]) {
-      for (const b of [0, 1]) {
-        for (const t of c.speculative ? Page.values : Page.values.slice(0, 1)) {
-          starts.push({
-            count: { page1: free, page2: free },
-            freeList: ['page1', 'page2'],
-            userPc: { user1: 'dmirror_devmem_alloc_page', user2: 'dmirror_devmem_alloc_page' },
-            page: { user1: null, user2: null },
-            refs: { user1: 0, user2: 0 },
-            second: { user1: a, user2: b },
-            getterPc: { g: 'get_page_unless_zero' },
-            target: { g: t },
-            held: { g: 0 },
-            broken: new Set(),
-          });
-        }
-      }
-    }
-    return starts;
+    const each = <T,>(keys: readonly string[], v: T) => Object.fromEntries(keys.map((k) => [k, v]));
+    // Every combination of which users take a second reference, and (with a getter) of its target.
+    const choices = User.values.reduce<number[][]>((acc) => acc.flatMap((a) => [[...a, 0], [...a, 1]]), [[]]);
+    return choices.flatMap((second) =>
+      (c.speculative ? Page.values : Page.values.slice(0, 1)).map((t) => ({
+        count: each(Page.values, free),
+        freeList: [...Page.values],
+        userPc: each(User.values, 'dmirror_devmem_alloc_page' as const),
+        page: each(User.values, null),
+        refs: each(User.values, 0),
+        second: Object.fromEntries(User.values.map((u, i) => [u, second[i]])),
+        getterPc: { g: 'get_page_unless_zero' as const },
+        target: { g: t },
+        held: { g: 0 },
+        broken: new Set<RuleName>(),
+      })),
+    );
   },
   actions: { ...user, ...getter },
   invariants: {
