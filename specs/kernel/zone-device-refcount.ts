@@ -35,16 +35,16 @@
 // other freed); counts from -1 (a put_page() on 0 is only caught under CONFIG_DEBUG_VM, so the model
 // lets it happen and the later failures stay visible) up to 4.
 //
-// Verdicts (trace lengths count states, the initial state included). v6.1 holds everything, with the
-// getter too. v6.0 and init_mode break FreeListUniform in 3 steps (alloc, put_page, page_free: one
-// free page at 0, one at 1), with the speculative getter in 1 step (a free page taken from 1 to 2).
-// The variants that check one property each reproduce the other failures kernel-models.md lists:
-// a page handed out at count 0 in 4 steps; get_page on a 0 count in 5; the reset overwriting a live
-// count in 6 (alloc, put, page_free, the other user's alloc and get_page, then the reset: the hand
-// trace's "about 5" leaves out the get that makes the count live); ->page_free() while the page is
-// still referenced in 7; a double free in 9 (alloc, put, page_free, re-alloc at 0, get_page,
-// reset, put_page to 0 with a reference still held, page_free, and that user's last put is a second
-// 1 -> 0 transition on a page already on the free list).
+// Verdicts (trace lengths count states, the initial state included; steps are one fewer). v6.1
+// holds everything, with the getter too. v6.0 and init_mode break FreeListUniform in 4 states (alloc,
+// put_page, page_free: one free page at 0, one at 1), with the speculative getter in 2 (a free page
+// taken from 1 to 2). The variants that check one property each show the other failures, each at the
+// length kernel-models.md's hand trace gives: a page handed out at count 0 (5 states: alloc, put,
+// page_free, the other user's alloc), get_page on a 0 count (6), the reset overwriting the count of
+// a page that was handed out again (6), ->page_free() while the page is still referenced (8: the
+// re-allocated page goes 0 -> 1 by get_page, the reset leaves it at 1, and its owner's put frees it
+// under its own allocation reference) and a double free (11: that owner's last put is a second
+// 1 -> 0 transition while the page is already on the free list).
 import { defineSpec, enumOf, int, mapOf, optional, scalarset, seqOf, setOf, type InferShape } from '../../src/index.ts';
 import { process } from '../../src/process.ts';
 
