@@ -51,7 +51,7 @@ describe('trace replay', () => {
     const spec = defineSpec({
       name: 'flags',
       state: { f: setOf(enumOf('a', 'b')) },
-      init: { f: new Set() },
+      init: { f: new Set<'a' | 'b'>() },
       actions: { b: { when: (s) => !s.f.has('b'), do: (s) => { s.f.add('b'); } }, a: { when: (s) => !s.f.has('a'), do: (s) => { s.f.add('a'); } } },
       deadlock: false,
     });
