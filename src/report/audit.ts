@@ -10,7 +10,7 @@ export function formatAudit(a: AuditResult, c: ChalkInstance): string {
   if (a.groups.length === 0) return `${c.green('✓')} ${c.bold(title(a))}: symmetry audit: no scalarset with two or more elements, nothing to audit`;
   const scope =
     `${a.statesSampled} of ${a.statesExplored} reachable states sampled, ${a.permutationsTried} permutations, ` +
-    `${a.transitionsCompared} steps compared` + (a.skipped ? `, ${a.skipped} skipped where spec code threw` : '');
+    `${a.transitionsCompared} steps compared` + (a.skipped ? `, ${a.skipped} skipped where spec code threw or left its type` : '');
   if (a.passed) return `${c.green('✓')} ${c.bold(title(a))}: symmetry audit passed, symmetric in ${a.groups.map((g) => `'${g}'`).join(', ')} (${scope})`;
   const [first, ...rest] = a.problem!.message.split('\n');
   return [`${c.red('✗')} ${c.bold('symmetry audit failed:')} ${first}`, ...rest.map((l) => `  ${l}`), `  ${c.dim(scope)}`, `  ${c.dim('Not checked: symmetry reduction would be unsound for this variant.')}`].join('\n');
