@@ -3,7 +3,7 @@
 import { search, type SearchOptions } from './bfs.ts';
 import type { Model } from './model.ts';
 import type { Outcome, SearchResult, Stats, TraceStep, Violation } from './result.ts';
-import { exactCanonicaliser } from './symmetry.ts';
+import { canonicaliser } from './symmetry.ts';
 import { ReplayError, rebuildTrace } from './trace.ts';
 import type { Expectation } from '../src/spec.ts';
 
@@ -12,6 +12,8 @@ export interface CheckOptions extends Omit<SearchOptions, 'canonicalise' | 'dead
   symmetry?: boolean;
   /** Override the spec's deadlock setting. */
   deadlock?: boolean;
+  /** With symmetry on, search again without it, to report how many states it saved. */
+  compareSymmetry?: boolean;
 }
 
 export interface CheckResult {
@@ -25,6 +27,8 @@ export interface CheckResult {
   trace?: TraceStep[];
   /** Scalarsets the search reduced by (empty when symmetry is off or there are none). */
   symmetryReduced: string[];
+  /** Statistics of the same search without symmetry (when compareSymmetry was asked and symmetry was used). */
+  withoutSymmetry?: Stats;
   expected?: Expectation;
   /** Whether the outcome is what the variant declares (a variant with no expectation must hold). */
   matchesExpectation: boolean;
@@ -32,8 +36,11 @@ export interface CheckResult {
 
 export async function checkModel(model: Model, opts: CheckOptions = {}): Promise<CheckResult> {
   const useSymmetry = (opts.symmetry ?? model.symmetryDefault) && model.symmetry.size > 0;
-  const canonicalise = useSymmetry ? exactCanonicaliser(model) : undefined;
-  const { result, store } = await search(model, { ...opts, canonicalise, deadlock: opts.deadlock ?? model.deadlock });
+  const canonicalise = useSymmetry ? canonicaliser(model) : undefined;
+  const deadlock = opts.deadlock ?? model.deadlock;
+  const { result, store } = await search(model, { ...opts, canonicalise, deadlock });
+  const withoutSymmetry =
+    useSymmetry && opts.compareSymmetry ? (await search(model, { ...opts, onProgress: undefined, deadlock })).result.stats : undefined;
   const violation = result.violation;
   let trace: TraceStep[] | undefined;
   let outcome: Outcome = violation?.outcome ?? 'ok';
@@ -57,6 +64,7 @@ export async function checkModel(model: Model, opts: CheckOptions = {}): Promise
     violation,
     trace,
     symmetryReduced: useSymmetry ? [...model.symmetry.keys()] : [],
+    withoutSymmetry,
     expected: model.expect,
     matchesExpectation: matches(model.expect ?? 'holds', outcome, violation?.property, result.stats.complete),
   };

@@ -85,16 +85,9 @@ export function compileModel(spec: Spec, variant: string, file?: string): Model 
     }
   }
 
-  const symmetry = new Map<string, { size: number; sites: SymmetrySite[] }>();
-  const sizes = new Map(codec.scalarsets().map((s) => [s.name, s.size]));
-  for (const site of codec.sites(0)) {
-    const group = symmetry.get(site.set) ?? { size: sizes.get(site.set)!, sites: [] };
-    group.sites.push(site);
-    symmetry.set(site.set, group);
-  }
-  for (const [name, g] of symmetry) if (g.size < 2) symmetry.delete(name);
-
+  const symmetry = symmetryGroups(codec);
   const variantDef = def.variants?.[variant];
+  const checked = (name: string) => !variantDef?.properties || variantDef.properties.includes(name);
   return {
     spec,
     specName: def.name,
@@ -106,8 +99,8 @@ export function compileModel(spec: Spec, variant: string, file?: string): Model 
     vars: codec.keys,
     init,
     actions,
-    invariants: Object.entries(def.invariants ?? {}) as Model['invariants'],
-    actionProperties: Object.entries(def.actionProperties ?? {}) as Model['actionProperties'],
+    invariants: Object.entries(def.invariants ?? {}).filter(([n]) => checked(n)) as Model['invariants'],
+    actionProperties: Object.entries(def.actionProperties ?? {}).filter(([n]) => checked(n)) as Model['actionProperties'],
     constraint: def.constraint as Model['constraint'],
     terminal: def.terminal as Model['terminal'],
     deadlock: variantDef?.deadlock ?? def.deadlock ?? true,
@@ -115,6 +108,19 @@ export function compileModel(spec: Spec, variant: string, file?: string): Model 
     symmetryDefault: def.symmetry ?? true,
     expect: variantExpectation(spec, variant),
   };
+}
+
+/** Scalarset occurrences in a state schema, grouped by scalarset; one-element scalarsets have no symmetry. */
+export function symmetryGroups(codec: Schema<unknown>): Model['symmetry'] {
+  const symmetry: Model['symmetry'] = new Map();
+  const sizes = new Map(codec.scalarsets().map((s) => [s.name, s.size]));
+  for (const site of codec.sites(0)) {
+    const group = symmetry.get(site.set) ?? { size: sizes.get(site.set)!, sites: [] };
+    group.sites.push(site);
+    symmetry.set(site.set, group);
+  }
+  for (const [name, g] of symmetry) if (g.size < 2) symmetry.delete(name);
+  return symmetry;
 }
 
 function expandParams(spec: string, action: string, params: Shape): Record<string, unknown>[] {

@@ -1,7 +1,9 @@
 // `interleave check`: load specs, check every (selected) variant, report, and exit with TLC's codes.
 import { checkModel, type CheckResult } from '../../checker/check.ts';
+import { auditSymmetry, type AuditResult } from '../../checker/symmetry-audit.ts';
 import { compileModel, type Model } from '../../checker/model.ts';
 import { findSpecFiles, LoadError, loadSpec } from '../load.ts';
+import { auditJson, formatAudit } from '../report/audit.ts';
 import { formatResult, formatStats, formatSummary, makeChalk, variantTitle } from '../report/console.ts';
 import { writeTrace } from '../report/itf.ts';
 import { toJson } from '../report/json.ts';
@@ -16,6 +18,12 @@ export interface CheckArgs {
   maxStates?: number;
   maxDepth?: number;
   symmetry?: 'on' | 'off';
+  /** Search again without symmetry to report what it saved. */
+  symmetryCompare?: boolean;
+  /** Test on sampled states that each variant is symmetric before checking it. */
+  auditSymmetry?: boolean;
+  auditSamples?: number;
+  auditSeed?: number;
   json?: boolean;
   out: string;
   quiet?: boolean;
@@ -29,6 +37,7 @@ export async function runCheck(args: CheckArgs): Promise<number> {
   };
   const problems: { file: string; message: string }[] = [];
   const results: { result: CheckResult; traceFile?: string }[] = [];
+  const audits: AuditResult[] = [];
 
   const models: Model[] = [];
   const files = findSpecFiles(args.paths);
@@ -59,8 +68,15 @@ export async function runCheck(args: CheckArgs): Promise<number> {
   try {
     for (const model of models) {
       if (control.stop) break;
+      if (args.auditSymmetry) {
+        const audit = auditSymmetry(model, { samples: args.auditSamples, seed: args.auditSeed });
+        audits.push(audit);
+        log(formatAudit(audit, c) + (audit.passed ? '' : '\n'));
+        if (!audit.passed) continue;
+      }
       const result = await checkModel(model, {
         symmetry: args.symmetry === undefined ? undefined : args.symmetry === 'on',
+        compareSymmetry: args.symmetryCompare,
         deadlock: args.deadlock,
         maxStates: args.maxStates,
         maxDepth: args.maxDepth,
@@ -86,7 +102,10 @@ export async function runCheck(args: CheckArgs): Promise<number> {
 
   const all = results.map((r) => r.result);
   if (!args.json && (all.length > 1 || args.gate)) log(formatSummary(all, c, !!args.gate));
-  const code = worst([problems.length ? EXIT.specDoesNotLoad : EXIT.ok, runExitCode(all, !!args.gate)]);
+  const unaudited = audits.filter((a) => !a.passed).map((a) => variantTitle({ model: a.model } as CheckResult));
+  if (unaudited.length) log(c.red(`Not checked, the symmetry audit failed: ${unaudited.join(', ')} (exit 75).`));
+  const asymmetric = audits.some((a) => !a.passed);
+  const code = worst([problems.length ? EXIT.specDoesNotLoad : EXIT.ok, asymmetric ? EXIT.specError : EXIT.ok, runExitCode(all, !!args.gate)]);
   if (args.json) {
     const doc = {
       tool: 'interleave',
@@ -94,6 +113,7 @@ export async function runCheck(args: CheckArgs): Promise<number> {
       gate: !!args.gate,
       loadErrors: problems,
       results: results.map(({ result, traceFile }) => toJson(result, traceFile)),
+      ...(args.auditSymmetry ? { symmetryAudits: audits.map(auditJson) } : {}),
     };
     process.stdout.write(JSON.stringify(doc, null, 2) + '\n');
   }

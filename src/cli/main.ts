@@ -29,11 +29,21 @@ export async function main(argv: string[]): Promise<number> {
           .option('max-states', { type: 'string', coerce: positiveInt('max-states'), describe: 'stop after this many distinct states' })
           .option('max-depth', { type: 'string', coerce: positiveInt('max-depth'), describe: 'do not explore past this depth (initial states are depth 1)' })
           .option('symmetry', { choices: ['on', 'off'] as const, describe: 'reduce by scalarset symmetry (default: the spec decides, normally on)' })
+          .option('symmetry-compare', { type: 'boolean', describe: 'also search without symmetry and report how many states it saved' })
+          .option('audit-symmetry', {
+            type: 'boolean',
+            describe: 'before checking, test on sampled reachable states that the spec is symmetric in its scalarsets; a variant that is not is reported (action, state, permutation), left unchecked, and the run exits 75',
+          })
+          .option('audit-samples', { type: 'string', coerce: positiveInt('audit-samples'), describe: 'states the audit samples (default 2000)' })
+          .option('audit-seed', { type: 'string', coerce: positiveInt('audit-seed'), describe: 'seed of the audit\'s sampling (default 1)' })
           .option('json', { type: 'boolean', describe: 'print one JSON document instead of text' })
           .option('out', { type: 'string', default: 'counterexamples', describe: 'folder for counterexample traces (ITF JSON)' })
           .option('quiet', { type: 'boolean', alias: 'q', describe: 'print only the summary and unexpected results' })
           .option('gate', { type: 'boolean', describe: 'exit 0 exactly when every variant behaves as its spec expects' }),
       async (a) => {
+        if ((a.auditSamples !== undefined || a.auditSeed !== undefined) && !a.auditSymmetry) {
+          throw new UsageError('--audit-samples and --audit-seed only apply with --audit-symmetry');
+        }
         code = await runCheck({
           paths: a.paths as string[],
           variant: a.variant,
@@ -41,6 +51,10 @@ export async function main(argv: string[]): Promise<number> {
           maxStates: a.maxStates as number | undefined,
           maxDepth: a.maxDepth as number | undefined,
           symmetry: a.symmetry,
+          symmetryCompare: a.symmetryCompare,
+          auditSymmetry: a.auditSymmetry,
+          auditSamples: a.auditSamples as number | undefined,
+          auditSeed: a.auditSeed as number | undefined,
           json: a.json,
           out: a.out,
           quiet: a.quiet,

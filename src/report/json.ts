@@ -20,6 +20,8 @@ export interface JsonResult {
   durationMs: number;
   collisionProbability: number;
   symmetry: string[];
+  /** With --symmetry-compare: the same search without symmetry, and how many distinct states symmetry saved. */
+  withoutSymmetry?: { distinct: number; generated: number; complete: boolean; saved: number };
   traceLength?: number;
   traceFile?: string;
 }
@@ -43,6 +45,12 @@ export function toJson(r: CheckResult, traceFile?: string): JsonResult {
     durationMs: r.stats.durationMs,
     collisionProbability: r.stats.collisionProbability,
     symmetry: r.symmetryReduced,
+    withoutSymmetry: r.withoutSymmetry && {
+      distinct: r.withoutSymmetry.distinct,
+      generated: r.withoutSymmetry.generated,
+      complete: r.withoutSymmetry.complete,
+      saved: r.withoutSymmetry.distinct - r.stats.distinct,
+    },
     traceLength: r.trace?.length,
     traceFile,
   };
