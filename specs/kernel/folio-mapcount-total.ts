@@ -32,8 +32,8 @@
 //   Q2vma            for each of my VMAs mapping it, the answer equals "another VMA maps a page"
 //   Q2processSafe    the answer never says "exclusive" while another process maps it (the
 //                    direction COW reuse and KSM depend on)
-// Each variant checks one property, as a TLC .cfg lists its invariants, so each answers one cell of
-// the table in specs/README.md.
+// Each variant checks one property (its `properties`, as a TLC .cfg lists its INVARIANTs), so each
+// answers one cell of the table in specs/README.md.
 //
 // Bounds: one folio of 4 pages (interchangeable here: neither counter knows where a page sits), me
 // with two VMAs mapping the same file range and one other process; the three-process variants drop my
@@ -49,7 +49,6 @@
 // one slot holds every mapping, and I hold none, so the bit stays while I alone map 2 pages.
 import { bool, defineSpec, enumOf, int, mapOf, scalarset, setOf, type InferShape } from '../../src/index.ts';
 
-type Property = 'Q1' | 'Q2process' | 'Q2vma' | 'Q2processSafe';
 type C = {
   /** Pages in the folio (at most PAGES). */
   pages: number;
@@ -58,7 +57,6 @@ type C = {
   others: number;
   /** Whether I map the file a second time, in a second VMA. */
   secondVma: boolean;
-  check: Property;
 };
 
 /** Bounds worth widening: pages in the folio and other processes (variants may use fewer). */
@@ -145,7 +143,7 @@ function answersShared(s: S, c: C): boolean {
 export default defineSpec({
   name: 'folio-mapcount-total',
   description: 'Total mapcount and MM-id tracking: which questions they answer exactly.',
-  constants: { pages: PAGES, definition: 'total', others: 1, secondVma: true, check: 'Q1' } as C,
+  constants: { pages: PAGES, definition: 'total', others: 1, secondVma: true } as C,
   state,
   init: (c): S => ({
     mine: { vma1: new Set<string>(), vma2: new Set<string>() },
@@ -193,35 +191,36 @@ export default defineSpec({
     },
   },
   invariants: {
-    Q1: (s, c) => c.check !== 'Q1' || (s.mapcount > 0) === (myPages(s) + theirPages(s) > 0),
-    Q2process: (s, c) => c.check !== 'Q2process' || myPages(s) === 0 || answersShared(s, c) === theirPages(s) > 0,
+    Q1: (s) => (s.mapcount > 0) === (myPages(s) + theirPages(s) > 0),
+    Q2process: (s, c) => myPages(s) === 0 || answersShared(s, c) === theirPages(s) > 0,
     Q2vma: (s, c) =>
-      c.check !== 'Q2vma' ||
       MyVma.values.every((v) => {
         if (s.mine[v].size === 0) return true;
         const elsewhere = theirPages(s) > 0 || MyVma.values.some((w) => w !== v && s.mine[w].size > 0);
         return answersShared(s, c) === elsewhere;
       }),
-    Q2processSafe: (s, c) => c.check !== 'Q2processSafe' || myPages(s) === 0 || answersShared(s, c) || theirPages(s) === 0,
+    Q2processSafe: (s, c) => myPages(s) === 0 || answersShared(s, c) || theirPages(s) === 0,
   },
   // Every state can map or unmap something: there is no end state and no deadlock to look for.
   variants: {
-    'total-Q1': { expect: 'holds' },
-    'total-Q2process': { constants: { check: 'Q2process' }, expect: { violates: 'Q2process' } },
-    'total-Q2vma': { constants: { check: 'Q2vma' }, expect: { violates: 'Q2vma' } },
-    'total-Q2processSafe': { constants: { check: 'Q2processSafe' }, expect: 'holds' },
-    'mmid-Q1': { constants: { definition: 'mmid' }, expect: 'holds' },
-    'mmid-Q2process-2mm': { description: 'two processes: never wrong', constants: { definition: 'mmid', check: 'Q2process' }, expect: 'holds' },
+    'total-Q1': { properties: ['Q1'], expect: 'holds' },
+    'total-Q2process': { properties: ['Q2process'], expect: { violates: 'Q2process' } },
+    'total-Q2vma': { properties: ['Q2vma'], expect: { violates: 'Q2vma' } },
+    'total-Q2processSafe': { properties: ['Q2processSafe'], expect: 'holds' },
+    'mmid-Q1': { constants: { definition: 'mmid' }, properties: ['Q1'], expect: 'holds' },
+    'mmid-Q2process-2mm': { description: 'two processes: never wrong', constants: { definition: 'mmid' }, properties: ['Q2process'], expect: 'holds' },
     'mmid-Q2process-3mm': {
       description: 'three processes: a false "maybe shared" after the other two leave',
-      constants: { definition: 'mmid', others: 2, secondVma: false, pages: 3, check: 'Q2process' },
+      constants: { definition: 'mmid', others: 2, secondVma: false, pages: 3 },
+      properties: ['Q2process'],
       expect: { violates: 'Q2process' },
     },
     'mmid-Q2processSafe-3mm': {
       description: 'three processes: never a false "exclusive"',
-      constants: { definition: 'mmid', others: 2, secondVma: false, pages: 3, check: 'Q2processSafe' },
+      constants: { definition: 'mmid', others: 2, secondVma: false, pages: 3 },
+      properties: ['Q2processSafe'],
       expect: 'holds',
     },
-    'mmid-Q2vma': { description: 'my two VMAs share one mm id', constants: { definition: 'mmid', check: 'Q2vma' }, expect: { violates: 'Q2vma' } },
+    'mmid-Q2vma': { description: 'my two VMAs share one mm id', constants: { definition: 'mmid' }, properties: ['Q2vma'], expect: { violates: 'Q2vma' } },
   },
 });

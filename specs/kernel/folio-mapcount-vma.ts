@@ -35,7 +35,7 @@
 //   Q2process      when I map it, "counter > 1" equals "another process maps a page of it"
 //   Q2vma          for each of my VMAs mapping it, "counter > 1" equals "another VMA maps a page"
 //   Q2processSafe  "counter <= 1" never while another process maps it
-// Each variant checks one property, as a TLC .cfg lists its invariants.
+// Each variant checks one property (its `properties`, as a TLC .cfg lists its INVARIANTs).
 //
 // Bounds: one folio of 4 pages, pages 0-1 under page table 0 and 2-3 under page table 1; my first
 // mapping of the file (one VMA covering the folio, which split and merge cut at the three page
@@ -58,7 +58,6 @@
 import { bool, defineSpec, enumOf, int, mapOf, setOf, type InferShape } from '../../src/index.ts';
 import { process } from '../../src/process.ts';
 
-type Property = 'Q1' | 'Q2process' | 'Q2vma' | 'Q2processSafe';
 type Region = 'mine' | 'mine2' | 'theirs';
 type C = {
   definition: 'A' | 'B';
@@ -68,7 +67,6 @@ type C = {
   recountOnMerge: boolean;
   /** The mappings of the file that exist in this variant. */
   regions: readonly Region[];
-  check: Property;
 };
 
 const Page = int(0, 3);
@@ -212,7 +210,7 @@ const atomicOn = (s: S, t: T, page: number, c: C) => isAtomic(c) && mayStart(s, 
 export default defineSpec({
   name: 'folio-mapcount-vma',
   description: "Willy's per-(VMA, page table) and per-VMA mapcounts: which questions they answer, and B's locking.",
-  constants: { definition: 'A', update: 'atomic', recountOnSplit: true, recountOnMerge: true, regions: ['mine', 'theirs'], check: 'Q1' } as C,
+  constants: { definition: 'A', update: 'atomic', recountOnSplit: true, recountOnMerge: true, regions: ['mine', 'theirs'] } as C,
   state,
   init: {
     pte: { mine: new Set<number>(), mine2: new Set<number>(), theirs: new Set<number>() },
@@ -274,33 +272,34 @@ export default defineSpec({
     },
   },
   invariants: {
-    Q1: (s, c) => c.check !== 'Q1' || !quiescent(s) || (s.mapcount > 0) === c.regions.some((r) => mapsAny(s, r)),
-    Q2process: (s, c) =>
-      c.check !== 'Q2process' || !quiescent(s) || !(mapsAny(s, 'mine') || mapsAny(s, 'mine2')) || s.mapcount > 1 === mapsAny(s, 'theirs'),
+    Q1: (s, c) => !quiescent(s) || (s.mapcount > 0) === c.regions.some((r) => mapsAny(s, r)),
+    Q2process: (s) =>
+      !quiescent(s) || !(mapsAny(s, 'mine') || mapsAny(s, 'mine2')) || s.mapcount > 1 === mapsAny(s, 'theirs'),
     Q2vma: (s, c) => {
-      if (c.check !== 'Q2vma' || !quiescent(s)) return true;
+      if (!quiescent(s)) return true;
       const all = c.regions.flatMap((r) => vmas(s, r).map((v) => ({ r, mapped: pagesIn(v).some((p) => s.pte[r].has(p)) })));
       return all.every((v, i) => v.r === 'theirs' || !v.mapped || s.mapcount > 1 === all.some((w, j) => j !== i && w.mapped));
     },
-    Q2processSafe: (s, c) =>
-      c.check !== 'Q2processSafe' || !quiescent(s) || !(mapsAny(s, 'mine') || mapsAny(s, 'mine2')) || s.mapcount > 1 || !mapsAny(s, 'theirs'),
+    Q2processSafe: (s) =>
+      !quiescent(s) || !(mapsAny(s, 'mine') || mapsAny(s, 'mine2')) || s.mapcount > 1 || !mapsAny(s, 'theirs'),
   },
   variants: {
-    'A-Q1': { description: 'A, split and merge recount the pairs', expect: 'holds' },
-    'A-Q2process': { constants: { check: 'Q2process' }, expect: { violates: 'Q2process' } },
-    'A-Q2vma': { constants: { check: 'Q2vma' }, expect: { violates: 'Q2vma' } },
-    'A-Q2processSafe': { constants: { check: 'Q2processSafe' }, expect: 'holds' },
-    'A-norecount-Q1': { constants: { recountOnSplit: false, recountOnMerge: false }, expect: { violates: 'Q1' } },
-    'B-Q1': { description: 'B with atomic updates; split and merge recount', constants: { definition: 'B' }, expect: 'holds' },
-    'B-Q2process': { description: 'I map the file twice', constants: { definition: 'B', regions: ['mine', 'mine2'], check: 'Q2process' }, expect: { violates: 'Q2process' } },
-    'B-Q2vma': { constants: { definition: 'B', check: 'Q2vma' }, expect: 'holds' },
-    'B-Q2processSafe': { constants: { definition: 'B', check: 'Q2processSafe' }, expect: 'holds' },
-    'B-split-norecount-Q1': { constants: { definition: 'B', recountOnSplit: false }, expect: { violates: 'Q1' } },
-    'B-merge-norecount-Q1': { constants: { definition: 'B', recountOnMerge: false }, expect: { violates: 'Q1' } },
-    'B-checkThenAct-Q1': { constants: { definition: 'B', update: 'checkThenAct', regions: ['mine'] }, expect: { violates: 'Q1' } },
+    'A-Q1': { description: 'A, split and merge recount the pairs', properties: ['Q1'], expect: 'holds' },
+    'A-Q2process': { properties: ['Q2process'], expect: { violates: 'Q2process' } },
+    'A-Q2vma': { properties: ['Q2vma'], expect: { violates: 'Q2vma' } },
+    'A-Q2processSafe': { properties: ['Q2processSafe'], expect: 'holds' },
+    'A-norecount-Q1': { constants: { recountOnSplit: false, recountOnMerge: false }, properties: ['Q1'], expect: { violates: 'Q1' } },
+    'B-Q1': { description: 'B with atomic updates; split and merge recount', constants: { definition: 'B' }, properties: ['Q1'], expect: 'holds' },
+    'B-Q2process': { description: 'I map the file twice', constants: { definition: 'B', regions: ['mine', 'mine2'] }, properties: ['Q2process'], expect: { violates: 'Q2process' } },
+    'B-Q2vma': { constants: { definition: 'B' }, properties: ['Q2vma'], expect: 'holds' },
+    'B-Q2processSafe': { constants: { definition: 'B' }, properties: ['Q2processSafe'], expect: 'holds' },
+    'B-split-norecount-Q1': { constants: { definition: 'B', recountOnSplit: false }, properties: ['Q1'], expect: { violates: 'Q1' } },
+    'B-merge-norecount-Q1': { constants: { definition: 'B', recountOnMerge: false }, properties: ['Q1'], expect: { violates: 'Q1' } },
+    'B-checkThenAct-Q1': { constants: { definition: 'B', update: 'checkThenAct', regions: ['mine'] }, properties: ['Q1'], expect: { violates: 'Q1' } },
     'B-lockOther': {
       description: "taking the other page table's lock: the deadly embrace",
       constants: { definition: 'B', update: 'lockOther', regions: ['mine'] },
+      properties: ['Q1'],
       expect: { violates: 'deadlock' },
     },
   },
