@@ -5,10 +5,17 @@ import { hideBin } from 'yargs/helpers';
 import { LoadError } from '../load.ts';
 import { runCheck } from './check.ts';
 import { EXIT } from './exit-codes.ts';
+import { graphCommand } from './graph.ts';
+import { listCommand } from './list.ts';
+import { simulateCommand } from './simulate.ts';
+import { traceCommand } from './trace.ts';
 import { UsageError } from './usage.ts';
 
 export async function main(argv: string[]): Promise<number> {
   let code: number = EXIT.ok;
+  const setCode = (c: number) => {
+    code = c;
+  };
   const positiveInt = (name: string) => (v: unknown) => {
     if (v === undefined) return v;
     const n = Number(v);
@@ -32,7 +39,9 @@ export async function main(argv: string[]): Promise<number> {
           .option('json', { type: 'boolean', describe: 'print one JSON document instead of text' })
           .option('out', { type: 'string', default: 'counterexamples', describe: 'folder for counterexample traces (ITF JSON)' })
           .option('quiet', { type: 'boolean', alias: 'q', describe: 'print only the summary and unexpected results' })
-          .option('gate', { type: 'boolean', describe: 'exit 0 exactly when every variant behaves as its spec expects' }),
+          .option('gate', { type: 'boolean', describe: 'exit 0 exactly when every variant behaves as its spec expects' })
+          .option('junit', { type: 'string', describe: 'also write a JUnit XML report to this file (one test case per property)' })
+          .option('coverage', { type: 'boolean', describe: 'print how often each action fired, and which never did' }),
       async (a) => {
         code = await runCheck({
           paths: a.paths as string[],
@@ -45,9 +54,15 @@ export async function main(argv: string[]): Promise<number> {
           out: a.out,
           quiet: a.quiet,
           gate: a.gate,
+          junit: a.junit,
+          coverage: a.coverage,
         });
       },
     )
+    .command(traceCommand(setCode))
+    .command(graphCommand(setCode))
+    .command(listCommand(setCode))
+    .command(simulateCommand(setCode))
     .demandCommand(1, 'Name a command; `interleave --help` lists them.')
     .strict()
     .help()
