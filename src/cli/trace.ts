@@ -2,7 +2,10 @@
 // column per thread), or replay it against a spec to confirm it is still a behaviour of the spec.
 import type { Argv, CommandModule } from 'yargs';
 import { compileModel } from '../../checker/model.ts';
-import { replayTrace } from '../../checker/replay.ts';
+import { replayTrace, type ReplayInput } from '../../checker/replay.ts';
+import { nextState } from '../../checker/trace.ts';
+import type { Model } from '../../checker/model.ts';
+import { flatten } from '../report/diff.ts';
 import { loadSpec } from '../load.ts';
 import { makeChalk } from '../report/console.ts';
 import { readItfFile, type ItfFile } from '../report/itf-read.ts';
@@ -89,7 +92,9 @@ async function replay(t: ItfFile, specFile: string, variantArg: string | undefin
   const lines = [`Replaying ${t.file} against ${title} (${file}):`];
   t.steps.slice(0, good).forEach((s, i) => lines.push(`  ${String(i + 1).padStart(width)}  ${c.green('ok')}  ${result.ok ? (result.steps[i].action?.label ?? 'initial state') : s.label}`));
   if (!result.ok) {
-    lines.push(`  ${String(result.step).padStart(width)}  ${c.red('NO')}  ${t.steps[result.step - 1].label}: ${result.reason}`);
+    lines.push(`  ${String(result.step).padStart(width)}  ${c.red('NO')}  ${result.reason}`);
+    const differs = whereItDiffers(model, states[result.step - 2], states[result.step - 1]);
+    if (differs) lines.push(`        ${differs}`);
     lines.push(c.red(`The trace does not replay: state ${result.step} of ${t.steps.length} is not reachable by a legal step (${result.reason}).`));
     process.stdout.write(lines.join('\n') + '\n');
     return TRACE_DOES_NOT_REPLAY;
@@ -106,4 +111,27 @@ async function replay(t: ItfFile, specFile: string, variantArg: string | undefin
   if (broken.length) lines.push(`Its last state violates ${broken.map(([n]) => n).join(', ')}.`);
   process.stdout.write(lines.join('\n') + '\n');
   return EXIT.ok;
+}
+
+/** When the trace names an enabled action, what the spec's step gives where the trace differs. */
+function whereItDiffers(model: Model, from: ReplayInput | undefined, to: ReplayInput): string | undefined {
+  const named = to.action;
+  if (!from || !named) return undefined;
+  const action = model.actions.find((a) => a.name === named.name && Object.entries(a.params).every(([k, v]) => named.params?.[k] === v));
+  if (!action) return undefined;
+  let next;
+  try {
+    next = nextState(model, action, from.state);
+  } catch {
+    return undefined;
+  }
+  if (next === undefined) return undefined;
+  try {
+    const want = flatten(model.codec, next);
+    const got = flatten(model.codec, to.state);
+    const diffs = [...want].filter(([p, v]) => got.get(p) !== v).map(([p, v]) => `${p} = ${v} (the trace has ${got.get(p)})`);
+    return diffs.length ? `the spec's ${action.label} gives ${diffs.join(', ')}` : undefined;
+  } catch {
+    return undefined;
+  }
 }

@@ -75,9 +75,13 @@ export function formatSwimlane(t: ItfFile, c: ChalkInstance): string {
   const rows = rest.map((step, k) => {
     const lane = laneOf(step);
     if (!lanes.includes(lane.title)) lanes.push(lane.title);
-    const changes = itfChanges(t.steps[k], step).filter((ch) => !isOwnPc(ch, step, lane));
+    const all = itfChanges(t.steps[k], step);
+    const changes = all.filter((ch) => !isOwnPc(ch, step, lane));
+    const pc = all.find((ch) => isOwnPc(ch, step, lane));
     const lines = [stepName(step), ...changes.map((ch) => `  ${ch.path}: ${ch.before} -> ${ch.after}`)];
-    if (changes.length === 0) lines.push('  (no variable changed)');
+    if (changes.length === 0) lines.push(pc ? '  (nothing else changed)' : '  (no variable changed)');
+    // Where the thread goes next, as a label: `-> Done` where `-> free` was due is often the bug.
+    if (pc) lines.push(`  -> ${pc.after.replace(/^'(.*)'$/, '$1')}`);
     return { n: k + 2, lane: lane.title, lines };
   });
   const widths = lanes.map((l) => Math.max(l.length, ...rows.filter((r) => r.lane === l).flatMap((r) => r.lines.map((x) => x.length))));
