@@ -22,6 +22,10 @@ export interface JsonResult {
   symmetry: string[];
   traceLength?: number;
   traceFile?: string;
+  /** Per action: instances, transitions fired, new states found. */
+  coverage?: { name: string; instances: number; fired: number; found: number }[];
+  /** Actions that never fired, when the spec asks that all fire. */
+  deadActions?: string[];
 }
 
 export function toJson(r: CheckResult, traceFile?: string): JsonResult {
@@ -45,5 +49,7 @@ export function toJson(r: CheckResult, traceFile?: string): JsonResult {
     symmetry: r.symmetryReduced,
     traceLength: r.trace?.length,
     traceFile,
+    coverage: r.coverage?.map(({ name, instances, fired, found }) => ({ name, instances, fired, found })),
+    deadActions: r.deadActions,
   };
 }
