@@ -60,7 +60,12 @@ export function compileModel(spec: Spec, variant: string, file?: string): Model 
   } catch (e) {
     throw new SpecError(`spec '${def.name}': the state schema is invalid: ${(e as Error).message}`);
   }
-  const rawInit = typeof def.init === 'function' ? def.init(constants) : def.init;
+  let rawInit: unknown;
+  try {
+    rawInit = typeof def.init === 'function' ? def.init(constants) : def.init;
+  } catch (e) {
+    throw new SpecError(`spec '${def.name}', variant '${variant}': \`init\` threw: ${(e as Error)?.message ?? String(e)}`);
+  }
   const init = (Array.isArray(rawInit) ? rawInit : [rawInit]) as State[];
   if (init.length === 0) throw new SpecError(`spec '${def.name}': \`init\` gives no initial state`);
 
