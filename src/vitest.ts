@@ -34,6 +34,9 @@ export async function check(spec: string | Spec, opts: HelperOptions = {}): Prom
 
 const plain = new Chalk({ level: 0 });
 
+/** The report without its verdict line, whose mark judges the spec's declared expectation, not this one. */
+const details = (r: CheckResult) => formatResult(r, plain).split('\n').slice(1).join('\n');
+
 function isResult(x: unknown): x is CheckResult {
   return !!x && typeof x === 'object' && 'outcome' in x && 'model' in x && 'stats' in x;
 }
@@ -56,7 +59,7 @@ expect.extend({
       message: () =>
         pass
           ? `expected ${variantTitle(received)} not to hold, but every property holds (${received.stats.distinct} distinct states)`
-          : `expected ${variantTitle(received)} to hold, but it ${describeOutcome(received)}:\n${formatResult(received, plain)}`,
+          : `expected ${variantTitle(received)} to hold, but it ${describeOutcome(received)}:\n${details(received)}`,
     };
   },
   toViolate(received: unknown, property: string) {
@@ -66,10 +69,10 @@ expect.extend({
       pass,
       message: () =>
         pass
-          ? `expected ${variantTitle(received)} not to violate ${property}, but it does:\n${formatResult(received, plain)}`
+          ? `expected ${variantTitle(received)} not to violate ${property}, but it does:\n${details(received)}`
           : received.outcome === 'ok'
             ? `expected ${variantTitle(received)} to violate ${property}, but it ${describeOutcome(received)} (${received.stats.distinct} distinct states)`
-            : `expected ${variantTitle(received)} to violate ${property}, but it ${describeOutcome(received)}:\n${formatResult(received, plain)}`,
+            : `expected ${variantTitle(received)} to violate ${property}, but it ${describeOutcome(received)}:\n${details(received)}`,
     };
   },
 });
