@@ -35,19 +35,15 @@ export function exploreGraph(model: Model, maxNodes: number): StateGraph {
   const index = new Map<string, number>();
   const v = new Int32Array(model.width);
 
-  /** The node for a state, added when new; states outside their type are leaves keyed by their text. */
+  /** The node for a state, added when new; states outside their type are leaves. */
   const nodeOf = (s: State, initial: boolean): { id: number; fresh: boolean } => {
-    let key: string;
+    const key = stateKey(model, s, v);
     let bad: string | undefined;
     let state = s;
-    try {
-      codec.encode(s, v, 0, '');
-      key = v.join(',');
+    if (key.startsWith('!')) {
+      bad = `TypeOK: ${typeViolation(model, s)}`;
+    } else {
       state = codec.decode(v, 0);
-    } catch (e) {
-      if (!(e instanceof TypeViolation)) throw e;
-      key = `!${show(s)}`;
-      bad = `TypeOK: ${e.message}`;
     }
     const known = index.get(key);
     if (known !== undefined) return { id: known, fresh: false };
@@ -84,6 +80,29 @@ export function exploreGraph(model: Model, maxNodes: number): StateGraph {
     }
   }
   return { nodes, edges };
+}
+
+/**
+ * Identifies a concrete state: its slot vector, or for a state outside its type (which has none) its
+ * printed form. Leaves the encoding in `scratch` when there is one.
+ */
+export function stateKey(model: Model, s: State, scratch = new Int32Array(model.width)): string {
+  try {
+    model.codec.encode(s, scratch, 0, '');
+    return scratch.join(',');
+  } catch (e) {
+    if (!(e instanceof TypeViolation)) throw e;
+    return `!${show(s)}`;
+  }
+}
+
+function typeViolation(model: Model, s: State): string {
+  try {
+    model.codec.encode(s, new Int32Array(model.width), 0, '');
+    return '';
+  } catch (e) {
+    return (e as Error).message;
+  }
 }
 
 function guard<T>(f: () => T, where: string): T {

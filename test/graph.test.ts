@@ -8,7 +8,7 @@ import { compileModel } from '../checker/model.ts';
 import dieHard from '../specs/examples/die-hard.ts';
 import peterson from '../specs/examples/peterson.ts';
 import tcommit from '../specs/examples/tcommit.ts';
-import { cli, scratch } from './helpers.ts';
+import { cli, scratch, writeSpec } from './helpers.ts';
 
 describe('interleave graph', () => {
   it('has exactly the reachable states and transitions (TLC\'s counts, no symmetry)', () => {
@@ -65,5 +65,20 @@ describe('interleave graph', () => {
     const none = cli(['graph', 'specs/examples/refcount-race.ts']);
     expect(none.code).toBe(151);
     expect(none.stderr).toContain('has several variants; pick one for graph with --variant (atomic, racy)');
+  });
+
+  it('a state outside its type is a red leaf, and the TypeOK counterexample leads to it', () => {
+    const dir = scratch();
+    const f = writeSpec(dir, 'under.ts', `
+import { defineSpec, int } from 'interleave';
+export default defineSpec({
+  name: 'under', state: { n: int(0, 3) }, init: { n: 1 },
+  actions: { put: { when: (s) => s.n < 3, do: (s) => { s.n--; } }, get: { when: (s) => s.n < 2, do: (s) => { s.n += 2; } } },
+});`);
+    const r = cli(['graph', f]);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('label="under: 5 states, 5 transitions; counterexample of 3 states in red";');
+    expect(r.stdout).toContain(String.raw`s3 [label="n = -1\lTypeOK: n = -1 is outside int(0, 3)\l", color=red, fontcolor=red, penwidth=3, style="bold,filled", fillcolor="#ffe0e0"];`);
+    expect(r.stdout).toContain('s1 -> s3 [label="put", color=red, fontcolor=red, penwidth=3];');
   });
 });

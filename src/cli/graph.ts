@@ -3,10 +3,9 @@
 import { writeFileSync } from 'node:fs';
 import type { Argv, CommandModule } from 'yargs';
 import { checkModel } from '../../checker/check.ts';
-import { exploreGraph, GraphSpecError, GraphTooBig } from '../../checker/graph.ts';
+import { exploreGraph, GraphSpecError, GraphTooBig, stateKey } from '../../checker/graph.ts';
 import { compileModel } from '../../checker/model.ts';
 import { loadSpec } from '../load.ts';
-import { show, TypeViolation } from '../schema/index.ts';
 import { toDot } from '../report/dot.ts';
 import { SpecError } from '../spec.ts';
 import { EXIT } from './exit-codes.ts';
@@ -59,7 +58,8 @@ export async function runGraph(args: GraphArgs): Promise<number> {
   }
   // The counterexample, found without symmetry so that its states are the graph's concrete states.
   const result = await checkModel(model, { symmetry: false });
-  const path = result.trace?.map((step) => nodeIdOf(graph.nodes, model.codec, step.state)).filter((id): id is number => id !== undefined);
+  const ids = new Map(graph.nodes.map((n) => [stateKey(model, n.state), n.id]));
+  const path = result.trace?.map((step) => ids.get(stateKey(model, step.state))).filter((id): id is number => id !== undefined);
   const dot = toDot(graph, { title, codec: model.codec, path: path?.length ? path : undefined });
   if (args.out) {
     writeFileSync(args.out, dot);
@@ -68,20 +68,4 @@ export async function runGraph(args: GraphArgs): Promise<number> {
     process.stdout.write(dot);
   }
   return EXIT.ok;
-}
-
-function nodeIdOf(nodes: { id: number; state: unknown }[], codec: { encode: (v: unknown, o: Int32Array, at: number, p: string) => void; width: number }, state: unknown): number | undefined {
-  const want = keyOf(codec, state);
-  return nodes.find((n) => keyOf(codec, n.state) === want)?.id;
-}
-
-function keyOf(codec: { encode: (v: unknown, o: Int32Array, at: number, p: string) => void; width: number }, state: unknown): string {
-  const v = new Int32Array(codec.width);
-  try {
-    codec.encode(state, v, 0, '');
-    return v.join(',');
-  } catch (e) {
-    if (!(e instanceof TypeViolation)) throw e;
-    return `!${show(state)}`;
-  }
 }

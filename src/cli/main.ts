@@ -7,6 +7,7 @@ import { runCheck } from './check.ts';
 import { EXIT } from './exit-codes.ts';
 import { graphCommand } from './graph.ts';
 import { listCommand } from './list.ts';
+import { wholeNumber } from './options.ts';
 import { simulateCommand } from './simulate.ts';
 import { traceCommand } from './trace.ts';
 import { UsageError } from './usage.ts';
@@ -15,12 +16,6 @@ export async function main(argv: string[]): Promise<number> {
   let code: number = EXIT.ok;
   const setCode = (c: number) => {
     code = c;
-  };
-  const positiveInt = (name: string) => (v: unknown) => {
-    if (v === undefined) return v;
-    const n = Number(v);
-    if (!Number.isInteger(n) || n < 1) throw new UsageError(`--${name} must be a positive whole number, not '${String(v)}'`);
-    return n;
   };
   const cli = yargs(argv)
     .scriptName('interleave')
@@ -33,8 +28,8 @@ export async function main(argv: string[]): Promise<number> {
           .positional('paths', { type: 'string', array: true, demandOption: true, describe: 'spec files or folders' })
           .option('variant', { type: 'string', describe: 'check only this variant' })
           .option('deadlock', { type: 'boolean', describe: 'check for deadlock (--no-deadlock to switch off; default: the spec decides)' })
-          .option('max-states', { type: 'string', coerce: positiveInt('max-states'), describe: 'stop after this many distinct states' })
-          .option('max-depth', { type: 'string', coerce: positiveInt('max-depth'), describe: 'do not explore past this depth (initial states are depth 1)' })
+          .option('max-states', { type: 'string', coerce: wholeNumber('max-states'), describe: 'stop after this many distinct states' })
+          .option('max-depth', { type: 'string', coerce: wholeNumber('max-depth'), describe: 'do not explore past this depth (initial states are depth 1)' })
           .option('symmetry', { choices: ['on', 'off'] as const, describe: 'reduce by scalarset symmetry (default: the spec decides, normally on)' })
           .option('json', { type: 'boolean', describe: 'print one JSON document instead of text' })
           .option('out', { type: 'string', default: 'counterexamples', describe: 'folder for counterexample traces (ITF JSON)' })
