@@ -95,6 +95,7 @@ export function compileModel(spec: Spec, variant: string, file?: string): Model 
   for (const [name, g] of symmetry) if (g.size < 2) symmetry.delete(name);
 
   const variantDef = def.variants?.[variant];
+  const checked = (name: string) => !variantDef?.properties || variantDef.properties.includes(name);
   return {
     spec,
     specName: def.name,
@@ -106,8 +107,8 @@ export function compileModel(spec: Spec, variant: string, file?: string): Model 
     vars: codec.keys,
     init,
     actions,
-    invariants: Object.entries(def.invariants ?? {}) as Model['invariants'],
-    actionProperties: Object.entries(def.actionProperties ?? {}) as Model['actionProperties'],
+    invariants: Object.entries(def.invariants ?? {}).filter(([n]) => checked(n)) as Model['invariants'],
+    actionProperties: Object.entries(def.actionProperties ?? {}).filter(([n]) => checked(n)) as Model['actionProperties'],
     constraint: def.constraint as Model['constraint'],
     terminal: def.terminal as Model['terminal'],
     deadlock: variantDef?.deadlock ?? def.deadlock ?? true,

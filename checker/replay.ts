@@ -16,7 +16,17 @@ export type ReplayResult =
 
 export function replayTrace(model: Model, trace: ReplayInput[]): ReplayResult {
   if (trace.length === 0) return { ok: false, step: 1, reason: 'the trace has no states' };
-  const key = (s: State) => show(s);
+  // States compare by their encoding, so a set is the same set whatever order it was built in; a
+  // value outside its type (the last state of a TypeOK trace) has none and compares as printed.
+  const key = (s: State) => {
+    const v = new Int32Array(model.width);
+    try {
+      model.codec.encode(s, v, 0, '');
+      return v.join(',');
+    } catch {
+      return show(s);
+    }
+  };
   const first = key(trace[0].state);
   if (!model.init.some((s) => key(s) === first)) {
     return { ok: false, step: 1, reason: `state 1 is not an initial state of '${model.specName}' [${model.variant}]` };

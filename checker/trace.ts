@@ -48,8 +48,36 @@ export function rebuildTrace(model: Model, store: FingerprintStore, violation: V
     }
     steps.push(found);
   }
-  if (violation.step?.next) steps.push({ action: violation.step.action, state: violation.step.next });
+  if (violation.step?.next) {
+    const from = steps.at(-1)?.state;
+    const last = from && violation.step.action ? finalStep(model, from, violation) : undefined;
+    steps.push(last ?? { action: violation.step.action, state: violation.step.next });
+  }
   return steps;
+}
+
+/**
+ * The last step of a trace whose final state is not stored (it leaves its type, or breaks an action
+ * property). The search took it from a representative; from the concrete state reached by replay the
+ * same violation comes from the corresponding action instance, which is found by trying them all.
+ */
+function finalStep(model: Model, from: State, violation: Violation): TraceStep | undefined {
+  const recorded = violation.step!.action!;
+  const property = model.actionProperties.find(([name]) => name === violation.property)?.[1];
+  for (const action of [recorded, ...model.actions.filter((a) => a !== recorded)]) {
+    let next: State | undefined;
+    try {
+      next = nextState(model, action, from);
+    } catch {
+      continue;
+    }
+    if (next === undefined) continue;
+    const inType = applyAction(model, action, from);
+    if (violation.outcome === 'action-property' ? inType && property && !property(from, inType, model.constants) : !inType) {
+      return { action, state: inType ?? next };
+    }
+  }
+  return undefined;
 }
 
 /**

@@ -45,4 +45,21 @@ describe('trace replay', () => {
     );
     expect(() => parseITF(model, [1, 2], 't')).toThrow('t: not an ITF trace');
   });
+
+  it('a set in a kept trace equals the replayed one whatever order its elements were added in', async () => {
+    const { defineSpec, enumOf, setOf } = await import('../src/index.ts');
+    const spec = defineSpec({
+      name: 'flags',
+      state: { f: setOf(enumOf('a', 'b')) },
+      init: { f: new Set<'a' | 'b'>() },
+      actions: { b: { when: (s) => !s.f.has('b'), do: (s) => { s.f.add('b'); } }, a: { when: (s) => !s.f.has('a'), do: (s) => { s.f.add('a'); } } },
+      deadlock: false,
+    });
+    const model = compileModel(spec, 'default');
+    const trace = parseITF(model, {
+      vars: ['f'],
+      states: [{ f: { '#set': [] } }, { '#meta': { action: 'b' }, f: { '#set': ['b'] } }, { '#meta': { action: 'a' }, f: { '#set': ['a', 'b'] } }],
+    });
+    expect(replayTrace(model, trace)).toMatchObject({ ok: true });
+  });
 });
