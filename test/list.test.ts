@@ -19,7 +19,7 @@ describe('interleave list', () => {
         "    pc: mapOf(scalarset('t', 2), enumOf('load', 'store', 'free', 'Done'))",
         "    seen: mapOf(scalarset('t', 2), int(0, 2))",
         '    scalarsets: t (2), reduced by symmetry',
-        '  actions: put.load (2 instances), put.store (2 instances), put.free (2 instances)',
+        '  process put (2 threads): load, store, free',
         '  invariants: NoLeak, TypeOK',
         '  deadlock checked',
       ].join('\n'),
@@ -28,6 +28,17 @@ describe('interleave list', () => {
     expect(r.stdout).toContain('    default  expects violates NotSolved');
     expect(r.stdout).toContain('  invariants: TCConsistent, TypeOK\n  deadlock not checked');
     expect(r.stdout.match(/^\S+  specs\/examples\/\S+\.ts$/gm)).toHaveLength(5);
+  });
+
+  it('a kernel spec: variants that check only some properties say so', () => {
+    const r = cli(['list', 'specs/kernel/pg-fscache.ts']);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain("    V0-wait/F2       expects violates WokenBitClear  checks only WokenBitClear  scheme = 'V0', truncateWaits = true\n");
+    expect(r.stdout).toContain("    truncateRef: mapOf(scalarset('truncate', 2), bool)\n");
+    expect(r.stdout).toContain('  invariants: NoStaleWake, WokenBitClear, BitHoldsRef, TypeOK\n');
+    expect(r.stdout).toContain(
+      '  process truncate (2 threads): xas_load, folio_try_get, xas_reload, folio_lock, folio_wait_private_2, __filemap_remove_folio, filemap_free_folio, folio_unlock, folio_put\n',
+    );
   });
 
   it('--json gives the same facts for scripts; bounds that differ by variant are listed per variant', () => {

@@ -93,6 +93,20 @@ describe('interleave trace', () => {
     );
   });
 
+  it('--swimlane on a kernel trace: one column per thread, the late wake-up in the completion\'s', () => {
+    const r = cli(['trace', 'counterexamples/pg-fscache.V0-wait_F2.WokenBitClear.itf.json', '--swimlane']);
+    expect(r.code).toBe(0);
+    const lines = r.stdout.split('\n');
+    const head = lines.findIndex((l) => l.includes('reader rd'));
+    expect(lines[head].split('|').map((x) => x.trim())).toEqual(['reader rd', 'completion cw', 'truncate truncate1', 'newuser nu']);
+    const row = (n: number) => lines.find((l) => l.startsWith(`${String(n).padStart(2)}  `))!.split('|').map((x) => x.trim());
+    expect(row(4)).toEqual(['4', 'folio_clear_private_2', '', '']);
+    expect(row(13)).toEqual(['13', '', 'folio_put', '']);
+    expect(row(17)).toEqual(['17', 'folio_wake_bit', '', '']);
+    expect(row(18)).toEqual(['18', '', '', 'io_schedule']);
+    expect(r.stdout).toMatch(/\|\s+staleTouch: false -> true\s+\|/);
+  });
+
   it('reads ITF written by other tools: no #meta, steps named by number', () => {
     const foreign = tampered('foreign.itf.json', (doc) => ({ vars: doc.vars, states: doc.states.map(({ '#meta': _, ...s }: any) => s) }));
     const r = cli(['trace', foreign]);

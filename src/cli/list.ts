@@ -17,7 +17,16 @@ export interface SpecListing {
   file: string;
   spec: string;
   description?: string;
-  variants: { name: string; expect: string; description?: string; constants: Record<string, unknown>; state: Record<string, string>; scalarsets: Record<string, number> }[];
+  variants: {
+    name: string;
+    expect: string;
+    description?: string;
+    constants: Record<string, unknown>;
+    /** The properties this variant checks, when it checks only some. */
+    checks?: string[];
+    state: Record<string, string>;
+    scalarsets: Record<string, number>;
+  }[];
   actions: { name: string; process?: string; instances: number }[];
   invariants: string[];
   actionProperties: string[];
@@ -76,12 +85,13 @@ export function describeSpec(spec: Spec, file: string): SpecListing {
       expect: describeExpectation(m.expect),
       description: spec.def.variants?.[m.variant]?.description,
       constants: m.constants,
+      checks: spec.def.variants?.[m.variant]?.properties,
       state: stateSummary(m),
       scalarsets: Object.fromEntries(m.codec.scalarsets().map((s) => [s.name, s.size])),
     })),
     actions: [...actions.values()],
-    invariants: first.invariants.map(([n]) => n),
-    actionProperties: first.actionProperties.map(([n]) => n),
+    invariants: Object.keys(spec.def.invariants ?? {}),
+    actionProperties: Object.keys(spec.def.actionProperties ?? {}),
     deadlock: first.deadlock,
     constraint: !!first.constraint,
     symmetry: first.symmetryDefault,
@@ -101,7 +111,8 @@ function formatListing(l: SpecListing, c: ReturnType<typeof makeChalk>): string 
   lines.push('  variants:');
   for (const v of l.variants) {
     const consts = Object.entries(v.constants).map(([k, x]) => `${k} = ${show(x)}`).join(', ');
-    lines.push(`    ${v.name.padEnd(nameWidth)}  expects ${v.expect.padEnd(expWidth)}${consts ? `  ${c.dim(consts)}` : ''}`.trimEnd());
+    const checks = v.checks ? `  checks only ${v.checks.join(', ')}` : '';
+    lines.push(`    ${v.name.padEnd(nameWidth)}  expects ${v.expect.padEnd(expWidth)}${checks}${consts ? `  ${c.dim(consts)}` : ''}`.trimEnd());
   }
   // The bounds usually share one schema; a variant whose bounds differ is listed on its own.
   const shown = new Set<string>();
@@ -114,7 +125,16 @@ function formatListing(l: SpecListing, c: ReturnType<typeof makeChalk>): string 
     const sets = Object.entries(v.scalarsets).map(([n, size]) => `${n} (${size})`);
     if (sets.length) lines.push(`    scalarsets: ${sets.join(', ')}${l.symmetry ? ', reduced by symmetry' : ''}`);
   }
-  lines.push(`  actions: ${l.actions.map((a) => (a.instances > 1 ? `${a.name} (${a.instances} instances)` : a.name)).join(', ') || '(none)'}`);
+  // Process steps are listed by process, in program order, as the protocol reads.
+  const plain = l.actions.filter((a) => !a.process);
+  if (plain.length || l.actions.length === 0) {
+    lines.push(`  actions: ${plain.map((a) => (a.instances > 1 ? `${a.name} (${a.instances} instances)` : a.name)).join(', ') || '(none)'}`);
+  }
+  for (const p of new Set(l.actions.flatMap((a) => (a.process ? [a.process] : [])))) {
+    const steps = l.actions.filter((a) => a.process === p);
+    const threads = steps[0].instances;
+    lines.push(`  process ${p} (${threads} thread${threads === 1 ? '' : 's'}): ${steps.map((a) => a.name.slice(p.length + 1)).join(', ')}`);
+  }
   lines.push(`  invariants: ${[...l.invariants, TYPE_OK].join(', ')}`);
   if (l.actionProperties.length) lines.push(`  action properties: ${l.actionProperties.join(', ')}`);
   const checks = [l.deadlock ? 'deadlock checked' : 'deadlock not checked', l.constraint ? 'state constraint' : '', l.coverage ? `coverage: ${l.coverage}` : ''];
