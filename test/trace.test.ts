@@ -207,5 +207,8 @@ describe('interleave trace', () => {
     const both = cli(['trace', racy, '--full', '--swimlane']);
     expect(both.code).toBe(151);
     expect(both.stderr).toContain('Arguments full and swimlane are mutually exclusive');
+    const alone = cli(['trace', racy, '--variant', 'racy']);
+    expect(alone.code).toBe(151);
+    expect(alone.stderr).toContain('Implications failed:\n variant -> replay');
   });
 });

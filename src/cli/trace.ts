@@ -37,7 +37,8 @@ export function traceCommand(done: (code: number) => void): CommandModule<{}, Tr
         .option('swimlane', { type: 'boolean', describe: 'one column per process/thread, each step with the variables it changed' })
         .option('replay', { type: 'string', describe: 'spec file: re-execute the trace and say where it first is not a legal step' })
         .option('variant', { type: 'string', describe: 'with --replay: the variant (default: the one the trace names)' })
-        .conflicts('full', 'swimlane') as unknown as Argv<TraceArgs>,
+        .conflicts('full', 'swimlane')
+        .implies('variant', 'replay') as unknown as Argv<TraceArgs>,
     handler: async (a) => done(await runTrace(a)),
   };
 }
