@@ -63,6 +63,9 @@ export async function search(model: Model, opts: SearchOptions): Promise<{ resul
   let current = new Frontier(width + 1);
   let violation: Violation | undefined;
   let stopped: SearchResult['stopped'];
+  // Coverage: transitions each action instance produced, and how many of them were new states.
+  const fired = new Uint32Array(actions.length);
+  const found = new Uint32Array(actions.length);
 
   const finish = (queue: number): { result: SearchResult; store: FingerprintStore } => ({
     result: {
@@ -78,6 +81,7 @@ export async function search(model: Model, opts: SearchOptions): Promise<{ resul
       },
       violation,
       stopped,
+      coverage: { fired, found },
     },
     store,
   });
@@ -154,6 +158,7 @@ export async function search(model: Model, opts: SearchOptions): Promise<{ resul
           const returned = action.do(draft, action.params, c);
           const t = returned === undefined ? draft : returned;
           generated++;
+          fired[a]++;
           phase = 'encode';
           try {
             codec.encode(t, encoded, 0, '');
@@ -176,6 +181,7 @@ export async function search(model: Model, opts: SearchOptions): Promise<{ resul
           fingerprint(v, width, fp);
           const index = store.insert(fp[0], fp[1], parent, action.id);
           if (index < 0) continue;
+          found[a]++;
           violation = checkInvariants(t, index);
           if (violation) {
             depth++;

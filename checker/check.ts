@@ -3,6 +3,7 @@
 import { search, type SearchOptions } from './bfs.ts';
 import type { Model } from './model.ts';
 import type { Outcome, SearchResult, Stats, TraceStep, Violation } from './result.ts';
+import { neverFired, summariseCoverage, type ActionCoverage } from './coverage.ts';
 import { canonicaliser } from './symmetry.ts';
 import { ReplayError, rebuildTrace } from './trace.ts';
 import type { Expectation } from '../src/spec.ts';
@@ -32,6 +33,10 @@ export interface CheckResult {
   expected?: Expectation;
   /** Whether the outcome is what the variant declares (a variant with no expectation must hold). */
   matchesExpectation: boolean;
+  /** How often each action fired. */
+  coverage?: ActionCoverage[];
+  /** Actions that never fired in a complete run of a spec that asks for `coverage: 'all-actions-fire'`. */
+  deadActions?: string[];
 }
 
 export async function checkModel(model: Model, opts: CheckOptions = {}): Promise<CheckResult> {
@@ -54,6 +59,8 @@ export async function checkModel(model: Model, opts: CheckOptions = {}): Promise
       message = `${violation.message}; ${e.message}`;
     }
   }
+  const coverage = result.coverage && summariseCoverage(model, result.coverage);
+  const dead = coverage && model.spec.def.coverage === 'all-actions-fire' && result.stats.complete ? neverFired(coverage) : [];
   return {
     model,
     outcome,
@@ -66,7 +73,9 @@ export async function checkModel(model: Model, opts: CheckOptions = {}): Promise
     symmetryReduced: useSymmetry ? [...model.symmetry.keys()] : [],
     withoutSymmetry,
     expected: model.expect,
-    matchesExpectation: matches(model.expect ?? 'holds', outcome, violation?.property, result.stats.complete),
+    matchesExpectation: matches(model.expect ?? 'holds', outcome, violation?.property, result.stats.complete) && dead.length === 0,
+    coverage,
+    deadActions: dead.length ? dead : undefined,
   };
 }
 

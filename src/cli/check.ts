@@ -5,8 +5,10 @@ import { compileModel, type Model } from '../../checker/model.ts';
 import { findSpecFiles, LoadError, loadSpec } from '../load.ts';
 import { auditJson, formatAudit } from '../report/audit.ts';
 import { formatResult, formatStats, formatSummary, makeChalk, variantTitle } from '../report/console.ts';
+import { formatCoverage } from '../report/coverage.ts';
 import { writeTrace } from '../report/itf.ts';
 import { toJson } from '../report/json.ts';
+import { writeJUnit } from './junit.ts';
 import { SpecError } from '../spec.ts';
 import { EXIT, runExitCode, worst } from './exit-codes.ts';
 import { UsageError } from './usage.ts';
@@ -28,6 +30,10 @@ export interface CheckArgs {
   out: string;
   quiet?: boolean;
   gate?: boolean;
+  /** Also write a JUnit XML report here. */
+  junit?: string;
+  /** Print how often each action fired. */
+  coverage?: boolean;
 }
 
 export async function runCheck(args: CheckArgs): Promise<number> {
@@ -94,6 +100,10 @@ export async function runCheck(args: CheckArgs): Promise<number> {
       } else {
         log(formatResult(result, c, traceFile) + '\n');
       }
+      if (result.deadActions) {
+        log(c.red(`  ${variantTitle(result)}: never fired: ${result.deadActions.join(', ')} (the spec asks that every action fires)`));
+      }
+      if (args.coverage && result.coverage) log(`Coverage of ${variantTitle(result)}:\n${formatCoverage(result.coverage, c, result.stats.complete)}\n`);
       if (result.stopped === 'interrupted') log(c.yellow(`Interrupted. ${formatStats(result).split('\n')[0]}`));
     }
   } finally {
@@ -106,6 +116,7 @@ export async function runCheck(args: CheckArgs): Promise<number> {
   if (unaudited.length) log(c.red(`Not checked, the symmetry audit failed: ${unaudited.join(', ')} (exit 75).`));
   const asymmetric = audits.some((a) => !a.passed);
   const code = worst([problems.length ? EXIT.specDoesNotLoad : EXIT.ok, asymmetric ? EXIT.specError : EXIT.ok, runExitCode(all, !!args.gate)]);
+  if (args.junit) writeJUnit(args.junit, { results, loadErrors: problems, deadlock: args.deadlock });
   if (args.json) {
     const doc = {
       tool: 'interleave',

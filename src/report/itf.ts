@@ -29,7 +29,7 @@ export function toITF(result: CheckResult): ItfTrace {
     },
     vars: model.vars,
     states: trace.map((step, index) => ({
-      '#meta': { index, ...(step.action ? { action: step.action.name, params: step.action.params, label: step.action.label } : { action: 'init' }) },
+      '#meta': { index, ...(step.action ? { action: step.action.name, params: step.action.params, label: step.action.label, ...(step.action.process ? { process: step.action.process } : {}) } : { action: 'init' }) },
       ...stateToITF(model, step.state),
     })),
   };
@@ -56,11 +56,13 @@ export function traceFileName(dir: string, result: CheckResult): string {
 }
 
 /** Writes atomically (temp file, then rename) so an interrupted run never leaves half a trace. */
-export function writeTrace(dir: string, result: CheckResult): string {
+export function writeTrace(dir: string, result: CheckResult, meta: Record<string, unknown> = {}): string {
   mkdirSync(dir, { recursive: true });
   const file = traceFileName(dir, result);
   const tmp = `${file}.${process.pid}.tmp`;
-  writeFileSync(tmp, JSON.stringify(toITF(result), null, 2) + '\n');
+  const itf = toITF(result);
+  Object.assign(itf['#meta'], meta);
+  writeFileSync(tmp, JSON.stringify(itf, null, 2) + '\n');
   renameSync(tmp, file);
   return file;
 }

@@ -24,6 +24,10 @@ export interface JsonResult {
   withoutSymmetry?: { distinct: number; generated: number; complete: boolean; saved: number };
   traceLength?: number;
   traceFile?: string;
+  /** Per action: instances, transitions fired, new states found. */
+  coverage?: { name: string; instances: number; fired: number; found: number }[];
+  /** Actions that never fired, when the spec asks that all fire. */
+  deadActions?: string[];
 }
 
 export function toJson(r: CheckResult, traceFile?: string): JsonResult {
@@ -53,5 +57,7 @@ export function toJson(r: CheckResult, traceFile?: string): JsonResult {
     },
     traceLength: r.trace?.length,
     traceFile,
+    coverage: r.coverage?.map(({ name, instances, fired, found }) => ({ name, instances, fired, found })),
+    deadActions: r.deadActions,
   };
 }
