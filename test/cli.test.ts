@@ -205,6 +205,16 @@ describe('bad input gets a one-line error, never a stack trace', () => {
     expect(none.code).toBe(151);
   });
 
+  it('an output folder that cannot be made is refused before any search (exit 151)', () => {
+    const dir = scratch();
+    const r = cli(['check', 'specs/examples/die-hard.ts', '--out', join(dir, 'package.json', 'traces')]);
+    expect(r.code).toBe(151);
+    expect(r.stderr).toContain(`--out ${join(dir, 'package.json', 'traces')}: cannot create the folder: ${join(dir, 'package.json')} exists and is not a folder`);
+    const proc = cli(['check', 'specs/examples/die-hard.ts', '--out', '/proc/interleave-traces']);
+    expect(proc.code).toBe(151);
+    expect(proc.stderr).toContain("--out /proc/interleave-traces: cannot create the folder: ENOENT");
+  });
+
   it('a missing file: exit 150 naming it', () => {
     const r = cli(['check', 'specs/nope.ts']);
     expect(r.code).toBe(150);

@@ -114,6 +114,7 @@ export default defineSpec({
     const report = join(dir, 'package.json', 'j.xml');
     const r = cli(['check', 'specs/examples/die-hard.ts', '--junit', report, '--out', dir]);
     expect(r.code).toBe(151);
-    expect(r.stderr).toContain(`--junit ${report}: cannot write the report: EEXIST`);
+    expect(r.stderr).toContain(`--junit ${join(dir, 'package.json')}: cannot create the folder: ${join(dir, 'package.json')} exists and is not a folder`);
+    expect(r.stdout).toBe('');
   });
 });

@@ -11,7 +11,9 @@ import { toJson } from '../report/json.ts';
 import { writeJUnit } from './junit.ts';
 import { SpecError } from '../spec.ts';
 import { EXIT, runExitCode, worst } from './exit-codes.ts';
+import { ensureOutputDir } from './options.ts';
 import { UsageError } from './usage.ts';
+import { dirname } from 'node:path';
 
 export interface CheckArgs {
   paths: string[];
@@ -45,6 +47,8 @@ export async function runCheck(args: CheckArgs): Promise<number> {
   const results: { result: CheckResult; traceFile?: string }[] = [];
   const audits: AuditResult[] = [];
 
+  ensureOutputDir('--out', args.out);
+  if (args.junit) ensureOutputDir('--junit', dirname(args.junit));
   const models: Model[] = [];
   const files = findSpecFiles(args.paths);
   if (files.length === 0) throw new LoadError(args.paths.join(', '), 'no spec files here (a spec is a .ts file whose default export is defineSpec({ ... }))');

@@ -1,5 +1,6 @@
 // Option checks shared by the commands: whole numbers, and a variant that the spec really has.
 import type { Spec } from '../spec.ts';
+import { ensureDir } from '../report/files.ts';
 import { UsageError } from './usage.ts';
 
 /** A yargs `coerce` for options that must be whole numbers of at least `min`. */
@@ -22,4 +23,13 @@ export function pickVariant(spec: Spec, file: string, variant: string | undefine
   }
   if (spec.variantNames.length === 1) return spec.variantNames[0];
   throw new UsageError(`${file}: spec '${spec.def.name}' has several variants; pick one for ${command} with --variant (${spec.variantNames.join(', ')})`);
+}
+
+/** Checks before any search that an output folder can be created, so no result is lost at the end. */
+export function ensureOutputDir(option: string, dir: string): void {
+  try {
+    ensureDir(dir);
+  } catch (e) {
+    throw new UsageError(`${option} ${dir}: cannot create the folder: ${(e as Error).message}`);
+  }
 }

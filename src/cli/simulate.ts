@@ -10,7 +10,7 @@ import { writeTrace } from '../report/itf.ts';
 import { toJson } from '../report/json.ts';
 import { show } from '../schema/index.ts';
 import { exitCodeOf, worst } from './exit-codes.ts';
-import { pickVariant, wholeNumber } from './options.ts';
+import { ensureOutputDir, pickVariant, wholeNumber } from './options.ts';
 
 interface SimulateArgs {
   spec: string;
@@ -45,6 +45,7 @@ export function simulateCommand(done: (code: number) => void): CommandModule<{},
 
 export async function runSimulate(args: SimulateArgs): Promise<number> {
   const c = makeChalk();
+  ensureOutputDir('--out', args.out);
   const { spec, file } = await loadSpec(args.spec);
   const variants = args.variant !== undefined ? [pickVariant(spec, file, args.variant, 'simulate')] : spec.variantNames;
   const seed = args.seed ?? Math.floor(Math.random() * 2 ** 31);

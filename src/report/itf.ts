@@ -1,11 +1,11 @@
 // Counterexamples as ITF, the Informal Trace Format of Apalache and Quint:
 // {"#meta": {...}, "vars": [...], "states": [{"#meta": {...}, var: value, ...}, ...]}.
-import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { CheckResult } from '../../checker/check.ts';
 import type { Model } from '../../checker/model.ts';
 import type { ReplayInput } from '../../checker/replay.ts';
 import { show } from '../schema/index.ts';
+import { writeFileAtomic } from './files.ts';
 
 export interface ItfTrace {
   '#meta': Record<string, unknown>;
@@ -57,13 +57,10 @@ export function traceFileName(dir: string, result: CheckResult): string {
 
 /** Writes atomically (temp file, then rename) so an interrupted run never leaves half a trace. */
 export function writeTrace(dir: string, result: CheckResult, meta: Record<string, unknown> = {}): string {
-  mkdirSync(dir, { recursive: true });
   const file = traceFileName(dir, result);
-  const tmp = `${file}.${process.pid}.tmp`;
   const itf = toITF(result);
   Object.assign(itf['#meta'], meta);
-  writeFileSync(tmp, JSON.stringify(itf, null, 2) + '\n');
-  renameSync(tmp, file);
+  writeFileAtomic(file, JSON.stringify(itf, null, 2) + '\n');
   return file;
 }
 
