@@ -113,7 +113,17 @@ export function compileModel(spec: Spec, variant: string, file?: string): Model 
 /** Scalarset occurrences in a state schema, grouped by scalarset; one-element scalarsets have no symmetry. */
 export function symmetryGroups(codec: Schema<unknown>): Model['symmetry'] {
   const symmetry: Model['symmetry'] = new Map();
-  const sizes = new Map(codec.scalarsets().map((s) => [s.name, s.size]));
+  const sizes = new Map<string, number>();
+  const elements = new Map<string, string>();
+  for (const s of codec.scalarsets()) {
+    const listed = s.values.join(', ');
+    if (elements.has(s.name) && elements.get(s.name) !== listed) {
+      // Permuting one set of ids by a permutation sized for another would be unsound.
+      throw new SpecError(`two scalarsets are named '${s.name}' with different elements ({${elements.get(s.name)}} and {${listed}}); give them different names, or use one scalarset`);
+    }
+    elements.set(s.name, listed);
+    sizes.set(s.name, s.size);
+  }
   for (const site of codec.sites(0)) {
     const group = symmetry.get(site.set) ?? { size: sizes.get(site.set)!, sites: [] };
     group.sites.push(site);

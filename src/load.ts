@@ -40,7 +40,7 @@ function walk(dir: string): string[] {
     const p = join(dir, name);
     if (statSync(p).isDirectory()) {
       if (name !== 'lib' && name !== 'node_modules' && !name.startsWith('.') && !name.startsWith('_')) out.push(...walk(p));
-    } else if (name.endsWith('.ts') && !name.endsWith('.d.ts') && !name.startsWith('_')) {
+    } else if (/\.m?ts$/.test(name) && !/\.d\.m?ts$/.test(name) && !name.startsWith('_')) {
       out.push(p);
     }
   }

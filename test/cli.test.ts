@@ -3,7 +3,8 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { cli, scratch, writeSpec } from './helpers.ts';
+import { spawnSync } from 'node:child_process';
+import { cli, ROOT, scratch, writeSpec } from './helpers.ts';
 
 const counter = (body: string) => `
 import { defineSpec, int, bool } from 'interleave';
@@ -108,6 +109,7 @@ describe('interleave check', () => {
     expect(r.stdout).toContain('in state: { n: 2, done: false }');
     expect(r.stdout).toContain('Counterexample, 3 states');
     expect(r.stdout).toContain('boom(k=2) throws');
+    expect(r.stdout).toMatch(/thrown at \S*throws\.ts:10:\d+/);
     expect(r.stdout).not.toMatch(/^\s+at /m);
   });
 
@@ -213,6 +215,28 @@ describe('bad input gets a one-line error, never a stack trace', () => {
     const proc = cli(['check', 'specs/examples/die-hard.ts', '--out', '/proc/interleave-traces']);
     expect(proc.code).toBe(151);
     expect(proc.stderr).toContain("--out /proc/interleave-traces: cannot create the folder: ENOENT");
+  });
+
+  it('an option given twice is refused (exit 151)', () => {
+    const r = cli(['check', 'specs/examples/refcount-race.ts', '--variant', 'atomic', '--variant', 'racy']);
+    expect(r.code).toBe(151);
+    expect(r.stderr).toContain('--variant was given 2 times; give it once');
+  });
+
+  it('a reader that closes the pipe early gets no error', () => {
+    const r = spawnSync('bash', ['-c', `node ${join(ROOT, 'bin', 'interleave.js')} list specs | head -1`], { cwd: ROOT, encoding: 'utf8' });
+    expect(r.stdout).toBe('die-hard  specs/examples/die-hard.ts\n');
+    expect(r.stderr).toBe('');
+  });
+
+  it('two scalarsets with one name and different elements: exit 150', () => {
+    const dir = scratch();
+    const f = writeSpec(dir, 'twins.ts', `import { defineSpec, mapOf, optional, scalarset, bool } from 'interleave';
+export default defineSpec({ name: 'twins', state: { m: mapOf(scalarset('t', 2), bool()), o: optional(scalarset('t', 3)) },
+  init: { m: { t1: false, t2: false }, o: null }, actions: {} });\n`);
+    const r = cli(['check', f]);
+    expect(r.code).toBe(150);
+    expect(r.stderr).toContain("two scalarsets are named 't' with different elements ({t1, t2} and {t1, t2, t3})");
   });
 
   it('a missing file: exit 150 naming it', () => {

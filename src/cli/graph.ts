@@ -1,12 +1,12 @@
 // `interleave graph SPEC`: the reachable state graph of one variant in DOT, with its counterexample
 // (when it has one) highlighted. Small models only: a size guard stops before the output is unreadable.
-import { writeFileSync } from 'node:fs';
 import type { Argv, CommandModule } from 'yargs';
 import { checkModel } from '../../checker/check.ts';
 import { exploreGraph, GraphSpecError, GraphTooBig, stateKey } from '../../checker/graph.ts';
 import { compileModel } from '../../checker/model.ts';
 import { loadSpec } from '../load.ts';
 import { toDot } from '../report/dot.ts';
+import { writeFileAtomic } from '../report/files.ts';
 import { SpecError } from '../spec.ts';
 import { EXIT } from './exit-codes.ts';
 import { pickVariant, wholeNumber } from './options.ts';
@@ -62,7 +62,11 @@ export async function runGraph(args: GraphArgs): Promise<number> {
   const path = result.trace?.map((step) => ids.get(stateKey(model, step.state))).filter((id): id is number => id !== undefined);
   const dot = toDot(graph, { title, codec: model.codec, path: path?.length ? path : undefined });
   if (args.out) {
-    writeFileSync(args.out, dot);
+    try {
+      writeFileAtomic(args.out, dot);
+    } catch (e) {
+      throw new UsageError(`--out ${args.out}: cannot write the graph: ${(e as Error).message}`);
+    }
     process.stderr.write(`${args.out}: ${graph.nodes.length} states, ${graph.edges.length} transitions\n`);
   } else {
     process.stdout.write(dot);

@@ -72,6 +72,14 @@ export async function main(argv: string[]): Promise<number> {
     .command(graphCommand(setCode))
     .command(listCommand(setCode))
     .command(simulateCommand(setCode))
+    .middleware((argv) => {
+      // Every option but the list of paths takes one value; yargs would silently make an array.
+      for (const [key, value] of Object.entries(argv)) {
+        if (Array.isArray(value) && key !== '_' && key !== 'paths' && key === key.toLowerCase()) {
+          throw new UsageError(`--${key} was given ${value.length} times; give it once`);
+        }
+      }
+    }, true)
     .demandCommand(1, 'Name a command; `interleave --help` lists them.')
     .strict()
     .help()
@@ -98,6 +106,14 @@ export async function main(argv: string[]): Promise<number> {
     return EXIT.internal;
   }
   return code;
+}
+
+// A reader that stops early (`interleave list | head`) is not an error.
+for (const stream of [process.stdout, process.stderr]) {
+  stream.on('error', (e: NodeJS.ErrnoException) => {
+    if (e.code === 'EPIPE') process.exit(process.exitCode ?? EXIT.ok);
+    throw e;
+  });
 }
 
 main(hideBin(process.argv)).then((code) => {

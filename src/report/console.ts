@@ -1,5 +1,6 @@
 // How results reach a person on a terminal: one verdict line per variant, TLC's statistics, the
 // counterexample with only what changed at each step, and a summary table.
+import { relative, resolve } from 'node:path';
 import { Chalk, type ChalkInstance } from 'chalk';
 import type { CheckResult } from '../../checker/check.ts';
 import type { Expectation } from '../spec.ts';
@@ -95,8 +96,9 @@ export function formatResult(r: CheckResult, c: ChalkInstance, traceFile?: strin
   const failedIn = r.outcome === 'error' ? r.trace?.at(r.violation?.step?.next ? -2 : -1)?.state : undefined;
   if (failedIn) lines.push(`  in state: ${show(failedIn)}`);
   if (r.outcome === 'error' && r.violation?.error instanceof Error && r.violation.error.stack) {
-    const frame = r.violation.error.stack.split('\n').find((l) => l.includes(r.model.file ?? '\0'));
-    if (frame) lines.push(`  ${c.dim(frame.trim())}`);
+    const file = r.model.file ? resolve(r.model.file) : '\0';
+    const where = r.violation.error.stack.split('\n').find((l) => l.includes(file))?.match(/\(?(\S+:\d+:\d+)\)?\s*$/)?.[1];
+    if (where) lines.push(`  ${c.dim(`thrown at ${relative(process.cwd(), where.replace(/^file:\/\//, '')) || where}`)}`);
   }
   if (r.trace?.length) {
     lines.push(`  Counterexample, ${r.trace.length} states${traceFile ? ` (${traceFile})` : ''}:`);
