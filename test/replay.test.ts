@@ -5,6 +5,7 @@ import { checkModel } from '../checker/check.ts';
 import { compileModel } from '../checker/model.ts';
 import { replayTrace } from '../checker/replay.ts';
 import { ItfError, parseITF, toITF } from '../src/report/itf.ts';
+import { defineSpec, int, mapOf, scalarset } from '../src/index.ts';
 import dieHard from '../specs/examples/die-hard.ts';
 import refcountRace from '../specs/examples/refcount-race.ts';
 
@@ -61,5 +62,21 @@ describe('trace replay', () => {
       states: [{ f: { '#set': [] } }, { '#meta': { action: 'b' }, f: { '#set': ['b'] } }, { '#meta': { action: 'a' }, f: { '#set': ['a', 'b'] } }],
     });
     expect(replayTrace(model, trace)).toMatchObject({ ok: true });
+  });
+
+  it('a TypeOK trace replays even when the value outside its type sits inside a map', async () => {
+    const T = scalarset('t', 2);
+    const spec = defineSpec({
+      name: 'over',
+      state: { c: mapOf(T, int(0, 2)) },
+      init: { c: { t1: 0, t2: 0 } },
+      actions: { inc: { params: { t: T }, do: (s, { t }) => { s.c[t]++; } } },
+    });
+    const model = compileModel(spec, 'default');
+    const r = await checkModel(model, { symmetry: false });
+    expect([r.property, r.trace?.length]).toEqual(['TypeOK', 4]);
+    const states = parseITF(model, JSON.parse(JSON.stringify(toITF(r))));
+    expect(states[3].state).toEqual({ c: { t1: 3, t2: 0 } });
+    expect(replayTrace(model, states)).toMatchObject({ ok: true });
   });
 });

@@ -97,7 +97,7 @@ export function parseITF(model: Model, json: unknown, source = 'trace'): ReplayI
         state[v] = field.fromITF(value, v);
       } catch (e) {
         const last = i === doc.states!.length - 1;
-        if (last && isPlainITF(value)) state[v] = value;
+        if (last) state[v] = looseFromITF(value);
         else throw new ItfError(`${source}: state ${i + 1}: ${(e as Error).message}`);
       }
     }
@@ -110,6 +110,19 @@ export function parseITF(model: Model, json: unknown, source = 'trace'): ReplayI
   });
 }
 
-function isPlainITF(v: unknown): boolean {
-  return typeof v === 'number' || typeof v === 'boolean' || typeof v === 'string';
+/**
+ * An ITF value read without a type: how the last state of a TypeOK trace is kept, since the value
+ * that broke its type cannot be read through the schema.
+ */
+function looseFromITF(json: unknown): unknown {
+  if (Array.isArray(json)) return json.map(looseFromITF);
+  if (!json || typeof json !== 'object') return json;
+  const o = json as Record<string, unknown>;
+  if ('#bigint' in o) return Number(o['#bigint']);
+  if (Array.isArray(o['#set'])) return new Set(o['#set'].map(looseFromITF));
+  if (Array.isArray(o['#tup'])) return o['#tup'].map(looseFromITF);
+  if (Array.isArray(o['#map'])) return Object.fromEntries(o['#map'].map((pair) => [String(looseFromITF((pair as unknown[])[0])), looseFromITF((pair as unknown[])[1])]));
+  if (o.tag === 'None') return null;
+  if (o.tag === 'Some') return looseFromITF(o.value);
+  return Object.fromEntries(Object.entries(o).map(([k, v]) => [k, looseFromITF(v)]));
 }
