@@ -5,7 +5,7 @@ import { DEADLOCK, TYPE_OK } from '../src/spec.ts';
 import { collisionProbability, fingerprint } from './fingerprint.ts';
 import type { Model, State } from './model.ts';
 import type { SearchResult, Violation } from './result.ts';
-import { FingerprintStore } from './store.ts';
+import { actionBytes, FingerprintStore } from './store.ts';
 import type { Canonicaliser } from './symmetry.ts';
 
 export interface SearchOptions {
@@ -19,6 +19,8 @@ export interface SearchOptions {
   progressEveryMs?: number;
   /** Polled between states; set `stop` to end the search early (Ctrl-C). */
   control?: { stop?: 'interrupted' | 'max-memory' };
+  /** Stop cleanly (stopped: 'max-memory') once the process's resident memory exceeds this many bytes. */
+  maxMemory?: number;
 }
 
 export interface Progress {
@@ -28,10 +30,11 @@ export interface Progress {
   queue: number;
   elapsedMs: number;
   storeBytes: number;
+  rssBytes: number;
 }
 
 /** States waiting to be expanded: [store index, slot vector] records in one growable typed array. */
-class Frontier {
+export class Frontier {
   data: Int32Array;
   count = 0;
   constructor(private readonly record: number) {
@@ -44,18 +47,20 @@ class Frontier {
       bigger.set(this.data);
       this.data = bigger;
     }
-    this.data[at] = index;
-    this.data.set(v, at + 1);
+    const data = this.data;
+    data[at] = index;
+    // A plain loop: set() costs more than it saves on vectors of a few slots.
+    for (let i = 1; i < this.record; i++) data[at + i] = v[i - 1];
     this.count++;
   }
 }
 
 export async function search(model: Model, opts: SearchOptions): Promise<{ result: SearchResult; store: FingerprintStore }> {
   const start = Date.now();
-  const { codec, width, actions, invariants, actionProperties, constraint, terminal, constants: c } = model;
+  const { encode, decode, width, actions, invariants, actionProperties, constraint, terminal, constants: c } = model;
   const canon = opts.canonicalise;
-  const store = new FingerprintStore();
-  const fp = new Uint32Array(2);
+  const store = new FingerprintStore(actionBytes(actions.length));
+  const fp = new Int32Array(2);
   const encoded = new Int32Array(width);
   const canonical = new Int32Array(width);
   let generated = 0;
@@ -101,13 +106,13 @@ export async function search(model: Model, opts: SearchOptions): Promise<{ resul
   for (const init of model.init) {
     generated++;
     try {
-      codec.encode(init, encoded, 0, '');
+      encode(init, encoded, 0);
     } catch (e) {
       if (!(e instanceof TypeViolation)) throw e;
       violation = { outcome: 'invariant', property: TYPE_OK, message: `an initial state is outside its type: ${e.message}`, stateIndex: -1, step: { next: init } };
       return finish(0);
     }
-    const initState = codec.decode(encoded, 0);
+    const initState = decode(encoded, 0);
     try {
       if (constraint && !constraint(initState, c)) continue;
     } catch (error) {
@@ -124,6 +129,8 @@ export async function search(model: Model, opts: SearchOptions): Promise<{ resul
     current.push(index, v);
   }
 
+  // Decode the pre-state once per state only when something reads it (each recipe gets its own copy).
+  const readsPre = actions.some((a) => a.when) || actionProperties.length > 0;
   const progressEvery = opts.progressEveryMs ?? 60_000;
   let lastProgress = start;
   let lastYield = start;
@@ -138,8 +145,7 @@ export async function search(model: Model, opts: SearchOptions): Promise<{ resul
     for (let q = 0; q < current.count; q++) {
       const at = q * record;
       const parent = current.data[at];
-      const vec = current.data.subarray(at + 1, at + record);
-      const s = codec.decode(vec, 0);
+      const s = (readsPre ? decode(current.data, at + 1) : undefined) as State;
       let enabled = 0;
       let action = actions[0];
       let phase = 'guard';
@@ -150,13 +156,13 @@ export async function search(model: Model, opts: SearchOptions): Promise<{ resul
           if (action.when && !action.when(s, action.params, c)) continue;
           enabled++;
           phase = 'recipe';
-          const draft = codec.decode(vec, 0);
+          const draft = decode(current.data, at + 1);
           const returned = action.do(draft, action.params, c);
           const t = returned === undefined ? draft : returned;
           generated++;
           phase = 'encode';
           try {
-            codec.encode(t, encoded, 0, '');
+            encode(t, encoded, 0);
           } catch (e) {
             if (!(e instanceof TypeViolation)) throw e;
             violation = { outcome: 'invariant', property: TYPE_OK, message: `${action.label} leaves the type: ${e.message}`, stateIndex: parent, step: { action, next: t } };
@@ -184,7 +190,7 @@ export async function search(model: Model, opts: SearchOptions): Promise<{ resul
           next.push(index, v);
         }
         phase = 'terminal';
-        if (enabled === 0 && opts.deadlock && !(terminal && terminal(s, c))) {
+        if (enabled === 0 && opts.deadlock && !(terminal && terminal(s ?? decode(current.data, at + 1), c))) {
           violation = { outcome: 'deadlock', property: DEADLOCK, message: 'deadlock: no action is enabled', stateIndex: parent };
           return finish(current.count - q + next.count);
         }
@@ -203,6 +209,7 @@ export async function search(model: Model, opts: SearchOptions): Promise<{ resul
           // Let signal handlers (Ctrl-C) and timers run; the loop is otherwise synchronous.
           await new Promise((r) => setImmediate(r));
           lastYield = Date.now();
+          if (opts.maxMemory !== undefined && process.memoryUsage.rss() > opts.maxMemory) opts.control = { ...opts.control, stop: 'max-memory' };
           if (opts.control?.stop) {
             stopped = opts.control.stop;
             return finish(current.count - q - 1 + next.count);
@@ -210,7 +217,7 @@ export async function search(model: Model, opts: SearchOptions): Promise<{ resul
         }
         if (opts.onProgress && now - lastProgress >= progressEvery) {
           lastProgress = now;
-          opts.onProgress({ depth, distinct: store.size, generated, queue: current.count - q - 1 + next.count, elapsedMs: now - start, storeBytes: store.bytes() });
+          opts.onProgress({ depth, distinct: store.size, generated, queue: current.count - q - 1 + next.count, elapsedMs: now - start, storeBytes: store.bytes(), rssBytes: process.memoryUsage.rss() });
         }
       }
     }

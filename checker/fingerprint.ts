@@ -2,8 +2,11 @@
 // the slot vector. TLC uses 64-bit fingerprints too; the end-of-run report states the chance that
 // two distinct states shared one.
 
-/** Writes the fingerprint of v[0..width) to out[0] (high word) and out[1] (low word). */
-export function fingerprint(v: Int32Array, width: number, out: Uint32Array): void {
+/**
+ * Writes the fingerprint of v[0..width) to out[0] (high word) and out[1] (low word). The low word is
+ * never 0: the store uses 0 to mean "not written yet".
+ */
+export function fingerprint(v: Int32Array, width: number, out: Uint32Array | Int32Array): void {
   let h1 = 0x9747b28c ^ width;
   let h2 = 0x2f8d3e51 ^ Math.imul(width, 0x27d4eb2f);
   for (let i = 0; i < width; i++) {
@@ -20,7 +23,7 @@ export function fingerprint(v: Int32Array, width: number, out: Uint32Array): voi
     h2 = (Math.imul(h2, 9) + 0x7f4a7c15) | 0;
   }
   out[0] = fmix(h1 ^ h2);
-  out[1] = fmix(h2 + Math.imul(h1, 0x9e3779b1));
+  out[1] = fmix(h2 + Math.imul(h1, 0x9e3779b1)) || 1;
 }
 
 function fmix(h: number): number {
