@@ -80,6 +80,9 @@ export class LevelViolations {
     this.bestInNextLevel = inNextLevel;
     this.key = key;
   }
+  clear(): void {
+    this.best = undefined;
+  }
   keyOfBest(): [number, number, number, number] {
     return this.key;
   }

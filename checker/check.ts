@@ -2,8 +2,9 @@
 // variant's expectation. Reporting is left to src/report.
 import { search, type SearchOptions } from './bfs.ts';
 import type { Model } from './model.ts';
+import { searchParallel } from './parallel.ts';
 import type { Outcome, SearchResult, Stats, TraceStep, Violation } from './result.ts';
-import { exactCanonicaliser } from './symmetry.ts';
+import { exactCanonicaliser, type Canonicaliser } from './symmetry.ts';
 import { ReplayError, rebuildTrace } from './trace.ts';
 import type { Expectation } from '../src/spec.ts';
 
@@ -12,6 +13,13 @@ export interface CheckOptions extends Omit<SearchOptions, 'canonicalise' | 'dead
   symmetry?: boolean;
   /** Override the spec's deadlock setting. */
   deadlock?: boolean;
+  /** Worker threads to search with (default 1: the search runs in this thread). */
+  workers?: number;
+}
+
+/** The canonicaliser a check uses, or undefined when it does not reduce by symmetry. */
+export function canonicaliserFor(model: Model, symmetry: boolean): Canonicaliser | undefined {
+  return symmetry ? exactCanonicaliser(model) : undefined;
 }
 
 export interface CheckResult {
@@ -32,8 +40,12 @@ export interface CheckResult {
 
 export async function checkModel(model: Model, opts: CheckOptions = {}): Promise<CheckResult> {
   const useSymmetry = (opts.symmetry ?? model.symmetryDefault) && model.symmetry.size > 0;
-  const canonicalise = useSymmetry ? exactCanonicaliser(model) : undefined;
-  const { result, store } = await search(model, { ...opts, canonicalise, deadlock: opts.deadlock ?? model.deadlock });
+  const canonicalise = canonicaliserFor(model, useSymmetry);
+  const deadlock = opts.deadlock ?? model.deadlock;
+  const { result, store } =
+    (opts.workers ?? 1) > 1
+      ? await searchParallel(model, { ...opts, canonicalise, deadlock, workers: opts.workers!, symmetry: useSymmetry })
+      : await search(model, { ...opts, canonicalise, deadlock });
   const violation = result.violation;
   let trace: TraceStep[] | undefined;
   let outcome: Outcome = violation?.outcome ?? 'ok';

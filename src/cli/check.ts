@@ -2,6 +2,7 @@
 import { checkModel, type CheckResult } from '../../checker/check.ts';
 import { compileModel, type Model } from '../../checker/model.ts';
 import { findSpecFiles, LoadError, loadSpec } from '../load.ts';
+import { freemem } from 'node:os';
 import { formatResult, formatStats, formatSummary, makeChalk, variantTitle } from '../report/console.ts';
 import { writeTrace } from '../report/itf.ts';
 import { toJson } from '../report/json.ts';
@@ -15,11 +16,17 @@ export interface CheckArgs {
   deadlock?: boolean;
   maxStates?: number;
   maxDepth?: number;
+  workers?: number;
+  maxMemory?: number;
   symmetry?: 'on' | 'off';
   json?: boolean;
   out: string;
   quiet?: boolean;
   gate?: boolean;
+}
+
+function formatBytes(n: number): string {
+  return n >= 2 ** 30 ? `${(n / 2 ** 30).toFixed(1)} GB` : `${(n / 2 ** 20).toFixed(0)} MB`;
 }
 
 export async function runCheck(args: CheckArgs): Promise<number> {
@@ -48,7 +55,9 @@ export async function runCheck(args: CheckArgs): Promise<number> {
   }
 
   // Ctrl-C ends the current search cleanly: its statistics are printed and the traces already written stay.
-  const control: { stop?: 'interrupted' } = {};
+  const control: { stop?: 'interrupted' | 'max-memory' } = {};
+  // Stop cleanly before the machine runs out, rather than die in the garbage collector.
+  const maxMemory = args.maxMemory ?? Math.round(process.memoryUsage.rss() + 0.8 * freemem());
   const onSigint = () => {
     if (control.stop) process.exit(EXIT.internal);
     control.stop = 'interrupted';
@@ -62,6 +71,8 @@ export async function runCheck(args: CheckArgs): Promise<number> {
         deadlock: args.deadlock,
         maxStates: args.maxStates,
         maxDepth: args.maxDepth,
+        workers: args.workers,
+        maxMemory,
         control,
         onProgress: args.quiet || args.json ? undefined : (p) =>
           process.stderr.write(
@@ -77,6 +88,9 @@ export async function runCheck(args: CheckArgs): Promise<number> {
         log(formatResult(result, c, traceFile) + '\n');
       }
       if (result.stopped === 'interrupted') log(c.yellow(`Interrupted. ${formatStats(result).split('\n')[0]}`));
+      if (result.stopped === 'max-memory') {
+        log(c.yellow(`Stopped at the memory limit (--max-memory ${formatBytes(maxMemory)}). ${formatStats(result).split('\n')[0]}`));
+      }
     }
   } finally {
     process.off('SIGINT', onSigint);

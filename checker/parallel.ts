@@ -1,0 +1,274 @@
+// The parallel search: the same level-by-level BFS, with each level's states expanded by several
+// worker threads (worker.ts) over one store in shared memory. Threads claim chunks of the level
+// through an atomic cursor and insert successors with compare-and-swap (FingerprintStore.insertShared),
+// so the set of states, and with it every count, is the one a single thread finds. The level is
+// always finished, and the least of its violations by a fixed key is reported (LevelViolations),
+// so the verdict and the trace length do not depend on timing; the trace is still a shortest one.
+//
+// This thread only coordinates: it starts a round, waits, and between rounds grows the store when
+// the threads paused because it was nearly full (a table cannot grow while others write to it).
+import { resolve } from 'node:path';
+import { Worker } from 'node:worker_threads';
+import { TypeViolation } from '../src/schema/index.ts';
+import { TYPE_OK } from '../src/spec.ts';
+import { Frontier, lessThan, type Progress, type SearchOptions, errorText, Expander } from './bfs.ts';
+import { collisionProbability, fingerprint } from './fingerprint.ts';
+import type { Model, State } from './model.ts';
+import type { SearchResult, Violation } from './result.ts';
+import { actionBytes, CHUNK, FingerprintStore, type StoreBuffers } from './store.ts';
+
+/** Slots of the shared control array. */
+export const CONTROL = {
+  /** The next free state index: the store's size (FingerprintStore.insertShared). */
+  nextIndex: 0,
+  /** The next position of the current level to hand out. */
+  cursor: 1,
+  /** Non-zero: threads stop claiming work (1: the store must grow; 2: the search stops). */
+  stop: 2,
+} as const;
+
+export interface Setup {
+  id: number;
+  file: string;
+  variant: string;
+  symmetry: boolean;
+  deadlock: boolean;
+  control: SharedArrayBuffer;
+  /** One Float64 per worker: the states it generated so far (read for progress lines). */
+  generated: SharedArrayBuffer;
+}
+
+export interface ToWorker {
+  newLevel: boolean;
+  frontiers: { buffer: SharedArrayBuffer; count: number }[];
+  store?: StoreBuffers;
+  storeSize: number;
+  /** Pause once the store holds more states than this. */
+  roomLimit: number;
+  chunk: number;
+}
+
+/** A violation as it crosses threads: the action by its id, not the object with its functions. */
+export interface WireViolation extends Omit<Violation, 'step'> {
+  actionId?: number;
+  next?: State;
+  hasStep: boolean;
+}
+
+export interface FromWorker {
+  paused: boolean;
+  next: { buffer: SharedArrayBuffer; count: number };
+  violation?: { wire: WireViolation; key: number[]; inNextLevel: boolean };
+}
+
+export function toWire(v: Violation): WireViolation {
+  const { step, ...rest } = v;
+  return { ...rest, hasStep: !!step, actionId: step?.action?.id, next: step?.next };
+}
+
+function fromWire(model: Model, w: WireViolation): Violation {
+  const { hasStep, actionId, next, ...rest } = w;
+  if (!hasStep) return rest;
+  return { ...rest, step: { action: actionId === undefined ? undefined : model.actions[actionId], next } };
+}
+
+export interface ParallelOptions extends SearchOptions {
+  workers: number;
+  symmetry: boolean;
+}
+
+export async function searchParallel(model: Model, opts: ParallelOptions): Promise<{ result: SearchResult; store: FingerprintStore }> {
+  if (!model.file) throw new Error('a parallel search needs the spec file, which each worker thread loads');
+  const start = Date.now();
+  const width = model.width;
+  const record = width + 1;
+  const n = opts.workers;
+  const A = Math.max(1, model.actions.length);
+  const store = new FingerprintStore(actionBytes(model.actions.length), { shared: true, initialCapacity: 1 << 16 });
+  const control = new Int32Array(new SharedArrayBuffer(16));
+  const generatedBy = new Float64Array(new SharedArrayBuffer(8 * n));
+  let generated = 0;
+  let depth = 0;
+  let violation: Violation | undefined;
+  let stopped: SearchResult['stopped'];
+  let queue = 0;
+
+  const finish = () => {
+    store.size = Atomics.load(control, CONTROL.nextIndex);
+    const total = generated + generatedBy.reduce((a, b) => a + b, 0);
+    return {
+      result: {
+        stats: {
+          generated: total,
+          distinct: store.size,
+          queue,
+          depth,
+          durationMs: Date.now() - start,
+          collisionProbability: collisionProbability(store.size, total),
+          complete: !violation && !stopped && queue === 0,
+          storeBytes: store.bytes(),
+        },
+        violation,
+        stopped,
+      },
+      store,
+    };
+  };
+
+  // Initial states, in this thread, as the single-threaded search does them.
+  const initial = new Frontier(record, true);
+  const init = new Expander(model, opts.canonicalise, opts.deadlock, () => -1, true);
+  const encoded = new Int32Array(width);
+  const canonical = new Int32Array(width);
+  const fp = new Int32Array(2);
+  for (const s of model.init) {
+    generated++;
+    try {
+      model.encode(s, encoded, 0);
+    } catch (e) {
+      if (!(e instanceof TypeViolation)) throw e;
+      violation = { outcome: 'invariant', property: TYPE_OK, message: `an initial state is outside its type: ${e.message}`, stateIndex: -1, step: { next: s } };
+      return finish();
+    }
+    const decoded = model.decode(encoded, 0);
+    try {
+      if (model.constraint && !model.constraint(decoded, model.constants)) continue;
+    } catch (error) {
+      violation = { outcome: 'error', phase: 'constraint', message: `the constraint threw on an initial state: ${errorText(error)}`, stateIndex: -1, step: { next: s }, error };
+      return finish();
+    }
+    const v = opts.canonicalise ? (opts.canonicalise(encoded, canonical), canonical) : encoded;
+    fingerprint(v, width, fp);
+    const index = store.insert(fp[0], fp[1], -1, -1);
+    if (index < 0) continue;
+    depth = 1;
+    violation = init.checkInvariants(decoded, index);
+    if (violation) {
+      Atomics.store(control, CONTROL.nextIndex, store.size);
+      return finish();
+    }
+    initial.push(index, v);
+  }
+  Atomics.store(control, CONTROL.nextIndex, store.size);
+
+  const workers = await startWorkers(model, opts, control, generatedBy);
+  const progressEvery = opts.progressEveryMs ?? 60_000;
+  let lastProgress = start;
+  let current = [{ buffer: initial.data.buffer as SharedArrayBuffer, count: initial.count }];
+  const level = () => current.reduce((k, f) => k + f.count, 0);
+  // Watches for Ctrl-C, the memory limit, --max-states and progress while the workers run.
+  const watch = setInterval(() => {
+    const distinct = Atomics.load(control, CONTROL.nextIndex);
+    if (opts.maxMemory !== undefined && process.memoryUsage.rss() > opts.maxMemory) opts.control = { ...opts.control, stop: 'max-memory' };
+    if (opts.control?.stop) stopped = opts.control.stop;
+    else if (opts.maxStates !== undefined && distinct >= opts.maxStates) stopped = 'max-states';
+    if (stopped) Atomics.store(control, CONTROL.stop, 2);
+    const now = Date.now();
+    if (opts.onProgress && now - lastProgress >= progressEvery) {
+      lastProgress = now;
+      const p: Progress = {
+        depth,
+        distinct,
+        generated: generated + generatedBy.reduce((a, b) => a + b, 0),
+        queue: Math.max(0, level() - Atomics.load(control, CONTROL.cursor)),
+        elapsedMs: now - start,
+        storeBytes: store.bytes(),
+        rssBytes: process.memoryUsage.rss(),
+      };
+      opts.onProgress(p);
+    }
+  }, 50);
+
+  try {
+    let sent: StoreBuffers | undefined = store.buffers();
+    while (level() > 0 && !stopped) {
+      if (opts.maxDepth !== undefined && depth >= opts.maxDepth) {
+        stopped = 'max-depth';
+        queue = level();
+        break;
+      }
+      Atomics.store(control, CONTROL.cursor, 0);
+      let replies: FromWorker[];
+      let newLevel = true;
+      for (;;) {
+        // Each thread adds at most chunk x actions states between two looks at the room left.
+        const chunk = Math.max(1, Math.min(256, Math.floor(level() / (n * 8))));
+        const headroom = n * chunk * A;
+        store.size = Atomics.load(control, CONTROL.nextIndex);
+        if (!store.hasRoomFor(2 * headroom)) {
+          store.reserve(Math.max(2 * headroom, Math.ceil(store.size * 0.25)));
+          sent = store.buffers();
+        }
+        const roomLimit = Math.floor(store.capacity * 0.85) - headroom;
+        const limit = Math.min(roomLimit, store.parents.length * CHUNK - headroom);
+        Atomics.store(control, CONTROL.stop, 0);
+        const msg: ToWorker = { newLevel, frontiers: current, store: sent, storeSize: store.size, roomLimit: limit, chunk };
+        replies = await Promise.all(workers.map((w) => round(w, msg)));
+        sent = undefined;
+        newLevel = false;
+        if (stopped || !replies.some((r) => r.paused)) break;
+      }
+      const next = replies.map((r) => r.next).filter((f) => f.count > 0);
+      if (stopped) {
+        queue = Math.max(0, level() - Atomics.load(control, CONTROL.cursor)) + next.reduce((k, f) => k + f.count, 0);
+        break;
+      }
+      // The whole level is expanded: report the least of its violations, if any.
+      let best: FromWorker['violation'];
+      for (const r of replies) if (r.violation && (!best || lessThan(r.violation.key, best.key))) best = r.violation;
+      current = next;
+      if (best) {
+        violation = fromWire(model, best.wire);
+        if (best.inNextLevel) depth++;
+        queue = level();
+        break;
+      }
+      if (level() > 0) depth++;
+    }
+    return finish();
+  } finally {
+    clearInterval(watch);
+    await Promise.all(workers.map((w) => w.terminate()));
+  }
+}
+
+function round(w: Worker, msg: ToWorker): Promise<FromWorker> {
+  return new Promise((resolveReply, reject) => {
+    const onError = (e: Error) => reject(e);
+    w.once('error', onError);
+    w.once('message', (m: FromWorker) => {
+      w.off('error', onError);
+      resolveReply(m);
+    });
+    w.postMessage(msg);
+  });
+}
+
+async function startWorkers(model: Model, opts: ParallelOptions, control: Int32Array, generatedBy: Float64Array): Promise<Worker[]> {
+  const url = new URL('./worker-thread.js', import.meta.url);
+  const workers = Array.from({ length: opts.workers }, (_, id) => {
+    const setup: Setup = {
+      id,
+      file: resolve(model.file!),
+      variant: model.variant,
+      symmetry: opts.symmetry,
+      deadlock: opts.deadlock,
+      control: control.buffer as SharedArrayBuffer,
+      generated: generatedBy.buffer as SharedArrayBuffer,
+    };
+    return new Worker(url, { workerData: setup });
+  });
+  await Promise.all(
+    workers.map(
+      (w) =>
+        new Promise<void>((ready, failed) => {
+          w.once('error', failed);
+          w.once('message', () => {
+            w.off('error', failed);
+            ready();
+          });
+        }),
+    ),
+  );
+  return workers;
+}
