@@ -312,6 +312,15 @@ export async function search(model: Model, opts: SearchOptions): Promise<{ resul
     }
     current = next;
     if (current.count > 0) depth++;
+    if (Date.now() - lastYield > 50) {
+      // Many small levels must not keep Ctrl-C waiting either.
+      await new Promise((r) => setImmediate(r));
+      lastYield = Date.now();
+      if (opts.control?.stop) {
+        stopped = opts.control.stop;
+        return finish(current.count);
+      }
+    }
   }
   return finish(0);
 }

@@ -15,11 +15,11 @@ import { Frontier, lessThan, type Progress, type SearchOptions, errorText, Expan
 import { collisionProbability, fingerprint } from './fingerprint.ts';
 import type { Model, State } from './model.ts';
 import type { SearchResult, Violation } from './result.ts';
-import { actionBytes, CHUNK, FingerprintStore, type StoreBuffers } from './store.ts';
+import { actionBytes, CHUNK, FingerprintStore, INDEX_BLOCK, type StoreBuffers } from './store.ts';
 
 /** Slots of the shared control array. */
 export const CONTROL = {
-  /** The next free state index: the store's size (FingerprintStore.insertShared). */
+  /** The next free state index (FingerprintStore.insertShared hands them out in blocks). */
   nextIndex: 0,
   /** The next position of the current level to hand out. */
   cursor: 1,
@@ -34,8 +34,8 @@ export interface Setup {
   symmetry: boolean;
   deadlock: boolean;
   control: SharedArrayBuffer;
-  /** One Float64 per worker: the states it generated so far (read for progress lines). */
-  generated: SharedArrayBuffer;
+  /** Two Float64s per worker: the states it generated and the new states it stored, so far. */
+  counts: SharedArrayBuffer;
 }
 
 export interface ToWorker {
@@ -86,7 +86,10 @@ export async function searchParallel(model: Model, opts: ParallelOptions): Promi
   const A = Math.max(1, model.actions.length);
   const store = new FingerprintStore(actionBytes(model.actions.length), { shared: true, initialCapacity: 1 << 16 });
   const control = new Int32Array(new SharedArrayBuffer(16));
-  const generatedBy = new Float64Array(new SharedArrayBuffer(8 * n));
+  const counts = new Float64Array(new SharedArrayBuffer(16 * n));
+  let initial = 0;
+  const sum = (k: 0 | 1) => counts.reduce((acc, x, i) => (i % 2 === k ? acc + x : acc), 0);
+  const distinctSoFar = () => initial + sum(1);
   let generated = 0;
   let depth = 0;
   let violation: Violation | undefined;
@@ -95,16 +98,17 @@ export async function searchParallel(model: Model, opts: ParallelOptions): Promi
 
   const finish = () => {
     store.size = Atomics.load(control, CONTROL.nextIndex);
-    const total = generated + generatedBy.reduce((a, b) => a + b, 0);
+    const total = generated + sum(0);
+    const distinct = distinctSoFar();
     return {
       result: {
         stats: {
           generated: total,
-          distinct: store.size,
+          distinct,
           queue,
           depth,
           durationMs: Date.now() - start,
-          collisionProbability: collisionProbability(store.size, total),
+          collisionProbability: collisionProbability(distinct, total),
           complete: !violation && !stopped && queue === 0,
           storeBytes: store.bytes(),
         },
@@ -116,7 +120,7 @@ export async function searchParallel(model: Model, opts: ParallelOptions): Promi
   };
 
   // Initial states, in this thread, as the single-threaded search does them.
-  const initial = new Frontier(record, true);
+  const first = new Frontier(record, true);
   const init = new Expander(model, opts.canonicalise, opts.deadlock, () => -1, true);
   const encoded = new Int32Array(width);
   const canonical = new Int32Array(width);
@@ -144,21 +148,23 @@ export async function searchParallel(model: Model, opts: ParallelOptions): Promi
     depth = 1;
     violation = init.checkInvariants(decoded, index);
     if (violation) {
+      initial = store.size;
       Atomics.store(control, CONTROL.nextIndex, store.size);
       return finish();
     }
-    initial.push(index, v);
+    first.push(index, v);
   }
+  initial = store.size;
   Atomics.store(control, CONTROL.nextIndex, store.size);
 
-  const workers = await startWorkers(model, opts, control, generatedBy);
+  const workers = await startWorkers(model, opts, control, counts);
   const progressEvery = opts.progressEveryMs ?? 60_000;
   let lastProgress = start;
-  let current = [{ buffer: initial.data.buffer as SharedArrayBuffer, count: initial.count }];
+  let current = [{ buffer: first.data.buffer as SharedArrayBuffer, count: first.count }];
   const level = () => current.reduce((k, f) => k + f.count, 0);
   // Watches for Ctrl-C, the memory limit, --max-states and progress while the workers run.
   const watch = setInterval(() => {
-    const distinct = Atomics.load(control, CONTROL.nextIndex);
+    const distinct = distinctSoFar();
     if (opts.maxMemory !== undefined && process.memoryUsage.rss() > opts.maxMemory) opts.control = { ...opts.control, stop: 'max-memory' };
     if (opts.control?.stop) stopped = opts.control.stop;
     else if (opts.maxStates !== undefined && distinct >= opts.maxStates) stopped = 'max-states';
@@ -169,7 +175,7 @@ export async function searchParallel(model: Model, opts: ParallelOptions): Promi
       const p: Progress = {
         depth,
         distinct,
-        generated: generated + generatedBy.reduce((a, b) => a + b, 0),
+        generated: generated + sum(0),
         queue: Math.max(0, level() - Atomics.load(control, CONTROL.cursor)),
         elapsedMs: now - start,
         storeBytes: store.bytes(),
@@ -193,7 +199,7 @@ export async function searchParallel(model: Model, opts: ParallelOptions): Promi
       for (;;) {
         // Each thread adds at most chunk x actions states between two looks at the room left.
         const chunk = Math.max(1, Math.min(256, Math.floor(level() / (n * 8))));
-        const headroom = n * chunk * A;
+        const headroom = n * (chunk * A + INDEX_BLOCK);
         store.size = Atomics.load(control, CONTROL.nextIndex);
         if (!store.hasRoomFor(2 * headroom)) {
           store.reserve(Math.max(2 * headroom, Math.ceil(store.size * 0.25)));
@@ -244,7 +250,7 @@ function round(w: Worker, msg: ToWorker): Promise<FromWorker> {
   });
 }
 
-async function startWorkers(model: Model, opts: ParallelOptions, control: Int32Array, generatedBy: Float64Array): Promise<Worker[]> {
+async function startWorkers(model: Model, opts: ParallelOptions, control: Int32Array, counts: Float64Array): Promise<Worker[]> {
   const url = new URL('./worker-thread.js', import.meta.url);
   const workers = Array.from({ length: opts.workers }, (_, id) => {
     const setup: Setup = {
@@ -254,7 +260,7 @@ async function startWorkers(model: Model, opts: ParallelOptions, control: Int32A
       symmetry: opts.symmetry,
       deadlock: opts.deadlock,
       control: control.buffer as SharedArrayBuffer,
-      generated: generatedBy.buffer as SharedArrayBuffer,
+      counts: counts.buffer as SharedArrayBuffer,
     };
     return new Worker(url, { workerData: setup });
   });

@@ -14,6 +14,8 @@ export const CHUNK = 1 << CHUNK_BITS;
 const MASK = CHUNK - 1;
 const MAX_LOAD = 0.85;
 const GROWTH = 1.3;
+/** State indices a thread takes from the shared counter at a time (insertShared). */
+export const INDEX_BLOCK = 64;
 /** An index word meaning "claimed by a thread that has not yet written the index". */
 const CLAIMED = -1;
 
@@ -107,28 +109,34 @@ export class FingerprintStore {
   }
 
   /**
-   * insert() for several threads at once; `next[0]` hands out state indices. A thread claims an
-   * empty slot by compare-and-swap on its index word, then writes hi, lo (never 0) and the index.
-   * A thread that finds a claimed slot waits for its lo word before comparing. The caller must
-   * have reserved room (reserve()) for every state it may add before the table is grown again.
+   * insert() for several threads at once. A thread claims an empty slot by compare-and-swap on its
+   * index word, then writes hi, lo (never 0; an atomic store, so hi is visible before it) and the
+   * index. A thread that finds a claimed slot waits for its lo word before comparing. Indices come
+   * from `block` ([next, end)), which the thread refills from the shared counter `next[0]` in runs of
+   * INDEX_BLOCK, so threads do not contend for the counter on every new state. The caller must have
+   * reserved room (reserve()) for every state it may add before the table is grown again.
    */
-  insertShared(hi: number, lo: number, parent: number, action: number, next: Int32Array): number {
+  insertShared(hi: number, lo: number, parent: number, action: number, next: Int32Array, block: Int32Array): number {
     const table = this.table;
     const end = this.capacity * 3;
     let slot = home(hi, this.capacity);
     for (;;) {
-      if (Atomics.load(table, slot + 2) === 0 && Atomics.compareExchange(table, slot + 2, 0, CLAIMED) === 0) {
-        Atomics.store(table, slot, hi);
+      if (table[slot + 2] === 0 && Atomics.compareExchange(table, slot + 2, 0, CLAIMED) === 0) {
+        table[slot] = hi;
         Atomics.store(table, slot + 1, lo);
-        const index = Atomics.add(next, 0, 1);
+        if (block[0] === block[1]) {
+          block[0] = Atomics.add(next, 0, INDEX_BLOCK);
+          block[1] = block[0] + INDEX_BLOCK;
+        }
+        const index = block[0]++;
         this.parents[index >>> CHUNK_BITS][index & MASK] = parent;
         this.actions[index >>> CHUNK_BITS][index & MASK] = action;
-        Atomics.store(table, slot + 2, index + 1);
+        table[slot + 2] = index + 1;
         return index;
       }
       let stored = Atomics.load(table, slot + 1);
       while (stored === 0) stored = Atomics.load(table, slot + 1);
-      if (stored === lo && Atomics.load(table, slot) === hi) return -1;
+      if (stored === lo && table[slot] === hi) return -1;
       slot += 3;
       if (slot === end) slot = 0;
     }

@@ -13,14 +13,22 @@ const setup = workerData as Setup;
 const { spec } = await loadSpec(setup.file);
 const model = compileModel(spec, setup.variant, setup.file);
 const control = new Int32Array(setup.control);
-const generatedBy = new Float64Array(setup.generated);
+const counts = new Float64Array(setup.counts);
+const block = new Int32Array(2);
+let inserted = 0;
 let store: FingerprintStore | undefined;
 let next = new Frontier(model.width + 1, true);
-const expander = new Expander(model, canonicaliserFor(model, setup.symmetry), setup.deadlock, (hi, lo, parent, action) =>
-  store!.insertShared(hi, lo, parent, action, control), false);
+const expander = new Expander(model, canonicaliserFor(model, setup.symmetry), setup.deadlock, (hi, lo, parent, action) => {
+  const index = store!.insertShared(hi, lo, parent, action, control, block);
+  if (index >= 0) inserted++;
+  return index;
+}, false);
 
 parentPort!.on('message', (m: ToWorker) => {
-  if (m.store) store = FingerprintStore.view(m.store, m.storeSize);
+  if (m.store) {
+    store = FingerprintStore.view(m.store, m.storeSize);
+    // Indices handed out before the store grew stay valid: the per-state arrays only gain chunks.
+  }
   if (m.newLevel) {
     next = new Frontier(model.width + 1, true);
     expander.violations.clear();
@@ -46,7 +54,8 @@ parentPort!.on('message', (m: ToWorker) => {
       while (p - base >= frontiers[f].count) base += frontiers[f++].count;
       expander.expand(frontiers[f].data, (p - base) * record, next);
     }
-    generatedBy[setup.id] = expander.generated;
+    counts[2 * setup.id] = expander.generated;
+    counts[2 * setup.id + 1] = inserted;
   }
   const best = expander.violations.best;
   const reply: FromWorker = {

@@ -1,4 +1,5 @@
 // `interleave check`: load specs, check every (selected) variant, report, and exit with TLC's codes.
+import type { Progress } from '../../checker/bfs.ts';
 import { checkModel, type CheckResult } from '../../checker/check.ts';
 import { compileModel, type Model } from '../../checker/model.ts';
 import { findSpecFiles, LoadError, loadSpec } from '../load.ts';
@@ -17,12 +18,21 @@ export interface CheckArgs {
   maxStates?: number;
   maxDepth?: number;
   workers?: number;
+  /** Seconds between progress lines. */
+  progress?: number;
   maxMemory?: number;
   symmetry?: 'on' | 'off';
   json?: boolean;
   out: string;
   quiet?: boolean;
   gate?: boolean;
+}
+
+/** `depth 34, 1,234,567 distinct, 7,000,000 generated, 120,000 on queue, 480,000 distinct/s, 210 MB`. */
+export function formatProgress(p: Progress): string {
+  const n = (x: number) => Math.round(x).toLocaleString('en-US');
+  const rate = p.elapsedMs > 0 ? p.distinct / (p.elapsedMs / 1000) : 0;
+  return `depth ${p.depth}, ${n(p.distinct)} distinct, ${n(p.generated)} generated, ${n(p.queue)} on queue, ${n(rate)} distinct/s, ${formatBytes(p.rssBytes)}`;
 }
 
 function formatBytes(n: number): string {
@@ -63,6 +73,8 @@ export async function runCheck(args: CheckArgs): Promise<number> {
     control.stop = 'interrupted';
   };
   process.on('SIGINT', onSigint);
+  const live = !!process.stderr.isTTY && args.progress === undefined;
+  let shownLive = false;
   try {
     for (const model of models) {
       if (control.stop) break;
@@ -74,11 +86,17 @@ export async function runCheck(args: CheckArgs): Promise<number> {
         workers: args.workers,
         maxMemory,
         control,
-        onProgress: args.quiet || args.json ? undefined : (p) =>
-          process.stderr.write(
-            c.dim(`  ${variantTitle({ model } as CheckResult)}: depth ${p.depth}, ${p.distinct} distinct, ${p.generated} generated, ${p.queue} on queue, ${Math.round(p.distinct / (p.elapsedMs / 1000))} distinct/s\n`),
-          ),
+        // On a terminal a live line (rewritten every second, after the first few); otherwise a line every 15 s.
+        progressEveryMs: args.progress !== undefined ? args.progress * 1000 : live ? 1000 : 15_000,
+        onProgress: args.quiet || args.json ? undefined : (p) => {
+          if (live && p.elapsedMs < 3000) return;
+          const line = c.dim(`  ${variantTitle({ model } as CheckResult)}: ${formatProgress(p)}`);
+          process.stderr.write(live ? `\r${line}\x1b[K` : `${line}\n`);
+          shownLive = live;
+        },
       });
+      if (shownLive) process.stderr.write('\r\x1b[K');
+      shownLive = false;
       const traceFile = result.trace?.length ? writeTrace(args.out, result) : undefined;
       results.push({ result, traceFile });
       if (args.quiet || (args.gate && result.matchesExpectation)) {
@@ -89,7 +107,7 @@ export async function runCheck(args: CheckArgs): Promise<number> {
       }
       if (result.stopped === 'interrupted') log(c.yellow(`Interrupted. ${formatStats(result).split('\n')[0]}`));
       if (result.stopped === 'max-memory') {
-        log(c.yellow(`Stopped at the memory limit (--max-memory ${formatBytes(maxMemory)}). ${formatStats(result).split('\n')[0]}`));
+        log(c.yellow(`Stopped at the memory limit (--max-memory ${formatBytes(maxMemory)}; raise it, or bound the model). ${formatStats(result).split('\n')[0]}`));
       }
     }
   } finally {

@@ -36,6 +36,7 @@ export async function main(argv: string[]): Promise<number> {
           .option('deadlock', { type: 'boolean', describe: 'check for deadlock (--no-deadlock to switch off; default: the spec decides)' })
           .option('max-states', { type: 'string', coerce: positiveInt('max-states'), describe: 'stop after this many distinct states' })
           .option('max-depth', { type: 'string', coerce: positiveInt('max-depth'), describe: 'do not explore past this depth (initial states are depth 1)' })
+          .option('progress', { type: 'string', coerce: positiveInt('progress'), describe: 'seconds between progress lines (default: a live line on a terminal, else every 15 s)' })
           .option('workers', { type: 'string', coerce: positiveInt('workers'), describe: 'worker threads to search with (default 1)' })
           .option('max-memory', { type: 'string', coerce: memorySize, describe: 'stop cleanly (exit 255) when the process uses this much memory, e.g. 8G or 512M (default: 80% of free memory)' })
           .option('symmetry', { choices: ['on', 'off'] as const, describe: 'reduce by scalarset symmetry (default: the spec decides, normally on)' })
@@ -51,6 +52,7 @@ export async function main(argv: string[]): Promise<number> {
           maxStates: a.maxStates as number | undefined,
           maxDepth: a.maxDepth as number | undefined,
           workers: a.workers as number | undefined,
+          progress: a.progress as number | undefined,
           maxMemory: a.maxMemory as number | undefined,
           symmetry: a.symmetry,
           json: a.json,
