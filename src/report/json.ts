@@ -18,6 +18,8 @@ export interface JsonResult {
   queue: number;
   depth: number;
   durationMs: number;
+  /** Bytes held by the visited store and the parent links. */
+  storeBytes: number;
   collisionProbability: number;
   symmetry: string[];
   traceLength?: number;
@@ -41,6 +43,7 @@ export function toJson(r: CheckResult, traceFile?: string): JsonResult {
     queue: r.stats.queue,
     depth: r.stats.depth,
     durationMs: r.stats.durationMs,
+    storeBytes: r.stats.storeBytes,
     collisionProbability: r.stats.collisionProbability,
     symmetry: r.symmetryReduced,
     traceLength: r.trace?.length,
