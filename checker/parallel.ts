@@ -202,7 +202,8 @@ export async function searchParallel(model: Model, opts: ParallelOptions): Promi
         const headroom = n * (chunk * A + INDEX_BLOCK);
         store.size = Atomics.load(control, CONTROL.nextIndex);
         if (!store.hasRoomFor(2 * headroom)) {
-          store.reserve(Math.max(2 * headroom, Math.ceil(store.size * 0.25)));
+          // One growth step at a time, as the single-threaded store grows: the load stays above 0.65.
+          store.reserve(2 * headroom);
           sent = store.buffers();
         }
         const roomLimit = Math.floor(store.capacity * 0.85) - headroom;
