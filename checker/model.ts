@@ -64,7 +64,12 @@ export function compileModel(spec: Spec, variant: string, file?: string): Model 
   } catch (e) {
     throw new SpecError(`spec '${def.name}': the state schema is invalid: ${(e as Error).message}`);
   }
-  const rawInit = typeof def.init === 'function' ? def.init(constants) : def.init;
+  let rawInit: unknown;
+  try {
+    rawInit = typeof def.init === 'function' ? def.init(constants) : def.init;
+  } catch (e) {
+    throw new SpecError(`spec '${def.name}', variant '${variant}': \`init\` threw: ${(e as Error)?.message ?? String(e)}`);
+  }
   const init = (Array.isArray(rawInit) ? rawInit : [rawInit]) as State[];
   if (init.length === 0) throw new SpecError(`spec '${def.name}': \`init\` gives no initial state`);
 
@@ -95,6 +100,7 @@ export function compileModel(spec: Spec, variant: string, file?: string): Model 
 
   const variantDef = def.variants?.[variant];
   const compiled = compileCodec(codec);
+  const checked = (name: string) => !variantDef?.properties || variantDef.properties.includes(name);
   return {
     spec,
     specName: def.name,
@@ -108,8 +114,8 @@ export function compileModel(spec: Spec, variant: string, file?: string): Model 
     vars: codec.keys,
     init,
     actions,
-    invariants: Object.entries(def.invariants ?? {}) as Model['invariants'],
-    actionProperties: Object.entries(def.actionProperties ?? {}) as Model['actionProperties'],
+    invariants: Object.entries(def.invariants ?? {}).filter(([n]) => checked(n)) as Model['invariants'],
+    actionProperties: Object.entries(def.actionProperties ?? {}).filter(([n]) => checked(n)) as Model['actionProperties'],
     constraint: def.constraint as Model['constraint'],
     terminal: def.terminal as Model['terminal'],
     deadlock: variantDef?.deadlock ?? def.deadlock ?? true,

@@ -2,11 +2,14 @@
 // initial state whose fingerprint matches, and at each step take the successor whose (canonical)
 // fingerprint is the one stored. Under symmetry the stored states are representatives, so the
 // recorded action may not reproduce the step from the concrete state; another instance will.
+import { enableMapSet, produce } from 'immer';
 import { fingerprint } from './fingerprint.ts';
 import type { ActionInstance, Model, State } from './model.ts';
 import type { TraceStep, Violation } from './result.ts';
 import type { FingerprintStore } from './store.ts';
 import type { Canonicaliser } from './symmetry.ts';
+
+enableMapSet();
 
 export class ReplayError extends Error {}
 
@@ -46,17 +49,53 @@ export function rebuildTrace(model: Model, store: FingerprintStore, violation: V
     }
     steps.push(found);
   }
-  if (violation.step?.next) steps.push({ action: violation.step.action, state: violation.step.next });
+  if (violation.step?.next) {
+    const from = steps.at(-1)?.state;
+    const last = from && violation.step.action ? finalStep(model, from, violation) : undefined;
+    steps.push(last ?? { action: violation.step.action, state: violation.step.next });
+  }
   return steps;
 }
 
-/** The successor of `from` under `action`, or undefined when the action is disabled there or fails. */
+/**
+ * The last step of a trace whose final state is not stored (it leaves its type, or breaks an action
+ * property). The search took it from a representative; from the concrete state reached by replay the
+ * same violation comes from the corresponding action instance, which is found by trying them all.
+ */
+function finalStep(model: Model, from: State, violation: Violation): TraceStep | undefined {
+  const recorded = violation.step!.action!;
+  const property = model.actionProperties.find(([name]) => name === violation.property)?.[1];
+  for (const action of [recorded, ...model.actions.filter((a) => a !== recorded)]) {
+    let next: State | undefined;
+    try {
+      next = nextState(model, action, from);
+    } catch {
+      continue;
+    }
+    if (next === undefined) continue;
+    const inType = applyAction(model, action, from);
+    if (violation.outcome === 'action-property' ? inType && property && !property(from, inType, model.constants) : !inType) {
+      return { action, state: inType ?? next };
+    }
+  }
+  return undefined;
+}
+
+/**
+ * The successor of `from` under `action` as the recipe leaves it (possibly outside its type), or
+ * undefined when the action is disabled. Runs the recipe through immer, off the hot path, so the
+ * pre-state is provably untouched; exceptions from spec code propagate.
+ */
+export function nextState(model: Model, action: ActionInstance, from: State): State | undefined {
+  const pre = model.codec.decode(encode(model, from), 0);
+  if (action.when && !action.when(pre, action.params, model.constants)) return undefined;
+  return produce(pre, (draft: State) => action.do(draft, action.params, model.constants)) as State;
+}
+
+/** Like nextState, but only successors inside the type, as fresh (unfrozen) values. */
 export function applyAction(model: Model, action: ActionInstance, from: State): State | undefined {
-  const frozenCopy = model.codec.decode(encode(model, from), 0);
-  if (action.when && !action.when(frozenCopy, action.params, model.constants)) return undefined;
-  const draft = model.codec.decode(encode(model, from), 0);
-  const returned = action.do(draft, action.params, model.constants);
-  const next = returned === undefined ? draft : returned;
+  const next = nextState(model, action, from);
+  if (next === undefined) return undefined;
   try {
     return model.codec.decode(encode(model, next), 0);
   } catch {

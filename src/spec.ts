@@ -32,6 +32,11 @@ export interface VariantDef<S, C> {
   expect?: Expectation;
   /** Turn deadlock checking off (or on) for this variant. */
   deadlock?: boolean;
+  /**
+   * Check only these invariants and action properties (as a TLC model lists its INVARIANTs); default
+   * all. A variant that fails one property first can still show how it fails another.
+   */
+  properties?: string[];
 }
 
 export interface SpecDef<Sh extends Shape, C extends Constants, A> {
@@ -87,6 +92,11 @@ export function defineSpec<Sh extends Shape, C extends Constants = {}, A = {}>(
   }
   const variantNames = def.variants && Object.keys(def.variants).length ? Object.keys(def.variants) : ['default'];
   for (const v of variantNames) {
+    for (const p of def.variants?.[v]?.properties ?? []) {
+      if (!names.has(p)) {
+        throw new SpecError(`spec '${def.name}', variant '${v}': checks '${p}', which is not a property of the spec (known: ${[...names].join(', ')})`);
+      }
+    }
     const expect = def.variants?.[v]?.expect ?? def.expect;
     if (expect && expect !== 'holds') {
       const p = expect.violates;

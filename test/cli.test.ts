@@ -240,6 +240,18 @@ describe('bad input gets a one-line error, never a stack trace', () => {
     expect(r2.stderr).toContain("expects a violation of 'Nothing', which is not a property of the spec");
   });
 
+  it('an init function that throws, or a folder without specs: exit 150', () => {
+    const dir = scratch();
+    const f = writeSpec(dir, 'initthrows.ts', `import { defineSpec, int } from 'interleave';\nexport default defineSpec({ name: 'x', state: { n: int(0, 1) }, init: () => { throw new Error('no pages'); }, actions: {} });\n`);
+    const r = cli(['check', f]);
+    expect(r.code).toBe(150);
+    expect(r.stderr).toContain("spec 'x', variant 'default': `init` threw: no pages");
+    const empty = scratch();
+    const e = cli(['check', empty]);
+    expect(e.code).toBe(150);
+    expect(e.stderr).toContain('no spec files here');
+  });
+
   it('a parameter without a finite domain: exit 150 naming the action', () => {
     const dir = scratch();
     const f = writeSpec(dir, 'param.ts', counter(`actions: { go: { params: { xs: seqOf(int(0, 1), 2) }, do: () => {} } },`).replace('int, bool', 'int, bool, seqOf'));

@@ -48,7 +48,9 @@ export async function runCheck(args: CheckArgs): Promise<number> {
   const results: { result: CheckResult; traceFile?: string }[] = [];
 
   const models: Model[] = [];
-  for (const file of findSpecFiles(args.paths)) {
+  const files = findSpecFiles(args.paths);
+  if (files.length === 0) throw new LoadError(args.paths.join(', '), 'no spec files here (a spec is a .ts file whose default export is defineSpec({ ... }))');
+  for (const file of files) {
     try {
       const { spec, file: shown } = await loadSpec(file);
       if (args.variant && !spec.variantNames.includes(args.variant)) {

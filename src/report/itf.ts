@@ -4,6 +4,7 @@ import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { CheckResult } from '../../checker/check.ts';
 import type { Model } from '../../checker/model.ts';
+import type { ReplayInput } from '../../checker/replay.ts';
 import { show } from '../schema/index.ts';
 
 export interface ItfTrace {
@@ -62,4 +63,54 @@ export function writeTrace(dir: string, result: CheckResult): string {
   writeFileSync(tmp, JSON.stringify(toITF(result), null, 2) + '\n');
   renameSync(tmp, file);
   return file;
+}
+
+/** An ITF file that cannot be read, or whose variables do not fit the spec. */
+export class ItfError extends Error {}
+
+/**
+ * Reads an ITF trace into concrete states of `model`. The variables must be exactly the spec's;
+ * values are checked against their types (a value outside its type is kept only in the last state,
+ * where a TypeOK counterexample ends).
+ */
+export function parseITF(model: Model, json: unknown, source = 'trace'): ReplayInput[] {
+  const doc = json as Partial<ItfTrace> | null;
+  if (!doc || typeof doc !== 'object' || !Array.isArray(doc.states)) {
+    throw new ItfError(`${source}: not an ITF trace (expected an object with a "states" array)`);
+  }
+  const vars = Array.isArray(doc.vars) ? doc.vars : Object.keys(doc.states[0] ?? {}).filter((k) => k !== '#meta');
+  const missing = model.vars.filter((v) => !vars.includes(v));
+  const extra = vars.filter((v) => !model.vars.includes(v));
+  if (missing.length || extra.length) {
+    throw new ItfError(
+      `${source}: its variables do not fit spec '${model.specName}'` +
+        (missing.length ? `; missing: ${missing.join(', ')}` : '') +
+        (extra.length ? `; not in the spec: ${extra.join(', ')}` : ''),
+    );
+  }
+  return doc.states.map((raw, i) => {
+    if (!raw || typeof raw !== 'object') throw new ItfError(`${source}: state ${i + 1} is not an object`);
+    const state: Record<string, unknown> = {};
+    for (const v of model.vars) {
+      const field = model.codec.fields[v];
+      const value = (raw as Record<string, unknown>)[v];
+      try {
+        state[v] = field.fromITF(value, v);
+      } catch (e) {
+        const last = i === doc.states!.length - 1;
+        if (last && isPlainITF(value)) state[v] = value;
+        else throw new ItfError(`${source}: state ${i + 1}: ${(e as Error).message}`);
+      }
+    }
+    const meta = (raw as { '#meta'?: { action?: unknown; params?: unknown } })['#meta'];
+    const action =
+      meta && typeof meta.action === 'string' && meta.action !== 'init'
+        ? { name: meta.action, params: (meta.params ?? {}) as Record<string, unknown> }
+        : undefined;
+    return { state, action };
+  });
+}
+
+function isPlainITF(v: unknown): boolean {
+  return typeof v === 'number' || typeof v === 'boolean' || typeof v === 'string';
 }

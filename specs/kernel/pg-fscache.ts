@@ -1,0 +1,254 @@
+// PG_fscache (PG_private_2): must a page whose bit is set hold a reference of its own?
+//
+// Protocol. After a read from the server, netfs sets PG_fscache on the page while it writes the data
+// to the local cache; the completion clears the bit and wakes waiters (folio_end_private_2, once
+// end_page_fscache). Readahead holds no page reference, only the page lock (seed 001, David Howells).
+// Waiters sleep on a hashed wait queue keyed by (page, bit), so a wake-up reaches whoever waits on that
+// frame and bit, whatever use of the frame it is; the wake-up also writes the page's flags
+// (PG_waiters). The writeback precedent, commit 073861ed77b6 "mm: fix VM_BUG_ON(PageTail) and
+// BUG_ON(PageWriteback)": end_page_writeback held no reference, truncate freed the page between the
+// clear and the wake, the frame was reused, and the late wake-up hit the new page. Its fix, still the
+// shape of folio_end_writeback: get; clear; wake; put.
+// Question (Linus Torvalds, seed 001): "if the bit is set the page has to have a reference", because
+// the rest of the VM will not special-case the bit the way it waits for writeback. Which lifetime
+// rules are safe?
+//   V0  no reference: clear; wake                                   (the old fscache)
+//   V1  the completion takes its own: get; clear; wake; put          (the writeback fix, copied)
+//   V2  the setter takes it: get + set ... clear; wake; put          (folio_start_private_2 /
+//                                                                    folio_end_private_2, what netfs did)
+//   V3  wrong order: get + set ... clear; put; wake
+// each with truncate waiting on the bit (folio_wait_private_2, as netfs's invalidate_folio and
+// release_folio do) and without it (the VM behaviour Linus said fscache cannot rely on).
+//
+// Steps (one kernel atomic operation each):
+//   reader.folio_get, reader.folio_set_private_2, reader.folio_unlock   the read path (get: V2, V3)
+//   completion.folio_get (V1), folio_clear_private_2, folio_wake_bit, folio_put   the cache-write end
+//   truncate.xas_load / folio_try_get / xas_reload   the lockless lookup in find_lock_entries
+//   truncate.folio_lock (and the folio->mapping check), folio_wait_private_2 (when truncate waits),
+//     __filemap_remove_folio, filemap_free_folio (the page cache's reference), folio_unlock, folio_put
+//   newuser.alloc_page, folio_set_private_2, folio_wait_bit (queue, then test the bit), io_schedule
+//     (returns once woken: since 2a9127fcf229 a woken waiter does not re-test the bit)
+//
+// Properties. F1 NoStaleWake: the completion never gets, clears, wakes or puts a freed frame or a frame
+// of another generation (a monitor: the offending step records it). F2 WokenBitClear: a woken waiter
+// finds its bit clear (the new user records a wake-up that returns with its bit set). F3 BitHoldsRef:
+// Linus's rule, literally: while the bit is set, a reference owned by it is held (the setter's or the
+// completion's; the new user's bit is covered by its allocation reference).
+//
+// Bounds: one page frame, reused at most once (generation 0, then 1 for the new user); one reader,
+// one completion, two truncating threads (interchangeable: a scalarset) and one new user; the page
+// cache holds one reference (nr = 1).
+//
+// Verdicts (trace lengths count states, the initial state included; steps are one fewer). V2 holds
+// everything with or without truncate waiting. V0 and V1 break F3 at the first folio_set_private_2
+// (2 states: the model starts after the read, with the page locked in the cache; kernel-models.md's
+// "about 4" counts the read itself). Checked for F1 and F2 only (the variants named /F1+F2 and /F2),
+// as a reader who accepts the refcount argument but not Linus's literal rule would: V1 holds when
+// truncate waits and breaks F1 when it does not (12 states: truncate frees the page before the
+// completion's folio_get; hand count about 11); V0 breaks F1 (14 states, about 13) and F2 (18 states,
+// about 16); V3 breaks F1 (16 states with truncate waiting, 15 without; about 14) and F2 (20 states,
+// about 17). The differences are step granularity: the lookup is three steps here, the setter's
+// get and set are two, and the new user's wait is queue-then-sleep.
+import { bool, defineSpec, enumOf, int, mapOf, scalarset, type InferShape } from '../../src/index.ts';
+import { process } from '../../src/process.ts';
+
+const Reader = scalarset('reader', ['rd']);
+const Completion = scalarset('completion', ['cw']);
+/** The bound on truncating threads: widen it here (the README's bounds section gives the cost). */
+const TRUNCATES = 2;
+const Truncate = scalarset('truncate', TRUNCATES);
+const NewUser = scalarset('newuser', ['nu']);
+
+const state = {
+  ref: int(-1, 5),
+  /** Which use of the frame is live: 0 the cached page, 1 the new user's page; and whether it is free. */
+  gen: int(0, 1),
+  frameFree: bool(),
+  inCache: bool(),
+  locked: bool(),
+  /** PG_private_2 on the frame; whether a reference owned by it (setter's or completion's) is held. */
+  bit: bool(),
+  bitRef: bool(),
+  /** The new user set the bit and covers it with its allocation reference. */
+  newUserBit: bool(),
+  waiting: bool(),
+  woken: bool(),
+  /** Monitors for F1 and F2. */
+  staleTouch: bool(),
+  wokenWithBitSet: bool(),
+  truncateRef: mapOf(Truncate, bool()),
+  rdPc: mapOf(Reader, enumOf('folio_get', 'folio_set_private_2', 'folio_unlock', 'Done')),
+  cwPc: mapOf(Completion, enumOf('folio_get', 'folio_clear_private_2', 'folio_wake_bit', 'folio_put', 'Done')),
+  trPc: mapOf(
+    Truncate,
+    enumOf('xas_load', 'folio_try_get', 'xas_reload', 'folio_lock', 'folio_wait_private_2', '__filemap_remove_folio', 'filemap_free_folio', 'folio_unlock', 'folio_put', 'Done'),
+  ),
+  nuPc: mapOf(NewUser, enumOf('alloc_page', 'folio_set_private_2', 'folio_wait_bit', 'io_schedule', 'Done')),
+};
+type S = InferShape<typeof state>;
+type C = { scheme: 'V0' | 'V1' | 'V2' | 'V3'; truncateWaits: boolean };
+
+/** The setter takes the bit's reference in V2 and V3. */
+const setterRef = (c: C) => c.scheme === 'V2' || c.scheme === 'V3';
+
+const put = (s: S) => {
+  s.ref -= 1;
+  if (s.ref === 0) s.frameFree = true;
+};
+
+/** A completion step on the frame: it must still be generation 0's live page. */
+const completionTouch = (s: S) => {
+  if (s.frameFree || s.gen !== 0) s.staleTouch = true;
+};
+
+const reader = process<S, C>()('reader', Reader, {
+  pc: 'rdPc',
+  steps: {
+    folio_get: { do: (s) => { s.ref += 1; s.bitRef = true; } },
+    folio_set_private_2: { do: (s) => { s.bit = true; } },
+    folio_unlock: { do: (s) => { s.locked = false; } },
+  },
+});
+
+const completion = process<S, C>()('completion', Completion, {
+  pc: 'cwPc',
+  steps: {
+    folio_get: {
+      // The cache write is under way once the reader has set the bit.
+      when: (s) => s.rdPc.rd === 'folio_unlock' || s.rdPc.rd === 'Done',
+      do: (s) => { completionTouch(s); s.ref += 1; s.bitRef = true; },
+    },
+    folio_clear_private_2: {
+      when: (s) => s.rdPc.rd === 'folio_unlock' || s.rdPc.rd === 'Done',
+      do: (s, _t, c) => {
+        completionTouch(s);
+        s.bit = false;
+        return c.scheme === 'V3' ? 'folio_put' : 'folio_wake_bit';
+      },
+    },
+    folio_wake_bit: {
+      do: (s, _t, c) => {
+        completionTouch(s);
+        if (s.waiting) {
+          s.waiting = false;
+          s.woken = true;
+        }
+        return c.scheme === 'V0' || c.scheme === 'V3' ? 'Done' : 'folio_put';
+      },
+    },
+    folio_put: {
+      do: (s, _t, c) => {
+        completionTouch(s);
+        s.bitRef = false;
+        put(s);
+        return c.scheme === 'V3' ? 'folio_wake_bit' : 'Done';
+      },
+    },
+  },
+});
+
+const truncate = process<S, C>()('truncate', Truncate, {
+  pc: 'trPc',
+  steps: {
+    xas_load: { do: (s) => (s.inCache ? 'folio_try_get' : 'Done') },
+    folio_try_get: {
+      do: (s, t) => {
+        if (s.ref === 0) return 'xas_load';
+        s.ref += 1;
+        s.truncateRef[t] = true;
+      },
+    },
+    // The slot still holds this frame only while generation 0's page is cached.
+    xas_reload: { do: (s) => (s.inCache && s.gen === 0 ? 'folio_lock' : 'folio_put') },
+    folio_lock: {
+      when: (s) => !s.locked,
+      do: (s, _t, c) => {
+        s.locked = true;
+        if (!s.inCache) return 'folio_unlock'; // the other truncate removed it
+        return c.truncateWaits ? 'folio_wait_private_2' : '__filemap_remove_folio';
+      },
+    },
+    folio_wait_private_2: { when: (s) => !s.bit },
+    __filemap_remove_folio: { do: (s) => { s.inCache = false; } },
+    filemap_free_folio: { do: (s) => put(s) },
+    folio_unlock: { do: (s) => { s.locked = false; } },
+    folio_put: { do: (s, t) => { s.truncateRef[t] = false; put(s); } },
+  },
+});
+
+const newUser = process<S, C>()('newuser', NewUser, {
+  pc: 'nuPc',
+  steps: {
+    alloc_page: {
+      when: (s) => s.frameFree,
+      do: (s) => { s.frameFree = false; s.gen = 1; s.ref = 1; },
+    },
+    folio_set_private_2: { do: (s) => { s.bit = true; s.newUserBit = true; } },
+    folio_wait_bit: {
+      do: (s) => {
+        if (!s.bit) return 'Done';
+        s.waiting = true;
+      },
+    },
+    io_schedule: {
+      when: (s) => s.woken,
+      do: (s) => {
+        if (s.bit) s.wokenWithBitSet = true;
+      },
+    },
+  },
+});
+
+export default defineSpec({
+  name: 'pg-fscache',
+  description: 'PG_fscache lifetime: a reference while the bit is set, and no wake-up on a freed or reused frame.',
+  constants: { scheme: 'V0', truncateWaits: true } as C,
+  state,
+  init: (c): S => ({
+    ref: 1,
+    gen: 0,
+    frameFree: false,
+    inCache: true,
+    locked: true,
+    bit: false,
+    bitRef: false,
+    newUserBit: false,
+    waiting: false,
+    woken: false,
+    staleTouch: false,
+    wokenWithBitSet: false,
+    truncateRef: Object.fromEntries(Truncate.values.map((t) => [t, false])),
+    rdPc: { rd: setterRef(c) ? 'folio_get' : 'folio_set_private_2' },
+    cwPc: { cw: c.scheme === 'V1' ? 'folio_get' : 'folio_clear_private_2' },
+    trPc: Object.fromEntries(Truncate.values.map((t) => [t, 'xas_load' as const])),
+    nuPc: { nu: 'alloc_page' },
+  }),
+  actions: { ...reader, ...completion, ...truncate, ...newUser },
+  invariants: {
+    NoStaleWake: (s) => !s.staleTouch,
+    WokenBitClear: (s) => !s.wokenWithBitSet,
+    BitHoldsRef: (s) => !s.bit || s.bitRef || s.newUserBit,
+  },
+  // Over when the old page's threads are done; the new user may wait for a frame or a wake-up forever.
+  terminal: (s) =>
+    s.rdPc.rd === 'Done' && s.cwPc.cw === 'Done' && Truncate.values.every((t) => s.trPc[t] === 'Done'),
+  variants: {
+    'V0-wait': { expect: { violates: 'BitHoldsRef' } },
+    'V0-nowait': { constants: { truncateWaits: false }, expect: { violates: 'BitHoldsRef' } },
+    'V1-wait': { constants: { scheme: 'V1' }, expect: { violates: 'BitHoldsRef' } },
+    'V1-nowait': { constants: { scheme: 'V1', truncateWaits: false }, expect: { violates: 'BitHoldsRef' } },
+    'V2-wait': { constants: { scheme: 'V2' }, expect: 'holds' },
+    'V2-nowait': { constants: { scheme: 'V2', truncateWaits: false }, expect: 'holds' },
+    'V3-wait': { constants: { scheme: 'V3' }, expect: { violates: 'NoStaleWake' } },
+    'V3-nowait': { constants: { scheme: 'V3', truncateWaits: false }, expect: { violates: 'NoStaleWake' } },
+    'V0-wait/F1+F2': { properties: ['NoStaleWake', 'WokenBitClear'], expect: { violates: 'NoStaleWake' } },
+    'V0-wait/F2': { properties: ['WokenBitClear'], expect: { violates: 'WokenBitClear' } },
+    'V1-wait/F1+F2': { constants: { scheme: 'V1' }, properties: ['NoStaleWake', 'WokenBitClear'], expect: 'holds' },
+    'V1-nowait/F1+F2': {
+      constants: { scheme: 'V1', truncateWaits: false },
+      properties: ['NoStaleWake', 'WokenBitClear'],
+      expect: { violates: 'NoStaleWake' },
+    },
+    'V3-wait/F2': { constants: { scheme: 'V3' }, properties: ['WokenBitClear'], expect: { violates: 'WokenBitClear' } },
+  },
+});

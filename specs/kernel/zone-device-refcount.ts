@@ -1,0 +1,267 @@
+// ZONE_DEVICE pages: at what count does a free device page sit?
+//
+// Protocol. A driver of device-private memory (lib/test_hmm.c is the reference) keeps its free pages
+// on a list under a spinlock. dmirror_devmem_alloc_page() pops a page; when the last reference goes
+// (put_page: a 1 -> 0 transition) mm/memremap.c's free_zone_device_page() calls the driver's
+// ->page_free(), dmirror_devmem_free(), which pushes the page back.
+//   v6.0: every ZONE_DEVICE page starts at count 1 (memremap_pages), and free_zone_device_page()
+//         calls ->page_free() and *then* resets the count to 1 (set_page_count(page, 1)).
+//   v6.1: device-private and device-coherent pages start at 0, the reset is gone, and the driver
+//         calls zone_device_page_init() (set the count to 1, lock the page) when it hands a page out
+//         (ef233450898f "mm: free device private pages have zero refcount", 0dc45ca1ce18 "mm/memremap.c:
+//         take a pgmap reference on page allocation"); speculative get_page_unless_zero() then fails
+//         on free pages.
+//   init_mode: Dan Williams' "mm/memremap_pages: Support initializing pages to a zero reference
+//         count" (v2 16/18, Sep 2022) left device-private pages at 1 with the reset, so within one
+//         driver it is the v6.0 scheme: the checker gives it the same verdicts and counts.
+// Question (Jason Gunthorpe, 21 Sep 2022, seed 003): ->page_free() only runs on 1 -> 0, so free pages
+// must be at 0; "how on earth can a free'd page have both a 0 and 1 refcount?" Is the v6.0 scheme
+// safe, and does v6.1 fix it, also with speculative getters?
+//
+// Steps (one atomic operation each; the thread that drops the last reference runs the free path):
+//   user.dmirror_devmem_alloc_page   spin_lock; pop the free list; spin_unlock (one critical section)
+//   user.zone_device_page_init       v6.1 only: set_page_count(page, 1) on the popped page
+//   user.get_page                    a second reference (the page mapped, or migrated into)
+//   *.put_page                       page_ref_dec_and_test(); on 0 go to the free path
+//   *.page_free                      ->page_free() = dmirror_devmem_free(): push under the lock
+//   *.set_page_count                 v6.0 / init_mode only: the reset to 1 after ->page_free()
+//   getter.get_page_unless_zero      a speculative reference (pfn walkers, memory-failure), then put_page
+// Each user allocates one page, takes a second reference or not (chosen in the initial state) and
+// drops them. The properties are monitors: the step that breaks a rule records it in `broken`, so the
+// trace ends with the offending step.
+//
+// Bounds: 2 device pages and 2 users (both interchangeable: scalarsets), one speculative getter whose
+// target page is chosen in the initial state; a page can be reused once (a user allocates a page the
+// other freed); counts from -1 (a put_page() on 0 is only caught under CONFIG_DEBUG_VM, so the model
+// lets it happen and the later failures stay visible) up to 4.
+//
+// Verdicts (trace lengths count states, the initial state included; steps are one fewer). v6.1
+// holds everything, with the getter too. v6.0 and init_mode break FreeListUniform in 4 states (alloc,
+// put_page, page_free: one free page at 0, one at 1), with the speculative getter in 2 (a free page
+// taken from 1 to 2). The variants that check one property each show the other failures, each at the
+// length kernel-models.md's hand trace gives: a page handed out at count 0 (5 states: alloc, put,
+// page_free, the other user's alloc), get_page on a 0 count (6), the reset overwriting the count of
+// a page that was handed out again (6), ->page_free() while the page is still referenced (8: the
+// re-allocated page goes 0 -> 1 by get_page, the reset leaves it at 1, and its owner's put frees it
+// under its own allocation reference) and a double free (11: that owner's last put is a second
+// 1 -> 0 transition while the page is already on the free list).
+import { defineSpec, enumOf, int, mapOf, optional, scalarset, seqOf, setOf, type InferShape } from '../../src/index.ts';
+import { process } from '../../src/process.ts';
+
+/** The bounds: widen them here (the README's bounds section gives the cost in states). */
+const PAGES = 2;
+const USERS = 2;
+const Page = scalarset('page', PAGES);
+const User = scalarset('user', USERS);
+const Getter = scalarset('getter', ['g']);
+
+const Rule = enumOf(
+  'FreeListUniform',
+  'PageFreeUnreferenced',
+  'NoDoubleFree',
+  'AllocatedFresh',
+  'ResetNoOverwrite',
+  'NoGetOnZero',
+);
+type RuleName = typeof Rule.values[number];
+
+const freePath = ['put_page', 'page_free', 'set_page_count', 'Done'] as const;
+const state = {
+  /** -1 is reachable: put_page() on a zero count is a VM_BUG_ON only under CONFIG_DEBUG_VM. */
+  count: mapOf(Page, int(-1, 4)),
+  /** The driver's free list, a stack (test_hmm pushes and pops at the head). */
+  freeList: seqOf(Page, PAGES),
+  userPc: mapOf(User, enumOf('dmirror_devmem_alloc_page', 'zone_device_page_init', 'get_page', ...freePath)),
+  /** The page each user allocated, and how many references it holds on it. */
+  page: mapOf(User, optional(Page)),
+  refs: mapOf(User, int(0, 2)),
+  /** Whether the user takes a second reference: a choice made in the initial state. */
+  second: mapOf(User, int(0, 1)),
+  getterPc: mapOf(Getter, enumOf('get_page_unless_zero', ...freePath)),
+  target: mapOf(Getter, Page),
+  held: mapOf(Getter, int(0, 1)),
+  broken: setOf(Rule),
+};
+type S = InferShape<typeof state>;
+type C = { scheme: 'v6.0' | 'v6.1' | 'init_mode'; speculative: boolean };
+
+/** v6.0 and init_mode keep free pages at 1 and reset after ->page_free(); v6.1 keeps them at 0. */
+const resets = (c: C) => c.scheme !== 'v6.1';
+
+/** Who holds a reference on page p, by the threads' own bookkeeping. */
+const holders = (s: Readonly<S>, p: string) =>
+  User.values.reduce((n, u) => n + (s.page[u] === p ? s.refs[u] : 0), 0) +
+  Getter.values.reduce((n, g) => n + (s.target[g] === p ? s.held[g] : 0), 0);
+
+const breaks = (s: S, rule: RuleName) => s.broken.add(rule);
+
+/** page_ref_dec_and_test(): on 0 the putting thread runs free_zone_device_page(). */
+const putPage = (s: S, p: string): 'page_free' | undefined => {
+  s.count[p] -= 1;
+  return s.count[p] === 0 ? 'page_free' : undefined;
+};
+
+/** ->page_free(): dmirror_devmem_free() pushes the page on the free list under the driver's lock. */
+const pageFree = (s: S, p: string) => {
+  if (holders(s, p) > 0) breaks(s, 'PageFreeUnreferenced');
+  if (s.freeList.includes(p)) breaks(s, 'NoDoubleFree');
+  if (s.freeList.length < PAGES) s.freeList.unshift(p);
+};
+
+/**
+ * free_zone_device_page()'s reset in v6.0: set_page_count(page, 1), whatever the count is now. The
+ * count is someone else's if it moved off 0 or the page left the free list (it was handed out again).
+ */
+const resetCount = (s: S, p: string) => {
+  if (s.count[p] !== 0 || !s.freeList.includes(p)) breaks(s, 'ResetNoOverwrite');
+  s.count[p] = 1;
+};
+
+const user = process<S, C>()('user', User, {
+  pc: 'userPc',
+  steps: {
+    dmirror_devmem_alloc_page: {
+      when: (s) => s.freeList.length > 0,
+      do: (s, u, c) => {
+        const p = s.freeList.shift()!;
+        s.page[u] = p;
+        if (resets(c)) {
+          // The page is handed out as it is: it must be at 1, with nobody else's reference.
+          if (s.count[p] !== 1 || holders(s, p) > 0) breaks(s, 'AllocatedFresh');
+          s.refs[u] = 1;
+          return s.second[u] ? 'get_page' : 'put_page';
+        }
+      },
+    },
+    zone_device_page_init: {
+      do: (s, u) => {
+        const p = s.page[u]!;
+        if (s.count[p] !== 0 || holders(s, p) > 0) breaks(s, 'AllocatedFresh');
+        s.count[p] = 1;
+        s.refs[u] = 1;
+        return s.second[u] ? 'get_page' : 'put_page';
+      },
+    },
+    get_page: {
+      do: (s, u) => {
+        const p = s.page[u]!;
+        if (s.count[p] === 0) breaks(s, 'NoGetOnZero');
+        s.count[p] += 1;
+        s.refs[u] += 1;
+      },
+    },
+    put_page: {
+      do: (s, u) => {
+        s.refs[u] -= 1;
+        return putPage(s, s.page[u]!) ?? (s.refs[u] > 0 ? 'put_page' : 'Done');
+      },
+    },
+    page_free: {
+      do: (s, u, c) => {
+        pageFree(s, s.page[u]!);
+        // In v6.1 the user may still hold a reference when the page went to 0 early (a broken count).
+        if (!resets(c)) return s.refs[u] > 0 ? 'put_page' : 'Done';
+      },
+    },
+    set_page_count: {
+      do: (s, u) => {
+        resetCount(s, s.page[u]!);
+        return s.refs[u] > 0 ? 'put_page' : 'Done';
+      },
+    },
+  },
+});
+
+const getter = process<S, C>()('getter', Getter, {
+  pc: 'getterPc',
+  steps: {
+    get_page_unless_zero: {
+      when: (_s, _g, c) => c.speculative,
+      do: (s, g) => {
+        const p = s.target[g];
+        if (s.count[p] === 0) return 'Done';
+        s.count[p] += 1;
+        s.held[g] = 1;
+        return 'put_page';
+      },
+    },
+    put_page: {
+      do: (s, g) => {
+        s.held[g] = 0;
+        return putPage(s, s.target[g]) ?? 'Done';
+      },
+    },
+    page_free: {
+      do: (s, g, c) => {
+        pageFree(s, s.target[g]);
+        if (!resets(c)) return 'Done';
+      },
+    },
+    set_page_count: { do: (s, g) => resetCount(s, s.target[g]), next: 'Done' },
+  },
+});
+
+const monitor = (rule: RuleName) => (s: Readonly<S>) => !s.broken.has(rule);
+
+export default defineSpec({
+  name: 'zone-device-refcount',
+  description: 'ZONE_DEVICE free pages: one count for every free page, ->page_free() only when unreferenced.',
+  constants: { scheme: 'v6.0', speculative: false } as C,
+  state,
+  init: (c) => {
+    const free = resets(c) ? 1 : 0;
+    const each = <T,>(keys: readonly string[], v: T) => Object.fromEntries(keys.map((k) => [k, v]));
+    // Every combination of which users take a second reference, and (with a getter) of its target.
+    const choices = User.values.reduce<number[][]>((acc) => acc.flatMap((a) => [[...a, 0], [...a, 1]]), [[]]);
+    return choices.flatMap((second) =>
+      (c.speculative ? Page.values : Page.values.slice(0, 1)).map((t) => ({
+        count: each(Page.values, free),
+        freeList: [...Page.values],
+        userPc: each(User.values, 'dmirror_devmem_alloc_page' as const),
+        page: each(User.values, null),
+        refs: each(User.values, 0),
+        second: Object.fromEntries(User.values.map((u, i) => [u, second[i]])),
+        getterPc: { g: 'get_page_unless_zero' as const },
+        target: { g: t },
+        held: { g: 0 },
+        broken: new Set<RuleName>(),
+      })),
+    );
+  },
+  actions: { ...user, ...getter },
+  invariants: {
+    /** Jason's rule: all pages on the free list have the same count. */
+    FreeListUniform: (s) => s.freeList.every((p) => s.count[p] === s.count[s.freeList[0]]),
+    /** ->page_free() runs only when nobody holds a reference to the page. */
+    PageFreeUnreferenced: monitor('PageFreeUnreferenced'),
+    /** A page is never pushed on the free list while it is already there. */
+    NoDoubleFree: monitor('NoDoubleFree'),
+    /** A page is handed out unreferenced and leaves allocation with count 1. */
+    AllocatedFresh: monitor('AllocatedFresh'),
+    /** The v6.0 reset never overwrites a count someone else owns. */
+    ResetNoOverwrite: monitor('ResetNoOverwrite'),
+    /** get_page() is never applied to a count of 0. */
+    NoGetOnZero: monitor('NoGetOnZero'),
+  },
+  // Every thread finished, or a user waits for a free page that never comes back: the run is over.
+  terminal: (s) =>
+    User.values.every((u) => s.userPc[u] === 'Done' || (s.userPc[u] === 'dmirror_devmem_alloc_page' && s.freeList.length === 0)) &&
+    Getter.values.every((g) => s.getterPc[g] === 'Done' || s.getterPc[g] === 'get_page_unless_zero'),
+  variants: {
+    'v6.0': { expect: { violates: 'FreeListUniform' } },
+    'v6.0+speculative': { constants: { speculative: true }, expect: { violates: 'FreeListUniform' } },
+    'v6.1': { constants: { scheme: 'v6.1' }, expect: 'holds' },
+    'v6.1+speculative': { constants: { scheme: 'v6.1', speculative: true }, expect: 'holds' },
+    init_mode: { constants: { scheme: 'init_mode' }, expect: { violates: 'FreeListUniform' } },
+    'init_mode+speculative': { constants: { scheme: 'init_mode', speculative: true }, expect: { violates: 'FreeListUniform' } },
+    'v6.0/AllocatedFresh': {
+      description: 'v6.0 checked only for the page handed out at count 0',
+      properties: ['AllocatedFresh'],
+      expect: { violates: 'AllocatedFresh' },
+    },
+    'v6.0/NoGetOnZero': { properties: ['NoGetOnZero'], expect: { violates: 'NoGetOnZero' } },
+    'v6.0/ResetNoOverwrite': { properties: ['ResetNoOverwrite'], expect: { violates: 'ResetNoOverwrite' } },
+    'v6.0/PageFreeUnreferenced': { properties: ['PageFreeUnreferenced'], expect: { violates: 'PageFreeUnreferenced' } },
+    'v6.0/NoDoubleFree': { properties: ['NoDoubleFree'], expect: { violates: 'NoDoubleFree' } },
+  },
+});

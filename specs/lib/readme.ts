@@ -1,0 +1,55 @@
+// The generated parts of specs/README.md: the table of every kernel spec's variants, and each
+// counterexample a block asks for. A block sits between `<!-- generated: KEY -->` and
+// `<!-- end generated -->`; everything outside the blocks is written by hand and left alone.
+// KEY is `table`, or `trace <spec> <variant>` for the counterexample of one variant.
+import { join } from 'node:path';
+import type { CheckResult } from '../../checker/check.ts';
+import { describeExpectation, describeOutcome, formatTrace, makeChalk } from '../../src/report/console.ts';
+import { ROOT, type VariantRun } from './kernel-runs.ts';
+
+export const README = join(ROOT, 'specs', 'README.md');
+
+const BLOCK = /(<!-- generated: ([^>]+?) -->\n)([\s\S]*?)(<!-- end generated -->)/g;
+
+/** The generated blocks of a README, by key. */
+export function readmeBlocks(text: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const m of text.matchAll(BLOCK)) out[m[2]] = m[3];
+  return out;
+}
+
+/** The README with every generated block rewritten from `runs`. */
+export function renderBlocks(text: string, runs: VariantRun[]): string {
+  return text.replace(BLOCK, (_all, open: string, key: string, _old: string, close: string) => `${open}${render(key, runs)}${close}`);
+}
+
+function render(key: string, runs: VariantRun[]): string {
+  if (key === 'table') return table(runs);
+  const [kind, spec, variant] = key.split(/\s+/);
+  const run = runs.find((r) => r.spec === spec && r.variant === variant);
+  if (kind !== 'trace' || !run) return `(no variant '${variant}' of spec '${spec}' in specs/kernel/)\n`;
+  return trace(run.on);
+}
+
+function table(runs: VariantRun[]): string {
+  const head = ['spec', 'variant', 'expected', 'result', 'trace (states)', 'distinct, symmetry on', 'distinct, symmetry off', 'as expected'];
+  const rows = runs.map((r) => [
+    `\`${r.spec}\``,
+    r.variant,
+    describeExpectation(r.on.expected),
+    describeOutcome(r.on),
+    r.on.trace ? String(r.on.trace.length) : '',
+    String(r.on.stats.distinct),
+    String(r.off.stats.distinct),
+    r.on.matchesExpectation && r.off.matchesExpectation ? 'yes' : 'NO',
+  ]);
+  const line = (cells: string[]) => `| ${cells.join(' | ')} |`;
+  return [line(head), line(head.map((_, i) => (i >= 4 && i <= 6 ? '---:' : '---'))), ...rows.map(line)].join('\n') + '\n';
+}
+
+/** The counterexample as `interleave check` prints it (without colours, statistics or timings). */
+function trace(r: CheckResult): string {
+  const c = makeChalk({ isTTY: false } as NodeJS.WriteStream);
+  const title = `${r.model.specName} [${r.model.variant}]: ${describeOutcome(r)}`;
+  return ['```', title, `  ${r.message ?? ''}`, `  Counterexample, ${r.trace?.length ?? 0} states:`, formatTrace(r, c), '```', ''].join('\n');
+}

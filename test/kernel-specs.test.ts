@@ -1,0 +1,72 @@
+// The kernel specs as a CI gate: every variant of every spec in specs/kernel/ behaves as it declares,
+// with symmetry on and off alike, and each expected failure's golden trace in counterexamples/ is
+// still the shortest one and still a real execution of the spec that breaks the property.
+import { readdirSync, readFileSync } from 'node:fs';
+import { basename } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { replayTrace } from '../checker/replay.ts';
+import { parseITF } from '../src/report/itf.ts';
+import { GOLDEN_DIR, kernelSpecFiles, readGolden, runSpecFile, type VariantRun } from '../specs/lib/kernel-runs.ts';
+import { README, readmeBlocks, renderBlocks } from '../specs/lib/readme.ts';
+
+const REGENERATE = 'regenerate with `node bin/interleave.js check specs/kernel --out counterexamples` and commit it';
+const files = kernelSpecFiles();
+const runs = new Map<string, Promise<VariantRun[]>>();
+/** Each spec file is checked once; its variants' tests share the result. */
+const runsOf = (file: string) => {
+  if (!runs.has(file)) runs.set(file, runSpecFile(file));
+  return runs.get(file)!;
+};
+
+describe('kernel specs', () => {
+  it('there are specs in specs/kernel/', () => {
+    expect(files.length).toBeGreaterThanOrEqual(3);
+  });
+
+  for (const file of files) {
+    describe(basename(file), () => {
+      it('every variant behaves as declared, with the same verdict and trace length with symmetry on and off', async () => {
+        for (const { variant, on, off } of await runsOf(file)) {
+          const got = (r: typeof on) => ({ variant, outcome: r.outcome, property: r.property, length: r.trace?.length, matches: r.matchesExpectation });
+          expect(got(on)).toEqual({ ...got(off) });
+          expect(got(on).matches, `${variant}: ${on.outcome} ${on.property ?? ''}`).toBe(true);
+          expect(on.stats.distinct).toBeLessThanOrEqual(off.stats.distinct);
+        }
+      });
+
+      it('each expected failure has a golden trace of the checker\'s length that replays and breaks the property', async () => {
+        for (const { variant, on, golden } of await runsOf(file)) {
+          if (!golden) continue;
+          const kept = readGolden(golden);
+          expect(kept, `${basename(golden)} is missing: ${REGENERATE}`).toBeDefined();
+          expect([kept!.meta.variant, kept!.meta.property]).toEqual([variant, on.property]);
+          expect(kept!.length, `${basename(golden)}: the checker now finds ${on.trace!.length} states; ${REGENERATE}`).toBe(on.trace!.length);
+
+          const model = on.model;
+          const states = parseITF(model, kept!.json, basename(golden));
+          expect(replayTrace(model, states)).toMatchObject({ ok: true });
+          // The property holds until the last state and fails there.
+          const inv = model.invariants.find(([n]) => n === on.property)?.[1];
+          if (inv) {
+            expect(states.slice(0, -1).every((s) => inv(s.state, model.constants))).toBe(true);
+            expect(inv(states.at(-1)!.state, model.constants)).toBe(false);
+          }
+        }
+      });
+    });
+  }
+
+  it('counterexamples/ keeps no golden trace of a kernel spec that no variant expects', async () => {
+    const all = (await Promise.all(files.map(runsOf))).flat();
+    const expected = new Set(all.flatMap((r) => (r.golden ? [basename(r.golden)] : [])));
+    const specs = new Set(all.map((r) => r.spec));
+    const kept = readdirSync(GOLDEN_DIR).filter((f) => specs.has(f.split('.')[0]) && f.endsWith('.itf.json'));
+    expect(kept.filter((f) => !expected.has(f))).toEqual([]);
+  });
+
+  it("specs/README.md's generated table and traces are what this run gives (npm run specs:readme)", async () => {
+    const all = (await Promise.all(files.map(runsOf))).flat();
+    const text = readFileSync(README, 'utf8');
+    expect(readmeBlocks(text)).toEqual(readmeBlocks(renderBlocks(text, all)));
+  });
+});

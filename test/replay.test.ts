@@ -1,0 +1,65 @@
+// A kept trace must still be a real execution of its spec; a tampered one must say where it breaks.
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { checkModel } from '../checker/check.ts';
+import { compileModel } from '../checker/model.ts';
+import { replayTrace } from '../checker/replay.ts';
+import { ItfError, parseITF, toITF } from '../src/report/itf.ts';
+import dieHard from '../specs/examples/die-hard.ts';
+import refcountRace from '../specs/examples/refcount-race.ts';
+
+describe('trace replay', () => {
+  it('a counterexample written as ITF replays, with or without the recorded actions', async () => {
+    const model = compileModel(refcountRace, 'racy');
+    const r = await checkModel(model);
+    const states = parseITF(model, JSON.parse(JSON.stringify(toITF(r))));
+    expect(states).toHaveLength(5);
+    const replayed = replayTrace(model, states);
+    expect(replayed.ok).toBe(true);
+    expect(replayTrace(model, states.map((s) => ({ state: s.state }))).ok).toBe(true);
+  });
+
+  it('the kept DieHard trace replays', () => {
+    const model = compileModel(dieHard, 'default');
+    const itf = JSON.parse(readFileSync('counterexamples/die-hard.NotSolved.itf.json', 'utf8'));
+    const replayed = replayTrace(model, parseITF(model, itf));
+    expect(replayed).toMatchObject({ ok: true });
+  });
+
+  it('says which step first breaks', async () => {
+    const model = compileModel(dieHard, 'default');
+    const states = parseITF(model, toITF(await checkModel(model)));
+    states[3].state = { small: 1, big: 2 };
+    expect(replayTrace(model, states)).toEqual({ ok: false, step: 4, reason: 'EmptySmall does not lead from state 3 to state 4' });
+    states[0].state = { small: 1, big: 0 };
+    expect(replayTrace(model, states)).toEqual({ ok: false, step: 1, reason: "state 1 is not an initial state of 'die-hard' [default]" });
+  });
+
+  it('a trace whose variables do not fit the spec is refused with the names', () => {
+    const model = compileModel(dieHard, 'default');
+    expect(() => parseITF(model, { vars: ['small', 'jug'], states: [{ small: 0, jug: 0 }] }, 't.itf.json')).toThrow(
+      new ItfError("t.itf.json: its variables do not fit spec 'die-hard'; missing: big; not in the spec: jug"),
+    );
+    expect(() => parseITF(model, { vars: ['small', 'big'], states: [{ small: 9, big: 0 }, { small: 0, big: 0 }] }, 't')).toThrow(
+      "t: state 1: small = 9 is outside int(0, 3)",
+    );
+    expect(() => parseITF(model, [1, 2], 't')).toThrow('t: not an ITF trace');
+  });
+
+  it('a set in a kept trace equals the replayed one whatever order its elements were added in', async () => {
+    const { defineSpec, enumOf, setOf } = await import('../src/index.ts');
+    const spec = defineSpec({
+      name: 'flags',
+      state: { f: setOf(enumOf('a', 'b')) },
+      init: { f: new Set<'a' | 'b'>() },
+      actions: { b: { when: (s) => !s.f.has('b'), do: (s) => { s.f.add('b'); } }, a: { when: (s) => !s.f.has('a'), do: (s) => { s.f.add('a'); } } },
+      deadlock: false,
+    });
+    const model = compileModel(spec, 'default');
+    const trace = parseITF(model, {
+      vars: ['f'],
+      states: [{ f: { '#set': [] } }, { '#meta': { action: 'b' }, f: { '#set': ['b'] } }, { '#meta': { action: 'a' }, f: { '#set': ['a', 'b'] } }],
+    });
+    expect(replayTrace(model, trace)).toMatchObject({ ok: true });
+  });
+});

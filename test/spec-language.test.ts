@@ -1,0 +1,108 @@
+// The spec language's semantics, each pinned by an exact count or trace.
+import { describe, expect, it } from 'vitest';
+import { checkModel } from '../checker/check.ts';
+import { compileModel } from '../checker/model.ts';
+import { bool, defineSpec, enumOf, int, mapOf, scalarset, type InferShape, type Spec } from '../src/index.ts';
+import { process } from '../src/process.ts';
+import refcountRace from '../specs/examples/refcount-race.ts';
+
+const counter = (extra: object = {}) =>
+  defineSpec({
+    name: 'counter',
+    constants: { step: 1 },
+    state: { n: int(0, 9) },
+    init: [{ n: 0 }, { n: 5 }],
+    actions: { inc: { when: (s) => s.n < 9, do: (s, _p, c) => { s.n = Math.min(9, s.n + c.step); } } },
+    deadlock: false,
+    ...extra,
+  });
+
+const run = (spec: Spec, variant = 'default') => checkModel(compileModel(spec, variant));
+
+describe('spec language', () => {
+  it('explores from every initial state', async () => {
+    const r = await run(counter());
+    expect([r.stats.distinct, r.stats.generated, r.stats.depth]).toEqual([10, 11, 5]);
+  });
+
+  it('a constraint keeps states outside it from being counted or explored, as TLC does', async () => {
+    const r = await run(counter({ constraint: (s: { n: number }) => s.n <= 6 }));
+    expect([r.stats.distinct, r.stats.generated]).toEqual([7, 9]);
+  });
+
+  it('variants change constants; each has its own expectation', async () => {
+    const spec = defineSpec({
+      name: 'steps',
+      constants: { step: 1 },
+      state: { n: int(0, 4) },
+      init: { n: 0 },
+      actions: { inc: { when: (s) => s.n < 4, do: (s, _p, c) => { s.n += c.step; } } },
+      deadlock: false,
+      variants: { one: { expect: 'holds' }, three: { constants: { step: 3 }, expect: { violates: 'TypeOK' } } },
+    });
+    expect(spec.variantNames).toEqual(['one', 'three']);
+    const one = await run(spec, 'one');
+    expect([one.outcome, one.stats.distinct, one.matchesExpectation]).toEqual(['ok', 5, true]);
+    const three = await run(spec, 'three');
+    expect([three.outcome, three.property, three.trace?.length, three.matchesExpectation]).toEqual(['invariant', 'TypeOK', 3, true]);
+    expect(three.message).toBe('inc leaves the type: n = 6 is outside int(0, 4)');
+  });
+
+  it('a recipe may return the next state instead of mutating the draft', async () => {
+    const spec = defineSpec({
+      name: 'swap',
+      state: { a: bool(), b: bool() },
+      init: { a: true, b: false },
+      actions: { swap: { do: (s) => ({ a: s.b, b: s.a }) } },
+    });
+    const r = await run(spec);
+    expect([r.outcome, r.stats.distinct, r.stats.generated]).toEqual(['ok', 2, 3]);
+  });
+
+  it('terminal states are not deadlocks; other stuck states are', async () => {
+    const spec = (terminal?: (s: { n: number }) => boolean) =>
+      defineSpec({ name: 'stop', state: { n: int(0, 2) }, init: { n: 0 }, actions: { inc: { when: (s) => s.n < 2, do: (s) => { s.n++; } } }, terminal });
+    expect((await run(spec((s) => s.n === 2))).outcome).toBe('ok');
+    const stuck = await run(spec((s) => s.n === 1));
+    expect([stuck.outcome, stuck.trace?.length]).toEqual(['deadlock', 3]);
+  });
+
+  it('processes: one action per (step, id), enabled at its label, with goto and fall-through', async () => {
+    const T = scalarset('t', 2);
+    const state = { pc: mapOf(T, enumOf('a', 'b', 'c', 'Done')), hits: int(0, 4) };
+    type S = InferShape<typeof state>;
+    const worker = process<S>()('worker', T, {
+      pc: 'pc',
+      steps: {
+        a: { do: (s) => { s.hits++; } },
+        b: { when: (s) => s.hits >= 2, do: (s) => (s.hits < 4 ? 'c' : 'Done') },
+        c: { do: (s) => { s.hits++; }, next: 'Done' },
+      },
+    });
+    expect(Object.keys(worker)).toEqual(['worker.a', 'worker.b', 'worker.c']);
+    const spec = defineSpec({
+      name: 'procs',
+      state,
+      init: { pc: { t1: 'a', t2: 'a' }, hits: 0 },
+      actions: worker,
+      terminal: (s) => T.values.every((t) => s.pc[t] === 'Done'),
+      symmetry: false,
+    });
+    const model = compileModel(spec, 'default');
+    expect(model.actions.map((a) => a.label)).toEqual([
+      'worker.a(self=t1)', 'worker.a(self=t2)', 'worker.b(self=t1)', 'worker.b(self=t2)', 'worker.c(self=t1)', 'worker.c(self=t2)',
+    ]);
+    expect(model.actions.every((a) => a.process === 'worker')).toBe(true);
+    const r = await checkModel(model);
+    expect([r.outcome, r.stats.distinct]).toEqual(['ok', 12]);
+  });
+
+  it('symmetry reduces interchangeable threads and traces stay the same length', async () => {
+    const on = await checkModel(compileModel(refcountRace, 'racy'), { symmetry: true });
+    const off = await checkModel(compileModel(refcountRace, 'racy'), { symmetry: false });
+    expect(on.symmetryReduced).toEqual(['t']);
+    expect(off.symmetryReduced).toEqual([]);
+    expect([on.stats.distinct, off.stats.distinct]).toEqual([7, 11]);
+    expect(on.trace?.length).toBe(off.trace?.length);
+  });
+});
