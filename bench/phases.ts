@@ -109,7 +109,7 @@ rows.push(['recipe (per successor)', time(() => {
       }
     }
   }
-}) / succ.length - rows[0][1] * (1 + 1 / perSucc) - rows[1][1] * perSucc]);
+}) / succ.length - rows[0][1] * (1 + perSucc) - rows[1][1] * perSucc]);
 const out = new Int32Array(w);
 rows.push(['encode (per successor)', time(() => { for (const t of succObjects) model.encode(t, out, 0); }) / succ.length]);
 const canonical = new Int32Array(w);
