@@ -15,6 +15,7 @@ import { Frontier, lessThan, type Progress, type SearchOptions, errorText, Expan
 import { collisionProbability, fingerprint } from './fingerprint.ts';
 import type { Model, State } from './model.ts';
 import type { SearchResult, Violation } from './result.ts';
+import type { Canonicaliser } from './symmetry.ts';
 import { actionBytes, CHUNK, FingerprintStore, INDEX_BLOCK, type StoreBuffers } from './store.ts';
 
 /** Slots of the shared control array. */
@@ -70,6 +71,88 @@ function fromWire(model: Model, w: WireViolation): Violation {
   const { hasStep, actionId, next, ...rest } = w;
   if (!hasStep) return rest;
   return { ...rest, step: { action: actionId === undefined ? undefined : model.actions[actionId], next } };
+}
+
+/**
+ * One thread's part in a level: claims chunks of the level through the shared cursor and expands
+ * them into its own frontier for the next level. The worker threads run one each, and so does this
+ * thread, between its looks at the clock (so Ctrl-C and the memory limit are still seen).
+ */
+export class Participant {
+  next: Frontier;
+  private store?: FingerprintStore;
+  private readonly block = new Int32Array(2);
+  private inserted = 0;
+  readonly expander: Expander;
+  private frontiers: { data: Int32Array; count: number }[] = [];
+  private total = 0;
+  private msg?: ToWorker;
+
+  constructor(
+    private readonly model: Model,
+    canon: Canonicaliser | undefined,
+    deadlock: boolean,
+    private readonly control: Int32Array,
+    private readonly counts: Float64Array,
+    private readonly id: number,
+    store?: FingerprintStore,
+  ) {
+    this.store = store;
+    this.next = new Frontier(model.width + 1, true);
+    this.expander = new Expander(model, canon, deadlock, (hi, lo, parent, action) => {
+      const index = this.store!.insertShared(hi, lo, parent, action, control, this.block);
+      if (index >= 0) this.inserted++;
+      return index;
+    }, false);
+  }
+
+  /** Takes a round's orders: a new level, newer store buffers, the room left. */
+  begin(m: ToWorker): void {
+    if (m.store) this.store = FingerprintStore.view(m.store, m.storeSize);
+    if (m.newLevel) {
+      this.next = new Frontier(this.model.width + 1, true);
+      this.expander.violations.clear();
+    }
+    this.frontiers = m.frontiers.map((f) => ({ data: new Int32Array(f.buffer), count: f.count }));
+    this.total = this.frontiers.reduce((k, f) => k + f.count, 0);
+    this.msg = m;
+  }
+
+  /** Expands claimed chunks until the level is done, the threads must pause or stop, or `untilMs` passes. */
+  work(untilMs = Infinity): 'done' | 'paused' | 'more' {
+    const { control, counts, id, expander, next } = this;
+    const { roomLimit, chunk } = this.msg!;
+    const record = this.model.width + 1;
+    for (;;) {
+      if (Atomics.load(control, CONTROL.stop) !== 0) return 'done';
+      if (Atomics.load(control, CONTROL.nextIndex) > roomLimit) {
+        // The store must grow before more states go in: every thread pauses at its next chunk.
+        Atomics.store(control, CONTROL.stop, 1);
+        return 'paused';
+      }
+      const first = Atomics.add(control, CONTROL.cursor, chunk);
+      if (first >= this.total) return 'done';
+      const last = Math.min(first + chunk, this.total);
+      let f = 0;
+      let base = 0;
+      for (let p = first; p < last; p++) {
+        while (p - base >= this.frontiers[f].count) base += this.frontiers[f++].count;
+        expander.expand(this.frontiers[f].data, (p - base) * record, next);
+      }
+      counts[2 * id] = expander.generated;
+      counts[2 * id + 1] = this.inserted;
+      if (Date.now() > untilMs) return 'more';
+    }
+  }
+
+  reply(paused: boolean): FromWorker {
+    const best = this.expander.violations.best;
+    return {
+      paused,
+      next: { buffer: this.next.data.buffer as SharedArrayBuffer, count: this.next.count },
+      violation: best && { wire: toWire(best), key: this.expander.violations.keyOfBest(), inNextLevel: this.expander.violations.bestInNextLevel },
+    };
+  }
 }
 
 export interface ParallelOptions extends SearchOptions {
@@ -157,7 +240,9 @@ export async function searchParallel(model: Model, opts: ParallelOptions): Promi
   initial = store.size;
   Atomics.store(control, CONTROL.nextIndex, store.size);
 
+  // n - 1 worker threads, and this thread as the n-th.
   const workers = await startWorkers(model, opts, control, counts);
+  const self = new Participant(model, opts.canonicalise, opts.deadlock, control, counts, n - 1, store);
   const progressEvery = opts.progressEveryMs ?? 60_000;
   let lastProgress = start;
   let current = [{ buffer: first.data.buffer as SharedArrayBuffer, count: first.count }];
@@ -210,7 +295,12 @@ export async function searchParallel(model: Model, opts: ParallelOptions): Promi
         const limit = Math.min(roomLimit, store.parents.length * CHUNK - headroom);
         Atomics.store(control, CONTROL.stop, 0);
         const msg: ToWorker = { newLevel, frontiers: current, store: sent, storeSize: store.size, roomLimit: limit, chunk };
-        replies = await Promise.all(workers.map((w) => round(w, msg)));
+        const pending = workers.map((w) => round(w, msg));
+        // This thread takes part too, looking up every 50 ms so that Ctrl-C and the watch still run.
+        self.begin(msg);
+        let status: 'done' | 'paused' | 'more';
+        while ((status = self.work(Date.now() + 50)) === 'more') await new Promise((r) => setImmediate(r));
+        replies = [...(await Promise.all(pending)), self.reply(status === 'paused')];
         sent = undefined;
         newLevel = false;
         if (stopped || !replies.some((r) => r.paused)) break;
@@ -253,7 +343,7 @@ function round(w: Worker, msg: ToWorker): Promise<FromWorker> {
 
 async function startWorkers(model: Model, opts: ParallelOptions, control: Int32Array, counts: Float64Array): Promise<Worker[]> {
   const url = new URL('./worker-thread.js', import.meta.url);
-  const workers = Array.from({ length: opts.workers }, (_, id) => {
+  const workers = Array.from({ length: opts.workers - 1 }, (_, id) => {
     const setup: Setup = {
       id,
       file: resolve(model.file!),
