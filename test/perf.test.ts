@@ -66,8 +66,8 @@ describe('stopping a run cleanly', () => {
     expect(r.stderr).toContain("--max-memory must be a size such as 8G, 512M or 100000000, not 'lots'");
   });
 
-  it('Ctrl-C prints the statistics so far and exits 255, without a stack trace; progress lines come first', async () => {
-    const child = spawn(process.execPath, [join(ROOT, 'bin', 'interleave.js'), 'check', 'bench/counters.ts', '--progress', '1'], {
+  it.each(['1', '2'])('Ctrl-C prints the statistics so far and exits 255, without a stack trace; progress lines come first (%s workers)', async (workers) => {
+    const child = spawn(process.execPath, [join(ROOT, 'bin', 'interleave.js'), 'check', 'bench/counters.ts', '--progress', '1', '--workers', workers], {
       cwd: ROOT,
       env: { ...process.env, NO_COLOR: '1' },
     });
