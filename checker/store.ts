@@ -134,9 +134,11 @@ export class FingerprintStore {
         table[slot + 2] = index + 1;
         return index;
       }
-      let stored = Atomics.load(table, slot + 1);
+      // Plain reads on the common path (an atomic load costs several times more here); lo is written
+      // after hi, so a non-zero lo means hi is there, and a lo match is confirmed atomically.
+      let stored = table[slot + 1];
       while (stored === 0) stored = Atomics.load(table, slot + 1);
-      if (stored === lo && table[slot] === hi) return -1;
+      if (stored === lo && (table[slot] === hi || Atomics.load(table, slot) === hi)) return -1;
       slot += 3;
       if (slot === end) slot = 0;
     }
