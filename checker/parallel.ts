@@ -240,8 +240,10 @@ export async function searchParallel(model: Model, opts: ParallelOptions): Promi
   initial = store.size;
   Atomics.store(control, CONTROL.nextIndex, store.size);
 
-  // n - 1 worker threads, and this thread as the n-th.
-  const workers = await startWorkers(model, opts, control, counts);
+  // n - 1 worker threads, and this thread as the n-th. This thread does not wait for them: each joins
+  // the rounds once it has started (loaded tsx and the spec), which takes a while.
+  const helpers = startWorkers(model, opts, control, counts);
+  let storeVersion = 0;
   const self = new Participant(model, opts.canonicalise, opts.deadlock, control, counts, n - 1, store);
   const progressEvery = opts.progressEveryMs ?? 60_000;
   let lastProgress = start;
@@ -271,7 +273,6 @@ export async function searchParallel(model: Model, opts: ParallelOptions): Promi
   }, 50);
 
   try {
-    let sent: StoreBuffers | undefined = store.buffers();
     while (level() > 0 && !stopped) {
       if (opts.maxDepth !== undefined && depth >= opts.maxDepth) {
         stopped = 'max-depth';
@@ -289,19 +290,26 @@ export async function searchParallel(model: Model, opts: ParallelOptions): Promi
         if (!store.hasRoomFor(2 * headroom)) {
           // One growth step at a time, as the single-threaded store grows: the load stays above 0.65.
           store.reserve(2 * headroom);
-          sent = store.buffers();
+          storeVersion++;
         }
         const roomLimit = Math.floor(store.capacity * 0.85) - headroom;
         const limit = Math.min(roomLimit, store.parents.length * CHUNK - headroom);
         Atomics.store(control, CONTROL.stop, 0);
-        const msg: ToWorker = { newLevel, frontiers: current, store: sent, storeSize: store.size, roomLimit: limit, chunk };
-        const pending = workers.map((w) => round(w, msg));
+        const msg: ToWorker = { newLevel, frontiers: current, storeSize: store.size, roomLimit: limit, chunk };
+        const failed = helpers.find((h) => h.failed);
+        if (failed) throw new Error(`a worker thread failed to start: ${failed.failed!.message}`);
+        const pending = helpers
+          .filter((h) => h.ready)
+          .map((h) => {
+            const m = h.storeVersion === storeVersion ? msg : { ...msg, store: store.buffers() };
+            h.storeVersion = storeVersion;
+            return round(h.worker, m);
+          });
         // This thread takes part too, looking up every 50 ms so that Ctrl-C and the watch still run.
         self.begin(msg);
         let status: 'done' | 'paused' | 'more';
         while ((status = self.work(Date.now() + 50)) === 'more') await new Promise((r) => setImmediate(r));
         replies = [...(await Promise.all(pending)), self.reply(status === 'paused')];
-        sent = undefined;
         newLevel = false;
         if (stopped || !replies.some((r) => r.paused)) break;
       }
@@ -325,7 +333,7 @@ export async function searchParallel(model: Model, opts: ParallelOptions): Promi
     return finish();
   } finally {
     clearInterval(watch);
-    await Promise.all(workers.map((w) => w.terminate()));
+    await Promise.all(helpers.map((h) => h.worker.terminate()));
   }
 }
 
@@ -341,9 +349,18 @@ function round(w: Worker, msg: ToWorker): Promise<FromWorker> {
   });
 }
 
-async function startWorkers(model: Model, opts: ParallelOptions, control: Int32Array, counts: Float64Array): Promise<Worker[]> {
+/** A worker thread, which joins the rounds once it has loaded the spec. */
+interface Helper {
+  worker: Worker;
+  ready: boolean;
+  failed?: Error;
+  /** The version of the store's buffers it was last sent. */
+  storeVersion: number;
+}
+
+function startWorkers(model: Model, opts: ParallelOptions, control: Int32Array, counts: Float64Array): Helper[] {
   const url = new URL('./worker-thread.js', import.meta.url);
-  const workers = Array.from({ length: opts.workers - 1 }, (_, id) => {
+  return Array.from({ length: opts.workers - 1 }, (_, id) => {
     const setup: Setup = {
       id,
       file: resolve(model.file!),
@@ -353,19 +370,13 @@ async function startWorkers(model: Model, opts: ParallelOptions, control: Int32A
       control: control.buffer as SharedArrayBuffer,
       counts: counts.buffer as SharedArrayBuffer,
     };
-    return new Worker(url, { workerData: setup });
+    const helper: Helper = { worker: new Worker(url, { workerData: setup }), ready: false, storeVersion: -1 };
+    const failed = (e: Error) => (helper.failed = e);
+    helper.worker.once('error', failed);
+    helper.worker.once('message', () => {
+      helper.worker.off('error', failed);
+      helper.ready = true;
+    });
+    return helper;
   });
-  await Promise.all(
-    workers.map(
-      (w) =>
-        new Promise<void>((ready, failed) => {
-          w.once('error', failed);
-          w.once('message', () => {
-            w.off('error', failed);
-            ready();
-          });
-        }),
-    ),
-  );
-  return workers;
 }
