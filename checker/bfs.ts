@@ -96,6 +96,9 @@ export function lessThan(a: readonly number[], b: readonly number[]): boolean {
 /** Expands frontier states: the hot loop, shared by the single-threaded and the parallel search. */
 export class Expander {
   generated = 0;
+  /** Coverage: transitions each action instance produced, and how many of them were new states. */
+  readonly fired: Uint32Array;
+  readonly found: Uint32Array;
   readonly violations = new LevelViolations();
   private readonly fp = new Int32Array(2);
   private readonly encoded: Int32Array;
@@ -117,6 +120,8 @@ export class Expander {
   ) {
     this.encoded = new Int32Array(model.width);
     this.canonical = new Int32Array(model.width);
+    this.fired = new Uint32Array(model.actions.length);
+    this.found = new Uint32Array(model.actions.length);
     this.readsPre = model.actions.some((a) => a.when) || model.actionProperties.length > 0;
   }
 
@@ -140,6 +145,7 @@ export class Expander {
         const returned = action.do(draft, action.params, c);
         const t = returned === undefined ? draft : returned;
         this.generated++;
+        this.fired[a]++;
         phase = 'encode';
         try {
           encode(t, encoded, 0);
@@ -168,6 +174,7 @@ export class Expander {
         fingerprint(v, width, fp);
         const index = this.insert(fp[0], fp[1], parent, action.id);
         if (index < 0) continue;
+        this.found[a]++;
         const bad = this.checkInvariants(t, index);
         if (bad) {
           this.violations.offer(bad, true, [1, fp[0], fp[1], -1]);
@@ -239,6 +246,7 @@ export async function search(model: Model, opts: SearchOptions): Promise<{ resul
       },
       violation,
       stopped,
+      coverage: { fired: expander.fired, found: expander.found },
     },
     store,
   });

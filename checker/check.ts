@@ -4,7 +4,8 @@ import { search, type SearchOptions } from './bfs.ts';
 import type { Model } from './model.ts';
 import { searchParallel } from './parallel.ts';
 import type { Outcome, SearchResult, Stats, TraceStep, Violation } from './result.ts';
-import { exactCanonicaliser, type Canonicaliser } from './symmetry.ts';
+import { neverFired, summariseCoverage, type ActionCoverage } from './coverage.ts';
+import { canonicaliser, type Canonicaliser } from './symmetry.ts';
 import { ReplayError, rebuildTrace } from './trace.ts';
 import type { Expectation } from '../src/spec.ts';
 
@@ -15,11 +16,13 @@ export interface CheckOptions extends Omit<SearchOptions, 'canonicalise' | 'dead
   deadlock?: boolean;
   /** Worker threads to search with (default 1: the search runs in this thread). */
   workers?: number;
+  /** With symmetry on, search again without it, to report how many states it saved. */
+  compareSymmetry?: boolean;
 }
 
 /** The canonicaliser a check uses, or undefined when it does not reduce by symmetry. */
 export function canonicaliserFor(model: Model, symmetry: boolean): Canonicaliser | undefined {
-  return symmetry ? exactCanonicaliser(model) : undefined;
+  return symmetry ? canonicaliser(model) : undefined;
 }
 
 export interface CheckResult {
@@ -33,9 +36,15 @@ export interface CheckResult {
   trace?: TraceStep[];
   /** Scalarsets the search reduced by (empty when symmetry is off or there are none). */
   symmetryReduced: string[];
+  /** Statistics of the same search without symmetry (when compareSymmetry was asked and symmetry was used). */
+  withoutSymmetry?: Stats;
   expected?: Expectation;
   /** Whether the outcome is what the variant declares (a variant with no expectation must hold). */
   matchesExpectation: boolean;
+  /** How often each action fired. */
+  coverage?: ActionCoverage[];
+  /** Actions that never fired in a complete run of a spec that asks for `coverage: 'all-actions-fire'`. */
+  deadActions?: string[];
 }
 
 export async function checkModel(model: Model, opts: CheckOptions = {}): Promise<CheckResult> {
@@ -46,6 +55,8 @@ export async function checkModel(model: Model, opts: CheckOptions = {}): Promise
     (opts.workers ?? 1) > 1
       ? await searchParallel(model, { ...opts, canonicalise, deadlock, workers: opts.workers!, symmetry: useSymmetry })
       : await search(model, { ...opts, canonicalise, deadlock });
+  const withoutSymmetry =
+    useSymmetry && opts.compareSymmetry ? (await search(model, { ...opts, onProgress: undefined, deadlock })).result.stats : undefined;
   const violation = result.violation;
   let trace: TraceStep[] | undefined;
   let outcome: Outcome = violation?.outcome ?? 'ok';
@@ -59,6 +70,8 @@ export async function checkModel(model: Model, opts: CheckOptions = {}): Promise
       message = `${violation.message}; ${e.message}`;
     }
   }
+  const coverage = result.coverage && summariseCoverage(model, result.coverage);
+  const dead = coverage && model.spec.def.coverage === 'all-actions-fire' && result.stats.complete ? neverFired(coverage) : [];
   return {
     model,
     outcome,
@@ -69,8 +82,11 @@ export async function checkModel(model: Model, opts: CheckOptions = {}): Promise
     violation,
     trace,
     symmetryReduced: useSymmetry ? [...model.symmetry.keys()] : [],
+    withoutSymmetry,
     expected: model.expect,
-    matchesExpectation: matches(model.expect ?? 'holds', outcome, violation?.property, result.stats.complete),
+    matchesExpectation: matches(model.expect ?? 'holds', outcome, violation?.property, result.stats.complete) && dead.length === 0,
+    coverage,
+    deadActions: dead.length ? dead : undefined,
   };
 }
 

@@ -89,15 +89,7 @@ export function compileModel(spec: Spec, variant: string, file?: string): Model 
     }
   }
 
-  const symmetry = new Map<string, { size: number; sites: SymmetrySite[] }>();
-  const sizes = new Map(codec.scalarsets().map((s) => [s.name, s.size]));
-  for (const site of codec.sites(0)) {
-    const group = symmetry.get(site.set) ?? { size: sizes.get(site.set)!, sites: [] };
-    group.sites.push(site);
-    symmetry.set(site.set, group);
-  }
-  for (const [name, g] of symmetry) if (g.size < 2) symmetry.delete(name);
-
+  const symmetry = symmetryGroups(codec);
   const variantDef = def.variants?.[variant];
   const compiled = compileCodec(codec);
   const checked = (name: string) => !variantDef?.properties || variantDef.properties.includes(name);
@@ -123,6 +115,19 @@ export function compileModel(spec: Spec, variant: string, file?: string): Model 
     symmetryDefault: def.symmetry ?? true,
     expect: variantExpectation(spec, variant),
   };
+}
+
+/** Scalarset occurrences in a state schema, grouped by scalarset; one-element scalarsets have no symmetry. */
+export function symmetryGroups(codec: Schema<unknown>): Model['symmetry'] {
+  const symmetry: Model['symmetry'] = new Map();
+  const sizes = new Map(codec.scalarsets().map((s) => [s.name, s.size]));
+  for (const site of codec.sites(0)) {
+    const group = symmetry.get(site.set) ?? { size: sizes.get(site.set)!, sites: [] };
+    group.sites.push(site);
+    symmetry.set(site.set, group);
+  }
+  for (const [name, g] of symmetry) if (g.size < 2) symmetry.delete(name);
+  return symmetry;
 }
 
 function expandParams(spec: string, action: string, params: Shape): Record<string, unknown>[] {

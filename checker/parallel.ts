@@ -57,6 +57,11 @@ export interface WireViolation extends Omit<Violation, 'step'> {
 }
 
 export interface FromWorker {
+  /** Which participant (the worker's id; this thread is the last). */
+  id: number;
+  /** Its coverage so far: transitions per action instance, and new states per action instance. */
+  fired: Uint32Array;
+  found: Uint32Array;
   paused: boolean;
   next: { buffer: SharedArrayBuffer; count: number };
   violation?: { wire: WireViolation; key: number[]; inNextLevel: boolean };
@@ -148,6 +153,9 @@ export class Participant {
   reply(paused: boolean): FromWorker {
     const best = this.expander.violations.best;
     return {
+      id: this.id,
+      fired: this.expander.fired.slice(),
+      found: this.expander.found.slice(),
       paused,
       next: { buffer: this.next.data.buffer as SharedArrayBuffer, count: this.next.count },
       violation: best && { wire: toWire(best), key: this.expander.violations.keyOfBest(), inNextLevel: this.expander.violations.bestInNextLevel },
@@ -178,8 +186,18 @@ export async function searchParallel(model: Model, opts: ParallelOptions): Promi
   let violation: Violation | undefined;
   let stopped: SearchResult['stopped'];
   let queue = 0;
+  /** Each participant's latest coverage, summed at the end. */
+  const coverageBy = new Map<number, { fired: Uint32Array; found: Uint32Array }>();
 
   const finish = () => {
+    const fired = new Uint32Array(model.actions.length);
+    const found = new Uint32Array(model.actions.length);
+    for (const c of coverageBy.values()) {
+      for (let a = 0; a < fired.length; a++) {
+        fired[a] += c.fired[a];
+        found[a] += c.found[a];
+      }
+    }
     store.size = Atomics.load(control, CONTROL.nextIndex);
     const total = generated + sum(0);
     const distinct = distinctSoFar();
@@ -197,6 +215,7 @@ export async function searchParallel(model: Model, opts: ParallelOptions): Promi
         },
         violation,
         stopped,
+        coverage: { fired, found },
       },
       store,
     };
@@ -310,6 +329,7 @@ export async function searchParallel(model: Model, opts: ParallelOptions): Promi
         let status: 'done' | 'paused' | 'more';
         while ((status = self.work(Date.now() + 50)) === 'more') await new Promise((r) => setImmediate(r));
         replies = [...(await Promise.all(pending)), self.reply(status === 'paused')];
+        for (const r of replies) coverageBy.set(r.id, { fired: r.fired, found: r.found });
         newLevel = false;
         if (stopped || !replies.some((r) => r.paused)) break;
       }

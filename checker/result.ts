@@ -40,6 +40,13 @@ export interface SearchResult {
   violation?: Violation;
   /** Why the search stopped early without a violation. */
   stopped?: 'max-states' | 'max-depth' | 'interrupted' | 'max-memory';
+  /** Per action instance (indexed by id): transitions it produced, and how many reached new states. */
+  coverage?: Coverage;
+}
+
+export interface Coverage {
+  fired: Uint32Array;
+  found: Uint32Array;
 }
 
 export interface TraceStep {

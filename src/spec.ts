@@ -11,6 +11,9 @@ export const DEADLOCK = 'deadlock';
 
 export type Constants = Record<string, unknown>;
 
+/** What a spec asks of action coverage; a dead action usually means a wrong guard. */
+export type CoverageRequirement = 'all-actions-fire';
+
 /** The parameter values of an action instance; an action with no `params` has none. */
 export type ParamValues<P> = unknown extends P ? {} : P extends Shape ? InferShape<P> : never;
 
@@ -61,6 +64,8 @@ export interface SpecDef<Sh extends Shape, C extends Constants, A> {
   symmetry?: boolean;
   /** Expected outcome of the default variant (used when there are no variants). */
   expect?: Expectation;
+  /** `'all-actions-fire'`: a run that explores everything fails the gate if some action never fired. */
+  coverage?: CoverageRequirement;
   variants?: Record<string, VariantDef<InferShape<Sh>, C>>;
 }
 
@@ -83,6 +88,9 @@ export function defineSpec<Sh extends Shape, C extends Constants = {}, A = {}>(
   if (!def.state) throw new SpecError(`spec '${def.name}': \`state\` is missing (an object of types, e.g. { n: int(0, 3) })`);
   if (def.init === undefined) throw new SpecError(`spec '${def.name}': \`init\` is missing`);
   if (!def.actions || typeof def.actions !== 'object') throw new SpecError(`spec '${def.name}': \`actions\` is missing`);
+  if (def.coverage !== undefined && def.coverage !== 'all-actions-fire') {
+    throw new SpecError(`spec '${def.name}': \`coverage\` must be 'all-actions-fire', not ${JSON.stringify(def.coverage)}`);
+  }
   for (const [name, a] of Object.entries(def.actions as Record<string, ActionDef<unknown, C, unknown>>)) {
     if (!a || typeof a.do !== 'function') throw new SpecError(`spec '${def.name}': action '${name}' needs a \`do\` recipe`);
   }

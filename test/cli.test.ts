@@ -42,7 +42,7 @@ describe('interleave check', () => {
     const r = cli(['check', 'specs/examples', '--gate', '--out', scratch()]);
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/refcount-race\s+racy\s+violates NoLeak\s+violates NoLeak\s+7\s+9\s+5\s+5\s+yes/);
-    expect(r.stdout).toContain('Gate passed: all 6 variants behave as their specs expect.');
+    expect(r.stdout).toContain('Gate passed: all 10 variants behave as their specs expect.');
   });
 
   it('--gate fails with the violation\'s code when a variant expected to hold does not', () => {
@@ -203,6 +203,16 @@ describe('bad input gets a one-line error, never a stack trace', () => {
     expect(s.stderr).toContain('Invalid values');
     const none = cli([]);
     expect(none.code).toBe(151);
+  });
+
+  it('an output folder that cannot be made is refused before any search (exit 151)', () => {
+    const dir = scratch();
+    const r = cli(['check', 'specs/examples/die-hard.ts', '--out', join(dir, 'package.json', 'traces')]);
+    expect(r.code).toBe(151);
+    expect(r.stderr).toContain(`--out ${join(dir, 'package.json', 'traces')}: cannot create the folder: ${join(dir, 'package.json')} exists and is not a folder`);
+    const proc = cli(['check', 'specs/examples/die-hard.ts', '--out', '/proc/interleave-traces']);
+    expect(proc.code).toBe(151);
+    expect(proc.stderr).toContain("--out /proc/interleave-traces: cannot create the folder: ENOENT");
   });
 
   it('a missing file: exit 150 naming it', () => {

@@ -1,15 +1,21 @@
 // `interleave check`: load specs, check every (selected) variant, report, and exit with TLC's codes.
 import type { Progress } from '../../checker/bfs.ts';
 import { checkModel, type CheckResult } from '../../checker/check.ts';
+import { auditSymmetry, type AuditResult } from '../../checker/symmetry-audit.ts';
 import { compileModel, type Model } from '../../checker/model.ts';
 import { findSpecFiles, LoadError, loadSpec } from '../load.ts';
 import { freemem } from 'node:os';
+import { auditJson, formatAudit } from '../report/audit.ts';
 import { formatResult, formatStats, formatSummary, makeChalk, variantTitle } from '../report/console.ts';
+import { formatCoverage } from '../report/coverage.ts';
 import { writeTrace } from '../report/itf.ts';
 import { toJson } from '../report/json.ts';
+import { writeJUnit } from './junit.ts';
 import { SpecError } from '../spec.ts';
 import { EXIT, runExitCode, worst } from './exit-codes.ts';
+import { ensureOutputDir } from './options.ts';
 import { UsageError } from './usage.ts';
+import { dirname } from 'node:path';
 
 export interface CheckArgs {
   paths: string[];
@@ -22,10 +28,20 @@ export interface CheckArgs {
   progress?: number;
   maxMemory?: number;
   symmetry?: 'on' | 'off';
+  /** Search again without symmetry to report what it saved. */
+  symmetryCompare?: boolean;
+  /** Test on sampled states that each variant is symmetric before checking it. */
+  auditSymmetry?: boolean;
+  auditSamples?: number;
+  auditSeed?: number;
   json?: boolean;
   out: string;
   quiet?: boolean;
   gate?: boolean;
+  /** Also write a JUnit XML report here. */
+  junit?: string;
+  /** Print how often each action fired. */
+  coverage?: boolean;
 }
 
 /** `depth 34, 1,234,567 distinct, 7,000,000 generated, 120,000 on queue, 480,000 distinct/s, 210 MB`. */
@@ -46,7 +62,10 @@ export async function runCheck(args: CheckArgs): Promise<number> {
   };
   const problems: { file: string; message: string }[] = [];
   const results: { result: CheckResult; traceFile?: string }[] = [];
+  const audits: AuditResult[] = [];
 
+  ensureOutputDir('--out', args.out);
+  if (args.junit) ensureOutputDir('--junit', dirname(args.junit));
   const models: Model[] = [];
   const files = findSpecFiles(args.paths);
   if (files.length === 0) throw new LoadError(args.paths.join(', '), 'no spec files here (a spec is a .ts file whose default export is defineSpec({ ... }))');
@@ -80,8 +99,15 @@ export async function runCheck(args: CheckArgs): Promise<number> {
   try {
     for (const model of models) {
       if (control.stop) break;
+      if (args.auditSymmetry) {
+        const audit = auditSymmetry(model, { samples: args.auditSamples, seed: args.auditSeed });
+        audits.push(audit);
+        log(formatAudit(audit, c) + (audit.passed ? '' : '\n'));
+        if (!audit.passed) continue;
+      }
       const result = await checkModel(model, {
         symmetry: args.symmetry === undefined ? undefined : args.symmetry === 'on',
+        compareSymmetry: args.symmetryCompare,
         deadlock: args.deadlock,
         maxStates: args.maxStates,
         maxDepth: args.maxDepth,
@@ -107,6 +133,10 @@ export async function runCheck(args: CheckArgs): Promise<number> {
       } else {
         log(formatResult(result, c, traceFile) + '\n');
       }
+      if (result.deadActions) {
+        log(c.red(`  ${variantTitle(result)}: never fired: ${result.deadActions.join(', ')} (the spec asks that every action fires)`));
+      }
+      if (args.coverage && result.coverage) log(`Coverage of ${variantTitle(result)}:\n${formatCoverage(result.coverage, c, result.stats.complete)}\n`);
       if (result.stopped === 'interrupted') log(c.yellow(`Interrupted. ${formatStats(result).split('\n')[0]}`));
       if (result.stopped === 'max-memory') {
         log(c.yellow(`Stopped at the memory limit (--max-memory ${formatBytes(maxMemory)}; raise it, or bound the model). ${formatStats(result).split('\n')[0]}`));
@@ -118,7 +148,11 @@ export async function runCheck(args: CheckArgs): Promise<number> {
 
   const all = results.map((r) => r.result);
   if (!args.json && (all.length > 1 || args.gate)) log(formatSummary(all, c, !!args.gate));
-  const code = worst([problems.length ? EXIT.specDoesNotLoad : EXIT.ok, runExitCode(all, !!args.gate)]);
+  const unaudited = audits.filter((a) => !a.passed).map((a) => variantTitle({ model: a.model } as CheckResult));
+  if (unaudited.length) log(c.red(`Not checked, the symmetry audit failed: ${unaudited.join(', ')} (exit 75).`));
+  const asymmetric = audits.some((a) => !a.passed);
+  const code = worst([problems.length ? EXIT.specDoesNotLoad : EXIT.ok, asymmetric ? EXIT.specError : EXIT.ok, runExitCode(all, !!args.gate)]);
+  if (args.junit) writeJUnit(args.junit, { results, loadErrors: problems, deadlock: args.deadlock });
   if (args.json) {
     const doc = {
       tool: 'interleave',
@@ -126,6 +160,7 @@ export async function runCheck(args: CheckArgs): Promise<number> {
       gate: !!args.gate,
       loadErrors: problems,
       results: results.map(({ result, traceFile }) => toJson(result, traceFile)),
+      ...(args.auditSymmetry ? { symmetryAudits: audits.map(auditJson) } : {}),
     };
     process.stdout.write(JSON.stringify(doc, null, 2) + '\n');
   }

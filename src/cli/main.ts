@@ -5,6 +5,11 @@ import { hideBin } from 'yargs/helpers';
 import { LoadError } from '../load.ts';
 import { runCheck } from './check.ts';
 import { EXIT } from './exit-codes.ts';
+import { graphCommand } from './graph.ts';
+import { listCommand } from './list.ts';
+import { wholeNumber } from './options.ts';
+import { simulateCommand } from './simulate.ts';
+import { traceCommand } from './trace.ts';
 import { UsageError } from './usage.ts';
 
 /** `8G`, `512M`, `100k` or a number of bytes. */
@@ -17,11 +22,8 @@ function memorySize(v: unknown): number | undefined {
 
 export async function main(argv: string[]): Promise<number> {
   let code: number = EXIT.ok;
-  const positiveInt = (name: string) => (v: unknown) => {
-    if (v === undefined) return v;
-    const n = Number(v);
-    if (!Number.isInteger(n) || n < 1) throw new UsageError(`--${name} must be a positive whole number, not '${String(v)}'`);
-    return n;
+  const setCode = (c: number) => {
+    code = c;
   };
   const cli = yargs(argv)
     .scriptName('interleave')
@@ -34,17 +36,29 @@ export async function main(argv: string[]): Promise<number> {
           .positional('paths', { type: 'string', array: true, demandOption: true, describe: 'spec files or folders' })
           .option('variant', { type: 'string', describe: 'check only this variant' })
           .option('deadlock', { type: 'boolean', describe: 'check for deadlock (--no-deadlock to switch off; default: the spec decides)' })
-          .option('max-states', { type: 'string', coerce: positiveInt('max-states'), describe: 'stop after this many distinct states' })
-          .option('max-depth', { type: 'string', coerce: positiveInt('max-depth'), describe: 'do not explore past this depth (initial states are depth 1)' })
-          .option('progress', { type: 'string', coerce: positiveInt('progress'), describe: 'seconds between progress lines (default: a live line on a terminal, else every 15 s)' })
-          .option('workers', { type: 'string', coerce: positiveInt('workers'), describe: 'worker threads to search with (default 1)' })
+          .option('max-states', { type: 'string', coerce: wholeNumber('max-states'), describe: 'stop after this many distinct states' })
+          .option('max-depth', { type: 'string', coerce: wholeNumber('max-depth'), describe: 'do not explore past this depth (initial states are depth 1)' })
+          .option('progress', { type: 'string', coerce: wholeNumber('progress'), describe: 'seconds between progress lines (default: a live line on a terminal, else every 15 s)' })
+          .option('workers', { type: 'string', coerce: wholeNumber('workers'), describe: 'worker threads to search with (default 1)' })
           .option('max-memory', { type: 'string', coerce: memorySize, describe: 'stop cleanly (exit 255) when the process uses this much memory, e.g. 8G or 512M (default: 80% of free memory)' })
           .option('symmetry', { choices: ['on', 'off'] as const, describe: 'reduce by scalarset symmetry (default: the spec decides, normally on)' })
+          .option('symmetry-compare', { type: 'boolean', describe: 'also search without symmetry and report how many states it saved' })
+          .option('audit-symmetry', {
+            type: 'boolean',
+            describe: 'before checking, test on sampled reachable states that the spec is symmetric in its scalarsets; a variant that is not is reported (action, state, permutation), left unchecked, and the run exits 75',
+          })
+          .option('audit-samples', { type: 'string', coerce: wholeNumber('audit-samples'), describe: 'states the audit samples (default 2000)' })
+          .option('audit-seed', { type: 'string', coerce: wholeNumber('audit-seed'), describe: 'seed of the audit\'s sampling (default 1)' })
           .option('json', { type: 'boolean', describe: 'print one JSON document instead of text' })
           .option('out', { type: 'string', default: 'counterexamples', describe: 'folder for counterexample traces (ITF JSON)' })
           .option('quiet', { type: 'boolean', alias: 'q', describe: 'print only the summary and unexpected results' })
-          .option('gate', { type: 'boolean', describe: 'exit 0 exactly when every variant behaves as its spec expects' }),
+          .option('gate', { type: 'boolean', describe: 'exit 0 exactly when every variant behaves as its spec expects' })
+          .option('junit', { type: 'string', describe: 'also write a JUnit XML report to this file (one test case per property)' })
+          .option('coverage', { type: 'boolean', describe: 'print how often each action fired, and which never did' }),
       async (a) => {
+        if ((a.auditSamples !== undefined || a.auditSeed !== undefined) && !a.auditSymmetry) {
+          throw new UsageError('--audit-samples and --audit-seed only apply with --audit-symmetry');
+        }
         code = await runCheck({
           paths: a.paths as string[],
           variant: a.variant,
@@ -55,13 +69,23 @@ export async function main(argv: string[]): Promise<number> {
           progress: a.progress as number | undefined,
           maxMemory: a.maxMemory as number | undefined,
           symmetry: a.symmetry,
+          symmetryCompare: a.symmetryCompare,
+          auditSymmetry: a.auditSymmetry,
+          auditSamples: a.auditSamples as number | undefined,
+          auditSeed: a.auditSeed as number | undefined,
           json: a.json,
           out: a.out,
           quiet: a.quiet,
           gate: a.gate,
+          junit: a.junit,
+          coverage: a.coverage,
         });
       },
     )
+    .command(traceCommand(setCode))
+    .command(graphCommand(setCode))
+    .command(listCommand(setCode))
+    .command(simulateCommand(setCode))
     .demandCommand(1, 'Name a command; `interleave --help` lists them.')
     .strict()
     .help()

@@ -42,9 +42,22 @@ export function formatStats(r: CheckResult): string {
     `${s.generated} states generated, ${s.distinct} distinct states found, ${s.queue} states left on queue.`,
     `Depth ${s.depth} (initial states are depth 1). Fingerprint collision probability ${s.collisionProbability.toExponential(1)}. ${(s.durationMs / 1000).toFixed(2)} s.`,
   ];
-  if (r.symmetryReduced.length) lines.push(`Symmetry reduction over: ${r.symmetryReduced.join(', ')}.`);
+  if (r.symmetryReduced.length) lines.push(formatSymmetry(r));
   if (r.stopped) lines.push(`Stopped early (${r.stopped}): the state space was not exhausted.`);
   return lines.join('\n');
+}
+
+/** Which scalarsets were reduced and, after --symmetry-compare, what that saved. */
+export function formatSymmetry(r: CheckResult): string {
+  let line = `Symmetry reduction over: ${r.symmetryReduced.join(', ')}.`;
+  const w = r.withoutSymmetry;
+  if (w) {
+    const saved = w.distinct - r.stats.distinct;
+    const ratio = r.stats.distinct ? ` (${(w.distinct / r.stats.distinct).toFixed(2)}x)` : '';
+    line += ` Without symmetry: ${w.distinct} distinct states; symmetry saved ${saved}${ratio}.`;
+    if (!w.complete || !r.stats.complete) line += ' (A search stopped early, so the counts cover different parts of the state space.)';
+  }
+  return line;
 }
 
 export function formatTrace(r: CheckResult, c: ChalkInstance): string {

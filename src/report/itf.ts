@@ -1,11 +1,11 @@
 // Counterexamples as ITF, the Informal Trace Format of Apalache and Quint:
 // {"#meta": {...}, "vars": [...], "states": [{"#meta": {...}, var: value, ...}, ...]}.
-import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { CheckResult } from '../../checker/check.ts';
 import type { Model } from '../../checker/model.ts';
 import type { ReplayInput } from '../../checker/replay.ts';
 import { show } from '../schema/index.ts';
+import { writeFileAtomic } from './files.ts';
 
 export interface ItfTrace {
   '#meta': Record<string, unknown>;
@@ -29,7 +29,7 @@ export function toITF(result: CheckResult): ItfTrace {
     },
     vars: model.vars,
     states: trace.map((step, index) => ({
-      '#meta': { index, ...(step.action ? { action: step.action.name, params: step.action.params, label: step.action.label } : { action: 'init' }) },
+      '#meta': { index, ...(step.action ? { action: step.action.name, params: step.action.params, label: step.action.label, ...(step.action.process ? { process: step.action.process } : {}) } : { action: 'init' }) },
       ...stateToITF(model, step.state),
     })),
   };
@@ -56,12 +56,11 @@ export function traceFileName(dir: string, result: CheckResult): string {
 }
 
 /** Writes atomically (temp file, then rename) so an interrupted run never leaves half a trace. */
-export function writeTrace(dir: string, result: CheckResult): string {
-  mkdirSync(dir, { recursive: true });
+export function writeTrace(dir: string, result: CheckResult, meta: Record<string, unknown> = {}): string {
   const file = traceFileName(dir, result);
-  const tmp = `${file}.${process.pid}.tmp`;
-  writeFileSync(tmp, JSON.stringify(toITF(result), null, 2) + '\n');
-  renameSync(tmp, file);
+  const itf = toITF(result);
+  Object.assign(itf['#meta'], meta);
+  writeFileAtomic(file, JSON.stringify(itf, null, 2) + '\n');
   return file;
 }
 

@@ -22,8 +22,14 @@ export interface JsonResult {
   storeBytes: number;
   collisionProbability: number;
   symmetry: string[];
+  /** With --symmetry-compare: the same search without symmetry, and how many distinct states symmetry saved. */
+  withoutSymmetry?: { distinct: number; generated: number; complete: boolean; saved: number };
   traceLength?: number;
   traceFile?: string;
+  /** Per action: instances, transitions fired, new states found. */
+  coverage?: { name: string; instances: number; fired: number; found: number }[];
+  /** Actions that never fired, when the spec asks that all fire. */
+  deadActions?: string[];
 }
 
 export function toJson(r: CheckResult, traceFile?: string): JsonResult {
@@ -46,7 +52,15 @@ export function toJson(r: CheckResult, traceFile?: string): JsonResult {
     storeBytes: r.stats.storeBytes,
     collisionProbability: r.stats.collisionProbability,
     symmetry: r.symmetryReduced,
+    withoutSymmetry: r.withoutSymmetry && {
+      distinct: r.withoutSymmetry.distinct,
+      generated: r.withoutSymmetry.generated,
+      complete: r.withoutSymmetry.complete,
+      saved: r.withoutSymmetry.distinct - r.stats.distinct,
+    },
     traceLength: r.trace?.length,
     traceFile,
+    coverage: r.coverage?.map(({ name, instances, fired, found }) => ({ name, instances, fired, found })),
+    deadActions: r.deadActions,
   };
 }

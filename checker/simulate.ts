@@ -1,0 +1,196 @@
+// Random walks (TLC's -simulate): for state spaces too big to exhaust. Each walk starts in a random
+// initial state and takes random enabled steps, checking the same properties as the search. The
+// walk of run k depends only on (seed, k), so the same seed finds the same violation again.
+import { TypeViolation } from '../src/schema/index.ts';
+import { DEADLOCK, TYPE_OK } from '../src/spec.ts';
+import { errorText } from './bfs.ts';
+import type { CheckResult } from './check.ts';
+import { summariseCoverage } from './coverage.ts';
+import { fingerprint } from './fingerprint.ts';
+import type { ActionInstance, Model, State } from './model.ts';
+import type { Outcome, TraceStep, Violation } from './result.ts';
+
+export interface SimulateOptions {
+  seed: number;
+  /** Transitions per walk at most. */
+  steps: number;
+  runs: number;
+  deadlock?: boolean;
+}
+
+export interface SimulationResult extends CheckResult {
+  /** The run (1-based) that found the violation, and how many runs were made. */
+  run?: number;
+  runs: number;
+  seed: number;
+}
+
+/** mulberry32: a small, fast, well-distributed 32-bit generator; ample for choosing steps. */
+export function random(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** The seed of run k: the base seed mixed with k, so runs are independent of each other. */
+export function runSeed(seed: number, run: number): number {
+  let h = (seed ^ Math.imul(run, 0x9e3779b1)) >>> 0;
+  h = Math.imul(h ^ (h >>> 16), 0x85ebca6b);
+  h = Math.imul(h ^ (h >>> 13), 0xc2b2ae35);
+  return (h ^ (h >>> 16)) >>> 0;
+}
+
+export function simulate(model: Model, opts: SimulateOptions): SimulationResult {
+  const start = Date.now();
+  const { codec, width, actions, invariants, actionProperties, constraint, terminal, constants: c } = model;
+  const deadlock = opts.deadlock ?? model.deadlock;
+  const fired = new Uint32Array(actions.length);
+  const found = new Uint32Array(actions.length);
+  const seen = new Set<string>();
+  const v = new Int32Array(width);
+  const fp = new Uint32Array(2);
+  let generated = 0;
+  let longest = 0;
+  let violation: Violation | undefined;
+  let trace: TraceStep[] = [];
+  let run = 0;
+
+  /** Encodes a state: false when it leaves its type (a TypeOK violation is recorded). */
+  const admit = (s: State, action: ActionInstance | undefined): State | undefined => {
+    try {
+      codec.encode(s, v, 0, '');
+    } catch (e) {
+      if (!(e instanceof TypeViolation)) throw e;
+      const message = action ? `${action.label} leaves the type: ${e.message}` : `an initial state is outside its type: ${e.message}`;
+      violation = { outcome: 'invariant', property: TYPE_OK, message, stateIndex: -1 };
+      trace.push({ action, state: s });
+      return undefined;
+    }
+    fingerprint(v, width, fp);
+    const key = `${fp[0]}:${fp[1]}`;
+    if (!seen.has(key)) {
+      seen.add(key);
+      if (action) found[action.id]++;
+    }
+    return codec.decode(v, 0);
+  };
+
+  const fail = (outcome: Exclude<Outcome, 'ok'>, message: string, property?: string, error?: unknown) => {
+    violation = { outcome, property, message, stateIndex: -1, error };
+  };
+
+  walks: for (run = 1; run <= opts.runs; run++) {
+    const rng = random(runSeed(opts.seed, run));
+    trace = [];
+    let phase = 'init';
+    let current: ActionInstance | undefined;
+    try {
+      let s = admit(model.init[Math.floor(rng() * model.init.length)], undefined);
+      generated++;
+      if (!s) break;
+      phase = 'constraint';
+      if (constraint && !constraint(s, c)) continue;
+      trace.push({ state: s });
+      if (checkInvariants(s)) break;
+      for (let step = 0; step < opts.steps; step++) {
+        phase = 'guard';
+        const enabled: ActionInstance[] = [];
+        for (const a of actions) {
+          current = a;
+          if (!a.when || a.when(s, a.params, c)) enabled.push(a);
+        }
+        current = undefined;
+        if (enabled.length === 0) {
+          phase = 'terminal';
+          if (deadlock && !(terminal && terminal(s, c))) {
+            fail('deadlock', 'deadlock: no action is enabled', DEADLOCK);
+            break walks;
+          }
+          continue walks;
+        }
+        const a = (current = enabled[Math.floor(rng() * enabled.length)]);
+        phase = 'recipe';
+        // `v` still holds the encoding of `s`: decoding it gives the recipe a fresh draft.
+        const draft = codec.decode(v, 0);
+        const returned = a.do(draft, a.params, c);
+        const t = returned === undefined ? draft : returned;
+        generated++;
+        fired[a.id]++;
+        phase = 'encode';
+        const next = admit(t, a);
+        if (!next) break walks;
+        for (const [name, prop] of actionProperties) {
+          phase = `action property '${name}'`;
+          if (!prop(s, next, c)) {
+            trace.push({ action: a, state: next });
+            fail('action-property', `action property '${name}' is violated by ${a.label}`, name);
+            break walks;
+          }
+        }
+        phase = 'constraint';
+        if (constraint && !constraint(next, c)) continue walks;
+        trace.push({ action: a, state: next });
+        longest = Math.max(longest, trace.length);
+        s = next;
+        if (checkInvariants(s)) break walks;
+      }
+    } catch (error) {
+      const where = phase === 'guard' || phase === 'recipe' ? `the ${phase} of ${current?.label}` : phase === 'terminal' ? 'the terminal predicate' : phase;
+      fail('error', `${where} threw: ${errorText(error)}`, undefined, error);
+      violation!.phase = phase;
+      if (phase !== 'guard' && current) violation!.step = { action: current };
+      break;
+    }
+    longest = Math.max(longest, trace.length);
+  }
+
+  function checkInvariants(s: State): boolean {
+    for (const [name, inv] of invariants) {
+      let ok: boolean;
+      try {
+        ok = inv(s, c);
+      } catch (error) {
+        fail('error', `invariant '${name}' threw: ${errorText(error)}`, undefined, error);
+        return true;
+      }
+      if (!ok) {
+        fail('invariant', `invariant '${name}' is violated`, name);
+        return true;
+      }
+    }
+    return false;
+  }
+
+  const outcome: Outcome = violation?.outcome ?? 'ok';
+  const expected = model.expect ?? 'holds';
+  return {
+    model,
+    outcome,
+    property: violation?.property,
+    message: violation?.message,
+    stats: {
+      generated,
+      distinct: seen.size,
+      queue: 0,
+      depth: longest,
+      durationMs: Date.now() - start,
+      collisionProbability: 0,
+      complete: false,
+      storeBytes: 0,
+    },
+    violation,
+    trace: violation ? trace : undefined,
+    symmetryReduced: [],
+    expected,
+    matchesExpectation: expected === 'holds' ? outcome === 'ok' : outcome !== 'error' && violation?.property === expected.violates,
+    coverage: summariseCoverage(model, { fired, found }),
+    run: violation ? run : undefined,
+    runs: violation ? run : opts.runs,
+    seed: opts.seed,
+  };
+}

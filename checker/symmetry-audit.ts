@@ -1,0 +1,340 @@
+// The symmetry audit: symmetry reduction is sound only if renaming scalarset elements commutes with
+// the spec (the successors of a permuted state are the permuted successors, and every property
+// gives the same verdict on a permuted state). A spec that compares ids with <, names a fixed id,
+// or lets id order matter breaks this silently; the audit tests it on sampled reachable states and
+// names the first step, state and permutation where it fails.
+import { Scalarset, show } from '../src/schema/index.ts';
+import type { ActionInstance, Model, State } from './model.ts';
+import { Permuter } from './symmetry.ts';
+
+export interface AuditOptions {
+  /** How many reachable states to test (default 2000). */
+  samples?: number;
+  /** Seed of the sampling, so a report can be reproduced (default 1). */
+  seed?: number;
+  /** How many reachable states to collect breadth-first before sampling (default 20000). */
+  poolLimit?: number;
+}
+
+export interface AuditProblem {
+  /** The action whose step is not symmetric, or the property whose verdict changes. */
+  culprit: string;
+  groups: string[];
+  permutation: string;
+  state: State;
+  permutedState: State;
+  /** The full report, several lines. */
+  message: string;
+}
+
+export interface AuditResult {
+  model: Model;
+  passed: boolean;
+  /** The scalarsets audited. */
+  groups: string[];
+  statesExplored: number;
+  statesSampled: number;
+  permutationsTried: number;
+  transitionsCompared: number;
+  /** Pairs not compared because spec code threw or left its type there (the check reports those). */
+  skipped: number;
+  problem?: AuditProblem;
+}
+
+interface Step {
+  action: ActionInstance;
+  /** Undefined when the step throws or leaves the type. */
+  next?: Int32Array;
+}
+
+export function auditSymmetry(model: Model, opts: AuditOptions = {}): AuditResult {
+  const samples = opts.samples ?? 2000;
+  const random = rng(opts.seed ?? 1);
+  const permuter = new Permuter(model);
+  const result: AuditResult = {
+    model,
+    passed: true,
+    groups: permuter.groups.map((g) => g.name),
+    statesExplored: 0,
+    statesSampled: 0,
+    permutationsTried: 0,
+    transitionsCompared: 0,
+    skipped: 0,
+  };
+  if (permuter.groups.length === 0) return result;
+
+  const { pool, complete } = reachable(model, opts.poolLimit ?? 20_000);
+  result.statesExplored = pool.length;
+  const chosen = complete && pool.length <= samples ? pool : sample(pool, Math.ceil(samples / (complete ? 1 : 2)), random);
+  if (!complete) chosen.push(...randomWalks(model, samples - chosen.length, random));
+  result.statesSampled = chosen.length;
+
+  const permuted = new Int32Array(model.width);
+  for (const v of chosen) {
+    for (const perms of permutationsFor(permuter, random)) {
+      permuter.apply(v, perms, permuted);
+      result.permutationsTried++;
+      const problem = compare(model, permuter, v, permuted.slice(), perms, result);
+      if (problem) {
+        result.passed = false;
+        result.problem = problem;
+        return result;
+      }
+    }
+  }
+  return result;
+}
+
+/** A random transposition within one scalarset, then a random element of the whole group. */
+function permutationsFor(permuter: Permuter, random: () => number): number[][][] {
+  const swap = permuter.identity();
+  const gi = Math.floor(random() * permuter.groups.length);
+  const n = permuter.groups[gi].size;
+  const x = Math.floor(random() * n);
+  const y = (x + 1 + Math.floor(random() * (n - 1))) % n;
+  [swap[gi][x], swap[gi][y]] = [y, x];
+  const any = permuter.groups.map((g) => shuffle(Array.from({ length: g.size }, (_, i) => i), random));
+  const isIdentity = any.every((p) => p.every((e, i) => e === i));
+  return isIdentity ? [swap] : [swap, any];
+}
+
+/** Compares state v with its image w = perms(v); returns the first asymmetry found. */
+function compare(
+  model: Model,
+  permuter: Permuter,
+  v: Int32Array,
+  w: Int32Array,
+  perms: number[][],
+  result: AuditResult,
+): AuditProblem | undefined {
+  const c = model.constants;
+  const s = decode(model, v);
+  const ps = decode(model, w);
+  const report = (culprit: string, lines: string[]): AuditProblem => problem(model, permuter, perms, culprit, s, ps, lines);
+
+  const predicates: [string, (x: State) => boolean][] = [
+    ...model.invariants.map(([name, inv]): [string, (x: State) => boolean] => [`invariant '${name}'`, (x) => inv(x, c)]),
+    ...(model.constraint ? [['the constraint', (x: State) => model.constraint!(x, c)] as [string, (x: State) => boolean]] : []),
+    ...(model.terminal ? [['the terminal predicate', (x: State) => model.terminal!(x, c)] as [string, (x: State) => boolean]] : []),
+  ];
+  for (const [what, holds] of predicates) {
+    const a = attempt(() => holds(s));
+    const b = attempt(() => holds(ps));
+    if (a === undefined || b === undefined) {
+      result.skipped++;
+      return undefined;
+    }
+    if (a !== b) return report(what, [`${what} is ${a} in the state but ${b} in the permuted state.`]);
+  }
+
+  const steps = successors(model, v);
+  const permutedSteps = successors(model, w);
+  if ([...steps, ...permutedSteps].some((st) => !st.next)) {
+    result.skipped++;
+    return undefined;
+  }
+  const image = new Int32Array(model.width);
+  const expected = new Map<string, Step>();
+  for (const st of steps) {
+    permuter.apply(st.next!, perms, image);
+    expected.set(image.join(','), st);
+  }
+  const actual = new Map<string, Step>();
+  for (const st of permutedSteps) actual.set(st.next!.join(','), st);
+  result.transitionsCompared += steps.length + permutedSteps.length;
+
+  for (const st of steps) {
+    permuter.apply(st.next!, perms, image);
+    if (actual.has(image.join(','))) continue;
+    const mirror = mirrorOf(model, permuter, st.action, perms);
+    const mirrorDoes = mirror ? permutedSteps.find((p) => p.action === mirror) : undefined;
+    return report(st.action.label, [
+      `step:           ${st.action.label} leads to ${show(decode(model, st.next!))}`,
+      `expected:       a step from the permuted state to ${show(decode(model, image))}`,
+      `but no action takes it there${mirror ? `; the permuted step ${mirror.label} ${mirrorDoes ? `leads to ${show(decode(model, mirrorDoes.next!))}` : 'is disabled there'}` : ''}.`,
+    ]);
+  }
+  const inverse = perms.map(invert);
+  for (const st of permutedSteps) {
+    if (expected.has(st.next!.join(','))) continue;
+    permuter.apply(st.next!, inverse, image);
+    const mirror = mirrorOf(model, permuter, st.action, inverse);
+    return report(st.action.label, [
+      `step:           ${st.action.label} leads from the permuted state to ${show(decode(model, st.next!))}`,
+      `expected:       a step from the state to ${show(decode(model, image))}`,
+      `but no action takes it there${mirror ? `; ${mirror.label} ${steps.some((p) => p.action === mirror) ? 'leads elsewhere' : 'is disabled there'}` : ''}.`,
+    ]);
+  }
+
+  for (const [name, prop] of model.actionProperties) {
+    for (const st of steps) {
+      permuter.apply(st.next!, perms, image);
+      const a = attempt(() => prop(s, decode(model, st.next!), c));
+      const b = attempt(() => prop(ps, decode(model, image), c));
+      if (a === undefined || b === undefined) continue;
+      if (a !== b) return report(`action property '${name}'`, [`action property '${name}' is ${a} on ${st.action.label} but ${b} on the permuted step.`]);
+    }
+  }
+  return undefined;
+}
+
+function problem(model: Model, permuter: Permuter, perms: number[][], culprit: string, s: State, ps: State, lines: string[]): AuditProblem {
+  const moved = permuter.groups.filter((_, gi) => perms[gi].some((e, i) => e !== i));
+  const groups = moved.map((g) => g.name);
+  const permutation = moved
+    .map((g) => {
+      const names = scalarsetValues(model, g.name);
+      const p = perms[permuter.groups.indexOf(g)];
+      return p.flatMap((e, i) => (e === i ? [] : [`${names[i]} -> ${names[e]}`])).join(', ');
+    })
+    .join('; ');
+  const title = `${model.specName}${model.variant === 'default' ? '' : ` [${model.variant}]`}`;
+  const message = [
+    `${title}: ${culprit} breaks the symmetry of scalarset ${groups.map((g) => `'${g}'`).join(' and ')}.`,
+    `permutation:    ${permutation}`,
+    `state:          ${show(s)}`,
+    `permuted state: ${show(ps)}`,
+    ...lines,
+    `Scalarset ids may only be compared for equality. Give ids that the spec tells apart { symmetric: false }, or check with --symmetry off.`,
+  ].join('\n');
+  return { culprit, groups, permutation, state: s, permutedState: ps, message };
+}
+
+/** The action instance with the same name whose scalarset parameters are renamed by perms. */
+function mirrorOf(model: Model, permuter: Permuter, action: ActionInstance, perms: number[][]): ActionInstance | undefined {
+  const types = (model.spec.def.actions[action.name]?.params ?? {}) as Record<string, unknown>;
+  const params: Record<string, unknown> = {};
+  for (const [p, value] of Object.entries(action.params)) {
+    const t = types[p];
+    const gi = t instanceof Scalarset ? permuter.groups.findIndex((g) => g.name === t.name) : -1;
+    params[p] = gi < 0 ? value : (t as Scalarset).values[perms[gi][(t as Scalarset).indexOf(value)]];
+  }
+  return model.actions.find((a) => a.name === action.name && Object.entries(params).every(([k, x]) => a.params[k] === x));
+}
+
+function scalarsetValues(model: Model, name: string): readonly string[] {
+  return model.codec.scalarsets().find((s) => s.name === name)?.values ?? [];
+}
+
+/** Every step from v, in action order, as the checker takes it (guard, then the recipe on a copy). */
+export function successors(model: Model, v: Int32Array): Step[] {
+  const c = model.constants;
+  const s = decode(model, v);
+  const out: Step[] = [];
+  for (const action of model.actions) {
+    try {
+      if (action.when && !action.when(s, action.params, c)) continue;
+      const draft = decode(model, v);
+      const returned = action.do(draft, action.params, c);
+      const next = new Int32Array(model.width);
+      model.codec.encode(returned === undefined ? draft : returned, next, 0, '');
+      out.push({ action, next });
+    } catch {
+      // Spec code that throws, or a value outside its type: the check itself reports these.
+      out.push({ action });
+    }
+  }
+  return out;
+}
+
+/**
+ * Reachable states breadth-first, without symmetry, up to `limit` of them (initial states and
+ * successors inside the constraint, as the checker explores them).
+ */
+export function reachable(model: Model, limit: number): { pool: Int32Array[]; complete: boolean } {
+  const seen = new Set<string>();
+  const pool: Int32Array[] = [];
+  let complete = true;
+  const admit = (v: Int32Array): void => {
+    const key = v.join(',');
+    if (seen.has(key) || !inside(model, v)) return;
+    if (pool.length >= limit) {
+      complete = false;
+      return;
+    }
+    seen.add(key);
+    pool.push(v);
+  };
+  for (const init of model.init) {
+    const v = new Int32Array(model.width);
+    try {
+      model.codec.encode(init, v, 0, '');
+    } catch {
+      continue;
+    }
+    admit(v);
+  }
+  for (let i = 0; i < pool.length && complete; i++) {
+    for (const st of successors(model, pool[i])) if (st.next) admit(st.next);
+  }
+  return { pool, complete };
+}
+
+function inside(model: Model, v: Int32Array): boolean {
+  return !model.constraint || attempt(() => model.constraint!(decode(model, v), model.constants)) === true;
+}
+
+/** States met on random walks from the initial states, for spaces too big to collect whole. */
+function randomWalks(model: Model, count: number, random: () => number): Int32Array[] {
+  const out: Int32Array[] = [];
+  const starts = reachable(model, model.init.length).pool;
+  for (let walk = 0; out.length < count && starts.length > 0 && walk < count * 4; walk++) {
+    let v = starts[Math.floor(random() * starts.length)];
+    const length = 1 + Math.floor(random() * 200);
+    for (let k = 0; k < length; k++) {
+      const next = successors(model, v).filter((st) => st.next && inside(model, st.next));
+      if (next.length === 0) break;
+      v = next[Math.floor(random() * next.length)].next!;
+    }
+    out.push(v);
+  }
+  return out;
+}
+
+function decode(model: Model, v: Int32Array): State {
+  return model.codec.decode(v, 0);
+}
+
+function attempt<T>(f: () => T): T | undefined {
+  try {
+    return f();
+  } catch {
+    return undefined;
+  }
+}
+
+function invert(p: number[]): number[] {
+  const q = new Array<number>(p.length);
+  p.forEach((e, i) => (q[e] = i));
+  return q;
+}
+
+function sample<T>(xs: T[], k: number, random: () => number): T[] {
+  const copy = xs.slice();
+  const n = Math.min(k, copy.length);
+  for (let i = 0; i < n; i++) {
+    const j = i + Math.floor(random() * (copy.length - i));
+    [copy[i], copy[j]] = [copy[j], copy[i]];
+  }
+  return copy.slice(0, n);
+}
+
+function shuffle(p: number[], random: () => number): number[] {
+  for (let i = p.length - 1; i > 0; i--) {
+    const j = Math.floor(random() * (i + 1));
+    [p[i], p[j]] = [p[j], p[i]];
+  }
+  return p;
+}
+
+/** mulberry32: small, seedable, good enough to pick samples. */
+function rng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}

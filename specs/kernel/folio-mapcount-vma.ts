@@ -1,0 +1,306 @@
+// Folio mapcount definitions, part 2: Matthew Wilcox's per-VMA proposals (seed 004, linux-mm,
+// January 2023). Part 1 (folio-mapcount-total.ts) covers the total mapcount and MM-id tracking that
+// landed; it states the two questions:
+//   Q1 "is any page of this folio mapped?"  Q2 "I have it mapped; does anybody else?", in the sense of
+//   another process (Q2process) or another VMA (Q2vma).
+//
+//   A  (his first proposal) the number of (VMA, page table) pairs mapping a page of the folio. The
+//      "first page of this pair?" test reads only the page table whose lock the fault or zap holds,
+//      so a map or unmap is one step here. VMA split and merge must recount the pairs.
+//   B  (his follow-up) the number of VMAs mapping a page of the folio. Its test, "does this VMA
+//      already map a page of this folio?" (folio_mapped_in_vma: page_vma_mapped_walk over the VMA),
+//      spans both page tables when the folio straddles a PMD boundary. Three ways to run it:
+//        atomic        test and update as one step (an idealisation: nothing in the kernel does this)
+//        checkThenAct  lock our page table, test the other one without its lock, update: races
+//        lockOther     also take the other page table's lock: two threads mapping in the two
+//                      halves take the two locks in opposite orders, the "deadly embrace" Willy
+//                      feared (there is no lock order between page tables at one level)
+//
+// Threads: one per (mapping, page table), interleaving freely. Where the test reads only the locked
+// page table (A) or is idealised as atomic (B atomic), a whole fault is one step, fault.finish_fault,
+// and a whole zap of one page is one step, fault.zap_pte_range. Otherwise each atomic operation is a
+// step:
+//   map (do_fault -> finish_fault)   pte_offset_map_lock; [spin_lock_other]; folio_mapped_in_vma;
+//                                    folio_add_file_rmap_ptes (atomic_inc unless already mapped);
+//                                    set_pte_at; [spin_unlock_other]; pte_unmap_unlock
+//   unmap (zap_pte_range)            pte_offset_map_lock; [spin_lock_other]; ptep_get_and_clear;
+//                                    folio_mapped_in_vma; folio_remove_rmap_ptes (atomic_dec unless
+//                                    still mapped); [spin_unlock_other]; pte_unmap_unlock
+//   __split_vma / vma_merge          one step each on my first mapping, only while no fault or zap is
+//                                    in flight on it (they hold the mmap and VMA write locks); the
+//                                    variant says whether they recount the folio's counter.
+//
+// Properties (checked only where no fault or zap is half done):
+//   Q1             counter > 0 exactly when some PTE maps a page of the folio
+//   Q2process      when I map it, "counter > 1" equals "another process maps a page of it"
+//   Q2vma          for each of my VMAs mapping it, "counter > 1" equals "another VMA maps a page"
+//   Q2processSafe  "counter <= 1" never while another process maps it
+// Each variant checks one property (its `properties`, as a TLC .cfg lists its INVARIANTs).
+//
+// Bounds: one folio of 4 pages, pages 0-1 under page table 0 and 2-3 under page table 1; my first
+// mapping of the file (one VMA covering the folio, which split and merge cut at the three page
+// boundaries), my second mapping (one VMA) and another process's mapping (one VMA), as each variant
+// needs; each mapping maps any subset of the pages. No symmetry: splits and page tables tell the
+// pages apart, and there is only one other process.
+//
+// Shortest counterexamples (steps = states - 1) against kernel-models.md:
+//   split without recount: B (and A) reach 0 while a page is mapped in 4 steps, as predicted (map
+//     pages 0 and 1, split between them, unmap page 0: its new VMA maps nothing, so the count drops).
+//   merge without recount: B stays at 1 after everything is unmapped, in 6 steps (map 0 and 1, split
+//     with recount, merge without, unmap both).
+//   check-then-act: 15 steps, not "about 11": 6 of them are page-table lock and unlock steps, which
+//     the hand trace does not count. What the search finds is not the double increment of two first
+//     maps but a map racing an unmap: my fault on page 2 tests while page 0 is mapped (so does not
+//     count), then a zap of page 0 tests before page 2's PTE is set (so uncounts): B = 0 with page 2
+//     mapped, for good.
+//   lock-other: deadlock after 2 steps, each thread holding its own page table's lock; waiting for the
+//     other's lock is not a step (nothing is enabled: that is the deadlock).
+import { bool, defineSpec, enumOf, int, mapOf, setOf, type InferShape } from '../../src/index.ts';
+import { process } from '../../src/process.ts';
+
+type Region = 'mine' | 'mine2' | 'theirs';
+type C = {
+  definition: 'A' | 'B';
+  update: 'atomic' | 'checkThenAct' | 'lockOther';
+  /** Whether __split_vma and vma_merge recount the folio's counter. */
+  recountOnSplit: boolean;
+  recountOnMerge: boolean;
+  /** The mappings of the file that exist in this variant. */
+  regions: readonly Region[];
+};
+
+const Page = int(0, 3);
+const Boundary = int(1, 3); // boundary b lies between page b - 1 and page b
+const RegionT = enumOf('mine', 'mine2', 'theirs');
+const Thread = enumOf('mine.pt0', 'mine.pt1', 'mine2.pt0', 'mine2.pt1', 'theirs.pt0', 'theirs.pt1');
+type T = (typeof Thread.values)[number];
+
+const state = {
+  pte: mapOf(RegionT, setOf(Page)),
+  /** VMA boundaries inside my first mapping. */
+  cuts: setOf(Boundary),
+  /** The definition's counter (A or B). */
+  mapcount: int(0, 8),
+  pc: mapOf(Thread, enumOf('idle', 'spin_lock_other', 'ptep_get_and_clear', 'folio_mapped_in_vma', 'folio_add_file_rmap_ptes',
+    'folio_remove_rmap_ptes', 'set_pte_at', 'spin_unlock_other', 'pte_unmap_unlock')),
+  /** The page each thread is mapping or unmapping, and whether its test found the VMA already mapping. */
+  page: mapOf(Thread, Page),
+  unmapping: mapOf(Thread, bool()),
+  already: mapOf(Thread, bool()),
+  /** Whether the thread holds the other page table's lock too. */
+  holdsOther: mapOf(Thread, bool()),
+  /** Page-table locks held, named by the (mapping, page table) they protect. */
+  locked: setOf(Thread),
+};
+type S = InferShape<typeof state>;
+
+const regionOf = (t: T) => t.split('.')[0] as Region;
+const ptOf = (page: number) => (page < 2 ? 0 : 1);
+const threadFor = (r: Region, pt: number) => `${r}.pt${pt}` as T;
+const otherTable = (t: T) => threadFor(regionOf(t), t.endsWith('pt0') ? 1 : 0);
+
+/** The VMAs of a mapping as page ranges [lo, hi]; only my first mapping is ever split. */
+function vmas(s: S, r: Region): [number, number][] {
+  if (r !== 'mine') return [[0, 3]];
+  const out: [number, number][] = [];
+  let lo = 0;
+  for (let b = 1; b <= 3; b++) {
+    if (s.cuts.has(b)) {
+      out.push([lo, b - 1]);
+      lo = b;
+    }
+  }
+  out.push([lo, 3]);
+  return out;
+}
+const vmaOf = (s: S, r: Region, page: number) => vmas(s, r).find(([lo, hi]) => lo <= page && page <= hi)!;
+const pagesIn = ([lo, hi]: [number, number]) => Array.from({ length: hi - lo + 1 }, (_, i) => lo + i);
+
+/** What the definition counts, computed from the PTEs. */
+function defined(s: S, c: C): number {
+  let n = 0;
+  for (const r of c.regions) {
+    for (const vma of vmas(s, r)) {
+      const mapped = pagesIn(vma).filter((p) => s.pte[r].has(p));
+      n += c.definition === 'B' ? (mapped.length > 0 ? 1 : 0) : new Set(mapped.map(ptOf)).size;
+    }
+  }
+  return n;
+}
+
+/**
+ * The test before the counter update: does the unit the definition counts (the VMA for B, the VMA's
+ * part under this page table for A) still map another page of the folio?
+ */
+function alreadyMapped(s: S, r: Region, page: number, c: C): boolean {
+  return pagesIn(vmaOf(s, r, page)).some((p) => p !== page && s.pte[r].has(p) && (c.definition === 'B' || ptOf(p) === ptOf(page)));
+}
+
+/** lockOther takes the other page table's lock when B's test must read it. */
+const needsOtherLock = (s: S, t: T, c: C) =>
+  c.update === 'lockOther' && c.definition === 'B' && pagesIn(vmaOf(s, regionOf(t), s.page[t])).some((p) => ptOf(p) !== ptOf(s.page[t]));
+
+const quiescent = (s: S) => Thread.values.every((t) => s.pc[t] === 'idle');
+const mapsAny = (s: S, r: Region) => s.pte[r].size > 0;
+
+/** A VMA change on my first mapping: the counter moves by the change in the definition if recounted. */
+function changeVmas(s: S, c: C, recount: boolean, change: () => void): void {
+  const before = defined(s, c);
+  change();
+  if (recount) s.mapcount += defined(s, c) - before;
+}
+
+const fault = process<S, C>()('fault', Thread, {
+  pc: 'pc',
+  steps: {
+    // 'idle' is written below as an action of its own: it picks the page (pte_offset_map_lock).
+    spin_lock_other: {
+      when: (s, t) => !s.locked.has(otherTable(t)),
+      do: (s, t) => {
+        s.locked.add(otherTable(t));
+        s.holdsOther[t] = true;
+        return s.unmapping[t] ? 'ptep_get_and_clear' : 'folio_mapped_in_vma';
+      },
+    },
+    ptep_get_and_clear: { do: (s, t) => { s.pte[regionOf(t)].delete(s.page[t]); }, next: 'folio_mapped_in_vma' },
+    folio_mapped_in_vma: {
+      do: (s, t, c) => {
+        s.already[t] = alreadyMapped(s, regionOf(t), s.page[t], c);
+        return s.unmapping[t] ? 'folio_remove_rmap_ptes' : 'folio_add_file_rmap_ptes';
+      },
+    },
+    folio_add_file_rmap_ptes: {
+      do: (s, t) => {
+        if (!s.already[t]) s.mapcount += 1;
+      },
+      next: 'set_pte_at',
+    },
+    folio_remove_rmap_ptes: {
+      do: (s, t) => {
+        if (!s.already[t]) s.mapcount -= 1;
+        return s.holdsOther[t] ? 'spin_unlock_other' : 'pte_unmap_unlock';
+      },
+    },
+    set_pte_at: {
+      do: (s, t) => {
+        s.pte[regionOf(t)].add(s.page[t]);
+        return s.holdsOther[t] ? 'spin_unlock_other' : 'pte_unmap_unlock';
+      },
+    },
+    spin_unlock_other: {
+      do: (s, t) => {
+        s.locked.delete(otherTable(t));
+        s.holdsOther[t] = false;
+      },
+      next: 'pte_unmap_unlock',
+    },
+    pte_unmap_unlock: { do: (s, t) => { s.locked.delete(t); }, next: 'idle' },
+  },
+});
+
+const split = (s: S, b: number) => s.cuts.add(b);
+
+/** A's test reads only the locked page table, so A's updates are one step in every variant. */
+const isAtomic = (c: C) => c.update === 'atomic' || c.definition === 'A';
+/** This thread may start a fault or zap on this page: its mapping exists, the page is under its table. */
+const mayStart = (s: S, t: T, page: number, c: C) =>
+  s.pc[t] === 'idle' && c.regions.includes(regionOf(t)) && threadFor(regionOf(t), ptOf(page)) === t;
+const atomicOn = (s: S, t: T, page: number, c: C) => isAtomic(c) && mayStart(s, t, page, c);
+
+export default defineSpec({
+  name: 'folio-mapcount-vma',
+  description: "Willy's per-(VMA, page table) and per-VMA mapcounts: which questions they answer, and B's locking.",
+  constants: { definition: 'A', update: 'atomic', recountOnSplit: true, recountOnMerge: true, regions: ['mine', 'theirs'] } as C,
+  state,
+  init: {
+    pte: { mine: new Set<number>(), mine2: new Set<number>(), theirs: new Set<number>() },
+    cuts: new Set<number>(),
+    mapcount: 0,
+    pc: Object.fromEntries(Thread.values.map((t) => [t, 'idle'])) as S['pc'],
+    page: Object.fromEntries(Thread.values.map((t) => [t, 0])) as S['page'],
+    unmapping: Object.fromEntries(Thread.values.map((t) => [t, false])) as S['unmapping'],
+    already: Object.fromEntries(Thread.values.map((t) => [t, false])) as S['already'],
+    holdsOther: Object.fromEntries(Thread.values.map((t) => [t, false])) as S['holdsOther'],
+    locked: new Set<T>(),
+  },
+  actions: {
+    // Atomic variants: a whole fault (finish_fault: lock, test, rmap, set_pte_at, unlock) or zap
+    // (zap_pte_range: lock, clear, test, rmap, unlock) on one page is one step.
+    'fault.finish_fault': {
+      params: { self: Thread, page: Page },
+      process: 'fault',
+      when: (s, { self, page }, c) => atomicOn(s, self, page, c) && !s.pte[regionOf(self)].has(page),
+      do: (s, { self, page }, c) => {
+        if (!alreadyMapped(s, regionOf(self), page, c)) s.mapcount += 1;
+        s.pte[regionOf(self)].add(page);
+      },
+    },
+    'fault.zap_pte_range': {
+      params: { self: Thread, page: Page },
+      process: 'fault',
+      when: (s, { self, page }, c) => atomicOn(s, self, page, c) && s.pte[regionOf(self)].has(page),
+      do: (s, { self, page }, c) => {
+        s.pte[regionOf(self)].delete(page);
+        if (!alreadyMapped(s, regionOf(self), page, c)) s.mapcount -= 1;
+      },
+    },
+    // Otherwise the first step takes this page table's lock; the PTE decides between map and unmap.
+    'fault.pte_offset_map_lock': {
+      params: { self: Thread, page: Page },
+      process: 'fault',
+      when: (s, { self, page }, c) => !isAtomic(c) && mayStart(s, self, page, c) && !s.locked.has(self),
+      do: (s, { self, page }, c) => {
+        const unmapping = s.pte[regionOf(self)].has(page);
+        s.locked.add(self);
+        s.page[self] = page;
+        s.unmapping[self] = unmapping;
+        s.already[self] = false;
+        if (needsOtherLock(s, self, c)) s.pc[self] = 'spin_lock_other';
+        else s.pc[self] = unmapping ? 'ptep_get_and_clear' : 'folio_mapped_in_vma';
+      },
+    },
+    ...fault,
+    __split_vma: {
+      params: { at: Boundary },
+      when: (s, { at }, c) => c.regions.includes('mine') && !s.cuts.has(at) && s.pc['mine.pt0'] === 'idle' && s.pc['mine.pt1'] === 'idle',
+      do: (s, { at }, c) => changeVmas(s, c, c.recountOnSplit, () => split(s, at)),
+    },
+    vma_merge: {
+      params: { at: Boundary },
+      when: (s, { at }, c) => s.cuts.has(at) && s.pc['mine.pt0'] === 'idle' && s.pc['mine.pt1'] === 'idle',
+      do: (s, { at }, c) => changeVmas(s, c, c.recountOnMerge, () => s.cuts.delete(at)),
+    },
+  },
+  invariants: {
+    Q1: (s, c) => !quiescent(s) || (s.mapcount > 0) === c.regions.some((r) => mapsAny(s, r)),
+    Q2process: (s) =>
+      !quiescent(s) || !(mapsAny(s, 'mine') || mapsAny(s, 'mine2')) || s.mapcount > 1 === mapsAny(s, 'theirs'),
+    Q2vma: (s, c) => {
+      if (!quiescent(s)) return true;
+      const all = c.regions.flatMap((r) => vmas(s, r).map((v) => ({ r, mapped: pagesIn(v).some((p) => s.pte[r].has(p)) })));
+      return all.every((v, i) => v.r === 'theirs' || !v.mapped || s.mapcount > 1 === all.some((w, j) => j !== i && w.mapped));
+    },
+    Q2processSafe: (s) =>
+      !quiescent(s) || !(mapsAny(s, 'mine') || mapsAny(s, 'mine2')) || s.mapcount > 1 || !mapsAny(s, 'theirs'),
+  },
+  variants: {
+    'A-Q1': { description: 'A, split and merge recount the pairs', properties: ['Q1'], expect: 'holds' },
+    'A-Q2process': { properties: ['Q2process'], expect: { violates: 'Q2process' } },
+    'A-Q2vma': { properties: ['Q2vma'], expect: { violates: 'Q2vma' } },
+    'A-Q2processSafe': { properties: ['Q2processSafe'], expect: 'holds' },
+    'A-norecount-Q1': { constants: { recountOnSplit: false, recountOnMerge: false }, properties: ['Q1'], expect: { violates: 'Q1' } },
+    'B-Q1': { description: 'B with atomic updates; split and merge recount', constants: { definition: 'B' }, properties: ['Q1'], expect: 'holds' },
+    'B-Q2process': { description: 'I map the file twice', constants: { definition: 'B', regions: ['mine', 'mine2'] }, properties: ['Q2process'], expect: { violates: 'Q2process' } },
+    'B-Q2vma': { constants: { definition: 'B' }, properties: ['Q2vma'], expect: 'holds' },
+    'B-Q2processSafe': { constants: { definition: 'B' }, properties: ['Q2processSafe'], expect: 'holds' },
+    'B-split-norecount-Q1': { constants: { definition: 'B', recountOnSplit: false }, properties: ['Q1'], expect: { violates: 'Q1' } },
+    'B-merge-norecount-Q1': { constants: { definition: 'B', recountOnMerge: false }, properties: ['Q1'], expect: { violates: 'Q1' } },
+    'B-checkThenAct-Q1': { constants: { definition: 'B', update: 'checkThenAct', regions: ['mine'] }, properties: ['Q1'], expect: { violates: 'Q1' } },
+    'B-lockOther': {
+      description: "taking the other page table's lock: the deadly embrace",
+      constants: { definition: 'B', update: 'lockOther', regions: ['mine'] },
+      properties: ['Q1'],
+      expect: { violates: 'deadlock' },
+    },
+  },
+});

@@ -1,0 +1,71 @@
+// `interleave graph SPEC`: the reachable state graph of one variant in DOT, with its counterexample
+// (when it has one) highlighted. Small models only: a size guard stops before the output is unreadable.
+import { writeFileSync } from 'node:fs';
+import type { Argv, CommandModule } from 'yargs';
+import { checkModel } from '../../checker/check.ts';
+import { exploreGraph, GraphSpecError, GraphTooBig, stateKey } from '../../checker/graph.ts';
+import { compileModel } from '../../checker/model.ts';
+import { loadSpec } from '../load.ts';
+import { toDot } from '../report/dot.ts';
+import { SpecError } from '../spec.ts';
+import { EXIT } from './exit-codes.ts';
+import { pickVariant, wholeNumber } from './options.ts';
+import { UsageError } from './usage.ts';
+
+interface GraphArgs {
+  spec: string;
+  variant?: string;
+  maxNodes: number;
+  out?: string;
+}
+
+export function graphCommand(done: (code: number) => void): CommandModule<{}, GraphArgs> {
+  return {
+    command: 'graph <spec>',
+    describe: 'print the reachable state graph of a variant in DOT (Graphviz), its counterexample in red',
+    builder: (y: Argv) =>
+      y
+        .positional('spec', { type: 'string', demandOption: true, describe: 'a spec file' })
+        .option('variant', { type: 'string', describe: 'the variant to draw (needed when the spec has several)' })
+        .option('max-nodes', { type: 'string', default: '500', coerce: wholeNumber('max-nodes'), describe: 'refuse graphs with more states than this' })
+        .option('out', { type: 'string', alias: 'o', describe: 'write the DOT to this file instead of standard output' }) as unknown as Argv<GraphArgs>,
+    handler: async (a) => done(await runGraph(a)),
+  };
+}
+
+export async function runGraph(args: GraphArgs): Promise<number> {
+  const { spec, file } = await loadSpec(args.spec);
+  const variant = pickVariant(spec, file, args.variant, 'graph');
+  let model;
+  try {
+    model = compileModel(spec, variant, file);
+  } catch (e) {
+    if (!(e instanceof SpecError)) throw e;
+    process.stderr.write(`interleave: ${file}: ${e.message}\n`);
+    return EXIT.specDoesNotLoad;
+  }
+  const title = variant === 'default' ? spec.def.name : `${spec.def.name} [${variant}]`;
+  let graph;
+  try {
+    graph = exploreGraph(model, args.maxNodes);
+  } catch (e) {
+    if (e instanceof GraphTooBig) throw new UsageError(`${file}: ${e.message}`);
+    if (e instanceof GraphSpecError) {
+      process.stderr.write(`interleave: ${file}: ${title}: ${e.message}\n`);
+      return EXIT.specError;
+    }
+    throw e;
+  }
+  // The counterexample, found without symmetry so that its states are the graph's concrete states.
+  const result = await checkModel(model, { symmetry: false });
+  const ids = new Map(graph.nodes.map((n) => [stateKey(model, n.state), n.id]));
+  const path = result.trace?.map((step) => ids.get(stateKey(model, step.state))).filter((id): id is number => id !== undefined);
+  const dot = toDot(graph, { title, codec: model.codec, path: path?.length ? path : undefined });
+  if (args.out) {
+    writeFileSync(args.out, dot);
+    process.stderr.write(`${args.out}: ${graph.nodes.length} states, ${graph.edges.length} transitions\n`);
+  } else {
+    process.stdout.write(dot);
+  }
+  return EXIT.ok;
+}

@@ -1,0 +1,143 @@
+// `interleave list [paths]`: what the specs are: variants and what each expects, properties,
+// actions, and the bounds that decide the size of the state space.
+import type { Argv, CommandModule } from 'yargs';
+import { compileModel, type Model } from '../../checker/model.ts';
+import { findSpecFiles, LoadError, loadSpec } from '../load.ts';
+import { describeExpectation, makeChalk } from '../report/console.ts';
+import { show } from '../schema/index.ts';
+import { SpecError, TYPE_OK, type Spec } from '../spec.ts';
+import { EXIT } from './exit-codes.ts';
+
+interface ListArgs {
+  paths: string[];
+  json?: boolean;
+}
+
+export interface SpecListing {
+  file: string;
+  spec: string;
+  description?: string;
+  variants: {
+    name: string;
+    expect: string;
+    description?: string;
+    constants: Record<string, unknown>;
+    /** The properties this variant checks, when it checks only some. */
+    checks?: string[];
+    state: Record<string, string>;
+    scalarsets: Record<string, number>;
+  }[];
+  actions: { name: string; process?: string; instances: number }[];
+  invariants: string[];
+  actionProperties: string[];
+  deadlock: boolean;
+  constraint: boolean;
+  symmetry: boolean;
+  coverage?: string;
+}
+
+export function listCommand(done: (code: number) => void): CommandModule<{}, ListArgs> {
+  return {
+    command: 'list [paths..]',
+    describe: 'list specs with their variants, expectations, properties, actions and bounds',
+    builder: (y: Argv) =>
+      y
+        .positional('paths', { type: 'string', array: true, default: ['specs'], describe: 'spec files or folders (default: specs)' })
+        .option('json', { type: 'boolean', describe: 'print JSON' }) as unknown as Argv<ListArgs>,
+    handler: async (a) => done(await runList(a)),
+  };
+}
+
+export async function runList(args: ListArgs): Promise<number> {
+  const c = makeChalk();
+  const listings: SpecListing[] = [];
+  let failed = false;
+  for (const f of findSpecFiles(args.paths)) {
+    try {
+      const { spec, file } = await loadSpec(f);
+      listings.push(describeSpec(spec, file));
+    } catch (e) {
+      if (!(e instanceof LoadError || e instanceof SpecError)) throw e;
+      failed = true;
+      process.stderr.write(`${c.red('error:')} ${e instanceof LoadError ? e.message : `${f}: ${e.message}`}\n`);
+    }
+  }
+  if (args.json) process.stdout.write(JSON.stringify(listings, null, 2) + '\n');
+  else process.stdout.write(listings.map((l) => formatListing(l, c)).join('\n\n') + (listings.length ? '\n' : ''));
+  return failed ? EXIT.specDoesNotLoad : EXIT.ok;
+}
+
+export function describeSpec(spec: Spec, file: string): SpecListing {
+  const models = spec.variantNames.map((v) => compileModel(spec, v, file));
+  const first = models[0];
+  const actions = new Map<string, { name: string; process?: string; instances: number }>();
+  for (const a of first.actions) {
+    const entry = actions.get(a.name) ?? { name: a.name, process: a.process, instances: 0 };
+    entry.instances++;
+    actions.set(a.name, entry);
+  }
+  return {
+    file,
+    spec: spec.def.name,
+    description: spec.def.description,
+    variants: models.map((m) => ({
+      name: m.variant,
+      expect: describeExpectation(m.expect),
+      description: spec.def.variants?.[m.variant]?.description,
+      constants: m.constants,
+      checks: spec.def.variants?.[m.variant]?.properties,
+      state: stateSummary(m),
+      scalarsets: Object.fromEntries(m.codec.scalarsets().map((s) => [s.name, s.size])),
+    })),
+    actions: [...actions.values()],
+    invariants: Object.keys(spec.def.invariants ?? {}),
+    actionProperties: Object.keys(spec.def.actionProperties ?? {}),
+    deadlock: first.deadlock,
+    constraint: !!first.constraint,
+    symmetry: first.symmetryDefault,
+    coverage: spec.def.coverage,
+  };
+}
+
+function stateSummary(m: Model): Record<string, string> {
+  return Object.fromEntries(m.vars.map((v) => [v, m.codec.fields[v].describe()]));
+}
+
+function formatListing(l: SpecListing, c: ReturnType<typeof makeChalk>): string {
+  const lines = [`${c.bold(l.spec)}  ${c.dim(l.file)}`];
+  if (l.description) lines.push(`  ${l.description}`);
+  const nameWidth = Math.max(...l.variants.map((v) => v.name.length));
+  const expWidth = Math.max(...l.variants.map((v) => v.expect.length));
+  lines.push('  variants:');
+  for (const v of l.variants) {
+    const consts = Object.entries(v.constants).map(([k, x]) => `${k} = ${show(x)}`).join(', ');
+    const checks = v.checks ? `  checks only ${v.checks.join(', ')}` : '';
+    lines.push(`    ${v.name.padEnd(nameWidth)}  expects ${v.expect.padEnd(expWidth)}${checks}${consts ? `  ${c.dim(consts)}` : ''}`.trimEnd());
+  }
+  // The bounds usually share one schema; a variant whose bounds differ is listed on its own.
+  const shown = new Set<string>();
+  for (const v of l.variants) {
+    const key = JSON.stringify(v.state);
+    if (shown.has(key)) continue;
+    shown.add(key);
+    lines.push(l.variants.length > 1 && shown.size > 1 ? `  state (variant ${v.name}):` : '  state:');
+    for (const [name, type] of Object.entries(v.state)) lines.push(`    ${name}: ${type}`);
+    const sets = Object.entries(v.scalarsets).map(([n, size]) => `${n} (${size})`);
+    if (sets.length) lines.push(`    scalarsets: ${sets.join(', ')}${l.symmetry ? ', reduced by symmetry' : ''}`);
+  }
+  // Process steps are listed by process, in program order, as the protocol reads.
+  const plain = l.actions.filter((a) => !a.process);
+  if (plain.length || l.actions.length === 0) {
+    lines.push(`  actions: ${plain.map((a) => (a.instances > 1 ? `${a.name} (${a.instances} instances)` : a.name)).join(', ') || '(none)'}`);
+  }
+  for (const p of new Set(l.actions.flatMap((a) => (a.process ? [a.process] : [])))) {
+    const steps = l.actions.filter((a) => a.process === p);
+    const threads = steps[0].instances;
+    lines.push(`  process ${p} (${threads} thread${threads === 1 ? '' : 's'}): ${steps.map((a) => a.name.slice(p.length + 1)).join(', ')}`);
+  }
+  lines.push(`  invariants: ${[...l.invariants, TYPE_OK].join(', ')}`);
+  if (l.actionProperties.length) lines.push(`  action properties: ${l.actionProperties.join(', ')}`);
+  const checks = [l.deadlock ? 'deadlock checked' : 'deadlock not checked', l.constraint ? 'state constraint' : '', l.coverage ? `coverage: ${l.coverage}` : ''];
+  lines.push(`  ${checks.filter(Boolean).join('; ')}`);
+  return lines.join('\n');
+}

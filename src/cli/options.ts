@@ -1,0 +1,35 @@
+// Option checks shared by the commands: whole numbers, and a variant that the spec really has.
+import type { Spec } from '../spec.ts';
+import { ensureDir } from '../report/files.ts';
+import { UsageError } from './usage.ts';
+
+/** A yargs `coerce` for options that must be whole numbers of at least `min`. */
+export const wholeNumber = (name: string, min = 1) => (v: unknown) => {
+  if (v === undefined) return v;
+  const n = Number(v);
+  if (v === '' || !Number.isSafeInteger(n) || n < min) {
+    throw new UsageError(`--${name} must be a ${min === 1 ? 'positive' : 'non-negative'} whole number, not '${String(v)}'`);
+  }
+  return n;
+};
+
+/** The variant to run: the one asked for (which must exist), or the spec's only one. */
+export function pickVariant(spec: Spec, file: string, variant: string | undefined, command: string): string {
+  if (variant !== undefined) {
+    if (!spec.variantNames.includes(variant)) {
+      throw new UsageError(`${file}: spec '${spec.def.name}' has no variant '${variant}' (variants: ${spec.variantNames.join(', ')})`);
+    }
+    return variant;
+  }
+  if (spec.variantNames.length === 1) return spec.variantNames[0];
+  throw new UsageError(`${file}: spec '${spec.def.name}' has several variants; pick one for ${command} with --variant (${spec.variantNames.join(', ')})`);
+}
+
+/** Checks before any search that an output folder can be created, so no result is lost at the end. */
+export function ensureOutputDir(option: string, dir: string): void {
+  try {
+    ensureDir(dir);
+  } catch (e) {
+    throw new UsageError(`${option} ${dir}: cannot create the folder: ${(e as Error).message}`);
+  }
+}

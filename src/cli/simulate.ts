@@ -1,0 +1,96 @@
+// `interleave simulate SPEC`: seeded random walks checking the same properties as `check`, for state
+// spaces too big to exhaust. A violation is printed and saved like any other; the seed reproduces it.
+import type { Argv, CommandModule } from 'yargs';
+import { compileModel, type Model } from '../../checker/model.ts';
+import { simulate, type SimulationResult } from '../../checker/simulate.ts';
+import { loadSpec } from '../load.ts';
+import { formatTrace, makeChalk, variantTitle, describeOutcome } from '../report/console.ts';
+import { formatCoverage } from '../report/coverage.ts';
+import { writeTrace } from '../report/itf.ts';
+import { toJson } from '../report/json.ts';
+import { show } from '../schema/index.ts';
+import { exitCodeOf, worst } from './exit-codes.ts';
+import { ensureOutputDir, pickVariant, wholeNumber } from './options.ts';
+
+interface SimulateArgs {
+  spec: string;
+  variant?: string;
+  seed?: number;
+  steps: number;
+  runs: number;
+  deadlock?: boolean;
+  out: string;
+  json?: boolean;
+  coverage?: boolean;
+}
+
+export function simulateCommand(done: (code: number) => void): CommandModule<{}, SimulateArgs> {
+  return {
+    command: 'simulate <spec>',
+    describe: 'check a spec by seeded random walks (for state spaces too big to exhaust)',
+    builder: (y: Argv) =>
+      y
+        .positional('spec', { type: 'string', demandOption: true, describe: 'a spec file' })
+        .option('variant', { type: 'string', describe: 'simulate only this variant (default: every variant)' })
+        .option('seed', { type: 'string', coerce: wholeNumber('seed', 0), describe: 'seed of the random walks (default: chosen and printed)' })
+        .option('steps', { type: 'string', default: '100', coerce: wholeNumber('steps'), describe: 'steps per walk at most' })
+        .option('runs', { type: 'string', default: '1000', coerce: wholeNumber('runs'), describe: 'number of walks' })
+        .option('deadlock', { type: 'boolean', describe: 'check for deadlock (--no-deadlock to switch off; default: the spec decides)' })
+        .option('out', { type: 'string', default: 'counterexamples', describe: 'folder for counterexample traces (ITF JSON)' })
+        .option('json', { type: 'boolean', describe: 'print one JSON document instead of text' })
+        .option('coverage', { type: 'boolean', describe: 'print how often each action fired, and which never did' }) as unknown as Argv<SimulateArgs>,
+    handler: async (a) => done(await runSimulate(a)),
+  };
+}
+
+export async function runSimulate(args: SimulateArgs): Promise<number> {
+  const c = makeChalk();
+  ensureOutputDir('--out', args.out);
+  const { spec, file } = await loadSpec(args.spec);
+  const variants = args.variant !== undefined ? [pickVariant(spec, file, args.variant, 'simulate')] : spec.variantNames;
+  const seed = args.seed ?? Math.floor(Math.random() * 2 ** 31);
+  const models: Model[] = variants.map((v) => compileModel(spec, v, file));
+  const results: { result: SimulationResult; traceFile?: string }[] = [];
+  const out: string[] = [];
+  for (const model of models) {
+    const result = simulate(model, { seed, steps: args.steps, runs: args.runs, deadlock: args.deadlock });
+    const traceFile = result.trace?.length ? writeTrace(args.out, result, { simulation: { seed, run: result.run, steps: args.steps } }) : undefined;
+    results.push({ result, traceFile });
+    if (!args.json) out.push(formatSimulation(result, args, file, traceFile, c));
+    if (!args.json && args.coverage && result.coverage) out.push(`Coverage of ${variantTitle(result)}:\n${formatCoverage(result.coverage, c, false)}\n`);
+  }
+  const code = worst(results.map(({ result }) => exitCodeOf(result)));
+  if (args.json) {
+    const doc = {
+      tool: 'interleave',
+      command: 'simulate',
+      exitCode: code,
+      seed,
+      results: results.map(({ result, traceFile }) => ({ ...toJson(result, traceFile), run: result.run, runs: result.runs })),
+    };
+    process.stdout.write(JSON.stringify(doc, null, 2) + '\n');
+  } else {
+    process.stdout.write(out.join('\n'));
+  }
+  return code;
+}
+
+function formatSimulation(r: SimulationResult, args: SimulateArgs, file: string, traceFile: string | undefined, c: ReturnType<typeof makeChalk>): string {
+  const title = c.bold(variantTitle(r));
+  const walks = `${r.runs} walk${r.runs === 1 ? '' : 's'} of up to ${args.steps} steps, seed ${r.seed}`;
+  const stats = c.dim(`  ${r.stats.generated} states generated, ${r.stats.distinct} distinct states visited, longest walk ${r.stats.depth} states. ${(r.stats.durationMs / 1000).toFixed(2)} s.`);
+  if (r.outcome === 'ok') {
+    return [`${c.green('✓')} ${title}: no violation in ${walks}`, c.dim('  Random walks sample the state space; only `check` can show that a property holds.'), stats, ''].join('\n');
+  }
+  const mark = r.matchesExpectation ? c.green('✓') : c.red('✗');
+  const variant = r.model.variant === 'default' ? '' : ` --variant ${r.model.variant}`;
+  const lines = [`${mark} ${title}: ${c.red(describeOutcome(r))} in walk ${r.run} (${walks})`, `  ${r.message}`];
+  if (r.outcome === 'error' && r.trace?.length) lines.push(`  in state: ${show(r.trace.at(-1)!.state)}`);
+  if (r.trace?.length) {
+    lines.push(`  Counterexample, ${r.trace.length} states${traceFile ? ` (${traceFile})` : ''}:`);
+    lines.push(formatTrace(r, c));
+  }
+  lines.push(stats);
+  lines.push(c.dim(`  Reproduce: interleave simulate ${file}${variant} --seed ${r.seed} --steps ${args.steps} --runs ${r.run}`));
+  return lines.join('\n') + '\n';
+}

@@ -1,0 +1,138 @@
+// `interleave trace FILE`: show a saved ITF trace (changed variables per step, whole states, or one
+// column per thread), or replay it against a spec to confirm it is still a behaviour of the spec.
+import type { Argv, CommandModule } from 'yargs';
+import { compileModel } from '../../checker/model.ts';
+import { replayTrace, type ReplayInput } from '../../checker/replay.ts';
+import { nextState } from '../../checker/trace.ts';
+import type { Model } from '../../checker/model.ts';
+import { flatten } from '../report/diff.ts';
+import { loadSpec } from '../load.ts';
+import { makeChalk } from '../report/console.ts';
+import { readItfFile, type ItfFile } from '../report/itf-read.ts';
+import { ItfError, parseITF } from '../report/itf.ts';
+import { formatHeader, formatSteps, formatSwimlane } from '../report/trace-view.ts';
+import { SpecError } from '../spec.ts';
+import { EXIT } from './exit-codes.ts';
+import { pickVariant } from './options.ts';
+
+/** Exit code when a trace is well formed but is not a behaviour of the spec. */
+export const TRACE_DOES_NOT_REPLAY = 1;
+
+interface TraceArgs {
+  file: string;
+  full?: boolean;
+  swimlane?: boolean;
+  replay?: string;
+  variant?: string;
+}
+
+export function traceCommand(done: (code: number) => void): CommandModule<{}, TraceArgs> {
+  return {
+    command: 'trace <file>',
+    describe: 'show a saved ITF trace: changed variables per step, --full states, a --swimlane per thread, or --replay it against a spec',
+    builder: (y: Argv) =>
+      y
+        .positional('file', { type: 'string', demandOption: true, describe: 'an ITF trace file (.itf.json)' })
+        .option('full', { type: 'boolean', describe: 'print every variable of every state, not only what changed' })
+        .option('swimlane', { type: 'boolean', describe: 'one column per process/thread, each step with the variables it changed' })
+        .option('replay', { type: 'string', describe: 'spec file: re-execute the trace and say where it first is not a legal step' })
+        .option('variant', { type: 'string', describe: 'with --replay: the variant (default: the one the trace names)' })
+        .conflicts('full', 'swimlane')
+        .implies('variant', 'replay') as unknown as Argv<TraceArgs>,
+    handler: async (a) => done(await runTrace(a)),
+  };
+}
+
+export async function runTrace(args: TraceArgs): Promise<number> {
+  const c = makeChalk();
+  let t: ItfFile;
+  try {
+    t = readItfFile(args.file);
+  } catch (e) {
+    if (!(e instanceof ItfError)) throw e;
+    process.stderr.write(`interleave: ${e.message}\n`);
+    return EXIT.specDoesNotLoad;
+  }
+  if (args.replay) return replay(t, args.replay, args.variant);
+  const body = args.swimlane ? formatSwimlane(t, c) : formatSteps(t, c, !!args.full);
+  process.stdout.write(`${formatHeader(t, c)}\n\n${body}\n`);
+  return EXIT.ok;
+}
+
+async function replay(t: ItfFile, specFile: string, variantArg: string | undefined): Promise<number> {
+  const c = makeChalk();
+  const { spec, file } = await loadSpec(specFile);
+  const named = typeof t.meta.variant === 'string' && spec.variantNames.includes(t.meta.variant) ? t.meta.variant : undefined;
+  const variant = pickVariant(spec, file, variantArg ?? named, 'trace --replay');
+  let model;
+  try {
+    model = compileModel(spec, variant, file);
+  } catch (e) {
+    if (!(e instanceof SpecError)) throw e;
+    process.stderr.write(`interleave: ${file}: ${e.message}\n`);
+    return EXIT.specDoesNotLoad;
+  }
+  let states;
+  try {
+    states = parseITF(model, t.json, t.file);
+  } catch (e) {
+    if (!(e instanceof ItfError)) throw e;
+    process.stderr.write(`interleave: ${e.message}\n`);
+    return EXIT.specDoesNotLoad;
+  }
+  const title = variant === 'default' ? spec.def.name : `${spec.def.name} [${variant}]`;
+  let result;
+  try {
+    result = replayTrace(model, states);
+  } catch (e) {
+    process.stderr.write(`interleave: replaying ${t.file} against ${title}: spec code threw: ${(e as Error).message}\n`);
+    return EXIT.specError;
+  }
+  const width = String(t.steps.length).length;
+  const good = result.ok ? t.steps.length : result.step - 1;
+  const lines = [`Replaying ${t.file} against ${title} (${file}):`];
+  t.steps.slice(0, good).forEach((s, i) => lines.push(`  ${String(i + 1).padStart(width)}  ${c.green('ok')}  ${result.ok ? (result.steps[i].action?.label ?? 'initial state') : s.label}`));
+  if (!result.ok) {
+    lines.push(`  ${String(result.step).padStart(width)}  ${c.red('NO')}  ${result.reason}`);
+    const differs = whereItDiffers(model, states[result.step - 2], states[result.step - 1]);
+    if (differs) lines.push(`        ${differs}`);
+    lines.push(c.red(`The trace does not replay: state ${result.step} of ${t.steps.length} is not reachable by a legal step (${result.reason}).`));
+    process.stdout.write(lines.join('\n') + '\n');
+    return TRACE_DOES_NOT_REPLAY;
+  }
+  lines.push(c.green(`All ${t.steps.length} states replay: the trace is a behaviour of ${title}.`));
+  const last = states[states.length - 1].state;
+  const broken = model.invariants.filter(([, inv]) => {
+    try {
+      return !inv(last, model.constants);
+    } catch {
+      return false;
+    }
+  });
+  if (broken.length) lines.push(`Its last state violates ${broken.map(([n]) => n).join(', ')}.`);
+  process.stdout.write(lines.join('\n') + '\n');
+  return EXIT.ok;
+}
+
+/** When the trace names an enabled action, what the spec's step gives where the trace differs. */
+function whereItDiffers(model: Model, from: ReplayInput | undefined, to: ReplayInput): string | undefined {
+  const named = to.action;
+  if (!from || !named) return undefined;
+  const action = model.actions.find((a) => a.name === named.name && Object.entries(a.params).every(([k, v]) => named.params?.[k] === v));
+  if (!action) return undefined;
+  let next;
+  try {
+    next = nextState(model, action, from.state);
+  } catch {
+    return undefined;
+  }
+  if (next === undefined) return undefined;
+  try {
+    const want = flatten(model.codec, next);
+    const got = flatten(model.codec, to.state);
+    const diffs = [...want].filter(([p, v]) => got.get(p) !== v).map(([p, v]) => `${p} = ${v} (the trace has ${got.get(p)})`);
+    return diffs.length ? `the spec's ${action.label} gives ${diffs.join(', ')}` : undefined;
+  } catch {
+    return undefined;
+  }
+}

@@ -1,0 +1,105 @@
+// `interleave trace`: a saved trace step by step (changed variables only, or whole states), and the
+// swimlane view: one column per thread, each step in its thread's column with what it changed.
+import type { ChalkInstance } from 'chalk';
+import { itfChanges, type ItfChange, type ItfFile, type ItfStep } from './itf-read.ts';
+
+export function formatHeader(t: ItfFile, c: ChalkInstance): string {
+  const m = t.meta;
+  const title = typeof m.spec === 'string' ? (m.variant && m.variant !== 'default' ? `${m.spec} [${m.variant}]` : m.spec) : t.file;
+  const what = typeof m.description === 'string' ? `: ${m.description}` : '';
+  const from = typeof m.source === 'string' ? `, from ${m.source}` : '';
+  return `${c.bold(String(title))}${what}\n${c.dim(`${t.steps.length} states${from} (${t.file})`)}`;
+}
+
+const changeLine = (ch: ItfChange, c: ChalkInstance) =>
+  ch.before === undefined ? `${ch.path} = ${ch.after}` : `${c.cyan(ch.path)}: ${c.red(ch.before)} ${c.dim('->')} ${c.green(ch.after)}`;
+
+/** Every step with only the variables it changed; with `full`, every variable (changed ones as `before -> after`). */
+export function formatSteps(t: ItfFile, c: ChalkInstance, full: boolean): string {
+  const width = String(t.steps.length).length;
+  const pad = ' '.repeat(width);
+  const out: string[] = [];
+  t.steps.forEach((step, i) => {
+    const prev = i === 0 ? undefined : t.steps[i - 1];
+    const lane = step.process ? c.dim(`  [${step.process}]`) : '';
+    out.push(`  ${c.dim(String(i + 1).padStart(width))}  ${c.bold(i === 0 && !step.action ? 'initial state' : step.label)}${lane}`);
+    const changed = itfChanges(prev, step);
+    if (full && prev) {
+      const byPath = new Map(changed.map((ch) => [ch.path, ch]));
+      for (const [path, v] of step.values) {
+        const ch = byPath.get(path);
+        out.push(`  ${pad}    ${ch ? changeLine(ch, c) : c.dim(`${path} = ${v}`)}`);
+      }
+    } else {
+      if (prev && changed.length === 0) out.push(`  ${pad}    ${c.dim('(no variable changed)')}`);
+      for (const ch of changed) out.push(`  ${pad}    ${changeLine(ch, c)}`);
+    }
+  });
+  return out.join('\n');
+}
+
+interface Lane {
+  title: string;
+  /** The thread's id, to tell its own program counter from what it changed. */
+  self?: string;
+}
+
+/**
+ * Which column a step belongs to: a process step to its process and thread (`put t1`); another
+ * action to the value of its first parameter, or to `global` when it has none.
+ */
+function laneOf(step: ItfStep): Lane {
+  const process = step.process ?? (step.action?.includes('.') && 'self' in step.params ? step.action.split('.')[0] : undefined);
+  if ('self' in step.params) return { title: process ? `${process} ${String(step.params.self)}` : String(step.params.self), self: String(step.params.self) };
+  const first = Object.values(step.params)[0];
+  return { title: first === undefined ? 'global' : String(first) };
+}
+
+/** The step's name within its column: the label for a process step (`load`), else the action. */
+function stepName(step: ItfStep): string {
+  if ('self' in step.params && step.action?.includes('.')) return step.action.slice(step.action.indexOf('.') + 1);
+  return step.label;
+}
+
+/** A process step moves its own program counter away from its label: the column already says so. */
+function isOwnPc(ch: ItfChange, step: ItfStep, lane: Lane): boolean {
+  return lane.self !== undefined && ch.path.endsWith(`[${lane.self}]`) && ch.before === `'${stepName(step)}'`;
+}
+
+export function formatSwimlane(t: ItfFile, c: ChalkInstance): string {
+  const [init, ...rest] = t.steps;
+  if (rest.length > 0 && rest.every((s) => !s.action)) {
+    return `${c.dim('(the trace names no actions, so its steps cannot be put in threads; showing it step by step)')}\n${formatSteps(t, c, false)}`;
+  }
+  const lanes: string[] = [];
+  const rows = rest.map((step, k) => {
+    const lane = laneOf(step);
+    if (!lanes.includes(lane.title)) lanes.push(lane.title);
+    const all = itfChanges(t.steps[k], step);
+    const changes = all.filter((ch) => !isOwnPc(ch, step, lane));
+    const pc = all.find((ch) => isOwnPc(ch, step, lane));
+    const lines = [stepName(step), ...changes.map((ch) => `  ${ch.path}: ${ch.before} -> ${ch.after}`)];
+    if (changes.length === 0) lines.push(pc ? '  (nothing else changed)' : '  (no variable changed)');
+    // Where the thread goes next, as a label: `-> Done` where `-> free` was due is often the bug.
+    if (pc) lines.push(`  -> ${pc.after.replace(/^'(.*)'$/, '$1')}`);
+    return { n: k + 2, lane: lane.title, lines };
+  });
+  const widths = lanes.map((l) => Math.max(l.length, ...rows.filter((r) => r.lane === l).flatMap((r) => r.lines.map((x) => x.length))));
+  const num = String(t.steps.length).length;
+  const cell = (text: string, i: number) => text.padEnd(widths[i]);
+  const out: string[] = [];
+  out.push('initial state:');
+  for (const [path, v] of init.values) out.push(`  ${path} = ${v}`);
+  out.push('');
+  out.push(`${' '.repeat(num)}  ${lanes.map((l, i) => c.bold(cell(l, i))).join(' | ')}`.trimEnd());
+  out.push(`${' '.repeat(num)}  ${lanes.map((_, i) => '-'.repeat(widths[i])).join('-+-')}`);
+  for (const row of rows) {
+    const col = lanes.indexOf(row.lane);
+    row.lines.forEach((line, j) => {
+      const cells = lanes.map((_, i) => (i === col ? (j === 0 ? c.bold(cell(line, i)) : cell(line, i)) : cell('', i)));
+      const n = j === 0 ? c.dim(String(row.n).padStart(num)) : ' '.repeat(num);
+      out.push(`${n}  ${cells.join(' | ')}`.trimEnd());
+    });
+  }
+  return out.join('\n');
+}

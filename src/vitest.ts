@@ -1,0 +1,91 @@
+// Assert in a project's own vitest suite that a spec holds, or fails the way it should:
+//   import { check } from 'interleave/vitest';
+//   expect(await check('specs/x.ts', { variant: 'v4' })).toViolate('refcountCoversMapcount');
+//   expect(await check('specs/x.ts', { variant: 'v5' })).toHold();
+// A failed expectation prints the counterexample, as `interleave check` would.
+import { Chalk } from 'chalk';
+import { expect } from 'vitest';
+import { checkModel, type CheckResult } from '../checker/check.ts';
+import { compileModel } from '../checker/model.ts';
+import { loadSpec } from './load.ts';
+import { describeOutcome, formatResult, variantTitle } from './report/console.ts';
+import { isSpec, type Spec } from './spec.ts';
+
+export interface HelperOptions {
+  /** The variant to check; needed when the spec declares several. */
+  variant?: string;
+  symmetry?: boolean;
+  deadlock?: boolean;
+  maxStates?: number;
+  maxDepth?: number;
+}
+
+/** Checks one variant of a spec, given as a file path (relative to the working directory) or a spec object. */
+export async function check(spec: string | Spec, opts: HelperOptions = {}): Promise<CheckResult> {
+  const { spec: s, file } = typeof spec === 'string' ? await loadSpec(spec) : { spec, file: undefined };
+  if (!isSpec(s)) throw new Error('check(): pass a spec file path or the value returned by defineSpec()');
+  const variant = opts.variant ?? (s.variantNames.length === 1 ? s.variantNames[0] : undefined);
+  if (variant === undefined) {
+    throw new Error(`check(): spec '${s.def.name}' has several variants; pass { variant } (one of ${s.variantNames.join(', ')})`);
+  }
+  const { variant: _v, ...search } = opts;
+  return checkModel(compileModel(s, variant, file), search);
+}
+
+const plain = new Chalk({ level: 0 });
+
+/** The report without its verdict line, whose mark judges the spec's declared expectation, not this one. */
+const details = (r: CheckResult) => formatResult(r, plain).split('\n').slice(1).join('\n');
+
+function isResult(x: unknown): x is CheckResult {
+  return !!x && typeof x === 'object' && 'outcome' in x && 'model' in x && 'stats' in x;
+}
+
+const notAResult = (name: string) => ({
+  pass: false,
+  message: () => `${name}() expects the result of check() from 'interleave/vitest'`,
+});
+
+function violates(r: CheckResult, property: string): boolean {
+  return (r.outcome === 'invariant' || r.outcome === 'action-property' || r.outcome === 'deadlock') && r.property === property;
+}
+
+expect.extend({
+  toHold(received: unknown) {
+    if (!isResult(received)) return notAResult('toHold');
+    const pass = received.outcome === 'ok' && received.stats.complete;
+    return {
+      pass,
+      message: () =>
+        pass
+          ? `expected ${variantTitle(received)} not to hold, but every property holds (${received.stats.distinct} distinct states)`
+          : `expected ${variantTitle(received)} to hold, but it ${describeOutcome(received)}:\n${details(received)}`,
+    };
+  },
+  toViolate(received: unknown, property: string) {
+    if (!isResult(received)) return notAResult('toViolate');
+    const pass = violates(received, property);
+    return {
+      pass,
+      message: () =>
+        pass
+          ? `expected ${variantTitle(received)} not to violate ${property}, but it does:\n${details(received)}`
+          : received.outcome === 'ok'
+            ? `expected ${variantTitle(received)} to violate ${property}, but it ${describeOutcome(received)} (${received.stats.distinct} distinct states)`
+            : `expected ${variantTitle(received)} to violate ${property}, but it ${describeOutcome(received)}:\n${details(received)}`,
+    };
+  },
+});
+
+interface InterleaveMatchers<R = unknown> {
+  /** Every property holds in every reachable state (the search ran to the end). */
+  toHold(): R;
+  /** The check found a violation of this property (an invariant, an action property, 'TypeOK' or 'deadlock'). */
+  toViolate(property: string): R;
+}
+
+declare module 'vitest' {
+  interface Matchers<T = any> extends InterleaveMatchers<T> {}
+}
+
+export type { CheckResult };

@@ -1,0 +1,89 @@
+// interleave list: what the bundled specs declare.
+import { describe, expect, it } from 'vitest';
+import { cli, scratch, writeSpec } from './helpers.ts';
+
+describe('interleave list', () => {
+  it('lists every spec with its variants, expectations, properties, actions and bounds', () => {
+    const r = cli(['list', 'specs/examples']);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain(
+      [
+        'refcount-race  specs/examples/refcount-race.ts',
+        '  Two threads drop their references; the object is freed exactly once, when both are gone.',
+        '  variants:',
+        '    atomic  expects holds            atomic = true',
+        '    racy    expects violates NoLeak  atomic = false',
+        '  state:',
+        '    refcount: int(0, 2)',
+        '    freed: bool',
+        "    pc: mapOf(scalarset('t', 2), enumOf('load', 'store', 'free', 'Done'))",
+        "    seen: mapOf(scalarset('t', 2), int(0, 2))",
+        '    scalarsets: t (2), reduced by symmetry',
+        '  process put (2 threads): load, store, free',
+        '  invariants: NoLeak, TypeOK',
+        '  deadlock checked',
+      ].join('\n'),
+    );
+    expect(r.stdout).toContain('die-hard  specs/examples/die-hard.ts');
+    expect(r.stdout).toContain('    default  expects violates NotSolved');
+    expect(r.stdout).toContain('  invariants: TCConsistent, TypeOK\n  deadlock not checked');
+    expect(r.stdout.match(/^\S+  specs\/examples\/\S+\.ts$/gm)).toHaveLength(7);
+  });
+
+  it('a kernel spec: variants that check only some properties say so', () => {
+    const r = cli(['list', 'specs/kernel/pg-fscache.ts']);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain("    V0-wait/F2       expects violates WokenBitClear  checks only WokenBitClear  scheme = 'V0', truncateWaits = true\n");
+    expect(r.stdout).toContain("    truncateRef: mapOf(scalarset('truncate', 2), bool)\n");
+    expect(r.stdout).toContain('  invariants: NoStaleWake, WokenBitClear, BitHoldsRef, TypeOK\n');
+    expect(r.stdout).toContain(
+      '  process truncate (2 threads): xas_load, folio_try_get, xas_reload, folio_lock, folio_wait_private_2, __filemap_remove_folio, filemap_free_folio, folio_unlock, folio_put\n',
+    );
+  });
+
+  it('--json gives the same facts for scripts; bounds that differ by variant are listed per variant', () => {
+    const dir = scratch();
+    const f = writeSpec(dir, 'sized.ts', `
+import { defineSpec, int } from 'interleave';
+export default defineSpec({
+  name: 'sized',
+  constants: { max: 2 },
+  state: (c) => ({ n: int(0, c.max) }),
+  init: { n: 0 },
+  actions: { inc: { when: (s, _p, c) => s.n < c.max, do: (s) => { s.n++; } } },
+  actionProperties: { Up: (s, t) => t.n > s.n },
+  deadlock: false,
+  coverage: 'all-actions-fire',
+  variants: { small: { expect: 'holds' }, large: { constants: { max: 5 }, expect: 'holds' } },
+});`);
+    const j = cli(['list', f, '--json']);
+    expect(j.code).toBe(0);
+    const [doc] = JSON.parse(j.stdout);
+    expect(doc).toMatchObject({
+      spec: 'sized',
+      variants: [
+        { name: 'small', expect: 'holds', constants: { max: 2 }, state: { n: 'int(0, 2)' } },
+        { name: 'large', expect: 'holds', constants: { max: 5 }, state: { n: 'int(0, 5)' } },
+      ],
+      actions: [{ name: 'inc', instances: 1 }],
+      invariants: [],
+      actionProperties: ['Up'],
+      deadlock: false,
+      coverage: 'all-actions-fire',
+    });
+    const text = cli(['list', f]);
+    expect(text.stdout).toContain('  state:\n    n: int(0, 2)\n  state (variant large):\n    n: int(0, 5)');
+    expect(text.stdout).toContain('  action properties: Up\n  deadlock not checked; coverage: all-actions-fire');
+  });
+
+  it('a spec that does not load is reported and the others still listed (exit 150)', () => {
+    const dir = scratch();
+    writeSpec(dir, 'a.ts', `export const x = 1;\n`);
+    writeSpec(dir, 'b.ts', `import { defineSpec, int } from 'interleave';\nexport default defineSpec({ name: 'b', state: { n: int(0, 1) }, init: { n: 0 }, actions: {} });\n`);
+    const r = cli(['list', dir]);
+    expect(r.code).toBe(150);
+    expect(r.stderr).toContain('a.ts: it has no default export');
+    expect(r.stdout).toContain('b  ');
+    expect(r.stdout).toContain('  actions: (none)');
+  });
+});

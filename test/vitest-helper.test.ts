@@ -1,0 +1,49 @@
+// The vitest helper as a project uses it, on the bundled specs, and the messages a failed
+// expectation prints.
+import { describe, expect, it } from 'vitest';
+import { check } from '../src/vitest.ts';
+import refcountRace from '../specs/examples/refcount-race.ts';
+
+describe("interleave/vitest", () => {
+  it('toHold and toViolate on the two variants of refcount-race', async () => {
+    expect(await check('specs/examples/refcount-race.ts', { variant: 'atomic' })).toHold();
+    expect(await check('specs/examples/refcount-race.ts', { variant: 'racy' })).toViolate('NoLeak');
+    expect(await check(refcountRace, { variant: 'racy' })).not.toHold();
+  });
+
+  it('a spec with one variant needs no variant; the classic examples keep their verdicts', async () => {
+    expect(await check('specs/examples/peterson.ts')).toHold();
+    expect(await check('specs/examples/two-phase.ts')).toHold();
+    expect(await check('specs/examples/die-hard.ts')).toViolate('NotSolved');
+  });
+
+  it('a failed toHold prints the counterexample', async () => {
+    const r = await check('specs/examples/refcount-race.ts', { variant: 'racy' });
+    let message = '';
+    try {
+      expect(r).toHold();
+    } catch (e) {
+      message = (e as Error).message;
+    }
+    expect(message).toContain("expected refcount-race [racy] to hold, but it violates NoLeak:\n  invariant 'NoLeak' is violated\n");
+    expect(message).toContain('Counterexample, 5 states:');
+    expect(message).toContain('4  put.store(self=t1)  [put]');
+    expect(message).toContain('refcount: 2 -> 1');
+  });
+
+  it('a failed toViolate says what was found instead', async () => {
+    const held = await check('specs/examples/refcount-race.ts', { variant: 'atomic' });
+    expect(() => expect(held).toViolate('NoLeak')).toThrow('expected refcount-race [atomic] to violate NoLeak, but it holds (4 distinct states)');
+    const other = await check('specs/examples/refcount-race.ts', { variant: 'racy' });
+    expect(() => expect(other).toViolate('TypeOK')).toThrow(/to violate TypeOK, but it violates NoLeak:\n\s+invariant 'NoLeak' is violated\n\s+Counterexample, 5 states/);
+  });
+
+  it('says which variants there are when one is needed or unknown', async () => {
+    await expect(check('specs/examples/refcount-race.ts')).rejects.toThrow(
+      "check(): spec 'refcount-race' has several variants; pass { variant } (one of atomic, racy)",
+    );
+    await expect(check('specs/examples/refcount-race.ts', { variant: 'v9' })).rejects.toThrow(
+      "spec 'refcount-race' has no variant 'v9' (variants: atomic, racy)",
+    );
+  });
+});
