@@ -1,9 +1,9 @@
 // Counters whose owners are interchangeable ids (a scalarset): under symmetry a state is the multiset
 // of counter values, so with N owners and values 0..K there are C(N + K, N) orbits.
-// N = 4, K = 40: C(44, 4) = 135,751 distinct orbits, 543,005 generated (1 + 4 x 135,751), depth 161.
+// N = 5, K = 40: C(45, 5) = 1,221,759 distinct orbits, 6,108,796 generated (1 + 5 x 1,221,759), depth 201.
 import { defineSpec, int, mapOf, scalarset } from '../src/index.ts';
 
-const N = 4;
+const N = 5;
 const K = 40;
 const Owner = scalarset('p', N);
 
