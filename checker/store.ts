@@ -183,10 +183,15 @@ export class FingerprintStore {
     return this.size + more <= this.capacity * MAX_LOAD && this.size + more <= this.parents.length * CHUNK;
   }
 
-  /** Makes room for `more` further states: a bigger table, and per-state chunks in advance. */
+  /**
+   * Makes room for `more` further states: a bigger table if needed, and per-state chunks in advance
+   * for as many states as the table takes before it must grow again (so that only the table's
+   * growth, not each new chunk, makes parallel threads pause).
+   */
   reserve(more: number): void {
     while (this.size + more > this.capacity * MAX_LOAD) this.grow();
-    while (this.parents.length * CHUNK < this.size + more) this.addChunk();
+    const upTo = Math.max(this.size + more, Math.floor(this.capacity * MAX_LOAD));
+    while (this.parents.length * CHUNK < upTo) this.addChunk();
   }
 
   private alloc(bytes: number): ArrayBuffer {
