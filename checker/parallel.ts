@@ -26,7 +26,12 @@ export const CONTROL = {
   cursor: 1,
   /** Non-zero: threads stop claiming work (1: the store must grow; 2: the search stops). */
   stop: 2,
+  /** The next range of the old table to move, while the threads grow the store together. */
+  rehashCursor: 3,
 } as const;
+
+/** Slots of the old table a thread moves at a time when the store grows. */
+const REHASH_RANGE = 1 << 14;
 
 export interface Setup {
   id: number;
@@ -40,6 +45,8 @@ export interface Setup {
 }
 
 export interface ToWorker {
+  /** Instead of expanding states: move the old table into a bigger one, range by range. */
+  rehash?: { old: SharedArrayBuffer; table: SharedArrayBuffer };
   newLevel: boolean;
   frontiers: { buffer: SharedArrayBuffer; count: number }[];
   store?: StoreBuffers;
@@ -109,6 +116,18 @@ export class Participant {
       if (index >= 0) this.inserted++;
       return index;
     }, false);
+  }
+
+  /** Moves ranges of the old table into the new one until none is left (a growth round). */
+  rehash(r: NonNullable<ToWorker['rehash']>): void {
+    const old = new Int32Array(r.old);
+    const table = new Int32Array(r.table);
+    const slots = old.length / 3;
+    for (;;) {
+      const from = Atomics.add(this.control, CONTROL.rehashCursor, REHASH_RANGE);
+      if (from >= slots) return;
+      FingerprintStore.rehashShared(old, table, from, Math.min(from + REHASH_RANGE, slots));
+    }
   }
 
   /** Takes a round's orders: a new level, newer store buffers, the room left. */
@@ -307,7 +326,17 @@ export async function searchParallel(model: Model, opts: ParallelOptions): Promi
         const headroom = n * (chunk * A + INDEX_BLOCK);
         store.size = Atomics.load(control, CONTROL.nextIndex);
         if (!store.hasRoomFor(2 * headroom)) {
-          // One growth step at a time, as the single-threaded store grows: the load stays above 0.65.
+          // One growth step at a time, as the single-threaded store grows (the load stays above
+          // 0.65), the threads moving the old table into the new one together.
+          while (store.size + 2 * headroom > store.capacity * 0.85) {
+            const table = store.nextTable();
+            const rehash = { old: store.table.buffer as SharedArrayBuffer, table: table.buffer as SharedArrayBuffer };
+            Atomics.store(control, CONTROL.rehashCursor, 0);
+            const moving = helpers.filter((h) => h.ready).map((h) => round(h.worker, { rehash, newLevel: false, frontiers: [], storeSize: 0, roomLimit: 0, chunk: 0 }));
+            self.rehash(rehash);
+            await Promise.all(moving);
+            store.adoptTable(table);
+          }
           store.reserve(2 * headroom);
           storeVersion++;
         }

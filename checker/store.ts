@@ -203,6 +203,37 @@ export class FingerprintStore {
     this.actions.push(actionArray(this.actionBytes, this.alloc(CHUNK * this.actionBytes)));
   }
 
+  /** A table the next growth step moves into (the parallel search fills it with rehashShared). */
+  nextTable(): Int32Array {
+    return new Int32Array(this.alloc(Math.ceil(this.capacity * GROWTH) * 12));
+  }
+
+  /** Switches to a table filled by rehashShared. */
+  adoptTable(table: Int32Array): void {
+    this.table = table;
+    this.capacity = table.length / 3;
+  }
+
+  /**
+   * Moves the slots [from, to) of `old` into `table`, while other threads move other ranges: a slot is
+   * claimed by compare-and-swap on its index word. Nothing looks states up meanwhile.
+   */
+  static rehashShared(old: Int32Array, table: Int32Array, from: number, to: number): void {
+    const cap = table.length / 3;
+    const end = cap * 3;
+    for (let s = from * 3; s < to * 3; s += 3) {
+      const entry = old[s + 2];
+      if (entry === 0) continue;
+      let slot = home(old[s], cap);
+      while (table[slot + 2] !== 0 || Atomics.compareExchange(table, slot + 2, 0, entry) !== 0) {
+        slot += 3;
+        if (slot === end) slot = 0;
+      }
+      table[slot] = old[s];
+      table[slot + 1] = old[s + 1];
+    }
+  }
+
   private grow(): void {
     const old = this.table;
     const cap = Math.ceil(this.capacity * GROWTH);

@@ -14,6 +14,11 @@ const canon = canonicaliserFor(model, setup.symmetry);
 const self = new Participant(model, canon, setup.deadlock, new Int32Array(setup.control), new Float64Array(setup.counts), setup.id);
 
 parentPort!.on('message', (m: ToWorker) => {
+  if (m.rehash) {
+    self.rehash(m.rehash);
+    parentPort!.postMessage(self.reply(false));
+    return;
+  }
   self.begin(m);
   parentPort!.postMessage(self.reply(self.work() === 'paused'));
 });
