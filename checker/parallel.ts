@@ -1,12 +1,13 @@
-// The parallel search: the same level-by-level BFS, with each level's states expanded by several
-// worker threads (worker.ts) over one store in shared memory. Threads claim chunks of the level
+// The parallel search: the same level-by-level BFS, with each level's states expanded by this thread
+// and N - 1 worker threads (worker.ts) over one store in shared memory. Threads claim chunks of the level
 // through an atomic cursor and insert successors with compare-and-swap (FingerprintStore.insertShared),
 // so the set of states, and with it every count, is the one a single thread finds. The level is
 // always finished, and the least of its violations by a fixed key is reported (LevelViolations),
 // so the verdict and the trace length do not depend on timing; the trace is still a shortest one.
 //
-// This thread only coordinates: it starts a round, waits, and between rounds grows the store when
-// the threads paused because it was nearly full (a table cannot grow while others write to it).
+// This thread also coordinates: it starts each round, takes part in it, and when the threads paused
+// because the store was nearly full (a table cannot grow while others write to it), has them all
+// move the table into a bigger one before the round goes on.
 import { resolve } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { TypeViolation } from '../src/schema/index.ts';
