@@ -1,11 +1,12 @@
 // Breadth-first search, level by level, so the first violation found has a shortest trace.
-// The hot loop: decode, enabled actions, apply, encode, canonicalise, fingerprint, insert, check.
+// The hot loop (Expander.expand): decode, enabled actions, apply, encode, canonicalise, fingerprint,
+// insert, check. The single-threaded search is below; parallel.ts runs the same Expander in workers.
 import { TypeViolation } from '../src/schema/index.ts';
 import { DEADLOCK, TYPE_OK } from '../src/spec.ts';
 import { collisionProbability, fingerprint } from './fingerprint.ts';
 import type { Model, State } from './model.ts';
 import type { SearchResult, Violation } from './result.ts';
-import { FingerprintStore } from './store.ts';
+import { actionBytes, FingerprintStore } from './store.ts';
 import type { Canonicaliser } from './symmetry.ts';
 
 export interface SearchOptions {
@@ -19,6 +20,8 @@ export interface SearchOptions {
   progressEveryMs?: number;
   /** Polled between states; set `stop` to end the search early (Ctrl-C). */
   control?: { stop?: 'interrupted' | 'max-memory' };
+  /** Stop cleanly (stopped: 'max-memory') once the process's resident memory exceeds this many bytes. */
+  maxMemory?: number;
 }
 
 export interface Progress {
@@ -28,66 +31,172 @@ export interface Progress {
   queue: number;
   elapsedMs: number;
   storeBytes: number;
+  rssBytes: number;
 }
 
 /** States waiting to be expanded: [store index, slot vector] records in one growable typed array. */
-class Frontier {
+export class Frontier {
   data: Int32Array;
   count = 0;
-  constructor(private readonly record: number) {
-    this.data = new Int32Array(record * 1024);
+  constructor(
+    readonly record: number,
+    private readonly shared = false,
+  ) {
+    this.data = this.alloc(record * 1024);
   }
   push(index: number, v: Int32Array): void {
     const at = this.count * this.record;
     if (at + this.record > this.data.length) {
-      const bigger = new Int32Array(this.data.length * 2);
+      const bigger = this.alloc(this.data.length * 2);
       bigger.set(this.data);
       this.data = bigger;
     }
-    this.data[at] = index;
-    this.data.set(v, at + 1);
+    const data = this.data;
+    data[at] = index;
+    // A plain loop: set() costs more than it saves on vectors of a few slots.
+    for (let i = 1; i < this.record; i++) data[at + i] = v[i - 1];
     this.count++;
+  }
+  private alloc(length: number): Int32Array {
+    return new Int32Array(this.shared ? new SharedArrayBuffer(length * 4) : new ArrayBuffer(length * 4));
   }
 }
 
-export async function search(model: Model, opts: SearchOptions): Promise<{ result: SearchResult; store: FingerprintStore }> {
-  const start = Date.now();
-  const { codec, width, actions, invariants, actionProperties, constraint, terminal, constants: c } = model;
-  const canon = opts.canonicalise;
-  const store = new FingerprintStore();
-  const fp = new Uint32Array(2);
-  const encoded = new Int32Array(width);
-  const canonical = new Int32Array(width);
-  let generated = 0;
-  let depth = 0;
-  let current = new Frontier(width + 1);
-  let violation: Violation | undefined;
-  let stopped: SearchResult['stopped'];
-  // Coverage: transitions each action instance produced, and how many of them were new states.
-  const fired = new Uint32Array(actions.length);
-  const found = new Uint32Array(actions.length);
+/**
+ * The violations found while expanding one level. The search finishes the level and reports the
+ * least of them (deadlocks first, as their traces are one state shorter; then by fingerprint), so
+ * the verdict does not depend on the order in which states were expanded, or on how many workers
+ * expanded them.
+ */
+export class LevelViolations {
+  best?: Violation;
+  /** Whether the best one is a new state (its trace reaches the next level). */
+  bestInNextLevel = false;
+  private key: [number, number, number, number] = [0, 0, 0, 0];
 
-  const finish = (queue: number): { result: SearchResult; store: FingerprintStore } => ({
-    result: {
-      stats: {
-        generated,
-        distinct: store.size,
-        queue,
-        depth,
-        durationMs: Date.now() - start,
-        collisionProbability: collisionProbability(store.size, generated),
-        complete: !violation && !stopped && queue === 0,
-        storeBytes: store.bytes(),
-      },
-      violation,
-      stopped,
-      coverage: { fired, found },
-    },
-    store,
-  });
+  offer(v: Violation, inNextLevel: boolean, key: [rank: number, hi: number, lo: number, action: number]): void {
+    if (this.best && !lessThan(key, this.key)) return;
+    this.best = v;
+    this.bestInNextLevel = inNextLevel;
+    this.key = key;
+  }
+  clear(): void {
+    this.best = undefined;
+  }
+  keyOfBest(): [number, number, number, number] {
+    return this.key;
+  }
+}
+
+export function lessThan(a: readonly number[], b: readonly number[]): boolean {
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return (a[i] >>> 0) < (b[i] >>> 0);
+  return false;
+}
+
+/** Expands frontier states: the hot loop, shared by the single-threaded and the parallel search. */
+export class Expander {
+  generated = 0;
+  /** Coverage: transitions each action instance produced, and how many of them were new states. */
+  readonly fired: Uint32Array;
+  readonly found: Uint32Array;
+  readonly violations = new LevelViolations();
+  private readonly fp = new Int32Array(2);
+  private readonly encoded: Int32Array;
+  private readonly canonical: Int32Array;
+  /** Decode the pre-state once per state only when something reads it (each recipe gets its own copy). */
+  private readonly readsPre: boolean;
+
+  constructor(
+    private readonly model: Model,
+    private readonly canon: Canonicaliser | undefined,
+    private readonly deadlock: boolean,
+    /** Adds a state to the store: its index, or -1 when it was already there. */
+    private readonly insert: (hi: number, lo: number, parent: number, action: number) => number,
+    /**
+     * Stop expanding a state at its first violation, as TLC does with one worker (the single-threaded
+     * search then stops); otherwise keep going so that the whole level's violations can be compared.
+     */
+    private readonly stopAtFirst: boolean,
+  ) {
+    this.encoded = new Int32Array(model.width);
+    this.canonical = new Int32Array(model.width);
+    this.fired = new Uint32Array(model.actions.length);
+    this.found = new Uint32Array(model.actions.length);
+    this.readsPre = model.actions.some((a) => a.when) || model.actionProperties.length > 0;
+  }
+
+  /** Expands the state whose record starts at `data[at]`, pushing its new successors onto `next`. */
+  expand(data: Int32Array, at: number, next: Frontier): void {
+    const { encode, decode, width, actions, actionProperties, constraint, terminal, constants: c } = this.model;
+    const { canon, fp, encoded, canonical } = this;
+    const parent = data[at];
+    const s = (this.readsPre ? decode(data, at + 1) : undefined) as State;
+    let enabled = 0;
+    let action = actions[0];
+    let phase = 'guard';
+    try {
+      for (let a = 0; a < actions.length; a++) {
+        action = actions[a];
+        phase = 'guard';
+        if (action.when && !action.when(s, action.params, c)) continue;
+        enabled++;
+        phase = 'recipe';
+        const draft = decode(data, at + 1);
+        const returned = action.do(draft, action.params, c);
+        const t = returned === undefined ? draft : returned;
+        this.generated++;
+        this.fired[a]++;
+        phase = 'encode';
+        try {
+          encode(t, encoded, 0);
+        } catch (e) {
+          if (!(e instanceof TypeViolation)) throw e;
+          const v: Violation = { outcome: 'invariant', property: TYPE_OK, message: `${action.label} leaves the type: ${e.message}`, stateIndex: parent, step: { action, next: t } };
+          this.offerStep(v, data, at, action.id);
+          if (this.stopAtFirst) return;
+          continue;
+        }
+        let violated = false;
+        for (let k = 0; k < actionProperties.length && !violated; k++) {
+          const [name, prop] = actionProperties[k];
+          phase = `action property '${name}'`;
+          if (!prop(s, t, c)) {
+            const v: Violation = { outcome: 'action-property', property: name, message: `action property '${name}' is violated by ${action.label}`, stateIndex: parent, step: { action, next: t } };
+            this.offerStep(v, data, at, action.id);
+            violated = true;
+          }
+        }
+        if (violated && this.stopAtFirst) return;
+        if (violated) continue;
+        phase = 'constraint';
+        if (constraint && !constraint(t, c)) continue;
+        const v = canon ? (canon(encoded, canonical), canonical) : encoded;
+        fingerprint(v, width, fp);
+        const index = this.insert(fp[0], fp[1], parent, action.id);
+        if (index < 0) continue;
+        this.found[a]++;
+        const bad = this.checkInvariants(t, index);
+        if (bad) {
+          this.violations.offer(bad, true, [1, fp[0], fp[1], -1]);
+          if (this.stopAtFirst) return;
+        }
+        next.push(index, v);
+      }
+      phase = 'terminal';
+      if (enabled === 0 && this.deadlock && !(terminal && terminal(s ?? decode(data, at + 1), c))) {
+        const v: Violation = { outcome: 'deadlock', property: DEADLOCK, message: 'deadlock: no action is enabled', stateIndex: parent };
+        this.offerStep(v, data, at, -1, 0);
+      }
+    } catch (error) {
+      const where = phase === 'guard' ? `the guard of ${action.label}` : phase === 'recipe' ? `the recipe of ${action.label}` : phase === 'terminal' ? 'the terminal predicate' : `${phase} after ${action.label}`;
+      const v: Violation = { outcome: 'error', phase, message: `${where} threw: ${errorText(error)}`, stateIndex: parent, step: phase === 'terminal' ? undefined : { action }, error };
+      this.offerStep(v, data, at, phase === 'terminal' ? -1 : action.id);
+    }
+  }
 
   /** Checks the invariants of a newly stored state; returns a violation or undefined. */
-  const checkInvariants = (s: State, index: number): Violation | undefined => {
+  checkInvariants(s: State, index: number): Violation | undefined {
+    const { invariants, constants: c } = this.model;
     for (let k = 0; k < invariants.length; k++) {
       const [name, inv] = invariants[k];
       let ok: boolean;
@@ -99,19 +208,60 @@ export async function search(model: Model, opts: SearchOptions): Promise<{ resul
       if (!ok) return { outcome: 'invariant', property: name, message: `invariant '${name}' is violated`, stateIndex: index };
     }
     return undefined;
-  };
+  }
+
+  /** A violation found while expanding a state, keyed by that state's fingerprint and the action. */
+  private offerStep(v: Violation, data: Int32Array, at: number, action: number, rank = 1): void {
+    const key = new Int32Array(2);
+    fingerprint(data.subarray(at + 1, at + 1 + this.model.width), this.model.width, key);
+    this.violations.offer(v, false, [rank, key[0], key[1], action]);
+  }
+}
+
+export async function search(model: Model, opts: SearchOptions): Promise<{ result: SearchResult; store: FingerprintStore }> {
+  const start = Date.now();
+  const { encode, decode, width, constraint, constants: c } = model;
+  const canon = opts.canonicalise;
+  const store = new FingerprintStore(actionBytes(model.actions.length));
+  const expander = new Expander(model, canon, opts.deadlock, (hi, lo, parent, action) => store.insert(hi, lo, parent, action), true);
+  const fp = new Int32Array(2);
+  const encoded = new Int32Array(width);
+  const canonical = new Int32Array(width);
+  let depth = 0;
+  let current = new Frontier(width + 1);
+  let violation: Violation | undefined;
+  let stopped: SearchResult['stopped'];
+
+  const finish = (queue: number): { result: SearchResult; store: FingerprintStore } => ({
+    result: {
+      stats: {
+        generated: expander.generated,
+        distinct: store.size,
+        queue,
+        depth,
+        durationMs: Date.now() - start,
+        collisionProbability: collisionProbability(store.size, expander.generated),
+        complete: !violation && !stopped && queue === 0,
+        storeBytes: store.bytes(),
+      },
+      violation,
+      stopped,
+      coverage: { fired: expander.fired, found: expander.found },
+    },
+    store,
+  });
 
   // Initial states.
   for (const init of model.init) {
-    generated++;
+    expander.generated++;
     try {
-      codec.encode(init, encoded, 0, '');
+      encode(init, encoded, 0);
     } catch (e) {
       if (!(e instanceof TypeViolation)) throw e;
       violation = { outcome: 'invariant', property: TYPE_OK, message: `an initial state is outside its type: ${e.message}`, stateIndex: -1, step: { next: init } };
       return finish(0);
     }
-    const initState = codec.decode(encoded, 0);
+    const initState = decode(encoded, 0);
     try {
       if (constraint && !constraint(initState, c)) continue;
     } catch (error) {
@@ -123,7 +273,7 @@ export async function search(model: Model, opts: SearchOptions): Promise<{ resul
     const index = store.insert(fp[0], fp[1], -1, -1);
     if (index < 0) continue;
     depth = 1;
-    violation = checkInvariants(initState, index);
+    violation = expander.checkInvariants(initState, index);
     if (violation) return finish(0);
     current.push(index, v);
   }
@@ -140,63 +290,10 @@ export async function search(model: Model, opts: SearchOptions): Promise<{ resul
     const next = new Frontier(width + 1);
     const record = width + 1;
     for (let q = 0; q < current.count; q++) {
-      const at = q * record;
-      const parent = current.data[at];
-      const vec = current.data.subarray(at + 1, at + record);
-      const s = codec.decode(vec, 0);
-      let enabled = 0;
-      let action = actions[0];
-      let phase = 'guard';
-      try {
-        for (let a = 0; a < actions.length; a++) {
-          action = actions[a];
-          phase = 'guard';
-          if (action.when && !action.when(s, action.params, c)) continue;
-          enabled++;
-          phase = 'recipe';
-          const draft = codec.decode(vec, 0);
-          const returned = action.do(draft, action.params, c);
-          const t = returned === undefined ? draft : returned;
-          generated++;
-          fired[a]++;
-          phase = 'encode';
-          try {
-            codec.encode(t, encoded, 0, '');
-          } catch (e) {
-            if (!(e instanceof TypeViolation)) throw e;
-            violation = { outcome: 'invariant', property: TYPE_OK, message: `${action.label} leaves the type: ${e.message}`, stateIndex: parent, step: { action, next: t } };
-            return finish(current.count - q + next.count);
-          }
-          for (let k = 0; k < actionProperties.length; k++) {
-            const [name, prop] = actionProperties[k];
-            phase = `action property '${name}'`;
-            if (!prop(s, t, c)) {
-              violation = { outcome: 'action-property', property: name, message: `action property '${name}' is violated by ${action.label}`, stateIndex: parent, step: { action, next: t } };
-              return finish(current.count - q + next.count);
-            }
-          }
-          phase = 'constraint';
-          if (constraint && !constraint(t, c)) continue;
-          const v = canon ? (canon(encoded, canonical), canonical) : encoded;
-          fingerprint(v, width, fp);
-          const index = store.insert(fp[0], fp[1], parent, action.id);
-          if (index < 0) continue;
-          found[a]++;
-          violation = checkInvariants(t, index);
-          if (violation) {
-            depth++;
-            return finish(current.count - q + next.count);
-          }
-          next.push(index, v);
-        }
-        phase = 'terminal';
-        if (enabled === 0 && opts.deadlock && !(terminal && terminal(s, c))) {
-          violation = { outcome: 'deadlock', property: DEADLOCK, message: 'deadlock: no action is enabled', stateIndex: parent };
-          return finish(current.count - q + next.count);
-        }
-      } catch (error) {
-        const where = phase === 'guard' ? `the guard of ${action.label}` : phase === 'recipe' ? `the recipe of ${action.label}` : phase === 'terminal' ? 'the terminal predicate' : `${phase} after ${action.label}`;
-        violation = { outcome: 'error', phase, message: `${where} threw: ${errorText(error)}`, stateIndex: parent, step: phase === 'terminal' ? undefined : { action }, error };
+      expander.expand(current.data, q * record, next);
+      if (expander.violations.best) {
+        violation = expander.violations.best;
+        if (expander.violations.bestInNextLevel) depth++;
         return finish(current.count - q + next.count);
       }
       if (opts.maxStates !== undefined && store.size >= opts.maxStates) {
@@ -209,6 +306,7 @@ export async function search(model: Model, opts: SearchOptions): Promise<{ resul
           // Let signal handlers (Ctrl-C) and timers run; the loop is otherwise synchronous.
           await new Promise((r) => setImmediate(r));
           lastYield = Date.now();
+          if (opts.maxMemory !== undefined && process.memoryUsage.rss() > opts.maxMemory) opts.control = { ...opts.control, stop: 'max-memory' };
           if (opts.control?.stop) {
             stopped = opts.control.stop;
             return finish(current.count - q - 1 + next.count);
@@ -216,12 +314,21 @@ export async function search(model: Model, opts: SearchOptions): Promise<{ resul
         }
         if (opts.onProgress && now - lastProgress >= progressEvery) {
           lastProgress = now;
-          opts.onProgress({ depth, distinct: store.size, generated, queue: current.count - q - 1 + next.count, elapsedMs: now - start, storeBytes: store.bytes() });
+          opts.onProgress({ depth, distinct: store.size, generated: expander.generated, queue: current.count - q - 1 + next.count, elapsedMs: now - start, storeBytes: store.bytes(), rssBytes: process.memoryUsage.rss() });
         }
       }
     }
     current = next;
     if (current.count > 0) depth++;
+    if (Date.now() - lastYield > 50) {
+      // Many small levels must not keep Ctrl-C waiting either.
+      await new Promise((r) => setImmediate(r));
+      lastYield = Date.now();
+      if (opts.control?.stop) {
+        stopped = opts.control.stop;
+        return finish(current.count);
+      }
+    }
   }
   return finish(0);
 }

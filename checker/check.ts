@@ -2,9 +2,10 @@
 // variant's expectation. Reporting is left to src/report.
 import { search, type SearchOptions } from './bfs.ts';
 import type { Model } from './model.ts';
+import { searchParallel } from './parallel.ts';
 import type { Outcome, SearchResult, Stats, TraceStep, Violation } from './result.ts';
 import { neverFired, summariseCoverage, type ActionCoverage } from './coverage.ts';
-import { canonicaliser } from './symmetry.ts';
+import { canonicaliser, type Canonicaliser } from './symmetry.ts';
 import { ReplayError, rebuildTrace } from './trace.ts';
 import type { Expectation } from '../src/spec.ts';
 
@@ -13,8 +14,15 @@ export interface CheckOptions extends Omit<SearchOptions, 'canonicalise' | 'dead
   symmetry?: boolean;
   /** Override the spec's deadlock setting. */
   deadlock?: boolean;
+  /** Worker threads to search with (default 1: the search runs in this thread). */
+  workers?: number;
   /** With symmetry on, search again without it, to report how many states it saved. */
   compareSymmetry?: boolean;
+}
+
+/** The canonicaliser a check uses, or undefined when it does not reduce by symmetry. */
+export function canonicaliserFor(model: Model, symmetry: boolean): Canonicaliser | undefined {
+  return symmetry ? canonicaliser(model) : undefined;
 }
 
 export interface CheckResult {
@@ -41,9 +49,12 @@ export interface CheckResult {
 
 export async function checkModel(model: Model, opts: CheckOptions = {}): Promise<CheckResult> {
   const useSymmetry = (opts.symmetry ?? model.symmetryDefault) && model.symmetry.size > 0;
-  const canonicalise = useSymmetry ? canonicaliser(model) : undefined;
+  const canonicalise = canonicaliserFor(model, useSymmetry);
   const deadlock = opts.deadlock ?? model.deadlock;
-  const { result, store } = await search(model, { ...opts, canonicalise, deadlock });
+  const { result, store } =
+    (opts.workers ?? 1) > 1
+      ? await searchParallel(model, { ...opts, canonicalise, deadlock, workers: opts.workers!, symmetry: useSymmetry })
+      : await search(model, { ...opts, canonicalise, deadlock });
   const withoutSymmetry =
     useSymmetry && opts.compareSymmetry ? (await search(model, { ...opts, onProgress: undefined, deadlock })).result.stats : undefined;
   const violation = result.violation;

@@ -1,5 +1,6 @@
 // Compiles one variant of a spec into what the engine runs: a codec, the action instances with their
 // parameters expanded, and the properties. Everything the search needs, nothing it has to look up.
+import { compileCodec } from '../src/schema/compile.ts';
 import { FiniteSchema, RecordSchema, Schema, type Shape, type SymmetrySite } from '../src/schema/index.ts';
 import {
   SpecError,
@@ -33,6 +34,9 @@ export interface Model {
   variant: string;
   constants: Constants;
   codec: RecordSchema<Shape>;
+  /** The codec's encoder and decoder, specialised to this schema (what the search calls). */
+  encode: (s: unknown, out: Int32Array, at: number) => void;
+  decode: (from: Int32Array, at: number) => State;
   width: number;
   vars: string[];
   init: State[];
@@ -87,6 +91,7 @@ export function compileModel(spec: Spec, variant: string, file?: string): Model 
 
   const symmetry = symmetryGroups(codec);
   const variantDef = def.variants?.[variant];
+  const compiled = compileCodec(codec);
   const checked = (name: string) => !variantDef?.properties || variantDef.properties.includes(name);
   return {
     spec,
@@ -95,6 +100,8 @@ export function compileModel(spec: Spec, variant: string, file?: string): Model 
     variant,
     constants,
     codec,
+    encode: compiled.encode,
+    decode: compiled.decode as Model['decode'],
     width: codec.width,
     vars: codec.keys,
     init,

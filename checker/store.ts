@@ -1,105 +1,256 @@
-// The visited set: an open-addressing hash table of state indices in a typed array, with each
-// state's fingerprint, parent index and action kept in chunked typed arrays by index. The shortest
-// trace to any state is rebuilt from the parent links by replay (see trace.ts).
+// The visited set: an open-addressing hash table whose 12-byte slots hold a state's whole 64-bit
+// fingerprint and its index, [hi, lo, index + 1], so a lookup touches one place in memory (a hit
+// or a miss never leaves the table). Each state's parent index and action live in chunked arrays
+// by index, written in order. The shortest trace to any state is rebuilt from the parent links by
+// replay (see trace.ts).
+//
+// Memory: 12 bytes per slot at a load between 0.65 and 0.85 (the table grows by 1.3x and places
+// slots by multiply-shift, so its capacity need not be a power of two), plus 5-8 bytes per state:
+// under 24 bytes per distinct state. The buffers may be SharedArrayBuffers, so that worker threads
+// insert concurrently (insertShared); the table then grows between rounds, in one thread.
 
-const CHUNK_BITS = 20;
-const CHUNK = 1 << CHUNK_BITS;
+export const CHUNK_BITS = 16;
+export const CHUNK = 1 << CHUNK_BITS;
 const MASK = CHUNK - 1;
+const MAX_LOAD = 0.85;
+const GROWTH = 1.3;
+/** State indices a thread takes from the shared counter at a time (insertShared). */
+export const INDEX_BLOCK = 64;
+/** An index word meaning "claimed by a thread that has not yet written the index". */
+const CLAIMED = -1;
 
-/** A growable array of 32-bit integers in fixed-size chunks: no copying, no doubling slack. */
-class ChunkedInt32 {
-  private chunks: Int32Array[] = [];
-  get(i: number): number {
-    return this.chunks[i >>> CHUNK_BITS][i & MASK];
-  }
-  set(i: number, v: number): void {
-    const c = i >>> CHUNK_BITS;
-    while (c >= this.chunks.length) this.chunks.push(new Int32Array(CHUNK));
-    this.chunks[c][i & MASK] = v;
-  }
-  bytes(): number {
-    return this.chunks.length * CHUNK * 4;
-  }
+/** Per-state action ids take 1, 2 or 4 bytes, depending on how many action instances a model has. */
+export function actionBytes(actionCount: number): 1 | 2 | 4 {
+  return actionCount < 0xff ? 1 : actionCount < 0xffff ? 2 : 4;
+}
+
+type ActionArray = Uint8Array | Uint16Array | Int32Array;
+
+function actionArray(bytes: 1 | 2 | 4, buffer: ArrayBufferLike): ActionArray {
+  return bytes === 1 ? new Uint8Array(buffer) : bytes === 2 ? new Uint16Array(buffer) : new Int32Array(buffer);
+}
+
+/** The buffers of a store, enough to rebuild a view of it in another thread. */
+export interface StoreBuffers {
+  table: ArrayBufferLike;
+  parents: ArrayBufferLike[];
+  actions: ArrayBufferLike[];
+  actionBytes: 1 | 2 | 4;
+}
+
+/** Where `hi` starts probing in a table of `cap` slots (as an offset into the Int32 array). */
+function home(hi: number, cap: number): number {
+  return Math.floor(((hi >>> 0) * cap) / 4294967296) * 3;
 }
 
 export class FingerprintStore {
-  private table: Int32Array;
-  private mask: number;
-  private readonly fpHi = new ChunkedInt32();
-  private readonly fpLo = new ChunkedInt32();
-  private readonly parents = new ChunkedInt32();
-  private readonly actions = new ChunkedInt32();
+  /** [hi, lo, index + 1] per slot; index word 0 marks an empty slot. */
+  table: Int32Array;
+  capacity: number;
+  parents: Int32Array[] = [];
+  actions: ActionArray[] = [];
   size = 0;
+  private readonly shared: boolean;
 
-  constructor(initialCapacity = 1 << 16) {
-    let cap = 1 << 4;
-    while (cap < initialCapacity) cap <<= 1;
-    this.table = new Int32Array(cap);
-    this.mask = cap - 1;
+  constructor(
+    readonly actionBytes: 1 | 2 | 4 = 4,
+    opts: { initialCapacity?: number; shared?: boolean } = {},
+  ) {
+    this.shared = opts.shared ?? false;
+    this.capacity = opts.initialCapacity ?? 1 << 12;
+    this.table = new Int32Array(this.alloc(this.capacity * 12));
+  }
+
+  /** A view of a store whose buffers were made in another thread. */
+  static view(b: StoreBuffers, size: number): FingerprintStore {
+    const s = new FingerprintStore(b.actionBytes, { initialCapacity: 1, shared: true });
+    s.adopt(b, size);
+    return s;
+  }
+
+  buffers(): StoreBuffers {
+    return {
+      table: this.table.buffer,
+      parents: this.parents.map((a) => a.buffer),
+      actions: this.actions.map((a) => a.buffer),
+      actionBytes: this.actionBytes,
+    };
+  }
+
+  /** Takes over the owner's newer buffers (after it grew the store). */
+  adopt(b: StoreBuffers, size: number): void {
+    this.table = new Int32Array(b.table);
+    this.capacity = this.table.length / 3;
+    this.parents = b.parents.map((x) => new Int32Array(x));
+    this.actions = b.actions.map((x) => actionArray(this.actionBytes, x));
+    this.size = size;
   }
 
   /** Adds a state; returns its new index, or -1 when its fingerprint is already stored. */
   insert(hi: number, lo: number, parent: number, action: number): number {
-    hi |= 0;
-    lo |= 0;
     const table = this.table;
-    let slot = (lo ^ Math.imul(hi, 0x9e3779b1)) & this.mask;
+    const end = this.capacity * 3;
+    let slot = home(hi, this.capacity);
     for (;;) {
-      const entry = table[slot];
-      if (entry === 0) break;
-      const i = entry - 1;
-      if (this.fpLo.get(i) === lo && this.fpHi.get(i) === hi) return -1;
-      slot = (slot + 1) & this.mask;
+      if (table[slot + 2] === 0) break;
+      if (table[slot + 1] === lo && table[slot] === hi) return -1;
+      slot += 3;
+      if (slot === end) slot = 0;
     }
     const index = this.size++;
-    table[slot] = index + 1;
-    this.fpHi.set(index, hi);
-    this.fpLo.set(index, lo);
-    this.parents.set(index, parent);
-    this.actions.set(index, action);
-    if (this.size * 10 > table.length * 7) this.grow();
+    if ((index & MASK) === 0) this.addChunk();
+    this.parents[index >>> CHUNK_BITS][index & MASK] = parent;
+    this.actions[index >>> CHUNK_BITS][index & MASK] = action;
+    table[slot] = hi;
+    table[slot + 1] = lo;
+    table[slot + 2] = index + 1;
+    if (this.size > this.capacity * MAX_LOAD) this.grow();
     return index;
   }
 
-  has(hi: number, lo: number): boolean {
-    hi |= 0;
-    lo |= 0;
-    let slot = (lo ^ Math.imul(hi, 0x9e3779b1)) & this.mask;
+  /**
+   * insert() for several threads at once. A thread claims an empty slot by compare-and-swap on its
+   * index word, then writes hi, lo (never 0; an atomic store, so hi is visible before it) and the
+   * index. A thread that finds a claimed slot waits for its lo word before comparing. Indices come
+   * from `block` ([next, end)), which the thread refills from the shared counter `next[0]` in runs of
+   * INDEX_BLOCK, so threads do not contend for the counter on every new state. The caller must have
+   * reserved room (reserve()) for every state it may add before the table is grown again.
+   */
+  insertShared(hi: number, lo: number, parent: number, action: number, next: Int32Array, block: Int32Array): number {
+    const table = this.table;
+    const end = this.capacity * 3;
+    let slot = home(hi, this.capacity);
     for (;;) {
-      const entry = this.table[slot];
-      if (entry === 0) return false;
-      if (this.fpLo.get(entry - 1) === lo && this.fpHi.get(entry - 1) === hi) return true;
-      slot = (slot + 1) & this.mask;
+      if (table[slot + 2] === 0 && Atomics.compareExchange(table, slot + 2, 0, CLAIMED) === 0) {
+        table[slot] = hi;
+        Atomics.store(table, slot + 1, lo);
+        if (block[0] === block[1]) {
+          block[0] = Atomics.add(next, 0, INDEX_BLOCK);
+          block[1] = block[0] + INDEX_BLOCK;
+        }
+        const index = block[0]++;
+        this.parents[index >>> CHUNK_BITS][index & MASK] = parent;
+        this.actions[index >>> CHUNK_BITS][index & MASK] = action;
+        table[slot + 2] = index + 1;
+        return index;
+      }
+      // Plain reads on the common path (an atomic load costs several times more here); lo is written
+      // after hi, so a non-zero lo means hi is there, and a lo match is confirmed atomically.
+      let stored = table[slot + 1];
+      while (stored === 0) stored = Atomics.load(table, slot + 1);
+      if (stored === lo && (table[slot] === hi || Atomics.load(table, slot) === hi)) return -1;
+      slot += 3;
+      if (slot === end) slot = 0;
+    }
+  }
+
+  has(hi: number, lo: number): boolean {
+    const end = this.capacity * 3;
+    let slot = home(hi, this.capacity);
+    for (;;) {
+      if (this.table[slot + 2] === 0) return false;
+      if (this.table[slot + 1] === (lo | 0) && this.table[slot] === (hi | 0)) return true;
+      slot += 3;
+      if (slot === end) slot = 0;
     }
   }
 
   parent(index: number): number {
-    return this.parents.get(index);
+    return this.parents[index >>> CHUNK_BITS][index & MASK];
   }
   action(index: number): number {
-    return this.actions.get(index);
+    return this.actions[index >>> CHUNK_BITS][index & MASK];
   }
-  fingerprintHi(index: number): number {
-    return this.fpHi.get(index) >>> 0;
-  }
-  fingerprintLo(index: number): number {
-    return this.fpLo.get(index) >>> 0;
+
+  /** The fingerprints [hi, lo] (unsigned) of the given states, found with one pass over the table. */
+  fingerprints(indices: number[]): [number, number][] {
+    const wanted = new Map(indices.map((i) => [i + 1, i]));
+    const found = new Map<number, [number, number]>();
+    const t = this.table;
+    for (let s = 0; s < t.length; s += 3) {
+      if (wanted.has(t[s + 2])) found.set(t[s + 2] - 1, [t[s] >>> 0, t[s + 1] >>> 0]);
+    }
+    return indices.map((i) => found.get(i)!);
   }
 
   /** Bytes held by the table and the per-state arrays. */
   bytes(): number {
-    return this.table.byteLength + this.fpHi.bytes() + this.fpLo.bytes() + this.parents.bytes() + this.actions.bytes();
+    return this.table.byteLength + this.parents.length * CHUNK * (4 + this.actionBytes);
+  }
+
+  /** Whether `more` further states fit without growing (for the parallel search). */
+  hasRoomFor(more: number): boolean {
+    return this.size + more <= this.capacity * MAX_LOAD && this.size + more <= this.parents.length * CHUNK;
+  }
+
+  /**
+   * Makes room for `more` further states: a bigger table if needed, and per-state chunks in advance
+   * for as many states as the table takes before it must grow again (so that only the table's
+   * growth, not each new chunk, makes parallel threads pause).
+   */
+  reserve(more: number): void {
+    while (this.size + more > this.capacity * MAX_LOAD) this.grow();
+    const upTo = Math.max(this.size + more, Math.floor(this.capacity * MAX_LOAD));
+    while (this.parents.length * CHUNK < upTo) this.addChunk();
+  }
+
+  private alloc(bytes: number): ArrayBuffer {
+    return (this.shared ? new SharedArrayBuffer(bytes) : new ArrayBuffer(bytes)) as ArrayBuffer;
+  }
+
+  private addChunk(): void {
+    this.parents.push(new Int32Array(this.alloc(CHUNK * 4)));
+    this.actions.push(actionArray(this.actionBytes, this.alloc(CHUNK * this.actionBytes)));
+  }
+
+  /** A table the next growth step moves into (the parallel search fills it with rehashShared). */
+  nextTable(): Int32Array {
+    return new Int32Array(this.alloc(Math.ceil(this.capacity * GROWTH) * 12));
+  }
+
+  /** Switches to a table filled by rehashShared. */
+  adoptTable(table: Int32Array): void {
+    this.table = table;
+    this.capacity = table.length / 3;
+  }
+
+  /**
+   * Moves the slots [from, to) of `old` into `table`, while other threads move other ranges: a slot is
+   * claimed by compare-and-swap on its index word. Nothing looks states up meanwhile.
+   */
+  static rehashShared(old: Int32Array, table: Int32Array, from: number, to: number): void {
+    const cap = table.length / 3;
+    const end = cap * 3;
+    for (let s = from * 3; s < to * 3; s += 3) {
+      const entry = old[s + 2];
+      if (entry === 0) continue;
+      let slot = home(old[s], cap);
+      while (table[slot + 2] !== 0 || Atomics.compareExchange(table, slot + 2, 0, entry) !== 0) {
+        slot += 3;
+        if (slot === end) slot = 0;
+      }
+      table[slot] = old[s];
+      table[slot + 1] = old[s + 1];
+    }
   }
 
   private grow(): void {
-    const table = new Int32Array(this.table.length * 2);
-    const mask = table.length - 1;
-    for (let i = 0; i < this.size; i++) {
-      let slot = (this.fpLo.get(i) ^ Math.imul(this.fpHi.get(i), 0x9e3779b1)) & mask;
-      while (table[slot] !== 0) slot = (slot + 1) & mask;
-      table[slot] = i + 1;
+    const old = this.table;
+    const cap = Math.ceil(this.capacity * GROWTH);
+    const end = cap * 3;
+    const table = new Int32Array(this.alloc(cap * 12));
+    for (let s = 0; s < old.length; s += 3) {
+      if (old[s + 2] === 0) continue;
+      let slot = home(old[s], cap);
+      while (table[slot + 2] !== 0) {
+        slot += 3;
+        if (slot === end) slot = 0;
+      }
+      table[slot] = old[s];
+      table[slot + 1] = old[s + 1];
+      table[slot + 2] = old[s + 2];
     }
     this.table = table;
-    this.mask = mask;
+    this.capacity = cap;
   }
 }

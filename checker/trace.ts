@@ -18,17 +18,18 @@ export function rebuildTrace(model: Model, store: FingerprintStore, violation: V
   for (let i = violation.stateIndex; i >= 0; i = store.parent(i)) path.push(i);
   path.reverse();
   const steps: TraceStep[] = [];
-  const want = (i: number) => [store.fingerprintHi(i), store.fingerprintLo(i)] as const;
+  const stored = store.fingerprints(path);
+  const want = (k: number) => stored[k];
   const fingerprintOf = makeFingerprinter(model, canon);
 
   if (path.length > 0) {
-    const [hi, lo] = want(path[0]);
+    const [hi, lo] = want(0);
     const init = model.init.find((s) => sameFingerprint(fingerprintOf(s), hi, lo));
     if (!init) throw new ReplayError(`no initial state of '${model.specName}' matches the stored one: is init deterministic?`);
     steps.push({ state: model.codec.decode(encode(model, init), 0) });
   }
   for (let k = 1; k < path.length; k++) {
-    const [hi, lo] = want(path[k]);
+    const [hi, lo] = want(k);
     const from = steps[steps.length - 1].state;
     const recorded = model.actions[store.action(path[k])];
     const candidates = [recorded, ...model.actions.filter((a) => a !== recorded)];

@@ -1,8 +1,10 @@
 // `interleave check`: load specs, check every (selected) variant, report, and exit with TLC's codes.
+import type { Progress } from '../../checker/bfs.ts';
 import { checkModel, type CheckResult } from '../../checker/check.ts';
 import { auditSymmetry, type AuditResult } from '../../checker/symmetry-audit.ts';
 import { compileModel, type Model } from '../../checker/model.ts';
 import { findSpecFiles, LoadError, loadSpec } from '../load.ts';
+import { freemem } from 'node:os';
 import { auditJson, formatAudit } from '../report/audit.ts';
 import { formatResult, formatStats, formatSummary, makeChalk, variantTitle } from '../report/console.ts';
 import { formatCoverage } from '../report/coverage.ts';
@@ -21,6 +23,10 @@ export interface CheckArgs {
   deadlock?: boolean;
   maxStates?: number;
   maxDepth?: number;
+  workers?: number;
+  /** Seconds between progress lines. */
+  progress?: number;
+  maxMemory?: number;
   symmetry?: 'on' | 'off';
   /** Search again without symmetry to report what it saved. */
   symmetryCompare?: boolean;
@@ -36,6 +42,17 @@ export interface CheckArgs {
   junit?: string;
   /** Print how often each action fired. */
   coverage?: boolean;
+}
+
+/** `depth 34, 1,234,567 distinct, 7,000,000 generated, 120,000 on queue, 480,000 distinct/s, 210 MB`. */
+export function formatProgress(p: Progress): string {
+  const n = (x: number) => Math.round(x).toLocaleString('en-US');
+  const rate = p.elapsedMs > 0 ? p.distinct / (p.elapsedMs / 1000) : 0;
+  return `depth ${p.depth}, ${n(p.distinct)} distinct, ${n(p.generated)} generated, ${n(p.queue)} on queue, ${n(rate)} distinct/s, ${formatBytes(p.rssBytes)}`;
+}
+
+function formatBytes(n: number): string {
+  return n >= 2 ** 30 ? `${(n / 2 ** 30).toFixed(1)} GB` : `${(n / 2 ** 20).toFixed(0)} MB`;
 }
 
 export async function runCheck(args: CheckArgs): Promise<number> {
@@ -69,12 +86,16 @@ export async function runCheck(args: CheckArgs): Promise<number> {
   }
 
   // Ctrl-C ends the current search cleanly: its statistics are printed and the traces already written stay.
-  const control: { stop?: 'interrupted' } = {};
+  const control: { stop?: 'interrupted' | 'max-memory' } = {};
+  // Stop cleanly before the machine runs out, rather than die in the garbage collector.
+  const maxMemory = args.maxMemory ?? Math.round(process.memoryUsage.rss() + 0.8 * freemem());
   const onSigint = () => {
     if (control.stop) process.exit(EXIT.internal);
     control.stop = 'interrupted';
   };
   process.on('SIGINT', onSigint);
+  const live = !!process.stderr.isTTY && args.progress === undefined;
+  let shownLive = false;
   try {
     for (const model of models) {
       if (control.stop) break;
@@ -90,12 +111,20 @@ export async function runCheck(args: CheckArgs): Promise<number> {
         deadlock: args.deadlock,
         maxStates: args.maxStates,
         maxDepth: args.maxDepth,
+        workers: args.workers,
+        maxMemory,
         control,
-        onProgress: args.quiet || args.json ? undefined : (p) =>
-          process.stderr.write(
-            c.dim(`  ${variantTitle({ model } as CheckResult)}: depth ${p.depth}, ${p.distinct} distinct, ${p.generated} generated, ${p.queue} on queue, ${Math.round(p.distinct / (p.elapsedMs / 1000))} distinct/s\n`),
-          ),
+        // On a terminal a live line (rewritten every second, after the first few); otherwise a line every 15 s.
+        progressEveryMs: args.progress !== undefined ? args.progress * 1000 : live ? 1000 : 15_000,
+        onProgress: args.quiet || args.json ? undefined : (p) => {
+          if (live && p.elapsedMs < 3000) return;
+          const line = c.dim(`  ${variantTitle({ model } as CheckResult)}: ${formatProgress(p)}`);
+          process.stderr.write(live ? `\r${line}\x1b[K` : `${line}\n`);
+          shownLive = live;
+        },
       });
+      if (shownLive) process.stderr.write('\r\x1b[K');
+      shownLive = false;
       const traceFile = result.trace?.length ? writeTrace(args.out, result) : undefined;
       results.push({ result, traceFile });
       if (args.quiet || (args.gate && result.matchesExpectation)) {
@@ -109,6 +138,9 @@ export async function runCheck(args: CheckArgs): Promise<number> {
       }
       if (args.coverage && result.coverage) log(`Coverage of ${variantTitle(result)}:\n${formatCoverage(result.coverage, c, result.stats.complete)}\n`);
       if (result.stopped === 'interrupted') log(c.yellow(`Interrupted. ${formatStats(result).split('\n')[0]}`));
+      if (result.stopped === 'max-memory') {
+        log(c.yellow(`Stopped at the memory limit (--max-memory ${formatBytes(maxMemory)}; raise it, or bound the model). ${formatStats(result).split('\n')[0]}`));
+      }
     }
   } finally {
     process.off('SIGINT', onSigint);

@@ -12,6 +12,14 @@ import { simulateCommand } from './simulate.ts';
 import { traceCommand } from './trace.ts';
 import { UsageError } from './usage.ts';
 
+/** `8G`, `512M`, `100k` or a number of bytes. */
+function memorySize(v: unknown): number | undefined {
+  if (v === undefined) return undefined;
+  const m = /^(\d+(?:\.\d+)?)\s*([kmgt]?)i?b?$/i.exec(String(v).trim());
+  if (!m || Number(m[1]) <= 0) throw new UsageError(`--max-memory must be a size such as 8G, 512M or 100000000, not '${String(v)}'`);
+  return Math.round(Number(m[1]) * 1024 ** ' kmgt'.indexOf((m[2] || ' ').toLowerCase()));
+}
+
 export async function main(argv: string[]): Promise<number> {
   let code: number = EXIT.ok;
   const setCode = (c: number) => {
@@ -30,6 +38,9 @@ export async function main(argv: string[]): Promise<number> {
           .option('deadlock', { type: 'boolean', describe: 'check for deadlock (--no-deadlock to switch off; default: the spec decides)' })
           .option('max-states', { type: 'string', coerce: wholeNumber('max-states'), describe: 'stop after this many distinct states' })
           .option('max-depth', { type: 'string', coerce: wholeNumber('max-depth'), describe: 'do not explore past this depth (initial states are depth 1)' })
+          .option('progress', { type: 'string', coerce: wholeNumber('progress'), describe: 'seconds between progress lines (default: a live line on a terminal, else every 15 s)' })
+          .option('workers', { type: 'string', coerce: wholeNumber('workers'), describe: 'worker threads to search with (default 1)' })
+          .option('max-memory', { type: 'string', coerce: memorySize, describe: 'stop cleanly (exit 255) when the process uses this much memory, e.g. 8G or 512M (default: 80% of free memory)' })
           .option('symmetry', { choices: ['on', 'off'] as const, describe: 'reduce by scalarset symmetry (default: the spec decides, normally on)' })
           .option('symmetry-compare', { type: 'boolean', describe: 'also search without symmetry and report how many states it saved' })
           .option('audit-symmetry', {
@@ -54,6 +65,9 @@ export async function main(argv: string[]): Promise<number> {
           deadlock: a.deadlock,
           maxStates: a.maxStates as number | undefined,
           maxDepth: a.maxDepth as number | undefined,
+          workers: a.workers as number | undefined,
+          progress: a.progress as number | undefined,
+          maxMemory: a.maxMemory as number | undefined,
           symmetry: a.symmetry,
           symmetryCompare: a.symmetryCompare,
           auditSymmetry: a.auditSymmetry,

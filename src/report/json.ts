@@ -18,6 +18,8 @@ export interface JsonResult {
   queue: number;
   depth: number;
   durationMs: number;
+  /** Bytes held by the visited store and the parent links. */
+  storeBytes: number;
   collisionProbability: number;
   symmetry: string[];
   /** With --symmetry-compare: the same search without symmetry, and how many distinct states symmetry saved. */
@@ -47,6 +49,7 @@ export function toJson(r: CheckResult, traceFile?: string): JsonResult {
     queue: r.stats.queue,
     depth: r.stats.depth,
     durationMs: r.stats.durationMs,
+    storeBytes: r.stats.storeBytes,
     collisionProbability: r.stats.collisionProbability,
     symmetry: r.symmetryReduced,
     withoutSymmetry: r.withoutSymmetry && {

@@ -1,0 +1,131 @@
+// `npm run bench`: each model checked as a whole child process, with 1 and with 2 workers, a few times
+// (the medians are reported; shared machines are noisy). Prints a table and writes bench/results.json.
+// The counts must be exactly the stated ones: a faster checker that finds other numbers is wrong.
+import { spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpus, tmpdir, totalmem } from 'node:os';
+import { join, resolve } from 'node:path';
+
+const ROOT = resolve(import.meta.dirname, '..');
+
+interface Model {
+  name: string;
+  file: string;
+  args?: string[];
+  /** What TLC (or the formula in the spec's header) says. */
+  expect: { distinct: number; generated: number; depth: number };
+}
+
+const MODELS: Model[] = [
+  { name: 'Counters (N=6, K=11)', file: 'bench/counters.ts', expect: { distinct: 2_985_984, generated: 17_915_905, depth: 67 } },
+  { name: 'BoundedQueue (V=3, Cap=12)', file: 'bench/bounded-queue.ts', expect: { distinct: 3_188_644, generated: 6_377_281, depth: 15 } },
+  // The kernel spec that explores the most (specs/README.md); its counts as the checker finds them there.
+  {
+    name: 'pagecache-readahead [current], no symmetry',
+    file: 'specs/kernel/pagecache-readahead.ts',
+    args: ['--variant', 'current', '--symmetry', 'off'],
+    expect: { distinct: 8550, generated: 30_234, depth: 25 },
+  },
+  { name: 'Symmetric counters (N=5, K=40)', file: 'bench/symmetric-counters.ts', expect: { distinct: 1_221_759, generated: 6_108_796, depth: 201 } },
+];
+
+interface Run {
+  distinct: number;
+  generated: number;
+  depth: number;
+  wallSeconds: number;
+  /** The search alone, as the checker reports it (no start-up). */
+  searchSeconds: number;
+  peakRssBytes: number;
+  storeBytes: number;
+}
+
+function option(name: string, fallback: string): string {
+  const i = process.argv.indexOf(`--${name}`);
+  return i > 0 ? process.argv[i + 1] : fallback;
+}
+const runs = Number(option('runs', '3'));
+const only = option('only', '');
+const workerCounts = option('workers', '1,2').split(',').map(Number);
+
+async function runOnce(m: Model, workers: number): Promise<Run> {
+  const rssFile = join(mkdtempSync(join(tmpdir(), 'interleave-bench-')), 'rss');
+  const args = [join(ROOT, 'bench', 'child.js'), 'check', m.file, '--json', '--workers', String(workers), ...(m.args ?? [])];
+  const started = process.hrtime.bigint();
+  const child = spawn(process.execPath, args, { cwd: ROOT, env: { ...process.env, BENCH_RSS_FILE: rssFile } });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (d) => (stdout += d));
+  child.stderr.on('data', (d) => (stderr += d));
+  const code = await new Promise<number | null>((done) => child.on('exit', done));
+  const wallSeconds = Number(process.hrtime.bigint() - started) / 1e9;
+  if (code !== 0) throw new Error(`${m.name}, ${workers} worker(s): exit ${code}\n${stderr}${stdout.slice(0, 2000)}`);
+  const r = JSON.parse(stdout).results[0];
+  return { distinct: r.distinct, generated: r.generated, depth: r.depth, wallSeconds, searchSeconds: r.durationMs / 1000, peakRssBytes: Number(readFileSync(rssFile, 'utf8')), storeBytes: r.storeBytes };
+}
+
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+const n = (x: number, digits = 0) => x.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
+
+const results: Record<string, unknown>[] = [];
+const rows: string[][] = [['model', 'workers', 'distinct', 'generated', 'depth', 'wall s', 'distinct/s', 'search s', 'distinct/s (search)', 'peak RSS MB', 'RSS B/state', 'store B/state']];
+let wrong = 0;
+for (const m of MODELS.filter((x) => !only || x.file.includes(only))) {
+  for (const workers of workerCounts) {
+    const all: Run[] = [];
+    for (let k = 0; k < runs; k++) all.push(await runOnce(m, workers));
+    const r = all[0];
+    for (const x of all) {
+      const got = { distinct: x.distinct, generated: x.generated, depth: x.depth };
+      if (JSON.stringify(got) !== JSON.stringify(m.expect)) {
+        wrong++;
+        process.stderr.write(`WRONG COUNTS for ${m.name} with ${workers} worker(s): got ${JSON.stringify(got)}, expected ${JSON.stringify(m.expect)}\n`);
+      }
+    }
+    const wall = median(all.map((x) => x.wallSeconds));
+    const rss = median(all.map((x) => x.peakRssBytes));
+    const search = median(all.map((x) => x.searchSeconds));
+    const row = {
+      model: m.name,
+      file: m.file,
+      workers,
+      distinct: r.distinct,
+      generated: r.generated,
+      depth: r.depth,
+      wallSeconds: wall,
+      wallSecondsAll: all.map((x) => x.wallSeconds),
+      distinctPerSecond: r.distinct / wall,
+      searchSeconds: search,
+      distinctPerSearchSecond: r.distinct / search,
+      peakRssBytes: rss,
+      rssBytesPerState: rss / r.distinct,
+      storeBytesPerState: r.storeBytes / r.distinct,
+    };
+    results.push(row);
+    rows.push([m.name, String(workers), n(r.distinct), n(r.generated), String(r.depth), n(wall, 2), n(row.distinctPerSecond), n(search, 2), n(row.distinctPerSearchSecond), n(rss / 2 ** 20), n(row.rssBytesPerState, 1), n(row.storeBytesPerState, 1)]);
+    process.stderr.write(`  ${m.name}, ${workers} worker(s): ${all.map((x) => x.wallSeconds.toFixed(2)).join(' ')} s\n`);
+  }
+}
+
+const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => r[i].length)));
+for (const r of rows) console.log(r.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  '));
+console.log(`\nMedians of ${runs} run(s) each; wall time includes start-up (node, tsx, loading the spec).`);
+
+let canonicalisation: string | undefined;
+if (existsSync(join(ROOT, 'bench', 'canonicalise.ts'))) {
+  const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'bench', 'canonicalise.ts')], { cwd: ROOT });
+  let out = '';
+  child.stdout.on('data', (d) => (out += d));
+  child.stderr.on('data', (d) => process.stderr.write(d));
+  await new Promise((done) => child.on('exit', done));
+  canonicalisation = out;
+  console.log('\nSymmetry (bench/canonicalise.ts):\n' + out);
+}
+
+const machine = { cpus: cpus().length, cpu: cpus()[0]?.model, memoryBytes: totalmem(), node: process.version, platform: process.platform };
+writeFileSync(join(ROOT, 'bench', 'results.json'), JSON.stringify({ date: new Date().toISOString(), machine, runs, results, canonicalisation }, null, 2) + '\n');
+console.log('Wrote bench/results.json.');
+if (wrong > 0) {
+  console.error(`\n${wrong} run(s) found the wrong number of states.`);
+  process.exit(1);
+}

@@ -1,0 +1,25 @@
+// One worker thread of the parallel search (see parallel.ts). It loads the spec file itself, then
+// takes part in each round: it expands the states of the current level that it claims, inserting
+// successors into the shared store and keeping the new ones in its own frontier for the next level.
+import { parentPort, workerData } from 'node:worker_threads';
+import { loadSpec } from '../src/load.ts';
+import { canonicaliserFor } from './check.ts';
+import { compileModel } from './model.ts';
+import { Participant, type Setup, type ToWorker } from './parallel.ts';
+
+const setup = workerData as Setup;
+const { spec } = await loadSpec(setup.file);
+const model = compileModel(spec, setup.variant, setup.file);
+const canon = canonicaliserFor(model, setup.symmetry);
+const self = new Participant(model, canon, setup.deadlock, new Int32Array(setup.control), new Float64Array(setup.counts), setup.id);
+
+parentPort!.on('message', (m: ToWorker) => {
+  if (m.rehash) {
+    self.rehash(m.rehash);
+    parentPort!.postMessage(self.reply(false));
+    return;
+  }
+  self.begin(m);
+  parentPort!.postMessage(self.reply(self.work() === 'paused'));
+});
+parentPort!.postMessage({ ready: true });

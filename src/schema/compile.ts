@@ -1,0 +1,203 @@
+// Specialised codecs: for a given schema, generate straight-line encode/decode code with `new Function`
+// instead of walking the schema's objects for every state. The generated encoder only checks and
+// writes; on anything it does not accept it hands the value to the schema's own encoder, which
+// throws the TypeViolation with its exact message (or writes the value, if the check was merely
+// conservative). Decoding builds the same values as Schema.decode, with stable object shapes.
+import {
+  ArraySchema,
+  BoolSchema,
+  EnumSchema,
+  FiniteSchema,
+  IntSchema,
+  MapSchema,
+  OptionalSchema,
+  RecordSchema,
+  Scalarset,
+  type Schema,
+  SeqSchema,
+  SetSchema,
+} from './types.ts';
+
+export interface Codec<T> {
+  /** Writes `value` at `out[at..at+width)`; throws TypeViolation (the schema's message) if it does not fit. */
+  encode(value: unknown, out: Int32Array, at: number): void;
+  decode(from: Int32Array, at: number): T;
+}
+
+/** Enum-like types with at most this many values are matched by a chain of comparisons, not a Map. */
+const INLINE_VALUES = 8;
+/** Arrays and maps up to this many elements are unrolled. */
+const UNROLL = 64;
+
+class Generator {
+  /** Constants the generated code refers to as K[i]. */
+  readonly consts: unknown[] = [];
+  /** Helper functions, emitted before the entry points. */
+  readonly helpers: string[] = [];
+  private next = 0;
+
+  konst(value: unknown): string {
+    this.consts.push(value);
+    return `K[${this.consts.length - 1}]`;
+  }
+  fresh(prefix: string): string {
+    return `${prefix}${this.next++}`;
+  }
+
+  /** An expression evaluating to the decoded value at slot `at` (an expression) of `f`. */
+  decode(s: Schema<unknown>, at: string): string {
+    if (s instanceof IntSchema) return s.lo === 0 ? `f[${at}]` : `(f[${at}] + ${s.lo})`;
+    if (s instanceof BoolSchema) return `(f[${at}] === 1)`;
+    if (s instanceof FiniteSchema) return `${this.konst(s.values)}[f[${at}]]`;
+    if (s instanceof RecordSchema) {
+      let off = 0;
+      const parts = s.keys.map((k) => {
+        const e = `${JSON.stringify(k)}: ${this.decode(s.fields[k], `${at} + ${off}`)}`;
+        off += s.fields[k].width;
+        return e;
+      });
+      return `{ ${parts.join(', ')} }`;
+    }
+    if (s instanceof MapSchema) {
+      const key: FiniteSchema<unknown> = s.key;
+      const names = key.values.map((k) => key.keyOf(k));
+      if (names.length <= UNROLL) {
+        const w = s.value.width;
+        return `{ ${names.map((n, i) => `${JSON.stringify(n)}: ${this.decode(s.value, `${at} + ${i * w}`)}`).join(', ')} }`;
+      }
+      return this.helper('d', `const o = {}; const N = ${this.konst(names)};
+        for (let i = 0; i < N.length; i++) o[N[i]] = ${this.decode(s.value, `a + i * ${s.value.width}`)};
+        return o;`, at);
+    }
+    if (s instanceof ArraySchema) {
+      const w = s.element.width;
+      if (s.length <= UNROLL) return `[${Array.from({ length: s.length }, (_, i) => this.decode(s.element, `${at} + ${i * w}`)).join(', ')}]`;
+      return this.helper('d', `const r = [];
+        for (let i = 0; i < ${s.length}; i++) r.push(${this.decode(s.element, `a + i * ${w}`)});
+        return r;`, at);
+    }
+    if (s instanceof SeqSchema) {
+      return this.helper('d', `const n = f[a]; const r = [];
+        for (let i = 0; i < n; i++) r.push(${this.decode(s.element, `a + 1 + i * ${s.element.width}`)});
+        return r;`, at);
+    }
+    if (s instanceof SetSchema) {
+      const values: readonly unknown[] = s.element.values;
+      const adds = values.map((_, i) => `if (f[a + ${(i / 30) | 0}] & ${1 << i % 30}) r.add(V[${i}]);`);
+      return this.helper('d', `const V = ${this.konst(s.element.values)}; const r = new Set(); ${adds.join(' ')} return r;`, at);
+    }
+    if (s instanceof OptionalSchema) return `(f[${at}] === 0 ? null : ${this.decode(s.inner, `${at} + 1`)})`;
+    return `${this.konst(s)}.decode(f, ${at})`;
+  }
+
+  /** Statements that write `v` (an identifier) at slot `at` of `o`, or `return false` when they cannot. */
+  encode(s: Schema<unknown>, v: string, at: string): string {
+    if (s instanceof IntSchema) {
+      return `if (!(Number.isInteger(${v}) && ${v} >= ${s.lo} && ${v} <= ${s.hi})) return false; o[${at}] = ${s.lo === 0 ? v : `${v} - ${s.lo}`};`;
+    }
+    if (s instanceof BoolSchema) return `if (${v} === true) o[${at}] = 1; else if (${v} === false) o[${at}] = 0; else return false;`;
+    if (s instanceof EnumSchema || s instanceof Scalarset) {
+      if (s.values.length <= INLINE_VALUES) {
+        const chain = s.values.map((x, i) => `if (${v} === ${JSON.stringify(x)}) o[${at}] = ${i}; else `).join('');
+        return `${chain}return false;`;
+      }
+      const i = this.fresh('i');
+      return `const ${i} = ${this.konst(new Map(s.values.map((x, k) => [x, k])))}.get(${v}); if (${i} === undefined) return false; o[${at}] = ${i};`;
+    }
+    if (s instanceof FiniteSchema) {
+      const i = this.fresh('i');
+      return `const ${i} = ${this.konst(s)}.indexOf(${v}); if (${i} < 0) return false; o[${at}] = ${i};`;
+    }
+    if (s instanceof RecordSchema || s instanceof MapSchema) {
+      const mapKey: FiniteSchema<unknown> | undefined = s instanceof MapSchema ? s.key : undefined;
+      const keys = mapKey ? mapKey.values.map((k) => mapKey.keyOf(k)) : (s as RecordSchema<never>).keys;
+      const field = (i: number): Schema<unknown> => (s instanceof RecordSchema ? s.fields[keys[i]] : s.value);
+      const offset = (i: number): number => {
+        if (s instanceof MapSchema) return i * s.value.width;
+        let off = 0;
+        for (let k = 0; k < i; k++) off += s.fields[keys[k]].width;
+        return off;
+      };
+      if (keys.length > UNROLL) return `if (!${this.konst(this.sub(s))}(${v}, o, ${at})) return false;`;
+      const lines = [`if (${v} === null || typeof ${v} !== 'object' || Array.isArray(${v})) return false;`];
+      keys.forEach((k, i) => {
+        const fv = this.fresh('v');
+        lines.push(`const ${fv} = ${v}[${JSON.stringify(k)}]; if (${fv} === undefined) return false;`);
+        lines.push(this.encode(field(i), fv, `${at} + ${offset(i)}`));
+      });
+      // An extra key is an error too (Object.keys would allocate; for-in over a plain object does not).
+      const n = this.fresh('n');
+      const key = this.fresh('k');
+      lines.push(`let ${n} = 0; for (const ${key} in ${v}) ${n}++; if (${n} !== ${keys.length}) return false;`);
+      return lines.join('\n');
+    }
+    if (s instanceof ArraySchema || s instanceof SeqSchema) {
+      const fixed = s instanceof ArraySchema;
+      const w = s.element.width;
+      const first = fixed ? 0 : 1;
+      const lines = [
+        fixed
+          ? `if (!Array.isArray(${v}) || ${v}.length !== ${s.length}) return false;`
+          : `if (!Array.isArray(${v}) || ${v}.length > ${s.maxLen}) return false; o[${at}] = ${v}.length;`,
+      ];
+      if (fixed && s.length <= UNROLL) {
+        for (let i = 0; i < s.length; i++) {
+          const e = this.fresh('e');
+          lines.push(`const ${e} = ${v}[${i}];`, this.encode(s.element, e, `${at} + ${i * w}`));
+        }
+      } else {
+        const i = this.fresh('i');
+        const e = this.fresh('e');
+        lines.push(`for (let ${i} = 0; ${i} < ${v}.length; ${i}++) { const ${e} = ${v}[${i}]; ${this.encode(s.element, e, `${at} + ${first} + ${i} * ${w}`)} }`);
+        if (!fixed) lines.push(`o.fill(0, ${at} + 1 + ${v}.length * ${w}, ${at} + ${s.width});`);
+      }
+      return lines.join('\n');
+    }
+    if (s instanceof SetSchema) {
+      const idx = this.fresh('i');
+      const e = this.fresh('e');
+      const values: readonly unknown[] = s.element.values;
+      const index = values.length <= INLINE_VALUES && (s.element instanceof EnumSchema || s.element instanceof Scalarset)
+        ? values.map((x, i) => `${e} === ${JSON.stringify(x)} ? ${i} : `).join('') + '-1'
+        : `${this.konst(s.element)}.indexOf(${e})`;
+      return [
+        `if (!(${v} instanceof Set)) return false;`,
+        `o.fill(0, ${at}, ${at} + ${s.width});`,
+        `for (const ${e} of ${v}) { const ${idx} = ${index}; if (${idx} < 0) return false; o[${at} + ((${idx} / 30) | 0)] |= 1 << (${idx} % 30); }`,
+      ].join('\n');
+    }
+    if (s instanceof OptionalSchema) {
+      return `if (${v} === null) o.fill(0, ${at}, ${at} + ${s.width}); else { o[${at}] = 1; ${this.encode(s.inner, v, `${at} + 1`)} }`;
+    }
+    // A type this generator does not know: its own encoder checks and writes.
+    return `${this.konst(s)}.encode(${v}, o, ${at}, '');`;
+  }
+
+  private helper(prefix: string, body: string, at: string): string {
+    const name = this.fresh(prefix);
+    this.helpers.push(`function ${name}(f, a) { ${body} }`);
+    return `${name}(f, ${at})`;
+  }
+
+  /** A separately compiled checker-writer for a large record or map. */
+  private sub(s: Schema<unknown>): (v: unknown, o: Int32Array, at: number) => boolean {
+    const g = new Generator();
+    const body = g.encode(s, 'v', 'a');
+    return new Function('K', `${g.helpers.join('\n')}\nreturn function (v, o, a) { ${body}\nreturn true; };`)(g.consts) as never;
+  }
+}
+
+/** Compiles a schema's encoder and decoder into specialised functions. */
+export function compileCodec<T>(schema: Schema<T>): Codec<T> {
+  const g = new Generator();
+  const decodeExpr = g.decode(schema, 'a');
+  const encodeBody = g.encode(schema, 'v', 'a');
+  const source = `${g.helpers.join('\n')}
+    function fits(v, o, a) { ${encodeBody}
+      return true; }
+    return {
+      decode(f, a) { return ${decodeExpr}; },
+      encode(v, o, a) { if (!fits(v, o, a)) S.encode(v, o, a, ''); },
+    };`;
+  return new Function('K', 'S', source)(g.consts, schema) as Codec<T>;
+}

@@ -1,0 +1,81 @@
+// The specialised codecs (src/schema/compile.ts) must behave exactly like the schemas they are
+// compiled from: the same slots, the same decoded values, the same TypeViolation messages.
+import { describe, expect, it } from 'vitest';
+import { array, bool, enumOf, int, mapOf, optional, record, scalarset, seqOf, setOf } from '../src/schema/index.ts';
+import { compileCodec } from '../src/schema/compile.ts';
+
+const P = scalarset('p', 3);
+const Big = enumOf('a', 'b', 'c', 'd', 'e', 'f', 'g', 'h', 'i', 'j');
+const schema = record({
+  n: int(-2, 5),
+  flag: bool(),
+  mode: enumOf('idle', 'busy'),
+  big: Big,
+  owner: optional(P),
+  pcs: mapOf(P, enumOf('start', 'done')),
+  byInt: mapOf(int(0, 1), seqOf(int(0, 2), 2)),
+  held: setOf(P),
+  letters: setOf(Big),
+  queue: seqOf(record({ from: P, v: int(0, 3) }), 3),
+  grid: array(array(bool(), 2), 2),
+});
+const good = {
+  n: -1, flag: true, mode: 'busy', big: 'h', owner: 'p2',
+  pcs: { p1: 'start', p2: 'done', p3: 'start' },
+  byInt: { 0: [2, 1], 1: [] },
+  held: new Set(['p3', 'p1']),
+  letters: new Set(['j', 'a']),
+  queue: [{ from: 'p1', v: 3 }, { from: 'p3', v: 0 }],
+  grid: [[true, false], [false, false]],
+};
+const codec = compileCodec(schema);
+
+function encodeBoth(value: unknown): [Int32Array | string, Int32Array | string] {
+  const run = (f: (out: Int32Array) => void) => {
+    const out = new Int32Array(schema.width).fill(7);
+    try {
+      f(out);
+      return out;
+    } catch (e) {
+      return (e as Error).message;
+    }
+  };
+  return [run((o) => schema.encode(value, o, 0, '')), run((o) => codec.encode(value, o, 0))];
+}
+
+describe('compiled codecs', () => {
+  it('encode to the same slots and decode to the same values', () => {
+    const [generic, compiled] = encodeBoth(good);
+    expect(compiled).toEqual(generic);
+    const slots = generic as Int32Array;
+    expect(codec.decode(slots, 0)).toEqual(schema.decode(slots, 0));
+    expect(codec.decode(slots, 0)).toEqual({ ...good, byInt: { 0: [2, 1], 1: [] } });
+    expect({ ...good, owner: null }).toEqual(codec.decode(encodeBoth({ ...good, owner: null })[1] as Int32Array, 0));
+  });
+
+  it('reject what the schema rejects, with the same message', () => {
+    const bad: [string, unknown][] = [
+      ['n below its range', { ...good, n: -3 }],
+      ['n not an integer', { ...good, n: 1.5 }],
+      ['a missing field', (({ flag: _f, ...rest }) => rest)(good)],
+      ['an extra field', { ...good, extra: 1 }],
+      ['a bad enum', { ...good, mode: 'gone' }],
+      ['a bad big enum', { ...good, big: 'z' }],
+      ['a bad bool', { ...good, flag: 1 }],
+      ['a bad id', { ...good, owner: 'p9' }],
+      ['a missing map key', { ...good, pcs: { p1: 'start', p2: 'done' } }],
+      ['an extra map key', { ...good, pcs: { ...good.pcs, p4: 'start' } }],
+      ['a too long sequence', { ...good, queue: [...good.queue, ...good.queue] }],
+      ['a bad element deep inside', { ...good, queue: [{ from: 'p1', v: 4 }] }],
+      ['a set that is an array', { ...good, held: ['p1'] }],
+      ['a set with a stranger', { ...good, letters: new Set(['q']) }],
+      ['a short fixed array', { ...good, grid: [[true, false]] }],
+      ['not a record', [1, 2]],
+    ];
+    for (const [what, value] of bad) {
+      const [generic, compiled] = encodeBoth(value);
+      expect(typeof generic, what).toBe('string');
+      expect(compiled, what).toBe(generic);
+    }
+  });
+});

@@ -1,0 +1,92 @@
+// The engine at scale: the parallel search finds exactly what one thread finds, a memory limit and
+// Ctrl-C stop a run cleanly with its statistics, and long runs report progress.
+import { spawn } from 'node:child_process';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { checkModel } from '../checker/check.ts';
+import { compileModel } from '../checker/model.ts';
+import { loadSpec } from '../src/load.ts';
+import { cli, ROOT } from './helpers.ts';
+
+async function check(file: string, variant: string, workers: number, symmetry?: boolean) {
+  const { spec } = await loadSpec(join(ROOT, file));
+  return checkModel(compileModel(spec, variant, join(ROOT, file)), { workers, symmetry });
+}
+
+describe('--workers: the same states, verdicts and trace lengths as one worker', () => {
+  const cases: [string, string, boolean | undefined, [string, number, number, number]][] = [
+    ['specs/examples/tcommit.ts', 'default', false, ['ok', 34, 94, 7]],
+    ['specs/examples/two-phase.ts', 'default', false, ['ok', 288, 1146, 11]],
+    ['specs/examples/two-phase.ts', 'default', true, ['ok', 80, 318, 11]],
+    ['specs/examples/peterson.ts', 'default', undefined, ['ok', 42, 77, 11]],
+    ['specs/examples/refcount-race.ts', 'atomic', undefined, ['ok', 4, 5, 4]],
+  ];
+  for (const [file, variant, symmetry, expected] of cases) {
+    it(`${file} [${variant}${symmetry === false ? ', no symmetry' : ''}]: ${expected.slice(1).join(' / ')} with 1 and 2 workers`, async () => {
+      for (const workers of [1, 2]) {
+        const r = await check(file, variant, workers, symmetry);
+        expect([r.outcome, r.stats.distinct, r.stats.generated, r.stats.depth]).toEqual(expected);
+        expect(r.stats.complete).toBe(true);
+      }
+    }, 60_000);
+  }
+
+  it('bounded-queue at scale: 3,188,644 distinct, 6,377,281 generated, depth 15 with 2 workers', async () => {
+    const r = await check('bench/bounded-queue.ts', 'default', 2);
+    expect([r.outcome, r.stats.distinct, r.stats.generated, r.stats.depth]).toEqual(['ok', 3188644, 6377281, 15]);
+  }, 300_000);
+
+  it('violations: the same verdict and shortest trace length with 2 workers', async () => {
+    for (const [file, variant, property, length] of [
+      ['specs/examples/die-hard.ts', 'default', 'NotSolved', 7],
+      ['specs/examples/refcount-race.ts', 'racy', 'NoLeak', 5],
+    ] as const) {
+      for (const workers of [1, 2]) {
+        const r = await check(file, variant, workers);
+        expect([r.outcome, r.property, r.trace?.length]).toEqual(['invariant', property, length]);
+      }
+    }
+  }, 60_000);
+});
+
+describe('stopping a run cleanly', () => {
+  it('--max-memory stops with a message and the statistics so far (exit 255)', () => {
+    for (const workers of ['1', '2']) {
+      const r = cli(['check', 'bench/counters.ts', '--max-memory', '1M', '--workers', workers]);
+      expect(r.code).toBe(255);
+      expect(r.stdout).toContain('no violation (incomplete: max-memory)');
+      expect(r.stdout).toMatch(/Stopped at the memory limit \(--max-memory 1 MB; raise it, or bound the model\)\. \d+ states generated, \d+ distinct states found, \d+ states left on queue\./);
+      expect(r.stderr).toBe('');
+    }
+  }, 120_000);
+
+  it('--max-memory takes sizes, and refuses nonsense (exit 151)', () => {
+    const r = cli(['check', 'specs/examples/die-hard.ts', '--max-memory', 'lots']);
+    expect(r.code).toBe(151);
+    expect(r.stderr).toContain("--max-memory must be a size such as 8G, 512M or 100000000, not 'lots'");
+  });
+
+  it.each(['1', '2'])('Ctrl-C prints the statistics so far and exits 255, without a stack trace; progress lines come first (%s workers)', async (workers) => {
+    const child = spawn(process.execPath, [join(ROOT, 'bin', 'interleave.js'), 'check', 'bench/counters.ts', '--progress', '1', '--workers', workers], {
+      cwd: ROOT,
+      env: { ...process.env, NO_COLOR: '1' },
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d) => (stdout += d));
+    const progressed = new Promise<void>((resolve) =>
+      child.stderr.on('data', (d) => {
+        stderr += d;
+        if (stderr.includes('distinct/s')) resolve();
+      }),
+    );
+    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+    await progressed;
+    child.kill('SIGINT');
+    expect(await exited).toBe(255);
+    expect(stderr).toMatch(/counters: depth \d+, [\d,]+ distinct, [\d,]+ generated, [\d,]+ on queue, [\d,]+ distinct\/s, \d+ MB/);
+    expect(stdout).toContain('no violation (incomplete: interrupted)');
+    expect(stdout).toMatch(/Interrupted\. \d+ states generated, \d+ distinct states found, \d+ states left on queue\./);
+    expect(stdout + stderr).not.toMatch(/^\s+at /m);
+  }, 120_000);
+});
