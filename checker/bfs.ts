@@ -1,7 +1,7 @@
 // Breadth-first search, level by level, so the first violation found has a shortest trace.
 // The hot loop (Expander.expand): decode, enabled actions, apply, encode, canonicalise, fingerprint,
 // insert, check. The single-threaded search is below; parallel.ts runs the same Expander in workers.
-import { TypeViolation } from '../src/schema/index.ts';
+import { show, TypeViolation } from '../src/schema/index.ts';
 import { DEADLOCK, TYPE_OK } from '../src/spec.ts';
 import { collisionProbability, fingerprint } from './fingerprint.ts';
 import type { Model, State } from './model.ts';
@@ -134,16 +134,18 @@ export class Expander {
     let enabled = 0;
     let action = actions[0];
     let phase = 'guard';
+    let after: State | undefined;
     try {
       for (let a = 0; a < actions.length; a++) {
         action = actions[a];
         phase = 'guard';
-        if (action.when && !action.when(s, action.params, c)) continue;
+        if (action.when && !isTrue(action.when(s, action.params, c))) continue;
         enabled++;
         phase = 'recipe';
         const draft = decode(data, at + 1);
         const returned = action.do(draft, action.params, c);
-        const t = returned === undefined ? draft : returned;
+        if (returned !== undefined && (returned === null || typeof returned !== 'object')) throw new RecipeReturnError(returned);
+        const t = (after = returned === undefined ? draft : returned);
         this.generated++;
         this.fired[a]++;
         phase = 'encode';
@@ -157,10 +159,12 @@ export class Expander {
           continue;
         }
         let violated = false;
-        for (let k = 0; k < actionProperties.length && !violated; k++) {
+        // Action properties are [][P]_vars: a step that changes nothing satisfies them.
+        const stutters = actionProperties.length > 0 && sameSlots(encoded, data, at + 1, width);
+        for (let k = 0; k < actionProperties.length && !violated && !stutters; k++) {
           const [name, prop] = actionProperties[k];
           phase = `action property '${name}'`;
-          if (!prop(s, t, c)) {
+          if (!isTrue(prop(s, t, c))) {
             const v: Violation = { outcome: 'action-property', property: name, message: `action property '${name}' is violated by ${action.label}`, stateIndex: parent, step: { action, next: t } };
             this.offerStep(v, data, at, action.id);
             violated = true;
@@ -169,7 +173,7 @@ export class Expander {
         if (violated && this.stopAtFirst) return;
         if (violated) continue;
         phase = 'constraint';
-        if (constraint && !constraint(t, c)) continue;
+        if (constraint && !isTrue(constraint(t, c))) continue;
         const v = canon ? (canon(encoded, canonical), canonical) : encoded;
         fingerprint(v, width, fp);
         const index = this.insert(fp[0], fp[1], parent, action.id);
@@ -183,13 +187,15 @@ export class Expander {
         next.push(index, v);
       }
       phase = 'terminal';
-      if (enabled === 0 && this.deadlock && !(terminal && terminal(s ?? decode(data, at + 1), c))) {
+      if (enabled === 0 && this.deadlock && !(terminal && isTrue(terminal(s ?? decode(data, at + 1), c)))) {
         const v: Violation = { outcome: 'deadlock', property: DEADLOCK, message: 'deadlock: no action is enabled', stateIndex: parent };
         this.offerStep(v, data, at, -1, 0);
       }
     } catch (error) {
       const where = phase === 'guard' ? `the guard of ${action.label}` : phase === 'recipe' ? `the recipe of ${action.label}` : phase === 'terminal' ? 'the terminal predicate' : `${phase} after ${action.label}`;
-      const v: Violation = { outcome: 'error', phase, message: `${where} threw: ${errorText(error)}`, stateIndex: parent, step: phase === 'terminal' ? undefined : { action }, error };
+      // Past the recipe, the step itself happened: the trace shows it, and then what threw.
+      const step = phase === 'terminal' ? undefined : phase === 'guard' || phase === 'recipe' ? { action } : { action, next: after };
+      const v: Violation = { outcome: 'error', phase, message: `${where} threw: ${errorText(error)}`, stateIndex: parent, step, error };
       this.offerStep(v, data, at, phase === 'terminal' ? -1 : action.id);
     }
   }
@@ -201,7 +207,7 @@ export class Expander {
       const [name, inv] = invariants[k];
       let ok: boolean;
       try {
-        ok = inv(s, c);
+        ok = isTrue(inv(s, c));
       } catch (error) {
         return { outcome: 'error', phase: `invariant '${name}'`, message: `invariant '${name}' threw: ${errorText(error)}`, stateIndex: index, error };
       }
@@ -214,7 +220,8 @@ export class Expander {
   private offerStep(v: Violation, data: Int32Array, at: number, action: number, rank = 1): void {
     const key = new Int32Array(2);
     fingerprint(data.subarray(at + 1, at + 1 + this.model.width), this.model.width, key);
-    this.violations.offer(v, false, [rank, key[0], key[1], action]);
+    // A step whose successor is part of the trace reaches the next level.
+    this.violations.offer(v, !!v.step?.next, [rank, key[0], key[1], action]);
   }
 }
 
@@ -259,11 +266,12 @@ export async function search(model: Model, opts: SearchOptions): Promise<{ resul
     } catch (e) {
       if (!(e instanceof TypeViolation)) throw e;
       violation = { outcome: 'invariant', property: TYPE_OK, message: `an initial state is outside its type: ${e.message}`, stateIndex: -1, step: { next: init } };
+      depth = 1;
       return finish(0);
     }
     const initState = decode(encoded, 0);
     try {
-      if (constraint && !constraint(initState, c)) continue;
+      if (constraint && !isTrue(constraint(initState, c))) continue;
     } catch (error) {
       violation = { outcome: 'error', phase: 'constraint', message: `the constraint threw on an initial state: ${errorText(error)}`, stateIndex: -1, step: { next: init }, error };
       return finish(0);
@@ -293,11 +301,12 @@ export async function search(model: Model, opts: SearchOptions): Promise<{ resul
       expander.expand(current.data, q * record, next);
       if (expander.violations.best) {
         violation = expander.violations.best;
-        if (expander.violations.bestInNextLevel) depth++;
-        return finish(current.count - q + next.count);
+        if (expander.violations.bestInNextLevel || next.count > 0) depth++;
+        return finish(current.count - q - 1 + next.count);
       }
       if (opts.maxStates !== undefined && store.size >= opts.maxStates) {
         stopped = 'max-states';
+        if (next.count > 0) depth++;
         return finish(current.count - q - 1 + next.count);
       }
       if ((q & 1023) === 1023) {
@@ -334,5 +343,29 @@ export async function search(model: Model, opts: SearchOptions): Promise<{ resul
 }
 
 export function errorText(error: unknown): string {
-  return error instanceof Error ? `${error.name === 'Error' ? '' : error.name + ': '}${error.message}` : String(error);
+  if (error instanceof Error) return `${error.name === 'Error' ? '' : error.name + ': '}${error.message}`;
+  return typeof error === 'object' && error !== null ? show(error) : String(error);
+}
+
+/** A recipe returned something that is neither nothing nor a state. */
+class RecipeReturnError extends Error {
+  constructor(value: unknown) {
+    super(
+      `it returned ${show(value)}; a recipe mutates its draft and returns nothing, or returns a whole next state ` +
+        '(an arrow with an expression body, `(s) => (s.x = 1)`, returns its value: add braces)',
+    );
+    this.name = 'RecipeReturnError';
+  }
+}
+
+/** Predicates (guards, invariants, properties) must say true or false: anything else is a bug in the spec. */
+function isTrue(value: unknown): boolean {
+  if (value === true) return true;
+  if (value === false) return false;
+  throw new TypeError(`it returned ${show(value)}, not a boolean${value === undefined ? ' (a missing return?)' : ''}`);
+}
+
+function sameSlots(v: Int32Array, data: Int32Array, at: number, width: number): boolean {
+  for (let i = 0; i < width; i++) if (v[i] !== data[at + i]) return false;
+  return true;
 }

@@ -57,13 +57,14 @@ export async function checkModel(model: Model, opts: CheckOptions = {}): Promise
       : await search(model, { ...opts, canonicalise, deadlock });
   const withoutSymmetry =
     useSymmetry && opts.compareSymmetry ? (await search(model, { ...opts, onProgress: undefined, deadlock })).result.stats : undefined;
-  const violation = result.violation;
+  let violation = result.violation;
   let trace: TraceStep[] | undefined;
   let outcome: Outcome = violation?.outcome ?? 'ok';
   let message = violation?.message;
   if (violation) {
     try {
-      trace = rebuildTrace(model, store, violation, canonicalise);
+      ({ steps: trace, violation } = rebuildTrace(model, store, violation, canonicalise));
+      message = violation.message;
     } catch (e) {
       if (!(e instanceof ReplayError)) throw e;
       outcome = 'error';

@@ -3,6 +3,9 @@
 // fingerprint is the one stored. Under symmetry the stored states are representatives, so the
 // recorded action may not reproduce the step from the concrete state; another instance will.
 import { enableMapSet, produce } from 'immer';
+import { TypeViolation } from '../src/schema/index.ts';
+import { TYPE_OK } from '../src/spec.ts';
+import { errorText } from './bfs.ts';
 import { fingerprint } from './fingerprint.ts';
 import type { ActionInstance, Model, State } from './model.ts';
 import type { TraceStep, Violation } from './result.ts';
@@ -13,7 +16,16 @@ enableMapSet();
 
 export class ReplayError extends Error {}
 
-export function rebuildTrace(model: Model, store: FingerprintStore, violation: Violation, canon?: Canonicaliser): TraceStep[] {
+/**
+ * The concrete trace to a violation, and the violation as seen from that trace's last state (which,
+ * under symmetry, may differ from the representative the search met it in).
+ */
+export function rebuildTrace(
+  model: Model,
+  store: FingerprintStore,
+  violation: Violation,
+  canon?: Canonicaliser,
+): { steps: TraceStep[]; violation: Violation } {
   const path: number[] = [];
   for (let i = violation.stateIndex; i >= 0; i = store.parent(i)) path.push(i);
   path.reverse();
@@ -49,36 +61,66 @@ export function rebuildTrace(model: Model, store: FingerprintStore, violation: V
     }
     steps.push(found);
   }
-  if (violation.step?.next) {
-    const from = steps.at(-1)?.state;
-    const last = from && violation.step.action ? finalStep(model, from, violation) : undefined;
-    steps.push(last ?? { action: violation.step.action, state: violation.step.next });
-  }
-  return steps;
+  let final = violation;
+  const from = steps.at(-1)?.state;
+  if (canon && from && violation.step?.action) final = restate(model, from, violation) ?? violation;
+  if (final.step?.next) steps.push({ action: final.step.action, state: final.step.next });
+  return { steps, violation: final };
 }
 
 /**
- * The last step of a trace whose final state is not stored (it leaves its type, or breaks an action
- * property). The search took it from a representative; from the concrete state reached by replay the
- * same violation comes from the corresponding action instance, which is found by trying them all.
+ * Under symmetry the search met a violation in a representative state, while the trace reaches a
+ * concrete state of the same orbit. There the same violation comes from the corresponding action
+ * instance (its parameters permuted): find it, trying the recorded one first, and restate the
+ * violation (action, next state, message) for the concrete state.
  */
-function finalStep(model: Model, from: State, violation: Violation): TraceStep | undefined {
+function restate(model: Model, from: State, violation: Violation): Violation | undefined {
   const recorded = violation.step!.action!;
-  const property = model.actionProperties.find(([name]) => name === violation.property)?.[1];
   for (const action of [recorded, ...model.actions.filter((a) => a !== recorded)]) {
-    let next: State | undefined;
-    try {
-      next = nextState(model, action, from);
-    } catch {
-      continue;
-    }
-    if (next === undefined) continue;
-    const inType = applyAction(model, action, from);
-    if (violation.outcome === 'action-property' ? inType && property && !property(from, inType, model.constants) : !inType) {
-      return { action, state: inType ?? next };
-    }
+    const found = reproduce(model, violation, action, from);
+    if (found) return { ...violation, ...found, step: { action, next: found.next } };
   }
   return undefined;
+}
+
+/** Whether `action` taken from `from` shows the violation; if so its next state and message. */
+function reproduce(model: Model, v: Violation, action: ActionInstance, from: State): { next?: State; message: string } | undefined {
+  const c = model.constants;
+  const label = action.label;
+  const pre = model.codec.decode(encode(model, from), 0);
+  let enabled: unknown;
+  try {
+    enabled = !action.when || action.when(pre, action.params, c);
+  } catch (e) {
+    return v.phase === 'guard' ? { message: `the guard of ${label} threw: ${errorText(e)}` } : undefined;
+  }
+  if (v.phase === 'guard' || enabled !== true) return undefined;
+  let next: State;
+  try {
+    next = produce(pre, (draft: State) => action.do(draft, action.params, c)) as State;
+    if (next === null || typeof next !== 'object') return undefined;
+  } catch (e) {
+    return v.phase === 'recipe' ? { message: `the recipe of ${label} threw: ${errorText(e)}` } : undefined;
+  }
+  if (v.phase === 'recipe') return undefined;
+  let typeError: TypeViolation | undefined;
+  try {
+    encode(model, next);
+  } catch (e) {
+    if (!(e instanceof TypeViolation)) throw e;
+    typeError = e;
+  }
+  if (v.property === TYPE_OK) return typeError ? { next, message: `${label} leaves the type: ${typeError.message}` } : undefined;
+  if (typeError) return undefined;
+  const property = model.actionProperties.find(([name]) => name === v.property || v.phase === `action property '${name}'`);
+  const check = v.phase === 'constraint' ? () => model.constraint?.(next, c) : property ? () => property[1](from, next, c) : undefined;
+  if (!check) return undefined;
+  try {
+    const holds = check();
+    return v.outcome === 'action-property' && holds === false ? { next, message: `action property '${v.property}' is violated by ${label}` } : undefined;
+  } catch (e) {
+    return v.outcome === 'error' ? { next, message: `${v.phase} after ${label} threw: ${errorText(e)}` } : undefined;
+  }
 }
 
 /**
