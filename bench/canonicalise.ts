@@ -10,21 +10,11 @@ import { join } from 'node:path';
 import { symmetryGroups } from '../checker/model.ts';
 import { bruteForceCanonicaliser, canonicaliser, type Canonicaliser } from '../checker/symmetry.ts';
 import { enumOf, int, mapOf, optional, record, scalarset, seqOf, setOf } from '../src/schema/index.ts';
+import { mulberry32 } from '../checker/random.ts';
 
 const STATES = 2000;
 const NS = [3, 4, 5, 6, 7, 8];
 const ROUND_MS = 100;
-
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function workload(n: number) {
   const T = scalarset('t', n);
@@ -37,7 +27,7 @@ function workload(n: number) {
     refs: mapOf(T, int(0, 2)),
     next: mapOf(T, optional(T)),
   });
-  const random = rng(n);
+  const random = mulberry32(n);
   const states: Int32Array[] = [];
   for (let k = 0; k < STATES; k++) {
     const ids = [...T.values];

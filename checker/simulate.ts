@@ -9,6 +9,7 @@ import { summariseCoverage } from './coverage.ts';
 import { fingerprint } from './fingerprint.ts';
 import type { ActionInstance, Model, State } from './model.ts';
 import type { Outcome, TraceStep, Violation } from './result.ts';
+import { mulberry32 } from './random.ts';
 
 export interface SimulateOptions {
   seed: number;
@@ -23,18 +24,6 @@ export interface SimulationResult extends CheckResult {
   run?: number;
   runs: number;
   seed: number;
-}
-
-/** mulberry32: a small, fast, well-distributed 32-bit generator; ample for choosing steps. */
-export function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 /** The seed of run k: the base seed mixed with k, so runs are independent of each other. */
@@ -85,7 +74,7 @@ export function simulate(model: Model, opts: SimulateOptions): SimulationResult 
   };
 
   walks: for (run = 1; run <= opts.runs; run++) {
-    const rng = random(runSeed(opts.seed, run));
+    const rng = mulberry32(runSeed(opts.seed, run));
     trace = [];
     let phase = 'init';
     let current: ActionInstance | undefined;

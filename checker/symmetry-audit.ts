@@ -6,6 +6,7 @@
 import { Scalarset, show } from '../src/schema/index.ts';
 import type { ActionInstance, Model, State } from './model.ts';
 import { Permuter } from './symmetry.ts';
+import { mulberry32 } from './random.ts';
 
 export interface AuditOptions {
   /** How many reachable states to test (default 2000). */
@@ -49,7 +50,7 @@ interface Step {
 
 export function auditSymmetry(model: Model, opts: AuditOptions = {}): AuditResult {
   const samples = opts.samples ?? 2000;
-  const random = rng(opts.seed ?? 1);
+  const random = mulberry32(opts.seed ?? 1);
   const permuter = new Permuter(model);
   const result: AuditResult = {
     model,
@@ -327,14 +328,3 @@ function shuffle(p: number[], random: () => number): number[] {
   return p;
 }
 
-/** mulberry32: small, seedable, good enough to pick samples. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}

@@ -26,18 +26,10 @@ import {
 } from '../src/schema/index.ts';
 import { symmetryGroups } from '../checker/model.ts';
 import type { SymmetryModel } from '../checker/symmetry.ts';
+import { mulberry32 } from '../checker/random.ts';
 
-/** A small deterministic generator (mulberry32), so a failing case can be reproduced from its seed. */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** A small deterministic generator, so a failing case can be reproduced from its seed. */
+export const rng = mulberry32;
 
 export const pick = <T>(r: () => number, xs: readonly T[]): T => xs[Math.floor(r() * xs.length)];
 
