@@ -359,7 +359,7 @@ class RecipeReturnError extends Error {
 }
 
 /** Predicates (guards, invariants, properties) must say true or false: anything else is a bug in the spec. */
-function isTrue(value: unknown): boolean {
+export function isTrue(value: unknown): boolean {
   if (value === true) return true;
   if (value === false) return false;
   throw new TypeError(`it returned ${show(value)}, not a boolean${value === undefined ? ' (a missing return?)' : ''}`);

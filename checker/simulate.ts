@@ -3,7 +3,7 @@
 // walk of run k depends only on (seed, k), so the same seed finds the same violation again.
 import { TypeViolation } from '../src/schema/index.ts';
 import { DEADLOCK, TYPE_OK } from '../src/spec.ts';
-import { errorText } from './bfs.ts';
+import { errorText, isTrue } from './bfs.ts';
 import type { CheckResult } from './check.ts';
 import { summariseCoverage } from './coverage.ts';
 import { fingerprint } from './fingerprint.ts';
@@ -91,12 +91,12 @@ export function simulate(model: Model, opts: SimulateOptions): SimulationResult 
         const enabled: ActionInstance[] = [];
         for (const a of actions) {
           current = a;
-          if (!a.when || a.when(s, a.params, c)) enabled.push(a);
+          if (!a.when || isTrue(a.when(s, a.params, c))) enabled.push(a);
         }
         current = undefined;
         if (enabled.length === 0) {
           phase = 'terminal';
-          if (deadlock && !(terminal && terminal(s, c))) {
+          if (deadlock && !(terminal && isTrue(terminal(s, c)))) {
             fail('deadlock', 'deadlock: no action is enabled', DEADLOCK);
             break walks;
           }
@@ -106,6 +106,7 @@ export function simulate(model: Model, opts: SimulateOptions): SimulationResult 
         phase = 'recipe';
         // `v` still holds the encoding of `s`: decoding it gives the recipe a fresh draft.
         const draft = codec.decode(v, 0);
+        const pre = v.slice();
         const returned = a.do(draft, a.params, c);
         const t = returned === undefined ? draft : returned;
         generated++;
@@ -113,16 +114,18 @@ export function simulate(model: Model, opts: SimulateOptions): SimulationResult 
         phase = 'encode';
         const next = admit(t, a);
         if (!next) break walks;
-        for (const [name, prop] of actionProperties) {
+        // Action properties are [][P]_vars: a step that changes nothing satisfies them.
+        const stutters = pre.every((x, i) => x === v[i]);
+        for (const [name, prop] of stutters ? [] : actionProperties) {
           phase = `action property '${name}'`;
-          if (!prop(s, next, c)) {
+          if (!isTrue(prop(s, next, c))) {
             trace.push({ action: a, state: next });
             fail('action-property', `action property '${name}' is violated by ${a.label}`, name);
             break walks;
           }
         }
         phase = 'constraint';
-        if (constraint && !constraint(next, c)) continue walks;
+        if (constraint && !isTrue(constraint(next, c))) continue walks;
         trace.push({ action: a, state: next });
         longest = Math.max(longest, trace.length);
         s = next;
@@ -142,7 +145,7 @@ export function simulate(model: Model, opts: SimulateOptions): SimulationResult 
     for (const [name, inv] of invariants) {
       let ok: boolean;
       try {
-        ok = inv(s, c);
+        ok = isTrue(inv(s, c));
       } catch (error) {
         fail('error', `invariant '${name}' threw: ${errorText(error)}`, undefined, error);
         return true;
