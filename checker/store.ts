@@ -14,8 +14,11 @@ export const CHUNK = 1 << CHUNK_BITS;
 const MASK = CHUNK - 1;
 const MAX_LOAD = 0.85;
 const GROWTH = 1.3;
-/** State indices a thread takes from the shared counter at a time (insertShared). */
-export const INDEX_BLOCK = 64;
+/**
+ * State indices a thread takes from the shared counter at a time (insertShared): enough that two
+ * threads seldom write per-state entries in the same cache line.
+ */
+export const INDEX_BLOCK = 1024;
 /** An index word meaning "claimed by a thread that has not yet written the index". */
 const CLAIMED = -1;
 
@@ -205,7 +208,11 @@ export class FingerprintStore {
 
   /** A table the next growth step moves into (the parallel search fills it with rehashShared). */
   nextTable(): Int32Array {
-    return new Int32Array(this.alloc(Math.ceil(this.capacity * GROWTH) * 12));
+    const table = new Int32Array(this.alloc(Math.ceil(this.capacity * GROWTH) * 12));
+    // Its pages are faulted in here, by one thread: threads that fault in the pages of one buffer at
+    // the same time wait for each other in the kernel, which made moving the table twice as slow.
+    for (let i = 0; i < table.length; i += 1024) table[i] = 0;
+    return table;
   }
 
   /** Switches to a table filled by rehashShared. */
