@@ -347,17 +347,26 @@ export async function searchParallel(model: Model, opts: ParallelOptions): Promi
         const msg: ToWorker = { newLevel, frontiers: current, storeSize: store.size, roomLimit: limit, chunk };
         const failed = helpers.find((h) => h.failed);
         if (failed) throw new Error(`a worker thread failed to start: ${failed.failed!.message}`);
-        const pending = helpers
-          .filter((h) => h.ready)
-          .map((h) => {
+        const pending: Promise<FromWorker>[] = [];
+        const inRound = new Set<Helper>();
+        const join = () => {
+          for (const h of helpers) {
+            if (!h.ready || inRound.has(h)) continue;
             const m = h.storeVersion === storeVersion ? msg : { ...msg, store: store.buffers() };
             h.storeVersion = storeVersion;
-            return round(h.worker, m);
-          });
-        // This thread takes part too, looking up every 50 ms so that Ctrl-C and the watch still run.
+            inRound.add(h);
+            pending.push(round(h.worker, m));
+          }
+        };
+        join();
+        // This thread takes part too, looking up every 50 ms so that Ctrl-C and the watch still run,
+        // and so that a worker thread that has just started joins this round rather than the next.
         self.begin(msg);
         let status: 'done' | 'paused' | 'more';
-        while ((status = self.work(Date.now() + 50)) === 'more') await new Promise((r) => setImmediate(r));
+        while ((status = self.work(Date.now() + 50)) === 'more') {
+          await new Promise((r) => setImmediate(r));
+          join();
+        }
         replies = [...(await Promise.all(pending)), self.reply(status === 'paused')];
         for (const r of replies) coverageBy.set(r.id, { fired: r.fired, found: r.found });
         newLevel = false;
@@ -408,8 +417,25 @@ interface Helper {
   storeVersion: number;
 }
 
+/**
+ * Worker threads started ahead of the search (warmUp), still loading tsx and the checker. A thread
+ * takes about half a second to start, which would otherwise be half a second of the search run by one.
+ */
+const warm: { worker: Worker; failed?: Error }[] = [];
+const workerUrl = new URL('./worker-thread.js', import.meta.url);
+
+/** Starts `count` worker threads now, for the next parallel search to use; they do not keep the process alive. */
+export function warmUp(count: number): void {
+  while (warm.length < count) {
+    const w: (typeof warm)[number] = { worker: new Worker(workerUrl) };
+    // Kept for the search that takes the thread, which then reports it.
+    w.worker.once('error', (e) => (w.failed = e));
+    w.worker.unref();
+    warm.push(w);
+  }
+}
+
 function startWorkers(model: Model, opts: ParallelOptions, control: Int32Array, counts: Float64Array): Helper[] {
-  const url = new URL('./worker-thread.js', import.meta.url);
   return Array.from({ length: opts.workers - 1 }, (_, id) => {
     const setup: Setup = {
       id,
@@ -420,13 +446,17 @@ function startWorkers(model: Model, opts: ParallelOptions, control: Int32Array, 
       control: control.buffer as SharedArrayBuffer,
       counts: counts.buffer as SharedArrayBuffer,
     };
-    const helper: Helper = { worker: new Worker(url, { workerData: setup }), ready: false, storeVersion: -1 };
+    const { worker, failed: early } = warm.shift() ?? { worker: new Worker(workerUrl) };
+    worker.ref();
+    worker.removeAllListeners('error');
+    const helper: Helper = { worker, ready: false, storeVersion: -1, failed: early };
     const failed = (e: Error) => (helper.failed = e);
     helper.worker.once('error', failed);
     helper.worker.once('message', () => {
       helper.worker.off('error', failed);
       helper.ready = true;
     });
+    worker.postMessage(setup);
     return helper;
   });
 }
