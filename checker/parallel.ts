@@ -29,6 +29,11 @@ export const CONTROL = {
   stop: 2,
   /** The next range of the old table to move, while the threads grow the store together. */
   rehashCursor: 3,
+  /**
+   * From here, one slot per worker thread, set once it has loaded the spec. A flag rather than a
+   * message: this thread may run many small levels without once returning to its event loop.
+   */
+  ready: 4,
 } as const;
 
 /** Slots of the old table a thread moves at a time when the store grows. */
@@ -196,7 +201,7 @@ export async function searchParallel(model: Model, opts: ParallelOptions): Promi
   const n = opts.workers;
   const A = Math.max(1, model.actions.length);
   const store = new FingerprintStore(actionBytes(model.actions.length), { shared: true, initialCapacity: 1 << 16 });
-  const control = new Int32Array(new SharedArrayBuffer(16));
+  const control = new Int32Array(new SharedArrayBuffer(4 * (CONTROL.ready + n)));
   const counts = new Float64Array(new SharedArrayBuffer(16 * n));
   let initial = 0;
   const sum = (k: 0 | 1) => counts.reduce((acc, x, i) => (i % 2 === k ? acc + x : acc), 0);
@@ -351,6 +356,7 @@ export async function searchParallel(model: Model, opts: ParallelOptions): Promi
         const inRound = new Set<Helper>();
         const join = () => {
           for (const h of helpers) {
+            h.ready ||= Atomics.load(control, CONTROL.ready + h.id) === 1;
             if (!h.ready || inRound.has(h)) continue;
             const m = h.storeVersion === storeVersion ? msg : { ...msg, store: store.buffers() };
             h.storeVersion = storeVersion;
@@ -411,6 +417,7 @@ function round(w: Worker, msg: ToWorker): Promise<FromWorker> {
 /** A worker thread, which joins the rounds once it has loaded the spec. */
 interface Helper {
   worker: Worker;
+  id: number;
   ready: boolean;
   failed?: Error;
   /** The version of the store's buffers it was last sent. */
@@ -423,6 +430,17 @@ interface Helper {
  */
 const warm: { worker: Worker; failed?: Error }[] = [];
 const workerUrl = new URL('./worker-thread.js', import.meta.url);
+
+/**
+ * For a command line `check ... --workers N`: starts the N - 1 worker threads before the command line
+ * is parsed and the specs are loaded. An option it cannot read is left to the parser to report.
+ */
+export function warmUpFor(argv: string[]): void {
+  if (argv[0] !== 'check') return;
+  const at = argv.findIndex((a) => a === '--workers' || a.startsWith('--workers='));
+  const n = at < 0 ? NaN : Number(argv[at].includes('=') ? argv[at].slice('--workers='.length) : argv[at + 1]);
+  if (Number.isInteger(n) && n > 1 && n <= 64) warmUp(n - 1);
+}
 
 /** Starts `count` worker threads now, for the next parallel search to use; they do not keep the process alive. */
 export function warmUp(count: number): void {
@@ -449,13 +467,8 @@ function startWorkers(model: Model, opts: ParallelOptions, control: Int32Array, 
     const { worker, failed: early } = warm.shift() ?? { worker: new Worker(workerUrl) };
     worker.ref();
     worker.removeAllListeners('error');
-    const helper: Helper = { worker, ready: false, storeVersion: -1, failed: early };
-    const failed = (e: Error) => (helper.failed = e);
-    helper.worker.once('error', failed);
-    helper.worker.once('message', () => {
-      helper.worker.off('error', failed);
-      helper.ready = true;
-    });
+    const helper: Helper = { worker, id, ready: false, storeVersion: -1, failed: early };
+    helper.worker.once('error', (e) => (helper.failed = e));
     worker.postMessage(setup);
     return helper;
   });
