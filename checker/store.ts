@@ -14,11 +14,8 @@ export const CHUNK = 1 << CHUNK_BITS;
 const MASK = CHUNK - 1;
 const MAX_LOAD = 0.85;
 const GROWTH = 1.3;
-/**
- * State indices a thread takes from the shared counter at a time (insertShared): enough that two
- * threads seldom write per-state entries in the same cache line.
- */
-export const INDEX_BLOCK = 1024;
+/** State indices a thread takes from the shared counter at a time (insertShared). */
+export const INDEX_BLOCK = 64;
 /** An index word meaning "claimed by a thread that has not yet written the index". */
 const CLAIMED = -1;
 
