@@ -29,6 +29,11 @@ export const CONTROL = {
   stop: 2,
   /** The next range of the old table to move, while the threads grow the store together. */
   rehashCursor: 3,
+  /**
+   * From here, one slot per worker thread, set once it has loaded the spec. A flag rather than a
+   * message: this thread may run many small levels without once returning to its event loop.
+   */
+  ready: 4,
 } as const;
 
 /** Slots of the old table a thread moves at a time when the store grows. */
@@ -196,7 +201,7 @@ export async function searchParallel(model: Model, opts: ParallelOptions): Promi
   const n = opts.workers;
   const A = Math.max(1, model.actions.length);
   const store = new FingerprintStore(actionBytes(model.actions.length), { shared: true, initialCapacity: 1 << 16 });
-  const control = new Int32Array(new SharedArrayBuffer(16));
+  const control = new Int32Array(new SharedArrayBuffer(4 * (CONTROL.ready + n)));
   const counts = new Float64Array(new SharedArrayBuffer(16 * n));
   let initial = 0;
   const sum = (k: 0 | 1) => counts.reduce((acc, x, i) => (i % 2 === k ? acc + x : acc), 0);
@@ -347,17 +352,27 @@ export async function searchParallel(model: Model, opts: ParallelOptions): Promi
         const msg: ToWorker = { newLevel, frontiers: current, storeSize: store.size, roomLimit: limit, chunk };
         const failed = helpers.find((h) => h.failed);
         if (failed) throw new Error(`a worker thread failed to start: ${failed.failed!.message}`);
-        const pending = helpers
-          .filter((h) => h.ready)
-          .map((h) => {
+        const pending: Promise<FromWorker>[] = [];
+        const inRound = new Set<Helper>();
+        const join = () => {
+          for (const h of helpers) {
+            h.ready ||= Atomics.load(control, CONTROL.ready + h.id) === 1;
+            if (!h.ready || inRound.has(h)) continue;
             const m = h.storeVersion === storeVersion ? msg : { ...msg, store: store.buffers() };
             h.storeVersion = storeVersion;
-            return round(h.worker, m);
-          });
-        // This thread takes part too, looking up every 50 ms so that Ctrl-C and the watch still run.
+            inRound.add(h);
+            pending.push(round(h.worker, m));
+          }
+        };
+        join();
+        // This thread takes part too, looking up every 50 ms so that Ctrl-C and the watch still run,
+        // and so that a worker thread that has just started joins this round rather than the next.
         self.begin(msg);
         let status: 'done' | 'paused' | 'more';
-        while ((status = self.work(Date.now() + 50)) === 'more') await new Promise((r) => setImmediate(r));
+        while ((status = self.work(Date.now() + 50)) === 'more') {
+          await new Promise((r) => setImmediate(r));
+          join();
+        }
         replies = [...(await Promise.all(pending)), self.reply(status === 'paused')];
         for (const r of replies) coverageBy.set(r.id, { fired: r.fired, found: r.found });
         newLevel = false;
@@ -402,14 +417,43 @@ function round(w: Worker, msg: ToWorker): Promise<FromWorker> {
 /** A worker thread, which joins the rounds once it has loaded the spec. */
 interface Helper {
   worker: Worker;
+  id: number;
   ready: boolean;
   failed?: Error;
   /** The version of the store's buffers it was last sent. */
   storeVersion: number;
 }
 
+/**
+ * Worker threads started ahead of the search (warmUp), still loading tsx and the checker. A thread
+ * takes about half a second to start, which would otherwise be half a second of the search run by one.
+ */
+const warm: { worker: Worker; failed?: Error }[] = [];
+const workerUrl = new URL('./worker-thread.js', import.meta.url);
+
+/**
+ * For a command line `check ... --workers N`: starts the N - 1 worker threads before the command line
+ * is parsed and the specs are loaded. An option it cannot read is left to the parser to report.
+ */
+export function warmUpFor(argv: string[]): void {
+  if (argv[0] !== 'check') return;
+  const at = argv.findIndex((a) => a === '--workers' || a.startsWith('--workers='));
+  const n = at < 0 ? NaN : Number(argv[at].includes('=') ? argv[at].slice('--workers='.length) : argv[at + 1]);
+  if (Number.isInteger(n) && n > 1 && n <= 64) warmUp(n - 1);
+}
+
+/** Starts `count` worker threads now, for the next parallel search to use; they do not keep the process alive. */
+export function warmUp(count: number): void {
+  while (warm.length < count) {
+    const w: (typeof warm)[number] = { worker: new Worker(workerUrl) };
+    // Kept for the search that takes the thread, which then reports it.
+    w.worker.once('error', (e) => (w.failed = e));
+    w.worker.unref();
+    warm.push(w);
+  }
+}
+
 function startWorkers(model: Model, opts: ParallelOptions, control: Int32Array, counts: Float64Array): Helper[] {
-  const url = new URL('./worker-thread.js', import.meta.url);
   return Array.from({ length: opts.workers - 1 }, (_, id) => {
     const setup: Setup = {
       id,
@@ -420,13 +464,12 @@ function startWorkers(model: Model, opts: ParallelOptions, control: Int32Array, 
       control: control.buffer as SharedArrayBuffer,
       counts: counts.buffer as SharedArrayBuffer,
     };
-    const helper: Helper = { worker: new Worker(url, { workerData: setup }), ready: false, storeVersion: -1 };
-    const failed = (e: Error) => (helper.failed = e);
-    helper.worker.once('error', failed);
-    helper.worker.once('message', () => {
-      helper.worker.off('error', failed);
-      helper.ready = true;
-    });
+    const { worker, failed: early } = warm.shift() ?? { worker: new Worker(workerUrl) };
+    worker.ref();
+    worker.removeAllListeners('error');
+    const helper: Helper = { worker, id, ready: false, storeVersion: -1, failed: early };
+    helper.worker.once('error', (e) => (helper.failed = e));
+    worker.postMessage(setup);
     return helper;
   });
 }

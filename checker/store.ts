@@ -205,7 +205,11 @@ export class FingerprintStore {
 
   /** A table the next growth step moves into (the parallel search fills it with rehashShared). */
   nextTable(): Int32Array {
-    return new Int32Array(this.alloc(Math.ceil(this.capacity * GROWTH) * 12));
+    const table = new Int32Array(this.alloc(Math.ceil(this.capacity * GROWTH) * 12));
+    // Its pages are faulted in here, by one thread: threads that fault in the pages of one buffer at
+    // the same time wait for each other in the kernel, which made moving the table twice as slow.
+    for (let i = 0; i < table.length; i += 1024) table[i] = 0;
+    return table;
   }
 
   /** Switches to a table filled by rehashShared. */

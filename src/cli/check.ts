@@ -1,6 +1,7 @@
 // `interleave check`: load specs, check every (selected) variant, report, and exit with TLC's codes.
 import type { Progress } from '../../checker/bfs.ts';
 import { checkModel, type CheckResult } from '../../checker/check.ts';
+import { warmUp } from '../../checker/parallel.ts';
 import { auditSymmetry, type AuditResult } from '../../checker/symmetry-audit.ts';
 import { compileModel, type Model } from '../../checker/model.ts';
 import { findSpecFiles, LoadError, loadSpec } from '../load.ts';
@@ -69,6 +70,8 @@ export async function runCheck(args: CheckArgs): Promise<number> {
   const models: Model[] = [];
   const files = findSpecFiles(args.paths);
   if (files.length === 0) throw new LoadError(args.paths.join(', '), 'no spec files here (a spec is a .ts file whose default export is defineSpec({ ... }))');
+  // Worker threads take a while to start: let them do so while this thread loads the specs.
+  if ((args.workers ?? 1) > 1) warmUp(args.workers! - 1);
   for (const file of files) {
     try {
       const { spec, file: shown } = await loadSpec(file);
