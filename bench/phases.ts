@@ -21,6 +21,25 @@ const canon = canonicaliserFor(model, model.symmetryDefault && model.symmetry.si
 const { store } = await search(model, { deadlock: false, maxStates: limit, canonicalise: canon });
 const w = model.width;
 const states: Int32Array[] = [];
+
+/** The successors of an encoded state that stay inside their type, as objects and encoded. */
+function successors(v: Int32Array): { state: State; encoded: Int32Array }[] {
+  const out: { state: State; encoded: Int32Array }[] = [];
+  const s = model.decode(v, 0);
+  for (const a of model.actions) {
+    if (a.when && !a.when(s, a.params, model.constants)) continue;
+    const d = model.decode(v, 0);
+    const state = (a.do(d, a.params, model.constants) ?? d) as State;
+    const encoded = new Int32Array(w);
+    try {
+      model.encode(state, encoded, 0);
+    } catch {
+      continue;
+    }
+    out.push({ state, encoded });
+  }
+  return out;
+}
 {
   // Rebuild the sample by a plain BFS over the concrete states (the store keeps fingerprints only).
   const seen = new Set<string>();
@@ -36,19 +55,7 @@ const states: Int32Array[] = [];
     if (seen.has(key)) continue;
     seen.add(key);
     states.push(v);
-    const s = model.decode(v, 0);
-    for (const a of model.actions) {
-      if (a.when && !a.when(s, a.params, model.constants)) continue;
-      const d = model.decode(v, 0);
-      const t = (a.do(d, a.params, model.constants) ?? d) as State;
-      const out = new Int32Array(w);
-      try {
-        model.encode(t, out, 0);
-      } catch {
-        continue;
-      }
-      queue.push(out);
-    }
+    for (const { encoded } of successors(v)) queue.push(encoded);
   }
 }
 const flat = new Int32Array(states.length * w);
@@ -58,19 +65,9 @@ states.forEach((v, k) => flat.set(v, k * w));
 const succ: Int32Array[] = [];
 const succObjects: State[] = [];
 for (const v of states) {
-  const s = model.decode(v, 0);
-  for (const a of model.actions) {
-    if (a.when && !a.when(s, a.params, model.constants)) continue;
-    const d = model.decode(v, 0);
-    const t = (a.do(d, a.params, model.constants) ?? d) as State;
-    const out = new Int32Array(w);
-    try {
-      model.encode(t, out, 0);
-    } catch {
-      continue;
-    }
-    succ.push(out);
-    succObjects.push(t);
+  for (const { encoded, state } of successors(v)) {
+    succ.push(encoded);
+    succObjects.push(state);
   }
 }
 const perSucc = states.length / succ.length;
