@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { checkModel } from '../checker/check.ts';
 import { compileModel } from '../checker/model.ts';
 import { defineSpec, int, mapOf, scalarset, type Spec } from '../src/index.ts';
+import stuttering from './fixtures/stuttering.ts';
 
 const T = scalarset('t', 3);
 type C = { c: Record<string, number> };
@@ -61,14 +62,7 @@ describe('violations under symmetry are stated for the concrete trace', () => {
 
 describe('engine semantics', () => {
   it('a step that changes nothing satisfies every action property ([][P]_vars)', async () => {
-    const spec = defineSpec({
-      name: 'idle',
-      state: { x: int(0, 2) },
-      init: { x: 0 },
-      actions: { grow: { when: (s) => s.x < 2, do: (s) => { s.x++; } }, idle: { do: () => {} } },
-      actionProperties: { Grows: (s, t) => t.x > s.x },
-    });
-    const r = await run(spec);
+    const r = await run(stuttering);
     expect([r.outcome, r.stats.distinct, r.stats.generated]).toEqual(['ok', 3, 6]);
   });
 
