@@ -148,8 +148,11 @@ export class Participant {
     this.msg = m;
   }
 
-  /** Expands claimed chunks until the level is done, the threads must pause or stop, or `untilMs` passes. */
-  work(untilMs = Infinity): 'done' | 'paused' | 'more' {
+  /**
+   * Expands claimed chunks until the level is done, the threads must pause or stop, or `untilMs`
+   * passes; `between` runs after each chunk.
+   */
+  work(untilMs = Infinity, between?: () => void): 'done' | 'paused' | 'more' {
     const { control, counts, id, expander, next } = this;
     const { roomLimit, chunk } = this.msg!;
     const record = this.model.width + 1;
@@ -171,6 +174,7 @@ export class Participant {
       }
       counts[2 * id] = expander.generated;
       counts[2 * id + 1] = this.inserted;
+      between?.();
       if (Date.now() > untilMs) return 'more';
     }
   }
@@ -288,6 +292,7 @@ export async function searchParallel(model: Model, opts: ParallelOptions): Promi
   // the rounds once it has started (loaded tsx and the spec), which takes a while.
   const helpers = startWorkers(model, opts, control, counts);
   let storeVersion = 0;
+  const ahead = new TableAhead();
   const self = new Participant(model, opts.canonicalise, opts.deadlock, control, counts, n - 1, store);
   const progressEvery = opts.progressEveryMs ?? 60_000;
   let lastProgress = start;
@@ -335,7 +340,7 @@ export async function searchParallel(model: Model, opts: ParallelOptions): Promi
           // One growth step at a time, as the single-threaded store grows (the load stays above
           // 0.65), the threads moving the old table into the new one together.
           while (store.size + 2 * headroom > store.capacity * 0.85) {
-            const table = store.nextTable();
+            const table = ahead.take(store);
             const rehash = { old: store.table.buffer as SharedArrayBuffer, table: table.buffer as SharedArrayBuffer };
             Atomics.store(control, CONTROL.rehashCursor, 0);
             const moving = helpers.filter((h) => h.ready).map((h) => round(h.worker, { rehash, newLevel: false, frontiers: [], storeSize: 0, roomLimit: 0, chunk: 0 }));
@@ -369,7 +374,9 @@ export async function searchParallel(model: Model, opts: ParallelOptions): Promi
         // and so that a worker thread that has just started joins this round rather than the next.
         self.begin(msg);
         let status: 'done' | 'paused' | 'more';
-        while ((status = self.work(Date.now() + 50)) === 'more') {
+        ahead.prepare(store, headroom);
+        const touch = () => ahead.touch(Atomics.load(control, CONTROL.nextIndex));
+        while ((status = self.work(Date.now() + 50, touch)) === 'more') {
           await new Promise((r) => setImmediate(r));
           join();
         }
@@ -399,6 +406,51 @@ export async function searchParallel(model: Model, opts: ParallelOptions): Promi
   } finally {
     clearInterval(watch);
     await Promise.all(helpers.map((h) => h.worker.terminate()));
+  }
+}
+
+/**
+ * The table the store grows into next, allocated once the store has grown and faulted in by this
+ * thread a few pages at a time, in step with the states added, while the others search. Faulting in
+ * the pages took a third of the time growing took on Counters, and done at the moment of growth it stops
+ * every thread.
+ */
+class TableAhead {
+  private table?: Int32Array;
+  /** The store's capacity it was made for, and the state count at that time. */
+  private capacity = -1;
+  private from = 0;
+  /** Int32 offset up to which its pages are faulted in. */
+  private touched = 0;
+  /** The state count at which the store must grow. */
+  private due = 0;
+
+  prepare(store: FingerprintStore, headroom: number): void {
+    if (this.capacity === store.capacity) return;
+    this.table = store.nextTable();
+    this.capacity = store.capacity;
+    this.from = store.size;
+    this.touched = 0;
+    this.due = Math.max(store.size + 1, store.capacity * 0.85 - 2 * headroom);
+  }
+
+  /** Faults in the share of the pages that `size` states call for (all of them a little before growth is due). */
+  touch(size: number): void {
+    const table = this.table;
+    if (!table || this.touched >= table.length) return;
+    const share = Math.min(1, (1.25 * (size - this.from)) / (this.due - this.from));
+    const upTo = Math.floor(share * table.length);
+    if (upTo > this.touched) this.touched = FingerprintStore.touchPages(table, this.touched, upTo);
+  }
+
+  /** The next table, all its pages faulted in. */
+  take(store: FingerprintStore): Int32Array {
+    if (this.capacity !== store.capacity) this.prepare(store, 0);
+    const table = this.table!;
+    FingerprintStore.touchPages(table, this.touched, table.length);
+    this.table = undefined;
+    this.capacity = -1;
+    return table;
   }
 }
 

@@ -203,13 +203,22 @@ export class FingerprintStore {
     this.actions.push(actionArray(this.actionBytes, this.alloc(CHUNK * this.actionBytes)));
   }
 
-  /** A table the next growth step moves into (the parallel search fills it with rehashShared). */
+  /**
+   * A table the next growth step moves into (the parallel search fills it with rehashShared). Its
+   * pages are not yet faulted in: see touchPages.
+   */
   nextTable(): Int32Array {
-    const table = new Int32Array(this.alloc(Math.ceil(this.capacity * GROWTH) * 12));
-    // Its pages are faulted in here, by one thread: threads that fault in the pages of one buffer at
-    // the same time wait for each other in the kernel, which made moving the table twice as slow.
-    for (let i = 0; i < table.length; i += 1024) table[i] = 0;
-    return table;
+    return new Int32Array(this.alloc(Math.ceil(this.capacity * GROWTH) * 12));
+  }
+
+  /**
+   * Faults in the pages of `table` from Int32 offset `from` up to `to`, by writing a zero to each,
+   * and returns `to`. One thread should do this: threads that fault in the pages of one buffer at the
+   * same time wait for each other in the kernel, which made moving the table twice as slow.
+   */
+  static touchPages(table: Int32Array, from: number, to: number): number {
+    for (let i = from - (from % 1024); i < to; i += 1024) table[i] = 0;
+    return to;
   }
 
   /** Switches to a table filled by rehashShared. */
