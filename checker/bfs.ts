@@ -57,6 +57,11 @@ export class Frontier {
     for (let i = 1; i < this.record; i++) data[at + i] = v[i - 1];
     this.count++;
   }
+  /** Empties it for reuse: a level's frontier is as big as the last, and fresh buffers cost page faults. */
+  clear(): this {
+    this.count = 0;
+    return this;
+  }
   private alloc(length: number): Int32Array {
     return new Int32Array(this.shared ? new SharedArrayBuffer(length * 4) : new ArrayBuffer(length * 4));
   }
@@ -290,12 +295,14 @@ export async function search(model: Model, opts: SearchOptions): Promise<{ resul
   let lastProgress = start;
   let lastYield = start;
 
+  // Two frontiers, the level being expanded and the next, swapped after each level.
+  let next = new Frontier(width + 1);
   while (current.count > 0) {
     if (opts.maxDepth !== undefined && depth >= opts.maxDepth) {
       stopped = 'max-depth';
       return finish(current.count);
     }
-    const next = new Frontier(width + 1);
+    next.clear();
     const record = width + 1;
     for (let q = 0; q < current.count; q++) {
       expander.expand(current.data, q * record, next);
@@ -327,7 +334,7 @@ export async function search(model: Model, opts: SearchOptions): Promise<{ resul
         }
       }
     }
-    current = next;
+    [current, next] = [next, current];
     if (current.count > 0) depth++;
     if (Date.now() - lastYield > 50) {
       // Many small levels must not keep Ctrl-C waiting either.

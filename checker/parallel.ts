@@ -98,6 +98,7 @@ function fromWire(model: Model, w: WireViolation): Violation {
  */
 export class Participant {
   next: Frontier;
+  private previous?: Frontier;
   private store?: FingerprintStore;
   private readonly block = new Int32Array(2);
   private inserted = 0;
@@ -140,7 +141,10 @@ export class Participant {
   begin(m: ToWorker): void {
     if (m.store) this.store = FingerprintStore.view(m.store, m.storeSize);
     if (m.newLevel) {
-      this.next = new Frontier(this.model.width + 1, true);
+      // The frontier written two levels ago is free again: the level now expanded is the last one's.
+      const spare = this.previous;
+      this.previous = this.next;
+      this.next = spare?.clear() ?? new Frontier(this.model.width + 1, true);
       this.expander.violations.clear();
     }
     this.frontiers = m.frontiers.map((f) => ({ data: new Int32Array(f.buffer), count: f.count }));
