@@ -1,9 +1,9 @@
-// `npm run bench`: each model checked as a whole child process, with 1 and with 2 workers, a few times
-// (the medians are reported; shared machines are noisy). Prints a table and writes bench/results.json.
+// `npm run bench`: each model checked as a whole child process, with 1 and with 2 workers in turn, a few
+// times (the medians are reported, and the speed-up of each back-to-back pair; shared machines are noisy). Prints a table and writes bench/results.json.
 // The counts must be exactly the stated ones: a faster checker that finds other numbers is wrong.
 import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { cpus, tmpdir, totalmem } from 'node:os';
+import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
 import { join, resolve } from 'node:path';
 
 const ROOT = resolve(import.meta.dirname, '..');
@@ -68,12 +68,17 @@ const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.len
 const n = (x: number, digits = 0) => x.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
 
 const results: Record<string, unknown>[] = [];
+const speedUps: Record<string, unknown>[] = [];
 const rows: string[][] = [['model', 'workers', 'distinct', 'generated', 'depth', 'wall s', 'distinct/s', 'search s', 'distinct/s (search)', 'peak RSS MB', 'RSS B/state', 'store B/state']];
+const speedUpLines: string[] = [];
+const loadBefore = loadavg();
 let wrong = 0;
 for (const m of MODELS.filter((x) => !only || x.file.includes(only))) {
-  for (const workers of workerCounts) {
-    const all: Run[] = [];
-    for (let k = 0; k < runs; k++) all.push(await runOnce(m, workers));
+  // The worker counts take turns (1, 2, 1, 2, ...), so that a change in the machine's load between
+  // runs falls on both alike, and each round gives a speed-up from two runs made back to back.
+  const byWorkers = new Map<number, Run[]>(workerCounts.map((w) => [w, []]));
+  for (let k = 0; k < runs; k++) for (const workers of workerCounts) byWorkers.get(workers)!.push(await runOnce(m, workers));
+  for (const [workers, all] of byWorkers) {
     const r = all[0];
     for (const x of all) {
       const got = { distinct: x.distinct, generated: x.generated, depth: x.depth };
@@ -96,6 +101,7 @@ for (const m of MODELS.filter((x) => !only || x.file.includes(only))) {
       wallSecondsAll: all.map((x) => x.wallSeconds),
       distinctPerSecond: r.distinct / wall,
       searchSeconds: search,
+      searchSecondsAll: all.map((x) => x.searchSeconds),
       distinctPerSearchSecond: r.distinct / search,
       peakRssBytes: rss,
       rssBytesPerState: rss / r.distinct,
@@ -105,11 +111,24 @@ for (const m of MODELS.filter((x) => !only || x.file.includes(only))) {
     rows.push([m.name, String(workers), n(r.distinct), n(r.generated), String(r.depth), n(wall, 2), n(row.distinctPerSecond), n(search, 2), n(row.distinctPerSearchSecond), n(rss / 2 ** 20), n(row.rssBytesPerState, 1), n(row.storeBytesPerState, 1)]);
     process.stderr.write(`  ${m.name}, ${workers} worker(s): ${all.map((x) => x.wallSeconds.toFixed(2)).join(' ')} s\n`);
   }
+  const one = byWorkers.get(1);
+  for (const [workers, all] of byWorkers) {
+    if (!one || workers === 1) continue;
+    const search = all.map((x, k) => one[k].searchSeconds / x.searchSeconds);
+    const wall = all.map((x, k) => one[k].wallSeconds / x.wallSeconds);
+    speedUps.push({ model: m.name, workers, searchRatios: search, wallRatios: wall, medianSearch: median(search), medianWall: median(wall) });
+    const list = (xs: number[]) => xs.map((x) => x.toFixed(2)).join(', ');
+    speedUpLines.push(`${m.name}, ${workers} workers against 1: search ${list(search)} (median ${median(search).toFixed(2)}x); wall ${list(wall)} (median ${median(wall).toFixed(2)}x)`);
+  }
 }
+const loadAfter = loadavg();
 
 const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => r[i].length)));
 for (const r of rows) console.log(r.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  '));
 console.log(`\nMedians of ${runs} run(s) each; wall time includes start-up (node, tsx, loading the spec).`);
+if (speedUpLines.length > 0) console.log(`\nSpeed-up, per back-to-back pair of runs:\n${speedUpLines.join('\n')}`);
+const load = (l: number[]) => l.map((x) => x.toFixed(2)).join(' ');
+console.log(`Load average before: ${load(loadBefore)}; after: ${load(loadAfter)} (${cpus().length} CPUs).`);
 
 let canonicalisation: string | undefined;
 if (existsSync(join(ROOT, 'bench', 'canonicalise.ts'))) {
@@ -123,7 +142,7 @@ if (existsSync(join(ROOT, 'bench', 'canonicalise.ts'))) {
 }
 
 const machine = { cpus: cpus().length, cpu: cpus()[0]?.model, memoryBytes: totalmem(), node: process.version, platform: process.platform };
-writeFileSync(join(ROOT, 'bench', 'results.json'), JSON.stringify({ date: new Date().toISOString(), machine, runs, results, canonicalisation }, null, 2) + '\n');
+writeFileSync(join(ROOT, 'bench', 'results.json'), JSON.stringify({ date: new Date().toISOString(), machine, loadAverage: { before: loadBefore, after: loadAfter }, runs, results, speedUps, canonicalisation }, null, 2) + '\n');
 console.log('Wrote bench/results.json.');
 if (wrong > 0) {
   console.error(`\n${wrong} run(s) found the wrong number of states.`);
