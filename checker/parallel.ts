@@ -23,18 +23,31 @@ import { actionBytes, CHUNK, FingerprintStore, INDEX_BLOCK, type StoreBuffers } 
 export const CONTROL = {
   /** The next free state index (FingerprintStore.insertShared hands them out in blocks). */
   nextIndex: 0,
-  /** The next position of the current level to hand out. */
-  cursor: 1,
   /** Non-zero: threads stop claiming work (1: the store must grow; 2: the search stops). */
-  stop: 2,
+  stop: 1,
   /** The next range of the old table to move, while the threads grow the store together. */
-  rehashCursor: 3,
+  rehashCursor: 2,
   /**
    * From here, one slot per worker thread, set once it has loaded the spec. A flag rather than a
    * message: this thread may run many small levels without once returning to its event loop.
    */
-  ready: 4,
+  ready: 3,
 } as const;
+
+/** Int32 slots per 64-byte cache line: each region's cursor has a line of its own. */
+const LINE = 16;
+
+/**
+ * The slot of the cursor of region r of the current level (the next position in it to hand out).
+ * A region is the frontier one participant wrote in the level before.
+ */
+export function cursorSlot(participants: number, r: number): number {
+  return LINE * (Math.ceil((CONTROL.ready + participants) / LINE) + r);
+}
+
+export function controlLength(participants: number): number {
+  return cursorSlot(participants, participants);
+}
 
 /** Slots of the old table a thread moves at a time when the store grows. */
 const REHASH_RANGE = 1 << 14;
@@ -45,6 +58,8 @@ export interface Setup {
   variant: string;
   symmetry: boolean;
   deadlock: boolean;
+  /** Worker threads and this thread: the number of regions a level can have. */
+  participants: number;
   control: SharedArrayBuffer;
   /** Two Float64s per worker: the states it generated and the new states it stored, so far. */
   counts: SharedArrayBuffer;
@@ -54,12 +69,20 @@ export interface ToWorker {
   /** Instead of expanding states: move the old table into a bigger one, range by range. */
   rehash?: { old: SharedArrayBuffer; table: SharedArrayBuffer };
   newLevel: boolean;
-  frontiers: { buffer: SharedArrayBuffer; count: number }[];
+  /** The level's regions: each participant's frontier from the level before. */
+  frontiers: Region[];
   store?: StoreBuffers;
   storeSize: number;
   /** Pause once the store holds more states than this. */
   roomLimit: number;
   chunk: number;
+}
+
+export interface Region {
+  buffer: SharedArrayBuffer;
+  count: number;
+  /** The participant that wrote it. */
+  owner: number;
 }
 
 /** A violation as it crosses threads: the action by its id, not the object with its functions. */
@@ -104,7 +127,10 @@ export class Participant {
   private inserted = 0;
   readonly expander: Expander;
   private frontiers: { data: Int32Array; count: number }[] = [];
-  private total = 0;
+  /** The region this thread takes chunks from, and the regions it found used up in this level. */
+  private region = 0;
+  private exhausted: boolean[] = [];
+  private claimed = 0;
   private msg?: ToWorker;
 
   constructor(
@@ -114,6 +140,7 @@ export class Participant {
     private readonly control: Int32Array,
     private readonly counts: Float64Array,
     private readonly id: number,
+    private readonly participants: number,
     store?: FingerprintStore,
   ) {
     this.store = store;
@@ -148,7 +175,14 @@ export class Participant {
       this.expander.violations.clear();
     }
     this.frontiers = m.frontiers.map((f) => ({ data: new Int32Array(f.buffer), count: f.count }));
-    this.total = this.frontiers.reduce((k, f) => k + f.count, 0);
+    if (m.newLevel) {
+      // Its own frontier first: the successors of the states it found last level are near each
+      // other's in the order they were found (siblings share successors), and a state another
+      // thread has just inserted is a line in that thread's cache, several times dearer to look up.
+      const own = m.frontiers.findIndex((f) => f.owner === this.id);
+      this.region = own >= 0 ? own : this.id % Math.max(1, m.frontiers.length);
+      this.exhausted = m.frontiers.map(() => false);
+    }
     this.msg = m;
   }
 
@@ -167,20 +201,31 @@ export class Participant {
         Atomics.store(control, CONTROL.stop, 1);
         return 'paused';
       }
-      const first = Atomics.add(control, CONTROL.cursor, chunk);
-      if (first >= this.total) return 'done';
-      const last = Math.min(first + chunk, this.total);
-      let f = 0;
-      let base = 0;
-      for (let p = first; p < last; p++) {
-        while (p - base >= this.frontiers[f].count) base += this.frontiers[f++].count;
-        expander.expand(this.frontiers[f].data, (p - base) * record, next);
-      }
+      const r = this.claim(chunk);
+      if (r < 0) return 'done';
+      const { data, count } = this.frontiers[r];
+      const last = Math.min(this.claimed + chunk, count);
+      for (let p = this.claimed; p < last; p++) expander.expand(data, p * record, next);
       counts[2 * id] = expander.generated;
       counts[2 * id + 1] = this.inserted;
       between?.();
       if (Date.now() > untilMs) return 'more';
     }
+  }
+
+  /** Claims the next chunk, from this thread's region or else the next one not used up: its region, or -1. */
+  private claim(chunk: number): number {
+    const regions = this.frontiers.length;
+    for (let tried = 0; tried < regions; tried++) {
+      const r = this.region;
+      if (!this.exhausted[r]) {
+        this.claimed = Atomics.add(this.control, cursorSlot(this.participants, r), chunk);
+        if (this.claimed < this.frontiers[r].count) return r;
+        this.exhausted[r] = true;
+      }
+      this.region = (r + 1) % regions;
+    }
+    return -1;
   }
 
   reply(paused: boolean): FromWorker {
@@ -209,7 +254,7 @@ export async function searchParallel(model: Model, opts: ParallelOptions): Promi
   const n = opts.workers;
   const A = Math.max(1, model.actions.length);
   const store = new FingerprintStore(actionBytes(model.actions.length), { shared: true, initialCapacity: 1 << 16 });
-  const control = new Int32Array(new SharedArrayBuffer(4 * (CONTROL.ready + n)));
+  const control = new Int32Array(new SharedArrayBuffer(4 * controlLength(n)));
   const counts = new Float64Array(new SharedArrayBuffer(16 * n));
   let initial = 0;
   const sum = (k: 0 | 1) => counts.reduce((acc, x, i) => (i % 2 === k ? acc + x : acc), 0);
@@ -297,11 +342,13 @@ export async function searchParallel(model: Model, opts: ParallelOptions): Promi
   const helpers = startWorkers(model, opts, control, counts);
   let storeVersion = 0;
   const ahead = new TableAhead();
-  const self = new Participant(model, opts.canonicalise, opts.deadlock, control, counts, n - 1, store);
+  const self = new Participant(model, opts.canonicalise, opts.deadlock, control, counts, n - 1, n, store);
   const progressEvery = opts.progressEveryMs ?? 60_000;
   let lastProgress = start;
-  let current = [{ buffer: first.data.buffer as SharedArrayBuffer, count: first.count }];
+  let current: Region[] = [{ buffer: first.data.buffer as SharedArrayBuffer, count: first.count, owner: n - 1 }];
   const level = () => current.reduce((k, f) => k + f.count, 0);
+  /** States of the level not yet handed out. */
+  const unclaimed = () => current.reduce((k, f, r) => k + Math.max(0, f.count - Atomics.load(control, cursorSlot(n, r))), 0);
   // Watches for Ctrl-C, the memory limit, --max-states and progress while the workers run.
   const watch = setInterval(() => {
     const distinct = distinctSoFar();
@@ -316,7 +363,7 @@ export async function searchParallel(model: Model, opts: ParallelOptions): Promi
         depth,
         distinct,
         generated: generated + sum(0),
-        queue: Math.max(0, level() - Atomics.load(control, CONTROL.cursor)),
+        queue: unclaimed(),
         elapsedMs: now - start,
         storeBytes: store.bytes(),
         rssBytes: process.memoryUsage.rss(),
@@ -332,7 +379,7 @@ export async function searchParallel(model: Model, opts: ParallelOptions): Promi
         queue = level();
         break;
       }
-      Atomics.store(control, CONTROL.cursor, 0);
+      for (let r = 0; r < n; r++) Atomics.store(control, cursorSlot(n, r), 0);
       let replies: FromWorker[];
       let newLevel = true;
       for (;;) {
@@ -389,9 +436,9 @@ export async function searchParallel(model: Model, opts: ParallelOptions): Promi
         newLevel = false;
         if (stopped || !replies.some((r) => r.paused)) break;
       }
-      const next = replies.map((r) => r.next).filter((f) => f.count > 0);
+      const next: Region[] = replies.filter((r) => r.next.count > 0).map((r) => ({ ...r.next, owner: r.id }));
       if (stopped) {
-        queue = Math.max(0, level() - Atomics.load(control, CONTROL.cursor)) + next.reduce((k, f) => k + f.count, 0);
+        queue = unclaimed() + next.reduce((k, f) => k + f.count, 0);
         break;
       }
       // The whole level is expanded: report the least of its violations, if any.
@@ -517,6 +564,7 @@ function startWorkers(model: Model, opts: ParallelOptions, control: Int32Array, 
       variant: model.variant,
       symmetry: opts.symmetry,
       deadlock: opts.deadlock,
+      participants: opts.workers,
       control: control.buffer as SharedArrayBuffer,
       counts: counts.buffer as SharedArrayBuffer,
     };

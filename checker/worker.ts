@@ -14,7 +14,7 @@ const { spec } = await loadSpec(setup.file);
 const model = compileModel(spec, setup.variant, setup.file);
 const canon = canonicaliserFor(model, setup.symmetry);
 const control = new Int32Array(setup.control);
-const self = new Participant(model, canon, setup.deadlock, control, new Float64Array(setup.counts), setup.id);
+const self = new Participant(model, canon, setup.deadlock, control, new Float64Array(setup.counts), setup.id, setup.participants);
 
 parentPort!.on('message', (m: ToWorker) => {
   if (m.rehash) {
