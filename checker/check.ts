@@ -47,8 +47,13 @@ export interface CheckResult {
   deadActions?: string[];
 }
 
+/** Whether a check reduces by symmetry: the option, else the spec's default, and a scalarset to reduce. */
+export function usesSymmetry(model: Model, option?: boolean): boolean {
+  return (option ?? model.symmetryDefault) && model.symmetry.size > 0;
+}
+
 export async function checkModel(model: Model, opts: CheckOptions = {}): Promise<CheckResult> {
-  const useSymmetry = (opts.symmetry ?? model.symmetryDefault) && model.symmetry.size > 0;
+  const useSymmetry = usesSymmetry(model, opts.symmetry);
   const canonicalise = canonicaliserFor(model, useSymmetry);
   const deadlock = opts.deadlock ?? model.deadlock;
   const { result, store } =

@@ -5,8 +5,9 @@
 // A failed expectation prints the counterexample, as `interleave check` would.
 import { Chalk } from 'chalk';
 import { expect } from 'vitest';
-import { checkModel, type CheckResult } from '../checker/check.ts';
+import { checkModel, type CheckResult, usesSymmetry } from '../checker/check.ts';
 import { compileModel } from '../checker/model.ts';
+import { auditSymmetry, QUICK_AUDIT } from '../checker/symmetry-audit.ts';
 import { loadSpec } from './load.ts';
 import { describeOutcome, formatResult, variantTitle } from './report/console.ts';
 import { isSpec, type Spec } from './spec.ts';
@@ -18,6 +19,8 @@ export interface HelperOptions {
   deadlock?: boolean;
   maxStates?: number;
   maxDepth?: number;
+  /** The quick symmetry audit before a check with symmetry reduction, as on the command line (default true). */
+  auditSymmetry?: boolean;
 }
 
 /** Checks one variant of a spec, given as a file path (relative to the working directory) or a spec object. */
@@ -28,8 +31,13 @@ export async function check(spec: string | Spec, opts: HelperOptions = {}): Prom
   if (variant === undefined) {
     throw new Error(`check(): spec '${s.def.name}' has several variants; pass { variant } (one of ${s.variantNames.join(', ')})`);
   }
-  const { variant: _v, ...search } = opts;
-  return checkModel(compileModel(s, variant, file), search);
+  const { variant: _v, auditSymmetry: audit = true, ...search } = opts;
+  const model = compileModel(s, variant, file);
+  if (audit && usesSymmetry(model, opts.symmetry)) {
+    const a = auditSymmetry(model, QUICK_AUDIT);
+    if (!a.passed) throw new Error(`check(): not checked, symmetry reduction would be unsound.\n${a.problem!.message}`);
+  }
+  return checkModel(model, search);
 }
 
 const plain = new Chalk({ level: 0 });

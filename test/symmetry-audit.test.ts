@@ -29,6 +29,21 @@ const lockSpec = (pick: (s: LockState, t: string) => boolean, invariants: Record
     deadlock: false,
   });
 
+/** t1 is the boss: it may start whenever it likes, the others only after it. Not symmetric in t. */
+const BOSS = `
+import { defineSpec, enumOf, mapOf, scalarset } from 'interleave';
+const T = scalarset('t', 2);
+export default defineSpec({
+  name: 'boss',
+  state: { pc: mapOf(T, enumOf('idle', 'busy')) },
+  init: { pc: { t1: 'idle', t2: 'idle' } },
+  actions: {
+    // t1 is the boss: it may start whenever it likes, the others only after it.
+    start: { params: { t: T }, when: (s, { t }) => s.pc[t] === 'idle' && (t === 't1' || s.pc.t1 === 'busy'), do: (s, { t }) => { s.pc[t] = 'busy'; } },
+    stop: { params: { t: T }, when: (s, { t }) => s.pc[t] === 'busy', do: (s, { t }) => { s.pc[t] = 'idle'; } },
+  },
+});`;
+
 describe('symmetry audit', () => {
   it('passes the symmetric examples, checking every reachable state when there are few', () => {
     for (const [spec, states] of [[tcommit, 34], [twoPhase, 288], [voting, 599], [queuedLock, 65]] as const) {
@@ -73,21 +88,7 @@ describe('symmetry audit', () => {
 
   it('interleave check --audit-symmetry exits 75 and does not check an asymmetric variant', () => {
     const dir = scratch();
-    const file = writeSpec(dir, 'boss.ts', `
-import { defineSpec, enumOf, mapOf, scalarset } from 'interleave';
-const T = scalarset('t', 2);
-export default defineSpec({
-  name: 'boss',
-  state: { pc: mapOf(T, enumOf('idle', 'busy')) },
-  init: { pc: { t1: 'idle', t2: 'idle' } },
-  actions: {
-    // t1 is the boss: it may start whenever it likes, the others only after it.
-    start: { params: { t: T }, when: (s, { t }) => s.pc[t] === 'idle' && (t === 't1' || s.pc.t1 === 'busy'), do: (s, { t }) => { s.pc[t] = 'busy'; } },
-    stop: { params: { t: T }, when: (s, { t }) => s.pc[t] === 'busy', do: (s, { t }) => { s.pc[t] = 'idle'; } },
-  },
-});
-`);
-    const r = cli(['check', file, '--audit-symmetry', '--out', dir]);
+    const file = writeSpec(dir, 'boss.ts', BOSS);    const r = cli(['check', file, '--audit-symmetry', '--out', dir]);
     expect(r.code).toBe(75);
     expect(r.stdout).toContain("✗ symmetry audit failed: boss: start(t=t1) breaks the symmetry of scalarset 't'.");
     expect(r.stdout).toContain('permutation:    t1 -> t2, t2 -> t1');
@@ -105,6 +106,42 @@ export default defineSpec({
     expect(doc.exitCode).toBe(75);
     expect(doc.results).toEqual([]);
     expect(doc.symmetryAudits[0]).toMatchObject({ spec: 'boss', passed: false, scalarsets: ['t'], problem: { culprit: 'start(t=t1)', permutation: 't1 -> t2, t2 -> t1' } });
+  });
+
+  it('runs a quick audit before every check with symmetry: an asymmetric spec is not falsely checked', () => {
+    const dir = scratch();
+    const file = writeSpec(dir, 'boss.ts', BOSS);
+    const r = cli(['check', file, '--out', dir]);
+    expect(r.code).toBe(75);
+    expect(r.stdout).toContain("✗ symmetry audit failed: boss: start(t=t1) breaks the symmetry of scalarset 't'.");
+    expect(r.stdout).toContain('quick audit before checking: 4 of 4 reachable states sampled');
+    expect(r.stdout).not.toContain('distinct states found');
+
+    // Without reduction there is nothing to audit, and the spec is checked as written.
+    const off = cli(['check', file, '--symmetry', 'off', '--out', dir]);
+    expect(off.code).toBe(0);
+    expect(off.stdout).not.toContain('symmetry audit');
+    expect(off.stdout).toContain('✓ boss: holds');
+    expect(off.stdout).toContain('4 distinct states found');
+    const thoroughOff = cli(['check', file, '--audit-symmetry', '--symmetry', 'off', '--out', dir]);
+    expect(thoroughOff.code).toBe(0);
+    expect(thoroughOff.stdout).toContain('✓ boss: symmetry audit: not needed, checked without symmetry reduction');
+
+    // --no-audit-symmetry trusts the spec: here wrongly, and the reduced search merges states that differ.
+    const trusted = cli(['check', file, '--no-audit-symmetry', '--json', '--out', dir]);
+    expect(trusted.code).toBe(0);
+    const doc = JSON.parse(trusted.stdout);
+    expect(doc.symmetryAudits).toBeUndefined();
+    expect(doc.results[0].distinct).toBe(3);
+  });
+
+  it('the quick audit passes the symmetric examples silently, and --json reports it', () => {
+    const r = cli(['check', 'specs/examples/tcommit.ts', '--json', '--out', scratch()]);
+    expect(r.code).toBe(0);
+    const doc = JSON.parse(r.stdout);
+    expect(doc.symmetryAudits).toEqual([expect.objectContaining({ spec: 'tcommit', passed: true, statesExplored: 34, statesSampled: 34 })]);
+    const text = cli(['check', 'specs/examples/tcommit.ts', '--out', scratch()]);
+    expect(text.stdout).not.toContain('symmetry audit');
   });
 
   it('interleave check --audit-symmetry passes a symmetric spec and then checks it', () => {

@@ -33,7 +33,8 @@ describe('interleave check: symmetry in the report', () => {
   it('documents the options in --help', () => {
     const r = cli(['check', '--help']);
     expect(r.stdout).toContain('--symmetry-compare');
-    expect(r.stdout).toMatch(/--audit-symmetry +before checking, test on sampled reachable states/);
+    expect(r.stdout).toMatch(/--audit-symmetry +before checking with symmetry reduction, test thoroughly on sampled reachable states/);
+    expect(r.stdout).toContain('--no-audit-symmetry skips even the quick audit');
     expect(r.stdout).toContain('the run exits 75');
   });
 

@@ -1,6 +1,7 @@
 // The vitest helper as a project uses it, on the bundled specs, and the messages a failed
 // expectation prints.
 import { describe, expect, it } from 'vitest';
+import { defineSpec, enumOf, mapOf, scalarset } from '../src/index.ts';
 import { check } from '../src/vitest.ts';
 import refcountRace from '../specs/examples/refcount-race.ts';
 
@@ -36,6 +37,23 @@ describe("interleave/vitest", () => {
     expect(() => expect(held).toViolate('NoLeak')).toThrow('expected refcount-race [atomic] to violate NoLeak, but it holds (4 distinct states)');
     const other = await check('specs/examples/refcount-race.ts', { variant: 'racy' });
     expect(() => expect(other).toViolate('TypeOK')).toThrow(/to violate TypeOK, but it violates NoLeak:\n\s+invariant 'NoLeak' is violated\n\s+Counterexample, 5 states/);
+  });
+
+  it('refuses a spec that is not symmetric in the scalarset it would be reduced by', async () => {
+    const T = scalarset('t', 2);
+    // t1 may start at once, t2 only after t1: the ids are told apart.
+    const boss = defineSpec({
+      name: 'boss',
+      state: { pc: mapOf(T, enumOf('idle', 'busy')) },
+      init: { pc: { t1: 'idle', t2: 'idle' } },
+      actions: {
+        start: { params: { t: T }, when: (s, { t }) => s.pc[t] === 'idle' && (t === 't1' || s.pc.t1 === 'busy'), do: (s, { t }) => { s.pc[t] = 'busy'; } },
+        stop: { params: { t: T }, when: (s, { t }) => s.pc[t] === 'busy', do: (s, { t }) => { s.pc[t] = 'idle'; } },
+      },
+    });
+    await expect(check(boss)).rejects.toThrow("check(): not checked, symmetry reduction would be unsound.\nboss: start(t=t1) breaks the symmetry of scalarset 't'.");
+    expect((await check(boss, { symmetry: false })).stats.distinct).toBe(4);
+    expect((await check(boss, { auditSymmetry: false })).stats.distinct).toBe(3);
   });
 
   it('says which variants there are when one is needed or unknown', async () => {

@@ -1,12 +1,12 @@
 // `interleave check`: load specs, check every (selected) variant, report, and exit with TLC's codes.
 import type { Progress } from '../../checker/bfs.ts';
-import { checkModel, type CheckResult } from '../../checker/check.ts';
+import { checkModel, type CheckResult, usesSymmetry } from '../../checker/check.ts';
 import { warmUp } from '../../checker/parallel.ts';
-import { auditSymmetry, type AuditResult } from '../../checker/symmetry-audit.ts';
+import { auditSymmetry, type AuditResult, QUICK_AUDIT } from '../../checker/symmetry-audit.ts';
 import { compileModel, type Model } from '../../checker/model.ts';
 import { findSpecFiles, LoadError, loadSpec } from '../load.ts';
 import { freemem } from 'node:os';
-import { auditJson, formatAudit } from '../report/audit.ts';
+import { auditJson, formatAudit, formatNotAudited } from '../report/audit.ts';
 import { formatResult, formatStats, formatSummary, makeChalk, variantTitle } from '../report/console.ts';
 import { formatCoverage } from '../report/coverage.ts';
 import { writeTrace } from '../report/itf.ts';
@@ -31,7 +31,10 @@ export interface CheckArgs {
   symmetry?: 'on' | 'off';
   /** Search again without symmetry to report what it saved. */
   symmetryCompare?: boolean;
-  /** Test on sampled states that each variant is symmetric before checking it. */
+  /**
+   * Before a variant is checked with symmetry reduction, test on sampled states that it is symmetric:
+   * quickly by default, thoroughly (and reported) when true, not at all when false.
+   */
   auditSymmetry?: boolean;
   auditSamples?: number;
   auditSeed?: number;
@@ -99,17 +102,22 @@ export async function runCheck(args: CheckArgs): Promise<number> {
   process.on('SIGINT', onSigint);
   const live = !!process.stderr.isTTY && args.progress === undefined;
   let shownLive = false;
+  const symmetry = args.symmetry === undefined ? undefined : args.symmetry === 'on';
   try {
     for (const model of models) {
       if (control.stop) break;
-      if (args.auditSymmetry) {
-        const audit = auditSymmetry(model, { samples: args.auditSamples, seed: args.auditSeed });
+      // Reduction by a symmetry the spec does not have would make the check unsound, silently.
+      if (args.auditSymmetry !== false && usesSymmetry(model, symmetry)) {
+        const thorough = args.auditSymmetry === true;
+        const audit = auditSymmetry(model, thorough ? { samples: args.auditSamples, seed: args.auditSeed } : QUICK_AUDIT);
         audits.push(audit);
-        log(formatAudit(audit, c) + (audit.passed ? '' : '\n'));
+        if (thorough || !audit.passed) log(formatAudit(audit, c, thorough) + (audit.passed ? '' : '\n'));
         if (!audit.passed) continue;
+      } else if (args.auditSymmetry) {
+        log(formatNotAudited(model, c));
       }
       const result = await checkModel(model, {
-        symmetry: args.symmetry === undefined ? undefined : args.symmetry === 'on',
+        symmetry,
         compareSymmetry: args.symmetryCompare,
         deadlock: args.deadlock,
         maxStates: args.maxStates,
@@ -163,7 +171,7 @@ export async function runCheck(args: CheckArgs): Promise<number> {
       gate: !!args.gate,
       loadErrors: problems,
       results: results.map(({ result, traceFile }) => toJson(result, traceFile)),
-      ...(args.auditSymmetry ? { symmetryAudits: audits.map(auditJson) } : {}),
+      ...(audits.length > 0 ? { symmetryAudits: audits.map(auditJson) } : {}),
     };
     process.stdout.write(JSON.stringify(doc, null, 2) + '\n');
   }

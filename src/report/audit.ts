@@ -1,19 +1,28 @@
 // How a symmetry audit reads on a terminal and in --json.
 import type { ChalkInstance } from 'chalk';
+import type { Model } from '../../checker/model.ts';
 import type { AuditResult } from '../../checker/symmetry-audit.ts';
 
 function title(a: AuditResult): string {
   return a.model.variant === 'default' ? a.model.specName : `${a.model.specName} [${a.model.variant}]`;
 }
 
-export function formatAudit(a: AuditResult, c: ChalkInstance): string {
+/** An audit's report; `thorough` for one asked for with --audit-symmetry, not the quick one before every check. */
+export function formatAudit(a: AuditResult, c: ChalkInstance, thorough = true): string {
   if (a.groups.length === 0) return `${c.green('✓')} ${c.bold(title(a))}: symmetry audit: no scalarset with two or more elements, nothing to audit`;
   const scope =
+    `${thorough ? '' : 'quick audit before checking: '}` +
     `${a.statesSampled} of ${a.statesExplored} reachable states sampled, ${a.permutationsTried} permutations, ` +
     `${a.transitionsCompared} steps compared` + (a.skipped ? `, ${a.skipped} skipped where spec code threw or left its type` : '');
   if (a.passed) return `${c.green('✓')} ${c.bold(title(a))}: symmetry audit passed, symmetric in ${a.groups.map((g) => `'${g}'`).join(', ')} (${scope})`;
   const [first, ...rest] = a.problem!.message.split('\n');
   return [`${c.red('✗')} ${c.bold('symmetry audit failed:')} ${first}`, ...rest.map((l) => `  ${l}`), `  ${c.dim(scope)}`, `  ${c.dim('Not checked: symmetry reduction would be unsound for this variant.')}`].join('\n');
+}
+
+/** --audit-symmetry on a variant checked without symmetry reduction. */
+export function formatNotAudited(model: Model, c: ChalkInstance): string {
+  const name = model.variant === 'default' ? model.specName : `${model.specName} [${model.variant}]`;
+  return `${c.green('✓')} ${c.bold(name)}: symmetry audit: not needed, checked without symmetry reduction`;
 }
 
 export function auditJson(a: AuditResult) {
