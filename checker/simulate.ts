@@ -60,13 +60,17 @@ export function simulate(model: Model, opts: SimulateOptions): SimulationResult 
       trace.push({ action, state: s });
       return undefined;
     }
+    return codec.decode(v, 0);
+  };
+
+  /** Counts the state just admitted as visited, once it is known to be inside the constraint (as the search counts). */
+  const visit = (action: ActionInstance | undefined): void => {
     fingerprint(v, width, fp);
     const key = `${fp[0]}:${fp[1]}`;
     if (!seen.has(key)) {
       seen.add(key);
       if (action) found[action.id]++;
     }
-    return codec.decode(v, 0);
   };
 
   const fail = (outcome: Exclude<Outcome, 'ok'>, message: string, property?: string, error?: unknown) => {
@@ -83,7 +87,8 @@ export function simulate(model: Model, opts: SimulateOptions): SimulationResult 
       generated++;
       if (!s) break;
       phase = 'constraint';
-      if (constraint && !constraint(s, c)) continue;
+      if (constraint && !isTrue(constraint(s, c))) continue;
+      visit(undefined);
       trace.push({ state: s });
       if (checkInvariants(s)) break;
       for (let step = 0; step < opts.steps; step++) {
@@ -126,6 +131,7 @@ export function simulate(model: Model, opts: SimulateOptions): SimulationResult 
         }
         phase = 'constraint';
         if (constraint && !isTrue(constraint(next, c))) continue walks;
+        visit(a);
         trace.push({ action: a, state: next });
         longest = Math.max(longest, trace.length);
         s = next;

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { compileModel } from '../checker/model.ts';
 import { simulate } from '../checker/simulate.ts';
+import { defineSpec, int } from '../src/index.ts';
 import dieHard from '../specs/examples/die-hard.ts';
 import stuttering from './fixtures/stuttering.ts';
 import { cli, scratch, writeSpec } from './helpers.ts';
@@ -97,6 +98,21 @@ describe('interleave simulate', () => {
   it('a step that changes nothing satisfies action properties, as in check', () => {
     const r = simulate(compileModel(stuttering, 'default'), { seed: 3, steps: 20, runs: 20 });
     expect(r.outcome).toBe('ok');
+  });
+
+  it('counts as visited only states inside the constraint, as check does', () => {
+    const bounded = defineSpec({
+      name: 'bounded',
+      state: { n: int(0, 5) },
+      init: { n: 0 },
+      actions: { inc: { when: (s) => s.n < 5, do: (s) => { s.n++; } } },
+      constraint: (s) => s.n <= 2,
+      deadlock: false,
+    });
+    const r = simulate(compileModel(bounded, 'default'), { seed: 1, steps: 10, runs: 3 });
+    // Each walk takes 0 -> 1 -> 2 and generates 3, which is outside: 0, 1, 2 are visited.
+    expect([r.outcome, r.stats.distinct, r.stats.generated, r.stats.depth]).toEqual(['ok', 3, 12, 3]);
+    expect(r.coverage?.map((a) => [a.name, a.fired, a.found])).toEqual([['inc', 9, 2]]);
   });
 });
 
