@@ -117,11 +117,6 @@ export class Expander {
     private readonly deadlock: boolean,
     /** Adds a state to the store: its index, or -1 when it was already there. */
     private readonly insert: (hi: number, lo: number, parent: number, action: number) => number,
-    /**
-     * Stop expanding a state at its first violation, as TLC does with one worker (the single-threaded
-     * search then stops); otherwise keep going so that the whole level's violations can be compared.
-     */
-    private readonly stopAtFirst: boolean,
   ) {
     this.encoded = new Int32Array(model.width);
     this.canonical = new Int32Array(model.width);
@@ -160,7 +155,6 @@ export class Expander {
           if (!(e instanceof TypeViolation)) throw e;
           const v: Violation = { outcome: 'invariant', property: TYPE_OK, message: `${action.label} leaves the type: ${e.message}`, stateIndex: parent, step: { action, next: t } };
           this.offerStep(v, data, at, action.id);
-          if (this.stopAtFirst) return;
           continue;
         }
         let violated = false;
@@ -175,7 +169,6 @@ export class Expander {
             violated = true;
           }
         }
-        if (violated && this.stopAtFirst) return;
         if (violated) continue;
         phase = 'constraint';
         if (constraint && !isTrue(constraint(t, c))) continue;
@@ -187,7 +180,6 @@ export class Expander {
         const bad = this.checkInvariants(t, index);
         if (bad) {
           this.violations.offer(bad, true, [1, fp[0], fp[1], -1]);
-          if (this.stopAtFirst) return;
         }
         next.push(index, v);
       }
@@ -235,7 +227,7 @@ export async function search(model: Model, opts: SearchOptions): Promise<{ resul
   const { encode, decode, width, constraint, constants: c } = model;
   const canon = opts.canonicalise;
   const store = new FingerprintStore(actionBytes(model.actions.length));
-  const expander = new Expander(model, canon, opts.deadlock, (hi, lo, parent, action) => store.insert(hi, lo, parent, action), true);
+  const expander = new Expander(model, canon, opts.deadlock, (hi, lo, parent, action) => store.insert(hi, lo, parent, action));
   const fp = new Int32Array(2);
   const encoded = new Int32Array(width);
   const canonical = new Int32Array(width);
@@ -304,18 +296,18 @@ export async function search(model: Model, opts: SearchOptions): Promise<{ resul
     }
     next.clear();
     const record = width + 1;
+    // A level with a violation is still expanded to its end, and the least of its violations is
+    // reported (LevelViolations): the verdict, the counts and the violating state are then the ones
+    // any number of workers finds, and a deadlock, whose trace is a state shorter, comes first.
+    const stopWith = (reason: SearchResult['stopped'], queue: number) => {
+      violation = expander.violations.best;
+      if (!violation) stopped = reason;
+      if (expander.violations.bestInNextLevel || next.count > 0) depth++;
+      return finish(queue);
+    };
     for (let q = 0; q < current.count; q++) {
       expander.expand(current.data, q * record, next);
-      if (expander.violations.best) {
-        violation = expander.violations.best;
-        if (expander.violations.bestInNextLevel || next.count > 0) depth++;
-        return finish(current.count - q - 1 + next.count);
-      }
-      if (opts.maxStates !== undefined && store.size >= opts.maxStates) {
-        stopped = 'max-states';
-        if (next.count > 0) depth++;
-        return finish(current.count - q - 1 + next.count);
-      }
+      if (opts.maxStates !== undefined && store.size >= opts.maxStates) return stopWith('max-states', current.count - q - 1 + next.count);
       if ((q & 1023) === 1023) {
         const now = Date.now();
         if (now - lastYield > 50) {
@@ -323,10 +315,7 @@ export async function search(model: Model, opts: SearchOptions): Promise<{ resul
           await new Promise((r) => setImmediate(r));
           lastYield = Date.now();
           if (opts.maxMemory !== undefined && process.memoryUsage.rss() > opts.maxMemory) opts.control = { ...opts.control, stop: 'max-memory' };
-          if (opts.control?.stop) {
-            stopped = opts.control.stop;
-            return finish(current.count - q - 1 + next.count);
-          }
+          if (opts.control?.stop) return stopWith(opts.control.stop, current.count - q - 1 + next.count);
         }
         if (opts.onProgress && now - lastProgress >= progressEvery) {
           lastProgress = now;
@@ -334,6 +323,7 @@ export async function search(model: Model, opts: SearchOptions): Promise<{ resul
         }
       }
     }
+    if (expander.violations.best) return stopWith(undefined, next.count);
     [current, next] = [next, current];
     if (current.count > 0) depth++;
     if (Date.now() - lastYield > 50) {

@@ -149,7 +149,7 @@ export class Participant {
       const index = this.store!.insertShared(hi, lo, parent, action, control, this.block);
       if (index >= 0) this.inserted++;
       return index;
-    }, false);
+    });
   }
 
   /** Moves ranges of the old table into the new one until none is left (a growth round). */
@@ -301,7 +301,7 @@ export async function searchParallel(model: Model, opts: ParallelOptions): Promi
 
   // Initial states, in this thread, as the single-threaded search does them.
   const first = new Frontier(record, true);
-  const init = new Expander(model, opts.canonicalise, opts.deadlock, () => -1, true);
+  const init = new Expander(model, opts.canonicalise, opts.deadlock, () => -1);
   const encoded = new Int32Array(width);
   const canonical = new Int32Array(width);
   const fp = new Int32Array(2);
@@ -447,7 +447,7 @@ export async function searchParallel(model: Model, opts: ParallelOptions): Promi
       current = next;
       if (best) {
         violation = fromWire(model, best.wire);
-        if (best.inNextLevel) depth++;
+        if (best.inNextLevel || level() > 0) depth++;
         queue = level();
         break;
       }

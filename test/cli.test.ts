@@ -42,7 +42,7 @@ describe('interleave check', () => {
   it('--gate exits 0 when every variant behaves as declared, with a table', () => {
     const r = cli(['check', 'specs/examples', '--gate', '--out', scratch()]);
     expect(r.code).toBe(0);
-    expect(r.stdout).toMatch(/refcount-race\s+racy\s+violates NoLeak\s+violates NoLeak\s+7\s+9\s+5\s+5\s+yes/);
+    expect(r.stdout).toMatch(/refcount-race\s+racy\s+violates NoLeak\s+violates NoLeak\s+8\s+10\s+5\s+5\s+yes/);
     expect(r.stdout).toContain('Gate passed: all 10 variants behave as their specs expect.');
   });
 
@@ -163,7 +163,7 @@ describe('interleave check', () => {
     expect(doc.results[0]).toMatchObject({ spec: 'refcount-race', variant: 'atomic', result: 'ok', expected: 'holds', distinct: 4, generated: 5, depth: 4, complete: true, symmetry: ['t'] });
     expect(doc.results[1]).toMatchObject({
       spec: 'refcount-race', variant: 'racy', result: 'invariant', property: 'NoLeak', expected: { violates: 'NoLeak' },
-      asExpected: true, distinct: 7, generated: 9, depth: 5, traceLength: 5, traceFile: join(out, 'refcount-race.racy.NoLeak.itf.json'),
+      asExpected: true, distinct: 8, generated: 10, depth: 5, traceLength: 5, traceFile: join(out, 'refcount-race.racy.NoLeak.itf.json'),
     });
     expect(existsSync(doc.results[1].traceFile)).toBe(true);
   });

@@ -102,7 +102,7 @@ describe('spec language', () => {
     const off = await checkModel(compileModel(refcountRace, 'racy'), { symmetry: false });
     expect(on.symmetryReduced).toEqual(['t']);
     expect(off.symmetryReduced).toEqual([]);
-    expect([on.stats.distinct, off.stats.distinct]).toEqual([7, 11]);
+    expect([on.stats.distinct, off.stats.distinct]).toEqual([8, 13]);
     expect(on.trace?.length).toBe(off.trace?.length);
   });
 });
