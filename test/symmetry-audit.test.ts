@@ -8,7 +8,7 @@ import queuedLock from '../specs/examples/queued-lock.ts';
 import tcommit from '../specs/examples/tcommit.ts';
 import twoPhase from '../specs/examples/two-phase.ts';
 import voting from '../specs/examples/voting.ts';
-import { cli, scratch, writeSpec } from './helpers.ts';
+import { cli, scratch } from './helpers.ts';
 
 const T = scalarset('t', 3);
 const lockState = { want: mapOf(T, bool()), owner: optional(T) };
@@ -29,20 +29,8 @@ const lockSpec = (pick: (s: LockState, t: string) => boolean, invariants: Record
     deadlock: false,
   });
 
-/** t1 is the boss: it may start whenever it likes, the others only after it. Not symmetric in t. */
-const BOSS = `
-import { defineSpec, enumOf, mapOf, scalarset } from 'interleave';
-const T = scalarset('t', 2);
-export default defineSpec({
-  name: 'boss',
-  state: { pc: mapOf(T, enumOf('idle', 'busy')) },
-  init: { pc: { t1: 'idle', t2: 'idle' } },
-  actions: {
-    // t1 is the boss: it may start whenever it likes, the others only after it.
-    start: { params: { t: T }, when: (s, { t }) => s.pc[t] === 'idle' && (t === 't1' || s.pc.t1 === 'busy'), do: (s, { t }) => { s.pc[t] = 'busy'; } },
-    stop: { params: { t: T }, when: (s, { t }) => s.pc[t] === 'busy', do: (s, { t }) => { s.pc[t] = 'idle'; } },
-  },
-});`;
+/** The fixture that tells its ids apart: t1 may start at once, the others only after it. */
+const BOSS = 'test/fixtures/boss.ts';
 
 describe('symmetry audit', () => {
   it('passes the symmetric examples, checking every reachable state when there are few', () => {
@@ -88,7 +76,7 @@ describe('symmetry audit', () => {
 
   it('interleave check --audit-symmetry exits 75 and does not check an asymmetric variant', () => {
     const dir = scratch();
-    const file = writeSpec(dir, 'boss.ts', BOSS);    const r = cli(['check', file, '--audit-symmetry', '--out', dir]);
+    const r = cli(['check', BOSS, '--audit-symmetry', '--out', dir]);
     expect(r.code).toBe(75);
     expect(r.stdout).toContain("✗ symmetry audit failed: boss: start(t=t1) breaks the symmetry of scalarset 't'.");
     expect(r.stdout).toContain('permutation:    t1 -> t2, t2 -> t1');
@@ -100,7 +88,7 @@ describe('symmetry audit', () => {
     expect(r.stdout).not.toContain('distinct states found');
     expect(r.stdout).toContain('Not checked, the symmetry audit failed: boss (exit 75).');
 
-    const json = cli(['check', file, '--audit-symmetry', '--json', '--out', dir]);
+    const json = cli(['check', BOSS, '--audit-symmetry', '--json', '--out', dir]);
     expect(json.code).toBe(75);
     const doc = JSON.parse(json.stdout);
     expect(doc.exitCode).toBe(75);
@@ -110,25 +98,24 @@ describe('symmetry audit', () => {
 
   it('runs a quick audit before every check with symmetry: an asymmetric spec is not falsely checked', () => {
     const dir = scratch();
-    const file = writeSpec(dir, 'boss.ts', BOSS);
-    const r = cli(['check', file, '--out', dir]);
+    const r = cli(['check', BOSS, '--out', dir]);
     expect(r.code).toBe(75);
     expect(r.stdout).toContain("✗ symmetry audit failed: boss: start(t=t1) breaks the symmetry of scalarset 't'.");
     expect(r.stdout).toContain('quick audit before checking: 4 of 4 reachable states sampled');
     expect(r.stdout).not.toContain('distinct states found');
 
     // Without reduction there is nothing to audit, and the spec is checked as written.
-    const off = cli(['check', file, '--symmetry', 'off', '--out', dir]);
+    const off = cli(['check', BOSS, '--symmetry', 'off', '--out', dir]);
     expect(off.code).toBe(0);
     expect(off.stdout).not.toContain('symmetry audit');
     expect(off.stdout).toContain('✓ boss: holds');
     expect(off.stdout).toContain('4 distinct states found');
-    const thoroughOff = cli(['check', file, '--audit-symmetry', '--symmetry', 'off', '--out', dir]);
+    const thoroughOff = cli(['check', BOSS, '--audit-symmetry', '--symmetry', 'off', '--out', dir]);
     expect(thoroughOff.code).toBe(0);
     expect(thoroughOff.stdout).toContain('✓ boss: symmetry audit: not needed, checked without symmetry reduction');
 
     // --no-audit-symmetry trusts the spec: here wrongly, and the reduced search merges states that differ.
-    const trusted = cli(['check', file, '--no-audit-symmetry', '--json', '--out', dir]);
+    const trusted = cli(['check', BOSS, '--no-audit-symmetry', '--json', '--out', dir]);
     expect(trusted.code).toBe(0);
     const doc = JSON.parse(trusted.stdout);
     expect(doc.symmetryAudits).toBeUndefined();

@@ -1,9 +1,9 @@
 // The vitest helper as a project uses it, on the bundled specs, and the messages a failed
 // expectation prints.
 import { describe, expect, it } from 'vitest';
-import { defineSpec, enumOf, mapOf, scalarset } from '../src/index.ts';
 import { check } from '../src/vitest.ts';
 import refcountRace from '../specs/examples/refcount-race.ts';
+import boss from './fixtures/boss.ts';
 
 describe("interleave/vitest", () => {
   it('toHold and toViolate on the two variants of refcount-race', async () => {
@@ -40,17 +40,6 @@ describe("interleave/vitest", () => {
   });
 
   it('refuses a spec that is not symmetric in the scalarset it would be reduced by', async () => {
-    const T = scalarset('t', 2);
-    // t1 may start at once, t2 only after t1: the ids are told apart.
-    const boss = defineSpec({
-      name: 'boss',
-      state: { pc: mapOf(T, enumOf('idle', 'busy')) },
-      init: { pc: { t1: 'idle', t2: 'idle' } },
-      actions: {
-        start: { params: { t: T }, when: (s, { t }) => s.pc[t] === 'idle' && (t === 't1' || s.pc.t1 === 'busy'), do: (s, { t }) => { s.pc[t] = 'busy'; } },
-        stop: { params: { t: T }, when: (s, { t }) => s.pc[t] === 'busy', do: (s, { t }) => { s.pc[t] = 'idle'; } },
-      },
-    });
     await expect(check(boss)).rejects.toThrow("check(): not checked, symmetry reduction would be unsound.\nboss: start(t=t1) breaks the symmetry of scalarset 't'.");
     expect((await check(boss, { symmetry: false })).stats.distinct).toBe(4);
     expect((await check(boss, { auditSymmetry: false })).stats.distinct).toBe(3);
