@@ -5,9 +5,9 @@
 // A failed expectation prints the counterexample, as `interleave check` would.
 import { Chalk } from 'chalk';
 import { expect } from 'vitest';
-import { checkModel, type CheckResult, usesSymmetry } from '../checker/check.ts';
-import { compileModel } from '../checker/model.ts';
-import { auditSymmetry, QUICK_AUDIT } from '../checker/symmetry-audit.ts';
+import { checkModel, type CheckResult, usesSymmetry } from './compile/check.ts';
+import { compileModel } from './compile/model.ts';
+import { auditSymmetry, QUICK_AUDIT } from '../checker/symmetry/audit.ts';
 import { loadSpec } from './load.ts';
 import { describeOutcome, formatResult, variantTitle } from './report/console.ts';
 import { isSpec, type Spec } from './spec.ts';

@@ -3,8 +3,8 @@
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { checkModel } from '../checker/check.ts';
-import { compileModel } from '../checker/model.ts';
+import { checkModel } from '../src/compile/check.ts';
+import { compileModel } from '../src/compile/model.ts';
 import { loadSpec } from '../src/load.ts';
 import { cli, ROOT } from './helpers.ts';
 

@@ -1,9 +1,11 @@
 // `interleave check`: load specs, check every (selected) variant, report, and exit with TLC's codes.
-import type { Progress } from '../../checker/bfs.ts';
-import { checkModel, type CheckResult, usesSymmetry } from '../../checker/check.ts';
-import { warmUp } from '../../checker/parallel.ts';
-import { auditSymmetry, type AuditResult, QUICK_AUDIT } from '../../checker/symmetry-audit.ts';
-import { compileModel, type Model } from '../../checker/model.ts';
+import type { Progress } from '../../checker/search/bfs.ts';
+import { checkModel, type CheckResult, usesSymmetry } from '../compile/check.ts';
+import { warmUp } from '../../checker/search/parallel.ts';
+import { auditSymmetry, type AuditResult as EngineAudit, QUICK_AUDIT } from '../../checker/symmetry/audit.ts';
+import { compileModel, type Model } from '../compile/model.ts';
+
+type AuditResult = EngineAudit<Model>;
 import { findSpecFiles, LoadError, loadSpec } from '../load.ts';
 import { freemem } from 'node:os';
 import { auditJson, formatAudit, formatNotAudited } from '../report/audit.ts';
