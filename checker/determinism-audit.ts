@@ -24,6 +24,8 @@ export interface DeterminismResult<S extends TransitionSystem = TransitionSystem
   statesSampled: number;
   /** The action (or invariant) whose result differed, the state, and the full report. */
   problem?: { culprit: string; state: State; message: string };
+  /** The first spec error or type violation met (the check reports it). */
+  specProblem?: { outcome: string; message: string };
 }
 
 /** What one expansion gave, per action instance (and -1 for the state's own checks). */
@@ -47,11 +49,12 @@ class Record implements StepHandler {
 }
 
 export function auditDeterminism<S extends TransitionSystem>(system: S, opts: DeterminismOptions = {}): DeterminismResult<S> {
-  const { pool } = reachable(system, opts.poolLimit ?? 300);
+  const { pool, problem: met } = reachable(system, opts.poolLimit ?? 300);
   const samples = opts.samples ?? 50;
   const random = mulberry32(opts.seed ?? 1);
   const chosen = pool.length <= samples ? pool : Array.from({ length: samples }, () => pool[Math.floor(random() * pool.length)]);
   const result: DeterminismResult<S> = { model: system, passed: true, statesSampled: chosen.length };
+  if (met) result.specProblem = { outcome: met.outcome, message: met.message };
   for (const v of chosen) {
     const first = new Record();
     const second = new Record();

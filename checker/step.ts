@@ -92,7 +92,8 @@ export class Step implements StepSource {
   private readonly fp = new Int32Array(2);
   /** Whether guards or step predicates read the pre-state, and whether predicates read successors. */
   private readonly readsPre: boolean;
-  private readonly readsNext: boolean;
+  /** Whether anything judges a successor before it is stored (properties, constraints, invariants). */
+  private readonly judges: boolean;
   private readonly sink: (next: unknown, choice: ChoicePath) => void;
   // The state being expanded and where the step is in it (for messages).
   private data: Int32Array = new Int32Array(0);
@@ -115,7 +116,7 @@ export class Step implements StepSource {
     if (system.view) this.viewed = new Int32Array(system.view.width);
     this.fired = new Uint32Array(system.actions.length);
     this.readsPre = system.actions.some((a) => a.guard) || system.actionProperties.length > 0 || !!system.actionConstraint;
-    this.readsNext = system.invariants.length > 0 || system.actionProperties.length > 0 || !!system.constraint || !!system.actionConstraint;
+    this.judges = system.invariants.length > 0 || system.actionProperties.length > 0 || !!system.constraint || !!system.actionConstraint;
     this.sink = (next, choice) => this.successor(next, choice);
   }
 
@@ -164,13 +165,20 @@ export class Step implements StepSource {
   /** One successor of the current action, from its sink. */
   private successor(returned: unknown, choice: ChoicePath): void {
     const action = this.action!;
-    const sys = this.system;
     this.count++;
     this.generated++;
     this.fired[action.id]++;
     if (returned === null || typeof returned !== 'object') throw new RecipeReturnError(returned);
-    const next = (this.after = (this.readsNext ? readOnly(returned) : returned) as State);
     const encoded = this.encoded;
+    if (!this.judges) {
+      // Nothing reads the successor: no property, constraint or invariant (the common fast path).
+      const typeError = this.system.encode(returned, encoded, 0);
+      if (typeError !== undefined) this.typeViolation(returned as State, choice, typeError);
+      else this.store(returned as State, action, choice);
+      return;
+    }
+    const sys = this.system;
+    const next = (this.after = readOnly(returned) as State);
     const typeError = sys.encode(next, encoded, 0);
     const props = sys.actionProperties;
     if (props.length > 0 && !(typeError === undefined && this.stutters())) {
@@ -195,17 +203,27 @@ export class Step implements StepSource {
       inside = isTrue(sys.constraint(next));
     }
     this.phase = RECIPE;
-    if (!inside) {
-      this.prunedSuccessor(next, typeError === undefined ? encoded : undefined, action, choice);
-      return;
+    if (!inside) this.prunedSuccessor(next, typeError === undefined ? encoded : undefined, action, choice);
+    else if (typeError !== undefined) this.typeViolation(next, choice, typeError);
+    else this.store(next, action, choice);
+  }
+
+  /** Canonicalises and fingerprints the successor encoded in `encoded`, and hands it on to be stored. */
+  private store(next: State, action: ActionInstance, choice: ChoicePath): void {
+    const encoded = this.encoded;
+    const vector = this.canon !== undefined ? (this.canon(encoded, this.canonical), this.canonical) : encoded;
+    const fp = this.fp;
+    if (this.viewed !== undefined) {
+      this.system.view!.project(vector, this.viewed);
+      fingerprint(this.viewed, this.viewed.length, fp);
+    } else {
+      fingerprint(vector, vector.length, fp);
     }
-    if (typeError !== undefined) {
-      this.offerStep({ outcome: 'invariant', property: TYPE_OK, message: `${action.label} leaves the type: ${typeError}` }, next, choice);
-      return;
-    }
-    const vector = this.canon ? (this.canon(encoded, this.canonical), this.canonical) : encoded;
-    this.fingerprintOf(vector);
-    this.handler.stored(next, vector, this.fp[0], this.fp[1], action, choice, encoded);
+    this.handler.stored(next, vector, fp[0], fp[1], action, choice, encoded);
+  }
+
+  private typeViolation(next: State, choice: ChoicePath, typeError: string): void {
+    this.offerStep({ outcome: 'invariant', property: TYPE_OK, message: `${this.action!.label} leaves the type: ${typeError}` }, readOnly(next), choice);
   }
 
   /**

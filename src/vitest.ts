@@ -7,6 +7,7 @@ import { Chalk } from 'chalk';
 import { expect } from 'vitest';
 import { checkModel, type CheckResult, usesSymmetry } from './compile/check.ts';
 import { compileModel } from './compile/model.ts';
+import { auditDeterminism } from '../checker/determinism-audit.ts';
 import { auditSymmetry, QUICK_AUDIT } from '../checker/symmetry/audit.ts';
 import { loadSpec } from './load.ts';
 import { describeOutcome, formatResult, variantTitle } from './report/console.ts';
@@ -33,6 +34,8 @@ export async function check(spec: string | Spec, opts: HelperOptions = {}): Prom
   }
   const { variant: _v, auditSymmetry: audit = true, ...search } = opts;
   const model = compileModel(s, variant, file);
+  const determinism = auditDeterminism(model);
+  if (!determinism.passed) throw new Error(`check(): not checked, the spec is not deterministic.\n${determinism.problem!.message}`);
   if (audit && usesSymmetry(model, opts.symmetry)) {
     const a = auditSymmetry(model, QUICK_AUDIT);
     if (!a.passed) throw new Error(`check(): not checked, symmetry reduction would be unsound.\n${a.problem!.message}`);

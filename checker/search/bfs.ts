@@ -96,9 +96,11 @@ export class Expander implements StepHandler {
     this.step = new Step(system, this, opts);
     this.found = new Uint32Array(system.actions.length);
     this.observer = opts.observer;
+    this.invariants = system.invariants.length > 0;
     this.next = next;
   }
   private readonly observer?: TransitionObserver;
+  private readonly invariants: boolean;
 
   /** Expands the state whose [index, vector] record starts at data[at]. */
   expand(data: Int32Array, at: number): void {
@@ -122,8 +124,10 @@ export class Expander implements StepHandler {
     if (this.observer !== undefined) this.observer(this.parent, index < 0 ? ~index : index, a, choice, encoded);
     if (index < 0) return;
     if (action) this.found[a]++;
-    const bad = this.step.invariantViolation(next, index);
-    if (bad) this.violations.offer(bad, action ? [1, hi, lo, -1] : [1, 0, 0, this.position], !!action);
+    if (this.invariants) {
+      const bad = this.step.invariantViolation(next, index);
+      if (bad) this.violations.offer(bad, action ? [1, hi, lo, -1] : [1, 0, 0, this.position], !!action);
+    }
     this.next.push(index, vector);
   }
 

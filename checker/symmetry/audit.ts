@@ -6,7 +6,7 @@
 import { mulberry32 } from '../random.ts';
 import type { Violation } from '../result.ts';
 import { show } from '../show.ts';
-import { Step, type StepHandler } from '../step.ts';
+import { Step, type StepHandler, TYPE_OK } from '../step.ts';
 import type { ActionInstance, ChoicePath, State, TransitionSystem } from '../system.ts';
 import { Permuter } from './canonicalise.ts';
 
@@ -50,6 +50,8 @@ export interface AuditResult<S extends TransitionSystem = TransitionSystem> {
   transitionsCompared: number;
   /** Pairs not compared because spec code threw or left its type there (the check reports those). */
   skipped: number;
+  /** The first spec error or type violation met (the check reports it too). */
+  specProblem?: { outcome: string; message: string };
   problem?: AuditProblem;
 }
 
@@ -78,8 +80,9 @@ export function auditSymmetry<S extends TransitionSystem>(model: S, opts: AuditO
   };
   if (permuter.groups.length === 0) return result;
 
-  const { pool, complete } = reachable(model, opts.poolLimit ?? 20_000);
+  const { pool, complete, problem: met } = reachable(model, opts.poolLimit ?? 20_000);
   result.statesExplored = pool.length;
+  if (met) result.specProblem = { outcome: met.outcome, message: met.message };
   const chosen = complete && pool.length <= samples ? pool : sample(pool, Math.ceil(samples / (complete ? 1 : 2)), random);
   if (!complete) chosen.push(...randomWalks(model, samples - chosen.length, random, opts.walkLength ?? 200));
   result.statesSampled = chosen.length;
@@ -229,18 +232,23 @@ function scalarsetValues(model: Model, name: string): readonly unknown[] {
   return model.symmetry.get(name)?.elements ?? Array.from({ length: model.symmetry.get(name)?.size ?? 0 }, (_, i) => i);
 }
 
-/** Collects the successors the step gives: encodings of those inside the type; none for the rest. */
+/** Collects the successors the step gives: encodings of those inside the constraints and type; none for the rest. */
 class Collect implements StepHandler {
-  out: Successor[] = [];
+  out: Partial<Successor>[] = [];
+  /** The first spec error or type violation. */
+  problem?: Violation;
   stored(_n: State, _v: Int32Array, _hi: number, _lo: number, action: ActionInstance | undefined, choice: ChoicePath, encoded: Int32Array): void {
-    if (action) this.out.push({ action, choice, next: encoded.slice() });
+    this.out.push({ action, choice, next: encoded.slice() });
   }
   violation(v: Violation): void {
     // Spec code that throws, or a value outside its type: the check itself reports these.
+    if (v.outcome === 'error' || v.property === TYPE_OK) this.problem ??= v;
     if (v.step?.action) this.out.push({ action: v.step.action, choice: v.step.choice ?? [] });
-    else this.failed = true;
   }
-  failed = false;
+  reset(): void {
+    this.out = [];
+    this.problem = undefined;
+  }
 }
 
 /**
@@ -250,40 +258,50 @@ class Collect implements StepHandler {
 export function successors(model: Model, v: Int32Array): Successor[] {
   const collect = new Collect();
   new Step(model, collect, { deadlock: false }).expand(v, 0, -1);
-  return collect.out;
+  return collect.out as Successor[];
 }
 
 /**
  * Reachable states breadth-first, without symmetry, up to `limit` of them (initial states and
- * successors inside the constraint, as the checker explores them).
+ * successors inside the constraint, as the checker explores them), with the first spec error or
+ * type violation met on the way (the check reports it; an audit says it met it).
  */
-export function reachable(model: Model, limit: number): { pool: Int32Array[]; complete: boolean } {
+export function reachable(model: Model, limit: number): { pool: Int32Array[]; complete: boolean; problem?: Violation } {
   const seen = new Set<string>();
   const pool: Int32Array[] = [];
   let complete = true;
-  const admit = (v: Int32Array): void => {
-    const key = v.join(',');
-    if (seen.has(key) || !inside(model, v)) return;
-    if (pool.length >= limit) {
-      complete = false;
-      return;
+  let problem: Violation | undefined;
+  const collect = new Collect();
+  const step = new Step(model, collect, { deadlock: false });
+  const admit = (): void => {
+    problem ??= collect.problem;
+    for (const st of collect.out) {
+      if (!st.next) continue;
+      const key = st.next.join(',');
+      if (seen.has(key)) continue;
+      if (pool.length >= limit) {
+        complete = false;
+        return;
+      }
+      seen.add(key);
+      pool.push(st.next);
+      if (!problem) {
+        const bad = step.invariantViolation(model.decode(st.next, 0), -1);
+        if (bad?.outcome === 'error') problem = bad;
+      }
     }
-    seen.add(key);
-    pool.push(v);
   };
-  for (const init of model.initial) {
-    const v = new Int32Array(model.width);
-    if (model.encode(init, v, 0) !== undefined) continue;
-    admit(v);
-  }
+  model.initial.forEach((init, i) => {
+    collect.reset();
+    step.initial(init, i);
+    admit();
+  });
   for (let i = 0; i < pool.length && complete; i++) {
-    for (const st of successors(model, pool[i])) if (st.next) admit(st.next);
+    collect.reset();
+    step.expand(pool[i], 0, -1);
+    admit();
   }
-  return { pool, complete };
-}
-
-function inside(model: Model, v: Int32Array): boolean {
-  return !model.constraint || attempt(() => model.constraint!(decode(model, v))) === true;
+  return { pool, complete, problem };
 }
 
 /** States met on random walks from the initial states, for spaces too big to collect whole. */
@@ -294,7 +312,7 @@ function randomWalks(model: Model, count: number, random: () => number, maxLengt
     let v = starts[Math.floor(random() * starts.length)];
     const length = 1 + Math.floor(random() * maxLength);
     for (let k = 0; k < length; k++) {
-      const next = successors(model, v).filter((st) => st.next && inside(model, st.next));
+      const next = successors(model, v).filter((st) => st.next);
       if (next.length === 0) break;
       v = next[Math.floor(random() * next.length)].next!;
     }

@@ -2,6 +2,7 @@
 import type { Progress } from '../../checker/search/bfs.ts';
 import { checkModel, type CheckResult, usesSymmetry } from '../compile/check.ts';
 import { warmUp } from '../../checker/search/parallel.ts';
+import { auditDeterminism } from '../../checker/determinism-audit.ts';
 import { auditSymmetry, type AuditResult as EngineAudit, QUICK_AUDIT } from '../../checker/symmetry/audit.ts';
 import { compileModel, type Model } from '../compile/model.ts';
 
@@ -69,6 +70,7 @@ export async function runCheck(args: CheckArgs): Promise<number> {
   const problems: { file: string; message: string }[] = [];
   const results: { result: CheckResult; traceFile?: string }[] = [];
   const audits: AuditResult[] = [];
+  const nondeterministic: string[] = [];
 
   ensureOutputDir('--out', args.out);
   if (args.junit) ensureOutputDir('--junit', dirname(args.junit));
@@ -108,6 +110,13 @@ export async function runCheck(args: CheckArgs): Promise<number> {
   try {
     for (const model of models) {
       if (control.stop) break;
+      // A step that gives other successors when taken again makes counts and traces meaningless.
+      const determinism = auditDeterminism(model);
+      if (!determinism.passed) {
+        nondeterministic.push(variantTitle({ model } as CheckResult));
+        log(c.red(determinism.problem!.message) + '\n');
+        continue;
+      }
       // Reduction by a symmetry the spec does not have would make the check unsound, silently.
       if (args.auditSymmetry !== false && usesSymmetry(model, symmetry)) {
         const thorough = args.auditSymmetry === true;
@@ -163,7 +172,8 @@ export async function runCheck(args: CheckArgs): Promise<number> {
   if (!args.json && (all.length > 1 || args.gate)) log(formatSummary(all, c, !!args.gate));
   const unaudited = audits.filter((a) => !a.passed).map((a) => variantTitle({ model: a.model } as CheckResult));
   if (unaudited.length) log(c.red(`Not checked, the symmetry audit failed: ${unaudited.join(', ')} (exit 75).`));
-  const asymmetric = audits.some((a) => !a.passed);
+  if (nondeterministic.length) log(c.red(`Not checked, not deterministic: ${nondeterministic.join(', ')} (exit 75).`));
+  const asymmetric = audits.some((a) => !a.passed) || nondeterministic.length > 0;
   const code = worst([problems.length ? EXIT.specDoesNotLoad : EXIT.ok, asymmetric ? EXIT.specError : EXIT.ok, runExitCode(all, !!args.gate)]);
   if (args.junit) writeJUnit(args.junit, { results, loadErrors: problems, deadlock: args.deadlock });
   if (args.json) {
