@@ -9,17 +9,14 @@ import { checkModel, type CheckResult, usesSymmetry } from './compile/check.ts';
 import { compileModel } from './compile/model.ts';
 import { auditDeterminism } from '../checker/determinism-audit.ts';
 import { auditSymmetry, QUICK_AUDIT } from '../checker/symmetry/audit.ts';
+import type { CheckChoices } from './compile/options.ts';
 import { loadSpec } from './load.ts';
 import { describeOutcome, formatResult, variantTitle } from './report/console.ts';
 import { isSpec, type Spec } from './spec.ts';
 
-export interface HelperOptions {
+export interface HelperOptions extends CheckChoices {
   /** The variant to check; needed when the spec declares several. */
   variant?: string;
-  symmetry?: boolean;
-  deadlock?: boolean;
-  maxStates?: number;
-  maxDepth?: number;
   /** The quick symmetry audit before a check with symmetry reduction, as on the command line (default true). */
   auditSymmetry?: boolean;
 }

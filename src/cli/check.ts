@@ -17,23 +17,17 @@ import { toJson } from '../report/json.ts';
 import { writeJUnit } from './junit.ts';
 import { SpecError } from '../spec.ts';
 import { EXIT, runExitCode, worst } from './exit-codes.ts';
+import type { CheckChoices } from '../compile/options.ts';
 import { ensureOutputDir } from './options.ts';
 import { UsageError } from './usage.ts';
 import { dirname } from 'node:path';
 
-export interface CheckArgs {
+/** What `check` is asked: the search choices (declared once, in CheckChoices) and the command line's own. */
+export interface CheckArgs extends CheckChoices {
   paths: string[];
   variant?: string;
-  deadlock?: boolean;
-  maxStates?: number;
-  maxDepth?: number;
-  workers?: number;
   /** Seconds between progress lines. */
   progress?: number;
-  maxMemory?: number;
-  symmetry?: 'on' | 'off';
-  /** Search again without symmetry to report what it saved. */
-  symmetryCompare?: boolean;
   /**
    * Before a variant is checked with symmetry reduction, test on sampled states that it is symmetric:
    * quickly by default, thoroughly (and reported) when true, not at all when false.
@@ -106,7 +100,7 @@ export async function runCheck(args: CheckArgs): Promise<number> {
   process.on('SIGINT', onSigint);
   const live = !!process.stderr.isTTY && args.progress === undefined;
   let shownLive = false;
-  const symmetry = args.symmetry === undefined ? undefined : args.symmetry === 'on';
+  const symmetry = args.symmetry;
   try {
     for (const model of models) {
       if (control.stop) break;
@@ -129,7 +123,7 @@ export async function runCheck(args: CheckArgs): Promise<number> {
       }
       const result = await checkModel(model, {
         symmetry,
-        compareSymmetry: args.symmetryCompare,
+        compareSymmetry: args.compareSymmetry,
         deadlock: args.deadlock,
         maxStates: args.maxStates,
         maxDepth: args.maxDepth,

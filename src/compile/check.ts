@@ -3,12 +3,11 @@ import { checkSystem, type RunOptions, type RunResult } from '../../checker/chec
 import { neverFired } from '../../checker/coverage.ts';
 import type { Outcome } from '../../checker/result.ts';
 import type { Expectation } from '../spec.ts';
+import type { CheckChoices } from './options.ts';
 import type { Model } from './model.ts';
 
-export interface CheckOptions extends Omit<RunOptions, 'symmetry'> {
-  /** Reduce by symmetry; defaults to the spec's choice (on unless it says otherwise). */
-  symmetry?: boolean;
-}
+/** The user's choices (CheckChoices, shared with the command line) and how to follow the search. */
+export interface CheckOptions extends CheckChoices, Omit<RunOptions, keyof CheckChoices> {}
 
 export interface CheckResult extends RunResult {
   model: Model;
