@@ -117,7 +117,20 @@ export class Step implements StepSource {
     this.fired = new Uint32Array(system.actions.length);
     this.readsPre = system.actions.some((a) => a.guard) || system.actionProperties.length > 0 || !!system.actionConstraint;
     this.judges = system.invariants.length > 0 || system.actionProperties.length > 0 || !!system.constraint || !!system.actionConstraint;
-    this.sink = (next, choice) => this.successor(next, choice);
+    // The sink runs once per successor: the common case (nothing judges a successor) is written
+    // out here, so that it needs no further call before the store.
+    this.sink = this.judges
+      ? (next, choice) => this.successor(next, choice)
+      : (returned, choice) => {
+          const action = this.action!;
+          this.count++;
+          this.generated++;
+          this.fired[action.id]++;
+          if (returned === null || typeof returned !== 'object') throw new RecipeReturnError(returned);
+          const typeError = system.encode(returned, this.encoded, 0);
+          if (typeError !== undefined) this.typeViolation(returned as State, choice, typeError);
+          else this.store(returned as State, action, choice);
+        };
   }
 
   /** A fresh, mutable copy of the state being expanded (StepSource). */
