@@ -93,8 +93,8 @@ describe('the determinism audit', () => {
     const dir = scratch();
     const file = writeSpec(dir, 'dice.ts', `
       import { defineSpec, int } from 'interleave';
-      export default defineSpec({ name: 'dice', state: { x: int(0, 5) }, init: { x: 0 },
-        actions: { roll: { do: (s) => { s.x = Math.floor(Math.random() * 6); } } }, deadlock: false });`);
+      export default defineSpec({ name: 'dice', state: { x: int(0, 999) }, init: { x: 0 },
+        actions: { roll: { do: (s) => { s.x = Math.floor(Math.random() * 1000); } } }, deadlock: false });`);
     const r = cli(['check', file, '--out', dir]);
     expect(r.code).toBe(75);
     expect(r.stdout).toContain('dice: roll is not deterministic');
