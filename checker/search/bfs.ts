@@ -10,7 +10,7 @@ import { Frontier } from '../store/frontier.ts';
 import { actionBytes, FingerprintStore } from '../store/memory.ts';
 import type { LevelQueue, StateStore } from '../store/store.ts';
 import type { Canonicaliser } from '../symmetry/canonicalise.ts';
-import { type ActionInstance, type ChoicePath, NO_CHOICE, type State, type TransitionObserver, type TransitionSystem } from '../system.ts';
+import { type ActionInstance, type ChoicePath, type State, type TransitionObserver, type TransitionSystem } from '../system.ts';
 import { Violations } from './violations.ts';
 
 export interface SearchOptions {
@@ -328,4 +328,3 @@ class LocalLevels implements LevelRunner {
   async close(): Promise<void> {}
 }
 
-export { NO_CHOICE };
