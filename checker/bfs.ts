@@ -7,6 +7,11 @@ import { collisionProbability, fingerprint } from './fingerprint.ts';
 import type { Model, State } from './model.ts';
 import type { SearchResult, Violation } from './result.ts';
 import { actionBytes, FingerprintStore } from './store.ts';
+import { DiskQueue, type QueueBlock } from './store/disk-queue.ts';
+import { freeMemory } from './store/free-memory.ts';
+import { estimateTimeLeft } from './store/time-left.ts';
+import { SearchFiles, type DiskSearchOptions, type SearchPosition } from './store/search-files.ts';
+import type { LevelQueue, VisitedStore } from './store/visited-store.ts';
 import type { Canonicaliser } from './symmetry.ts';
 
 export interface SearchOptions {
@@ -22,6 +27,8 @@ export interface SearchOptions {
   control?: { stop?: 'interrupted' | 'max-memory' };
   /** Stop cleanly (stopped: 'max-memory') once the process's resident memory exceeds this many bytes. */
   maxMemory?: number;
+  /** Keep the visited states and the queue on disk (from the start, or once memory reaches a budget). */
+  disk?: DiskSearchOptions;
 }
 
 export interface Progress {
@@ -32,10 +39,14 @@ export interface Progress {
   elapsedMs: number;
   storeBytes: number;
   rssBytes: number;
+  /** Bytes the search keeps on disk (a disk-backed search). */
+  diskBytes?: number;
+  /** An estimate of the time left, when the level sizes allow one. */
+  leftMs?: number;
 }
 
 /** States waiting to be expanded: [store index, slot vector] records in one growable typed array. */
-export class Frontier {
+export class Frontier implements LevelQueue {
   data: Int32Array;
   count = 0;
   constructor(
@@ -56,6 +67,9 @@ export class Frontier {
     // A plain loop: set() costs more than it saves on vectors of a few slots.
     for (let i = 1; i < this.record; i++) data[at + i] = v[i - 1];
     this.count++;
+  }
+  block(from: number): QueueBlock {
+    return { data: this.data, at: from * this.record, n: this.count - from };
   }
   /** Empties it for reuse: a level's frontier is as big as the last, and fresh buffers cost page faults. */
   clear(): this {
@@ -126,7 +140,7 @@ export class Expander {
   }
 
   /** Expands the state whose record starts at `data[at]`, pushing its new successors onto `next`. */
-  expand(data: Int32Array, at: number, next: Frontier): void {
+  expand(data: Int32Array, at: number, next: LevelQueue): void {
     const { encode, decode, width, actions, actionProperties, constraint, terminal, constants: c } = this.model;
     const { canon, fp, encoded, canonical } = this;
     const parent = data[at];
@@ -222,80 +236,130 @@ export class Expander {
   }
 }
 
-export async function search(model: Model, opts: SearchOptions): Promise<{ result: SearchResult; store: FingerprintStore }> {
+export async function search(model: Model, opts: SearchOptions): Promise<{ result: SearchResult; store: VisitedStore }> {
   const start = Date.now();
   const { encode, decode, width, constraint, constants: c } = model;
   const canon = opts.canonicalise;
-  const store = new FingerprintStore(actionBytes(model.actions.length));
+  const record = width + 1;
+  let store: VisitedStore = new FingerprintStore(actionBytes(model.actions.length));
   const expander = new Expander(model, canon, opts.deadlock, (hi, lo, parent, action) => store.insert(hi, lo, parent, action));
   const fp = new Int32Array(2);
   const encoded = new Int32Array(width);
   const canonical = new Int32Array(width);
   let depth = 0;
-  let current = new Frontier(width + 1);
+  let current: LevelQueue = new Frontier(record);
+  // Two frontiers, the level being expanded and the next, swapped after each level (on disk: a file each).
+  let next: LevelQueue = new Frontier(record);
   let violation: Violation | undefined;
   let stopped: SearchResult['stopped'];
+  // On disk (--store disk, --checkpoint, or once memory reaches its budget): the files, and where a resumed search starts.
+  const disk = opts.disk;
+  let files: SearchFiles | undefined;
+  let resumeAt = 0;
+  let elapsedBefore = 0;
+  /** States in each level whose expansion is finished, for the estimate of the time left. */
+  const levels: number[] = [];
+  let expandedBefore = 0;
+  let spilledAt: number | undefined;
 
-  const finish = (queue: number): { result: SearchResult; store: FingerprintStore } => ({
-    result: {
-      stats: {
-        generated: expander.generated,
-        distinct: store.size,
-        queue,
-        depth,
-        durationMs: Date.now() - start,
-        collisionProbability: collisionProbability(store.size, expander.generated),
-        complete: !violation && !stopped && queue === 0,
-        storeBytes: store.bytes(),
+  const finish = (queue: number): { result: SearchResult; store: VisitedStore } => {
+    const diskBytes = files?.diskBytes();
+    files?.store.links.flush();
+    return {
+      result: {
+        stats: {
+          generated: expander.generated,
+          distinct: store.size,
+          queue,
+          depth,
+          durationMs: elapsedBefore + Date.now() - start,
+          collisionProbability: collisionProbability(store.size, expander.generated),
+          complete: !violation && !stopped && queue === 0,
+          storeBytes: store.bytes(),
+          ...(files ? { disk: { bytes: diskBytes!, spilledAtStates: spilledAt, merges: files.store.fingerprintSet.merges, mergeMs: files.store.fingerprintSet.mergeMs, pageReads: files.store.fingerprintSet.pageReads(), checkpoints: files.checkpoints } } : {}),
+        },
+        violation,
+        stopped,
+        coverage: { fired: expander.fired, found: expander.found },
       },
-      violation,
-      stopped,
-      coverage: { fired: expander.fired, found: expander.found },
-    },
-    store,
-  });
+      store,
+    };
+  };
 
-  // Initial states.
-  for (const init of model.init) {
-    expander.generated++;
-    try {
-      encode(init, encoded, 0);
-    } catch (e) {
-      if (!(e instanceof TypeViolation)) throw e;
-      violation = { outcome: 'invariant', property: TYPE_OK, message: `an initial state is outside its type: ${e.message}`, stateIndex: -1, step: { next: init } };
+  if (disk?.resume) {
+    const r = SearchFiles.resume(disk, record);
+    files = r.files;
+    store = files.store;
+    current = r.current;
+    next = r.next;
+    const m = r.manifest;
+    depth = m.depth;
+    resumeAt = m.current.consumed;
+    expander.generated = m.generated;
+    expander.fired.set(m.fired);
+    expander.found.set(m.found);
+    levels.push(...m.levels);
+    expandedBefore = m.levels.reduce((a, b) => a + b, 0);
+    elapsedBefore = m.elapsedMs;
+  } else {
+    if (disk && disk.spillAt === undefined) {
+      files = SearchFiles.start(disk, record);
+      store = files.store;
+      current = files.level(1);
+      spilledAt = 0;
+    }
+    // Initial states.
+    for (const init of model.init) {
+      expander.generated++;
+      try {
+        encode(init, encoded, 0);
+      } catch (e) {
+        if (!(e instanceof TypeViolation)) throw e;
+        violation = { outcome: 'invariant', property: TYPE_OK, message: `an initial state is outside its type: ${e.message}`, stateIndex: -1, step: { next: init } };
+        depth = 1;
+        return finish(0);
+      }
+      const initState = decode(encoded, 0);
+      try {
+        if (constraint && !isTrue(constraint(initState, c))) continue;
+      } catch (error) {
+        violation = { outcome: 'error', phase: 'constraint', message: `the constraint threw on an initial state: ${errorText(error)}`, stateIndex: -1, step: { next: init }, error };
+        return finish(0);
+      }
+      const v = canon ? (canon(encoded, canonical), canonical) : encoded;
+      fingerprint(v, width, fp);
+      const index = store.insert(fp[0], fp[1], -1, -1);
+      if (index < 0) continue;
       depth = 1;
-      return finish(0);
+      violation = expander.checkInvariants(initState, index);
+      if (violation) return finish(0);
+      current.push(index, v);
     }
-    const initState = decode(encoded, 0);
-    try {
-      if (constraint && !isTrue(constraint(initState, c))) continue;
-    } catch (error) {
-      violation = { outcome: 'error', phase: 'constraint', message: `the constraint threw on an initial state: ${errorText(error)}`, stateIndex: -1, step: { next: init }, error };
-      return finish(0);
-    }
-    const v = canon ? (canon(encoded, canonical), canonical) : encoded;
-    fingerprint(v, width, fp);
-    const index = store.insert(fp[0], fp[1], -1, -1);
-    if (index < 0) continue;
-    depth = 1;
-    violation = expander.checkInvariants(initState, index);
-    if (violation) return finish(0);
-    current.push(index, v);
+    if (current instanceof DiskQueue) current.flush(files!.checkpointing);
   }
 
   const progressEvery = opts.progressEveryMs ?? 60_000;
   let lastProgress = start;
   let lastYield = start;
+  let lastCheckpoint = start;
 
-  // Two frontiers, the level being expanded and the next, swapped after each level.
-  let next = new Frontier(width + 1);
+  /** Moves the store and the next level to disk, in the middle of a level; the current level stays in memory. */
+  const spill = () => {
+    files = SearchFiles.fromMemory(store as FingerprintStore, disk!, record);
+    store = files.store;
+    spilledAt = store.size;
+    const moved = files.level(depth + 1);
+    moved.pushRecords((next as Frontier).data, next.count);
+    next = moved;
+    freeMemory();
+  };
+
   while (current.count > 0) {
     if (opts.maxDepth !== undefined && depth >= opts.maxDepth) {
       stopped = 'max-depth';
-      return finish(current.count);
+      return finish(current.count - resumeAt);
     }
-    next.clear();
-    const record = width + 1;
+    if (resumeAt === 0) next = files ? files.level(depth + 1) : (next as Frontier).clear();
     // A level with a violation is still expanded to its end, and the least of its violations is
     // reported (LevelViolations): the verdict, the counts and the violating state are then the ones
     // any number of workers finds, and a deadlock, whose trace is a state shorter, comes first.
@@ -305,31 +369,70 @@ export async function search(model: Model, opts: SearchOptions): Promise<{ resul
       if (expander.violations.bestInNextLevel || next.count > 0) depth++;
       return finish(queue);
     };
-    for (let q = 0; q < current.count; q++) {
-      expander.expand(current.data, q * record, next);
-      if (opts.maxStates !== undefined && store.size >= opts.maxStates) return stopWith('max-states', current.count - q - 1 + next.count);
-      if ((q & 1023) === 1023) {
-        const now = Date.now();
-        if (now - lastYield > 50) {
-          // Let signal handlers (Ctrl-C) and timers run; the loop is otherwise synchronous.
-          await new Promise((r) => setImmediate(r));
-          lastYield = Date.now();
-          if (opts.maxMemory !== undefined && process.memoryUsage.rss() > opts.maxMemory) opts.control = { ...opts.control, stop: 'max-memory' };
-          if (opts.control?.stop) return stopWith(opts.control.stop, current.count - q - 1 + next.count);
-        }
-        if (opts.onProgress && now - lastProgress >= progressEvery) {
-          lastProgress = now;
-          opts.onProgress({ depth, distinct: store.size, generated: expander.generated, queue: current.count - q - 1 + next.count, elapsedMs: now - start, storeBytes: store.bytes(), rssBytes: process.memoryUsage.rss() });
+    for (let q = resumeAt; q < current.count; ) {
+      const { data, at, n } = current.block(q);
+      for (let k = 0; k < n; k++, q++) {
+        expander.expand(data, at + k * record, next);
+        if (opts.maxStates !== undefined && store.size >= opts.maxStates) return stopWith('max-states', current.count - q - 1 + next.count);
+        if ((q & 1023) === 1023) {
+          const now = Date.now();
+          if (now - lastYield > 50) {
+            // Let signal handlers (Ctrl-C) and timers run; the loop is otherwise synchronous.
+            await new Promise((r) => setImmediate(r));
+            lastYield = Date.now();
+            const rss = process.memoryUsage.rss();
+            if (!files && disk?.spillAt !== undefined && rss > disk.spillAt) spill();
+            else if (opts.maxMemory !== undefined && rss > opts.maxMemory) opts.control = { ...opts.control, stop: 'max-memory' };
+            if (opts.control?.stop) return stopWith(opts.control.stop, current.count - q - 1 + next.count);
+            if (files?.checkpointing && current instanceof DiskQueue && now - lastCheckpoint >= disk!.checkpoint!.everyMs && !expander.violations.best) {
+              files.checkpoint(current, next as DiskQueue, position(q + 1));
+              lastCheckpoint = Date.now();
+            }
+          }
+          if (opts.onProgress && now - lastProgress >= progressEvery) {
+            lastProgress = now;
+            const queue = current.count - q - 1 + next.count;
+            opts.onProgress({
+              depth,
+              distinct: store.size,
+              generated: expander.generated,
+              queue,
+              elapsedMs: elapsedBefore + now - start,
+              storeBytes: store.bytes(),
+              rssBytes: process.memoryUsage.rss(),
+              diskBytes: files?.diskBytes(),
+              leftMs: estimateTimeLeft(levels, current.count, q + 1, next.count, (expandedBefore + q + 1) / Math.max(1, elapsedBefore + now - start)),
+            });
+          }
         }
       }
     }
+    resumeAt = 0;
     if (expander.violations.best) return stopWith(undefined, next.count);
-    [current, next] = [next, current];
+    levels.push(current.count);
+    expandedBefore += current.count;
+    const done = current;
+    current = next;
+    next = done;
+    if (done instanceof DiskQueue) files!.finishLevel(done);
+    if (current instanceof DiskQueue) current.flush(files!.checkpointing);
     if (current.count > 0) depth++;
     if (Date.now() - lastYield > 50) {
       // Many small levels must not keep Ctrl-C waiting either.
       await new Promise((r) => setImmediate(r));
       lastYield = Date.now();
+      if (!files && disk?.spillAt !== undefined && process.memoryUsage.rss() > disk.spillAt) {
+        // Between levels: the next level (now current) moves too.
+        files = SearchFiles.fromMemory(store as FingerprintStore, disk, record);
+        store = files.store;
+        spilledAt = store.size;
+        const moved = files.level(depth);
+        moved.pushRecords((current as Frontier).data, current.count);
+        moved.flush(files.checkpointing);
+        current = moved;
+        next = new Frontier(record);
+        freeMemory();
+      }
       if (opts.control?.stop) {
         stopped = opts.control.stop;
         return finish(current.count);
@@ -337,6 +440,10 @@ export async function search(model: Model, opts: SearchOptions): Promise<{ resul
     }
   }
   return finish(0);
+
+  function position(consumed: number): SearchPosition {
+    return { depth, consumed, generated: expander.generated, fired: [...expander.fired], found: [...expander.found], levels: [...levels], elapsedMs: elapsedBefore + Date.now() - start };
+  }
 }
 
 export function errorText(error: unknown): string {

@@ -7,6 +7,7 @@ import type { Outcome, SearchResult, Stats, TraceStep, Violation } from './resul
 import { neverFired, summariseCoverage, type ActionCoverage } from './coverage.ts';
 import { canonicaliser, type Canonicaliser } from './symmetry.ts';
 import { ReplayError, rebuildTrace } from './trace.ts';
+import type { VisitedStore } from './store/visited-store.ts';
 import type { Expectation } from '../src/spec.ts';
 
 export interface CheckOptions extends Omit<SearchOptions, 'canonicalise' | 'deadlock'> {
@@ -56,12 +57,28 @@ export async function checkModel(model: Model, opts: CheckOptions = {}): Promise
   const useSymmetry = usesSymmetry(model, opts.symmetry);
   const canonicalise = canonicaliserFor(model, useSymmetry);
   const deadlock = opts.deadlock ?? model.deadlock;
-  const { result, store } =
+  const { result, store }: { result: SearchResult; store: VisitedStore } =
     (opts.workers ?? 1) > 1
       ? await searchParallel(model, { ...opts, canonicalise, deadlock, workers: opts.workers!, symmetry: useSymmetry })
       : await search(model, { ...opts, canonicalise, deadlock });
   const withoutSymmetry =
-    useSymmetry && opts.compareSymmetry ? (await search(model, { ...opts, onProgress: undefined, deadlock })).result.stats : undefined;
+    useSymmetry && opts.compareSymmetry ? (await search(model, { ...opts, onProgress: undefined, deadlock, disk: undefined })).result.stats : undefined;
+  try {
+    return judge(model, opts, result, store, canonicalise, useSymmetry, withoutSymmetry);
+  } finally {
+    store.close?.();
+  }
+}
+
+function judge(
+  model: Model,
+  opts: CheckOptions,
+  result: SearchResult,
+  store: VisitedStore,
+  canonicalise: Canonicaliser | undefined,
+  useSymmetry: boolean,
+  withoutSymmetry: Stats | undefined,
+): CheckResult {
   let violation = result.violation;
   let trace: TraceStep[] | undefined;
   let outcome: Outcome = violation?.outcome ?? 'ok';

@@ -9,7 +9,7 @@ import { errorText } from './bfs.ts';
 import { fingerprint } from './fingerprint.ts';
 import type { ActionInstance, Model, State } from './model.ts';
 import type { TraceStep, Violation } from './result.ts';
-import type { FingerprintStore } from './store.ts';
+import type { VisitedStore } from './store/visited-store.ts';
 import type { Canonicaliser } from './symmetry.ts';
 
 enableMapSet();
@@ -22,7 +22,7 @@ export class ReplayError extends Error {}
  */
 export function rebuildTrace(
   model: Model,
-  store: FingerprintStore,
+  store: VisitedStore,
   violation: Violation,
   canon?: Canonicaliser,
 ): { steps: TraceStep[]; violation: Violation } {
