@@ -360,6 +360,10 @@ export async function search(model: Model, opts: SearchOptions): Promise<{ resul
       return finish(current.count - resumeAt);
     }
     if (resumeAt === 0) next = files ? files.level(depth + 1) : (next as Frontier).clear();
+    if (files?.checkpointing && current instanceof DiskQueue && Date.now() - lastCheckpoint >= disk!.checkpoint!.everyMs) {
+      files.checkpoint(current, next as DiskQueue, position(resumeAt));
+      lastCheckpoint = Date.now();
+    }
     // A level with a violation is still expanded to its end, and the least of its violations is
     // reported (LevelViolations): the verdict, the counts and the violating state are then the ones
     // any number of workers finds, and a deadlock, whose trace is a state shorter, comes first.

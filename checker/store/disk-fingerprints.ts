@@ -23,7 +23,10 @@ const OVERFLOW = 4096;
 export interface DiskFingerprintsOptions {
   /** Where the runs live. */
   dir: string;
-  /** Slots of the front table (12 bytes each); it holds FRONT_LOAD of them before a merge. */
+  /**
+   * Slots of the front table (12 bytes each) at most; it holds FRONT_LOAD of them before a merge. It
+   * starts smaller and doubles, so that a small search does not take the whole budget.
+   */
   frontSlots: number;
   /** Fingerprints the Bloom filter is first sized for; it doubles with the run. */
   bloomCapacity?: number;
@@ -89,9 +92,18 @@ export class FrontTable {
     return w / 3;
   }
 
+  /** Empties the table after sortInPlace(), which left entries only at its start. */
   clear(): void {
-    this.slots.fill(0);
+    this.slots.fill(0, 0, this.size * 3);
     this.size = 0;
+  }
+
+  /** A table of `capacity` slots holding this one's entries. */
+  grown(capacity: number): FrontTable {
+    const bigger = new FrontTable(capacity);
+    const t = this.slots;
+    for (let s = 0; s < t.length; s += 3) if (t[s + 1] !== 0) bigger.put(bigger.find(t[s], t[s + 1]), t[s], t[s + 1], t[s + 2]);
+    return bigger;
   }
 
   bytes(): number {
@@ -260,8 +272,11 @@ export class SortedRun {
   }
 }
 
+/** Slots of a new front table. */
+const FIRST_FRONT = 1 << 18;
+
 export class DiskFingerprints {
-  readonly front: FrontTable;
+  front: FrontTable;
   run?: SortedRun;
   bloom: BlockedBloom;
   /** Fingerprints held (front table and run). */
@@ -271,13 +286,13 @@ export class DiskFingerprints {
   private generation = 0;
 
   constructor(readonly opts: DiskFingerprintsOptions) {
-    this.front = new FrontTable(opts.frontSlots);
-    this.bloom = new BlockedBloom(opts.bloomCapacity ?? 4 * opts.frontSlots);
+    this.front = new FrontTable(Math.min(FIRST_FRONT, opts.frontSlots));
+    this.bloom = new BlockedBloom(opts.bloomCapacity ?? Math.min(4 * opts.frontSlots, 1 << 22));
   }
 
   /** Reopens a run written earlier (resume): its entries fill the Bloom filter again. */
   static resume(opts: DiskFingerprintsOptions, runPath: string | undefined, count: number, generation: number): DiskFingerprints {
-    const set = new DiskFingerprints({ ...opts, bloomCapacity: Math.max(opts.bloomCapacity ?? 4 * opts.frontSlots, 2 * count) });
+    const set = new DiskFingerprints({ ...opts, bloomCapacity: Math.max(opts.bloomCapacity ?? Math.min(4 * opts.frontSlots, 1 << 22), 2 * count) });
     if (runPath) set.run = SortedRun.open(runPath, count, (hi, lo) => set.bloom.add(hi, lo));
     set.size = count;
     set.generation = generation;
@@ -289,10 +304,7 @@ export class DiskFingerprints {
     let slot = this.front.find(hi, lo);
     if (slot === -1) return false;
     if (this.run && this.bloom.mayContain(hi, lo) && this.run.has(hi, lo)) return false;
-    if (slot === -2) {
-      this.merge();
-      slot = this.front.find(hi, lo);
-    }
+    if (slot === -2) slot = this.makeRoom(hi, lo);
     this.front.put(slot, hi, lo, index);
     this.size++;
     return true;
@@ -301,12 +313,16 @@ export class DiskFingerprints {
   /** Adds a fingerprint known to be absent (moving a store to disk), without looking it up. */
   addNew(hi: number, lo: number, index: number): void {
     let slot = this.front.find(hi, lo);
-    if (slot === -2) {
-      this.merge();
-      slot = this.front.find(hi, lo);
-    }
+    if (slot === -2) slot = this.makeRoom(hi, lo);
     this.front.put(slot, hi, lo, index);
     this.size++;
+  }
+
+  /** A full front table doubles while it may, and is merged into the run once it may not. */
+  private makeRoom(hi: number, lo: number): number {
+    if (this.front.capacity < this.opts.frontSlots) this.front = this.front.grown(Math.min(2 * this.front.capacity, this.opts.frontSlots));
+    else this.merge();
+    return this.front.find(hi, lo);
   }
 
   has(hi: number, lo: number): boolean {

@@ -142,7 +142,10 @@ export class SearchFiles {
 
   /** Closes the files (with the store); without checkpoints, the folder goes too. */
   private closeRest(): void {
-    for (const q of this.open) q.close(false);
+    for (const q of this.open) {
+      q.close(false);
+      if (this.opts.checkpoint && !this.named.has(basename(q.path))) rmSync(q.path, { force: true });
+    }
     this.open.clear();
     // What the last checkpoint names stays, so that it can still be resumed.
     for (const path of this.retired.splice(0)) if (!this.named.has(basename(path))) rmSync(path, { force: true });
