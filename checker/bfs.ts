@@ -351,6 +351,7 @@ export async function search(model: Model, opts: SearchOptions): Promise<{ resul
     const moved = files.level(depth + 1);
     moved.pushRecords((next as Frontier).data, next.count);
     next = moved;
+    markLevels();
     freeMemory();
   };
 
@@ -360,6 +361,7 @@ export async function search(model: Model, opts: SearchOptions): Promise<{ resul
       return finish(current.count - resumeAt);
     }
     if (resumeAt === 0) next = files ? files.level(depth + 1) : (next as Frontier).clear();
+    markLevels();
     if (files?.checkpointing && current instanceof DiskQueue && Date.now() - lastCheckpoint >= disk!.checkpoint!.everyMs) {
       files.checkpoint(current, next as DiskQueue, position(resumeAt));
       lastCheckpoint = Date.now();
@@ -444,6 +446,11 @@ export async function search(model: Model, opts: SearchOptions): Promise<{ resul
     }
   }
   return finish(0);
+
+  /** Tells a store on disk where the current and the next level begin (their states' indices are consecutive). */
+  function markLevels(): void {
+    if (files) files.store.fingerprintSet.setRecent(store.size - next.count - current.count, store.size - next.count);
+  }
 
   function position(consumed: number): SearchPosition {
     return { depth, consumed, generated: expander.generated, fired: [...expander.fired], found: [...expander.found], levels: [...levels], elapsedMs: elapsedBefore + Date.now() - start };

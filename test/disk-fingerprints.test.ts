@@ -36,14 +36,20 @@ function draws(seed: number, count: number, space: number): Int32Array {
 }
 
 describe('disk fingerprint set', () => {
-  it('gives the in-memory table’s answer for each of 3 million random fingerprints, across many merges of the front table', () => {
+  it.each([false, true])('gives the in-memory table’s answer for each of 3 million random fingerprints, across many merges (keeping recent levels: %s)', (keepLevels) => {
     const n = 3_000_000;
+    let levelStart = 0;
     const fps = draws(7, n, 2_200_000);
     const memory = new FingerprintStore(4);
     const disk = new DiskFingerprints({ dir: tempDir(), frontSlots: 1 << 16 });
     let added = 0;
     for (let i = 0; i < n; i++) {
       const hi = fps[i * 2], lo = fps[i * 2 + 1];
+      // "Levels" of 20,000 draws: a merge keeps the states added in this one and the last.
+      if (keepLevels && i % 20_000 === 0) {
+        disk.setRecent(levelStart, disk.size);
+        levelStart = disk.size;
+      }
       const index = memory.insert(hi, lo, -1, 0);
       const isNew = disk.add(hi, lo, disk.size);
       if (isNew !== index >= 0) expect.fail(`draw ${i}: disk says ${isNew ? 'new' : 'seen'}, memory says ${index >= 0 ? 'new' : 'seen'}`);

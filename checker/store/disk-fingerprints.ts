@@ -30,6 +30,11 @@ export interface DiskFingerprintsOptions {
   frontSlots: number;
   /** Fingerprints the Bloom filter is first sized for; it doubles with the run. */
   bloomCapacity?: number;
+  /**
+   * Bytes the Bloom filter may grow to (at 10 bits per fingerprint it then holds bloomBytes * 0.8
+   * fingerprints; past that its false positives, hence page reads, rise).
+   */
+  bloomBytes?: number;
   /** fsync each new run before the old one goes (for checkpoints). */
   durable?: boolean;
   /** Called with the path of a run that is no longer current, instead of deleting it. */
@@ -92,9 +97,9 @@ export class FrontTable {
     return w / 3;
   }
 
-  /** Empties the table after sortInPlace(), which left entries only at its start. */
-  clear(): void {
-    this.slots.fill(0, 0, this.size * 3);
+  /** Empties the table after sortInPlace(), which left its `n` entries at its start. */
+  clear(n: number): void {
+    this.slots.fill(0, 0, n * 3);
     this.size = 0;
   }
 
@@ -284,15 +289,19 @@ export class DiskFingerprints {
   merges = 0;
   mergeMs = 0;
   private generation = 0;
+  private recent: [number, number] = [Infinity, Infinity];
 
   constructor(readonly opts: DiskFingerprintsOptions) {
     this.front = new FrontTable(Math.min(FIRST_FRONT, opts.frontSlots));
-    this.bloom = new BlockedBloom(opts.bloomCapacity ?? Math.min(4 * opts.frontSlots, 1 << 22));
+    // With a budget, the filter takes all of it from the start: the more bits per fingerprint, the
+    // fewer page reads (each costs a system call).
+    this.bloom = new BlockedBloom(opts.bloomCapacity ?? (opts.bloomBytes ? Math.floor((opts.bloomBytes * 8) / 10) : Math.min(4 * opts.frontSlots, 1 << 22)));
   }
 
   /** Reopens a run written earlier (resume): its entries fill the Bloom filter again. */
   static resume(opts: DiskFingerprintsOptions, runPath: string | undefined, count: number, generation: number): DiskFingerprints {
-    const set = new DiskFingerprints({ ...opts, bloomCapacity: Math.max(opts.bloomCapacity ?? Math.min(4 * opts.frontSlots, 1 << 22), 2 * count) });
+    const most = opts.bloomBytes === undefined ? Infinity : Math.floor((opts.bloomBytes * 8) / 10);
+    const set = new DiskFingerprints({ ...opts, bloomCapacity: Math.min(most, Math.max(opts.bloomCapacity ?? Math.min(4 * opts.frontSlots, 1 << 22), 2 * count)) });
     if (runPath) set.run = SortedRun.open(runPath, count, (hi, lo) => set.bloom.add(hi, lo));
     set.size = count;
     set.generation = generation;
@@ -329,15 +338,27 @@ export class DiskFingerprints {
     return this.front.has(hi, lo) || (!!this.run && this.bloom.mayContain(hi, lo) && this.run.has(hi, lo));
   }
 
-  /** Moves the front table into a new run on disk. */
-  merge(): void {
+  /**
+   * The state indices where the level being expanded and the next one begin. A merge keeps their
+   * entries in the front table when they take at most half of it: in a breadth-first search most
+   * duplicates are states of these two levels, and found there they cost no page read.
+   */
+  setRecent(currentLevel: number, nextLevel: number): void {
+    this.recent = [currentLevel, nextLevel];
+  }
+
+  /** Moves the front table into a new run on disk: all of it, or all but the recent levels. */
+  merge(all = false): void {
     const started = Date.now();
-    const n = this.front.sortInPlace();
+    let n = this.front.sortInPlace();
     const t = this.front.slots;
+    const kept = all ? undefined : this.keepRecent(n);
+    if (kept) n -= kept.length / 3;
     const total = (this.run?.count ?? 0) + n;
-    if (total > this.bloom.capacity) {
+    const most = this.opts.bloomBytes === undefined ? Infinity : Math.floor((this.opts.bloomBytes * 8) / 10);
+    if (total > this.bloom.capacity && this.bloom.capacity < most) {
       // A bigger filter, filled again from the run as it is merged below.
-      this.bloom = new BlockedBloom(2 * total);
+      this.bloom = new BlockedBloom(Math.min(2 * total, most));
       this.run?.scan((hi, lo) => this.bloom.add(hi, lo));
     }
     for (let k = 0; k < n; k++) this.bloom.add(t[k * 3], t[k * 3 + 1]);
@@ -350,9 +371,40 @@ export class DiskFingerprints {
       if (this.opts.retire) this.opts.retire(old.path);
       else unlinkSync(old.path);
     }
-    this.front.clear();
+    this.front.clear(n + (kept ? kept.length / 3 : 0));
+    if (kept) for (let k = 0; k < kept.length; k += 3) this.front.put(this.front.find(kept[k], kept[k + 1]), kept[k], kept[k + 1], kept[k + 2]);
     this.merges++;
     this.mergeMs += Date.now() - started;
+  }
+
+  /**
+   * Takes the entries of the recent levels out of the n sorted entries at the start of the front
+   * table (those left stay sorted at its start), or returns undefined to merge them all.
+   */
+  private keepRecent(n: number): Int32Array | undefined {
+    const t = this.front.slots;
+    for (const from of this.recent) {
+      let count = 0;
+      for (let k = 0; k < n; k++) if (t[k * 3 + 2] >= from) count++;
+      if (count === 0 || count > this.front.limit / 2) continue;
+      const kept = new Int32Array(count * 3);
+      let w = 0, x = 0;
+      for (let k = 0; k < n * 3; k += 3) {
+        if (t[k + 2] >= from) {
+          kept[x] = t[k];
+          kept[x + 1] = t[k + 1];
+          kept[x + 2] = t[k + 2];
+          x += 3;
+        } else {
+          t[w] = t[k];
+          t[w + 1] = t[k + 1];
+          t[w + 2] = t[k + 2];
+          w += 3;
+        }
+      }
+      return kept;
+    }
+    return undefined;
   }
 
   /** The generation of the current run (its file name), for a checkpoint. */

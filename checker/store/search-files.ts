@@ -14,6 +14,8 @@ export interface DiskSearchOptions {
   dir: string;
   /** Slots of the in-memory front table of the visited set (12 bytes each). */
   frontSlots: number;
+  /** Bytes its Bloom filter may take. */
+  bloomBytes?: number;
   /** Search on disk from the start; otherwise move there once the process uses this many bytes. */
   spillAt?: number;
   /** Write a checkpoint every `everyMs` into `dir`. */
@@ -44,7 +46,7 @@ export class SearchFiles {
   ) {}
 
   private storeOptions() {
-    return { dir: this.folder, frontSlots: this.opts.frontSlots, durable: !!this.opts.checkpoint, retire: (p: string) => this.retire(p) };
+    return { dir: this.folder, frontSlots: this.opts.frontSlots, bloomBytes: this.opts.bloomBytes, durable: !!this.opts.checkpoint, retire: (p: string) => this.retire(p) };
   }
 
   private static folderFor(opts: DiskSearchOptions): string {
@@ -116,7 +118,7 @@ export class SearchFiles {
   checkpoint(current: DiskQueue, next: DiskQueue, at: SearchPosition): void {
     const started = Date.now();
     const set = this.store.fingerprintSet;
-    if (set.front.size > 0) set.merge();
+    if (set.front.size > 0) set.merge(true);
     this.store.links.flush(true);
     current.flush(true);
     next.flush(true);

@@ -99,14 +99,15 @@ function diskOptions(args: CheckArgs, models: Model[], maxMemory: number, symmet
     throw new UsageError(`a checkpoint holds one search, and these paths have ${models.length} variants to check: pick one file and --variant`);
   }
   if (!onDisk && !args.storeDir) return () => undefined;
-  // The front table of the visited set takes a quarter of the budget; the rest is for the Bloom
-  // filter (10 bits per state), the buffers and the runtime.
+  // The front table of the visited set takes a quarter of the budget, its Bloom filter (10 bits per
+  // state) at most a fifth; the rest is for the buffers, the runtime and the operating system's cache.
   const frontSlots = Math.max(1 << 12, Math.floor((args.fpMemory ?? 0.25 * maxMemory) / 12));
   return (model) => {
     const options = `variant ${model.variant}, symmetry ${usesSymmetry(model, symmetry) ? 'on' : 'off'}, deadlock ${(args.deadlock ?? model.deadlock) ? 'on' : 'off'}, max-depth ${args.maxDepth ?? 'none'}`;
     return {
       dir: checkpointDir ?? args.storeDir ?? tmpdir(),
       frontSlots,
+      bloomBytes: Math.round(0.2 * maxMemory),
       spillAt: onDisk ? undefined : Math.round(0.6 * maxMemory),
       resume: !!args.resume,
       checkpoint: checkpointDir
