@@ -129,8 +129,8 @@ export class Expander {
     private readonly model: Model,
     private readonly canon: Canonicaliser | undefined,
     private readonly deadlock: boolean,
-    /** Adds a state to the store: its index, or -1 when it was already there. */
-    private readonly insert: (hi: number, lo: number, parent: number, action: number) => number,
+    /** Adds a state to the store: its index, or -1 when it was already there (-2: the store answers later, see DiskStore.onNew). */
+    private readonly insert: (hi: number, lo: number, parent: number, action: number, v: Int32Array) => number,
   ) {
     this.encoded = new Int32Array(model.width);
     this.canonical = new Int32Array(model.width);
@@ -188,7 +188,7 @@ export class Expander {
         if (constraint && !isTrue(constraint(t, c))) continue;
         const v = canon ? (canon(encoded, canonical), canonical) : encoded;
         fingerprint(v, width, fp);
-        const index = this.insert(fp[0], fp[1], parent, action.id);
+        const index = this.insert(fp[0], fp[1], parent, action.id, v);
         if (index < 0) continue;
         this.found[a]++;
         const bad = this.checkInvariants(t, index);
@@ -242,7 +242,7 @@ export async function search(model: Model, opts: SearchOptions): Promise<{ resul
   const canon = opts.canonicalise;
   const record = width + 1;
   let store: VisitedStore = new FingerprintStore(actionBytes(model.actions.length));
-  const expander = new Expander(model, canon, opts.deadlock, (hi, lo, parent, action) => store.insert(hi, lo, parent, action));
+  const expander = new Expander(model, canon, opts.deadlock, (hi, lo, parent, action, v) => store.insert(hi, lo, parent, action, v));
   const fp = new Int32Array(2);
   const encoded = new Int32Array(width);
   const canonical = new Int32Array(width);
@@ -290,6 +290,7 @@ export async function search(model: Model, opts: SearchOptions): Promise<{ resul
     const r = SearchFiles.resume(disk, record);
     files = r.files;
     store = files.store;
+    files.store.onNew = adoptNew;
     current = r.current;
     next = r.next;
     const m = r.manifest;
@@ -305,6 +306,7 @@ export async function search(model: Model, opts: SearchOptions): Promise<{ resul
     if (disk && disk.spillAt === undefined) {
       files = SearchFiles.start(disk, record);
       store = files.store;
+      files.store.onNew = adoptNew;
       current = files.level(1);
       spilledAt = 0;
     }
@@ -347,6 +349,7 @@ export async function search(model: Model, opts: SearchOptions): Promise<{ resul
   const spill = () => {
     files = SearchFiles.fromMemory(store as FingerprintStore, disk!, record);
     store = files.store;
+    files.store.onNew = adoptNew;
     spilledAt = store.size;
     const moved = files.level(depth + 1);
     moved.pushRecords((next as Frontier).data, next.count);
@@ -370,6 +373,9 @@ export async function search(model: Model, opts: SearchOptions): Promise<{ resul
     // reported (LevelViolations): the verdict, the counts and the violating state are then the ones
     // any number of workers finds, and a deadlock, whose trace is a state shorter, comes first.
     const stopWith = (reason: SearchResult['stopped'], queue: number) => {
+      const before = next.count;
+      files?.store.settle();
+      queue += next.count - before;
       violation = expander.violations.best;
       if (!violation) stopped = reason;
       if (expander.violations.bestInNextLevel || next.count > 0) depth++;
@@ -387,12 +393,17 @@ export async function search(model: Model, opts: SearchOptions): Promise<{ resul
             await new Promise((r) => setImmediate(r));
             lastYield = Date.now();
             const rss = process.memoryUsage.rss();
-            if (!files && disk?.spillAt !== undefined && rss > disk.spillAt) spill();
-            else if (opts.maxMemory !== undefined && rss > opts.maxMemory) opts.control = { ...opts.control, stop: 'max-memory' };
+            if (shouldSpill(rss)) spill();
+            // On disk the memory stays within the budgets the store and the queues were given.
+            else if (!files && opts.maxMemory !== undefined && rss > opts.maxMemory) opts.control = { ...opts.control, stop: 'max-memory' };
             if (opts.control?.stop) return stopWith(opts.control.stop, current.count - q - 1 + next.count);
             if (files?.checkpointing && current instanceof DiskQueue && now - lastCheckpoint >= disk!.checkpoint!.everyMs && !expander.violations.best) {
-              files.checkpoint(current, next as DiskQueue, position(q + 1));
-              lastCheckpoint = Date.now();
+              // The put-off lookups first: a checkpoint holds no state half stored, and one of them may break an invariant.
+              files.store.settle();
+              if (!expander.violations.best) {
+                files.checkpoint(current, next as DiskQueue, position(q + 1));
+                lastCheckpoint = Date.now();
+              }
             }
           }
           if (opts.onProgress && now - lastProgress >= progressEvery) {
@@ -414,6 +425,7 @@ export async function search(model: Model, opts: SearchOptions): Promise<{ resul
       }
     }
     resumeAt = 0;
+    files?.store.settle();
     if (expander.violations.best) return stopWith(undefined, next.count);
     levels.push(current.count);
     expandedBefore += current.count;
@@ -427,10 +439,11 @@ export async function search(model: Model, opts: SearchOptions): Promise<{ resul
       // Many small levels must not keep Ctrl-C waiting either.
       await new Promise((r) => setImmediate(r));
       lastYield = Date.now();
-      if (!files && disk?.spillAt !== undefined && process.memoryUsage.rss() > disk.spillAt) {
+      if (shouldSpill(process.memoryUsage.rss())) {
         // Between levels: the next level (now current) moves too.
-        files = SearchFiles.fromMemory(store as FingerprintStore, disk, record);
+        files = SearchFiles.fromMemory(store as FingerprintStore, disk!, record);
         store = files.store;
+        files.store.onNew = adoptNew;
         spilledAt = store.size;
         const moved = files.level(depth);
         moved.pushRecords((current as Frontier).data, current.count);
@@ -446,6 +459,19 @@ export async function search(model: Model, opts: SearchOptions): Promise<{ resul
     }
   }
   return finish(0);
+
+  /** Whether the search in memory moves to disk now (the process has reached its share of the budget). */
+  function shouldSpill(rss: number): boolean {
+    return !files && disk?.spillAt !== undefined && rss > disk.spillAt;
+  }
+
+  /** What a store on disk does with a state whose lookup it put off, once it proves new: what expand() does with one. */
+  function adoptNew(index: number, hi: number, lo: number, action: number, v: Int32Array): void {
+    expander.found[action]++;
+    const bad = expander.checkInvariants(decode(v, 0), index);
+    if (bad) expander.violations.offer(bad, true, [1, hi, lo, -1]);
+    next.push(index, v);
+  }
 
   /** Tells a store on disk where the current and the next level begin (their states' indices are consecutive). */
   function markLevels(): void {

@@ -201,6 +201,54 @@ export class SortedRun {
     return false;
   }
 
+  /**
+   * For the n keys in `keys` ([hi, lo] pairs sorted by (hi, lo) unsigned), sets found[k] to 1 when
+   * key k is in the run. The pages holding them are read in order; when the keys are dense, in
+   * chunks of many pages, so that a batch costs a sequential read, not one read per key.
+   */
+  containsSorted(keys: Int32Array, n: number, found: Uint8Array): void {
+    const pages = this.firstHi.length;
+    if (pages === 0) return;
+    const span = n * 8 > pages ? IO_CHUNK / PAGE : 1;
+    const buf = span === 1 ? this.page : new Int32Array(IO_CHUNK * 3);
+    let from = -1, to = -1; // pages [from, to) are in buf
+    for (let k = 0; k < n; k++) {
+      const h = keys[k * 2] >>> 0, l = keys[k * 2 + 1] >>> 0;
+      const p = this.pageOf(h, l);
+      if (p < 0) continue;
+      if (p < from || p >= to) {
+        from = p;
+        to = Math.min(pages, p + span);
+        const entries = Math.min(to * PAGE, this.count) - from * PAGE;
+        readFully(this.fd, buf, entries * 3, from * PAGE * 12);
+        this.pageReads++;
+      }
+      let x = (p - from) * PAGE, y = Math.min(x + PAGE, this.count - from * PAGE) - 1;
+      while (x <= y) {
+        const m = (x + y) >>> 1;
+        const mh = buf[m * 3] >>> 0, ml = buf[m * 3 + 1] >>> 0;
+        if (mh === h && ml === l) {
+          found[k] = 1;
+          break;
+        }
+        if (mh < h || (mh === h && ml < l)) x = m + 1;
+        else y = m - 1;
+      }
+    }
+  }
+
+  /** The last page whose first key is <= the key, or -1. */
+  private pageOf(h: number, l: number): number {
+    let a = 0, b = this.firstHi.length - 1;
+    if (b < 0 || h < this.firstHi[0] || (h === this.firstHi[0] && l < this.firstLo[0])) return -1;
+    while (a < b) {
+      const m = (a + b + 1) >>> 1;
+      if (this.firstHi[m] < h || (this.firstHi[m] === h && this.firstLo[m] <= l)) a = m;
+      else b = m - 1;
+    }
+    return a;
+  }
+
   /** Calls `each` with every entry in order (a sequential read). */
   scan(each: (hi: number, lo: number, index: number) => void): void {
     const buf = new Int32Array(IO_CHUNK * 3);
@@ -277,6 +325,9 @@ export class SortedRun {
   }
 }
 
+/** What addUnlessOnDisk() returns when only the run on disk can tell. */
+export const MAYBE_ON_DISK = 2;
+
 /** Slots of a new front table. */
 const FIRST_FRONT = 1 << 18;
 
@@ -293,15 +344,12 @@ export class DiskFingerprints {
 
   constructor(readonly opts: DiskFingerprintsOptions) {
     this.front = new FrontTable(Math.min(FIRST_FRONT, opts.frontSlots));
-    // With a budget, the filter takes all of it from the start: the more bits per fingerprint, the
-    // fewer page reads (each costs a system call).
-    this.bloom = new BlockedBloom(opts.bloomCapacity ?? (opts.bloomBytes ? Math.floor((opts.bloomBytes * 8) / 10) : Math.min(4 * opts.frontSlots, 1 << 22)));
+    this.bloom = new BlockedBloom(Math.min(this.bloomMost(), opts.bloomCapacity ?? 1 << 22));
   }
 
   /** Reopens a run written earlier (resume): its entries fill the Bloom filter again. */
   static resume(opts: DiskFingerprintsOptions, runPath: string | undefined, count: number, generation: number): DiskFingerprints {
-    const most = opts.bloomBytes === undefined ? Infinity : Math.floor((opts.bloomBytes * 8) / 10);
-    const set = new DiskFingerprints({ ...opts, bloomCapacity: Math.min(most, Math.max(opts.bloomCapacity ?? Math.min(4 * opts.frontSlots, 1 << 22), 2 * count)) });
+    const set = new DiskFingerprints({ ...opts, bloomCapacity: Math.max(opts.bloomCapacity ?? 1 << 22, 4 * count) });
     if (runPath) set.run = SortedRun.open(runPath, count, (hi, lo) => set.bloom.add(hi, lo));
     set.size = count;
     set.generation = generation;
@@ -317,6 +365,27 @@ export class DiskFingerprints {
     this.front.put(slot, hi, lo, index);
     this.size++;
     return true;
+  }
+
+  /**
+   * add() that does not read the disk: 1 when the fingerprint was added, 0 when it was there, and
+   * MAYBE_ON_DISK when only the run can tell (the Bloom filter does not rule it out); the caller
+   * then asks lookUpSorted() for a batch of such fingerprints at once.
+   */
+  addUnlessOnDisk(hi: number, lo: number, index: number): number {
+    let slot = this.front.find(hi, lo);
+    if (slot === -1) return 0;
+    if (this.run && this.bloom.mayContain(hi, lo)) return MAYBE_ON_DISK;
+    if (slot === -2) slot = this.makeRoom(hi, lo);
+    this.front.put(slot, hi, lo, index);
+    this.size++;
+    return 1;
+  }
+
+  /** Whether each of n sorted keys is held: in the front table, or in the run (one pass over it). */
+  lookUpSorted(keys: Int32Array, n: number, found: Uint8Array): void {
+    this.run?.containsSorted(keys, n, found);
+    for (let k = 0; k < n; k++) if (!found[k] && this.front.find(keys[k * 2], keys[k * 2 + 1]) === -1) found[k] = 1;
   }
 
   /** Adds a fingerprint known to be absent (moving a store to disk), without looking it up. */
@@ -347,6 +416,11 @@ export class DiskFingerprints {
     this.recent = [currentLevel, nextLevel];
   }
 
+  /** The most fingerprints the Bloom filter may be sized for (at 10 bits each), by its budget. */
+  private bloomMost(): number {
+    return this.opts.bloomBytes === undefined ? Infinity : Math.max(1 << 16, Math.floor((this.opts.bloomBytes * 8) / 10));
+  }
+
   /** Moves the front table into a new run on disk: all of it, or all but the recent levels. */
   merge(all = false): void {
     const started = Date.now();
@@ -355,10 +429,11 @@ export class DiskFingerprints {
     const kept = all ? undefined : this.keepRecent(n);
     if (kept) n -= kept.length / 3;
     const total = (this.run?.count ?? 0) + n;
-    const most = this.opts.bloomBytes === undefined ? Infinity : Math.floor((this.opts.bloomBytes * 8) / 10);
-    if (total > this.bloom.capacity && this.bloom.capacity < most) {
-      // A bigger filter, filled again from the run as it is merged below.
-      this.bloom = new BlockedBloom(Math.min(2 * total, most));
+    const most = this.bloomMost();
+    if (2 * total > this.bloom.capacity && this.bloom.capacity < most) {
+      // A bigger filter, filled again from the run as it is merged below: 20 bits or more per
+      // fingerprint while the budget allows, since each false positive costs a page read.
+      this.bloom = new BlockedBloom(Math.min(4 * total, most));
       this.run?.scan((hi, lo) => this.bloom.add(hi, lo));
     }
     for (let k = 0; k < n; k++) this.bloom.add(t[k * 3], t[k * 3 + 1]);

@@ -6,8 +6,11 @@ import type { QueueBlock } from './disk-queue.ts';
 export interface VisitedStore {
   /** Distinct states stored; state indices run from 0 to size - 1. */
   readonly size: number;
-  /** Adds a state; returns its new index, or -1 when its fingerprint is already stored. */
-  insert(hi: number, lo: number, parent: number, action: number): number;
+  /**
+   * Adds a state; returns its new index, or -1 when its fingerprint is already stored. A store on
+   * disk may put the answer off (-2) and hand the state, if new, to the search later.
+   */
+  insert(hi: number, lo: number, parent: number, action: number, v?: Int32Array): number;
   /** The index of the state a state was first reached from (-1 for an initial state). */
   parent(index: number): number;
   /** The action instance that first reached a state (-1 for an initial state). */
