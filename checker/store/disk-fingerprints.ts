@@ -12,6 +12,7 @@
 // insertion sort after compaction moves each entry only past its neighbours in a probe cluster.
 import { closeSync, fsyncSync, openSync, readSync, renameSync, unlinkSync, writeSync } from 'node:fs';
 import { BlockedBloom } from './bloom.ts';
+import { freeMemory } from './free-memory.ts';
 
 /** Entries per page of the run: one index entry per page, one read per lookup. */
 const PAGE = 256;
@@ -432,7 +433,10 @@ export class DiskFingerprints {
     const most = this.bloomMost();
     if (2 * total > this.bloom.capacity && this.bloom.capacity < most) {
       // A bigger filter, filled again from the run as it is merged below: 20 bits or more per
-      // fingerprint while the budget allows, since each false positive costs a page read.
+      // fingerprint while the budget allows, since each false positive costs a page read. The old
+      // one goes first, so that the two never take memory together.
+      this.bloom = new BlockedBloom(1);
+      freeMemory();
       this.bloom = new BlockedBloom(Math.min(4 * total, most));
       this.run?.scan((hi, lo) => this.bloom.add(hi, lo));
     }

@@ -4,9 +4,6 @@ import { DiskFingerprints, MAYBE_ON_DISK, type DiskFingerprintsOptions } from '.
 import { DiskParents } from './disk-parents.ts';
 import type { VisitedStore } from './visited-store.ts';
 
-/** Memory for the states whose lookups wait for a batch. */
-const PENDING_BYTES = 16 * 2 ** 20;
-
 export class DiskStore implements VisitedStore {
   /** Called after close() (the search's other files go then too). */
   whenClosed?: () => void;
@@ -39,6 +36,8 @@ export class DiskStore implements VisitedStore {
   private pendingCount = 0;
   private pendingRecord = 0;
   private capacity = 0;
+  /** Memory for the states whose lookups wait for a batch. */
+  batchBytes = 16 * 2 ** 20;
   /** Lookups answered in batches, and the batches. */
   deferred = 0;
   batches = 0;
@@ -79,7 +78,7 @@ export class DiskStore implements VisitedStore {
     const record = 4 + v.length;
     if (this.pending.length === 0) {
       this.pendingRecord = record;
-      this.capacity = Math.max(1024, Math.min(this.batch, Math.floor(PENDING_BYTES / (record * 4))));
+      this.capacity = Math.max(1024, Math.min(this.batch, Math.floor(this.batchBytes / (record * 4))));
       this.pending = new Int32Array(this.capacity * record);
     }
     const at = this.pendingCount * record;

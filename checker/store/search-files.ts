@@ -16,6 +16,8 @@ export interface DiskSearchOptions {
   frontSlots: number;
   /** Bytes its Bloom filter may take. */
   bloomBytes?: number;
+  /** Bytes for the batch of lookups put off until they can be answered by one pass over the run. */
+  batchBytes?: number;
   /** Search on disk from the start; otherwise move there once the process uses this many bytes. */
   spillAt?: number;
   /** Write a checkpoint every `everyMs` into `dir`. */
@@ -61,6 +63,7 @@ export class SearchFiles {
   static start(opts: DiskSearchOptions, record: number): SearchFiles {
     const files = new SearchFiles(SearchFiles.folderFor(opts), record, opts);
     files.store = DiskStore.create(files.storeOptions());
+    files.store.batchBytes = opts.batchBytes ?? files.store.batchBytes;
     files.store.whenClosed = () => files.closeRest();
     return files;
   }
@@ -69,6 +72,7 @@ export class SearchFiles {
   static fromMemory(memory: FingerprintStore, opts: DiskSearchOptions, record: number): SearchFiles {
     const files = new SearchFiles(SearchFiles.folderFor(opts), record, opts);
     files.store = DiskStore.fromMemory(memory, files.storeOptions());
+    files.store.batchBytes = opts.batchBytes ?? files.store.batchBytes;
     files.store.whenClosed = () => files.closeRest();
     return files;
   }
@@ -84,6 +88,7 @@ export class SearchFiles {
     files.named = named as Set<string>;
     const run = manifest.store.run ? join(opts.dir, manifest.store.run) : undefined;
     files.store = DiskStore.resume(files.storeOptions(), { path: run, generation: manifest.store.generation }, manifest.store.states);
+    files.store.batchBytes = opts.batchBytes ?? files.store.batchBytes;
     files.store.whenClosed = () => files.closeRest();
     const current = new DiskQueue(join(opts.dir, manifest.current.file), record, manifest.current.count);
     const next = new DiskQueue(join(opts.dir, manifest.next.file), record, manifest.next.count);

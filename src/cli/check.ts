@@ -99,15 +99,17 @@ function diskOptions(args: CheckArgs, models: Model[], maxMemory: number, symmet
     throw new UsageError(`a checkpoint holds one search, and these paths have ${models.length} variants to check: pick one file and --variant`);
   }
   if (!onDisk && !args.storeDir) return () => undefined;
-  // The front table of the visited set takes a quarter of the budget, its Bloom filter (10 bits per
-  // state) at most a fifth; the rest is for the buffers, the runtime and the operating system's cache.
-  const frontSlots = Math.max(1 << 12, Math.floor((args.fpMemory ?? 0.25 * maxMemory) / 12));
+  // The front table of the visited set takes a fifth of the budget (and up to half as much again for
+  // a moment at each merge), its Bloom filter at most an eighth; the rest is for the batch of put-off
+  // lookups, the buffers, the runtime (about 100 MB) and the operating system's cache.
+  const frontSlots = Math.max(1 << 12, Math.floor((args.fpMemory ?? 0.2 * maxMemory) / 12));
   return (model) => {
     const options = `variant ${model.variant}, symmetry ${usesSymmetry(model, symmetry) ? 'on' : 'off'}, deadlock ${(args.deadlock ?? model.deadlock) ? 'on' : 'off'}, max-depth ${args.maxDepth ?? 'none'}`;
     return {
       dir: checkpointDir ?? args.storeDir ?? tmpdir(),
       frontSlots,
-      bloomBytes: Math.round(0.2 * maxMemory),
+      bloomBytes: Math.round(0.125 * maxMemory),
+      batchBytes: Math.min(16 * 2 ** 20, Math.round(0.05 * maxMemory)),
       spillAt: onDisk ? undefined : Math.round(0.6 * maxMemory),
       resume: !!args.resume,
       checkpoint: checkpointDir

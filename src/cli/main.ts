@@ -52,7 +52,7 @@ export async function main(argv: string[]): Promise<number> {
           .option('max-memory', { type: 'string', coerce: memorySize('max-memory'), describe: 'stop cleanly (exit 255) when the process uses this much memory, e.g. 8G or 512M (default: 80% of free memory)' })
           .option('store', { choices: ['memory', 'disk'] as const, describe: 'keep the visited states and the queue in memory (default) or on disk, in --store-dir' })
           .option('store-dir', { type: 'string', describe: 'folder for a search on disk (default with --store disk: the system temporary folder); with the memory store, the search moves there when it reaches 60% of --max-memory instead of stopping' })
-          .option('fp-memory', { type: 'string', coerce: memorySize('fp-memory'), describe: 'memory for the in-memory front table of a visited set on disk (default: a quarter of --max-memory), as TLC\'s -fpmem' })
+          .option('fp-memory', { type: 'string', coerce: memorySize('fp-memory'), describe: 'memory for the in-memory front table of a visited set on disk (default: a fifth of --max-memory), as TLC\'s -fpmem' })
           .option('checkpoint', { type: 'string', describe: 'search on disk in this folder and write a checkpoint there every --checkpoint-every minutes; --resume continues it' })
           .option('checkpoint-every', { type: 'string', coerce: minutes, describe: 'minutes between checkpoints (default 5; fractions allowed)' })
           .option('resume', { type: 'string', describe: 'continue the search checkpointed in this folder (same spec, variant and options), checkpointing there again' })
