@@ -6,11 +6,12 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { fingerprint } from '../checker/fingerprint.ts';
+import { fingerprint } from '../checker/store/fingerprint.ts';
 import { mulberry32 } from '../checker/random.ts';
+import { NO_CHOICE } from '../checker/system.ts';
 import { MANIFEST, type CheckpointManifest } from '../checker/store/checkpoint.ts';
 import { SearchFiles } from '../checker/store/search-files.ts';
-import { FingerprintStore } from '../checker/store.ts';
+import { FingerprintStore } from '../checker/store/memory.ts';
 import { draw, IDENTITY, KEYS, RECORD } from './fixtures/checkpoint-sequence.ts';
 import { ROOT } from './helpers.ts';
 
@@ -59,7 +60,7 @@ describe('checkpoints on raw fingerprints', () => {
       for (let i = 0; i < draws; i++) {
         key[0] = draw(i) % KEYS;
         fingerprint(key, 1, fp);
-        const index = memory.insert(fp[0], fp[1], i - 1, i % 7);
+        const index = memory.insert(fp[0], fp[1], i - 1, i % 7, NO_CHOICE);
         if (index >= 0) queued.push([index, i, key[0]]);
       }
       const { files, next } = SearchFiles.resume({ dir, frontSlots: 4096, checkpoint: { identity: IDENTITY, everyMs: 0 }, resume: true }, RECORD);
@@ -80,7 +81,7 @@ describe('checkpoints on raw fingerprints', () => {
       for (let i = draws; i < draws + 60_000; i++) {
         key[0] = draw(i) % KEYS;
         fingerprint(key, 1, fp);
-        const want = memory.insert(fp[0], fp[1], i - 1, i % 7);
+        const want = memory.insert(fp[0], fp[1], i - 1, i % 7, NO_CHOICE);
         const got = store.insert(fp[0], fp[1], i - 1, i % 7);
         if (got !== want) expect.fail(`draw ${i}: resumed store gives ${got}, uninterrupted ${want}`);
       }

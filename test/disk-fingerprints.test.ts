@@ -4,11 +4,12 @@ import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { fingerprint } from '../checker/fingerprint.ts';
+import { fingerprint } from '../checker/store/fingerprint.ts';
 import { mulberry32 } from '../checker/random.ts';
+import { NO_CHOICE } from '../checker/system.ts';
 import { BlockedBloom } from '../checker/store/bloom.ts';
 import { DiskFingerprints, FrontTable } from '../checker/store/disk-fingerprints.ts';
-import { FingerprintStore } from '../checker/store.ts';
+import { FingerprintStore } from '../checker/store/memory.ts';
 
 const dirs: string[] = [];
 function tempDir(): string {
@@ -50,7 +51,7 @@ describe('disk fingerprint set', () => {
         disk.setRecent(levelStart, disk.size);
         levelStart = disk.size;
       }
-      const index = memory.insert(hi, lo, -1, 0);
+      const index = memory.insert(hi, lo, -1, 0, NO_CHOICE);
       const isNew = disk.add(hi, lo, disk.size);
       if (isNew !== index >= 0) expect.fail(`draw ${i}: disk says ${isNew ? 'new' : 'seen'}, memory says ${index >= 0 ? 'new' : 'seen'}`);
       if (isNew) added++;
@@ -67,7 +68,7 @@ describe('disk fingerprint set', () => {
     // Fingerprints never added are not found.
     const others = draws(8, 100_000, 2 ** 31);
     let falseHits = 0;
-    for (let i = 0; i < 100_000; i++) if (disk.has(others[i * 2], others[i * 2 + 1]) !== memory.has(others[i * 2], others[i * 2 + 1])) falseHits++;
+    for (let i = 0; i < 100_000; i++) if (disk.has(others[i * 2], others[i * 2 + 1]) !== memory.find(others[i * 2], others[i * 2 + 1]) >= 0) falseHits++;
     expect(falseHits).toBe(0);
     disk.close();
   }, 120_000);

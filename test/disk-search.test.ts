@@ -66,12 +66,12 @@ describe('a search on disk', () => {
 
   it('moves to disk when the process reaches 60% of --max-memory, and still finds the same', () => {
     const dir = tempDir();
-    // The runtime alone is far over 60% of 2 MB: the search moves at its first look at the memory,
-    // after a thousand states or more, and goes on (on disk it keeps to the budgets its parts were
-    // given, and does not stop at --max-memory).
+    // The runtime alone is far over 60% of 2 MB: the search moves at the end of its first level with
+    // states to expand, and goes on (on disk it keeps to the budgets its parts were given, and does
+    // not stop at --max-memory).
     const r = check('violates', '--store-dir', dir, '--max-memory', '2M', '--fp-memory', '48K');
     expect(r.code).toBe(12);
-    expect(r.out.disk!.spilledAtStates).toBeGreaterThan(1000);
+    expect(r.out.disk!.spilledAtStates).toBeGreaterThan(0);
     expect(r.out.disk!.spilledAtStates).toBeLessThan(39_150);
     expect(withoutDisk(r.out)).toMatchObject({ distinct: 39_150, generated: 177_001, depth: 23, traceLength: 23 });
   }, 30_000);

@@ -1,10 +1,11 @@
 // The visited set and the parent links on disk, behind the same interface as the in-memory table.
-import type { FingerprintStore } from '../store.ts';
+import type { ChoicePath } from '../system.ts';
+import type { FingerprintStore } from './memory.ts';
 import { DiskFingerprints, MAYBE_ON_DISK, type DiskFingerprintsOptions } from './disk-fingerprints.ts';
 import { DiskParents } from './disk-parents.ts';
-import type { VisitedStore } from './visited-store.ts';
+import type { StateStore } from './store.ts';
 
-export class DiskStore implements VisitedStore {
+export class DiskStore implements StateStore {
   /** Called after close() (the search's other files go then too). */
   whenClosed?: () => void;
 
@@ -57,7 +58,7 @@ export class DiskStore implements VisitedStore {
    * Adds a state: its new index, or -1 when it is already stored, or -2 when that takes a read of
    * the run on disk and the lookup is put off (see onNew and settle()).
    */
-  insert(hi: number, lo: number, parent: number, action: number, v?: Int32Array): number {
+  insert(hi: number, lo: number, parent: number, action: number, _choice?: ChoicePath, v?: Int32Array): number {
     const index = this.links.count;
     const set = this.fingerprintSet;
     if (!this.onNew || !v) {
@@ -137,12 +138,23 @@ export class DiskStore implements VisitedStore {
     }
   }
 
+  /** Not kept on disk: a search that tells an observer of every transition runs in memory. */
+  find(): number {
+    throw new Error('a store on disk does not look states up by fingerprint for an observer; search in memory');
+  }
+
+  /** Choice paths are not kept on disk: trace rebuild tries every path of the recorded action. */
+  choice(): ChoicePath | undefined {
+    return undefined;
+  }
+
   parent(index: number): number {
     return this.links.parent(index);
   }
 
   action(index: number): number {
-    return this.links.action(index);
+    // As the in-memory store: an initial state has no action.
+    return this.links.parent(index) < 0 ? -1 : this.links.action(index);
   }
 
   fingerprints(indices: number[]): [number, number][] {

@@ -4,7 +4,7 @@
 // or, when checkpointing, once a newer manifest no longer names it.
 import { mkdirSync, mkdtempSync, readdirSync, rmSync, unlinkSync } from 'node:fs';
 import { basename, join } from 'node:path';
-import type { FingerprintStore } from '../store.ts';
+import type { FingerprintStore } from './memory.ts';
 import { CheckpointError, hasCheckpoint, MANIFEST, readManifest, syncFolder, writeManifest, type CheckpointManifest, type SearchIdentity } from './checkpoint.ts';
 import { DiskQueue } from './disk-queue.ts';
 import { DiskStore } from './disk-store.ts';

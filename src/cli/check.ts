@@ -1,13 +1,16 @@
 // `interleave check`: load specs, check every (selected) variant, report, and exit with TLC's codes.
-import type { Progress } from '../../checker/bfs.ts';
-import { checkModel, type CheckResult, usesSymmetry } from '../../checker/check.ts';
-import { warmUp } from '../../checker/parallel.ts';
-import { auditSymmetry, type AuditResult, QUICK_AUDIT } from '../../checker/symmetry-audit.ts';
-import { compileModel, type Model } from '../../checker/model.ts';
+import type { Progress } from '../../checker/search/bfs.ts';
+import { checkModel, type CheckResult, usesSymmetry } from '../compile/check.ts';
+import { warmUp } from '../../checker/search/parallel.ts';
+import { auditDeterminism } from '../../checker/determinism-audit.ts';
+import { auditSymmetry, type AuditResult as EngineAudit, QUICK_AUDIT } from '../../checker/symmetry/audit.ts';
+import { compileModel, type Model } from '../compile/model.ts';
+
+type AuditResult = EngineAudit<Model>;
 import { findSpecFiles, LoadError, loadSpec } from '../load.ts';
 import { freemem, tmpdir } from 'node:os';
 import type { DiskSearchOptions } from '../../checker/store/search-files.ts';
-import { specSourceHash } from './spec-hash.ts';
+import { importGraphHash } from '../compile/import-graph.ts';
 import { auditJson, formatAudit, formatNotAudited } from '../report/audit.ts';
 import { formatResult, formatStats, formatSummary, makeChalk, variantTitle } from '../report/console.ts';
 import { formatCoverage } from '../report/coverage.ts';
@@ -16,35 +19,17 @@ import { toJson } from '../report/json.ts';
 import { writeJUnit } from './junit.ts';
 import { SpecError } from '../spec.ts';
 import { EXIT, runExitCode, worst } from './exit-codes.ts';
+import type { CheckChoices } from '../compile/options.ts';
 import { ensureOutputDir } from './options.ts';
 import { UsageError } from './usage.ts';
 import { dirname, resolve } from 'node:path';
 
-export interface CheckArgs {
+/** What `check` is asked: the search choices (declared once, in CheckChoices) and the command line's own. */
+export interface CheckArgs extends CheckChoices {
   paths: string[];
   variant?: string;
-  deadlock?: boolean;
-  maxStates?: number;
-  maxDepth?: number;
-  workers?: number;
   /** Seconds between progress lines. */
   progress?: number;
-  maxMemory?: number;
-  /** Where the visited states and the queue live. */
-  store?: 'memory' | 'disk';
-  /** The folder of a search on disk; with the memory store, where it moves at its memory budget. */
-  storeDir?: string;
-  /** Bytes for the front table of a visited set on disk. */
-  fpMemory?: number;
-  /** Checkpoint into this folder. */
-  checkpoint?: string;
-  /** Minutes between checkpoints. */
-  checkpointEvery?: number;
-  /** Continue the checkpoint in this folder. */
-  resume?: string;
-  symmetry?: 'on' | 'off';
-  /** Search again without symmetry to report what it saved. */
-  symmetryCompare?: boolean;
   /**
    * Before a variant is checked with symmetry reduction, test on sampled states that it is symmetric:
    * quickly by default, thoroughly (and reported) when true, not at all when false.
@@ -89,8 +74,8 @@ function diskOptions(args: CheckArgs, models: Model[], maxMemory: number, symmet
     throw new UsageError('--resume continues checkpointing into its own folder; give --checkpoint the same folder, or leave it out');
   }
   const checkpointDir = args.resume ?? args.checkpoint;
-  const onDisk = args.store === 'disk' || !!checkpointDir;
-  if (args.store === 'memory' && checkpointDir) throw new UsageError('--checkpoint and --resume keep the search on disk; leave out --store memory');
+  const onDisk = args.storage === 'disk' || !!checkpointDir;
+  if (args.storage === 'memory' && checkpointDir) throw new UsageError('--checkpoint and --resume keep the search on disk; leave out --store memory');
   if (args.checkpointEvery !== undefined && !checkpointDir) throw new UsageError('--checkpoint-every applies only with --checkpoint or --resume');
   if ((onDisk || args.storeDir) && (args.workers ?? 1) > 1) {
     throw new UsageError('a search on disk (--store disk, --store-dir, --checkpoint, --resume) runs in one worker; leave out --workers');
@@ -114,7 +99,7 @@ function diskOptions(args: CheckArgs, models: Model[], maxMemory: number, symmet
       resume: !!args.resume,
       checkpoint: checkpointDir
         ? {
-            identity: { spec: model.file ? specSourceHash(model.file) : model.specName, options, title: variantTitle({ model } as CheckResult) },
+            identity: { spec: model.source?.hash ?? (model.file ? importGraphHash(model.file) : model.specName), options, title: variantTitle({ model } as CheckResult) },
             everyMs: (args.checkpointEvery ?? 5) * 60_000,
           }
         : undefined,
@@ -130,6 +115,7 @@ export async function runCheck(args: CheckArgs): Promise<number> {
   const problems: { file: string; message: string }[] = [];
   const results: { result: CheckResult; traceFile?: string }[] = [];
   const audits: AuditResult[] = [];
+  const nondeterministic: string[] = [];
 
   ensureOutputDir('--out', args.out);
   if (args.junit) ensureOutputDir('--junit', dirname(args.junit));
@@ -165,11 +151,18 @@ export async function runCheck(args: CheckArgs): Promise<number> {
   process.on('SIGINT', onSigint);
   const live = !!process.stderr.isTTY && args.progress === undefined;
   let shownLive = false;
-  const symmetry = args.symmetry === undefined ? undefined : args.symmetry === 'on';
+  const symmetry = args.symmetry;
   const diskFor = diskOptions(args, models, maxMemory, symmetry);
   try {
     for (const model of models) {
       if (control.stop) break;
+      // A step that gives other successors when taken again makes counts and traces meaningless.
+      const determinism = auditDeterminism(model);
+      if (!determinism.passed) {
+        nondeterministic.push(variantTitle({ model } as CheckResult));
+        log(c.red(determinism.problem!.message) + '\n');
+        continue;
+      }
       // Reduction by a symmetry the spec does not have would make the check unsound, silently.
       if (args.auditSymmetry !== false && usesSymmetry(model, symmetry)) {
         const thorough = args.auditSymmetry === true;
@@ -182,7 +175,7 @@ export async function runCheck(args: CheckArgs): Promise<number> {
       }
       const result = await checkModel(model, {
         symmetry,
-        compareSymmetry: args.symmetryCompare,
+        compareSymmetry: args.compareSymmetry,
         deadlock: args.deadlock,
         maxStates: args.maxStates,
         maxDepth: args.maxDepth,
@@ -226,7 +219,8 @@ export async function runCheck(args: CheckArgs): Promise<number> {
   if (!args.json && (all.length > 1 || args.gate)) log(formatSummary(all, c, !!args.gate));
   const unaudited = audits.filter((a) => !a.passed).map((a) => variantTitle({ model: a.model } as CheckResult));
   if (unaudited.length) log(c.red(`Not checked, the symmetry audit failed: ${unaudited.join(', ')} (exit 75).`));
-  const asymmetric = audits.some((a) => !a.passed);
+  if (nondeterministic.length) log(c.red(`Not checked, not deterministic: ${nondeterministic.join(', ')} (exit 75).`));
+  const asymmetric = audits.some((a) => !a.passed) || nondeterministic.length > 0;
   const code = worst([problems.length ? EXIT.specDoesNotLoad : EXIT.ok, asymmetric ? EXIT.specError : EXIT.ok, runExitCode(all, !!args.gate)]);
   if (args.junit) writeJUnit(args.junit, { results, loadErrors: problems, deadlock: args.deadlock });
   if (args.json) {
