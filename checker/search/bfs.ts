@@ -5,6 +5,7 @@
 // (ThreadedLevels, parallel.ts). Either way each state goes through the one step (../step.ts).
 import type { DiskUse, SearchResult, Violation } from '../result.ts';
 import type { DiskSearchOptions } from '../store/search-files.ts';
+import { estimateTimeLeft } from '../store/time-left.ts';
 import type { DiskLevels } from './disk-levels.ts';
 import { Step, type StepHandler, type ViolationKey } from '../step.ts';
 import { collisionProbability } from '../store/fingerprint.ts';
@@ -291,6 +292,10 @@ class LocalLevels implements LevelRunner {
   private readonly expander: Expander;
   private readonly frontiers: [Frontier, Frontier];
   private lastYield = Date.now();
+  /** For the estimate of the time left: sizes of the levels expanded, and the one under way. */
+  private readonly levels: number[] = [];
+  private level = { count: 0, done: 0 };
+  private readonly started = Date.now();
 
   constructor(
     private readonly system: TransitionSystem,
@@ -326,6 +331,7 @@ class LocalLevels implements LevelRunner {
     }
     const record = this.system.width + 1;
     const { data, count } = level[0];
+    this.level = { count, done: 0 };
     for (let q = 0; q < count; q++) {
       expander.expand(data, q * record);
       if (watch.maxStatesReached(store.size)) return outcome('max-states', count - q - 1);
@@ -338,9 +344,12 @@ class LocalLevels implements LevelRunner {
           const stop = watch.stopReason(store.size);
           if (stop) return outcome(stop, count - q - 1);
         }
+        this.level.done = q + 1;
         watch.progress();
       }
     }
+    this.levels.push(count);
+    this.level = { count: 0, done: 0 };
     if (Date.now() - this.lastYield > 50) {
       // Many small levels must not keep Ctrl-C waiting either.
       await new Promise((r) => setImmediate(r));
@@ -359,6 +368,11 @@ class LocalLevels implements LevelRunner {
   }
   coverage(): { fired: Uint32Array; found: Uint32Array } {
     return { fired: this.expander.step.fired, found: this.expander.found };
+  }
+  timeLeft(): number | undefined {
+    const { count, done } = this.level;
+    const expanded = this.levels.reduce((a, b) => a + b, 0) + done;
+    return estimateTimeLeft(this.levels, count, done, this.expander.next.count, expanded / Math.max(1, Date.now() - this.started));
   }
   async close(): Promise<void> {}
 
