@@ -3,7 +3,7 @@
 // system's page cache too, so the disk cannot hide in it (--max-memory alone would let it). Long:
 // several minutes per run, so it runs only when asked. Writes the figures into bench/results.json
 // under "disk", beside the other benchmarks' figures.
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmdirSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -89,6 +89,12 @@ async function runOnce(variant: string, onDisk: boolean): Promise<Run> {
   return { exit, distinct: r.distinct, generated: r.generated, depth: r.depth, wallSeconds, searchSeconds: r.durationMs / 1000, peakRssBytes, cgroupPeakBytes, cgroupLimitHits, disk: r.disk };
 }
 
+/** The commit measured (undefined outside a git checkout). */
+function commit(): string | undefined {
+  const r = spawnSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: ROOT, encoding: 'utf8' });
+  return r.status === 0 ? r.stdout.trim() : undefined;
+}
+
 const loadBefore = loadavg();
 const results: Record<string, unknown>[] = [];
 let wrong = 0;
@@ -115,7 +121,11 @@ for (const m of MODELS.filter((x) => !only || x.variant === only)) {
 const loadAfter = loadavg();
 const path = join(ROOT, 'bench', 'results.json');
 const doc = existsSync(path) ? JSON.parse(readFileSync(path, 'utf8')) : {};
-doc.disk = { date: new Date().toISOString(), cpus: cpus().length, loadAverage: { before: loadBefore, after: loadAfter }, tlc: 'not installed on this machine: no TLC figures', results };
+// A run of some of the models (--only) keeps the figures of the others.
+const ran = new Set(results.map((r) => r.variant));
+const kept = ((doc.disk?.results ?? []) as Record<string, unknown>[]).filter((r) => !ran.has(r.variant));
+for (const r of results) Object.assign(r, { date: new Date().toISOString(), commit: commit(), loadAverage: { before: loadBefore, after: loadAfter } });
+doc.disk = { cpus: cpus().length, tlc: 'not installed on this machine: no TLC figures', results: [...kept, ...results] };
 writeFileSync(path, JSON.stringify(doc, null, 2) + '\n');
 console.log(`Load average before: ${loadBefore.map((x) => x.toFixed(2)).join(' ')}; after: ${loadAfter.map((x) => x.toFixed(2)).join(' ')}. Wrote bench/results.json ("disk").`);
 if (wrong > 0) process.exit(1);
