@@ -8,6 +8,7 @@ import { neverFired, summariseCoverage, type ActionCoverage } from './coverage.t
 import { canonicaliser, type Canonicaliser } from './symmetry.ts';
 import { ReplayError, rebuildTrace } from './trace.ts';
 import type { Expectation } from '../src/spec.ts';
+import { checkTemporal, type LivenessInfo, type TemporalViolation } from './liveness/run.ts';
 
 export interface CheckOptions extends Omit<SearchOptions, 'canonicalise' | 'deadlock'> {
   /** Reduce by symmetry; defaults to the spec's choice (on unless it says otherwise). */
@@ -45,6 +46,10 @@ export interface CheckResult {
   coverage?: ActionCoverage[];
   /** Actions that never fired in a complete run of a spec that asks for `coverage: 'all-actions-fire'`. */
   deadActions?: string[];
+  /** The liveness check, when the variant has temporal properties and the safety search completed. */
+  liveness?: LivenessInfo & { symmetryOff: boolean };
+  /** A temporal violation's lasso: the trace is its prefix and cycle, and its last state goes back to `loop`. */
+  lasso?: Pick<TemporalViolation, 'loop' | 'fairness' | 'back' | 'label'>;
 }
 
 /** Whether a check reduces by symmetry: the option, else the spec's default, and a scalarset to reduce. */
@@ -76,6 +81,27 @@ export async function checkModel(model: Model, opts: CheckOptions = {}): Promise
       message = `${violation.message}; ${e.message}`;
     }
   }
+  let liveness: CheckResult['liveness'];
+  let lasso: CheckResult['lasso'];
+  if (model.temporal && outcome === 'ok' && result.stats.complete) {
+    // Liveness is checked on every concrete state: symmetry reduction is not sound for properties
+    // or fairness that name ids, so the graph is recorded without it (the safety search keeps it).
+    const t = checkTemporal(model);
+    if (t.info) liveness = { ...t.info, symmetryOff: useSymmetry };
+    if (!t.ok) {
+      outcome = 'error';
+      message = t.error;
+      violation = { outcome: 'error', message, stateIndex: -1 };
+    } else if (t.violation) {
+      const v = t.violation;
+      outcome = 'temporal';
+      message = v.message;
+      trace = v.trace;
+      violation = { outcome: 'temporal', property: v.property, message, stateIndex: -1 };
+      lasso = { loop: v.loop, fairness: v.fairness, back: v.back, label: v.label };
+    }
+  }
+  const complete = result.stats.complete && outcome !== 'temporal' && outcome !== 'error';
   const coverage = result.coverage && summariseCoverage(model, result.coverage);
   const dead = coverage && model.spec.def.coverage === 'all-actions-fire' && result.stats.complete ? neverFired(coverage) : [];
   return {
@@ -90,9 +116,11 @@ export async function checkModel(model: Model, opts: CheckOptions = {}): Promise
     symmetryReduced: useSymmetry ? [...model.symmetry.keys()] : [],
     withoutSymmetry,
     expected: model.expect,
-    matchesExpectation: matches(model.expect ?? 'holds', outcome, violation?.property, result.stats.complete) && dead.length === 0,
+    matchesExpectation: matches(model.expect ?? 'holds', outcome, violation?.property, complete) && dead.length === 0,
     coverage,
     deadActions: dead.length ? dead : undefined,
+    liveness,
+    lasso,
   };
 }
 

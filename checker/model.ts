@@ -1,9 +1,11 @@
 // Compiles one variant of a spec into what the engine runs: a codec, the action instances with their
 // parameters expanded, and the properties. Everything the search needs, nothing it has to look up.
 import { compileCodec } from '../src/schema/compile.ts';
+import { compileTemporal, weakFair, strongFair, type CompiledTemporal } from '../src/temporal.ts';
 import { FiniteSchema, RecordSchema, Schema, type Shape, type SymmetrySite } from '../src/schema/index.ts';
 import {
   SpecError,
+  STARVATION,
   stateSchema,
   variantConstants,
   variantExpectation,
@@ -23,6 +25,10 @@ export interface ActionInstance {
   /** `put(t=t1)`: how a trace names this step. */
   label: string;
   process?: string;
+  /** The process's program-counter variable. */
+  pc?: string;
+  /** Fairness of each id's steps, when its process is declared fair. */
+  fair?: 'weak' | 'strong';
   when?: (s: State, p: Record<string, unknown>, c: Constants) => boolean;
   do: (draft: State, p: Record<string, unknown>, c: Constants) => void | State;
 }
@@ -50,6 +56,8 @@ export interface Model {
   symmetry: Map<string, { size: number; sites: SymmetrySite[] }>;
   symmetryDefault: boolean;
   expect?: Expectation;
+  /** Temporal properties and their fairness, when the variant checks any. */
+  temporal?: CompiledTemporal;
 }
 
 export function compileModel(spec: Spec, variant: string, file?: string): Model {
@@ -83,6 +91,8 @@ export function compileModel(spec: Spec, variant: string, file?: string): Model 
         params,
         label: shown ? `${name}(${shown})` : name,
         process: a.process,
+        pc: a.pc,
+        fair: a.fair,
         when: a.when as ActionInstance['when'],
         do: a.do as ActionInstance['do'],
       });
@@ -93,7 +103,9 @@ export function compileModel(spec: Spec, variant: string, file?: string): Model 
   const variantDef = def.variants?.[variant];
   const compiled = compileCodec(codec);
   const checked = (name: string) => !variantDef?.properties || variantDef.properties.includes(name);
+  const temporal = variantTemporal(spec, variant, actions, codec.keys, checked);
   return {
+    temporal,
     spec,
     specName: def.name,
     file,
@@ -115,6 +127,19 @@ export function compileModel(spec: Spec, variant: string, file?: string): Model 
     symmetryDefault: def.symmetry ?? true,
     expect: variantExpectation(spec, variant),
   };
+}
+
+/** The temporal properties a variant checks, compiled for the liveness checker; undefined when none. */
+function variantTemporal(spec: Spec, variant: string, actions: ActionInstance[], vars: string[], checked: (name: string) => boolean): CompiledTemporal | undefined {
+  const def = spec.def;
+  const v = def.variants?.[variant];
+  const properties = Object.fromEntries(Object.entries(def.temporal ?? {}).filter(([n]) => checked(n)));
+  const starvation = (v?.starvation ?? def.starvation ?? false) && checked(STARVATION);
+  if (!Object.keys(properties).length && !starvation) return undefined;
+  const processFair = [...new Map(actions.filter((a) => a.fair).map((a) => [a.process!, a.fair!])).entries()].map(([p, kind]) =>
+    kind === 'weak' ? weakFair({ process: p }) : strongFair({ process: p }),
+  );
+  return compileTemporal({ specName: def.name, properties, fairness: [...processFair, ...(v?.fairness ?? def.fairness ?? [])], starvation, actions, vars });
 }
 
 /** Scalarset occurrences in a state schema, grouped by scalarset; one-element scalarsets have no symmetry. */

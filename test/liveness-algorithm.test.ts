@@ -177,7 +177,13 @@ describe('liveness against oracles on random small graphs', () => {
     };
     const op = pick(ops);
     const conclusion: Temporal =
-      op === 'leads-to' ? { op, p: lit(false), q: lit(false) } : op === 'eventually' ? { op, p: lit(false) } : { op, p: lit(true) };
+      op === 'leads-to'
+        ? { op, p: lit(false), q: lit(false) }
+        : op === 'eventually'
+          ? { op, p: lit(false) }
+          : op === 'always-eventually' && r() < 0.3
+            ? { op, p: lit(true), or: [lit(true)] }
+            : { op, p: lit(true) };
     const hypotheses: Temporal[] = r() < 0.3 ? [{ op: pick(['always-eventually', 'eventually-always'] as const), p: lit(true) }] : [];
     const spec = withEnabled({ states: n, edges, bits, edgeBits }, fairness.map((u) => ({ actions: u.actions, bit: u.enabledBit })));
     const p: LivenessProperty = { name: 'Random', conclusions: [conclusion], fairness, hypotheses };

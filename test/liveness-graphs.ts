@@ -67,7 +67,7 @@ export function satisfies(g: LivenessGraph, units: FairnessUnit[], l: Lasso, f: 
     case 'eventually':
       return positions.some((i) => at(f.p, i));
     case 'always-eventually':
-      return cycle.some((i) => at(f.p, i));
+      return cycle.some((i) => [f.p, ...(f.or ?? [])].some((x) => at(x, i)));
     case 'eventually-always':
       return cycle.every((i) => at(f.p, i));
     case 'leads-to':

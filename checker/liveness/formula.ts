@@ -20,7 +20,8 @@ export type Lit =
 /** A temporal formula whose operands are literals (P, Q state literals; X a state or edge literal). */
 export type Temporal =
   | { op: 'eventually'; p: Lit }
-  | { op: 'always-eventually'; p: Lit }
+  /** []<>(p \/ or...): `or` lets a state and a step literal share one []<> (a process is done, or it steps). */
+  | { op: 'always-eventually'; p: Lit; or?: Lit[] }
   | { op: 'eventually-always'; p: Lit }
   | { op: 'leads-to'; p: Lit; q: Lit };
 
@@ -72,7 +73,7 @@ export function violationSearch(property: LivenessProperty, k: number): CycleSea
       s.always.push(negate(f.p));
       break;
     case 'always-eventually':
-      s.cycle.push(negate(f.p));
+      s.cycle.push(negate(f.p), ...(f.or ?? []).map(negate));
       break;
     case 'eventually-always':
       s.infinitely.push([negate(f.p)]);
@@ -83,7 +84,7 @@ export function violationSearch(property: LivenessProperty, k: number): CycleSea
       break;
   }
   for (const h of property.hypotheses ?? []) {
-    if (h.op === 'always-eventually') s.infinitely.push([h.p]);
+    if (h.op === 'always-eventually') s.infinitely.push([h.p, ...(h.or ?? [])]);
     else if (h.op === 'eventually-always') s.cycle.push(h.p);
     else throw new Error(`property '${property.name}': a hypothesis must be []<>X or <>[]X, not ${h.op}`);
   }

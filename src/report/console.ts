@@ -25,6 +25,7 @@ export function describeOutcome(r: CheckResult): string {
     case 'invariant':
       return `violates ${r.property}`;
     case 'action-property':
+    case 'temporal':
       return `violates ${r.property}`;
     case 'deadlock':
       return 'deadlock';

@@ -1,0 +1,163 @@
+// Records the state graph of a compiled model for the liveness checker: every concrete state (no
+// symmetry reduction), every transition that changes the state (also to states already seen), the
+// state predicates, the action forms on each step, and which fairness units are enabled in each
+// state. ENABLED is judged on the action, as TLC does: a unit is enabled in s when one of its
+// instances has a step out of s that changes the state, whether or not the state constraint keeps
+// the successor.
+//
+// This is its own breadth-first pass over the model, after the search: a narrow adapter that goes
+// away when the search's successor step reports every transition to an observer.
+import { TypeViolation } from '../../src/schema/index.ts';
+import { isTrue, errorText } from '../bfs.ts';
+import { fingerprint } from '../fingerprint.ts';
+import type { Model, State } from '../model.ts';
+import { GraphBuilder, type LivenessGraph } from './graph.ts';
+
+export interface RecordedGraph {
+  graph: LivenessGraph;
+  /** Each state's slot vector, `width` slots per state, by index. */
+  encodings: Int32Array;
+  width: number;
+  /** Bytes per edge while recording (from, to, action and the action-form bits). */
+  bytesPerEdge: number;
+  durationMs: number;
+}
+
+/** Spec code threw while the graph was recorded (a temporal predicate, or a step past the search's checks). */
+export class LivenessSpecError extends Error {}
+
+/** Refused: the graph would not fit the state limit. */
+export class GraphLimit extends Error {}
+
+export function recordGraph(model: Model, opts: { maxStates?: number } = {}): RecordedGraph {
+  const start = Date.now();
+  const t = model.temporal;
+  if (!t) throw new Error('recordGraph: the model has no temporal properties');
+  const { width, encode, decode, actions, constraint, constants: c } = model;
+  const stateWords = Math.ceil((t.stateAtoms.length + t.units.length) / 32) || 1;
+  const edgeWords = Math.ceil(t.edgeAtoms.length / 32) || 1;
+  const builder = new GraphBuilder(stateWords, edgeWords);
+  const index = new IndexTable();
+  let encodings = new Int32Array(width * 1024);
+  const fp = new Int32Array(2);
+  const v = new Int32Array(width);
+  // Which units each action instance belongs to.
+  const unitsOf: number[][] = actions.map(() => []);
+  t.units.forEach((u, i) => u.actions.forEach((a) => unitsOf[a].push(i)));
+  const enabledBase = t.stateAtoms.length;
+
+  const guard = <T>(f: () => T, where: string, s?: State): T => {
+    try {
+      return f();
+    } catch (e) {
+      throw new LivenessSpecError(`${where} threw${s ? ` in a state of the liveness graph` : ''}: ${errorText(e)}`);
+    }
+  };
+
+  /** The index of the state encoded in `v`, adding it (and its predicate bits) when new. */
+  const indexOf = (s: State): { index: number; fresh: boolean } => {
+    fingerprint(v, width, fp);
+    const known = index.get(fp[0], fp[1]);
+    if (known >= 0) return { index: known, fresh: false };
+    const i = builder.stateCount;
+    if (opts.maxStates !== undefined && i >= opts.maxStates) throw new GraphLimit(`the liveness graph has more than ${opts.maxStates} states`);
+    index.set(fp[0], fp[1], i);
+    builder.addState(i);
+    if ((i + 1) * width > encodings.length) {
+      const bigger = new Int32Array(encodings.length * 2);
+      bigger.set(encodings);
+      encodings = bigger;
+    }
+    encodings.set(v, i * width);
+    t.stateAtoms.forEach((p, b) => {
+      if (guard(() => isTrue(p(s, c)), 'a temporal property\'s predicate', s)) builder.setStateBit(i, b);
+    });
+    return { index: i, fresh: true };
+  };
+
+  for (const s0 of model.init) {
+    try {
+      encode(s0, v, 0);
+    } catch (e) {
+      if (e instanceof TypeViolation) continue;
+      throw e;
+    }
+    const s = decode(v, 0);
+    if (constraint && !guard(() => isTrue(constraint(s, c)), 'the constraint')) continue;
+    const { index: i, fresh } = indexOf(s);
+    if (fresh) builder.markInitial(i);
+  }
+
+  const pre = new Int32Array(width);
+  for (let q = 0; q < builder.stateCount; q++) {
+    pre.set(encodings.subarray(q * width, (q + 1) * width));
+    const s = decode(pre, 0);
+    for (let a = 0; a < actions.length; a++) {
+      const action = actions[a];
+      if (action.when && !guard(() => isTrue(action.when!(s, action.params, c)), `the guard of ${action.label}`)) continue;
+      const draft = decode(pre, 0);
+      const returned = guard(() => action.do(draft, action.params, c), `the recipe of ${action.label}`);
+      const next = (returned === undefined ? draft : returned) as State;
+      let inType = true;
+      try {
+        encode(next, v, 0);
+      } catch (e) {
+        if (!(e instanceof TypeViolation)) throw e;
+        inType = false;
+      }
+      if (inType && same(v, pre, width)) continue; // a stutter step: not a step of <<A>>_vars
+      for (const u of unitsOf[a]) builder.setStateBit(q, enabledBase + u);
+      if (!inType) continue;
+      if (constraint && !guard(() => isTrue(constraint(next, c)), 'the constraint')) continue;
+      const target = decode(v, 0);
+      const { index: to } = indexOf(target);
+      const e = builder.addEdge(q, to, action.id);
+      t.edgeAtoms.forEach((atom, b) => {
+        if (guard(() => atom(s, target, action, c) === true, 'a temporal property\'s step predicate', s)) builder.setEdgeBit(e, b);
+      });
+    }
+  }
+  const bytesPerEdge = builder.bytesPerEdge();
+  const graph = builder.build();
+  return { graph, encodings: encodings.slice(0, graph.stateCount * width), width, bytesPerEdge, durationMs: Date.now() - start };
+}
+
+function same(a: Int32Array, b: Int32Array, width: number): boolean {
+  for (let i = 0; i < width; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+/** Fingerprint -> state index, open addressing in one Int32Array of [hi, lo, index + 1] slots. */
+class IndexTable {
+  private table = new Int32Array(3 * 4096);
+  private capacity = 4096;
+  private size = 0;
+
+  get(hi: number, lo: number): number {
+    const { table, capacity } = this;
+    for (let slot = (hi >>> 0) % capacity; ; slot = (slot + 1) % capacity) {
+      const at = slot * 3;
+      if (table[at + 2] === 0) return -1;
+      if (table[at] === hi && table[at + 1] === lo) return table[at + 2] - 1;
+    }
+  }
+
+  set(hi: number, lo: number, index: number): void {
+    if ((this.size + 1) * 4 > this.capacity * 3) this.grow();
+    const { table, capacity } = this;
+    let slot = (hi >>> 0) % capacity;
+    while (table[slot * 3 + 2] !== 0) slot = (slot + 1) % capacity;
+    table[slot * 3] = hi;
+    table[slot * 3 + 1] = lo;
+    table[slot * 3 + 2] = index + 1;
+    this.size++;
+  }
+
+  private grow(): void {
+    const old = this.table;
+    this.capacity *= 2;
+    this.table = new Int32Array(3 * this.capacity);
+    this.size = 0;
+    for (let at = 0; at < old.length; at += 3) if (old[at + 2] !== 0) this.set(old[at], old[at + 1], old[at + 2] - 1);
+  }
+}
