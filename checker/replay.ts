@@ -8,6 +8,8 @@ export interface ReplayInput {
   state: State;
   /** The action the trace says produced this state (absent for the first state, or when unknown). */
   action?: { name: string; params?: Record<string, unknown> };
+  /** A stutter step (in a lasso's cycle): the state repeats, which every behaviour may do. */
+  stutter?: boolean;
 }
 
 export type ReplayResult =
@@ -35,6 +37,11 @@ export function replayTrace(model: Model, trace: ReplayInput[]): ReplayResult {
   for (let k = 1; k < trace.length; k++) {
     const from = trace[k - 1].state;
     const want = key(trace[k].state);
+    if (trace[k].stutter) {
+      if (want !== key(from)) return { ok: false, step: k + 1, reason: `state ${k + 1} is marked a stutter step but differs from state ${k}` };
+      steps.push({ state: trace[k].state });
+      continue;
+    }
     const named = trace[k].action;
     const candidates = named
       ? model.actions.filter((a) => a.name === named.name && sameParams(a.params, named.params ?? {}))

@@ -35,7 +35,7 @@ export function recordGraph(model: Model, opts: { maxStates?: number } = {}): Re
   if (!t) throw new Error('recordGraph: the model has no temporal properties');
   const { width, encode, decode, actions, constraint, constants: c } = model;
   const stateWords = Math.ceil((t.stateAtoms.length + t.units.length) / 32) || 1;
-  const edgeWords = Math.ceil(t.edgeAtoms.length / 32) || 1;
+  const edgeWords = Math.ceil(t.edgeAtoms.length / 32);
   const builder = new GraphBuilder(stateWords, edgeWords);
   const index = new IndexTable();
   let encodings = new Int32Array(width * 1024);

@@ -8,6 +8,8 @@ import { LivenessSpecError, recordGraph, type RecordedGraph } from './record.ts'
 export interface LivenessInfo {
   /** Properties checked, in order. */
   properties: string[];
+  /** Those that hold. */
+  holds: string[];
   states: number;
   edges: number;
   bytesPerEdge: number;
@@ -42,16 +44,24 @@ export function checkTemporal(model: Model): TemporalResult {
   }
   const start = Date.now();
   const g = recorded.graph;
+  const holds: string[] = [];
+  let first: TemporalViolation | undefined;
   const info = (): LivenessInfo => ({
     properties: t.properties.map((p) => p.name),
+    holds,
     states: g.stateCount,
     edges: g.edgeCount,
     bytesPerEdge: recorded.bytesPerEdge,
     durationMs: recorded.durationMs + Date.now() - start,
   });
+  // Every property is checked (reports name each one's verdict); the first violated is the one reported.
   for (const p of t.properties) {
     const v = checkLiveness(g, p);
-    if (!v) continue;
+    if (!v) {
+      holds.push(p.name);
+      continue;
+    }
+    if (first) continue;
     const label = p.labels[v.conclusion];
     const { states, steps, back, loop } = v.lasso;
     const stateAt = (i: number) => model.decode(recorded.encodings, states[i] * recorded.width);
@@ -62,19 +72,15 @@ export function checkTemporal(model: Model): TemporalResult {
     }));
     const backAction = back >= 0 ? model.actions[g.action[back]] : undefined;
     const named = label ? `'${p.name}' (${label})` : `'${p.name}'`;
-    return {
-      ok: true,
-      info: info(),
-      violation: {
-        property: p.name,
-        label,
-        message: `temporal property ${named} is violated`,
-        trace,
-        loop,
-        fairness: v.fairness,
-        ...(backAction ? { back: backAction } : {}),
-      },
+    first = {
+      property: p.name,
+      label,
+      message: `temporal property ${named} is violated`,
+      trace,
+      loop,
+      fairness: v.fairness,
+      ...(backAction ? { back: backAction } : {}),
     };
   }
-  return { ok: true, info: info() };
+  return { ok: true, info: info(), violation: first };
 }
