@@ -34,6 +34,7 @@ export type TemporalFormula =
   | { op: 'eventually-always'; p: Operand }
   | { op: 'always-eventually'; p: Operand }
   | { op: 'leads-to'; p: Pred; q: Pred }
+  | { op: 'leads-to-always'; p: Pred; q: Pred }
   | { op: 'and'; parts: TemporalFormula[]; labels?: string[] }
   | { op: 'implies'; hypothesis: TemporalFormula; conclusion: TemporalFormula }
   | { op: 'fair'; fairness: Fairness }
@@ -43,12 +44,19 @@ export type TemporalFormula =
 /** Weak or strong fairness of an action (all its instances as one), of each instance, or of each process id. */
 export interface Fairness {
   kind: 'weak' | 'strong';
-  /** An action name (`'tick'`, `'put.load'`), or `{ process: 'put' }` for each id's steps of a process. */
-  target: string | { process: string };
+  /**
+   * An action name (`'tick'`, `'put.load'`), several as one unit (`['initiateProbe', 'passToken']`,
+   * like WF_vars(A \/ B)), or `{ process: 'put' }` for each id's steps of a process.
+   */
+  target: string | string[] | { process: string };
   /** One unit per action instance (\A t: WF(A(t))) rather than one for all (WF(\E t: A(t))). */
   each?: boolean;
-  /** Only the instances with these parameter values. */
+  /** Only the instances with these parameter values (each is then a unit of its own). */
   params?: Record<string, unknown>;
+  /** Only the instances whose parameters pass this test, together as one unit (WF_v(\E p: A(p) /\ test(p))). */
+  where?: (params: any) => boolean;
+  /** How reports name the unit (default: WF(action) or SF(action)). */
+  name?: string;
 }
 
 export const step = (actions: ActionSpec, vars?: string[]): StepForm => ({ kind: 'step', actions, vars, orStutter: false });
@@ -73,7 +81,12 @@ export function always(f: TemporalFormula | Operand): TemporalFormula {
 
 export const alwaysEventually = (p: Operand): TemporalFormula => ({ op: 'always-eventually', p });
 export const eventuallyAlways = (p: Operand): TemporalFormula => ({ op: 'eventually-always', p });
-export const leadsTo = (p: Pred, q: Pred): TemporalFormula => ({ op: 'leads-to', p, q });
+/** P ~> Q; leadsTo(P, always(Q)) is P ~> []Q. */
+export function leadsTo(p: Pred, q: Pred | TemporalFormula): TemporalFormula {
+  if (typeof q === 'function') return { op: 'leads-to', p, q };
+  if (q.op === 'always' && typeof q.p === 'function') return { op: 'leads-to-always', p, q: q.p };
+  throw new SpecError(`leadsTo(P, ${q.op}(...)): the second operand is a state predicate Q or always(Q)`);
+}
 export const and = (...parts: TemporalFormula[]): TemporalFormula => ({ op: 'and', parts });
 export const implies = (hypothesis: TemporalFormula, conclusion: TemporalFormula): TemporalFormula => ({ op: 'implies', hypothesis, conclusion });
 export const weakFair = (target: Fairness['target'], opts: Omit<Fairness, 'kind' | 'target'> = {}): TemporalFormula => ({ op: 'fair', fairness: { kind: 'weak', target, ...opts } });
@@ -144,20 +157,24 @@ export function compileTemporal(input: TemporalInput): CompiledTemporal {
   };
   const unitsOf = (f: Fairness): Omit<FairnessUnit, 'enabledBit'>[] => {
     const kindName = f.kind === 'weak' ? 'WF' : 'SF';
-    if (typeof f.target === 'object') {
+    if (typeof f.target === 'object' && !Array.isArray(f.target)) {
       const proc = f.target.process;
       const steps = actions.filter((a) => a.process === proc);
       if (!steps.length) throw new SpecError(`spec '${specName}': fairness names process '${proc}', which has no steps`);
       const ids = [...new Set(steps.map((a) => String(a.params.self)))];
       return ids.map((id) => ({ name: `${kindName}(${proc} ${id})`, kind: f.kind, actions: steps.filter((a) => String(a.params.self) === id).map((a) => a.id) }));
     }
-    const name = f.target;
-    let inst = actions.filter((a) => a.name === name);
-    if (!inst.length) throw new SpecError(`spec '${specName}': fairness names action '${name}', which the spec does not have`);
+    const names = Array.isArray(f.target) ? f.target : [f.target];
+    const name = names.join(' \\/ ');
+    for (const n of names) {
+      if (!actions.some((a) => a.name === n)) throw new SpecError(`spec '${specName}': fairness names action '${n}', which the spec does not have`);
+    }
+    let inst = actions.filter((a) => names.includes(a.name));
     if (f.params) inst = inst.filter((a) => Object.entries(f.params!).every(([k, v]) => a.params[k] === v));
-    if (!inst.length) throw new SpecError(`spec '${specName}': fairness of '${name}' with ${show(f.params)} matches no instance`);
+    if (f.where) inst = inst.filter((a) => f.where!(a.params) === true);
+    if (!inst.length) throw new SpecError(`spec '${specName}': fairness of '${name}' ${f.params ? `with ${show(f.params)} ` : 'with `where` '}matches no instance`);
     if (f.each || f.params) return inst.map((a) => ({ name: `${kindName}(${a.label})`, kind: f.kind, actions: [a.id] }));
-    return [{ name: `${kindName}(${name})`, kind: f.kind, actions: inst.map((a) => a.id) }];
+    return [{ name: f.name ?? `${kindName}(${name})`, kind: f.kind, actions: inst.map((a) => a.id) }];
   };
   const unitIndex = (u: Omit<FairnessUnit, 'enabledBit'>): number => {
     const key = `${u.kind}:${u.actions.join(',')}`;
@@ -194,7 +211,8 @@ export function compileTemporal(input: TemporalInput): CompiledTemporal {
           p.conclusions.push({ op: f.op, p: lit(f.p) });
           break;
         case 'leads-to':
-          p.conclusions.push({ op: 'leads-to', p: stateLit(f.p, 'leadsTo()'), q: stateLit(f.q, 'leadsTo()') });
+        case 'leads-to-always':
+          p.conclusions.push({ op: f.op, p: stateLit(f.p, 'leadsTo()'), q: stateLit(f.q, 'leadsTo()') });
           break;
         default:
           throw new SpecError(`spec '${specName}', property '${name}': not a temporal formula (${show((f as { op: string }).op)})`);

@@ -73,6 +73,9 @@ export function satisfies(g: LivenessGraph, units: FairnessUnit[], l: Lasso, f: 
     case 'leads-to':
       // The future of position i: from i on, or, inside the cycle, the whole cycle.
       return positions.every((i) => !at(f.p, i) || positions.some((j) => j >= Math.min(i, l.loop) && at(f.q, j)));
+    case 'leads-to-always':
+      // <>[]Q from any position: the cycle, which every position's future ends in, is all Q.
+      return !positions.some((i) => at(f.p, i)) || cycle.every((i) => at(f.q, i));
   }
 }
 

@@ -7,6 +7,7 @@
 //   ~[]<>X       = <>[]~X               the cycle only has ~X states (or ~X steps)
 //   ~<>[]X       = []<>~X               the cycle has a ~X state (or step)
 //   ~(P ~> Q)    = <>(P /\ []~Q)        some state has P /\ ~Q, and from there on every state ~Q
+//   ~(P ~> []Q)  = <>(P /\ []<>~Q)      some state has P, and the cycle after it has a ~Q state
 //   WF(A)        = []<>~EN(A) \/ []<><<A>>   the cycle has a state where A is disabled, or an A step
 //   SF(A)        = <>[]~EN(A) \/ []<><<A>>   the cycle has an A step, or no state where A is enabled
 // so the search is for a reachable strongly connected set of states meeting these (Streett) conditions.
@@ -23,7 +24,9 @@ export type Temporal =
   /** []<>(p \/ or...): `or` lets a state and a step literal share one []<> (a process is done, or it steps). */
   | { op: 'always-eventually'; p: Lit; or?: Lit[] }
   | { op: 'eventually-always'; p: Lit }
-  | { op: 'leads-to'; p: Lit; q: Lit };
+  | { op: 'leads-to'; p: Lit; q: Lit }
+  /** P ~> []Q: after each P, eventually Q forever. */
+  | { op: 'leads-to-always'; p: Lit; q: Lit };
 
 /** A fairness unit: a set of action instances, fair as one disjunction (WF_vars(A1 \/ A2 ...)). */
 export interface FairnessUnit {
@@ -81,6 +84,10 @@ export function violationSearch(property: LivenessProperty, k: number): CycleSea
     case 'leads-to':
       s.trigger.push(f.p, negate(f.q));
       s.after.push(negate(f.q));
+      break;
+    case 'leads-to-always':
+      s.trigger.push(f.p);
+      s.infinitely.push([negate(f.q)]);
       break;
   }
   for (const h of property.hypotheses ?? []) {
