@@ -7,8 +7,9 @@ import { checkModel } from '../checker/check.ts';
 import { compileModel } from '../checker/model.ts';
 import ewd840 from '../specs/examples/ewd840.ts';
 import hourClock from '../specs/examples/realtime-hourclock.ts';
+import type { Spec } from '../src/spec.ts';
 
-const run = (spec: typeof ewd840, variant: string) => checkModel(compileModel(spec, variant), { symmetry: false });
+const run = (spec: Spec, variant: string) => checkModel(compileModel(spec, variant), { symmetry: false });
 const steps = (r: Awaited<ReturnType<typeof run>>) => r.trace?.map((s) => s.action?.label ?? 'init');
 
 describe('conformance with TLC: temporal properties', () => {
