@@ -70,11 +70,14 @@ export class Lits {
     return true;
   }
   /** Whether a state or a step satisfies some literal of a disjunction (states for state literals, steps for the rest). */
+  // Plain loops: these run per state and per edge, where a closure per call would cost more.
   stateMeets(any: Lit[], s: number): boolean {
-    return any.some((l) => l.kind === 'state' && this.onState(l, s));
+    for (let i = 0; i < any.length; i++) if (any[i].kind === 'state' && this.onState(any[i], s)) return true;
+    return false;
   }
   edgeMeets(any: Lit[], e: number): boolean {
-    return any.some((l) => l.kind !== 'state' && this.onEdge(l, e));
+    for (let i = 0; i < any.length; i++) if (any[i].kind !== 'state' && this.onEdge(any[i], e)) return true;
+    return false;
   }
 }
 

@@ -45,20 +45,26 @@ export function recordGraph(model: Model, opts: { maxStates?: number } = {}): Re
   const unitsOf: number[][] = actions.map(() => []);
   t.units.forEach((u, i) => u.actions.forEach((a) => unitsOf[a].push(i)));
   const enabledBase = t.stateAtoms.length;
+  const { stateAtoms, edgeAtoms } = t;
 
-  const guard = <T>(f: () => T, where: string, s?: State): T => {
-    try {
-      return f();
-    } catch (e) {
-      throw new LivenessSpecError(`${where} threw${s ? ` in a state of the liveness graph` : ''}: ${errorText(e)}`);
-    }
-  };
+  // Where spec code runs, for the message when it throws (one try around the whole pass: closures
+  // and try blocks per call would cost more than the calls).
+  let phase: 'predicate' | 'step predicate' | 'constraint' | 'guard' | 'recipe' = 'constraint';
+  let current = actions[0];
+  const where = () =>
+    phase === 'predicate'
+      ? "a temporal property's predicate"
+      : phase === 'step predicate'
+        ? `a temporal property's step predicate, on a step of ${current.label}`
+        : phase === 'constraint'
+          ? 'the constraint'
+          : `the ${phase} of ${current.label}`;
 
-  /** The index of the state encoded in `v`, adding it (and its predicate bits) when new. */
-  const indexOf = (s: State): { index: number; fresh: boolean } => {
+  /** The index of the state encoded in `v`, adding it (and its predicate bits) when new; `known` is that state decoded, if it is at hand. */
+  function indexOf(known: State | undefined): number {
     fingerprint(v, width, fp);
-    const known = index.get(fp[0], fp[1]);
-    if (known >= 0) return { index: known, fresh: false };
+    const found = index.get(fp[0], fp[1]);
+    if (found >= 0) return found;
     const i = builder.stateCount;
     if (opts.maxStates !== undefined && i >= opts.maxStates) throw new GraphLimit(`the liveness graph has more than ${opts.maxStates} states`);
     index.set(fp[0], fp[1], i);
@@ -69,53 +75,74 @@ export function recordGraph(model: Model, opts: { maxStates?: number } = {}): Re
       encodings = bigger;
     }
     encodings.set(v, i * width);
-    t.stateAtoms.forEach((p, b) => {
-      if (guard(() => isTrue(p(s, c)), 'a temporal property\'s predicate', s)) builder.setStateBit(i, b);
-    });
-    return { index: i, fresh: true };
-  };
-
-  for (const s0 of model.init) {
-    try {
-      encode(s0, v, 0);
-    } catch (e) {
-      if (e instanceof TypeViolation) continue;
-      throw e;
-    }
-    const s = decode(v, 0);
-    if (constraint && !guard(() => isTrue(constraint(s, c)), 'the constraint')) continue;
-    const { index: i, fresh } = indexOf(s);
-    if (fresh) builder.markInitial(i);
-  }
-
-  const pre = new Int32Array(width);
-  for (let q = 0; q < builder.stateCount; q++) {
-    pre.set(encodings.subarray(q * width, (q + 1) * width));
-    const s = decode(pre, 0);
-    for (let a = 0; a < actions.length; a++) {
-      const action = actions[a];
-      if (action.when && !guard(() => isTrue(action.when!(s, action.params, c)), `the guard of ${action.label}`)) continue;
-      const draft = decode(pre, 0);
-      const returned = guard(() => action.do(draft, action.params, c), `the recipe of ${action.label}`);
-      const next = (returned === undefined ? draft : returned) as State;
-      let inType = true;
-      try {
-        encode(next, v, 0);
-      } catch (e) {
-        if (!(e instanceof TypeViolation)) throw e;
-        inType = false;
+    if (stateAtoms.length) {
+      const s = known ?? decode(v, 0);
+      for (let b = 0; b < stateAtoms.length; b++) {
+        const p = stateAtoms[b];
+        phase = 'predicate';
+        if (isTrue(p(s, c))) builder.setStateBit(i, b);
       }
-      if (inType && same(v, pre, width)) continue; // a stutter step: not a step of <<A>>_vars
-      for (const u of unitsOf[a]) builder.setStateBit(q, enabledBase + u);
-      if (!inType) continue;
-      if (constraint && !guard(() => isTrue(constraint(next, c)), 'the constraint')) continue;
-      const target = decode(v, 0);
-      const { index: to } = indexOf(target);
-      const e = builder.addEdge(q, to, action.id);
-      t.edgeAtoms.forEach((atom, b) => {
-        if (guard(() => atom(s, target, action, c) === true, 'a temporal property\'s step predicate', s)) builder.setEdgeBit(e, b);
-      });
     }
+    fresh = true;
+    return i;
+  }
+  /** Whether the last indexOf() added the state. */
+  let fresh = false;
+
+  try {
+    for (const s0 of model.init) {
+      try {
+        encode(s0, v, 0);
+      } catch (e) {
+        if (e instanceof TypeViolation) continue;
+        throw e;
+      }
+      const s = decode(v, 0);
+      phase = 'constraint';
+      if (constraint && !isTrue(constraint(s, c))) continue;
+      fresh = false;
+      const i = indexOf(s);
+      if (fresh) builder.markInitial(i);
+    }
+
+    const pre = new Int32Array(width);
+    for (let q = 0; q < builder.stateCount; q++) {
+      pre.set(encodings.subarray(q * width, (q + 1) * width));
+      const s = decode(pre, 0);
+      for (let a = 0; a < actions.length; a++) {
+        const action = actions[a];
+        current = action;
+        phase = 'guard';
+        if (action.when && !isTrue(action.when(s, action.params, c))) continue;
+        const draft = decode(pre, 0);
+        phase = 'recipe';
+        const returned = action.do(draft, action.params, c);
+        const next = (returned === undefined ? draft : returned) as State;
+        let inType = true;
+        try {
+          encode(next, v, 0);
+        } catch (e) {
+          if (!(e instanceof TypeViolation)) throw e;
+          inType = false;
+        }
+        if (inType && same(v, pre, width)) continue; // a stutter step: not a step of <<A>>_vars
+        const units = unitsOf[a];
+        for (let k = 0; k < units.length; k++) builder.setStateBit(q, enabledBase + units[k]);
+        if (!inType) continue;
+        phase = 'constraint';
+        if (constraint && !isTrue(constraint(next, c))) continue;
+        // The successor as the store holds it, decoded only when a step predicate reads it (no
+        // closures here: this runs once per transition).
+        const target = edgeAtoms.length ? decode(v, 0) : undefined;
+        const to = indexOf(target);
+        const e = builder.addEdge(q, to, action.id);
+        phase = 'step predicate';
+        for (let b = 0; b < edgeAtoms.length; b++) if (edgeAtoms[b](s, target!, action, c) === true) builder.setEdgeBit(e, b);
+      }
+    }
+  } catch (e) {
+    if (e instanceof GraphLimit) throw e;
+    throw new LivenessSpecError(`${where()} threw while the liveness graph was recorded: ${errorText(e)}`);
   }
   const bytesPerEdge = builder.bytesPerEdge();
   const graph = builder.build();
@@ -129,13 +156,14 @@ function same(a: Int32Array, b: Int32Array, width: number): boolean {
 
 /** Fingerprint -> state index, open addressing in one Int32Array of [hi, lo, index + 1] slots. */
 class IndexTable {
-  private table = new Int32Array(3 * 4096);
-  private capacity = 4096;
+  private bits = 12;
+  private table = new Int32Array(3 << 12);
   private size = 0;
 
   get(hi: number, lo: number): number {
-    const { table, capacity } = this;
-    for (let slot = (hi >>> 0) % capacity; ; slot = (slot + 1) % capacity) {
+    const table = this.table;
+    const mask = (1 << this.bits) - 1;
+    for (let slot = Math.imul(lo, 0x9e3779b1) >>> (32 - this.bits); ; slot = (slot + 1) & mask) {
       const at = slot * 3;
       if (table[at + 2] === 0) return -1;
       if (table[at] === hi && table[at + 1] === lo) return table[at + 2] - 1;
@@ -143,10 +171,11 @@ class IndexTable {
   }
 
   set(hi: number, lo: number, index: number): void {
-    if ((this.size + 1) * 4 > this.capacity * 3) this.grow();
-    const { table, capacity } = this;
-    let slot = (hi >>> 0) % capacity;
-    while (table[slot * 3 + 2] !== 0) slot = (slot + 1) % capacity;
+    if ((this.size + 1) * 4 > 3 << this.bits) this.grow();
+    const table = this.table;
+    const mask = (1 << this.bits) - 1;
+    let slot = Math.imul(lo, 0x9e3779b1) >>> (32 - this.bits);
+    while (table[slot * 3 + 2] !== 0) slot = (slot + 1) & mask;
     table[slot * 3] = hi;
     table[slot * 3 + 1] = lo;
     table[slot * 3 + 2] = index + 1;
@@ -155,8 +184,8 @@ class IndexTable {
 
   private grow(): void {
     const old = this.table;
-    this.capacity *= 2;
-    this.table = new Int32Array(3 * this.capacity);
+    this.bits++;
+    this.table = new Int32Array(3 << this.bits);
     this.size = 0;
     for (let at = 0; at < old.length; at += 3) if (old[at + 2] !== 0) this.set(old[at], old[at + 1], old[at + 2] - 1);
   }
