@@ -47,6 +47,10 @@ export function formatStats(r: CheckResult): string {
   ];
   if (r.symmetryReduced.length) lines.push(formatSymmetry(r));
   if (r.liveness) lines.push(formatLiveness(r.liveness));
+  else if (r.model.temporal && r.outcome !== 'error') {
+    const names = r.model.temporal.properties.map((p) => p.name).join(', ');
+    lines.push(`Temporal properties ${names} not checked: they are checked after a complete search that finds no other violation.`);
+  }
   if (r.stopped) lines.push(`Stopped early (${r.stopped}): the state space was not exhausted.`);
   return lines.join('\n');
 }
