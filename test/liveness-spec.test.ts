@@ -25,6 +25,7 @@ import {
   weakFair,
 } from '../src/index.ts';
 import { process } from '../src/process.ts';
+import { formatStats } from '../src/report/console.ts';
 
 const T = scalarset('t', 2);
 
@@ -275,5 +276,50 @@ describe('symmetry and liveness', () => {
     };
     const naive = checkLiveness(g, model.temporal!.properties[0]);
     expect(naive?.lasso).toEqual({ states: [0], steps: [], back: 0, loop: 0 });
+  });
+});
+
+describe('temporal properties: errors', () => {
+  const base = {
+    name: 'e',
+    state: { x: int(0, 1) },
+    init: { x: 0 },
+    actions: { flip: { do: (s: { x: number }) => { s.x = 1 - s.x; } } },
+  };
+
+  it('a predicate that throws is an error naming where, not a crash', async () => {
+    const spec = defineSpec({
+      ...base,
+      temporal: { Bad: eventually((s) => { if (s.x === 1) throw new Error('boom'); return false; }) },
+    });
+    const r = await check(spec, 'default');
+    expect([r.outcome, r.message]).toEqual(['error', "a temporal property's predicate threw while the liveness graph was recorded: boom"]);
+  });
+
+  it('formulas and fairness that name what the spec does not have are spec errors', () => {
+    const compile = (extra: object) => () => compileModel(defineSpec({ ...base, ...extra } as never), 'default');
+    expect(compile({ temporal: { P: always(eventually(step('nope'))) } })).toThrow("spec 'e': step('nope') names no action or process (actions: flip)");
+    expect(compile({ temporal: { P: eventually((s: { x: number }) => s.x === 1) }, fairness: [weakFair('nope')] })).toThrow(
+      "spec 'e': fairness names action 'nope', which the spec does not have",
+    );
+    expect(compile({ temporal: { P: always((s: { x: number }) => s.x === 1) } })).toThrow(
+      "spec 'e', property 'P': always(P) alone is an invariant (or, of a step, an action property); temporal properties are eventually, always(eventually), eventually(always) and leadsTo",
+    );
+    expect(compile({ temporal: { P: implies(eventually((s: { x: number }) => s.x === 1), eventually((s: { x: number }) => s.x === 0)) } })).toThrow(
+      "spec 'e', property 'P': a hypothesis must be fairness, always(eventually(...)) or eventuallyAlways(...), not eventually",
+    );
+    expect(() => leadsTo((s: { x: number }) => s.x === 1, eventually((s: { x: number }) => s.x === 0))).toThrow(
+      'leadsTo(P, eventually(...)): the second operand is a state predicate Q or always(Q)',
+    );
+    expect(compile({ temporal: { P: eventually((s: { x: number }) => s.x === 1) }, starvation: true })).toThrow(
+      "spec 'e': `starvation` needs processes (process(...) steps); this spec has none",
+    );
+  });
+
+  it('a temporal property is not checked after a search that stopped early, and the report says so', async () => {
+    const spec = defineSpec({ ...base, temporal: { P: eventually((s) => s.x === 1) } });
+    const r = await checkModel(compileModel(spec, 'default'), { maxStates: 1 });
+    expect([r.outcome, r.liveness]).toEqual(['ok', undefined]);
+    expect(formatStats(r)).toContain('Temporal properties P not checked: they are checked after a complete search that finds no other violation.');
   });
 });

@@ -26,10 +26,7 @@ export interface RecordedGraph {
 /** Spec code threw while the graph was recorded (a temporal predicate, or a step past the search's checks). */
 export class LivenessSpecError extends Error {}
 
-/** Refused: the graph would not fit the state limit. */
-export class GraphLimit extends Error {}
-
-export function recordGraph(model: Model, opts: { maxStates?: number } = {}): RecordedGraph {
+export function recordGraph(model: Model): RecordedGraph {
   const start = Date.now();
   const t = model.temporal;
   if (!t) throw new Error('recordGraph: the model has no temporal properties');
@@ -66,7 +63,6 @@ export function recordGraph(model: Model, opts: { maxStates?: number } = {}): Re
     const found = index.get(fp[0], fp[1]);
     if (found >= 0) return found;
     const i = builder.stateCount;
-    if (opts.maxStates !== undefined && i >= opts.maxStates) throw new GraphLimit(`the liveness graph has more than ${opts.maxStates} states`);
     index.set(fp[0], fp[1], i);
     builder.addState(i);
     if ((i + 1) * width > encodings.length) {
@@ -141,7 +137,6 @@ export function recordGraph(model: Model, opts: { maxStates?: number } = {}): Re
       }
     }
   } catch (e) {
-    if (e instanceof GraphLimit) throw e;
     throw new LivenessSpecError(`${where()} threw while the liveness graph was recorded: ${errorText(e)}`);
   }
   const bytesPerEdge = builder.bytesPerEdge();
