@@ -1,159 +1,89 @@
-// Records the state graph of a compiled model for the liveness checker: every concrete state (no
-// symmetry reduction), every transition that changes the state (also to states already seen), the
-// state predicates, the action forms on each step, and which fairness units are enabled in each
-// state. ENABLED is judged on the action, as TLC does: a unit is enabled in s when one of its
-// instances has a step out of s that changes the state, whether or not the state constraint keeps
-// the successor.
-//
-// This is its own breadth-first pass over the model, after the search: a narrow adapter that goes
-// away when the search's successor step reports every transition to an observer.
+// Records the liveness graph of a compiled model by its own breadth-first pass over the model,
+// without symmetry, reporting every transition to a GraphRecorder as the search's transition
+// observer would: a narrow adapter, until the search's one successor step reports to an observer.
 import { TypeViolation } from '../../src/schema/index.ts';
 import { isTrue, errorText } from '../bfs.ts';
 import { fingerprint } from '../fingerprint.ts';
-import type { Model, State } from '../model.ts';
-import { GraphBuilder, type LivenessGraph } from './graph.ts';
+import type { Model } from '../model.ts';
+import { GraphRecorder, LivenessSpecError, type RecordedGraph } from './recorder.ts';
 
-export interface RecordedGraph {
-  graph: LivenessGraph;
-  /** Each state's slot vector, `width` slots per state, by index. */
-  encodings: Int32Array;
-  width: number;
-  /** Bytes per edge while recording (from, to, action and the action-form bits). */
-  bytesPerEdge: number;
-  durationMs: number;
-}
+export { LivenessSpecError, type RecordedGraph } from './recorder.ts';
 
-/** Spec code threw while the graph was recorded (a temporal predicate, or a step past the search's checks). */
-export class LivenessSpecError extends Error {}
-
-export function recordGraph(model: Model): RecordedGraph {
+export function recordGraph(model: Model): RecordedGraph & { durationMs: number } {
   const start = Date.now();
   const t = model.temporal;
   if (!t) throw new Error('recordGraph: the model has no temporal properties');
   const { width, encode, decode, actions, constraint, constants: c } = model;
-  const stateWords = Math.ceil((t.stateAtoms.length + t.units.length) / 32) || 1;
-  const edgeWords = Math.ceil(t.edgeAtoms.length / 32);
-  const builder = new GraphBuilder(stateWords, edgeWords);
+  const recorder = new GraphRecorder(width, decode, actions, t, c);
   const index = new IndexTable();
-  let encodings = new Int32Array(width * 1024);
   const fp = new Int32Array(2);
   const v = new Int32Array(width);
-  // Which units each action instance belongs to.
-  const unitsOf: number[][] = actions.map(() => []);
-  t.units.forEach((u, i) => u.actions.forEach((a) => unitsOf[a].push(i)));
-  const enabledBase = t.stateAtoms.length;
-  const { stateAtoms, edgeAtoms } = t;
 
-  // Where spec code runs, for the message when it throws (one try around the whole pass: closures
-  // and try blocks per call would cost more than the calls).
-  let phase: 'predicate' | 'step predicate' | 'constraint' | 'guard' | 'recipe' = 'constraint';
-  let current = actions[0];
-  const where = () =>
-    phase === 'predicate'
-      ? "a temporal property's predicate"
-      : phase === 'step predicate'
-        ? `a temporal property's step predicate, on a step of ${current.label}`
-        : phase === 'constraint'
-          ? 'the constraint'
-          : `the ${phase} of ${current.label}`;
+  /** Encodes into `v`; false for a value outside its type. */
+  const encodes = (x: unknown): boolean => {
+    try {
+      encode(x, v, 0);
+      return true;
+    } catch (e) {
+      if (e instanceof TypeViolation) return false;
+      throw e;
+    }
+  };
 
-  /** The index of the state encoded in `v`, adding it (and its predicate bits) when new; `known` is that state decoded, if it is at hand. */
-  function indexOf(known: State | undefined): number {
+  /** The store index of the state encoded in `v`: its index, or the next one when it is new. */
+  const indexOf = (): number => {
     fingerprint(v, width, fp);
     const found = index.get(fp[0], fp[1]);
     if (found >= 0) return found;
-    const i = builder.stateCount;
+    const i = index.size;
     index.set(fp[0], fp[1], i);
-    builder.addState(i);
-    if ((i + 1) * width > encodings.length) {
-      const bigger = new Int32Array(encodings.length * 2);
-      bigger.set(encodings);
-      encodings = bigger;
-    }
-    encodings.set(v, i * width);
-    if (stateAtoms.length) {
-      const s = known ?? decode(v, 0);
-      for (let b = 0; b < stateAtoms.length; b++) {
-        const p = stateAtoms[b];
-        phase = 'predicate';
-        if (isTrue(p(s, c))) builder.setStateBit(i, b);
-      }
-    }
-    fresh = true;
     return i;
-  }
-  /** Whether the last indexOf() added the state. */
-  let fresh = false;
+  };
 
+  // Where spec code runs, for the message when it throws (one try around the whole pass: closures
+  // and try blocks per call would cost more than the calls).
+  let phase: 'constraint' | 'guard' | 'recipe' = 'constraint';
+  let current = actions[0];
   try {
     for (const s0 of model.init) {
-      try {
-        encode(s0, v, 0);
-      } catch (e) {
-        if (e instanceof TypeViolation) continue;
-        throw e;
-      }
-      const s = decode(v, 0);
+      if (!encodes(s0)) continue;
       phase = 'constraint';
-      if (constraint && !isTrue(constraint(s, c))) continue;
-      fresh = false;
-      const i = indexOf(s);
-      if (fresh) builder.markInitial(i);
+      if (constraint && !isTrue(constraint(decode(v, 0), c))) continue;
+      recorder.observe(-1, indexOf(), -1, v);
     }
-
     const pre = new Int32Array(width);
-    for (let q = 0; q < builder.stateCount; q++) {
-      pre.set(encodings.subarray(q * width, (q + 1) * width));
+    for (let q = 0; q < recorder.stateCount; q++) {
+      pre.set(recorder.encodingOf(q));
       const s = decode(pre, 0);
       for (let a = 0; a < actions.length; a++) {
-        const action = actions[a];
-        current = action;
+        const action = (current = actions[a]);
         phase = 'guard';
         if (action.when && !isTrue(action.when(s, action.params, c))) continue;
         const draft = decode(pre, 0);
         phase = 'recipe';
         const returned = action.do(draft, action.params, c);
-        const next = (returned === undefined ? draft : returned) as State;
-        let inType = true;
-        try {
-          encode(next, v, 0);
-        } catch (e) {
-          if (!(e instanceof TypeViolation)) throw e;
-          inType = false;
+        const next = returned === undefined ? draft : returned;
+        if (!encodes(next)) {
+          recorder.observe(q, -1, a, undefined); // outside its type: pruned, but a step
+          continue;
         }
-        if (inType && same(v, pre, width)) continue; // a stutter step: not a step of <<A>>_vars
-        const units = unitsOf[a];
-        for (let k = 0; k < units.length; k++) builder.setStateBit(q, enabledBase + units[k]);
-        if (!inType) continue;
         phase = 'constraint';
-        if (constraint && !isTrue(constraint(next, c))) continue;
-        // The successor as the store holds it, decoded only when a step predicate reads it (no
-        // closures here: this runs once per transition).
-        const target = edgeAtoms.length ? decode(v, 0) : undefined;
-        const to = indexOf(target);
-        const e = builder.addEdge(q, to, action.id);
-        phase = 'step predicate';
-        for (let b = 0; b < edgeAtoms.length; b++) if (edgeAtoms[b](s, target!, action, c) === true) builder.setEdgeBit(e, b);
+        recorder.observe(q, constraint && !isTrue(constraint(next, c)) ? -1 : indexOf(), a, v);
       }
     }
   } catch (e) {
-    throw new LivenessSpecError(`${where()} threw while the liveness graph was recorded: ${errorText(e)}`);
+    if (e instanceof LivenessSpecError) throw e;
+    const where = phase === 'constraint' ? 'the constraint' : `the ${phase} of ${current.label}`;
+    throw new LivenessSpecError(`${where} threw while the liveness graph was recorded: ${errorText(e)}`);
   }
-  const bytesPerEdge = builder.bytesPerEdge();
-  const graph = builder.build();
-  return { graph, encodings: encodings.slice(0, graph.stateCount * width), width, bytesPerEdge, durationMs: Date.now() - start };
-}
-
-function same(a: Int32Array, b: Int32Array, width: number): boolean {
-  for (let i = 0; i < width; i++) if (a[i] !== b[i]) return false;
-  return true;
+  return { ...recorder.finish(), durationMs: Date.now() - start };
 }
 
 /** Fingerprint -> state index, open addressing in one Int32Array of [hi, lo, index + 1] slots. */
 class IndexTable {
+  size = 0;
   private bits = 12;
   private table = new Int32Array(3 << 12);
-  private size = 0;
 
   get(hi: number, lo: number): number {
     const table = this.table;

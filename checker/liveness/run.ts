@@ -35,7 +35,7 @@ export type TemporalResult =
 
 export function checkTemporal(model: Model): TemporalResult {
   const t = model.temporal!;
-  let recorded: RecordedGraph;
+  let recorded: RecordedGraph & { durationMs: number };
   try {
     recorded = recordGraph(model);
   } catch (e) {
