@@ -11,7 +11,8 @@ export interface LivenessGraph {
   edgeCount: number;
   from: Int32Array;
   to: Int32Array;
-  action: Int32Array;
+  /** Action instance ids, in 1, 2 or 4 bytes as the number of instances needs. */
+  action: Uint8Array | Uint16Array | Int32Array;
   /** Per-state bits, `stateWords` 32-bit words per state. */
   stateBits: Uint32Array;
   stateWords: number;
@@ -23,21 +24,26 @@ export interface LivenessGraph {
   out: Int32Array;
 }
 
-/** Builds a graph edge by edge, in growable typed arrays (12 bytes per edge plus its bits). */
+type ActionArray = Uint8Array | Uint16Array | Int32Array;
+
+/** Builds a graph edge by edge, in growable typed arrays (9 to 12 bytes per edge plus its bits). */
 export class GraphBuilder {
   stateCount = 0;
   edgeCount = 0;
   private initial: number[] = [];
   private from = new Int32Array(1024);
   private to = new Int32Array(1024);
-  private action = new Int32Array(1024);
+  private action: ActionArray;
   private stateBits: Uint32Array;
   private edgeBits: Uint32Array;
 
   constructor(
     readonly stateWords: number,
     readonly edgeWords: number,
+    /** How many action instances there are: action ids take 1, 2 or 4 bytes accordingly. */
+    actionCount = 2 ** 31,
   ) {
+    this.action = actionCount <= 0xff ? new Uint8Array(1024) : actionCount <= 0xffff ? new Uint16Array(1024) : new Int32Array(1024);
     this.stateBits = new Uint32Array(Math.max(1, stateWords) * 1024);
     this.edgeBits = new Uint32Array(Math.max(1, edgeWords) * 1024);
   }
@@ -83,7 +89,7 @@ export class GraphBuilder {
 
   /** Bytes the edges take while recording (from, to, action and their bits). */
   bytesPerEdge(): number {
-    return 12 + 4 * this.edgeWords;
+    return 8 + this.action.BYTES_PER_ELEMENT + 4 * this.edgeWords;
   }
 
   build(): LivenessGraph {
@@ -113,7 +119,7 @@ export class GraphBuilder {
   }
 }
 
-function grow<T extends Int32Array | Uint32Array>(a: T, need: number): T {
+function grow<T extends Int32Array | Uint32Array | Uint16Array | Uint8Array>(a: T, need: number): T {
   let size = a.length * 2;
   while (size < need) size *= 2;
   const bigger = new (a.constructor as new (n: number) => T)(size);

@@ -51,7 +51,7 @@ export class GraphRecorder {
     private readonly atoms: RecordedAtoms,
     private readonly constants: Constants,
   ) {
-    this.builder = new GraphBuilder(Math.ceil((atoms.stateAtoms.length + atoms.units.length) / 32) || 1, Math.ceil(atoms.edgeAtoms.length / 32));
+    this.builder = new GraphBuilder(Math.ceil((atoms.stateAtoms.length + atoms.units.length) / 32) || 1, Math.ceil(atoms.edgeAtoms.length / 32), actions.length);
     this.encodings = new Int32Array(width * 1024);
     this.unitsOf = actions.map(() => []);
     atoms.units.forEach((u, i) => u.actions.forEach((a) => this.unitsOf[a].push(i)));
