@@ -10,8 +10,8 @@
 //   stepOrStutter(A, vars?)      [A]_v: a step of A, or one that leaves v unchanged
 //   and(...), implies(hyp, f)    conjunctions; fairness and []<>/<>[] forms as hypotheses
 //   forall(ids, (t) => f(t))     one conjunct per id (\A t \in Ids: ...)
-import type { ActionInstance, State } from '../checker/model.ts';
-import type { FairnessUnit, Lit, LivenessProperty, Temporal } from '../checker/liveness/formula.ts';
+import type { ActionInstance, State } from '../checker/system.ts';
+import type { FairnessUnit, Lit, LivenessSystem, Temporal } from '../checker/liveness/formula.ts';
 import { show, type FiniteSchema } from './schema/index.ts';
 import { SpecError, STARVATION, type Constants } from './spec.ts';
 
@@ -101,16 +101,7 @@ function isFormula(x: unknown): x is TemporalFormula {
   return typeof x === 'object' && x !== null && 'op' in x;
 }
 
-/** What the liveness checker reads, with the predicates that set its bits. */
-export interface CompiledTemporal {
-  /** State bit i is stateAtoms[i]; the fairness units' enabled bits follow them. */
-  stateAtoms: Pred[];
-  /** Edge bit i: <<A>>_v of edgeAtoms[i], on a step that changes the state. */
-  edgeAtoms: ((s: State, next: State, action: ActionInstance, c: Constants) => boolean)[];
-  /** Every fairness unit any property uses, each with its enabled bit. */
-  units: FairnessUnit[];
-  properties: (LivenessProperty & { labels: string[] })[];
-}
+type EdgeAtom = (s: State, next: State, action: ActionInstance, c: Constants) => boolean;
 
 export interface TemporalInput {
   specName: string;
@@ -118,20 +109,23 @@ export interface TemporalInput {
   fairness: TemporalFormula[];
   /** Check that every process id not done eventually takes a step. */
   starvation: boolean;
-  actions: ActionInstance[];
-  vars: string[];
+  actions: readonly ActionInstance[];
+  /** The program-counter variable of a process step (for the starvation check). */
+  pcOf: (action: ActionInstance) => string | undefined;
+  constants: Constants;
 }
 
-export function compileTemporal(input: TemporalInput): CompiledTemporal {
+/** The temporal side of the transition system, with the constants bound. */
+export function compileTemporal(input: TemporalInput): LivenessSystem {
   const { actions, specName } = input;
   const stateAtoms: Pred[] = [];
-  const edgeAtoms: CompiledTemporal['edgeAtoms'] = [];
+  const edgeAtoms: EdgeAtom[] = [];
   const unitDefs: { def: Omit<FairnessUnit, 'enabledBit'>; key: string }[] = [];
   const stateBit = (p: Pred) => {
     const i = stateAtoms.indexOf(p);
     return i >= 0 ? i : stateAtoms.push(p) - 1;
   };
-  const matcher = (a: ActionSpec): ((s: State, t: State, x: ActionInstance, c: Constants) => boolean) => {
+  const matcher = (a: ActionSpec): EdgeAtom => {
     if (typeof a === 'function') return (s, t, _x, c) => a(s, t, c) === true;
     const names = Array.isArray(a) ? a : [a];
     for (const n of names) {
@@ -238,7 +232,13 @@ export function compileTemporal(input: TemporalInput): CompiledTemporal {
     hypotheses: p.hypotheses,
     fairness: [...new Set(p.fair)].map((i) => units[i]),
   }));
-  return { stateAtoms, edgeAtoms, units, properties };
+  const c = input.constants;
+  return {
+    stateAtoms: stateAtoms.map((p) => (s: State) => p(s, c)),
+    edgeAtoms: edgeAtoms.map((f) => (s: State, next: State, x: { id: number }) => f(s, next, actions[x.id], c)),
+    units,
+    properties,
+  };
 }
 
 /**
@@ -247,14 +247,14 @@ export function compileTemporal(input: TemporalInput): CompiledTemporal {
  */
 function starvation(
   input: TemporalInput,
-  actions: ActionInstance[],
+  actions: readonly ActionInstance[],
   stateBit: (p: Pred) => number,
-  edgeAtoms: CompiledTemporal['edgeAtoms'],
+  edgeAtoms: EdgeAtom[],
   unitIndex: (u: Omit<FairnessUnit, 'enabledBit'>) => number,
   specFair: number[],
   unitDefs: { def: Omit<FairnessUnit, 'enabledBit'> }[],
 ) {
-  const procs = [...new Set(actions.filter((a) => a.process && a.pc).map((a) => a.process!))];
+  const procs = [...new Set(actions.filter((a) => a.process && input.pcOf(a)).map((a) => a.process!))];
   if (!procs.length) throw new SpecError(`spec '${input.specName}': \`starvation\` needs processes (process(...) steps); this spec has none`);
   const fair = [...specFair];
   const conclusions: Temporal[] = [];
@@ -262,7 +262,7 @@ function starvation(
   const covered = new Set(specFair.flatMap((i) => unitDefs[i].def.actions));
   for (const proc of procs) {
     const steps = actions.filter((a) => a.process === proc);
-    const pc = steps[0].pc!;
+    const pc = input.pcOf(steps[0])!;
     const labelsOf = new Set(steps.map((a) => a.name.slice(proc.length + 1)));
     for (const id of [...new Set(steps.map((a) => String(a.params.self)))]) {
       const mine = steps.filter((a) => String(a.params.self) === id);

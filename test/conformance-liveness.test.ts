@@ -3,8 +3,8 @@
 // and holds under WF(Next), as the module's comments say; the real-time hour clock's ErrorTemporal
 // is a liveness failure (MCRealTimeHourClock.cfg).
 import { describe, expect, it } from 'vitest';
-import { checkModel } from '../checker/check.ts';
-import { compileModel } from '../checker/model.ts';
+import { checkModel } from '../src/compile/check.ts';
+import { compileModel } from '../src/compile/model.ts';
 import ewd840 from '../specs/examples/ewd840.ts';
 import hourClock from '../specs/examples/realtime-hourclock.ts';
 import type { Spec } from '../src/spec.ts';

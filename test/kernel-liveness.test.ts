@@ -3,8 +3,8 @@
 // completion may hang), and a ZONE_DEVICE page whose last reference drops eventually returns to the
 // driver's free list (v6.1 holds; v6.0's count drift leaks a page).
 import { describe, expect, it } from 'vitest';
-import { checkModel } from '../checker/check.ts';
-import { compileModel } from '../checker/model.ts';
+import { checkModel } from '../src/compile/check.ts';
+import { compileModel } from '../src/compile/model.ts';
 import fscache from '../specs/kernel/pg-fscache.ts';
 import zoneDevice from '../specs/kernel/zone-device-refcount.ts';
 import type { Spec } from '../src/spec.ts';

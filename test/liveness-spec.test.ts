@@ -1,11 +1,13 @@
 // Temporal properties and fairness as a spec writes them, checked end to end through checkModel.
 import { describe, expect, it } from 'vitest';
-import { checkModel } from '../checker/check.ts';
+import { checkModel } from '../src/compile/check.ts';
+import { checkSystem } from '../checker/check.ts';
+import { FingerprintStore } from '../checker/store/memory.ts';
 import { checkLiveness } from '../checker/liveness/check.ts';
 import type { LivenessGraph } from '../checker/liveness/graph.ts';
-import { compileModel, type State } from '../checker/model.ts';
-import { canonicaliser } from '../checker/symmetry.ts';
-import { fingerprint } from '../checker/fingerprint.ts';
+import { compileModel, type State } from '../src/compile/model.ts';
+import { canonicaliser } from '../checker/symmetry/canonicalise.ts';
+import { fingerprint } from '../checker/store/fingerprint.ts';
 import {
   always,
   bool,
@@ -71,6 +73,12 @@ describe('temporal properties in specs', () => {
     expect(labels(r)).toEqual(['init', 'wait(t=t1)']);
     expect(r.lasso).toMatchObject({ loop: 1, label: 't1', fairness: [] });
     expect(r.matchesExpectation).toBe(true);
+  });
+
+  it('a search into a store of its own (disk-backed, distributed) is refused: the graph must be in memory', async () => {
+    await expect(checkSystem(compileModel(waiters, 'fair'), { symmetry: false, store: new FingerprintStore(1) })).rejects.toThrow(
+      'temporal properties are checked on the state graph in memory, on one machine: check them without a disk-backed or distributed store',
+    );
   });
 
   it('fairness of one instance only: the other waiter starves', async () => {
@@ -252,12 +260,12 @@ describe('symmetry and liveness', () => {
       queue.push(rep);
       return index.size - 1;
     };
-    add(model.init[0]);
+    add(model.initial[0] as State);
     for (let q = 0; q < queue.length; q++) {
-      const next = structuredClone(queue[q]);
-      model.actions[0].do(next, {}, {});
-      from.push(q);
-      to.push(add(next));
+      model.actions[0].successors({ pre: queue[q], draft: () => structuredClone(queue[q]) }, (next) => {
+        from.push(q);
+        to.push(add(next as State));
+      });
     }
     expect([queue.length, from, to]).toEqual([1, [0], [0]]);
     const g: LivenessGraph = {
@@ -274,7 +282,7 @@ describe('symmetry and liveness', () => {
       outStart: Int32Array.of(0, 1),
       out: Int32Array.of(0),
     };
-    const naive = checkLiveness(g, model.temporal!.properties[0]);
+    const naive = checkLiveness(g, model.liveness!.properties[0]);
     expect(naive?.lasso).toEqual({ states: [0], steps: [], back: 0, loop: 0 });
   });
 });

@@ -102,3 +102,18 @@ export function violationSearch(property: LivenessProperty, k: number): CycleSea
   });
   return s;
 }
+
+/**
+ * The temporal side of a transition system: predicates that set the graph's bits (constants bound),
+ * the fairness units, and the properties over those bits.
+ */
+export interface LivenessSystem {
+  /** State bit i is stateAtoms[i]; each fairness unit's enabled bit follows them. */
+  readonly stateAtoms: readonly ((s: Record<string, unknown>) => unknown)[];
+  /** Edge bit i: edgeAtoms[i] on a step that changes the state (the action forms, <<A>>_v). */
+  readonly edgeAtoms: readonly ((s: Record<string, unknown>, next: Record<string, unknown>, action: { readonly id: number; readonly name: string; readonly process?: string }) => unknown)[];
+  /** Every fairness unit any property uses. */
+  readonly units: readonly FairnessUnit[];
+  /** Each with a label per conclusion (`t1` for the conjunct of id t1), for messages. */
+  readonly properties: readonly (LivenessProperty & { labels: string[] })[];
+}

@@ -1,9 +1,20 @@
-// Checks a model's temporal properties after its safety search: records the state graph, runs the
-// fair-cycle search for each property in turn, and turns the first violation's lasso into a trace.
-import type { ActionInstance, Model } from '../model.ts';
+// Checks a system's temporal properties on the state graph recorded from its search: the fair-cycle
+// search for each property in turn, and the first violation's lasso turned into a concrete trace.
 import type { TraceStep } from '../result.ts';
+import { search, type SearchOptions } from '../search/bfs.ts';
+import type { ActionInstance, TransitionSystem } from '../system.ts';
 import { checkLiveness, type LivenessViolation } from './check.ts';
-import { LivenessSpecError, recordGraph, type RecordedGraph } from './record.ts';
+import type { LivenessSystem } from './formula.ts';
+import { GraphRecorder, type RecordedGraph } from './recorder.ts';
+
+export { LivenessSpecError } from './recorder.ts';
+
+/** Temporal properties need the whole graph in this process: a disk-backed or distributed store cannot give it yet. */
+export class LivenessRefused extends Error {
+  constructor() {
+    super('temporal properties are checked on the state graph in memory, on one machine: check them without a disk-backed or distributed store');
+  }
+}
 
 export interface LivenessInfo {
   /** Properties checked, in order. */
@@ -29,33 +40,27 @@ export interface TemporalViolation {
   back?: ActionInstance;
 }
 
-export type TemporalResult =
-  | { ok: true; info: LivenessInfo; violation?: TemporalViolation }
-  | { ok: false; info?: LivenessInfo; error: string };
+/** Records the graph by a search of its own: every concrete state (no symmetry), in this thread. */
+export async function recordBySearch(system: TransitionSystem, live: LivenessSystem, opts: SearchOptions): Promise<RecordedGraph> {
+  const recorder = new GraphRecorder(system, live);
+  await search(system, {
+    ...opts,
+    canonicalise: undefined,
+    workers: 1,
+    store: undefined,
+    onProgress: undefined,
+    observer: (from, to, action, _choice, next) => recorder.observe(from, to, action, next),
+  });
+  return recorder.finish();
+}
 
-export function checkTemporal(model: Model): TemporalResult {
-  const t = model.temporal!;
-  let recorded: RecordedGraph & { durationMs: number };
-  try {
-    recorded = recordGraph(model);
-  } catch (e) {
-    if (e instanceof LivenessSpecError) return { ok: false, error: e.message };
-    throw e;
-  }
+export function checkTemporal(system: TransitionSystem, live: LivenessSystem, recorded: RecordedGraph): { info: LivenessInfo; violation?: TemporalViolation } {
   const start = Date.now();
   const g = recorded.graph;
   const holds: string[] = [];
   let first: TemporalViolation | undefined;
-  const info = (): LivenessInfo => ({
-    properties: t.properties.map((p) => p.name),
-    holds,
-    states: g.stateCount,
-    edges: g.edgeCount,
-    bytesPerEdge: recorded.bytesPerEdge,
-    durationMs: recorded.durationMs + Date.now() - start,
-  });
   // Every property is checked (reports name each one's verdict); the first violated is the one reported.
-  for (const p of t.properties) {
+  for (const p of live.properties) {
     const v = checkLiveness(g, p);
     if (!v) {
       holds.push(p.name);
@@ -64,13 +69,12 @@ export function checkTemporal(model: Model): TemporalResult {
     if (first) continue;
     const label = p.labels[v.conclusion];
     const { states, steps, back, loop } = v.lasso;
-    const stateAt = (i: number) => model.decode(recorded.encodings, states[i] * recorded.width);
-    const trace: TraceStep[] = states.map((_, i) => ({
-      state: stateAt(i),
-      action: i === 0 || steps[i - 1] < 0 ? undefined : model.actions[g.action[steps[i - 1]]],
+    const trace: TraceStep[] = states.map((index, i) => ({
+      state: system.decode(recorded.encodings, index * recorded.width),
+      action: i === 0 || steps[i - 1] < 0 ? undefined : system.actions[g.action[steps[i - 1]]],
       ...(i > 0 && steps[i - 1] < 0 ? { stutter: true } : {}),
     }));
-    const backAction = back >= 0 ? model.actions[g.action[back]] : undefined;
+    const backAction = back >= 0 ? system.actions[g.action[back]] : undefined;
     const named = label ? `'${p.name}' (${label})` : `'${p.name}'`;
     first = {
       property: p.name,
@@ -82,5 +86,13 @@ export function checkTemporal(model: Model): TemporalResult {
       ...(backAction ? { back: backAction } : {}),
     };
   }
-  return { ok: true, info: info(), violation: first };
+  const info: LivenessInfo = {
+    properties: live.properties.map((p) => p.name),
+    holds,
+    states: g.stateCount,
+    edges: g.edgeCount,
+    bytesPerEdge: recorded.bytesPerEdge,
+    durationMs: Date.now() - start,
+  };
+  return { info, violation: first };
 }

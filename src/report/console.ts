@@ -2,7 +2,7 @@
 // counterexample with only what changed at each step, and a summary table.
 import { relative, resolve } from 'node:path';
 import { Chalk, type ChalkInstance } from 'chalk';
-import type { CheckResult } from '../../checker/check.ts';
+import type { CheckResult } from '../compile/check.ts';
 import type { Expectation } from '../spec.ts';
 import { show } from '../schema/index.ts';
 import { changes } from './diff.ts';
@@ -47,8 +47,8 @@ export function formatStats(r: CheckResult): string {
   ];
   if (r.symmetryReduced.length) lines.push(formatSymmetry(r));
   if (r.liveness) lines.push(formatLiveness(r.liveness));
-  else if (r.model.temporal && r.outcome !== 'error') {
-    const names = r.model.temporal.properties.map((p) => p.name).join(', ');
+  else if (r.model.liveness && r.outcome !== 'error') {
+    const names = r.model.liveness.properties.map((p) => p.name).join(', ');
     lines.push(`Temporal properties ${names} not checked: they are checked after a complete search that finds no other violation.`);
   }
   if (r.stopped) lines.push(`Stopped early (${r.stopped}): the state space was not exhausted.`);

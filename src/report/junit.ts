@@ -1,7 +1,7 @@
 // JUnit XML for CI systems (GitHub, GitLab, Jenkins, Azure read it): one test suite per
 // (spec, variant) and one test case per property, so a dashboard names the property that broke.
 import { Chalk } from 'chalk';
-import type { CheckResult } from '../../checker/check.ts';
+import type { CheckResult } from '../compile/check.ts';
 import { DEADLOCK, TYPE_OK } from '../spec.ts';
 import { describeExpectation, describeOutcome, formatTrace, variantTitle } from './console.ts';
 
@@ -70,7 +70,7 @@ export function toJUnit(input: JUnitInput): string {
 }
 
 function propertiesOf(r: CheckResult, deadlock: boolean | undefined): string[] {
-  const names = [...r.model.invariants.map(([n]) => n), ...r.model.actionProperties.map(([n]) => n), TYPE_OK, ...(r.model.temporal?.properties.map((p) => p.name) ?? [])];
+  const names = [...r.model.invariants.map((p) => p.name), ...r.model.actionProperties.map((p) => p.name), TYPE_OK, ...(r.model.liveness?.properties.map((p) => p.name) ?? [])];
   if ((deadlock ?? r.model.deadlock) || r.property === DEADLOCK) names.push(DEADLOCK);
   return names;
 }
@@ -91,7 +91,7 @@ function judge(r: CheckResult, property: string, traceFile?: string): Verdict {
     const found = r.outcome === 'ok' ? describeOutcome(r) : `the search stopped at: ${r.message}`;
     return { kind: 'failure', message: `${property}: expected a violation, found none (${found})`, detail: `expected: ${describeExpectation(r.expected)}; result: ${describeOutcome(r)}` };
   }
-  if (r.model.temporal?.properties.some((p) => p.name === property) && !r.liveness?.holds.includes(property)) {
+  if (r.model.liveness?.properties.some((p) => p.name === property) && !r.liveness?.holds.includes(property)) {
     return { kind: 'skipped', message: `not checked: temporal properties are checked after a complete search without violations` };
   }
   if (r.stats.complete) return { kind: 'passed' };
