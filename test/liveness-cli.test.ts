@@ -100,6 +100,16 @@ export default defineSpec({
     expect(replay.stdout).toContain('     ok  stutters forever in state 1 (always allowed)\n');
   });
 
+  it('--starvation checks every spec with processes for starvation, and leaves the others alone', () => {
+    const r = cli(['check', 'specs/examples/refcount-race.ts', 'specs/examples/die-hard.ts', '--starvation', '--json', '--out', out]);
+    const results = JSON.parse(r.stdout).results as { spec: string; variant: string; result: string; liveness?: { properties: string[]; holds: string[] } }[];
+    expect(results.map((x) => [x.spec, x.variant, x.result, x.liveness?.holds])).toEqual([
+      ['refcount-race', 'atomic', 'ok', ['Starvation']],
+      ['refcount-race', 'racy', 'invariant', undefined],
+      ['die-hard', 'default', 'invariant', undefined],
+    ]);
+  });
+
   it('the vitest helper: toViolate and toHold', async () => {
     expect(await check(SPIN, { variant: 'weak' })).toViolate('Acquires');
     expect(await check(SPIN, { variant: 'strong' })).toHold();
