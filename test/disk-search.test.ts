@@ -76,6 +76,14 @@ describe('a search on disk', () => {
     expect(withoutDisk(r.out)).toMatchObject({ distinct: 39_150, generated: 177_001, depth: 23, traceLength: 23 });
   }, 30_000);
 
+  it('refuses temporal properties, which are checked on the state graph in memory', () => {
+    const r = cli(['check', 'specs/examples/realtime-hourclock.ts', '--store', 'disk']);
+    expect(r.code).toBe(151);
+    expect(r.stderr).toBe(
+      'interleave: temporal properties are checked on the state graph in memory, on one machine: check them without a disk-backed or distributed store\n',
+    );
+  });
+
   it('refuses more than one worker', () => {
     const r = cli(['check', SPEC, '--variant', 'holds', '--store', 'disk', '--workers', '2']);
     expect(r.code).toBe(151);
