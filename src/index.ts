@@ -1,3 +1,4 @@
 // The public surface: what a spec file imports.
 export * from './schema/index.ts';
 export { defineSpec, TYPE_OK, DEADLOCK, type Spec, type SpecDef, type ActionDef, type VariantDef, type Expectation } from './spec.ts';
+export { network, Network, type InFlight, type NetworkKind, type NetworkOptions } from './network.ts';
