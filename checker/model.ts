@@ -2,6 +2,7 @@
 // parameters expanded, and the properties. Everything the search needs, nothing it has to look up.
 import { compileCodec } from '../src/schema/compile.ts';
 import { FiniteSchema, RecordSchema, Schema, type Shape, type SymmetrySite } from '../src/schema/index.ts';
+import { checkAssumptions } from '../src/constants.ts';
 import {
   SpecError,
   stateSchema,
@@ -29,6 +30,8 @@ export interface ActionInstance {
 
 export interface Model {
   spec: Spec;
+  /** Constants given from outside the spec (the command line's --const), applied over the variant's. */
+  overrides: Constants;
   specName: string;
   file?: string;
   variant: string;
@@ -52,12 +55,13 @@ export interface Model {
   expect?: Expectation;
 }
 
-export function compileModel(spec: Spec, variant: string, file?: string): Model {
+export function compileModel(spec: Spec, variant: string, file?: string, overrides: Constants = {}): Model {
   const def = spec.def;
   if (!spec.variantNames.includes(variant)) {
     throw new SpecError(`spec '${def.name}' has no variant '${variant}' (variants: ${spec.variantNames.join(', ')})`);
   }
-  const constants = variantConstants(spec, variant);
+  const constants = variantConstants(spec, variant, overrides);
+  checkAssumptions(spec, variant, constants);
   let codec: RecordSchema<Shape>;
   try {
     codec = stateSchema(spec, constants);
@@ -75,7 +79,13 @@ export function compileModel(spec: Spec, variant: string, file?: string): Model 
 
   const actions: ActionInstance[] = [];
   for (const [name, a] of Object.entries(def.actions as Record<string, ActionDef<State, Constants, Shape>>)) {
-    for (const params of expandParams(def.name, name, a.params ?? {})) {
+    let domains: Shape;
+    try {
+      domains = typeof a.params === 'function' ? a.params(constants) : (a.params ?? {});
+    } catch (e) {
+      throw new SpecError(`spec '${def.name}', action '${name}': \`params\` threw: ${(e as Error)?.message ?? String(e)}`);
+    }
+    for (const params of expandParams(def.name, name, domains)) {
       const shown = Object.entries(params).map(([k, v]) => `${k}=${String(v)}`).join(', ');
       actions.push({
         id: actions.length,
@@ -95,6 +105,7 @@ export function compileModel(spec: Spec, variant: string, file?: string): Model 
   const checked = (name: string) => !variantDef?.properties || variantDef.properties.includes(name);
   return {
     spec,
+    overrides,
     specName: def.name,
     file,
     variant,

@@ -56,6 +56,8 @@ export interface Setup {
   id: number;
   file: string;
   variant: string;
+  /** Constants from the command line, applied over the variant's (the thread compiles the same model). */
+  overrides: Record<string, unknown>;
   symmetry: boolean;
   deadlock: boolean;
   /** Worker threads and this thread: the number of regions a level can have. */
@@ -562,6 +564,7 @@ function startWorkers(model: Model, opts: ParallelOptions, control: Int32Array, 
       id,
       file: resolve(model.file!),
       variant: model.variant,
+      overrides: model.overrides,
       symmetry: opts.symmetry,
       deadlock: opts.deadlock,
       participants: opts.workers,

@@ -11,7 +11,7 @@ import { CONTROL, Participant, type Setup, type ToWorker } from './parallel.ts';
 // The thread may start before the search knows what to check (parallel.ts, warmUp): its first message says.
 const [setup] = (await once(parentPort!, 'message')) as [Setup];
 const { spec } = await loadSpec(setup.file);
-const model = compileModel(spec, setup.variant, setup.file);
+const model = compileModel(spec, setup.variant, setup.file, setup.overrides);
 const canon = canonicaliserFor(model, setup.symmetry);
 const control = new Int32Array(setup.control);
 const self = new Participant(model, canon, setup.deadlock, control, new Float64Array(setup.counts), setup.id, setup.participants);

@@ -18,8 +18,11 @@ export type CoverageRequirement = 'all-actions-fire';
 export type ParamValues<P> = unknown extends P ? {} : P extends Shape ? InferShape<P> : never;
 
 export interface ActionDef<S, C, P> {
-  /** Parameter domains: each combination of values is one action instance (like `\E t \in Threads`). */
-  params?: P;
+  /**
+   * Parameter domains: each combination of values is one action instance (like `\E t \in Threads`).
+   * A function of the constants when a domain depends on them.
+   */
+  params?: P | ((c: C) => P);
   /** Guard: the action is enabled in `s` when this returns true (default: always). */
   when?: (s: Readonly<S>, p: ParamValues<P>, c: C) => boolean;
   /** Effect: mutate the draft (an immer recipe), or return the next state. */
@@ -54,6 +57,16 @@ export interface SpecDef<Sh extends Shape, C extends Constants, A> {
   invariants?: Record<string, (s: Readonly<InferShape<Sh>>, c: C) => boolean>;
   /** Properties of each step, over the state before and after (TLA+'s [][P]_vars). */
   actionProperties?: Record<string, (s: Readonly<InferShape<Sh>>, next: Readonly<InferShape<Sh>>, c: C) => boolean>;
+  /**
+   * TLA+'s ASSUME: conditions on the constants, checked before any search. One that does not hold
+   * stops the variant with TLC's exit code 10.
+   */
+  assumptions?: Record<string, (c: C) => boolean>;
+  /**
+   * How traces show a state (TLC's ALIAS): `show` adds derived values, computed from each state, and
+   * `hide` leaves variables out of the printed trace (saved ITF traces keep every variable).
+   */
+  trace?: { show?: Record<string, (s: Readonly<InferShape<Sh>>, c: C) => unknown>; hide?: (keyof Sh & string)[] };
   /** Like TLC's CONSTRAINT: states outside it are neither counted nor explored. */
   constraint?: (s: Readonly<InferShape<Sh>>, c: C) => boolean;
   /** Check for states with no enabled action (default true). */
@@ -129,9 +142,9 @@ export function stateSchema(spec: Spec, constants: Constants): RecordSchema<Shap
   return new RecordSchema(shape);
 }
 
-/** The constants of a variant: the spec's defaults overridden by the variant's. */
-export function variantConstants(spec: Spec, variant: string): Constants {
-  return { ...(spec.def.constants ?? {}), ...(spec.def.variants?.[variant]?.constants ?? {}) };
+/** The constants of a variant: the spec's defaults overridden by the variant's, then by `overrides` (--const). */
+export function variantConstants(spec: Spec, variant: string, overrides: Constants = {}): Constants {
+  return { ...(spec.def.constants ?? {}), ...(spec.def.variants?.[variant]?.constants ?? {}), ...overrides };
 }
 
 export function variantExpectation(spec: Spec, variant: string): Expectation | undefined {

@@ -12,9 +12,10 @@ import { formatCoverage } from '../report/coverage.ts';
 import { writeTrace } from '../report/itf.ts';
 import { toJson } from '../report/json.ts';
 import { writeJUnit } from './junit.ts';
-import { SpecError } from '../spec.ts';
+import { SpecError, type Constants } from '../spec.ts';
+import { AssumptionError } from '../constants.ts';
 import { EXIT, runExitCode, worst } from './exit-codes.ts';
-import { ensureOutputDir } from './options.ts';
+import { constantsFor, ensureOutputDir } from './options.ts';
 import { UsageError } from './usage.ts';
 import { dirname } from 'node:path';
 
@@ -46,6 +47,8 @@ export interface CheckArgs {
   junit?: string;
   /** Print how often each action fired. */
   coverage?: boolean;
+  /** Constants from --const NAME=VALUE, over every variant's. */
+  constants?: Constants;
 }
 
 /** `depth 34, 1,234,567 distinct, 7,000,000 generated, 120,000 on queue, 480,000 distinct/s, 210 MB`. */
@@ -65,6 +68,7 @@ export async function runCheck(args: CheckArgs): Promise<number> {
     if (!args.json) process.stdout.write(s + '\n');
   };
   const problems: { file: string; message: string }[] = [];
+  let assumptionsFailed = 0;
   const results: { result: CheckResult; traceFile?: string }[] = [];
   const audits: AuditResult[] = [];
 
@@ -81,9 +85,11 @@ export async function runCheck(args: CheckArgs): Promise<number> {
       if (args.variant && !spec.variantNames.includes(args.variant)) {
         throw new UsageError(`${shown}: spec '${spec.def.name}' has no variant '${args.variant}' (variants: ${spec.variantNames.join(', ')})`);
       }
-      for (const v of args.variant ? [args.variant] : spec.variantNames) models.push(compileModel(spec, v, shown));
+      const overrides = constantsFor(spec, shown, args.constants);
+      for (const v of args.variant ? [args.variant] : spec.variantNames) models.push(compileModel(spec, v, shown, overrides));
     } catch (e) {
       if (e instanceof UsageError) throw e;
+      if (e instanceof AssumptionError) assumptionsFailed++;
       if (!(e instanceof LoadError || e instanceof SpecError)) throw e;
       const message = e instanceof LoadError ? e.message : `${file}: ${e.message}`;
       problems.push({ file, message });
@@ -162,7 +168,8 @@ export async function runCheck(args: CheckArgs): Promise<number> {
   const unaudited = audits.filter((a) => !a.passed).map((a) => variantTitle({ model: a.model } as CheckResult));
   if (unaudited.length) log(c.red(`Not checked, the symmetry audit failed: ${unaudited.join(', ')} (exit 75).`));
   const asymmetric = audits.some((a) => !a.passed);
-  const code = worst([problems.length ? EXIT.specDoesNotLoad : EXIT.ok, asymmetric ? EXIT.specError : EXIT.ok, runExitCode(all, !!args.gate)]);
+  const loadCode = problems.length === 0 ? EXIT.ok : assumptionsFailed === problems.length ? EXIT.assumption : EXIT.specDoesNotLoad;
+  const code = worst([loadCode, asymmetric ? EXIT.specError : EXIT.ok, runExitCode(all, !!args.gate)]);
   if (args.junit) writeJUnit(args.junit, { results, loadErrors: problems, deadlock: args.deadlock });
   if (args.json) {
     const doc = {

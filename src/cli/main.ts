@@ -7,10 +7,12 @@ import { runCheck } from './check.ts';
 import { EXIT } from './exit-codes.ts';
 import { graphCommand } from './graph.ts';
 import { listCommand } from './list.ts';
-import { wholeNumber } from './options.ts';
+import { CONST_OPTION, constOption, wholeNumber } from './options.ts';
 import { simulateCommand } from './simulate.ts';
 import { traceCommand } from './trace.ts';
 import { UsageError } from './usage.ts';
+import { AssumptionError } from '../constants.ts';
+import { SpecError } from '../spec.ts';
 
 /** `8G`, `512M`, `100k` or a number of bytes. */
 function memorySize(v: unknown): number | undefined {
@@ -55,7 +57,8 @@ export async function main(argv: string[]): Promise<number> {
           .option('quiet', { type: 'boolean', alias: 'q', describe: 'print only the summary and unexpected results' })
           .option('gate', { type: 'boolean', describe: 'exit 0 exactly when every variant behaves as its spec expects' })
           .option('junit', { type: 'string', describe: 'also write a JUnit XML report to this file (one test case per property)' })
-          .option('coverage', { type: 'boolean', describe: 'print how often each action fired, and which never did' }),
+          .option('coverage', { type: 'boolean', describe: 'print how often each action fired, and which never did' })
+          .option('const', CONST_OPTION),
       async (a) => {
         if ((a.auditSamples !== undefined || a.auditSeed !== undefined) && a.auditSymmetry !== true) {
           throw new UsageError('--audit-samples and --audit-seed only apply with --audit-symmetry');
@@ -80,6 +83,7 @@ export async function main(argv: string[]): Promise<number> {
           gate: a.gate,
           junit: a.junit,
           coverage: a.coverage,
+          constants: constOption(a.const),
         });
       },
     )
@@ -90,7 +94,7 @@ export async function main(argv: string[]): Promise<number> {
     .middleware((argv) => {
       // Every option but the list of paths takes one value; yargs would silently make an array.
       for (const [key, value] of Object.entries(argv)) {
-        if (Array.isArray(value) && key !== '_' && key !== 'paths' && key === key.toLowerCase()) {
+        if (Array.isArray(value) && key !== '_' && key !== 'paths' && key !== 'const' && key === key.toLowerCase()) {
           throw new UsageError(`--${key} was given ${value.length} times; give it once`);
         }
       }
@@ -113,9 +117,9 @@ export async function main(argv: string[]): Promise<number> {
       process.stderr.write(`interleave: ${e.message}\nRun 'interleave --help' for the commands and options.\n`);
       return EXIT.badOptions;
     }
-    if (e instanceof LoadError) {
+    if (e instanceof LoadError || e instanceof SpecError) {
       process.stderr.write(`interleave: ${e.message}\n`);
-      return EXIT.specDoesNotLoad;
+      return e instanceof AssumptionError ? EXIT.assumption : EXIT.specDoesNotLoad;
     }
     process.stderr.write(`interleave: internal error: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
     return EXIT.internal;

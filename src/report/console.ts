@@ -65,13 +65,14 @@ export function formatTrace(r: CheckResult, c: ChalkInstance): string {
   const trace = r.trace ?? [];
   const out: string[] = [];
   const width = String(trace.length).length;
+  const view = { ...r.model.spec.def.trace, constants: r.model.constants };
   let prev: unknown;
   trace.forEach((step, i) => {
     const n = String(i + 1).padStart(width);
     const title = step.action ? c.bold(step.action.label) : c.bold('initial state');
     const lane = step.action?.process ? c.dim(`  [${step.action.process}]`) : '';
     out.push(`  ${c.dim(n)}  ${title}${lane}`);
-    const diff = changes(r.model.codec, i === 0 ? undefined : prev, step.state);
+    const diff = changes(r.model.codec, i === 0 ? undefined : prev, step.state, view);
     if (i > 0 && diff.length === 0) out.push(`  ${' '.repeat(width)}    ${c.dim('(no variable changed)')}`);
     for (const ch of diff) {
       const line =

@@ -25,11 +25,36 @@ export function flatten(schema: Schema<unknown>, value: unknown, path = '', out 
   return out;
 }
 
-/** Changes from `before` to `after`; with no `before`, every variable. */
-export function changes(schema: RecordSchema<Shape>, before: unknown, after: unknown): Change[] {
-  const a = flatten(schema, after);
+/** How a trace shows a state: its variables (some hidden) and derived values (TLC's ALIAS). */
+export interface TraceView {
+  hide?: readonly string[];
+  show?: Record<string, (s: any, c: any) => unknown>;
+  constants?: unknown;
+}
+
+/** The lines a trace shows for a state, by path: the variables not hidden, then the derived values. */
+export function shown(schema: RecordSchema<Shape>, state: unknown, view: TraceView = {}): Map<string, string> {
+  const out = flatten(schema, state);
+  for (const v of view.hide ?? []) {
+    for (const path of [...out.keys()]) if (path === v || path.startsWith(`${v}.`) || path.startsWith(`${v}[`)) out.delete(path);
+  }
+  for (const [name, f] of Object.entries(view.show ?? {})) {
+    let text: string;
+    try {
+      text = show(f(state, view.constants));
+    } catch (e) {
+      text = `(threw: ${e instanceof Error ? e.message : String(e)})`;
+    }
+    out.set(name, text);
+  }
+  return out;
+}
+
+/** Changes from `before` to `after`; with no `before`, every variable (as the view shows them). */
+export function changes(schema: RecordSchema<Shape>, before: unknown, after: unknown, view?: TraceView): Change[] {
+  const a = shown(schema, after, view);
   if (before === undefined) return [...a].map(([path, v]) => ({ path, after: v }));
-  const b = flatten(schema, before);
+  const b = shown(schema, before, view);
   const out: Change[] = [];
   for (const [path, v] of a) if (b.get(path) !== v) out.push({ path, before: b.get(path), after: v });
   return out;

@@ -29,10 +29,29 @@ export function toITF(result: CheckResult): ItfTrace {
     },
     vars: model.vars,
     states: trace.map((step, index) => ({
-      '#meta': { index, ...(step.action ? { action: step.action.name, params: step.action.params, label: step.action.label, ...(step.action.process ? { process: step.action.process } : {}) } : { action: 'init' }) },
+      '#meta': {
+        index,
+        ...(step.action ? { action: step.action.name, params: step.action.params, label: step.action.label, ...(step.action.process ? { process: step.action.process } : {}) } : { action: 'init' }),
+        ...derivedValues(model, step.state),
+      },
       ...stateToITF(model, step.state),
     })),
   };
+}
+
+/** The spec's trace expressions (`trace.show`) of a state, as printed text, under `#meta.derived`. */
+function derivedValues(model: Model, state: Record<string, unknown>): { derived?: Record<string, string> } {
+  const exprs = model.spec.def.trace?.show;
+  if (!exprs) return {};
+  const derived: Record<string, string> = {};
+  for (const [name, f] of Object.entries(exprs) as [string, (s: unknown, c: unknown) => unknown][]) {
+    try {
+      derived[name] = show(f(state, model.constants));
+    } catch (e) {
+      derived[name] = `(threw: ${e instanceof Error ? e.message : String(e)})`;
+    }
+  }
+  return { derived };
 }
 
 /** A state's variables as ITF values; a value outside its type (the last state of a TypeOK trace) is written as it is. */
