@@ -17,7 +17,8 @@ import { AssumptionError } from '../constants.ts';
 import { EXIT, runExitCode, worst } from './exit-codes.ts';
 import { constantsFor, ensureOutputDir } from './options.ts';
 import { UsageError } from './usage.ts';
-import { dirname } from 'node:path';
+import { dirname, relative, resolve } from 'node:path';
+import { formatTypeError, type SpecTypeError, startTypeCheck } from '../typecheck.ts';
 
 export interface CheckArgs {
   paths: string[];
@@ -49,6 +50,8 @@ export interface CheckArgs {
   coverage?: boolean;
   /** Constants from --const NAME=VALUE, over every variant's. */
   constants?: Constants;
+  /** Type-check the spec files (default true; also off with INTERLEAVE_NO_TYPECHECK=1). */
+  typecheck?: boolean;
 }
 
 /** `depth 34, 1,234,567 distinct, 7,000,000 generated, 120,000 on queue, 480,000 distinct/s, 210 MB`. */
@@ -79,6 +82,19 @@ export async function runCheck(args: CheckArgs): Promise<number> {
   if (files.length === 0) throw new LoadError(args.paths.join(', '), 'no spec files here (a spec is a .ts file whose default export is defineSpec({ ... }))');
   // Worker threads take a while to start: let them do so while this thread loads the specs.
   if ((args.workers ?? 1) > 1) warmUp(args.workers! - 1);
+  // The type-check runs in a child process beside loading and searching; cached results are known now.
+  const typecheck = args.typecheck !== false && !process.env.INTERLEAVE_NO_TYPECHECK ? startTypeCheck(files) : undefined;
+  const typeErrors = new Map<string, SpecTypeError[]>();
+  const reportTypeErrors = (found: Map<string, SpecTypeError[]>) => {
+    for (const [file, errors] of found) {
+      if (errors.length === 0 || typeErrors.has(file)) continue;
+      typeErrors.set(file, errors);
+      const message = `${relative(process.cwd(), file)}: the spec does not type-check (${errors.length} error${errors.length > 1 ? 's' : ''}):\n${errors.map((e) => '  ' + formatTypeError(e).replaceAll('\n', '\n  ')).join('\n')}`;
+      problems.push({ file, message });
+      process.stderr.write(`${c.red('error:')} ${message}\n`);
+    }
+  };
+  if (typecheck) reportTypeErrors(typecheck.cached);
   for (const file of files) {
     try {
       const { spec, file: shown } = await loadSpec(file);
@@ -112,6 +128,7 @@ export async function runCheck(args: CheckArgs): Promise<number> {
   try {
     for (const model of models) {
       if (control.stop) break;
+      if (model.file && typeErrors.has(resolve(model.file))) continue;
       // Reduction by a symmetry the spec does not have would make the check unsound, silently.
       if (args.auditSymmetry !== false && usesSymmetry(model, symmetry)) {
         const thorough = args.auditSymmetry === true;
@@ -163,6 +180,13 @@ export async function runCheck(args: CheckArgs): Promise<number> {
     process.off('SIGINT', onSigint);
   }
 
+  if (typecheck) {
+    try {
+      reportTypeErrors(await typecheck.pending);
+    } catch (e) {
+      process.stderr.write(`${c.yellow('warning:')} the specs were not type-checked: ${(e as Error).message}\n`);
+    }
+  }
   const all = results.map((r) => r.result);
   if (!args.json && (all.length > 1 || args.gate)) log(formatSummary(all, c, !!args.gate));
   const unaudited = audits.filter((a) => !a.passed).map((a) => variantTitle({ model: a.model } as CheckResult));

@@ -58,7 +58,8 @@ export async function main(argv: string[]): Promise<number> {
           .option('gate', { type: 'boolean', describe: 'exit 0 exactly when every variant behaves as its spec expects' })
           .option('junit', { type: 'string', describe: 'also write a JUnit XML report to this file (one test case per property)' })
           .option('coverage', { type: 'boolean', describe: 'print how often each action fired, and which never did' })
-          .option('const', CONST_OPTION),
+          .option('const', CONST_OPTION)
+          .option('typecheck', { type: 'boolean', default: true, describe: 'type-check the spec files in a child process beside the search (cached); --no-typecheck skips it' }),
       async (a) => {
         if ((a.auditSamples !== undefined || a.auditSeed !== undefined) && a.auditSymmetry !== true) {
           throw new UsageError('--audit-samples and --audit-seed only apply with --audit-symmetry');
@@ -84,6 +85,7 @@ export async function main(argv: string[]): Promise<number> {
           junit: a.junit,
           coverage: a.coverage,
           constants: constOption(a.const),
+          typecheck: a.typecheck,
         });
       },
     )
