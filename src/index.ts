@@ -2,3 +2,4 @@
 export * from './schema/index.ts';
 export { defineSpec, TYPE_OK, DEADLOCK, type Spec, type SpecDef, type ActionDef, type VariantDef, type Expectation } from './spec.ts';
 export { network, Network, type InFlight, type NetworkKind, type NetworkOptions } from './network.ts';
+export { choose, either, when, subsetsOf, majorities, type Domain } from './choice.ts';
