@@ -74,3 +74,17 @@ describe('trace expressions', () => {
     expect(itf.states[2].moves).toBe(2);
   });
 });
+
+describe('which files are specs', () => {
+  it('a folder gives its .ts files, not helpers, test files, declarations or lib/', async () => {
+    const { mkdirSync, writeFileSync } = await import('node:fs');
+    const { findSpecFiles } = await import('../src/load.ts');
+    const dir = scratch();
+    for (const f of ['a.ts', 'b.mts', '_helper.ts', 'a.test.ts', 'types.d.ts', 'lib/shared.ts', '_private/x.ts', 'nested/c.ts']) {
+      mkdirSync(join(dir, f, '..'), { recursive: true });
+      writeFileSync(join(dir, f), '');
+    }
+    expect(findSpecFiles([dir]).map((f) => f.slice(dir.length + 1))).toEqual(['a.ts', 'b.mts', 'nested/c.ts']);
+    expect(findSpecFiles([join(dir, 'a.test.ts')])).toEqual([join(dir, 'a.test.ts')]);
+  });
+});
