@@ -1,7 +1,7 @@
 // Compiles one variant of a spec into what the engine runs: a codec, the action instances with their
 // parameters expanded, and the properties. Everything the search needs, nothing it has to look up.
 import { compileCodec } from '../src/schema/compile.ts';
-import { FiniteSchema, RecordSchema, Schema, type Shape, type SymmetrySite } from '../src/schema/index.ts';
+import { FiniteSchema, RecordSchema, Schema, show, type Shape, type SymmetrySite } from '../src/schema/index.ts';
 import { checkAssumptions } from '../src/constants.ts';
 import {
   SpecError,
@@ -11,6 +11,7 @@ import {
   type ActionDef,
   type Constants,
   type Expectation,
+  type ParamDomains,
   type Spec,
 } from '../src/spec.ts';
 
@@ -79,14 +80,14 @@ export function compileModel(spec: Spec, variant: string, file?: string, overrid
 
   const actions: ActionInstance[] = [];
   for (const [name, a] of Object.entries(def.actions as Record<string, ActionDef<State, Constants, Shape>>)) {
-    let domains: Shape;
+    let domains: ParamDomains;
     try {
       domains = typeof a.params === 'function' ? a.params(constants) : (a.params ?? {});
     } catch (e) {
       throw new SpecError(`spec '${def.name}', action '${name}': \`params\` threw: ${(e as Error)?.message ?? String(e)}`);
     }
     for (const params of expandParams(def.name, name, domains)) {
-      const shown = Object.entries(params).map(([k, v]) => `${k}=${String(v)}`).join(', ');
+      const shown = Object.entries(params).map(([k, v]) => `${k}=${typeof v === 'object' && v !== null ? show(v) : String(v)}`).join(', ');
       actions.push({
         id: actions.length,
         name,
@@ -151,16 +152,24 @@ export function symmetryGroups(codec: Schema<unknown>): Model['symmetry'] {
   return symmetry;
 }
 
-function expandParams(spec: string, action: string, params: Shape): Record<string, unknown>[] {
+function expandParams(spec: string, action: string, params: ParamDomains): Record<string, unknown>[] {
   let combos: Record<string, unknown>[] = [{}];
-  for (const [p, type] of Object.entries(params)) {
-    if (!(type instanceof FiniteSchema)) {
-      const what = type instanceof Schema ? type.describe() : String(type);
+  for (const [p, domain] of Object.entries(params)) {
+    let values: readonly unknown[];
+    if (Array.isArray(domain)) values = domain;
+    else if (domain instanceof FiniteSchema) values = domain.values;
+    else if (domain instanceof Schema) {
+      try {
+        values = domain.enumerate();
+      } catch (e) {
+        throw new SpecError(`spec '${spec}', action '${action}': parameter '${p}': ${(e as Error).message}`);
+      }
+    } else {
       throw new SpecError(
-        `spec '${spec}', action '${action}': parameter '${p}' has type ${what}; parameters need a finite type (int, bool, enumOf, scalarset)`,
+        `spec '${spec}', action '${action}': parameter '${p}' is ${show(domain)}; a parameter needs a type (int, enumOf, scalarset, setOf ...) or an array of values`,
       );
     }
-    combos = combos.flatMap((c) => type.values.map((v) => ({ ...c, [p]: v })));
+    combos = combos.flatMap((c) => values.map((v) => ({ ...c, [p]: v })));
   }
   return combos;
 }

@@ -1,6 +1,6 @@
 // defineSpec: what a user writes. A spec is typed state, initial states, named actions with finite
 // parameters (a guard and an immer-style recipe), properties, and variants with expected outcomes.
-import { RecordSchema, type InferShape, type Shape } from './schema/index.ts';
+import { RecordSchema, type InferShape, type Schema, type Shape } from './schema/index.ts';
 
 /** What a check of a variant must find: `'holds'`, or a violation of the named property. */
 export type Expectation = 'holds' | { violates: string };
@@ -14,8 +14,17 @@ export type Constants = Record<string, unknown>;
 /** What a spec asks of action coverage; a dead action usually means a wrong guard. */
 export type CoverageRequirement = 'all-actions-fire';
 
+/**
+ * Where a parameter takes its values: a finite type, any type whose values can be listed (a set of
+ * ids gives every subset), or an explicit list of values (the quorums, computed from the constants).
+ */
+export type ParamDomain = Schema<any> | readonly unknown[];
+export type ParamDomains = Record<string, ParamDomain>;
+
 /** The parameter values of an action instance; an action with no `params` has none. */
-export type ParamValues<P> = unknown extends P ? {} : P extends Shape ? InferShape<P> : never;
+export type ParamValues<P> = unknown extends P
+  ? {}
+  : { [K in keyof P]: P[K] extends Schema<infer T> ? T : P[K] extends readonly (infer T)[] ? T : never };
 
 export interface ActionDef<S, C, P> {
   /**

@@ -88,3 +88,24 @@ describe('which files are specs', () => {
     expect(findSpecFiles([join(dir, 'a.test.ts')])).toEqual([join(dir, 'a.test.ts')]);
   });
 });
+
+describe('set-valued parameters', () => {
+  it('take every subset of a set type, or each value of a list such as the quorums', async () => {
+    const { defineSpec, int, majorities, scalarset, setOf } = await import('../src/index.ts');
+    const Node = scalarset('n', 3);
+    const spec = defineSpec({
+      name: 'quorums',
+      state: { x: int(0, 1) },
+      init: { x: 0 },
+      actions: {
+        commit: { params: { Q: majorities(Node) }, do: (s, { Q }) => { s.x = Q.size > 2 ? 1 : 0; } },
+        any: { params: { S: setOf(Node) }, when: (_s, { S }) => S.size === 1, do: () => {} },
+      },
+    });
+    const m = compileModel(spec, 'default');
+    expect(m.actions.filter((a) => a.name === 'commit').map((a) => a.label)).toEqual([
+      "commit(Q={'n1', 'n2'})", "commit(Q={'n1', 'n3'})", "commit(Q={'n2', 'n3'})", "commit(Q={'n1', 'n2', 'n3'})",
+    ]);
+    expect(m.actions.filter((a) => a.name === 'any')).toHaveLength(8);
+  });
+});
