@@ -212,21 +212,6 @@ function finish(h: number): number {
 }
 
 /** Finds, for every slot, the map blocks it lies in and what the slot holds. */
-/** The slot at the same place in the first row of every sorted collection that holds it. */
-function firstRow(slot: number, regions: Map<number, { slot: number; elementWidth: number; max: number }>): number {
-  for (let moved = true; moved; ) {
-    moved = false;
-    for (const r of regions.values()) {
-      const rel = slot - r.slot;
-      if (rel >= r.elementWidth && rel < r.elementWidth * r.max) {
-        slot = r.slot + (rel % r.elementWidth);
-        moved = true;
-      }
-    }
-  }
-  return slot;
-}
-
 function compileAtoms(
   symmetry: Map<string, { size: number; sites: SymmetrySite[] }>,
   groups: RefineGroup[],
@@ -236,13 +221,15 @@ function compileAtoms(
   const blocks: { group: number; slot: number; blockWidth: number; count: number }[] = [];
   const values = new Map<number, { group: number; liveIf?: { slot: number; min: number } }>();
   const words = new Map<number, { group: number; first: number; bits: number }>();
-  const regions = new Map<number, { slot: number; elementWidth: number; max: number }>();
+  // Slots whose layout a schema owns say nothing refinement can read without renaming ids: skipped
+  // (their elements are then told apart by the canonicaliser's search instead).
+  const opaque = new Set<number>();
   for (const [name, g] of symmetry) {
     const gi = groupIndex.get(name)!;
     for (const s of g.sites) {
       if (s.kind === 'blocks') blocks.push({ group: gi, slot: s.slot, blockWidth: s.blockWidth, count: s.count });
       else if (s.kind === 'value') values.set(s.slot, { group: gi, liveIf: s.liveIf });
-      else if (s.kind === 'sorted') regions.set(s.slot, s);
+      else if (s.kind === 'normalise') for (let i = 0; i < s.width; i++) opaque.add(s.slot + i);
       else {
         const word = words.get(s.slot) ?? { group: gi, first: s.bit, bits: 0 };
         word.first = Math.min(word.first, s.bit);
@@ -256,6 +243,7 @@ function compileAtoms(
 
   const atoms: Atom[] = [];
   for (let slot = 0; slot < width; slot++) {
+    if (opaque.has(slot)) continue;
     const keys: number[] = [];
     let staticSlot = slot;
     for (const b of blocks) {
@@ -264,9 +252,6 @@ function compileAtoms(
       keys.push(groups[b.group].offset + key);
       staticSlot -= key * b.blockWidth;
     }
-    // In a sorted collection an element's position depends on the names of the ids in it, so a
-    // slot there is tagged by its place within its element (the same for every position).
-    staticSlot = firstRow(staticSlot, regions);
     const value = values.get(slot);
     const word = words.get(slot);
     const tag = mix(mix(0x5eed, staticSlot), value ? 1 : word ? 2 : 3);

@@ -28,6 +28,8 @@ interface Group {
   values: { slot: number; liveIf?: { slot: number; min: number } }[];
   /** Sets of scalarset elements: element i is bit (i % 30) of slot base + floor(i / 30). */
   bitsets: { base: number }[];
+  /** Layouts a schema renames and normalises itself (a sorted set of records, say). */
+  normalised: Extract<SymmetrySite, { kind: 'normalise' }>[];
 }
 
 /** Permutations applied to a slot vector: one permutation (old element -> new element) per group. */
@@ -42,12 +44,9 @@ export class Permuter {
   private readonly liveSlot: Int32Array[];
   private readonly liveMin: Int32Array[];
   private readonly bitsetBase: Int32Array[];
-  /** Sorted collections holding scalarset elements, innermost first: re-sorted after every permutation. */
-  private readonly regions: SortedRegion[];
 
   constructor(readonly model: SymmetryModel) {
     this.groups = [...model.symmetry].map(([name, g]) => toGroup(name, g.size, g.sites));
-    this.regions = sortedRegions(model.symmetry);
     this.scratch = new Int32Array(Math.max(model.width, 1));
     this.blockSlot = this.groups.map((g) => Int32Array.from(g.blocks, (b) => b.slot));
     this.blockWidth = this.groups.map((g) => Int32Array.from(g.blocks, (b) => b.blockWidth));
@@ -94,6 +93,8 @@ export class Permuter {
         if (live[i] >= 0 && out[live[i]] < min[i]) continue;
         out[slots[i]] = p[out[slots[i]]];
       }
+      const own = this.groups[gi].normalised;
+      for (let k = 0; k < own.length; k++) own[k].normalise(out, own[k].slot, p);
       const bases = this.bitsetBase[gi];
       for (let b = 0; b < bases.length; b++) {
         const base = bases[b];
@@ -107,59 +108,16 @@ export class Permuter {
         }
       }
     }
-    for (let r = 0; r < this.regions.length; r++) sortRows(out, this.regions[r], tmp);
   }
-}
-
-interface SortedRegion {
-  slot: number;
-  countSlot: number;
-  elementWidth: number;
-  max: number;
-}
-
-/** The sorted collections of all groups, each once, inner ones (smaller) before the ones holding them. */
-function sortedRegions(symmetry: SymmetryModel['symmetry']): SortedRegion[] {
-  const bySlot = new Map<number, SortedRegion>();
-  for (const g of symmetry.values()) {
-    for (const s of g.sites) if (s.kind === 'sorted') bySlot.set(s.slot, s);
-  }
-  return [...bySlot.values()].sort((a, b) => a.elementWidth * a.max - b.elementWidth * b.max || a.slot - b.slot);
-}
-
-/** Insertion sort of a region's used rows, in place: regions are small and nearly sorted. */
-function sortRows(v: Int32Array, r: SortedRegion, tmp: Int32Array): void {
-  const n = v[r.countSlot];
-  const w = r.elementWidth;
-  for (let i = 1; i < n; i++) {
-    const at = r.slot + i * w;
-    let j = i - 1;
-    if (compareRows(v, r.slot + j * w, at, w) <= 0) continue;
-    for (let k = 0; k < w; k++) tmp[k] = v[at + k];
-    while (j >= 0 && compareWith(v, r.slot + j * w, tmp, w) > 0) {
-      v.copyWithin(r.slot + (j + 1) * w, r.slot + j * w, r.slot + (j + 1) * w);
-      j--;
-    }
-    for (let k = 0; k < w; k++) v[r.slot + (j + 1) * w + k] = tmp[k];
-  }
-}
-
-function compareRows(v: Int32Array, a: number, b: number, w: number): number {
-  for (let k = 0; k < w; k++) if (v[a + k] !== v[b + k]) return v[a + k] - v[b + k];
-  return 0;
-}
-
-function compareWith(v: Int32Array, a: number, row: Int32Array, w: number): number {
-  for (let k = 0; k < w; k++) if (v[a + k] !== row[k]) return v[a + k] - row[k];
-  return 0;
 }
 
 function toGroup(name: string, size: number, sites: SymmetrySite[]): Group {
-  const g: Group = { name, size, blocks: [], values: [], bitsets: [] };
+  const g: Group = { name, size, blocks: [], values: [], bitsets: [], normalised: [] };
   for (const s of sites) {
     if (s.kind === 'blocks') g.blocks.push({ slot: s.slot, blockWidth: s.blockWidth });
     else if (s.kind === 'value') g.values.push({ slot: s.slot, liveIf: s.liveIf });
-    else if (s.kind === 'bits' && s.bit === 0) g.bitsets.push({ base: s.slot });
+    else if (s.kind === 'normalise') g.normalised.push(s);
+    else if (s.bit === 0) g.bitsets.push({ base: s.slot });
   }
   return g;
 }

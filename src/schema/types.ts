@@ -1,6 +1,7 @@
 // Value types of the spec language. Each type knows how to lay a value out as a fixed number of
 // small non-negative integer slots, so every state of a spec encodes to a vector of the same width:
 // no JSON in the checker's hot loop, and a fingerprint is a hash over a typed array.
+import { compileRenamer, sortRows } from './rename.ts';
 import { ValueBag, ValueSet } from './values.ts';
 
 /** Raised when a value does not fit its declared type; the checker turns it into a TypeOK violation. */
@@ -32,11 +33,11 @@ export type SymmetrySite =
   | { kind: 'bits'; set: string; slot: number; bit: number }
   | { kind: 'blocks'; set: string; slot: number; blockWidth: number; count: number }
   /**
-   * A sorted collection (a set or bag of structured values): `countSlot` holds how many elements are
-   * used, then `max` elements of `elementWidth` slots each, in ascending order, the unused ones zero.
-   * After its elements are permuted it must be sorted again.
+   * `width` slots from `slot` whose layout the schema owns (the rows of a sorted set or bag):
+   * `normalise` renames the ids of this scalarset in them by `perm` (old element -> new element) and
+   * restores their normal form (sorts the rows again). It runs after the other sites of its group.
    */
-  | { kind: 'sorted'; set: string; slot: number; countSlot: number; elementWidth: number; max: number };
+  | { kind: 'normalise'; set: string; slot: number; width: number; normalise: (v: Int32Array, at: number, perm: ArrayLike<number>) => void };
 
 /** The most values enumerate() lists. */
 const ENUMERATE_LIMIT = 1_000_000;
@@ -615,16 +616,26 @@ abstract class SortedSchema<E extends Schema<unknown>, T> extends Schema<T> {
     for (let i = 0; i < n; i++) out.set(rows[i], at + 1 + i * this.row);
     out.fill(0, at + 1 + n * this.row, at + this.width);
   }
+  /**
+   * One `normalise` site per scalarset inside the elements: the ids in a row are renamed by the
+   * element's own sites, then the rows are sorted again. Inner sites are not listed on their own:
+   * where an element lands depends on the ids in it, which only the normaliser knows.
+   */
   sites(at: number): SymmetrySite[] {
-    const out: SymmetrySite[] = [];
-    for (let i = 0; i < this.max; i++) {
-      for (const s of this.element.sites(at + 1 + i * this.row)) {
-        out.push(s.kind === 'value' && !s.liveIf ? { ...s, liveIf: { slot: at, min: i + 1 } } : s);
-      }
-    }
-    const names = new Set(this.element.sites(0).map((s) => s.set));
-    for (const set of names) out.push({ kind: 'sorted', set, slot: at + 1, countSlot: at, elementWidth: this.row, max: this.max });
-    return out;
+    const inner = this.element.sites(0);
+    const names = [...new Set(inner.map((s) => s.set))];
+    const sizes = new Map(this.element.scalarsets().map((x) => [x.name, x.size]));
+    return names.map((set) => {
+      const rename = compileRenamer(inner.filter((s) => s.set === set), sizes.get(set) ?? 0);
+      const row = this.row;
+      const scratch = new Int32Array(row);
+      const normalise = (v: Int32Array, from: number, perm: ArrayLike<number>): void => {
+        const n = v[from];
+        for (let i = 0; i < n; i++) rename(v, from + 1 + i * row, perm);
+        sortRows(v, from, row, scratch);
+      };
+      return { kind: 'normalise' as const, set, slot: at, width: this.width, normalise };
+    });
   }
   scalarsets(): Scalarset[] {
     return this.element.scalarsets();
