@@ -20,11 +20,18 @@ export interface Taken {
 class Chooser {
   pos = 0;
   readonly taken: Taken[] = [];
-  constructor(
-    private readonly prefix: readonly number[],
-    /** Receives, for each new choice point, the paths that take its other options. */
-    private readonly fork: (path: number[]) => void,
-  ) {}
+  /** For each new choice point passed, the paths that take its other options (last one first). */
+  readonly forks: number[][] = [];
+  constructor(private prefix: readonly number[]) {}
+
+  /** Ready for another first run (no prefix): the chooser of first runs is reused. */
+  reset(): this {
+    this.prefix = NO_PATH;
+    this.pos = 0;
+    this.taken.length = 0;
+    this.forks.length = 0;
+    return this;
+  }
 
   pick(options: number, shown: (i: number) => string): number {
     let i: number;
@@ -32,7 +39,7 @@ class Chooser {
     else {
       i = 0;
       const here = this.taken.map((t) => t.index);
-      for (let k = options - 1; k >= 1; k--) this.fork([...here, k]);
+      for (let k = options - 1; k >= 1; k--) this.forks.push([...here, k]);
     }
     if (i >= options) throw new Error('a recipe made different choices when run again on the same state: recipes must be deterministic apart from either() and choose()');
     this.pos++;
@@ -42,6 +49,8 @@ class Chooser {
 }
 
 let current: Chooser | undefined;
+/** The chooser of first runs, reused (a recipe without choices then allocates nothing here). */
+const root = new Chooser([]);
 
 function chooser(what: string): Chooser {
   if (!current) throw new Error(`${what} is only allowed inside an action's recipe (its \`do\`) or a process step, where the checker enumerates the choices`);
@@ -101,39 +110,61 @@ export function when(cond: boolean): void {
 /**
  * Runs `run` once per choice path, depth first in the order of the options, and hands each result
  * (what the recipe left) to `sink` with its path. A run without choice points gives one result with
- * the empty path. Exceptions from the recipe propagate.
+ * the empty path, and costs no allocation beyond the recipe's own. Exceptions from the recipe propagate.
  */
 export function enumerateChoices<R>(run: () => R, sink: (result: R, path: readonly number[], taken: readonly Taken[]) => void): void {
-  const todo: number[][] = [[]];
   const saved = current;
+  // The common case first: one run; only when it meets a choice point are the others enumerated.
+  const first = saved === undefined ? root.reset() : new Chooser(NO_PATH);
+  current = first;
+  let result: R;
+  let yielded = true;
+  try {
+    result = run();
+  } catch (e) {
+    if (e !== NO_SUCCESSOR) throw e;
+    yielded = false;
+  } finally {
+    current = saved;
+  }
+  if (first.taken.length === 0) {
+    if (yielded) sink(result!, NO_PATH, NO_TAKEN);
+    return;
+  }
+  const todo = [...first.forks];
+  const firstPath = first.taken.map((t) => t.index);
+  const firstTaken = [...first.taken];
+  if (yielded) sink(result!, firstPath, firstTaken);
   try {
     while (todo.length > 0) {
       const prefix = todo.pop()!;
-      const forks: number[][] = [];
-      const c = new Chooser(prefix, (p) => forks.push(p));
+      const c = new Chooser(prefix);
       current = c;
-      let result: R;
+      let r: R;
       try {
-        result = run();
+        r = run();
       } catch (e) {
         if (e !== NO_SUCCESSOR) throw e;
-        todo.push(...forks);
+        todo.push(...c.forks);
         continue;
       } finally {
         current = saved;
       }
       // Alternatives found on this path run after it, in ascending order (the stack pops the last).
-      todo.push(...forks);
-      sink(result, c.taken.map((t) => t.index), c.taken);
+      todo.push(...c.forks);
+      sink(r, c.taken.map((t) => t.index), c.taken);
     }
   } finally {
     current = saved;
   }
 }
 
+const NO_PATH: readonly number[] = Object.freeze([]) as readonly number[];
+const NO_TAKEN: readonly Taken[] = Object.freeze([]) as readonly Taken[];
+
 /** Runs `run` along one given choice path; what each choice point took, and the result (undefined if the path yields none). */
 export function followChoices<R>(run: () => R, path: readonly number[]): { result?: R; taken: readonly Taken[] } {
-  const c = new Chooser(path, () => {});
+  const c = new Chooser(path);
   const saved = current;
   current = c;
   try {
