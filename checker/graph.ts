@@ -34,6 +34,7 @@ export function exploreGraph(model: Model, maxNodes: number): StateGraph {
   const edges: GraphEdge[] = [];
   const index = new Map<string, number>();
   const v = new Int32Array(model.width);
+  const scratch = new Int32Array(model.width);
 
   /** The node for a state, added when new; states outside their type are leaves. */
   const nodeOf = (s: State, initial: boolean): { id: number; fresh: boolean } => {
@@ -70,7 +71,9 @@ export function exploreGraph(model: Model, maxNodes: number): StateGraph {
     const from = nodes[queue[q]];
     for (const a of model.actions) {
       if (a.when && !guard(() => a.when!(from.state, a.params, c), `the guard of ${a.label}`)) continue;
-      const draft = structuredClone(from.state);
+      // A fresh copy through the codec: values such as ValueSet keep their class (structuredClone would not).
+      codec.encode(from.state, scratch, 0, '');
+      const draft = codec.decode(scratch, 0);
       const returned = guard(() => a.do(draft, a.params, c), `the recipe of ${a.label}`);
       const next = returned === undefined ? draft : returned;
       if (model.constraint && !guard(() => model.constraint!(next, c), 'the constraint')) continue;
