@@ -11,6 +11,12 @@ export const DEADLOCK = 'deadlock';
 
 export type Constants = Record<string, unknown>;
 
+/** Which step an action constraint judges: the action's name and its parameters. */
+export interface StepInfo {
+  action: string;
+  params: Readonly<Record<string, unknown>>;
+}
+
 /** What a spec asks of action coverage; a dead action usually means a wrong guard. */
 export type CoverageRequirement = 'all-actions-fire';
 
@@ -76,6 +82,16 @@ export interface SpecDef<Sh extends Shape, C extends Constants, A> {
    * `hide` leaves variables out of the printed trace (saved ITF traces keep every variable).
    */
   trace?: { show?: Record<string, (s: Readonly<InferShape<Sh>>, c: C) => unknown>; hide?: (keyof Sh & string)[] };
+  /**
+   * TLC's ACTION_CONSTRAINT: a step for which this is false is not taken (its successor is not stored
+   * or explored; its invariants are still checked). `step` names the action and its parameters.
+   */
+  actionConstraint?: (s: Readonly<InferShape<Sh>>, next: Readonly<InferShape<Sh>>, c: C, step: StepInfo) => boolean;
+  /**
+   * TLC's VIEW: the variables that identify a state. States that agree on them count as one, so
+   * history or auxiliary variables (a step counter, a trace of events) do not multiply the states.
+   */
+  view?: (keyof Sh & string)[];
   /** Like TLC's CONSTRAINT: states outside it are neither counted nor explored. */
   constraint?: (s: Readonly<InferShape<Sh>>, c: C) => boolean;
   /** Check for states with no enabled action (default true). */

@@ -3,7 +3,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { compileModel } from '../checker/model.ts';
+import { compileModel } from '../src/compile/model.ts';
 import { parseConstOptions } from '../src/constants.ts';
 import tokens from './fixtures/tokens.ts';
 import { cli, scratch } from './helpers.ts';
@@ -18,7 +18,7 @@ describe('constants', () => {
   });
 
   it('reach the state bounds and the parameter domains of every variant', () => {
-    const m = compileModel(tokens, 'two', SPEC, { N: 4 });
+    const m = compileModel(tokens, 'two', SPEC, { constants: { N: 4 } });
     expect(m.actions).toHaveLength(16);
     expect(m.codec.describe()).toBe("record { held: mapOf(scalarset('n', 4), int(0, 2)), moves: int(0, 3) }");
     expect(compileModel(tokens, 'three', SPEC).actions.map((a) => a.label).slice(0, 3)).toEqual(['pass(from=n1, to=n1)', 'pass(from=n1, to=n2)', 'pass(from=n1, to=n3)']);

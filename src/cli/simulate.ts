@@ -1,8 +1,8 @@
 // `interleave simulate SPEC`: seeded random walks checking the same properties as `check`, for state
 // spaces too big to exhaust. A violation is printed and saved like any other; the seed reproduces it.
 import type { Argv, CommandModule } from 'yargs';
-import { compileModel, type Model } from '../../checker/model.ts';
-import { simulate, type SimulationResult } from '../../checker/simulate.ts';
+import { compileModel, type Model } from '../compile/model.ts';
+import { simulate, type SimulationResult } from '../compile/simulate.ts';
 import { loadSpec } from '../load.ts';
 import { formatTrace, makeChalk, variantTitle, describeOutcome } from '../report/console.ts';
 import { formatCoverage } from '../report/coverage.ts';
@@ -52,7 +52,7 @@ export async function runSimulate(args: SimulateArgs): Promise<number> {
   const variants = args.variant !== undefined ? [pickVariant(spec, file, args.variant, 'simulate')] : spec.variantNames;
   const seed = args.seed ?? Math.floor(Math.random() * 2 ** 31);
   const overrides = constantsFor(spec, file, constOption(args.const));
-  const models: Model[] = variants.map((v) => compileModel(spec, v, file, overrides));
+  const models: Model[] = variants.map((v) => compileModel(spec, v, file, { constants: overrides }));
   const results: { result: SimulationResult; traceFile?: string }[] = [];
   const out: string[] = [];
   for (const model of models) {

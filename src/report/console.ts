@@ -2,9 +2,10 @@
 // counterexample with only what changed at each step, and a summary table.
 import { relative, resolve } from 'node:path';
 import { Chalk, type ChalkInstance } from 'chalk';
-import type { CheckResult } from '../../checker/check.ts';
+import type { CheckResult } from '../compile/check.ts';
 import type { Expectation } from '../spec.ts';
 import { show } from '../schema/index.ts';
+import { chosen } from './choices.ts';
 import { changes } from './diff.ts';
 
 /** Colours only on a terminal, and never when NO_COLOR is set. */
@@ -69,7 +70,8 @@ export function formatTrace(r: CheckResult, c: ChalkInstance): string {
   let prev: unknown;
   trace.forEach((step, i) => {
     const n = String(i + 1).padStart(width);
-    const title = step.action ? c.bold(step.action.label) : c.bold('initial state');
+    const picks = chosen(step, trace[i - 1]?.state);
+    const title = (step.action ? c.bold(step.action.label) : c.bold('initial state')) + (picks.length ? ` ${c.dim(`[${picks.join(', ')}]`)}` : '');
     const lane = step.action?.process ? c.dim(`  [${step.action.process}]`) : '';
     out.push(`  ${c.dim(n)}  ${title}${lane}`);
     const diff = changes(r.model.codec, i === 0 ? undefined : prev, step.state, view);

@@ -1,10 +1,11 @@
 // Counterexamples as ITF, the Informal Trace Format of Apalache and Quint:
 // {"#meta": {...}, "vars": [...], "states": [{"#meta": {...}, var: value, ...}, ...]}.
 import { join } from 'node:path';
-import type { CheckResult } from '../../checker/check.ts';
-import type { Model } from '../../checker/model.ts';
-import type { ReplayInput } from '../../checker/replay.ts';
+import type { CheckResult } from '../compile/check.ts';
+import type { Model } from '../compile/model.ts';
+import type { ReplayInput } from '../../checker/trace/replay.ts';
 import { show } from '../schema/index.ts';
+import { chosen } from './choices.ts';
 import { writeFileAtomic } from './files.ts';
 
 export interface ItfTrace {
@@ -32,6 +33,7 @@ export function toITF(result: CheckResult): ItfTrace {
       '#meta': {
         index,
         ...(step.action ? { action: step.action.name, params: step.action.params, label: step.action.label, ...(step.action.process ? { process: step.action.process } : {}) } : { action: 'init' }),
+        ...(step.choice?.length ? { choice: [...step.choice], chosen: chosen(step, trace[index - 1]?.state) } : {}),
         ...derivedValues(model, step.state),
       },
       ...stateToITF(model, step.state),

@@ -3,6 +3,7 @@
 // be false. These classes key each element by its structure, so equal records, tuples, sequences and
 // sets are one element. They deliberately do not extend Set: immer drafts every Set (and would copy
 // one into a plain Set, losing value equality), while these stay ordinary mutable objects.
+import { SHOW } from '../../checker/show.ts';
 
 /** A string that two values share exactly when they are equal as TLA+ values. */
 export function valueKey(v: unknown): string {
@@ -78,6 +79,9 @@ export class ValueSet<T> implements Iterable<T> {
     for (const e of this.items.values()) if (!p(e)) return false;
     return true;
   }
+  [SHOW](show: (v: unknown) => string): string {
+    return `{${[...this.items.values()].map(show).join(', ')}}`;
+  }
   /** TLA+'s `{e \in S : p(e)}`, as a new set. */
   filter(p: (e: T) => boolean): ValueSet<T> {
     return new ValueSet([...this.items.values()].filter(p));
@@ -131,6 +135,9 @@ export class ValueBag<T> implements Iterable<T> {
   /** The different elements, each once (TLA+'s BagToSet). */
   *[Symbol.iterator](): IterableIterator<T> {
     for (const [e] of this.items.values()) yield e;
+  }
+  [SHOW](show: (v: unknown) => string): string {
+    return `bag{${[...this.items.values()].map(([e, n]) => `${show(e)}: ${n}`).join(', ')}}`;
   }
   /** Each different element with its number of copies. */
   *entries(): IterableIterator<[T, number]> {

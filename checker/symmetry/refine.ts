@@ -4,7 +4,7 @@
 // is related to), never from its name. Sorting by signature therefore commutes with renaming: the
 // refined order of a permuted state is the permuted order. Only elements whose signatures tie
 // still need trying in every order, and the canonicaliser does that part.
-import type { SymmetrySite } from '../src/schema/index.ts';
+import type { SymmetryGroup } from '../system.ts';
 
 /**
  * One place in the slot vector that says something about scalarset elements. `keys` are the
@@ -52,7 +52,7 @@ export class Refiner {
   /** Each group's elements, sorted by cell, at [offset, offset + size). */
   order: Int32Array;
 
-  constructor(symmetry: Map<string, { size: number; sites: SymmetrySite[] }>, width: number) {
+  constructor(symmetry: ReadonlyMap<string, SymmetryGroup>, width: number) {
     let offset = 0;
     this.groups = [...symmetry].map(([name, g]) => {
       const group = { name, size: g.size, offset };
@@ -213,7 +213,7 @@ function finish(h: number): number {
 
 /** Finds, for every slot, the map blocks it lies in and what the slot holds. */
 function compileAtoms(
-  symmetry: Map<string, { size: number; sites: SymmetrySite[] }>,
+  symmetry: ReadonlyMap<string, SymmetryGroup>,
   groups: RefineGroup[],
   width: number,
 ): Atom[] {

@@ -12,14 +12,13 @@
 //   state unchanged is tried once. The representative is the least image among the orderings so
 //   reached. Everything that picks those orderings commutes with renaming, so permuted states get
 //   the same representative, and it is always a permutation of the state: one per orbit.
-import type { SymmetrySite } from '../src/schema/index.ts';
-import type { Model } from './model.ts';
+import type { SymmetrySite, TransitionSystem } from '../system.ts';
 import { Refiner } from './refine.ts';
 
 /** Maps a slot vector to its canonical representative, written into `out`. */
 export type Canonicaliser = (v: Int32Array, out: Int32Array) => void;
 
-export type SymmetryModel = Pick<Model, 'symmetry' | 'width'>;
+export type SymmetryModel = Pick<TransitionSystem, 'symmetry' | 'width'>;
 
 interface Group {
   name: string;
@@ -28,7 +27,7 @@ interface Group {
   values: { slot: number; liveIf?: { slot: number; min: number } }[];
   /** Sets of scalarset elements: element i is bit (i % 30) of slot base + floor(i / 30). */
   bitsets: { base: number }[];
-  /** Layouts a schema renames and normalises itself (a sorted set of records, say). */
+  /** Layouts a schema permutes and normalises itself (a sorted set of records, say). */
   normalised: Extract<SymmetrySite, { kind: 'normalise' }>[];
 }
 
@@ -111,7 +110,7 @@ export class Permuter {
   }
 }
 
-function toGroup(name: string, size: number, sites: SymmetrySite[]): Group {
+function toGroup(name: string, size: number, sites: readonly SymmetrySite[]): Group {
   const g: Group = { name, size, blocks: [], values: [], bitsets: [], normalised: [] };
   for (const s of sites) {
     if (s.kind === 'blocks') g.blocks.push({ slot: s.slot, blockWidth: s.blockWidth });

@@ -1,0 +1,287 @@
+// Compiles one variant of a spec into the transition system the engine searches (checker/system.ts):
+// a codec, the action instances with their parameters expanded, the properties with the constants
+// bound, the symmetry sites, and the source a worker thread rebuilds it from. The Model keeps what
+// the command line and the reports need besides (the spec, its codec, its expectation).
+import { pathToFileURL } from 'node:url';
+import { resolve } from 'node:path';
+import { NO_CHOICE, type ActionInstance, type ChoicePath, type Encoder, type State, type SymmetryGroup, type SymmetrySite, type SystemSource, type TransitionSystem, type View } from '../../checker/system.ts';
+import { enumerateChoices, followChoices } from '../choice.ts';
+import { checkAssumptions } from '../constants.ts';
+import { compileCodec } from '../schema/compile.ts';
+import { FiniteSchema, RecordSchema, Schema, show, TypeViolation, ValueBag, ValueSet, type Shape } from '../schema/index.ts';
+import {
+  SpecError,
+  stateSchema,
+  variantConstants,
+  variantExpectation,
+  type ActionDef,
+  type Constants,
+  type Expectation,
+  type ParamDomains,
+  type Spec,
+  type StepInfo,
+} from '../spec.ts';
+import { importGraphHash } from './import-graph.ts';
+
+export type { ActionInstance, State };
+
+export interface Model extends TransitionSystem {
+  spec: Spec;
+  specName: string;
+  file?: string;
+  variant: string;
+  constants: Constants;
+  codec: RecordSchema<Shape>;
+  vars: string[];
+  symmetry: Map<string, SymmetryGroup>;
+  /** Whether the spec asks for symmetry reduction when the user does not say. */
+  symmetryDefault: boolean;
+  expect?: Expectation;
+}
+
+export interface CompileOptions {
+  /** Constants that override the variant's. */
+  constants?: Constants;
+  /** The export of `file` that holds the spec (default: `default`). */
+  exportName?: string;
+}
+
+export function compileModel(spec: Spec, variant: string, file?: string, opts: CompileOptions = {}): Model {
+  const def = spec.def;
+  if (!spec.variantNames.includes(variant)) {
+    throw new SpecError(`spec '${def.name}' has no variant '${variant}' (variants: ${spec.variantNames.join(', ')})`);
+  }
+  const constants = variantConstants(spec, variant, opts.constants);
+  checkAssumptions(spec, variant, constants);
+  let codec: RecordSchema<Shape>;
+  try {
+    codec = stateSchema(spec, constants);
+  } catch (e) {
+    throw new SpecError(`spec '${def.name}': the state schema is invalid: ${(e as Error).message}`);
+  }
+  let rawInit: unknown;
+  try {
+    rawInit = typeof def.init === 'function' ? def.init(constants) : def.init;
+  } catch (e) {
+    throw new SpecError(`spec '${def.name}', variant '${variant}': \`init\` threw: ${(e as Error)?.message ?? String(e)}`);
+  }
+  const init = (Array.isArray(rawInit) ? rawInit : [rawInit]) as unknown[];
+  if (init.length === 0) throw new SpecError(`spec '${def.name}': \`init\` gives no initial state`);
+
+  const actions: ActionInstance[] = [];
+  for (const [name, a] of Object.entries(def.actions as Record<string, ActionDef<State, Constants, ParamDomains>>)) {
+    let domains: ParamDomains;
+    try {
+      domains = typeof a.params === 'function' ? a.params(constants) : (a.params ?? {});
+    } catch (e) {
+      throw new SpecError(`spec '${def.name}', action '${name}': \`params\` threw: ${(e as Error)?.message ?? String(e)}`);
+    }
+    for (const params of expandParams(def.name, name, domains)) {
+      const shown = Object.entries(params).map(([k, v]) => `${k}=${typeof v === 'object' && v !== null ? show(v) : String(v)}`).join(', ');
+      actions.push(instance(actions.length, name, shown ? `${name}(${shown})` : name, params, a, constants));
+    }
+  }
+
+  const symmetry = symmetryGroups(codec);
+  const variantDef = def.variants?.[variant];
+  const compiled = compileCodec(codec);
+  const checked = (name: string) => !variantDef?.properties || variantDef.properties.includes(name);
+  type Pred = (s: State, c: Constants) => unknown;
+  type StepPred = (s: State, next: State, c: Constants) => unknown;
+  const constraint = def.constraint as Pred | undefined;
+  const actionConstraint = def.actionConstraint as ((s: State, next: State, c: Constants, step: StepInfo) => unknown) | undefined;
+  const terminal = def.terminal as Pred | undefined;
+  const encode: Encoder = (value, out, at) => {
+    try {
+      compiled.encode(value, out, at);
+      return undefined;
+    } catch (e) {
+      if (e instanceof TypeViolation) return e.message;
+      throw e;
+    }
+  };
+  let source: SystemSource | undefined;
+  const exportName = opts.exportName ?? 'default';
+  return {
+    title: variant === 'default' ? def.name : `${def.name} [${variant}]`,
+    spec,
+    specName: def.name,
+    file,
+    variant,
+    constants,
+    codec,
+    encode,
+    decode: compiled.decode as Model['decode'],
+    width: codec.width,
+    vars: codec.keys,
+    initial: init,
+    actions,
+    invariants: Object.entries((def.invariants ?? {}) as Record<string, Pred>)
+      .filter(([n]) => checked(n))
+      .map(([name, f]) => ({ name, holds: (s: State) => f(s, constants) })),
+    actionProperties: Object.entries((def.actionProperties ?? {}) as Record<string, StepPred>)
+      .filter(([n]) => checked(n))
+      .map(([name, f]) => ({ name, holds: (s: State, next: State) => f(s, next, constants) })),
+    constraint: constraint && ((s: State) => constraint(s, constants)),
+    // The engine judges a step by its states; which action took it is the one running (see instance()).
+    actionConstraint: actionConstraint && ((s: State, next: State) => actionConstraint(s, next, constants, running!)),
+    view: def.view ? compileView(def.name, codec, def.view) : undefined,
+    choices: true,
+    terminal: terminal && ((s: State) => terminal(s, constants)),
+    deadlock: variantDef?.deadlock ?? def.deadlock ?? true,
+    symmetry,
+    symmetryDefault: def.symmetry ?? true,
+    expect: variantExpectation(spec, variant),
+    // Computed when first asked for (a parallel search): it reads the spec's import graph.
+    get source(): SystemSource | undefined {
+      if (!file) return undefined;
+      source ??= {
+        builder: new URL('./rebuild.ts', import.meta.url).href,
+        module: pathToFileURL(resolve(file)).href,
+        export: exportName,
+        variant,
+        constants,
+        hash: importGraphHash(resolve(file)),
+      };
+      return source;
+    },
+  };
+}
+
+/** The step being taken: what an action constraint is told (the engine calls it inside the step). */
+let running: StepInfo | undefined;
+
+/** An action instance as the reports see it: it can also say which choices a choice path took. */
+export interface SpecAction extends ActionInstance {
+  /** What each choice point on `choice` took from `pre` (`branch 2`, `m = {...}`), for traces. */
+  explain(pre: State, choice: ChoicePath): string[];
+}
+
+/**
+ * One action with its parameters bound: the guard and the recipe, with the constants bound too. The
+ * recipe runs once per choice path (either/choose inside it), each run giving one successor.
+ */
+function instance(
+  id: number,
+  name: string,
+  label: string,
+  params: Record<string, unknown>,
+  a: ActionDef<State, Constants, ParamDomains>,
+  constants: Constants,
+): SpecAction {
+  const when = a.when as ((s: State, p: Record<string, unknown>, c: Constants) => unknown) | undefined;
+  const recipe = a.do as (draft: State, p: Record<string, unknown>, c: Constants) => unknown;
+  const step: StepInfo = Object.freeze({ action: name, params });
+  return {
+    id,
+    name,
+    label,
+    params,
+    process: a.process,
+    guard: when && ((s) => when(s, params, constants)),
+    successors: (from, sink) => {
+      running = step;
+      enumerateChoices(
+        () => {
+          const draft = from.draft();
+          const returned = recipe(draft, params, constants);
+          return returned === undefined ? draft : returned;
+        },
+        (next, path) => sink(next, path.length === 0 ? NO_CHOICE : path),
+      );
+    },
+    explain: (pre, choice) => {
+      const draft = structuredCloneState(pre);
+      return followChoices(() => recipe(draft, params, constants), choice).taken.map((t) => t.shown);
+    },
+  };
+}
+
+/** A copy of a decoded state to run a recipe on, keeping value classes (ValueSet, ValueBag). */
+function structuredCloneState(s: State): State {
+  const out: State = {};
+  for (const [k, v] of Object.entries(s)) out[k] = cloneValue(v);
+  return out;
+}
+
+function cloneValue(v: unknown): unknown {
+  if (v === null || typeof v !== 'object') return v;
+  if (Array.isArray(v)) return v.map(cloneValue);
+  if (v instanceof ValueSet) return new ValueSet([...v].map(cloneValue));
+  if (v instanceof ValueBag) {
+    const b = new ValueBag();
+    for (const [e, n] of v.entries()) b.add(cloneValue(e), n);
+    return b;
+  }
+  if (v instanceof Set) return new Set([...v].map(cloneValue));
+  return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, cloneValue(x)]));
+}
+
+/** TLC's VIEW over whole variables: the slots of the listed variables, in order. */
+function compileView(spec: string, codec: RecordSchema<Shape>, vars: readonly string[]): View {
+  const ranges: [number, number][] = [];
+  for (const name of vars) {
+    if (!codec.keys.includes(name)) throw new SpecError(`spec '${spec}': \`view\` names '${name}', which is not a state variable (variables: ${codec.keys.join(', ')})`);
+    let at = 0;
+    for (const k of codec.keys) {
+      if (k === name) break;
+      at += codec.fields[k].width;
+    }
+    ranges.push([at, codec.fields[name].width]);
+  }
+  const width = ranges.reduce((n, [, w]) => n + w, 0);
+  return {
+    width,
+    project(v, out) {
+      let o = 0;
+      for (const [at, w] of ranges) for (let i = 0; i < w; i++) out[o++] = v[at + i];
+    },
+  };
+}
+
+/** Scalarset occurrences in a state schema, grouped by scalarset; one-element scalarsets have no symmetry. */
+export function symmetryGroups(codec: Schema<unknown>): Map<string, SymmetryGroup> {
+  const symmetry = new Map<string, { size: number; sites: SymmetrySite[]; elements: readonly string[] }>();
+  const sizes = new Map<string, number>();
+  const elements = new Map<string, string>();
+  const ids = new Map<string, readonly string[]>();
+  for (const s of codec.scalarsets()) {
+    const listed = s.values.join(', ');
+    if (elements.has(s.name) && elements.get(s.name) !== listed) {
+      // Permuting one set of ids by a permutation sized for another would be unsound.
+      throw new SpecError(`two scalarsets are named '${s.name}' with different elements ({${elements.get(s.name)}} and {${listed}}); give them different names, or use one scalarset`);
+    }
+    elements.set(s.name, listed);
+    ids.set(s.name, s.values);
+    sizes.set(s.name, s.size);
+  }
+  for (const site of codec.sites(0)) {
+    const group = symmetry.get(site.set) ?? { size: sizes.get(site.set)!, sites: [], elements: ids.get(site.set)! };
+    group.sites.push(site);
+    symmetry.set(site.set, group);
+  }
+  for (const [name, g] of symmetry) if (g.size < 2) symmetry.delete(name);
+  return symmetry;
+}
+
+function expandParams(spec: string, action: string, params: ParamDomains): Record<string, unknown>[] {
+  let combos: Record<string, unknown>[] = [{}];
+  for (const [p, domain] of Object.entries(params)) {
+    let values: readonly unknown[];
+    if (Array.isArray(domain)) values = domain;
+    else if (domain instanceof FiniteSchema) values = domain.values;
+    else if (domain instanceof Schema) {
+      try {
+        values = domain.enumerate();
+      } catch (e) {
+        throw new SpecError(`spec '${spec}', action '${action}': parameter '${p}': ${(e as Error).message}`);
+      }
+    } else {
+      throw new SpecError(
+        `spec '${spec}', action '${action}': parameter '${p}' is ${show(domain)}; a parameter needs a type (int, enumOf, scalarset, setOf ...) or an array of values`,
+      );
+    }
+    combos = combos.flatMap((c) => values.map((v) => ({ ...c, [p]: v })));
+  }
+  return combos;
+}
