@@ -28,6 +28,19 @@ export interface RunResult {
   withoutSymmetry?: Stats;
   /** How often each action fired. */
   coverage?: ActionCoverage[];
+  /**
+   * With `continue`: every property violated, each with its least violation of the first level that
+   * violates it and that violation's shortest trace (the reported violation among them).
+   */
+  violated?: PropertyViolation[];
+}
+
+export interface PropertyViolation {
+  outcome: Outcome;
+  property?: string;
+  message?: string;
+  violation: Violation;
+  trace?: TraceStep[];
 }
 
 export async function checkSystem(system: TransitionSystem, opts: RunOptions): Promise<RunResult> {
@@ -36,20 +49,21 @@ export async function checkSystem(system: TransitionSystem, opts: RunOptions): P
   const { result, store } = await search(system, { ...opts, canonicalise });
   const withoutSymmetry =
     useSymmetry && opts.compareSymmetry ? (await search(system, { ...opts, workers: 1, onProgress: undefined, observer: undefined, store: undefined })).result.stats : undefined;
-  let violation = result.violation;
-  let trace: TraceStep[] | undefined;
-  let outcome: Outcome = violation?.outcome ?? 'ok';
-  let message = violation?.message;
-  if (violation) {
+  const rebuild = (found: Violation): PropertyViolation => {
     try {
-      ({ steps: trace, violation } = rebuildTrace(system, store, violation, canonicalise));
-      message = violation.message;
+      const { steps, violation } = rebuildTrace(system, store, found, canonicalise);
+      return { outcome: violation.outcome, property: violation.property, message: violation.message, violation, trace: steps };
     } catch (e) {
       if (!(e instanceof ReplayError)) throw e;
-      outcome = 'error';
-      message = `${violation.message}; ${e.message}`;
+      return { outcome: 'error', property: found.property, message: `${found.message}; ${e.message}`, violation: found };
     }
-  }
+  };
+  const main = result.violation && rebuild(result.violation);
+  const violation = main?.violation;
+  const trace = main?.trace;
+  const outcome: Outcome = main?.outcome ?? 'ok';
+  const message = main?.message;
+  const violated = opts.continue ? (result.violations ?? []).map((v) => (v === result.violation ? main! : rebuild(v))) : undefined;
   return {
     outcome,
     property: violation?.property,
@@ -61,5 +75,6 @@ export async function checkSystem(system: TransitionSystem, opts: RunOptions): P
     symmetryReduced: useSymmetry ? [...system.symmetry.keys()] : [],
     withoutSymmetry,
     coverage: result.coverage && summariseCoverage(system, result.coverage),
+    violated,
   };
 }

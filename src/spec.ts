@@ -3,7 +3,13 @@
 import { RecordSchema, type InferShape, type Schema, type Shape } from './schema/index.ts';
 
 /** What a check of a variant must find: `'holds'`, or a violation of the named property. */
-export type Expectation = 'holds' | { violates: string };
+export type Expectation = 'holds' | { violates: string | string[] };
+
+/** The properties an expectation names as violated (none for 'holds'). */
+export function expectedViolations(e: Expectation | undefined): string[] {
+  if (!e || e === 'holds') return [];
+  return Array.isArray(e.violates) ? e.violates : [e.violates];
+}
 
 /** Names a failure can carry besides the spec's own properties. */
 export const TYPE_OK = 'TypeOK';
@@ -144,8 +150,7 @@ export function defineSpec<Sh extends Shape, C extends Constants = {}, A = {}>(
       }
     }
     const expect = def.variants?.[v]?.expect ?? def.expect;
-    if (expect && expect !== 'holds') {
-      const p = expect.violates;
+    for (const p of expectedViolations(expect)) {
       if (!names.has(p) && p !== TYPE_OK && p !== DEADLOCK) {
         throw new SpecError(
           `spec '${def.name}', variant '${v}': expects a violation of '${p}', which is not a property of the spec ` +

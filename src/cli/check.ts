@@ -10,10 +10,10 @@ type AuditResult = EngineAudit<Model>;
 import { findSpecFiles, LoadError, loadSpec } from '../load.ts';
 import { freemem } from 'node:os';
 import { auditJson, formatAudit, formatNotAudited } from '../report/audit.ts';
-import { formatResult, formatStats, formatSummary, makeChalk, variantTitle } from '../report/console.ts';
+import { formatResult, formatStats, formatSummary, makeChalk, variantTitle, formatViolation } from '../report/console.ts';
 import { formatCoverage } from '../report/coverage.ts';
 import { writeTrace } from '../report/itf.ts';
-import { toJson } from '../report/json.ts';
+import { toJson, violationJson } from '../report/json.ts';
 import { writeJUnit } from './junit.ts';
 import { SpecError, type Constants } from '../spec.ts';
 import { AssumptionError } from '../constants.ts';
@@ -69,7 +69,7 @@ export async function runCheck(args: CheckArgs): Promise<number> {
   };
   const problems: { file: string; message: string }[] = [];
   let assumptionsFailed = 0;
-  const results: { result: CheckResult; traceFile?: string }[] = [];
+  const results: { result: CheckResult; traceFile?: string; others: { result: CheckResult; traceFile?: string }[] }[] = [];
   const audits: AuditResult[] = [];
   const nondeterministic: string[] = [];
 
@@ -148,6 +148,7 @@ export async function runCheck(args: CheckArgs): Promise<number> {
         symmetry,
         compareSymmetry: args.compareSymmetry,
         deadlock: args.deadlock,
+        continue: args.continue,
         maxStates: args.maxStates,
         maxDepth: args.maxDepth,
         workers: args.workers,
@@ -165,12 +166,18 @@ export async function runCheck(args: CheckArgs): Promise<number> {
       if (shownLive) process.stderr.write('\r\x1b[K');
       shownLive = false;
       const traceFile = result.trace?.length ? writeTrace(args.out, result) : undefined;
-      results.push({ result, traceFile });
+      // --continue: each other violated property with its own trace, after the one the exit code is for.
+      const others = (result.violated ?? []).filter((v) => v.violation !== result.violation).map((v) => {
+        const as: CheckResult = { ...result, outcome: v.outcome, property: v.property, message: v.message, violation: v.violation, trace: v.trace };
+        return { result: as, traceFile: v.trace?.length ? writeTrace(args.out, as) : undefined };
+      });
+      results.push({ result, traceFile, others });
       if (args.quiet || (args.gate && result.matchesExpectation)) {
         // A gate shows in full only what it did not expect; the rest is one line each (and the table).
         if (!args.quiet || !result.matchesExpectation) log(formatResult(result, c, traceFile).split('\n')[0] + (traceFile ? c.dim(`  ${traceFile}`) : ''));
       } else {
         log(formatResult(result, c, traceFile) + '\n');
+        for (const o of others) log(formatViolation(o.result, c, o.traceFile) + '\n');
       }
       if (result.deadActions) {
         log(c.red(`  ${variantTitle(result)}: never fired: ${result.deadActions.join(', ')} (the spec asks that every action fires)`));
@@ -207,7 +214,10 @@ export async function runCheck(args: CheckArgs): Promise<number> {
       exitCode: code,
       gate: !!args.gate,
       loadErrors: problems,
-      results: results.map(({ result, traceFile }) => toJson(result, traceFile)),
+      results: results.map(({ result, traceFile, others }) => ({
+        ...toJson(result, traceFile),
+        ...(result.violated ? { violations: [{ result, traceFile }, ...others].map((o) => violationJson(o.result, o.traceFile)) } : {}),
+      })),
       ...(audits.length > 0 ? { symmetryAudits: audits.map(auditJson) } : {}),
     };
     process.stdout.write(JSON.stringify(doc, null, 2) + '\n');

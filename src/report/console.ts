@@ -3,7 +3,7 @@
 import { relative, resolve } from 'node:path';
 import { Chalk, type ChalkInstance } from 'chalk';
 import type { CheckResult } from '../compile/check.ts';
-import type { Expectation } from '../spec.ts';
+import { expectedViolations, type Expectation } from '../spec.ts';
 import { show } from '../schema/index.ts';
 import { chosen } from './choices.ts';
 import { changes } from './diff.ts';
@@ -16,10 +16,15 @@ export function makeChalk(stream: NodeJS.WriteStream = process.stdout): ChalkIns
 
 export function describeExpectation(e: Expectation | undefined): string {
   if (!e || e === 'holds') return 'holds';
-  return `violates ${e.violates}`;
+  return `violates ${expectedViolations(e).join(', ')}`;
 }
 
 export function describeOutcome(r: CheckResult): string {
+  const also = r.violated?.filter((v) => v.violation !== r.violation).map((v) => (v.outcome === 'error' ? 'error' : v.property)) ?? [];
+  return also.length ? `${describeOne(r)}, ${also.join(', ')}` : describeOne(r);
+}
+
+function describeOne(r: CheckResult): string {
   switch (r.outcome) {
     case 'ok':
       return r.stats.complete ? 'holds' : `no violation (incomplete: ${r.stopped})`;
@@ -86,6 +91,16 @@ export function formatTrace(r: CheckResult, c: ChalkInstance): string {
   const last = r.violation?.step && !r.violation.step.next && r.violation.step.action;
   if (last) out.push(`  ${c.dim(String(trace.length + 1).padStart(width))}  ${c.bold(last.label)} ${c.red('throws')}`);
   return out.join('\n');
+}
+
+/** Another violated property of a run gone on past violations (--continue): its message and trace. */
+export function formatViolation(r: CheckResult, c: ChalkInstance, traceFile?: string): string {
+  const lines = [`  ${c.red(`also violates ${r.property ?? r.outcome}`)}: ${r.message ?? ''}`];
+  if (r.trace?.length) {
+    lines.push(`  Counterexample, ${r.trace.length} states${traceFile ? ` (${traceFile})` : ''}:`);
+    lines.push(formatTrace(r, c));
+  }
+  return lines.join('\n');
 }
 
 /** The full report of one variant: verdict, message, trace, statistics. */
