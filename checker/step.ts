@@ -52,6 +52,17 @@ const RECIPE = 'recipe';
 const TERMINAL = 'terminal';
 const INIT = 'init';
 
+/**
+ * A predicate changed the state it was given. Found by re-encoding the state after the predicates
+ * ran (cheaper than freezing every state; frozen states are used where a step predicate sees two).
+ */
+export class StateWritten extends Error {
+  constructor(readonly where: string) {
+    super(`${where} changed the state it was given (${READ_ONLY_HINT})`);
+    this.name = 'StateWritten';
+  }
+}
+
 /** A recipe returned something that is neither nothing nor a state. */
 export class RecipeReturnError extends Error {
   constructor(value: unknown) {
@@ -92,6 +103,9 @@ export class Step implements StepSource {
   private readonly fp = new Int32Array(2);
   /** Whether guards or step predicates read the pre-state, and whether predicates read successors. */
   private readonly readsPre: boolean;
+  /** Step predicates see two states: both are frozen. Otherwise writes are found by re-encoding. */
+  private readonly freezes: boolean;
+  private readonly scratch: Int32Array;
   /** Whether anything judges a successor before it is stored (properties, constraints, invariants). */
   private readonly judges: boolean;
   private readonly sink: (next: unknown, choice: ChoicePath) => void;
@@ -116,6 +130,8 @@ export class Step implements StepSource {
     if (system.view) this.viewed = new Int32Array(system.view.width);
     this.fired = new Uint32Array(system.actions.length);
     this.readsPre = system.actions.some((a) => a.guard) || system.actionProperties.length > 0 || !!system.actionConstraint;
+    this.freezes = system.actionProperties.length > 0 || !!system.actionConstraint;
+    this.scratch = new Int32Array(system.width);
     this.judges = system.invariants.length > 0 || system.actionProperties.length > 0 || !!system.constraint || !!system.actionConstraint;
     // The sink runs once per successor: the common case (nothing judges a successor) is written
     // out here, so that it needs no further call before the store.
@@ -148,7 +164,7 @@ export class Step implements StepSource {
     this.data = data;
     this.at = at;
     this.parent = parent;
-    this.pre = this.readsPre ? readOnly(this.system.decode(data, at)) : undefined;
+    this.pre = this.readsPre ? (this.freezes ? readOnly(this.system.decode(data, at)) : this.system.decode(data, at)) : undefined;
     this.count = 0;
     this.action = undefined;
     this.after = undefined;
@@ -170,6 +186,7 @@ export class Step implements StepSource {
           this.offer({ outcome: 'deadlock', property: DEADLOCK, message: 'deadlock: no action is enabled', stateIndex: parent }, 0, -1);
         }
       }
+      if (this.pre !== undefined && !this.freezes && this.differs(this.pre, data, at)) this.blameWriter();
     } catch (error) {
       this.offer(this.errorViolation(error), 1, this.phase === TERMINAL ? -1 : (this.action?.id ?? -1));
     }
@@ -191,8 +208,10 @@ export class Step implements StepSource {
       return;
     }
     const sys = this.system;
-    const next = (this.after = readOnly(returned) as State);
+    const next = (this.after = (this.freezes ? readOnly(returned) : returned) as State);
     const typeError = sys.encode(next, encoded, 0);
+    // A state outside its type has no encoding to compare with: it is frozen instead.
+    if (typeError !== undefined) readOnly(next);
     const props = sys.actionProperties;
     if (props.length > 0 && !(typeError === undefined && this.stutters())) {
       // Action properties are [][P]_vars: a step that changes nothing satisfies them.
@@ -214,6 +233,7 @@ export class Step implements StepSource {
     if (inside && sys.constraint !== undefined) {
       this.phase = 'constraint';
       inside = isTrue(sys.constraint(next));
+      if (typeError === undefined && !this.freezes && this.differs(next, encoded, 0)) throw new StateWritten(`the constraint after ${action.label}`);
     }
     this.phase = RECIPE;
     if (!inside) this.prunedSuccessor(next, typeError === undefined ? encoded : undefined, action, choice);
@@ -252,18 +272,21 @@ export class Step implements StepSource {
     this.phase = INIT;
     const encoded = this.encoded;
     const typeError = sys.encode(value, encoded, 0);
-    // A copy, so that freezing it leaves the spec's own value alone.
-    const s = readOnly((typeError === undefined ? sys.decode(encoded, 0) : structuredClone(value)) as State);
+    // A copy, so that the checks cannot touch the spec's own value (frozen when it has no encoding).
+    const s = (typeError === undefined ? sys.decode(encoded, 0) : readOnly(structuredClone(value))) as State;
     const key: ViolationKey = [1, 0, 0, position];
     try {
-      if (sys.constraint && !isTrue(sys.constraint(s))) {
-        const bad = this.invariantViolation(s, -1, { next: s });
+      const rejected = sys.constraint && !isTrue(sys.constraint(s));
+      if (typeError === undefined && this.differs(s, encoded, 0)) throw new StateWritten('the constraint');
+      if (rejected) {
+        const bad = this.invariantViolation(s, -1, { next: s }, typeError === undefined ? encoded : undefined);
         if (bad) this.handler.violation(bad, key);
         else this.handler.pruned?.(s, typeError === undefined ? encoded : undefined, undefined, NO_CHOICE);
         return;
       }
     } catch (error) {
-      this.handler.violation({ outcome: 'error', phase: 'constraint', message: `the constraint threw on an initial state: ${errorText(error)}`, stateIndex: -1, step: { next: s }, error }, key);
+      const message = error instanceof StateWritten ? `${error.message}, on an initial state` : `the constraint threw on an initial state: ${errorText(error)}`;
+      this.handler.violation({ outcome: 'error', phase: 'constraint', message, stateIndex: -1, step: { next: s }, error }, key);
       return;
     }
     if (typeError !== undefined) {
@@ -279,19 +302,60 @@ export class Step implements StepSource {
    * The first invariant `s` violates (or that throws on it), as a violation at store index
    * `stateIndex` (and, for a state that is not stored, the step that reached it); undefined when all hold.
    */
-  invariantViolation(s: State, stateIndex: number, step?: Violation['step']): Violation | undefined {
+  invariantViolation(s: State, stateIndex: number, step?: Violation['step'], encoded?: Int32Array): Violation | undefined {
     const invariants = this.system.invariants;
-    for (let k = 0; k < invariants.length; k++) {
+    if (invariants.length === 0) return undefined;
+    // Without its encoding to compare with afterwards, the state is frozen.
+    if (encoded === undefined) readOnly(s);
+    let found: Violation | undefined;
+    for (let k = 0; k < invariants.length && !found; k++) {
       const inv = invariants[k];
-      let ok: boolean;
       try {
-        ok = isTrue(inv.holds(s));
+        if (!isTrue(inv.holds(s))) found = { outcome: 'invariant', property: inv.name, message: `invariant '${inv.name}' is violated`, stateIndex, step };
       } catch (error) {
-        return { outcome: 'error', phase: `invariant '${inv.name}'`, message: `invariant '${inv.name}' threw: ${errorText(error)}`, stateIndex, step, error };
+        found = { outcome: 'error', phase: `invariant '${inv.name}'`, message: `invariant '${inv.name}' threw: ${errorText(error)}`, stateIndex, step, error };
       }
-      if (!ok) return { outcome: 'invariant', property: inv.name, message: `invariant '${inv.name}' is violated`, stateIndex, step };
     }
-    return undefined;
+    if (encoded !== undefined && !this.freezes && this.differs(s, encoded, 0)) {
+      // Which one wrote: each again, on a fresh copy.
+      const writer = invariants.find((inv) => this.writes((x) => inv.holds(x), encoded, 0)) ?? invariants[0];
+      const error = new StateWritten(`invariant '${writer.name}'`);
+      return { outcome: 'error', phase: `invariant '${writer.name}'`, message: error.message, stateIndex, step, error };
+    }
+    return found;
+  }
+
+  /** Whether `s` no longer encodes to `v[at..]`. */
+  private differs(s: State, v: Int32Array, at: number): boolean {
+    const w = this.scratch;
+    if (this.system.encode(s, w, 0) !== undefined) return true;
+    for (let i = 0; i < w.length; i++) if (w[i] !== v[at + i]) return true;
+    return false;
+  }
+
+  /** Whether `f` changes a fresh copy of the state encoded at v[at..]. */
+  private writes(f: (s: State) => unknown, v: Int32Array, at: number): boolean {
+    const copy = this.system.decode(v, at);
+    try {
+      f(copy);
+    } catch {
+      // What it throws is not the question here.
+    }
+    return this.differs(copy, v, at);
+  }
+
+  /** A guard or the terminal predicate changed the pre-state: finds which, and throws. */
+  private blameWriter(): never {
+    const { data, at } = this;
+    for (const action of this.system.actions) {
+      if (action.guard && this.writes(action.guard, data, at)) {
+        this.phase = GUARD;
+        this.action = action;
+        throw new StateWritten(`the guard of ${action.label}`);
+      }
+    }
+    this.phase = TERMINAL;
+    throw new StateWritten('the terminal predicate');
   }
 
   /** The fingerprint of `vector` (through the view, if any), left in fp. */
@@ -306,7 +370,7 @@ export class Step implements StepSource {
   }
 
   private prunedSuccessor(next: State, encoded: Int32Array | undefined, action: ActionInstance, choice: ChoicePath): void {
-    const bad = this.invariantViolation(next, this.parent, { action, next, choice });
+    const bad = this.invariantViolation(next, this.parent, { action, next, choice }, encoded);
     if (bad) this.offer(bad, 1, action.id);
     else this.handler.pruned?.(next, encoded, action, choice);
   }
@@ -336,6 +400,7 @@ export class Step implements StepSource {
       phase === GUARD ? `the guard of ${label}` : phase === RECIPE ? `the recipe of ${label}` : phase === TERMINAL ? 'the terminal predicate' : `${phase} after ${label}`;
     // Past the recipe the step itself happened: the trace shows it, and then what threw.
     const step = phase === TERMINAL ? undefined : phase === GUARD || phase === RECIPE ? { action } : { action, next: this.after };
-    return { outcome: 'error', phase, message: `${where} threw: ${errorText(error)}`, stateIndex: this.parent, step, error };
+    const message = error instanceof StateWritten ? error.message : `${where} threw: ${errorText(error)}`;
+    return { outcome: 'error', phase, message, stateIndex: this.parent, step, error };
   }
 }

@@ -10,7 +10,7 @@ import { Frontier } from '../store/frontier.ts';
 import { actionBytes, FingerprintStore } from '../store/memory.ts';
 import type { LevelQueue, StateStore } from '../store/store.ts';
 import type { Canonicaliser } from '../symmetry/canonicalise.ts';
-import { type ActionInstance, type ChoicePath, NO_CHOICE, type State, type TransitionObserver, type TransitionSystem } from '../system.ts';
+import { type ActionInstance, type ChoicePath, type State, type TransitionObserver, type TransitionSystem } from '../system.ts';
 import { Violations } from './violations.ts';
 
 export interface SearchOptions {
@@ -94,9 +94,11 @@ export class Expander implements StepHandler {
   constructor(
     system: TransitionSystem,
     opts: { canonicalise?: Canonicaliser; deadlock?: boolean; observer?: TransitionObserver },
-    /** Adds a state to the store: its new index, or ~index when it is already there. */
+    /** Adds a state to the store: its new index, or -1 when it is already there. */
     private readonly insert: (hi: number, lo: number, parent: number, action: number, choice: ChoicePath) => number,
     next: LevelQueue,
+    /** Looks a stored state up (only an observer needs it). */
+    private readonly find?: (hi: number, lo: number) => number,
   ) {
     this.step = new Step(system, this, opts);
     this.found = new Uint32Array(system.actions.length);
@@ -126,11 +128,11 @@ export class Expander implements StepHandler {
   stored(next: State, vector: Int32Array, hi: number, lo: number, action: ActionInstance | undefined, choice: ChoicePath, encoded: Int32Array): void {
     const a = action ? action.id : -1;
     const index = this.insert(hi, lo, this.parent, a, choice);
-    if (this.observer !== undefined) this.observer(this.parent, index < 0 ? ~index : index, a, choice, encoded);
+    if (this.observer !== undefined) this.observer(this.parent, index < 0 ? this.find!(hi, lo) : index, a, choice, encoded);
     if (index < 0) return;
     if (action) this.found[a]++;
     if (this.invariants) {
-      const bad = this.step.invariantViolation(next, index);
+      const bad = this.step.invariantViolation(next, index, undefined, encoded);
       if (bad) this.violations.offer(bad, action ? [1, hi, lo, -1] : [1, 0, 0, this.position], !!action);
     }
     this.next.push(index, vector);
@@ -280,7 +282,13 @@ class LocalLevels implements LevelRunner {
     this.store = store;
     const record = system.width + 1;
     this.frontiers = [new Frontier(record), new Frontier(record)];
-    this.expander = new Expander(system, opts, (hi, lo, parent, action, choice) => store.insert(hi, lo, parent, action, choice), this.frontiers[0]);
+    this.expander = new Expander(
+      system,
+      opts,
+      (hi, lo, parent, action, choice) => store.insert(hi, lo, parent, action, choice),
+      this.frontiers[0],
+      (hi, lo) => store.find(hi, lo),
+    );
   }
 
   async expand(level: Region[], found: Violations, watch: Watch): Promise<LevelOutcome> {
@@ -337,4 +345,3 @@ class LocalLevels implements LevelRunner {
   async close(): Promise<void> {}
 }
 
-export { NO_CHOICE };

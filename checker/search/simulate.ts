@@ -106,7 +106,7 @@ export function simulate(system: TransitionSystem, opts: SimulateOptions): Simul
       visit(at.encoded!, at.action);
       trace.push({ action: at.action, choice: at.action ? at.choice : undefined, state: system.decode(at.encoded!, 0) });
       longest = Math.max(longest, trace.length);
-      const bad = step.invariantViolation(trace[trace.length - 1].state, -1);
+      const bad = step.invariantViolation(trace[trace.length - 1].state, -1, undefined, at.encoded);
       if (bad) {
         violation = bad;
         break walks;

@@ -115,14 +115,14 @@ export class FingerprintStore implements StateStore {
     this.size = size;
   }
 
-  /** Adds a state; returns its new index, or ~index of the state with this fingerprint already stored. */
+  /** Adds a state; returns its new index, or -1 when its fingerprint is already stored. */
   insert(hi: number, lo: number, parent: number, action: number, choice: ChoicePath): number {
     const table = this.table;
     const end = this.capacity * 3;
     let slot = home(hi, this.capacity);
     for (;;) {
       if (table[slot + 2] === 0) break;
-      if (table[slot + 1] === lo && table[slot] === hi) return ~(table[slot + 2] - 1);
+      if (table[slot + 1] === lo && table[slot] === hi) return -1;
       slot += 3;
       if (slot === end) slot = 0;
     }
@@ -169,23 +169,18 @@ export class FingerprintStore implements StateStore {
       // after hi, so a non-zero lo means hi is there, and a lo match is confirmed atomically.
       let stored = table[slot + 1];
       while (stored === 0) stored = Atomics.load(table, slot + 1);
-      if (stored === lo && (table[slot] === hi || Atomics.load(table, slot) === hi)) {
-        // Its index may not be written yet (the thread that claimed the slot is between two stores).
-        let entry = table[slot + 2];
-        while (entry === CLAIMED) entry = Atomics.load(table, slot + 2);
-        return ~(entry - 1);
-      }
+      if (stored === lo && (table[slot] === hi || Atomics.load(table, slot) === hi)) return -1;
       slot += 3;
       if (slot === end) slot = 0;
     }
   }
 
-  has(hi: number, lo: number): boolean {
+  find(hi: number, lo: number): number {
     const end = this.capacity * 3;
     let slot = home(hi, this.capacity);
     for (;;) {
-      if (this.table[slot + 2] === 0) return false;
-      if (this.table[slot + 1] === (lo | 0) && this.table[slot] === (hi | 0)) return true;
+      if (this.table[slot + 2] === 0) return -1;
+      if (this.table[slot + 1] === (lo | 0) && this.table[slot] === (hi | 0)) return this.table[slot + 2] - 1;
       slot += 3;
       if (slot === end) slot = 0;
     }

@@ -9,10 +9,11 @@ export interface StateStore {
   readonly size: number;
   /**
    * Adds a state by its 64-bit fingerprint with the transition that reached it (parent -1 and action
-   * -1 for an initial state). Returns its new index, or, when the fingerprint is already stored,
-   * the bitwise complement (~index, negative) of the index it has.
+   * -1 for an initial state). Returns its new index, or -1 when the fingerprint is already stored.
    */
   insert(hi: number, lo: number, parent: number, action: number, choice: ChoicePath): number;
+  /** The index of a stored fingerprint, or -1 (for an observer, told where a transition leads). */
+  find(hi: number, lo: number): number;
   parent(index: number): number;
   /** The action instance of the transition that reached the state (-1 for an initial state). */
   action(index: number): number;

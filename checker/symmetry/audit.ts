@@ -286,7 +286,7 @@ export function reachable(model: Model, limit: number): { pool: Int32Array[]; co
       seen.add(key);
       pool.push(st.next);
       if (!problem) {
-        const bad = step.invariantViolation(model.decode(st.next, 0), -1);
+        const bad = step.invariantViolation(model.decode(st.next, 0), -1, undefined, st.next);
         if (bad?.outcome === 'error') problem = bad;
       }
     }

@@ -8,11 +8,12 @@ import { rebuildTrace } from '../../checker/trace/rebuild.ts';
 import { grid } from './grid.ts';
 
 describe('the in-memory store', () => {
-  it('inserts if new, returning the index, or the complement of the index already there', () => {
+  it('inserts if new, returning the index, or -1; finds a stored fingerprint', () => {
     const store = new FingerprintStore(1, { choices: true });
     expect(store.insert(1, 2, -1, -1, [])).toBe(0);
     expect(store.insert(3, 4, 0, 5, [1, 0])).toBe(1);
-    expect(store.insert(3, 4, 0, 6, [])).toBe(~1);
+    expect(store.insert(3, 4, 0, 6, [])).toBe(-1);
+    expect([store.find(3, 4), store.find(1, 2), store.find(5, 6)]).toEqual([1, 0, -1]);
     expect([store.size, store.parent(1), store.action(1), store.choice(1), store.action(0), store.parent(0)]).toEqual([2, 0, 5, [1, 0], -1, -1]);
     expect(store.fingerprints([1, 0])).toEqual([[3, 4], [1, 2]]);
   });
@@ -21,7 +22,7 @@ describe('the in-memory store', () => {
     const store = new FingerprintStore(4);
     const wrong: number[] = [];
     for (let i = 0; i < 200_000; i++) if (store.insert(Math.imul(i, 0x9e3779b1), i + 1, i - 1, i % 7, []) !== i) wrong.push(i);
-    for (let i = 0; i < 200_000; i += 997) if (store.insert(Math.imul(i, 0x9e3779b1), i + 1, 0, 0, []) !== ~i) wrong.push(i);
+    for (let i = 0; i < 200_000; i += 997) if (store.insert(Math.imul(i, 0x9e3779b1), i + 1, 0, 0, []) !== -1 || store.find(Math.imul(i, 0x9e3779b1), i + 1) !== i) wrong.push(i);
     expect(wrong).toEqual([]);
     expect([store.size, store.parent(150_000), store.action(150_000)]).toEqual([200_000, 149_999, 150_000 % 7]);
   });
