@@ -121,3 +121,23 @@ describe('action constraint and view', () => {
     expect(() => compileModel(counter({ view: ['y'] }), 'default')).toThrow("`view` names 'y', which is not a state variable (variables: x, steps)");
   });
 });
+
+describe('the README leader election', () => {
+  it('holds with one vote per term; a forgetful voter elects two leaders in a 7-state trace naming the messages and the quorums', () => {
+    const ok = cli(['check', 'specs/examples/leader-election.ts', '--variant', 'one-vote', '--out', scratch()]);
+    expect(ok.code).toBe(0);
+    expect(ok.stdout).toContain('916 states generated, 125 distinct states found, 0 states left on queue.\n  Depth 8');
+    const bad = cli(['check', 'specs/examples/leader-election.ts', '--variant', 'forgetful', '--out', scratch()]);
+    expect(bad.code).toBe(12);
+    expect(bad.stdout).toContain(
+      [
+        "  5  GrantVote(n=n1) [m = { type: 'RequestVote', term: 1, from: 'n2', to: 'n1' }]",
+        "       votedFor[n1]: 'n1' -> 'n2'",
+        "       msgs: + { type: 'Vote', term: 1, from: 'n1', to: 'n2' }",
+        "  6  BecomeLeader(n=n1, Q={'n1', 'n3'})",
+        "       role[n1]: 'candidate' -> 'leader'",
+        "  7  BecomeLeader(n=n2, Q={'n1', 'n2'})",
+      ].join('\n'),
+    );
+  });
+});

@@ -83,7 +83,11 @@ export function formatTrace(r: CheckResult, c: ChalkInstance): string {
     if (i > 0 && diff.length === 0) out.push(`  ${' '.repeat(width)}    ${c.dim('(no variable changed)')}`);
     for (const ch of diff) {
       const line =
-        ch.before === undefined ? `${ch.path} = ${ch.after}` : `${c.cyan(ch.path)}: ${c.red(ch.before)} ${c.dim('->')} ${c.green(ch.after)}`;
+        ch.before === undefined
+          ? `${ch.path} = ${ch.after}`
+          : ch.added && ch.removed && ch.added.length + ch.removed.length <= 4
+            ? `${c.cyan(ch.path)}: ${[...ch.added.map((e) => c.green(`+ ${e}`)), ...ch.removed.map((e) => c.red(`- ${e}`))].join(', ')}`
+            : `${c.cyan(ch.path)}: ${c.red(ch.before)} ${c.dim('->')} ${c.green(ch.after)}`;
       out.push(`  ${' '.repeat(width)}    ${line}`);
     }
     prev = step.state;
