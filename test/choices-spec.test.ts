@@ -127,8 +127,16 @@ describe('the README leader election', () => {
     const ok = cli(['check', 'specs/examples/leader-election.ts', '--variant', 'one-vote', '--out', scratch()]);
     expect(ok.code).toBe(0);
     expect(ok.stdout).toContain('916 states generated, 125 distinct states found, 0 states left on queue.\n  Depth 8');
-    const bad = cli(['check', 'specs/examples/leader-election.ts', '--variant', 'forgetful', '--out', scratch()]);
+    const out = scratch();
+    const bad = cli(['check', 'specs/examples/leader-election.ts', '--variant', 'forgetful', '--out', out]);
     expect(bad.code).toBe(12);
+    // The saved trace names the choices, and replays, its set-valued parameters (the quorums) included.
+    const file = join(out, 'leader-election.forgetful.OneLeaderPerTerm.itf.json');
+    const shown = cli(['trace', file]);
+    expect(shown.stdout).toContain("  5  GrantVote(n=n1) [m = { type: 'RequestVote', term: 1, from: 'n2', to: 'n1' }]");
+    const replay = cli(['trace', file, '--replay', 'specs/examples/leader-election.ts']);
+    expect(replay.code).toBe(0);
+    expect(replay.stdout).toContain("  7  ok  BecomeLeader(n=n2, Q={'n1', 'n2'})\nAll 7 states replay");
     expect(bad.stdout).toContain(
       [
         "  5  GrantVote(n=n1) [m = { type: 'RequestVote', term: 1, from: 'n2', to: 'n1' }]",

@@ -32,13 +32,18 @@ export function toITF(result: CheckResult): ItfTrace {
     states: trace.map((step, index) => ({
       '#meta': {
         index,
-        ...(step.action ? { action: step.action.name, params: step.action.params, label: step.action.label, ...(step.action.process ? { process: step.action.process } : {}) } : { action: 'init' }),
+        ...(step.action ? { action: step.action.name, params: paramsToJson(step.action.params), label: step.action.label, ...(step.action.process ? { process: step.action.process } : {}) } : { action: 'init' }),
         ...(step.choice?.length ? { choice: [...step.choice], chosen: chosen(step, trace[index - 1]?.state) } : {}),
         ...derivedValues(model, step.state),
       },
       ...stateToITF(model, step.state),
     })),
   };
+}
+
+/** Parameter values for `#meta.params`: a set-valued one (a quorum) as it prints, since JSON has no sets. */
+function paramsToJson(params: Readonly<Record<string, unknown>>): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(params).map(([k, v]) => [k, typeof v === 'object' && v !== null ? show(v) : v]));
 }
 
 /** The spec's trace expressions (`trace.show`) of a state, as printed text, under `#meta.derived`. */
