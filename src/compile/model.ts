@@ -4,7 +4,7 @@
 // the command line and the reports need besides (the spec, its codec, its expectation).
 import { pathToFileURL } from 'node:url';
 import { resolve } from 'node:path';
-import { NO_CHOICE, type ActionInstance, type ChoicePath, type Encoder, type State, type SymmetryGroup, type SymmetrySite, type SystemSource, type TransitionSystem, type View } from '../../checker/system.ts';
+import { NO_CHOICE, type ActionInstance, type ChoicePath, type Encoder, type State, type SymmetryGroup, type StepSource, type SuccessorSink, type SymmetrySite, type SystemSource, type TransitionSystem, type View } from '../../checker/system.ts';
 import { enumerateChoices, followChoices } from '../choice.ts';
 import { checkAssumptions } from '../constants.ts';
 import { compileCodec } from '../schema/compile.ts';
@@ -172,6 +172,15 @@ function instance(
   const when = a.when as ((s: State, p: Record<string, unknown>, c: Constants) => unknown) | undefined;
   const recipe = a.do as (draft: State, p: Record<string, unknown>, c: Constants) => unknown;
   const step: StepInfo = Object.freeze({ action: name, params });
+  // The recipe run and the sink are made once per instance, not per state: the step is the hot loop.
+  let source: StepSource;
+  let target: SuccessorSink;
+  const run = () => {
+    const draft = source.draft();
+    const returned = recipe(draft, params, constants);
+    return returned === undefined ? draft : returned;
+  };
+  const emit = (next: unknown, path: readonly number[]) => target(next, path.length === 0 ? NO_CHOICE : path);
   return {
     id,
     name,
@@ -181,14 +190,9 @@ function instance(
     guard: when && ((s) => when(s, params, constants)),
     successors: (from, sink) => {
       running = step;
-      enumerateChoices(
-        () => {
-          const draft = from.draft();
-          const returned = recipe(draft, params, constants);
-          return returned === undefined ? draft : returned;
-        },
-        (next, path) => sink(next, path.length === 0 ? NO_CHOICE : path),
-      );
+      source = from;
+      target = sink;
+      enumerateChoices(run, emit);
     },
     explain: (pre, choice) => {
       const draft = structuredCloneState(pre);
