@@ -60,3 +60,40 @@ describe('network', () => {
     expect(() => network(int(0, 1), { kind: 'fifo', nodes: Node, max: 2 })).toThrow("messages must be records with fields 'from' and 'to'");
   });
 });
+
+describe('network in a search', () => {
+  // A client sends two numbered messages; a server receives any message in flight (choose); a lossy
+  // network may also lose one. The counts follow from the kind of network.
+  const spec = async (opts: { duplicating?: boolean; lossy?: boolean }) => {
+    const { choose, defineSpec } = await import('../src/index.ts');
+    const net = network(record({ seq: int(0, 1) }), { kind: 'bag', max: 2, copies: 2, ...opts });
+    return defineSpec({
+      name: 'net',
+      state: { sent: int(0, 2), got: int(0, 3), net: net.type },
+      init: { sent: 0, got: 0, net: net.empty() },
+      actions: {
+        Send: { when: (s) => s.sent < 2, do: (s) => { net.send(s.net, { seq: s.sent }); s.sent++; } },
+        Receive: { do: (s) => { net.deliver(s.net, choose(net.deliverable(s.net), 'm')); s.got++; } },
+        Drop: { when: () => !!opts.lossy, do: (s) => { net.drop(s.net, choose(net.deliverable(s.net), 'm')); } },
+      },
+      constraint: (s) => s.got <= 2,
+      deadlock: false,
+    });
+  };
+  const distinct = async (opts: { duplicating?: boolean; lossy?: boolean }) => {
+    const { checkModel } = await import('../src/compile/check.ts');
+    const { compileModel } = await import('../src/compile/model.ts');
+    const r = await checkModel(compileModel(await spec(opts), 'default'));
+    expect(r.outcome).toBe('ok');
+    return r.stats.distinct;
+  };
+
+  it('reliable: what was sent is in flight or received (7 states); lossy: or lost (12); duplicating: received again and again (7, got bounded by the constraint)', async () => {
+    // sent 0: {}; sent 1: {0} or received; sent 2: any subset of {0, 1} in flight, the rest received.
+    expect(await distinct({})).toBe(1 + 2 + 4);
+    // The same, but a message not in flight may have been lost: got counts only the received.
+    expect(await distinct({ lossy: true })).toBe(1 + 3 + 8);
+    // Every message sent stays in flight; got = 0, 1, 2 once something was sent.
+    expect(await distinct({ duplicating: true })).toBe(1 + 3 + 3);
+  });
+});
