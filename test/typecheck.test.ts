@@ -23,7 +23,7 @@ describe('type-checking specs', () => {
   it('reports a type error with file:line and a hint, exit 150; the next run uses the cache and does not search', () => {
     const dir = scratch();
     const file = writeSpec(dir, 'map.ts', counter('{ pc: [0, 0], x: 0 }', '(s) => { s.x++; }'));
-    const first = cli(['check', file], ON);
+    const first = cli(['check', file, '--out', dir], ON);
     expect(first.code).toBe(150);
     expect(first.stderr).toContain(
       "map.ts:6:11: error TS2322: Type 'number[]' is not assignable to type 'Record<string, number>'. Index signature for type 'string' is missing in type 'number[]'.\n" +
@@ -31,19 +31,19 @@ describe('type-checking specs', () => {
     );
     // The search ran beside the type-check, so its result was not lost.
     expect(first.stdout).toContain('violates TypeOK');
-    const again = cli(['check', file, '--json'], ON);
+    const again = cli(['check', file, '--json', '--out', dir], ON);
     expect(again.code).toBe(150);
     const doc = JSON.parse(again.stdout);
     expect(doc.results).toEqual([]);
     expect(doc.loadErrors[0].message).toContain('the spec does not type-check (3 errors)');
     // Switched off, the same spec runs, and its mistake shows as a TypeOK violation (12).
-    expect(cli(['check', file, '--no-typecheck'], ON).code).toBe(12);
+    expect(cli(['check', file, '--no-typecheck', '--out', dir], ON).code).toBe(12);
   });
 
   it('an async recipe is named as such', () => {
     const dir = scratch();
     const file = writeSpec(dir, 'async.ts', counter('{ pc: { n1: 0, n2: 0 }, x: 0 }', 'async (s) => { s.x++; }'));
-    const r = cli(['check', file], ON);
+    const r = cli(['check', file, '--out', dir], ON);
     expect(r.code).toBe(150);
     expect(r.stderr).toMatch(/async\.ts:7:43: error TS2322: .*Type 'Promise<void>' is not assignable/);
     expect(r.stderr).toContain('hint: recipes, guards and properties run synchronously: remove `async` (the checker never awaits a Promise)');
@@ -53,9 +53,9 @@ describe('type-checking specs', () => {
     const dir = scratch();
     writeFileSync(join(dir, 'bound.ts'), 'export const LIMIT: number = 3;\n');
     const file = writeSpec(dir, 'ok.ts', counter('{ pc: { n1: 0, n2: 0 }, x: 0 }', '(s) => { s.x++; }').replace("name: 'counter',", "name: 'counter', constants: { limit: LIMIT },").replace("import {", "import { LIMIT } from './bound.ts';\nimport {"));
-    expect(cli(['check', file], ON).code).toBe(0);
+    expect(cli(['check', file, '--out', dir], ON).code).toBe(0);
     writeFileSync(join(dir, 'bound.ts'), "export const LIMIT: number = 'three';\n");
-    const r = cli(['check', file], ON);
+    const r = cli(['check', file, '--out', dir], ON);
     expect(r.code).toBe(150);
     expect(r.stderr).toContain("bound.ts:1:14: error TS2322: Type 'string' is not assignable to type 'number'.");
   });
