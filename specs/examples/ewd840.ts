@@ -4,7 +4,12 @@
 // comes back orange when some node may still be active.
 // TLC with N = 3, invariants TypeOK, TerminationDetection and Inv, no deadlock check:
 // 302 distinct states, 2001 generated, depth 9 (192 initial states: every activity and colouring).
-import { bool, choose, defineSpec, either, enumOf, int, mapOf, valuesOf, when } from '../../src/index.ts';
+// The module's temporal properties: Liveness (terminated ~> terminationDetected) holds under
+// WF_vars(System), the fairness of the token-passing actions, and fails without it;
+// AllNodesTerminateIfNoMessages fails under WF(System) and holds under WF(Next).
+import {
+  always, bool, choose, defineSpec, either, enumOf, eventually, implies, int, leadsTo, mapOf, stepOrStutter, valuesOf, weakFair, when,
+} from '../../src/index.ts';
 
 type C = { N: number };
 const Node = (c: C) => int(0, c.N - 1);
@@ -14,6 +19,12 @@ const shape = (c: C) => ({
   tpos: Node(c),
   tcolor: enumOf('white', 'orange'),
 });
+
+type S = { active: Record<number, boolean>; color: Record<number, 'white' | 'orange'>; tpos: number; tcolor: 'white' | 'orange' };
+const terminated = (s: S, c: C) => Node(c).values.every((i) => !s.active[i]);
+const terminationDetected = (s: S) => s.tpos === 0 && s.tcolor === 'white' && s.color[0] === 'white' && !s.active[0];
+const System = weakFair(['InitiateProbe', 'PassToken'], { name: 'WF(System)' });
+const Next = weakFair(['InitiateProbe', 'PassToken', 'SendMsg', 'Deactivate'], { name: 'WF(Next)' });
 
 export default defineSpec({
   name: 'ewd840',
@@ -66,13 +77,28 @@ export default defineSpec({
     },
   },
   invariants: {
-    TerminationDetection: (s, c) =>
-      !(s.tpos === 0 && s.tcolor === 'white' && s.color[0] === 'white' && !s.active[0]) || Node(c).values.every((i) => !s.active[i]),
+    TerminationDetection: (s, c) => !terminationDetected(s) || terminated(s, c),
+    // Dijkstra's inductive invariant.
     Inv: (s, c) =>
       Node(c).values.every((i) => !(i > s.tpos) || !s.active[i]) ||
       Node(c).values.some((j) => j <= s.tpos && s.color[j] === 'orange') ||
       s.tcolor === 'orange',
   },
+  temporal: {
+    Liveness: leadsTo(terminated, terminationDetected),
+    // Not supposed to hold under WF(System): a node may compute forever; with WF(Next) it holds.
+    AllNodesTerminateIfNoMessages: implies(
+      eventually(always(stepOrStutter(['InitiateProbe', 'PassToken', 'Deactivate']))),
+      eventually(terminated),
+    ),
+  },
+  fairness: [System],
   deadlock: false,
-  expect: 'holds',
+  variants: {
+    default: { properties: ['TerminationDetection', 'Inv', 'Liveness'], expect: 'holds' },
+    // The same model with its one fairness conjunct removed: the token may stop anywhere.
+    unfair: { fairness: [], properties: ['TerminationDetection', 'Inv', 'Liveness'], expect: { violates: 'Liveness' } },
+    'no-messages': { properties: ['AllNodesTerminateIfNoMessages'], expect: { violates: 'AllNodesTerminateIfNoMessages' } },
+    'no-messages-WF-next': { fairness: [Next], properties: ['AllNodesTerminateIfNoMessages'], expect: 'holds' },
+  },
 });

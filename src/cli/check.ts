@@ -49,6 +49,8 @@ export interface CheckArgs extends CheckChoices {
   constants?: Constants;
   /** Type-check the spec files (default true; also off with INTERLEAVE_NO_TYPECHECK=1). */
   typecheck?: boolean;
+  /** Check every variant for starvation (the property 'Starvation'), whatever the spec says. */
+  starvation?: boolean;
 }
 
 /** `depth 34, 1,234,567 distinct, 7,000,000 generated, 120,000 on queue, 480,000 distinct/s, 210 MB`. */
@@ -100,7 +102,7 @@ export async function runCheck(args: CheckArgs): Promise<number> {
         throw new UsageError(`${shown}: spec '${spec.def.name}' has no variant '${args.variant}' (variants: ${spec.variantNames.join(', ')})`);
       }
       const overrides = constantsFor(spec, shown, args.constants);
-      for (const v of args.variant ? [args.variant] : spec.variantNames) models.push(compileModel(spec, v, shown, { constants: overrides }));
+      for (const v of args.variant ? [args.variant] : spec.variantNames) models.push(compileModel(spec, v, shown, { constants: overrides, starvation: args.starvation }));
     } catch (e) {
       if (e instanceof UsageError) throw e;
       if (e instanceof AssumptionError) assumptionsFailed++;

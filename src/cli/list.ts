@@ -32,6 +32,8 @@ export interface SpecListing {
   actionProperties: string[];
   /** Names of the assumptions about the constants. */
   assumptions: string[];
+  /** Temporal properties (and 'Starvation' when the starvation check is on in some variant). */
+  temporal: string[];
   deadlock: boolean;
   constraint: boolean;
   symmetry: boolean;
@@ -95,6 +97,7 @@ export function describeSpec(spec: Spec, file: string): SpecListing {
     invariants: Object.keys(spec.def.invariants ?? {}),
     actionProperties: Object.keys(spec.def.actionProperties ?? {}),
     assumptions: Object.keys(spec.def.assumptions ?? {}),
+    temporal: [...new Set(models.flatMap((m) => m.liveness?.properties.map((p) => p.name) ?? []))],
     deadlock: first.deadlock,
     constraint: !!first.constraint,
     symmetry: first.symmetryDefault,
@@ -141,6 +144,7 @@ function formatListing(l: SpecListing, c: ReturnType<typeof makeChalk>): string 
   lines.push(`  invariants: ${[...l.invariants, TYPE_OK].join(', ')}`);
   if (l.actionProperties.length) lines.push(`  action properties: ${l.actionProperties.join(', ')}`);
   if (l.assumptions.length) lines.push(`  assumptions: ${l.assumptions.join(', ')}`);
+  if (l.temporal.length) lines.push(`  temporal properties: ${l.temporal.join(', ')}`);
   const checks = [l.deadlock ? 'deadlock checked' : 'deadlock not checked', l.constraint ? 'state constraint' : '', l.coverage ? `coverage: ${l.coverage}` : ''];
   lines.push(`  ${checks.filter(Boolean).join('; ')}`);
   return lines.join('\n');

@@ -46,7 +46,11 @@ export async function main(argv: string[]): Promise<number> {
           .option('junit', { type: 'string', describe: 'also write a JUnit XML report to this file (one test case per property)' })
           .option('coverage', { type: 'boolean', describe: 'print how often each action fired, and which never did' })
           .option('const', CONST_OPTION)
-          .option('typecheck', { type: 'boolean', default: true, describe: 'type-check the spec files in a child process beside the search (cached); --no-typecheck skips it' }),
+          .option('typecheck', { type: 'boolean', default: true, describe: 'type-check the spec files in a child process beside the search (cached); --no-typecheck skips it' })
+          .option('starvation', {
+            type: 'boolean',
+            describe: "check that every process that is not done eventually takes a step (the property 'Starvation'), assuming weak fairness of each process id the spec declares none for",
+          }),
       async (a) => {
         if ((a.auditSamples !== undefined || a.auditSeed !== undefined) && a.auditSymmetry !== true) {
           throw new UsageError('--audit-samples and --audit-seed only apply with --audit-symmetry');
@@ -67,6 +71,7 @@ export async function main(argv: string[]): Promise<number> {
           coverage: a.coverage,
           constants: constOption(a.const),
           typecheck: a.typecheck,
+          starvation: a.starvation,
         });
       },
     )

@@ -9,8 +9,11 @@ import { enumerateChoices, followChoices } from '../choice.ts';
 import { checkAssumptions } from '../constants.ts';
 import { compileCodec } from '../schema/compile.ts';
 import { FiniteSchema, RecordSchema, Schema, show, TypeViolation, ValueBag, ValueSet, type Shape } from '../schema/index.ts';
+import { compileTemporal, strongFair, weakFair } from '../temporal.ts';
+import type { LivenessSystem } from '../../checker/liveness/formula.ts';
 import {
   SpecError,
+  STARVATION,
   stateSchema,
   variantConstants,
   variantExpectation,
@@ -44,6 +47,8 @@ export interface CompileOptions {
   constants?: Constants;
   /** The export of `file` that holds the spec (default: `default`). */
   exportName?: string;
+  /** Check for starvation (the property 'Starvation') whatever the spec and variant say. */
+  starvation?: boolean;
 }
 
 export function compileModel(spec: Spec, variant: string, file?: string, opts: CompileOptions = {}): Model {
@@ -132,6 +137,7 @@ export function compileModel(spec: Spec, variant: string, file?: string, opts: C
     symmetry,
     symmetryDefault: def.symmetry ?? true,
     expect: variantExpectation(spec, variant),
+    liveness: variantLiveness(spec, variant, actions, constants, checked, opts.starvation),
     // Computed when first asked for (a parallel search): it reads the spec's import graph.
     get source(): SystemSource | undefined {
       if (!file) return undefined;
@@ -146,6 +152,38 @@ export function compileModel(spec: Spec, variant: string, file?: string, opts: C
       return source;
     },
   };
+}
+
+/** The temporal properties a variant checks, compiled for the liveness checker; undefined when none. */
+function variantLiveness(
+  spec: Spec,
+  variant: string,
+  actions: ActionInstance[],
+  constants: Constants,
+  checked: (name: string) => boolean,
+  starvationOption?: boolean,
+): LivenessSystem | undefined {
+  const def = spec.def;
+  const v = def.variants?.[variant];
+  const properties = Object.fromEntries(Object.entries(def.temporal ?? {}).filter(([n]) => checked(n)));
+  const defOf = (a: ActionInstance) => (def.actions as Record<string, ActionDef<State, Constants, Shape>>)[a.name];
+  // --starvation asks it of every spec: one without processes has nothing to starve.
+  const starvation =
+    starvationOption !== undefined ? starvationOption && actions.some((a) => defOf(a).pc) : (v?.starvation ?? def.starvation ?? false) && checked(STARVATION);
+  if (!Object.keys(properties).length && !starvation) return undefined;
+  // PlusCal's `fair process` / `fair+ process`, declared where the process is.
+  const processFair = [...new Map(actions.flatMap((a) => (defOf(a).fair ? [[a.process!, defOf(a).fair!] as const] : []))).entries()].map(([p, kind]) =>
+    kind === 'weak' ? weakFair({ process: p }) : strongFair({ process: p }),
+  );
+  return compileTemporal({
+    specName: def.name,
+    properties,
+    fairness: [...processFair, ...(v?.fairness ?? def.fairness ?? [])],
+    starvation,
+    actions,
+    pcOf: (a) => defOf(a).pc,
+    constants,
+  });
 }
 
 /** The step being taken: what an action constraint is told (the engine calls it inside the step). */
