@@ -34,6 +34,19 @@ export interface RunResult {
   liveness?: LivenessInfo & { symmetryOff: boolean };
   /** A temporal violation's lasso: the trace is its prefix and cycle, and its last state goes back to `loop`. */
   lasso?: Pick<TemporalViolation, 'loop' | 'fairness' | 'back' | 'label'>;
+  /**
+   * With `continue`: every property violated, each with its least violation of the first level that
+   * violates it and that violation's shortest trace (the reported violation among them).
+   */
+  violated?: PropertyViolation[];
+}
+
+export interface PropertyViolation {
+  outcome: Outcome;
+  property?: string;
+  message?: string;
+  violation: Violation;
+  trace?: TraceStep[];
 }
 
 export async function checkSystem(system: TransitionSystem, opts: RunOptions): Promise<RunResult> {
@@ -58,20 +71,21 @@ export async function checkSystem(system: TransitionSystem, opts: RunOptions): P
   async function finishRun(): Promise<RunResult> {
     const withoutSymmetry =
       useSymmetry && opts.compareSymmetry ? (await search(system, { ...opts, workers: 1, onProgress: undefined, observer: undefined, store: undefined, disk: undefined })).result.stats : undefined;
-    let violation = result.violation;
-    let trace: TraceStep[] | undefined;
-    let outcome: Outcome = violation?.outcome ?? 'ok';
-    let message = violation?.message;
-    if (violation) {
+    const rebuild = (found: Violation): PropertyViolation => {
       try {
-        ({ steps: trace, violation } = rebuildTrace(system, store, violation, canonicalise));
-        message = violation.message;
+        const { steps, violation } = rebuildTrace(system, store, found, canonicalise);
+        return { outcome: violation.outcome, property: violation.property, message: violation.message, violation, trace: steps };
       } catch (e) {
         if (!(e instanceof ReplayError)) throw e;
-        outcome = 'error';
-        message = `${violation.message}; ${e.message}`;
+        return { outcome: 'error', property: found.property, message: `${found.message}; ${e.message}`, violation: found };
       }
-    }
+    };
+    const main = result.violation && rebuild(result.violation);
+    let violation = main?.violation;
+    let trace = main?.trace;
+    let outcome: Outcome = main?.outcome ?? 'ok';
+    let message = main?.message;
+    const violated = opts.continue ? (result.violations ?? []).map((v) => (v === result.violation ? main! : rebuild(v))) : undefined;
     let liveness: RunResult['liveness'];
     let lasso: RunResult['lasso'];
     if (live && outcome === 'ok' && result.stats.complete) {
@@ -110,6 +124,7 @@ export async function checkSystem(system: TransitionSystem, opts: RunOptions): P
       symmetryReduced: useSymmetry ? [...system.symmetry.keys()] : [],
       withoutSymmetry,
       coverage: result.coverage && summariseCoverage(system, result.coverage),
+      violated,
     };
   }
 }

@@ -16,6 +16,8 @@ export interface CheckChoices {
   symmetry?: boolean;
   /** With symmetry on, search again without it, to report how many states it saved. */
   compareSymmetry?: boolean;
+  /** Go on past violations (TLC's -continue): report every violated property with its own shortest trace. */
+  continue?: boolean;
   /** Keep the visited states and the queue in memory (default) or on disk (--store). */
   storage?: 'memory' | 'disk';
   /** The folder of a search on disk; with the memory store, where it moves at 60% of maxMemory. */

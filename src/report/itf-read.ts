@@ -56,7 +56,8 @@ export function readItfFile(file: string): ItfFile {
     const values = new Map<string, string>();
     for (const v of vars) flattenItf(s[v], v, values);
     const process = typeof meta.process === 'string' ? meta.process : undefined;
-    const label = typeof meta.label === 'string' ? meta.label : action ? actionLabel(action, params) : i === 0 ? 'initial state' : meta.action === 'stutter' ? 'stutter' : `state ${i + 1}`;
+    const chosen = Array.isArray(meta.chosen) && meta.chosen.length ? ` [${meta.chosen.join(', ')}]` : '';
+    const label = (typeof meta.label === 'string' ? meta.label : action ? actionLabel(action, params) : i === 0 ? 'initial state' : meta.action === 'stutter' ? 'stutter' : `state ${i + 1}`) + chosen;
     return { label, action, params, process, values };
   });
   const meta = doc['#meta'] && typeof doc['#meta'] === 'object' ? (doc['#meta'] as Record<string, unknown>) : {};
