@@ -53,7 +53,7 @@ export async function checkSystem(system: TransitionSystem, opts: RunOptions): P
   const useSymmetry = opts.symmetry && system.symmetry.size > 0;
   const canonicalise = useSymmetry ? canonicaliser(system) : undefined;
   const live = system.liveness;
-  if (live && opts.store) throw new LivenessRefused();
+  if (live && (opts.store || opts.disk)) throw new LivenessRefused();
   // The liveness graph is recorded during the search when that search has every concrete state in
   // this thread; otherwise by a second search after it (symmetry reduction is not sound for
   // properties or fairness that name ids, and worker threads do not report transitions).
@@ -61,61 +61,70 @@ export async function checkSystem(system: TransitionSystem, opts: RunOptions): P
   const observer = recorder && ((from: number, to: number, action: number, _choice: unknown, next: Int32Array) => recorder.observe(from, to, action, next));
   let recorded: RecordedGraph | undefined;
   const { result, store } = await search(system, { ...opts, canonicalise, observer });
-  const withoutSymmetry =
-    useSymmetry && opts.compareSymmetry ? (await search(system, { ...opts, workers: 1, onProgress: undefined, observer: undefined, store: undefined })).result.stats : undefined;
-  const rebuild = (found: Violation): PropertyViolation => {
-    try {
-      const { steps, violation } = rebuildTrace(system, store, found, canonicalise);
-      return { outcome: violation.outcome, property: violation.property, message: violation.message, violation, trace: steps };
-    } catch (e) {
-      if (!(e instanceof ReplayError)) throw e;
-      return { outcome: 'error', property: found.property, message: `${found.message}; ${e.message}`, violation: found };
-    }
-  };
-  const main = result.violation && rebuild(result.violation);
-  let violation = main?.violation;
-  let trace = main?.trace;
-  let outcome: Outcome = main?.outcome ?? 'ok';
-  let message = main?.message;
-  const violated = opts.continue ? (result.violations ?? []).map((v) => (v === result.violation ? main! : rebuild(v))) : undefined;
-  let liveness: RunResult['liveness'];
-  let lasso: RunResult['lasso'];
-  if (live && outcome === 'ok' && result.stats.complete) {
-    const started = Date.now();
-    try {
-      recorded = recorder ? recorder.finish() : await recordBySearch(system, live, opts);
-    } catch (e) {
-      if (!(e instanceof LivenessSpecError)) throw e;
-      outcome = 'error';
-      message = e.message;
-      violation = { outcome: 'error', message, stateIndex: -1 };
-    }
-    if (recorded) {
-      const t = checkTemporal(system, live, recorded);
-      liveness = { ...t.info, durationMs: t.info.durationMs + (Date.now() - started), symmetryOff: useSymmetry };
-      if (t.violation) {
-        const v = t.violation;
-        outcome = 'temporal';
-        message = v.message;
-        trace = v.trace;
-        violation = { outcome: 'temporal', property: v.property, message, stateIndex: -1 };
-        lasso = { loop: v.loop, fairness: v.fairness, back: v.back, label: v.label };
+  try {
+    return await finishRun();
+  } finally {
+    // A store on disk keeps its files until the trace is rebuilt.
+    store.close?.();
+  }
+
+  async function finishRun(): Promise<RunResult> {
+    const withoutSymmetry =
+      useSymmetry && opts.compareSymmetry ? (await search(system, { ...opts, workers: 1, onProgress: undefined, observer: undefined, store: undefined, disk: undefined })).result.stats : undefined;
+    const rebuild = (found: Violation): PropertyViolation => {
+      try {
+        const { steps, violation } = rebuildTrace(system, store, found, canonicalise);
+        return { outcome: violation.outcome, property: violation.property, message: violation.message, violation, trace: steps };
+      } catch (e) {
+        if (!(e instanceof ReplayError)) throw e;
+        return { outcome: 'error', property: found.property, message: `${found.message}; ${e.message}`, violation: found };
+      }
+    };
+    const main = result.violation && rebuild(result.violation);
+    let violation = main?.violation;
+    let trace = main?.trace;
+    let outcome: Outcome = main?.outcome ?? 'ok';
+    let message = main?.message;
+    const violated = opts.continue ? (result.violations ?? []).map((v) => (v === result.violation ? main! : rebuild(v))) : undefined;
+    let liveness: RunResult['liveness'];
+    let lasso: RunResult['lasso'];
+    if (live && outcome === 'ok' && result.stats.complete) {
+      const started = Date.now();
+      try {
+        recorded = recorder ? recorder.finish() : await recordBySearch(system, live, opts);
+      } catch (e) {
+        if (!(e instanceof LivenessSpecError)) throw e;
+        outcome = 'error';
+        message = e.message;
+        violation = { outcome: 'error', message, stateIndex: -1 };
+      }
+      if (recorded) {
+        const t = checkTemporal(system, live, recorded);
+        liveness = { ...t.info, durationMs: t.info.durationMs + (Date.now() - started), symmetryOff: useSymmetry };
+        if (t.violation) {
+          const v = t.violation;
+          outcome = 'temporal';
+          message = v.message;
+          trace = v.trace;
+          violation = { outcome: 'temporal', property: v.property, message, stateIndex: -1 };
+          lasso = { loop: v.loop, fairness: v.fairness, back: v.back, label: v.label };
+        }
       }
     }
+    return {
+      liveness,
+      lasso,
+      outcome,
+      property: violation?.property,
+      message,
+      stats: result.stats,
+      stopped: result.stopped,
+      violation,
+      trace,
+      symmetryReduced: useSymmetry ? [...system.symmetry.keys()] : [],
+      withoutSymmetry,
+      coverage: result.coverage && summariseCoverage(system, result.coverage),
+      violated,
+    };
   }
-  return {
-    liveness,
-    lasso,
-    outcome,
-    property: violation?.property,
-    message,
-    stats: result.stats,
-    stopped: result.stopped,
-    violation,
-    trace,
-    symmetryReduced: useSymmetry ? [...system.symmetry.keys()] : [],
-    withoutSymmetry,
-    coverage: result.coverage && summariseCoverage(system, result.coverage),
-    violated,
-  };
 }

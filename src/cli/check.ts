@@ -8,7 +8,9 @@ import { compileModel, type Model } from '../compile/model.ts';
 
 type AuditResult = EngineAudit<Model>;
 import { findSpecFiles, LoadError, loadSpec } from '../load.ts';
-import { freemem } from 'node:os';
+import { freemem, tmpdir } from 'node:os';
+import type { DiskSearchOptions } from '../../checker/store/search-files.ts';
+import { importGraphHash } from '../compile/import-graph.ts';
 import { auditJson, formatAudit, formatNotAudited } from '../report/audit.ts';
 import { formatResult, formatStats, formatSummary, makeChalk, variantTitle, formatViolation } from '../report/console.ts';
 import { formatCoverage } from '../report/coverage.ts';
@@ -57,11 +59,63 @@ export interface CheckArgs extends CheckChoices {
 export function formatProgress(p: Progress): string {
   const n = (x: number) => Math.round(x).toLocaleString('en-US');
   const rate = p.elapsedMs > 0 ? p.distinct / (p.elapsedMs / 1000) : 0;
-  return `depth ${p.depth}, ${n(p.distinct)} distinct, ${n(p.generated)} generated, ${n(p.queue)} on queue, ${n(rate)} distinct/s, ${formatBytes(p.rssBytes)}`;
+  const disk = p.diskBytes !== undefined ? `, ${formatBytes(p.diskBytes)} on disk` : '';
+  const left = p.leftMs !== undefined ? `, about ${formatDuration(p.leftMs)} left` : '';
+  return `depth ${p.depth}, ${n(p.distinct)} distinct, ${n(p.generated)} generated, ${n(p.queue)} on queue, ${n(rate)} distinct/s, ${formatBytes(p.rssBytes)} memory${disk}${left}`;
+}
+
+function formatDuration(ms: number): string {
+  const s = Math.round(ms / 1000);
+  return s < 60 ? `${s} s` : s < 3600 ? `${Math.round(s / 60)} min` : `${(s / 3600).toFixed(1)} h`;
 }
 
 function formatBytes(n: number): string {
   return n >= 2 ** 30 ? `${(n / 2 ** 30).toFixed(1)} GB` : `${(n / 2 ** 20).toFixed(0)} MB`;
+}
+
+/**
+ * How a search uses the disk, from --store, --store-dir, --checkpoint and --resume, or undefined for
+ * a search in memory that stops at its budget. Refuses combinations that cannot work.
+ */
+function diskOptions(args: CheckArgs, models: Model[], maxMemory: number, symmetry: boolean | undefined): (m: Model) => DiskSearchOptions | undefined {
+  if (args.checkpoint && args.resume && resolve(args.checkpoint) !== resolve(args.resume)) {
+    throw new UsageError('--resume continues checkpointing into its own folder; give --checkpoint the same folder, or leave it out');
+  }
+  const checkpointDir = args.resume ?? args.checkpoint;
+  const onDisk = args.storage === 'disk' || !!checkpointDir;
+  if (args.storage === 'memory' && checkpointDir) throw new UsageError('--checkpoint and --resume keep the search on disk; leave out --store memory');
+  if (args.checkpointEvery !== undefined && !checkpointDir) throw new UsageError('--checkpoint-every applies only with --checkpoint or --resume');
+  if ((onDisk || args.storeDir) && (args.workers ?? 1) > 1) {
+    throw new UsageError('a search on disk (--store disk, --store-dir, --checkpoint, --resume) runs in one worker; leave out --workers');
+  }
+  if (checkpointDir && args.continue) {
+    throw new UsageError('--continue keeps the violations it finds in memory, which a checkpoint does not hold; leave out --continue or --checkpoint/--resume');
+  }
+  if (checkpointDir && models.length !== 1) {
+    throw new UsageError(`a checkpoint holds one search, and these paths have ${models.length} variants to check: pick one file and --variant`);
+  }
+  if (!onDisk && !args.storeDir) return () => undefined;
+  // The front table of the visited set takes a fifth of the budget (and up to half as much again for
+  // a moment at each merge), its Bloom filter at most an eighth; the rest is for the batch of put-off
+  // lookups, the buffers, the runtime (about 100 MB) and the operating system's cache.
+  const frontSlots = Math.max(1 << 12, Math.floor((args.fpMemory ?? 0.2 * maxMemory) / 12));
+  return (model) => {
+    const options = `variant ${model.variant}, symmetry ${usesSymmetry(model, symmetry) ? 'on' : 'off'}, deadlock ${(args.deadlock ?? model.deadlock) ? 'on' : 'off'}, max-depth ${args.maxDepth ?? 'none'}`;
+    return {
+      dir: checkpointDir ?? args.storeDir ?? tmpdir(),
+      frontSlots,
+      bloomBytes: Math.round(0.125 * maxMemory),
+      batchBytes: Math.min(16 * 2 ** 20, Math.round(0.05 * maxMemory)),
+      spillAt: onDisk ? undefined : Math.round(0.6 * maxMemory),
+      resume: !!args.resume,
+      checkpoint: checkpointDir
+        ? {
+            identity: { spec: model.source?.hash ?? (model.file ? importGraphHash(model.file) : model.specName), options, title: variantTitle({ model } as CheckResult) },
+            everyMs: (args.checkpointEvery ?? 5) * 60_000,
+          }
+        : undefined,
+    };
+  };
 }
 
 export async function runCheck(args: CheckArgs): Promise<number> {
@@ -125,6 +179,7 @@ export async function runCheck(args: CheckArgs): Promise<number> {
   const live = !!process.stderr.isTTY && args.progress === undefined;
   let shownLive = false;
   const symmetry = args.symmetry;
+  const diskFor = diskOptions(args, models, maxMemory, symmetry);
   try {
     for (const model of models) {
       if (control.stop) break;
@@ -155,6 +210,7 @@ export async function runCheck(args: CheckArgs): Promise<number> {
         maxDepth: args.maxDepth,
         workers: args.workers,
         maxMemory,
+        disk: diskFor(model),
         control,
         // On a terminal a live line (rewritten every second, after the first few); otherwise a line every 15 s.
         progressEveryMs: args.progress !== undefined ? args.progress * 1000 : live ? 1000 : 15_000,

@@ -2,6 +2,8 @@
 // turns every failure into a one-line message and one of TLC's exit codes.
 import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
+import { LivenessRefused } from '../../checker/liveness/run.ts';
+import { CheckpointError } from '../../checker/store/checkpoint.ts';
 import { LoadError } from '../load.ts';
 import { runCheck } from './check.ts';
 import { EXIT } from './exit-codes.ts';
@@ -108,6 +110,16 @@ export async function main(argv: string[]): Promise<number> {
     if (e instanceof LoadError || e instanceof SpecError) {
       process.stderr.write(`interleave: ${e.message}\n`);
       return e instanceof AssumptionError ? EXIT.assumption : EXIT.specDoesNotLoad;
+    }
+    if (e instanceof CheckpointError || e instanceof LivenessRefused) {
+      process.stderr.write(`interleave: ${e.message}\n`);
+      return EXIT.badOptions;
+    }
+    const io = e as NodeJS.ErrnoException;
+    if (io?.syscall && io.code) {
+      // A full disk or a folder it may not write: the search on disk cannot go on.
+      process.stderr.write(`interleave: the search on disk failed: ${io.message} (free space, or name another folder with --store-dir / --checkpoint)\n`);
+      return EXIT.internal;
     }
     process.stderr.write(`interleave: internal error: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
     return EXIT.internal;

@@ -18,4 +18,16 @@ export interface CheckChoices {
   compareSymmetry?: boolean;
   /** Go on past violations (TLC's -continue): report every violated property with its own shortest trace. */
   continue?: boolean;
+  /** Keep the visited states and the queue in memory (default) or on disk (--store). */
+  storage?: 'memory' | 'disk';
+  /** The folder of a search on disk; with the memory store, where it moves at 60% of maxMemory. */
+  storeDir?: string;
+  /** Bytes for the front table of a visited set on disk (default a fifth of maxMemory). */
+  fpMemory?: number;
+  /** Search on disk in this folder and checkpoint there. */
+  checkpoint?: string;
+  /** Minutes between checkpoints (default 5). */
+  checkpointEvery?: number;
+  /** Continue the search checkpointed in this folder. */
+  resume?: string;
 }

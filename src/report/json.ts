@@ -1,4 +1,5 @@
 // The --json document: one object per (spec, variant), stable field names for CI scripts.
+import type { DiskUse } from '../../checker/result.ts';
 import type { CheckResult } from '../compile/check.ts';
 import type { Expectation } from '../spec.ts';
 
@@ -20,6 +21,8 @@ export interface JsonResult {
   durationMs: number;
   /** Bytes held by the visited store and the parent links. */
   storeBytes: number;
+  /** What went to disk, for a search kept there (--store disk, --store-dir, --checkpoint). */
+  disk?: DiskUse;
   collisionProbability: number;
   symmetry: string[];
   /** With --symmetry-compare: the same search without symmetry, and how many distinct states symmetry saved. */
@@ -54,6 +57,7 @@ export function toJson(r: CheckResult, traceFile?: string): JsonResult {
     depth: r.stats.depth,
     durationMs: r.stats.durationMs,
     storeBytes: r.stats.storeBytes,
+    disk: r.stats.disk,
     collisionProbability: r.stats.collisionProbability,
     symmetry: r.symmetryReduced,
     withoutSymmetry: r.withoutSymmetry && {
