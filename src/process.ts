@@ -43,6 +43,7 @@ export function process<S, C extends Constants = Constants>() {
       actions[`${name}.${label}`] = {
         params: { self: ids },
         process: name,
+        step: { pc: opts.pc, label, wait: step.when },
         when: (s, { self }, c) => pcOf(s)[String(self)] === label && (!step.when || step.when(s, self as Id, c)),
         do: (s, { self }, c) => {
           const target = step.do?.(s, self as Id, c) ?? fallThrough;

@@ -2,7 +2,8 @@
 // {"#meta": {...}, "vars": [...], "states": [{"#meta": {...}, var: value, ...}, ...]}.
 import { join } from 'node:path';
 import type { CheckResult } from '../../checker/check.ts';
-import type { Model } from '../../checker/model.ts';
+import type { ActionInstance, Model } from '../../checker/model.ts';
+import { actorOf } from '../actor.ts';
 import type { ReplayInput } from '../../checker/replay.ts';
 import { show } from '../schema/index.ts';
 import { writeFileAtomic } from './files.ts';
@@ -29,9 +30,20 @@ export function toITF(result: CheckResult): ItfTrace {
     },
     vars: model.vars,
     states: trace.map((step, index) => ({
-      '#meta': { index, ...(step.action ? { action: step.action.name, params: step.action.params, label: step.action.label, ...(step.action.process ? { process: step.action.process } : {}) } : { action: 'init' }) },
+      '#meta': { index, ...(step.action ? actionMeta(model, step.action) : { action: 'init' }) },
       ...stateToITF(model, step.state),
     })),
+  };
+}
+
+function actionMeta(model: Model, action: ActionInstance): Record<string, unknown> {
+  const actor = actorOf(model.spec, action.name, action.params);
+  return {
+    action: action.name,
+    params: action.params,
+    label: action.label,
+    ...(action.process ? { process: action.process } : {}),
+    ...(actor !== undefined ? { actor } : {}),
   };
 }
 
