@@ -23,6 +23,7 @@ export function formatSteps(t: ItfFile, c: ChalkInstance, full: boolean): string
   t.steps.forEach((step, i) => {
     const prev = i === 0 ? undefined : t.steps[i - 1];
     const lane = step.process ? c.dim(`  [${step.process}]`) : '';
+    if (i === t.loop) out.push(c.magenta(cycleStarts));
     out.push(`  ${c.dim(String(i + 1).padStart(width))}  ${c.bold(i === 0 && !step.action ? 'initial state' : step.label)}${lane}`);
     const changed = itfChanges(prev, step);
     if (full && prev) {
@@ -36,8 +37,13 @@ export function formatSteps(t: ItfFile, c: ChalkInstance, full: boolean): string
       for (const ch of changed) out.push(`  ${pad}    ${changeLine(ch, c)}`);
     }
   });
+  if (t.loop !== undefined) out.push(c.magenta(backTo(t.loop)));
   return out.join('\n');
 }
+
+/** A lasso's cycle: where it starts, and where the last state goes back to. */
+const cycleStarts = '  --- the cycle starts here ---';
+const backTo = (loop: number) => `  --- back to state ${loop + 1}: the cycle repeats forever ---`;
 
 export function formatSwimlane(t: ItfFile, c: ChalkInstance): string {
   const [init, ...rest] = t.steps;
@@ -61,12 +67,14 @@ export function formatSwimlane(t: ItfFile, c: ChalkInstance): string {
   const num = String(t.steps.length).length;
   const cell = (text: string, i: number) => text.padEnd(widths[i]);
   const out: string[] = [];
+  if (t.loop === 0) out.push(c.magenta(cycleStarts));
   out.push('initial state:');
   for (const [path, v] of init.values) out.push(`  ${path} = ${v}`);
   out.push('');
   out.push(`${' '.repeat(num)}  ${lanes.map((l, i) => c.bold(cell(l, i))).join(' | ')}`.trimEnd());
   out.push(`${' '.repeat(num)}  ${lanes.map((_, i) => '-'.repeat(widths[i])).join('-+-')}`);
   for (const row of rows) {
+    if (row.n - 1 === t.loop) out.push(c.magenta(cycleStarts));
     const col = lanes.indexOf(row.lane);
     row.lines.forEach((line, j) => {
       const cells = lanes.map((_, i) => (i === col ? (j === 0 ? c.bold(cell(line, i)) : cell(line, i)) : cell('', i)));
@@ -74,5 +82,6 @@ export function formatSwimlane(t: ItfFile, c: ChalkInstance): string {
       out.push(`${n}  ${cells.join(' | ')}`.trimEnd());
     });
   }
+  if (t.loop !== undefined) out.push(c.magenta(backTo(t.loop)));
   return out.join('\n');
 }
