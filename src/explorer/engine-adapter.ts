@@ -1,12 +1,15 @@
 // What the live explorer needs of the engine, and nothing more: the initial states, the action
 // instances, and one successor step (is the action enabled here, and what does it lead to). Kept in
 // this one file so that the explorer follows the engine's step without knowing how it is built.
-import { compileModel, type ActionInstance, type Model, type State } from '../../checker/model.ts';
+import { compileModel, type ActionInstance, type Model } from '../../checker/model.ts';
 import { nextState } from '../../checker/trace.ts';
 import { actorOf } from '../actor.ts';
 import { TypeViolation } from '../schema/index.ts';
 import type { ActionDef, Spec } from '../spec.ts';
 import { TYPE_OK } from '../spec.ts';
+
+/** A state as spec code sees it: variables by name. */
+export type State = Record<string, unknown>;
 
 export interface ExploreAction {
   id: number;

@@ -1,6 +1,6 @@
 // A saved trace as a path the live explorer can walk: the initial state it starts from, then for
 // each step the action instance that leads to its next state (the one the trace names, else any).
-import type { State } from '../../checker/model.ts';
+import type { State } from './engine-adapter.ts';
 import type { ItfFile } from '../report/itf-read.ts';
 import type { ExploreSystem } from './engine-adapter.ts';
 import { PathError } from './walk.ts';

@@ -1,7 +1,7 @@
 // Walking a state space by hand: a path (an initial state's index, then action instance ids) is
 // replayed through the engine's step into the explorer's document, with what can happen at one of
 // its states. A path that does not replay is refused with the step where it stops.
-import type { State } from '../../checker/model.ts';
+import type { State } from './engine-adapter.ts';
 import { flattenItf } from '../report/itf-values.ts';
 import type { ExploreAnswer, ExploreBlocked, ExploreChoice, ExplorerDoc, ExplorerStep } from './document.ts';
 import type { ExploreSystem } from './engine-adapter.ts';
