@@ -7,16 +7,20 @@ import { copyFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { chromium, type Browser, type Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { buildUi } from '../src/explorer/bundle.ts';
 import { cli, ROOT, scratch } from './helpers.ts';
 
 const CHROMIUM = '/usr/bin/chromium';
+/** The suite's time cap: each test gets this long, each browser action a quarter of it (about 20 s in all on 2 cores). */
+const CAP_MS = 40_000;
 const SPEC = 'specs/kernel/pg-fscache.ts';
 const TRACE = 'counterexamples/pg-fscache.V0-wait_F2.WokenBitClear.itf.json';
 const LANES = ['reader rd', 'completion cw', 'truncate truncate1', 'newuser nu'];
 /** `INTERLEAVE_SCREENSHOTS=1` also copies the screenshots into the repository, for the README. */
 const SHOTS = join(ROOT, 'test', 'screenshots');
+
+vi.setConfig({ testTimeout: CAP_MS });
 
 let browser: Browser;
 let dir: string;
@@ -39,6 +43,7 @@ afterAll(async () => {
 
 async function open(url: string, colorScheme: 'light' | 'dark' = 'light'): Promise<Page> {
   const page = await browser.newPage({ viewport: { width: 1400, height: 900 }, colorScheme });
+  page.setDefaultTimeout(CAP_MS / 4);
   const errors: string[] = [];
   page.on('pageerror', (e) => errors.push(e.message));
   await page.goto(url);
@@ -98,10 +103,10 @@ describe('the --html report, opened from disk', () => {
     expect(await page.locator('.top .what').innerText()).toBe("invariant 'WokenBitClear' is violated");
     expect(await texts(page, 'table.swimlane thead th')).toEqual(['#', ...LANES]);
     expect(await page.locator('table.swimlane tbody tr.step').count()).toBe(18);
-    expect(await heading(page)).toBe('State 1 of 18');
+    await expect.poll(() => heading(page)).toBe('State 1 of 18');
 
     for (let i = 0; i < 5; i++) await page.keyboard.press('j');
-    expect(await heading(page)).toBe('State 6 of 18truncate truncate1');
+    await expect.poll(() => heading(page)).toBe('State 6 of 18truncate truncate1');
     const row = page.locator('#step-5');
     expect(await row.getAttribute('aria-selected')).toBe('true');
     // The step sits in truncate1's column (the third lane, after the step number).
@@ -119,20 +124,20 @@ describe('the --html report, opened from disk', () => {
     expect(await page.locator('.state .leaf[data-path="ref"]').innerText()).toBe('ref = 2was 1');
 
     await page.keyboard.press('ArrowUp');
-    expect(await heading(page)).toBe('State 5 of 18truncate truncate1');
+    await expect.poll(() => heading(page)).toBe('State 5 of 18truncate truncate1');
     await page.keyboard.press('End');
-    expect(await heading(page)).toBe('State 18 of 18newuser nu');
+    await expect.poll(() => heading(page)).toBe('State 18 of 18newuser nu');
     expect(await page.locator('#step-17 .change').allInnerTexts()).toEqual(['wokenWithBitSet: false → true']);
     await page.keyboard.press('Home');
-    expect(await heading(page)).toBe('State 1 of 18');
+    await expect.poll(() => heading(page)).toBe('State 1 of 18');
 
     // The address keeps the step: reloading comes back to it.
     await page.keyboard.press('G');
     await page.keyboard.press('k');
-    expect(page.url()).toMatch(/#s=17$/);
+    await page.waitForURL(/#s=17$/);
     await page.reload();
     await page.waitForSelector('table.swimlane tbody tr.step');
-    expect(await heading(page)).toBe('State 17 of 18completion cw');
+    await expect.poll(() => heading(page)).toBe('State 17 of 18completion cw');
     expect(requests.filter((u) => !u.startsWith('file:'))).toEqual([]);
     await page.close();
   });
@@ -144,19 +149,17 @@ describe('the --html report, opened from disk', () => {
     const vars = () => page.locator('.state li.var').evaluateAll((ls) => ls.map((l) => l.getAttribute('data-var')));
     expect((await vars()).slice(0, 3)).toEqual(['ref', 'gen', 'frameFree']);
     await page.locator('li.var[data-var="gen"] button', { hasText: 'hide' }).click();
-    expect(await vars()).not.toContain('gen');
+    await expect.poll(vars).not.toContain('gen');
     expect(await page.locator('.hidden-vars').innerText()).toBe('Hidden: gen');
     await page.locator('li.var[data-var="trPc"] button', { hasText: 'pin' }).click();
-    expect((await vars())[0]).toBe('trPc');
+    await expect.poll(async () => (await vars())[0]).toBe('trPc');
     // A map folds to one line; a change inside a folded value is still shown.
-    await page.keyboard.press('j');
-    await page.keyboard.press('j');
-    await page.keyboard.press('j');
-    await page.keyboard.press('j');
+    for (let i = 0; i < 4; i++) await page.keyboard.press('j');
+    await expect.poll(() => heading(page)).toBe('State 5 of 18truncate truncate1');
     const trPc = page.locator('li.var[data-var="trPc"] > .node > button.fold');
     expect(await trPc.getAttribute('aria-expanded')).toBe('true');
     await trPc.click();
-    expect(await trPc.getAttribute('aria-expanded')).toBe('false');
+    await expect.poll(() => trPc.getAttribute('aria-expanded')).toBe('false');
     expect(await trPc.innerText()).toBe('▸ trPc 2 entries · 1 changed');
     expect(await page.locator('li.var[data-var="trPc"] .folded-changes').innerText()).toBe("[truncate1] = 'folio_try_get'");
     // Pins and hidden variables are remembered for the spec.
@@ -206,14 +209,13 @@ describe('interleave explore', () => {
     await walkTo('reader.folio_set_private_2(self=rd)', 2);
     await walkTo('completion.folio_clear_private_2(self=cw)', 3);
     // The third by keyboard: the number of the action in the list.
-    const third = await enabled();
-    expect(third[0]).toBe('reader.folio_unlock(self=rd)');
+    await expect.poll(async () => (await enabled())[0]).toBe('reader.folio_unlock(self=rd)');
     await page.keyboard.press('1');
     await page.waitForFunction(() => document.querySelectorAll('table.swimlane tbody tr.step').length === 4);
     expect(await texts(page, 'table.swimlane thead th')).toEqual(['#', 'reader rd', 'completion cw']);
     expect(await page.locator('#step-2 td').nth(1).locator('.change').allInnerTexts()).toEqual(['bit: true → false']);
+    await page.waitForURL(/#p=0\.\d+\.\d+\.\d+&s=4$/);
     const shared = page.url();
-    expect(shared).toMatch(/#p=0\.\d+\.\d+\.\d+&s=4$/);
 
     const again = await open(shared);
     await again.waitForSelector('.state h2:has-text("State 4 of 4")');
