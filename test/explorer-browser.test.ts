@@ -170,10 +170,11 @@ describe('the --html report, opened from disk', () => {
     await page.close();
   });
 
-  it('marks the cycle of a lasso', async () => {
+  it('marks the cycle of a lasso, and shows the trace expressions the trace carries', async () => {
     const lasso = join(dir, 'lasso.html');
     const doc = JSON.parse(readFileSync(join(ROOT, TRACE), 'utf8'));
     doc.loop = 13;
+    doc.states.forEach((st: any, i: number) => (st['#meta'].expressions = { holders: st.ref, step: i + 1 }));
     const file = join(dir, 'lasso.itf.json');
     writeFileSync(file, JSON.stringify(doc));
     expect(cli(['trace', file, '--html', lasso]).code).toBe(0);
@@ -181,6 +182,9 @@ describe('the --html report, opened from disk', () => {
     expect(await page.locator('tr.in-cycle').count()).toBe(5);
     expect(await page.locator('tr.cycle-start th.num').innerText()).toBe('14↻');
     expect(await page.locator('tr.cycle-back').innerText()).toBe('↻\tback to state 14: the cycle repeats forever');
+    expect(await page.locator('.top .meta').innerText()).toContain('a lasso: the last state loops back to state 14');
+    await page.keyboard.press('End');
+    await expect.poll(() => texts(page, '.exprs .expr')).toEqual(['holders\n1', 'step\n18']);
     await page.close();
   });
 });
