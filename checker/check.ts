@@ -1,7 +1,8 @@
 // Runs one compiled variant: search, then rebuild the counterexample, then judge it against the
 // variant's expectation. Reporting is left to src/report.
 import { search, type SearchOptions } from './bfs.ts';
-import type { Model } from './model.ts';
+import type { ActionInstance, Model } from './model.ts';
+import { reselectTrace } from './trace/reselect.ts';
 import { searchParallel } from './parallel.ts';
 import type { Outcome, SearchResult, Stats, TraceStep, Violation } from './result.ts';
 import { neverFired, summariseCoverage, type ActionCoverage } from './coverage.ts';
@@ -18,6 +19,13 @@ export interface CheckOptions extends Omit<SearchOptions, 'canonicalise' | 'dead
   workers?: number;
   /** With symmetry on, search again without it, to report how many states it saved. */
   compareSymmetry?: boolean;
+  /**
+   * Who takes each step (its swimlane column). Given, the counterexample printed is, among the
+   * shortest to the same violation, one with the fewest switches between actors.
+   */
+  actorOf?: (action: ActionInstance) => string;
+  /** Keep the counterexample the search met first instead (default: choose again when actorOf is given). */
+  fewestSwitches?: boolean;
 }
 
 /** The canonicaliser a check uses, or undefined when it does not reduce by symmetry. */
@@ -45,6 +53,8 @@ export interface CheckResult {
   coverage?: ActionCoverage[];
   /** Actions that never fired in a complete run of a spec that asks for `coverage: 'all-actions-fire'`. */
   deadActions?: string[];
+  /** When the trace was chosen again for fewer actor switches: the switches before and after, and the states that took. */
+  switches?: { before: number; after: number; explored: number };
 }
 
 /** Whether a check reduces by symmetry: the option, else the spec's default, and a scalarset to reduce. */
@@ -66,10 +76,23 @@ export async function checkModel(model: Model, opts: CheckOptions = {}): Promise
   let trace: TraceStep[] | undefined;
   let outcome: Outcome = violation?.outcome ?? 'ok';
   let message = violation?.message;
+  let switches: CheckResult['switches'];
   if (violation) {
     try {
       ({ steps: trace, violation } = rebuildTrace(model, store, violation, canonicalise));
       message = violation.message;
+      if (opts.actorOf && opts.fewestSwitches !== false) {
+        const again = reselectOrKeep(model, trace, violation, opts.actorOf);
+        if (again) {
+          trace = again.steps;
+          switches = { before: again.before, after: again.after, explored: again.explored };
+          const last = trace[trace.length - 1];
+          if (violation.outcome === 'action-property') {
+            violation = { ...violation, step: { action: last.action, next: last.state }, message: `action property '${violation.property}' is violated by ${last.action!.label}` };
+            message = violation.message;
+          }
+        }
+      }
     } catch (e) {
       if (!(e instanceof ReplayError)) throw e;
       outcome = 'error';
@@ -93,7 +116,17 @@ export async function checkModel(model: Model, opts: CheckOptions = {}): Promise
     matchesExpectation: matches(model.expect ?? 'holds', outcome, violation?.property, result.stats.complete) && dead.length === 0,
     coverage,
     deadActions: dead.length ? dead : undefined,
+    switches,
   };
+}
+
+/** The trace with the fewest switches; spec code that throws while it is sought leaves the search's own trace. */
+function reselectOrKeep(...args: Parameters<typeof reselectTrace>): ReturnType<typeof reselectTrace> {
+  try {
+    return reselectTrace(...args);
+  } catch {
+    return undefined;
+  }
 }
 
 function matches(expected: Expectation, outcome: Outcome, property: string | undefined, complete: boolean): boolean {

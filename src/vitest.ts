@@ -5,6 +5,7 @@
 // A failed expectation prints the counterexample, as `interleave check` would.
 import { Chalk } from 'chalk';
 import { expect } from 'vitest';
+import { laneTitle } from './actor.ts';
 import { checkModel, type CheckResult, usesSymmetry } from '../checker/check.ts';
 import { compileModel } from '../checker/model.ts';
 import { auditSymmetry, QUICK_AUDIT } from '../checker/symmetry-audit.ts';
@@ -21,6 +22,8 @@ export interface HelperOptions {
   maxDepth?: number;
   /** The quick symmetry audit before a check with symmetry reduction, as on the command line (default true). */
   auditSymmetry?: boolean;
+  /** The counterexample with the fewest actor switches among the shortest, as on the command line (default true). */
+  fewestSwitches?: boolean;
 }
 
 /** Checks one variant of a spec, given as a file path (relative to the working directory) or a spec object. */
@@ -37,7 +40,7 @@ export async function check(spec: string | Spec, opts: HelperOptions = {}): Prom
     const a = auditSymmetry(model, QUICK_AUDIT);
     if (!a.passed) throw new Error(`check(): not checked, symmetry reduction would be unsound.\n${a.problem!.message}`);
   }
-  return checkModel(model, search);
+  return checkModel(model, { actorOf: (a) => laneTitle(s, a), ...search });
 }
 
 const plain = new Chalk({ level: 0 });

@@ -1,6 +1,14 @@
-// The fewest-switches search on hand-written systems: threads as counters of steps taken, so every
-// interleaving is a path and the answer can be counted by hand.
+// The fewest-switches search: on hand-written systems (threads as counters of steps taken, so every
+// interleaving is a path and the answer can be counted by hand), then on the bundled specs, against a
+// brute-force search and across symmetry and workers.
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { compileModel, type State } from '../checker/model.ts';
+import { applyAction } from '../checker/trace.ts';
+import { laneTitle } from '../src/actor.ts';
+import { loadSpec } from '../src/load.ts';
+import { cli, ROOT, scratch } from './helpers.ts';
 import { countSwitches, fewestSwitches, type SwitchGraph, type SwitchStep } from '../checker/trace/fewest-switches.ts';
 
 /** Threads named by letter, each with `steps[t]` steps; a state is how far each has got. */
@@ -79,3 +87,74 @@ describe('fewest switches', () => {
     expect(r?.explored).toBe(63);
   });
 });
+
+describe('fewest switches on the bundled specs', () => {
+  const steps = (file: string) => JSON.parse(readFileSync(file, 'utf8')).states.slice(1).map((s: any) => s['#meta'].label);
+
+  it('prints the racy refcount drop as "t1 loads, t2 loads and stores, t1 stores"; --no-fewest-switches as met first', () => {
+    const dir = scratch();
+    const file = join(dir, 'refcount-race.racy.NoLeak.itf.json');
+    expect(cli(['check', 'specs/examples/refcount-race.ts', '--variant', 'racy', '--out', dir]).code).toBe(12);
+    expect(steps(file)).toEqual(['put.load(self=t1)', 'put.load(self=t2)', 'put.store(self=t2)', 'put.store(self=t1)']);
+    expect(cli(['check', 'specs/examples/refcount-race.ts', '--variant', 'racy', '--out', dir, '--no-fewest-switches']).code).toBe(12);
+    expect(steps(file)).toEqual(['put.load(self=t1)', 'put.load(self=t2)', 'put.store(self=t1)', 'put.store(self=t2)']);
+  });
+
+  it('writes the same golden kernel traces with symmetry off and with two workers', () => {
+    for (const extra of [['--symmetry', 'off'], ['--workers', '2']]) {
+      const dir = scratch();
+      const r = cli(['check', 'specs/kernel', '--gate', '--quiet', '--out', dir, ...extra]);
+      expect(r.code).toBe(0);
+      const golden = readdirSync(join(ROOT, 'counterexamples')).filter((f) => readdirSync(dir).includes(f));
+      expect(golden.length).toBe(43);
+      for (const f of golden) expect([f, readFileSync(join(dir, f), 'utf8')]).toEqual([f, readFileSync(join(ROOT, 'counterexamples', f), 'utf8')]);
+    }
+  });
+
+  it('is exact: a search of every path of the same length finds no trace with fewer switches', async () => {
+    for (const [spec, variant, trace, length, switches] of [
+      ['specs/kernel/zap-ordering.ts', 'landed-twostep-ksm-2pins', 'zap-ordering.landed-twostep-ksm-2pins.O2.itf.json', 13, 4],
+      ['specs/kernel/pg-fscache.ts', 'V3-nowait', 'pg-fscache.V3-nowait.NoStaleWake.itf.json', 15, 2],
+      ['specs/kernel/zap-ordering.ts', 'landed-twostep-ksm-mapper', 'zap-ordering.landed-twostep-ksm-mapper.O2.itf.json', 12, 4],
+      ['specs/kernel/pagecache-readahead.ts', 'P2-freeze-1+nr', 'pagecache-readahead.P2-freeze-1_nr.Conservation.itf.json', 12, 2],
+    ] as const) {
+      const itf = JSON.parse(readFileSync(join(ROOT, 'counterexamples', trace), 'utf8'));
+      expect(itf.states.length).toBe(length);
+      expect(countSwitches(itf.states.slice(1).map((s: any) => s['#meta'].actor))).toBe(switches);
+      expect(await leastSwitchesByBruteForce(spec, variant, itf['#meta'].property, length)).toBe(switches);
+    }
+  });
+});
+
+/**
+ * The fewest switches over every path of `length` states from an initial state to a state that
+ * breaks `property`, by depth-first search with memo on (state, steps left, actor): no layers, no
+ * shortest-path pruning, so it checks the layered search's reasoning rather than repeating it.
+ */
+async function leastSwitchesByBruteForce(specFile: string, variant: string, property: string, length: number): Promise<number> {
+  const { spec, file } = await loadSpec(specFile);
+  const model = compileModel(spec, variant, file);
+  const inv = model.invariants.find(([n]) => n === property)![1];
+  const key = (s: State) => {
+    const v = new Int32Array(model.width);
+    model.codec.encode(s, v, 0, '');
+    return v.join(',');
+  };
+  const memo = new Map<string, number>();
+  const best = (s: State, left: number, actor: string): number => {
+    if (left === 0) return inv(s, model.constants) ? Infinity : 0;
+    const k = `${key(s)}|${left}|${actor}`;
+    const known = memo.get(k);
+    if (known !== undefined) return known;
+    let least = Infinity;
+    for (const a of model.actions) {
+      const next = applyAction(model, a, s);
+      if (!next || (model.constraint && !model.constraint(next, model.constants))) continue;
+      const who = laneTitle(spec, a);
+      least = Math.min(least, (actor && who !== actor ? 1 : 0) + best(next, left - 1, who));
+    }
+    memo.set(k, least);
+    return least;
+  };
+  return Math.min(...model.init.map((s) => best(s, length - 1, '')));
+}

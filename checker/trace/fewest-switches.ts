@@ -9,7 +9,7 @@
 // gets the fewest switches still needed to reach an end; forwards, the trace follows optimal edges,
 // breaking ties by the least action label, so the result does not depend on the order in which a
 // search met states: it is the same with any number of workers and with symmetry on or off (the
-// graph is searched over concrete states).
+// graph is searched over concrete states, and every end the caller accepts competes).
 //
 // Cost: one breadth-first search of the concrete states up to the trace's depth (no symmetry
 // reduction), keeping those states and their edges, and a pass back over them; `limit` bounds the

@@ -13,6 +13,7 @@ import { writeTrace } from '../report/itf.ts';
 import { toJson } from '../report/json.ts';
 import { writeJUnit } from './junit.ts';
 import { SpecError } from '../spec.ts';
+import { laneTitle } from '../actor.ts';
 import { EXIT, runExitCode, worst } from './exit-codes.ts';
 import { ensureOutputDir } from './options.ts';
 import { UsageError } from './usage.ts';
@@ -46,6 +47,8 @@ export interface CheckArgs {
   junit?: string;
   /** Print how often each action fired. */
   coverage?: boolean;
+  /** Print the counterexample with the fewest actor switches among the shortest (default true). */
+  fewestSwitches?: boolean;
 }
 
 /** `depth 34, 1,234,567 distinct, 7,000,000 generated, 120,000 on queue, 480,000 distinct/s, 210 MB`. */
@@ -125,6 +128,8 @@ export async function runCheck(args: CheckArgs): Promise<number> {
         workers: args.workers,
         maxMemory,
         control,
+        actorOf: (a) => laneTitle(model.spec, a),
+        fewestSwitches: args.fewestSwitches,
         // On a terminal a live line (rewritten every second, after the first few); otherwise a line every 15 s.
         progressEveryMs: args.progress !== undefined ? args.progress * 1000 : live ? 1000 : 15_000,
         onProgress: args.quiet || args.json ? undefined : (p) => {

@@ -56,7 +56,12 @@ export async function main(argv: string[]): Promise<number> {
           .option('quiet', { type: 'boolean', alias: 'q', describe: 'print only the summary and unexpected results' })
           .option('gate', { type: 'boolean', describe: 'exit 0 exactly when every variant behaves as its spec expects' })
           .option('junit', { type: 'string', describe: 'also write a JUnit XML report to this file (one test case per property)' })
-          .option('coverage', { type: 'boolean', describe: 'print how often each action fired, and which never did' }),
+          .option('coverage', { type: 'boolean', describe: 'print how often each action fired, and which never did' })
+          .option('fewest-switches', {
+            type: 'boolean',
+            default: true,
+            describe: 'print, among the shortest counterexamples to the violation found, one with the fewest switches between actors (--no-fewest-switches: the one the search met first)',
+          }),
       async (a) => {
         if ((a.auditSamples !== undefined || a.auditSeed !== undefined) && a.auditSymmetry !== true) {
           throw new UsageError('--audit-samples and --audit-seed only apply with --audit-symmetry');
@@ -81,6 +86,7 @@ export async function main(argv: string[]): Promise<number> {
           gate: a.gate,
           junit: a.junit,
           coverage: a.coverage,
+          fewestSwitches: a.fewestSwitches,
         });
       },
     )
