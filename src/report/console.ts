@@ -44,6 +44,12 @@ export function formatStats(r: CheckResult): string {
     `Depth ${s.depth} (initial states are depth 1). Fingerprint collision probability ${s.collisionProbability.toExponential(1)}. ${(s.durationMs / 1000).toFixed(2)} s.`,
   ];
   if (r.symmetryReduced.length) lines.push(formatSymmetry(r));
+  if (r.switches) {
+    const { before, after, explored } = r.switches;
+    lines.push(
+      `Actor switches: ${after}, the fewest among the shortest counterexamples (the first one found had ${before}; ${explored} states searched for it).`,
+    );
+  }
   if (r.stopped) lines.push(`Stopped early (${r.stopped}): the state space was not exhausted.`);
   return lines.join('\n');
 }
