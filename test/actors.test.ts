@@ -37,7 +37,7 @@ describe('actors', () => {
   it("an action's declared actor parameter is its column: handleReq(from=n1, to=n2) is drawn under n2", () => {
     const { file, itf } = traceOf(messages("actor: 'to',"));
     expect(itf.states.slice(1).map((s: any) => s['#meta'].label)).toEqual(['send(from=n1, to=n2)', 'handleReq(from=n1, to=n2)']);
-    expect(itf.states[1]['#meta'].actor).toBeUndefined();
+    expect(itf.states[1]['#meta'].actor).toBe('n1');
     expect(itf.states[2]['#meta'].actor).toBe('n2');
     const r = cli(['trace', file, '--swimlane']);
     expect(r.code).toBe(0);
@@ -57,7 +57,7 @@ describe('actors', () => {
 
   it('without a declaration an action goes in the column of its first parameter, as before', () => {
     const { file, itf } = traceOf(messages(''));
-    expect(itf.states[2]['#meta'].actor).toBeUndefined();
+    expect(itf.states[2]['#meta'].actor).toBe('n1');
     const r = cli(['trace', file, '--swimlane']);
     expect(r.stdout).toMatch(/^3 {2}handleReq\(from=n1, to=n2\)/m);
     expect(r.stdout).not.toContain('| n2');

@@ -3,7 +3,7 @@
 import { join } from 'node:path';
 import type { CheckResult } from '../../checker/check.ts';
 import type { ActionInstance, Model } from '../../checker/model.ts';
-import { actorOf } from '../actor.ts';
+import { laneTitle } from '../actor.ts';
 import type { ReplayInput } from '../../checker/replay.ts';
 import { show } from '../schema/index.ts';
 import { writeFileAtomic } from './files.ts';
@@ -37,13 +37,13 @@ export function toITF(result: CheckResult): ItfTrace {
 }
 
 function actionMeta(model: Model, action: ActionInstance): Record<string, unknown> {
-  const actor = actorOf(model.spec, action.name, action.params);
   return {
     action: action.name,
     params: action.params,
     label: action.label,
     ...(action.process ? { process: action.process } : {}),
-    ...(actor !== undefined ? { actor } : {}),
+    // The column the swimlane draws the step in, so that a reader without the spec draws it there too.
+    actor: laneTitle(model.spec, action),
   };
 }
 
