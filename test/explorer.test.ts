@@ -31,10 +31,10 @@ describe('interleave trace --html', () => {
       ['initial state', null],
       ['load', 'put t1'],
       ['load', 'put t2'],
-      ['store', 'put t1'],
       ['store', 'put t2'],
+      ['store', 'put t1'],
     ]);
-    expect(boot.doc.steps[3].state).toEqual({ refcount: 1, freed: false, pc: { '#map': [['t1', 'Done'], ['t2', 'store']] }, seen: { '#map': [['t1', 2], ['t2', 2]] } });
+    expect(boot.doc.steps[3].state).toEqual({ refcount: 1, freed: false, pc: { '#map': [['t1', 'store'], ['t2', 'Done']] }, seen: { '#map': [['t1', 2], ['t2', 2]] } });
   });
 
   it('keeps a value that looks like markup inside the data it belongs to', () => {
