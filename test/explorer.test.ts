@@ -70,9 +70,11 @@ describe('the live explorer walk', async () => {
   const { spec, file } = await loadSpec('specs/examples/refcount-race.ts');
   const sys = exploreSystem(spec, 'racy', file);
   const id = (label: string) => sys.actions.find((a) => a.label === label)!.id;
+  /** A path from the first initial state through these actions (none of them has choices). */
+  const path = (...labels: string[]) => ({ init: 0, steps: labels.map((l) => ({ id: id(l), choice: [] })) });
 
   it('lists the enabled actions of a state, and why each other one is blocked', () => {
-    const a = answer(sys, [0, id('put.load(self=t1)')], 1);
+    const a = answer(sys, path('put.load(self=t1)'), 1);
     expect(a.at).toBe(1);
     expect(a.enabled.map((c) => [c.label, c.lane, c.changes, c.violates])).toEqual([
       ['put.load(self=t2)', 'put t2', 2, []],
@@ -87,19 +89,23 @@ describe('the live explorer walk', async () => {
   });
 
   it('marks the states and the steps that break a property', () => {
-    const path = [0, id('put.load(self=t1)'), id('put.load(self=t2)'), id('put.store(self=t1)')];
-    const a = answer(sys, path, 3);
-    expect(a.enabled.map((c) => [c.label, c.violates])).toEqual([['put.store(self=t2)', ['NoLeak']]]);
-    const { doc } = walk(sys, [...path, id('put.store(self=t2)')]);
+    const race = ['put.load(self=t1)', 'put.load(self=t2)', 'put.store(self=t1)'];
+    const a = answer(sys, path(...race), 3);
+    expect(a.enabled.map((c) => [c.label, c.step, c.violates])).toEqual([['put.store(self=t2)', String(id('put.store(self=t2)')), ['NoLeak']]]);
+    const { doc } = walk(sys, path(...race, 'put.store(self=t2)'));
     expect(doc.steps.map((s) => s.violates)).toEqual([[], [], [], [], ['NoLeak']]);
   });
 
   it('refuses a path that does not replay, naming the step', () => {
-    expect(() => walk(sys, [0, id('put.store(self=t1)')])).toThrow(
+    expect(() => walk(sys, path('put.store(self=t1)'))).toThrow(
       new PathError("step 2 of the path: put.store(self=t1) is not enabled in state 1 (pc[t1] is 'load', not 'store')"),
     );
-    expect(() => walk(sys, [1])).toThrow(new PathError('the path starts at initial state 2, but the spec has 1'));
-    expect(() => walk(sys, [0, 99])).toThrow(new PathError('step 2 of the path names action 99, but the spec has actions 0 to 5'));
-    expect(() => parsePath('0.x')).toThrow(new PathError("'0.x' is not a path (numbers separated by dots: an initial state, then action ids)"));
+    expect(() => walk(sys, { init: 1, steps: [] })).toThrow(new PathError('the path starts at initial state 2, but the spec has 1'));
+    expect(() => walk(sys, parsePath('0.99'))).toThrow(new PathError('step 2 of the path names action 99, but the spec has actions 0 to 5'));
+    expect(() => walk(sys, parsePath(`0.${id('put.load(self=t1)')}-1`))).toThrow(new PathError('step 2 of the path: put.load(self=t1) has no choice 1 in state 1'));
+    expect(parsePath('0.4.9-1-0')).toEqual({ init: 0, steps: [{ id: 4, choice: [] }, { id: 9, choice: [1, 0] }] });
+    expect(() => parsePath('0.x')).toThrow(
+      new PathError("'0.x' is not a path (an initial state's number, then steps separated by dots: an action id, with its choices after dashes)"),
+    );
   });
 });

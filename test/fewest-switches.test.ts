@@ -4,9 +4,8 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { compileModel, type State } from '../checker/model.ts';
-import { applyAction } from '../checker/trace.ts';
-import { laneTitle } from '../src/actor.ts';
+import type { State } from '../checker/system.ts';
+import { compileModel } from '../src/compile/model.ts';
 import { loadSpec } from '../src/load.ts';
 import { cli, ROOT, scratch } from './helpers.ts';
 import { countSwitches, fewestSwitches, type SwitchGraph, type SwitchStep } from '../checker/trace/fewest-switches.ts';
@@ -134,27 +133,34 @@ describe('fewest switches on the bundled specs', () => {
 async function leastSwitchesByBruteForce(specFile: string, variant: string, property: string, length: number): Promise<number> {
   const { spec, file } = await loadSpec(specFile);
   const model = compileModel(spec, variant, file);
-  const inv = model.invariants.find(([n]) => n === property)![1];
-  const key = (s: State) => {
+  const inv = model.invariants.find((i) => i.name === property)!;
+  const encode = (s: unknown) => {
     const v = new Int32Array(model.width);
-    model.codec.encode(s, v, 0, '');
-    return v.join(',');
+    return model.encode(s, v, 0) === undefined ? v : undefined;
+  };
+  /** Every successor inside its type and the constraint, straight from the action instances. */
+  const successors = (v: Int32Array) => {
+    const out: { actor: string; next: Int32Array }[] = [];
+    for (const a of model.actions) {
+      const pre = model.decode(v, 0);
+      if (a.guard && a.guard(pre) !== true) continue;
+      a.successors({ pre, draft: () => model.decode(v, 0) }, (next) => {
+        const e = encode(next);
+        if (e && (!model.constraint || model.constraint(model.decode(e, 0)) === true)) out.push({ actor: a.actor!, next: e });
+      });
+    }
+    return out;
   };
   const memo = new Map<string, number>();
-  const best = (s: State, left: number, actor: string): number => {
-    if (left === 0) return inv(s, model.constants) ? Infinity : 0;
-    const k = `${key(s)}|${left}|${actor}`;
+  const best = (v: Int32Array, left: number, actor: string): number => {
+    if (left === 0) return inv.holds(model.decode(v, 0) as State) ? Infinity : 0;
+    const k = `${v.join(',')}|${left}|${actor}`;
     const known = memo.get(k);
     if (known !== undefined) return known;
     let least = Infinity;
-    for (const a of model.actions) {
-      const next = applyAction(model, a, s);
-      if (!next || (model.constraint && !model.constraint(next, model.constants))) continue;
-      const who = laneTitle(spec, a);
-      least = Math.min(least, (actor && who !== actor ? 1 : 0) + best(next, left - 1, who));
-    }
+    for (const { actor: who, next } of successors(v)) least = Math.min(least, (actor && who !== actor ? 1 : 0) + best(next, left - 1, who));
     memo.set(k, least);
     return least;
   };
-  return Math.min(...model.init.map((s) => best(s, length - 1, '')));
+  return Math.min(...model.initial.map((s) => best(encode(s)!, length - 1, '')));
 }

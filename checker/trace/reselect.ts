@@ -3,11 +3,10 @@
 // property, the kind of violation (invariant, action property, deadlock) and the length stay. The
 // final state may be another one that breaks the property: were it held to the class of the one the
 // search met, a search with symmetry on and one with it off (which can meet the violation in
-// different classes) would print different traces.
-import { produce } from 'immer';
-import { TypeViolation } from '../../src/schema/index.ts';
-import type { ActionInstance, Model, State } from '../model.ts';
+// different classes) would print different traces. Successors come from the engine's one step.
 import type { TraceStep, Violation } from '../result.ts';
+import { DEADLOCK, isTrue, Step, TYPE_OK, type StepHandler } from '../step.ts';
+import type { ActionInstance, ChoicePath, State, TransitionSystem } from '../system.ts';
 import { countSwitches, fewestSwitches, type SwitchGraph, type SwitchStep } from './fewest-switches.ts';
 
 export interface Reselected {
@@ -22,77 +21,89 @@ export interface Reselected {
 /** States kept at most; past it the search's own trace is printed. */
 export const RESELECT_LIMIT = 1_000_000;
 
+/** Who takes a step: the instance's actor, else its process, else its label. */
+export const actorOf = (a: ActionInstance): string => a.actor ?? a.process ?? a.label;
+
+/** A step as the search sees it, with the action property it breaks (such a step is not stored). */
+type Found = SwitchStep<Int32Array> & { breaks?: string };
+
+/** Collects what the step finds from one state: its successors, and whether it deadlocks. */
+class Collector implements StepHandler {
+  found: Found[] = [];
+  deadlocks = false;
+  private readonly scratch: Int32Array;
+  constructor(private readonly system: TransitionSystem) {
+    this.scratch = new Int32Array(system.width);
+  }
+  stored(_next: State, _vector: Int32Array, _hi: number, _lo: number, action: ActionInstance | undefined, choice: ChoicePath, encoded: Int32Array): void {
+    this.found.push({ action: action?.id ?? -1, choice: [...choice], next: encoded.slice(), stored: true });
+  }
+  pruned(_next: State, encoded: Int32Array | undefined, action: ActionInstance | undefined, choice: ChoicePath): void {
+    if (encoded) this.found.push({ action: action?.id ?? -1, choice: [...choice], next: encoded.slice(), stored: false });
+  }
+  violation(v: Violation): void {
+    if (v.outcome === 'deadlock') this.deadlocks = true;
+    const step = v.step;
+    if (v.outcome === 'action-property' && step?.action && step.next && this.system.encode(step.next, this.scratch, 0) === undefined) {
+      this.found.push({ action: step.action.id, choice: [...(step.choice ?? [])], next: this.scratch.slice(), stored: false, breaks: v.property });
+    }
+  }
+  reset(): void {
+    this.found = [];
+    this.deadlocks = false;
+  }
+}
+
 /**
  * The trace with the fewest actor switches among the shortest to `violation`, or undefined when
  * there is nothing to choose (an initial state, a type violation or an exception in spec code,
  * whose steps the search alone reproduces) or the graph would be too big.
  */
-export function reselectTrace(
-  model: Model,
-  trace: TraceStep[],
-  violation: Violation,
-  actorOf: (action: ActionInstance) => string,
-  limit = RESELECT_LIMIT,
-): Reselected | undefined {
-  if (trace.length < 2 || violation.outcome === 'error' || violation.property === 'TypeOK') return undefined;
-  const { width, constants: c } = model;
-  const encode = (s: State): Int32Array | undefined => {
-    const v = new Int32Array(width);
+export function reselectTrace(system: TransitionSystem, trace: TraceStep[], violation: Violation, limit = RESELECT_LIMIT): Reselected | undefined {
+  if (trace.length < 2 || violation.outcome === 'error' || violation.property === TYPE_OK) return undefined;
+  const collector = new Collector(system);
+  const step = new Step(system, collector, { deadlock: violation.property === DEADLOCK });
+  const expand = (v: Int32Array) => {
+    collector.reset();
+    step.expand(v, 0, -1);
+    return collector.found;
+  };
+  const invariant = system.invariants.find((i) => i.name === violation.property);
+  const breaksInvariant = (v: Int32Array) => {
     try {
-      model.codec.encode(s, v, 0, '');
-      return v;
-    } catch (e) {
-      if (e instanceof TypeViolation) return undefined;
-      throw e;
+      return !!invariant && !isTrue(invariant.holds(system.decode(v, 0)));
+    } catch {
+      return false;
     }
   };
-  const decode = (v: Int32Array) => model.codec.decode(v, 0) as State;
-  const enabled = (s: State) => model.actions.some((a) => !a.when || a.when(s, a.params, c));
-  const invariant = model.invariants.find(([name]) => name === violation.property)?.[1];
-  const property = model.actionProperties.find(([name]) => name === violation.property)?.[1];
-
-  const steps = (v: Int32Array): SwitchStep<Int32Array>[] => {
-    const s = decode(v);
-    const out: SwitchStep<Int32Array>[] = [];
-    for (const a of model.actions) {
-      if (a.when && !a.when(s, a.params, c)) continue;
-      const next = encode(produce(decode(v), (d: State) => a.do(d, a.params, c)) as State);
-      if (!next) continue;
-      const after = decode(next);
-      // As the search does: a step that breaks an action property is not stored, nor one outside the constraint.
-      const stutters = next.every((x, i) => x === v[i]);
-      const breaks = !stutters && model.actionProperties.some(([, p]) => p(s, after, c) !== true);
-      const stored = !breaks && (!model.constraint || model.constraint(after, c) === true);
-      out.push({ action: a.id, choice: [], next, stored });
-    }
-    return out;
-  };
-  const ends = (from: Int32Array, step: SwitchStep<Int32Array>): boolean => {
-    const after = decode(step.next);
+  const ends = (_from: Int32Array, s: SwitchStep<Int32Array>): boolean => {
+    const found = s as Found;
     switch (violation.outcome) {
       case 'invariant':
-        return step.stored && !!invariant && invariant(after, c) !== true;
+        return found.breaks === undefined && breaksInvariant(found.next);
       case 'action-property':
-        return !!property && property(decode(from), after, c) !== true;
+        return found.breaks === violation.property;
       case 'deadlock':
-        return step.stored && !enabled(after) && !(model.terminal && model.terminal(after, c) === true);
+        return found.stored && (expand(found.next), collector.deadlocks);
       default:
         return false;
     }
   };
-  const initial = model.init.map(encode).filter((v): v is Int32Array => !!v && (!model.constraint || model.constraint(decode(v), c) === true));
+  collector.reset();
+  system.initial.forEach((s, i) => step.initial(s, i));
+  const initial = collector.found.filter((f) => f.stored).map((f) => f.next);
   const g: SwitchGraph<Int32Array> = {
     initial,
     key: (v) => v.join(','),
-    steps,
+    steps: (v) => expand(v).slice(),
     ends,
-    actor: (id) => actorOf(model.actions[id]),
-    label: (id) => model.actions[id].label,
+    actor: (id) => actorOf(system.actions[id]),
+    label: (id) => system.actions[id].label,
   };
   const found = fewestSwitches(g, trace.length, limit);
   if (!found) return undefined;
-  const chosen: TraceStep[] = [{ state: decode(found.initial) }];
-  for (const s of found.steps) chosen.push({ action: model.actions[s.action], state: decode(s.next) });
+  const chosen: TraceStep[] = [{ state: system.decode(found.initial, 0) }];
+  for (const s of found.steps) chosen.push({ action: system.actions[s.action], choice: s.choice, state: system.decode(s.next, 0) });
   const actors = (t: TraceStep[]) => t.slice(1).map((s) => actorOf(s.action!));
   return { steps: chosen, before: countSwitches(actors(trace)), after: found.switches, explored: found.explored };
 }

@@ -1,9 +1,12 @@
 // `interleave check`: load specs, check every (selected) variant, report, and exit with TLC's codes.
-import type { Progress } from '../../checker/bfs.ts';
-import { checkModel, type CheckResult, usesSymmetry } from '../../checker/check.ts';
-import { warmUp } from '../../checker/parallel.ts';
-import { auditSymmetry, type AuditResult, QUICK_AUDIT } from '../../checker/symmetry-audit.ts';
-import { compileModel, type Model } from '../../checker/model.ts';
+import type { Progress } from '../../checker/search/bfs.ts';
+import { checkModel, type CheckResult, usesSymmetry } from '../compile/check.ts';
+import { warmUp } from '../../checker/search/parallel.ts';
+import { auditDeterminism } from '../../checker/determinism-audit.ts';
+import { auditSymmetry, type AuditResult as EngineAudit, QUICK_AUDIT } from '../../checker/symmetry/audit.ts';
+import { compileModel, type Model } from '../compile/model.ts';
+
+type AuditResult = EngineAudit<Model>;
 import { findSpecFiles, LoadError, loadSpec } from '../load.ts';
 import { freemem } from 'node:os';
 import { auditJson, formatAudit, formatNotAudited } from '../report/audit.ts';
@@ -13,25 +16,18 @@ import { writeTrace } from '../report/itf.ts';
 import { toJson } from '../report/json.ts';
 import { writeJUnit } from './junit.ts';
 import { SpecError } from '../spec.ts';
-import { laneTitle } from '../actor.ts';
 import { EXIT, runExitCode, worst } from './exit-codes.ts';
+import type { CheckChoices } from '../compile/options.ts';
 import { ensureOutputDir } from './options.ts';
 import { UsageError } from './usage.ts';
 import { dirname } from 'node:path';
 
-export interface CheckArgs {
+/** What `check` is asked: the search choices (declared once, in CheckChoices) and the command line's own. */
+export interface CheckArgs extends CheckChoices {
   paths: string[];
   variant?: string;
-  deadlock?: boolean;
-  maxStates?: number;
-  maxDepth?: number;
-  workers?: number;
   /** Seconds between progress lines. */
   progress?: number;
-  maxMemory?: number;
-  symmetry?: 'on' | 'off';
-  /** Search again without symmetry to report what it saved. */
-  symmetryCompare?: boolean;
   /**
    * Before a variant is checked with symmetry reduction, test on sampled states that it is symmetric:
    * quickly by default, thoroughly (and reported) when true, not at all when false.
@@ -47,8 +43,6 @@ export interface CheckArgs {
   junit?: string;
   /** Print how often each action fired. */
   coverage?: boolean;
-  /** Print the counterexample with the fewest actor switches among the shortest (default true). */
-  fewestSwitches?: boolean;
 }
 
 /** `depth 34, 1,234,567 distinct, 7,000,000 generated, 120,000 on queue, 480,000 distinct/s, 210 MB`. */
@@ -70,6 +64,7 @@ export async function runCheck(args: CheckArgs): Promise<number> {
   const problems: { file: string; message: string }[] = [];
   const results: { result: CheckResult; traceFile?: string }[] = [];
   const audits: AuditResult[] = [];
+  const nondeterministic: string[] = [];
 
   ensureOutputDir('--out', args.out);
   if (args.junit) ensureOutputDir('--junit', dirname(args.junit));
@@ -105,10 +100,17 @@ export async function runCheck(args: CheckArgs): Promise<number> {
   process.on('SIGINT', onSigint);
   const live = !!process.stderr.isTTY && args.progress === undefined;
   let shownLive = false;
-  const symmetry = args.symmetry === undefined ? undefined : args.symmetry === 'on';
+  const symmetry = args.symmetry;
   try {
     for (const model of models) {
       if (control.stop) break;
+      // A step that gives other successors when taken again makes counts and traces meaningless.
+      const determinism = auditDeterminism(model);
+      if (!determinism.passed) {
+        nondeterministic.push(variantTitle({ model } as CheckResult));
+        log(c.red(determinism.problem!.message) + '\n');
+        continue;
+      }
       // Reduction by a symmetry the spec does not have would make the check unsound, silently.
       if (args.auditSymmetry !== false && usesSymmetry(model, symmetry)) {
         const thorough = args.auditSymmetry === true;
@@ -121,14 +123,13 @@ export async function runCheck(args: CheckArgs): Promise<number> {
       }
       const result = await checkModel(model, {
         symmetry,
-        compareSymmetry: args.symmetryCompare,
+        compareSymmetry: args.compareSymmetry,
         deadlock: args.deadlock,
         maxStates: args.maxStates,
         maxDepth: args.maxDepth,
         workers: args.workers,
         maxMemory,
         control,
-        actorOf: (a) => laneTitle(model.spec, a),
         fewestSwitches: args.fewestSwitches,
         // On a terminal a live line (rewritten every second, after the first few); otherwise a line every 15 s.
         progressEveryMs: args.progress !== undefined ? args.progress * 1000 : live ? 1000 : 15_000,
@@ -166,7 +167,8 @@ export async function runCheck(args: CheckArgs): Promise<number> {
   if (!args.json && (all.length > 1 || args.gate)) log(formatSummary(all, c, !!args.gate));
   const unaudited = audits.filter((a) => !a.passed).map((a) => variantTitle({ model: a.model } as CheckResult));
   if (unaudited.length) log(c.red(`Not checked, the symmetry audit failed: ${unaudited.join(', ')} (exit 75).`));
-  const asymmetric = audits.some((a) => !a.passed);
+  if (nondeterministic.length) log(c.red(`Not checked, not deterministic: ${nondeterministic.join(', ')} (exit 75).`));
+  const asymmetric = audits.some((a) => !a.passed) || nondeterministic.length > 0;
   const code = worst([problems.length ? EXIT.specDoesNotLoad : EXIT.ok, asymmetric ? EXIT.specError : EXIT.ok, runExitCode(all, !!args.gate)]);
   if (args.junit) writeJUnit(args.junit, { results, loadErrors: problems, deadlock: args.deadlock });
   if (args.json) {

@@ -6,7 +6,7 @@ import { uiBundle } from '../explorer/bundle.ts';
 import { exploreSystem, type ExploreSystem } from '../explorer/engine-adapter.ts';
 import { serveExplorer } from '../explorer/server.ts';
 import { pathOfTrace } from '../explorer/trace-path.ts';
-import { PathError } from '../explorer/walk.ts';
+import { PathError, pathText, type Path } from '../explorer/walk.ts';
 import { loadSpec } from '../load.ts';
 import { readItfFile } from '../report/itf-read.ts';
 import { ItfError } from '../report/itf.ts';
@@ -59,7 +59,7 @@ export async function runExplore(args: ExploreArgs): Promise<number> {
     process.stderr.write(`interleave: ${file}: ${e.message}\n`);
     return EXIT.specDoesNotLoad;
   }
-  let path = [0];
+  let path: Path = { init: 0, steps: [] };
   if (trace) {
     try {
       path = pathOfTrace(sys, trace);
@@ -76,7 +76,7 @@ export async function runExplore(args: ExploreArgs): Promise<number> {
     process.stderr.write(`interleave: explore: cannot listen on 127.0.0.1${args.port ? `:${args.port}` : ''}: ${(e as Error).message}\n`);
     return EXIT.badOptions;
   }
-  const url = `${running.url}#p=${path.join('.')}&s=${path.length}`;
+  const url = `${running.url}#p=${pathText(path)}&s=${path.steps.length + 1}`;
   process.stdout.write(`Exploring ${sys.title} (${file}) at ${url}\nPress Ctrl-C to stop.\n`);
   if (args.open) openBrowser(url);
   await new Promise<void>((resolve) => {

@@ -8,18 +8,11 @@ import { EXIT } from './exit-codes.ts';
 import { exploreCommand } from './explore.ts';
 import { graphCommand } from './graph.ts';
 import { listCommand } from './list.ts';
+import { checkChoices, checkFlags } from './check-options.ts';
 import { wholeNumber } from './options.ts';
 import { simulateCommand } from './simulate.ts';
 import { traceCommand } from './trace.ts';
 import { UsageError } from './usage.ts';
-
-/** `8G`, `512M`, `100k` or a number of bytes. */
-function memorySize(v: unknown): number | undefined {
-  if (v === undefined) return undefined;
-  const m = /^(\d+(?:\.\d+)?)\s*([kmgt]?)i?b?$/i.exec(String(v).trim());
-  if (!m || Number(m[1]) <= 0) throw new UsageError(`--max-memory must be a size such as 8G, 512M or 100000000, not '${String(v)}'`);
-  return Math.round(Number(m[1]) * 1024 ** ' kmgt'.indexOf((m[2] || ' ').toLowerCase()));
-}
 
 export async function main(argv: string[]): Promise<number> {
   let code: number = EXIT.ok;
@@ -36,14 +29,8 @@ export async function main(argv: string[]): Promise<number> {
         y
           .positional('paths', { type: 'string', array: true, demandOption: true, describe: 'spec files or folders' })
           .option('variant', { type: 'string', describe: 'check only this variant' })
-          .option('deadlock', { type: 'boolean', describe: 'check for deadlock (--no-deadlock to switch off; default: the spec decides)' })
-          .option('max-states', { type: 'string', coerce: wholeNumber('max-states'), describe: 'stop after this many distinct states' })
-          .option('max-depth', { type: 'string', coerce: wholeNumber('max-depth'), describe: 'do not explore past this depth (initial states are depth 1)' })
+          .options(checkFlags() as {})
           .option('progress', { type: 'string', coerce: wholeNumber('progress'), describe: 'seconds between progress lines (default: a live line on a terminal, else every 15 s)' })
-          .option('workers', { type: 'string', coerce: wholeNumber('workers'), describe: 'worker threads to search with (default 1)' })
-          .option('max-memory', { type: 'string', coerce: memorySize, describe: 'stop cleanly (exit 255) when the process uses this much memory, e.g. 8G or 512M (default: 80% of free memory)' })
-          .option('symmetry', { choices: ['on', 'off'] as const, describe: 'reduce by scalarset symmetry (default: the spec decides, normally on)' })
-          .option('symmetry-compare', { type: 'boolean', describe: 'also search without symmetry and report how many states it saved' })
           .option('audit-symmetry', {
             type: 'boolean',
             describe:
@@ -56,27 +43,16 @@ export async function main(argv: string[]): Promise<number> {
           .option('quiet', { type: 'boolean', alias: 'q', describe: 'print only the summary and unexpected results' })
           .option('gate', { type: 'boolean', describe: 'exit 0 exactly when every variant behaves as its spec expects' })
           .option('junit', { type: 'string', describe: 'also write a JUnit XML report to this file (one test case per property)' })
-          .option('coverage', { type: 'boolean', describe: 'print how often each action fired, and which never did' })
-          .option('fewest-switches', {
-            type: 'boolean',
-            default: true,
-            describe: 'print, among the shortest counterexamples to the violation found, one with the fewest switches between actors (--no-fewest-switches: the one the search met first)',
-          }),
+          .option('coverage', { type: 'boolean', describe: 'print how often each action fired, and which never did' }),
       async (a) => {
         if ((a.auditSamples !== undefined || a.auditSeed !== undefined) && a.auditSymmetry !== true) {
           throw new UsageError('--audit-samples and --audit-seed only apply with --audit-symmetry');
         }
         code = await runCheck({
+          ...checkChoices(a as Record<string, unknown>),
           paths: a.paths as string[],
           variant: a.variant,
-          deadlock: a.deadlock,
-          maxStates: a.maxStates as number | undefined,
-          maxDepth: a.maxDepth as number | undefined,
-          workers: a.workers as number | undefined,
           progress: a.progress as number | undefined,
-          maxMemory: a.maxMemory as number | undefined,
-          symmetry: a.symmetry,
-          symmetryCompare: a.symmetryCompare,
           auditSymmetry: a.auditSymmetry,
           auditSamples: a.auditSamples as number | undefined,
           auditSeed: a.auditSeed as number | undefined,
@@ -86,7 +62,6 @@ export async function main(argv: string[]): Promise<number> {
           gate: a.gate,
           junit: a.junit,
           coverage: a.coverage,
-          fewestSwitches: a.fewestSwitches,
         });
       },
     )

@@ -1,8 +1,8 @@
 // `interleave simulate SPEC`: seeded random walks checking the same properties as `check`, for state
 // spaces too big to exhaust. A violation is printed and saved like any other; the seed reproduces it.
 import type { Argv, CommandModule } from 'yargs';
-import { compileModel, type Model } from '../../checker/model.ts';
-import { simulate, type SimulationResult } from '../../checker/simulate.ts';
+import { compileModel, type Model } from '../compile/model.ts';
+import { simulate, type SimulationResult } from '../compile/simulate.ts';
 import { loadSpec } from '../load.ts';
 import { formatTrace, makeChalk, variantTitle, describeOutcome } from '../report/console.ts';
 import { formatCoverage } from '../report/coverage.ts';

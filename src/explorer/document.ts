@@ -33,8 +33,12 @@ export interface ExplorerDoc {
 
 /** One enabled action from the state the live explorer is at, with what taking it leads to. */
 export interface ExploreChoice {
-  /** The action instance's id: what the URL's path names. */
+  /** The action instance's id. */
   id: number;
+  /** Which branch or choice inside the action (empty for an action without choices). */
+  choice: number[];
+  /** How the URL's path names this step: the id, then the choice path after dashes (`7-1`). */
+  step: string;
   label: string;
   lane?: string;
   /** How many variable paths it changes. */

@@ -1,15 +1,18 @@
 // What the live explorer needs of the engine, and nothing more: the initial states, the action
-// instances, and one successor step (is the action enabled here, and what does it lead to). Kept in
-// this one file so that the explorer follows the engine's step without knowing how it is built.
-import { compileModel, type ActionInstance, type Model } from '../../checker/model.ts';
-import { nextState } from '../../checker/trace.ts';
-import { actorOf } from '../actor.ts';
-import { TypeViolation } from '../schema/index.ts';
+// instances, and the engine's one successor step from a state (each enabled action's successors,
+// one per choice path, and what each breaks). Kept in this one file so that the explorer follows
+// the engine's step without knowing how it is built.
+import type { Violation } from '../../checker/result.ts';
+import { isTrue, Step, type StepHandler } from '../../checker/step.ts';
+import type { ActionInstance, ChoicePath, State } from '../../checker/system.ts';
+import { compileModel, type Model } from '../compile/model.ts';
 import type { ActionDef, Spec } from '../spec.ts';
-import { TYPE_OK } from '../spec.ts';
 
-/** A state as spec code sees it: variables by name. */
-export type State = Record<string, unknown>;
+/** A state the explorer reached: its value, and its encoding when it fits its type. */
+export interface ExploreState {
+  value: State;
+  encoded?: Int32Array;
+}
 
 export interface ExploreAction {
   id: number;
@@ -19,25 +22,26 @@ export interface ExploreAction {
   actor?: string;
 }
 
-/** The outcome of trying one action in one state. */
-export type StepOutcome =
-  | { enabled: true; next: State; /** Properties of the step or of its successor that fail. */ violates: string[] }
-  | { enabled: false; reason: string };
+/** One successor of an enabled action: its choice path, the state, and the properties it breaks. */
+export interface ExploreSuccessor {
+  action: number;
+  choice: number[];
+  next: ExploreState;
+  violates: string[];
+}
 
 export interface ExploreSystem {
   title: string;
   vars: string[];
-  initial: State[];
+  initial: ExploreState[];
   actions: ExploreAction[];
-  /** The one successor step, for one action. */
-  step(from: State, action: number): StepOutcome;
-  /** Invariants (and the type) that `s` breaks. */
-  violations(s: State): string[];
+  /** The engine's step from `from`: every successor, and why each action without one is blocked. */
+  expand(from: ExploreState): { successors: ExploreSuccessor[]; blocked: Map<number, string> };
+  /** Invariants (and the type) that a state breaks. */
+  violations(s: ExploreState): string[];
   /** A state's variables as ITF values, as trace files hold them. */
-  toItf(s: State): Record<string, unknown>;
+  toItf(s: ExploreState): Record<string, unknown>;
 }
-
-const errorText = (e: unknown) => (e instanceof Error ? e.message : String(e));
 
 /** How a guard reads: its source, on one line, cut short. */
 function sourceOf(fn: Function): string {
@@ -45,30 +49,52 @@ function sourceOf(fn: Function): string {
   return text.length > 160 ? `${text.slice(0, 157)}...` : text;
 }
 
-export function exploreSystem(spec: Spec, variant: string, file?: string): ExploreSystem {
-  const model: Model = compileModel(spec, variant, file);
-  const defs = spec.def.actions as Record<string, ActionDef<State, unknown, Record<string, unknown>>>;
-  const c = model.constants;
-  const fitsType = (s: State) => {
-    try {
-      model.codec.encode(s, new Int32Array(model.width), 0, '');
-      return true;
-    } catch (e) {
-      if (e instanceof TypeViolation) return false;
-      throw e;
+/** Collects what the step finds from one state. */
+class Collector implements StepHandler {
+  successors: ExploreSuccessor[] = [];
+  errors = new Map<number, string>();
+  constructor(private readonly model: Model) {}
+  stored(next: State, _v: Int32Array, _hi: number, _lo: number, action: ActionInstance | undefined, choice: ChoicePath, encoded: Int32Array): void {
+    this.add(action, choice, { value: this.model.decode(encoded, 0), encoded: encoded.slice() }, []);
+    void next;
+  }
+  pruned(next: State, encoded: Int32Array | undefined, action: ActionInstance | undefined, choice: ChoicePath): void {
+    this.add(action, choice, encoded ? { value: this.model.decode(encoded, 0), encoded: encoded.slice() } : { value: structuredClone(next) }, []);
+  }
+  violation(v: Violation): void {
+    const action = v.step?.action;
+    if (v.outcome === 'error') {
+      if (action) this.errors.set(action.id, v.message);
+      return;
     }
+    if (!action || !v.step?.next) return;
+    const scratch = new Int32Array(this.model.width);
+    const fits = this.model.encode(v.step.next, scratch, 0) === undefined;
+    this.add(action, v.step.choice ?? [], fits ? { value: this.model.decode(scratch, 0), encoded: scratch } : { value: structuredClone(v.step.next) }, [v.property!]);
+  }
+  private add(action: ActionInstance | undefined, choice: ChoicePath, next: ExploreState, violates: string[]): void {
+    if (action) this.successors.push({ action: action.id, choice: [...choice], next, violates });
+  }
+}
+
+export function exploreSystem(spec: Spec, variant: string, file?: string): ExploreSystem {
+  const model = compileModel(spec, variant, file);
+  const defs = spec.def.actions as Record<string, ActionDef<State, unknown, Record<string, unknown>>>;
+  const collector = new Collector(model);
+  const step = new Step(model, collector, { deadlock: false });
+  const violations = (s: ExploreState): string[] => {
+    if (!s.encoded) return ['TypeOK'];
+    return model.invariants
+      .filter((inv) => {
+        try {
+          return !isTrue(inv.holds(model.decode(s.encoded!, 0)));
+        } catch {
+          return true;
+        }
+      })
+      .map((inv) => inv.name);
   };
-  const violations = (s: State): string[] => {
-    if (!fitsType(s)) return [TYPE_OK];
-    return model.invariants.filter(([, inv]) => {
-      try {
-        return inv(s, c) !== true;
-      } catch {
-        return true;
-      }
-    }).map(([name]) => name);
-  };
-  /** Why `a` is not enabled in `s`: a process step's place or its `await`, else the action's guard. */
+  /** Why an action gives no successor in `s`: a process step's place or its `await`, else the action's guard. */
   const blockedBecause = (a: ActionInstance, s: State): string => {
     const def = defs[a.name];
     if (def?.step) {
@@ -78,40 +104,48 @@ export function exploreSystem(spec: Spec, variant: string, file?: string): Explo
     }
     return def?.when ? `its guard is false: ${sourceOf(def.when)}` : 'not enabled';
   };
+  // The initial states as the engine takes them (inside their type), through the same step.
+  collector.successors = [];
+  const initial: ExploreState[] = [];
+  const initialCollector: StepHandler = {
+    stored: (_n, _v, _hi, _lo, _a, _c, encoded) => initial.push({ value: model.decode(encoded, 0), encoded: encoded.slice() }),
+    pruned: (next, encoded) => initial.push(encoded ? { value: model.decode(encoded, 0), encoded: encoded.slice() } : { value: structuredClone(next) }),
+    violation: () => {},
+  };
+  const initStep = new Step(model, initialCollector, { deadlock: false });
+  model.initial.forEach((s, i) => initStep.initial(s, i));
+
   return {
     title: variant === 'default' ? spec.def.name : `${spec.def.name} [${variant}]`,
     vars: model.vars,
-    initial: model.init,
-    actions: model.actions.map((a) => ({ id: a.id, name: a.name, label: a.label, params: a.params, actor: actorOf(spec, a.name, a.params) })),
-    step(from, id) {
-      const a = model.actions[id];
-      if (!fitsType(from)) return { enabled: false, reason: 'the state is outside its type: nothing follows it' };
-      let next: State | undefined;
-      try {
-        next = nextState(model, a, from);
-      } catch (e) {
-        return { enabled: false, reason: `spec code threw: ${errorText(e)}` };
+    initial,
+    actions: model.actions.map((a) => ({ id: a.id, name: a.name, label: a.label, params: { ...a.params }, actor: a.actor })),
+    expand(from) {
+      const blocked = new Map<number, string>();
+      if (!from.encoded) {
+        for (const a of model.actions) blocked.set(a.id, 'the state is outside its type: nothing follows it');
+        return { successors: [], blocked };
       }
-      if (next === undefined) return { enabled: false, reason: blockedBecause(a, from) };
-      const broken = model.actionProperties
-        .filter(([, p]) => {
-          try {
-            return p(from, next, c) !== true;
-          } catch {
-            return true;
-          }
-        })
-        .map(([name]) => name);
-      return { enabled: true, next, violates: [...broken, ...violations(next)] };
+      collector.successors = [];
+      collector.errors = new Map();
+      step.expand(from.encoded, 0, -1);
+      const successors = collector.successors.map((s) => ({ ...s, violates: s.violates.length ? s.violates : violations(s.next) }));
+      const enabled = new Set(successors.map((s) => s.action));
+      for (const a of model.actions) {
+        if (enabled.has(a.id)) continue;
+        const error = collector.errors.get(a.id);
+        blocked.set(a.id, error ? `spec code threw: ${error}` : blockedBecause(a, from.value));
+      }
+      return { successors, blocked };
     },
     violations,
     toItf(s) {
       const out: Record<string, unknown> = {};
       for (const k of model.vars) {
         try {
-          out[k] = model.codec.fields[k].toITF(s[k]);
+          out[k] = model.codec.fields[k].toITF(s.value[k]);
         } catch {
-          out[k] = { '#unserializable': JSON.stringify(s[k]) ?? String(s[k]) };
+          out[k] = { '#unserializable': JSON.stringify(s.value[k]) ?? String(s.value[k]) };
         }
       }
       return out;

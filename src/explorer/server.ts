@@ -25,8 +25,8 @@ export function serveExplorer(sys: ExploreSystem, ui: UiBundle, port = 0): Promi
     if (url.pathname === '/api/path') {
       try {
         const path = parsePath(url.searchParams.get('p'));
-        const at = Number(url.searchParams.get('at') ?? path.length - 1);
-        return send(200, 'application/json', JSON.stringify(answer(sys, path, Number.isInteger(at) ? at : path.length - 1)));
+        const at = Number(url.searchParams.get('at') ?? path.steps.length);
+        return send(200, 'application/json', JSON.stringify(answer(sys, path, Number.isInteger(at) ? at : path.steps.length)));
       } catch (e) {
         if (!(e instanceof PathError)) return send(500, 'application/json', JSON.stringify({ error: `internal error: ${(e as Error).message}` }));
         return send(400, 'application/json', JSON.stringify({ error: e.message }));

@@ -4,7 +4,8 @@ import type { ExploreAnswer } from '../document.ts';
 
 interface Props {
   answer: ExploreAnswer;
-  onTake: (id: number) => void;
+  /** Takes a step, as the path names it. */
+  onTake: (step: string) => void;
   /** Taking an action from an earlier state drops the steps after it. */
   truncates: boolean;
 }
@@ -17,8 +18,8 @@ export function ActionsPanel({ answer, onTake, truncates }: Props) {
       {answer.enabled.length === 0 && <p class="quiet">None: no action is enabled in this state (a deadlock, unless it is a proper end).</p>}
       <ol class="enabled">
         {answer.enabled.map((c, i) => (
-          <li key={c.id}>
-            <button type="button" class="take" data-action={c.label} onClick={() => onTake(c.id)}>
+          <li key={c.step}>
+            <button type="button" class="take" data-action={c.label} onClick={() => onTake(c.step)}>
               {i < 9 && <kbd>{i + 1}</kbd>} <span class="label">{c.label}</span>
               {c.lane && <span class="lane-tag">{c.lane}</span>}
               <span class="quiet">

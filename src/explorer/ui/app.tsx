@@ -9,8 +9,8 @@ import { lanesOf, stepViews } from './trace-model.ts';
 import { ActionsPanel } from './actions-panel.tsx';
 
 interface Place {
-  /** Explore mode: the initial state's index, then action instance ids. */
-  path: number[];
+  /** Explore mode: the initial state's index, then the steps (an action instance id, with its choice path after dashes). */
+  path: string[];
   /** The selected step. */
   sel: number;
 }
@@ -20,7 +20,7 @@ function readHash(): Partial<Place> {
   const p = h.get('p');
   const s = h.get('s');
   return {
-    path: p ? p.split('.').map(Number).filter((n) => Number.isInteger(n) && n >= 0) : undefined,
+    path: p && /^\d+(\.\d+(-\d+)*)*$/.test(p) ? p.split('.') : undefined,
     sel: s !== null && /^\d+$/.test(s) ? Number(s) - 1 : undefined,
   };
 }
@@ -32,7 +32,7 @@ function hashOf(mode: ExplorerBoot['mode'], place: Place): string {
 export function App({ boot }: { boot: ExplorerBoot }) {
   const [place, setPlace] = useState<Place>(() => {
     const h = readHash();
-    return { path: h.path?.length ? h.path : [0], sel: h.sel ?? (boot.mode === 'trace' ? 0 : Math.max(0, (h.path?.length ?? 1) - 1)) };
+    return { path: h.path?.length ? h.path : ['0'], sel: h.sel ?? (boot.mode === 'trace' ? 0 : Math.max(0, (h.path?.length ?? 1) - 1)) };
   });
   const [answer, setAnswer] = useState<ExploreAnswer | undefined>();
   const [error, setError] = useState<string | undefined>();
@@ -75,8 +75,8 @@ export function App({ boot }: { boot: ExplorerBoot }) {
   const lanes = useMemo(() => (doc ? lanesOf(doc) : []), [doc]);
 
   const select = (i: number) => setPlace((p) => ({ ...p, sel: Math.max(0, Math.min(i, last)) }));
-  const take = (id: number) => {
-    const path = [...place.path.slice(0, sel + 1), id];
+  const take = (step: string) => {
+    const path = [...place.path.slice(0, sel + 1), step];
     const next = { path, sel: path.length - 1 };
     history.pushState(null, '', hashOf('explore', next));
     setPlace(next);
@@ -118,7 +118,7 @@ export function App({ boot }: { boot: ExplorerBoot }) {
       const choice = k.answer?.enabled[digit];
       if (choice && k.answer?.at === k.sel) {
         e.preventDefault();
-        k.take(choice.id);
+        k.take(choice.step);
       }
     };
     window.addEventListener('keydown', onKey);
