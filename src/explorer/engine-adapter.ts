@@ -54,9 +54,8 @@ class Collector implements StepHandler {
   successors: ExploreSuccessor[] = [];
   errors = new Map<number, string>();
   constructor(private readonly model: Model) {}
-  stored(next: State, _v: Int32Array, _hi: number, _lo: number, action: ActionInstance | undefined, choice: ChoicePath, encoded: Int32Array): void {
+  stored(_next: State, _v: Int32Array, _hi: number, _lo: number, action: ActionInstance | undefined, choice: ChoicePath, encoded: Int32Array): void {
     this.add(action, choice, { value: this.model.decode(encoded, 0), encoded: encoded.slice() }, []);
-    void next;
   }
   pruned(next: State, encoded: Int32Array | undefined, action: ActionInstance | undefined, choice: ChoicePath): void {
     this.add(action, choice, encoded ? { value: this.model.decode(encoded, 0), encoded: encoded.slice() } : { value: structuredClone(next) }, []);
@@ -104,8 +103,7 @@ export function exploreSystem(spec: Spec, variant: string, file?: string): Explo
     }
     return def?.when ? `its guard is false: ${sourceOf(def.when)}` : 'not enabled';
   };
-  // The initial states as the engine takes them (inside their type), through the same step.
-  collector.successors = [];
+  // The initial states as the engine takes them, through the same step.
   const initial: ExploreState[] = [];
   const initialCollector: StepHandler = {
     stored: (_n, _v, _hi, _lo, _a, _c, encoded) => initial.push({ value: model.decode(encoded, 0), encoded: encoded.slice() }),
