@@ -60,7 +60,8 @@ class Collector implements StepHandler {
  * whose steps the search alone reproduces) or the graph would be too big.
  */
 export function reselectTrace(system: TransitionSystem, trace: TraceStep[], violation: Violation, limit = RESELECT_LIMIT): Reselected | undefined {
-  if (trace.length < 2 || violation.outcome === 'error' || violation.property === TYPE_OK) return undefined;
+  const kinds = ['invariant', 'action-property', 'deadlock'];
+  if (trace.length < 2 || !kinds.includes(violation.outcome) || violation.property === TYPE_OK) return undefined;
   const collector = new Collector(system);
   const step = new Step(system, collector, { deadlock: violation.property === DEADLOCK });
   const expand = (v: Int32Array) => {

@@ -43,7 +43,11 @@ export async function main(argv: string[]): Promise<number> {
           .option('quiet', { type: 'boolean', alias: 'q', describe: 'print only the summary and unexpected results' })
           .option('gate', { type: 'boolean', describe: 'exit 0 exactly when every variant behaves as its spec expects' })
           .option('junit', { type: 'string', describe: 'also write a JUnit XML report to this file (one test case per property)' })
-          .option('coverage', { type: 'boolean', describe: 'print how often each action fired, and which never did' }),
+          .option('coverage', { type: 'boolean', describe: 'print how often each action fired, and which never did' })
+          .option('starvation', {
+            type: 'boolean',
+            describe: "check that every process that is not done eventually takes a step (the property 'Starvation'), assuming weak fairness of each process id the spec declares none for",
+          }),
       async (a) => {
         if ((a.auditSamples !== undefined || a.auditSeed !== undefined) && a.auditSymmetry !== true) {
           throw new UsageError('--audit-samples and --audit-seed only apply with --audit-symmetry');
@@ -62,6 +66,7 @@ export async function main(argv: string[]): Promise<number> {
           gate: a.gate,
           junit: a.junit,
           coverage: a.coverage,
+          starvation: a.starvation,
         });
       },
     )

@@ -27,8 +27,10 @@ export interface ItfFile {
   /** The parsed document, for replay against a spec. */
   json: unknown;
   steps: ItfStep[];
-  /** For a lasso (a liveness counterexample): the index of the state the last one loops back to. */
+  /** For a lasso (a liveness counterexample): the index of the state the last one goes back to. */
   loop?: number;
+  /** How the last state goes back to `loop`: the step's label, or undefined when it stutters there. */
+  back?: string;
 }
 
 export function readItfFile(file: string): ItfFile {
@@ -56,29 +58,25 @@ export function readItfFile(file: string): ItfFile {
     const s = raw as Record<string, unknown>;
     for (const v of vars) if (!(v in s)) throw new ItfError(`${file}: state ${i + 1} has no value for variable '${v}'`);
     const meta = (s['#meta'] ?? {}) as Record<string, unknown>;
-    const action = typeof meta.action === 'string' && meta.action !== 'init' ? meta.action : undefined;
+    const action = typeof meta.action === 'string' && meta.action !== 'init' && meta.action !== 'stutter' ? meta.action : undefined;
     const params = meta.params && typeof meta.params === 'object' ? (meta.params as Record<string, unknown>) : {};
     const values = new Map<string, string>();
     for (const v of vars) flattenItf(s[v], v, values);
     const process = typeof meta.process === 'string' ? meta.process : undefined;
     const actor = typeof meta.actor === 'string' ? meta.actor : undefined;
     const expressions = meta.expressions && typeof meta.expressions === 'object' && !Array.isArray(meta.expressions) ? (meta.expressions as Record<string, unknown>) : undefined;
-    const label = typeof meta.label === 'string' ? meta.label : action ? actionLabel(action, params) : i === 0 ? 'initial state' : `state ${i + 1}`;
+    const label = typeof meta.label === 'string' ? meta.label : action ? actionLabel(action, params) : i === 0 ? 'initial state' : meta.action === 'stutter' ? 'stutter' : `state ${i + 1}`;
     return { label, action, params, process, actor, values, expressions };
   });
   const meta = doc['#meta'] && typeof doc['#meta'] === 'object' ? (doc['#meta'] as Record<string, unknown>) : {};
-  const loop = loopIndex(doc as Record<string, unknown>, meta, states.length, file);
-  return { file, meta, vars, json, steps, ...(loop === undefined ? {} : { loop }) };
-}
-
-/** ITF's `loop` (top level, or in `#meta`): where the cycle of a lasso starts. */
-function loopIndex(doc: Record<string, unknown>, meta: Record<string, unknown>, length: number, file: string): number | undefined {
-  const loop = doc.loop ?? meta.loop;
-  if (loop === undefined) return undefined;
-  if (!Number.isInteger(loop) || (loop as number) < 0 || (loop as number) >= length) {
-    throw new ItfError(`${file}: "loop" must be the index of a state of the trace (0 to ${length - 1}), not ${JSON.stringify(loop)}`);
+  const loop = (doc as { loop?: unknown }).loop ?? meta.loop;
+  if (loop === undefined) return { file, meta, vars, json, steps };
+  if (!Number.isInteger(loop) || (loop as number) < 0 || (loop as number) >= steps.length) {
+    throw new ItfError(`${file}: "loop" must be the index of a state of the trace (0 to ${steps.length - 1}), not ${JSON.stringify(loop)}`);
   }
-  return loop as number;
+  const back = meta.back as { label?: unknown; action?: unknown } | undefined;
+  const backLabel = back && back.action !== 'stutter' ? String(back.label ?? back.action) : undefined;
+  return { file, meta, vars, json, steps, loop: loop as number, back: backLabel };
 }
 
 function actionLabel(action: string, params: Record<string, unknown>): string {

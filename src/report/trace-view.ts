@@ -37,13 +37,17 @@ export function formatSteps(t: ItfFile, c: ChalkInstance, full: boolean): string
       for (const ch of changed) out.push(`  ${pad}    ${changeLine(ch, c)}`);
     }
   });
-  if (t.loop !== undefined) out.push(c.magenta(backTo(t.loop)));
+  if (t.loop !== undefined) out.push(c.magenta(lassoEnd(t)));
   return out.join('\n');
 }
 
-/** A lasso's cycle: where it starts, and where the last state goes back to. */
+/** A lasso's cycle: where it starts, and how the last state goes back to its first state. */
 const cycleStarts = '  --- the cycle starts here ---';
-const backTo = (loop: number) => `  --- back to state ${loop + 1}: the cycle repeats forever ---`;
+export function lassoEnd(t: { loop?: number; back?: string; steps: unknown[] }): string {
+  const k = t.loop! + 1;
+  if (t.back === undefined && t.loop === t.steps.length - 1) return `  --- stutters forever in state ${k} ---`;
+  return `  --- ${t.back ? `${t.back}: ` : ''}back to state ${k}: the cycle repeats forever ---`;
+}
 
 export function formatSwimlane(t: ItfFile, c: ChalkInstance): string {
   const [init, ...rest] = t.steps;
@@ -67,21 +71,21 @@ export function formatSwimlane(t: ItfFile, c: ChalkInstance): string {
   const num = String(t.steps.length).length;
   const cell = (text: string, i: number) => text.padEnd(widths[i]);
   const out: string[] = [];
-  if (t.loop === 0) out.push(c.magenta(cycleStarts));
   out.push('initial state:');
   for (const [path, v] of init.values) out.push(`  ${path} = ${v}`);
   out.push('');
   out.push(`${' '.repeat(num)}  ${lanes.map((l, i) => c.bold(cell(l, i))).join(' | ')}`.trimEnd());
   out.push(`${' '.repeat(num)}  ${lanes.map((_, i) => '-'.repeat(widths[i])).join('-+-')}`);
+  if (t.loop === 0) out.push(c.magenta(cycleStarts));
   for (const row of rows) {
-    if (row.n - 1 === t.loop) out.push(c.magenta(cycleStarts));
     const col = lanes.indexOf(row.lane);
+    if (row.n - 1 === t.loop) out.push(c.magenta(cycleStarts));
     row.lines.forEach((line, j) => {
       const cells = lanes.map((_, i) => (i === col ? (j === 0 ? c.bold(cell(line, i)) : cell(line, i)) : cell('', i)));
       const n = j === 0 ? c.dim(String(row.n).padStart(num)) : ' '.repeat(num);
       out.push(`${n}  ${cells.join(' | ')}`.trimEnd());
     });
   }
-  if (t.loop !== undefined) out.push(c.magenta(backTo(t.loop)));
+  if (t.loop !== undefined) out.push(c.magenta(lassoEnd(t)));
   return out.join('\n');
 }
