@@ -36,12 +36,32 @@ export interface RunResult {
   withoutSymmetry?: Stats;
   /** How often each action fired. */
   coverage?: ActionCoverage[];
-  /** When the trace was chosen again for fewer actor switches: the switches before and after, and the states that took. */
-  switches?: { before: number; after: number; explored: number };
   /** The liveness check, when the system has temporal properties and the safety search completed. */
   liveness?: LivenessInfo & { symmetryOff: boolean };
   /** A temporal violation's lasso: the trace is its prefix and cycle, and its last state goes back to `loop`. */
   lasso?: Pick<TemporalViolation, 'loop' | 'fairness' | 'back' | 'label'>;
+  /**
+   * With `continue`: every property violated, each with its least violation of the first level that
+   * violates it and that violation's shortest trace (the reported violation among them).
+   */
+  violated?: PropertyViolation[];
+  /** When the trace was chosen again for fewer actor switches: the switches before and after, and the states that took. */
+  switches?: Switches;
+}
+
+export interface Switches {
+  before: number;
+  after: number;
+  explored: number;
+}
+
+export interface PropertyViolation {
+  outcome: Outcome;
+  property?: string;
+  message?: string;
+  violation: Violation;
+  trace?: TraceStep[];
+  switches?: Switches;
 }
 
 export async function checkSystem(system: TransitionSystem, opts: RunOptions): Promise<RunResult> {
@@ -58,31 +78,32 @@ export async function checkSystem(system: TransitionSystem, opts: RunOptions): P
   const { result, store } = await search(system, { ...opts, canonicalise, observer });
   const withoutSymmetry =
     useSymmetry && opts.compareSymmetry ? (await search(system, { ...opts, workers: 1, onProgress: undefined, observer: undefined, store: undefined })).result.stats : undefined;
-  let violation = result.violation;
-  let trace: TraceStep[] | undefined;
-  let outcome: Outcome = violation?.outcome ?? 'ok';
-  let message = violation?.message;
-  let switches: RunResult['switches'];
-  if (violation) {
+  const rebuild = (found: Violation): PropertyViolation => {
     try {
-      ({ steps: trace, violation } = rebuildTrace(system, store, violation, canonicalise));
-      message = violation.message;
-      const again = opts.fewestSwitches === false ? undefined : reselectOrKeep(system, trace, violation);
+      const rebuilt = rebuildTrace(system, store, found, canonicalise);
+      let { steps, violation } = rebuilt;
+      const again = opts.fewestSwitches === false ? undefined : reselectOrKeep(system, steps, violation);
+      let switches: Switches | undefined;
       if (again) {
-        trace = again.steps;
+        steps = again.steps;
         switches = { before: again.before, after: again.after, explored: again.explored };
-        const last = trace[trace.length - 1];
+        const last = steps[steps.length - 1];
         if (violation.outcome === 'action-property') {
           violation = { ...violation, step: { action: last.action, choice: last.choice, next: last.state }, message: `action property '${violation.property}' is violated by ${last.action!.label}` };
-          message = violation.message;
         }
       }
+      return { outcome: violation.outcome, property: violation.property, message: violation.message, violation, trace: steps, switches };
     } catch (e) {
       if (!(e instanceof ReplayError)) throw e;
-      outcome = 'error';
-      message = `${violation.message}; ${e.message}`;
+      return { outcome: 'error', property: found.property, message: `${found.message}; ${e.message}`, violation: found };
     }
-  }
+  };
+  const main = result.violation && rebuild(result.violation);
+  let violation = main?.violation;
+  let trace = main?.trace;
+  let outcome: Outcome = main?.outcome ?? 'ok';
+  let message = main?.message;
+  const violated = opts.continue ? (result.violations ?? []).map((v) => (v === result.violation ? main! : rebuild(v))) : undefined;
   let liveness: RunResult['liveness'];
   let lasso: RunResult['lasso'];
   if (live && outcome === 'ok' && result.stats.complete) {
@@ -121,7 +142,8 @@ export async function checkSystem(system: TransitionSystem, opts: RunOptions): P
     symmetryReduced: useSymmetry ? [...system.symmetry.keys()] : [],
     withoutSymmetry,
     coverage: result.coverage && summariseCoverage(system, result.coverage),
-    switches,
+    violated,
+    switches: outcome === main?.outcome ? main?.switches : undefined,
   };
 }
 

@@ -16,3 +16,5 @@ export {
   weakFair,
   type TemporalFormula,
 } from './temporal.ts';
+export { network, Network, type InFlight, type NetworkKind, type NetworkOptions } from './network.ts';
+export { choose, either, when, subsetsOf, majorities, type Domain } from './choice.ts';

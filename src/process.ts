@@ -32,7 +32,8 @@ export interface ProcessOptions<S, P extends keyof S, Id, L extends string, C> {
 export function process<S, C extends Constants = Constants>() {
   return <Id, P extends keyof S & string>(
     name: string,
-    ids: FiniteSchema<Id>,
+    /** The ids of this kind of thread; a function of the constants when their number is one. */
+    ids: FiniteSchema<Id> | ((c: C) => FiniteSchema<Id>),
     opts: ProcessOptions<S, P, Id, LabelOf<S, P>, C>,
   ): Record<string, ActionDef<S, C, { self: FiniteSchema<Id> }>> => {
     type L = LabelOf<S, P>;
@@ -43,7 +44,7 @@ export function process<S, C extends Constants = Constants>() {
       const fallThrough = step.next ?? (labels[i + 1] as L | undefined) ?? ('Done' as L);
       const pcOf = (s: Readonly<S>) => (s as Record<string, Record<string, string>>)[opts.pc];
       actions[`${name}.${label}`] = {
-        params: { self: ids },
+        params: typeof ids === 'function' ? (c: C) => ({ self: ids(c) }) : { self: ids },
         process: name,
         step: { pc: opts.pc, label, wait: step.when },
         pc: opts.pc,

@@ -1,83 +1,78 @@
-// Dijkstra's termination detection on a ring, EWD 840 (TLA+ Examples, specifications/ewd840/EWD840.tla,
-// by Stephan Merz). A token goes round from node N-1 down to 0; a node that activated a node ahead
-// of the token turns black, and a black node or token makes the round inconclusive. TLC with N = 3
-// (the Examples manifest): 302 distinct states, 2001 generated, depth 10, and `Liveness`
-// (terminated ~> terminationDetected) holds under WF_vars(System), the fairness of the token-passing
-// actions. This port, with guards where the module has disjunctions, finds the same 302 states and
-// verdicts, 1817 generated and depth 9. TLC generates more because it evaluates a disjunction inside
-// an action once per true disjunct, each a successor; why its depth is one more is not settled here.
-import { always, bool, defineSpec, enumOf, eventually, implies, int, leadsTo, mapOf, stepOrStutter, weakFair } from '../../src/index.ts';
+// Dijkstra's termination detection on a ring, EWD 840 (TLA+ Examples, specifications/ewd840/EWD840.tla),
+// written as the TLA+ module is: one action per TLA+ action, each disjunction in an action a branch
+// (`either`), each \E a choice. Node 0 starts probes; a token travels from node N-1 down to 0 and
+// comes back orange when some node may still be active.
+// TLC with N = 3, invariants TypeOK, TerminationDetection and Inv, no deadlock check:
+// 302 distinct states, 2001 generated, depth 9 (192 initial states: every activity and colouring).
+// The module's temporal properties: Liveness (terminated ~> terminationDetected) holds under
+// WF_vars(System), the fairness of the token-passing actions, and fails without it;
+// AllNodesTerminateIfNoMessages fails under WF(System) and holds under WF(Next).
+import {
+  always, bool, choose, defineSpec, either, enumOf, eventually, implies, int, leadsTo, mapOf, stepOrStutter, valuesOf, weakFair, when,
+} from '../../src/index.ts';
 
 type C = { N: number };
-const Color = enumOf('white', 'black');
-const nodes = (c: C) => [...Array(c.N).keys()];
-type S = { active: Record<number, boolean>; color: Record<number, 'white' | 'black'>; tpos: number; tcolor: 'white' | 'black' };
+const Node = (c: C) => int(0, c.N - 1);
+const shape = (c: C) => ({
+  active: mapOf(Node(c), bool()),
+  color: mapOf(Node(c), enumOf('white', 'orange')),
+  tpos: Node(c),
+  tcolor: enumOf('white', 'orange'),
+});
 
-const terminated = (s: S, c: C) => nodes(c).every((i) => !s.active[i]);
+type S = { active: Record<number, boolean>; color: Record<number, 'white' | 'orange'>; tpos: number; tcolor: 'white' | 'orange' };
+const terminated = (s: S, c: C) => Node(c).values.every((i) => !s.active[i]);
 const terminationDetected = (s: S) => s.tpos === 0 && s.tcolor === 'white' && s.color[0] === 'white' && !s.active[0];
-
-/** Init: any activity and colours, the token anywhere, black. */
-const init = (c: C): S[] => {
-  const out: S[] = [];
-  const n = c.N;
-  for (let a = 0; a < 1 << n; a++)
-    for (let k = 0; k < 1 << n; k++)
-      for (let tpos = 0; tpos < n; tpos++)
-        out.push({
-          active: Object.fromEntries(nodes(c).map((i) => [i, (a >> i) % 2 === 1])),
-          color: Object.fromEntries(nodes(c).map((i) => [i, (k >> i) % 2 === 1 ? 'black' : 'white'])) as S['color'],
-          tpos,
-          tcolor: 'black',
-        });
-  return out;
-};
-
 const System = weakFair(['InitiateProbe', 'PassToken'], { name: 'WF(System)' });
 const Next = weakFair(['InitiateProbe', 'PassToken', 'SendMsg', 'Deactivate'], { name: 'WF(Next)' });
 
 export default defineSpec({
   name: 'ewd840',
-  description: 'Termination detection on a ring: detection is sound, and termination is eventually detected.',
+  description: 'A white token back at node 0 means every node is inactive.',
   constants: { N: 3 } as C,
-  state: (c: C) => ({
-    active: mapOf(int(0, c.N - 1), bool()),
-    color: mapOf(int(0, c.N - 1), Color),
-    tpos: int(0, c.N - 1),
-    tcolor: Color,
-  }),
-  init,
+  assumptions: { NAssumption: (c) => Number.isInteger(c.N) && c.N >= 1 },
+  state: shape,
+  // Init: any activity and colouring, the token anywhere, orange.
+  init: (c) => valuesOf(shape(c)).filter((s) => s.tcolor === 'orange'),
   actions: {
-    // Node 0 starts a probe when it holds the token and the round was inconclusive.
     InitiateProbe: {
-      when: (s) => s.tpos === 0 && (s.tcolor === 'black' || s.color[0] === 'black'),
-      do: (s, _p, c) => {
+      when: (s) => s.tpos === 0,
+      do: (s, _, c) => {
+        either(
+          () => when(s.tcolor === 'orange'),
+          () => when(s.color[0] === 'orange'),
+        );
         s.tpos = c.N - 1;
         s.tcolor = 'white';
         s.color[0] = 'white';
       },
     },
-    // Node i passes the token on when it is passive, or when the round is already spoiled.
     PassToken: {
-      params: { i: int(1, 8) },
-      when: (s, { i }, c) => i < c.N && s.tpos === i && (!s.active[i] || s.color[i] === 'black' || s.tcolor === 'black'),
+      params: (c: C) => ({ i: int(1, c.N - 1) }),
+      when: (s, { i }) => s.tpos === i,
       do: (s, { i }) => {
+        either(
+          () => when(!s.active[i]),
+          () => when(s.color[i] === 'orange'),
+          () => when(s.tcolor === 'orange'),
+        );
         s.tpos = i - 1;
-        if (s.color[i] === 'black') s.tcolor = 'black';
+        if (s.color[i] === 'orange') s.tcolor = 'orange';
         s.color[i] = 'white';
       },
     },
-    // An active node activates another; activating a node ahead of the token blackens the sender.
     SendMsg: {
-      params: { i: int(0, 8), j: int(0, 8) },
-      when: (s, { i, j }, c) => i < c.N && j < c.N && i !== j && s.active[i],
-      do: (s, { i, j }) => {
+      params: (c: C) => ({ i: Node(c) }),
+      when: (s, { i }) => s.active[i],
+      do: (s, { i }, c) => {
+        const j = choose(Node(c).values.filter((n) => n !== i), 'j');
         s.active[j] = true;
-        if (j > i) s.color[i] = 'black';
+        if (j > i) s.color[i] = 'orange';
       },
     },
     Deactivate: {
-      params: { i: int(0, 8) },
-      when: (s, { i }, c) => i < c.N && s.active[i],
+      params: (c: C) => ({ i: Node(c) }),
+      when: (s, { i }) => s.active[i],
       do: (s, { i }) => { s.active[i] = false; },
     },
   },
@@ -85,7 +80,9 @@ export default defineSpec({
     TerminationDetection: (s, c) => !terminationDetected(s) || terminated(s, c),
     // Dijkstra's inductive invariant.
     Inv: (s, c) =>
-      nodes(c).every((i) => !(s.tpos < i) || !s.active[i]) || nodes(c).some((j) => j <= s.tpos && s.color[j] === 'black') || s.tcolor === 'black',
+      Node(c).values.every((i) => !(i > s.tpos) || !s.active[i]) ||
+      Node(c).values.some((j) => j <= s.tpos && s.color[j] === 'orange') ||
+      s.tcolor === 'orange',
   },
   temporal: {
     Liveness: leadsTo(terminated, terminationDetected),

@@ -10,17 +10,19 @@ type AuditResult = EngineAudit<Model>;
 import { findSpecFiles, LoadError, loadSpec } from '../load.ts';
 import { freemem } from 'node:os';
 import { auditJson, formatAudit, formatNotAudited } from '../report/audit.ts';
-import { formatResult, formatStats, formatSummary, makeChalk, variantTitle } from '../report/console.ts';
+import { formatResult, formatStats, formatSummary, makeChalk, variantTitle, formatViolation } from '../report/console.ts';
 import { formatCoverage } from '../report/coverage.ts';
 import { writeTrace } from '../report/itf.ts';
-import { toJson } from '../report/json.ts';
+import { toJson, violationJson } from '../report/json.ts';
 import { writeJUnit } from './junit.ts';
-import { SpecError } from '../spec.ts';
+import { SpecError, type Constants } from '../spec.ts';
+import { AssumptionError } from '../constants.ts';
 import { EXIT, runExitCode, worst } from './exit-codes.ts';
 import type { CheckChoices } from '../compile/options.ts';
-import { ensureOutputDir } from './options.ts';
+import { constantsFor, ensureOutputDir } from './options.ts';
 import { UsageError } from './usage.ts';
-import { dirname } from 'node:path';
+import { dirname, relative, resolve } from 'node:path';
+import { formatTypeError, type SpecTypeError, startTypeCheck } from '../typecheck.ts';
 
 /** What `check` is asked: the search choices (declared once, in CheckChoices) and the command line's own. */
 export interface CheckArgs extends CheckChoices {
@@ -43,6 +45,10 @@ export interface CheckArgs extends CheckChoices {
   junit?: string;
   /** Print how often each action fired. */
   coverage?: boolean;
+  /** Constants from --const NAME=VALUE, over every variant's. */
+  constants?: Constants;
+  /** Type-check the spec files (default true; also off with INTERLEAVE_NO_TYPECHECK=1). */
+  typecheck?: boolean;
   /** Check every variant for starvation (the property 'Starvation'), whatever the spec says. */
   starvation?: boolean;
 }
@@ -64,7 +70,8 @@ export async function runCheck(args: CheckArgs): Promise<number> {
     if (!args.json) process.stdout.write(s + '\n');
   };
   const problems: { file: string; message: string }[] = [];
-  const results: { result: CheckResult; traceFile?: string }[] = [];
+  let assumptionsFailed = 0;
+  const results: { result: CheckResult; traceFile?: string; others: { result: CheckResult; traceFile?: string }[] }[] = [];
   const audits: AuditResult[] = [];
   const nondeterministic: string[] = [];
 
@@ -75,15 +82,30 @@ export async function runCheck(args: CheckArgs): Promise<number> {
   if (files.length === 0) throw new LoadError(args.paths.join(', '), 'no spec files here (a spec is a .ts file whose default export is defineSpec({ ... }))');
   // Worker threads take a while to start: let them do so while this thread loads the specs.
   if ((args.workers ?? 1) > 1) warmUp(args.workers! - 1);
+  // The type-check runs in a child process beside loading and searching; cached results are known now.
+  const typecheck = args.typecheck !== false && !process.env.INTERLEAVE_NO_TYPECHECK ? startTypeCheck(files) : undefined;
+  const typeErrors = new Map<string, SpecTypeError[]>();
+  const reportTypeErrors = (found: Map<string, SpecTypeError[]>) => {
+    for (const [file, errors] of found) {
+      if (errors.length === 0 || typeErrors.has(file)) continue;
+      typeErrors.set(file, errors);
+      const message = `${relative(process.cwd(), file)}: the spec does not type-check (${errors.length} error${errors.length > 1 ? 's' : ''}):\n${errors.map((e) => '  ' + formatTypeError(e).replaceAll('\n', '\n  ')).join('\n')}`;
+      problems.push({ file, message });
+      process.stderr.write(`${c.red('error:')} ${message}\n`);
+    }
+  };
+  if (typecheck) reportTypeErrors(typecheck.cached);
   for (const file of files) {
     try {
       const { spec, file: shown } = await loadSpec(file);
       if (args.variant && !spec.variantNames.includes(args.variant)) {
         throw new UsageError(`${shown}: spec '${spec.def.name}' has no variant '${args.variant}' (variants: ${spec.variantNames.join(', ')})`);
       }
-      for (const v of args.variant ? [args.variant] : spec.variantNames) models.push(compileModel(spec, v, shown, { starvation: args.starvation }));
+      const overrides = constantsFor(spec, shown, args.constants);
+      for (const v of args.variant ? [args.variant] : spec.variantNames) models.push(compileModel(spec, v, shown, { constants: overrides, starvation: args.starvation }));
     } catch (e) {
       if (e instanceof UsageError) throw e;
+      if (e instanceof AssumptionError) assumptionsFailed++;
       if (!(e instanceof LoadError || e instanceof SpecError)) throw e;
       const message = e instanceof LoadError ? e.message : `${file}: ${e.message}`;
       problems.push({ file, message });
@@ -106,6 +128,7 @@ export async function runCheck(args: CheckArgs): Promise<number> {
   try {
     for (const model of models) {
       if (control.stop) break;
+      if (model.file && typeErrors.has(resolve(model.file))) continue;
       // A step that gives other successors when taken again makes counts and traces meaningless.
       const determinism = auditDeterminism(model);
       if (!determinism.passed) {
@@ -127,6 +150,7 @@ export async function runCheck(args: CheckArgs): Promise<number> {
         symmetry,
         compareSymmetry: args.compareSymmetry,
         deadlock: args.deadlock,
+        continue: args.continue,
         maxStates: args.maxStates,
         maxDepth: args.maxDepth,
         workers: args.workers,
@@ -145,12 +169,18 @@ export async function runCheck(args: CheckArgs): Promise<number> {
       if (shownLive) process.stderr.write('\r\x1b[K');
       shownLive = false;
       const traceFile = result.trace?.length ? writeTrace(args.out, result) : undefined;
-      results.push({ result, traceFile });
+      // --continue: each other violated property with its own trace, after the one the exit code is for.
+      const others = (result.violated ?? []).filter((v) => v.violation !== result.violation).map((v) => {
+        const as: CheckResult = { ...result, outcome: v.outcome, property: v.property, message: v.message, violation: v.violation, trace: v.trace };
+        return { result: as, traceFile: v.trace?.length ? writeTrace(args.out, as) : undefined };
+      });
+      results.push({ result, traceFile, others });
       if (args.quiet || (args.gate && result.matchesExpectation)) {
         // A gate shows in full only what it did not expect; the rest is one line each (and the table).
         if (!args.quiet || !result.matchesExpectation) log(formatResult(result, c, traceFile).split('\n')[0] + (traceFile ? c.dim(`  ${traceFile}`) : ''));
       } else {
         log(formatResult(result, c, traceFile) + '\n');
+        for (const o of others) log(formatViolation(o.result, c, o.traceFile) + '\n');
       }
       if (result.deadActions) {
         log(c.red(`  ${variantTitle(result)}: never fired: ${result.deadActions.join(', ')} (the spec asks that every action fires)`));
@@ -165,13 +195,21 @@ export async function runCheck(args: CheckArgs): Promise<number> {
     process.off('SIGINT', onSigint);
   }
 
+  if (typecheck) {
+    try {
+      reportTypeErrors(await typecheck.pending);
+    } catch (e) {
+      process.stderr.write(`${c.yellow('warning:')} the specs were not type-checked: ${(e as Error).message}\n`);
+    }
+  }
   const all = results.map((r) => r.result);
   if (!args.json && (all.length > 1 || args.gate)) log(formatSummary(all, c, !!args.gate));
   const unaudited = audits.filter((a) => !a.passed).map((a) => variantTitle({ model: a.model } as CheckResult));
   if (unaudited.length) log(c.red(`Not checked, the symmetry audit failed: ${unaudited.join(', ')} (exit 75).`));
   if (nondeterministic.length) log(c.red(`Not checked, not deterministic: ${nondeterministic.join(', ')} (exit 75).`));
   const asymmetric = audits.some((a) => !a.passed) || nondeterministic.length > 0;
-  const code = worst([problems.length ? EXIT.specDoesNotLoad : EXIT.ok, asymmetric ? EXIT.specError : EXIT.ok, runExitCode(all, !!args.gate)]);
+  const loadCode = problems.length === 0 ? EXIT.ok : assumptionsFailed === problems.length ? EXIT.assumption : EXIT.specDoesNotLoad;
+  const code = worst([loadCode, asymmetric ? EXIT.specError : EXIT.ok, runExitCode(all, !!args.gate)]);
   if (args.junit) writeJUnit(args.junit, { results, loadErrors: problems, deadlock: args.deadlock });
   if (args.json) {
     const doc = {
@@ -179,7 +217,10 @@ export async function runCheck(args: CheckArgs): Promise<number> {
       exitCode: code,
       gate: !!args.gate,
       loadErrors: problems,
-      results: results.map(({ result, traceFile }) => toJson(result, traceFile)),
+      results: results.map(({ result, traceFile, others }) => ({
+        ...toJson(result, traceFile),
+        ...(result.violated ? { violations: [{ result, traceFile }, ...others].map((o) => violationJson(o.result, o.traceFile)) } : {}),
+      })),
       ...(audits.length > 0 ? { symmetryAudits: audits.map(auditJson) } : {}),
     };
     process.stdout.write(JSON.stringify(doc, null, 2) + '\n');

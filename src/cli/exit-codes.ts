@@ -3,6 +3,8 @@ import type { CheckResult } from '../compile/check.ts';
 
 export const EXIT = {
   ok: 0,
+  /** An assumption about the constants (TLA+'s ASSUME) does not hold. */
+  assumption: 10,
   /** A gate run where a variant expected to fail did not (no TLC equivalent). */
   expectationNotMet: 1,
   deadlock: 11,
@@ -34,7 +36,7 @@ export function exitCodeOf(r: CheckResult): number {
   }
 }
 
-const severity = [EXIT.internal, EXIT.specDoesNotLoad, EXIT.specError, EXIT.invariant, EXIT.actionProperty, EXIT.deadlock, EXIT.expectationNotMet];
+const severity = [EXIT.internal, EXIT.specDoesNotLoad, EXIT.assumption, EXIT.specError, EXIT.invariant, EXIT.actionProperty, EXIT.deadlock, EXIT.expectationNotMet];
 
 /** The most serious of several exit codes. */
 export function worst(codes: number[]): number {

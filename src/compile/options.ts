@@ -21,4 +21,6 @@ export interface CheckChoices {
    * between actors (default true); false prints the one the search met first.
    */
   fewestSwitches?: boolean;
+  /** Go on past violations (TLC's -continue): report every violated property with its own shortest trace. */
+  continue?: boolean;
 }

@@ -3,8 +3,9 @@
 import { relative, resolve } from 'node:path';
 import { Chalk, type ChalkInstance } from 'chalk';
 import type { CheckResult } from '../compile/check.ts';
-import type { Expectation } from '../spec.ts';
+import { expectedViolations, type Expectation } from '../spec.ts';
 import { show } from '../schema/index.ts';
+import { chosen } from './choices.ts';
 import { changes } from './diff.ts';
 import { lassoEnd } from './trace-view.ts';
 
@@ -16,10 +17,15 @@ export function makeChalk(stream: NodeJS.WriteStream = process.stdout): ChalkIns
 
 export function describeExpectation(e: Expectation | undefined): string {
   if (!e || e === 'holds') return 'holds';
-  return `violates ${e.violates}`;
+  return `violates ${expectedViolations(e).join(', ')}`;
 }
 
 export function describeOutcome(r: CheckResult): string {
+  const also = r.violated?.filter((v) => v.violation !== r.violation).map((v) => (v.outcome === 'error' ? 'error' : v.property)) ?? [];
+  return also.length ? `${describeOne(r)}, ${also.join(', ')}` : describeOne(r);
+}
+
+function describeOne(r: CheckResult): string {
   switch (r.outcome) {
     case 'ok':
       return r.stats.complete ? 'holds' : `no violation (incomplete: ${r.stopped})`;
@@ -84,19 +90,25 @@ export function formatTrace(r: CheckResult, c: ChalkInstance): string {
   const trace = r.trace ?? [];
   const out: string[] = [];
   const width = String(trace.length).length;
+  const view = { ...r.model.spec.def.trace, constants: r.model.constants };
   let prev: unknown;
   const loop = r.lasso?.loop;
   trace.forEach((step, i) => {
     const n = String(i + 1).padStart(width);
     if (i === loop) out.push(c.magenta('  --- the cycle starts here ---'));
-    const title = step.action ? c.bold(step.action.label) : c.bold(step.stutter ? 'stutter' : 'initial state');
+    const picks = chosen(step, trace[i - 1]?.state);
+    const title = (step.action ? c.bold(step.action.label) : c.bold(step.stutter ? 'stutter' : 'initial state')) + (picks.length ? ` ${c.dim(`[${picks.join(', ')}]`)}` : '');
     const lane = step.action?.process ? c.dim(`  [${step.action.process}]`) : '';
     out.push(`  ${c.dim(n)}  ${title}${lane}`);
-    const diff = changes(r.model.codec, i === 0 ? undefined : prev, step.state);
+    const diff = changes(r.model.codec, i === 0 ? undefined : prev, step.state, view);
     if (i > 0 && diff.length === 0) out.push(`  ${' '.repeat(width)}    ${c.dim('(no variable changed)')}`);
     for (const ch of diff) {
       const line =
-        ch.before === undefined ? `${ch.path} = ${ch.after}` : `${c.cyan(ch.path)}: ${c.red(ch.before)} ${c.dim('->')} ${c.green(ch.after)}`;
+        ch.before === undefined
+          ? `${ch.path} = ${ch.after}`
+          : ch.added && ch.removed && ch.added.length + ch.removed.length <= 4
+            ? `${c.cyan(ch.path)}: ${[...ch.added.map((e) => c.green(`+ ${e}`)), ...ch.removed.map((e) => c.red(`- ${e}`))].join(', ')}`
+            : `${c.cyan(ch.path)}: ${c.red(ch.before)} ${c.dim('->')} ${c.green(ch.after)}`;
       out.push(`  ${' '.repeat(width)}    ${line}`);
     }
     prev = step.state;
@@ -109,6 +121,16 @@ export function formatTrace(r: CheckResult, c: ChalkInstance): string {
     else out.push('  No fairness is assumed, so a behaviour may stop (stutter) anywhere.');
   }
   return out.join('\n');
+}
+
+/** Another violated property of a run gone on past violations (--continue): its message and trace. */
+export function formatViolation(r: CheckResult, c: ChalkInstance, traceFile?: string): string {
+  const lines = [`  ${c.red(`also violates ${r.property ?? r.outcome}`)}: ${r.message ?? ''}`];
+  if (r.trace?.length) {
+    lines.push(`  Counterexample, ${r.trace.length} states${traceFile ? ` (${traceFile})` : ''}:`);
+    lines.push(formatTrace(r, c));
+  }
+  return lines.join('\n');
 }
 
 const fairnessHow = { taken: 'is taken in the cycle', disabled: 'is disabled in a state of the cycle', 'never enabled': 'is never enabled in the cycle' } as const;

@@ -63,9 +63,10 @@ export function readItfFile(file: string): ItfFile {
     const values = new Map<string, string>();
     for (const v of vars) flattenItf(s[v], v, values);
     const process = typeof meta.process === 'string' ? meta.process : undefined;
+    const chosen = Array.isArray(meta.chosen) && meta.chosen.length ? ` [${meta.chosen.join(', ')}]` : '';
+    const label = (typeof meta.label === 'string' ? meta.label : action ? actionLabel(action, params) : i === 0 ? 'initial state' : meta.action === 'stutter' ? 'stutter' : `state ${i + 1}`) + chosen;
     const actor = typeof meta.actor === 'string' ? meta.actor : undefined;
-    const expressions = meta.expressions && typeof meta.expressions === 'object' && !Array.isArray(meta.expressions) ? (meta.expressions as Record<string, unknown>) : undefined;
-    const label = typeof meta.label === 'string' ? meta.label : action ? actionLabel(action, params) : i === 0 ? 'initial state' : meta.action === 'stutter' ? 'stutter' : `state ${i + 1}`;
+    const expressions = traceExpressions(meta);
     return { label, action, params, process, actor, values, expressions };
   });
   const meta = doc['#meta'] && typeof doc['#meta'] === 'object' ? (doc['#meta'] as Record<string, unknown>) : {};
@@ -77,6 +78,17 @@ export function readItfFile(file: string): ItfFile {
   const back = meta.back as { label?: unknown; action?: unknown } | undefined;
   const backLabel = back && back.action !== 'stutter' ? String(back.label ?? back.action) : undefined;
   return { file, meta, vars, json, steps, loop: loop as number, back: backLabel };
+}
+
+/**
+ * The spec's trace expressions at a state: `#meta.derived` as Interleave writes them (printed text,
+ * kept as it is printed), or ITF values under `#meta.expressions`.
+ */
+function traceExpressions(meta: Record<string, unknown>): Record<string, unknown> | undefined {
+  const isObject = (x: unknown): x is Record<string, unknown> => !!x && typeof x === 'object' && !Array.isArray(x);
+  if (isObject(meta.expressions)) return meta.expressions;
+  if (!isObject(meta.derived)) return undefined;
+  return Object.fromEntries(Object.entries(meta.derived).map(([k, v]) => [k, typeof v === 'string' ? { '#unserializable': v } : v]));
 }
 
 function actionLabel(action: string, params: Record<string, unknown>): string {

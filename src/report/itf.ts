@@ -5,6 +5,7 @@ import type { CheckResult } from '../compile/check.ts';
 import type { ActionInstance, Model } from '../compile/model.ts';
 import type { ReplayInput } from '../../checker/trace/replay.ts';
 import { show } from '../schema/index.ts';
+import { chosen } from './choices.ts';
 import { writeFileAtomic } from './files.ts';
 
 export interface ItfTrace {
@@ -31,7 +32,12 @@ export function toITF(result: CheckResult): ItfTrace {
     },
     vars: model.vars,
     states: trace.map((step, index) => ({
-      '#meta': { index, ...(step.action ? actionMeta(step.action) : { action: step.stutter ? 'stutter' : 'init' }) },
+      '#meta': {
+        index,
+        ...(step.action ? actionMeta(step.action) : { action: step.stutter ? 'stutter' : 'init' }),
+        ...(step.choice?.length ? { choice: [...step.choice], chosen: chosen(step, trace[index - 1]?.state) } : {}),
+        ...derivedValues(model, step.state),
+      },
       ...stateToITF(model, step.state),
     })),
     ...(result.lasso ? { loop: result.lasso.loop } : {}),
@@ -47,7 +53,7 @@ export function toITF(result: CheckResult): ItfTrace {
 function actionMeta(a: ActionInstance): Record<string, unknown> {
   return {
     action: a.name,
-    params: a.params,
+    params: paramsToJson(a.params),
     label: a.label,
     ...(a.process ? { process: a.process } : {}),
     // The column the swimlane draws the step in, so that a reader without the spec draws it there too.
@@ -65,6 +71,26 @@ export function lassoOfITF(json: unknown): { loop: number; back?: { name: string
     loop,
     back: back && typeof back.action === 'string' && back.action !== 'stutter' ? { name: back.action, params: (back.params ?? {}) as Record<string, unknown> } : undefined,
   };
+}
+
+/** Parameter values for `#meta.params`: a set-valued one (a quorum) as it prints, since JSON has no sets. */
+function paramsToJson(params: Readonly<Record<string, unknown>>): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(params).map(([k, v]) => [k, typeof v === 'object' && v !== null ? show(v) : v]));
+}
+
+/** The spec's trace expressions (`trace.show`) of a state, as printed text, under `#meta.derived`. */
+function derivedValues(model: Model, state: Record<string, unknown>): { derived?: Record<string, string> } {
+  const exprs = model.spec.def.trace?.show;
+  if (!exprs) return {};
+  const derived: Record<string, string> = {};
+  for (const [name, f] of Object.entries(exprs) as [string, (s: unknown, c: unknown) => unknown][]) {
+    try {
+      derived[name] = show(f(state, model.constants));
+    } catch (e) {
+      derived[name] = `(threw: ${e instanceof Error ? e.message : String(e)})`;
+    }
+  }
+  return { derived };
 }
 
 /** A state's variables as ITF values; a value outside its type (the last state of a TypeOK trace) is written as it is. */

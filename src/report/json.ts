@@ -73,3 +73,8 @@ export function toJson(r: CheckResult, traceFile?: string): JsonResult {
     liveness: r.liveness,
   };
 }
+
+/** One violated property of a run gone on past violations (--continue). */
+export function violationJson(r: CheckResult, traceFile?: string): { result: string; property?: string; message?: string; traceLength?: number; traceFile?: string } {
+  return { result: r.outcome, property: r.property, message: r.message, traceLength: r.trace?.length, traceFile };
+}

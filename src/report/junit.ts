@@ -2,7 +2,7 @@
 // (spec, variant) and one test case per property, so a dashboard names the property that broke.
 import { Chalk } from 'chalk';
 import type { CheckResult } from '../compile/check.ts';
-import { DEADLOCK, TYPE_OK } from '../spec.ts';
+import { DEADLOCK, expectedViolations, TYPE_OK } from '../spec.ts';
 import { describeExpectation, describeOutcome, formatTrace, variantTitle } from './console.ts';
 
 export interface JUnitInput {
@@ -77,8 +77,8 @@ function propertiesOf(r: CheckResult, deadlock: boolean | undefined): string[] {
 
 /** A property passes when the run agrees with what the variant expects of it. */
 function judge(r: CheckResult, property: string, traceFile?: string): Verdict {
-  const expected = r.expected && r.expected !== 'holds' ? r.expected.violates : undefined;
-  const violated = r.outcome !== 'ok' && r.outcome !== 'error' && r.property === property;
+  const expected = expectedViolations(r.expected).includes(property) ? property : undefined;
+  const violated = r.outcome !== 'ok' && r.outcome !== 'error' && (r.property === property || !!r.violated?.some((v) => v.outcome !== 'error' && v.property === property));
   const trace = () => (r.trace?.length ? `\nCounterexample, ${r.trace.length} states${traceFile ? ` (${traceFile})` : ''}:\n${formatTrace(r, plain)}` : '');
   if (r.outcome === 'error') {
     return { kind: 'error', message: r.message ?? 'error in spec', detail: `${r.message ?? ''}${trace()}` };
@@ -96,7 +96,7 @@ function judge(r: CheckResult, property: string, traceFile?: string): Verdict {
   }
   if (r.stats.complete) return { kind: 'passed' };
   if (r.outcome !== 'ok') return { kind: 'skipped', message: `not checked to the end: the search stopped at the violation of ${r.property}` };
-  if (!expected) {
+  if (!expectedViolations(r.expected).length) {
     return { kind: 'failure', message: `${property}: not checked to the end (stopped: ${r.stopped})`, detail: `the search stopped early (${r.stopped}); the variant is expected to hold, which needs every state explored` };
   }
   return { kind: 'skipped', message: `not checked to the end (stopped: ${r.stopped})` };
