@@ -6,6 +6,7 @@ import { search, type SearchOptions } from './search/bfs.ts';
 import { canonicaliser } from './symmetry/canonicalise.ts';
 import type { TransitionSystem } from './system.ts';
 import { rebuildTrace, ReplayError } from './trace/rebuild.ts';
+import { reselectTrace } from './trace/reselect.ts';
 import { GraphRecorder, type RecordedGraph } from './liveness/recorder.ts';
 import { checkTemporal, LivenessRefused, LivenessSpecError, recordBySearch, type LivenessInfo, type TemporalViolation } from './liveness/run.ts';
 
@@ -14,6 +15,11 @@ export interface RunOptions extends Omit<SearchOptions, 'canonicalise'> {
   symmetry: boolean;
   /** With symmetry on, search again without it, to report how many states it saved. */
   compareSymmetry?: boolean;
+  /**
+   * Print, among the shortest counterexamples to the violation found, one with the fewest switches
+   * between actors (default true); false prints the one the search met first.
+   */
+  fewestSwitches?: boolean;
 }
 
 export interface RunResult {
@@ -39,6 +45,14 @@ export interface RunResult {
    * violates it and that violation's shortest trace (the reported violation among them).
    */
   violated?: PropertyViolation[];
+  /** When the trace was chosen again for fewer actor switches: the switches before and after, and the states that took. */
+  switches?: Switches;
+}
+
+export interface Switches {
+  before: number;
+  after: number;
+  explored: number;
 }
 
 export interface PropertyViolation {
@@ -47,6 +61,7 @@ export interface PropertyViolation {
   message?: string;
   violation: Violation;
   trace?: TraceStep[];
+  switches?: Switches;
 }
 
 export async function checkSystem(system: TransitionSystem, opts: RunOptions): Promise<RunResult> {
@@ -73,8 +88,19 @@ export async function checkSystem(system: TransitionSystem, opts: RunOptions): P
       useSymmetry && opts.compareSymmetry ? (await search(system, { ...opts, workers: 1, onProgress: undefined, observer: undefined, store: undefined, disk: undefined })).result.stats : undefined;
     const rebuild = (found: Violation): PropertyViolation => {
       try {
-        const { steps, violation } = rebuildTrace(system, store, found, canonicalise);
-        return { outcome: violation.outcome, property: violation.property, message: violation.message, violation, trace: steps };
+        const rebuilt = rebuildTrace(system, store, found, canonicalise);
+        let { steps, violation } = rebuilt;
+        const again = opts.fewestSwitches === false ? undefined : reselectOrKeep(system, steps, violation);
+        let switches: Switches | undefined;
+        if (again) {
+          steps = again.steps;
+          switches = { before: again.before, after: again.after, explored: again.explored };
+          const last = steps[steps.length - 1];
+          if (violation.outcome === 'action-property') {
+            violation = { ...violation, step: { action: last.action, choice: last.choice, next: last.state }, message: `action property '${violation.property}' is violated by ${last.action!.label}` };
+          }
+        }
+        return { outcome: violation.outcome, property: violation.property, message: violation.message, violation, trace: steps, switches };
       } catch (e) {
         if (!(e instanceof ReplayError)) throw e;
         return { outcome: 'error', property: found.property, message: `${found.message}; ${e.message}`, violation: found };
@@ -125,6 +151,16 @@ export async function checkSystem(system: TransitionSystem, opts: RunOptions): P
       withoutSymmetry,
       coverage: result.coverage && summariseCoverage(system, result.coverage),
       violated,
+      switches: outcome === main?.outcome ? main?.switches : undefined,
     };
+  }
+}
+
+/** The trace with the fewest switches; spec code that throws while it is sought leaves the search's own trace. */
+function reselectOrKeep(...args: Parameters<typeof reselectTrace>): ReturnType<typeof reselectTrace> {
+  try {
+    return reselectTrace(...args);
+  } catch {
+    return undefined;
   }
 }

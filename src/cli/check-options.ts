@@ -100,6 +100,13 @@ export const CHECK_FLAGS: { [K in keyof Required<CheckChoices>]: Flag<CheckChoic
     flag: 'resume',
     yargs: { type: 'string', describe: 'continue the search checkpointed in this folder (same spec, variant and options), checkpointing there again' },
     read: text,
+  fewestSwitches: {
+    flag: 'fewest-switches',
+    yargs: {
+      type: 'boolean',
+      describe: 'print, among the shortest counterexamples to the violation found, one with the fewest switches between actors (default; --no-fewest-switches: the one the search met first)',
+    },
+    read: (raw) => raw as boolean | undefined,
   },
 };
 

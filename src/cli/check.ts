@@ -212,6 +212,7 @@ export async function runCheck(args: CheckArgs): Promise<number> {
         maxMemory,
         disk: diskFor(model),
         control,
+        fewestSwitches: args.fewestSwitches,
         // On a terminal a live line (rewritten every second, after the first few); otherwise a line every 15 s.
         progressEveryMs: args.progress !== undefined ? args.progress * 1000 : live ? 1000 : 15_000,
         onProgress: args.quiet || args.json ? undefined : (p) => {

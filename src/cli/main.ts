@@ -7,6 +7,7 @@ import { CheckpointError } from '../../checker/store/checkpoint.ts';
 import { LoadError } from '../load.ts';
 import { runCheck } from './check.ts';
 import { EXIT } from './exit-codes.ts';
+import { exploreCommand } from './explore.ts';
 import { graphCommand } from './graph.ts';
 import { listCommand } from './list.ts';
 import { checkChoices, checkFlags } from './check-options.ts';
@@ -81,6 +82,7 @@ export async function main(argv: string[]): Promise<number> {
     .command(graphCommand(setCode))
     .command(listCommand(setCode))
     .command(simulateCommand(setCode))
+    .command(exploreCommand(setCode))
     .middleware((argv) => {
       // Every option but the list of paths takes one value; yargs would silently make an array.
       for (const [key, value] of Object.entries(argv)) {

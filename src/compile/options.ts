@@ -16,6 +16,11 @@ export interface CheckChoices {
   symmetry?: boolean;
   /** With symmetry on, search again without it, to report how many states it saved. */
   compareSymmetry?: boolean;
+  /**
+   * Print, among the shortest counterexamples to the violation found, one with the fewest switches
+   * between actors (default true); false prints the one the search met first.
+   */
+  fewestSwitches?: boolean;
   /** Go on past violations (TLC's -continue): report every violated property with its own shortest trace. */
   continue?: boolean;
   /** Keep the visited states and the queue in memory (default) or on disk (--store). */

@@ -54,6 +54,12 @@ export function formatStats(r: CheckResult): string {
   ];
   if (r.symmetryReduced.length) lines.push(formatSymmetry(r));
   if (s.disk) lines.push(formatDiskUse(s.disk));
+  if (r.switches) {
+    const { before, after, explored } = r.switches;
+    lines.push(
+      `Actor switches: ${after}, the fewest among the shortest counterexamples (the first one found had ${before}; ${explored} states searched for it).`,
+    );
+  }
   if (r.liveness) lines.push(formatLiveness(r.liveness));
   else if (r.model.liveness && r.outcome !== 'error') {
     const names = r.model.liveness.properties.map((p) => p.name).join(', ');

@@ -51,7 +51,14 @@ export function toITF(result: CheckResult): ItfTrace {
 }
 
 function actionMeta(a: ActionInstance): Record<string, unknown> {
-  return { action: a.name, params: paramsToJson(a.params), label: a.label, ...(a.process ? { process: a.process } : {}) };
+  return {
+    action: a.name,
+    params: paramsToJson(a.params),
+    label: a.label,
+    ...(a.process ? { process: a.process } : {}),
+    // The column the swimlane draws the step in, so that a reader without the spec draws it there too.
+    ...(a.actor !== undefined ? { actor: a.actor } : {}),
+  };
 }
 
 /** A lasso's loop index and its step back, as written by toITF (undefined for a finite trace). */

@@ -29,6 +29,8 @@ export interface JsonResult {
   withoutSymmetry?: { distinct: number; generated: number; complete: boolean; saved: number };
   traceLength?: number;
   traceFile?: string;
+  /** When the trace was chosen again for fewer actor switches: before, after, and the states searched. */
+  switches?: CheckResult['switches'];
   /** Per action: instances, transitions fired, new states found. */
   coverage?: { name: string; instances: number; fired: number; found: number }[];
   /** Actions that never fired, when the spec asks that all fire. */
@@ -68,6 +70,7 @@ export function toJson(r: CheckResult, traceFile?: string): JsonResult {
     },
     traceLength: r.trace?.length,
     traceFile,
+    switches: r.switches,
     coverage: r.coverage?.map(({ name, instances, fired, found }) => ({ name, instances, fired, found })),
     deadActions: r.deadActions,
     lasso: r.lasso && { loop: r.lasso.loop, back: r.lasso.back?.label, conjunct: r.lasso.label || undefined, fairness: r.lasso.fairness },
