@@ -100,6 +100,7 @@ export const CHECK_FLAGS: { [K in keyof Required<CheckChoices>]: Flag<CheckChoic
     flag: 'resume',
     yargs: { type: 'string', describe: 'continue the search checkpointed in this folder (same spec, variant and options), checkpointing there again' },
     read: text,
+  },
   fewestSwitches: {
     flag: 'fewest-switches',
     yargs: {
