@@ -1,7 +1,7 @@
 // What a search reports: statistics, and at most one violation with enough to rebuild its trace.
 import type { ActionInstance, ChoicePath, State } from './system.ts';
 
-export type Outcome = 'ok' | 'invariant' | 'action-property' | 'deadlock' | 'error';
+export type Outcome = 'ok' | 'invariant' | 'action-property' | 'deadlock' | 'temporal' | 'error';
 
 export interface Stats {
   generated: number;
@@ -15,11 +15,26 @@ export interface Stats {
   /** False when the search stopped early (a violation, --max-states, --max-depth, interrupt). */
   complete: boolean;
   storeBytes: number;
+  /** What went to disk, when the search kept its states there (--store disk, a spill, a checkpoint). */
+  disk?: DiskUse;
+}
+
+export interface DiskUse {
+  /** Bytes of the visited set and parent links on disk at the end. */
+  bytes: number;
+  /** Distinct states when the search moved to disk (0: it started there). */
+  spilledAtStates?: number;
+  /** Merges of the in-memory front table into the sorted run, and the time they took. */
+  merges: number;
+  mergeMs: number;
+  /** Pages of the run read to answer lookups the Bloom filter could not. */
+  pageReads: number;
+  checkpoints: number;
 }
 
 export interface Violation {
   outcome: Exclude<Outcome, 'ok'>;
-  /** The property violated: an invariant, an action property, 'TypeOK' or 'deadlock'. */
+  /** The property violated: an invariant, an action property, a temporal property, 'TypeOK' or 'deadlock'. */
   property?: string;
   message: string;
   /** Index in the store of the last stored state of the trace; -1 when the trace is only `step`. */
@@ -52,9 +67,11 @@ export interface Coverage {
 }
 
 export interface TraceStep {
-  /** Undefined for the initial state. */
+  /** Undefined for the initial state (and for a stutter step). */
   action?: ActionInstance;
   /** The choice path of the action that gave this state (empty for an action without choices). */
   choice?: ChoicePath;
   state: State;
+  /** A step that changes nothing, inside the cycle of a lasso. */
+  stutter?: boolean;
 }

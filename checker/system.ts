@@ -7,6 +7,8 @@
 // fingerprints and the frontier keeps). Decoded, it is the object a spec's predicates and recipes
 // see. The engine never looks inside a decoded state: it hands it to the system's functions.
 
+import type { LivenessSystem } from './liveness/formula.ts';
+
 /** A decoded state, as predicates and recipes see it. */
 export type State = Record<string, unknown>;
 
@@ -49,6 +51,11 @@ export interface ActionInstance {
   readonly params: Readonly<Record<string, unknown>>;
   /** The process (actor) whose step this is, when the system has processes. */
   readonly process?: string;
+  /**
+   * Who takes the step, as a swimlane draws it (`put t1`, `n2`): a printed counterexample is one
+   * with the fewest changes of it among the shortest. Default: the process, else the label.
+   */
+  readonly actor?: string;
   /** The guard as written; the step judges what it returns (true, false, anything else is an error). */
   readonly guard?: (pre: State) => unknown;
   /**
@@ -159,6 +166,8 @@ export interface TransitionSystem {
   readonly choices?: boolean;
   /** Where the system can be rebuilt from; a search with worker threads needs it. */
   readonly source?: SystemSource;
+  /** Temporal properties under fairness, checked on the state graph after a complete search (liveness/). */
+  readonly liveness?: LivenessSystem;
 }
 
 /**

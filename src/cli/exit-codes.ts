@@ -3,11 +3,15 @@ import type { CheckResult } from '../compile/check.ts';
 
 export const EXIT = {
   ok: 0,
+  /** An assumption about the constants (TLA+'s ASSUME) does not hold. */
+  assumption: 10,
   /** A gate run where a variant expected to fail did not (no TLC equivalent). */
   expectationNotMet: 1,
   deadlock: 11,
   invariant: 12,
   actionProperty: 13,
+  /** A temporal property violated (TLC's code for a liveness violation, as for action properties). */
+  temporal: 13,
   specError: 75,
   specDoesNotLoad: 150,
   badOptions: 151,
@@ -25,12 +29,14 @@ export function exitCodeOf(r: CheckResult): number {
       return EXIT.invariant;
     case 'action-property':
       return EXIT.actionProperty;
+    case 'temporal':
+      return EXIT.temporal;
     case 'error':
       return EXIT.specError;
   }
 }
 
-const severity = [EXIT.internal, EXIT.specDoesNotLoad, EXIT.specError, EXIT.invariant, EXIT.actionProperty, EXIT.deadlock, EXIT.expectationNotMet];
+const severity = [EXIT.internal, EXIT.specDoesNotLoad, EXIT.assumption, EXIT.specError, EXIT.invariant, EXIT.actionProperty, EXIT.deadlock, EXIT.expectationNotMet];
 
 /** The most serious of several exit codes. */
 export function worst(codes: number[]): number {

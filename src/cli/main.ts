@@ -2,16 +2,21 @@
 // turns every failure into a one-line message and one of TLC's exit codes.
 import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
+import { LivenessRefused } from '../../checker/liveness/run.ts';
+import { CheckpointError } from '../../checker/store/checkpoint.ts';
 import { LoadError } from '../load.ts';
 import { runCheck } from './check.ts';
 import { EXIT } from './exit-codes.ts';
+import { exploreCommand } from './explore.ts';
 import { graphCommand } from './graph.ts';
 import { listCommand } from './list.ts';
 import { checkChoices, checkFlags } from './check-options.ts';
-import { wholeNumber } from './options.ts';
+import { CONST_OPTION, constOption, wholeNumber } from './options.ts';
 import { simulateCommand } from './simulate.ts';
 import { traceCommand } from './trace.ts';
 import { UsageError } from './usage.ts';
+import { AssumptionError } from '../constants.ts';
+import { SpecError } from '../spec.ts';
 
 export async function main(argv: string[]): Promise<number> {
   let code: number = EXIT.ok;
@@ -42,7 +47,13 @@ export async function main(argv: string[]): Promise<number> {
           .option('quiet', { type: 'boolean', alias: 'q', describe: 'print only the summary and unexpected results' })
           .option('gate', { type: 'boolean', describe: 'exit 0 exactly when every variant behaves as its spec expects' })
           .option('junit', { type: 'string', describe: 'also write a JUnit XML report to this file (one test case per property)' })
-          .option('coverage', { type: 'boolean', describe: 'print how often each action fired, and which never did' }),
+          .option('coverage', { type: 'boolean', describe: 'print how often each action fired, and which never did' })
+          .option('const', CONST_OPTION)
+          .option('typecheck', { type: 'boolean', default: true, describe: 'type-check the spec files in a child process beside the search (cached); --no-typecheck skips it' })
+          .option('starvation', {
+            type: 'boolean',
+            describe: "check that every process that is not done eventually takes a step (the property 'Starvation'), assuming weak fairness of each process id the spec declares none for",
+          }),
       async (a) => {
         if ((a.auditSamples !== undefined || a.auditSeed !== undefined) && a.auditSymmetry !== true) {
           throw new UsageError('--audit-samples and --audit-seed only apply with --audit-symmetry');
@@ -61,6 +72,9 @@ export async function main(argv: string[]): Promise<number> {
           gate: a.gate,
           junit: a.junit,
           coverage: a.coverage,
+          constants: constOption(a.const),
+          typecheck: a.typecheck,
+          starvation: a.starvation,
         });
       },
     )
@@ -68,10 +82,11 @@ export async function main(argv: string[]): Promise<number> {
     .command(graphCommand(setCode))
     .command(listCommand(setCode))
     .command(simulateCommand(setCode))
+    .command(exploreCommand(setCode))
     .middleware((argv) => {
       // Every option but the list of paths takes one value; yargs would silently make an array.
       for (const [key, value] of Object.entries(argv)) {
-        if (Array.isArray(value) && key !== '_' && key !== 'paths' && key === key.toLowerCase()) {
+        if (Array.isArray(value) && key !== '_' && key !== 'paths' && key !== 'const' && key === key.toLowerCase()) {
           throw new UsageError(`--${key} was given ${value.length} times; give it once`);
         }
       }
@@ -94,9 +109,19 @@ export async function main(argv: string[]): Promise<number> {
       process.stderr.write(`interleave: ${e.message}\nRun 'interleave --help' for the commands and options.\n`);
       return EXIT.badOptions;
     }
-    if (e instanceof LoadError) {
+    if (e instanceof LoadError || e instanceof SpecError) {
       process.stderr.write(`interleave: ${e.message}\n`);
-      return EXIT.specDoesNotLoad;
+      return e instanceof AssumptionError ? EXIT.assumption : EXIT.specDoesNotLoad;
+    }
+    if (e instanceof CheckpointError || e instanceof LivenessRefused) {
+      process.stderr.write(`interleave: ${e.message}\n`);
+      return EXIT.badOptions;
+    }
+    const io = e as NodeJS.ErrnoException;
+    if (io?.syscall && io.code) {
+      // A full disk or a folder it may not write: the search on disk cannot go on.
+      process.stderr.write(`interleave: the search on disk failed: ${io.message} (free space, or name another folder with --store-dir / --checkpoint)\n`);
+      return EXIT.internal;
     }
     process.stderr.write(`interleave: internal error: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
     return EXIT.internal;

@@ -10,7 +10,7 @@ import { writeTrace } from '../report/itf.ts';
 import { toJson } from '../report/json.ts';
 import { show } from '../schema/index.ts';
 import { exitCodeOf, worst } from './exit-codes.ts';
-import { ensureOutputDir, pickVariant, wholeNumber } from './options.ts';
+import { CONST_OPTION, constOption, constantsFor, ensureOutputDir, pickVariant, wholeNumber } from './options.ts';
 
 interface SimulateArgs {
   spec: string;
@@ -22,6 +22,7 @@ interface SimulateArgs {
   out: string;
   json?: boolean;
   coverage?: boolean;
+  const?: string[];
 }
 
 export function simulateCommand(done: (code: number) => void): CommandModule<{}, SimulateArgs> {
@@ -38,7 +39,8 @@ export function simulateCommand(done: (code: number) => void): CommandModule<{},
         .option('deadlock', { type: 'boolean', describe: 'check for deadlock (--no-deadlock to switch off; default: the spec decides)' })
         .option('out', { type: 'string', default: 'counterexamples', describe: 'folder for counterexample traces (ITF JSON)' })
         .option('json', { type: 'boolean', describe: 'print one JSON document instead of text' })
-        .option('coverage', { type: 'boolean', describe: 'print how often each action fired, and which never did' }) as unknown as Argv<SimulateArgs>,
+        .option('coverage', { type: 'boolean', describe: 'print how often each action fired, and which never did' })
+        .option('const', CONST_OPTION) as unknown as Argv<SimulateArgs>,
     handler: async (a) => done(await runSimulate(a)),
   };
 }
@@ -49,7 +51,8 @@ export async function runSimulate(args: SimulateArgs): Promise<number> {
   const { spec, file } = await loadSpec(args.spec);
   const variants = args.variant !== undefined ? [pickVariant(spec, file, args.variant, 'simulate')] : spec.variantNames;
   const seed = args.seed ?? Math.floor(Math.random() * 2 ** 31);
-  const models: Model[] = variants.map((v) => compileModel(spec, v, file));
+  const overrides = constantsFor(spec, file, constOption(args.const));
+  const models: Model[] = variants.map((v) => compileModel(spec, v, file, { constants: overrides }));
   const results: { result: SimulationResult; traceFile?: string }[] = [];
   const out: string[] = [];
   for (const model of models) {

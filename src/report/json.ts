@@ -1,4 +1,5 @@
 // The --json document: one object per (spec, variant), stable field names for CI scripts.
+import type { DiskUse } from '../../checker/result.ts';
 import type { CheckResult } from '../compile/check.ts';
 import type { Expectation } from '../spec.ts';
 
@@ -20,16 +21,24 @@ export interface JsonResult {
   durationMs: number;
   /** Bytes held by the visited store and the parent links. */
   storeBytes: number;
+  /** What went to disk, for a search kept there (--store disk, --store-dir, --checkpoint). */
+  disk?: DiskUse;
   collisionProbability: number;
   symmetry: string[];
   /** With --symmetry-compare: the same search without symmetry, and how many distinct states symmetry saved. */
   withoutSymmetry?: { distinct: number; generated: number; complete: boolean; saved: number };
   traceLength?: number;
   traceFile?: string;
+  /** When the trace was chosen again for fewer actor switches: before, after, and the states searched. */
+  switches?: CheckResult['switches'];
   /** Per action: instances, transitions fired, new states found. */
   coverage?: { name: string; instances: number; fired: number; found: number }[];
   /** Actions that never fired, when the spec asks that all fire. */
   deadActions?: string[];
+  /** A temporal violation's lasso: the trace's last state goes back to state `loop` (0-based), by `back` (absent: it stutters). */
+  lasso?: { loop: number; back?: string; conjunct?: string; fairness: { unit: string; kind: string; how: string }[] };
+  /** The liveness check: its graph's size, bytes per transition, time, and whether symmetry was switched off for it. */
+  liveness?: { properties: string[]; states: number; edges: number; bytesPerEdge: number; durationMs: number; symmetryOff: boolean };
 }
 
 export function toJson(r: CheckResult, traceFile?: string): JsonResult {
@@ -50,6 +59,7 @@ export function toJson(r: CheckResult, traceFile?: string): JsonResult {
     depth: r.stats.depth,
     durationMs: r.stats.durationMs,
     storeBytes: r.stats.storeBytes,
+    disk: r.stats.disk,
     collisionProbability: r.stats.collisionProbability,
     symmetry: r.symmetryReduced,
     withoutSymmetry: r.withoutSymmetry && {
@@ -60,7 +70,15 @@ export function toJson(r: CheckResult, traceFile?: string): JsonResult {
     },
     traceLength: r.trace?.length,
     traceFile,
+    switches: r.switches,
     coverage: r.coverage?.map(({ name, instances, fired, found }) => ({ name, instances, fired, found })),
     deadActions: r.deadActions,
+    lasso: r.lasso && { loop: r.lasso.loop, back: r.lasso.back?.label, conjunct: r.lasso.label || undefined, fairness: r.lasso.fairness },
+    liveness: r.liveness,
   };
+}
+
+/** One violated property of a run gone on past violations (--continue). */
+export function violationJson(r: CheckResult, traceFile?: string): { result: string; property?: string; message?: string; traceLength?: number; traceFile?: string } {
+  return { result: r.outcome, property: r.property, message: r.message, traceLength: r.trace?.length, traceFile };
 }

@@ -1,7 +1,8 @@
 // `interleave trace`: a saved trace step by step (changed variables only, or whole states), and the
 // swimlane view: one column per thread, each step in its thread's column with what it changed.
 import type { ChalkInstance } from 'chalk';
-import { itfChanges, type ItfChange, type ItfFile, type ItfStep } from './itf-read.ts';
+import { itfChanges, type ItfChange, type ItfFile } from './itf-read.ts';
+import { isOwnPc, laneOf, stepName } from './lanes.ts';
 
 export function formatHeader(t: ItfFile, c: ChalkInstance): string {
   const m = t.meta;
@@ -22,6 +23,7 @@ export function formatSteps(t: ItfFile, c: ChalkInstance, full: boolean): string
   t.steps.forEach((step, i) => {
     const prev = i === 0 ? undefined : t.steps[i - 1];
     const lane = step.process ? c.dim(`  [${step.process}]`) : '';
+    if (i === t.loop) out.push(c.magenta(cycleStarts));
     out.push(`  ${c.dim(String(i + 1).padStart(width))}  ${c.bold(i === 0 && !step.action ? 'initial state' : step.label)}${lane}`);
     const changed = itfChanges(prev, step);
     if (full && prev) {
@@ -35,35 +37,16 @@ export function formatSteps(t: ItfFile, c: ChalkInstance, full: boolean): string
       for (const ch of changed) out.push(`  ${pad}    ${changeLine(ch, c)}`);
     }
   });
+  if (t.loop !== undefined) out.push(c.magenta(lassoEnd(t)));
   return out.join('\n');
 }
 
-interface Lane {
-  title: string;
-  /** The thread's id, to tell its own program counter from what it changed. */
-  self?: string;
-}
-
-/**
- * Which column a step belongs to: a process step to its process and thread (`put t1`); another
- * action to the value of its first parameter, or to `global` when it has none.
- */
-function laneOf(step: ItfStep): Lane {
-  const process = step.process ?? (step.action?.includes('.') && 'self' in step.params ? step.action.split('.')[0] : undefined);
-  if ('self' in step.params) return { title: process ? `${process} ${String(step.params.self)}` : String(step.params.self), self: String(step.params.self) };
-  const first = Object.values(step.params)[0];
-  return { title: first === undefined ? 'global' : String(first) };
-}
-
-/** The step's name within its column: the label for a process step (`load`), else the action. */
-function stepName(step: ItfStep): string {
-  if ('self' in step.params && step.action?.includes('.')) return step.action.slice(step.action.indexOf('.') + 1);
-  return step.label;
-}
-
-/** A process step moves its own program counter away from its label: the column already says so. */
-function isOwnPc(ch: ItfChange, step: ItfStep, lane: Lane): boolean {
-  return lane.self !== undefined && ch.path.endsWith(`[${lane.self}]`) && ch.before === `'${stepName(step)}'`;
+/** A lasso's cycle: where it starts, and how the last state goes back to its first state. */
+const cycleStarts = '  --- the cycle starts here ---';
+export function lassoEnd(t: { loop?: number; back?: string; steps: unknown[] }): string {
+  const k = t.loop! + 1;
+  if (t.back === undefined && t.loop === t.steps.length - 1) return `  --- stutters forever in state ${k} ---`;
+  return `  --- ${t.back ? `${t.back}: ` : ''}back to state ${k}: the cycle repeats forever ---`;
 }
 
 export function formatSwimlane(t: ItfFile, c: ChalkInstance): string {
@@ -93,13 +76,16 @@ export function formatSwimlane(t: ItfFile, c: ChalkInstance): string {
   out.push('');
   out.push(`${' '.repeat(num)}  ${lanes.map((l, i) => c.bold(cell(l, i))).join(' | ')}`.trimEnd());
   out.push(`${' '.repeat(num)}  ${lanes.map((_, i) => '-'.repeat(widths[i])).join('-+-')}`);
+  if (t.loop === 0) out.push(c.magenta(cycleStarts));
   for (const row of rows) {
     const col = lanes.indexOf(row.lane);
+    if (row.n - 1 === t.loop) out.push(c.magenta(cycleStarts));
     row.lines.forEach((line, j) => {
       const cells = lanes.map((_, i) => (i === col ? (j === 0 ? c.bold(cell(line, i)) : cell(line, i)) : cell('', i)));
       const n = j === 0 ? c.dim(String(row.n).padStart(num)) : ' '.repeat(num);
       out.push(`${n}  ${cells.join(' | ')}`.trimEnd());
     });
   }
+  if (t.loop !== undefined) out.push(c.magenta(lassoEnd(t)));
   return out.join('\n');
 }
