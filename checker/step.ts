@@ -8,6 +8,7 @@
 // TLC's semantics: a successor the constraints prune is not stored, but its invariants are checked
 // (so are those of an initial state the constraint rejects), and it need not fit its type; only a
 // stored state must. Deadlock is a state with no successor at all, pruned or not.
+import './inlining.ts';
 import { readOnly, isReadOnlyWrite, READ_ONLY_HINT } from './read-only.ts';
 import type { Violation } from './result.ts';
 import { show } from './show.ts';

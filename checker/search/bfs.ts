@@ -140,17 +140,25 @@ export class Expander implements StepHandler {
     this.position = -1;
   }
 
+  // The hot path of every search: kept small, with the rare cases in calls of their own, so that the
+  // compiler inlines it, the store's insert, the fingerprint and the frontier's push into the step.
   stored(next: State, vector: Int32Array, hi: number, lo: number, action: ActionInstance | undefined, choice: ChoicePath, encoded: Int32Array): void {
     const a = action ? action.id : -1;
     const index = this.insert(hi, lo, this.parent, a, choice);
-    if (this.observer !== undefined) this.observer(this.parent, index < 0 ? this.find!(hi, lo) : index, a, choice, encoded);
+    if (this.observer !== undefined) this.observe(index, hi, lo, a, choice, encoded);
     if (index < 0) return;
     if (action) this.found[a]++;
-    if (this.invariants) {
-      const bad = this.step.invariantViolation(next, index, undefined, encoded);
-      if (bad) this.violations.offer(bad, action ? [1, hi, lo, -1] : [1, 0, 0, this.position], !!action);
-    }
+    if (this.invariants) this.checkInvariants(next, index, hi, lo, action, encoded);
     this.next.push(index, vector);
+  }
+
+  private observe(index: number, hi: number, lo: number, a: number, choice: ChoicePath, encoded: Int32Array): void {
+    this.observer!(this.parent, index < 0 ? this.find!(hi, lo) : index, a, choice, encoded);
+  }
+
+  private checkInvariants(next: State, index: number, hi: number, lo: number, action: ActionInstance | undefined, encoded: Int32Array): void {
+    const bad = this.step.invariantViolation(next, index, undefined, encoded);
+    if (bad) this.violations.offer(bad, action ? [1, hi, lo, -1] : [1, 0, 0, this.position], !!action);
   }
 
   pruned(_next: State, encoded: Int32Array | undefined, action: ActionInstance | undefined, choice: ChoicePath): void {

@@ -12,7 +12,7 @@
 // insertion sort after compaction moves each entry only past its neighbours in a probe cluster.
 import { closeSync, fsyncSync, openSync, readSync, renameSync, unlinkSync, writeSync } from 'node:fs';
 import { BlockedBloom } from './bloom.ts';
-import { freeMemory } from './free-memory.ts';
+import { collectGarbage } from './release.ts';
 
 /** Entries per page of the run: one index entry per page, one read per lookup. */
 const PAGE = 256;
@@ -436,7 +436,7 @@ export class DiskFingerprints {
       // fingerprint while the budget allows, since each false positive costs a page read. The old
       // one goes first, so that the two never take memory together.
       this.bloom = new BlockedBloom(1);
-      freeMemory();
+      collectGarbage();
       this.bloom = new BlockedBloom(Math.min(4 * total, most));
       this.run?.scan((hi, lo) => this.bloom.add(hi, lo));
     }
