@@ -35,7 +35,7 @@ export async function checkSystem(system: TransitionSystem, opts: RunOptions): P
   const canonicalise = useSymmetry ? canonicaliser(system) : undefined;
   const { result, store } = await search(system, { ...opts, canonicalise });
   const withoutSymmetry =
-    useSymmetry && opts.compareSymmetry ? (await search(system, { ...opts, workers: 1, onProgress: undefined, observer: undefined, store: undefined })).result.stats : undefined;
+    useSymmetry && opts.compareSymmetry ? (await search(system, { ...opts, workers: 1, onProgress: undefined, observer: undefined, store: undefined, levels: undefined })).result.stats : undefined;
   let violation = result.violation;
   let trace: TraceStep[] | undefined;
   let outcome: Outcome = violation?.outcome ?? 'ok';

@@ -33,6 +33,8 @@ export interface SearchOptions {
   observer?: TransitionObserver;
   /** The store to search into (one worker; default a new in-memory FingerprintStore). */
   store?: StateStore;
+  /** Who expands the levels instead of this process's threads (a partitioned search, partitioned.ts). */
+  levels?: (system: TransitionSystem, opts: SearchOptions) => Promise<LevelRunner>;
 }
 
 export interface Progress {
@@ -180,8 +182,10 @@ export async function search(system: TransitionSystem, opts: SearchOptions): Pro
   const workers = opts.workers ?? 1;
   if (workers > 1 && opts.observer) throw new Error('a search with an observer runs in one thread: use one worker');
   if (workers > 1 && opts.store) throw new Error('a search with worker threads uses its own shared store');
-  const runner: LevelRunner =
-    workers > 1 ? await (await import('./parallel.ts')).ThreadedLevels.start(system, opts, workers) : new LocalLevels(system, opts);
+  const runner: LevelRunner = opts.levels
+    ? await opts.levels(system, opts)
+    : workers > 1
+      ? await (await import('./parallel.ts')).ThreadedLevels.start(system, opts, workers) : new LocalLevels(system, opts);
   const found = new Violations();
   let depth = 0;
   let queue = 0;
