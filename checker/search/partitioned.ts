@@ -60,7 +60,7 @@ export interface ExpandReport {
   /** Per action instance, successors generated in this level. */
   fired: number[];
   violations: WireFound[];
-  /** Successor records sent to other partitions, and the bytes of their batches. */
+  /** Successor records sent to other partitions, and the bytes of their batches (a partition's own stay in memory). */
   sentRecords: number;
   sentBytes: number;
 }
@@ -163,6 +163,8 @@ export class PartitionNode implements StepHandler {
   private readonly step: Step;
   private readonly width: number;
   private readonly outbox: Slots[];
+  /** Records in each destination's batch. */
+  private readonly outboxRecords: number[];
   private readonly batchSlots: number;
   private readonly window: number;
   private readonly inFlight: Promise<void>[][];
@@ -191,6 +193,7 @@ export class PartitionNode implements StepHandler {
     this.batchSlots = opts.batchSlots ?? 16384;
     this.window = opts.window ?? 4;
     this.outbox = Array.from({ length: partitions }, () => new Slots(1024));
+    this.outboxRecords = new Array<number>(partitions).fill(0);
     this.inFlight = Array.from({ length: partitions }, () => []);
     this.log = new Slots(1024);
     this.found = new Array<number>(system.actions.length).fill(0);
@@ -243,10 +246,16 @@ export class PartitionNode implements StepHandler {
     this.expandViolations.clear();
     this.sentRecords = 0;
     this.sentBytes = 0;
+    let lastYield = Date.now();
     for (let q = 0; q < current.count; q++) {
       this.parent = current.data[q * record];
       step.expand(current.data, q * record + 1, this.parent);
       for (let p = 0; p < this.partitions; p++) if (this.outbox[p].length >= this.batchSlots) await this.flush(p);
+      if ((q & 255) === 255 && Date.now() - lastYield > 50) {
+        // Let batches from other partitions in, and the process answer its coordinator's pings.
+        await new Promise((r) => setImmediate(r));
+        lastYield = Date.now();
+      }
     }
     for (let p = 0; p < this.partitions; p++) if (this.outbox[p].length > 0) await this.flush(p);
     for (let p = 0; p < this.partitions; p++) await Promise.all(this.inFlight[p].splice(0));
@@ -263,6 +272,8 @@ export class PartitionNode implements StepHandler {
   /** Sends partition p's batch, keeping at most `window` of its batches in flight. */
   private async flush(p: number): Promise<void> {
     const batch = this.outbox[p].take();
+    const records = this.outboxRecords[p];
+    this.outboxRecords[p] = 0;
     if (p === this.id) {
       this.insert(batch);
       return;
@@ -270,6 +281,7 @@ export class PartitionNode implements StepHandler {
     const flying = this.inFlight[p];
     if (flying.length >= this.window) await flying.shift();
     this.sentBytes += batch.byteLength;
+    this.sentRecords += records;
     flying.push(this.link.send(p, batch));
   }
 
@@ -289,8 +301,9 @@ export class PartitionNode implements StepHandler {
   }
 
   stored(_next: State, vector: Int32Array, hi: number, lo: number, action: ActionInstance | undefined, choice: ChoicePath): void {
-    writeRecord(this.outbox[partitionOf(lo, this.partitions)], this.id, this.parent, action ? action.id : -1, -1, hi, lo, choice, vector, this.width);
-    this.sentRecords++;
+    const owner = partitionOf(lo, this.partitions);
+    writeRecord(this.outbox[owner], this.id, this.parent, action ? action.id : -1, -1, hi, lo, choice, vector, this.width);
+    this.outboxRecords[owner]++;
   }
 
   violation(v: Violation, key: ViolationKey): void {

@@ -1,5 +1,5 @@
 // `interleave check`: load specs, check every (selected) variant, report, and exit with TLC's codes.
-import type { Progress } from '../../checker/search/bfs.ts';
+import type { Progress, SearchOptions } from '../../checker/search/bfs.ts';
 import { checkModel, type CheckResult, usesSymmetry } from '../compile/check.ts';
 import { warmUp } from '../../checker/search/parallel.ts';
 import { auditDeterminism } from '../../checker/determinism-audit.ts';
@@ -43,6 +43,12 @@ export interface CheckArgs extends CheckChoices {
   junit?: string;
   /** Print how often each action fired. */
   coverage?: boolean;
+  /** Search partitioned across worker processes through the NATS server at this URL. */
+  cluster?: string;
+  /** With cluster: partitions of the state space (default: the workers waited for). */
+  partitions?: number;
+  /** With cluster: workers to wait for before the run starts. */
+  clusterWorkers?: number;
 }
 
 /** `depth 34, 1,234,567 distinct, 7,000,000 generated, 120,000 on queue, 480,000 distinct/s, 210 MB`. */
@@ -121,7 +127,10 @@ export async function runCheck(args: CheckArgs): Promise<number> {
       } else if (args.auditSymmetry) {
         log(formatNotAudited(model, c));
       }
+      let cluster: { levels: SearchOptions['levels']; done: (r: CheckResult) => void } | undefined;
+      if (args.cluster) cluster = await clusterRun(model, args, usesSymmetry(model, symmetry), args.quiet ? () => {} : log);
       const result = await checkModel(model, {
+        levels: cluster?.levels,
         symmetry,
         compareSymmetry: args.compareSymmetry,
         deadlock: args.deadlock,
@@ -139,6 +148,7 @@ export async function runCheck(args: CheckArgs): Promise<number> {
           shownLive = live;
         },
       });
+      cluster?.done(result);
       if (shownLive) process.stderr.write('\r\x1b[K');
       shownLive = false;
       const traceFile = result.trace?.length ? writeTrace(args.out, result) : undefined;
@@ -182,4 +192,32 @@ export async function runCheck(args: CheckArgs): Promise<number> {
     process.stdout.write(JSON.stringify(doc, null, 2) + '\n');
   }
   return code;
+}
+
+/** Starts a cluster run of one variant: the partitions it hands the search, and a line of traffic figures after it. */
+async function clusterRun(model: Model, args: CheckArgs, symmetry: boolean, log: (s: string) => void) {
+  // Loaded only here: the NATS client is no cost to a run on one machine.
+  const { NatsCluster } = await import('../cluster/coordinator.ts');
+  const { partitionedLevels } = await import('../../checker/search/partitioned.ts');
+  if (args.workers !== undefined && args.workers > 1) throw new UsageError('--workers and --cluster do not go together: a cluster run\'s workers are `interleave worker` processes');
+  const workers = args.clusterWorkers ?? 1;
+  const cluster = await NatsCluster.start(model, {
+    url: args.cluster!,
+    partitions: args.partitions ?? workers,
+    workers,
+    symmetry,
+    deadlock: args.deadlock,
+    say: log,
+  });
+  let wire: { records: number; bytes: number } | undefined;
+  return {
+    levels: partitionedLevels(cluster, (runner) => (wire = runner.wire)),
+    done: (r: CheckResult) => {
+      const perState = wire && wire.records > 0 ? (wire.bytes / wire.records).toFixed(1) : '0';
+      log(
+        `cluster run ${cluster.run}: ${(wire?.records ?? 0).toLocaleString('en-US')} successors (${(wire?.bytes ?? 0).toLocaleString('en-US')} bytes, ${perState} bytes each) ` +
+          `went through the broker; ${cluster.recoveries} level${cluster.recoveries === 1 ? '' : 's'} run again after a lost worker; ${r.stats.distinct.toLocaleString('en-US')} distinct`,
+      );
+    },
+  };
 }

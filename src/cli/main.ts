@@ -12,6 +12,7 @@ import { wholeNumber } from './options.ts';
 import { simulateCommand } from './simulate.ts';
 import { traceCommand } from './trace.ts';
 import { UsageError } from './usage.ts';
+import { ClusterError } from '../cluster/protocol.ts';
 
 export async function main(argv: string[]): Promise<number> {
   let code: number = EXIT.ok;
@@ -42,7 +43,10 @@ export async function main(argv: string[]): Promise<number> {
           .option('quiet', { type: 'boolean', alias: 'q', describe: 'print only the summary and unexpected results' })
           .option('gate', { type: 'boolean', describe: 'exit 0 exactly when every variant behaves as its spec expects' })
           .option('junit', { type: 'string', describe: 'also write a JUnit XML report to this file (one test case per property)' })
-          .option('coverage', { type: 'boolean', describe: 'print how often each action fired, and which never did' }),
+          .option('coverage', { type: 'boolean', describe: 'print how often each action fired, and which never did' })
+          .option('cluster', { type: 'string', describe: 'search partitioned across `interleave worker` processes through the NATS server at this URL (nats://HOST:PORT)' })
+          .option('partitions', { type: 'string', coerce: wholeNumber('partitions'), describe: 'with --cluster: partitions of the state space (default: the number of workers)' })
+          .option('cluster-workers', { type: 'string', coerce: wholeNumber('cluster-workers'), describe: 'with --cluster: workers to wait for before starting (default 1; later ones are spares)' }),
       async (a) => {
         if ((a.auditSamples !== undefined || a.auditSeed !== undefined) && a.auditSymmetry !== true) {
           throw new UsageError('--audit-samples and --audit-seed only apply with --audit-symmetry');
@@ -61,7 +65,20 @@ export async function main(argv: string[]): Promise<number> {
           gate: a.gate,
           junit: a.junit,
           coverage: a.coverage,
+          cluster: a.cluster,
+          partitions: a.partitions as number | undefined,
+          clusterWorkers: a.clusterWorkers as number | undefined,
         });
+      },
+    )
+    .command(
+      'worker',
+      'own partitions of the cluster runs that `check --cluster` coordinates, until stopped',
+      (y) => y.option('cluster', { type: 'string', demandOption: true, describe: 'the NATS server, nats://HOST:PORT' }),
+      async (a) => {
+        // Loaded only here: the NATS client is no cost to the other commands.
+        const { runWorker } = await import('../cluster/worker.ts');
+        await runWorker(a.cluster);
       },
     )
     .command(traceCommand(setCode))
@@ -93,6 +110,10 @@ export async function main(argv: string[]): Promise<number> {
     if (e instanceof UsageError) {
       process.stderr.write(`interleave: ${e.message}\nRun 'interleave --help' for the commands and options.\n`);
       return EXIT.badOptions;
+    }
+    if (e instanceof ClusterError) {
+      process.stderr.write(`interleave: ${e.message}\n`);
+      return EXIT.internal;
     }
     if (e instanceof LoadError) {
       process.stderr.write(`interleave: ${e.message}\n`);
