@@ -6,7 +6,7 @@
 // look-ups. After a worker is lost, the coordinator sends every worker its partitions again with a
 // new epoch and the level to restore from: each partition is rebuilt from its JetStream log.
 import { randomUUID } from 'node:crypto';
-import { jetstream, type JetStreamClient } from '@nats-io/jetstream';
+import { AckPolicy, DeliverPolicy, jetstream, type JetStreamClient } from '@nats-io/jetstream';
 import { Objm } from '@nats-io/obj';
 import { connect, type Msg, type NatsConnection, type Subscription } from '@nats-io/transport-node';
 import { PartitionLost, PartitionNode, type PartitionLink } from '../../checker/search/partitioned.ts';
@@ -160,14 +160,28 @@ async function writeLog(js: JetStreamClient, run: string, p: number, level: numb
 /** The logs of levels 1..upTo of partition p, each the concatenation of its chunks, in order. */
 async function readLogs(js: JetStreamClient, run: string, p: number, upTo: number): Promise<Int32Array[]> {
   const parts: Uint8Array[][] = Array.from({ length: upTo }, () => []);
-  const consumer = await js.consumers.get(streamOf(run), { filter_subjects: [`interleave.${run}.log.${p}.*`] });
-  const messages = await consumer.consume();
-  for await (const m of messages) {
-    const level = Number(m.subject.slice(m.subject.lastIndexOf('.') + 1));
-    if (level <= upTo) parts[level - 1].push(m.data);
-    if (m.info.pending === 0) break;
+  // An ephemeral consumer on one filter subject (Debian's server, 2.9, knows no list of filters).
+  const jsm = await js.jetstreamManager();
+  const info = await jsm.consumers.add(streamOf(run), {
+    filter_subject: `interleave.${run}.log.${p}.*`,
+    ack_policy: AckPolicy.None,
+    deliver_policy: DeliverPolicy.All,
+    inactive_threshold: 60_000_000_000,
+  });
+  const consumer = await js.consumers.get(streamOf(run), info.name);
+  for (let pending = info.num_pending; pending > 0; ) {
+    const batch = await consumer.fetch({ max_messages: Math.min(pending, 256), expires: 5000 });
+    let got = 0;
+    for await (const m of batch) {
+      const level = Number(m.subject.slice(m.subject.lastIndexOf('.') + 1));
+      if (level <= upTo) parts[level - 1].push(m.data);
+      got++;
+      pending = m.info.pending;
+      if (pending === 0) break;
+    }
+    if (got === 0) throw new Error(`partition ${p}: its log in JetStream ended early`);
   }
-  await messages.close();
+  await jsm.consumers.delete(streamOf(run), info.name).catch(() => {});
   return parts.map((chunks) => {
     const total = chunks.reduce((k, c) => k + c.length, 0);
     const out = new Uint8Array(total);
