@@ -29,7 +29,7 @@ export async function runWorker(url: string, say: (line: string) => void = (l) =
   const id = randomUUID().slice(0, 8);
   let nc: NatsConnection;
   try {
-    nc = await connect({ servers: url, name: `interleave-worker-${id}`, maxReconnectAttempts: 5, reconnectTimeWait: 500 });
+    nc = await connect({ servers: url, name: `interleave-worker-${id}`, maxReconnectAttempts: -1, reconnectTimeWait: 1000 });
   } catch (e) {
     throw new ClusterError(`cannot reach the NATS server at ${url} (${(e as Error).message}); start one with \`nats-server -js\``);
   }
@@ -39,6 +39,15 @@ export async function runWorker(url: string, say: (line: string) => void = (l) =
   let joining = false;
   let systemOf: { run: string; system: TransitionSystem } | undefined;
   say(`worker ${id}: connected to ${url}, waiting for a run`);
+  // A run does not outlive the connection it ran on: its coordinator has given it up.
+  (async () => {
+    for await (const s of nc.status()) {
+      if (s.type === 'disconnect' && run) {
+        say(`worker ${id}: disconnected from ${url}; run ${run.id} given up`);
+        drop();
+      }
+    }
+  })().catch(() => {});
 
   const idle = setInterval(() => {
     if (!run && !joining) nc.publish(SUBJECT.idle, pack({ worker: id }));

@@ -1,0 +1,104 @@
+// A real cluster: nats-server with JetStream on loopback, 1, 2 and 4 `interleave worker` processes,
+// and `check --cluster`: the same distinct, generated, depth, verdicts and trace lengths as one
+// machine, on every kernel spec and on the bench models at a small size; a worker killed with
+// SIGKILL mid-level is replaced by a spare and the counts stay the same; losing the server is one
+// line and exit 255.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { interleave, NatsFixture, waitFor } from './cluster-helpers.ts';
+import { scratch } from './helpers.ts';
+
+interface JsonRun {
+  exitCode: number;
+  results: { spec: string; variant: string; result: string; property?: string; distinct: number; generated: number; depth: number; traceLength?: number }[];
+}
+
+/** The figures a cluster run must share with one machine, per variant. */
+function figures(doc: JsonRun) {
+  return doc.results.map((r) => [`${r.spec} [${r.variant}]`, r.result, r.property, r.distinct, r.generated, r.depth, r.traceLength]);
+}
+
+async function check(args: string[]): Promise<{ code: number | null; doc: JsonRun; stderr: string }> {
+  const r = await interleave(['check', ...args, '--json', '--out', scratch()]);
+  let doc: JsonRun;
+  try {
+    doc = JSON.parse(r.stdout) as JsonRun;
+  } catch {
+    throw new Error(`interleave ${args.join(' ')} did not print JSON (exit ${r.code}):\n${r.stdout}\n${r.stderr}`);
+  }
+  return { code: r.code, doc, stderr: r.stderr };
+}
+
+const KERNEL = ['specs/kernel'];
+const BENCH = ['bench/counters.ts', 'bench/bounded-queue.ts', 'bench/symmetric-counters.ts', '--max-depth', '9'];
+
+describe('check --cluster: a real nats-server and worker processes', () => {
+  const nats = new NatsFixture();
+  const single: Record<string, { code: number | null; doc: JsonRun }> = {};
+  beforeAll(async () => {
+    await nats.start();
+    single.kernel = await check(KERNEL);
+    single.bench = await check(BENCH);
+  }, 60_000);
+  afterAll(() => nats.close(), 20_000);
+
+  it('the one-machine figures the cluster runs are held to are real ones', () => {
+    // Kernel specs: some variants hold, some violate with a trace; the bench models stop at depth 9.
+    expect(single.kernel.doc.results.length).toBeGreaterThan(20);
+    expect(single.kernel.doc.results.filter((r) => r.traceLength! > 0).length).toBeGreaterThan(5);
+    expect(single.kernel.code).toBe(12);
+    expect(figures(single.bench.doc).map((f) => f[5])).toEqual([9, 9, 9]);
+  });
+
+  for (const workers of [1, 2, 4]) {
+    it(`${workers} worker process${workers > 1 ? 'es' : ''}, 4 partitions: every kernel spec and the bench models as on one machine`, async () => {
+      await nats.startWorkers(workers);
+      try {
+        const cluster = ['--cluster', nats.url, '--partitions', '4', '--cluster-workers', String(workers)];
+        const kernel = await check([...KERNEL, ...cluster]);
+        expect(figures(kernel.doc)).toEqual(figures(single.kernel.doc));
+        expect(kernel.code).toBe(single.kernel.code);
+        const bench = await check([...BENCH, ...cluster]);
+        expect(figures(bench.doc)).toEqual(figures(single.bench.doc));
+      } finally {
+        await nats.stopWorkers();
+      }
+    }, 90_000);
+  }
+
+  it('a worker killed with SIGKILL mid-level: a spare takes its partitions from the last committed level, same counts', async () => {
+    const args = ['bench/counters.ts', '--max-depth', '20'];
+    const one = await check(args);
+    expect(figures(one.doc)).toEqual([['counters [default]', 'ok', undefined, 166804, 774313, 20, undefined]]);
+    const [a, b] = await nats.startWorkers(2);
+    const spare = (await nats.startWorkers(1))[0];
+    try {
+      const run = check([...args, '--cluster', nats.url, '--partitions', '4', '--cluster-workers', '2']);
+      // Both started workers own partitions (the spare has not joined): kill one as it expands level 12.
+      await Promise.race([waitFor(a, /level 12\n/), waitFor(b, /level 12\n/)]);
+      const victim = /level 12\n/.test(a.output) ? a : b;
+      victim.process.kill('SIGKILL');
+      const r = await run;
+      expect(figures(r.doc)).toEqual(figures(one.doc));
+      expect(spare.output).toMatch(/restored from level 1[12]/);
+    } finally {
+      await nats.stopWorkers();
+    }
+  }, 60_000);
+
+  it('losing the server: one line naming it, exit 255', async () => {
+    await nats.startWorkers(2);
+    const run = interleave(['check', 'bench/counters.ts', '--max-depth', '26', '--cluster', nats.url, '--partitions', '4', '--cluster-workers', '2', '--out', scratch()]);
+    await waitFor(nats.workers[0], /level 5\n/);
+    await nats.stopServer();
+    const r = await run;
+    expect(r.code).toBe(255);
+    expect(r.stderr).toMatch(new RegExp(`^interleave: lost the NATS server at ${nats.url.replaceAll('.', '\\.')}; the run stopped after level \\d+ \\(its partition logs up to there are in the server's JetStream store\\)\\n$`));
+    await nats.stopWorkers();
+  }, 30_000);
+
+  it('no server at the URL: one line, exit 255', async () => {
+    const r = await interleave(['check', 'specs/examples/die-hard.ts', '--cluster', 'nats://127.0.0.1:1', '--out', scratch()]);
+    expect(r.code).toBe(255);
+    expect(r.stderr).toMatch(/^interleave: cannot reach the NATS server at nats:\/\/127\.0\.0\.1:1 \(.*\); start one with `nats-server -js`\n$/);
+  });
+});
