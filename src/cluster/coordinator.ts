@@ -45,6 +45,7 @@ export class NatsCluster implements Cluster {
   private lostSignal!: Promise<never>;
   private loseRun: (e: PartitionLost) => void = () => {};
   private watchdog?: NodeJS.Timeout;
+  private readonly js;
   /** Levels run again after a worker was lost. */
   recoveries = 0;
 
@@ -54,6 +55,7 @@ export class NatsCluster implements Cluster {
     private readonly opts: ClusterOptions,
   ) {
     this.partitions = opts.partitions;
+    this.js = jetstream(nc);
     this.brokenSignal = new Promise<never>((_, reject) => (this.breakRun = reject));
     this.brokenSignal.catch(() => {});
     this.armLost();
@@ -117,6 +119,8 @@ export class NatsCluster implements Cluster {
     const store = await new Objm(nc).create(bucketOf(run));
     await store.putBlob({ name: 'spec' }, makeBundle(model.source!, model.file!));
     nc.subscribe(SUBJECT.idle, { callback: (_e, m) => void this.idle.set(unpack<{ worker: string }>(m.data).worker, Date.now()) });
+    await nc.flush();
+    nc.publish(SUBJECT.who);
     const wanted = this.opts.workers ?? 1;
     const workers = await this.waitForIdle(wanted, (this.opts.waitSeconds ?? 30) * 1000);
     workers.forEach((w, i) => this.owners.set(w, []));
@@ -135,7 +139,7 @@ export class NatsCluster implements Cluster {
       if (Date.now() > until) {
         throw new ClusterError(`${fresh.length} of ${n} workers joined within ${Math.round(ms / 1000)} s; start them with \`interleave worker --cluster ${this.opts.url}\``);
       }
-      await new Promise((r) => setTimeout(r, 100));
+      await new Promise((r) => setTimeout(r, 20));
     }
   }
 
@@ -205,7 +209,8 @@ export class NatsCluster implements Cluster {
   }
 
   async committed(level: number): Promise<void> {
-    await jetstream(this.nc).publish(SUBJECT.committed(this.run), pack({ level }));
+    // The partitions' logs are durable before they acknowledge a commit; this marker only records it.
+    this.js.publish(SUBJECT.committed(this.run), pack({ level })).catch(() => {});
     this.lastCommitted = level;
   }
 

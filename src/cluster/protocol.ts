@@ -6,6 +6,8 @@ import { serialize, deserialize } from 'node:v8';
 export const SUBJECT = {
   /** Workers not in a run say so here, about twice a second, with their id. */
   idle: 'interleave.idle',
+  /** A coordinator asks idle workers to say so now rather than at their next tick. */
+  who: 'interleave.who',
   /** A worker's own control subject: partitions to own, pings, release. */
   worker: (id: string) => `interleave.worker.${id}`,
   /** Requests to one partition of a run: batches, expand, commit, path. */

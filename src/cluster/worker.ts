@@ -37,6 +37,10 @@ export async function runWorker(url: string, say: (line: string) => void = (l) =
   let run: Run | undefined;
   /** Taking partitions: not idle, though no run is set up yet. */
   let joining = false;
+  const drop = () => {
+    for (const s of run?.subs ?? []) s.unsubscribe();
+    run = undefined;
+  };
   let systemOf: { run: string; system: TransitionSystem } | undefined;
   say(`worker ${id}: connected to ${url}, waiting for a run`);
   // A run does not outlive the connection it ran on: its coordinator has given it up.
@@ -53,11 +57,8 @@ export async function runWorker(url: string, say: (line: string) => void = (l) =
     if (!run && !joining) nc.publish(SUBJECT.idle, pack({ worker: id }));
   }, 300);
   nc.publish(SUBJECT.idle, pack({ worker: id }));
+  nc.subscribe(SUBJECT.who, { callback: () => void (!run && !joining && nc.publish(SUBJECT.idle, pack({ worker: id }))) });
 
-  const drop = () => {
-    for (const s of run?.subs ?? []) s.unsubscribe();
-    run = undefined;
-  };
 
   nc.subscribe(SUBJECT.worker(id), {
     callback: (_err, msg) => {
@@ -67,6 +68,7 @@ export async function runWorker(url: string, say: (line: string) => void = (l) =
         if (run?.id === order.run) {
           say(`worker ${id}: run ${order.run} is over, waiting for a run`);
           drop();
+          nc.publish(SUBJECT.idle, pack({ worker: id }));
         }
         return void msg.respond(pack({ ok: true }));
       }
