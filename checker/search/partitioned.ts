@@ -42,9 +42,12 @@ export function globalId(partition: number, index: number, partitions: number): 
   return index < 0 ? -1 : index * partitions + partition;
 }
 
-/** Where batches go: to the partition that owns their states. Resolves once the owner has stored them. */
+/**
+ * Where batches go: to the partition that owns their states. Resolves once the owner has stored
+ * them, with the bytes that crossed the wire (0 when the owner is in this process).
+ */
 export interface PartitionLink {
-  send(to: number, batch: Int32Array): Promise<void>;
+  send(to: number, batch: Int32Array): Promise<number>;
 }
 
 /** A violation as it crosses processes: the action by its id. */
@@ -60,7 +63,7 @@ export interface ExpandReport {
   /** Per action instance, successors generated in this level. */
   fired: number[];
   violations: WireFound[];
-  /** Successor records sent to other partitions, and the bytes of their batches (a partition's own stay in memory). */
+  /** Successor records sent through the broker, and the bytes of their batches (those to a partition in the same process stay in memory). */
   sentRecords: number;
   sentBytes: number;
 }
@@ -280,9 +283,13 @@ export class PartitionNode implements StepHandler {
     }
     const flying = this.inFlight[p];
     if (flying.length >= this.window) await flying.shift();
-    this.sentBytes += batch.byteLength;
-    this.sentRecords += records;
-    flying.push(this.link.send(p, batch));
+    flying.push(
+      this.link.send(p, batch).then((wire) => {
+        if (wire === 0) return;
+        this.sentBytes += wire;
+        this.sentRecords += records;
+      }),
+    );
   }
 
   /** Admits the system's initial states, routed to their owners like successors (the coordinator runs this). */
@@ -552,7 +559,12 @@ export class LocalCluster implements Cluster {
     readonly partitions: number,
     opts: PartitionOptions,
   ) {
-    const link: PartitionLink = { send: async (to, batch) => this.nodes[to].insert(batch) };
+    const link: PartitionLink = {
+      send: async (to, batch) => {
+        this.nodes[to].insert(batch);
+        return 0;
+      },
+    };
     this.nodes = Array.from({ length: partitions }, (_, p) => new PartitionNode(system, p, partitions, link, opts));
   }
   async insert(p: number, batch: Int32Array): Promise<void> {

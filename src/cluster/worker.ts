@@ -110,14 +110,19 @@ export async function runWorker(url: string, say: (line: string) => void = (l) =
       send: async (to, batch) => {
         if (run !== r || r.epoch !== epoch) throw new PartitionLost(to, 'the run was restarted from its last level');
         const local = r.nodes.get(to);
-        if (local) return local.insert(batch);
+        if (local) {
+          local.insert(batch);
+          return 0;
+        }
+        const payload = packRequest(OP.batch, epoch, 0, batch);
         let reply: Reply<true>;
         try {
-          reply = unpack<Reply<true>>((await nc.request(SUBJECT.partition(r.id, to), packRequest(OP.batch, epoch, 0, batch), { timeout: 120_000 })).data);
+          reply = unpack<Reply<true>>((await nc.request(SUBJECT.partition(r.id, to), payload, { timeout: 120_000 })).data);
         } catch (e) {
           throw new PartitionLost(to, `partition ${to} did not answer: ${(e as Error).message}`);
         }
         if ('error' in reply) throw new PartitionLost(to, reply.error);
+        return payload.byteLength;
       },
     };
   }
