@@ -96,6 +96,13 @@ describe('check --cluster: a real nats-server and worker processes', () => {
     await nats.stopWorkers();
   }, 30_000);
 
+  it('cluster options without --cluster, or with --workers: a usage error, exit 151', async () => {
+    const alone = await interleave(['check', 'specs/examples/die-hard.ts', '--partitions', '3']);
+    expect([alone.code, alone.stderr.split('\n')[0]]).toEqual([151, 'interleave: --partitions and --cluster-workers go with --cluster']);
+    const threads = await interleave(['check', 'specs/examples/die-hard.ts', '--cluster', nats.url, '--workers', '2']);
+    expect([threads.code, threads.stderr.split('\n')[0]]).toEqual([151, "interleave: --workers and --cluster do not go together: a cluster run's workers are `interleave worker` processes"]);
+  });
+
   it('no server at the URL: one line, exit 255', async () => {
     const r = await interleave(['check', 'specs/examples/die-hard.ts', '--cluster', 'nats://127.0.0.1:1', '--out', scratch()]);
     expect(r.code).toBe(255);

@@ -72,6 +72,12 @@ export async function runCheck(args: CheckArgs): Promise<number> {
   const audits: AuditResult[] = [];
   const nondeterministic: string[] = [];
 
+  if (!args.cluster && (args.partitions !== undefined || args.clusterWorkers !== undefined)) throw new UsageError('--partitions and --cluster-workers go with --cluster');
+  if (args.partitions !== undefined && !(args.partitions >= 1 && args.partitions <= 4096)) throw new UsageError(`--partitions must be 1 to 4096, not ${args.partitions}`);
+  if (args.clusterWorkers !== undefined && args.clusterWorkers < 1) throw new UsageError('--cluster-workers must be at least 1');
+  if (args.cluster && args.workers !== undefined && args.workers > 1) {
+    throw new UsageError("--workers and --cluster do not go together: a cluster run's workers are `interleave worker` processes");
+  }
   ensureOutputDir('--out', args.out);
   if (args.junit) ensureOutputDir('--junit', dirname(args.junit));
   const models: Model[] = [];
@@ -199,7 +205,6 @@ async function clusterRun(model: Model, args: CheckArgs, symmetry: boolean, log:
   // Loaded only here: the NATS client is no cost to a run on one machine.
   const { NatsCluster } = await import('../cluster/coordinator.ts');
   const { partitionedLevels } = await import('../../checker/search/partitioned.ts');
-  if (args.workers !== undefined && args.workers > 1) throw new UsageError('--workers and --cluster do not go together: a cluster run\'s workers are `interleave worker` processes');
   const workers = args.clusterWorkers ?? 1;
   const cluster = await NatsCluster.start(model, {
     url: args.cluster!,
