@@ -67,10 +67,17 @@ export class NatsFixture {
   private readonly dir = mkdtempSync(join(tmpdir(), 'interleave-nats-'));
   readonly workers: Child[] = [];
 
+  private port = 0;
+
   async start(): Promise<void> {
-    const port = await freePort();
-    this.server = start(natsServerPath(), ['-js', '-sd', this.dir, '-a', '127.0.0.1', '-p', String(port)]);
-    this.url = `nats://127.0.0.1:${port}`;
+    this.port = await freePort();
+    this.url = `nats://127.0.0.1:${this.port}`;
+    await this.startServer();
+  }
+
+  /** Starts the server (again) on the same port with the same JetStream store. */
+  async startServer(): Promise<void> {
+    this.server = start(natsServerPath(), ['-js', '-sd', this.dir, '-a', '127.0.0.1', '-p', String(this.port)]);
     await waitFor(this.server, /Server is ready/);
   }
 

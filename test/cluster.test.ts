@@ -2,7 +2,7 @@
 // and `check --cluster`: the same distinct, generated, depth, verdicts and trace lengths as one
 // machine, on every kernel spec and on the bench models at a small size; a worker killed with
 // SIGKILL mid-level is replaced by a spare and the counts stay the same; losing the server is one
-// line and exit 255.
+// line and exit 255, and the run goes on with --resume once the server is back.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { interleave, NatsFixture, waitFor } from './cluster-helpers.ts';
 import { scratch } from './helpers.ts';
@@ -85,16 +85,28 @@ describe('check --cluster: a real nats-server and worker processes', () => {
     }
   }, 60_000);
 
-  it('losing the server: one line naming it, exit 255', async () => {
+  it('losing the server: one line naming it, exit 255; once it is back, --resume goes on to the same counts', async () => {
     await nats.startWorkers(2);
-    const run = interleave(['check', 'bench/counters.ts', '--max-depth', '26', '--cluster', nats.url, '--partitions', '4', '--cluster-workers', '2', '--out', scratch()]);
+    const args = ['check', 'bench/counters.ts', '--max-depth', '24', '--cluster', nats.url, '--cluster-workers', '2', '--out', scratch()];
+    const run = interleave([...args, '--partitions', '4']);
     await waitFor(nats.workers[0], /level 5\n/);
     await nats.stopServer();
-    const r = await run;
-    expect(r.code).toBe(255);
-    expect(r.stderr).toMatch(new RegExp(`^interleave: lost the NATS server at ${nats.url.replaceAll('.', '\\.')}; the run stopped after level \\d+ \\(its partition logs up to there are in the server's JetStream store\\)\\n$`));
+    const lost = await run;
+    expect(lost.code).toBe(255);
+    const url = nats.url.replaceAll('.', '\\.');
+    const line = new RegExp(`^interleave: lost the NATS server at ${url}; run (\\w+) stopped after level (\\d+): once the server is back \\(with its JetStream store\\), go on with --resume \\1\n$`);
+    expect(lost.stderr).toMatch(line);
+    const [, id, level] = line.exec(lost.stderr)!;
+    // The workers reconnect by themselves; the run goes on from its last committed level.
+    await nats.startServer();
+    await Promise.all(nats.workers.map((w) => waitFor(w, /given up/)));
+    const resumed = await interleave([...args, '--resume', id]);
+    expect(resumed.stdout).toContain(`cluster run ${id}: 4 partitions on 2 workers at ${nats.url}, resumed after level ${level}`);
+    // What one machine finds for Counters to depth 24.
+    expect(resumed.stdout).toMatch(/\n {2}1972153 states generated, 400764 distinct states found, 72072 states left on queue\.\n {2}Depth 24 /);
+    expect(resumed.code).toBe(0);
     await nats.stopWorkers();
-  }, 30_000);
+  }, 60_000);
 
   it('cluster options without --cluster, or with --workers: a usage error, exit 151', async () => {
     const alone = await interleave(['check', 'specs/examples/die-hard.ts', '--partitions', '3']);

@@ -61,6 +61,8 @@ export interface LevelOutcome {
   stopped?: SearchResult['stopped'];
   /** States of the level left unexpanded (when stopped). */
   unexpanded: number;
+  /** The depth of `next`, when a runner resumes a search part-way (default: the initial states' 1). */
+  depth?: number;
 }
 
 /** How a level is expanded: by this thread alone, or by N participants. */
@@ -205,7 +207,7 @@ export async function search(system: TransitionSystem, opts: SearchOptions): Pro
     // Initial states: depth 1, checked before anything is expanded.
     const first = await runner.expand([], found, watch);
     current = first.next;
-    if (levelSize(current) > 0 || found.size > 0) depth = 1;
+    if (levelSize(current) > 0 || found.size > 0) depth = first.depth ?? 1;
     while (found.size === 0 && levelSize(current) > 0) {
       if (opts.maxDepth !== undefined && depth >= opts.maxDepth) {
         stopped = 'max-depth';

@@ -94,6 +94,8 @@ export interface PartitionOptions {
   batchSlots?: number;
   /** Batches per destination in flight at once. */
   window?: number;
+  /** Go on from this committed level (the partitions already rebuilt to it) instead of starting. */
+  resume?: Checkpoint;
 }
 
 function toWire(f: Found): WireFound {
@@ -383,9 +385,22 @@ export interface Cluster {
    * taken over by live processes. Throws when that cannot be done.
    */
   recover(committed: number): Promise<void>;
-  /** Tells the coordinator that a level is committed (so that recovery starts from it). */
-  committed(level: number): Promise<void>;
+  /** Records that a level is committed everywhere, with the search's totals then (recovery and resumption start from it). */
+  committed(checkpoint: Checkpoint): Promise<void>;
   close(): Promise<void>;
+}
+
+/** The search's totals at the end of a committed level: what a resumed run starts from. */
+export interface Checkpoint {
+  level: number;
+  generated: number;
+  distinct: number;
+  fired: number[];
+  found: number[];
+  /** States of the level's frontier (the next to expand), over all partitions. */
+  frontier: number;
+  storeBytes: number;
+  wire: WireStats;
 }
 
 /** Statistics of the broker traffic, for the benchmark. */
@@ -430,6 +445,12 @@ export class PartitionedLevels implements LevelRunner {
         let generated = 0;
         const fired = new Uint32Array(system.actions.length);
         const wire = { records: 0, bytes: 0 };
+        if (level.length === 0 && this.opts.resume) {
+          // A resumed run: the partitions were rebuilt from their logs; its level loop goes on from there.
+          const cp = this.opts.resume;
+          this.adopt(cp);
+          return { next: cp.frontier > 0 ? [{ data: new Int32Array(0), count: cp.frontier, owner: 0 }] : [], unexpanded: 0, depth: cp.level };
+        }
         if (level.length === 0) {
           const init = PartitionNode.initialBatches(system, cluster.partitions, this.opts);
           generated += init.generated;
@@ -446,21 +467,27 @@ export class PartitionedLevels implements LevelRunner {
           }
         }
         const commits = await Promise.all(all.map((p) => cluster.commit(p, this.level + 1)));
-        await cluster.committed(this.level + 1);
-        // The level counts only once it is committed everywhere: a level run again counts once.
-        this.level++;
-        this.gen += generated;
         let inserted = 0;
+        const foundBy = this.foundBy.slice();
         for (const c of commits) {
           inserted += c.inserted;
-          c.found.forEach((n, a) => (this.foundBy[a] += n));
+          c.found.forEach((n, a) => (foundBy[a] += n));
           for (const w of c.violations) levelFound.offer(...spread(fromWire(system, w)));
         }
-        fired.forEach((n, a) => (this.fired[a] += n));
-        this.distinctCount += inserted;
-        this.store.storeBytes = commits.reduce((k, c) => k + c.storeBytes, 0);
-        this.wire.records += wire.records;
-        this.wire.bytes += wire.bytes;
+        fired.forEach((n, a) => (fired[a] += this.fired[a]));
+        const checkpoint: Checkpoint = {
+          level: this.level + 1,
+          generated: this.gen + generated,
+          distinct: this.distinctCount + inserted,
+          fired: Array.from(fired),
+          found: Array.from(foundBy),
+          frontier: inserted,
+          storeBytes: commits.reduce((k, c) => k + c.storeBytes, 0),
+          wire: { records: this.wire.records + wire.records, bytes: this.wire.bytes + wire.bytes },
+        };
+        await cluster.committed(checkpoint);
+        // The level counts only once it is committed everywhere: a level run again counts once.
+        this.adopt(checkpoint);
         found.merge(levelFound.all());
         watch.progress();
         const stopped = watch.stopReason(this.distinctCount);
@@ -471,6 +498,17 @@ export class PartitionedLevels implements LevelRunner {
         await cluster.recover(this.level);
       }
     }
+  }
+
+  private adopt(cp: Checkpoint): void {
+    this.level = cp.level;
+    this.gen = cp.generated;
+    this.distinctCount = cp.distinct;
+    this.fired = Uint32Array.from(cp.fired);
+    this.foundBy = Uint32Array.from(cp.found);
+    this.store.storeBytes = cp.storeBytes;
+    this.wire.records = cp.wire.records;
+    this.wire.bytes = cp.wire.bytes;
   }
 
   generated(): number {
@@ -587,9 +625,9 @@ export class LocalCluster implements Cluster {
 }
 
 /** SearchOptions.levels for a partitioned search over `cluster`. */
-export function partitionedLevels(cluster: Cluster, made?: (runner: PartitionedLevels) => void): NonNullable<SearchOptions['levels']> {
+export function partitionedLevels(cluster: Cluster, made?: (runner: PartitionedLevels) => void, resume?: Checkpoint): NonNullable<SearchOptions['levels']> {
   return async (system, opts) => {
-    const runner = new PartitionedLevels(system, cluster, { symmetry: !!opts.canonicalise, deadlock: opts.deadlock });
+    const runner = new PartitionedLevels(system, cluster, { symmetry: !!opts.canonicalise, deadlock: opts.deadlock, resume });
     made?.(runner);
     return runner;
   };

@@ -49,6 +49,8 @@ export interface CheckArgs extends CheckChoices {
   partitions?: number;
   /** With cluster: workers to wait for before the run starts. */
   clusterWorkers?: number;
+  /** With cluster: go on with this run from its last committed level. */
+  resume?: string;
 }
 
 /** `depth 34, 1,234,567 distinct, 7,000,000 generated, 120,000 on queue, 480,000 distinct/s, 210 MB`. */
@@ -73,6 +75,7 @@ export async function runCheck(args: CheckArgs): Promise<number> {
   const nondeterministic: string[] = [];
 
   if (!args.cluster && (args.partitions !== undefined || args.clusterWorkers !== undefined)) throw new UsageError('--partitions and --cluster-workers go with --cluster');
+  if (args.resume !== undefined && !args.cluster) throw new UsageError('--resume goes with --cluster');
   if (args.partitions !== undefined && !(args.partitions >= 1 && args.partitions <= 4096)) throw new UsageError(`--partitions must be 1 to 4096, not ${args.partitions}`);
   if (args.clusterWorkers !== undefined && args.clusterWorkers < 1) throw new UsageError('--cluster-workers must be at least 1');
   if (args.cluster && args.workers !== undefined && args.workers > 1) {
@@ -101,6 +104,7 @@ export async function runCheck(args: CheckArgs): Promise<number> {
     }
   }
 
+  if (args.resume !== undefined && models.length > 1) throw new UsageError(`--resume goes on with one run: name its variant with --variant (${models.length} variants here)`);
   // Ctrl-C ends the current search cleanly: its statistics are printed and the traces already written stay.
   const control: { stop?: 'interrupted' | 'max-memory' } = {};
   // Stop cleanly before the machine runs out, rather than die in the garbage collector.
@@ -208,6 +212,7 @@ async function clusterRun(model: Model, args: CheckArgs, symmetry: boolean, log:
   const workers = args.clusterWorkers ?? 1;
   const cluster = await NatsCluster.start(model, {
     url: args.cluster!,
+    resume: args.resume,
     partitions: args.partitions ?? workers,
     workers,
     symmetry,
@@ -216,7 +221,7 @@ async function clusterRun(model: Model, args: CheckArgs, symmetry: boolean, log:
   });
   let wire: { records: number; bytes: number } | undefined;
   return {
-    levels: partitionedLevels(cluster, (runner) => (wire = runner.wire)),
+    levels: partitionedLevels(cluster, (runner) => (wire = runner.wire), cluster.checkpoint),
     done: (r: CheckResult) => {
       const perState = wire && wire.records > 0 ? (wire.bytes / wire.records).toFixed(1) : '0';
       log(

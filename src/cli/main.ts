@@ -46,7 +46,8 @@ export async function main(argv: string[]): Promise<number> {
           .option('coverage', { type: 'boolean', describe: 'print how often each action fired, and which never did' })
           .option('cluster', { type: 'string', describe: 'search partitioned across `interleave worker` processes through the NATS server at this URL (nats://HOST:PORT)' })
           .option('partitions', { type: 'string', coerce: wholeNumber('partitions'), describe: 'with --cluster: partitions of the state space (default: the number of workers)' })
-          .option('cluster-workers', { type: 'string', coerce: wholeNumber('cluster-workers'), describe: 'with --cluster: workers to wait for before starting (default 1; later ones are spares)' }),
+          .option('cluster-workers', { type: 'string', coerce: wholeNumber('cluster-workers'), describe: 'with --cluster: workers to wait for before starting (default 1; later ones are spares)' })
+          .option('resume', { type: 'string', describe: 'with --cluster: go on with this run (its id) from its last committed level, after the server was lost' }),
       async (a) => {
         if ((a.auditSamples !== undefined || a.auditSeed !== undefined) && a.auditSymmetry !== true) {
           throw new UsageError('--audit-samples and --audit-seed only apply with --audit-symmetry');
@@ -68,6 +69,7 @@ export async function main(argv: string[]): Promise<number> {
           cluster: a.cluster,
           partitions: a.partitions as number | undefined,
           clusterWorkers: a.clusterWorkers as number | undefined,
+          resume: a.resume,
         });
       },
     )

@@ -8,12 +8,21 @@ import { randomUUID } from 'node:crypto';
 import { jetstream, jetstreamManager, StorageType, type JetStreamManager } from '@nats-io/jetstream';
 import { Objm } from '@nats-io/obj';
 import { connect, type NatsConnection } from '@nats-io/transport-node';
-import { type Cluster, type CommitReport, type ExpandReport, PartitionLost, type PathEntry } from '../../checker/search/partitioned.ts';
+import { type Checkpoint, type Cluster, type CommitReport, type ExpandReport, PartitionLost, type PathEntry } from '../../checker/search/partitioned.ts';
 import type { Model } from '../compile/model.ts';
 import { makeBundle } from './bundle.ts';
 import { bucketOf, ClusterError, OP, pack, packRequest, type Reply, streamOf, SUBJECT, unpack, type WorkerOrder } from './protocol.ts';
 
+/** The record of a committed level in the run's stream. */
+interface Committed {
+  checkpoint: Checkpoint;
+  hash: string;
+  partitions: number;
+}
+
 export interface ClusterOptions {
+  /** Resume this run (its id) from its last committed level instead of starting one. */
+  resume?: string;
   url: string;
   partitions: number;
   /** Workers to wait for before the run starts (default 1); workers idle later are spares. */
@@ -31,8 +40,11 @@ const PING_TIMEOUT_MS = 5000;
 const CALL_TIMEOUT_MS = 3_600_000;
 
 export class NatsCluster implements Cluster {
-  readonly partitions: number;
-  readonly run = randomUUID().slice(0, 8);
+  partitions: number;
+  readonly run: string;
+  /** Where a resumed run goes on from. */
+  checkpoint?: Checkpoint;
+  private hash = '';
   private epoch = 0;
   private lastCommitted = 0;
   /** Worker id -> its partitions. */
@@ -55,6 +67,7 @@ export class NatsCluster implements Cluster {
     private readonly opts: ClusterOptions,
   ) {
     this.partitions = opts.partitions;
+    this.run = opts.resume ?? randomUUID().slice(0, 8);
     this.js = jetstream(nc);
     this.brokenSignal = new Promise<never>((_, reject) => (this.breakRun = reject));
     this.brokenSignal.catch(() => {});
@@ -103,7 +116,7 @@ export class NatsCluster implements Cluster {
   private fail(message: string): void {
     if (this.broken) return;
     this.broken = new ClusterError(
-      `${message}; the run stopped after level ${this.lastCommitted} (its partition logs up to there are in the server's JetStream store)`,
+      `${message}; run ${this.run} stopped after level ${this.lastCommitted}: once the server is back (with its JetStream store), go on with --resume ${this.run}`,
     );
     this.breakRun(this.broken);
   }
@@ -115,9 +128,14 @@ export class NatsCluster implements Cluster {
 
   private async setUp(model: Model): Promise<void> {
     const { nc, jsm, run } = this;
-    await jsm.streams.add({ name: streamOf(run), subjects: [`interleave.${run}.log.>`, SUBJECT.committed(run)], storage: StorageType.File });
-    const store = await new Objm(nc).create(bucketOf(run));
-    await store.putBlob({ name: 'spec' }, makeBundle(model.source!, model.file!));
+    this.hash = model.source!.hash;
+    if (this.opts.resume) {
+      await this.findCheckpoint(model);
+    } else {
+      await jsm.streams.add({ name: streamOf(run), subjects: [`interleave.${run}.log.>`, SUBJECT.committed(run)], storage: StorageType.File });
+      const store = await new Objm(nc).create(bucketOf(run));
+      await store.putBlob({ name: 'spec' }, makeBundle(model.source!, model.file!));
+    }
     nc.subscribe(SUBJECT.idle, { callback: (_e, m) => void this.idle.set(unpack<{ worker: string }>(m.data).worker, Date.now()) });
     await nc.flush();
     nc.publish(SUBJECT.who);
@@ -125,8 +143,32 @@ export class NatsCluster implements Cluster {
     const workers = await this.waitForIdle(wanted, (this.opts.waitSeconds ?? 30) * 1000);
     workers.forEach((w, i) => this.owners.set(w, []));
     for (let p = 0; p < this.partitions; p++) this.owners.get(workers[p % workers.length])!.push(p);
-    await this.sendOwnership(0);
-    this.say(`cluster run ${run}: ${this.partitions} partitions on ${workers.length} workers at ${this.opts.url}`);
+    await this.sendOwnership(this.checkpoint?.level ?? 0);
+    const from = this.checkpoint ? `, resumed after level ${this.checkpoint.level}` : '';
+    this.say(`cluster run ${run}: ${this.partitions} partitions on ${workers.length} workers at ${this.opts.url}${from}`);
+  }
+
+  /** A resumed run: its last committed level, from its stream, for the same spec. */
+  private async findCheckpoint(model: Model): Promise<void> {
+    const { jsm, run } = this;
+    const stream = streamOf(run);
+    try {
+      await jsm.streams.info(stream);
+    } catch {
+      throw new ClusterError(`the NATS server at ${this.opts.url} has no run ${run} (it finished, or the server lost its JetStream store)`);
+    }
+    const last = await jsm.streams.getMessage(stream, { last_by_subj: SUBJECT.committed(run) }).catch(() => null);
+    if (!last) throw new ClusterError(`run ${run} committed no level; start it again`);
+    const record = unpack<Committed>(last.data);
+    if (record.hash !== model.source!.hash) {
+      throw new ClusterError(`${model.file}: the spec or a module it imports changed since run ${run} started; start it again`);
+    }
+    this.checkpoint = record.checkpoint;
+    this.partitions = record.partitions;
+    this.lastCommitted = record.checkpoint.level;
+    this.epoch = 1;
+    // Logs of the level that did not finish are dropped: it runs again from the start.
+    await jsm.streams.purge(stream, { filter: `interleave.${run}.log.*.${record.checkpoint.level + 1}` });
   }
 
   /** The first `n` idle workers, waiting up to `ms` for them. */
@@ -208,10 +250,11 @@ export class NatsCluster implements Cluster {
     return this.call(p, OP.path, index);
   }
 
-  async committed(level: number): Promise<void> {
-    // The partitions' logs are durable before they acknowledge a commit; this marker only records it.
-    this.js.publish(SUBJECT.committed(this.run), pack({ level })).catch(() => {});
-    this.lastCommitted = level;
+  async committed(checkpoint: Checkpoint): Promise<void> {
+    // The partitions' logs are durable before they acknowledge a commit; this is what a resumed run starts from.
+    const record: Committed = { checkpoint, hash: this.hash, partitions: this.partitions };
+    await this.js.publish(SUBJECT.committed(this.run), pack(record));
+    this.lastCommitted = checkpoint.level;
   }
 
   async recover(committed: number): Promise<void> {
