@@ -16,6 +16,9 @@ import { bucketOf, ClusterError, LOG_CHUNK, OP, pack, packRequest, type Reply, s
 
 type Own = Extract<WorkerOrder, { op: 'own' }>;
 
+/** Silence from a run's coordinator after which the run is given up. */
+const ABANDONED_MS = 30_000;
+
 interface Run {
   id: string;
   system: TransitionSystem;
@@ -41,6 +44,15 @@ export async function runWorker(url: string, say: (line: string) => void = (l) =
     for (const s of run?.subs ?? []) s.unsubscribe();
     run = undefined;
   };
+  // A coordinator pings its workers every second while its run lasts: a run it has gone silent on
+  // (its process killed) is given up, so that the worker is free for the next.
+  let lastContact = Date.now();
+  const abandoned = setInterval(() => {
+    if (run && Date.now() - lastContact > ABANDONED_MS) {
+      say(`worker ${id}: the coordinator of run ${run.id} has been silent for ${ABANDONED_MS / 1000} s; run given up`);
+      drop();
+    }
+  }, 1000);
   let systemOf: { run: string; system: TransitionSystem } | undefined;
   say(`worker ${id}: connected to ${url}, waiting for a run`);
   // A run does not outlive the connection it ran on: its coordinator has given it up.
@@ -63,6 +75,7 @@ export async function runWorker(url: string, say: (line: string) => void = (l) =
   nc.subscribe(SUBJECT.worker(id), {
     callback: (_err, msg) => {
       const order = unpack<WorkerOrder>(msg.data);
+      lastContact = Date.now();
       if (order.op === 'ping') return void msg.respond(pack({ ok: id }));
       if (order.op === 'release') {
         if (run?.id === order.run) {
@@ -158,6 +171,7 @@ export async function runWorker(url: string, say: (line: string) => void = (l) =
 
   await nc.closed();
   clearInterval(idle);
+  clearInterval(abandoned);
   throw new ClusterError(`worker ${id}: lost the NATS server at ${url}`);
 }
 
