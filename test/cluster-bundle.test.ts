@@ -1,6 +1,7 @@
 // The spec bundle a cluster worker rebuilds the system from: the same system from an unpacked copy
 // (the import-graph hash does not depend on where the files are), and a copy that differs is refused.
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { deserialize, serialize } from 'node:v8';
 import { describe, expect, it } from 'vitest';
 import { rebuildSystem } from '../src/compile/rebuild.ts';
@@ -22,7 +23,8 @@ describe('cluster spec bundle', () => {
     // The spec's own modules travel; Interleave's own (src/, checker/) are the worker's.
     expect(files).toContain('specs/kernel/zap-ordering.ts');
     expect(files.some((f) => f.startsWith('src/') || f.startsWith('checker/'))).toBe(false);
-    const source = unpackBundle(blob);
+    const { source, asOnCoordinator } = unpackBundle(blob);
+    expect(asOnCoordinator(`at ${fileURLToPath(source.module)}:3:5`)).toBe(`at ${join(ROOT, 'specs/kernel/zap-ordering.ts')}:3:5`);
     expect(source.module).not.toBe(m.source!.module);
     const rebuilt = await rebuildSystem(source);
     expect([rebuilt.title, rebuilt.width, rebuilt.actions.length, rebuilt.source!.hash]).toEqual([m.title, m.width, m.actions.length, m.source!.hash]);
@@ -33,7 +35,7 @@ describe('cluster spec bundle', () => {
     const b = deserialize(makeBundle(m.source!, m.file!)) as { files: { path: string; text: string }[]; source: { hash: string } };
     b.files[0].text += '\n// edited\n';
     b.source.hash = b.source.hash.replace(/^./, (c) => (c === '0' ? '1' : '0'));
-    const source = unpackBundle(serialize(b));
+    const { source } = unpackBundle(serialize(b));
     await expect(rebuildSystem({ ...source, hash: m.source!.hash })).rejects.toThrow(/die-hard\.ts: the spec or a module it imports changed since the search started; run the check again$/);
   });
 });

@@ -5,7 +5,7 @@
 // line and exit 255, and the run goes on with --resume once the server is back.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { interleave, NatsFixture, waitFor } from './cluster-helpers.ts';
-import { scratch } from './helpers.ts';
+import { scratch, writeSpec } from './helpers.ts';
 
 interface JsonRun {
   exitCode: number;
@@ -106,6 +106,45 @@ describe('check --cluster: a real nats-server and worker processes', () => {
     expect(resumed.stdout).toMatch(/\n {2}1972153 states generated, 400764 distinct states found, 72072 states left on queue\.\n {2}Depth 24 /);
     expect(resumed.code).toBe(0);
     await nats.stopWorkers();
+  }, 60_000);
+
+  it('an exception in spec code and an action property, found at a worker: the one-machine report, "thrown at" included', async () => {
+    const dir = scratch();
+    const spec = writeSpec(
+      dir,
+      'throws.ts',
+      `import { defineSpec, int } from 'interleave';
+export default defineSpec({
+  name: 'throws',
+  state: { x: int(0, 9), y: int(0, 9) },
+  init: { x: 0, y: 0 },
+  actions: {
+    incX: { when: (s) => s.x < 9, do: (s) => { s.x++; } },
+    incY: { when: (s) => s.y < 9, do: (s) => { s.y++; } },
+    boom: { when: (s) => s.x === 3 && s.y === 2, do: () => { throw new Error('boom'); } },
+  },
+  actionProperties: { SumBelow4: (_s, t) => t.x + t.y < 4 },
+  variants: { boom: {}, quiet: { properties: [] } },
+  deadlock: false,
+});
+`,
+    );
+    await nats.startWorkers(2);
+    try {
+      const cluster = ['--cluster', nats.url, '--partitions', '3', '--cluster-workers', '2'];
+      for (const [variant, first] of [['boom', "  action property 'SumBelow4' is violated by incX"], ['quiet', '  the recipe of boom(t=) threw: boom']] as const) {
+        const one = await interleave(['check', spec, '--variant', variant, '--out', dir]);
+        const many = await interleave(['check', spec, '--variant', variant, '--out', dir, ...cluster]);
+        const report = (out: string) => out.split('\n').filter((l) => !l.startsWith('cluster run') && !/ s\.$/.test(l) && !/^\s+\d+\s/.test(l) && !/^\s+[xy][ :]/.test(l));
+        expect(report(many.stdout)).toEqual(report(one.stdout));
+        expect(many.code).toBe(one.code);
+        expect(one.stdout.split('\n')[1].startsWith(first.replace('(t=)', ''))).toBe(true);
+      }
+      const boom = await interleave(['check', spec, '--variant', 'quiet', '--out', dir, ...cluster]);
+      expect(boom.stdout).toMatch(/\n {2}thrown at .*throws\.ts:9:\d+\n/);
+    } finally {
+      await nats.stopWorkers();
+    }
   }, 60_000);
 
   it('cluster options without --cluster, or with --workers: a usage error, exit 151', async () => {

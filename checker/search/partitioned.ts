@@ -52,7 +52,7 @@ export interface PartitionLink {
 
 /** A violation as it crosses processes: the action by its id. */
 export interface WireFound {
-  violation: Omit<Violation, 'step' | 'error'> & { actionId?: number; next?: State; choice?: ChoicePath; hasStep: boolean; error?: string };
+  violation: Omit<Violation, 'step' | 'error'> & { actionId?: number; next?: State; choice?: ChoicePath; hasStep: boolean; error?: string; stack?: string };
   key: ViolationKey;
   inNextLevel: boolean;
 }
@@ -101,16 +101,23 @@ export interface PartitionOptions {
 function toWire(f: Found): WireFound {
   const { step, error, ...rest } = f.violation;
   const errorText = error === undefined ? undefined : error instanceof Error ? error.message : String(error);
+  const stack = error instanceof Error ? error.stack : undefined;
   return {
-    violation: { ...rest, hasStep: !!step, actionId: step?.action?.id, next: step?.next, choice: step?.choice, error: errorText },
+    violation: { ...rest, hasStep: !!step, actionId: step?.action?.id, next: step?.next, choice: step?.choice, error: errorText, stack },
     key: f.key,
     inNextLevel: f.inNextLevel,
   };
 }
 
 export function fromWire(system: TransitionSystem, w: WireFound): Found {
-  const { hasStep, actionId, next, choice, error, ...rest } = w.violation;
-  const violation: Violation = { ...rest, ...(error !== undefined ? { error: new Error(error) } : {}) };
+  const { hasStep, actionId, next, choice, error, stack, ...rest } = w.violation;
+  const violation: Violation = { ...rest };
+  if (error !== undefined) {
+    // The exception as thrown where the state was expanded, with its stack (where in the spec).
+    const thrown = new Error(error);
+    if (stack) thrown.stack = stack;
+    violation.error = thrown;
+  }
   if (hasStep) violation.step = { action: actionId === undefined ? undefined : system.actions[actionId], next, choice };
   return { violation, key: w.key, inNextLevel: w.inNextLevel };
 }

@@ -16,6 +16,8 @@ export const INSTALL = resolve(import.meta.dirname, '..', '..');
 const LIBRARY = ['src', 'checker', 'node_modules', 'package.json'];
 
 interface Bundle {
+  /** The graph's common folder on the coordinator (messages name files as they are there). */
+  base: string;
   /** The spec module, relative to the graph's common folder. */
   entry: string;
   /** Where Interleave's folders sit, relative to that folder ('' when the spec lives inside Interleave). */
@@ -33,6 +35,7 @@ export function makeBundle(source: SystemSource, specFile: string): Uint8Array {
   const files = importGraph(specFile);
   const base = commonFolder([...files, join(INSTALL, 'src', 'x')]);
   const bundle: Bundle = {
+    base,
     entry: relative(base, resolve(specFile)),
     library: relative(base, INSTALL),
     files: files.filter((f) => !isLibrary(f)).map((f) => ({ path: relative(base, f), text: readFileSync(f, 'utf8') })),
@@ -41,8 +44,15 @@ export function makeBundle(source: SystemSource, specFile: string): Uint8Array {
   return serialize(bundle);
 }
 
-/** Unpacks a bundle under the temporary folder, linked to this install: the source to rebuild the system from. */
-export function unpackBundle(blob: Uint8Array): SystemSource {
+export interface Unpacked {
+  /** The source to rebuild the system from. */
+  source: SystemSource;
+  /** Names files in a text (an exception's stack) as the coordinator has them, not as unpacked here. */
+  asOnCoordinator(text: string): string;
+}
+
+/** Unpacks a bundle under the temporary folder, linked to this install. */
+export function unpackBundle(blob: Uint8Array): Unpacked {
   const b = deserialize(blob) as Bundle;
   const root = join(tmpdir(), `interleave-bundle-${b.source.hash.slice(0, 16)}-${process.pid}`);
   const lib = join(root, b.library);
@@ -55,5 +65,8 @@ export function unpackBundle(blob: Uint8Array): SystemSource {
     mkdirSync(dirname(to), { recursive: true });
     writeFileSync(to, f.text);
   }
-  return { ...b.source, builder: new URL('../compile/rebuild.ts', import.meta.url).href, module: pathToFileURL(join(root, b.entry)).href };
+  return {
+    source: { ...b.source, builder: new URL('../compile/rebuild.ts', import.meta.url).href, module: pathToFileURL(join(root, b.entry)).href },
+    asOnCoordinator: (text) => text.replaceAll(root, b.base),
+  };
 }

@@ -9,7 +9,7 @@ import { randomUUID } from 'node:crypto';
 import { AckPolicy, DeliverPolicy, jetstream, type JetStreamClient } from '@nats-io/jetstream';
 import { Objm } from '@nats-io/obj';
 import { connect, type Msg, type NatsConnection, type Subscription } from '@nats-io/transport-node';
-import { PartitionLost, PartitionNode, type PartitionLink } from '../../checker/search/partitioned.ts';
+import { type ExpandReport, PartitionLost, PartitionNode, type PartitionLink } from '../../checker/search/partitioned.ts';
 import type { SystemSource, TransitionSystem } from '../../checker/system.ts';
 import { unpackBundle } from './bundle.ts';
 import { bucketOf, ClusterError, LOG_CHUNK, OP, pack, packRequest, type Reply, streamOf, SUBJECT, unpack, unpackRequest, type WorkerOrder } from './protocol.ts';
@@ -53,7 +53,7 @@ export async function runWorker(url: string, say: (line: string) => void = (l) =
       drop();
     }
   }, 1000);
-  let systemOf: { run: string; system: TransitionSystem } | undefined;
+  let systemOf: { run: string; system: TransitionSystem; asOnCoordinator: (text: string) => string } | undefined;
   say(`worker ${id}: connected to ${url}, waiting for a run`);
   // A run does not outlive the connection it ran on: its coordinator has given it up.
   (async () => {
@@ -101,9 +101,9 @@ export async function runWorker(url: string, say: (line: string) => void = (l) =
       const store = await new Objm(nc).open(bucketOf(o.run));
       const blob = await store.getBlob('spec');
       if (!blob) throw new Error(`run ${o.run} has no spec bundle in its object store`);
-      const source: SystemSource = unpackBundle(blob);
+      const { source, asOnCoordinator } = unpackBundle(blob);
       const builder = (await import(source.builder)) as { rebuildSystem: (s: SystemSource) => Promise<TransitionSystem> };
-      systemOf = { run: o.run, system: await builder.rebuildSystem(source) };
+      systemOf = { run: o.run, system: await builder.rebuildSystem(source), asOnCoordinator };
     }
     drop();
     const r: Run = { id: o.run, system: systemOf.system, epoch: o.epoch, total: o.total, nodes: new Map(), subs: [] };
@@ -157,7 +157,7 @@ export async function runWorker(url: string, say: (line: string) => void = (l) =
         return answer(() => node.insert(req.body) ?? true);
       case OP.expand:
         if (p === Math.min(...r.nodes.keys())) say(`worker ${id}: level ${req.arg}`);
-        return answer(() => node.expand());
+        return answer(async () => withStacks(await node.expand(), systemOf!.asOnCoordinator));
       case OP.commit:
         return answer(async () => {
           const { report, log } = node.commit();
@@ -173,6 +173,12 @@ export async function runWorker(url: string, say: (line: string) => void = (l) =
   clearInterval(idle);
   clearInterval(abandoned);
   throw new ClusterError(`worker ${id}: lost the NATS server at ${url}`);
+}
+
+/** Exceptions' stacks name the spec's files as the coordinator has them (its report points at them). */
+function withStacks(report: ExpandReport, rename: (text: string) => string): ExpandReport {
+  for (const w of report.violations) if (w.violation.stack) w.violation.stack = rename(w.violation.stack);
+  return report;
 }
 
 /** A level's log, in chunks small enough for the server; an empty level is one empty message. */
