@@ -6,6 +6,8 @@ import { search, type SearchOptions } from './search/bfs.ts';
 import { canonicaliser } from './symmetry/canonicalise.ts';
 import type { TransitionSystem } from './system.ts';
 import { rebuildTrace, ReplayError } from './trace/rebuild.ts';
+import { GraphRecorder, type RecordedGraph } from './liveness/recorder.ts';
+import { checkTemporal, LivenessRefused, LivenessSpecError, recordBySearch, type LivenessInfo, type TemporalViolation } from './liveness/run.ts';
 
 export interface RunOptions extends Omit<SearchOptions, 'canonicalise'> {
   /** Reduce by the system's symmetry (when it has any). */
@@ -28,12 +30,24 @@ export interface RunResult {
   withoutSymmetry?: Stats;
   /** How often each action fired. */
   coverage?: ActionCoverage[];
+  /** The liveness check, when the system has temporal properties and the safety search completed. */
+  liveness?: LivenessInfo & { symmetryOff: boolean };
+  /** A temporal violation's lasso: the trace is its prefix and cycle, and its last state goes back to `loop`. */
+  lasso?: Pick<TemporalViolation, 'loop' | 'fairness' | 'back' | 'label'>;
 }
 
 export async function checkSystem(system: TransitionSystem, opts: RunOptions): Promise<RunResult> {
   const useSymmetry = opts.symmetry && system.symmetry.size > 0;
   const canonicalise = useSymmetry ? canonicaliser(system) : undefined;
-  const { result, store } = await search(system, { ...opts, canonicalise });
+  const live = system.liveness;
+  if (live && opts.store) throw new LivenessRefused();
+  // The liveness graph is recorded during the search when that search has every concrete state in
+  // this thread; otherwise by a second search after it (symmetry reduction is not sound for
+  // properties or fairness that name ids, and worker threads and partitions do not report transitions).
+  const recorder = live && !useSymmetry && (opts.workers ?? 1) === 1 && !opts.levels ? new GraphRecorder(system, live) : undefined;
+  const observer = recorder && ((from: number, to: number, action: number, _choice: unknown, next: Int32Array) => recorder.observe(from, to, action, next));
+  let recorded: RecordedGraph | undefined;
+  const { result, store } = await search(system, { ...opts, canonicalise, observer });
   const withoutSymmetry =
     useSymmetry && opts.compareSymmetry ? (await search(system, { ...opts, workers: 1, onProgress: undefined, observer: undefined, store: undefined, levels: undefined })).result.stats : undefined;
   let violation = result.violation;
@@ -50,7 +64,34 @@ export async function checkSystem(system: TransitionSystem, opts: RunOptions): P
       message = `${violation.message}; ${e.message}`;
     }
   }
+  let liveness: RunResult['liveness'];
+  let lasso: RunResult['lasso'];
+  if (live && outcome === 'ok' && result.stats.complete) {
+    const started = Date.now();
+    try {
+      recorded = recorder ? recorder.finish() : await recordBySearch(system, live, opts);
+    } catch (e) {
+      if (!(e instanceof LivenessSpecError)) throw e;
+      outcome = 'error';
+      message = e.message;
+      violation = { outcome: 'error', message, stateIndex: -1 };
+    }
+    if (recorded) {
+      const t = checkTemporal(system, live, recorded);
+      liveness = { ...t.info, durationMs: t.info.durationMs + (Date.now() - started), symmetryOff: useSymmetry };
+      if (t.violation) {
+        const v = t.violation;
+        outcome = 'temporal';
+        message = v.message;
+        trace = v.trace;
+        violation = { outcome: 'temporal', property: v.property, message, stateIndex: -1 };
+        lasso = { loop: v.loop, fairness: v.fairness, back: v.back, label: v.label };
+      }
+    }
+  }
   return {
+    liveness,
+    lasso,
     outcome,
     property: violation?.property,
     message,

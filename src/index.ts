@@ -1,3 +1,18 @@
 // The public surface: what a spec file imports.
 export * from './schema/index.ts';
-export { defineSpec, TYPE_OK, DEADLOCK, type Spec, type SpecDef, type ActionDef, type VariantDef, type Expectation } from './spec.ts';
+export { defineSpec, TYPE_OK, DEADLOCK, STARVATION, type Spec, type SpecDef, type ActionDef, type VariantDef, type Expectation } from './spec.ts';
+export {
+  always,
+  alwaysEventually,
+  and,
+  eventually,
+  eventuallyAlways,
+  forall,
+  implies,
+  leadsTo,
+  step,
+  stepOrStutter,
+  strongFair,
+  weakFair,
+  type TemporalFormula,
+} from './temporal.ts';

@@ -21,6 +21,8 @@ export interface ProcessOptions<S, P extends keyof S, Id, L extends string, C> {
   pc: P;
   /** The steps in program order; a label missing from `steps` (such as 'Done') is a place with no step. */
   steps: NoInfer<{ [K in L]?: Step<S, Id, L, C> }>;
+  /** PlusCal's `fair process` ('weak') and `fair+ process` ('strong'): each id's steps are fair. */
+  fair?: 'weak' | 'strong';
 }
 
 /**
@@ -43,6 +45,8 @@ export function process<S, C extends Constants = Constants>() {
       actions[`${name}.${label}`] = {
         params: { self: ids },
         process: name,
+        pc: opts.pc,
+        fair: opts.fair,
         when: (s, { self }, c) => pcOf(s)[String(self)] === label && (!step.when || step.when(s, self as Id, c)),
         do: (s, { self }, c) => {
           const target = step.do?.(s, self as Id, c) ?? fallThrough;

@@ -1,6 +1,7 @@
 // defineSpec: what a user writes. A spec is typed state, initial states, named actions with finite
 // parameters (a guard and an immer-style recipe), properties, and variants with expected outcomes.
 import { RecordSchema, type InferShape, type Shape } from './schema/index.ts';
+import type { TemporalFormula } from './temporal.ts';
 
 /** What a check of a variant must find: `'holds'`, or a violation of the named property. */
 export type Expectation = 'holds' | { violates: string };
@@ -8,6 +9,8 @@ export type Expectation = 'holds' | { violates: string };
 /** Names a failure can carry besides the spec's own properties. */
 export const TYPE_OK = 'TypeOK';
 export const DEADLOCK = 'deadlock';
+/** The property the starvation check reports. */
+export const STARVATION = 'Starvation';
 
 export type Constants = Record<string, unknown>;
 
@@ -26,6 +29,10 @@ export interface ActionDef<S, C, P> {
   do: (draft: S, p: ParamValues<P>, c: C) => void | S;
   /** The process whose step this is, for swimlane views; set by `processes()`. */
   process?: string;
+  /** The process's program-counter variable (set by `process()`), for the starvation check. */
+  pc?: string;
+  /** Fairness of each process id's steps (PlusCal's `fair process` and `fair+ process`); set by `process()`. */
+  fair?: 'weak' | 'strong';
 }
 
 export interface VariantDef<S, C> {
@@ -40,6 +47,10 @@ export interface VariantDef<S, C> {
    * all. A variant that fails one property first can still show how it fails another.
    */
   properties?: string[];
+  /** Fairness for this variant instead of the spec's. */
+  fairness?: TemporalFormula[];
+  /** Turn the starvation check on (or off) for this variant. */
+  starvation?: boolean;
 }
 
 export interface SpecDef<Sh extends Shape, C extends Constants, A> {
@@ -54,6 +65,15 @@ export interface SpecDef<Sh extends Shape, C extends Constants, A> {
   invariants?: Record<string, (s: Readonly<InferShape<Sh>>, c: C) => boolean>;
   /** Properties of each step, over the state before and after (TLA+'s [][P]_vars). */
   actionProperties?: Record<string, (s: Readonly<InferShape<Sh>>, next: Readonly<InferShape<Sh>>, c: C) => boolean>;
+  /** Temporal properties (eventually, always(eventually), eventuallyAlways, leadsTo, ...), checked under `fairness`. */
+  temporal?: Record<string, TemporalFormula>;
+  /** weakFair(...) and strongFair(...) of actions, instances or processes: what every temporal property assumes. */
+  fairness?: TemporalFormula[];
+  /**
+   * Check that every process id that is not done eventually takes a step (the property 'Starvation'),
+   * assuming weak fairness of each process id unless `fairness` says otherwise.
+   */
+  starvation?: boolean;
   /** Like TLC's CONSTRAINT: states outside it are neither counted nor explored. */
   constraint?: (s: Readonly<InferShape<Sh>>, c: C) => boolean;
   /** Check for states with no enabled action (default true). */
@@ -94,10 +114,15 @@ export function defineSpec<Sh extends Shape, C extends Constants = {}, A = {}>(
   for (const [name, a] of Object.entries(def.actions as Record<string, ActionDef<unknown, C, unknown>>)) {
     if (!a || typeof a.do !== 'function') throw new SpecError(`spec '${def.name}': action '${name}' needs a \`do\` recipe`);
   }
-  const names = new Set([...Object.keys(def.invariants ?? {}), ...Object.keys(def.actionProperties ?? {})]);
+  const temporalNames = Object.keys(def.temporal ?? {});
+  const starves = def.starvation || Object.values(def.variants ?? {}).some((v) => v?.starvation);
+  const names = new Set([...Object.keys(def.invariants ?? {}), ...Object.keys(def.actionProperties ?? {}), ...temporalNames, ...(starves ? [STARVATION] : [])]);
   if (Object.keys(def.invariants ?? {}).some((n) => n in (def.actionProperties ?? {}))) {
     throw new SpecError(`spec '${def.name}': an invariant and an action property share a name`);
   }
+  const safetyNames = [...Object.keys(def.invariants ?? {}), ...Object.keys(def.actionProperties ?? {})];
+  const shared = temporalNames.find((n) => safetyNames.includes(n));
+  if (shared) throw new SpecError(`spec '${def.name}': the temporal property '${shared}' shares its name with an invariant or action property`);
   const variantNames = def.variants && Object.keys(def.variants).length ? Object.keys(def.variants) : ['default'];
   for (const v of variantNames) {
     for (const p of def.variants?.[v]?.properties ?? []) {

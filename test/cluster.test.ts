@@ -28,7 +28,8 @@ async function check(args: string[]): Promise<{ code: number | null; doc: JsonRu
   return { code: r.code, doc, stderr: r.stderr };
 }
 
-const KERNEL = ['specs/kernel'];
+// Every kernel spec, and a spec with temporal properties (checked on the coordinator after the search).
+const KERNEL = ['specs/kernel', 'specs/examples/ewd840.ts'];
 const BENCH = ['bench/counters.ts', 'bench/bounded-queue.ts', 'bench/symmetric-counters.ts', '--max-depth', '9'];
 
 describe('check --cluster: a real nats-server and worker processes', () => {

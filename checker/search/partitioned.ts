@@ -634,6 +634,7 @@ export class LocalCluster implements Cluster {
 /** SearchOptions.levels for a partitioned search over `cluster`. */
 export function partitionedLevels(cluster: Cluster, made?: (runner: PartitionedLevels) => void, resume?: Checkpoint): NonNullable<SearchOptions['levels']> {
   return async (system, opts) => {
+    if (opts.observer) throw new Error('a partitioned search reports no transitions: record them with a search in one thread');
     const runner = new PartitionedLevels(system, cluster, { symmetry: !!opts.canonicalise, deadlock: opts.deadlock, resume });
     made?.(runner);
     return runner;

@@ -51,6 +51,8 @@ export interface CheckArgs extends CheckChoices {
   clusterWorkers?: number;
   /** With cluster: go on with this run from its last committed level. */
   resume?: string;
+  /** Check every variant for starvation (the property 'Starvation'), whatever the spec says. */
+  starvation?: boolean;
 }
 
 /** `depth 34, 1,234,567 distinct, 7,000,000 generated, 120,000 on queue, 480,000 distinct/s, 210 MB`. */
@@ -94,7 +96,7 @@ export async function runCheck(args: CheckArgs): Promise<number> {
       if (args.variant && !spec.variantNames.includes(args.variant)) {
         throw new UsageError(`${shown}: spec '${spec.def.name}' has no variant '${args.variant}' (variants: ${spec.variantNames.join(', ')})`);
       }
-      for (const v of args.variant ? [args.variant] : spec.variantNames) models.push(compileModel(spec, v, shown));
+      for (const v of args.variant ? [args.variant] : spec.variantNames) models.push(compileModel(spec, v, shown, { starvation: args.starvation }));
     } catch (e) {
       if (e instanceof UsageError) throw e;
       if (!(e instanceof LoadError || e instanceof SpecError)) throw e;

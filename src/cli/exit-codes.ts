@@ -8,6 +8,8 @@ export const EXIT = {
   deadlock: 11,
   invariant: 12,
   actionProperty: 13,
+  /** A temporal property violated (TLC's code for a liveness violation, as for action properties). */
+  temporal: 13,
   specError: 75,
   specDoesNotLoad: 150,
   badOptions: 151,
@@ -25,6 +27,8 @@ export function exitCodeOf(r: CheckResult): number {
       return EXIT.invariant;
     case 'action-property':
       return EXIT.actionProperty;
+    case 'temporal':
+      return EXIT.temporal;
     case 'error':
       return EXIT.specError;
   }

@@ -47,7 +47,11 @@ export async function main(argv: string[]): Promise<number> {
           .option('cluster', { type: 'string', describe: 'search partitioned across `interleave worker` processes through the NATS server at this URL (nats://HOST:PORT)' })
           .option('partitions', { type: 'string', coerce: wholeNumber('partitions'), describe: 'with --cluster: partitions of the state space (default: the number of workers)' })
           .option('cluster-workers', { type: 'string', coerce: wholeNumber('cluster-workers'), describe: 'with --cluster: workers to wait for before starting (default 1; later ones are spares)' })
-          .option('resume', { type: 'string', describe: 'with --cluster: go on with this run (its id) from its last committed level, after the server was lost' }),
+          .option('resume', { type: 'string', describe: 'with --cluster: go on with this run (its id) from its last committed level, after the server was lost' })
+          .option('starvation', {
+            type: 'boolean',
+            describe: "check that every process that is not done eventually takes a step (the property 'Starvation'), assuming weak fairness of each process id the spec declares none for",
+          }),
       async (a) => {
         if ((a.auditSamples !== undefined || a.auditSeed !== undefined) && a.auditSymmetry !== true) {
           throw new UsageError('--audit-samples and --audit-seed only apply with --audit-symmetry');
@@ -70,6 +74,7 @@ export async function main(argv: string[]): Promise<number> {
           partitions: a.partitions as number | undefined,
           clusterWorkers: a.clusterWorkers as number | undefined,
           resume: a.resume,
+          starvation: a.starvation,
         });
       },
     )

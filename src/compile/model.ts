@@ -7,8 +7,11 @@ import { resolve } from 'node:path';
 import { NO_CHOICE, type ActionInstance, type Encoder, type State, type SymmetryGroup, type SymmetrySite, type SystemSource, type TransitionSystem } from '../../checker/system.ts';
 import { compileCodec } from '../schema/compile.ts';
 import { FiniteSchema, RecordSchema, Schema, TypeViolation, type Shape } from '../schema/index.ts';
+import { compileTemporal, strongFair, weakFair } from '../temporal.ts';
+import type { LivenessSystem } from '../../checker/liveness/formula.ts';
 import {
   SpecError,
+  STARVATION,
   stateSchema,
   variantConstants,
   variantExpectation,
@@ -40,6 +43,8 @@ export interface CompileOptions {
   constants?: Constants;
   /** The export of `file` that holds the spec (default: `default`). */
   exportName?: string;
+  /** Check for starvation (the property 'Starvation') whatever the spec and variant say. */
+  starvation?: boolean;
 }
 
 export function compileModel(spec: Spec, variant: string, file?: string, opts: CompileOptions = {}): Model {
@@ -116,6 +121,7 @@ export function compileModel(spec: Spec, variant: string, file?: string, opts: C
     symmetry,
     symmetryDefault: def.symmetry ?? true,
     expect: variantExpectation(spec, variant),
+    liveness: variantLiveness(spec, variant, actions, constants, checked, opts.starvation),
     // Computed when first asked for (a parallel search): it reads the spec's import graph.
     get source(): SystemSource | undefined {
       if (!file) return undefined;
@@ -130,6 +136,38 @@ export function compileModel(spec: Spec, variant: string, file?: string, opts: C
       return source;
     },
   };
+}
+
+/** The temporal properties a variant checks, compiled for the liveness checker; undefined when none. */
+function variantLiveness(
+  spec: Spec,
+  variant: string,
+  actions: ActionInstance[],
+  constants: Constants,
+  checked: (name: string) => boolean,
+  starvationOption?: boolean,
+): LivenessSystem | undefined {
+  const def = spec.def;
+  const v = def.variants?.[variant];
+  const properties = Object.fromEntries(Object.entries(def.temporal ?? {}).filter(([n]) => checked(n)));
+  const defOf = (a: ActionInstance) => (def.actions as Record<string, ActionDef<State, Constants, Shape>>)[a.name];
+  // --starvation asks it of every spec: one without processes has nothing to starve.
+  const starvation =
+    starvationOption !== undefined ? starvationOption && actions.some((a) => defOf(a).pc) : (v?.starvation ?? def.starvation ?? false) && checked(STARVATION);
+  if (!Object.keys(properties).length && !starvation) return undefined;
+  // PlusCal's `fair process` / `fair+ process`, declared where the process is.
+  const processFair = [...new Map(actions.flatMap((a) => (defOf(a).fair ? [[a.process!, defOf(a).fair!] as const] : []))).entries()].map(([p, kind]) =>
+    kind === 'weak' ? weakFair({ process: p }) : strongFair({ process: p }),
+  );
+  return compileTemporal({
+    specName: def.name,
+    properties,
+    fairness: [...processFair, ...(v?.fairness ?? def.fairness ?? [])],
+    starvation,
+    actions,
+    pcOf: (a) => defOf(a).pc,
+    constants,
+  });
 }
 
 /** One action with its parameters bound: the guard and the recipe, with the constants bound too. */

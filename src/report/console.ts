@@ -6,6 +6,7 @@ import type { CheckResult } from '../compile/check.ts';
 import type { Expectation } from '../spec.ts';
 import { show } from '../schema/index.ts';
 import { changes } from './diff.ts';
+import { lassoEnd } from './trace-view.ts';
 
 /** Colours only on a terminal, and never when NO_COLOR is set. */
 export function makeChalk(stream: NodeJS.WriteStream = process.stdout): ChalkInstance {
@@ -25,6 +26,7 @@ export function describeOutcome(r: CheckResult): string {
     case 'invariant':
       return `violates ${r.property}`;
     case 'action-property':
+    case 'temporal':
       return `violates ${r.property}`;
     case 'deadlock':
       return 'deadlock';
@@ -44,8 +46,19 @@ export function formatStats(r: CheckResult): string {
     `Depth ${s.depth} (initial states are depth 1). Fingerprint collision probability ${s.collisionProbability.toExponential(1)}. ${(s.durationMs / 1000).toFixed(2)} s.`,
   ];
   if (r.symmetryReduced.length) lines.push(formatSymmetry(r));
+  if (r.liveness) lines.push(formatLiveness(r.liveness));
+  else if (r.model.liveness && r.outcome !== 'error') {
+    const names = r.model.liveness.properties.map((p) => p.name).join(', ');
+    lines.push(`Temporal properties ${names} not checked: they are checked after a complete search that finds no other violation.`);
+  }
   if (r.stopped) lines.push(`Stopped early (${r.stopped}): the state space was not exhausted.`);
   return lines.join('\n');
+}
+
+/** What the liveness check did: its graph, and symmetry switched off for it. */
+export function formatLiveness(l: NonNullable<CheckResult['liveness']>): string {
+  const off = l.symmetryOff ? ' Symmetry is off for temporal properties: the graph has every concrete state.' : '';
+  return `Temporal properties ${l.properties.join(', ')}: checked on a graph of ${l.states} states and ${l.edges} transitions (${l.bytesPerEdge} bytes per transition), ${(l.durationMs / 1000).toFixed(2)} s.${off}`;
 }
 
 /** Which scalarsets were reduced and, after --symmetry-compare, what that saved. */
@@ -66,9 +79,11 @@ export function formatTrace(r: CheckResult, c: ChalkInstance): string {
   const out: string[] = [];
   const width = String(trace.length).length;
   let prev: unknown;
+  const loop = r.lasso?.loop;
   trace.forEach((step, i) => {
     const n = String(i + 1).padStart(width);
-    const title = step.action ? c.bold(step.action.label) : c.bold('initial state');
+    if (i === loop) out.push(c.magenta('  --- the cycle starts here ---'));
+    const title = step.action ? c.bold(step.action.label) : c.bold(step.stutter ? 'stutter' : 'initial state');
     const lane = step.action?.process ? c.dim(`  [${step.action.process}]`) : '';
     out.push(`  ${c.dim(n)}  ${title}${lane}`);
     const diff = changes(r.model.codec, i === 0 ? undefined : prev, step.state);
@@ -82,8 +97,15 @@ export function formatTrace(r: CheckResult, c: ChalkInstance): string {
   });
   const last = r.violation?.step && !r.violation.step.next && r.violation.step.action;
   if (last) out.push(`  ${c.dim(String(trace.length + 1).padStart(width))}  ${c.bold(last.label)} ${c.red('throws')}`);
+  if (r.lasso) {
+    out.push(c.magenta(lassoEnd({ loop: r.lasso.loop, back: r.lasso.back?.label, steps: trace })));
+    if (r.lasso.fairness.length) out.push(`  Fairness the cycle meets: ${r.lasso.fairness.map((f) => `${f.unit} ${fairnessHow[f.how]}`).join('; ')}.`);
+    else out.push('  No fairness is assumed, so a behaviour may stop (stutter) anywhere.');
+  }
   return out.join('\n');
 }
+
+const fairnessHow = { taken: 'is taken in the cycle', disabled: 'is disabled in a state of the cycle', 'never enabled': 'is never enabled in the cycle' } as const;
 
 /** The full report of one variant: verdict, message, trace, statistics. */
 export function formatResult(r: CheckResult, c: ChalkInstance, traceFile?: string): string {
@@ -101,7 +123,8 @@ export function formatResult(r: CheckResult, c: ChalkInstance, traceFile?: strin
     if (where) lines.push(`  ${c.dim(`thrown at ${relative(process.cwd(), where.replace(/^file:\/\//, '')) || where}`)}`);
   }
   if (r.trace?.length) {
-    lines.push(`  Counterexample, ${r.trace.length} states${traceFile ? ` (${traceFile})` : ''}:`);
+    const kind = r.lasso ? `Counterexample (a lasso: a prefix, then a cycle repeated forever), ${r.trace.length} states` : `Counterexample, ${r.trace.length} states`;
+    lines.push(`  ${kind}${traceFile ? ` (${traceFile})` : ''}:`);
     lines.push(formatTrace(r, c));
   }
   lines.push(...formatStats(r).split('\n').map((l) => `  ${c.dim(l)}`));

@@ -2,7 +2,7 @@
 // {"#meta": {...}, "vars": [...], "states": [{"#meta": {...}, var: value, ...}, ...]}.
 import { join } from 'node:path';
 import type { CheckResult } from '../compile/check.ts';
-import type { Model } from '../compile/model.ts';
+import type { ActionInstance, Model } from '../compile/model.ts';
 import type { ReplayInput } from '../../checker/trace/replay.ts';
 import { show } from '../schema/index.ts';
 import { writeFileAtomic } from './files.ts';
@@ -11,11 +11,13 @@ export interface ItfTrace {
   '#meta': Record<string, unknown>;
   vars: string[];
   states: Record<string, unknown>[];
+  /** A lasso (a temporal violation): the index of the state the last one goes back to, forever. */
+  loop?: number;
 }
 
 export function toITF(result: CheckResult): ItfTrace {
   const { model, trace = [] } = result;
-  return {
+  const itf: ItfTrace = {
     '#meta': {
       format: 'ITF',
       'format-description': 'https://apalache-mc.org/docs/adr/015adr-trace.html',
@@ -29,9 +31,32 @@ export function toITF(result: CheckResult): ItfTrace {
     },
     vars: model.vars,
     states: trace.map((step, index) => ({
-      '#meta': { index, ...(step.action ? { action: step.action.name, params: step.action.params, label: step.action.label, ...(step.action.process ? { process: step.action.process } : {}) } : { action: 'init' }) },
+      '#meta': { index, ...(step.action ? actionMeta(step.action) : { action: step.stutter ? 'stutter' : 'init' }) },
       ...stateToITF(model, step.state),
     })),
+    ...(result.lasso ? { loop: result.lasso.loop } : {}),
+  };
+  if (result.lasso) {
+    // How the last state goes back to `loop` (no action: it stutters there forever), and the fairness the cycle meets.
+    itf['#meta'].back = result.lasso.back ? actionMeta(result.lasso.back) : { action: 'stutter' };
+    itf['#meta'].fairness = result.lasso.fairness;
+  }
+  return itf;
+}
+
+function actionMeta(a: ActionInstance): Record<string, unknown> {
+  return { action: a.name, params: a.params, label: a.label, ...(a.process ? { process: a.process } : {}) };
+}
+
+/** A lasso's loop index and its step back, as written by toITF (undefined for a finite trace). */
+export function lassoOfITF(json: unknown): { loop: number; back?: { name: string; params: Record<string, unknown> } } | undefined {
+  const doc = json as Partial<ItfTrace> | null;
+  const loop = doc?.loop ?? (doc?.['#meta'] as { loop?: unknown } | undefined)?.loop;
+  if (typeof loop !== 'number') return undefined;
+  const back = doc?.['#meta']?.back as { action?: unknown; params?: unknown } | undefined;
+  return {
+    loop,
+    back: back && typeof back.action === 'string' && back.action !== 'stutter' ? { name: back.action, params: (back.params ?? {}) as Record<string, unknown> } : undefined,
   };
 }
 
@@ -103,10 +128,10 @@ export function parseITF(model: Model, json: unknown, source = 'trace'): ReplayI
     }
     const meta = (raw as { '#meta'?: { action?: unknown; params?: unknown } })['#meta'];
     const action =
-      meta && typeof meta.action === 'string' && meta.action !== 'init'
+      meta && typeof meta.action === 'string' && meta.action !== 'init' && meta.action !== 'stutter'
         ? { name: meta.action, params: (meta.params ?? {}) as Record<string, unknown> }
         : undefined;
-    return { state, action };
+    return { state, action, ...(meta?.action === 'stutter' ? { stutter: true } : {}) };
   });
 }
 

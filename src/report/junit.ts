@@ -70,7 +70,7 @@ export function toJUnit(input: JUnitInput): string {
 }
 
 function propertiesOf(r: CheckResult, deadlock: boolean | undefined): string[] {
-  const names = [...r.model.invariants.map((p) => p.name), ...r.model.actionProperties.map((p) => p.name), TYPE_OK];
+  const names = [...r.model.invariants.map((p) => p.name), ...r.model.actionProperties.map((p) => p.name), TYPE_OK, ...(r.model.liveness?.properties.map((p) => p.name) ?? [])];
   if ((deadlock ?? r.model.deadlock) || r.property === DEADLOCK) names.push(DEADLOCK);
   return names;
 }
@@ -90,6 +90,9 @@ function judge(r: CheckResult, property: string, traceFile?: string): Verdict {
   if (expected === property) {
     const found = r.outcome === 'ok' ? describeOutcome(r) : `the search stopped at: ${r.message}`;
     return { kind: 'failure', message: `${property}: expected a violation, found none (${found})`, detail: `expected: ${describeExpectation(r.expected)}; result: ${describeOutcome(r)}` };
+  }
+  if (r.model.liveness?.properties.some((p) => p.name === property) && !r.liveness?.holds.includes(property)) {
+    return { kind: 'skipped', message: `not checked: temporal properties are checked after a complete search without violations` };
   }
   if (r.stats.complete) return { kind: 'passed' };
   if (r.outcome !== 'ok') return { kind: 'skipped', message: `not checked to the end: the search stopped at the violation of ${r.property}` };
