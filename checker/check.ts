@@ -40,11 +40,11 @@ export async function checkSystem(system: TransitionSystem, opts: RunOptions): P
   const useSymmetry = opts.symmetry && system.symmetry.size > 0;
   const canonicalise = useSymmetry ? canonicaliser(system) : undefined;
   const live = system.liveness;
-  if (live && opts.store) throw new LivenessRefused();
+  if (live && (opts.store || opts.levels)) throw new LivenessRefused();
   // The liveness graph is recorded during the search when that search has every concrete state in
   // this thread; otherwise by a second search after it (symmetry reduction is not sound for
-  // properties or fairness that name ids, and worker threads and partitions do not report transitions).
-  const recorder = live && !useSymmetry && (opts.workers ?? 1) === 1 && !opts.levels ? new GraphRecorder(system, live) : undefined;
+  // properties or fairness that name ids, and worker threads do not report transitions).
+  const recorder = live && !useSymmetry && (opts.workers ?? 1) === 1 ? new GraphRecorder(system, live) : undefined;
   const observer = recorder && ((from: number, to: number, action: number, _choice: unknown, next: Int32Array) => recorder.observe(from, to, action, next));
   let recorded: RecordedGraph | undefined;
   const { result, store } = await search(system, { ...opts, canonicalise, observer });

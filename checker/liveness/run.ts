@@ -48,7 +48,6 @@ export async function recordBySearch(system: TransitionSystem, live: LivenessSys
     canonicalise: undefined,
     workers: 1,
     store: undefined,
-    levels: undefined,
     onProgress: undefined,
     observer: (from, to, action, _choice, next) => recorder.observe(from, to, action, next),
   });
