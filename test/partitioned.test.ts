@@ -23,9 +23,11 @@ const kernel = readdirSync(join(ROOT, 'specs/kernel')).filter((f) => f.endsWith(
 describe('partitioned search, in one process: the one-machine counts, verdicts and trace lengths', () => {
   for (const f of kernel) {
     const file = `specs/kernel/${f}`;
-    it(`${file}, every variant, 1, 3 and 4 partitions`, async () => {
+    it(`${file}, every variant without temporal properties, 1, 3 and 4 partitions`, async () => {
       const { spec } = await loadSpec(join(ROOT, file));
       for (const variant of spec.variantNames) {
+        // Temporal properties are checked on the state graph on one machine, never partitioned.
+        if (compileModel(spec, variant, join(ROOT, file)).liveness) continue;
         const one = await run(file, variant, 0);
         for (const p of [1, 3, 4]) expect(await run(file, variant, p), `${variant}, ${p} partitions`).toEqual(one);
       }
