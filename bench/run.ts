@@ -221,9 +221,11 @@ const record = { date: new Date().toISOString(), machine, loadAverage: { before:
 // A run of only some models (--only) leaves the other file's figures as they were, and the disk
 // benchmark's figures (npm run bench -- --disk) stay until it is run again.
 if (results.length > 0) {
+  // The disk benchmark's figures (npm run bench -- --disk) and the cluster's rows (bench/cluster.ts)
+  // are kept: this bench does not measure them.
   const resultsFile = join(ROOT, 'bench', 'results.json');
-  const disk = existsSync(resultsFile) ? JSON.parse(readFileSync(resultsFile, 'utf8')).disk : undefined;
-  writeFileSync(resultsFile, JSON.stringify({ ...record, memoryRuns, results, speedUps, memoryRatios, canonicalisation, disk }, null, 2) + '\n');
+  const kept = existsSync(resultsFile) ? (JSON.parse(readFileSync(resultsFile, 'utf8')) as { disk?: unknown; cluster?: unknown }) : {};
+  writeFileSync(resultsFile, JSON.stringify({ ...record, memoryRuns, results, speedUps, memoryRatios, canonicalisation, disk: kept.disk, cluster: kept.cluster }, null, 2) + '\n');
   console.log('Wrote bench/results.json.');
 }
 if (livenessResults.length > 0) {

@@ -68,7 +68,7 @@ export async function checkSystem(system: TransitionSystem, opts: RunOptions): P
   const useSymmetry = opts.symmetry && system.symmetry.size > 0;
   const canonicalise = useSymmetry ? canonicaliser(system) : undefined;
   const live = system.liveness;
-  if (live && (opts.store || opts.disk)) throw new LivenessRefused();
+  if (live && (opts.store || opts.disk || opts.levels)) throw new LivenessRefused();
   // The liveness graph is recorded during the search when that search has every concrete state in
   // this thread; otherwise by a second search after it (symmetry reduction is not sound for
   // properties or fairness that name ids, and worker threads do not report transitions).
@@ -85,7 +85,7 @@ export async function checkSystem(system: TransitionSystem, opts: RunOptions): P
 
   async function finishRun(): Promise<RunResult> {
     const withoutSymmetry =
-      useSymmetry && opts.compareSymmetry ? (await search(system, { ...opts, workers: 1, onProgress: undefined, observer: undefined, store: undefined, disk: undefined })).result.stats : undefined;
+      useSymmetry && opts.compareSymmetry ? (await search(system, { ...opts, workers: 1, onProgress: undefined, observer: undefined, store: undefined, disk: undefined, levels: undefined })).result.stats : undefined;
     const rebuild = (found: Violation): PropertyViolation => {
       try {
         const rebuilt = rebuildTrace(system, store, found, canonicalise);

@@ -43,6 +43,8 @@ export interface SearchOptions {
   store?: StateStore;
   /** Keep the states on disk (from the start, or once memory reaches a share of the budget): one worker. */
   disk?: DiskSearchOptions;
+  /** Who expands the levels instead of this process's threads (a partitioned search, partitioned.ts). */
+  levels?: (system: TransitionSystem, opts: SearchOptions) => Promise<LevelRunner>;
 }
 
 export interface Progress {
@@ -73,6 +75,8 @@ export interface LevelOutcome {
   stopped?: SearchResult['stopped'];
   /** States of the level left unexpanded (when stopped). */
   unexpanded: number;
+  /** The depth of `next`, when a runner resumes a search part-way (default: the initial states' 1). */
+  depth?: number;
 }
 
 /** How a level is expanded: by this thread alone, or by N participants. */
@@ -210,8 +214,9 @@ export async function search(system: TransitionSystem, opts: SearchOptions): Pro
   if (workers > 1 && opts.store) throw new Error('a search with worker threads uses its own shared store');
   if ((workers > 1 || opts.observer) && opts.disk) throw new Error('a search on disk runs in one thread, without an observer');
   const onDisk = opts.disk ? (await import('./disk-levels.ts')).DiskLevels : undefined;
-  let runner: LevelRunner =
-    workers > 1
+  let runner: LevelRunner = opts.levels
+    ? await opts.levels(system, opts)
+    : workers > 1
       ? await (await import('./parallel.ts')).ThreadedLevels.start(system, opts, workers)
       : onDisk && opts.disk!.spillAt === undefined
         ? onDisk.start(system, opts, opts.disk!)
@@ -255,7 +260,7 @@ export async function search(system: TransitionSystem, opts: SearchOptions): Pro
       // Initial states: depth 1, checked before anything is expanded.
       const first = await expand([]);
       current = first.next;
-      if (levelSize(current) > 0 || found.size > 0) depth = 1;
+      if (levelSize(current) > 0 || found.size > 0) depth = first.depth ?? 1;
     }
     while ((keepGoing || found.size === 0) && levelSize(current) > 0) {
       if (opts.maxDepth !== undefined && depth >= opts.maxDepth) {

@@ -1,5 +1,5 @@
 // `interleave check`: load specs, check every (selected) variant, report, and exit with TLC's codes.
-import type { Progress } from '../../checker/search/bfs.ts';
+import type { Progress, SearchOptions } from '../../checker/search/bfs.ts';
 import { checkModel, type CheckResult, usesSymmetry } from '../compile/check.ts';
 import { warmUp } from '../../checker/search/parallel.ts';
 import { auditDeterminism } from '../../checker/determinism-audit.ts';
@@ -51,6 +51,14 @@ export interface CheckArgs extends CheckChoices {
   constants?: Constants;
   /** Type-check the spec files (default true; also off with INTERLEAVE_NO_TYPECHECK=1). */
   typecheck?: boolean;
+  /** Search partitioned across worker processes through the NATS server at this URL. */
+  cluster?: string;
+  /** With cluster: partitions of the state space (default: the workers waited for). */
+  partitions?: number;
+  /** With cluster: workers to wait for before the run starts. */
+  clusterWorkers?: number;
+  /** With cluster: go on with this run from its last committed level. */
+  resumeRun?: string;
   /** Check every variant for starvation (the property 'Starvation'), whatever the spec says. */
   starvation?: boolean;
 }
@@ -128,7 +136,16 @@ export async function runCheck(args: CheckArgs): Promise<number> {
   const results: { result: CheckResult; traceFile?: string; others: { result: CheckResult; traceFile?: string }[] }[] = [];
   const audits: AuditResult[] = [];
   const nondeterministic: string[] = [];
+  /** Variants with temporal properties, refused by a cluster run. */
+  const notInCluster: string[] = [];
 
+  if (!args.cluster && (args.partitions !== undefined || args.clusterWorkers !== undefined)) throw new UsageError('--partitions and --cluster-workers go with --cluster');
+  if (args.resumeRun !== undefined && !args.cluster) throw new UsageError('--resume-run goes with --cluster');
+  if (args.partitions !== undefined && !(args.partitions >= 1 && args.partitions <= 4096)) throw new UsageError(`--partitions must be 1 to 4096, not ${args.partitions}`);
+  if (args.clusterWorkers !== undefined && args.clusterWorkers < 1) throw new UsageError('--cluster-workers must be at least 1');
+  if (args.cluster && args.workers !== undefined && args.workers > 1) {
+    throw new UsageError("--workers and --cluster do not go together: a cluster run's workers are `interleave worker` processes");
+  }
   ensureOutputDir('--out', args.out);
   if (args.junit) ensureOutputDir('--junit', dirname(args.junit));
   const models: Model[] = [];
@@ -167,6 +184,7 @@ export async function runCheck(args: CheckArgs): Promise<number> {
     }
   }
 
+  if (args.resumeRun !== undefined && models.length > 1) throw new UsageError(`--resume-run goes on with one run: name its variant with --variant (${models.length} variants here)`);
   // Ctrl-C ends the current search cleanly: its statistics are printed and the traces already written stay.
   const control: { stop?: 'interrupted' | 'max-memory' } = {};
   // Stop cleanly before the machine runs out, rather than die in the garbage collector.
@@ -184,6 +202,11 @@ export async function runCheck(args: CheckArgs): Promise<number> {
     for (const model of models) {
       if (control.stop) break;
       if (model.file && typeErrors.has(resolve(model.file))) continue;
+      // Temporal properties are checked on the state graph in memory, on one machine (design.md).
+      if (args.cluster && model.liveness) {
+        notInCluster.push(variantTitle({ model } as CheckResult));
+        continue;
+      }
       // A step that gives other successors when taken again makes counts and traces meaningless.
       const determinism = auditDeterminism(model);
       if (!determinism.passed) {
@@ -201,7 +224,10 @@ export async function runCheck(args: CheckArgs): Promise<number> {
       } else if (args.auditSymmetry) {
         log(formatNotAudited(model, c));
       }
+      let cluster: { levels: SearchOptions['levels']; done: (r: CheckResult) => void } | undefined;
+      if (args.cluster) cluster = await clusterRun(model, args, usesSymmetry(model, symmetry), args.quiet ? () => {} : log);
       const result = await checkModel(model, {
+        levels: cluster?.levels,
         symmetry,
         compareSymmetry: args.compareSymmetry,
         deadlock: args.deadlock,
@@ -222,6 +248,7 @@ export async function runCheck(args: CheckArgs): Promise<number> {
           shownLive = live;
         },
       });
+      cluster?.done(result);
       if (shownLive) process.stderr.write('\r\x1b[K');
       shownLive = false;
       const traceFile = result.trace?.length ? writeTrace(args.out, result) : undefined;
@@ -265,7 +292,11 @@ export async function runCheck(args: CheckArgs): Promise<number> {
   if (nondeterministic.length) log(c.red(`Not checked, not deterministic: ${nondeterministic.join(', ')} (exit 75).`));
   const asymmetric = audits.some((a) => !a.passed) || nondeterministic.length > 0;
   const loadCode = problems.length === 0 ? EXIT.ok : assumptionsFailed === problems.length ? EXIT.assumption : EXIT.specDoesNotLoad;
-  const code = worst([loadCode, asymmetric ? EXIT.specError : EXIT.ok, runExitCode(all, !!args.gate)]);
+  if (notInCluster.length) {
+    log(c.red(`Not checked, temporal properties need the state graph on one machine: ${notInCluster.join(', ')} (check them without --cluster; exit 151 unless worse).`));
+  }
+  const worstCode = worst([loadCode, asymmetric ? EXIT.specError : EXIT.ok, runExitCode(all, !!args.gate)]);
+  const code = notInCluster.length && worstCode === EXIT.ok ? EXIT.badOptions : worstCode;
   if (args.junit) writeJUnit(args.junit, { results, loadErrors: problems, deadlock: args.deadlock });
   if (args.json) {
     const doc = {
@@ -278,8 +309,37 @@ export async function runCheck(args: CheckArgs): Promise<number> {
         ...(result.violated ? { violations: [{ result, traceFile }, ...others].map((o) => violationJson(o.result, o.traceFile)) } : {}),
       })),
       ...(audits.length > 0 ? { symmetryAudits: audits.map(auditJson) } : {}),
+      ...(notInCluster.length > 0 ? { notCheckedInCluster: notInCluster } : {}),
     };
     process.stdout.write(JSON.stringify(doc, null, 2) + '\n');
   }
   return code;
+}
+
+/** Starts a cluster run of one variant: the partitions it hands the search, and a line of traffic figures after it. */
+async function clusterRun(model: Model, args: CheckArgs, symmetry: boolean, log: (s: string) => void) {
+  // Loaded only here: the NATS client is no cost to a run on one machine.
+  const { NatsCluster } = await import('../cluster/coordinator.ts');
+  const { partitionedLevels } = await import('../../checker/search/partitioned.ts');
+  const workers = args.clusterWorkers ?? 1;
+  const cluster = await NatsCluster.start(model, {
+    url: args.cluster!,
+    resume: args.resumeRun,
+    partitions: args.partitions ?? workers,
+    workers,
+    symmetry,
+    deadlock: args.deadlock,
+    say: log,
+  });
+  let wire: { records: number; bytes: number } | undefined;
+  return {
+    levels: partitionedLevels(cluster, (runner) => (wire = runner.wire), cluster.checkpoint),
+    done: (r: CheckResult) => {
+      const perState = wire && wire.records > 0 ? (wire.bytes / wire.records).toFixed(1) : '0';
+      log(
+        `cluster run ${cluster.run}: ${(wire?.records ?? 0).toLocaleString('en-US')} successors (${(wire?.bytes ?? 0).toLocaleString('en-US')} bytes, ${perState} bytes each) ` +
+          `went through the broker; ${cluster.recoveries} level${cluster.recoveries === 1 ? '' : 's'} run again after a lost worker; ${r.stats.distinct.toLocaleString('en-US')} distinct`,
+      );
+    },
+  };
 }

@@ -17,6 +17,7 @@ import { traceCommand } from './trace.ts';
 import { UsageError } from './usage.ts';
 import { AssumptionError } from '../constants.ts';
 import { SpecError } from '../spec.ts';
+import { ClusterError } from '../cluster/protocol.ts';
 
 export async function main(argv: string[]): Promise<number> {
   let code: number = EXIT.ok;
@@ -50,6 +51,10 @@ export async function main(argv: string[]): Promise<number> {
           .option('coverage', { type: 'boolean', describe: 'print how often each action fired, and which never did' })
           .option('const', CONST_OPTION)
           .option('typecheck', { type: 'boolean', default: true, describe: 'type-check the spec files in a child process beside the search (cached); --no-typecheck skips it' })
+          .option('cluster', { type: 'string', describe: 'search partitioned across `interleave worker` processes through the NATS server at this URL (nats://HOST:PORT)' })
+          .option('partitions', { type: 'string', coerce: wholeNumber('partitions'), describe: 'with --cluster: partitions of the state space (default: the number of workers)' })
+          .option('cluster-workers', { type: 'string', coerce: wholeNumber('cluster-workers'), describe: 'with --cluster: workers to wait for before starting (default 1; later ones are spares)' })
+          .option('resume-run', { type: 'string', describe: 'with --cluster: go on with this run (its id) from its last committed level, after the server was lost' })
           .option('starvation', {
             type: 'boolean',
             describe: "check that every process that is not done eventually takes a step (the property 'Starvation'), assuming weak fairness of each process id the spec declares none for",
@@ -74,8 +79,22 @@ export async function main(argv: string[]): Promise<number> {
           coverage: a.coverage,
           constants: constOption(a.const),
           typecheck: a.typecheck,
+          cluster: a.cluster,
+          partitions: a.partitions as number | undefined,
+          clusterWorkers: a.clusterWorkers as number | undefined,
+          resumeRun: a.resumeRun,
           starvation: a.starvation,
         });
+      },
+    )
+    .command(
+      'worker',
+      'own partitions of the cluster runs that `check --cluster` coordinates, until stopped',
+      (y) => y.option('cluster', { type: 'string', demandOption: true, describe: 'the NATS server, nats://HOST:PORT' }),
+      async (a) => {
+        // Loaded only here: the NATS client is no cost to the other commands.
+        const { runWorker } = await import('../cluster/worker.ts');
+        await runWorker(a.cluster);
       },
     )
     .command(traceCommand(setCode))
@@ -108,6 +127,10 @@ export async function main(argv: string[]): Promise<number> {
     if (e instanceof UsageError) {
       process.stderr.write(`interleave: ${e.message}\nRun 'interleave --help' for the commands and options.\n`);
       return EXIT.badOptions;
+    }
+    if (e instanceof ClusterError) {
+      process.stderr.write(`interleave: ${e.message}\n`);
+      return EXIT.internal;
     }
     if (e instanceof LoadError || e instanceof SpecError) {
       process.stderr.write(`interleave: ${e.message}\n`);
