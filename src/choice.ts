@@ -28,8 +28,9 @@ class Chooser {
   reset(): this {
     this.prefix = NO_PATH;
     this.pos = 0;
-    this.taken.length = 0;
-    this.forks.length = 0;
+    // Setting an array's length is a call into the runtime: only when a choice was taken.
+    if (this.taken.length !== 0) this.taken.length = 0;
+    if (this.forks.length !== 0) this.forks.length = 0;
     return this;
   }
 
