@@ -6,6 +6,7 @@ import { DEADLOCK, TYPE_OK } from '../src/spec.ts';
 import { collisionProbability, fingerprint } from './fingerprint.ts';
 import type { Model, State } from './model.ts';
 import type { SearchResult, Violation } from './result.ts';
+import { asyncPredicate, isPromise, recipeResult, SpecCodeMistake } from './recipe-result.ts';
 import { actionBytes, FingerprintStore } from './store.ts';
 import type { Canonicaliser } from './symmetry.ts';
 
@@ -144,8 +145,7 @@ export class Expander {
         phase = 'recipe';
         const draft = decode(data, at + 1);
         const returned = action.do(draft, action.params, c);
-        if (returned !== undefined && (returned === null || typeof returned !== 'object')) throw new RecipeReturnError(returned);
-        const t = (after = returned === undefined ? draft : returned);
+        const t = (after = returned === undefined ? draft : recipeResult(returned, draft, () => this.changed(draft, data, at + 1)));
         this.generated++;
         this.fired[a]++;
         phase = 'encode';
@@ -192,9 +192,19 @@ export class Expander {
       const where = phase === 'guard' ? `the guard of ${action.label}` : phase === 'recipe' ? `the recipe of ${action.label}` : phase === 'terminal' ? 'the terminal predicate' : `${phase} after ${action.label}`;
       // Past the recipe, the step itself happened: the trace shows it, and then what threw.
       const step = phase === 'terminal' ? undefined : phase === 'guard' || phase === 'recipe' ? { action } : { action, next: after };
-      const v: Violation = { outcome: 'error', phase, message: `${where} threw: ${errorText(error)}`, stateIndex: parent, step, error };
+      const v: Violation = { outcome: 'error', phase, message: failure(where, error), stateIndex: parent, step, error };
       this.offerStep(v, data, at, phase === 'terminal' ? -1 : action.id);
     }
+  }
+
+  /** Whether a recipe changed its draft: the draft no longer encodes to the state it was decoded from. */
+  private changed(draft: State, data: Int32Array, at: number): boolean {
+    try {
+      this.model.encode(draft, this.encoded, 0);
+    } catch {
+      return true;
+    }
+    return !sameSlots(this.encoded, data, at, this.model.width);
   }
 
   /** Checks the invariants of a newly stored state; returns a violation or undefined. */
@@ -206,7 +216,7 @@ export class Expander {
       try {
         ok = isTrue(inv(s, c));
       } catch (error) {
-        return { outcome: 'error', phase: `invariant '${name}'`, message: `invariant '${name}' threw: ${errorText(error)}`, stateIndex: index, error };
+        return { outcome: 'error', phase: `invariant '${name}'`, message: failure(`invariant '${name}'`, error), stateIndex: index, error };
       }
       if (!ok) return { outcome: 'invariant', property: name, message: `invariant '${name}' is violated`, stateIndex: index };
     }
@@ -340,25 +350,21 @@ export async function search(model: Model, opts: SearchOptions): Promise<{ resul
 }
 
 export function errorText(error: unknown): string {
+  if (error instanceof SpecCodeMistake) return error.message;
   if (error instanceof Error) return `${error.name === 'Error' ? '' : error.name + ': '}${error.message}`;
   return typeof error === 'object' && error !== null ? show(error) : String(error);
 }
 
-/** A recipe returned something that is neither nothing nor a state. */
-class RecipeReturnError extends Error {
-  constructor(value: unknown) {
-    super(
-      `it returned ${show(value)}; a recipe mutates its draft and returns nothing, or returns a whole next state ` +
-        '(an arrow with an expression body, `(s) => (s.x = 1)`, returns its value: add braces)',
-    );
-    this.name = 'RecipeReturnError';
-  }
+/** `the recipe of put(t=t1) threw: ...`, or `... is wrong: ...` for spec code that broke a rule of recipes. */
+export function failure(where: string, error: unknown): string {
+  return `${where} ${error instanceof SpecCodeMistake ? 'is wrong' : 'threw'}: ${errorText(error)}`;
 }
 
 /** Predicates (guards, invariants, properties) must say true or false: anything else is a bug in the spec. */
 export function isTrue(value: unknown): boolean {
   if (value === true) return true;
   if (value === false) return false;
+  if (isPromise(value)) throw asyncPredicate();
   throw new TypeError(`it returned ${show(value)}, not a boolean${value === undefined ? ' (a missing return?)' : ''}`);
 }
 

@@ -3,7 +3,8 @@
 // walk of run k depends only on (seed, k), so the same seed finds the same violation again.
 import { TypeViolation } from '../src/schema/index.ts';
 import { DEADLOCK, TYPE_OK } from '../src/spec.ts';
-import { errorText, isTrue } from './bfs.ts';
+import { failure, isTrue } from './bfs.ts';
+import { recipeResult } from './recipe-result.ts';
 import type { CheckResult } from './check.ts';
 import { summariseCoverage } from './coverage.ts';
 import { fingerprint } from './fingerprint.ts';
@@ -113,7 +114,7 @@ export function simulate(model: Model, opts: SimulateOptions): SimulationResult 
         const draft = codec.decode(v, 0);
         const pre = v.slice();
         const returned = a.do(draft, a.params, c);
-        const t = returned === undefined ? draft : returned;
+        const t = returned === undefined ? draft : recipeResult(returned, draft, () => changedFrom(model, draft, pre));
         generated++;
         fired[a.id]++;
         phase = 'encode';
@@ -139,7 +140,7 @@ export function simulate(model: Model, opts: SimulateOptions): SimulationResult 
       }
     } catch (error) {
       const where = phase === 'guard' || phase === 'recipe' ? `the ${phase} of ${current?.label}` : phase === 'terminal' ? 'the terminal predicate' : phase;
-      fail('error', `${where} threw: ${errorText(error)}`, undefined, error);
+      fail('error', failure(where, error), undefined, error);
       violation!.phase = phase;
       if (phase !== 'guard' && current) violation!.step = { action: current };
       break;
@@ -153,7 +154,7 @@ export function simulate(model: Model, opts: SimulateOptions): SimulationResult 
       try {
         ok = isTrue(inv(s, c));
       } catch (error) {
-        fail('error', `invariant '${name}' threw: ${errorText(error)}`, undefined, error);
+        fail('error', failure(`invariant '${name}'`, error), undefined, error);
         return true;
       }
       if (!ok) {
@@ -191,4 +192,15 @@ export function simulate(model: Model, opts: SimulateOptions): SimulationResult 
     runs: violation ? run : opts.runs,
     seed: opts.seed,
   };
+}
+
+/** Whether a recipe changed its draft: the draft no longer encodes to `pre`. */
+function changedFrom(model: Model, draft: State, pre: Int32Array): boolean {
+  const now = new Int32Array(model.width);
+  try {
+    model.encode(draft, now, 0);
+  } catch {
+    return true;
+  }
+  return now.some((x, i) => x !== pre[i]);
 }

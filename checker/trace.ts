@@ -5,7 +5,8 @@
 import { enableMapSet, produce } from 'immer';
 import { TypeViolation } from '../src/schema/index.ts';
 import { TYPE_OK } from '../src/spec.ts';
-import { errorText } from './bfs.ts';
+import { errorText, failure, isTrue } from './bfs.ts';
+import { recipeResult } from './recipe-result.ts';
 import { fingerprint } from './fingerprint.ts';
 import type { ActionInstance, Model, State } from './model.ts';
 import type { TraceStep, Violation } from './result.ts';
@@ -90,17 +91,27 @@ function reproduce(model: Model, v: Violation, action: ActionInstance, from: Sta
   const pre = model.codec.decode(encode(model, from), 0);
   let enabled: unknown;
   try {
-    enabled = !action.when || action.when(pre, action.params, c);
+    enabled = !action.when || isTrue(action.when(pre, action.params, c));
   } catch (e) {
-    return v.phase === 'guard' ? { message: `the guard of ${label} threw: ${errorText(e)}` } : undefined;
+    return v.phase === 'guard' ? { message: failure(`the guard of ${label}`, e) } : undefined;
   }
   if (v.phase === 'guard' || enabled !== true) return undefined;
+  if (v.phase === 'recipe') {
+    // The search ran the recipe on a plain copy and judged what it returned: reproduce that here.
+    const draft = model.codec.decode(encode(model, from), 0);
+    try {
+      recipeResult(action.do(draft, action.params, c), draft, () => changed(model, draft, from));
+    } catch (e) {
+      return { message: failure(`the recipe of ${label}`, e) };
+    }
+    return undefined;
+  }
   let next: State;
   try {
     next = produce(pre, (draft: State) => action.do(draft, action.params, c)) as State;
     if (next === null || typeof next !== 'object') return undefined;
-  } catch (e) {
-    return v.phase === 'recipe' ? { message: `the recipe of ${label} threw: ${errorText(e)}` } : undefined;
+  } catch {
+    return undefined;
   }
   if (v.phase === 'recipe') return undefined;
   let typeError: TypeViolation | undefined;
@@ -164,4 +175,15 @@ function makeFingerprinter(model: Model, canon?: Canonicaliser): (s: State) => U
 
 function sameFingerprint(fp: Uint32Array, hi: number, lo: number): boolean {
   return fp[0] === hi && fp[1] === lo;
+}
+
+/** Whether a recipe changed its draft (a draft outside its type has changed). */
+function changed(model: Model, draft: State, from: State): boolean {
+  try {
+    const a = encode(model, draft);
+    const b = encode(model, from);
+    return a.some((x, i) => x !== b[i]);
+  } catch {
+    return true;
+  }
 }

@@ -5,18 +5,20 @@ import { warmUp } from '../../checker/parallel.ts';
 import { auditSymmetry, type AuditResult, QUICK_AUDIT } from '../../checker/symmetry-audit.ts';
 import { compileModel, type Model } from '../../checker/model.ts';
 import { findSpecFiles, LoadError, loadSpec } from '../load.ts';
-import { freemem } from 'node:os';
 import { auditJson, formatAudit, formatNotAudited } from '../report/audit.ts';
 import { formatResult, formatStats, formatSummary, makeChalk, variantTitle } from '../report/console.ts';
 import { formatCoverage } from '../report/coverage.ts';
 import { writeTrace } from '../report/itf.ts';
 import { toJson } from '../report/json.ts';
-import { writeJUnit } from './junit.ts';
+import { toJUnit } from '../report/junit.ts';
+import { type FileWriter, nodeWriter, OutputError, writeFileAtomic } from '../report/files.ts';
+import { escapeControl } from '../report/terminal.ts';
+import { defaultMaxMemory } from './memory-limit.ts';
+import { reserveStdout, type ReservedStdout } from './stdout.ts';
 import { SpecError } from '../spec.ts';
 import { EXIT, runExitCode, worst } from './exit-codes.ts';
-import { ensureOutputDir } from './options.ts';
+import { ensureOutputDir, ensureOutputFile } from './options.ts';
 import { UsageError } from './usage.ts';
-import { dirname } from 'node:path';
 
 export interface CheckArgs {
   paths: string[];
@@ -59,42 +61,67 @@ function formatBytes(n: number): string {
   return n >= 2 ** 30 ? `${(n / 2 ** 30).toFixed(1)} GB` : `${(n / 2 ** 20).toFixed(0)} MB`;
 }
 
-export async function runCheck(args: CheckArgs): Promise<number> {
+export async function runCheck(args: CheckArgs, io: { writer?: FileWriter } = {}): Promise<number> {
   const c = makeChalk();
+  // With --json, stdout is the document's alone: what spec code prints goes to stderr meanwhile.
+  const stdout = args.json ? reserveStdout() : undefined;
+  try {
+    return await checkAndReport(args, io.writer ?? nodeWriter, c, stdout);
+  } finally {
+    stdout?.release();
+  }
+}
+
+async function checkAndReport(args: CheckArgs, writer: FileWriter, c: ReturnType<typeof makeChalk>, stdout: ReservedStdout | undefined): Promise<number> {
   const log = (s: string) => {
     if (!args.json) process.stdout.write(s + '\n');
   };
   const problems: { file: string; message: string }[] = [];
   const results: { result: CheckResult; traceFile?: string }[] = [];
   const audits: AuditResult[] = [];
+  /** Outputs that could not be written; each is reported in one line, and the rest is still delivered. */
+  const lost: OutputError[] = [];
+  const lose = (e: unknown) => {
+    if (!(e instanceof OutputError)) throw e;
+    lost.push(e);
+    process.stderr.write(`${c.red('error:')} ${escapeControl(e.message)}\n`);
+  };
 
+  // Found now, not after the search: a folder or report file that cannot be written.
   ensureOutputDir('--out', args.out);
-  if (args.junit) ensureOutputDir('--junit', dirname(args.junit));
+  if (args.junit) ensureOutputFile('--junit', args.junit);
   const models: Model[] = [];
   const files = findSpecFiles(args.paths);
   if (files.length === 0) throw new LoadError(args.paths.join(', '), 'no spec files here (a spec is a .ts file whose default export is defineSpec({ ... }))');
   // Worker threads take a while to start: let them do so while this thread loads the specs.
   if ((args.workers ?? 1) > 1) warmUp(args.workers! - 1);
+  /** Spec name -> the file that declared it: trace files are named after specs, so names must not repeat. */
+  const names = new Map<string, string>();
   for (const file of files) {
     try {
       const { spec, file: shown } = await loadSpec(file);
       if (args.variant && !spec.variantNames.includes(args.variant)) {
         throw new UsageError(`${shown}: spec '${spec.def.name}' has no variant '${args.variant}' (variants: ${spec.variantNames.join(', ')})`);
       }
+      const first = names.get(spec.def.name);
+      if (first !== undefined) {
+        throw new LoadError(shown, `spec '${spec.def.name}' has the same name as the spec in ${first}; give each spec its own name (its traces and reports are named after it)`);
+      }
+      names.set(spec.def.name, shown);
       for (const v of args.variant ? [args.variant] : spec.variantNames) models.push(compileModel(spec, v, shown));
     } catch (e) {
       if (e instanceof UsageError) throw e;
       if (!(e instanceof LoadError || e instanceof SpecError)) throw e;
       const message = e instanceof LoadError ? e.message : `${file}: ${e.message}`;
       problems.push({ file, message });
-      process.stderr.write(`${c.red('error:')} ${message}\n`);
+      process.stderr.write(`${c.red('error:')} ${escapeControl(message)}\n`);
     }
   }
 
   // Ctrl-C ends the current search cleanly: its statistics are printed and the traces already written stay.
   const control: { stop?: 'interrupted' | 'max-memory' } = {};
-  // Stop cleanly before the machine runs out, rather than die in the garbage collector.
-  const maxMemory = args.maxMemory ?? Math.round(process.memoryUsage.rss() + 0.8 * freemem());
+  // Stop cleanly before the machine (or the container) runs out, rather than die in the garbage collector.
+  const maxMemory = args.maxMemory ?? defaultMaxMemory();
   const onSigint = () => {
     if (control.stop) process.exit(EXIT.internal);
     control.stop = 'interrupted';
@@ -136,35 +163,61 @@ export async function runCheck(args: CheckArgs): Promise<number> {
       });
       if (shownLive) process.stderr.write('\r\x1b[K');
       shownLive = false;
-      const traceFile = result.trace?.length ? writeTrace(args.out, result) : undefined;
+      let traceFile: string | undefined;
+      if (result.trace?.length) {
+        try {
+          traceFile = writeTrace(args.out, result, {}, writer);
+        } catch (e) {
+          lose(e);
+        }
+      }
       results.push({ result, traceFile });
-      if (args.quiet || (args.gate && result.matchesExpectation)) {
-        // A gate shows in full only what it did not expect; the rest is one line each (and the table).
-        if (!args.quiet || !result.matchesExpectation) log(formatResult(result, c, traceFile).split('\n')[0] + (traceFile ? c.dim(`  ${traceFile}`) : ''));
-      } else {
-        log(formatResult(result, c, traceFile) + '\n');
-      }
-      if (result.deadActions) {
-        log(c.red(`  ${variantTitle(result)}: never fired: ${result.deadActions.join(', ')} (the spec asks that every action fires)`));
-      }
-      if (args.coverage && result.coverage) log(`Coverage of ${variantTitle(result)}:\n${formatCoverage(result.coverage, c, result.stats.complete)}\n`);
-      if (result.stopped === 'interrupted') log(c.yellow(`Interrupted. ${formatStats(result).split('\n')[0]}`));
-      if (result.stopped === 'max-memory') {
-        log(c.yellow(`Stopped at the memory limit (--max-memory ${formatBytes(maxMemory)}; raise it, or bound the model). ${formatStats(result).split('\n')[0]}`));
-      }
+      report(result, traceFile);
     }
   } finally {
     process.off('SIGINT', onSigint);
   }
 
+  function report(result: CheckResult, traceFile: string | undefined): void {
+    if (args.quiet || (args.gate && result.matchesExpectation)) {
+      // A gate shows in full only what it did not expect; the rest is one line each (and the table).
+      if (!args.quiet || !result.matchesExpectation) log(formatResult(result, c, traceFile).split('\n')[0] + (traceFile ? c.dim(`  ${traceFile}`) : ''));
+    } else {
+      log(formatResult(result, c, traceFile) + '\n');
+    }
+    if (result.deadActions) {
+      log(c.red(`  ${variantTitle(result)}: never fired: ${result.deadActions.join(', ')} (the spec asks that every action fires)`));
+    }
+    if (args.coverage && result.coverage) log(`Coverage of ${variantTitle(result)}:\n${formatCoverage(result.coverage, c, result.stats.complete)}\n`);
+    if (result.stopped === 'interrupted') log(c.yellow(`Interrupted. ${formatStats(result).split('\n')[0]}`));
+    if (result.stopped === 'max-memory') {
+      log(c.yellow(`Stopped at the memory limit (--max-memory ${formatBytes(maxMemory)}; raise it, or bound the model). ${formatStats(result).split('\n')[0]}`));
+    }
+  }
+
   const all = results.map((r) => r.result);
-  if (!args.json && (all.length > 1 || args.gate)) log(formatSummary(all, c, !!args.gate));
   const unaudited = audits.filter((a) => !a.passed).map((a) => variantTitle({ model: a.model } as CheckResult));
+  const notChecked = models.length - results.length - unaudited.length;
+  if (!args.json && (all.length > 1 || args.gate || problems.length > 0)) log(formatSummary(all, c, !!args.gate, { notLoaded: problems.length, notChecked }));
   if (unaudited.length) log(c.red(`Not checked, the symmetry audit failed: ${unaudited.join(', ')} (exit 75).`));
   const asymmetric = audits.some((a) => !a.passed);
-  const code = worst([problems.length ? EXIT.specDoesNotLoad : EXIT.ok, asymmetric ? EXIT.specError : EXIT.ok, runExitCode(all, !!args.gate)]);
-  if (args.junit) writeJUnit(args.junit, { results, loadErrors: problems, deadlock: args.deadlock });
-  if (args.json) {
+  const verdict = () =>
+    worst([
+      problems.length ? EXIT.specDoesNotLoad : EXIT.ok,
+      asymmetric ? EXIT.specError : EXIT.ok,
+      control.stop ? EXIT.internal : EXIT.ok,
+      runExitCode(all, !!args.gate),
+      lost.length ? EXIT.outputNotWritten : EXIT.ok,
+    ]);
+  if (args.junit) {
+    try {
+      writeFileAtomic(args.junit, toJUnit({ results, loadErrors: problems, deadlock: args.deadlock }), writer);
+    } catch (e) {
+      lose(e);
+    }
+  }
+  const code = verdict();
+  if (stdout) {
     const doc = {
       tool: 'interleave',
       exitCode: code,
@@ -172,8 +225,9 @@ export async function runCheck(args: CheckArgs): Promise<number> {
       loadErrors: problems,
       results: results.map(({ result, traceFile }) => toJson(result, traceFile)),
       ...(audits.length > 0 ? { symmetryAudits: audits.map(auditJson) } : {}),
+      ...(lost.length > 0 ? { outputErrors: lost.map((e) => ({ file: e.file, message: e.message })) } : {}),
     };
-    process.stdout.write(JSON.stringify(doc, null, 2) + '\n');
+    stdout.write(JSON.stringify(doc, null, 2) + '\n');
   }
   return code;
 }

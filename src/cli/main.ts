@@ -2,7 +2,10 @@
 // turns every failure into a one-line message and one of TLC's exit codes.
 import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
+import { availableParallelism } from 'node:os';
 import { LoadError } from '../load.ts';
+import { OutputError } from '../report/files.ts';
+import { escapeControl } from '../report/terminal.ts';
 import { runCheck } from './check.ts';
 import { EXIT } from './exit-codes.ts';
 import { graphCommand } from './graph.ts';
@@ -12,12 +15,36 @@ import { simulateCommand } from './simulate.ts';
 import { traceCommand } from './trace.ts';
 import { UsageError } from './usage.ts';
 
-/** `8G`, `512M`, `100k` or a number of bytes. */
+/** `8G`, `512M`, `100k` or a number of bytes; less than the process uses before it starts is refused. */
 function memorySize(v: unknown): number | undefined {
   if (v === undefined) return undefined;
   const m = /^(\d+(?:\.\d+)?)\s*([kmgt]?)i?b?$/i.exec(String(v).trim());
   if (!m || Number(m[1]) <= 0) throw new UsageError(`--max-memory must be a size such as 8G, 512M or 100000000, not '${String(v)}'`);
-  return Math.round(Number(m[1]) * 1024 ** ' kmgt'.indexOf((m[2] || ' ').toLowerCase()));
+  const bytes = Math.round(Number(m[1]) * 1024 ** ' kmgt'.indexOf((m[2] || ' ').toLowerCase()));
+  const now = process.memoryUsage.rss();
+  if (bytes < now) {
+    throw new UsageError(`--max-memory ${String(v)} is less than the checker uses before it starts (${Math.ceil(now / 2 ** 20)} MB); give a size such as 8G or 512M`);
+  }
+  return bytes;
+}
+
+/** Threads beyond the cores share them; far beyond, they only cost memory and start-up time. */
+function checkWorkers(workers: number | undefined): void {
+  if (workers === undefined || workers === 1) return;
+  const cores = availableParallelism();
+  const most = Math.max(8, 4 * cores);
+  if (workers > most) throw new UsageError(`--workers ${workers} is far more than the ${cores} cores of this machine; give at most ${most} (the cores, ${cores}, is best)`);
+  if (workers > cores) process.stderr.write(`interleave: warning: --workers ${workers} is more than the ${cores} cores of this machine; the extra threads only share them\n`);
+}
+
+/** `--x` beside `--no-x` (yargs would let the last one win, silently). */
+function refuseContradictions(argv: string[]): void {
+  for (const arg of argv) {
+    const m = /^--no-([\w-]+)$/.exec(arg);
+    if (m && argv.some((a) => a === `--${m[1]}` || a.startsWith(`--${m[1]}=`))) {
+      throw new UsageError(`--${m[1]} and --no-${m[1]} contradict each other; give one of them`);
+    }
+  }
 }
 
 export async function main(argv: string[]): Promise<number> {
@@ -60,6 +87,10 @@ export async function main(argv: string[]): Promise<number> {
         if ((a.auditSamples !== undefined || a.auditSeed !== undefined) && a.auditSymmetry !== true) {
           throw new UsageError('--audit-samples and --audit-seed only apply with --audit-symmetry');
         }
+        if (a.symmetry === 'off' && a.symmetryCompare) {
+          throw new UsageError('--symmetry-compare compares a search with symmetry to one without; it cannot be given with --symmetry off');
+        }
+        checkWorkers(a.workers as number | undefined);
         code = await runCheck({
           paths: a.paths as string[],
           variant: a.variant,
@@ -107,15 +138,20 @@ export async function main(argv: string[]): Promise<number> {
       throw err instanceof UsageError ? err : new UsageError(msg ?? err?.message);
     });
   try {
+    refuseContradictions(argv);
     await cli.parseAsync();
   } catch (e) {
     if (e instanceof UsageError) {
-      process.stderr.write(`interleave: ${e.message}\nRun 'interleave --help' for the commands and options.\n`);
+      process.stderr.write(`interleave: ${escapeControl(e.message, true)}\nRun 'interleave --help' for the commands and options.\n`);
       return EXIT.badOptions;
     }
     if (e instanceof LoadError) {
-      process.stderr.write(`interleave: ${e.message}\n`);
+      process.stderr.write(`interleave: ${escapeControl(e.message)}\n`);
       return EXIT.specDoesNotLoad;
+    }
+    if (e instanceof OutputError) {
+      process.stderr.write(`interleave: ${escapeControl(e.message)}\n`);
+      return EXIT.outputNotWritten;
     }
     process.stderr.write(`interleave: internal error: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
     return EXIT.internal;

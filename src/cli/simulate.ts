@@ -9,7 +9,10 @@ import { formatCoverage } from '../report/coverage.ts';
 import { writeTrace } from '../report/itf.ts';
 import { toJson } from '../report/json.ts';
 import { show } from '../schema/index.ts';
-import { exitCodeOf, worst } from './exit-codes.ts';
+import { EXIT, exitCodeOf, worst } from './exit-codes.ts';
+import { nodeWriter, OutputError } from '../report/files.ts';
+import { escapeControl } from '../report/terminal.ts';
+import { reserveStdout, type ReservedStdout } from './stdout.ts';
 import { ensureOutputDir, pickVariant, wholeNumber } from './options.ts';
 
 interface SimulateArgs {
@@ -44,6 +47,16 @@ export function simulateCommand(done: (code: number) => void): CommandModule<{},
 }
 
 export async function runSimulate(args: SimulateArgs): Promise<number> {
+  // With --json, stdout is the document's alone: what spec code prints goes to stderr meanwhile.
+  const stdout = args.json ? reserveStdout() : undefined;
+  try {
+    return await simulateAndReport(args, stdout);
+  } finally {
+    stdout?.release();
+  }
+}
+
+async function simulateAndReport(args: SimulateArgs, stdout: ReservedStdout | undefined): Promise<number> {
   const c = makeChalk();
   ensureOutputDir('--out', args.out);
   const { spec, file } = await loadSpec(args.spec);
@@ -52,23 +65,35 @@ export async function runSimulate(args: SimulateArgs): Promise<number> {
   const models: Model[] = variants.map((v) => compileModel(spec, v, file));
   const results: { result: SimulationResult; traceFile?: string }[] = [];
   const out: string[] = [];
+  const lost: OutputError[] = [];
   for (const model of models) {
     const result = simulate(model, { seed, steps: args.steps, runs: args.runs, deadlock: args.deadlock });
-    const traceFile = result.trace?.length ? writeTrace(args.out, result, { simulation: { seed, run: result.run, steps: args.steps } }) : undefined;
+    let traceFile: string | undefined;
+    if (result.trace?.length) {
+      try {
+        // Under a name of its own: a random walk must not replace the shortest trace `check` wrote.
+        traceFile = writeTrace(args.out, result, { simulation: { seed, run: result.run, steps: args.steps } }, nodeWriter, 'simulate');
+      } catch (e) {
+        if (!(e instanceof OutputError)) throw e;
+        lost.push(e);
+        process.stderr.write(`${c.red('error:')} ${escapeControl(e.message)}\n`);
+      }
+    }
     results.push({ result, traceFile });
     if (!args.json) out.push(formatSimulation(result, args, file, traceFile, c));
     if (!args.json && args.coverage && result.coverage) out.push(`Coverage of ${variantTitle(result)}:\n${formatCoverage(result.coverage, c, false)}\n`);
   }
-  const code = worst(results.map(({ result }) => exitCodeOf(result)));
-  if (args.json) {
+  const code = worst([...results.map(({ result }) => exitCodeOf(result)), lost.length ? EXIT.outputNotWritten : EXIT.ok]);
+  if (stdout) {
     const doc = {
       tool: 'interleave',
       command: 'simulate',
       exitCode: code,
       seed,
       results: results.map(({ result, traceFile }) => ({ ...toJson(result, traceFile), run: result.run, runs: result.runs })),
+      ...(lost.length > 0 ? { outputErrors: lost.map((e) => ({ file: e.file, message: e.message })) } : {}),
     };
-    process.stdout.write(JSON.stringify(doc, null, 2) + '\n');
+    stdout.write(JSON.stringify(doc, null, 2) + '\n');
   } else {
     process.stdout.write(out.join('\n'));
   }
@@ -84,8 +109,8 @@ function formatSimulation(r: SimulationResult, args: SimulateArgs, file: string,
   }
   const mark = r.matchesExpectation ? c.green('✓') : c.red('✗');
   const variant = r.model.variant === 'default' ? '' : ` --variant ${r.model.variant}`;
-  const lines = [`${mark} ${title}: ${c.red(describeOutcome(r))} in walk ${r.run} (${walks})`, `  ${r.message}`];
-  if (r.outcome === 'error' && r.trace?.length) lines.push(`  in state: ${show(r.trace.at(-1)!.state)}`);
+  const lines = [`${mark} ${title}: ${c.red(describeOutcome(r))} in walk ${r.run} (${walks})`, `  ${escapeControl(r.message ?? '')}`];
+  if (r.outcome === 'error' && r.trace?.length) lines.push(`  in state: ${escapeControl(show(r.trace.at(-1)!.state))}`);
   if (r.trace?.length) {
     lines.push(`  Counterexample, ${r.trace.length} states${traceFile ? ` (${traceFile})` : ''}:`);
     lines.push(formatTrace(r, c));

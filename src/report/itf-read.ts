@@ -2,6 +2,7 @@
 // state into variable paths (`pc[t1]`, `node.next`) with printed values, as the console trace shows them.
 import { existsSync, readFileSync } from 'node:fs';
 import { ItfError } from './itf.ts';
+import { escapeControl } from './terminal.ts';
 
 export interface ItfStep {
   /** How the step is named: the recorded action (`put.load(self=t1)`), or `initial state`. */
@@ -51,9 +52,11 @@ export function readItfFile(file: string): ItfFile {
     const params = meta.params && typeof meta.params === 'object' ? (meta.params as Record<string, unknown>) : {};
     const values = new Map<string, string>();
     for (const v of vars) flattenItf(s[v], v, values);
-    const process = typeof meta.process === 'string' ? meta.process : undefined;
-    const label = typeof meta.label === 'string' ? meta.label : action ? actionLabel(action, params) : i === 0 ? 'initial state' : `state ${i + 1}`;
-    return { label, action, params, process, values };
+    const process = typeof meta.process === 'string' ? escapeControl(meta.process) : undefined;
+    // Everything shown comes from the file: its control characters are escaped here, once.
+    const label = escapeControl(typeof meta.label === 'string' ? meta.label : action ? actionLabel(action, params) : i === 0 ? 'initial state' : `state ${i + 1}`);
+    const shownParams = Object.fromEntries(Object.entries(params).map(([k, v]) => [escapeControl(k), typeof v === 'string' ? escapeControl(v) : v]));
+    return { label, action: action && escapeControl(action), params: shownParams, process, values };
   });
   const meta = doc['#meta'] && typeof doc['#meta'] === 'object' ? (doc['#meta'] as Record<string, unknown>) : {};
   return { file, meta, vars, json, steps };
@@ -79,7 +82,7 @@ export function flattenItf(value: unknown, path: string, out: Map<string, string
       return;
     }
   }
-  out.set(path, showItf(value));
+  out.set(escapeControl(path), escapeControl(showItf(value)));
 }
 
 function isSpecial(o: Record<string, unknown>): boolean {

@@ -5,7 +5,7 @@ import type { CheckResult } from '../../checker/check.ts';
 import type { Model } from '../../checker/model.ts';
 import type { ReplayInput } from '../../checker/replay.ts';
 import { show } from '../schema/index.ts';
-import { writeFileAtomic } from './files.ts';
+import { type FileWriter, nodeWriter, writeFileAtomic } from './files.ts';
 
 export interface ItfTrace {
   '#meta': Record<string, unknown>;
@@ -48,19 +48,26 @@ function stateToITF(model: Model, state: Record<string, unknown>): Record<string
   return out;
 }
 
-/** Where the trace of a result goes: `<dir>/<spec>[.<variant>].<property>.itf.json`. */
-export function traceFileName(dir: string, result: CheckResult): string {
+/**
+ * Where the trace of a result goes: `<dir>/<spec>[.<variant>].<property>.itf.json` for `check`;
+ * `kind` adds a part of its own (`simulate` writes `....<property>.simulate.itf.json`), so a random
+ * walk never replaces the shortest trace that `check` wrote.
+ */
+export function traceFileName(dir: string, result: CheckResult, kind?: string): string {
   const { model } = result;
-  const parts = [model.specName, model.variant === 'default' ? undefined : model.variant, result.property ?? result.outcome];
+  const parts = [model.specName, model.variant === 'default' ? undefined : model.variant, result.property ?? result.outcome, kind];
   return join(dir, parts.filter(Boolean).map((p) => String(p).replace(/[^\w.-]+/g, '_')).join('.') + '.itf.json');
 }
 
-/** Writes atomically (temp file, then rename) so an interrupted run never leaves half a trace. */
-export function writeTrace(dir: string, result: CheckResult, meta: Record<string, unknown> = {}): string {
-  const file = traceFileName(dir, result);
+/**
+ * Writes atomically (temp file, then rename) so an interrupted run never leaves half a trace; a
+ * failure throws an OutputError naming the file and the cause.
+ */
+export function writeTrace(dir: string, result: CheckResult, meta: Record<string, unknown> = {}, writer: FileWriter = nodeWriter, kind?: string): string {
+  const file = traceFileName(dir, result, kind);
   const itf = toITF(result);
   Object.assign(itf['#meta'], meta);
-  writeFileAtomic(file, JSON.stringify(itf, null, 2) + '\n');
+  writeFileAtomic(file, JSON.stringify(itf, null, 2) + '\n', writer);
   return file;
 }
 
