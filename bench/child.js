@@ -9,4 +9,4 @@ process.on('exit', () => {
 register();
 // Worker threads take half a second to start: for `check --workers N`, they start while the rest loads.
 (await import('../checker/parallel.ts')).warmUpFor(process.argv.slice(2));
-await import('../src/cli/main.ts');
+(await import('../src/cli/main.ts')).run();

@@ -164,22 +164,25 @@ async function checkAndReport(args: CheckArgs, writer: FileWriter, c: ReturnType
       if (shownLive) process.stderr.write('\r\x1b[K');
       shownLive = false;
       let traceFile: string | undefined;
+      let traceLost = false;
       if (result.trace?.length) {
         try {
           traceFile = writeTrace(args.out, result, {}, writer);
         } catch (e) {
           lose(e);
+          traceLost = true;
         }
       }
       results.push({ result, traceFile });
-      report(result, traceFile);
+      report(result, traceFile, traceLost);
     }
   } finally {
     process.off('SIGINT', onSigint);
   }
 
-  function report(result: CheckResult, traceFile: string | undefined): void {
-    if (args.quiet || (args.gate && result.matchesExpectation)) {
+  function report(result: CheckResult, traceFile: string | undefined, traceLost: boolean): void {
+    // A trace that could not be saved is printed in full: the console is then the only copy.
+    if (!traceLost && (args.quiet || (args.gate && result.matchesExpectation))) {
       // A gate shows in full only what it did not expect; the rest is one line each (and the table).
       if (!args.quiet || !result.matchesExpectation) log(formatResult(result, c, traceFile).split('\n')[0] + (traceFile ? c.dim(`  ${traceFile}`) : ''));
     } else {

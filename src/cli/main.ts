@@ -159,14 +159,16 @@ export async function main(argv: string[]): Promise<number> {
   return code;
 }
 
-// A reader that stops early (`interleave list | head`) is not an error.
-for (const stream of [process.stdout, process.stderr]) {
-  stream.on('error', (e: NodeJS.ErrnoException) => {
-    if (e.code === 'EPIPE') process.exit(process.exitCode ?? EXIT.ok);
-    throw e;
+/** Runs the command line of this process (what bin/interleave.js does); importing this module does not. */
+export function run(): void {
+  // A reader that stops early (`interleave list | head`) is not an error.
+  for (const stream of [process.stdout, process.stderr]) {
+    stream.on('error', (e: NodeJS.ErrnoException) => {
+      if (e.code === 'EPIPE') process.exit(process.exitCode ?? EXIT.ok);
+      throw e;
+    });
+  }
+  main(hideBin(process.argv)).then((code) => {
+    process.exitCode = code;
   });
 }
-
-main(hideBin(process.argv)).then((code) => {
-  process.exitCode = code;
-});
