@@ -146,6 +146,7 @@ export function formatSummary(results: CheckResult[], c: ChalkInstance, gate: bo
   const checked = `${plural(results.length, 'variant')} checked`;
   if (gate) {
     if (mismatched === 0 && missing.length === 0) lines.push(c.green(`Gate passed: all ${plural(results.length, 'variant')} behave as their specs expect.`));
+    else if (results.length === 0) lines.push(c.red(`Gate failed: ${missing.join('; ')}; no variant was checked.`));
     else if (mismatched === 0) lines.push(c.red(`Gate failed: ${missing.join('; ')}. ${checked}, all as expected.`));
     else lines.push(c.red(`Gate failed: ${mismatched} of ${checked} did not behave as expected${missing.length ? `; ${missing.join('; ')}` : ''}.`));
   } else if (missing.length) {
