@@ -13,6 +13,7 @@ import { ItfError, parseITF } from '../report/itf.ts';
 import { formatHeader, formatSteps, formatSwimlane } from '../report/trace-view.ts';
 import { SpecError } from '../spec.ts';
 import { EXIT } from './exit-codes.ts';
+import { escapeControl } from '../report/terminal.ts';
 import { pickVariant } from './options.ts';
 
 /** Exit code when a trace is well formed but is not a behaviour of the spec. */
@@ -50,7 +51,7 @@ export async function runTrace(args: TraceArgs): Promise<number> {
     t = readItfFile(args.file);
   } catch (e) {
     if (!(e instanceof ItfError)) throw e;
-    process.stderr.write(`interleave: ${e.message}\n`);
+    process.stderr.write(`interleave: ${escapeControl(e.message)}\n`);
     return EXIT.specDoesNotLoad;
   }
   if (args.replay) return replay(t, args.replay, args.variant);
@@ -69,7 +70,7 @@ async function replay(t: ItfFile, specFile: string, variantArg: string | undefin
     model = compileModel(spec, variant, file);
   } catch (e) {
     if (!(e instanceof SpecError)) throw e;
-    process.stderr.write(`interleave: ${file}: ${e.message}\n`);
+    process.stderr.write(`interleave: ${file}: ${escapeControl(e.message)}\n`);
     return EXIT.specDoesNotLoad;
   }
   let states;
@@ -77,7 +78,7 @@ async function replay(t: ItfFile, specFile: string, variantArg: string | undefin
     states = parseITF(model, t.json, t.file);
   } catch (e) {
     if (!(e instanceof ItfError)) throw e;
-    process.stderr.write(`interleave: ${e.message}\n`);
+    process.stderr.write(`interleave: ${escapeControl(e.message)}\n`);
     return EXIT.specDoesNotLoad;
   }
   const title = variant === 'default' ? spec.def.name : `${spec.def.name} [${variant}]`;
@@ -85,22 +86,22 @@ async function replay(t: ItfFile, specFile: string, variantArg: string | undefin
   try {
     result = replayTrace(model, states);
   } catch (e) {
-    process.stderr.write(`interleave: replaying ${t.file} against ${title}: spec code threw: ${(e as Error).message}\n`);
+    process.stderr.write(`interleave: replaying ${t.file} against ${escapeControl(title)}: spec code threw: ${escapeControl((e as Error).message)}\n`);
     return EXIT.specError;
   }
   const width = String(t.steps.length).length;
   const good = result.ok ? t.steps.length : result.step - 1;
-  const lines = [`Replaying ${t.file} against ${title} (${file}):`];
-  t.steps.slice(0, good).forEach((s, i) => lines.push(`  ${String(i + 1).padStart(width)}  ${c.green('ok')}  ${result.ok ? (result.steps[i].action?.label ?? 'initial state') : s.label}`));
+  const lines = [`Replaying ${t.file} against ${escapeControl(title)} (${file}):`];
+  t.steps.slice(0, good).forEach((s, i) => lines.push(`  ${String(i + 1).padStart(width)}  ${c.green('ok')}  ${result.ok ? escapeControl(result.steps[i].action?.label ?? 'initial state') : s.label}`));
   if (!result.ok) {
-    lines.push(`  ${String(result.step).padStart(width)}  ${c.red('NO')}  ${result.reason}`);
+    lines.push(`  ${String(result.step).padStart(width)}  ${c.red('NO')}  ${escapeControl(result.reason)}`);
     const differs = whereItDiffers(model, states[result.step - 2], states[result.step - 1]);
-    if (differs) lines.push(`        ${differs}`);
-    lines.push(c.red(`The trace does not replay: state ${result.step} of ${t.steps.length} is not reachable by a legal step (${result.reason}).`));
+    if (differs) lines.push(`        ${escapeControl(differs)}`);
+    lines.push(c.red(`The trace does not replay: state ${result.step} of ${t.steps.length} is not reachable by a legal step (${escapeControl(result.reason)}).`));
     process.stdout.write(lines.join('\n') + '\n');
     return TRACE_DOES_NOT_REPLAY;
   }
-  lines.push(c.green(`All ${t.steps.length} states replay: the trace is a behaviour of ${title}.`));
+  lines.push(c.green(`All ${t.steps.length} states replay: the trace is a behaviour of ${escapeControl(title)}.`));
   const last = states[states.length - 1].state;
   const broken = model.invariants.filter(([, inv]) => {
     try {
@@ -109,7 +110,7 @@ async function replay(t: ItfFile, specFile: string, variantArg: string | undefin
       return false;
     }
   });
-  if (broken.length) lines.push(`Its last state violates ${broken.map(([n]) => n).join(', ')}.`);
+  if (broken.length) lines.push(`Its last state violates ${escapeControl(broken.map(([n]) => n).join(', '))}.`);
   process.stdout.write(lines.join('\n') + '\n');
   return EXIT.ok;
 }
