@@ -8,6 +8,7 @@ import type { Model, State } from './model.ts';
 import type { SearchResult, Violation } from './result.ts';
 import { asyncPredicate, isPromise, recipeResult, SpecCodeMistake } from './recipe-result.ts';
 import { actionBytes, FingerprintStore } from './store.ts';
+import { PHASE, type StepProbe } from './step-probe.ts';
 import type { Canonicaliser } from './symmetry.ts';
 
 export interface SearchOptions {
@@ -23,6 +24,8 @@ export interface SearchOptions {
   control?: { stop?: 'interrupted' | 'max-memory' };
   /** Stop cleanly (stopped: 'max-memory') once the process's resident memory exceeds this many bytes. */
   maxMemory?: number;
+  /** Where the search is, for a watchdog on another thread (one worker only). */
+  probe?: StepProbe;
 }
 
 export interface Progress {
@@ -118,6 +121,7 @@ export class Expander {
     private readonly deadlock: boolean,
     /** Adds a state to the store: its index, or -1 when it was already there. */
     private readonly insert: (hi: number, lo: number, parent: number, action: number) => number,
+    private readonly probe?: StepProbe,
   ) {
     this.encoded = new Int32Array(model.width);
     this.canonical = new Int32Array(model.width);
@@ -136,16 +140,21 @@ export class Expander {
     let action = actions[0];
     let phase = 'guard';
     let after: State | undefined;
+    const probe = this.probe;
+    if (probe) probe.enter(data, at + 1);
     try {
       for (let a = 0; a < actions.length; a++) {
         action = actions[a];
         phase = 'guard';
+        if (probe) probe.at(a, PHASE.guard);
         if (action.when && !isTrue(action.when(s, action.params, c))) continue;
         enabled++;
         phase = 'recipe';
+        if (probe) probe.at(a, PHASE.recipe);
         const draft = decode(data, at + 1);
         const returned = action.do(draft, action.params, c);
         const t = (after = returned === undefined ? draft : recipeResult(returned, draft, () => this.changed(draft, data, at + 1)));
+        if (probe) probe.at(a, PHASE.property);
         this.generated++;
         this.fired[a]++;
         phase = 'encode';
@@ -172,11 +181,13 @@ export class Expander {
         if (violated) continue;
         phase = 'constraint';
         if (constraint && !isTrue(constraint(t, c))) continue;
+        if (probe) probe.at(a, PHASE.engine);
         const v = canon ? (canon(encoded, canonical), canonical) : encoded;
         fingerprint(v, width, fp);
         const index = this.insert(fp[0], fp[1], parent, action.id);
         if (index < 0) continue;
         this.found[a]++;
+        if (probe) probe.at(a, PHASE.invariant);
         const bad = this.checkInvariants(t, index);
         if (bad) {
           this.violations.offer(bad, true, [1, fp[0], fp[1], -1]);
@@ -184,6 +195,7 @@ export class Expander {
         next.push(index, v);
       }
       phase = 'terminal';
+      if (probe) probe.at(-1, PHASE.terminal);
       if (enabled === 0 && this.deadlock && !(terminal && isTrue(terminal(s ?? decode(data, at + 1), c)))) {
         const v: Violation = { outcome: 'deadlock', property: DEADLOCK, message: 'deadlock: no action is enabled', stateIndex: parent };
         this.offerStep(v, data, at, -1, 0);
@@ -195,6 +207,7 @@ export class Expander {
       const v: Violation = { outcome: 'error', phase, message: failure(where, error), stateIndex: parent, step, error };
       this.offerStep(v, data, at, phase === 'terminal' ? -1 : action.id);
     }
+    if (probe) probe.at(-1, PHASE.idle);
   }
 
   /** Whether a recipe changed its draft: the draft no longer encodes to the state it was decoded from. */
@@ -237,7 +250,7 @@ export async function search(model: Model, opts: SearchOptions): Promise<{ resul
   const { encode, decode, width, constraint, constants: c } = model;
   const canon = opts.canonicalise;
   const store = new FingerprintStore(actionBytes(model.actions.length));
-  const expander = new Expander(model, canon, opts.deadlock, (hi, lo, parent, action) => store.insert(hi, lo, parent, action));
+  const expander = new Expander(model, canon, opts.deadlock, (hi, lo, parent, action) => store.insert(hi, lo, parent, action), opts.probe);
   const fp = new Int32Array(2);
   const encoded = new Int32Array(width);
   const canonical = new Int32Array(width);

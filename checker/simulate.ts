@@ -18,6 +18,10 @@ export interface SimulateOptions {
   steps: number;
   runs: number;
   deadlock?: boolean;
+  /** Polled between walks; set `stop` to end the simulation early (Ctrl-C). */
+  control?: { stop?: 'interrupted' | 'max-memory' };
+  /** Called after each walk with the walks done so far and the statistics. */
+  onWalk?: (walks: number, generated: number, distinct: number) => void;
 }
 
 export interface SimulationResult extends CheckResult {
@@ -78,7 +82,13 @@ export function simulate(model: Model, opts: SimulateOptions): SimulationResult 
     violation = { outcome, property, message, stateIndex: -1, error };
   };
 
+  let stopped: 'interrupted' | undefined;
   walks: for (run = 1; run <= opts.runs; run++) {
+    opts.onWalk?.(run - 1, generated, seen.size);
+    if (opts.control?.stop) {
+      stopped = 'interrupted';
+      break;
+    }
     const rng = mulberry32(runSeed(opts.seed, run));
     trace = [];
     let phase = 'init';
@@ -183,13 +193,14 @@ export function simulate(model: Model, opts: SimulateOptions): SimulationResult 
       storeBytes: 0,
     },
     violation,
+    stopped,
     trace: violation ? trace : undefined,
     symmetryReduced: [],
     expected,
     matchesExpectation: expected === 'holds' ? outcome === 'ok' : outcome !== 'error' && violation?.property === expected.violates,
     coverage: summariseCoverage(model, { fired, found }),
     run: violation ? run : undefined,
-    runs: violation ? run : opts.runs,
+    runs: violation ? run : stopped ? run - 1 : opts.runs,
     seed: opts.seed,
   };
 }

@@ -1,8 +1,7 @@
 // `interleave check`: load specs, check every (selected) variant, report, and exit with TLC's codes.
 import type { Progress } from '../../checker/bfs.ts';
-import { checkModel, type CheckResult, usesSymmetry } from '../../checker/check.ts';
-import { warmUp } from '../../checker/parallel.ts';
-import { auditSymmetry, type AuditResult, QUICK_AUDIT } from '../../checker/symmetry-audit.ts';
+import { type CheckResult, usesSymmetry } from '../../checker/check.ts';
+import type { AuditResult } from '../../checker/symmetry-audit.ts';
 import { compileModel, type Model } from '../../checker/model.ts';
 import { findSpecFiles, LoadError, loadSpec } from '../load.ts';
 import { auditJson, formatAudit, formatNotAudited } from '../report/audit.ts';
@@ -15,6 +14,9 @@ import { type FileWriter, nodeWriter, OutputError, writeFileAtomic } from '../re
 import { escapeControl } from '../report/terminal.ts';
 import { defaultMaxMemory } from './memory-limit.ts';
 import { reserveStdout, type ReservedStdout } from './stdout.ts';
+import { type HungStep, SearchHost, type SharedStats } from './search-host.ts';
+import type { CheckJob } from './search-jobs.ts';
+import { show } from '../schema/index.ts';
 import { SpecError } from '../spec.ts';
 import { EXIT, runExitCode, worst } from './exit-codes.ts';
 import { ensureOutputDir, ensureOutputFile } from './options.ts';
@@ -48,6 +50,38 @@ export interface CheckArgs {
   junit?: string;
   /** Print how often each action fired. */
   coverage?: boolean;
+  /** Seconds one step of spec code may run before it is reported as a spec error (default 5). */
+  stepTimeout?: number;
+}
+
+/** Seconds a step of spec code may take: far more than any real step, far less than a user's patience. */
+export const DEFAULT_STEP_TIMEOUT = 5;
+
+/** Statistics of a search whose thread had to be ended, as far as it had published them. */
+function statsFrom(shared: SharedStats): CheckResult['stats'] {
+  return { ...shared, collisionProbability: 0, complete: false, storeBytes: 0, durationMs: shared.elapsedMs };
+}
+
+/** The result of a search whose thread was ended after Ctrl-C or SIGTERM went unanswered. */
+export function endedResult(model: Model, shared: SharedStats): CheckResult {
+  return { model, outcome: 'ok', stats: statsFrom(shared), stopped: 'interrupted', symmetryReduced: [], expected: model.expect, matchesExpectation: false };
+}
+
+/** A step of spec code that did not return within the timeout: a spec error naming the action and the state. */
+export function hungResult(model: Model, step: HungStep, shared: SharedStats, timeout: number): CheckResult {
+  const message =
+    `${step.where} ran for more than ${timeout} s without returning (an endless loop?), ` +
+    `in state ${show(step.state)}; the search was stopped there (--step-timeout SECONDS allows slower steps)`;
+  return {
+    model,
+    outcome: 'error',
+    message,
+    stats: statsFrom(shared),
+    violation: { outcome: 'error', phase: 'timeout', message, stateIndex: -1, step: step.action && { action: step.action } },
+    symmetryReduced: [],
+    expected: model.expect,
+    matchesExpectation: false,
+  };
 }
 
 /** `depth 34, 1,234,567 distinct, 7,000,000 generated, 120,000 on queue, 480,000 distinct/s, 210 MB`. */
@@ -65,14 +99,18 @@ export async function runCheck(args: CheckArgs, io: { writer?: FileWriter } = {}
   const c = makeChalk();
   // With --json, stdout is the document's alone: what spec code prints goes to stderr meanwhile.
   const stdout = args.json ? reserveStdout() : undefined;
+  // The search runs in a thread of its own (started now, to load while this thread loads the specs);
+  // this one keeps handling signals and watching it.
+  const host = new SearchHost({ warmWorkers: (args.workers ?? 1) - 1, stepTimeoutMs: (args.stepTimeout ?? DEFAULT_STEP_TIMEOUT) * 1000 });
   try {
-    return await checkAndReport(args, io.writer ?? nodeWriter, c, stdout);
+    return await checkAndReport(args, io.writer ?? nodeWriter, c, stdout, host);
   } finally {
+    await host.close();
     stdout?.release();
   }
 }
 
-async function checkAndReport(args: CheckArgs, writer: FileWriter, c: ReturnType<typeof makeChalk>, stdout: ReservedStdout | undefined): Promise<number> {
+async function checkAndReport(args: CheckArgs, writer: FileWriter, c: ReturnType<typeof makeChalk>, stdout: ReservedStdout | undefined, host: SearchHost): Promise<number> {
   const log = (s: string) => {
     if (!args.json) process.stdout.write(s + '\n');
   };
@@ -92,9 +130,8 @@ async function checkAndReport(args: CheckArgs, writer: FileWriter, c: ReturnType
   if (args.junit) ensureOutputFile('--junit', args.junit);
   const models: Model[] = [];
   const files = findSpecFiles(args.paths);
+  if (files.length > 0) host.start();
   if (files.length === 0) throw new LoadError(args.paths.join(', '), 'no spec files here (a spec is a .ts file whose default export is defineSpec({ ... }))');
-  // Worker threads take a while to start: let them do so while this thread loads the specs.
-  if ((args.workers ?? 1) > 1) warmUp(args.workers! - 1);
   /** Spec name -> the file that declared it: trace files are named after specs, so names must not repeat. */
   const names = new Map<string, string>();
   for (const file of files) {
@@ -118,49 +155,44 @@ async function checkAndReport(args: CheckArgs, writer: FileWriter, c: ReturnType
     }
   }
 
-  // Ctrl-C ends the current search cleanly: its statistics are printed and the traces already written stay.
-  const control: { stop?: 'interrupted' | 'max-memory' } = {};
+  // Ctrl-C or SIGTERM ends the current search with its statistics so far, and every report is
+  // still written; a second one ends it at once.
+  const onSignal = () => (host.interrupted ? host.kill() : host.interrupt());
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
   // Stop cleanly before the machine (or the container) runs out, rather than die in the garbage collector.
   const maxMemory = args.maxMemory ?? defaultMaxMemory();
-  const onSigint = () => {
-    if (control.stop) process.exit(EXIT.internal);
-    control.stop = 'interrupted';
-  };
-  process.on('SIGINT', onSigint);
   const live = !!process.stderr.isTTY && args.progress === undefined;
   let shownLive = false;
   const symmetry = args.symmetry === undefined ? undefined : args.symmetry === 'on';
   try {
     for (const model of models) {
-      if (control.stop) break;
+      if (host.interrupted) break;
       // Reduction by a symmetry the spec does not have would make the check unsound, silently.
-      if (args.auditSymmetry !== false && usesSymmetry(model, symmetry)) {
-        const thorough = args.auditSymmetry === true;
-        const audit = auditSymmetry(model, thorough ? { samples: args.auditSamples, seed: args.auditSeed } : QUICK_AUDIT);
-        audits.push(audit);
-        if (thorough || !audit.passed) log(formatAudit(audit, c, thorough) + (audit.passed ? '' : '\n'));
-        if (!audit.passed) continue;
-      } else if (args.auditSymmetry) {
-        log(formatNotAudited(model, c));
-      }
-      const result = await checkModel(model, {
-        symmetry,
-        compareSymmetry: args.symmetryCompare,
-        deadlock: args.deadlock,
-        maxStates: args.maxStates,
-        maxDepth: args.maxDepth,
-        workers: args.workers,
-        maxMemory,
-        control,
+      const audited = args.auditSymmetry !== false && usesSymmetry(model, symmetry);
+      if (!audited && args.auditSymmetry) log(formatNotAudited(model, c));
+      const job: CheckJob = {
+        kind: 'check',
+        file: model.file!,
+        variant: model.variant,
+        audit: audited ? { thorough: args.auditSymmetry === true, samples: args.auditSamples, seed: args.auditSeed } : undefined,
+        options: { symmetry, compareSymmetry: args.symmetryCompare, deadlock: args.deadlock, maxStates: args.maxStates, maxDepth: args.maxDepth, workers: args.workers, maxMemory },
         // On a terminal a live line (rewritten every second, after the first few); otherwise a line every 15 s.
-        progressEveryMs: args.progress !== undefined ? args.progress * 1000 : live ? 1000 : 15_000,
-        onProgress: args.quiet || args.json ? undefined : (p) => {
-          if (live && p.elapsedMs < 3000) return;
-          const line = c.dim(`  ${variantTitle({ model } as CheckResult)}: ${formatProgress(p)}`);
-          process.stderr.write(live ? `\r${line}\x1b[K` : `${line}\n`);
-          shownLive = live;
-        },
+        progressEveryMs: args.quiet || args.json ? undefined : args.progress !== undefined ? args.progress * 1000 : live ? 1000 : 15_000,
+      };
+      const outcome = await host.run(job, model, (p) => {
+        if (live && p.elapsedMs < 3000) return;
+        const line = c.dim(`  ${variantTitle({ model } as CheckResult)}: ${formatProgress(p)}`);
+        process.stderr.write(live ? `\r${line}\x1b[K` : `${line}\n`);
+        shownLive = live;
       });
+      if (outcome.audit) {
+        audits.push(outcome.audit);
+        const thorough = args.auditSymmetry === true;
+        if (thorough || !outcome.audit.passed) log(formatAudit(outcome.audit, c, thorough) + (outcome.audit.passed ? '' : '\n'));
+      }
+      if (outcome.kind === 'audit-failed') continue;
+      const result: CheckResult = outcome.kind === 'done' ? outcome.result : outcome.kind === 'hung' ? hungResult(model, outcome.step, outcome.stats, args.stepTimeout ?? DEFAULT_STEP_TIMEOUT) : endedResult(model, outcome.stats);
       if (shownLive) process.stderr.write('\r\x1b[K');
       shownLive = false;
       let traceFile: string | undefined;
@@ -177,7 +209,8 @@ async function checkAndReport(args: CheckArgs, writer: FileWriter, c: ReturnType
       report(result, traceFile, traceLost);
     }
   } finally {
-    process.off('SIGINT', onSigint);
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
   }
 
   function report(result: CheckResult, traceFile: string | undefined, traceLost: boolean): void {
@@ -208,7 +241,7 @@ async function checkAndReport(args: CheckArgs, writer: FileWriter, c: ReturnType
     worst([
       problems.length ? EXIT.specDoesNotLoad : EXIT.ok,
       asymmetric ? EXIT.specError : EXIT.ok,
-      control.stop ? EXIT.internal : EXIT.ok,
+      host.interrupted ? EXIT.internal : EXIT.ok,
       runExitCode(all, !!args.gate),
       lost.length ? EXIT.outputNotWritten : EXIT.ok,
     ]);

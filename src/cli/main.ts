@@ -67,7 +67,7 @@ export async function main(argv: string[]): Promise<number> {
           .option('max-depth', { type: 'string', coerce: wholeNumber('max-depth'), describe: 'do not explore past this depth (initial states are depth 1)' })
           .option('progress', { type: 'string', coerce: wholeNumber('progress'), describe: 'seconds between progress lines (default: a live line on a terminal, else every 15 s)' })
           .option('workers', { type: 'string', coerce: wholeNumber('workers'), describe: 'worker threads to search with (default 1)' })
-          .option('max-memory', { type: 'string', coerce: memorySize, describe: 'stop cleanly (exit 255) when the process uses this much memory, e.g. 8G or 512M (default: 80% of free memory)' })
+          .option('max-memory', { type: 'string', coerce: memorySize, describe: 'stop cleanly (exit 255) when the process uses this much memory, e.g. 8G or 512M (default: 80% of the free memory, or of what the cgroup allows)' })
           .option('symmetry', { choices: ['on', 'off'] as const, describe: 'reduce by scalarset symmetry (default: the spec decides, normally on)' })
           .option('symmetry-compare', { type: 'boolean', describe: 'also search without symmetry and report how many states it saved' })
           .option('audit-symmetry', {
@@ -82,7 +82,8 @@ export async function main(argv: string[]): Promise<number> {
           .option('quiet', { type: 'boolean', alias: 'q', describe: 'print only the summary and unexpected results' })
           .option('gate', { type: 'boolean', describe: 'exit 0 exactly when every variant behaves as its spec expects' })
           .option('junit', { type: 'string', describe: 'also write a JUnit XML report to this file (one test case per property)' })
-          .option('coverage', { type: 'boolean', describe: 'print how often each action fired, and which never did' }),
+          .option('coverage', { type: 'boolean', describe: 'print how often each action fired, and which never did' })
+          .option('step-timeout', { type: 'string', coerce: wholeNumber('step-timeout'), describe: 'seconds one step of spec code may run before it is reported as a spec error (default 5)' }),
       async (a) => {
         if ((a.auditSamples !== undefined || a.auditSeed !== undefined) && a.auditSymmetry !== true) {
           throw new UsageError('--audit-samples and --audit-seed only apply with --audit-symmetry');
@@ -111,6 +112,7 @@ export async function main(argv: string[]): Promise<number> {
           gate: a.gate,
           junit: a.junit,
           coverage: a.coverage,
+          stepTimeout: a.stepTimeout as number | undefined,
         });
       },
     )

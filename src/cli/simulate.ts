@@ -2,7 +2,7 @@
 // spaces too big to exhaust. A violation is printed and saved like any other; the seed reproduces it.
 import type { Argv, CommandModule } from 'yargs';
 import { compileModel, type Model } from '../../checker/model.ts';
-import { simulate, type SimulationResult } from '../../checker/simulate.ts';
+import type { SimulationResult } from '../../checker/simulate.ts';
 import { loadSpec } from '../load.ts';
 import { formatTrace, makeChalk, variantTitle, describeOutcome } from '../report/console.ts';
 import { formatCoverage } from '../report/coverage.ts';
@@ -13,6 +13,8 @@ import { EXIT, exitCodeOf, worst } from './exit-codes.ts';
 import { nodeWriter, OutputError } from '../report/files.ts';
 import { escapeControl } from '../report/terminal.ts';
 import { reserveStdout, type ReservedStdout } from './stdout.ts';
+import { SearchHost, type SharedStats } from './search-host.ts';
+import type { SimulateJob } from './search-jobs.ts';
 import { ensureOutputDir, pickVariant, wholeNumber } from './options.ts';
 
 interface SimulateArgs {
@@ -49,16 +51,26 @@ export function simulateCommand(done: (code: number) => void): CommandModule<{},
 export async function runSimulate(args: SimulateArgs): Promise<number> {
   // With --json, stdout is the document's alone: what spec code prints goes to stderr meanwhile.
   const stdout = args.json ? reserveStdout() : undefined;
+  // The walks run in a thread of their own: Ctrl-C and SIGTERM are heard even when spec code loops,
+  // and the seed and the statistics so far are printed.
+  const host = new SearchHost({ stepTimeoutMs: Infinity });
+  const onSignal = () => (host.interrupted ? host.kill() : host.interrupt());
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
   try {
-    return await simulateAndReport(args, stdout);
+    return await simulateAndReport(args, stdout, host);
   } finally {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+    await host.close();
     stdout?.release();
   }
 }
 
-async function simulateAndReport(args: SimulateArgs, stdout: ReservedStdout | undefined): Promise<number> {
+async function simulateAndReport(args: SimulateArgs, stdout: ReservedStdout | undefined, host: SearchHost): Promise<number> {
   const c = makeChalk();
   ensureOutputDir('--out', args.out);
+  host.start();
   const { spec, file } = await loadSpec(args.spec);
   const variants = args.variant !== undefined ? [pickVariant(spec, file, args.variant, 'simulate')] : spec.variantNames;
   const seed = args.seed ?? Math.floor(Math.random() * 2 ** 31);
@@ -67,7 +79,10 @@ async function simulateAndReport(args: SimulateArgs, stdout: ReservedStdout | un
   const out: string[] = [];
   const lost: OutputError[] = [];
   for (const model of models) {
-    const result = simulate(model, { seed, steps: args.steps, runs: args.runs, deadlock: args.deadlock });
+    if (host.interrupted) break;
+    const job: SimulateJob = { kind: 'simulate', file, variant: model.variant, seed, steps: args.steps, runs: args.runs, deadlock: args.deadlock };
+    const outcome = await host.run(job, model);
+    const result = outcome.kind === 'done' ? outcome.result : interruptedWalks(model, seed, outcome.kind === 'audit-failed' ? undefined : outcome.stats);
     let traceFile: string | undefined;
     if (result.trace?.length) {
       try {
@@ -83,7 +98,7 @@ async function simulateAndReport(args: SimulateArgs, stdout: ReservedStdout | un
     if (!args.json) out.push(formatSimulation(result, args, file, traceFile, c));
     if (!args.json && args.coverage && result.coverage) out.push(`Coverage of ${variantTitle(result)}:\n${formatCoverage(result.coverage, c, false)}\n`);
   }
-  const code = worst([...results.map(({ result }) => exitCodeOf(result)), lost.length ? EXIT.outputNotWritten : EXIT.ok]);
+  const code = worst([...results.map(({ result }) => exitCodeOf(result)), lost.length ? EXIT.outputNotWritten : EXIT.ok, host.interrupted ? EXIT.internal : EXIT.ok]);
   if (stdout) {
     const doc = {
       tool: 'interleave',
@@ -104,6 +119,10 @@ function formatSimulation(r: SimulationResult, args: SimulateArgs, file: string,
   const title = c.bold(variantTitle(r));
   const walks = `${r.runs} walk${r.runs === 1 ? '' : 's'} of up to ${args.steps} steps, seed ${r.seed}`;
   const stats = c.dim(`  ${r.stats.generated} states generated, ${r.stats.distinct} distinct states visited, longest walk ${r.stats.depth} states. ${(r.stats.durationMs / 1000).toFixed(2)} s.`);
+  if (r.stopped === 'interrupted') {
+    const done = `${r.runs} walk${r.runs === 1 ? '' : 's'} of ${args.runs} (up to ${args.steps} steps each), seed ${r.seed}`;
+    return [`${c.yellow('!')} ${title}: interrupted after ${done}: no violation so far`, stats, c.dim(`  Repeat these walks: interleave simulate ${file}${r.model.variant === 'default' ? '' : ` --variant ${r.model.variant}`} --seed ${r.seed} --steps ${args.steps} --runs ${args.runs}`), ''].join('\n');
+  }
   if (r.outcome === 'ok') {
     return [`${c.green('✓')} ${title}: no violation in ${walks}`, c.dim('  Random walks sample the state space; only `check` can show that a property holds.'), stats, ''].join('\n');
   }
@@ -118,4 +137,19 @@ function formatSimulation(r: SimulationResult, args: SimulateArgs, file: string,
   lines.push(stats);
   lines.push(c.dim(`  Reproduce: interleave simulate ${file}${variant} --seed ${r.seed} --steps ${args.steps} --runs ${r.run}`));
   return lines.join('\n') + '\n';
+}
+
+/** The walks of a thread that had to be ended after Ctrl-C or SIGTERM, as far as it had published them. */
+function interruptedWalks(model: Model, seed: number, shared: SharedStats | undefined): SimulationResult {
+  return {
+    model,
+    outcome: 'ok',
+    stats: { generated: shared?.generated ?? 0, distinct: shared?.distinct ?? 0, queue: 0, depth: 0, durationMs: shared?.elapsedMs ?? 0, collisionProbability: 0, complete: false, storeBytes: 0 },
+    stopped: 'interrupted',
+    symmetryReduced: [],
+    expected: model.expect,
+    matchesExpectation: false,
+    runs: shared?.walks ?? 0,
+    seed,
+  };
 }

@@ -1,0 +1,83 @@
+// The thread that searches for the command line. The main thread keeps its event loop free for
+// signals and the step watchdog: a search stopped by Ctrl-C, SIGTERM or a step that never returns
+// still ends with its statistics and every report (search-host.ts).
+import { parentPort, workerData } from 'node:worker_threads';
+import { checkModel } from '../../checker/check.ts';
+import { compileModel } from '../../checker/model.ts';
+import { warmUp } from '../../checker/parallel.ts';
+import { simulate } from '../../checker/simulate.ts';
+import { StepProbe } from '../../checker/step-probe.ts';
+import { auditSymmetry, QUICK_AUDIT } from '../../checker/symmetry-audit.ts';
+import { loadSpec } from '../load.ts';
+import type { Spec } from '../spec.ts';
+import { type FromThread, type Job, STATS, type ThreadSetup, toPortable } from './search-jobs.ts';
+
+const setup = workerData as ThreadSetup;
+const flags = new Int32Array(setup.control);
+const stats = new Float64Array(setup.stats);
+if (setup.warmWorkers > 0) warmUp(setup.warmWorkers);
+
+/** Reads the main thread's request to stop each time the search polls it. */
+const control = {
+  get stop(): 'interrupted' | undefined {
+    return Atomics.load(flags, 0) === 1 ? 'interrupted' : undefined;
+  },
+};
+
+const specs = new Map<string, Spec>();
+const send = (m: FromThread) => parentPort!.postMessage(m);
+
+async function run(job: Job): Promise<void> {
+  const spec = specs.get(job.file) ?? (await loadSpec(job.file)).spec;
+  specs.set(job.file, spec);
+  const model = compileModel(spec, job.variant, job.file);
+  const probe = new StepProbe(job.probe, model.width);
+  stats.fill(0);
+  if (job.kind === 'simulate') {
+    const start = Date.now();
+    const result = simulate(model, {
+      seed: job.seed,
+      steps: job.steps,
+      runs: job.runs,
+      deadlock: job.deadlock,
+      control,
+      onWalk: (walks, generated, distinct) => {
+        stats[STATS.walks] = walks;
+        stats[STATS.generated] = generated;
+        stats[STATS.distinct] = distinct;
+        stats[STATS.elapsedMs] = Date.now() - start;
+      },
+    });
+    send({ kind: 'done', result: toPortable(result) });
+    return;
+  }
+  if (job.audit) {
+    const { model: _m, ...audit } = auditSymmetry(model, job.audit.thorough ? { samples: job.audit.samples, seed: job.audit.seed } : QUICK_AUDIT);
+    send({ kind: 'audit', audit });
+    if (!audit.passed) return;
+  }
+  let lastSent = 0;
+  const result = await checkModel(model, {
+    ...job.options,
+    control,
+    probe,
+    // Often, so that a search that never answers still has recent statistics; sent on as asked.
+    progressEveryMs: Math.min(job.progressEveryMs ?? 250, 250),
+    onProgress: (p) => {
+      stats[STATS.generated] = p.generated;
+      stats[STATS.distinct] = p.distinct;
+      stats[STATS.queue] = p.queue;
+      stats[STATS.depth] = p.depth;
+      stats[STATS.elapsedMs] = p.elapsedMs;
+      if (job.progressEveryMs !== undefined && p.elapsedMs - lastSent >= job.progressEveryMs) {
+        lastSent = p.elapsedMs;
+        send({ kind: 'progress', progress: p });
+      }
+    },
+  });
+  send({ kind: 'done', result: toPortable(result) });
+}
+
+parentPort!.on('message', (job: Job) => {
+  run(job).catch((e: unknown) => send({ kind: 'failed', error: e instanceof Error ? e : new Error(String(e)) }));
+});
