@@ -61,8 +61,13 @@ export class SearchHost {
   start(): void {
     if (this.worker) return;
     const setup: ThreadSetup = { control: this.control, stats: this.stats, warmWorkers: this.opts.warmWorkers ?? 0 };
-    this.worker = new Worker(threadUrl, { workerData: setup });
-    this.worker.unref();
+    // What spec code prints in the thread goes where this thread's prints go (stderr, with --json):
+    // written through process.stdout.write at the time it arrives, not piped once at the start.
+    const worker = new Worker(threadUrl, { workerData: setup, stdout: true, stderr: true });
+    worker.stdout.on('data', (d: Buffer) => process.stdout.write(d));
+    worker.stderr.on('data', (d: Buffer) => process.stderr.write(d));
+    worker.unref();
+    this.worker = worker;
   }
 
   /** Asks the search under way to stop; ends its thread if it has not answered within the grace time. */
@@ -84,10 +89,19 @@ export class SearchHost {
     return this.stopping;
   }
 
+  /**
+   * Lets the thread end by itself, so that everything spec code printed there arrives first; ends it
+   * if it has not within the grace time.
+   */
   async close(): Promise<void> {
     const w = this.worker;
     this.worker = undefined;
-    await w?.terminate();
+    if (!w) return;
+    const ended = Promise.all([new Promise((r) => w.once('exit', r)), new Promise((r) => w.stdout.once('end', r)), new Promise((r) => w.stderr.once('end', r))]);
+    w.postMessage({ kind: 'exit' });
+    const timer = setTimeout(() => void w.terminate(), GRACE_MS);
+    await ended;
+    clearTimeout(timer);
   }
 
   run(job: Omit<Job, 'probe'>, model: Model, onProgress?: (p: Progress) => void): Promise<JobOutcome> {

@@ -78,6 +78,8 @@ async function run(job: Job): Promise<void> {
   send({ kind: 'done', result: toPortable(result) });
 }
 
-parentPort!.on('message', (job: Job) => {
-  run(job).catch((e: unknown) => send({ kind: 'failed', error: e instanceof Error ? e : new Error(String(e)) }));
+parentPort!.on('message', (job: Job | { kind: 'exit' }) => {
+  // Closing the port lets the thread end once what it printed has been sent.
+  if (job.kind === 'exit') parentPort!.close();
+  else run(job).catch((e: unknown) => send({ kind: 'failed', error: e instanceof Error ? e : new Error(String(e)) }));
 });
