@@ -5,6 +5,7 @@ import { TypeViolation } from '../src/schema/index.ts';
 import { DEADLOCK, TYPE_OK } from '../src/spec.ts';
 import { failure, isTrue } from './bfs.ts';
 import { recipeResult } from './recipe-result.ts';
+import { PHASE, type StepProbe } from './step-probe.ts';
 import type { CheckResult } from './check.ts';
 import { summariseCoverage } from './coverage.ts';
 import { fingerprint } from './fingerprint.ts';
@@ -22,6 +23,8 @@ export interface SimulateOptions {
   control?: { stop?: 'interrupted' | 'max-memory' };
   /** Called after each walk with the walks done so far and the statistics. */
   onWalk?: (walks: number, generated: number, distinct: number) => void;
+  /** Where the walk is, for a watchdog on another thread. */
+  probe?: StepProbe;
 }
 
 export interface SimulationResult extends CheckResult {
@@ -43,6 +46,7 @@ export function simulate(model: Model, opts: SimulateOptions): SimulationResult 
   const start = Date.now();
   const { codec, width, actions, invariants, actionProperties, constraint, terminal, constants: c } = model;
   const deadlock = opts.deadlock ?? model.deadlock;
+  const probe = opts.probe;
   const fired = new Uint32Array(actions.length);
   const found = new Uint32Array(actions.length);
   const seen = new Set<string>();
@@ -104,14 +108,17 @@ export function simulate(model: Model, opts: SimulateOptions): SimulationResult 
       if (checkInvariants(s)) break;
       for (let step = 0; step < opts.steps; step++) {
         phase = 'guard';
+        probe?.enter(v, 0);
         const enabled: ActionInstance[] = [];
         for (const a of actions) {
           current = a;
+          probe?.at(a.id, PHASE.guard);
           if (!a.when || isTrue(a.when(s, a.params, c))) enabled.push(a);
         }
         current = undefined;
         if (enabled.length === 0) {
           phase = 'terminal';
+          probe?.at(-1, PHASE.terminal);
           if (deadlock && !(terminal && isTrue(terminal(s, c)))) {
             fail('deadlock', 'deadlock: no action is enabled', DEADLOCK);
             break walks;
@@ -123,8 +130,10 @@ export function simulate(model: Model, opts: SimulateOptions): SimulationResult 
         // `v` still holds the encoding of `s`: decoding it gives the recipe a fresh draft.
         const draft = codec.decode(v, 0);
         const pre = v.slice();
+        probe?.at(a.id, PHASE.recipe);
         const returned = a.do(draft, a.params, c);
         const t = returned === undefined ? draft : recipeResult(returned, draft, () => changedFrom(model, draft, pre));
+        probe?.at(a.id, PHASE.property);
         generated++;
         fired[a.id]++;
         phase = 'encode';
@@ -146,6 +155,7 @@ export function simulate(model: Model, opts: SimulateOptions): SimulationResult 
         trace.push({ action: a, state: next });
         longest = Math.max(longest, trace.length);
         s = next;
+        probe?.at(a.id, PHASE.invariant);
         if (checkInvariants(s)) break walks;
       }
     } catch (error) {
@@ -157,6 +167,7 @@ export function simulate(model: Model, opts: SimulateOptions): SimulationResult 
     }
     longest = Math.max(longest, trace.length);
   }
+  probe?.at(-1, PHASE.idle);
 
   function checkInvariants(s: State): boolean {
     for (const [name, inv] of invariants) {

@@ -118,6 +118,16 @@ describe('SIGTERM, as a CI timeout sends it', () => {
 });
 
 describe('simulate, interrupted', () => {
+  it('a walk stuck in spec code is a spec error naming the action and the state, with the seed that reproduces it (exit 75)', () => {
+    const dir = scratch();
+    const loop = writeSpec(dir, 'loop.ts', LOOP);
+    const r = cli(['simulate', loop, '--seed', '3', '--step-timeout', '1', '--out', dir]);
+    expect(r.code).toBe(75);
+    expect(r.stdout).toContain('✗ loop: error in spec in walk 1 (1 walk of up to 100 steps, seed 3)\n  the recipe of inc ran for more than 1 s without returning (an endless loop?), in state { n: 2 };');
+    expect(r.stdout).toContain('--seed 3 --steps 100 --runs 1');
+    noStack(r);
+  });
+
   it('prints its seed, the walks done and the statistics on SIGINT (exit 255)', async () => {
     const dir = scratch();
     const r = await runAndSignal(['simulate', 'bench/counters.ts', '--runs', '100000000', '--steps', '50', '--out', dir], 'SIGINT', { delayMs: 3000 });

@@ -41,6 +41,7 @@ async function run(job: Job): Promise<void> {
       runs: job.runs,
       deadlock: job.deadlock,
       control,
+      probe,
       onWalk: (walks, generated, distinct) => {
         stats[STATS.walks] = walks;
         stats[STATS.generated] = generated;

@@ -14,6 +14,7 @@ import { nodeWriter, OutputError } from '../report/files.ts';
 import { escapeControl } from '../report/terminal.ts';
 import { reserveStdout, type ReservedStdout } from './stdout.ts';
 import { SearchHost, type SharedStats } from './search-host.ts';
+import { DEFAULT_STEP_TIMEOUT, hungResult } from './check.ts';
 import type { SimulateJob } from './search-jobs.ts';
 import { ensureOutputDir, pickVariant, wholeNumber } from './options.ts';
 
@@ -27,6 +28,7 @@ interface SimulateArgs {
   out: string;
   json?: boolean;
   coverage?: boolean;
+  stepTimeout?: number;
 }
 
 export function simulateCommand(done: (code: number) => void): CommandModule<{}, SimulateArgs> {
@@ -43,7 +45,8 @@ export function simulateCommand(done: (code: number) => void): CommandModule<{},
         .option('deadlock', { type: 'boolean', describe: 'check for deadlock (--no-deadlock to switch off; default: the spec decides)' })
         .option('out', { type: 'string', default: 'counterexamples', describe: 'folder for counterexample traces (ITF JSON)' })
         .option('json', { type: 'boolean', describe: 'print one JSON document instead of text' })
-        .option('coverage', { type: 'boolean', describe: 'print how often each action fired, and which never did' }) as unknown as Argv<SimulateArgs>,
+        .option('coverage', { type: 'boolean', describe: 'print how often each action fired, and which never did' })
+        .option('step-timeout', { type: 'string', coerce: wholeNumber('step-timeout'), describe: 'seconds one step of spec code may run before it is reported as a spec error (default 5)' }) as unknown as Argv<SimulateArgs>,
     handler: async (a) => done(await runSimulate(a)),
   };
 }
@@ -53,7 +56,7 @@ export async function runSimulate(args: SimulateArgs): Promise<number> {
   const stdout = args.json ? reserveStdout() : undefined;
   // The walks run in a thread of their own: Ctrl-C and SIGTERM are heard even when spec code loops,
   // and the seed and the statistics so far are printed.
-  const host = new SearchHost({ stepTimeoutMs: Infinity });
+  const host = new SearchHost({ stepTimeoutMs: (args.stepTimeout ?? DEFAULT_STEP_TIMEOUT) * 1000 });
   const onSignal = () => (host.interrupted ? host.kill() : host.interrupt());
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
@@ -82,7 +85,12 @@ async function simulateAndReport(args: SimulateArgs, stdout: ReservedStdout | un
     if (host.interrupted) break;
     const job: SimulateJob = { kind: 'simulate', file, variant: model.variant, seed, steps: args.steps, runs: args.runs, deadlock: args.deadlock };
     const outcome = await host.run(job, model);
-    const result = outcome.kind === 'done' ? outcome.result : interruptedWalks(model, seed, outcome.kind === 'audit-failed' ? undefined : outcome.stats);
+    const result =
+      outcome.kind === 'done'
+        ? outcome.result
+        : outcome.kind === 'hung'
+          ? { ...hungResult(model, outcome.step, statsOfWalks(outcome.stats), args.stepTimeout ?? DEFAULT_STEP_TIMEOUT), runs: outcome.stats.walks + 1, run: outcome.stats.walks + 1, seed }
+          : interruptedWalks(model, seed, outcome.kind === 'audit-failed' ? undefined : outcome.stats);
     let traceFile: string | undefined;
     if (result.trace?.length) {
       try {
@@ -139,17 +147,21 @@ function formatSimulation(r: SimulationResult, args: SimulateArgs, file: string,
   return lines.join('\n') + '\n';
 }
 
+/** Walks have no queue and no depth to report. */
+const statsOfWalks = (shared: SharedStats | undefined): SharedStats => ({ generated: 0, distinct: 0, elapsedMs: 0, walks: 0, ...shared, queue: 0, depth: 0 });
+
 /** The walks of a thread that had to be ended after Ctrl-C or SIGTERM, as far as it had published them. */
 function interruptedWalks(model: Model, seed: number, shared: SharedStats | undefined): SimulationResult {
+  const s = statsOfWalks(shared);
   return {
     model,
     outcome: 'ok',
-    stats: { generated: shared?.generated ?? 0, distinct: shared?.distinct ?? 0, queue: 0, depth: 0, durationMs: shared?.elapsedMs ?? 0, collisionProbability: 0, complete: false, storeBytes: 0 },
+    stats: { generated: s.generated, distinct: s.distinct, queue: 0, depth: 0, durationMs: s.elapsedMs, collisionProbability: 0, complete: false, storeBytes: 0 },
     stopped: 'interrupted',
     symmetryReduced: [],
     expected: model.expect,
     matchesExpectation: false,
-    runs: shared?.walks ?? 0,
+    runs: s.walks,
     seed,
   };
 }
