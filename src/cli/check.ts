@@ -102,9 +102,16 @@ export async function runCheck(args: CheckArgs, io: { writer?: FileWriter } = {}
   // The search runs in a thread of its own (started now, to load while this thread loads the specs);
   // this one keeps handling signals and watching it.
   const host = new SearchHost({ warmWorkers: (args.workers ?? 1) - 1, stepTimeoutMs: (args.stepTimeout ?? DEFAULT_STEP_TIMEOUT) * 1000 });
+  // Ctrl-C or SIGTERM, from the start: the current search ends with its statistics so far, the
+  // variants not reached are counted, and every report is still written; a second one ends it at once.
+  const onSignal = () => (host.interrupted ? host.kill() : host.interrupt());
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
   try {
     return await checkAndReport(args, io.writer ?? nodeWriter, c, stdout, host);
   } finally {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
     await host.close();
     stdout?.release();
   }
@@ -130,8 +137,8 @@ async function checkAndReport(args: CheckArgs, writer: FileWriter, c: ReturnType
   if (args.junit) ensureOutputFile('--junit', args.junit);
   const models: Model[] = [];
   const files = findSpecFiles(args.paths);
-  if (files.length > 0) host.start();
   if (files.length === 0) throw new LoadError(args.paths.join(', '), 'no spec files here (a spec is a .ts file whose default export is defineSpec({ ... }))');
+  host.start();
   /** Spec name -> the file that declared it: trace files are named after specs, so names must not repeat. */
   const names = new Map<string, string>();
   for (const file of files) {
@@ -155,62 +162,52 @@ async function checkAndReport(args: CheckArgs, writer: FileWriter, c: ReturnType
     }
   }
 
-  // Ctrl-C or SIGTERM ends the current search with its statistics so far, and every report is
-  // still written; a second one ends it at once.
-  const onSignal = () => (host.interrupted ? host.kill() : host.interrupt());
-  process.on('SIGINT', onSignal);
-  process.on('SIGTERM', onSignal);
   // Stop cleanly before the machine (or the container) runs out, rather than die in the garbage collector.
   const maxMemory = args.maxMemory ?? defaultMaxMemory();
   const live = !!process.stderr.isTTY && args.progress === undefined;
   let shownLive = false;
   const symmetry = args.symmetry === undefined ? undefined : args.symmetry === 'on';
-  try {
-    for (const model of models) {
-      if (host.interrupted) break;
-      // Reduction by a symmetry the spec does not have would make the check unsound, silently.
-      const audited = args.auditSymmetry !== false && usesSymmetry(model, symmetry);
-      if (!audited && args.auditSymmetry) log(formatNotAudited(model, c));
-      const job: CheckJob = {
-        kind: 'check',
-        file: model.file!,
-        variant: model.variant,
-        audit: audited ? { thorough: args.auditSymmetry === true, samples: args.auditSamples, seed: args.auditSeed } : undefined,
-        options: { symmetry, compareSymmetry: args.symmetryCompare, deadlock: args.deadlock, maxStates: args.maxStates, maxDepth: args.maxDepth, workers: args.workers, maxMemory },
-        // On a terminal a live line (rewritten every second, after the first few); otherwise a line every 15 s.
-        progressEveryMs: args.quiet || args.json ? undefined : args.progress !== undefined ? args.progress * 1000 : live ? 1000 : 15_000,
-      };
-      const outcome = await host.run(job, model, (p) => {
-        if (live && p.elapsedMs < 3000) return;
-        const line = c.dim(`  ${variantTitle({ model } as CheckResult)}: ${formatProgress(p)}`);
-        process.stderr.write(live ? `\r${line}\x1b[K` : `${line}\n`);
-        shownLive = live;
-      });
-      if (outcome.audit) {
-        audits.push(outcome.audit);
-        const thorough = args.auditSymmetry === true;
-        if (thorough || !outcome.audit.passed) log(formatAudit(outcome.audit, c, thorough) + (outcome.audit.passed ? '' : '\n'));
-      }
-      if (outcome.kind === 'audit-failed') continue;
-      const result: CheckResult = outcome.kind === 'done' ? outcome.result : outcome.kind === 'hung' ? hungResult(model, outcome.step, outcome.stats, args.stepTimeout ?? DEFAULT_STEP_TIMEOUT) : endedResult(model, outcome.stats);
-      if (shownLive) process.stderr.write('\r\x1b[K');
-      shownLive = false;
-      let traceFile: string | undefined;
-      let traceLost = false;
-      if (result.trace?.length) {
-        try {
-          traceFile = writeTrace(args.out, result, {}, writer);
-        } catch (e) {
-          lose(e);
-          traceLost = true;
-        }
-      }
-      results.push({ result, traceFile });
-      report(result, traceFile, traceLost);
+  for (const model of models) {
+    if (host.interrupted) break;
+    // Reduction by a symmetry the spec does not have would make the check unsound, silently.
+    const audited = args.auditSymmetry !== false && usesSymmetry(model, symmetry);
+    if (!audited && args.auditSymmetry) log(formatNotAudited(model, c));
+    const job: CheckJob = {
+      kind: 'check',
+      file: model.file!,
+      variant: model.variant,
+      audit: audited ? { thorough: args.auditSymmetry === true, samples: args.auditSamples, seed: args.auditSeed } : undefined,
+      options: { symmetry, compareSymmetry: args.symmetryCompare, deadlock: args.deadlock, maxStates: args.maxStates, maxDepth: args.maxDepth, workers: args.workers, maxMemory },
+      // On a terminal a live line (rewritten every second, after the first few); otherwise a line every 15 s.
+      progressEveryMs: args.quiet || args.json ? undefined : args.progress !== undefined ? args.progress * 1000 : live ? 1000 : 15_000,
+    };
+    const outcome = await host.run(job, model, (p) => {
+      if (live && p.elapsedMs < 3000) return;
+      const line = c.dim(`  ${variantTitle({ model } as CheckResult)}: ${formatProgress(p)}`);
+      process.stderr.write(live ? `\r${line}\x1b[K` : `${line}\n`);
+      shownLive = live;
+    });
+    if (outcome.audit) {
+      audits.push(outcome.audit);
+      const thorough = args.auditSymmetry === true;
+      if (thorough || !outcome.audit.passed) log(formatAudit(outcome.audit, c, thorough) + (outcome.audit.passed ? '' : '\n'));
     }
-  } finally {
-    process.off('SIGINT', onSignal);
-    process.off('SIGTERM', onSignal);
+    if (outcome.kind === 'audit-failed') continue;
+    const result: CheckResult = outcome.kind === 'done' ? outcome.result : outcome.kind === 'hung' ? hungResult(model, outcome.step, outcome.stats, args.stepTimeout ?? DEFAULT_STEP_TIMEOUT) : endedResult(model, outcome.stats);
+    if (shownLive) process.stderr.write('\r\x1b[K');
+    shownLive = false;
+    let traceFile: string | undefined;
+    let traceLost = false;
+    if (result.trace?.length) {
+      try {
+        traceFile = writeTrace(args.out, result, {}, writer);
+      } catch (e) {
+        lose(e);
+        traceLost = true;
+      }
+    }
+    results.push({ result, traceFile });
+    report(result, traceFile, traceLost);
   }
 
   function report(result: CheckResult, traceFile: string | undefined, traceLost: boolean): void {
