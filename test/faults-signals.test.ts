@@ -2,16 +2,27 @@
 // ends, with its statistics so far, the JSON and JUnit reports, and the exit code that says why.
 import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { cli, ROOT, scratch, writeSpec } from './helpers.ts';
 
 const BIN = join(ROOT, 'bin', 'interleave.js');
 
-/** An action that loops forever once the counter reaches 3. */
+/** An action that loops forever once the counter reaches 3 (and says so on stderr, so a test knows when). */
 const LOOP = `import { defineSpec, int } from 'interleave';
 export default defineSpec({ name: 'loop', state: { n: int(0, 5) }, init: { n: 0 },
-  actions: { inc: { when: (s) => s.n < 5, do: (s) => { s.n += 1; if (s.n === 3) { for (;;) {} } } } }, deadlock: false });\n`;
+  actions: { inc: { when: (s) => s.n < 5, do: (s) => { s.n += 1; if (s.n === 3) { console.error('looping'); for (;;) {} } } } }, deadlock: false });\n`;
+
+/**
+ * A state space no test exhausts (31^6 states); its action says 'searching' on stderr after a
+ * thousand steps, so that a signal is sent once the search runs, however loaded the machine.
+ */
+const BIG = `import { defineSpec, int, mapOf, enumOf } from 'interleave';
+const K = enumOf('a', 'b', 'c', 'd', 'e', 'f');
+let steps = 0;
+export default defineSpec({ name: 'big', state: { c: mapOf(K, int(0, 30)) }, init: { c: { a: 0, b: 0, c: 0, d: 0, e: 0, f: 0 } },
+  actions: { inc: { params: { k: K }, when: (s, { k }) => s.c[k] < 30, do: (s, { k }) => { s.c[k] += 1; if (++steps === 1000) console.error('searching'); } } },
+  deadlock: false });\n`;
 
 interface Run {
   code: number | null;
@@ -22,8 +33,8 @@ interface Run {
   afterSignalMs: number;
 }
 
-/** Starts the command line, sends `signal` once `ready` holds for what it printed (or after `delayMs`), and waits for it to exit. */
-function runAndSignal(args: string[], signal: NodeJS.Signals, when: { ready?: (stdout: string, stderr: string) => boolean; delayMs?: number }): Promise<Run> {
+/** Starts the command line, sends `signal` once `ready` holds for what it printed, and waits for it to exit. */
+function runAndSignal(args: string[], signal: NodeJS.Signals, when: { ready: (stdout: string, stderr: string) => boolean }): Promise<Run> {
   const child = spawn(process.execPath, [BIN, ...args], { cwd: ROOT, env: { ...process.env, NO_COLOR: '1' } });
   let stdout = '';
   let stderr = '';
@@ -34,11 +45,10 @@ function runAndSignal(args: string[], signal: NodeJS.Signals, when: { ready?: (s
     child.kill(signal);
   };
   const look = () => {
-    if (when.ready?.(stdout, stderr)) send();
+    if (when.ready(stdout, stderr)) send();
   };
   child.stdout.on('data', (d) => ((stdout += d), look()));
   child.stderr.on('data', (d) => ((stderr += d), look()));
-  if (when.delayMs !== undefined) setTimeout(send, when.delayMs);
   return new Promise((resolve) => child.on('exit', (code, sig) => resolve({ code, signal: sig, stdout, stderr, afterSignalMs: Date.now() - sentAt })));
 }
 
@@ -75,7 +85,7 @@ describe('a step that never returns', () => {
   it.each(['1', '2'])('Ctrl-C stops it with the statistics so far (exit 255, %s workers), without waiting for the step timeout', async (workers) => {
     const dir = scratch();
     const loop = writeSpec(dir, 'loop.ts', LOOP);
-    const r = await runAndSignal(['check', loop, '--workers', workers, '--out', dir], 'SIGINT', { delayMs: 2500 });
+    const r = await runAndSignal(['check', loop, '--workers', workers, '--out', dir], 'SIGINT', { ready: (_, err) => err.includes('looping') });
     expect(r.code).toBe(255);
     expect(r.afterSignalMs).toBeLessThan(4500);
     expect(r.stdout).toContain('✗ loop: no violation (incomplete: interrupted)');
@@ -88,14 +98,14 @@ describe('SIGTERM, as a CI timeout sends it', () => {
   it('during check --json --junit: one JSON document with the statistics so far, result "incomplete", and the JUnit report (exit 255)', async () => {
     const dir = scratch();
     const junit = join(dir, 'junit.xml');
-    // The search of counters takes several seconds; --json prints no progress, so the signal is timed.
-    const r = await runAndSignal(['check', 'bench/counters.ts', '--json', '--junit', junit, '--out', dir], 'SIGTERM', { delayMs: 2500 });
+    const big = writeSpec(dir, 'big.ts', BIG);
+    const r = await runAndSignal(['check', big, '--json', '--junit', junit, '--out', dir], 'SIGTERM', { ready: (_, err) => err.includes('searching') });
     expect(r.code).toBe(255);
     noStack(r);
     const doc = JSON.parse(r.stdout);
     expect(doc.exitCode).toBe(255);
     expect(doc.results).toHaveLength(1);
-    expect(doc.results[0]).toMatchObject({ spec: 'counters', result: 'incomplete', stopped: 'interrupted', complete: false, asExpected: false });
+    expect(doc.results[0]).toMatchObject({ spec: 'big', result: 'incomplete', stopped: 'interrupted', complete: false, asExpected: false });
     expect(doc.results[0].distinct).toBeGreaterThan(0);
     expect(doc.results[0].generated).toBeGreaterThanOrEqual(doc.results[0].distinct);
     const xml = readFileSync(junit, 'utf8');
@@ -107,8 +117,7 @@ describe('SIGTERM, as a CI timeout sends it', () => {
     const dir = scratch();
     const loop = writeSpec(dir, 'loop.ts', LOOP);
     const r = await runAndSignal(['check', 'specs/examples/die-hard.ts', loop, 'specs/examples/refcount-race.ts', '--gate', '--step-timeout', '100', '--out', dir], 'SIGTERM', {
-      ready: (out) => out.includes('die-hard'),
-      delayMs: 6000,
+      ready: (_, err) => err.includes('looping'),
     });
     expect(r.code).toBe(255);
     expect(r.stdout).toContain('✓ die-hard: violates NotSolved (expected: violates NotSolved)');
@@ -130,16 +139,20 @@ describe('simulate, interrupted', () => {
 
   it('prints its seed, the walks done and the statistics on SIGINT (exit 255)', async () => {
     const dir = scratch();
-    const r = await runAndSignal(['simulate', 'bench/counters.ts', '--runs', '100000000', '--steps', '50', '--out', dir], 'SIGINT', { delayMs: 3000 });
+    const big = writeSpec(dir, 'big.ts', BIG);
+    const r = await runAndSignal(['simulate', big, '--runs', '100000000', '--steps', '50', '--out', dir], 'SIGINT', { ready: (_, err) => err.includes('searching') });
     expect(r.code).toBe(255);
-    expect(r.stdout).toMatch(/^! counters: interrupted after \d+ walks of 100000000 \(up to 50 steps each\), seed (\d+): no violation so far\n {2}\d+ states generated, \d+ distinct states visited, longest walk \d+ states\. [\d.]+ s\.\n {2}Repeat these walks: interleave simulate bench\/counters\.ts --seed \1 --steps 50 --runs 100000000\n/);
+    const shown = relative(ROOT, big).replace(/[.\/]/g, (ch) => `\\${ch}`);
+    expect(r.stdout).toMatch(
+      new RegExp(`^! big: interrupted after \\d+ walks of 100000000 \\(up to 50 steps each\\), seed (\\d+): no violation so far\n {2}\\d+ states generated, \\d+ distinct states visited, longest walk \\d+ states\\. [\\d.]+ s\\.\n {2}Repeat these walks: interleave simulate ${shown} --seed \\1 --steps 50 --runs 100000000\n`),
+    );
     noStack(r);
   }, 30_000);
 
   it('even when a walk is stuck in spec code, and with --json', async () => {
     const dir = scratch();
     const loop = writeSpec(dir, 'loop.ts', LOOP);
-    const r = await runAndSignal(['simulate', loop, '--seed', '42', '--json', '--out', dir], 'SIGINT', { delayMs: 2500 });
+    const r = await runAndSignal(['simulate', loop, '--seed', '42', '--json', '--step-timeout', '100', '--out', dir], 'SIGINT', { ready: (_, err) => err.includes('looping') });
     expect(r.code).toBe(255);
     const doc = JSON.parse(r.stdout);
     expect(doc).toMatchObject({ command: 'simulate', seed: 42, exitCode: 255 });
