@@ -7,8 +7,8 @@
 //   node --import tsx bench/canonicalise.ts        prints a table, writes bench/canonicalise.json
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { symmetryGroups } from '../checker/model.ts';
-import { bruteForceCanonicaliser, canonicaliser, type Canonicaliser } from '../checker/symmetry.ts';
+import { symmetryGroups } from '../src/compile/model.ts';
+import { bruteForceCanonicaliser, canonicaliser, type Canonicaliser } from '../checker/symmetry/canonicalise.ts';
 import { enumOf, int, mapOf, optional, record, scalarset, seqOf, setOf } from '../src/schema/index.ts';
 import { mulberry32 } from '../checker/random.ts';
 

@@ -3,11 +3,11 @@
 //   npx tsx bench/phases.ts bench/counters.ts [--states 300000]
 // Each phase runs over the same sample of reachable states; the figures are nanoseconds per
 // generated successor (decode and guard: per expanded state), CPU time, best of three passes.
-import { search } from '../checker/bfs.ts';
-import { canonicaliserFor } from '../checker/check.ts';
-import { fingerprint } from '../checker/fingerprint.ts';
-import { compileModel, type State } from '../checker/model.ts';
-import { actionBytes, FingerprintStore } from '../checker/store.ts';
+import { search } from '../checker/search/bfs.ts';
+import { canonicaliser } from '../checker/symmetry/canonicalise.ts';
+import { fingerprint } from '../checker/store/fingerprint.ts';
+import { compileModel, type State } from '../src/compile/model.ts';
+import { actionBytes, FingerprintStore } from '../checker/store/memory.ts';
 import { loadSpec } from '../src/load.ts';
 
 const file = process.argv[2] ?? 'bench/counters.ts';
@@ -15,7 +15,7 @@ const i = process.argv.indexOf('--states');
 const limit = i > 0 ? Number(process.argv[i + 1]) : 300_000;
 const { spec } = await loadSpec(file);
 const model = compileModel(spec, spec.variantNames[0], file);
-const canon = canonicaliserFor(model, model.symmetryDefault && model.symmetry.size > 0);
+const canon = model.symmetryDefault && model.symmetry.size > 0 ? canonicaliser(model) : undefined;
 
 // A sample of reachable states: the first `limit` distinct ones, re-encoded from the store's search.
 const { store } = await search(model, { deadlock: false, maxStates: limit, canonicalise: canon });
@@ -25,18 +25,13 @@ const states: Int32Array[] = [];
 /** The successors of an encoded state that stay inside their type, as objects and encoded. */
 function successors(v: Int32Array): { state: State; encoded: Int32Array }[] {
   const out: { state: State; encoded: Int32Array }[] = [];
-  const s = model.decode(v, 0);
+  const from = { pre: model.decode(v, 0), draft: () => model.decode(v, 0) };
   for (const a of model.actions) {
-    if (a.when && !a.when(s, a.params, model.constants)) continue;
-    const d = model.decode(v, 0);
-    const state = (a.do(d, a.params, model.constants) ?? d) as State;
-    const encoded = new Int32Array(w);
-    try {
-      model.encode(state, encoded, 0);
-    } catch {
-      continue;
-    }
-    out.push({ state, encoded });
+    if (a.guard && a.guard(from.pre) !== true) continue;
+    a.successors(from, (next) => {
+      const encoded = new Int32Array(w);
+      if (model.encode(next, encoded, 0) === undefined) out.push({ state: next as State, encoded });
+    });
   }
   return out;
 }
@@ -44,7 +39,7 @@ function successors(v: Int32Array): { state: State; encoded: Int32Array }[] {
   // Rebuild the sample by a plain BFS over the concrete states (the store keeps fingerprints only).
   const seen = new Set<string>();
   const queue: Int32Array[] = [];
-  for (const s of model.init) {
+  for (const s of model.initial) {
     const v = new Int32Array(w);
     model.encode(s, v, 0);
     queue.push(v);
@@ -89,18 +84,17 @@ rows.push(['decode (pre-state, per state)', time(() => { for (let k = 0; k < sta
 rows.push(['guards (all actions, per state)', time(() => {
   for (let k = 0; k < states.length; k++) {
     const s = model.decode(flat, k * w);
-    for (const a of model.actions) if (!a.when || a.when(s, a.params, model.constants)) sink++;
+    for (const a of model.actions) if (!a.guard || a.guard(s) === true) sink++;
   }
 }) / states.length - rows[0][1]]);
 rows.push(['decode (draft, per successor)', rows[0][1]]);
 rows.push(['recipe (per successor)', time(() => {
   for (let k = 0; k < states.length; k++) {
-    const s = model.decode(flat, k * w);
+    const from = { pre: model.decode(flat, k * w), draft: () => model.decode(flat, k * w) };
     for (const a of model.actions) {
-      if (a.when && !a.when(s, a.params, model.constants)) continue;
-      const d = model.decode(flat, k * w);
+      if (a.guard && a.guard(from.pre) !== true) continue;
       try {
-        a.do(d, a.params, model.constants);
+        a.successors(from, () => sink++);
       } catch {
         // a recipe that throws is an error of the spec; not timed here
       }
@@ -121,7 +115,7 @@ succ.forEach((v, k) => {
 });
 rows.push(['insert (per successor, new and seen)', time(() => {
   const st = new FingerprintStore(actionBytes(model.actions.length));
-  for (let k = 0; k < succ.length; k++) sink += st.insert(fps[2 * k], fps[2 * k + 1], k, 0);
+  for (let k = 0; k < succ.length; k++) sink += st.insert(fps[2 * k], fps[2 * k + 1], k, 0, []);
 }) / succ.length]);
 
 console.log(`${model.specName}: ${states.length} states, ${succ.length} successors (${(succ.length / states.length).toFixed(2)} per state), width ${w}`);

@@ -1,32 +1,20 @@
-// Runs one compiled variant: search, then rebuild the counterexample, then judge it against the
-// variant's expectation. Reporting is left to src/report.
-import { search, type SearchOptions } from './bfs.ts';
-import type { Model } from './model.ts';
-import { searchParallel } from './parallel.ts';
+// Checks one transition system: search, then rebuild the counterexample's concrete trace. What a
+// result means for a spec (its expectation) is the front end's business; reporting is src/report's.
+import { type ActionCoverage, summariseCoverage } from './coverage.ts';
 import type { Outcome, SearchResult, Stats, TraceStep, Violation } from './result.ts';
-import { neverFired, summariseCoverage, type ActionCoverage } from './coverage.ts';
-import { canonicaliser, type Canonicaliser } from './symmetry.ts';
-import { ReplayError, rebuildTrace } from './trace.ts';
-import type { Expectation } from '../src/spec.ts';
+import { search, type SearchOptions } from './search/bfs.ts';
+import { canonicaliser } from './symmetry/canonicalise.ts';
+import type { TransitionSystem } from './system.ts';
+import { rebuildTrace, ReplayError } from './trace/rebuild.ts';
 
-export interface CheckOptions extends Omit<SearchOptions, 'canonicalise' | 'deadlock'> {
-  /** Reduce by symmetry; defaults to the spec's choice (on unless it says otherwise). */
-  symmetry?: boolean;
-  /** Override the spec's deadlock setting. */
-  deadlock?: boolean;
-  /** Worker threads to search with (default 1: the search runs in this thread). */
-  workers?: number;
+export interface RunOptions extends Omit<SearchOptions, 'canonicalise'> {
+  /** Reduce by the system's symmetry (when it has any). */
+  symmetry: boolean;
   /** With symmetry on, search again without it, to report how many states it saved. */
   compareSymmetry?: boolean;
 }
 
-/** The canonicaliser a check uses, or undefined when it does not reduce by symmetry. */
-export function canonicaliserFor(model: Model, symmetry: boolean): Canonicaliser | undefined {
-  return symmetry ? canonicaliser(model) : undefined;
-}
-
-export interface CheckResult {
-  model: Model;
+export interface RunResult {
   outcome: Outcome;
   property?: string;
   message?: string;
@@ -34,41 +22,27 @@ export interface CheckResult {
   stopped?: SearchResult['stopped'];
   violation?: Violation;
   trace?: TraceStep[];
-  /** Scalarsets the search reduced by (empty when symmetry is off or there are none). */
+  /** Sets of ids the search reduced by (empty when symmetry is off or there are none). */
   symmetryReduced: string[];
   /** Statistics of the same search without symmetry (when compareSymmetry was asked and symmetry was used). */
   withoutSymmetry?: Stats;
-  expected?: Expectation;
-  /** Whether the outcome is what the variant declares (a variant with no expectation must hold). */
-  matchesExpectation: boolean;
   /** How often each action fired. */
   coverage?: ActionCoverage[];
-  /** Actions that never fired in a complete run of a spec that asks for `coverage: 'all-actions-fire'`. */
-  deadActions?: string[];
 }
 
-/** Whether a check reduces by symmetry: the option, else the spec's default, and a scalarset to reduce. */
-export function usesSymmetry(model: Model, option?: boolean): boolean {
-  return (option ?? model.symmetryDefault) && model.symmetry.size > 0;
-}
-
-export async function checkModel(model: Model, opts: CheckOptions = {}): Promise<CheckResult> {
-  const useSymmetry = usesSymmetry(model, opts.symmetry);
-  const canonicalise = canonicaliserFor(model, useSymmetry);
-  const deadlock = opts.deadlock ?? model.deadlock;
-  const { result, store } =
-    (opts.workers ?? 1) > 1
-      ? await searchParallel(model, { ...opts, canonicalise, deadlock, workers: opts.workers!, symmetry: useSymmetry })
-      : await search(model, { ...opts, canonicalise, deadlock });
+export async function checkSystem(system: TransitionSystem, opts: RunOptions): Promise<RunResult> {
+  const useSymmetry = opts.symmetry && system.symmetry.size > 0;
+  const canonicalise = useSymmetry ? canonicaliser(system) : undefined;
+  const { result, store } = await search(system, { ...opts, canonicalise });
   const withoutSymmetry =
-    useSymmetry && opts.compareSymmetry ? (await search(model, { ...opts, onProgress: undefined, deadlock })).result.stats : undefined;
+    useSymmetry && opts.compareSymmetry ? (await search(system, { ...opts, workers: 1, onProgress: undefined, observer: undefined, store: undefined })).result.stats : undefined;
   let violation = result.violation;
   let trace: TraceStep[] | undefined;
   let outcome: Outcome = violation?.outcome ?? 'ok';
   let message = violation?.message;
   if (violation) {
     try {
-      ({ steps: trace, violation } = rebuildTrace(model, store, violation, canonicalise));
+      ({ steps: trace, violation } = rebuildTrace(system, store, violation, canonicalise));
       message = violation.message;
     } catch (e) {
       if (!(e instanceof ReplayError)) throw e;
@@ -76,10 +50,7 @@ export async function checkModel(model: Model, opts: CheckOptions = {}): Promise
       message = `${violation.message}; ${e.message}`;
     }
   }
-  const coverage = result.coverage && summariseCoverage(model, result.coverage);
-  const dead = coverage && model.spec.def.coverage === 'all-actions-fire' && result.stats.complete ? neverFired(coverage) : [];
   return {
-    model,
     outcome,
     property: violation?.property,
     message,
@@ -87,16 +58,8 @@ export async function checkModel(model: Model, opts: CheckOptions = {}): Promise
     stopped: result.stopped,
     violation,
     trace,
-    symmetryReduced: useSymmetry ? [...model.symmetry.keys()] : [],
+    symmetryReduced: useSymmetry ? [...system.symmetry.keys()] : [],
     withoutSymmetry,
-    expected: model.expect,
-    matchesExpectation: matches(model.expect ?? 'holds', outcome, violation?.property, result.stats.complete) && dead.length === 0,
-    coverage,
-    deadActions: dead.length ? dead : undefined,
+    coverage: result.coverage && summariseCoverage(system, result.coverage),
   };
-}
-
-function matches(expected: Expectation, outcome: Outcome, property: string | undefined, complete: boolean): boolean {
-  if (expected === 'holds') return outcome === 'ok' && complete;
-  return outcome !== 'ok' && outcome !== 'error' && property === expected.violates;
 }

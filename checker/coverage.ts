@@ -1,6 +1,6 @@
 // Action coverage: how often each action (for processes, each labelled step) fired during a run,
 // summed over its parameter instances. An action that never fires is usually a wrong guard.
-import type { Model } from './model.ts';
+import type { TransitionSystem } from './system.ts';
 import type { Coverage } from './result.ts';
 
 export interface ActionCoverage {
@@ -16,7 +16,7 @@ export interface ActionCoverage {
 }
 
 /** One entry per declared action, in declaration order. */
-export function summariseCoverage(model: Model, coverage: Coverage): ActionCoverage[] {
+export function summariseCoverage(model: Pick<TransitionSystem, 'actions'>, coverage: Coverage): ActionCoverage[] {
   const byName = new Map<string, ActionCoverage>();
   for (const a of model.actions) {
     const entry = byName.get(a.name) ?? { name: a.name, process: a.process, instances: 0, fired: 0, found: 0 };

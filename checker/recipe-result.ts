@@ -1,7 +1,7 @@
 // What a recipe may return, as immer defines it: nothing (it mutated its draft), the draft itself,
 // or a whole next state it built without touching the draft. The mistakes are named with their fix.
-import { show } from '../src/schema/index.ts';
-import type { State } from './model.ts';
+import { show } from './show.ts';
+import type { State } from './system.ts';
 
 /** A recipe or predicate broke the rules of spec code: a spec error whose message says how to fix it. */
 export class SpecCodeMistake extends Error {

@@ -1,5 +1,5 @@
 // What a search reports: statistics, and at most one violation with enough to rebuild its trace.
-import type { ActionInstance, State } from './model.ts';
+import type { ActionInstance, ChoicePath, State } from './system.ts';
 
 export type Outcome = 'ok' | 'invariant' | 'action-property' | 'deadlock' | 'error';
 
@@ -28,7 +28,7 @@ export interface Violation {
    * A final step past that state whose result is not stored (a type violation, an action property,
    * an exception). Without an action it is an initial state.
    */
-  step?: { action?: ActionInstance; next?: State };
+  step?: { action?: ActionInstance; next?: State; choice?: ChoicePath };
   /** The exception thrown by spec code, for 'error'. */
   error?: unknown;
   /** Where spec code threw: 'guard' | 'recipe' | 'invariant' ... */
@@ -38,6 +38,8 @@ export interface Violation {
 export interface SearchResult {
   stats: Stats;
   violation?: Violation;
+  /** The least violation of each property found (the one above among them). */
+  violations?: Violation[];
   /** Why the search stopped early without a violation. */
   stopped?: 'max-states' | 'max-depth' | 'interrupted' | 'max-memory';
   /** Per action instance (indexed by id): transitions it produced, and how many reached new states. */
@@ -52,5 +54,7 @@ export interface Coverage {
 export interface TraceStep {
   /** Undefined for the initial state. */
   action?: ActionInstance;
+  /** The choice path of the action that gave this state (empty for an action without choices). */
+  choice?: ChoicePath;
   state: State;
 }

@@ -1,6 +1,8 @@
 // Where a search is, in shared memory: the state being expanded, the action instance and the phase
 // of the step. A watchdog on another thread reads it to name a step of spec code that does not
 // return (an endless loop in a recipe), since the searching thread itself cannot answer then.
+// A thread that is watched says so once (watchSteps); every Step made in it then reports, whatever
+// runs it: the search, simulation, the audits before a check, trace rebuild.
 
 /** What the step is running. Only spec code phases are timed: the engine's own work is not the spec's. */
 export const PHASE = { idle: 0, guard: 1, recipe: 2, engine: 3, property: 4, invariant: 5, terminal: 6 } as const;
@@ -9,6 +11,18 @@ const BEAT = 0;
 const ACTION = 1;
 const STEP_PHASE = 2;
 const HEADER = 3;
+
+let watched: StepProbe | undefined;
+
+/** Makes every Step created in this thread from now on report to `probe` (undefined: to none). */
+export function watchSteps(probe: StepProbe | undefined): void {
+  watched = probe;
+}
+
+/** The probe Steps of this thread report to, if any. */
+export function stepWatch(): StepProbe | undefined {
+  return watched;
+}
 
 export class StepProbe {
   readonly words: Int32Array;

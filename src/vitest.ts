@@ -5,20 +5,18 @@
 // A failed expectation prints the counterexample, as `interleave check` would.
 import { Chalk } from 'chalk';
 import { expect } from 'vitest';
-import { checkModel, type CheckResult, usesSymmetry } from '../checker/check.ts';
-import { compileModel } from '../checker/model.ts';
-import { auditSymmetry, QUICK_AUDIT } from '../checker/symmetry-audit.ts';
+import { checkModel, type CheckResult, usesSymmetry } from './compile/check.ts';
+import { compileModel } from './compile/model.ts';
+import { auditDeterminism } from '../checker/determinism-audit.ts';
+import { auditSymmetry, QUICK_AUDIT } from '../checker/symmetry/audit.ts';
+import type { CheckChoices } from './compile/options.ts';
 import { loadSpec } from './load.ts';
 import { describeOutcome, formatResult, variantTitle } from './report/console.ts';
 import { isSpec, type Spec } from './spec.ts';
 
-export interface HelperOptions {
+export interface HelperOptions extends CheckChoices {
   /** The variant to check; needed when the spec declares several. */
   variant?: string;
-  symmetry?: boolean;
-  deadlock?: boolean;
-  maxStates?: number;
-  maxDepth?: number;
   /** The quick symmetry audit before a check with symmetry reduction, as on the command line (default true). */
   auditSymmetry?: boolean;
 }
@@ -33,6 +31,8 @@ export async function check(spec: string | Spec, opts: HelperOptions = {}): Prom
   }
   const { variant: _v, auditSymmetry: audit = true, ...search } = opts;
   const model = compileModel(s, variant, file);
+  const determinism = auditDeterminism(model);
+  if (!determinism.passed) throw new Error(`check(): not checked, the spec is not deterministic.\n${determinism.problem!.message}`);
   if (audit && usesSymmetry(model, opts.symmetry)) {
     const a = auditSymmetry(model, QUICK_AUDIT);
     if (!a.passed) throw new Error(`check(): not checked, symmetry reduction would be unsound.\n${a.problem!.message}`);

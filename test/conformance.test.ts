@@ -1,7 +1,7 @@
 // Classic models from the TLA+ Examples repository, re-expressed: TLC's exact numbers.
 import { describe, expect, it } from 'vitest';
-import { checkModel } from '../checker/check.ts';
-import { compileModel } from '../checker/model.ts';
+import { checkModel } from '../src/compile/check.ts';
+import { compileModel } from '../src/compile/model.ts';
 import dieHard from '../specs/examples/die-hard.ts';
 import peterson from '../specs/examples/peterson.ts';
 import tcommit from '../specs/examples/tcommit.ts';

@@ -3,8 +3,8 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { checkModel } from '../checker/check.ts';
-import { compileModel } from '../checker/model.ts';
+import { checkModel } from '../src/compile/check.ts';
+import { compileModel } from '../src/compile/model.ts';
 import peterson from '../specs/examples/peterson.ts';
 import { cli, scratch, writeSpec } from './helpers.ts';
 

@@ -2,8 +2,8 @@
 // that return the wrong thing, and violations met in a symmetry representative but reported on
 // the concrete trace.
 import { describe, expect, it } from 'vitest';
-import { checkModel } from '../checker/check.ts';
-import { compileModel } from '../checker/model.ts';
+import { checkModel } from '../src/compile/check.ts';
+import { compileModel } from '../src/compile/model.ts';
 import { defineSpec, int, mapOf, scalarset, type Spec } from '../src/index.ts';
 import stuttering from './fixtures/stuttering.ts';
 

@@ -3,8 +3,8 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { exploreGraph } from '../checker/graph.ts';
-import { compileModel } from '../checker/model.ts';
+import { exploreGraph } from '../checker/search/graph.ts';
+import { compileModel } from '../src/compile/model.ts';
 import dieHard from '../specs/examples/die-hard.ts';
 import peterson from '../specs/examples/peterson.ts';
 import tcommit from '../specs/examples/tcommit.ts';
@@ -57,7 +57,7 @@ describe('interleave graph', () => {
     expect(big.code).toBe(151);
     expect(big.stdout).toBe('');
     expect(big.stderr).toContain(
-      "specs/examples/two-phase.ts: the state graph of 'two-phase' [default] has more than 100 states; raise --max-nodes, or draw a variant with smaller bounds",
+      "specs/examples/two-phase.ts: the state graph of 'two-phase' has more than 100 states; raise --max-nodes, or draw a variant with smaller bounds",
     );
     const v = cli(['graph', 'specs/examples/refcount-race.ts', '--variant', 'v9']);
     expect(v.code).toBe(151);

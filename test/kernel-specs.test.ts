@@ -4,7 +4,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { basename } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { replayTrace } from '../checker/replay.ts';
+import { replayTrace } from '../checker/trace/replay.ts';
 import { parseITF } from '../src/report/itf.ts';
 import { GOLDEN_DIR, kernelSpecFiles, readGolden, runSpecFile, type VariantRun } from '../specs/lib/kernel-runs.ts';
 import { README, readmeBlocks, renderBlocks } from '../specs/lib/readme.ts';
@@ -46,10 +46,10 @@ describe('kernel specs', () => {
           const states = parseITF(model, kept!.json, basename(golden));
           expect(replayTrace(model, states)).toMatchObject({ ok: true });
           // The property holds until the last state and fails there.
-          const inv = model.invariants.find(([n]) => n === on.property)?.[1];
+          const inv = model.invariants.find((p) => p.name === on.property)?.holds;
           if (inv) {
-            expect(states.slice(0, -1).every((s) => inv(s.state, model.constants))).toBe(true);
-            expect(inv(states.at(-1)!.state, model.constants)).toBe(false);
+            expect(states.slice(0, -1).every((s) => inv(s.state))).toBe(true);
+            expect(inv(states.at(-1)!.state)).toBe(false);
           }
         }
       });

@@ -3,9 +3,9 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { checkModel } from '../checker/check.ts';
-import { compileModel } from '../checker/model.ts';
-import { replayTrace } from '../checker/replay.ts';
+import { checkModel } from '../src/compile/check.ts';
+import { compileModel } from '../src/compile/model.ts';
+import { replayTrace } from '../checker/trace/replay.ts';
 import { parseITF } from '../src/report/itf.ts';
 import mapcountTotal from '../specs/kernel/folio-mapcount-total.ts';
 import mapcountVma from '../specs/kernel/folio-mapcount-vma.ts';

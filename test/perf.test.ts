@@ -3,10 +3,10 @@
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { checkModel } from '../checker/check.ts';
-import { compileModel } from '../checker/model.ts';
+import { checkModel } from '../src/compile/check.ts';
+import { compileModel } from '../src/compile/model.ts';
 import { loadSpec } from '../src/load.ts';
-import { cli, ROOT } from './helpers.ts';
+import { cli, ROOT, scratch } from './helpers.ts';
 
 async function check(file: string, variant: string, workers: number, symmetry?: boolean) {
   const { spec } = await loadSpec(join(ROOT, file));
@@ -105,4 +105,17 @@ describe('stopping a run cleanly', () => {
     expect(stdout).toMatch(/Interrupted\. \d+ states generated, \d+ distinct states found, \d+ states left on queue\./);
     expect(stdout + stderr).not.toMatch(/^\s+at /m);
   }, 120_000);
+});
+
+describe('every bundled spec: the same verdicts, counts and trace lengths with 1, 2 and 3 workers', () => {
+  it('specs/ checked with --workers 1, 2 and 3 agree variant by variant', () => {
+    const rows = [1, 2, 3].map((workers) => {
+      const r = cli(['check', 'specs', '--json', '--gate', '--workers', String(workers), '--out', scratch()]);
+      expect(r.code, r.stderr).toBe(0);
+      return (JSON.parse(r.stdout).results as Record<string, unknown>[]).map((x) => [x.spec, x.variant, x.result, x.property, x.distinct, x.generated, x.depth, x.traceLength]);
+    });
+    expect(rows[0].length).toBe(77);
+    expect(rows[1]).toEqual(rows[0]);
+    expect(rows[2]).toEqual(rows[0]);
+  }, 600_000);
 });

@@ -3,8 +3,8 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { compileModel } from '../checker/model.ts';
-import { simulate } from '../checker/simulate.ts';
+import { compileModel } from '../src/compile/model.ts';
+import { simulate } from '../src/compile/simulate.ts';
 import { defineSpec, int } from '../src/index.ts';
 import dieHard from '../specs/examples/die-hard.ts';
 import stuttering from './fixtures/stuttering.ts';

@@ -1,7 +1,7 @@
 // The spec language's semantics, each pinned by an exact count or trace.
 import { describe, expect, it } from 'vitest';
-import { checkModel } from '../checker/check.ts';
-import { compileModel } from '../checker/model.ts';
+import { checkModel } from '../src/compile/check.ts';
+import { compileModel } from '../src/compile/model.ts';
 import { bool, defineSpec, enumOf, int, mapOf, scalarset, type InferShape, type Spec } from '../src/index.ts';
 import { process } from '../src/process.ts';
 import refcountRace from '../specs/examples/refcount-race.ts';

@@ -1,8 +1,8 @@
 // The symmetry audit: symmetric specs pass; a spec that tells ids apart is reported with the
 // action (and its parameters), the state and the permutation, and the run exits 75.
 import { describe, expect, it } from 'vitest';
-import { compileModel } from '../checker/model.ts';
-import { auditSymmetry } from '../checker/symmetry-audit.ts';
+import { compileModel } from '../src/compile/model.ts';
+import { auditSymmetry } from '../checker/symmetry/audit.ts';
 import { bool, defineSpec, mapOf, optional, scalarset, type InferShape } from '../src/index.ts';
 import queuedLock from '../specs/examples/queued-lock.ts';
 import tcommit from '../specs/examples/tcommit.ts';

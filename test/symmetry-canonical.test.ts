@@ -3,7 +3,7 @@
 // exactly when some permutation maps one onto the other.
 import { describe, expect, it } from 'vitest';
 import { bool, enumOf, int, mapOf, optional, record, scalarset, seqOf, setOf } from '../src/schema/index.ts';
-import { bruteForceCanonicaliser, canonicaliser, groupElements, Permuter } from '../checker/symmetry.ts';
+import { bruteForceCanonicaliser, canonicaliser, groupElements, Permuter } from '../checker/symmetry/canonicalise.ts';
 import { encode, randomPermutation, randomSchema, randomValue, rng, symmetryModel } from './symmetry-random.ts';
 
 const key = (v: Int32Array) => v.join(',');

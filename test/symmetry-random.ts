@@ -24,8 +24,8 @@ import {
   setOf,
   type Shape,
 } from '../src/schema/index.ts';
-import { symmetryGroups } from '../checker/model.ts';
-import type { SymmetryModel } from '../checker/symmetry.ts';
+import { symmetryGroups } from '../src/compile/model.ts';
+import type { SymmetryModel } from '../checker/symmetry/canonicalise.ts';
 import { mulberry32 } from '../checker/random.ts';
 
 /** A small deterministic generator, so a failing case can be reproduced from its seed. */

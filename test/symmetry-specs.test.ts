@@ -2,11 +2,11 @@
 // state space (counted by brute force without symmetry), and counterexamples found with symmetry
 // are real executions of the spec, as short as without it.
 import { describe, expect, it } from 'vitest';
-import { checkModel, type CheckResult } from '../checker/check.ts';
-import { compileModel, type Model } from '../checker/model.ts';
-import { replayTrace } from '../checker/replay.ts';
-import { reachable, successors } from '../checker/symmetry-audit.ts';
-import { bruteForceCanonicaliser } from '../checker/symmetry.ts';
+import { checkModel, type CheckResult } from '../src/compile/check.ts';
+import { compileModel, type Model } from '../src/compile/model.ts';
+import { replayTrace } from '../checker/trace/replay.ts';
+import { reachable, successors } from '../checker/symmetry/audit.ts';
+import { bruteForceCanonicaliser } from '../checker/symmetry/canonicalise.ts';
 import type { Spec } from '../src/spec.ts';
 import queuedLock from '../specs/examples/queued-lock.ts';
 import refcountRace from '../specs/examples/refcount-race.ts';
@@ -78,7 +78,7 @@ function expectRealExecution(model: Model, r: CheckResult): void {
     model.codec.encode(s, v, 0, '');
     return v;
   };
-  const initKeys = model.init.map((s) => encode(s).join(','));
+  const initKeys = model.initial.map((s) => encode(s as object).join(','));
   expect(initKeys).toContain(encode(trace[0].state).join(','));
   for (let i = 1; i < trace.length; i++) {
     const from = encode(trace[i - 1].state);
@@ -94,7 +94,7 @@ describe('counterexamples under symmetry', () => {
     ['queued-lock lost-wakeup', () => compileModel(queuedLock, 'lost-wakeup'), 'SleepersQueued', 4],
     [
       'two-phase, "no manager commits"',
-      () => ({ ...compileModel(twoPhase, 'default'), invariants: [['NoCommit', (s) => Object.values(s.rmState as object).every((x) => x !== 'committed')]] }),
+      () => ({ ...compileModel(twoPhase, 'default'), invariants: [{ name: 'NoCommit', holds: (s) => Object.values(s.rmState as object).every((x) => x !== 'committed') }] }),
       'NoCommit',
       9,
     ],
@@ -103,13 +103,13 @@ describe('counterexamples under symmetry', () => {
       () => ({
         ...compileModel(voting, 'ballots-0-1'),
         invariants: [
-          [
-            'NothingChosen',
-            (s) => {
+          {
+            name: 'NothingChosen',
+            holds: (s) => {
               const votes = s.votes as Record<string, Record<number, Set<string>>>;
               return ![0, 1].some((b) => ['v1', 'v2'].some((v) => Object.values(votes).filter((a) => a[b].has(v)).length >= 2));
             },
-          ],
+          },
         ],
       }),
       // Two acceptors raise maxBal to 0, then both vote for one value.
@@ -128,8 +128,8 @@ describe('counterexamples under symmetry', () => {
         // The trace validator (`interleave trace`) accepts it too.
         const replayed = replayTrace(model, r.trace!.map((st) => ({ state: st.state, action: st.action && { name: st.action.name, params: st.action.params } })));
         expect(replayed.ok).toBe(true);
-        const [, inv] = model.invariants.find(([n]) => n === property)!;
-        expect(inv(r.trace!.at(-1)!.state, model.constants)).toBe(false);
+        const inv = model.invariants.find((p) => p.name === property)!;
+        expect(inv.holds(r.trace!.at(-1)!.state)).toBe(false);
       }
     });
   }

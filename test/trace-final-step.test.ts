@@ -1,9 +1,9 @@
 // Under symmetry the search takes a trace's unstored last step (a type or action-property violation)
 // from a representative state; the rebuilt trace must still end with a real step of the concrete run.
 import { describe, expect, it } from 'vitest';
-import { checkModel } from '../checker/check.ts';
-import { compileModel } from '../checker/model.ts';
-import { replayTrace } from '../checker/replay.ts';
+import { checkModel } from '../src/compile/check.ts';
+import { compileModel } from '../src/compile/model.ts';
+import { replayTrace } from '../checker/trace/replay.ts';
 import { defineSpec, int, mapOf, scalarset } from '../src/index.ts';
 
 const T = scalarset('t', 2);

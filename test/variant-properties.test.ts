@@ -1,7 +1,7 @@
 // A variant may check a subset of the spec's properties, as a TLC model lists its INVARIANTs.
 import { describe, expect, it } from 'vitest';
-import { checkModel } from '../checker/check.ts';
-import { compileModel } from '../checker/model.ts';
+import { checkModel } from '../src/compile/check.ts';
+import { compileModel } from '../src/compile/model.ts';
 import { defineSpec, int } from '../src/index.ts';
 
 const counter = (variants: Record<string, object>) =>

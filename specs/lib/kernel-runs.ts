@@ -3,8 +3,8 @@
 // script that writes the table in specs/README.md, so both see the same run.
 import { existsSync, readFileSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
-import { checkModel, type CheckResult } from '../../checker/check.ts';
-import { compileModel } from '../../checker/model.ts';
+import { checkModel, type CheckResult } from '../../src/compile/check.ts';
+import { compileModel } from '../../src/compile/model.ts';
 import { findSpecFiles, loadSpec } from '../../src/load.ts';
 import { traceFileName } from '../../src/report/itf.ts';
 

@@ -3,7 +3,7 @@
 // `<!-- end generated -->`; everything outside the blocks is written by hand and left alone.
 // KEY is `table`, or `trace <spec> <variant>` for the counterexample of one variant.
 import { join } from 'node:path';
-import type { CheckResult } from '../../checker/check.ts';
+import type { CheckResult } from '../../src/compile/check.ts';
 import { describeExpectation, describeOutcome, formatTrace, makeChalk } from '../../src/report/console.ts';
 import { ROOT, type VariantRun } from './kernel-runs.ts';
 

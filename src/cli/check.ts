@@ -1,8 +1,9 @@
 // `interleave check`: load specs, check every (selected) variant, report, and exit with TLC's codes.
-import type { Progress } from '../../checker/bfs.ts';
-import { type CheckResult, usesSymmetry } from '../../checker/check.ts';
-import type { AuditResult } from '../../checker/symmetry-audit.ts';
-import { compileModel, type Model } from '../../checker/model.ts';
+import type { Progress } from '../../checker/search/bfs.ts';
+import type { AuditResult as EngineAudit } from '../../checker/symmetry/audit.ts';
+import { type CheckResult, usesSymmetry } from '../compile/check.ts';
+import { compileModel, type Model } from '../compile/model.ts';
+import type { CheckChoices } from '../compile/options.ts';
 import { findSpecFiles, LoadError, loadSpec } from '../load.ts';
 import { auditJson, formatAudit, formatNotAudited } from '../report/audit.ts';
 import { formatResult, formatStats, formatSummary, makeChalk, variantTitle } from '../report/console.ts';
@@ -22,19 +23,14 @@ import { EXIT, runExitCode, worst } from './exit-codes.ts';
 import { ensureOutputDir, ensureOutputFile } from './options.ts';
 import { UsageError } from './usage.ts';
 
-export interface CheckArgs {
+type AuditResult = EngineAudit<Model>;
+
+/** What `check` is asked: the search choices (declared once, in CheckChoices) and the command line's own. */
+export interface CheckArgs extends CheckChoices {
   paths: string[];
   variant?: string;
-  deadlock?: boolean;
-  maxStates?: number;
-  maxDepth?: number;
-  workers?: number;
   /** Seconds between progress lines. */
   progress?: number;
-  maxMemory?: number;
-  symmetry?: 'on' | 'off';
-  /** Search again without symmetry to report what it saved. */
-  symmetryCompare?: boolean;
   /**
    * Before a variant is checked with symmetry reduction, test on sampled states that it is symmetric:
    * quickly by default, thoroughly (and reported) when true, not at all when false.
@@ -124,6 +120,7 @@ async function checkAndReport(args: CheckArgs, writer: FileWriter, c: ReturnType
   const problems: { file: string; message: string }[] = [];
   const results: { result: CheckResult; traceFile?: string }[] = [];
   const audits: AuditResult[] = [];
+  const nondeterministic: string[] = [];
   /** Outputs that could not be written; each is reported in one line, and the rest is still delivered. */
   const lost: OutputError[] = [];
   const lose = (e: unknown) => {
@@ -166,7 +163,7 @@ async function checkAndReport(args: CheckArgs, writer: FileWriter, c: ReturnType
   const maxMemory = args.maxMemory ?? defaultMaxMemory();
   const live = !!process.stderr.isTTY && args.progress === undefined;
   let shownLive = false;
-  const symmetry = args.symmetry === undefined ? undefined : args.symmetry === 'on';
+  const symmetry = args.symmetry;
   for (const model of models) {
     if (host.interrupted) break;
     // Reduction by a symmetry the spec does not have would make the check unsound, silently.
@@ -177,7 +174,7 @@ async function checkAndReport(args: CheckArgs, writer: FileWriter, c: ReturnType
       file: model.file!,
       variant: model.variant,
       audit: audited ? { thorough: args.auditSymmetry === true, samples: args.auditSamples, seed: args.auditSeed } : undefined,
-      options: { symmetry, compareSymmetry: args.symmetryCompare, deadlock: args.deadlock, maxStates: args.maxStates, maxDepth: args.maxDepth, workers: args.workers, maxMemory },
+      options: { symmetry, compareSymmetry: args.compareSymmetry, deadlock: args.deadlock, maxStates: args.maxStates, maxDepth: args.maxDepth, workers: args.workers, maxMemory },
       // On a terminal a live line (rewritten every second, after the first few); otherwise a line every 15 s.
       progressEveryMs: args.quiet || args.json ? undefined : args.progress !== undefined ? args.progress * 1000 : live ? 1000 : 15_000,
     };
@@ -193,6 +190,11 @@ async function checkAndReport(args: CheckArgs, writer: FileWriter, c: ReturnType
       if (thorough || !outcome.audit.passed) log(formatAudit(outcome.audit, c, thorough) + (outcome.audit.passed ? '' : '\n'));
     }
     if (outcome.kind === 'audit-failed') continue;
+    if (outcome.kind === 'nondeterministic') {
+      nondeterministic.push(variantTitle({ model } as CheckResult));
+      log(c.red(escapeControl(outcome.message)) + '\n');
+      continue;
+    }
     const result: CheckResult = outcome.kind === 'done' ? outcome.result : outcome.kind === 'hung' ? hungResult(model, outcome.step, outcome.stats, args.stepTimeout ?? DEFAULT_STEP_TIMEOUT) : endedResult(model, outcome.stats);
     if (shownLive) process.stderr.write('\r\x1b[K');
     shownLive = false;
@@ -230,10 +232,11 @@ async function checkAndReport(args: CheckArgs, writer: FileWriter, c: ReturnType
 
   const all = results.map((r) => r.result);
   const unaudited = audits.filter((a) => !a.passed).map((a) => variantTitle({ model: a.model } as CheckResult));
-  const notChecked = models.length - results.length - unaudited.length;
+  const notChecked = models.length - results.length - unaudited.length - nondeterministic.length;
   if (!args.json && (all.length > 1 || args.gate || problems.length > 0)) log(formatSummary(all, c, !!args.gate, { notLoaded: problems.length, notChecked }));
   if (unaudited.length) log(c.red(`Not checked, the symmetry audit failed: ${unaudited.join(', ')} (exit 75).`));
-  const asymmetric = audits.some((a) => !a.passed);
+  if (nondeterministic.length) log(c.red(`Not checked, not deterministic: ${nondeterministic.join(', ')} (exit 75).`));
+  const asymmetric = audits.some((a) => !a.passed) || nondeterministic.length > 0;
   const verdict = () =>
     worst([
       problems.length ? EXIT.specDoesNotLoad : EXIT.ok,

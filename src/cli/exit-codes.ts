@@ -1,5 +1,5 @@
 // TLC's exit codes, so CI scripts written for TLC keep working.
-import type { CheckResult } from '../../checker/check.ts';
+import type { CheckResult } from '../compile/check.ts';
 
 export const EXIT = {
   ok: 0,

@@ -1,9 +1,9 @@
 // `interleave graph SPEC`: the reachable state graph of one variant in DOT, with its counterexample
 // (when it has one) highlighted. Small models only: a size guard stops before the output is unreadable.
 import type { Argv, CommandModule } from 'yargs';
-import { checkModel } from '../../checker/check.ts';
-import { exploreGraph, GraphSpecError, GraphTooBig, stateKey } from '../../checker/graph.ts';
-import { compileModel } from '../../checker/model.ts';
+import { checkModel } from '../compile/check.ts';
+import { exploreGraph, GraphSpecError, GraphTooBig, stateKey } from '../../checker/search/graph.ts';
+import { compileModel } from '../compile/model.ts';
 import { loadSpec } from '../load.ts';
 import { toDot } from '../report/dot.ts';
 import { OutputError, writeFileAtomic } from '../report/files.ts';

@@ -1,7 +1,7 @@
 // `interleave list [paths]`: what the specs are: variants and what each expects, properties,
 // actions, and the bounds that decide the size of the state space.
 import type { Argv, CommandModule } from 'yargs';
-import { compileModel, type Model } from '../../checker/model.ts';
+import { compileModel, type Model } from '../compile/model.ts';
 import { findSpecFiles, LoadError, loadSpec } from '../load.ts';
 import { describeExpectation, makeChalk } from '../report/console.ts';
 import { show } from '../schema/index.ts';

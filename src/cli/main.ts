@@ -10,23 +10,11 @@ import { runCheck } from './check.ts';
 import { EXIT } from './exit-codes.ts';
 import { graphCommand } from './graph.ts';
 import { listCommand } from './list.ts';
+import { checkChoices, checkFlags } from './check-options.ts';
 import { wholeNumber } from './options.ts';
 import { simulateCommand } from './simulate.ts';
 import { traceCommand } from './trace.ts';
 import { UsageError } from './usage.ts';
-
-/** `8G`, `512M`, `100k` or a number of bytes; less than the process uses before it starts is refused. */
-function memorySize(v: unknown): number | undefined {
-  if (v === undefined) return undefined;
-  const m = /^(\d+(?:\.\d+)?)\s*([kmgt]?)i?b?$/i.exec(String(v).trim());
-  if (!m || Number(m[1]) <= 0) throw new UsageError(`--max-memory must be a size such as 8G, 512M or 100000000, not '${String(v)}'`);
-  const bytes = Math.round(Number(m[1]) * 1024 ** ' kmgt'.indexOf((m[2] || ' ').toLowerCase()));
-  const now = process.memoryUsage.rss();
-  if (bytes < now) {
-    throw new UsageError(`--max-memory ${String(v)} is less than the checker uses before it starts (${Math.ceil(now / 2 ** 20)} MB); give a size such as 8G or 512M`);
-  }
-  return bytes;
-}
 
 /** Threads beyond the cores share them; far beyond, they only cost memory and start-up time. */
 function checkWorkers(workers: number | undefined): void {
@@ -62,14 +50,8 @@ export async function main(argv: string[]): Promise<number> {
         y
           .positional('paths', { type: 'string', array: true, demandOption: true, describe: 'spec files or folders' })
           .option('variant', { type: 'string', describe: 'check only this variant' })
-          .option('deadlock', { type: 'boolean', describe: 'check for deadlock (--no-deadlock to switch off; default: the spec decides)' })
-          .option('max-states', { type: 'string', coerce: wholeNumber('max-states'), describe: 'stop after this many distinct states' })
-          .option('max-depth', { type: 'string', coerce: wholeNumber('max-depth'), describe: 'do not explore past this depth (initial states are depth 1)' })
+          .options(checkFlags() as {})
           .option('progress', { type: 'string', coerce: wholeNumber('progress'), describe: 'seconds between progress lines (default: a live line on a terminal, else every 15 s)' })
-          .option('workers', { type: 'string', coerce: wholeNumber('workers'), describe: 'worker threads to search with (default 1)' })
-          .option('max-memory', { type: 'string', coerce: memorySize, describe: 'stop cleanly (exit 255) when the process uses this much memory, e.g. 8G or 512M (default: 80% of the free memory, or of what the cgroup allows)' })
-          .option('symmetry', { choices: ['on', 'off'] as const, describe: 'reduce by scalarset symmetry (default: the spec decides, normally on)' })
-          .option('symmetry-compare', { type: 'boolean', describe: 'also search without symmetry and report how many states it saved' })
           .option('audit-symmetry', {
             type: 'boolean',
             describe:
@@ -93,16 +75,10 @@ export async function main(argv: string[]): Promise<number> {
         }
         checkWorkers(a.workers as number | undefined);
         code = await runCheck({
+          ...checkChoices(a as Record<string, unknown>),
           paths: a.paths as string[],
           variant: a.variant,
-          deadlock: a.deadlock,
-          maxStates: a.maxStates as number | undefined,
-          maxDepth: a.maxDepth as number | undefined,
-          workers: a.workers as number | undefined,
           progress: a.progress as number | undefined,
-          maxMemory: a.maxMemory as number | undefined,
-          symmetry: a.symmetry,
-          symmetryCompare: a.symmetryCompare,
           auditSymmetry: a.auditSymmetry,
           auditSamples: a.auditSamples as number | undefined,
           auditSeed: a.auditSeed as number | undefined,

@@ -4,12 +4,15 @@
 // says is reported instead. A step of spec code that runs past the step timeout is ended the same
 // way, and reported as a spec error naming the action and the state.
 import { Worker } from 'node:worker_threads';
-import type { Progress } from '../../checker/bfs.ts';
-import type { Model, State } from '../../checker/model.ts';
+import type { Progress } from '../../checker/search/bfs.ts';
 import { PHASE, StepProbe } from '../../checker/step-probe.ts';
-import type { AuditResult } from '../../checker/symmetry-audit.ts';
+import type { AuditResult as EngineAudit } from '../../checker/symmetry/audit.ts';
+import type { State } from '../../checker/system.ts';
+import type { Model } from '../compile/model.ts';
+import type { SimulationResult } from '../compile/simulate.ts';
 import { type FromThread, type Job, STATS, type ThreadSetup, fromPortable } from './search-jobs.ts';
-import type { SimulationResult } from '../../checker/simulate.ts';
+
+type AuditResult = EngineAudit<Model>;
 
 /** How long a search asked to stop may take to answer before its thread is ended. */
 const GRACE_MS = 2000;
@@ -40,6 +43,7 @@ export interface HungStep {
 export type JobOutcome =
   | { kind: 'done'; result: SimulationResult; audit?: AuditResult }
   | { kind: 'audit-failed'; audit: AuditResult }
+  | { kind: 'nondeterministic'; message: string; audit?: AuditResult }
   | { kind: 'ended'; reason: 'interrupted'; stats: SharedStats; audit?: AuditResult }
   | { kind: 'hung'; step: HungStep; stats: SharedStats; audit?: AuditResult };
 
@@ -145,7 +149,8 @@ export class SearchHost {
         else if (m.kind === 'audit') {
           audit = { ...m.audit, model };
           if (!audit.passed) finish({ kind: 'audit-failed', audit });
-        } else if (m.kind === 'done') finish({ kind: 'done', result: fromPortable(m.result, model), audit });
+        } else if (m.kind === 'nondeterministic') finish({ kind: 'nondeterministic', message: m.message });
+        else if (m.kind === 'done') finish({ kind: 'done', result: fromPortable(m.result, model), audit });
         else finish(m.error);
       };
       const onError = (e: Error) => {

@@ -1,12 +1,13 @@
 // What the command line's main thread and its search thread say to each other (search-host.ts,
 // search-worker.ts): jobs, and results in a form that crosses threads (action instances as their
 // ids, errors as Error objects). The main thread puts its own compiled model back in.
-import type { Progress } from '../../checker/bfs.ts';
-import type { CheckResult } from '../../checker/check.ts';
-import type { Model, State } from '../../checker/model.ts';
 import type { Violation } from '../../checker/result.ts';
-import type { SimulationResult } from '../../checker/simulate.ts';
-import type { AuditResult } from '../../checker/symmetry-audit.ts';
+import type { Progress } from '../../checker/search/bfs.ts';
+import type { AuditResult } from '../../checker/symmetry/audit.ts';
+import type { ChoicePath, State } from '../../checker/system.ts';
+import type { CheckResult } from '../compile/check.ts';
+import type { Model } from '../compile/model.ts';
+import type { SimulationResult } from '../compile/simulate.ts';
 
 export interface CheckJob {
   kind: 'check';
@@ -51,8 +52,8 @@ export interface ThreadSetup {
 /** Slots of the shared statistics. */
 export const STATS = { generated: 0, distinct: 1, queue: 2, depth: 3, elapsedMs: 4, walks: 5, length: 6 } as const;
 
-type PortableStep = { action?: number; state: State };
-type PortableViolation = Omit<Violation, 'step'> & { step?: { action?: number; next?: State } };
+type PortableStep = { action?: number; choice?: ChoicePath; state: State };
+type PortableViolation = Omit<Violation, 'step'> & { step?: { action?: number; next?: State; choice?: ChoicePath } };
 
 export type PortableResult = Omit<SimulationResult, 'model' | 'trace' | 'violation' | 'run' | 'runs' | 'seed'> &
   Partial<Pick<SimulationResult, 'run' | 'runs' | 'seed'>> & { trace?: PortableStep[]; violation?: PortableViolation };
@@ -60,6 +61,7 @@ export type PortableResult = Omit<SimulationResult, 'model' | 'trace' | 'violati
 export type FromThread =
   | { kind: 'progress'; progress: Progress }
   | { kind: 'audit'; audit: Omit<AuditResult, 'model'> }
+  | { kind: 'nondeterministic'; message: string }
   | { kind: 'done'; result: PortableResult }
   | { kind: 'failed'; error: Error };
 
@@ -79,11 +81,11 @@ export function toPortable(r: CheckResult | SimulationResult): PortableResult {
   const { model: _model, trace, violation, ...rest } = r as SimulationResult;
   return {
     ...rest,
-    trace: trace?.map((s) => ({ action: s.action?.id, state: s.state })),
+    trace: trace?.map((s) => ({ action: s.action?.id, choice: s.choice, state: s.state })),
     violation: violation && {
       ...violation,
       error: portableError(violation.error),
-      step: violation.step && { action: violation.step.action?.id, next: violation.step.next },
+      step: violation.step && { action: violation.step.action?.id, next: violation.step.next, choice: violation.step.choice },
     },
   };
 }
@@ -93,7 +95,7 @@ export function fromPortable(p: PortableResult, model: Model): SimulationResult 
   return {
     ...p,
     model,
-    trace: p.trace?.map((s) => ({ action: act(s.action), state: s.state })),
-    violation: p.violation && { ...p.violation, step: p.violation.step && { action: act(p.violation.step.action), next: p.violation.step.next } },
+    trace: p.trace?.map((s: PortableStep) => ({ action: act(s.action), choice: s.choice, state: s.state })),
+    violation: p.violation && { ...p.violation, step: p.violation.step && { action: act(p.violation.step.action), next: p.violation.step.next, choice: p.violation.step.choice } },
   } as SimulationResult;
 }

@@ -2,12 +2,13 @@
 // signals and the step watchdog: a search stopped by Ctrl-C, SIGTERM or a step that never returns
 // still ends with its statistics and every report (search-host.ts).
 import { parentPort, workerData } from 'node:worker_threads';
-import { checkModel } from '../../checker/check.ts';
-import { compileModel } from '../../checker/model.ts';
-import { warmUp } from '../../checker/parallel.ts';
-import { simulate } from '../../checker/simulate.ts';
-import { StepProbe } from '../../checker/step-probe.ts';
-import { auditSymmetry, QUICK_AUDIT } from '../../checker/symmetry-audit.ts';
+import { auditDeterminism } from '../../checker/determinism-audit.ts';
+import { warmUp } from '../../checker/search/parallel.ts';
+import { StepProbe, watchSteps } from '../../checker/step-probe.ts';
+import { auditSymmetry, QUICK_AUDIT } from '../../checker/symmetry/audit.ts';
+import { checkModel } from '../compile/check.ts';
+import { compileModel } from '../compile/model.ts';
+import { simulate } from '../compile/simulate.ts';
 import { loadSpec } from '../load.ts';
 import type { Spec } from '../spec.ts';
 import { type FromThread, type Job, STATS, type ThreadSetup, toPortable } from './search-jobs.ts';
@@ -31,7 +32,8 @@ async function run(job: Job): Promise<void> {
   const spec = specs.get(job.file) ?? (await loadSpec(job.file)).spec;
   specs.set(job.file, spec);
   const model = compileModel(spec, job.variant, job.file);
-  const probe = new StepProbe(job.probe, model.width);
+  // Every step this thread takes for the job (audits, search, walks, trace rebuild) reports to the watchdog.
+  watchSteps(new StepProbe(job.probe, model.width));
   stats.fill(0);
   if (job.kind === 'simulate') {
     const start = Date.now();
@@ -41,7 +43,6 @@ async function run(job: Job): Promise<void> {
       runs: job.runs,
       deadlock: job.deadlock,
       control,
-      probe,
       onWalk: (walks, generated, distinct) => {
         stats[STATS.walks] = walks;
         stats[STATS.generated] = generated;
@@ -50,6 +51,12 @@ async function run(job: Job): Promise<void> {
       },
     });
     send({ kind: 'done', result: toPortable(result) });
+    return;
+  }
+  // A step that gives other successors when taken again makes counts and traces meaningless.
+  const determinism = auditDeterminism(model);
+  if (!determinism.passed) {
+    send({ kind: 'nondeterministic', message: determinism.problem!.message });
     return;
   }
   if (job.audit) {
@@ -61,7 +68,6 @@ async function run(job: Job): Promise<void> {
   const result = await checkModel(model, {
     ...job.options,
     control,
-    probe,
     // Often, so that a search that never answers still has recent statistics; sent on as asked.
     progressEveryMs: Math.min(job.progressEveryMs ?? 250, 250),
     onProgress: (p) => {
@@ -82,5 +88,8 @@ async function run(job: Job): Promise<void> {
 parentPort!.on('message', (job: Job | { kind: 'exit' }) => {
   // Closing the port lets the thread end once what it printed has been sent.
   if (job.kind === 'exit') parentPort!.close();
-  else run(job).catch((e: unknown) => send({ kind: 'failed', error: e instanceof Error ? e : new Error(String(e)) }));
+  else
+    run(job)
+      .catch((e: unknown) => send({ kind: 'failed', error: e instanceof Error ? e : new Error(String(e)) }))
+      .finally(() => watchSteps(undefined));
 });

@@ -1,8 +1,8 @@
 // `interleave simulate SPEC`: seeded random walks checking the same properties as `check`, for state
 // spaces too big to exhaust. A violation is printed and saved like any other; the seed reproduces it.
 import type { Argv, CommandModule } from 'yargs';
-import { compileModel, type Model } from '../../checker/model.ts';
-import type { SimulationResult } from '../../checker/simulate.ts';
+import { compileModel, type Model } from '../compile/model.ts';
+import type { SimulationResult } from '../compile/simulate.ts';
 import { loadSpec } from '../load.ts';
 import { formatTrace, makeChalk, variantTitle, describeOutcome } from '../report/console.ts';
 import { formatCoverage } from '../report/coverage.ts';
@@ -73,9 +73,9 @@ export async function runSimulate(args: SimulateArgs): Promise<number> {
 async function simulateAndReport(args: SimulateArgs, stdout: ReservedStdout | undefined, host: SearchHost): Promise<number> {
   const c = makeChalk();
   ensureOutputDir('--out', args.out);
-  host.start();
   const { spec, file } = await loadSpec(args.spec);
   const variants = args.variant !== undefined ? [pickVariant(spec, file, args.variant, 'simulate')] : spec.variantNames;
+  host.start();
   const seed = args.seed ?? Math.floor(Math.random() * 2 ** 31);
   const models: Model[] = variants.map((v) => compileModel(spec, v, file));
   const results: { result: SimulationResult; traceFile?: string }[] = [];
@@ -90,7 +90,7 @@ async function simulateAndReport(args: SimulateArgs, stdout: ReservedStdout | un
         ? outcome.result
         : outcome.kind === 'hung'
           ? { ...hungResult(model, outcome.step, statsOfWalks(outcome.stats), args.stepTimeout ?? DEFAULT_STEP_TIMEOUT), runs: outcome.stats.walks + 1, run: outcome.stats.walks + 1, seed }
-          : interruptedWalks(model, seed, outcome.kind === 'audit-failed' ? undefined : outcome.stats);
+          : interruptedWalks(model, seed, outcome.kind === 'ended' ? outcome.stats : undefined);
     let traceFile: string | undefined;
     if (result.trace?.length) {
       try {

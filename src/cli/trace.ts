@@ -1,10 +1,10 @@
 // `interleave trace FILE`: show a saved ITF trace (changed variables per step, whole states, or one
 // column per thread), or replay it against a spec to confirm it is still a behaviour of the spec.
 import type { Argv, CommandModule } from 'yargs';
-import { compileModel } from '../../checker/model.ts';
-import { replayTrace, type ReplayInput } from '../../checker/replay.ts';
-import { nextState } from '../../checker/trace.ts';
-import type { Model } from '../../checker/model.ts';
+import { compileModel } from '../compile/model.ts';
+import { replayTrace, type ReplayInput } from '../../checker/trace/replay.ts';
+import { successorsOf } from '../../checker/trace/replay.ts';
+import type { Model } from '../compile/model.ts';
 import { flatten } from '../report/diff.ts';
 import { loadSpec } from '../load.ts';
 import { makeChalk } from '../report/console.ts';
@@ -103,14 +103,14 @@ async function replay(t: ItfFile, specFile: string, variantArg: string | undefin
   }
   lines.push(c.green(`All ${t.steps.length} states replay: the trace is a behaviour of ${escapeControl(title)}.`));
   const last = states[states.length - 1].state;
-  const broken = model.invariants.filter(([, inv]) => {
+  const broken = model.invariants.filter((inv) => {
     try {
-      return !inv(last, model.constants);
+      return inv.holds(last) === false;
     } catch {
       return false;
     }
   });
-  if (broken.length) lines.push(`Its last state violates ${escapeControl(broken.map(([n]) => n).join(', '))}.`);
+  if (broken.length) lines.push(`Its last state violates ${escapeControl(broken.map((inv) => inv.name).join(', '))}.`);
   process.stdout.write(lines.join('\n') + '\n');
   return EXIT.ok;
 }
@@ -121,12 +121,7 @@ function whereItDiffers(model: Model, from: ReplayInput | undefined, to: ReplayI
   if (!from || !named) return undefined;
   const action = model.actions.find((a) => a.name === named.name && Object.entries(a.params).every(([k, v]) => named.params?.[k] === v));
   if (!action) return undefined;
-  let next;
-  try {
-    next = nextState(model, action, from.state);
-  } catch {
-    return undefined;
-  }
+  const next = successorsOf(model, from.state).successors.find((s) => s.action === action)?.next;
   if (next === undefined) return undefined;
   try {
     const want = flatten(model.codec, next);

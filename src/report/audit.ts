@@ -1,7 +1,9 @@
 // How a symmetry audit reads on a terminal and in --json.
 import type { ChalkInstance } from 'chalk';
-import type { Model } from '../../checker/model.ts';
-import type { AuditResult } from '../../checker/symmetry-audit.ts';
+import type { Model } from '../compile/model.ts';
+import type { AuditResult as EngineAudit } from '../../checker/symmetry/audit.ts';
+
+type AuditResult = EngineAudit<Model>;
 
 function title(a: AuditResult): string {
   return a.model.variant === 'default' ? a.model.specName : `${a.model.specName} [${a.model.variant}]`;

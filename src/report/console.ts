@@ -2,7 +2,7 @@
 // counterexample with only what changed at each step, and a summary table.
 import { relative, resolve } from 'node:path';
 import { Chalk, type ChalkInstance } from 'chalk';
-import type { CheckResult } from '../../checker/check.ts';
+import type { CheckResult } from '../compile/check.ts';
 import type { Expectation } from '../spec.ts';
 import { show } from '../schema/index.ts';
 import { changes } from './diff.ts';

@@ -1,6 +1,6 @@
 // A state graph in Graphviz DOT: one box per state listing its variables, edges named by the action;
 // initial states bold, bad states red, and the counterexample path drawn thick and red.
-import type { StateGraph } from '../../checker/graph.ts';
+import type { StateGraph } from '../../checker/search/graph.ts';
 import type { RecordSchema, Shape } from '../schema/index.ts';
 import { flatten } from './diff.ts';
 

@@ -1,9 +1,9 @@
 // Counterexamples as ITF, the Informal Trace Format of Apalache and Quint:
 // {"#meta": {...}, "vars": [...], "states": [{"#meta": {...}, var: value, ...}, ...]}.
 import { join } from 'node:path';
-import type { CheckResult } from '../../checker/check.ts';
-import type { Model } from '../../checker/model.ts';
-import type { ReplayInput } from '../../checker/replay.ts';
+import type { CheckResult } from '../compile/check.ts';
+import type { Model } from '../compile/model.ts';
+import type { ReplayInput } from '../../checker/trace/replay.ts';
 import { show } from '../schema/index.ts';
 import { type FileWriter, nodeWriter, writeFileAtomic } from './files.ts';
 

@@ -1,5 +1,5 @@
 // The --json document: one object per (spec, variant), stable field names for CI scripts.
-import type { CheckResult } from '../../checker/check.ts';
+import type { CheckResult } from '../compile/check.ts';
 import type { Expectation } from '../spec.ts';
 
 export interface JsonResult {

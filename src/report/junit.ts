@@ -1,7 +1,7 @@
 // JUnit XML for CI systems (GitHub, GitLab, Jenkins, Azure read it): one test suite per
 // (spec, variant) and one test case per property, so a dashboard names the property that broke.
 import { Chalk } from 'chalk';
-import type { CheckResult } from '../../checker/check.ts';
+import type { CheckResult } from '../compile/check.ts';
 import { DEADLOCK, TYPE_OK } from '../spec.ts';
 import { describeExpectation, describeOutcome, formatTrace, variantTitle } from './console.ts';
 
@@ -71,7 +71,7 @@ export function toJUnit(input: JUnitInput): string {
 }
 
 function propertiesOf(r: CheckResult, deadlock: boolean | undefined): string[] {
-  const names = [...r.model.invariants.map(([n]) => n), ...r.model.actionProperties.map(([n]) => n), TYPE_OK];
+  const names = [...r.model.invariants.map((p) => p.name), ...r.model.actionProperties.map((p) => p.name), TYPE_OK];
   if ((deadlock ?? r.model.deadlock) || r.property === DEADLOCK) names.push(DEADLOCK);
   return names;
 }

@@ -1,6 +1,10 @@
 // Value types of the spec language. Each type knows how to lay a value out as a fixed number of
 // small non-negative integer slots, so every state of a spec encodes to a vector of the same width:
 // no JSON in the checker's hot loop, and a fingerprint is a hash over a typed array.
+import { show } from '../../checker/show.ts';
+import type { SymmetrySite } from '../../checker/system.ts';
+
+export { show, type SymmetrySite };
 
 /** Raised when a value does not fit its declared type; the checker turns it into a TypeOK violation. */
 export class TypeViolation extends Error {
@@ -12,23 +16,6 @@ export class TypeViolation extends Error {
     super(`${path || 'state'} = ${show(value)} is outside ${expected}`);
   }
 }
-
-export function show(value: unknown): string {
-  if (value instanceof Set) return `{${[...value].map(show).join(', ')}}`;
-  if (typeof value === 'string') return `'${value}'`;
-  if (Array.isArray(value)) return `[${value.map(show).join(', ')}]`;
-  if (value && typeof value === 'object') {
-    return `{ ${Object.entries(value).map(([k, v]) => `${k}: ${show(v)}`).join(', ')} }`;
-  }
-  return String(value);
-}
-
-/** Where a scalarset occurs in the slot vector: what symmetry reduction permutes. */
-export type SymmetrySite =
-  /** A slot holding an element index; `liveIf` marks slots that are padding unless slot >= min. */
-  | { kind: 'value'; set: string; slot: number; liveIf?: { slot: number; min: number } }
-  | { kind: 'bits'; set: string; slot: number; bit: number }
-  | { kind: 'blocks'; set: string; slot: number; blockWidth: number; count: number };
 
 export abstract class Schema<T> {
   declare readonly _type: T;

@@ -1,4 +1,4 @@
-// The parallel search: the same level-by-level BFS, with each level's states expanded by this thread
+// The parallel search: the level loop of bfs.ts, with each level's states expanded by this thread
 // and N - 1 worker threads (worker.ts) over one store in shared memory. Threads claim chunks of the level
 // through an atomic cursor and insert successors with compare-and-swap (FingerprintStore.insertShared),
 // so the set of states, and with it every count, is the one a single thread finds. The level is
@@ -8,16 +8,14 @@
 // This thread also coordinates: it starts each round, takes part in it, and when the threads paused
 // because the store was nearly full (a table cannot grow while others write to it), has them all
 // move the table into a bigger one before the round goes on.
-import { resolve } from 'node:path';
 import { Worker } from 'node:worker_threads';
-import { TypeViolation } from '../src/schema/index.ts';
-import { TYPE_OK } from '../src/spec.ts';
-import { Frontier, lessThan, type Progress, type SearchOptions, errorText, Expander } from './bfs.ts';
-import { collisionProbability, fingerprint } from './fingerprint.ts';
-import type { Model, State } from './model.ts';
-import type { SearchResult, Violation } from './result.ts';
-import type { Canonicaliser } from './symmetry.ts';
-import { actionBytes, CHUNK, FingerprintStore, INDEX_BLOCK, type StoreBuffers } from './store.ts';
+import type { Violation } from '../result.ts';
+import { Frontier } from '../store/frontier.ts';
+import { actionBytes, CHUNK, FingerprintStore, INDEX_BLOCK, type StoreBuffers } from '../store/memory.ts';
+import { canonicaliser } from '../symmetry/canonicalise.ts';
+import type { ChoicePath, State, SystemSource, TransitionSystem } from '../system.ts';
+import { Expander, type LevelOutcome, type LevelRunner, type Region as LevelRegion, type SearchOptions, type Watch } from './bfs.ts';
+import type { Found, Violations } from './violations.ts';
 
 /** Slots of the shared control array. */
 export const CONTROL = {
@@ -54,8 +52,8 @@ const REHASH_RANGE = 1 << 14;
 
 export interface Setup {
   id: number;
-  file: string;
-  variant: string;
+  /** Where the thread rebuilds the system from. */
+  source: SystemSource;
   symmetry: boolean;
   deadlock: boolean;
   /** Worker threads and this thread: the number of regions a level can have. */
@@ -89,7 +87,14 @@ export interface Region {
 export interface WireViolation extends Omit<Violation, 'step'> {
   actionId?: number;
   next?: State;
+  choice?: ChoicePath;
   hasStep: boolean;
+}
+
+export interface WireFound {
+  wire: WireViolation;
+  key: Found['key'];
+  inNextLevel: boolean;
 }
 
 export interface FromWorker {
@@ -100,18 +105,19 @@ export interface FromWorker {
   found: Uint32Array;
   paused: boolean;
   next: { buffer: SharedArrayBuffer; count: number };
-  violation?: { wire: WireViolation; key: number[]; inNextLevel: boolean };
+  /** The least violation of each property it found in this level. */
+  violations: WireFound[];
 }
 
 export function toWire(v: Violation): WireViolation {
   const { step, ...rest } = v;
-  return { ...rest, hasStep: !!step, actionId: step?.action?.id, next: step?.next };
+  return { ...rest, hasStep: !!step, actionId: step?.action?.id, next: step?.next, choice: step?.choice };
 }
 
-function fromWire(model: Model, w: WireViolation): Violation {
-  const { hasStep, actionId, next, ...rest } = w;
+function fromWire(system: TransitionSystem, w: WireViolation): Violation {
+  const { hasStep, actionId, next, choice, ...rest } = w;
   if (!hasStep) return rest;
-  return { ...rest, step: { action: actionId === undefined ? undefined : model.actions[actionId], next } };
+  return { ...rest, step: { action: actionId === undefined ? undefined : system.actions[actionId], next, choice } };
 }
 
 /**
@@ -134,9 +140,8 @@ export class Participant {
   private msg?: ToWorker;
 
   constructor(
-    private readonly model: Model,
-    canon: Canonicaliser | undefined,
-    deadlock: boolean,
+    private readonly system: TransitionSystem,
+    opts: Pick<SearchOptions, 'canonicalise' | 'deadlock'>,
     private readonly control: Int32Array,
     private readonly counts: Float64Array,
     private readonly id: number,
@@ -144,12 +149,17 @@ export class Participant {
     store?: FingerprintStore,
   ) {
     this.store = store;
-    this.next = new Frontier(model.width + 1, true);
-    this.expander = new Expander(model, canon, deadlock, (hi, lo, parent, action) => {
-      const index = this.store!.insertShared(hi, lo, parent, action, control, this.block);
-      if (index >= 0) this.inserted++;
-      return index;
-    });
+    this.next = new Frontier(system.width + 1, true);
+    this.expander = new Expander(
+      system,
+      opts,
+      (hi, lo, parent, action, choice) => {
+        const index = this.store!.insertShared(hi, lo, parent, action, choice, control, this.block);
+        if (index >= 0) this.inserted++;
+        return index;
+      },
+      this.next,
+    );
   }
 
   /** Moves ranges of the old table into the new one until none is left (a growth round). */
@@ -171,7 +181,8 @@ export class Participant {
       // The frontier written two levels ago is free again: the level now expanded is the last one's.
       const spare = this.previous;
       this.previous = this.next;
-      this.next = spare?.clear() ?? new Frontier(this.model.width + 1, true);
+      this.next = spare?.clear() ?? new Frontier(this.system.width + 1, true);
+      this.expander.next = this.next;
       this.expander.violations.clear();
     }
     this.frontiers = m.frontiers.map((f) => ({ data: new Int32Array(f.buffer), count: f.count }));
@@ -191,9 +202,9 @@ export class Participant {
    * passes; `between` runs after each chunk.
    */
   work(untilMs = Infinity, between?: () => void): 'done' | 'paused' | 'more' {
-    const { control, counts, id, expander, next } = this;
+    const { control, counts, id, expander } = this;
     const { roomLimit, chunk } = this.msg!;
-    const record = this.model.width + 1;
+    const record = this.system.width + 1;
     for (;;) {
       if (Atomics.load(control, CONTROL.stop) !== 0) return 'done';
       if (Atomics.load(control, CONTROL.nextIndex) > roomLimit) {
@@ -205,8 +216,8 @@ export class Participant {
       if (r < 0) return 'done';
       const { data, count } = this.frontiers[r];
       const last = Math.min(this.claimed + chunk, count);
-      for (let p = this.claimed; p < last; p++) expander.expand(data, p * record, next);
-      counts[2 * id] = expander.generated;
+      for (let p = this.claimed; p < last; p++) expander.expand(data, p * record);
+      counts[2 * id] = expander.step.generated;
       counts[2 * id + 1] = this.inserted;
       between?.();
       if (Date.now() > untilMs) return 'more';
@@ -229,162 +240,116 @@ export class Participant {
   }
 
   reply(paused: boolean): FromWorker {
-    const best = this.expander.violations.best;
     return {
       id: this.id,
-      fired: this.expander.fired.slice(),
+      fired: this.expander.step.fired.slice(),
       found: this.expander.found.slice(),
       paused,
       next: { buffer: this.next.data.buffer as SharedArrayBuffer, count: this.next.count },
-      violation: best && { wire: toWire(best), key: this.expander.violations.keyOfBest(), inNextLevel: this.expander.violations.bestInNextLevel },
+      violations: this.expander.violations.all().map((f) => ({ wire: toWire(f.violation), key: f.key, inNextLevel: f.inNextLevel })),
     };
   }
 }
 
-export interface ParallelOptions extends SearchOptions {
-  workers: number;
-  symmetry: boolean;
-}
-
-export async function searchParallel(model: Model, opts: ParallelOptions): Promise<{ result: SearchResult; store: FingerprintStore }> {
-  if (!model.file) throw new Error('a parallel search needs the spec file, which each worker thread loads');
-  const start = Date.now();
-  const width = model.width;
-  const record = width + 1;
-  const n = opts.workers;
-  const A = Math.max(1, model.actions.length);
-  const store = new FingerprintStore(actionBytes(model.actions.length), { shared: true, initialCapacity: 1 << 16 });
-  const control = new Int32Array(new SharedArrayBuffer(4 * controlLength(n)));
-  const counts = new Float64Array(new SharedArrayBuffer(16 * n));
-  let initial = 0;
-  const sum = (k: 0 | 1) => counts.reduce((acc, x, i) => (i % 2 === k ? acc + x : acc), 0);
-  const distinctSoFar = () => initial + sum(1);
-  let generated = 0;
-  let depth = 0;
-  let violation: Violation | undefined;
-  let stopped: SearchResult['stopped'];
-  let queue = 0;
+/**
+ * Expands each level with this thread and N - 1 worker threads. This thread also coordinates: it
+ * starts each round, takes part in it, and when the threads paused because the store was nearly
+ * full (a table cannot grow while others write to it), has them all move the table into a bigger
+ * one before the round goes on.
+ */
+export class ThreadedLevels implements LevelRunner {
+  readonly store: FingerprintStore;
+  private readonly control: Int32Array;
+  private readonly counts: Float64Array;
+  private readonly helpers: Helper[];
+  private readonly self: Participant;
+  private readonly ahead = new TableAhead();
+  private storeVersion = 0;
+  /** Initial states: stored by this thread before the rounds start. */
+  private initial = 0;
+  private initialGenerated = 0;
+  private initialCoverage?: { fired: Uint32Array; found: Uint32Array };
   /** Each participant's latest coverage, summed at the end. */
-  const coverageBy = new Map<number, { fired: Uint32Array; found: Uint32Array }>();
+  private readonly coverageBy = new Map<number, { fired: Uint32Array; found: Uint32Array }>();
 
-  const finish = () => {
-    const fired = new Uint32Array(model.actions.length);
-    const found = new Uint32Array(model.actions.length);
-    for (const c of coverageBy.values()) {
+  private constructor(
+    private readonly system: TransitionSystem,
+    private readonly opts: SearchOptions,
+    private readonly n: number,
+  ) {
+    this.store = new FingerprintStore(actionBytes(system.actions.length), { shared: true, initialCapacity: 1 << 16, choices: !!system.choices });
+    this.control = new Int32Array(new SharedArrayBuffer(4 * controlLength(n)));
+    this.counts = new Float64Array(new SharedArrayBuffer(16 * n));
+    // n - 1 worker threads, and this thread as the n-th. This thread does not wait for them: each joins
+    // the rounds once it has started (loaded tsx and the system), which takes a while.
+    this.helpers = startWorkers(system, opts, n, this.control, this.counts);
+    this.self = new Participant(system, opts, this.control, this.counts, n - 1, n, this.store);
+  }
+
+  static async start(system: TransitionSystem, opts: SearchOptions, workers: number): Promise<ThreadedLevels> {
+    if (!system.source) throw new Error(`${system.title}: a search with worker threads needs a system that can be rebuilt in a thread (its source)`);
+    return new ThreadedLevels(system, opts, workers);
+  }
+
+  private sum(k: 0 | 1): number {
+    return this.counts.reduce((acc, x, i) => (i % 2 === k ? acc + x : acc), 0);
+  }
+  generated(): number {
+    return this.initialGenerated + this.sum(0);
+  }
+  distinct(): number {
+    return this.initial + this.sum(1);
+  }
+  coverage(): { fired: Uint32Array; found: Uint32Array } {
+    const fired = new Uint32Array(this.system.actions.length);
+    const found = new Uint32Array(this.system.actions.length);
+    for (const c of [...this.coverageBy.values(), ...(this.initialCoverage ? [this.initialCoverage] : [])]) {
       for (let a = 0; a < fired.length; a++) {
         fired[a] += c.fired[a];
         found[a] += c.found[a];
       }
     }
-    store.size = Atomics.load(control, CONTROL.nextIndex);
-    const total = generated + sum(0);
-    const distinct = distinctSoFar();
-    return {
-      result: {
-        stats: {
-          generated: total,
-          distinct,
-          queue,
-          depth,
-          durationMs: Date.now() - start,
-          collisionProbability: collisionProbability(distinct, total),
-          complete: !violation && !stopped && queue === 0,
-          storeBytes: store.bytes(),
-        },
-        violation,
-        stopped,
-        coverage: { fired, found },
-      },
-      store,
-    };
-  };
-
-  // Initial states, in this thread, as the single-threaded search does them.
-  const first = new Frontier(record, true);
-  const init = new Expander(model, opts.canonicalise, opts.deadlock, () => -1);
-  const encoded = new Int32Array(width);
-  const canonical = new Int32Array(width);
-  const fp = new Int32Array(2);
-  for (const s of model.init) {
-    generated++;
-    try {
-      model.encode(s, encoded, 0);
-    } catch (e) {
-      if (!(e instanceof TypeViolation)) throw e;
-      violation = { outcome: 'invariant', property: TYPE_OK, message: `an initial state is outside its type: ${e.message}`, stateIndex: -1, step: { next: s } };
-      return finish();
-    }
-    const decoded = model.decode(encoded, 0);
-    try {
-      if (model.constraint && !model.constraint(decoded, model.constants)) continue;
-    } catch (error) {
-      violation = { outcome: 'error', phase: 'constraint', message: `the constraint threw on an initial state: ${errorText(error)}`, stateIndex: -1, step: { next: s }, error };
-      return finish();
-    }
-    const v = opts.canonicalise ? (opts.canonicalise(encoded, canonical), canonical) : encoded;
-    fingerprint(v, width, fp);
-    const index = store.insert(fp[0], fp[1], -1, -1);
-    if (index < 0) continue;
-    depth = 1;
-    violation = init.checkInvariants(decoded, index);
-    if (violation) {
-      initial = store.size;
-      Atomics.store(control, CONTROL.nextIndex, store.size);
-      return finish();
-    }
-    first.push(index, v);
+    return { fired, found };
   }
-  initial = store.size;
-  Atomics.store(control, CONTROL.nextIndex, store.size);
 
-  // n - 1 worker threads, and this thread as the n-th. This thread does not wait for them: each joins
-  // the rounds once it has started (loaded tsx and the spec), which takes a while.
-  const helpers = startWorkers(model, opts, control, counts);
-  let storeVersion = 0;
-  const ahead = new TableAhead();
-  const self = new Participant(model, opts.canonicalise, opts.deadlock, control, counts, n - 1, n, store);
-  const progressEvery = opts.progressEveryMs ?? 60_000;
-  let lastProgress = start;
-  let current: Region[] = [{ buffer: first.data.buffer as SharedArrayBuffer, count: first.count, owner: n - 1 }];
-  const level = () => current.reduce((k, f) => k + f.count, 0);
-  /** States of the level not yet handed out. */
-  const unclaimed = () => current.reduce((k, f, r) => k + Math.max(0, f.count - Atomics.load(control, cursorSlot(n, r))), 0);
-  // Watches for Ctrl-C, the memory limit, --max-states and progress while the workers run.
-  const watch = setInterval(() => {
-    const distinct = distinctSoFar();
-    if (opts.maxMemory !== undefined && process.memoryUsage.rss() > opts.maxMemory) opts.control = { ...opts.control, stop: 'max-memory' };
-    if (opts.control?.stop) stopped = opts.control.stop;
-    else if (opts.maxStates !== undefined && distinct >= opts.maxStates) stopped = 'max-states';
-    if (stopped) Atomics.store(control, CONTROL.stop, 2);
-    const now = Date.now();
-    if (opts.onProgress && now - lastProgress >= progressEvery) {
-      lastProgress = now;
-      const p: Progress = {
-        depth,
-        distinct,
-        generated: generated + sum(0),
-        queue: unclaimed(),
-        elapsedMs: now - start,
-        storeBytes: store.bytes(),
-        rssBytes: process.memoryUsage.rss(),
-      };
-      opts.onProgress(p);
+  async close(): Promise<void> {
+    this.store.size = Atomics.load(this.control, CONTROL.nextIndex);
+    await Promise.all(this.helpers.map((h) => h.worker.terminate()));
+  }
+
+  async expand(level: LevelRegion[], found: Violations, watch: Watch): Promise<LevelOutcome> {
+    const { system, store, control, n, helpers, self, ahead } = this;
+    if (level.length === 0) {
+      // Initial states, in this thread, through the same expander as every other state.
+      const first = new Frontier(system.width + 1, true);
+      const init = new Expander(system, this.opts, (hi, lo, parent, action, choice) => store.insert(hi, lo, parent, action, choice), first);
+      init.initial(system.initial);
+      found.merge(init.violations.all());
+      this.initial = store.size;
+      this.initialGenerated = init.step.generated;
+      this.initialCoverage = { fired: init.step.fired, found: init.found };
+      Atomics.store(control, CONTROL.nextIndex, store.size);
+      return { next: first.count > 0 ? [{ data: first.data, count: first.count, owner: n - 1 }] : [], unexpanded: 0 };
     }
-  }, 50);
-
-  try {
-    while (level() > 0 && !stopped) {
-      if (opts.maxDepth !== undefined && depth >= opts.maxDepth) {
-        stopped = 'max-depth';
-        queue = level();
-        break;
-      }
+    const A = Math.max(1, system.actions.length);
+    const current: Region[] = level.map((r) => ({ buffer: r.data.buffer as SharedArrayBuffer, count: r.count, owner: r.owner }));
+    const size = () => current.reduce((k, f) => k + f.count, 0);
+    /** States of the level not yet handed out. */
+    const unclaimed = () => current.reduce((k, f, r) => k + Math.max(0, f.count - Atomics.load(control, cursorSlot(n, r))), 0);
+    let stopped: LevelOutcome['stopped'];
+    // Watches for Ctrl-C, the memory limit, --max-states and progress while the workers run.
+    const timer = setInterval(() => {
+      stopped ??= watch.stopReason(this.distinct());
+      if (stopped) Atomics.store(control, CONTROL.stop, 2);
+      watch.progress();
+    }, 50);
+    try {
       for (let r = 0; r < n; r++) Atomics.store(control, cursorSlot(n, r), 0);
       let replies: FromWorker[];
       let newLevel = true;
       for (;;) {
         // Each thread adds at most chunk x actions states between two looks at the room left.
-        const chunk = Math.max(1, Math.min(256, Math.floor(level() / (n * 8))));
+        const chunk = Math.max(1, Math.min(256, Math.floor(size() / (n * 8))));
         const headroom = n * (chunk * A + INDEX_BLOCK);
         store.size = Atomics.load(control, CONTROL.nextIndex);
         if (!store.hasRoomFor(2 * headroom)) {
@@ -400,7 +365,7 @@ export async function searchParallel(model: Model, opts: ParallelOptions): Promi
             store.adoptTable(table);
           }
           store.reserve(2 * headroom);
-          storeVersion++;
+          this.storeVersion++;
         }
         const roomLimit = Math.floor(store.capacity * 0.85) - headroom;
         const limit = Math.min(roomLimit, store.parents.length * CHUNK - headroom);
@@ -414,8 +379,8 @@ export async function searchParallel(model: Model, opts: ParallelOptions): Promi
           for (const h of helpers) {
             h.ready ||= Atomics.load(control, CONTROL.ready + h.id) === 1;
             if (!h.ready || inRound.has(h)) continue;
-            const m = h.storeVersion === storeVersion ? msg : { ...msg, store: store.buffers() };
-            h.storeVersion = storeVersion;
+            const m = h.storeVersion === this.storeVersion ? msg : { ...msg, store: store.buffers() };
+            h.storeVersion = this.storeVersion;
             inRound.add(h);
             pending.push(round(h.worker, m));
           }
@@ -432,31 +397,19 @@ export async function searchParallel(model: Model, opts: ParallelOptions): Promi
           join();
         }
         replies = [...(await Promise.all(pending)), self.reply(status === 'paused')];
-        for (const r of replies) coverageBy.set(r.id, { fired: r.fired, found: r.found });
+        for (const r of replies) this.coverageBy.set(r.id, { fired: r.fired, found: r.found });
         newLevel = false;
         if (stopped || !replies.some((r) => r.paused)) break;
       }
-      const next: Region[] = replies.filter((r) => r.next.count > 0).map((r) => ({ ...r.next, owner: r.id }));
-      if (stopped) {
-        queue = unclaimed() + next.reduce((k, f) => k + f.count, 0);
-        break;
-      }
-      // The whole level is expanded: report the least of its violations, if any.
-      let best: FromWorker['violation'];
-      for (const r of replies) if (r.violation && (!best || lessThan(r.violation.key, best.key))) best = r.violation;
-      current = next;
-      if (best) {
-        violation = fromWire(model, best.wire);
-        if (best.inNextLevel || level() > 0) depth++;
-        queue = level();
-        break;
-      }
-      if (level() > 0) depth++;
+      const next: LevelRegion[] = replies
+        .filter((r) => r.next.count > 0)
+        .map((r) => ({ data: new Int32Array(r.next.buffer), count: r.next.count, owner: r.id }));
+      for (const r of replies) for (const f of r.violations) found.offer(fromWire(system, f.wire), f.key, f.inNextLevel);
+      store.size = Atomics.load(control, CONTROL.nextIndex);
+      return { next, stopped, unexpanded: stopped ? unclaimed() : 0 };
+    } finally {
+      clearInterval(timer);
     }
-    return finish();
-  } finally {
-    clearInterval(watch);
-    await Promise.all(helpers.map((h) => h.worker.terminate()));
   }
 }
 
@@ -556,15 +509,14 @@ export function warmUp(count: number): void {
   }
 }
 
-function startWorkers(model: Model, opts: ParallelOptions, control: Int32Array, counts: Float64Array): Helper[] {
-  return Array.from({ length: opts.workers - 1 }, (_, id) => {
+function startWorkers(system: TransitionSystem, opts: SearchOptions, n: number, control: Int32Array, counts: Float64Array): Helper[] {
+  return Array.from({ length: n - 1 }, (_, id) => {
     const setup: Setup = {
       id,
-      file: resolve(model.file!),
-      variant: model.variant,
-      symmetry: opts.symmetry,
-      deadlock: opts.deadlock,
-      participants: opts.workers,
+      source: system.source!,
+      symmetry: !!opts.canonicalise,
+      deadlock: opts.deadlock ?? system.deadlock,
+      participants: n,
       control: control.buffer as SharedArrayBuffer,
       counts: counts.buffer as SharedArrayBuffer,
     };
@@ -576,4 +528,9 @@ function startWorkers(model: Model, opts: ParallelOptions, control: Int32Array, 
     worker.postMessage(setup);
     return helper;
   });
+}
+
+/** The canonicaliser a worker thread uses: the one its coordinator uses, rebuilt from the system. */
+export function threadCanonicaliser(system: TransitionSystem, symmetry: boolean) {
+  return symmetry ? canonicaliser(system) : undefined;
 }

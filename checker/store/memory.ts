@@ -2,12 +2,14 @@
 // fingerprint and its index, [hi, lo, index + 1], so a lookup touches one place in memory (a hit
 // or a miss never leaves the table). Each state's parent index and action live in chunked arrays
 // by index, written in order. The shortest trace to any state is rebuilt from the parent links by
-// replay (see trace.ts).
+// replay (see ../trace/rebuild.ts).
 //
 // Memory: 12 bytes per slot at a load between 0.65 and 0.85 (the table grows by 1.3x and places
 // slots by multiply-shift, so its capacity need not be a power of two), plus 5-8 bytes per state:
 // under 24 bytes per distinct state. The buffers may be SharedArrayBuffers, so that worker threads
 // insert concurrently (insertShared); the table then grows between rounds, in one thread.
+import type { ChoicePath } from '../system.ts';
+import type { StateStore } from './store.ts';
 
 export const CHUNK_BITS = 16;
 export const CHUNK = 1 << CHUNK_BITS;
@@ -36,6 +38,28 @@ export interface StoreBuffers {
   parents: ArrayBufferLike[];
   actions: ArrayBufferLike[];
   actionBytes: 1 | 2 | 4;
+  choices?: ArrayBufferLike[];
+}
+
+/** A choice path packed into one Int32: up to three indices below 1023; -1 when it does not fit. */
+export function packChoice(path: ChoicePath): number {
+  const n = path.length;
+  if (n === 0) return 0;
+  if (n > 3) return -1;
+  let code = n << 30;
+  for (let i = 0; i < n; i++) {
+    const e = path[i];
+    if (!(e >= 0 && e < 1023)) return -1;
+    code |= e << (10 * i);
+  }
+  return code;
+}
+
+export function unpackChoice(code: number): ChoicePath | undefined {
+  if (code === 0) return [];
+  if (code === -1) return undefined;
+  const n = code >>> 30;
+  return Array.from({ length: n }, (_, i) => (code >>> (10 * i)) & 1023);
 }
 
 /** Where `hi` starts probing in a table of `cap` slots (as an offset into the Int32 array). */
@@ -43,27 +67,30 @@ function home(hi: number, cap: number): number {
   return Math.floor(((hi >>> 0) * cap) / 4294967296) * 3;
 }
 
-export class FingerprintStore {
+export class FingerprintStore implements StateStore {
   /** [hi, lo, index + 1] per slot; index word 0 marks an empty slot. */
   table: Int32Array;
   capacity: number;
   parents: Int32Array[] = [];
   actions: ActionArray[] = [];
+  /** Packed choice paths per state (packChoice), kept only for systems whose actions have choices. */
+  choices?: Int32Array[];
   size = 0;
   private readonly shared: boolean;
 
   constructor(
     readonly actionBytes: 1 | 2 | 4 = 4,
-    opts: { initialCapacity?: number; shared?: boolean } = {},
+    opts: { initialCapacity?: number; shared?: boolean; choices?: boolean } = {},
   ) {
     this.shared = opts.shared ?? false;
+    if (opts.choices) this.choices = [];
     this.capacity = opts.initialCapacity ?? 1 << 12;
     this.table = new Int32Array(this.alloc(this.capacity * 12));
   }
 
   /** A view of a store whose buffers were made in another thread. */
   static view(b: StoreBuffers, size: number): FingerprintStore {
-    const s = new FingerprintStore(b.actionBytes, { initialCapacity: 1, shared: true });
+    const s = new FingerprintStore(b.actionBytes, { initialCapacity: 1, shared: true, choices: !!b.choices });
     s.adopt(b, size);
     return s;
   }
@@ -74,6 +101,7 @@ export class FingerprintStore {
       parents: this.parents.map((a) => a.buffer),
       actions: this.actions.map((a) => a.buffer),
       actionBytes: this.actionBytes,
+      choices: this.choices?.map((a) => a.buffer),
     };
   }
 
@@ -83,11 +111,12 @@ export class FingerprintStore {
     this.capacity = this.table.length / 3;
     this.parents = b.parents.map((x) => new Int32Array(x));
     this.actions = b.actions.map((x) => actionArray(this.actionBytes, x));
+    this.choices = b.choices?.map((x) => new Int32Array(x));
     this.size = size;
   }
 
   /** Adds a state; returns its new index, or -1 when its fingerprint is already stored. */
-  insert(hi: number, lo: number, parent: number, action: number): number {
+  insert(hi: number, lo: number, parent: number, action: number, choice: ChoicePath): number {
     const table = this.table;
     const end = this.capacity * 3;
     let slot = home(hi, this.capacity);
@@ -101,6 +130,7 @@ export class FingerprintStore {
     if ((index & MASK) === 0) this.addChunk();
     this.parents[index >>> CHUNK_BITS][index & MASK] = parent;
     this.actions[index >>> CHUNK_BITS][index & MASK] = action;
+    if (this.choices) this.choices[index >>> CHUNK_BITS][index & MASK] = packChoice(choice);
     table[slot] = hi;
     table[slot + 1] = lo;
     table[slot + 2] = index + 1;
@@ -116,7 +146,7 @@ export class FingerprintStore {
    * INDEX_BLOCK, so threads do not contend for the counter on every new state. The caller must have
    * reserved room (reserve()) for every state it may add before the table is grown again.
    */
-  insertShared(hi: number, lo: number, parent: number, action: number, next: Int32Array, block: Int32Array): number {
+  insertShared(hi: number, lo: number, parent: number, action: number, choice: ChoicePath, next: Int32Array, block: Int32Array): number {
     const table = this.table;
     const end = this.capacity * 3;
     let slot = home(hi, this.capacity);
@@ -131,6 +161,7 @@ export class FingerprintStore {
         const index = block[0]++;
         this.parents[index >>> CHUNK_BITS][index & MASK] = parent;
         this.actions[index >>> CHUNK_BITS][index & MASK] = action;
+        if (this.choices) this.choices[index >>> CHUNK_BITS][index & MASK] = packChoice(choice);
         table[slot + 2] = index + 1;
         return index;
       }
@@ -144,12 +175,12 @@ export class FingerprintStore {
     }
   }
 
-  has(hi: number, lo: number): boolean {
+  find(hi: number, lo: number): number {
     const end = this.capacity * 3;
     let slot = home(hi, this.capacity);
     for (;;) {
-      if (this.table[slot + 2] === 0) return false;
-      if (this.table[slot + 1] === (lo | 0) && this.table[slot] === (hi | 0)) return true;
+      if (this.table[slot + 2] === 0) return -1;
+      if (this.table[slot + 1] === (lo | 0) && this.table[slot] === (hi | 0)) return this.table[slot + 2] - 1;
       slot += 3;
       if (slot === end) slot = 0;
     }
@@ -159,7 +190,12 @@ export class FingerprintStore {
     return this.parents[index >>> CHUNK_BITS][index & MASK];
   }
   action(index: number): number {
-    return this.actions[index >>> CHUNK_BITS][index & MASK];
+    const a = this.actions[index >>> CHUNK_BITS][index & MASK];
+    // Initial states store -1, which a 1- or 2-byte array keeps as its largest value.
+    return this.parent(index) < 0 ? -1 : a;
+  }
+  choice(index: number): ChoicePath | undefined {
+    return this.choices ? unpackChoice(this.choices[index >>> CHUNK_BITS][index & MASK]) : [];
   }
 
   /** The fingerprints [hi, lo] (unsigned) of the given states, found with one pass over the table. */
@@ -175,7 +211,7 @@ export class FingerprintStore {
 
   /** Bytes held by the table and the per-state arrays. */
   bytes(): number {
-    return this.table.byteLength + this.parents.length * CHUNK * (4 + this.actionBytes);
+    return this.table.byteLength + this.parents.length * CHUNK * (4 + this.actionBytes + (this.choices ? 4 : 0));
   }
 
   /** Whether `more` further states fit without growing (for the parallel search). */
@@ -201,6 +237,7 @@ export class FingerprintStore {
   private addChunk(): void {
     this.parents.push(new Int32Array(this.alloc(CHUNK * 4)));
     this.actions.push(actionArray(this.actionBytes, this.alloc(CHUNK * this.actionBytes)));
+    this.choices?.push(new Int32Array(this.alloc(CHUNK * 4)));
   }
 
   /**

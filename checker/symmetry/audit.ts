@@ -3,10 +3,12 @@
 // gives the same verdict on a permuted state). A spec that compares ids with <, names a fixed id,
 // or lets id order matter breaks this silently; the audit tests it on sampled reachable states and
 // names the first step, state and permutation where it fails.
-import { Scalarset, show } from '../src/schema/index.ts';
-import type { ActionInstance, Model, State } from './model.ts';
-import { Permuter } from './symmetry.ts';
-import { mulberry32 } from './random.ts';
+import { mulberry32 } from '../random.ts';
+import type { Violation } from '../result.ts';
+import { show } from '../show.ts';
+import { Step, type StepHandler, TYPE_OK } from '../step.ts';
+import type { ActionInstance, ChoicePath, State, TransitionSystem } from '../system.ts';
+import { Permuter } from './canonicalise.ts';
 
 export interface AuditOptions {
   /** How many reachable states to test (default 2000). */
@@ -37,8 +39,8 @@ export interface AuditProblem {
   message: string;
 }
 
-export interface AuditResult {
-  model: Model;
+export interface AuditResult<S extends TransitionSystem = TransitionSystem> {
+  model: S;
   passed: boolean;
   /** The scalarsets audited. */
   groups: string[];
@@ -48,20 +50,25 @@ export interface AuditResult {
   transitionsCompared: number;
   /** Pairs not compared because spec code threw or left its type there (the check reports those). */
   skipped: number;
+  /** The first spec error or type violation met (the check reports it too). */
+  specProblem?: { outcome: string; message: string };
   problem?: AuditProblem;
 }
 
-interface Step {
+interface Successor {
   action: ActionInstance;
+  choice: ChoicePath;
   /** Undefined when the step throws or leaves the type. */
   next?: Int32Array;
 }
 
-export function auditSymmetry(model: Model, opts: AuditOptions = {}): AuditResult {
+type Model = TransitionSystem;
+
+export function auditSymmetry<S extends TransitionSystem>(model: S, opts: AuditOptions = {}): AuditResult<S> {
   const samples = opts.samples ?? 2000;
   const random = mulberry32(opts.seed ?? 1);
   const permuter = new Permuter(model);
-  const result: AuditResult = {
+  const result: AuditResult<S> = {
     model,
     passed: true,
     groups: permuter.groups.map((g) => g.name),
@@ -73,8 +80,9 @@ export function auditSymmetry(model: Model, opts: AuditOptions = {}): AuditResul
   };
   if (permuter.groups.length === 0) return result;
 
-  const { pool, complete } = reachable(model, opts.poolLimit ?? 20_000);
+  const { pool, complete, problem: met } = reachable(model, opts.poolLimit ?? 20_000);
   result.statesExplored = pool.length;
+  if (met) result.specProblem = { outcome: met.outcome, message: met.message };
   const chosen = complete && pool.length <= samples ? pool : sample(pool, Math.ceil(samples / (complete ? 1 : 2)), random);
   if (!complete) chosen.push(...randomWalks(model, samples - chosen.length, random, opts.walkLength ?? 200));
   result.statesSampled = chosen.length;
@@ -117,15 +125,14 @@ function compare(
   perms: number[][],
   result: AuditResult,
 ): AuditProblem | undefined {
-  const c = model.constants;
   const s = decode(model, v);
   const ps = decode(model, w);
   const report = (culprit: string, lines: string[]): AuditProblem => problem(model, permuter, perms, culprit, s, ps, lines);
 
-  const predicates: [string, (x: State) => boolean][] = [
-    ...model.invariants.map(([name, inv]): [string, (x: State) => boolean] => [`invariant '${name}'`, (x) => inv(x, c)]),
-    ...(model.constraint ? [['the constraint', (x: State) => model.constraint!(x, c)] as [string, (x: State) => boolean]] : []),
-    ...(model.terminal ? [['the terminal predicate', (x: State) => model.terminal!(x, c)] as [string, (x: State) => boolean]] : []),
+  const predicates: [string, (x: State) => unknown][] = [
+    ...model.invariants.map((inv): [string, (x: State) => unknown] => [`invariant '${inv.name}'`, inv.holds]),
+    ...(model.constraint ? [['the constraint', model.constraint] as [string, (x: State) => unknown]] : []),
+    ...(model.terminal ? [['the terminal predicate', model.terminal] as [string, (x: State) => unknown]] : []),
   ];
   for (const [what, holds] of predicates) {
     const a = attempt(() => holds(s));
@@ -144,12 +151,12 @@ function compare(
     return undefined;
   }
   const image = new Int32Array(model.width);
-  const expected = new Map<string, Step>();
+  const expected = new Map<string, Successor>();
   for (const st of steps) {
     permuter.apply(st.next!, perms, image);
     expected.set(image.join(','), st);
   }
-  const actual = new Map<string, Step>();
+  const actual = new Map<string, Successor>();
   for (const st of permutedSteps) actual.set(st.next!.join(','), st);
   result.transitionsCompared += steps.length + permutedSteps.length;
 
@@ -176,11 +183,11 @@ function compare(
     ]);
   }
 
-  for (const [name, prop] of model.actionProperties) {
+  for (const { name, holds } of model.actionProperties) {
     for (const st of steps) {
       permuter.apply(st.next!, perms, image);
-      const a = attempt(() => prop(s, decode(model, st.next!), c));
-      const b = attempt(() => prop(ps, decode(model, image), c));
+      const a = attempt(() => holds(s, decode(model, st.next!)));
+      const b = attempt(() => holds(ps, decode(model, image)));
       if (a === undefined || b === undefined) continue;
       if (a !== b) return report(`action property '${name}'`, [`action property '${name}' is ${a} on ${st.action.label} but ${b} on the permuted step.`]);
     }
@@ -198,7 +205,7 @@ function problem(model: Model, permuter: Permuter, perms: number[][], culprit: s
       return p.flatMap((e, i) => (e === i ? [] : [`${names[i]} -> ${names[e]}`])).join(', ');
     })
     .join('; ');
-  const title = `${model.specName}${model.variant === 'default' ? '' : ` [${model.variant}]`}`;
+  const title = model.title;
   const message = [
     `${title}: ${culprit} breaks the symmetry of scalarset ${groups.map((g) => `'${g}'`).join(' and ')}.`,
     `permutation:    ${permutation}`,
@@ -210,89 +217,102 @@ function problem(model: Model, permuter: Permuter, perms: number[][], culprit: s
   return { culprit, groups, permutation, state: s, permutedState: ps, message };
 }
 
-/** The action instance with the same name whose scalarset parameters are renamed by perms. */
+/** The action instance with the same name whose id parameters are renamed by perms. */
 function mirrorOf(model: Model, permuter: Permuter, action: ActionInstance, perms: number[][]): ActionInstance | undefined {
-  const types = (model.spec.def.actions[action.name]?.params ?? {}) as Record<string, unknown>;
   const params: Record<string, unknown> = {};
   for (const [p, value] of Object.entries(action.params)) {
-    const t = types[p];
-    const gi = t instanceof Scalarset ? permuter.groups.findIndex((g) => g.name === t.name) : -1;
-    params[p] = gi < 0 ? value : (t as Scalarset).values[perms[gi][(t as Scalarset).indexOf(value)]];
+    const gi = permuter.groups.findIndex((g) => (model.symmetry.get(g.name)?.elements ?? []).includes(value));
+    const names = gi < 0 ? [] : scalarsetValues(model, permuter.groups[gi].name);
+    params[p] = gi < 0 ? value : names[perms[gi][names.indexOf(value)]];
   }
   return model.actions.find((a) => a.name === action.name && Object.entries(params).every(([k, x]) => a.params[k] === x));
 }
 
-function scalarsetValues(model: Model, name: string): readonly string[] {
-  return model.codec.scalarsets().find((s) => s.name === name)?.values ?? [];
+function scalarsetValues(model: Model, name: string): readonly unknown[] {
+  return model.symmetry.get(name)?.elements ?? Array.from({ length: model.symmetry.get(name)?.size ?? 0 }, (_, i) => i);
 }
 
-/** Every step from v, in action order, as the checker takes it (guard, then the recipe on a copy). */
-export function successors(model: Model, v: Int32Array): Step[] {
-  const c = model.constants;
-  const s = decode(model, v);
-  const out: Step[] = [];
-  for (const action of model.actions) {
-    try {
-      if (action.when && !action.when(s, action.params, c)) continue;
-      const draft = decode(model, v);
-      const returned = action.do(draft, action.params, c);
-      const next = new Int32Array(model.width);
-      model.encode(returned === undefined ? draft : returned, next, 0);
-      out.push({ action, next });
-    } catch {
-      // Spec code that throws, or a value outside its type: the check itself reports these.
-      out.push({ action });
-    }
+/** Collects the successors the step gives: encodings of those inside the constraints and type; none for the rest. */
+class Collect implements StepHandler {
+  out: Partial<Successor>[] = [];
+  /** The first spec error or type violation. */
+  problem?: Violation;
+  stored(_n: State, _v: Int32Array, _hi: number, _lo: number, action: ActionInstance | undefined, choice: ChoicePath, encoded: Int32Array): void {
+    this.out.push({ action, choice, next: encoded.slice() });
   }
-  return out;
+  violation(v: Violation): void {
+    // Spec code that throws, or a value outside its type: the check itself reports these.
+    if (v.outcome === 'error' || v.property === TYPE_OK) this.problem ??= v;
+    if (v.step?.action) this.out.push({ action: v.step.action, choice: v.step.choice ?? [] });
+  }
+  reset(): void {
+    this.out = [];
+    this.problem = undefined;
+  }
+}
+
+/**
+ * Every step from v inside the constraints, in action order, as the checker takes it (the one
+ * step); a step that throws or leaves the type is listed without its successor.
+ */
+export function successors(model: Model, v: Int32Array): Successor[] {
+  const collect = new Collect();
+  new Step(model, collect, { deadlock: false }).expand(v, 0, -1);
+  return collect.out as Successor[];
 }
 
 /**
  * Reachable states breadth-first, without symmetry, up to `limit` of them (initial states and
- * successors inside the constraint, as the checker explores them).
+ * successors inside the constraint, as the checker explores them), with the first spec error or
+ * type violation met on the way (the check reports it; an audit says it met it).
  */
-export function reachable(model: Model, limit: number): { pool: Int32Array[]; complete: boolean } {
+export function reachable(model: Model, limit: number): { pool: Int32Array[]; complete: boolean; problem?: Violation } {
   const seen = new Set<string>();
   const pool: Int32Array[] = [];
   let complete = true;
-  const admit = (v: Int32Array): void => {
-    const key = v.join(',');
-    if (seen.has(key) || !inside(model, v)) return;
-    if (pool.length >= limit) {
-      complete = false;
-      return;
+  let problem: Violation | undefined;
+  const collect = new Collect();
+  const step = new Step(model, collect, { deadlock: false });
+  const admit = (): void => {
+    problem ??= collect.problem;
+    for (const st of collect.out) {
+      if (!st.next) continue;
+      const key = st.next.join(',');
+      if (seen.has(key)) continue;
+      if (pool.length >= limit) {
+        complete = false;
+        return;
+      }
+      seen.add(key);
+      pool.push(st.next);
+      if (!problem) {
+        const bad = step.invariantViolation(model.decode(st.next, 0), -1, undefined, st.next);
+        if (bad?.outcome === 'error') problem = bad;
+      }
     }
-    seen.add(key);
-    pool.push(v);
   };
-  for (const init of model.init) {
-    const v = new Int32Array(model.width);
-    try {
-      model.encode(init, v, 0);
-    } catch {
-      continue;
-    }
-    admit(v);
-  }
+  model.initial.forEach((init, i) => {
+    collect.reset();
+    step.initial(init, i);
+    admit();
+  });
   for (let i = 0; i < pool.length && complete; i++) {
-    for (const st of successors(model, pool[i])) if (st.next) admit(st.next);
+    collect.reset();
+    step.expand(pool[i], 0, -1);
+    admit();
   }
-  return { pool, complete };
-}
-
-function inside(model: Model, v: Int32Array): boolean {
-  return !model.constraint || attempt(() => model.constraint!(decode(model, v), model.constants)) === true;
+  return { pool, complete, problem };
 }
 
 /** States met on random walks from the initial states, for spaces too big to collect whole. */
 function randomWalks(model: Model, count: number, random: () => number, maxLength: number): Int32Array[] {
   const out: Int32Array[] = [];
-  const starts = reachable(model, model.init.length).pool;
+  const starts = reachable(model, model.initial.length).pool;
   for (let walk = 0; out.length < count && starts.length > 0 && walk < count * 4; walk++) {
     let v = starts[Math.floor(random() * starts.length)];
     const length = 1 + Math.floor(random() * maxLength);
     for (let k = 0; k < length; k++) {
-      const next = successors(model, v).filter((st) => st.next && inside(model, st.next));
+      const next = successors(model, v).filter((st) => st.next);
       if (next.length === 0) break;
       v = next[Math.floor(random() * next.length)].next!;
     }

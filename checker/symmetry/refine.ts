@@ -4,7 +4,7 @@
 // is related to), never from its name. Sorting by signature therefore commutes with renaming: the
 // refined order of a permuted state is the permuted order. Only elements whose signatures tie
 // still need trying in every order, and the canonicaliser does that part.
-import type { SymmetrySite } from '../src/schema/index.ts';
+import type { SymmetryGroup } from '../system.ts';
 
 /**
  * One place in the slot vector that says something about scalarset elements. `keys` are the
@@ -52,7 +52,7 @@ export class Refiner {
   /** Each group's elements, sorted by cell, at [offset, offset + size). */
   order: Int32Array;
 
-  constructor(symmetry: Map<string, { size: number; sites: SymmetrySite[] }>, width: number) {
+  constructor(symmetry: ReadonlyMap<string, SymmetryGroup>, width: number) {
     let offset = 0;
     this.groups = [...symmetry].map(([name, g]) => {
       const group = { name, size: g.size, offset };
@@ -213,7 +213,7 @@ function finish(h: number): number {
 
 /** Finds, for every slot, the map blocks it lies in and what the slot holds. */
 function compileAtoms(
-  symmetry: Map<string, { size: number; sites: SymmetrySite[] }>,
+  symmetry: ReadonlyMap<string, SymmetryGroup>,
   groups: RefineGroup[],
   width: number,
 ): Atom[] {
@@ -221,11 +221,15 @@ function compileAtoms(
   const blocks: { group: number; slot: number; blockWidth: number; count: number }[] = [];
   const values = new Map<number, { group: number; liveIf?: { slot: number; min: number } }>();
   const words = new Map<number, { group: number; first: number; bits: number }>();
+  // Slots whose layout a schema owns say nothing refinement can read without renaming ids: skipped
+  // (their elements are then told apart by the canonicaliser's search instead).
+  const opaque = new Set<number>();
   for (const [name, g] of symmetry) {
     const gi = groupIndex.get(name)!;
     for (const s of g.sites) {
       if (s.kind === 'blocks') blocks.push({ group: gi, slot: s.slot, blockWidth: s.blockWidth, count: s.count });
       else if (s.kind === 'value') values.set(s.slot, { group: gi, liveIf: s.liveIf });
+      else if (s.kind === 'normalise') for (let i = 0; i < s.width; i++) opaque.add(s.slot + i);
       else {
         const word = words.get(s.slot) ?? { group: gi, first: s.bit, bits: 0 };
         word.first = Math.min(word.first, s.bit);
@@ -239,6 +243,7 @@ function compileAtoms(
 
   const atoms: Atom[] = [];
   for (let slot = 0; slot < width; slot++) {
+    if (opaque.has(slot)) continue;
     const keys: number[] = [];
     let staticSlot = slot;
     for (const b of blocks) {

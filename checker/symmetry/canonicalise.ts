@@ -12,14 +12,13 @@
 //   state unchanged is tried once. The representative is the least image among the orderings so
 //   reached. Everything that picks those orderings commutes with renaming, so permuted states get
 //   the same representative, and it is always a permutation of the state: one per orbit.
-import type { SymmetrySite } from '../src/schema/index.ts';
-import type { Model } from './model.ts';
+import type { SymmetrySite, TransitionSystem } from '../system.ts';
 import { Refiner } from './refine.ts';
 
 /** Maps a slot vector to its canonical representative, written into `out`. */
 export type Canonicaliser = (v: Int32Array, out: Int32Array) => void;
 
-export type SymmetryModel = Pick<Model, 'symmetry' | 'width'>;
+export type SymmetryModel = Pick<TransitionSystem, 'symmetry' | 'width'>;
 
 interface Group {
   name: string;
@@ -28,6 +27,8 @@ interface Group {
   values: { slot: number; liveIf?: { slot: number; min: number } }[];
   /** Sets of scalarset elements: element i is bit (i % 30) of slot base + floor(i / 30). */
   bitsets: { base: number }[];
+  /** Layouts a schema permutes and normalises itself (a sorted set of records, say). */
+  normalised: Extract<SymmetrySite, { kind: 'normalise' }>[];
 }
 
 /** Permutations applied to a slot vector: one permutation (old element -> new element) per group. */
@@ -91,6 +92,8 @@ export class Permuter {
         if (live[i] >= 0 && out[live[i]] < min[i]) continue;
         out[slots[i]] = p[out[slots[i]]];
       }
+      const own = this.groups[gi].normalised;
+      for (let k = 0; k < own.length; k++) own[k].normalise(out, own[k].slot, p);
       const bases = this.bitsetBase[gi];
       for (let b = 0; b < bases.length; b++) {
         const base = bases[b];
@@ -107,11 +110,12 @@ export class Permuter {
   }
 }
 
-function toGroup(name: string, size: number, sites: SymmetrySite[]): Group {
-  const g: Group = { name, size, blocks: [], values: [], bitsets: [] };
+function toGroup(name: string, size: number, sites: readonly SymmetrySite[]): Group {
+  const g: Group = { name, size, blocks: [], values: [], bitsets: [], normalised: [] };
   for (const s of sites) {
     if (s.kind === 'blocks') g.blocks.push({ slot: s.slot, blockWidth: s.blockWidth });
     else if (s.kind === 'value') g.values.push({ slot: s.slot, liveIf: s.liveIf });
+    else if (s.kind === 'normalise') g.normalised.push(s);
     else if (s.bit === 0) g.bitsets.push({ base: s.slot });
   }
   return g;

@@ -1,0 +1,330 @@
+// Breadth-first search, level by level, so that the first violation found has a shortest trace.
+// One level loop for any number of workers: it handles the initial states, ends each level,
+// chooses the violation to report and writes the statistics. Expanding a level is the only part
+// that differs: in this thread (LocalLevels, below), or by N participants over a shared store
+// (ThreadedLevels, parallel.ts). Either way each state goes through the one step (../step.ts).
+import type { SearchResult, Violation } from '../result.ts';
+import { Step, type StepHandler, type ViolationKey } from '../step.ts';
+import { collisionProbability } from '../store/fingerprint.ts';
+import { Frontier } from '../store/frontier.ts';
+import { actionBytes, FingerprintStore } from '../store/memory.ts';
+import type { LevelQueue, StateStore } from '../store/store.ts';
+import type { Canonicaliser } from '../symmetry/canonicalise.ts';
+import { type ActionInstance, type ChoicePath, type State, type TransitionObserver, type TransitionSystem } from '../system.ts';
+import { Violations } from './violations.ts';
+
+export interface SearchOptions {
+  canonicalise?: Canonicaliser;
+  /** Report states without successors (default: the system's setting). */
+  deadlock?: boolean;
+  /** Participants in each level: this thread and workers - 1 worker threads (default 1). */
+  workers?: number;
+  maxStates?: number;
+  /** Do not expand states at this depth (initial states are depth 1). */
+  maxDepth?: number;
+  /** Called about every `progressEveryMs` with the statistics so far. */
+  onProgress?: (p: Progress) => void;
+  progressEveryMs?: number;
+  /** Polled between states; set `stop` to end the search early (Ctrl-C). */
+  control?: { stop?: 'interrupted' | 'max-memory' };
+  /** Stop cleanly (stopped: 'max-memory') once the process's resident memory exceeds this many bytes. */
+  maxMemory?: number;
+  /** Told of every transition (one worker only: it runs in this thread). */
+  observer?: TransitionObserver;
+  /** The store to search into (one worker; default a new in-memory FingerprintStore). */
+  store?: StateStore;
+}
+
+export interface Progress {
+  depth: number;
+  distinct: number;
+  generated: number;
+  queue: number;
+  elapsedMs: number;
+  storeBytes: number;
+  rssBytes: number;
+}
+
+/** A level's states as one participant wrote them. */
+export interface Region {
+  data: Int32Array;
+  count: number;
+  /** The participant that wrote it. */
+  owner: number;
+}
+
+/** What expanding a level gives: the next level, or why it stopped before the end. */
+export interface LevelOutcome {
+  next: Region[];
+  stopped?: SearchResult['stopped'];
+  /** States of the level left unexpanded (when stopped). */
+  unexpanded: number;
+}
+
+/** How a level is expanded: by this thread alone, or by N participants. */
+export interface LevelRunner {
+  readonly store: StateStore;
+  /** Expands every state of `level` (unless the watch says stop), collecting violations into `found`. */
+  expand(level: Region[], found: Violations, watch: Watch): Promise<LevelOutcome>;
+  generated(): number;
+  distinct(): number;
+  coverage(): { fired: Uint32Array; found: Uint32Array };
+  close(): Promise<void>;
+}
+
+/**
+ * Expands states with the one step and keeps what a breadth-first search keeps of them: new states
+ * in the store and the next level's queue, the least violation of each property, coverage. Each
+ * participant of a level has one.
+ */
+export class Expander implements StepHandler {
+  readonly step: Step;
+  readonly found: Uint32Array;
+  readonly violations = new Violations();
+  next: LevelQueue;
+  private parent = -1;
+  /** Place of the initial state being admitted among the system's initial states. */
+  private position = -1;
+
+  constructor(
+    system: TransitionSystem,
+    opts: { canonicalise?: Canonicaliser; deadlock?: boolean; observer?: TransitionObserver },
+    /** Adds a state to the store: its new index, or -1 when it is already there. */
+    private readonly insert: (hi: number, lo: number, parent: number, action: number, choice: ChoicePath) => number,
+    next: LevelQueue,
+    /** Looks a stored state up (only an observer needs it). */
+    private readonly find?: (hi: number, lo: number) => number,
+  ) {
+    this.step = new Step(system, this, opts);
+    this.found = new Uint32Array(system.actions.length);
+    this.observer = opts.observer;
+    this.invariants = system.invariants.length > 0;
+    this.next = next;
+  }
+  private readonly observer?: TransitionObserver;
+  private readonly invariants: boolean;
+
+  /** Expands the state whose [index, vector] record starts at data[at]. */
+  expand(data: Int32Array, at: number): void {
+    this.parent = data[at];
+    this.step.expand(data, at + 1, this.parent);
+  }
+
+  /** Admits the system's initial states. */
+  initial(values: readonly unknown[]): void {
+    this.parent = -1;
+    for (let i = 0; i < values.length; i++) {
+      this.position = i;
+      this.step.initial(values[i], i);
+    }
+    this.position = -1;
+  }
+
+  stored(next: State, vector: Int32Array, hi: number, lo: number, action: ActionInstance | undefined, choice: ChoicePath, encoded: Int32Array): void {
+    const a = action ? action.id : -1;
+    const index = this.insert(hi, lo, this.parent, a, choice);
+    if (this.observer !== undefined) this.observer(this.parent, index < 0 ? this.find!(hi, lo) : index, a, choice, encoded);
+    if (index < 0) return;
+    if (action) this.found[a]++;
+    if (this.invariants) {
+      const bad = this.step.invariantViolation(next, index, undefined, encoded);
+      if (bad) this.violations.offer(bad, action ? [1, hi, lo, -1] : [1, 0, 0, this.position], !!action);
+    }
+    this.next.push(index, vector);
+  }
+
+  pruned(_next: State, encoded: Int32Array | undefined, action: ActionInstance | undefined, choice: ChoicePath): void {
+    if (this.observer !== undefined && encoded) this.observer(this.parent, -1, action ? action.id : -1, choice, encoded);
+  }
+
+  violation(v: Violation, key: ViolationKey): void {
+    this.violations.offer(v, key);
+  }
+}
+
+/**
+ * Looks up between states: Ctrl-C, the memory limit, --max-states, and progress lines. Both
+ * runners call it; the level loop owns it.
+ */
+export class Watch {
+  private lastProgress: number;
+  constructor(
+    private readonly opts: SearchOptions,
+    private readonly start: number,
+    private readonly stats: () => Omit<Progress, 'elapsedMs' | 'rssBytes'>,
+  ) {
+    this.lastProgress = start;
+  }
+  /** Why the search must stop now, if it must. */
+  stopReason(distinct: number): SearchResult['stopped'] | undefined {
+    const opts = this.opts;
+    if (opts.maxMemory !== undefined && process.memoryUsage.rss() > opts.maxMemory) opts.control = { ...opts.control, stop: 'max-memory' };
+    if (opts.control?.stop) return opts.control.stop;
+    if (opts.maxStates !== undefined && distinct >= opts.maxStates) return 'max-states';
+    return undefined;
+  }
+  maxStatesReached(distinct: number): boolean {
+    return this.opts.maxStates !== undefined && distinct >= this.opts.maxStates;
+  }
+  progress(): void {
+    const { onProgress, progressEveryMs } = this.opts;
+    const now = Date.now();
+    if (!onProgress || now - this.lastProgress < (progressEveryMs ?? 60_000)) return;
+    this.lastProgress = now;
+    onProgress({ ...this.stats(), elapsedMs: now - this.start, rssBytes: process.memoryUsage.rss() });
+  }
+}
+
+export async function search(system: TransitionSystem, opts: SearchOptions): Promise<{ result: SearchResult; store: StateStore }> {
+  const start = Date.now();
+  const workers = opts.workers ?? 1;
+  if (workers > 1 && opts.observer) throw new Error('a search with an observer runs in one thread: use one worker');
+  if (workers > 1 && opts.store) throw new Error('a search with worker threads uses its own shared store');
+  const runner: LevelRunner =
+    workers > 1 ? await (await import('./parallel.ts')).ThreadedLevels.start(system, opts, workers) : new LocalLevels(system, opts);
+  const found = new Violations();
+  let depth = 0;
+  let queue = 0;
+  let current: Region[] = [];
+  let stopped: SearchResult['stopped'];
+  let violation: Violation | undefined;
+  const levelSize = (rs: Region[]) => rs.reduce((k, r) => k + r.count, 0);
+  const watch = new Watch(opts, start, () => ({
+    depth,
+    distinct: runner.distinct(),
+    generated: runner.generated(),
+    queue: levelSize(current),
+    storeBytes: runner.store.bytes(),
+  }));
+
+  try {
+    // Initial states: depth 1, checked before anything is expanded.
+    const first = await runner.expand([], found, watch);
+    current = first.next;
+    if (levelSize(current) > 0 || found.size > 0) depth = 1;
+    while (found.size === 0 && levelSize(current) > 0) {
+      if (opts.maxDepth !== undefined && depth >= opts.maxDepth) {
+        stopped = 'max-depth';
+        queue = levelSize(current);
+        break;
+      }
+      const out = await runner.expand(current, found, watch);
+      // A level with a violation is still expanded to its end, and the least violation of each
+      // property kept (Violations): the verdict, the counts and the violating state are then the
+      // ones any number of workers finds, and a deadlock, whose trace is a state shorter, comes first.
+      if (out.stopped || found.size > 0) {
+        const least = found.least();
+        if (!least) stopped = out.stopped;
+        if (least?.inNextLevel || levelSize(out.next) > 0) depth++;
+        queue = out.unexpanded + levelSize(out.next);
+        current = [];
+        break;
+      }
+      current = out.next;
+      if (levelSize(current) > 0) depth++;
+    }
+    violation = found.least()?.violation;
+    const generated = runner.generated();
+    const distinct = runner.distinct();
+    return {
+      result: {
+        stats: {
+          generated,
+          distinct,
+          queue,
+          depth,
+          durationMs: Date.now() - start,
+          collisionProbability: collisionProbability(distinct, generated),
+          complete: !violation && !stopped && queue === 0,
+          storeBytes: runner.store.bytes(),
+        },
+        violation,
+        violations: found.all().map((f) => f.violation),
+        stopped,
+        coverage: runner.coverage(),
+      },
+      store: runner.store,
+    };
+  } finally {
+    await runner.close();
+  }
+}
+
+/** One participant: this thread expands each level alone, into a store of its own. */
+class LocalLevels implements LevelRunner {
+  readonly store: StateStore;
+  private readonly expander: Expander;
+  private readonly frontiers: [Frontier, Frontier];
+  private lastYield = Date.now();
+
+  constructor(
+    private readonly system: TransitionSystem,
+    opts: SearchOptions,
+  ) {
+    const store = opts.store ?? new FingerprintStore(actionBytes(system.actions.length), { choices: !!system.choices });
+    this.store = store;
+    const record = system.width + 1;
+    this.frontiers = [new Frontier(record), new Frontier(record)];
+    this.expander = new Expander(
+      system,
+      opts,
+      (hi, lo, parent, action, choice) => store.insert(hi, lo, parent, action, choice),
+      this.frontiers[0],
+      (hi, lo) => store.find(hi, lo),
+    );
+  }
+
+  async expand(level: Region[], found: Violations, watch: Watch): Promise<LevelOutcome> {
+    const { expander, store } = this;
+    // Two frontiers, the level being expanded and the next, swapped after each level.
+    const next = this.frontiers[0].data === level[0]?.data ? this.frontiers[1] : this.frontiers[0];
+    next.clear();
+    expander.next = next;
+    expander.violations.clear();
+    const outcome = (stopped?: SearchResult['stopped'], unexpanded = 0): LevelOutcome => {
+      found.merge(expander.violations.all());
+      return { next: next.count > 0 ? [{ data: next.data, count: next.count, owner: 0 }] : [], stopped, unexpanded };
+    };
+    if (level.length === 0) {
+      expander.initial(this.system.initial);
+      return outcome();
+    }
+    const record = this.system.width + 1;
+    const { data, count } = level[0];
+    for (let q = 0; q < count; q++) {
+      expander.expand(data, q * record);
+      if (watch.maxStatesReached(store.size)) return outcome('max-states', count - q - 1);
+      if ((q & 1023) === 1023) {
+        const now = Date.now();
+        if (now - this.lastYield > 50) {
+          // Let signal handlers (Ctrl-C) and timers run; the loop is otherwise synchronous.
+          await new Promise((r) => setImmediate(r));
+          this.lastYield = Date.now();
+          const stop = watch.stopReason(store.size);
+          if (stop) return outcome(stop, count - q - 1);
+        }
+        watch.progress();
+      }
+    }
+    if (Date.now() - this.lastYield > 50) {
+      // Many small levels must not keep Ctrl-C waiting either.
+      await new Promise((r) => setImmediate(r));
+      this.lastYield = Date.now();
+      const stop = watch.stopReason(0);
+      if (stop && expander.violations.size === 0) return outcome(stop, 0);
+    }
+    return outcome();
+  }
+
+  generated(): number {
+    return this.expander.step.generated;
+  }
+  distinct(): number {
+    return this.store.size;
+  }
+  coverage(): { fired: Uint32Array; found: Uint32Array } {
+    return { fired: this.expander.step.fired, found: this.expander.found };
+  }
+  async close(): Promise<void> {}
+}
+

@@ -1,0 +1,434 @@
+// The successor step, written once: from one state, every action instance's guard, then its
+// recipe once per choice path, and for each successor the action properties, the action
+// constraint, the state constraint, the type, canonicalisation and the fingerprint. Every
+// strategy runs states through it (breadth-first search with any number of workers, simulation,
+// the state graph, the audits, trace rebuild and replay), so they all agree on what a spec may
+// return and say the same thing when it does not.
+//
+// TLC's semantics: a successor the constraints prune is not stored, but its invariants are checked
+// (so are those of an initial state the constraint rejects), and it need not fit its type; only a
+// stored state must. Deadlock is a state with no successor at all, pruned or not.
+import { asyncPredicate, isPromise, SpecCodeMistake } from './recipe-result.ts';
+import { PHASE, type StepProbe, stepWatch } from './step-probe.ts';
+import { readOnly, isReadOnlyWrite, READ_ONLY_HINT } from './read-only.ts';
+import type { Violation } from './result.ts';
+import { show } from './show.ts';
+import { fingerprint } from './store/fingerprint.ts';
+import type { Canonicaliser } from './symmetry/canonicalise.ts';
+import { type ActionInstance, type ChoicePath, NO_CHOICE, type State, type StepSource, type TransitionSystem } from './system.ts';
+
+/** The names a failure can carry besides a system's own properties. */
+export const TYPE_OK = 'TypeOK';
+export const DEADLOCK = 'deadlock';
+
+/**
+ * Orders the violations found in one level, so that the one reported does not depend on the order
+ * states were expanded in: [rank (0 for deadlock, whose trace is a state shorter), the fingerprint
+ * of the state it was found at (hi, lo), the action instance (-1 for none)].
+ */
+export type ViolationKey = readonly [rank: number, hi: number, lo: number, action: number];
+
+/** What a strategy does with what the step finds. Arguments are valid during the call only. */
+export interface StepHandler {
+  /**
+   * A successor (or initial state, without an action) inside the constraints and its type.
+   * `vector` is its canonical encoding (what a frontier keeps), `hi`/`lo` the fingerprint of its
+   * view of that, `encoded` its concrete encoding.
+   */
+  stored(next: State, vector: Int32Array, hi: number, lo: number, action: ActionInstance | undefined, choice: ChoicePath, encoded: Int32Array): void;
+  /** A successor the constraints prune, whose invariants hold. `encoded` is undefined when it is outside its type. */
+  pruned?(next: State, encoded: Int32Array | undefined, action: ActionInstance | undefined, choice: ChoicePath): void;
+  /** A violation at the state being expanded or at one of its successors. */
+  violation(v: Violation, key: ViolationKey): void;
+}
+
+export interface StepOptions {
+  /** Maps an encoding to its symmetry representative; none: states are their own representatives. */
+  canonicalise?: Canonicaliser;
+  /** Report states without successors (default: the system's setting). */
+  deadlock?: boolean;
+}
+
+const GUARD = 'guard';
+const RECIPE = 'recipe';
+const TERMINAL = 'terminal';
+const INIT = 'init';
+
+/**
+ * A predicate changed the state it was given. Found by re-encoding the state after the predicates
+ * ran (cheaper than freezing every state; frozen states are used where a step predicate sees two).
+ */
+export class StateWritten extends Error {
+  constructor(readonly where: string) {
+    super(`${where} changed the state it was given (${READ_ONLY_HINT})`);
+    this.name = 'StateWritten';
+  }
+}
+
+/** A recipe returned something that is neither nothing nor a state. */
+export class RecipeReturnError extends Error {
+  constructor(value: unknown) {
+    super(
+      `it returned ${show(value)}; a recipe mutates its draft and returns nothing, or returns a whole next state ` +
+        '(an arrow with an expression body, `(s) => (s.x = 1)`, returns its value: add braces)',
+    );
+    this.name = 'RecipeReturnError';
+  }
+}
+
+/** Predicates (guards, invariants, properties, constraints) must say true or false: anything else is a bug in the spec. */
+export function isTrue(value: unknown): boolean {
+  if (value === true) return true;
+  if (value === false) return false;
+  if (isPromise(value)) throw asyncPredicate();
+  throw new TypeError(`it returned ${show(value)}, not a boolean${value === undefined ? ' (a missing return?)' : ''}`);
+}
+
+/** How an exception from spec code reads in a message. */
+export function errorText(error: unknown): string {
+  if (error instanceof SpecCodeMistake) return error.message;
+  const hint = isReadOnlyWrite(error) ? ` (${READ_ONLY_HINT})` : '';
+  if (error instanceof Error) return `${error.name === 'Error' ? '' : error.name + ': '}${error.message}${hint}`;
+  return typeof error === 'object' && error !== null ? show(error) : String(error);
+}
+
+/** `the recipe of put(t=t1) threw: ...`, or `... is wrong: ...` for spec code that broke a rule of spec code. */
+export function failure(where: string, error: unknown): string {
+  return `${where} ${error instanceof SpecCodeMistake ? 'is wrong' : 'threw'}: ${errorText(error)}`;
+}
+
+export class Step implements StepSource {
+  /** Successors generated (initial states included), as TLC counts them. */
+  generated = 0;
+  /** Per action instance: successors it generated. */
+  readonly fired: Uint32Array;
+  pre: State | undefined = undefined;
+
+  private readonly canon?: Canonicaliser;
+  private readonly deadlock: boolean;
+  private readonly encoded: Int32Array;
+  private readonly canonical: Int32Array;
+  private readonly viewed?: Int32Array;
+  private readonly fp = new Int32Array(2);
+  /** Whether guards or step predicates read the pre-state, and whether predicates read successors. */
+  private readonly readsPre: boolean;
+  /** Step predicates see two states: both are frozen. Otherwise writes are found by re-encoding. */
+  private readonly freezes: boolean;
+  private readonly scratch: Int32Array;
+  /** Whether anything judges a successor before it is stored (properties, constraints, invariants). */
+  private readonly judges: boolean;
+  private readonly sink: (next: unknown, choice: ChoicePath) => void;
+  // The state being expanded and where the step is in it (for messages).
+  private data: Int32Array = new Int32Array(0);
+  private at = 0;
+  private parent = -1;
+  private action: ActionInstance | undefined = undefined;
+  private phase = GUARD;
+  private after: State | undefined = undefined;
+  private count = 0;
+  private readonly probe?: StepProbe;
+
+  constructor(
+    readonly system: TransitionSystem,
+    private readonly handler: StepHandler,
+    opts: StepOptions = {},
+  ) {
+    this.canon = opts.canonicalise;
+    this.deadlock = opts.deadlock ?? system.deadlock;
+    // A watchdog on another thread, when this thread is watched (the command line's search thread).
+    this.probe = stepWatch();
+    this.encoded = new Int32Array(system.width);
+    this.canonical = new Int32Array(system.width);
+    if (system.view) this.viewed = new Int32Array(system.view.width);
+    this.fired = new Uint32Array(system.actions.length);
+    this.readsPre = system.actions.some((a) => a.guard) || system.actionProperties.length > 0 || !!system.actionConstraint;
+    this.freezes = system.actionProperties.length > 0 || !!system.actionConstraint;
+    this.scratch = new Int32Array(system.width);
+    this.judges = system.invariants.length > 0 || system.actionProperties.length > 0 || !!system.constraint || !!system.actionConstraint;
+    // The sink runs once per successor: the common case (nothing judges a successor) is written
+    // out here, so that it needs no further call before the store.
+    this.sink = this.judges
+      ? (next, choice) => this.successor(next, choice)
+      : (returned, choice) => {
+          const action = this.action!;
+          this.count++;
+          this.generated++;
+          this.fired[action.id]++;
+          if (returned === null || typeof returned !== 'object') throw new RecipeReturnError(returned);
+          const typeError = system.encode(returned, this.encoded, 0);
+          if (typeError !== undefined) this.typeViolation(returned as State, choice, typeError);
+          else this.store(returned as State, action, choice);
+        };
+  }
+
+  /** A fresh, mutable copy of the state being expanded (StepSource). */
+  draft(): State {
+    return this.system.decode(this.data, this.at);
+  }
+
+  /**
+   * Expands the state encoded at `data[at..]`, stored at index `parent` (-1 when it is not stored),
+   * handing every successor and violation to the handler. After an exception from spec code the
+   * state is not expanded further.
+   */
+  expand(data: Int32Array, at: number, parent: number): void {
+    const { actions, terminal } = this.system;
+    this.data = data;
+    this.at = at;
+    this.parent = parent;
+    this.pre = this.readsPre ? (this.freezes ? readOnly(this.system.decode(data, at)) : this.system.decode(data, at)) : undefined;
+    this.count = 0;
+    this.action = undefined;
+    this.after = undefined;
+    const probe = this.probe;
+    if (probe !== undefined) probe.enter(data, at);
+    try {
+      for (let a = 0; a < actions.length; a++) {
+        const action = (this.action = actions[a]);
+        this.after = undefined;
+        if (action.guard !== undefined) {
+          this.phase = GUARD;
+          if (probe !== undefined) probe.at(a, PHASE.guard);
+          if (!isTrue(action.guard(this.pre!))) continue;
+        }
+        this.phase = RECIPE;
+        if (probe !== undefined) probe.at(a, PHASE.recipe);
+        action.successors(this, this.sink);
+      }
+      if (this.count === 0 && this.deadlock) {
+        this.action = undefined;
+        this.phase = TERMINAL;
+        if (probe !== undefined) probe.at(-1, PHASE.terminal);
+        if (!(terminal && isTrue(terminal(this.pre ?? readOnly(this.system.decode(data, at)))))) {
+          this.offer({ outcome: 'deadlock', property: DEADLOCK, message: 'deadlock: no action is enabled', stateIndex: parent }, 0, -1);
+        }
+      }
+      if (this.pre !== undefined && !this.freezes && this.differs(this.pre, data, at)) this.blameWriter();
+    } catch (error) {
+      this.offer(this.errorViolation(error), 1, this.phase === TERMINAL ? -1 : (this.action?.id ?? -1));
+    }
+    if (probe !== undefined) probe.at(-1, PHASE.idle);
+  }
+
+  /** One successor of the current action, from its sink; a watchdog sees its checks apart from the recipe. */
+  private successor(returned: unknown, choice: ChoicePath): void {
+    const probe = this.probe;
+    if (probe === undefined) return this.judge(returned, choice);
+    probe.at(this.action!.id, PHASE.property);
+    this.judge(returned, choice);
+    probe.at(this.action!.id, PHASE.recipe);
+  }
+
+  /** What the step makes of one successor: properties, constraints, type, then stored or pruned. */
+  private judge(returned: unknown, choice: ChoicePath): void {
+    const action = this.action!;
+    this.count++;
+    this.generated++;
+    this.fired[action.id]++;
+    if (returned === null || typeof returned !== 'object') throw new RecipeReturnError(returned);
+    const encoded = this.encoded;
+    if (!this.judges) {
+      // Nothing reads the successor: no property, constraint or invariant (the common fast path).
+      const typeError = this.system.encode(returned, encoded, 0);
+      if (typeError !== undefined) this.typeViolation(returned as State, choice, typeError);
+      else this.store(returned as State, action, choice);
+      return;
+    }
+    const sys = this.system;
+    const next = (this.after = (this.freezes ? readOnly(returned) : returned) as State);
+    const typeError = sys.encode(next, encoded, 0);
+    // A state outside its type has no encoding to compare with: it is frozen instead.
+    if (typeError !== undefined) readOnly(next);
+    const props = sys.actionProperties;
+    if (props.length > 0 && !(typeError === undefined && this.stutters())) {
+      // Action properties are [][P]_vars: a step that changes nothing satisfies them.
+      for (let k = 0; k < props.length; k++) {
+        const p = props[k];
+        this.phase = `action property '${p.name}'`;
+        if (!isTrue(p.holds(this.pre!, next))) {
+          this.offerStep({ outcome: 'action-property', property: p.name, message: `action property '${p.name}' is violated by ${action.label}` }, next, choice);
+          this.phase = RECIPE;
+          return;
+        }
+      }
+    }
+    let inside = true;
+    if (sys.actionConstraint !== undefined) {
+      this.phase = 'action constraint';
+      inside = isTrue(sys.actionConstraint(this.pre!, next));
+    }
+    if (inside && sys.constraint !== undefined) {
+      this.phase = 'constraint';
+      inside = isTrue(sys.constraint(next));
+      if (typeError === undefined && !this.freezes && this.differs(next, encoded, 0)) throw new StateWritten(`the constraint after ${action.label}`);
+    }
+    this.phase = RECIPE;
+    if (!inside) this.prunedSuccessor(next, typeError === undefined ? encoded : undefined, action, choice);
+    else if (typeError !== undefined) this.typeViolation(next, choice, typeError);
+    else this.store(next, action, choice);
+  }
+
+  /** Canonicalises and fingerprints the successor encoded in `encoded`, and hands it on to be stored. */
+  private store(next: State, action: ActionInstance, choice: ChoicePath): void {
+    const encoded = this.encoded;
+    const vector = this.canon !== undefined ? (this.canon(encoded, this.canonical), this.canonical) : encoded;
+    const fp = this.fp;
+    if (this.viewed !== undefined) {
+      this.system.view!.project(vector, this.viewed);
+      fingerprint(this.viewed, this.viewed.length, fp);
+    } else {
+      fingerprint(vector, vector.length, fp);
+    }
+    this.handler.stored(next, vector, fp[0], fp[1], action, choice, encoded);
+  }
+
+  private typeViolation(next: State, choice: ChoicePath, typeError: string): void {
+    this.offerStep({ outcome: 'invariant', property: TYPE_OK, message: `${this.action!.label} leaves the type: ${typeError}` }, readOnly(next), choice);
+  }
+
+  /**
+   * Runs an initial state through the same checks: constraint (with TLC's invariant check when it
+   * rejects the state), type, canonicalisation, fingerprint. `position` is its place among the
+   * system's initial states (it orders the violations found there).
+   */
+  initial(value: unknown, position: number): void {
+    const sys = this.system;
+    this.generated++;
+    this.parent = -1;
+    this.action = undefined;
+    this.phase = INIT;
+    const encoded = this.encoded;
+    const typeError = sys.encode(value, encoded, 0);
+    // A copy, so that the checks cannot touch the spec's own value (frozen when it has no encoding).
+    const s = (typeError === undefined ? sys.decode(encoded, 0) : readOnly(structuredClone(value))) as State;
+    const key: ViolationKey = [1, 0, 0, position];
+    try {
+      const rejected = sys.constraint && !isTrue(sys.constraint(s));
+      if (typeError === undefined && this.differs(s, encoded, 0)) throw new StateWritten('the constraint');
+      if (rejected) {
+        const bad = this.invariantViolation(s, -1, { next: s }, typeError === undefined ? encoded : undefined);
+        if (bad) this.handler.violation(bad, key);
+        else this.handler.pruned?.(s, typeError === undefined ? encoded : undefined, undefined, NO_CHOICE);
+        return;
+      }
+    } catch (error) {
+      const message = error instanceof StateWritten ? `${error.message}, on an initial state` : `the constraint threw on an initial state: ${errorText(error)}`;
+      this.handler.violation({ outcome: 'error', phase: 'constraint', message, stateIndex: -1, step: { next: s }, error }, key);
+      return;
+    }
+    if (typeError !== undefined) {
+      this.handler.violation({ outcome: 'invariant', property: TYPE_OK, message: `an initial state is outside its type: ${typeError}`, stateIndex: -1, step: { next: s } }, key);
+      return;
+    }
+    const vector = this.canon ? (this.canon(encoded, this.canonical), this.canonical) : encoded;
+    this.fingerprintOf(vector);
+    this.handler.stored(s, vector, this.fp[0], this.fp[1], undefined, NO_CHOICE, encoded);
+  }
+
+  /**
+   * The first invariant `s` violates (or that throws on it), as a violation at store index
+   * `stateIndex` (and, for a state that is not stored, the step that reached it); undefined when all hold.
+   */
+  invariantViolation(s: State, stateIndex: number, step?: Violation['step'], encoded?: Int32Array): Violation | undefined {
+    const invariants = this.system.invariants;
+    if (invariants.length === 0) return undefined;
+    if (this.probe !== undefined) this.probe.at(this.action ? this.action.id : -1, PHASE.invariant);
+    // Without its encoding to compare with afterwards, the state is frozen.
+    if (encoded === undefined) readOnly(s);
+    let found: Violation | undefined;
+    for (let k = 0; k < invariants.length && !found; k++) {
+      const inv = invariants[k];
+      try {
+        if (!isTrue(inv.holds(s))) found = { outcome: 'invariant', property: inv.name, message: `invariant '${inv.name}' is violated`, stateIndex, step };
+      } catch (error) {
+        found = { outcome: 'error', phase: `invariant '${inv.name}'`, message: failure(`invariant '${inv.name}'`, error), stateIndex, step, error };
+      }
+    }
+    if (encoded !== undefined && !this.freezes && this.differs(s, encoded, 0)) {
+      // Which one wrote: each again, on a fresh copy.
+      const writer = invariants.find((inv) => this.writes((x) => inv.holds(x), encoded, 0)) ?? invariants[0];
+      const error = new StateWritten(`invariant '${writer.name}'`);
+      return { outcome: 'error', phase: `invariant '${writer.name}'`, message: error.message, stateIndex, step, error };
+    }
+    return found;
+  }
+
+  /** Whether `s` no longer encodes to `v[at..]`. */
+  private differs(s: State, v: Int32Array, at: number): boolean {
+    const w = this.scratch;
+    if (this.system.encode(s, w, 0) !== undefined) return true;
+    for (let i = 0; i < w.length; i++) if (w[i] !== v[at + i]) return true;
+    return false;
+  }
+
+  /** Whether `f` changes a fresh copy of the state encoded at v[at..]. */
+  private writes(f: (s: State) => unknown, v: Int32Array, at: number): boolean {
+    const copy = this.system.decode(v, at);
+    try {
+      f(copy);
+    } catch {
+      // What it throws is not the question here.
+    }
+    return this.differs(copy, v, at);
+  }
+
+  /** A guard or the terminal predicate changed the pre-state: finds which, and throws. */
+  private blameWriter(): never {
+    const { data, at } = this;
+    for (const action of this.system.actions) {
+      if (action.guard && this.writes(action.guard, data, at)) {
+        this.phase = GUARD;
+        this.action = action;
+        throw new StateWritten(`the guard of ${action.label}`);
+      }
+    }
+    this.phase = TERMINAL;
+    throw new StateWritten('the terminal predicate');
+  }
+
+  /** The fingerprint of `vector` (through the view, if any), left in fp. */
+  private fingerprintOf(vector: Int32Array): void {
+    const view = this.system.view;
+    if (view) {
+      view.project(vector, this.viewed!);
+      fingerprint(this.viewed!, view.width, this.fp);
+    } else {
+      fingerprint(vector, this.system.width, this.fp);
+    }
+  }
+
+  private prunedSuccessor(next: State, encoded: Int32Array | undefined, action: ActionInstance, choice: ChoicePath): void {
+    const bad = this.invariantViolation(next, this.parent, { action, next, choice }, encoded);
+    if (bad) this.offer(bad, 1, action.id);
+    else this.handler.pruned?.(next, encoded, action, choice);
+  }
+
+  private stutters(): boolean {
+    const { encoded, data, at } = this;
+    for (let i = 0; i < encoded.length; i++) if (encoded[i] !== data[at + i]) return false;
+    return true;
+  }
+
+  /** A violation of the current action's successor `next`: its trace ends with that step. */
+  private offerStep(v: Pick<Violation, 'outcome' | 'property' | 'message'>, next: State, choice: ChoicePath): void {
+    this.offer({ ...v, stateIndex: this.parent, step: { action: this.action, next, choice } }, 1, this.action!.id);
+  }
+
+  /** Hands a violation at the state being expanded to the handler, keyed by that state's fingerprint. */
+  private offer(v: Violation, rank: number, action: number): void {
+    const fp = new Int32Array(2);
+    fingerprint(this.data.subarray(this.at, this.at + this.system.width), this.system.width, fp);
+    this.handler.violation(v, [rank, fp[0], fp[1], action]);
+  }
+
+  private errorViolation(error: unknown): Violation {
+    const { phase, action } = this;
+    const label = action?.label;
+    const where =
+      phase === GUARD ? `the guard of ${label}` : phase === RECIPE ? `the recipe of ${label}` : phase === TERMINAL ? 'the terminal predicate' : `${phase} after ${label}`;
+    // Past the recipe the step itself happened: the trace shows it, and then what threw.
+    const step = phase === TERMINAL ? undefined : phase === GUARD || phase === RECIPE ? { action } : { action, next: this.after };
+    const message = error instanceof StateWritten ? error.message : failure(where, error);
+    return { outcome: 'error', phase, message, stateIndex: this.parent, step, error };
+  }
+}

@@ -1,0 +1,35 @@
+// The in-memory level queue: [store index, slot vector] records in one growable typed array, in a
+// SharedArrayBuffer when worker threads read it.
+import type { LevelQueue } from './store.ts';
+
+export class Frontier implements LevelQueue {
+  data: Int32Array;
+  count = 0;
+  constructor(
+    readonly record: number,
+    private readonly shared = false,
+  ) {
+    this.data = this.alloc(record * 1024);
+  }
+  push(index: number, v: Int32Array): void {
+    const at = this.count * this.record;
+    if (at + this.record > this.data.length) {
+      const bigger = this.alloc(this.data.length * 2);
+      bigger.set(this.data);
+      this.data = bigger;
+    }
+    const data = this.data;
+    data[at] = index;
+    // A plain loop: set() costs more than it saves on vectors of a few slots.
+    for (let i = 1; i < this.record; i++) data[at + i] = v[i - 1];
+    this.count++;
+  }
+  /** Empties it for reuse: a level's frontier is as big as the last, and fresh buffers cost page faults. */
+  clear(): this {
+    this.count = 0;
+    return this;
+  }
+  private alloc(length: number): Int32Array {
+    return new Int32Array(this.shared ? new SharedArrayBuffer(length * 4) : new ArrayBuffer(length * 4));
+  }
+}

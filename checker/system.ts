@@ -1,0 +1,170 @@
+// The one thing the engine searches: a transition system. `checker/` owns this interface and
+// imports nothing from the spec language; `src/compile/` turns a spec into one, and a test can
+// write one by hand. Everything a search strategy, a store, the audits or trace rebuild needs of a
+// model is here, and nothing else.
+//
+// States travel in two forms. Encoded, a state is `width` small integers (what the store
+// fingerprints and the frontier keeps). Decoded, it is the object a spec's predicates and recipes
+// see. The engine never looks inside a decoded state: it hands it to the system's functions.
+
+/** A decoded state, as predicates and recipes see it. */
+export type State = Record<string, unknown>;
+
+/**
+ * Which branch or choice inside an action produced a successor: one small index per choice point
+ * the recipe passed, in the order it passed them. Empty for an action without choices.
+ */
+export type ChoicePath = readonly number[];
+
+/** The path of the one successor of an action without choices (shared, never allocated per step). */
+export const NO_CHOICE: ChoicePath = Object.freeze([]) as ChoicePath;
+
+/** What an action instance runs from: the pre-state (read-only) and fresh drafts of it. */
+export interface StepSource {
+  /** The pre-state, read-only; undefined unless the system's predicates or recipes need it decoded. */
+  readonly pre: State | undefined;
+  /** A fresh, mutable copy of the pre-state, for one run of a recipe. */
+  draft(): State;
+}
+
+/**
+ * Receives the successors of one action instance, one call each, with the state as the recipe left
+ * it (not yet checked against the type: the step does that, after the constraint) and its choice
+ * path. A sink, not an array or a generator, so that a successor costs no allocation.
+ */
+export type SuccessorSink = (next: unknown, choice: ChoicePath) => void;
+
+/**
+ * One action with its parameters bound (`\E t \in Threads` gives one instance per t). Instances are
+ * static: they exist before the search, with small ids, so the store, fairness, traces and explorer
+ * URLs can name a step as (instance id, choice path).
+ */
+export interface ActionInstance {
+  /** Index into TransitionSystem.actions. */
+  readonly id: number;
+  /** The action's name, shared by all its instances (`put`, or `reader.load` for a process step). */
+  readonly name: string;
+  /** How a trace names this instance: `put(t=t1)`. */
+  readonly label: string;
+  readonly params: Readonly<Record<string, unknown>>;
+  /** The process (actor) whose step this is, when the system has processes. */
+  readonly process?: string;
+  /** The guard as written; the step judges what it returns (true, false, anything else is an error). */
+  readonly guard?: (pre: State) => unknown;
+  /**
+   * Runs the effect from `from`: calls `sink` once per successor (once per choice path that gives
+   * one), or not at all. Exceptions from spec code propagate: the step reports them.
+   */
+  readonly successors: (from: StepSource, sink: SuccessorSink) => void;
+}
+
+/** A named state predicate (an invariant). */
+export interface Invariant {
+  readonly name: string;
+  readonly holds: (s: State) => unknown;
+}
+
+/** A named predicate on a step (TLA+'s [][P]_vars): judged on (pre-state, next state). */
+export interface ActionProperty {
+  readonly name: string;
+  readonly holds: (pre: State, next: State) => unknown;
+}
+
+/**
+ * Writes a value's encoding at `out[at..at+width)`. Returns undefined when it fits its type, or a
+ * message saying what does not (`q = [1, 2, 3] is outside seqOf(int(0, 2), 2)`): a value outside
+ * its type is a result, not an exception, so the engine needs no class from the language.
+ */
+export type Encoder = (value: unknown, out: Int32Array, at: number) => string | undefined;
+
+/**
+ * Where interchangeable ids sit in the encoding: what symmetry reduction permutes. The engine
+ * knows three layouts; a schema with another (a sorted set of records, a bag) supplies `normalise`.
+ */
+export type SymmetrySite =
+  /** A slot holding an element index; `liveIf` marks slots that are padding unless slot >= min. */
+  | { kind: 'value'; set: string; slot: number; liveIf?: { slot: number; min: number } }
+  /** Bit `bit` (of a set of elements, 30 per slot) stands for element `bit`. */
+  | { kind: 'bits'; set: string; slot: number; bit: number }
+  /** `count` blocks of `blockWidth` slots, block i belonging to element i (a map keyed by the ids). */
+  | { kind: 'blocks'; set: string; slot: number; blockWidth: number; count: number }
+  /**
+   * `width` slots from `slot` whose layout the schema owns: `normalise` renames the ids in them by
+   * `perm` (old element -> new element) and restores their normal form (re-sorts a sorted set).
+   * It runs after the other sites of its group are permuted.
+   */
+  | { kind: 'normalise'; set: string; slot: number; width: number; normalise: (v: Int32Array, at: number, perm: ArrayLike<number>) => void };
+
+/** The sites of one set of interchangeable ids, and how many ids it has. */
+export interface SymmetryGroup {
+  readonly size: number;
+  readonly sites: readonly SymmetrySite[];
+  /** The ids as parameters and states hold them (id i is elements[i]); for messages and the audit. */
+  readonly elements?: readonly unknown[];
+}
+
+/**
+ * A projection of the encoding that identifies a state (TLC's VIEW): states with the same view
+ * count as one. Applied after canonicalisation, before fingerprinting.
+ */
+export interface View {
+  readonly width: number;
+  project(v: Int32Array, out: Int32Array): void;
+}
+
+/**
+ * Everything needed to build the same system again in another thread or on another machine. The
+ * builder is a module whose `rebuildSystem(source)` returns the system; the engine imports it by
+ * URL, so it depends on no front end. `hash` covers the spec's whole import graph: a rebuild from a
+ * changed spec is refused.
+ */
+export interface SystemSource {
+  /** URL of the module exporting `rebuildSystem(source: SystemSource): Promise<TransitionSystem>`. */
+  readonly builder: string;
+  /** The spec module (a path or URL) and the export holding the spec. */
+  readonly module: string;
+  readonly export: string;
+  readonly variant: string;
+  /** Constants as checked (the spec's defaults with the variant's and the user's overrides). */
+  readonly constants: Readonly<Record<string, unknown>>;
+  /** Hash of the contents of the spec module and every module it imports, transitively. */
+  readonly hash: string;
+}
+
+export interface TransitionSystem {
+  /** How messages name the system: `two-phase [racy]`. */
+  readonly title: string;
+  /** Slots of an encoded state. */
+  readonly width: number;
+  /** The initial states as given (they may lie outside their type). */
+  readonly initial: readonly unknown[];
+  readonly encode: Encoder;
+  /** A fresh, mutable decoded state. */
+  decode(from: Int32Array, at: number): State;
+  readonly actions: readonly ActionInstance[];
+  readonly invariants: readonly Invariant[];
+  readonly actionProperties: readonly ActionProperty[];
+  /** TLC's CONSTRAINT: successors outside it are neither stored nor explored (their invariants are checked). */
+  readonly constraint?: (s: State) => unknown;
+  /** TLC's ACTION_CONSTRAINT: steps outside it are not taken (the successor's invariants are checked). */
+  readonly actionConstraint?: (pre: State, next: State) => unknown;
+  /** States where having no successor is proper termination, not deadlock. */
+  readonly terminal?: (s: State) => unknown;
+  /** Whether a state without successors is a deadlock (unless terminal). */
+  readonly deadlock: boolean;
+  readonly view?: View;
+  /** Interchangeable ids, by the name of their set; groups of fewer than two ids are left out. */
+  readonly symmetry: ReadonlyMap<string, SymmetryGroup>;
+  /** Whether some instance may give more than one successor (the store then keeps choice paths). */
+  readonly choices?: boolean;
+  /** Where the system can be rebuilt from; a search with worker threads needs it. */
+  readonly source?: SystemSource;
+}
+
+/**
+ * Told of every transition a search takes, also to states already seen, and of the initial states
+ * (from -1, action -1). `to` is the store index of the successor, or -1 when it is not stored (the
+ * constraint prunes it). `next` is its encoding, valid during the call only. A search without an
+ * observer does not pay for it.
+ */
+export type TransitionObserver = (from: number, to: number, action: number, choice: ChoicePath, next: Int32Array) => void;

@@ -1,0 +1,41 @@
+// Checks one compiled variant of a spec, and judges the outcome against the variant's expectation.
+import { checkSystem, type RunOptions, type RunResult } from '../../checker/check.ts';
+import { neverFired } from '../../checker/coverage.ts';
+import type { Outcome } from '../../checker/result.ts';
+import type { Expectation } from '../spec.ts';
+import type { CheckChoices } from './options.ts';
+import type { Model } from './model.ts';
+
+/** The user's choices (CheckChoices, shared with the command line) and how to follow the search. */
+export interface CheckOptions extends CheckChoices, Omit<RunOptions, keyof CheckChoices> {}
+
+export interface CheckResult extends RunResult {
+  model: Model;
+  expected?: Expectation;
+  /** Whether the outcome is what the variant declares (a variant with no expectation must hold). */
+  matchesExpectation: boolean;
+  /** Actions that never fired in a complete run of a spec that asks for `coverage: 'all-actions-fire'`. */
+  deadActions?: string[];
+}
+
+/** Whether a check reduces by symmetry: the option, else the spec's default, and a scalarset to reduce. */
+export function usesSymmetry(model: Model, option?: boolean): boolean {
+  return (option ?? model.symmetryDefault) && model.symmetry.size > 0;
+}
+
+export async function checkModel(model: Model, opts: CheckOptions = {}): Promise<CheckResult> {
+  const run = await checkSystem(model, { ...opts, symmetry: usesSymmetry(model, opts.symmetry) });
+  const dead = run.coverage && model.spec.def.coverage === 'all-actions-fire' && run.stats.complete ? neverFired(run.coverage) : [];
+  return {
+    ...run,
+    model,
+    expected: model.expect,
+    matchesExpectation: matches(model.expect ?? 'holds', run.outcome, run.violation?.property, run.stats.complete) && dead.length === 0,
+    deadActions: dead.length ? dead : undefined,
+  };
+}
+
+function matches(expected: Expectation, outcome: Outcome, property: string | undefined, complete: boolean): boolean {
+  if (expected === 'holds') return outcome === 'ok' && complete;
+  return outcome !== 'ok' && outcome !== 'error' && property === expected.violates;
+}

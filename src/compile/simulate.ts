@@ -1,0 +1,17 @@
+// Random walks over one compiled variant, judged against the variant's expectation.
+import { simulate as walk, type SimulateOptions, type SimulationRun } from '../../checker/search/simulate.ts';
+import type { CheckResult } from './check.ts';
+import type { Model } from './model.ts';
+
+export type SimulationResult = SimulationRun & CheckResult;
+
+export function simulate(model: Model, opts: SimulateOptions): SimulationResult {
+  const r = walk(model, opts);
+  const expected = model.expect ?? 'holds';
+  return {
+    ...r,
+    model,
+    expected,
+    matchesExpectation: expected === 'holds' ? r.outcome === 'ok' : r.outcome !== 'error' && r.violation?.property === expected.violates,
+  };
+}

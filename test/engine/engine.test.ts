@@ -1,0 +1,91 @@
+// The engine on its own, with a hand-written transition system (./grid.ts): the store, the level
+// loop, workers, the observer and trace rebuild, without the spec language.
+import { describe, expect, it } from 'vitest';
+import { search } from '../../checker/search/bfs.ts';
+import { FingerprintStore, packChoice, unpackChoice } from '../../checker/store/memory.ts';
+import type { ChoicePath } from '../../checker/system.ts';
+import { rebuildTrace } from '../../checker/trace/rebuild.ts';
+import { grid } from './grid.ts';
+
+describe('the in-memory store', () => {
+  it('inserts if new, returning the index, or -1; finds a stored fingerprint', () => {
+    const store = new FingerprintStore(1, { choices: true });
+    expect(store.insert(1, 2, -1, -1, [])).toBe(0);
+    expect(store.insert(3, 4, 0, 5, [1, 0])).toBe(1);
+    expect(store.insert(3, 4, 0, 6, [])).toBe(-1);
+    expect([store.find(3, 4), store.find(1, 2), store.find(5, 6)]).toEqual([1, 0, -1]);
+    expect([store.size, store.parent(1), store.action(1), store.choice(1), store.action(0), store.parent(0)]).toEqual([2, 0, 5, [1, 0], -1, -1]);
+    expect(store.fingerprints([1, 0])).toEqual([[3, 4], [1, 2]]);
+  });
+
+  it('keeps every state through growth', () => {
+    const store = new FingerprintStore(4);
+    const wrong: number[] = [];
+    for (let i = 0; i < 200_000; i++) if (store.insert(Math.imul(i, 0x9e3779b1), i + 1, i - 1, i % 7, []) !== i) wrong.push(i);
+    for (let i = 0; i < 200_000; i += 997) if (store.insert(Math.imul(i, 0x9e3779b1), i + 1, 0, 0, []) !== -1 || store.find(Math.imul(i, 0x9e3779b1), i + 1) !== i) wrong.push(i);
+    expect(wrong).toEqual([]);
+    expect([store.size, store.parent(150_000), store.action(150_000)]).toEqual([200_000, 149_999, 150_000 % 7]);
+  });
+
+  it('packs short choice paths into one word, and says when it did not keep one', () => {
+    for (const path of [[], [0], [5, 1022], [1, 2, 3]] as ChoicePath[]) expect(unpackChoice(packChoice(path))).toEqual(path);
+    expect(unpackChoice(packChoice([1, 2, 3, 4]))).toBeUndefined();
+    expect(unpackChoice(packChoice([5000]))).toBeUndefined();
+  });
+});
+
+describe('the level loop', () => {
+  it('counts as TLC counts: n^2 distinct, every successor generated, depth 2(n - 1) + 1', async () => {
+    const { result } = await search(grid({ n: 4 }), {});
+    // Initial state, two moves from each state off the edges, one from each edge state, one reset.
+    expect([result.stats.distinct, result.stats.generated, result.stats.depth, result.stats.complete]).toEqual([16, 1 + 2 * 4 * 3 + 1, 7, true]);
+    expect([...result.coverage!.fired]).toEqual([24, 1]);
+  });
+
+  it('an observer is told of every transition with its choice path, also to states already seen', async () => {
+    const edges: [number, number, number, string][] = [];
+    await search(grid({ n: 3 }), { observer: (from, to, action, choice) => edges.push([from, to, action, choice.join('.')]) });
+    expect(edges[0]).toEqual([-1, 0, -1, '']);
+    expect(edges.length).toBe(1 + 2 * 3 * 2 + 1);
+    expect(edges.filter((e) => e[2] === 1)).toEqual([[8, 0, 1, '']]);
+    expect(new Set(edges.filter((e) => e[2] === 0).map((e) => e[3]))).toEqual(new Set(['0', '1']));
+  });
+
+  it('a deadlock is reported at the state with no successor', async () => {
+    const { result } = await search(grid({ n: 3, noReset: true }), {});
+    expect([result.violation?.outcome, result.stats.depth, result.stats.distinct]).toEqual(['deadlock', 5, 9]);
+  });
+
+  it('the same counts, verdicts and trace lengths with 1, 2 and 3 workers', async () => {
+    // The first is big enough (250,000 states) for the worker threads to join the levels.
+    for (const o of [{ n: 500 }, { n: 120, limit: 150 }, { n: 40, noReset: true }]) {
+      const runs = [];
+      for (const workers of [1, 2, 3]) {
+        const sys = grid(o);
+        const { result, store } = await search(sys, { workers });
+        const trace = result.violation && rebuildTrace(sys, store, result.violation).steps.length;
+        runs.push([result.violation?.outcome, result.violation?.property, result.stats.distinct, result.stats.generated, result.stats.depth, trace]);
+      }
+      expect(runs[1]).toEqual(runs[0]);
+      expect(runs[2]).toEqual(runs[0]);
+    }
+  }, 120_000);
+});
+
+describe('trace rebuild', () => {
+  it('replays the stored transitions, choice paths included, to a shortest trace', async () => {
+    const sys = grid({ n: 5, limit: 3 });
+    const { result, store } = await search(sys, {});
+    expect([result.violation?.property, result.stats.depth]).toEqual(['Near', 4]);
+    const { steps } = rebuildTrace(sys, store, result.violation!);
+    const states = steps.map((s) => [s.state.x, s.state.y]);
+    expect(states.length).toBe(4);
+    expect(states[0]).toEqual([0, 0]);
+    expect((states[3][0] as number) + (states[3][1] as number)).toBe(3);
+    // Each step's choice path says which way it moved.
+    for (let k = 1; k < steps.length; k++) {
+      const moved = steps[k].state.x !== steps[k - 1].state.x ? 0 : 1;
+      expect(steps[k].choice).toEqual([moved]);
+    }
+  });
+});
