@@ -38,6 +38,8 @@ interface Run {
   searchSeconds: number;
   peakRssBytes: number;
   storeBytes: number;
+  /** The liveness check, when the run had temporal properties. */
+  liveness?: { states: number; edges: number; bytesPerEdge: number; durationMs: number };
 }
 
 function option(name: string, fallback: string): string {
@@ -61,7 +63,7 @@ async function runOnce(m: Model, workers: number): Promise<Run> {
   const wallSeconds = Number(process.hrtime.bigint() - started) / 1e9;
   if (code !== 0) throw new Error(`${m.name}, ${workers} worker(s): exit ${code}\n${stderr}${stdout.slice(0, 2000)}`);
   const r = JSON.parse(stdout).results[0];
-  return { distinct: r.distinct, generated: r.generated, depth: r.depth, wallSeconds, searchSeconds: r.durationMs / 1000, peakRssBytes: Number(readFileSync(rssFile, 'utf8')), storeBytes: r.storeBytes };
+  return { distinct: r.distinct, generated: r.generated, depth: r.depth, wallSeconds, searchSeconds: r.durationMs / 1000, peakRssBytes: Number(readFileSync(rssFile, 'utf8')), storeBytes: r.storeBytes, liveness: r.liveness };
 }
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
@@ -131,21 +133,56 @@ for (const m of MODELS.filter((x) => !only || x.file.includes(only))) {
     speedUpLines.push(`${m.name}, ${workers} workers against 1: search ${list(search)} (median ${median(search).toFixed(2)}x); wall ${list(wall)} (median ${median(wall).toFixed(2)}x)`);
   }
 }
+
+// The liveness check beside the safety-only run of the same million-state model (one worker: the
+// liveness graph is recorded and searched in one thread after the search).
+const LIVENESS = { name: 'Liveness counters (N=5, K=15)', file: 'bench/liveness-counters.ts', distinct: 1_048_576, edges: 5_242_880 };
+const livenessRows: string[][] = [['run', 'distinct', 'wall s', 'peak RSS MB', 'graph states', 'transitions', 'B/transition', 'liveness s']];
+const livenessResults: Record<string, unknown>[] = [];
+if (!only || LIVENESS.file.includes(only)) {
+  const byVariant = new Map<string, (Run & { liveness?: { states: number; edges: number; bytesPerEdge: number; durationMs: number } })[]>([['safety', []], ['liveness', []]]);
+  for (let k = 0; k < runs; k++) {
+    for (const [variant, all] of byVariant) {
+      const m: Model = { name: `${LIVENESS.name} [${variant}]`, file: LIVENESS.file, args: ['--variant', variant], expect: { distinct: LIVENESS.distinct, generated: 5_242_881, depth: 76 } };
+      const r = await runOnce(m, 1);
+      if (r.distinct !== LIVENESS.distinct || (variant === 'liveness' && r.liveness?.edges !== LIVENESS.edges)) {
+        wrong++;
+        process.stderr.write(`WRONG COUNTS for ${m.name}: ${JSON.stringify(r)}\n`);
+      }
+      all.push(r);
+    }
+  }
+  for (const [variant, all] of byVariant) {
+    const wall = median(all.map((x) => x.wallSeconds));
+    const rss = median(all.map((x) => x.peakRssBytes));
+    const l = all[0].liveness;
+    const livenessSeconds = l ? median(all.map((x) => x.liveness!.durationMs / 1000)) : undefined;
+    livenessResults.push({ variant, distinct: all[0].distinct, wallSeconds: wall, wallSecondsAll: all.map((x) => x.wallSeconds), peakRssBytes: rss, graph: l, livenessSeconds });
+    livenessRows.push([variant, n(all[0].distinct), n(wall, 2), n(rss / 2 ** 20), l ? n(l.states) : '', l ? n(l.edges) : '', l ? String(l.bytesPerEdge) : '', livenessSeconds !== undefined ? n(livenessSeconds, 2) : '']);
+  }
+}
 const loadAfter = loadavg();
 
 function printTable(table: string[][]): void {
   const widths = table[0].map((_, i) => Math.max(...table.map((r) => r[i].length)));
   for (const r of table) console.log(r.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  '));
 }
-printTable(rows);
-console.log(`\nMedians of ${runs} run(s) each; wall time includes start-up (node, tsx, loading the spec).\n\nThe fastest of the ${runs} runs:`);
-printTable(bestRows);
+if (rows.length > 1) printTable(rows);
+if (livenessRows.length > 1) {
+  console.log(`\nLiveness beside safety only, ${LIVENESS.name}, medians of ${runs} run(s), 1 worker:`);
+  printTable(livenessRows);
+}
+console.log(`\nMedians of ${runs} run(s) each; wall time includes start-up (node, tsx, loading the spec).`);
+if (bestRows.length > 1) {
+  console.log(`\nThe fastest of the ${runs} runs:`);
+  printTable(bestRows);
+}
 if (speedUpLines.length > 0) console.log(`\nSpeed-up, per back-to-back pair of runs:\n${speedUpLines.join('\n')}`);
 const load = (l: number[]) => l.map((x) => x.toFixed(2)).join(' ');
 console.log(`Load average before: ${load(loadBefore)}; after: ${load(loadAfter)} (${cpus().length} CPUs).`);
 
 let canonicalisation: string | undefined;
-if (existsSync(join(ROOT, 'bench', 'canonicalise.ts'))) {
+if (results.length > 0 && existsSync(join(ROOT, 'bench', 'canonicalise.ts'))) {
   const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'bench', 'canonicalise.ts')], { cwd: ROOT });
   let out = '';
   child.stdout.on('data', (d) => (out += d));
@@ -156,8 +193,16 @@ if (existsSync(join(ROOT, 'bench', 'canonicalise.ts'))) {
 }
 
 const machine = { cpus: cpus().length, cpu: cpus()[0]?.model, memoryBytes: totalmem(), node: process.version, platform: process.platform };
-writeFileSync(join(ROOT, 'bench', 'results.json'), JSON.stringify({ date: new Date().toISOString(), machine, loadAverage: { before: loadBefore, after: loadAfter }, runs, results, speedUps, canonicalisation }, null, 2) + '\n');
-console.log('Wrote bench/results.json.');
+const record = { date: new Date().toISOString(), machine, loadAverage: { before: loadBefore, after: loadAfter }, runs };
+// A run of only some models (--only) leaves the other file's figures as they were.
+if (results.length > 0) {
+  writeFileSync(join(ROOT, 'bench', 'results.json'), JSON.stringify({ ...record, results, speedUps, canonicalisation }, null, 2) + '\n');
+  console.log('Wrote bench/results.json.');
+}
+if (livenessResults.length > 0) {
+  writeFileSync(join(ROOT, 'bench', 'liveness-results.json'), JSON.stringify({ ...record, model: LIVENESS, results: livenessResults }, null, 2) + '\n');
+  console.log('Wrote bench/liveness-results.json.');
+}
 if (wrong > 0) {
   console.error(`\n${wrong} run(s) found the wrong number of states.`);
   process.exit(1);

@@ -6,6 +6,8 @@ import { search, type SearchOptions } from './search/bfs.ts';
 import { canonicaliser } from './symmetry/canonicalise.ts';
 import type { TransitionSystem } from './system.ts';
 import { rebuildTrace, ReplayError } from './trace/rebuild.ts';
+import { GraphRecorder, type RecordedGraph } from './liveness/recorder.ts';
+import { checkTemporal, LivenessRefused, LivenessSpecError, recordBySearch, type LivenessInfo, type TemporalViolation } from './liveness/run.ts';
 
 export interface RunOptions extends Omit<SearchOptions, 'canonicalise'> {
   /** Reduce by the system's symmetry (when it has any). */
@@ -28,29 +30,82 @@ export interface RunResult {
   withoutSymmetry?: Stats;
   /** How often each action fired. */
   coverage?: ActionCoverage[];
+  /** The liveness check, when the system has temporal properties and the safety search completed. */
+  liveness?: LivenessInfo & { symmetryOff: boolean };
+  /** A temporal violation's lasso: the trace is its prefix and cycle, and its last state goes back to `loop`. */
+  lasso?: Pick<TemporalViolation, 'loop' | 'fairness' | 'back' | 'label'>;
+  /**
+   * With `continue`: every property violated, each with its least violation of the first level that
+   * violates it and that violation's shortest trace (the reported violation among them).
+   */
+  violated?: PropertyViolation[];
+}
+
+export interface PropertyViolation {
+  outcome: Outcome;
+  property?: string;
+  message?: string;
+  violation: Violation;
+  trace?: TraceStep[];
 }
 
 export async function checkSystem(system: TransitionSystem, opts: RunOptions): Promise<RunResult> {
   const useSymmetry = opts.symmetry && system.symmetry.size > 0;
   const canonicalise = useSymmetry ? canonicaliser(system) : undefined;
-  const { result, store } = await search(system, { ...opts, canonicalise });
+  const live = system.liveness;
+  if (live && opts.store) throw new LivenessRefused();
+  // The liveness graph is recorded during the search when that search has every concrete state in
+  // this thread; otherwise by a second search after it (symmetry reduction is not sound for
+  // properties or fairness that name ids, and worker threads do not report transitions).
+  const recorder = live && !useSymmetry && (opts.workers ?? 1) === 1 ? new GraphRecorder(system, live) : undefined;
+  const observer = recorder && ((from: number, to: number, action: number, _choice: unknown, next: Int32Array) => recorder.observe(from, to, action, next));
+  let recorded: RecordedGraph | undefined;
+  const { result, store } = await search(system, { ...opts, canonicalise, observer });
   const withoutSymmetry =
     useSymmetry && opts.compareSymmetry ? (await search(system, { ...opts, workers: 1, onProgress: undefined, observer: undefined, store: undefined })).result.stats : undefined;
-  let violation = result.violation;
-  let trace: TraceStep[] | undefined;
-  let outcome: Outcome = violation?.outcome ?? 'ok';
-  let message = violation?.message;
-  if (violation) {
+  const rebuild = (found: Violation): PropertyViolation => {
     try {
-      ({ steps: trace, violation } = rebuildTrace(system, store, violation, canonicalise));
-      message = violation.message;
+      const { steps, violation } = rebuildTrace(system, store, found, canonicalise);
+      return { outcome: violation.outcome, property: violation.property, message: violation.message, violation, trace: steps };
     } catch (e) {
       if (!(e instanceof ReplayError)) throw e;
+      return { outcome: 'error', property: found.property, message: `${found.message}; ${e.message}`, violation: found };
+    }
+  };
+  const main = result.violation && rebuild(result.violation);
+  let violation = main?.violation;
+  let trace = main?.trace;
+  let outcome: Outcome = main?.outcome ?? 'ok';
+  let message = main?.message;
+  const violated = opts.continue ? (result.violations ?? []).map((v) => (v === result.violation ? main! : rebuild(v))) : undefined;
+  let liveness: RunResult['liveness'];
+  let lasso: RunResult['lasso'];
+  if (live && outcome === 'ok' && result.stats.complete) {
+    const started = Date.now();
+    try {
+      recorded = recorder ? recorder.finish() : await recordBySearch(system, live, opts);
+    } catch (e) {
+      if (!(e instanceof LivenessSpecError)) throw e;
       outcome = 'error';
-      message = `${violation.message}; ${e.message}`;
+      message = e.message;
+      violation = { outcome: 'error', message, stateIndex: -1 };
+    }
+    if (recorded) {
+      const t = checkTemporal(system, live, recorded);
+      liveness = { ...t.info, durationMs: t.info.durationMs + (Date.now() - started), symmetryOff: useSymmetry };
+      if (t.violation) {
+        const v = t.violation;
+        outcome = 'temporal';
+        message = v.message;
+        trace = v.trace;
+        violation = { outcome: 'temporal', property: v.property, message, stateIndex: -1 };
+        lasso = { loop: v.loop, fairness: v.fairness, back: v.back, label: v.label };
+      }
     }
   }
   return {
+    liveness,
+    lasso,
     outcome,
     property: violation?.property,
     message,
@@ -61,5 +116,6 @@ export async function checkSystem(system: TransitionSystem, opts: RunOptions): P
     symmetryReduced: useSymmetry ? [...system.symmetry.keys()] : [],
     withoutSymmetry,
     coverage: result.coverage && summariseCoverage(system, result.coverage),
+    violated,
   };
 }

@@ -1,7 +1,7 @@
 // What a search reports: statistics, and at most one violation with enough to rebuild its trace.
 import type { ActionInstance, ChoicePath, State } from './system.ts';
 
-export type Outcome = 'ok' | 'invariant' | 'action-property' | 'deadlock' | 'error';
+export type Outcome = 'ok' | 'invariant' | 'action-property' | 'deadlock' | 'temporal' | 'error';
 
 export interface Stats {
   generated: number;
@@ -19,7 +19,7 @@ export interface Stats {
 
 export interface Violation {
   outcome: Exclude<Outcome, 'ok'>;
-  /** The property violated: an invariant, an action property, 'TypeOK' or 'deadlock'. */
+  /** The property violated: an invariant, an action property, a temporal property, 'TypeOK' or 'deadlock'. */
   property?: string;
   message: string;
   /** Index in the store of the last stored state of the trace; -1 when the trace is only `step`. */
@@ -52,9 +52,11 @@ export interface Coverage {
 }
 
 export interface TraceStep {
-  /** Undefined for the initial state. */
+  /** Undefined for the initial state (and for a stutter step). */
   action?: ActionInstance;
   /** The choice path of the action that gave this state (empty for an action without choices). */
   choice?: ChoicePath;
   state: State;
+  /** A step that changes nothing, inside the cycle of a lasso. */
+  stutter?: boolean;
 }

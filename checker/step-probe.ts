@@ -5,7 +5,7 @@
 // runs it: the search, simulation, the audits before a check, trace rebuild.
 
 /** What the step is running. Only spec code phases are timed: the engine's own work is not the spec's. */
-export const PHASE = { idle: 0, guard: 1, recipe: 2, engine: 3, property: 4, invariant: 5, terminal: 6 } as const;
+export const PHASE = { idle: 0, guard: 1, recipe: 2, engine: 3, property: 4, invariant: 5, terminal: 6, temporal: 7 } as const;
 
 const BEAT = 0;
 const ACTION = 1;

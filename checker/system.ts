@@ -7,6 +7,8 @@
 // fingerprints and the frontier keeps). Decoded, it is the object a spec's predicates and recipes
 // see. The engine never looks inside a decoded state: it hands it to the system's functions.
 
+import type { LivenessSystem } from './liveness/formula.ts';
+
 /** A decoded state, as predicates and recipes see it. */
 export type State = Record<string, unknown>;
 
@@ -159,6 +161,8 @@ export interface TransitionSystem {
   readonly choices?: boolean;
   /** Where the system can be rebuilt from; a search with worker threads needs it. */
   readonly source?: SystemSource;
+  /** Temporal properties under fairness, checked on the state graph after a complete search (liveness/). */
+  readonly liveness?: LivenessSystem;
 }
 
 /**

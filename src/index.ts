@@ -1,3 +1,20 @@
 // The public surface: what a spec file imports.
 export * from './schema/index.ts';
-export { defineSpec, TYPE_OK, DEADLOCK, type Spec, type SpecDef, type ActionDef, type VariantDef, type Expectation } from './spec.ts';
+export { defineSpec, TYPE_OK, DEADLOCK, STARVATION, type Spec, type SpecDef, type ActionDef, type VariantDef, type Expectation } from './spec.ts';
+export {
+  always,
+  alwaysEventually,
+  and,
+  eventually,
+  eventuallyAlways,
+  forall,
+  implies,
+  leadsTo,
+  step,
+  stepOrStutter,
+  strongFair,
+  weakFair,
+  type TemporalFormula,
+} from './temporal.ts';
+export { network, Network, type InFlight, type NetworkKind, type NetworkOptions } from './network.ts';
+export { choose, either, when, subsetsOf, majorities, type Domain } from './choice.ts';

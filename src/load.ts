@@ -22,7 +22,7 @@ export interface LoadedSpec {
 
 /**
  * Expands files and folders into spec files. In a folder every `.ts` file is a spec, except files
- * whose name starts with `_` and folders named `lib` (where shared helpers live).
+ * whose name starts with `_`, test files (`x.test.ts`) and folders named `lib` (where shared helpers live).
  */
 export function findSpecFiles(paths: string[]): string[] {
   const files: string[] = [];
@@ -40,7 +40,7 @@ function walk(dir: string): string[] {
     const p = join(dir, name);
     if (statSync(p).isDirectory()) {
       if (name !== 'lib' && name !== 'node_modules' && !name.startsWith('.') && !name.startsWith('_')) out.push(...walk(p));
-    } else if (/\.m?ts$/.test(name) && !/\.d\.m?ts$/.test(name) && !name.startsWith('_')) {
+    } else if (/\.m?ts$/.test(name) && !/\.d\.m?ts$/.test(name) && !/\.test\.m?ts$/.test(name) && !name.startsWith('_')) {
       out.push(p);
     }
   }

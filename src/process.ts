@@ -21,6 +21,8 @@ export interface ProcessOptions<S, P extends keyof S, Id, L extends string, C> {
   pc: P;
   /** The steps in program order; a label missing from `steps` (such as 'Done') is a place with no step. */
   steps: NoInfer<{ [K in L]?: Step<S, Id, L, C> }>;
+  /** PlusCal's `fair process` ('weak') and `fair+ process` ('strong'): each id's steps are fair. */
+  fair?: 'weak' | 'strong';
 }
 
 /**
@@ -30,7 +32,8 @@ export interface ProcessOptions<S, P extends keyof S, Id, L extends string, C> {
 export function process<S, C extends Constants = Constants>() {
   return <Id, P extends keyof S & string>(
     name: string,
-    ids: FiniteSchema<Id>,
+    /** The ids of this kind of thread; a function of the constants when their number is one. */
+    ids: FiniteSchema<Id> | ((c: C) => FiniteSchema<Id>),
     opts: ProcessOptions<S, P, Id, LabelOf<S, P>, C>,
   ): Record<string, ActionDef<S, C, { self: FiniteSchema<Id> }>> => {
     type L = LabelOf<S, P>;
@@ -41,8 +44,10 @@ export function process<S, C extends Constants = Constants>() {
       const fallThrough = step.next ?? (labels[i + 1] as L | undefined) ?? ('Done' as L);
       const pcOf = (s: Readonly<S>) => (s as Record<string, Record<string, string>>)[opts.pc];
       actions[`${name}.${label}`] = {
-        params: { self: ids },
+        params: typeof ids === 'function' ? (c: C) => ({ self: ids(c) }) : { self: ids },
         process: name,
+        pc: opts.pc,
+        fair: opts.fair,
         when: (s, { self }, c) => pcOf(s)[String(self)] === label && (!step.when || step.when(s, self as Id, c)),
         do: (s, { self }, c) => {
           const target = step.do?.(s, self as Id, c) ?? fallThrough;

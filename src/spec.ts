@@ -1,31 +1,62 @@
 // defineSpec: what a user writes. A spec is typed state, initial states, named actions with finite
 // parameters (a guard and an immer-style recipe), properties, and variants with expected outcomes.
-import { RecordSchema, type InferShape, type Shape } from './schema/index.ts';
+import { RecordSchema, type InferShape, type Schema, type Shape } from './schema/index.ts';
+import type { TemporalFormula } from './temporal.ts';
 
 /** What a check of a variant must find: `'holds'`, or a violation of the named property. */
-export type Expectation = 'holds' | { violates: string };
+export type Expectation = 'holds' | { violates: string | string[] };
+
+/** The properties an expectation names as violated (none for 'holds'). */
+export function expectedViolations(e: Expectation | undefined): string[] {
+  if (!e || e === 'holds') return [];
+  return Array.isArray(e.violates) ? e.violates : [e.violates];
+}
 
 /** Names a failure can carry besides the spec's own properties. */
 export const TYPE_OK = 'TypeOK';
 export const DEADLOCK = 'deadlock';
+/** The property the starvation check reports. */
+export const STARVATION = 'Starvation';
 
 export type Constants = Record<string, unknown>;
+
+/** Which step an action constraint judges: the action's name and its parameters. */
+export interface StepInfo {
+  action: string;
+  params: Readonly<Record<string, unknown>>;
+}
 
 /** What a spec asks of action coverage; a dead action usually means a wrong guard. */
 export type CoverageRequirement = 'all-actions-fire';
 
+/**
+ * Where a parameter takes its values: a finite type, any type whose values can be listed (a set of
+ * ids gives every subset), or an explicit list of values (the quorums, computed from the constants).
+ */
+export type ParamDomain = Schema<any> | readonly unknown[];
+export type ParamDomains = Record<string, ParamDomain>;
+
 /** The parameter values of an action instance; an action with no `params` has none. */
-export type ParamValues<P> = unknown extends P ? {} : P extends Shape ? InferShape<P> : never;
+export type ParamValues<P> = unknown extends P
+  ? {}
+  : { [K in keyof P]: P[K] extends Schema<infer T> ? T : P[K] extends readonly (infer T)[] ? T : never };
 
 export interface ActionDef<S, C, P> {
-  /** Parameter domains: each combination of values is one action instance (like `\E t \in Threads`). */
-  params?: P;
+  /**
+   * Parameter domains: each combination of values is one action instance (like `\E t \in Threads`).
+   * A function of the constants when a domain depends on them.
+   */
+  params?: P | ((c: C) => P);
   /** Guard: the action is enabled in `s` when this returns true (default: always). */
   when?: (s: Readonly<S>, p: ParamValues<P>, c: C) => boolean;
   /** Effect: mutate the draft (an immer recipe), or return the next state. */
   do: (draft: S, p: ParamValues<P>, c: C) => void | S;
   /** The process whose step this is, for swimlane views; set by `processes()`. */
   process?: string;
+  /** The process's program-counter variable (set by `process()`), for the starvation check. */
+  pc?: string;
+  /** Fairness of each process id's steps (PlusCal's `fair process` and `fair+ process`); set by `process()`. */
+  fair?: 'weak' | 'strong';
 }
 
 export interface VariantDef<S, C> {
@@ -40,6 +71,10 @@ export interface VariantDef<S, C> {
    * all. A variant that fails one property first can still show how it fails another.
    */
   properties?: string[];
+  /** Fairness for this variant instead of the spec's. */
+  fairness?: TemporalFormula[];
+  /** Turn the starvation check on (or off) for this variant. */
+  starvation?: boolean;
 }
 
 export interface SpecDef<Sh extends Shape, C extends Constants, A> {
@@ -54,6 +89,35 @@ export interface SpecDef<Sh extends Shape, C extends Constants, A> {
   invariants?: Record<string, (s: Readonly<InferShape<Sh>>, c: C) => boolean>;
   /** Properties of each step, over the state before and after (TLA+'s [][P]_vars). */
   actionProperties?: Record<string, (s: Readonly<InferShape<Sh>>, next: Readonly<InferShape<Sh>>, c: C) => boolean>;
+  /**
+   * TLA+'s ASSUME: conditions on the constants, checked before any search. One that does not hold
+   * stops the variant with TLC's exit code 10.
+   */
+  assumptions?: Record<string, (c: C) => boolean>;
+  /**
+   * How traces show a state (TLC's ALIAS): `show` adds derived values, computed from each state, and
+   * `hide` leaves variables out of the printed trace (saved ITF traces keep every variable).
+   */
+  trace?: { show?: Record<string, (s: Readonly<InferShape<Sh>>, c: C) => unknown>; hide?: (keyof Sh & string)[] };
+  /**
+   * TLC's ACTION_CONSTRAINT: a step for which this is false is not taken (its successor is not stored
+   * or explored; its invariants are still checked). `step` names the action and its parameters.
+   */
+  actionConstraint?: (s: Readonly<InferShape<Sh>>, next: Readonly<InferShape<Sh>>, c: C, step: StepInfo) => boolean;
+  /**
+   * TLC's VIEW: the variables that identify a state. States that agree on them count as one, so
+   * history or auxiliary variables (a step counter, a trace of events) do not multiply the states.
+   */
+  view?: (keyof Sh & string)[];
+  /** Temporal properties (eventually, always(eventually), eventuallyAlways, leadsTo, ...), checked under `fairness`. */
+  temporal?: Record<string, TemporalFormula>;
+  /** weakFair(...) and strongFair(...) of actions, instances or processes: what every temporal property assumes. */
+  fairness?: TemporalFormula[];
+  /**
+   * Check that every process id that is not done eventually takes a step (the property 'Starvation'),
+   * assuming weak fairness of each process id unless `fairness` says otherwise.
+   */
+  starvation?: boolean;
   /** Like TLC's CONSTRAINT: states outside it are neither counted nor explored. */
   constraint?: (s: Readonly<InferShape<Sh>>, c: C) => boolean;
   /** Check for states with no enabled action (default true). */
@@ -94,10 +158,15 @@ export function defineSpec<Sh extends Shape, C extends Constants = {}, A = {}>(
   for (const [name, a] of Object.entries(def.actions as Record<string, ActionDef<unknown, C, unknown>>)) {
     if (!a || typeof a.do !== 'function') throw new SpecError(`spec '${def.name}': action '${name}' needs a \`do\` recipe`);
   }
-  const names = new Set([...Object.keys(def.invariants ?? {}), ...Object.keys(def.actionProperties ?? {})]);
+  const temporalNames = Object.keys(def.temporal ?? {});
+  const starves = def.starvation || Object.values(def.variants ?? {}).some((v) => v?.starvation);
+  const names = new Set([...Object.keys(def.invariants ?? {}), ...Object.keys(def.actionProperties ?? {}), ...temporalNames, ...(starves ? [STARVATION] : [])]);
   if (Object.keys(def.invariants ?? {}).some((n) => n in (def.actionProperties ?? {}))) {
     throw new SpecError(`spec '${def.name}': an invariant and an action property share a name`);
   }
+  const safetyNames = [...Object.keys(def.invariants ?? {}), ...Object.keys(def.actionProperties ?? {})];
+  const shared = temporalNames.find((n) => safetyNames.includes(n));
+  if (shared) throw new SpecError(`spec '${def.name}': the temporal property '${shared}' shares its name with an invariant or action property`);
   const variantNames = def.variants && Object.keys(def.variants).length ? Object.keys(def.variants) : ['default'];
   for (const v of variantNames) {
     for (const p of def.variants?.[v]?.properties ?? []) {
@@ -106,8 +175,7 @@ export function defineSpec<Sh extends Shape, C extends Constants = {}, A = {}>(
       }
     }
     const expect = def.variants?.[v]?.expect ?? def.expect;
-    if (expect && expect !== 'holds') {
-      const p = expect.violates;
+    for (const p of expectedViolations(expect)) {
       if (!names.has(p) && p !== TYPE_OK && p !== DEADLOCK) {
         throw new SpecError(
           `spec '${def.name}', variant '${v}': expects a violation of '${p}', which is not a property of the spec ` +
@@ -129,9 +197,9 @@ export function stateSchema(spec: Spec, constants: Constants): RecordSchema<Shap
   return new RecordSchema(shape);
 }
 
-/** The constants of a variant: the spec's defaults overridden by the variant's. */
-export function variantConstants(spec: Spec, variant: string): Constants {
-  return { ...(spec.def.constants ?? {}), ...(spec.def.variants?.[variant]?.constants ?? {}) };
+/** The constants of a variant: the spec's defaults overridden by the variant's, then by `overrides` (--const). */
+export function variantConstants(spec: Spec, variant: string, overrides: Constants = {}): Constants {
+  return { ...(spec.def.constants ?? {}), ...(spec.def.variants?.[variant]?.constants ?? {}), ...overrides };
 }
 
 export function variantExpectation(spec: Spec, variant: string): Expectation | undefined {

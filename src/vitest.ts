@@ -55,7 +55,7 @@ const notAResult = (name: string) => ({
 });
 
 function violates(r: CheckResult, property: string): boolean {
-  return (r.outcome === 'invariant' || r.outcome === 'action-property' || r.outcome === 'deadlock') && r.property === property;
+  return (r.outcome === 'invariant' || r.outcome === 'action-property' || r.outcome === 'deadlock' || r.outcome === 'temporal') && r.property === property;
 }
 
 expect.extend({

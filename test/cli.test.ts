@@ -43,7 +43,7 @@ describe('interleave check', () => {
     const r = cli(['check', 'specs/examples', '--gate', '--out', scratch()]);
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/refcount-race\s+racy\s+violates NoLeak\s+violates NoLeak\s+8\s+10\s+5\s+5\s+yes/);
-    expect(r.stdout).toContain('Gate passed: all 10 variants behave as their specs expect.');
+    expect(r.stdout).toContain('Gate passed: all 22 variants behave as their specs expect.');
   });
 
   it('--gate fails with the violation\'s code when a variant expected to hold does not', () => {
@@ -288,9 +288,13 @@ export default defineSpec({ name: 'twins', state: { m: mapOf(scalarset('t', 2), 
 
   it('a parameter without a finite domain: exit 150 naming the action', () => {
     const dir = scratch();
-    const f = writeSpec(dir, 'param.ts', counter(`actions: { go: { params: { xs: seqOf(int(0, 1), 2) }, do: () => {} } },`).replace('int, bool', 'int, bool, seqOf'));
+    const f = writeSpec(dir, 'param.ts', counter(`actions: { go: { params: { xs: seqOf(int(0, 99), 4) }, do: () => {} } },`).replace('int, bool', 'int, bool, seqOf'));
     const r = cli(['check', f]);
     expect(r.code).toBe(150);
-    expect(r.stderr).toContain("action 'go': parameter 'xs' has type seqOf(int(0, 1), 2); parameters need a finite type");
+    expect(r.stderr).toContain("action 'go': parameter 'xs': seqOf(int(0, 99), 4) has 101010101 values; enumerate() lists at most 1000000");
+    const g = writeSpec(dir, 'param2.ts', counter(`actions: { go: { params: { xs: 3 as never }, do: () => {} } },`));
+    const q = cli(['check', g]);
+    expect(q.code).toBe(150);
+    expect(q.stderr).toContain("action 'go': parameter 'xs' is 3; a parameter needs a type (int, enumOf, scalarset, setOf ...) or an array of values");
   });
 });

@@ -16,7 +16,9 @@ export interface CliRun {
 export function cli(args: string[], opts: { cwd?: string; env?: Record<string, string> } = {}): CliRun {
   const r = spawnSync(process.execPath, [BIN, ...args], {
     cwd: opts.cwd ?? ROOT,
-    env: { ...process.env, NO_COLOR: '1', ...opts.env },
+    // The type-check of specs is tested on its own (test/typecheck.test.ts); elsewhere it would only
+    // start a compiler per fresh spec file.
+    env: { ...process.env, NO_COLOR: '1', INTERLEAVE_NO_TYPECHECK: '1', ...opts.env },
     encoding: 'utf8',
   });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };

@@ -5,7 +5,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { basename } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { replayTrace } from '../checker/trace/replay.ts';
-import { parseITF } from '../src/report/itf.ts';
+import { lassoOfITF, parseITF } from '../src/report/itf.ts';
 import { GOLDEN_DIR, kernelSpecFiles, readGolden, runSpecFile, type VariantRun } from '../specs/lib/kernel-runs.ts';
 import { README, readmeBlocks, renderBlocks } from '../specs/lib/readme.ts';
 
@@ -45,6 +45,11 @@ describe('kernel specs', () => {
           const model = on.model;
           const states = parseITF(model, kept!.json, basename(golden));
           expect(replayTrace(model, states)).toMatchObject({ ok: true });
+          // A lasso (a temporal violation): its step back to the loop state is a step of the spec too.
+          const lasso = lassoOfITF(kept!.json);
+          expect(lasso !== undefined, `${basename(golden)}: a temporal violation's trace is a lasso`).toBe(on.outcome === 'temporal');
+          if (lasso?.back) expect(replayTrace(model, [...states, { state: states[lasso.loop].state, action: lasso.back }])).toMatchObject({ ok: true });
+          if (lasso) expect(lasso.loop).toBe(on.lasso!.loop);
           // The property holds until the last state and fails there.
           const inv = model.invariants.find((p) => p.name === on.property)?.holds;
           if (inv) {

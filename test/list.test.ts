@@ -27,13 +27,13 @@ describe('interleave list', () => {
     expect(r.stdout).toContain('die-hard  specs/examples/die-hard.ts');
     expect(r.stdout).toContain('    default  expects violates NotSolved');
     expect(r.stdout).toContain('  invariants: TCConsistent, TypeOK\n  deadlock not checked');
-    expect(r.stdout.match(/^\S+  specs\/examples\/\S+\.ts$/gm)).toHaveLength(7);
+    expect(r.stdout.match(/^\S+  specs\/examples\/\S+\.ts$/gm)).toHaveLength(13);
   });
 
   it('a kernel spec: variants that check only some properties say so', () => {
     const r = cli(['list', 'specs/kernel/pg-fscache.ts']);
     expect(r.code).toBe(0);
-    expect(r.stdout).toContain("    V0-wait/F2       expects violates WokenBitClear  checks only WokenBitClear  scheme = 'V0', truncateWaits = true\n");
+    expect(r.stdout).toContain("    V0-wait/F2              expects violates WokenBitClear     checks only WokenBitClear  scheme = 'V0', truncateWaits = true\n");
     expect(r.stdout).toContain("    truncateRef: mapOf(scalarset('truncate', 2), bool)\n");
     expect(r.stdout).toContain('  invariants: NoStaleWake, WokenBitClear, BitHoldsRef, TypeOK\n');
     expect(r.stdout).toContain(

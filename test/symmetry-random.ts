@@ -12,7 +12,14 @@ import {
   Schema,
   SeqSchema,
   SetSchema,
+  TupleSchema,
+  ValueSetSchema,
+  BagSchema,
+  ValueBag,
+  ValueSet,
   array,
+  bagOf,
+  tuple,
   bool,
   enumOf,
   int,
@@ -54,6 +61,13 @@ export function randomSchema(r: () => number, nA: number, nB: number): RecordSch
     () => mapOf(A, seqOf(B, 2)),
     () => mapOf(B, record({ owner: optional(A), held: setOf(A) })),
     () => setOf(B),
+    () => setOf(record({ from: A, to: A })),
+    () => setOf(tuple(A, int(0, 1))),
+    () => bagOf(record({ who: A, ok: bool() }), { copies: 2 }),
+    () => mapOf(A, setOf(tuple(B, bool()))),
+    () => setOf(setOf(A)),
+    () => setOf(seqOf(A, 2), { max: 3 }),
+    () => setOf(record({ to: optional(A), held: setOf(B) }), { max: 3 }),
   ];
   const fields: Shape = {};
   const count = 1 + Math.floor(r() * 3);
@@ -70,6 +84,15 @@ export function randomValue(r: () => number, s: Schema<unknown>): unknown {
   if (s instanceof MapSchema) return Object.fromEntries(s.key.values.map((k: unknown) => [s.key.keyOf(k), randomValue(r, s.value)]));
   if (s instanceof SetSchema) return new Set(s.element.values.filter(() => r() < 0.4));
   if (s instanceof OptionalSchema) return r() < 0.3 ? null : randomValue(r, s.inner);
+  if (s instanceof TupleSchema) return s.items.map((t: Schema<unknown>) => randomValue(r, t));
+  if (s instanceof ValueSetSchema) return new ValueSet(Array.from({ length: Math.floor(r() * (s.max + 1)) }, () => randomValue(r, s.element)));
+  if (s instanceof BagSchema) {
+    const b = new ValueBag();
+    for (let k = Math.floor(r() * (s.max + 1)); k > 0; k--) b.add(randomValue(r, s.element), 1 + Math.floor(r() * s.copies));
+    while (b.distinct > s.max) b.remove([...b][0], s.copies);
+    for (const [e, n] of [...b.entries()]) if (n > s.copies) b.remove(e, n - s.copies);
+    return b;
+  }
   throw new Error(`no generator for ${s.describe()}`);
 }
 
@@ -81,6 +104,31 @@ export function encode(schema: Schema<unknown>, value: unknown): Int32Array {
 
 export function symmetryModel(schema: RecordSchema<Shape>): SymmetryModel {
   return { symmetry: symmetryGroups(schema), width: schema.width };
+}
+
+/**
+ * The value with every id of each scalarset renamed by its permutation (`perms[name][i]` is the new
+ * index of element i), done on values rather than slots: the oracle for Permuter.apply.
+ */
+export function renameValue(s: Schema<unknown>, v: unknown, perms: Record<string, number[]>): unknown {
+  if (s instanceof Scalarset) return perms[s.name] ? s.values[perms[s.name][s.indexOf(v)]] : v;
+  if (s instanceof IntSchema || s instanceof BoolSchema || s instanceof EnumSchema) return v;
+  if (s instanceof RecordSchema) return Object.fromEntries(s.keys.map((k) => [k, renameValue(s.fields[k], (v as Record<string, unknown>)[k], perms)]));
+  if (s instanceof ArraySchema || s instanceof SeqSchema) return (v as unknown[]).map((e) => renameValue(s.element, e, perms));
+  if (s instanceof TupleSchema) return (v as unknown[]).map((e, i) => renameValue(s.items[i], e, perms));
+  if (s instanceof MapSchema) {
+    const m = v as Record<string, unknown>;
+    return Object.fromEntries(s.key.values.map((k: unknown) => [s.key.keyOf(renameValue(s.key, k, perms)), renameValue(s.value, m[s.key.keyOf(k)], perms)]));
+  }
+  if (s instanceof SetSchema) return new Set([...(v as Set<unknown>)].map((e) => renameValue(s.element, e, perms)));
+  if (s instanceof ValueSetSchema) return new ValueSet([...(v as ValueSet<unknown>)].map((e) => renameValue(s.element, e, perms)));
+  if (s instanceof BagSchema) {
+    const b = new ValueBag();
+    for (const [e, n] of (v as ValueBag<unknown>).entries()) b.add(renameValue(s.element, e, perms), n);
+    return b;
+  }
+  if (s instanceof OptionalSchema) return v === null ? null : renameValue(s.inner, v, perms);
+  throw new Error(`no renaming for ${s.describe()}`);
 }
 
 /** A random permutation of 0..n-1. */

@@ -8,6 +8,7 @@ import { replayTrace } from '../checker/trace/replay.ts';
 import { reachable, successors } from '../checker/symmetry/audit.ts';
 import { bruteForceCanonicaliser } from '../checker/symmetry/canonicalise.ts';
 import type { Spec } from '../src/spec.ts';
+import type { ValueSet } from '../src/schema/index.ts';
 import queuedLock from '../specs/examples/queued-lock.ts';
 import refcountRace from '../specs/examples/refcount-race.ts';
 import tcommit from '../specs/examples/tcommit.ts';
@@ -106,8 +107,8 @@ describe('counterexamples under symmetry', () => {
           {
             name: 'NothingChosen',
             holds: (s) => {
-              const votes = s.votes as Record<string, Record<number, Set<string>>>;
-              return ![0, 1].some((b) => ['v1', 'v2'].some((v) => Object.values(votes).filter((a) => a[b].has(v)).length >= 2));
+              const votes = s.votes as Record<string, ValueSet<[number, string]>>;
+              return ![0, 1].some((b) => ['v1', 'v2'].some((v) => Object.values(votes).filter((a) => a.has([b, v])).length >= 2));
             },
           },
         ],

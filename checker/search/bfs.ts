@@ -15,6 +15,11 @@ import { Violations } from './violations.ts';
 
 export interface SearchOptions {
   canonicalise?: Canonicaliser;
+  /**
+   * Go on past violations (TLC's -continue) and keep, for each property, the least violation of the
+   * first level that violates it; `violation` stays the one a run without this option reports.
+   */
+  continue?: boolean;
   /** Report states without successors (default: the system's setting). */
   deadlock?: boolean;
   /** Participants in each level: this thread and workers - 1 worker threads (default 1). */
@@ -197,24 +202,36 @@ export async function search(system: TransitionSystem, opts: SearchOptions): Pro
     storeBytes: runner.store.bytes(),
   }));
 
+  const keepGoing = !!opts.continue;
+  /** With keepGoing: the least violation of the first level that had any (what a plain run reports). */
+  let firstLeast: Violation | undefined;
+  const expand = async (level: Region[]): Promise<LevelOutcome> => {
+    if (!keepGoing) return runner.expand(level, found, watch);
+    const here = new Violations();
+    const out = await runner.expand(level, here, watch);
+    firstLeast ??= here.least()?.violation;
+    found.addNew(here.all());
+    return out;
+  };
+
   try {
     // Initial states: depth 1, checked before anything is expanded.
-    const first = await runner.expand([], found, watch);
+    const first = await expand([]);
     current = first.next;
     if (levelSize(current) > 0 || found.size > 0) depth = 1;
-    while (found.size === 0 && levelSize(current) > 0) {
+    while ((keepGoing || found.size === 0) && levelSize(current) > 0) {
       if (opts.maxDepth !== undefined && depth >= opts.maxDepth) {
         stopped = 'max-depth';
         queue = levelSize(current);
         break;
       }
-      const out = await runner.expand(current, found, watch);
+      const out = await expand(current);
       // A level with a violation is still expanded to its end, and the least violation of each
       // property kept (Violations): the verdict, the counts and the violating state are then the
       // ones any number of workers finds, and a deadlock, whose trace is a state shorter, comes first.
-      if (out.stopped || found.size > 0) {
+      if (out.stopped || (!keepGoing && found.size > 0)) {
         const least = found.least();
-        if (!least) stopped = out.stopped;
+        if (!least || keepGoing) stopped = out.stopped;
         if (least?.inNextLevel || levelSize(out.next) > 0) depth++;
         queue = out.unexpanded + levelSize(out.next);
         current = [];
@@ -223,7 +240,7 @@ export async function search(system: TransitionSystem, opts: SearchOptions): Pro
       current = out.next;
       if (levelSize(current) > 0) depth++;
     }
-    violation = found.least()?.violation;
+    violation = keepGoing ? firstLeast : found.least()?.violation;
     const generated = runner.generated();
     const distinct = runner.distinct();
     return {
@@ -235,7 +252,7 @@ export async function search(system: TransitionSystem, opts: SearchOptions): Pro
           depth,
           durationMs: Date.now() - start,
           collisionProbability: collisionProbability(distinct, generated),
-          complete: !violation && !stopped && queue === 0,
+          complete: (keepGoing || !violation) && !stopped && queue === 0,
           storeBytes: runner.store.bytes(),
         },
         violation,

@@ -47,6 +47,11 @@ export class Violations {
     return [...this.byProperty.values()];
   }
 
+  /** Adds another's violations of properties not found yet (going on past a violation: the first level's stay). */
+  addNew(other: Iterable<Found>): void {
+    for (const f of other) if (!this.byProperty.has(propertyOf(f.violation))) this.byProperty.set(propertyOf(f.violation), f);
+  }
+
   /** Adds another's, property by property, keeping the least of each. */
   merge(other: Iterable<Found>): void {
     for (const f of other) this.offer(f.violation, f.key, f.inNextLevel);

@@ -10,6 +10,8 @@ export interface ReplayInput {
   state: State;
   /** The action the trace says produced this state (absent for the first state, or when unknown). */
   action?: { name: string; params?: Record<string, unknown> };
+  /** A stutter step (in a lasso's cycle): the state repeats, which every behaviour may do. */
+  stutter?: boolean;
 }
 
 export type ReplayResult =
@@ -65,6 +67,11 @@ export function replayTrace(system: TransitionSystem, trace: ReplayInput[]): Rep
   const steps: { action?: ActionInstance; state: State }[] = [{ state: trace[0].state }];
   for (let k = 1; k < trace.length; k++) {
     const want = key(trace[k].state);
+    if (trace[k].stutter) {
+      if (want !== key(trace[k - 1].state)) return { ok: false, step: k + 1, reason: `state ${k + 1} is marked a stutter step but differs from state ${k}` };
+      steps.push({ state: trace[k].state });
+      continue;
+    }
     const named = trace[k].action;
     const candidates = named ? system.actions.filter((a) => a.name === named.name && sameParams(a.params, named.params ?? {})) : system.actions;
     if (named && candidates.length === 0) {
@@ -86,5 +93,6 @@ export function replayTrace(system: TransitionSystem, trace: ReplayInput[]): Rep
 
 function sameParams(a: Readonly<Record<string, unknown>>, b: Record<string, unknown>): boolean {
   const ka = Object.keys(a);
-  return ka.length === Object.keys(b).length && ka.every((k) => a[k] === b[k]);
+  // A trace file carries a set-valued parameter (a quorum) as it prints: JSON has no sets.
+  return ka.length === Object.keys(b).length && ka.every((k) => a[k] === b[k] || (typeof a[k] === 'object' && a[k] !== null && show(a[k]) === b[k]));
 }

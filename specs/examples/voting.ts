@@ -1,83 +1,79 @@
 // Lamport's Voting algorithm, the abstraction Paxos implements (TLA+ Examples,
-// specifications/Paxos/Voting.tla): acceptors vote for values in numbered ballots; a value is chosen
-// when a quorum votes for it in one ballot. Acceptor = {a1, a2, a3}, Value = {v1, v2}, every two
-// acceptors a quorum. Both sets are scalarsets, so the checker reduces by the product of their
-// permutation groups. Two TLC models of this module, with TLC's numbers:
-// - ballots 0..1 (Paxos/MCVoting.cfg, SYMMETRY Permutations(Acceptor) \cup Permutations(Value)):
-//   77 distinct states, depth 11.
-// - ballots 0..2 (PaxosHowToWinATuringAward/MCVoting.cfg, the same Voting module, no SYMMETRY):
-//   6752 distinct states, depth 16.
-// TLC's SYMMETRY takes, for each state, the image of least fingerprint over the listed permutations:
-// here that set is the union of the two groups, not their product, so TLC could in principle keep two
-// states of one orbit apart. Its 77 equals the exact number of orbits under the product group (599
-// reachable states without symmetry, counted by brute force in test/symmetry-specs.test.ts), which is
-// what the checker reports. TLC's count without symmetry for ballots 0..1 is not published; ours is 599.
-// TLC's "states generated" (451 and 41017) are not compared: TLC counts more successors than one per
-// enabled action instance, as ours does, on this spec. The models' temporal property (refinement of
-// Consensus) is not checked; their invariant Inv is.
-import { defineSpec, int, mapOf, scalarset, setOf } from '../../src/index.ts';
+// specifications/Paxos/Voting.tla), written as the TLA+ module is: votes[a] is the set of <<ballot,
+// value>> tuples acceptor a voted for; a value is chosen when a quorum votes for it in one ballot.
+// Acceptor = {a1, a2, a3}, Value = {v1, v2}, the quorums are every two acceptors (MCQuorum; a
+// set-valued parameter of VoteFor, the module's \E Q \in Quorum), and the other \E of the module
+// (ShowsSafeAt's \E c and \E a) are choices, so each witness is a successor, as TLC counts them.
+// Both Acceptor and Value are scalarsets: the checker reduces by the product of their permutations.
+// TLC's numbers for the two models of this module:
+// - ballots 0..1 (Paxos/MCVoting.cfg): 599 distinct states, 3,124 generated, depth 11 without
+//   symmetry; 77 distinct, 451 generated with SYMMETRY Permutations(Acceptor) \cup Permutations(Value).
+// - ballots 0..2 (PaxosHowToWinATuringAward/MCVoting.cfg, no SYMMETRY): 6752 distinct, depth 16.
+// TLC's SYMMETRY takes the image of least fingerprint over the listed permutations, here the union of
+// the two groups, not their product; its 77 equals the number of orbits under the product group,
+// which is what the checker stores. The models' temporal property (refinement of Consensus) is not
+// checked; their invariant Inv is.
+import { choose, defineSpec, int, mapOf, scalarset, setOf, subsetsOf, tuple, ValueSet, when } from '../../src/index.ts';
 
 const Acceptor = scalarset('a', 3);
 const Value = scalarset('v', 2);
-/** Ballot numbers go up to the constant maxBallot (at most MAX_BALLOT, the range of the parameters). */
-const MAX_BALLOT = 2;
+/** MCVoting's MCQuorum: every two acceptors. Any two quorums intersect. */
+const Quorum = subsetsOf(Acceptor, { min: 2, max: 2 });
 type C = { maxBallot: number };
-const ballotsOf = (c: C) => Array.from({ length: c.maxBallot + 1 }, (_, b) => b);
-/** Every two acceptors form a quorum: any two quorums intersect. */
-const Quorum = Acceptor.values.flatMap((x, i) => Acceptor.values.slice(i + 1).map((y) => [x, y]));
+const Ballot = (c: C) => int(0, c.maxBallot);
+const range = (lo: number, hi: number) => Array.from({ length: Math.max(0, hi - lo + 1) }, (_, i) => lo + i);
 
-type Votes = Record<string, Record<number, Set<string>>>;
-type S = { votes: Votes; maxBal: Record<string, number> };
-
-const votedFor = (s: S, a: string, b: number, v: string) => s.votes[a][b].has(v);
-const didNotVoteAt = (s: S, a: string, b: number) => s.votes[a][b].size === 0;
+type S = { votes: Record<string, ValueSet<[number, string]>>; maxBal: Record<string, number> };
+const votedFor = (s: S, a: string, b: number, v: string) => s.votes[a].has([b, v]);
+const didNotVoteAt = (s: S, a: string, b: number) => Value.values.every((v) => !votedFor(s, a, b, v));
 const cannotVoteAt = (s: S, a: string, b: number) => s.maxBal[a] > b && didNotVoteAt(s, a, b);
 const noneOtherChoosableAt = (s: S, b: number, v: string) =>
-  Quorum.some((q) => q.every((a) => votedFor(s, a, b, v) || cannotVoteAt(s, a, b)));
+  Quorum.some((Q) => [...Q].every((a) => votedFor(s, a, b, v) || cannotVoteAt(s, a, b)));
 const safeAt = (s: S, b: number, v: string) => range(0, b - 1).every((c) => noneOtherChoosableAt(s, c, v));
-const range = (lo: number, hi: number) => Array.from({ length: Math.max(0, hi - lo + 1) }, (_, i) => lo + i);
-const showsSafeAt = (s: S, q: string[], b: number, v: string) =>
-  q.every((a) => s.maxBal[a] >= b) &&
-  range(-1, b - 1).some(
-    (c) => (c === -1 || q.some((a) => votedFor(s, a, c, v))) && range(c + 1, b - 1).every((d) => q.every((a) => didNotVoteAt(s, a, d))),
-  );
 
 export default defineSpec({
   name: 'voting',
   description: 'Acceptors vote in ballots; no two values are ever chosen.',
   constants: { maxBallot: 1 } as C,
   state: (c) => ({
-    votes: mapOf(Acceptor, mapOf(int(0, c.maxBallot), setOf(Value))), // votes[a][b]: the values a voted for in ballot b
+    votes: mapOf(Acceptor, setOf(tuple(Ballot(c), Value))),
     maxBal: mapOf(Acceptor, int(-1, c.maxBallot)),
   }),
-  init: (c) => ({
-    votes: Object.fromEntries(Acceptor.values.map((a) => [a, Object.fromEntries(ballotsOf(c).map((b) => [b, new Set<string>()]))])),
-    maxBal: Object.fromEntries(Acceptor.values.map((a) => [a, -1])),
+  init: () => ({
+    votes: Acceptor.mapTo(() => new ValueSet<[number, string]>()),
+    maxBal: Acceptor.mapTo(() => -1),
   }),
   actions: {
     IncreaseMaxBal: {
-      params: { a: Acceptor, b: int(0, MAX_BALLOT) },
-      when: (s, { a, b }, c) => b <= c.maxBallot && b > s.maxBal[a],
+      params: (c: C) => ({ a: Acceptor, b: Ballot(c) }),
+      when: (s, { a, b }) => b > s.maxBal[a],
       do: (s, { a, b }) => { s.maxBal[a] = b; },
     },
     VoteFor: {
-      params: { a: Acceptor, b: int(0, MAX_BALLOT), v: Value },
-      when: (s, { a, b, v }, c) =>
-        b <= c.maxBallot &&
+      params: (c: C) => ({ a: Acceptor, b: Ballot(c), v: Value, Q: Quorum }),
+      when: (s, { a, b, v, Q }) =>
         s.maxBal[a] <= b &&
-        s.votes[a][b].size === 0 &&
-        Acceptor.values.every((c) => c === a || [...s.votes[c][b]].every((w) => w === v)) &&
-        Quorum.some((q) => showsSafeAt(s, q, b, v)),
-      do: (s, { a, b, v }) => {
-        s.votes[a][b].add(v);
+        [...s.votes[a]].every(([vb]) => vb !== b) &&
+        Acceptor.values.every((c) => c === a || [...s.votes[c]].every(([vb, vv]) => vb !== b || vv === v)) &&
+        [...Q].every((q) => s.maxBal[q] >= b),
+      do: (s, { a, b, v, Q }) => {
+        // ShowsSafeAt(Q, b, v), the rest of it: \E c \in -1..(b-1) with its own \E a \in Q.
+        const c = choose(range(-1, b - 1), 'c');
+        if (c !== -1) {
+          const w = choose(Q, 'voter');
+          when(votedFor(s, w, c, v));
+        }
+        when(range(c + 1, b - 1).every((d) => [...Q].every((q) => didNotVoteAt(s, q, d))));
+        s.votes[a].add([b, v]);
         s.maxBal[a] = b;
       },
     },
   },
   invariants: {
     VotesSafe: (s, c) =>
-      Acceptor.values.every((a) => ballotsOf(c).every((b) => Value.values.every((v) => !votedFor(s, a, b, v) || safeAt(s, b, v)))),
-    OneValuePerBallot: (s, c) => ballotsOf(c).every((b) => new Set(Acceptor.values.flatMap((a) => [...s.votes[a][b]])).size <= 1),
+      Acceptor.values.every((a) => Ballot(c).values.every((b) => Value.values.every((v) => !votedFor(s, a, b, v) || safeAt(s, b, v)))),
+    OneValuePerBallot: (s, c) =>
+      Ballot(c).values.every((b) => new Set(Acceptor.values.flatMap((a) => Value.values.filter((v) => votedFor(s, a, b, v)))).size <= 1),
   },
   deadlock: false,
   variants: {

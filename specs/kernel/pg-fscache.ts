@@ -28,12 +28,18 @@
 //     __filemap_remove_folio, filemap_free_folio (the page cache's reference), folio_unlock, folio_put
 //   newuser.alloc_page, folio_set_private_2, folio_wait_bit (queue, then test the bit), io_schedule
 //     (returns once woken: since 2a9127fcf229 a woken waiter does not re-test the bit)
+//   newio.folio_end_private_2   the new user's own I/O completes: clear its bit, wake the waiters
 //
 // Properties. F1 NoStaleWake: the completion never gets, clears, wakes or puts a freed frame or a frame
 // of another generation (a monitor: the offending step records it). F2 WokenBitClear: a woken waiter
 // finds its bit clear (the new user records a wake-up that returns with its bit set). F3 BitHoldsRef:
 // Linus's rule, literally: while the bit is set, a reference owned by it is held (the setter's or the
 // completion's; the new user's bit is covered by its allocation reference).
+// Temporal properties, under weak fairness of every thread: WaiterWoken, a waiter on the bit is
+// eventually woken; TruncateProceeds, a truncate waiting on the bit (folio_wait_private_2) eventually
+// goes on. They hold wherever the safety properties do; they rest on the fairness of the I/O
+// completions, which the variants /write-may-hang and /io-may-hang drop (a cache write or the new
+// user's I/O that never completes), and then fail.
 //
 // Bounds: one page frame, reused at most once (generation 0, then 1 for the new user); one reader,
 // one completion, two truncating threads (interchangeable: a scalarset) and one new user; the page
@@ -49,7 +55,7 @@
 // about 16); V3 breaks F1 (16 states with truncate waiting, 15 without; about 14) and F2 (20 states,
 // about 17). The differences are step granularity: the lookup is three steps here, the setter's
 // get and set are two, and the new user's wait is queue-then-sleep.
-import { bool, defineSpec, enumOf, int, mapOf, scalarset, type InferShape } from '../../src/index.ts';
+import { bool, defineSpec, enumOf, forall, int, leadsTo, mapOf, scalarset, weakFair, type InferShape } from '../../src/index.ts';
 import { process } from '../../src/process.ts';
 
 const Reader = scalarset('reader', ['rd']);
@@ -58,6 +64,7 @@ const Completion = scalarset('completion', ['cw']);
 const TRUNCATES = 2;
 const Truncate = scalarset('truncate', TRUNCATES);
 const NewUser = scalarset('newuser', ['nu']);
+const NewIo = scalarset('newio', ['io']);
 
 const state = {
   ref: int(-1, 5),
@@ -84,6 +91,7 @@ const state = {
     enumOf('xas_load', 'folio_try_get', 'xas_reload', 'folio_lock', 'folio_wait_private_2', '__filemap_remove_folio', 'filemap_free_folio', 'folio_unlock', 'folio_put', 'Done'),
   ),
   nuPc: mapOf(NewUser, enumOf('alloc_page', 'folio_set_private_2', 'folio_wait_bit', 'io_schedule', 'Done')),
+  ioPc: mapOf(NewIo, enumOf('folio_end_private_2', 'Done')),
 };
 type S = InferShape<typeof state>;
 type C = { scheme: 'V0' | 'V1' | 'V2' | 'V3'; truncateWaits: boolean };
@@ -199,6 +207,27 @@ const newUser = process<S, C>()('newuser', NewUser, {
   },
 });
 
+/** The new user's own I/O: it ends by clearing the new user's bit and waking the frame's waiters. */
+const newIo = process<S, C>()('newio', NewIo, {
+  pc: 'ioPc',
+  steps: {
+    folio_end_private_2: {
+      when: (s) => s.newUserBit,
+      do: (s) => {
+        s.bit = false;
+        s.newUserBit = false;
+        if (s.waiting) {
+          s.waiting = false;
+          s.woken = true;
+        }
+      },
+    },
+  },
+});
+
+const everyThread = ['reader', 'completion', 'truncate', 'newuser', 'newio'];
+const fairExcept = (...hung: string[]) => everyThread.filter((p) => !hung.includes(p)).map((p) => weakFair({ process: p }));
+
 export default defineSpec({
   name: 'pg-fscache',
   description: 'PG_fscache lifetime: a reference while the bit is set, and no wake-up on a freed or reused frame.',
@@ -222,14 +251,20 @@ export default defineSpec({
     cwPc: { cw: c.scheme === 'V1' ? 'folio_get' : 'folio_clear_private_2' },
     trPc: Object.fromEntries(Truncate.values.map((t) => [t, 'xas_load' as const])),
     nuPc: { nu: 'alloc_page' },
+    ioPc: { io: 'folio_end_private_2' },
   }),
-  actions: { ...reader, ...completion, ...truncate, ...newUser },
+  actions: { ...reader, ...completion, ...truncate, ...newUser, ...newIo },
   invariants: {
     NoStaleWake: (s) => !s.staleTouch,
     WokenBitClear: (s) => !s.wokenWithBitSet,
     BitHoldsRef: (s) => !s.bit || s.bitRef || s.newUserBit,
   },
-  // Over when the old page's threads are done; the new user may wait for a frame or a wake-up forever.
+  temporal: {
+    WaiterWoken: leadsTo((s) => s.waiting, (s) => s.woken),
+    TruncateProceeds: forall(Truncate, (t) => leadsTo((s) => s.trPc[t] === 'folio_wait_private_2', (s) => s.trPc[t] !== 'folio_wait_private_2')),
+  },
+  fairness: fairExcept(),
+  // Over when the old page's threads are done; the new user may wait for a frame forever.
   terminal: (s) =>
     s.rdPc.rd === 'Done' && s.cwPc.cw === 'Done' && Truncate.values.every((t) => s.trPc[t] === 'Done'),
   variants: {
@@ -250,5 +285,19 @@ export default defineSpec({
       expect: { violates: 'NoStaleWake' },
     },
     'V3-wait/F2': { constants: { scheme: 'V3' }, properties: ['WokenBitClear'], expect: { violates: 'WokenBitClear' } },
+    'V2-wait/write-may-hang': {
+      description: 'V2 where the cache write may never complete: truncate waits on the bit forever',
+      constants: { scheme: 'V2' },
+      fairness: fairExcept('completion'),
+      properties: ['TruncateProceeds'],
+      expect: { violates: 'TruncateProceeds' },
+    },
+    'V2-wait/io-may-hang': {
+      description: "V2 where the new user's I/O may never complete: its waiter is never woken",
+      constants: { scheme: 'V2' },
+      fairness: fairExcept('newio'),
+      properties: ['WaiterWoken'],
+      expect: { violates: 'WaiterWoken' },
+    },
   },
 });

@@ -45,7 +45,7 @@
 // re-allocated page goes 0 -> 1 by get_page, the reset leaves it at 1, and its owner's put frees it
 // under its own allocation reference) and a double free (11: that owner's last put is a second
 // 1 -> 0 transition while the page is already on the free list).
-import { defineSpec, enumOf, int, mapOf, optional, scalarset, seqOf, setOf, type InferShape } from '../../src/index.ts';
+import { defineSpec, enumOf, forall, int, leadsTo, mapOf, optional, scalarset, seqOf, setOf, weakFair, type InferShape } from '../../src/index.ts';
 import { process } from '../../src/process.ts';
 
 /** The bounds: widen them here (the README's bounds section gives the cost in states). */
@@ -243,6 +243,15 @@ export default defineSpec({
     /** get_page() is never applied to a count of 0. */
     NoGetOnZero: monitor('NoGetOnZero'),
   },
+  temporal: {
+    /**
+     * A page whose last reference has dropped (nobody holds it, and it is not on the free list: the
+     * free path is under way, or it leaked) eventually returns to the driver's free list.
+     */
+    PageReturns: forall(Page, (p) => leadsTo((s) => holders(s, p) === 0 && !s.freeList.includes(p), (s) => s.freeList.includes(p))),
+  },
+  // Every thread keeps going while it can: each user's and the getter's steps are weakly fair.
+  fairness: [weakFair({ process: 'user' }), weakFair({ process: 'getter' })],
   // Every thread finished, or a user waits for a free page that never comes back: the run is over.
   terminal: (s) =>
     User.values.every((u) => s.userPc[u] === 'Done' || (s.userPc[u] === 'dmirror_devmem_alloc_page' && s.freeList.length === 0)) &&
@@ -263,5 +272,11 @@ export default defineSpec({
     'v6.0/ResetNoOverwrite': { properties: ['ResetNoOverwrite'], expect: { violates: 'ResetNoOverwrite' } },
     'v6.0/PageFreeUnreferenced': { properties: ['PageFreeUnreferenced'], expect: { violates: 'PageFreeUnreferenced' } },
     'v6.0/NoDoubleFree': { properties: ['NoDoubleFree'], expect: { violates: 'NoDoubleFree' } },
+    'v6.0/PageReturns': {
+      description: 'v6.0 checked only for pages leaking: a put on a page handed out at 0 never frees it',
+      properties: ['PageReturns'],
+      expect: { violates: 'PageReturns' },
+    },
+    'init_mode/PageReturns': { constants: { scheme: 'init_mode' }, properties: ['PageReturns'], expect: { violates: 'PageReturns' } },
   },
 });

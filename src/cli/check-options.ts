@@ -51,6 +51,11 @@ export const CHECK_FLAGS: { [K in keyof Required<CheckChoices>]: Flag<CheckChoic
     yargs: { choices: ['on', 'off'], describe: 'reduce by scalarset symmetry (default: the spec decides, normally on)' },
     read: (raw) => (raw === undefined ? undefined : raw === 'on'),
   },
+  continue: {
+    flag: 'continue',
+    yargs: { type: 'boolean', describe: 'go on past violations and report every violated property, each with its own shortest trace (the exit code is that of the first)' },
+    read: (raw) => raw as boolean | undefined,
+  },
   compareSymmetry: {
     flag: 'symmetry-compare',
     yargs: { type: 'boolean', describe: 'also search without symmetry and report how many states it saved' },

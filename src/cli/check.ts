@@ -6,10 +6,10 @@ import { compileModel, type Model } from '../compile/model.ts';
 import type { CheckChoices } from '../compile/options.ts';
 import { findSpecFiles, LoadError, loadSpec } from '../load.ts';
 import { auditJson, formatAudit, formatNotAudited } from '../report/audit.ts';
-import { formatResult, formatStats, formatSummary, makeChalk, variantTitle } from '../report/console.ts';
+import { formatResult, formatStats, formatSummary, makeChalk, variantTitle, formatViolation } from '../report/console.ts';
 import { formatCoverage } from '../report/coverage.ts';
 import { writeTrace } from '../report/itf.ts';
-import { toJson } from '../report/json.ts';
+import { toJson, violationJson } from '../report/json.ts';
 import { toJUnit } from '../report/junit.ts';
 import { type FileWriter, nodeWriter, OutputError, writeFileAtomic } from '../report/files.ts';
 import { escapeControl } from '../report/terminal.ts';
@@ -18,10 +18,13 @@ import { reserveStdout, type ReservedStdout } from './stdout.ts';
 import { type HungStep, SearchHost, type SharedStats } from './search-host.ts';
 import type { CheckJob } from './search-jobs.ts';
 import { show } from '../schema/index.ts';
-import { SpecError } from '../spec.ts';
+import { SpecError, type Constants } from '../spec.ts';
+import { AssumptionError } from '../constants.ts';
 import { EXIT, runExitCode, worst } from './exit-codes.ts';
-import { ensureOutputDir, ensureOutputFile } from './options.ts';
+import { constantsFor, ensureOutputDir, ensureOutputFile } from './options.ts';
 import { UsageError } from './usage.ts';
+import { relative, resolve } from 'node:path';
+import { formatTypeError, type SpecTypeError, startTypeCheck } from '../typecheck.ts';
 
 type AuditResult = EngineAudit<Model>;
 
@@ -46,6 +49,12 @@ export interface CheckArgs extends CheckChoices {
   junit?: string;
   /** Print how often each action fired. */
   coverage?: boolean;
+  /** Constants from --const NAME=VALUE, over every variant's. */
+  constants?: Constants;
+  /** Type-check the spec files (default true; also off with INTERLEAVE_NO_TYPECHECK=1). */
+  typecheck?: boolean;
+  /** Check every variant for starvation (the property 'Starvation'), whatever the spec says. */
+  starvation?: boolean;
   /** Seconds one step of spec code may run before it is reported as a spec error (default 5). */
   stepTimeout?: number;
 }
@@ -118,7 +127,8 @@ async function checkAndReport(args: CheckArgs, writer: FileWriter, c: ReturnType
     if (!args.json) process.stdout.write(s + '\n');
   };
   const problems: { file: string; message: string }[] = [];
-  const results: { result: CheckResult; traceFile?: string }[] = [];
+  let assumptionsFailed = 0;
+  const results: { result: CheckResult; traceFile?: string; others: { result: CheckResult; traceFile?: string }[] }[] = [];
   const audits: AuditResult[] = [];
   const nondeterministic: string[] = [];
   /** Outputs that could not be written; each is reported in one line, and the rest is still delivered. */
@@ -135,7 +145,20 @@ async function checkAndReport(args: CheckArgs, writer: FileWriter, c: ReturnType
   const models: Model[] = [];
   const files = findSpecFiles(args.paths);
   if (files.length === 0) throw new LoadError(args.paths.join(', '), 'no spec files here (a spec is a .ts file whose default export is defineSpec({ ... }))');
+  // The type-check runs in a child process beside loading and searching; cached results are known now.
+  const typecheck = args.typecheck !== false && !process.env.INTERLEAVE_NO_TYPECHECK ? startTypeCheck(files) : undefined;
   host.start();
+  const typeErrors = new Map<string, SpecTypeError[]>();
+  const reportTypeErrors = (found: Map<string, SpecTypeError[]>) => {
+    for (const [file, errors] of found) {
+      if (errors.length === 0 || typeErrors.has(file)) continue;
+      typeErrors.set(file, errors);
+      const message = `${relative(process.cwd(), file)}: the spec does not type-check (${errors.length} error${errors.length > 1 ? 's' : ''}):\n${errors.map((e) => '  ' + formatTypeError(e).replaceAll('\n', '\n  ')).join('\n')}`;
+      problems.push({ file, message });
+      process.stderr.write(`${c.red('error:')} ${escapeControl(message, true)}\n`);
+    }
+  };
+  if (typecheck) reportTypeErrors(typecheck.cached);
   /** Spec name -> the file that declared it: trace files are named after specs, so names must not repeat. */
   const names = new Map<string, string>();
   for (const file of files) {
@@ -149,9 +172,11 @@ async function checkAndReport(args: CheckArgs, writer: FileWriter, c: ReturnType
         throw new LoadError(shown, `spec '${spec.def.name}' has the same name as the spec in ${first}; give each spec its own name (its traces and reports are named after it)`);
       }
       names.set(spec.def.name, shown);
-      for (const v of args.variant ? [args.variant] : spec.variantNames) models.push(compileModel(spec, v, shown));
+      const overrides = constantsFor(spec, shown, args.constants);
+      for (const v of args.variant ? [args.variant] : spec.variantNames) models.push(compileModel(spec, v, shown, { constants: overrides, starvation: args.starvation }));
     } catch (e) {
       if (e instanceof UsageError) throw e;
+      if (e instanceof AssumptionError) assumptionsFailed++;
       if (!(e instanceof LoadError || e instanceof SpecError)) throw e;
       const message = e instanceof LoadError ? e.message : `${file}: ${e.message}`;
       problems.push({ file, message });
@@ -164,8 +189,13 @@ async function checkAndReport(args: CheckArgs, writer: FileWriter, c: ReturnType
   const live = !!process.stderr.isTTY && args.progress === undefined;
   let shownLive = false;
   const symmetry = args.symmetry;
+  let typeSkipped = 0;
   for (const model of models) {
     if (host.interrupted) break;
+    if (model.file && typeErrors.has(resolve(model.file))) {
+      typeSkipped++;
+      continue;
+    }
     // Reduction by a symmetry the spec does not have would make the check unsound, silently.
     const audited = args.auditSymmetry !== false && usesSymmetry(model, symmetry);
     if (!audited && args.auditSymmetry) log(formatNotAudited(model, c));
@@ -173,8 +203,10 @@ async function checkAndReport(args: CheckArgs, writer: FileWriter, c: ReturnType
       kind: 'check',
       file: model.file!,
       variant: model.variant,
+      constants: args.constants,
+      starvation: args.starvation,
       audit: audited ? { thorough: args.auditSymmetry === true, samples: args.auditSamples, seed: args.auditSeed } : undefined,
-      options: { symmetry, compareSymmetry: args.compareSymmetry, deadlock: args.deadlock, maxStates: args.maxStates, maxDepth: args.maxDepth, workers: args.workers, maxMemory },
+      options: { symmetry, compareSymmetry: args.compareSymmetry, deadlock: args.deadlock, continue: args.continue, maxStates: args.maxStates, maxDepth: args.maxDepth, workers: args.workers, maxMemory },
       // On a terminal a live line (rewritten every second, after the first few); otherwise a line every 15 s.
       progressEveryMs: args.quiet || args.json ? undefined : args.progress !== undefined ? args.progress * 1000 : live ? 1000 : 15_000,
     };
@@ -198,27 +230,35 @@ async function checkAndReport(args: CheckArgs, writer: FileWriter, c: ReturnType
     const result: CheckResult = outcome.kind === 'done' ? outcome.result : outcome.kind === 'hung' ? hungResult(model, outcome.step, outcome.stats, args.stepTimeout ?? DEFAULT_STEP_TIMEOUT) : endedResult(model, outcome.stats);
     if (shownLive) process.stderr.write('\r\x1b[K');
     shownLive = false;
-    let traceFile: string | undefined;
-    let traceLost = false;
-    if (result.trace?.length) {
-      try {
-        traceFile = writeTrace(args.out, result, {}, writer);
-      } catch (e) {
-        lose(e);
-        traceLost = true;
-      }
-    }
-    results.push({ result, traceFile });
-    report(result, traceFile, traceLost);
+    const saved = saveTrace(result);
+    // --continue: each other violated property with its own trace, after the one the exit code is for.
+    const others = (result.violated ?? []).filter((v) => v.violation !== result.violation).map((v) => {
+      const as: CheckResult = { ...result, outcome: v.outcome, property: v.property, message: v.message, violation: v.violation, trace: v.trace };
+      return { result: as, ...saveTrace(as) };
+    });
+    results.push({ result, traceFile: saved.traceFile, others });
+    report(result, saved.traceFile, saved.traceLost, others);
   }
 
-  function report(result: CheckResult, traceFile: string | undefined, traceLost: boolean): void {
+  /** Writes a result's trace; one that cannot be written is reported, and the search's result kept. */
+  function saveTrace(result: CheckResult): { traceFile?: string; traceLost: boolean } {
+    if (!result.trace?.length) return { traceLost: false };
+    try {
+      return { traceFile: writeTrace(args.out, result, {}, writer), traceLost: false };
+    } catch (e) {
+      lose(e);
+      return { traceLost: true };
+    }
+  }
+
+  function report(result: CheckResult, traceFile: string | undefined, traceLost: boolean, others: { result: CheckResult; traceFile?: string; traceLost: boolean }[]): void {
     // A trace that could not be saved is printed in full: the console is then the only copy.
-    if (!traceLost && (args.quiet || (args.gate && result.matchesExpectation))) {
+    if (!traceLost && !others.some((o) => o.traceLost) && (args.quiet || (args.gate && result.matchesExpectation))) {
       // A gate shows in full only what it did not expect; the rest is one line each (and the table).
       if (!args.quiet || !result.matchesExpectation) log(formatResult(result, c, traceFile).split('\n')[0] + (traceFile ? c.dim(`  ${traceFile}`) : ''));
     } else {
       log(formatResult(result, c, traceFile) + '\n');
+      for (const o of others) log(formatViolation(o.result, c, o.traceFile) + '\n');
     }
     if (result.deadActions) {
       log(c.red(`  ${variantTitle(result)}: never fired: ${result.deadActions.join(', ')} (the spec asks that every action fires)`));
@@ -230,16 +270,31 @@ async function checkAndReport(args: CheckArgs, writer: FileWriter, c: ReturnType
     }
   }
 
+  if (typecheck) {
+    try {
+      // The type-check never holds up a run that was interrupted: signals are answered at once.
+      const found = await Promise.race([typecheck.pending, host.interruption.then(() => undefined)]);
+      if (found) reportTypeErrors(found);
+      else {
+        typecheck.stop();
+        process.stderr.write(`${c.yellow('warning:')} the specs were not type-checked: interrupted\n`);
+      }
+    } catch (e) {
+      process.stderr.write(`${c.yellow('warning:')} the specs were not type-checked: ${escapeControl((e as Error).message)}\n`);
+    }
+  }
   const all = results.map((r) => r.result);
   const unaudited = audits.filter((a) => !a.passed).map((a) => variantTitle({ model: a.model } as CheckResult));
-  const notChecked = models.length - results.length - unaudited.length - nondeterministic.length;
-  if (!args.json && (all.length > 1 || args.gate || problems.length > 0)) log(formatSummary(all, c, !!args.gate, { notLoaded: problems.length, notChecked }));
+  const notChecked = models.length - results.length - unaudited.length - nondeterministic.length - typeSkipped;
+  // A spec that did not load is counted, unless it was the only thing asked for: its error says it all.
+  if (!args.json && (all.length > 1 || args.gate || (problems.length > 0 && all.length + problems.length > 1))) log(formatSummary(all, c, !!args.gate, { notLoaded: problems.length, notChecked }));
   if (unaudited.length) log(c.red(`Not checked, the symmetry audit failed: ${unaudited.join(', ')} (exit 75).`));
   if (nondeterministic.length) log(c.red(`Not checked, not deterministic: ${nondeterministic.join(', ')} (exit 75).`));
   const asymmetric = audits.some((a) => !a.passed) || nondeterministic.length > 0;
+  const loadCode = problems.length === 0 ? EXIT.ok : assumptionsFailed === problems.length ? EXIT.assumption : EXIT.specDoesNotLoad;
   const verdict = () =>
     worst([
-      problems.length ? EXIT.specDoesNotLoad : EXIT.ok,
+      loadCode,
       asymmetric ? EXIT.specError : EXIT.ok,
       host.interrupted ? EXIT.internal : EXIT.ok,
       runExitCode(all, !!args.gate),
@@ -259,7 +314,10 @@ async function checkAndReport(args: CheckArgs, writer: FileWriter, c: ReturnType
       exitCode: code,
       gate: !!args.gate,
       loadErrors: problems,
-      results: results.map(({ result, traceFile }) => toJson(result, traceFile)),
+      results: results.map(({ result, traceFile, others }) => ({
+        ...toJson(result, traceFile),
+        ...(result.violated ? { violations: [{ result, traceFile }, ...others].map((o) => violationJson(o.result, o.traceFile)) } : {}),
+      })),
       ...(audits.length > 0 ? { symmetryAudits: audits.map(auditJson) } : {}),
       ...(lost.length > 0 ? { outputErrors: lost.map((e) => ({ file: e.file, message: e.message })) } : {}),
     };

@@ -3,6 +3,8 @@ import type { CheckResult } from '../compile/check.ts';
 
 export const EXIT = {
   ok: 0,
+  /** An assumption about the constants (TLA+'s ASSUME) does not hold. */
+  assumption: 10,
   /** A gate run where a variant expected to fail did not (no TLC equivalent). */
   expectationNotMet: 1,
   deadlock: 11,
@@ -10,6 +12,8 @@ export const EXIT = {
   actionProperty: 13,
   /** An output (a trace, a report) could not be written; every other result was still delivered. */
   outputNotWritten: 74,
+  /** A temporal property violated (TLC's code for a liveness violation, as for action properties). */
+  temporal: 13,
   specError: 75,
   specDoesNotLoad: 150,
   badOptions: 151,
@@ -27,6 +31,8 @@ export function exitCodeOf(r: CheckResult): number {
       return EXIT.invariant;
     case 'action-property':
       return EXIT.actionProperty;
+    case 'temporal':
+      return EXIT.temporal;
     case 'error':
       return EXIT.specError;
   }
@@ -34,7 +40,7 @@ export function exitCodeOf(r: CheckResult): number {
 
 // A lost output ranks below every verdict: the verdict is what CI acts on, and the output's own
 // message says what was lost.
-const severity = [EXIT.internal, EXIT.specDoesNotLoad, EXIT.specError, EXIT.invariant, EXIT.actionProperty, EXIT.deadlock, EXIT.outputNotWritten, EXIT.expectationNotMet];
+const severity = [EXIT.internal, EXIT.specDoesNotLoad, EXIT.assumption, EXIT.specError, EXIT.invariant, EXIT.actionProperty, EXIT.deadlock, EXIT.outputNotWritten, EXIT.expectationNotMet];
 
 /** The most serious of several exit codes. */
 export function worst(codes: number[]): number {

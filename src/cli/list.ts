@@ -30,6 +30,10 @@ export interface SpecListing {
   actions: { name: string; process?: string; instances: number }[];
   invariants: string[];
   actionProperties: string[];
+  /** Names of the assumptions about the constants. */
+  assumptions: string[];
+  /** Temporal properties (and 'Starvation' when the starvation check is on in some variant). */
+  temporal: string[];
   deadlock: boolean;
   constraint: boolean;
   symmetry: boolean;
@@ -92,6 +96,8 @@ export function describeSpec(spec: Spec, file: string): SpecListing {
     actions: [...actions.values()],
     invariants: Object.keys(spec.def.invariants ?? {}),
     actionProperties: Object.keys(spec.def.actionProperties ?? {}),
+    assumptions: Object.keys(spec.def.assumptions ?? {}),
+    temporal: [...new Set(models.flatMap((m) => m.liveness?.properties.map((p) => p.name) ?? []))],
     deadlock: first.deadlock,
     constraint: !!first.constraint,
     symmetry: first.symmetryDefault,
@@ -137,6 +143,8 @@ function formatListing(l: SpecListing, c: ReturnType<typeof makeChalk>): string 
   }
   lines.push(`  invariants: ${[...l.invariants, TYPE_OK].join(', ')}`);
   if (l.actionProperties.length) lines.push(`  action properties: ${l.actionProperties.join(', ')}`);
+  if (l.assumptions.length) lines.push(`  assumptions: ${l.assumptions.join(', ')}`);
+  if (l.temporal.length) lines.push(`  temporal properties: ${l.temporal.join(', ')}`);
   const checks = [l.deadlock ? 'deadlock checked' : 'deadlock not checked', l.constraint ? 'state constraint' : '', l.coverage ? `coverage: ${l.coverage}` : ''];
   lines.push(`  ${checks.filter(Boolean).join('; ')}`);
   return lines.join('\n');

@@ -11,10 +11,12 @@ import { EXIT } from './exit-codes.ts';
 import { graphCommand } from './graph.ts';
 import { listCommand } from './list.ts';
 import { checkChoices, checkFlags } from './check-options.ts';
-import { wholeNumber } from './options.ts';
+import { CONST_OPTION, constOption, wholeNumber } from './options.ts';
 import { simulateCommand } from './simulate.ts';
 import { traceCommand } from './trace.ts';
 import { UsageError } from './usage.ts';
+import { AssumptionError } from '../constants.ts';
+import { SpecError } from '../spec.ts';
 
 /** Threads beyond the cores share them; far beyond, they only cost memory and start-up time. */
 function checkWorkers(workers: number | undefined): void {
@@ -65,7 +67,13 @@ export async function main(argv: string[]): Promise<number> {
           .option('gate', { type: 'boolean', describe: 'exit 0 exactly when every variant behaves as its spec expects' })
           .option('junit', { type: 'string', describe: 'also write a JUnit XML report to this file (one test case per property)' })
           .option('coverage', { type: 'boolean', describe: 'print how often each action fired, and which never did' })
-          .option('step-timeout', { type: 'string', coerce: wholeNumber('step-timeout'), describe: 'seconds one step of spec code may run before it is reported as a spec error (default 5)' }),
+          .option('step-timeout', { type: 'string', coerce: wholeNumber('step-timeout'), describe: 'seconds one step of spec code may run before it is reported as a spec error (default 5)' })
+          .option('const', CONST_OPTION)
+          .option('typecheck', { type: 'boolean', default: true, describe: 'type-check the spec files in a child process beside the search (cached); --no-typecheck skips it' })
+          .option('starvation', {
+            type: 'boolean',
+            describe: "check that every process that is not done eventually takes a step (the property 'Starvation'), assuming weak fairness of each process id the spec declares none for",
+          }),
       async (a) => {
         if ((a.auditSamples !== undefined || a.auditSeed !== undefined) && a.auditSymmetry !== true) {
           throw new UsageError('--audit-samples and --audit-seed only apply with --audit-symmetry');
@@ -89,6 +97,9 @@ export async function main(argv: string[]): Promise<number> {
           junit: a.junit,
           coverage: a.coverage,
           stepTimeout: a.stepTimeout as number | undefined,
+          constants: constOption(a.const),
+          typecheck: a.typecheck,
+          starvation: a.starvation,
         });
       },
     )
@@ -99,7 +110,7 @@ export async function main(argv: string[]): Promise<number> {
     .middleware((argv) => {
       // Every option but the list of paths takes one value; yargs would silently make an array.
       for (const [key, value] of Object.entries(argv)) {
-        if (Array.isArray(value) && key !== '_' && key !== 'paths' && key === key.toLowerCase()) {
+        if (Array.isArray(value) && key !== '_' && key !== 'paths' && key !== 'const' && key === key.toLowerCase()) {
           throw new UsageError(`--${key} was given ${value.length} times; give it once`);
         }
       }
@@ -123,9 +134,9 @@ export async function main(argv: string[]): Promise<number> {
       process.stderr.write(`interleave: ${escapeControl(e.message, true)}\nRun 'interleave --help' for the commands and options.\n`);
       return EXIT.badOptions;
     }
-    if (e instanceof LoadError) {
+    if (e instanceof LoadError || e instanceof SpecError) {
       process.stderr.write(`interleave: ${escapeControl(e.message)}\n`);
-      return EXIT.specDoesNotLoad;
+      return e instanceof AssumptionError ? EXIT.assumption : EXIT.specDoesNotLoad;
     }
     if (e instanceof OutputError) {
       process.stderr.write(`interleave: ${escapeControl(e.message)}\n`);

@@ -1,5 +1,6 @@
 // Option checks shared by the commands: whole numbers, and a variant that the spec really has.
-import type { Spec } from '../spec.ts';
+import type { Constants, Spec } from '../spec.ts';
+import { ConstantError, checkOverrides, parseConstOptions } from '../constants.ts';
 import { describeCause, ensureDir, OutputError, probeFile, probeWritable, removeStaleTemporaries } from '../report/files.ts';
 import { dirname } from 'node:path';
 import { UsageError } from './usage.ts';
@@ -53,3 +54,30 @@ export function ensureOutputFile(option: string, file: string): void {
     throw new UsageError(`${option} ${file}: cannot write the report: ${e instanceof OutputError ? e.cause : describeCause(e)}`);
   }
 }
+
+/** --const NAME=VALUE options as constants; a malformed one is a usage error. */
+export function constOption(v: unknown): Constants | undefined {
+  if (v === undefined) return undefined;
+  try {
+    return parseConstOptions((Array.isArray(v) ? v : [v]).map(String));
+  } catch (e) {
+    throw e instanceof ConstantError ? new UsageError(e.message) : e;
+  }
+}
+
+/** Checks --const overrides against a spec: a constant it does not declare is a usage error. */
+export function constantsFor(spec: Spec, file: string, overrides: Constants | undefined): Constants {
+  try {
+    checkOverrides(spec, overrides ?? {});
+  } catch (e) {
+    throw e instanceof ConstantError ? new UsageError(`${file}: ${e.message}`) : e;
+  }
+  return overrides ?? {};
+}
+
+/** The --const option, declared once for every command that compiles a spec. */
+export const CONST_OPTION = {
+  type: 'string',
+  array: true,
+  describe: "set a constant, NAME=VALUE (VALUE as JSON, else text), over every variant's; repeat for several",
+} as const;

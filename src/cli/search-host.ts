@@ -56,6 +56,9 @@ export class SearchHost {
   /** Ends the job under way: set while one runs. */
   private end?: (reason: 'interrupted') => void;
   private stopping = false;
+  private interrupted_!: () => void;
+  /** Settles at the first Ctrl-C or SIGTERM: what the main thread awaits besides the search (the type-check) stops waiting then. */
+  readonly interruption = new Promise<void>((r) => (this.interrupted_ = r));
 
   constructor(
     private readonly opts: { warmWorkers?: number; stepTimeoutMs: number },
@@ -77,6 +80,7 @@ export class SearchHost {
   /** Asks the search under way to stop; ends its thread if it has not answered within the grace time. */
   interrupt(): void {
     this.stopping = true;
+    this.interrupted_();
     Atomics.store(new Int32Array(this.control), 0, 1);
     const end = this.end;
     if (end) setTimeout(() => end('interrupted'), GRACE_MS).unref();
@@ -85,6 +89,7 @@ export class SearchHost {
   /** Ends the search under way at once (a second Ctrl-C). */
   kill(): void {
     this.stopping = true;
+    this.interrupted_();
     Atomics.store(new Int32Array(this.control), 0, 1);
     this.end?.('interrupted');
   }
@@ -189,7 +194,7 @@ export class SearchHost {
   }
 }
 
-const SPEC_PHASES = new Set<number>([PHASE.guard, PHASE.recipe, PHASE.property, PHASE.invariant, PHASE.terminal]);
+const SPEC_PHASES = new Set<number>([PHASE.guard, PHASE.recipe, PHASE.property, PHASE.invariant, PHASE.terminal, PHASE.temporal]);
 
 function describePhase(phase: number, label: string | undefined): string {
   switch (phase) {
@@ -201,6 +206,8 @@ function describePhase(phase: number, label: string | undefined): string {
       return `an action property or the constraint, after ${label}`;
     case PHASE.invariant:
       return `an invariant, on the state ${label} reached`;
+    case PHASE.temporal:
+      return label ? `a temporal property's step predicate, on a step of ${label}` : "a temporal property's predicate, on a new state";
     default:
       return 'the terminal predicate';
   }

@@ -31,7 +31,7 @@ const send = (m: FromThread) => parentPort!.postMessage(m);
 async function run(job: Job): Promise<void> {
   const spec = specs.get(job.file) ?? (await loadSpec(job.file)).spec;
   specs.set(job.file, spec);
-  const model = compileModel(spec, job.variant, job.file);
+  const model = compileModel(spec, job.variant, job.file, { constants: job.constants, starvation: job.starvation });
   // Every step this thread takes for the job (audits, search, walks, trace rebuild) reports to the watchdog.
   watchSteps(new StepProbe(job.probe, model.width));
   stats.fill(0);

@@ -16,7 +16,7 @@ import { reserveStdout, type ReservedStdout } from './stdout.ts';
 import { SearchHost, type SharedStats } from './search-host.ts';
 import { DEFAULT_STEP_TIMEOUT, hungResult } from './check.ts';
 import type { SimulateJob } from './search-jobs.ts';
-import { ensureOutputDir, pickVariant, wholeNumber } from './options.ts';
+import { CONST_OPTION, constOption, constantsFor, ensureOutputDir, pickVariant, wholeNumber } from './options.ts';
 
 interface SimulateArgs {
   spec: string;
@@ -29,6 +29,7 @@ interface SimulateArgs {
   json?: boolean;
   coverage?: boolean;
   stepTimeout?: number;
+  const?: string[];
 }
 
 export function simulateCommand(done: (code: number) => void): CommandModule<{}, SimulateArgs> {
@@ -46,6 +47,7 @@ export function simulateCommand(done: (code: number) => void): CommandModule<{},
         .option('out', { type: 'string', default: 'counterexamples', describe: 'folder for counterexample traces (ITF JSON)' })
         .option('json', { type: 'boolean', describe: 'print one JSON document instead of text' })
         .option('coverage', { type: 'boolean', describe: 'print how often each action fired, and which never did' })
+        .option('const', CONST_OPTION)
         .option('step-timeout', { type: 'string', coerce: wholeNumber('step-timeout'), describe: 'seconds one step of spec code may run before it is reported as a spec error (default 5)' }) as unknown as Argv<SimulateArgs>,
     handler: async (a) => done(await runSimulate(a)),
   };
@@ -77,13 +79,14 @@ async function simulateAndReport(args: SimulateArgs, stdout: ReservedStdout | un
   const variants = args.variant !== undefined ? [pickVariant(spec, file, args.variant, 'simulate')] : spec.variantNames;
   host.start();
   const seed = args.seed ?? Math.floor(Math.random() * 2 ** 31);
-  const models: Model[] = variants.map((v) => compileModel(spec, v, file));
+  const overrides = constantsFor(spec, file, constOption(args.const));
+  const models: Model[] = variants.map((v) => compileModel(spec, v, file, { constants: overrides }));
   const results: { result: SimulationResult; traceFile?: string }[] = [];
   const out: string[] = [];
   const lost: OutputError[] = [];
   for (const model of models) {
     if (host.interrupted) break;
-    const job: SimulateJob = { kind: 'simulate', file, variant: model.variant, seed, steps: args.steps, runs: args.runs, deadlock: args.deadlock };
+    const job: SimulateJob = { kind: 'simulate', file, variant: model.variant, constants: overrides, seed, steps: args.steps, runs: args.runs, deadlock: args.deadlock };
     const outcome = await host.run(job, model);
     const result =
       outcome.kind === 'done'

@@ -9,7 +9,7 @@ import { flatten } from '../report/diff.ts';
 import { loadSpec } from '../load.ts';
 import { makeChalk } from '../report/console.ts';
 import { readItfFile, type ItfFile } from '../report/itf-read.ts';
-import { ItfError, parseITF } from '../report/itf.ts';
+import { ItfError, lassoOfITF, parseITF } from '../report/itf.ts';
 import { formatHeader, formatSteps, formatSwimlane } from '../report/trace-view.ts';
 import { SpecError } from '../spec.ts';
 import { EXIT } from './exit-codes.ts';
@@ -82,6 +82,10 @@ async function replay(t: ItfFile, specFile: string, variantArg: string | undefin
     return EXIT.specDoesNotLoad;
   }
   const title = variant === 'default' ? spec.def.name : `${spec.def.name} [${variant}]`;
+  // A lasso: its step from the last state back to `loop` is replayed as one more step.
+  const lasso = lassoOfITF(t.json);
+  const backStep: ReplayInput | undefined = lasso?.back ? { state: states[lasso.loop].state, action: lasso.back } : undefined;
+  if (backStep) states = [...states, backStep];
   let result;
   try {
     result = replayTrace(model, states);
@@ -89,10 +93,20 @@ async function replay(t: ItfFile, specFile: string, variantArg: string | undefin
     process.stderr.write(`interleave: replaying ${t.file} against ${escapeControl(title)}: spec code threw: ${escapeControl((e as Error).message)}\n`);
     return EXIT.specError;
   }
-  const width = String(t.steps.length).length;
-  const good = result.ok ? t.steps.length : result.step - 1;
+  const width = String(t.steps.length + 1).length;
+  const good = result.ok ? t.steps.length : Math.min(t.steps.length, result.step - 1);
   const lines = [`Replaying ${t.file} against ${escapeControl(title)} (${file}):`];
-  t.steps.slice(0, good).forEach((s, i) => lines.push(`  ${String(i + 1).padStart(width)}  ${c.green('ok')}  ${result.ok ? escapeControl(result.steps[i].action?.label ?? 'initial state') : s.label}`));
+  // Labels from the file were escaped when it was read; the model's own are escaped here.
+  const name = (i: number) => (result.ok ? escapeControl(result.steps[i].action?.label ?? (states[i].stutter ? 'stutter' : 'initial state')) : t.steps[i].label);
+  t.steps.slice(0, good).forEach((_, i) => lines.push(`  ${String(i + 1).padStart(width)}  ${c.green('ok')}  ${name(i)}`));
+  if (result.ok && backStep) lines.push(`  ${' '.repeat(width)}  ${c.green('ok')}  ${escapeControl(result.steps[states.length - 1].action!.label)}: back to state ${lasso!.loop + 1}`);
+  if (result.ok && lasso && !backStep) lines.push(`  ${' '.repeat(width)}  ${c.green('ok')}  stutters forever in state ${lasso.loop + 1} (always allowed)`);
+  if (!result.ok && backStep && result.step === states.length) {
+    lines.push(`  ${' '.repeat(width)}  ${c.red('NO')}  the step back to state ${lasso!.loop + 1}: ${escapeControl(result.reason)}`);
+    lines.push(c.red(`The trace does not replay: its last state does not lead back to state ${lasso!.loop + 1} (${escapeControl(result.reason)}).`));
+    process.stdout.write(lines.join('\n') + '\n');
+    return TRACE_DOES_NOT_REPLAY;
+  }
   if (!result.ok) {
     lines.push(`  ${String(result.step).padStart(width)}  ${c.red('NO')}  ${escapeControl(result.reason)}`);
     const differs = whereItDiffers(model, states[result.step - 2], states[result.step - 1]);
@@ -101,7 +115,7 @@ async function replay(t: ItfFile, specFile: string, variantArg: string | undefin
     process.stdout.write(lines.join('\n') + '\n');
     return TRACE_DOES_NOT_REPLAY;
   }
-  lines.push(c.green(`All ${t.steps.length} states replay: the trace is a behaviour of ${escapeControl(title)}.`));
+  lines.push(c.green(lasso ? `All ${t.steps.length} states and the step back replay: the lasso is a behaviour of ${escapeControl(title)}.` : `All ${t.steps.length} states replay: the trace is a behaviour of ${escapeControl(title)}.`));
   const last = states[states.length - 1].state;
   const broken = model.invariants.filter((inv) => {
     try {

@@ -1,8 +1,7 @@
 // Checks one compiled variant of a spec, and judges the outcome against the variant's expectation.
 import { checkSystem, type RunOptions, type RunResult } from '../../checker/check.ts';
 import { neverFired } from '../../checker/coverage.ts';
-import type { Outcome } from '../../checker/result.ts';
-import type { Expectation } from '../spec.ts';
+import { expectedViolations, type Expectation } from '../spec.ts';
 import type { CheckChoices } from './options.ts';
 import type { Model } from './model.ts';
 
@@ -30,12 +29,21 @@ export async function checkModel(model: Model, opts: CheckOptions = {}): Promise
     ...run,
     model,
     expected: model.expect,
-    matchesExpectation: matches(model.expect ?? 'holds', run.outcome, run.violation?.property, run.stats.complete) && dead.length === 0,
+    matchesExpectation: matches(model.expect ?? 'holds', run) && dead.length === 0,
     deadActions: dead.length ? dead : undefined,
   };
 }
 
-function matches(expected: Expectation, outcome: Outcome, property: string | undefined, complete: boolean): boolean {
-  if (expected === 'holds') return outcome === 'ok' && complete;
-  return outcome !== 'ok' && outcome !== 'error' && property === expected.violates;
+/**
+ * A variant that must hold must have been searched to the end without a violation. One expected to
+ * violate properties must violate one of them; gone on past violations (--continue), the properties
+ * it violated must be exactly those named.
+ */
+function matches(expected: Expectation, run: RunResult): boolean {
+  if (expected === 'holds') return run.outcome === 'ok' && run.stats.complete;
+  const names = expectedViolations(expected);
+  if (run.outcome === 'ok' || run.outcome === 'error') return false;
+  if (!run.violated) return names.includes(run.violation?.property ?? '');
+  const found = run.violated.map((v) => (v.outcome === 'error' ? '' : v.property ?? ''));
+  return found.length === names.length && names.every((n) => found.includes(n));
 }

@@ -4,19 +4,26 @@
 // the command line and the reports need besides (the spec, its codec, its expectation).
 import { pathToFileURL } from 'node:url';
 import { resolve } from 'node:path';
-import { NO_CHOICE, type ActionInstance, type Encoder, type State, type SymmetryGroup, type SymmetrySite, type SystemSource, type TransitionSystem } from '../../checker/system.ts';
+import { NO_CHOICE, type ActionInstance, type ChoicePath, type Encoder, type State, type SymmetryGroup, type StepSource, type SuccessorSink, type SymmetrySite, type SystemSource, type TransitionSystem, type View } from '../../checker/system.ts';
 import { recipeResult } from '../../checker/recipe-result.ts';
+import { enumerateChoices, followChoices } from '../choice.ts';
+import { checkAssumptions } from '../constants.ts';
 import { compileCodec } from '../schema/compile.ts';
-import { FiniteSchema, RecordSchema, Schema, TypeViolation, type Shape } from '../schema/index.ts';
+import { FiniteSchema, RecordSchema, Schema, show, TypeViolation, ValueBag, ValueSet, type Shape } from '../schema/index.ts';
+import { compileTemporal, strongFair, weakFair } from '../temporal.ts';
+import type { LivenessSystem } from '../../checker/liveness/formula.ts';
 import {
   SpecError,
+  STARVATION,
   stateSchema,
   variantConstants,
   variantExpectation,
   type ActionDef,
   type Constants,
   type Expectation,
+  type ParamDomains,
   type Spec,
+  type StepInfo,
 } from '../spec.ts';
 import { importGraphHash } from './import-graph.ts';
 
@@ -41,6 +48,8 @@ export interface CompileOptions {
   constants?: Constants;
   /** The export of `file` that holds the spec (default: `default`). */
   exportName?: string;
+  /** Check for starvation (the property 'Starvation') whatever the spec and variant say. */
+  starvation?: boolean;
 }
 
 export function compileModel(spec: Spec, variant: string, file?: string, opts: CompileOptions = {}): Model {
@@ -48,7 +57,8 @@ export function compileModel(spec: Spec, variant: string, file?: string, opts: C
   if (!spec.variantNames.includes(variant)) {
     throw new SpecError(`spec '${def.name}' has no variant '${variant}' (variants: ${spec.variantNames.join(', ')})`);
   }
-  const constants = { ...variantConstants(spec, variant), ...opts.constants };
+  const constants = variantConstants(spec, variant, opts.constants);
+  checkAssumptions(spec, variant, constants);
   let codec: RecordSchema<Shape>;
   try {
     codec = stateSchema(spec, constants);
@@ -65,9 +75,15 @@ export function compileModel(spec: Spec, variant: string, file?: string, opts: C
   if (init.length === 0) throw new SpecError(`spec '${def.name}': \`init\` gives no initial state`);
 
   const actions: ActionInstance[] = [];
-  for (const [name, a] of Object.entries(def.actions as Record<string, ActionDef<State, Constants, Shape>>)) {
-    for (const params of expandParams(def.name, name, a.params ?? {})) {
-      const shown = Object.entries(params).map(([k, v]) => `${k}=${String(v)}`).join(', ');
+  for (const [name, a] of Object.entries(def.actions as Record<string, ActionDef<State, Constants, ParamDomains>>)) {
+    let domains: ParamDomains;
+    try {
+      domains = typeof a.params === 'function' ? a.params(constants) : (a.params ?? {});
+    } catch (e) {
+      throw new SpecError(`spec '${def.name}', action '${name}': \`params\` threw: ${(e as Error)?.message ?? String(e)}`);
+    }
+    for (const params of expandParams(def.name, name, domains)) {
+      const shown = Object.entries(params).map(([k, v]) => `${k}=${typeof v === 'object' && v !== null ? show(v) : String(v)}`).join(', ');
       actions.push(instance(actions.length, name, shown ? `${name}(${shown})` : name, params, a, constants, codec));
     }
   }
@@ -79,6 +95,7 @@ export function compileModel(spec: Spec, variant: string, file?: string, opts: C
   type Pred = (s: State, c: Constants) => unknown;
   type StepPred = (s: State, next: State, c: Constants) => unknown;
   const constraint = def.constraint as Pred | undefined;
+  const actionConstraint = def.actionConstraint as ((s: State, next: State, c: Constants, step: StepInfo) => unknown) | undefined;
   const terminal = def.terminal as Pred | undefined;
   const encode: Encoder = (value, out, at) => {
     try {
@@ -112,11 +129,16 @@ export function compileModel(spec: Spec, variant: string, file?: string, opts: C
       .filter(([n]) => checked(n))
       .map(([name, f]) => ({ name, holds: (s: State, next: State) => f(s, next, constants) })),
     constraint: constraint && ((s: State) => constraint(s, constants)),
+    // The engine judges a step by its states; which action took it is the one running (see instance()).
+    actionConstraint: actionConstraint && ((s: State, next: State) => actionConstraint(s, next, constants, running!)),
+    view: def.view ? compileView(def.name, codec, def.view) : undefined,
+    choices: true,
     terminal: terminal && ((s: State) => terminal(s, constants)),
     deadlock: variantDef?.deadlock ?? def.deadlock ?? true,
     symmetry,
     symmetryDefault: def.symmetry ?? true,
     expect: variantExpectation(spec, variant),
+    liveness: variantLiveness(spec, variant, actions, constants, checked, opts.starvation),
     // Computed when first asked for (a parallel search): it reads the spec's import graph.
     get source(): SystemSource | undefined {
       if (!file) return undefined;
@@ -133,18 +155,73 @@ export function compileModel(spec: Spec, variant: string, file?: string, opts: C
   };
 }
 
-/** One action with its parameters bound: the guard and the recipe, with the constants bound too. */
+/** The temporal properties a variant checks, compiled for the liveness checker; undefined when none. */
+function variantLiveness(
+  spec: Spec,
+  variant: string,
+  actions: ActionInstance[],
+  constants: Constants,
+  checked: (name: string) => boolean,
+  starvationOption?: boolean,
+): LivenessSystem | undefined {
+  const def = spec.def;
+  const v = def.variants?.[variant];
+  const properties = Object.fromEntries(Object.entries(def.temporal ?? {}).filter(([n]) => checked(n)));
+  const defOf = (a: ActionInstance) => (def.actions as Record<string, ActionDef<State, Constants, Shape>>)[a.name];
+  // --starvation asks it of every spec: one without processes has nothing to starve.
+  const starvation =
+    starvationOption !== undefined ? starvationOption && actions.some((a) => defOf(a).pc) : (v?.starvation ?? def.starvation ?? false) && checked(STARVATION);
+  if (!Object.keys(properties).length && !starvation) return undefined;
+  // PlusCal's `fair process` / `fair+ process`, declared where the process is.
+  const processFair = [...new Map(actions.flatMap((a) => (defOf(a).fair ? [[a.process!, defOf(a).fair!] as const] : []))).entries()].map(([p, kind]) =>
+    kind === 'weak' ? weakFair({ process: p }) : strongFair({ process: p }),
+  );
+  return compileTemporal({
+    specName: def.name,
+    properties,
+    fairness: [...processFair, ...(v?.fairness ?? def.fairness ?? [])],
+    starvation,
+    actions,
+    pcOf: (a) => defOf(a).pc,
+    constants,
+  });
+}
+
+/** The step being taken: what an action constraint is told (the engine calls it inside the step). */
+let running: StepInfo | undefined;
+
+/** An action instance as the reports see it: it can also say which choices a choice path took. */
+export interface SpecAction extends ActionInstance {
+  /** What each choice point on `choice` took from `pre` (`branch 2`, `m = {...}`), for traces. */
+  explain(pre: State, choice: ChoicePath): string[];
+}
+
+/**
+ * One action with its parameters bound: the guard and the recipe, with the constants bound too. The
+ * recipe runs once per choice path (either/choose inside it), each run giving one successor.
+ */
 function instance(
   id: number,
   name: string,
   label: string,
   params: Record<string, unknown>,
-  a: ActionDef<State, Constants, Shape>,
+  a: ActionDef<State, Constants, ParamDomains>,
   constants: Constants,
   codec: RecordSchema<Shape>,
-): ActionInstance {
+): SpecAction {
   const when = a.when as ((s: State, p: Record<string, unknown>, c: Constants) => unknown) | undefined;
   const recipe = a.do as (draft: State, p: Record<string, unknown>, c: Constants) => unknown;
+  const step: StepInfo = Object.freeze({ action: name, params });
+  // The recipe run and the sink are made once per instance, not per state: the step is the hot loop.
+  let source: StepSource;
+  let target: SuccessorSink;
+  const run = () => {
+    const draft = source.draft();
+    const returned = recipe(draft, params, constants);
+    // Every choice path's run is judged (a Promise, a mutated draft also returned): immer's rules.
+    return returned === undefined ? draft : recipeResult(returned, draft, () => draftChanged(codec, draft, source.draft()));
+  };
+  const emit = (next: unknown, path: readonly number[]) => target(next, path.length === 0 ? NO_CHOICE : path);
   return {
     id,
     name,
@@ -153,10 +230,56 @@ function instance(
     process: a.process,
     guard: when && ((s) => when(s, params, constants)),
     successors: (from, sink) => {
-      const draft = from.draft();
-      const returned = recipe(draft, params, constants);
-      // Only a recipe that returned something is judged (a Promise, a mutated draft): immer's rules.
-      sink(returned === undefined ? draft : recipeResult(returned, draft, () => draftChanged(codec, draft, from.draft())), NO_CHOICE);
+      running = step;
+      source = from;
+      target = sink;
+      enumerateChoices(run, emit);
+    },
+    explain: (pre, choice) => {
+      const draft = structuredCloneState(pre);
+      return followChoices(() => recipe(draft, params, constants), choice).taken.map((t) => t.shown);
+    },
+  };
+}
+
+/** A copy of a decoded state to run a recipe on, keeping value classes (ValueSet, ValueBag). */
+function structuredCloneState(s: State): State {
+  const out: State = {};
+  for (const [k, v] of Object.entries(s)) out[k] = cloneValue(v);
+  return out;
+}
+
+function cloneValue(v: unknown): unknown {
+  if (v === null || typeof v !== 'object') return v;
+  if (Array.isArray(v)) return v.map(cloneValue);
+  if (v instanceof ValueSet) return new ValueSet([...v].map(cloneValue));
+  if (v instanceof ValueBag) {
+    const b = new ValueBag();
+    for (const [e, n] of v.entries()) b.add(cloneValue(e), n);
+    return b;
+  }
+  if (v instanceof Set) return new Set([...v].map(cloneValue));
+  return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, cloneValue(x)]));
+}
+
+/** TLC's VIEW over whole variables: the slots of the listed variables, in order. */
+function compileView(spec: string, codec: RecordSchema<Shape>, vars: readonly string[]): View {
+  const ranges: [number, number][] = [];
+  for (const name of vars) {
+    if (!codec.keys.includes(name)) throw new SpecError(`spec '${spec}': \`view\` names '${name}', which is not a state variable (variables: ${codec.keys.join(', ')})`);
+    let at = 0;
+    for (const k of codec.keys) {
+      if (k === name) break;
+      at += codec.fields[k].width;
+    }
+    ranges.push([at, codec.fields[name].width]);
+  }
+  const width = ranges.reduce((n, [, w]) => n + w, 0);
+  return {
+    width,
+    project(v, out) {
+      let o = 0;
+      for (const [at, w] of ranges) for (let i = 0; i < w; i++) out[o++] = v[at + i];
     },
   };
 }
@@ -199,16 +322,24 @@ export function symmetryGroups(codec: Schema<unknown>): Map<string, SymmetryGrou
   return symmetry;
 }
 
-function expandParams(spec: string, action: string, params: Shape): Record<string, unknown>[] {
+function expandParams(spec: string, action: string, params: ParamDomains): Record<string, unknown>[] {
   let combos: Record<string, unknown>[] = [{}];
-  for (const [p, type] of Object.entries(params)) {
-    if (!(type instanceof FiniteSchema)) {
-      const what = type instanceof Schema ? type.describe() : String(type);
+  for (const [p, domain] of Object.entries(params)) {
+    let values: readonly unknown[];
+    if (Array.isArray(domain)) values = domain;
+    else if (domain instanceof FiniteSchema) values = domain.values;
+    else if (domain instanceof Schema) {
+      try {
+        values = domain.enumerate();
+      } catch (e) {
+        throw new SpecError(`spec '${spec}', action '${action}': parameter '${p}': ${(e as Error).message}`);
+      }
+    } else {
       throw new SpecError(
-        `spec '${spec}', action '${action}': parameter '${p}' has type ${what}; parameters need a finite type (int, bool, enumOf, scalarset)`,
+        `spec '${spec}', action '${action}': parameter '${p}' is ${show(domain)}; a parameter needs a type (int, enumOf, scalarset, setOf ...) or an array of values`,
       );
     }
-    combos = combos.flatMap((c) => type.values.map((v) => ({ ...c, [p]: v })));
+    combos = combos.flatMap((c) => values.map((v) => ({ ...c, [p]: v })));
   }
   return combos;
 }

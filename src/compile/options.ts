@@ -16,4 +16,6 @@ export interface CheckChoices {
   symmetry?: boolean;
   /** With symmetry on, search again without it, to report how many states it saved. */
   compareSymmetry?: boolean;
+  /** Go on past violations (TLC's -continue): report every violated property with its own shortest trace. */
+  continue?: boolean;
 }

@@ -1,4 +1,5 @@
 // Random walks over one compiled variant, judged against the variant's expectation.
+import { expectedViolations } from '../spec.ts';
 import { simulate as walk, type SimulateOptions, type SimulationRun } from '../../checker/search/simulate.ts';
 import type { CheckResult } from './check.ts';
 import type { Model } from './model.ts';
@@ -12,6 +13,6 @@ export function simulate(model: Model, opts: SimulateOptions): SimulationResult 
     ...r,
     model,
     expected,
-    matchesExpectation: expected === 'holds' ? r.outcome === 'ok' : r.outcome !== 'error' && r.violation?.property === expected.violates,
+    matchesExpectation: expected === 'holds' ? r.outcome === 'ok' : r.outcome !== 'error' && expectedViolations(expected).includes(r.violation?.property ?? ''),
   };
 }

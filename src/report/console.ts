@@ -3,10 +3,12 @@
 import { relative, resolve } from 'node:path';
 import { Chalk, type ChalkInstance } from 'chalk';
 import type { CheckResult } from '../compile/check.ts';
-import type { Expectation } from '../spec.ts';
+import { expectedViolations, type Expectation } from '../spec.ts';
 import { show } from '../schema/index.ts';
+import { chosen } from './choices.ts';
 import { changes } from './diff.ts';
 import { escapeControl } from './terminal.ts';
+import { lassoEnd } from './trace-view.ts';
 
 /** Colours only on a terminal, and never when NO_COLOR is set. */
 export function makeChalk(stream: NodeJS.WriteStream = process.stdout): ChalkInstance {
@@ -16,16 +18,22 @@ export function makeChalk(stream: NodeJS.WriteStream = process.stdout): ChalkIns
 
 export function describeExpectation(e: Expectation | undefined): string {
   if (!e || e === 'holds') return 'holds';
-  return `violates ${escapeControl(e.violates)}`;
+  return `violates ${expectedViolations(e).map((x) => escapeControl(x)).join(', ')}`;
 }
 
 export function describeOutcome(r: CheckResult): string {
+  const also = r.violated?.filter((v) => v.violation !== r.violation).map((v) => (v.outcome === 'error' ? 'error' : v.property)) ?? [];
+  return also.length ? `${describeOne(r)}, ${also.join(', ')}` : describeOne(r);
+}
+
+function describeOne(r: CheckResult): string {
   switch (r.outcome) {
     case 'ok':
       return r.stats.complete ? 'holds' : `no violation (incomplete: ${r.stopped})`;
     case 'invariant':
       return `violates ${escapeControl(String(r.property))}`;
     case 'action-property':
+    case 'temporal':
       return `violates ${escapeControl(String(r.property))}`;
     case 'deadlock':
       return 'deadlock';
@@ -46,8 +54,19 @@ export function formatStats(r: CheckResult): string {
     `Depth ${s.depth} (initial states are depth 1). Fingerprint collision probability ${s.collisionProbability.toExponential(1)}. ${(s.durationMs / 1000).toFixed(2)} s.`,
   ];
   if (r.symmetryReduced.length) lines.push(formatSymmetry(r));
+  if (r.liveness) lines.push(formatLiveness(r.liveness));
+  else if (r.model.liveness && r.outcome !== 'error') {
+    const names = r.model.liveness.properties.map((p) => p.name).join(', ');
+    lines.push(`Temporal properties ${names} not checked: they are checked after a complete search that finds no other violation.`);
+  }
   if (r.stopped) lines.push(`Stopped early (${r.stopped}): the state space was not exhausted.`);
   return lines.join('\n');
+}
+
+/** What the liveness check did: its graph, and symmetry switched off for it. */
+export function formatLiveness(l: NonNullable<CheckResult['liveness']>): string {
+  const off = l.symmetryOff ? ' Symmetry is off for temporal properties: the graph has every concrete state.' : '';
+  return `Temporal properties ${l.properties.join(', ')}: checked on a graph of ${l.states} states and ${l.edges} transitions (${l.bytesPerEdge} bytes per transition), ${(l.durationMs / 1000).toFixed(2)} s.${off}`;
 }
 
 /** Which scalarsets were reduced and, after --symmetry-compare, what that saved. */
@@ -67,26 +86,51 @@ export function formatTrace(r: CheckResult, c: ChalkInstance): string {
   const trace = r.trace ?? [];
   const out: string[] = [];
   const width = String(trace.length).length;
+  const view = { ...r.model.spec.def.trace, constants: r.model.constants };
   let prev: unknown;
+  const loop = r.lasso?.loop;
   trace.forEach((step, i) => {
     const n = String(i + 1).padStart(width);
-    const title = step.action ? c.bold(escapeControl(step.action.label)) : c.bold('initial state');
+    if (i === loop) out.push(c.magenta('  --- the cycle starts here ---'));
+    const picks = chosen(step, trace[i - 1]?.state).map((x) => escapeControl(x));
+    const title = (step.action ? c.bold(escapeControl(step.action.label)) : c.bold(step.stutter ? 'stutter' : 'initial state')) + (picks.length ? ` ${c.dim(`[${picks.join(', ')}]`)}` : '');
     const lane = step.action?.process ? c.dim(`  [${escapeControl(step.action.process)}]`) : '';
     out.push(`  ${c.dim(n)}  ${title}${lane}`);
-    const diff = changes(r.model.codec, i === 0 ? undefined : prev, step.state);
+    const diff = changes(r.model.codec, i === 0 ? undefined : prev, step.state, view);
     if (i > 0 && diff.length === 0) out.push(`  ${' '.repeat(width)}    ${c.dim('(no variable changed)')}`);
     for (const raw of diff) {
-      const ch = { path: escapeControl(raw.path), before: raw.before === undefined ? undefined : escapeControl(raw.before), after: escapeControl(raw.after) };
+      const ch = { path: escapeControl(raw.path), before: raw.before === undefined ? undefined : escapeControl(raw.before), after: escapeControl(raw.after), added: raw.added?.map((x) => escapeControl(x)), removed: raw.removed?.map((x) => escapeControl(x)) };
       const line =
-        ch.before === undefined ? `${ch.path} = ${ch.after}` : `${c.cyan(ch.path)}: ${c.red(ch.before)} ${c.dim('->')} ${c.green(ch.after)}`;
+        ch.before === undefined
+          ? `${ch.path} = ${ch.after}`
+          : ch.added && ch.removed && ch.added.length + ch.removed.length <= 4
+            ? `${c.cyan(ch.path)}: ${[...ch.added.map((e) => c.green(`+ ${e}`)), ...ch.removed.map((e) => c.red(`- ${e}`))].join(', ')}`
+            : `${c.cyan(ch.path)}: ${c.red(ch.before)} ${c.dim('->')} ${c.green(ch.after)}`;
       out.push(`  ${' '.repeat(width)}    ${line}`);
     }
     prev = step.state;
   });
   const last = r.violation?.step && !r.violation.step.next && r.violation.step.action;
   if (last) out.push(`  ${c.dim(String(trace.length + 1).padStart(width))}  ${c.bold(escapeControl(last.label))} ${c.red('throws')}`);
+  if (r.lasso) {
+    out.push(c.magenta(escapeControl(lassoEnd({ loop: r.lasso.loop, back: r.lasso.back?.label, steps: trace }))));
+    if (r.lasso.fairness.length) out.push(`  Fairness the cycle meets: ${r.lasso.fairness.map((f) => `${escapeControl(f.unit)} ${fairnessHow[f.how]}`).join('; ')}.`);
+    else out.push('  No fairness is assumed, so a behaviour may stop (stutter) anywhere.');
+  }
   return out.join('\n');
 }
+
+/** Another violated property of a run gone on past violations (--continue): its message and trace. */
+export function formatViolation(r: CheckResult, c: ChalkInstance, traceFile?: string): string {
+  const lines = [`  ${c.red(`also violates ${r.property ?? r.outcome}`)}: ${r.message ?? ''}`];
+  if (r.trace?.length) {
+    lines.push(`  Counterexample, ${r.trace.length} states${traceFile ? ` (${traceFile})` : ''}:`);
+    lines.push(formatTrace(r, c));
+  }
+  return lines.join('\n');
+}
+
+const fairnessHow = { taken: 'is taken in the cycle', disabled: 'is disabled in a state of the cycle', 'never enabled': 'is never enabled in the cycle' } as const;
 
 /** The full report of one variant: verdict, message, trace, statistics. */
 export function formatResult(r: CheckResult, c: ChalkInstance, traceFile?: string): string {
@@ -104,7 +148,8 @@ export function formatResult(r: CheckResult, c: ChalkInstance, traceFile?: strin
     if (where) lines.push(`  ${c.dim(`thrown at ${relative(process.cwd(), where.replace(/^file:\/\//, '')) || where}`)}`);
   }
   if (r.trace?.length) {
-    lines.push(`  Counterexample, ${r.trace.length} states${traceFile ? ` (${traceFile})` : ''}:`);
+    const kind = r.lasso ? `Counterexample (a lasso: a prefix, then a cycle repeated forever), ${r.trace.length} states` : `Counterexample, ${r.trace.length} states`;
+    lines.push(`  ${kind}${traceFile ? ` (${traceFile})` : ''}:`);
     lines.push(formatTrace(r, c));
   }
   lines.push(...formatStats(r).split('\n').map((l) => `  ${c.dim(l)}`));

@@ -21,6 +21,10 @@ export interface ItfFile {
   /** The parsed document, for replay against a spec. */
   json: unknown;
   steps: ItfStep[];
+  /** For a lasso (a liveness counterexample): the index of the state the last one goes back to. */
+  loop?: number;
+  /** How the last state goes back to `loop`: the step's label, or undefined when it stutters there. */
+  back?: string;
 }
 
 export function readItfFile(file: string): ItfFile {
@@ -48,18 +52,26 @@ export function readItfFile(file: string): ItfFile {
     const s = raw as Record<string, unknown>;
     for (const v of vars) if (!(v in s)) throw new ItfError(`${file}: state ${i + 1} has no value for variable '${v}'`);
     const meta = (s['#meta'] ?? {}) as Record<string, unknown>;
-    const action = typeof meta.action === 'string' && meta.action !== 'init' ? meta.action : undefined;
+    const action = typeof meta.action === 'string' && meta.action !== 'init' && meta.action !== 'stutter' ? meta.action : undefined;
     const params = meta.params && typeof meta.params === 'object' ? (meta.params as Record<string, unknown>) : {};
     const values = new Map<string, string>();
     for (const v of vars) flattenItf(s[v], v, values);
     const process = typeof meta.process === 'string' ? escapeControl(meta.process) : undefined;
+    const chosen = Array.isArray(meta.chosen) && meta.chosen.length ? ` [${meta.chosen.map((c) => escapeControl(String(c))).join(', ')}]` : '';
     // Everything shown comes from the file: its control characters are escaped here, once.
-    const label = escapeControl(typeof meta.label === 'string' ? meta.label : action ? actionLabel(action, params) : i === 0 ? 'initial state' : `state ${i + 1}`);
+    const label = escapeControl(typeof meta.label === 'string' ? meta.label : action ? actionLabel(action, params) : i === 0 ? 'initial state' : meta.action === 'stutter' ? 'stutter' : `state ${i + 1}`) + chosen;
     const shownParams = Object.fromEntries(Object.entries(params).map(([k, v]) => [escapeControl(k), typeof v === 'string' ? escapeControl(v) : v]));
     return { label, action: action && escapeControl(action), params: shownParams, process, values };
   });
   const meta = doc['#meta'] && typeof doc['#meta'] === 'object' ? (doc['#meta'] as Record<string, unknown>) : {};
-  return { file, meta, vars, json, steps };
+  const loop = (doc as { loop?: unknown }).loop ?? meta.loop;
+  if (loop === undefined) return { file, meta, vars, json, steps };
+  if (!Number.isInteger(loop) || (loop as number) < 0 || (loop as number) >= steps.length) {
+    throw new ItfError(`${file}: "loop" must be the index of a state of the trace (0 to ${steps.length - 1}), not ${JSON.stringify(loop)}`);
+  }
+  const back = meta.back as { label?: unknown; action?: unknown } | undefined;
+  const backLabel = back && back.action !== 'stutter' ? String(back.label ?? back.action) : undefined;
+  return { file, meta, vars, json, steps, loop: loop as number, back: backLabel };
 }
 
 function actionLabel(action: string, params: Record<string, unknown>): string {

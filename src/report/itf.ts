@@ -2,20 +2,23 @@
 // {"#meta": {...}, "vars": [...], "states": [{"#meta": {...}, var: value, ...}, ...]}.
 import { join } from 'node:path';
 import type { CheckResult } from '../compile/check.ts';
-import type { Model } from '../compile/model.ts';
+import type { ActionInstance, Model } from '../compile/model.ts';
 import type { ReplayInput } from '../../checker/trace/replay.ts';
 import { show } from '../schema/index.ts';
+import { chosen } from './choices.ts';
 import { type FileWriter, nodeWriter, writeFileAtomic } from './files.ts';
 
 export interface ItfTrace {
   '#meta': Record<string, unknown>;
   vars: string[];
   states: Record<string, unknown>[];
+  /** A lasso (a temporal violation): the index of the state the last one goes back to, forever. */
+  loop?: number;
 }
 
 export function toITF(result: CheckResult): ItfTrace {
   const { model, trace = [] } = result;
-  return {
+  const itf: ItfTrace = {
     '#meta': {
       format: 'ITF',
       'format-description': 'https://apalache-mc.org/docs/adr/015adr-trace.html',
@@ -29,10 +32,58 @@ export function toITF(result: CheckResult): ItfTrace {
     },
     vars: model.vars,
     states: trace.map((step, index) => ({
-      '#meta': { index, ...(step.action ? { action: step.action.name, params: step.action.params, label: step.action.label, ...(step.action.process ? { process: step.action.process } : {}) } : { action: 'init' }) },
+      '#meta': {
+        index,
+        ...(step.action ? actionMeta(step.action) : { action: step.stutter ? 'stutter' : 'init' }),
+        ...(step.choice?.length ? { choice: [...step.choice], chosen: chosen(step, trace[index - 1]?.state) } : {}),
+        ...derivedValues(model, step.state),
+      },
       ...stateToITF(model, step.state),
     })),
+    ...(result.lasso ? { loop: result.lasso.loop } : {}),
   };
+  if (result.lasso) {
+    // How the last state goes back to `loop` (no action: it stutters there forever), and the fairness the cycle meets.
+    itf['#meta'].back = result.lasso.back ? actionMeta(result.lasso.back) : { action: 'stutter' };
+    itf['#meta'].fairness = result.lasso.fairness;
+  }
+  return itf;
+}
+
+function actionMeta(a: ActionInstance): Record<string, unknown> {
+  return { action: a.name, params: paramsToJson(a.params), label: a.label, ...(a.process ? { process: a.process } : {}) };
+}
+
+/** A lasso's loop index and its step back, as written by toITF (undefined for a finite trace). */
+export function lassoOfITF(json: unknown): { loop: number; back?: { name: string; params: Record<string, unknown> } } | undefined {
+  const doc = json as Partial<ItfTrace> | null;
+  const loop = doc?.loop ?? (doc?.['#meta'] as { loop?: unknown } | undefined)?.loop;
+  if (typeof loop !== 'number') return undefined;
+  const back = doc?.['#meta']?.back as { action?: unknown; params?: unknown } | undefined;
+  return {
+    loop,
+    back: back && typeof back.action === 'string' && back.action !== 'stutter' ? { name: back.action, params: (back.params ?? {}) as Record<string, unknown> } : undefined,
+  };
+}
+
+/** Parameter values for `#meta.params`: a set-valued one (a quorum) as it prints, since JSON has no sets. */
+function paramsToJson(params: Readonly<Record<string, unknown>>): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(params).map(([k, v]) => [k, typeof v === 'object' && v !== null ? show(v) : v]));
+}
+
+/** The spec's trace expressions (`trace.show`) of a state, as printed text, under `#meta.derived`. */
+function derivedValues(model: Model, state: Record<string, unknown>): { derived?: Record<string, string> } {
+  const exprs = model.spec.def.trace?.show;
+  if (!exprs) return {};
+  const derived: Record<string, string> = {};
+  for (const [name, f] of Object.entries(exprs) as [string, (s: unknown, c: unknown) => unknown][]) {
+    try {
+      derived[name] = show(f(state, model.constants));
+    } catch (e) {
+      derived[name] = `(threw: ${e instanceof Error ? e.message : String(e)})`;
+    }
+  }
+  return { derived };
 }
 
 /** A state's variables as ITF values; a value outside its type (the last state of a TypeOK trace) is written as it is. */
@@ -110,10 +161,10 @@ export function parseITF(model: Model, json: unknown, source = 'trace'): ReplayI
     }
     const meta = (raw as { '#meta'?: { action?: unknown; params?: unknown } })['#meta'];
     const action =
-      meta && typeof meta.action === 'string' && meta.action !== 'init'
+      meta && typeof meta.action === 'string' && meta.action !== 'init' && meta.action !== 'stutter'
         ? { name: meta.action, params: (meta.params ?? {}) as Record<string, unknown> }
         : undefined;
-    return { state, action };
+    return { state, action, ...(meta?.action === 'stutter' ? { stutter: true } : {}) };
   });
 }
 

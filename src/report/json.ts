@@ -31,6 +31,10 @@ export interface JsonResult {
   coverage?: { name: string; instances: number; fired: number; found: number }[];
   /** Actions that never fired, when the spec asks that all fire. */
   deadActions?: string[];
+  /** A temporal violation's lasso: the trace's last state goes back to state `loop` (0-based), by `back` (absent: it stutters). */
+  lasso?: { loop: number; back?: string; conjunct?: string; fairness: { unit: string; kind: string; how: string }[] };
+  /** The liveness check: its graph's size, bytes per transition, time, and whether symmetry was switched off for it. */
+  liveness?: { properties: string[]; states: number; edges: number; bytesPerEdge: number; durationMs: number; symmetryOff: boolean };
 }
 
 export function toJson(r: CheckResult, traceFile?: string): JsonResult {
@@ -63,5 +67,12 @@ export function toJson(r: CheckResult, traceFile?: string): JsonResult {
     traceFile,
     coverage: r.coverage?.map(({ name, instances, fired, found }) => ({ name, instances, fired, found })),
     deadActions: r.deadActions,
+    lasso: r.lasso && { loop: r.lasso.loop, back: r.lasso.back?.label, conjunct: r.lasso.label || undefined, fairness: r.lasso.fairness },
+    liveness: r.liveness,
   };
+}
+
+/** One violated property of a run gone on past violations (--continue). */
+export function violationJson(r: CheckResult, traceFile?: string): { result: string; property?: string; message?: string; traceLength?: number; traceFile?: string } {
+  return { result: r.outcome, property: r.property, message: r.message, traceLength: r.trace?.length, traceFile };
 }

@@ -2,7 +2,7 @@
 // (spec, variant) and one test case per property, so a dashboard names the property that broke.
 import { Chalk } from 'chalk';
 import type { CheckResult } from '../compile/check.ts';
-import { DEADLOCK, TYPE_OK } from '../spec.ts';
+import { DEADLOCK, expectedViolations, TYPE_OK } from '../spec.ts';
 import { describeExpectation, describeOutcome, formatTrace, variantTitle } from './console.ts';
 
 export interface JUnitInput {
@@ -71,15 +71,15 @@ export function toJUnit(input: JUnitInput): string {
 }
 
 function propertiesOf(r: CheckResult, deadlock: boolean | undefined): string[] {
-  const names = [...r.model.invariants.map((p) => p.name), ...r.model.actionProperties.map((p) => p.name), TYPE_OK];
+  const names = [...r.model.invariants.map((p) => p.name), ...r.model.actionProperties.map((p) => p.name), TYPE_OK, ...(r.model.liveness?.properties.map((p) => p.name) ?? [])];
   if ((deadlock ?? r.model.deadlock) || r.property === DEADLOCK) names.push(DEADLOCK);
   return names;
 }
 
 /** A property passes when the run agrees with what the variant expects of it. */
 function judge(r: CheckResult, property: string, traceFile?: string): Verdict {
-  const expected = r.expected && r.expected !== 'holds' ? r.expected.violates : undefined;
-  const violated = r.outcome !== 'ok' && r.outcome !== 'error' && r.property === property;
+  const expected = expectedViolations(r.expected).includes(property) ? property : undefined;
+  const violated = r.outcome !== 'ok' && r.outcome !== 'error' && (r.property === property || !!r.violated?.some((v) => v.outcome !== 'error' && v.property === property));
   const trace = () => (r.trace?.length ? `\nCounterexample, ${r.trace.length} states${traceFile ? ` (${traceFile})` : ''}:\n${formatTrace(r, plain)}` : '');
   if (r.outcome === 'error') {
     return { kind: 'error', message: r.message ?? 'error in spec', detail: `${r.message ?? ''}${trace()}` };
@@ -92,10 +92,14 @@ function judge(r: CheckResult, property: string, traceFile?: string): Verdict {
     const found = r.outcome === 'ok' ? describeOutcome(r) : `the search stopped at: ${r.message}`;
     return { kind: 'failure', message: `${property}: expected a violation, found none (${found})`, detail: `expected: ${describeExpectation(r.expected)}; result: ${describeOutcome(r)}` };
   }
+  if (r.model.liveness?.properties.some((p) => p.name === property) && !r.liveness?.holds.includes(property)) {
+    return { kind: 'skipped', message: `not checked: temporal properties are checked after a complete search without violations` };
+  }
   if (r.stats.complete) return { kind: 'passed' };
   if (r.outcome !== 'ok') return { kind: 'skipped', message: `not checked to the end: the search stopped at the violation of ${r.property}` };
   // A run that stopped early is neither a pass nor a violation: an error of its own type.
-  return { kind: 'incomplete', message: `${property}: not checked to the end (${STOPPED[r.stopped ?? ''] ?? 'the search stopped early'})`, detail: `the search stopped early (${r.stopped}) before it explored every state, so ${property} was not checked to the end${expected ? '' : '; the variant is expected to hold, which needs every state explored'}` };
+  const mustHold = !expectedViolations(r.expected).length;
+  return { kind: 'incomplete', message: `${property}: not checked to the end (${STOPPED[r.stopped ?? ''] ?? 'the search stopped early'})`, detail: `the search stopped early (${r.stopped}) before it explored every state, so ${property} was not checked to the end${mustHold ? '; the variant is expected to hold, which needs every state explored' : ''}` };
 }
 
 const STOPPED: Record<string, string> = {

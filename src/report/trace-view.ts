@@ -23,6 +23,7 @@ export function formatSteps(t: ItfFile, c: ChalkInstance, full: boolean): string
   t.steps.forEach((step, i) => {
     const prev = i === 0 ? undefined : t.steps[i - 1];
     const lane = step.process ? c.dim(`  [${step.process}]`) : '';
+    if (i === t.loop) out.push(c.magenta(cycleStarts));
     out.push(`  ${c.dim(String(i + 1).padStart(width))}  ${c.bold(i === 0 && !step.action ? 'initial state' : step.label)}${lane}`);
     const changed = itfChanges(prev, step);
     if (full && prev) {
@@ -36,7 +37,16 @@ export function formatSteps(t: ItfFile, c: ChalkInstance, full: boolean): string
       for (const ch of changed) out.push(`  ${pad}    ${changeLine(ch, c)}`);
     }
   });
+  if (t.loop !== undefined) out.push(c.magenta(lassoEnd(t)));
   return out.join('\n');
+}
+
+/** A lasso's cycle: where it starts, and how the last state goes back to its first state. */
+const cycleStarts = '  --- the cycle starts here ---';
+export function lassoEnd(t: { loop?: number; back?: string; steps: unknown[] }): string {
+  const k = t.loop! + 1;
+  if (t.back === undefined && t.loop === t.steps.length - 1) return `  --- stutters forever in state ${k} ---`;
+  return `  --- ${t.back ? `${t.back}: ` : ''}back to state ${k}: the cycle repeats forever ---`;
 }
 
 interface Lane {
@@ -94,13 +104,16 @@ export function formatSwimlane(t: ItfFile, c: ChalkInstance): string {
   out.push('');
   out.push(`${' '.repeat(num)}  ${lanes.map((l, i) => c.bold(cell(l, i))).join(' | ')}`.trimEnd());
   out.push(`${' '.repeat(num)}  ${lanes.map((_, i) => '-'.repeat(widths[i])).join('-+-')}`);
+  if (t.loop === 0) out.push(c.magenta(cycleStarts));
   for (const row of rows) {
     const col = lanes.indexOf(row.lane);
+    if (row.n - 1 === t.loop) out.push(c.magenta(cycleStarts));
     row.lines.forEach((line, j) => {
       const cells = lanes.map((_, i) => (i === col ? (j === 0 ? c.bold(cell(line, i)) : cell(line, i)) : cell('', i)));
       const n = j === 0 ? c.dim(String(row.n).padStart(num)) : ' '.repeat(num);
       out.push(`${n}  ${cells.join(' | ')}`.trimEnd());
     });
   }
+  if (t.loop !== undefined) out.push(c.magenta(lassoEnd(t)));
   return out.join('\n');
 }

@@ -169,8 +169,9 @@ class Generator {
     if (s instanceof OptionalSchema) {
       return `if (${v} === null) o.fill(0, ${at}, ${at} + ${s.width}); else { o[${at}] = 1; ${this.encode(s.inner, v, `${at} + 1`)} }`;
     }
-    // A type this generator does not know: its own encoder checks and writes.
-    return `${this.konst(s)}.encode(${v}, o, ${at}, '');`;
+    // A type this generator does not know: its own encoder checks and writes; on a misfit the
+    // schema's encoder runs again from the top, so the message names the whole path.
+    return `try { ${this.konst(s)}.encode(${v}, o, ${at}, ''); } catch (err) { return false; }`;
   }
 
   private helper(prefix: string, body: string, at: string): string {

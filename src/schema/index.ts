@@ -1,6 +1,7 @@
 // The constructors a spec uses to declare its state. The state type is inferred from them.
 import {
   ArraySchema,
+  BagSchema,
   BoolSchema,
   EnumSchema,
   FiniteSchema,
@@ -12,10 +13,14 @@ import {
   Schema,
   SeqSchema,
   SetSchema,
+  type InferShape,
   type Shape,
+  TupleSchema,
+  ValueSetSchema,
 } from './types.ts';
 
 export * from './types.ts';
+export { equalValues, ValueBag, ValueSet, valueKey } from './values.ts';
 
 export const int = (lo: number, hi: number): IntSchema => new IntSchema(lo, hi);
 export const bool = (): BoolSchema => new BoolSchema();
@@ -32,5 +37,30 @@ export const array = <E extends Schema<any>>(element: E, length: number): ArrayS
 export const seqOf = <E extends Schema<any>>(element: E, maxLen: number): SeqSchema<E> => new SeqSchema(element, maxLen);
 export const mapOf = <K extends FiniteSchema<any>, V extends Schema<any>>(key: K, value: V): MapSchema<K, V> =>
   new MapSchema(key, value);
-export const setOf = <E extends FiniteSchema<any>>(element: E): SetSchema<E> => new SetSchema(element);
+/**
+ * A set of values of `element`. Over int, bool, enumOf or scalarset it is a JS `Set` (a bit mask in the
+ * state); over any other type (records, tuples, sequences, sets) a `ValueSet`, whose elements compare
+ * by value, of at most `max` elements (by default as many as the element type has values, when that is
+ * at most 64).
+ */
+export function setOf<E extends FiniteSchema<any>>(element: E): SetSchema<E>;
+export function setOf<E extends Schema<any>>(element: E, opts?: { max?: number }): ValueSetSchema<E>;
+export function setOf(element: Schema<unknown>, opts: { max?: number } = {}): Schema<unknown> {
+  return element instanceof FiniteSchema && opts.max === undefined ? new SetSchema(element) : new ValueSetSchema(element, opts.max);
+}
+/**
+ * A multiset (TLA+'s bag) of values of `element`, as a `ValueBag`: at most `max` different elements
+ * (default as for setOf), each with 1..`copies` copies (default 1,000,000: bound a growing bag with
+ * the spec's `constraint`).
+ */
+export const bagOf = <E extends Schema<any>>(element: E, opts: { max?: number; copies?: number } = {}): BagSchema<E> =>
+  new BagSchema(element, opts.max, opts.copies ?? 1_000_000);
+/** A tuple of values of the given types, TLA+'s `<<a, b>>`: a JS array `[a, b]`. */
+export const tuple = <const T extends readonly Schema<any>[]>(...items: T): TupleSchema<T> => new TupleSchema(items);
+/** Every value of a state shape or a type, e.g. for an initial predicate: `valuesOf(state).filter(Inv)`. */
+export function valuesOf<Sh extends Shape>(shape: Sh): InferShape<Sh>[];
+export function valuesOf<T>(type: Schema<T>): T[];
+export function valuesOf(x: Schema<unknown> | Shape): unknown[] {
+  return (x instanceof Schema ? x : new RecordSchema(x)).enumerate();
+}
 export const optional = <E extends Schema<any>>(inner: E): OptionalSchema<E> => new OptionalSchema(inner);

@@ -3,6 +3,8 @@
 // no JSON in the checker's hot loop, and a fingerprint is a hash over a typed array.
 import { show } from '../../checker/show.ts';
 import type { SymmetrySite } from '../../checker/system.ts';
+import { compileRenamer, sortRows } from './rename.ts';
+import { ValueBag, ValueSet } from './values.ts';
 
 export { show, type SymmetrySite };
 
@@ -16,6 +18,9 @@ export class TypeViolation extends Error {
     super(`${path || 'state'} = ${show(value)} is outside ${expected}`);
   }
 }
+
+/** The most values enumerate() lists. */
+const ENUMERATE_LIMIT = 1_000_000;
 
 export abstract class Schema<T> {
   declare readonly _type: T;
@@ -35,6 +40,16 @@ export abstract class Schema<T> {
   /** Value as it appears in an ITF trace file. */
   abstract toITF(value: T): unknown;
   abstract fromITF(json: unknown, path: string): T;
+  /** How many values the type has (may be Infinity when it overflows a double). */
+  abstract count(): number;
+  /** Lists every value of the type, for initial predicates (TLA+'s `Init == x \in T /\ Inv`). */
+  enumerate(): T[] {
+    const n = this.count();
+    if (n > ENUMERATE_LIMIT) throw new Error(`${this.describe()} has ${n} values; enumerate() lists at most ${ENUMERATE_LIMIT}`);
+    return this.list();
+  }
+  /** Every value, without the size check. */
+  protected abstract list(): T[];
 }
 
 /** A type with finitely many values, each with an index: usable as a parameter domain, map key or set element. */
@@ -66,6 +81,18 @@ export abstract class FiniteSchema<T> extends Schema<T> {
   /** Key of a value when used as a JS object key (map keys). */
   keyOf(value: T): string {
     return String(value);
+  }
+  count(): number {
+    return this.values.length;
+  }
+  protected list(): T[] {
+    return [...this.values];
+  }
+  /** A total map over this type, built from each value: `Node.mapTo((n) => 'idle')` instead of a cast. */
+  mapTo<V>(f: (value: T) => V): Record<T extends number ? number : T extends string ? T : string, V> {
+    const o: Record<string, V> = {};
+    for (const v of this.values) o[this.keyOf(v)] = f(v);
+    return o as never;
   }
 }
 
@@ -210,6 +237,17 @@ export class RecordSchema<Sh extends Shape> extends Schema<InferShape<Sh>> {
   scalarsets(): Scalarset[] {
     return this.keys.flatMap((k) => this.fields[k].scalarsets());
   }
+  count(): number {
+    return this.keys.reduce((n, k) => n * this.fields[k].count(), 1);
+  }
+  protected list(): InferShape<Sh>[] {
+    let out: Record<string, unknown>[] = [{}];
+    for (const k of this.keys) {
+      const values = this.fields[k].enumerate();
+      out = out.flatMap((o) => values.map((v) => ({ ...o, [k]: v })));
+    }
+    return out as InferShape<Sh>[];
+  }
   toITF(value: InferShape<Sh>): unknown {
     const o: Record<string, unknown> = {};
     for (const k of this.keys) o[k] = this.fields[k].toITF((value as Record<string, unknown>)[k]);
@@ -239,6 +277,12 @@ export class ArraySchema<E extends Schema<unknown>> extends Schema<Infer<E>[]> {
   }
   describe(): string {
     return `array(${this.element.describe()}, ${this.length})`;
+  }
+  count(): number {
+    return this.element.count() ** this.length;
+  }
+  protected list(): Infer<E>[][] {
+    return tuples(Array.from({ length: this.length }, () => this.element.enumerate())) as Infer<E>[][];
   }
   encode(value: unknown, out: Int32Array, at: number, path: string): void {
     if (!Array.isArray(value) || value.length !== this.length) throw new TypeViolation(path, value, this.describe());
@@ -281,6 +325,17 @@ export class SeqSchema<E extends Schema<unknown>> extends Schema<Infer<E>[]> {
   }
   describe(): string {
     return `seqOf(${this.element.describe()}, ${this.maxLen})`;
+  }
+  count(): number {
+    let n = 0;
+    for (let k = 0; k <= this.maxLen; k++) n += this.element.count() ** k;
+    return n;
+  }
+  protected list(): Infer<E>[][] {
+    const values = this.element.enumerate();
+    const out: Infer<E>[][] = [];
+    for (let k = 0; k <= this.maxLen; k++) out.push(...(tuples(Array.from({ length: k }, () => values)) as Infer<E>[][]));
+    return out;
   }
   encode(value: unknown, out: Int32Array, at: number, path: string): void {
     if (!Array.isArray(value) || value.length > this.maxLen) throw new TypeViolation(path, value, this.describe());
@@ -338,6 +393,13 @@ export class MapSchema<K extends FiniteSchema<any>, V extends Schema<unknown>> e
   }
   describe(): string {
     return `mapOf(${this.key.describe()}, ${this.value.describe()})`;
+  }
+  count(): number {
+    return this.value.count() ** this.key.size;
+  }
+  protected list(): Record<KeyOf<Infer<K>>, Infer<V>>[] {
+    const values = this.value.enumerate();
+    return tuples(this.keyNames.map(() => values)).map((vs) => Object.fromEntries(this.keyNames.map((k, i) => [k, vs[i]]))) as never;
   }
   encode(value: unknown, out: Int32Array, at: number, path: string): void {
     if (!value || typeof value !== 'object' || Array.isArray(value)) throw new TypeViolation(path, value, this.describe());
@@ -403,6 +465,12 @@ export class SetSchema<E extends FiniteSchema<any>> extends Schema<Set<Infer<E>>
   describe(): string {
     return `setOf(${this.element.describe()})`;
   }
+  count(): number {
+    return 2 ** this.element.size;
+  }
+  protected list(): Set<Infer<E>>[] {
+    return subsets(this.element.values as Infer<E>[], this.element.size).map((e) => new Set(e));
+  }
   encode(value: unknown, out: Int32Array, at: number, path: string): void {
     if (!(value instanceof Set)) throw new TypeViolation(path, value, `${this.describe()} (a JS Set)`);
     out.fill(0, at, at + this.width);
@@ -437,6 +505,263 @@ export class SetSchema<E extends FiniteSchema<any>> extends Schema<Set<Infer<E>>
   }
 }
 
+type InferTuple<T extends readonly Schema<unknown>[]> = { -readonly [K in keyof T]: Infer<T[K]> };
+
+/** A tuple of values of fixed, possibly different types (TLA+'s `<<b, v>>`): a JS array. */
+export class TupleSchema<const T extends readonly Schema<unknown>[]> extends Schema<InferTuple<T>> {
+  readonly width: number;
+  private readonly offsets: number[] = [];
+  constructor(readonly items: T) {
+    super();
+    let w = 0;
+    items.forEach((t, i) => {
+      if (!(t instanceof Schema)) throw new Error(`tuple(): item ${i} is not a type (use int(), bool(), enumOf() ...)`);
+      this.offsets.push(w);
+      w += t.width;
+    });
+    this.width = w;
+  }
+  describe(): string {
+    return `tuple(${this.items.map((t) => t.describe()).join(', ')})`;
+  }
+  encode(value: unknown, out: Int32Array, at: number, path: string): void {
+    if (!Array.isArray(value) || value.length !== this.items.length) throw new TypeViolation(path, value, this.describe());
+    for (let i = 0; i < this.items.length; i++) this.items[i].encode(value[i], out, at + this.offsets[i], `${path}[${i}]`);
+  }
+  decode(from: Int32Array, at: number): InferTuple<T> {
+    return this.items.map((t, i) => t.decode(from, at + this.offsets[i])) as InferTuple<T>;
+  }
+  sites(at: number): SymmetrySite[] {
+    return this.items.flatMap((t, i) => t.sites(at + this.offsets[i]));
+  }
+  scalarsets(): Scalarset[] {
+    return this.items.flatMap((t) => t.scalarsets());
+  }
+  count(): number {
+    return this.items.reduce((n, t) => n * t.count(), 1);
+  }
+  protected list(): InferTuple<T>[] {
+    return tuples(this.items.map((t) => t.enumerate())) as InferTuple<T>[];
+  }
+  toITF(value: InferTuple<T>): unknown {
+    return { '#tup': this.items.map((t, i) => t.toITF((value as unknown[])[i])) };
+  }
+  fromITF(json: unknown, path: string): InferTuple<T> {
+    const items = json && typeof json === 'object' ? (json as { '#tup'?: unknown })['#tup'] : undefined;
+    if (!Array.isArray(items) || items.length !== this.items.length) throw new TypeViolation(path, json, `${this.describe()} as {"#tup": [...]}`);
+    return this.items.map((t, i) => t.fromITF(items[i], `${path}[${i}]`)) as InferTuple<T>;
+  }
+}
+
+/** Default bound on the elements of a sorted collection whose element type has at most this many values. */
+const DEFAULT_MAX_LIMIT = 64;
+
+/**
+ * The layout shared by sets and bags of structured values: a count slot, then `max` rows in ascending
+ * order (the unused ones zero), each row one element (and, for a bag, its number of copies). Equal
+ * elements encode to equal rows, so sorting and dropping repeats gives value equality.
+ */
+abstract class SortedSchema<E extends Schema<unknown>, T> extends Schema<T> {
+  readonly width: number;
+  readonly max: number;
+  /** Slots per row. */
+  protected readonly row: number;
+  constructor(
+    readonly element: E,
+    max: number | undefined,
+    extra: number,
+    what: string,
+  ) {
+    super();
+    if (!(element instanceof Schema)) throw new Error(`${what}(element): the element is not a type (use int(), record(), tuple() ...)`);
+    if (max === undefined) {
+      const n = element.count();
+      if (n > DEFAULT_MAX_LIMIT) {
+        throw new Error(`${what}(${element.describe()}): give { max: n }, the most elements it may hold; the element type has ${n} values`);
+      }
+      max = n;
+    }
+    if (!Number.isInteger(max) || max < 0) throw new Error(`${what}(_, { max: ${max} }): max must be a non-negative integer`);
+    this.max = max;
+    this.row = element.width + extra;
+    this.width = 1 + this.row * max;
+  }
+  /** Writes the rows (each already encoded, unsorted, maybe repeated) as the sorted, unique layout. */
+  protected writeRows(rows: Int32Array[], out: Int32Array, at: number, path: string, value: unknown, unit: string): void {
+    rows.sort(compareRows);
+    let n = 0;
+    for (let i = 0; i < rows.length; i++) if (i === 0 || compareRows(rows[i], rows[n - 1]) !== 0) rows[n++] = rows[i];
+    if (n > this.max) throw new TypeViolation(path, value, `${this.describe()} (it has ${n} ${unit}, at most ${this.max})`);
+    out[at] = n;
+    for (let i = 0; i < n; i++) out.set(rows[i], at + 1 + i * this.row);
+    out.fill(0, at + 1 + n * this.row, at + this.width);
+  }
+  /**
+   * One `normalise` site per scalarset inside the elements: the ids in a row are renamed by the
+   * element's own sites, then the rows are sorted again. Inner sites are not listed on their own:
+   * where an element lands depends on the ids in it, which only the normaliser knows.
+   */
+  sites(at: number): SymmetrySite[] {
+    const inner = this.element.sites(0);
+    const names = [...new Set(inner.map((s) => s.set))];
+    const sizes = new Map(this.element.scalarsets().map((x) => [x.name, x.size]));
+    return names.map((set) => {
+      const rename = compileRenamer(inner.filter((s) => s.set === set), sizes.get(set) ?? 0);
+      const row = this.row;
+      const scratch = new Int32Array(row);
+      const normalise = (v: Int32Array, from: number, perm: ArrayLike<number>): void => {
+        const n = v[from];
+        for (let i = 0; i < n; i++) rename(v, from + 1 + i * row, perm);
+        sortRows(v, from, row, scratch);
+      };
+      return { kind: 'normalise' as const, set, slot: at, width: this.width, normalise };
+    });
+  }
+  scalarsets(): Scalarset[] {
+    return this.element.scalarsets();
+  }
+}
+
+function compareRows(a: Int32Array, b: Int32Array): number {
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return a[i] - b[i];
+  return 0;
+}
+
+function setLike(value: unknown): Iterable<unknown> | undefined {
+  return value instanceof ValueSet || value instanceof Set ? value : undefined;
+}
+
+/**
+ * A set of structured values (records, tuples, sequences, sets): a ValueSet, whose elements compare
+ * by value. At most `max` elements (by default the number of values of the element type).
+ */
+export class ValueSetSchema<E extends Schema<unknown>> extends SortedSchema<E, ValueSet<Infer<E>>> {
+  constructor(element: E, max?: number) {
+    super(element, max, 0, 'setOf');
+  }
+  describe(): string {
+    return `setOf(${this.element.describe()}, { max: ${this.max} })`;
+  }
+  encode(value: unknown, out: Int32Array, at: number, path: string): void {
+    const items = setLike(value);
+    if (!items) throw new TypeViolation(path, value, `${this.describe()} (a ValueSet)`);
+    const rows: Int32Array[] = [];
+    for (const e of items) {
+      const row = new Int32Array(this.row);
+      this.element.encode(e, row, 0, `${path} element`);
+      rows.push(row);
+    }
+    this.writeRows(rows, out, at, path, value, 'elements');
+  }
+  decode(from: Int32Array, at: number): ValueSet<Infer<E>> {
+    const s = new ValueSet<Infer<E>>();
+    const n = from[at];
+    for (let i = 0; i < n; i++) s.add(this.element.decode(from, at + 1 + i * this.row) as Infer<E>);
+    return s;
+  }
+  count(): number {
+    return sumOfChoices(this.element.count(), this.max, 1);
+  }
+  protected list(): ValueSet<Infer<E>>[] {
+    return subsets(this.element.enumerate() as Infer<E>[], this.max).map((e) => new ValueSet(e));
+  }
+  toITF(value: ValueSet<Infer<E>>): unknown {
+    return { '#set': this.sortedValues(value).map((e) => this.element.toITF(e)) };
+  }
+  fromITF(json: unknown, path: string): ValueSet<Infer<E>> {
+    const items = json && typeof json === 'object' ? (json as { '#set'?: unknown })['#set'] : undefined;
+    if (!Array.isArray(items)) throw new TypeViolation(path, json, `${this.describe()} as {"#set": [...]}`);
+    return new ValueSet(items.map((e) => this.element.fromITF(e, `${path} element`) as Infer<E>));
+  }
+  /** The elements in the order of their encoding, so a value always prints the same way. */
+  private sortedValues(value: Iterable<Infer<E>>): Infer<E>[] {
+    const slots = new Int32Array(this.width);
+    this.encode(value, slots, 0, '');
+    return [...this.decode(slots, 0)];
+  }
+}
+
+/**
+ * A multiset (TLA+'s bag) of any value type: a ValueBag. At most `max` different elements, each with
+ * 1..`copies` copies. In ITF a bag is the function from its elements to their numbers of copies, as
+ * TLA+'s Bags module defines it: `{"#map": [[element, copies], ...]}`.
+ */
+export class BagSchema<E extends Schema<unknown>> extends SortedSchema<E, ValueBag<Infer<E>>> {
+  constructor(
+    element: E,
+    max: number | undefined,
+    readonly copies: number,
+  ) {
+    super(element, max, 1, 'bagOf');
+    if (!Number.isInteger(copies) || copies < 1) throw new Error(`bagOf(_, { copies: ${copies} }): copies must be a positive integer`);
+  }
+  describe(): string {
+    return `bagOf(${this.element.describe()}, { max: ${this.max}, copies: ${this.copies} })`;
+  }
+  encode(value: unknown, out: Int32Array, at: number, path: string): void {
+    if (!(value instanceof ValueBag)) throw new TypeViolation(path, value, `${this.describe()} (a ValueBag)`);
+    const rows: Int32Array[] = [];
+    const w = this.element.width;
+    for (const [e, n] of value.entries()) {
+      if (n > this.copies) throw new TypeViolation(`${path} copies of ${show(e)}`, n, `1..${this.copies}`);
+      const row = new Int32Array(this.row);
+      this.element.encode(e, row, 0, `${path} element`);
+      row[w] = n;
+      rows.push(row);
+    }
+    this.writeRows(rows, out, at, path, value, 'different elements');
+  }
+  decode(from: Int32Array, at: number): ValueBag<Infer<E>> {
+    const b = new ValueBag<Infer<E>>();
+    const n = from[at];
+    const w = this.element.width;
+    for (let i = 0; i < n; i++) b.add(this.element.decode(from, at + 1 + i * this.row) as Infer<E>, from[at + 1 + i * this.row + w]);
+    return b;
+  }
+  count(): number {
+    return sumOfChoices(this.element.count(), this.max, this.copies);
+  }
+  protected list(): ValueBag<Infer<E>>[] {
+    const out: ValueBag<Infer<E>>[] = [];
+    for (const chosen of subsets(this.element.enumerate() as Infer<E>[], this.max)) {
+      for (const counts of tuples(chosen.map(() => Array.from({ length: this.copies }, (_, i) => i + 1)))) {
+        const b = new ValueBag<Infer<E>>();
+        chosen.forEach((e, i) => b.add(e, counts[i] as number));
+        out.push(b);
+      }
+    }
+    return out;
+  }
+  toITF(value: ValueBag<Infer<E>>): unknown {
+    const slots = new Int32Array(this.width);
+    this.encode(value, slots, 0, '');
+    return { '#map': [...this.decode(slots, 0).entries()].map(([e, n]) => [this.element.toITF(e), n]) };
+  }
+  fromITF(json: unknown, path: string): ValueBag<Infer<E>> {
+    const pairs = json && typeof json === 'object' ? (json as { '#map'?: unknown })['#map'] : undefined;
+    if (!Array.isArray(pairs)) throw new TypeViolation(path, json, `${this.describe()} as {"#map": [[element, copies], ...]}`);
+    const b = new ValueBag<Infer<E>>();
+    for (const pair of pairs) {
+      if (!Array.isArray(pair) || pair.length !== 2 || !Number.isInteger(pair[1]) || pair[1] < 1) {
+        throw new TypeViolation(path, pair, 'an [element, copies] pair with copies >= 1');
+      }
+      b.add(this.element.fromITF(pair[0], `${path} element`) as Infer<E>, pair[1]);
+    }
+    return b;
+  }
+}
+
+/** Sum over k = 0..max of C(n, k) * copies^k: the collections of at most `max` of n values. */
+function sumOfChoices(n: number, max: number, copies: number): number {
+  let total = 0;
+  let choose = 1;
+  for (let k = 0; k <= Math.min(max, n); k++) {
+    total += choose * copies ** k;
+    choose = (choose * (n - k)) / (k + 1);
+  }
+  return total;
+}
+
 /** A value that may be absent: null, or a value of the inner type. A tag slot, then the inner slots. */
 export class OptionalSchema<E extends Schema<unknown>> extends Schema<Infer<E> | null> {
   readonly width: number;
@@ -446,6 +771,12 @@ export class OptionalSchema<E extends Schema<unknown>> extends Schema<Infer<E> |
   }
   describe(): string {
     return `optional(${this.inner.describe()})`;
+  }
+  count(): number {
+    return 1 + this.inner.count();
+  }
+  protected list(): (Infer<E> | null)[] {
+    return [null, ...(this.inner.enumerate() as Infer<E>[])];
   }
   encode(value: unknown, out: Int32Array, at: number, path: string): void {
     if (value === null) {
@@ -473,6 +804,25 @@ export class OptionalSchema<E extends Schema<unknown>> extends Schema<Infer<E> |
     if (v && v.tag === 'Some') return this.inner.fromITF(v.value, path) as Infer<E>;
     throw new TypeViolation(path, json, `${this.describe()} as {"tag": "None"|"Some", "value": ...}`);
   }
+}
+
+/** Every way to pick one value from each list, in order. */
+export function tuples(lists: readonly (readonly unknown[])[]): unknown[][] {
+  let out: unknown[][] = [[]];
+  for (const l of lists) out = out.flatMap((t) => l.map((v) => [...t, v]));
+  return out;
+}
+
+/** The subsets of `values` with at most `max` elements, smallest first. */
+export function subsets<T>(values: readonly T[], max: number): T[][] {
+  const out: T[][] = [];
+  const pick = (from: number, chosen: T[]): void => {
+    out.push(chosen);
+    if (chosen.length === max) return;
+    for (let i = from; i < values.length; i++) pick(i + 1, [...chosen, values[i]]);
+  };
+  pick(0, []);
+  return out.sort((a, b) => a.length - b.length);
 }
 
 function join(path: string, key: string): string {

@@ -1,0 +1,119 @@
+// Temporal properties over a LivenessGraph, and what a behaviour violating one looks like.
+//
+// A property is a conjunction of temporal formulas, each under the same hypotheses (the fairness of
+// the spec, and any []<>X or <>[]X the property assumes). A behaviour violates it when it satisfies
+// the hypotheses and the negation of one formula. Each negation is a fair-cycle condition:
+//   ~<>P         = []~P                 every state of the behaviour satisfies ~P
+//   ~[]<>X       = <>[]~X               the cycle only has ~X states (or ~X steps)
+//   ~<>[]X       = []<>~X               the cycle has a ~X state (or step)
+//   ~(P ~> Q)    = <>(P /\ []~Q)        some state has P /\ ~Q, and from there on every state ~Q
+//   ~(P ~> []Q)  = <>(P /\ []<>~Q)      some state has P, and the cycle after it has a ~Q state
+//   WF(A)        = []<>~EN(A) \/ []<><<A>>   the cycle has a state where A is disabled, or an A step
+//   SF(A)        = <>[]~EN(A) \/ []<><<A>>   the cycle has an A step, or no state where A is enabled
+// so the search is for a reachable strongly connected set of states meeting these (Streett) conditions.
+
+/** A literal: a state bit, an edge bit (an action form <<A>>_v, false on a stutter step), or "a step of fairness unit u". */
+export type Lit =
+  | { kind: 'state'; bit: number; negated?: boolean }
+  | { kind: 'edge'; bit: number; negated?: boolean }
+  | { kind: 'taken'; unit: number; negated?: boolean };
+
+/** A temporal formula whose operands are literals (P, Q state literals; X a state or edge literal). */
+export type Temporal =
+  | { op: 'eventually'; p: Lit }
+  /** []<>(p \/ or...): `or` lets a state and a step literal share one []<> (a process is done, or it steps). */
+  | { op: 'always-eventually'; p: Lit; or?: Lit[] }
+  | { op: 'eventually-always'; p: Lit }
+  | { op: 'leads-to'; p: Lit; q: Lit }
+  /** P ~> []Q: after each P, eventually Q forever. */
+  | { op: 'leads-to-always'; p: Lit; q: Lit };
+
+/** A fairness unit: a set of action instances, fair as one disjunction (WF_vars(A1 \/ A2 ...)). */
+export interface FairnessUnit {
+  name: string;
+  kind: 'weak' | 'strong';
+  /** Action instance ids whose steps are steps of this unit. */
+  actions: number[];
+  /** The state bit recording whether the unit has a step that changes the state. */
+  enabledBit: number;
+}
+
+export interface LivenessProperty {
+  name: string;
+  /** Conjuncts; a behaviour violating any one violates the property. */
+  conclusions: Temporal[];
+  /** What the property assumes beyond the spec's fairness: []<>X or <>[]X. */
+  hypotheses?: Temporal[];
+  fairness: FairnessUnit[];
+}
+
+/** The fair-cycle condition a violation of one conclusion must meet. */
+export interface CycleSearch {
+  /** Every state and step of the whole behaviour satisfies these. */
+  always: Lit[];
+  /** The state from which `after` must hold (default: any state). */
+  trigger: Lit[];
+  /** Every state and step from the trigger on satisfies these. */
+  after: Lit[];
+  /** Every state and step of the cycle satisfies these. */
+  cycle: Lit[];
+  /** For each entry, the cycle has a state or step satisfying one of its literals. */
+  infinitely: Lit[][];
+  /** Strong fairness: the cycle has a step of the unit, or no state where it is enabled. */
+  strong: { unit: number; enabledBit: number }[];
+}
+
+export function negate(l: Lit): Lit {
+  return { ...l, negated: !l.negated };
+}
+
+/** The fair-cycle search for a violation of conclusion `k` of a property. */
+export function violationSearch(property: LivenessProperty, k: number): CycleSearch {
+  const s: CycleSearch = { always: [], trigger: [], after: [], cycle: [], infinitely: [], strong: [] };
+  const f = property.conclusions[k];
+  switch (f.op) {
+    case 'eventually':
+      s.always.push(negate(f.p));
+      break;
+    case 'always-eventually':
+      s.cycle.push(negate(f.p), ...(f.or ?? []).map(negate));
+      break;
+    case 'eventually-always':
+      s.infinitely.push([negate(f.p)]);
+      break;
+    case 'leads-to':
+      s.trigger.push(f.p, negate(f.q));
+      s.after.push(negate(f.q));
+      break;
+    case 'leads-to-always':
+      s.trigger.push(f.p);
+      s.infinitely.push([negate(f.q)]);
+      break;
+  }
+  for (const h of property.hypotheses ?? []) {
+    if (h.op === 'always-eventually') s.infinitely.push([h.p, ...(h.or ?? [])]);
+    else if (h.op === 'eventually-always') s.cycle.push(h.p);
+    else throw new Error(`property '${property.name}': a hypothesis must be []<>X or <>[]X, not ${h.op}`);
+  }
+  property.fairness.forEach((u, i) => {
+    const taken: Lit = { kind: 'taken', unit: i };
+    if (u.kind === 'weak') s.infinitely.push([{ kind: 'state', bit: u.enabledBit, negated: true }, taken]);
+    else s.strong.push({ unit: i, enabledBit: u.enabledBit });
+  });
+  return s;
+}
+
+/**
+ * The temporal side of a transition system: predicates that set the graph's bits (constants bound),
+ * the fairness units, and the properties over those bits.
+ */
+export interface LivenessSystem {
+  /** State bit i is stateAtoms[i]; each fairness unit's enabled bit follows them. */
+  readonly stateAtoms: readonly ((s: Record<string, unknown>) => unknown)[];
+  /** Edge bit i: edgeAtoms[i] on a step that changes the state (the action forms, <<A>>_v). */
+  readonly edgeAtoms: readonly ((s: Record<string, unknown>, next: Record<string, unknown>, action: { readonly id: number; readonly name: string; readonly process?: string }) => unknown)[];
+  /** Every fairness unit any property uses. */
+  readonly units: readonly FairnessUnit[];
+  /** Each with a label per conclusion (`t1` for the conjunct of id t1), for messages. */
+  readonly properties: readonly (LivenessProperty & { labels: string[] })[];
+}

@@ -1,0 +1,98 @@
+// Checks a system's temporal properties on the state graph recorded from its search: the fair-cycle
+// search for each property in turn, and the first violation's lasso turned into a concrete trace.
+import type { TraceStep } from '../result.ts';
+import { search, type SearchOptions } from '../search/bfs.ts';
+import type { ActionInstance, TransitionSystem } from '../system.ts';
+import { checkLiveness, type LivenessViolation } from './check.ts';
+import type { LivenessSystem } from './formula.ts';
+import { GraphRecorder, type RecordedGraph } from './recorder.ts';
+
+export { LivenessSpecError } from './recorder.ts';
+
+/** Temporal properties need the whole graph in this process: a disk-backed or distributed store cannot give it yet. */
+export class LivenessRefused extends Error {
+  constructor() {
+    super('temporal properties are checked on the state graph in memory, on one machine: check them without a disk-backed or distributed store');
+  }
+}
+
+export interface LivenessInfo {
+  /** Properties checked, in order. */
+  properties: string[];
+  /** Those that hold. */
+  holds: string[];
+  states: number;
+  edges: number;
+  bytesPerEdge: number;
+  durationMs: number;
+}
+
+export interface TemporalViolation {
+  property: string;
+  /** Which conjunct failed, when the property has several: `t1`, `put t2`. */
+  label: string;
+  message: string;
+  trace: TraceStep[];
+  /** The index of the state the last state of the trace goes back to; the last index itself: it stutters forever. */
+  loop: number;
+  fairness: LivenessViolation['fairness'];
+  /** The action of the step from the last state back to `loop` (none when it stutters). */
+  back?: ActionInstance;
+}
+
+/** Records the graph by a search of its own: every concrete state (no symmetry), in this thread. */
+export async function recordBySearch(system: TransitionSystem, live: LivenessSystem, opts: SearchOptions): Promise<RecordedGraph> {
+  const recorder = new GraphRecorder(system, live);
+  await search(system, {
+    ...opts,
+    canonicalise: undefined,
+    workers: 1,
+    store: undefined,
+    onProgress: undefined,
+    observer: (from, to, action, _choice, next) => recorder.observe(from, to, action, next),
+  });
+  return recorder.finish();
+}
+
+export function checkTemporal(system: TransitionSystem, live: LivenessSystem, recorded: RecordedGraph): { info: LivenessInfo; violation?: TemporalViolation } {
+  const start = Date.now();
+  const g = recorded.graph;
+  const holds: string[] = [];
+  let first: TemporalViolation | undefined;
+  // Every property is checked (reports name each one's verdict); the first violated is the one reported.
+  for (const p of live.properties) {
+    const v = checkLiveness(g, p);
+    if (!v) {
+      holds.push(p.name);
+      continue;
+    }
+    if (first) continue;
+    const label = p.labels[v.conclusion];
+    const { states, steps, back, loop } = v.lasso;
+    const trace: TraceStep[] = states.map((index, i) => ({
+      state: system.decode(recorded.encodings, index * recorded.width),
+      action: i === 0 || steps[i - 1] < 0 ? undefined : system.actions[g.action[steps[i - 1]]],
+      ...(i > 0 && steps[i - 1] < 0 ? { stutter: true } : {}),
+    }));
+    const backAction = back >= 0 ? system.actions[g.action[back]] : undefined;
+    const named = label ? `'${p.name}' (${label})` : `'${p.name}'`;
+    first = {
+      property: p.name,
+      label,
+      message: `temporal property ${named} is violated`,
+      trace,
+      loop,
+      fairness: v.fairness,
+      ...(backAction ? { back: backAction } : {}),
+    };
+  }
+  const info: LivenessInfo = {
+    properties: live.properties.map((p) => p.name),
+    holds,
+    states: g.stateCount,
+    edges: g.edgeCount,
+    bytesPerEdge: recorded.bytesPerEdge,
+    durationMs: Date.now() - start,
+  };
+  return { info, violation: first };
+}

@@ -1,0 +1,279 @@
+// Temporal properties and fairness, as a spec writes them, and their compilation into what the
+// liveness checker reads: predicate bits per state, action-form bits per step, fairness units
+// (sets of action instances) and formulas over those bits.
+//
+//   eventually(P)                <>P
+//   always(eventually(P))        []<>P        (also alwaysEventually(P))
+//   eventuallyAlways(P)          <>[]P        (also eventually(always(P)))
+//   leadsTo(P, Q)                P ~> Q
+//   step(A, vars?)               <<A>>_v: a step of A that changes v (operand of the forms above)
+//   stepOrStutter(A, vars?)      [A]_v: a step of A, or one that leaves v unchanged
+//   and(...), implies(hyp, f)    conjunctions; fairness and []<>/<>[] forms as hypotheses
+//   forall(ids, (t) => f(t))     one conjunct per id (\A t \in Ids: ...)
+import type { ActionInstance, State } from '../checker/system.ts';
+import type { FairnessUnit, Lit, LivenessSystem, Temporal } from '../checker/liveness/formula.ts';
+import { show, type FiniteSchema } from './schema/index.ts';
+import { SpecError, STARVATION, type Constants } from './spec.ts';
+
+type Pred = (s: any, c: any) => boolean;
+/** An action formula: action names (a process name means all its steps), or a predicate on (s, s'). */
+export type ActionSpec = string | string[] | ((s: any, next: any, c: any) => boolean);
+
+export interface StepForm {
+  kind: 'step';
+  actions: ActionSpec;
+  vars?: string[];
+  /** [A]_v rather than <<A>>_v. */
+  orStutter: boolean;
+}
+
+type Operand = Pred | StepForm;
+
+export type TemporalFormula =
+  | { op: 'eventually'; p: Operand }
+  | { op: 'eventually-always'; p: Operand }
+  | { op: 'always-eventually'; p: Operand }
+  | { op: 'leads-to'; p: Pred; q: Pred }
+  | { op: 'leads-to-always'; p: Pred; q: Pred }
+  | { op: 'and'; parts: TemporalFormula[]; labels?: string[] }
+  | { op: 'implies'; hypothesis: TemporalFormula; conclusion: TemporalFormula }
+  | { op: 'fair'; fairness: Fairness }
+  /** []P: only inside eventually(...), as <>[]P. */
+  | { op: 'always'; p: Operand };
+
+/** Weak or strong fairness of an action (all its instances as one), of each instance, or of each process id. */
+export interface Fairness {
+  kind: 'weak' | 'strong';
+  /**
+   * An action name (`'tick'`, `'put.load'`), several as one unit (`['initiateProbe', 'passToken']`,
+   * like WF_vars(A \/ B)), or `{ process: 'put' }` for each id's steps of a process.
+   */
+  target: string | string[] | { process: string };
+  /** One unit per action instance (\A t: WF(A(t))) rather than one for all (WF(\E t: A(t))). */
+  each?: boolean;
+  /** Only the instances with these parameter values (each is then a unit of its own). */
+  params?: Record<string, unknown>;
+  /** Only the instances whose parameters pass this test, together as one unit (WF_v(\E p: A(p) /\ test(p))). */
+  where?: (params: any) => boolean;
+  /** How reports name the unit (default: WF(action) or SF(action)). */
+  name?: string;
+}
+
+export const step = (actions: ActionSpec, vars?: string[]): StepForm => ({ kind: 'step', actions, vars, orStutter: false });
+export const stepOrStutter = (actions: ActionSpec, vars?: string[]): StepForm => ({ kind: 'step', actions, vars, orStutter: true });
+
+export function eventually(p: Operand | TemporalFormula): TemporalFormula {
+  if (isFormula(p)) {
+    if (p.op === 'always-eventually' || p.op === 'eventually-always') return p; // <>[]<>P = []<>P, <><>[]P = <>[]P
+    if (p.op === 'always') return { op: 'eventually-always', p: p.p };
+    throw new SpecError(`eventually(${p.op}(...)) is not a supported temporal formula`);
+  }
+  return { op: 'eventually', p };
+}
+
+/** always(eventually(P)) is []<>P; always(P) of a state or step predicate is an invariant or action property, not a temporal one. */
+export function always(f: TemporalFormula | Operand): TemporalFormula {
+  if (isFormula(f) && f.op === 'eventually') return { op: 'always-eventually', p: f.p };
+  if (isFormula(f) && (f.op === 'always-eventually' || f.op === 'eventually-always')) return f;
+  if (!isFormula(f)) return { op: 'always', p: f };
+  throw new SpecError(`always(${f.op}(...)) is not a supported temporal formula; write []P as an invariant and [][A]_v as an action property`);
+}
+
+export const alwaysEventually = (p: Operand): TemporalFormula => ({ op: 'always-eventually', p });
+export const eventuallyAlways = (p: Operand): TemporalFormula => ({ op: 'eventually-always', p });
+/** P ~> Q; leadsTo(P, always(Q)) is P ~> []Q. */
+export function leadsTo(p: Pred, q: Pred | TemporalFormula): TemporalFormula {
+  if (typeof q === 'function') return { op: 'leads-to', p, q };
+  if (q.op === 'always' && typeof q.p === 'function') return { op: 'leads-to-always', p, q: q.p };
+  throw new SpecError(`leadsTo(P, ${q.op}(...)): the second operand is a state predicate Q or always(Q)`);
+}
+export const and = (...parts: TemporalFormula[]): TemporalFormula => ({ op: 'and', parts });
+export const implies = (hypothesis: TemporalFormula, conclusion: TemporalFormula): TemporalFormula => ({ op: 'implies', hypothesis, conclusion });
+export const weakFair = (target: Fairness['target'], opts: Omit<Fairness, 'kind' | 'target'> = {}): TemporalFormula => ({ op: 'fair', fairness: { kind: 'weak', target, ...opts } });
+export const strongFair = (target: Fairness['target'], opts: Omit<Fairness, 'kind' | 'target'> = {}): TemporalFormula => ({ op: 'fair', fairness: { kind: 'strong', target, ...opts } });
+
+/** \A t \in ids: f(t), one conjunct per id, each named by its id in a violation. */
+export function forall<Id>(ids: FiniteSchema<Id>, f: (id: Id) => TemporalFormula): TemporalFormula {
+  return { op: 'and', parts: ids.values.map(f), labels: ids.values.map((v) => String(v)) };
+}
+
+function isFormula(x: unknown): x is TemporalFormula {
+  return typeof x === 'object' && x !== null && 'op' in x;
+}
+
+type EdgeAtom = (s: State, next: State, action: ActionInstance, c: Constants) => boolean;
+
+export interface TemporalInput {
+  specName: string;
+  properties: Record<string, TemporalFormula>;
+  fairness: TemporalFormula[];
+  /** Check that every process id not done eventually takes a step. */
+  starvation: boolean;
+  actions: readonly ActionInstance[];
+  /** The program-counter variable of a process step (for the starvation check). */
+  pcOf: (action: ActionInstance) => string | undefined;
+  constants: Constants;
+}
+
+/** The temporal side of the transition system, with the constants bound. */
+export function compileTemporal(input: TemporalInput): LivenessSystem {
+  const { actions, specName } = input;
+  const stateAtoms: Pred[] = [];
+  const edgeAtoms: EdgeAtom[] = [];
+  const unitDefs: { def: Omit<FairnessUnit, 'enabledBit'>; key: string }[] = [];
+  const stateBit = (p: Pred) => {
+    const i = stateAtoms.indexOf(p);
+    return i >= 0 ? i : stateAtoms.push(p) - 1;
+  };
+  const matcher = (a: ActionSpec): EdgeAtom => {
+    if (typeof a === 'function') return (s, t, _x, c) => a(s, t, c) === true;
+    const names = Array.isArray(a) ? a : [a];
+    for (const n of names) {
+      if (!actions.some((x) => x.name === n || x.process === n)) {
+        throw new SpecError(`spec '${specName}': step('${n}') names no action or process (actions: ${[...new Set(actions.map((x) => x.name))].join(', ')})`);
+      }
+    }
+    return (_s, _t, x) => names.includes(x.name) || (x.process !== undefined && names.includes(x.process));
+  };
+  const edgeLit = (f: StepForm): Lit => {
+    // <<A>>_v is an edge bit; [A]_v = ~<<~A>>_v.
+    const m = matcher(f.actions);
+    const vars = f.vars;
+    const changes = vars ? (s: State, t: State) => vars.some((v) => show(s[v]) !== show(t[v])) : () => true;
+    const atom = f.orStutter ? (s: State, t: State, x: ActionInstance, c: Constants) => !m(s, t, x, c) && changes(s, t) : (s: State, t: State, x: ActionInstance, c: Constants) => m(s, t, x, c) && changes(s, t);
+    const bit = edgeAtoms.push(atom) - 1;
+    return { kind: 'edge', bit, negated: f.orStutter };
+  };
+  const lit = (p: Operand): Lit => (typeof p === 'function' ? { kind: 'state', bit: stateBit(p) } : edgeLit(p));
+  const stateLit = (p: Operand, where: string): Lit => {
+    if (typeof p !== 'function') throw new SpecError(`spec '${specName}': ${where} takes a state predicate, not a step`);
+    return lit(p);
+  };
+  const unitsOf = (f: Fairness): Omit<FairnessUnit, 'enabledBit'>[] => {
+    const kindName = f.kind === 'weak' ? 'WF' : 'SF';
+    if (typeof f.target === 'object' && !Array.isArray(f.target)) {
+      const proc = f.target.process;
+      const steps = actions.filter((a) => a.process === proc);
+      if (!steps.length) throw new SpecError(`spec '${specName}': fairness names process '${proc}', which has no steps`);
+      const ids = [...new Set(steps.map((a) => String(a.params.self)))];
+      return ids.map((id) => ({ name: `${kindName}(${proc} ${id})`, kind: f.kind, actions: steps.filter((a) => String(a.params.self) === id).map((a) => a.id) }));
+    }
+    const names = Array.isArray(f.target) ? f.target : [f.target];
+    const name = names.join(' \\/ ');
+    for (const n of names) {
+      if (!actions.some((a) => a.name === n)) throw new SpecError(`spec '${specName}': fairness names action '${n}', which the spec does not have`);
+    }
+    let inst = actions.filter((a) => names.includes(a.name));
+    if (f.params) inst = inst.filter((a) => Object.entries(f.params!).every(([k, v]) => a.params[k] === v));
+    if (f.where) inst = inst.filter((a) => f.where!(a.params) === true);
+    if (!inst.length) throw new SpecError(`spec '${specName}': fairness of '${name}' ${f.params ? `with ${show(f.params)} ` : 'with `where` '}matches no instance`);
+    if (f.each || f.params) return inst.map((a) => ({ name: `${kindName}(${a.label})`, kind: f.kind, actions: [a.id] }));
+    return [{ name: f.name ?? `${kindName}(${name})`, kind: f.kind, actions: inst.map((a) => a.id) }];
+  };
+  const unitIndex = (u: Omit<FairnessUnit, 'enabledBit'>): number => {
+    const key = `${u.kind}:${u.actions.join(',')}`;
+    const i = unitDefs.findIndex((d) => d.key === key);
+    return i >= 0 ? i : unitDefs.push({ def: u, key }) - 1;
+  };
+  const specFair = input.fairness.flatMap((f) => {
+    if (f.op !== 'fair') throw new SpecError(`spec '${specName}': \`fairness\` lists weakFair(...) and strongFair(...) entries`);
+    return unitsOf(f.fairness).map(unitIndex);
+  });
+
+  type Pending = { name: string; conclusions: Temporal[]; labels: string[]; hypotheses: Temporal[]; fair: number[] };
+  const pending: Pending[] = [];
+  for (const [name, formula] of Object.entries(input.properties)) {
+    const p: Pending = { name, conclusions: [], labels: [], hypotheses: [], fair: [...specFair] };
+    const conclude = (f: TemporalFormula, label: string) => {
+      switch (f.op) {
+        case 'and':
+          f.parts.forEach((part, i) => conclude(part, [label, f.labels?.[i]].filter(Boolean).join(', ')));
+          return;
+        case 'implies':
+          assume(f.hypothesis);
+          conclude(f.conclusion, label);
+          return;
+        case 'fair':
+          throw new SpecError(`spec '${specName}', property '${name}': fairness is a hypothesis (implies(weakFair(...), ...)) or goes in \`fairness\``);
+        case 'always':
+          throw new SpecError(`spec '${specName}', property '${name}': always(P) alone is an invariant (or, of a step, an action property); temporal properties are eventually, always(eventually), eventually(always) and leadsTo`);
+        case 'eventually':
+          p.conclusions.push({ op: 'eventually', p: stateLit(f.p, 'eventually()') });
+          break;
+        case 'always-eventually':
+        case 'eventually-always':
+          p.conclusions.push({ op: f.op, p: lit(f.p) });
+          break;
+        case 'leads-to':
+        case 'leads-to-always':
+          p.conclusions.push({ op: f.op, p: stateLit(f.p, 'leadsTo()'), q: stateLit(f.q, 'leadsTo()') });
+          break;
+        default:
+          throw new SpecError(`spec '${specName}', property '${name}': not a temporal formula (${show((f as { op: string }).op)})`);
+      }
+      p.labels.push(label);
+    };
+    const assume = (h: TemporalFormula) => {
+      if (h.op === 'and') return h.parts.forEach(assume);
+      if (h.op === 'fair') return void p.fair.push(...unitsOf(h.fairness).map(unitIndex));
+      if (h.op === 'always-eventually' || h.op === 'eventually-always') return void p.hypotheses.push({ op: h.op, p: lit(h.p) });
+      throw new SpecError(`spec '${specName}', property '${name}': a hypothesis must be fairness, always(eventually(...)) or eventuallyAlways(...), not ${h.op}`);
+    };
+    conclude(formula, '');
+    pending.push(p);
+  }
+  if (input.starvation) pending.push(starvation(input, actions, stateBit, edgeAtoms, unitIndex, specFair, unitDefs));
+
+  const units: FairnessUnit[] = unitDefs.map((d, i) => ({ ...d.def, enabledBit: stateAtoms.length + i }));
+  const properties = pending.map((p) => ({
+    name: p.name,
+    conclusions: p.conclusions,
+    labels: p.labels,
+    hypotheses: p.hypotheses,
+    fairness: [...new Set(p.fair)].map((i) => units[i]),
+  }));
+  const c = input.constants;
+  return {
+    stateAtoms: stateAtoms.map((p) => (s: State) => p(s, c)),
+    edgeAtoms: edgeAtoms.map((f) => (s: State, next: State, x: { id: number }) => f(s, next, actions[x.id], c)),
+    units,
+    properties,
+  };
+}
+
+/**
+ * Every process id that is not done eventually takes a step: []<>(done(i) \/ <<step of i>>) for each
+ * id, under the spec's fairness plus weak fairness of each process id the spec declares none for.
+ */
+function starvation(
+  input: TemporalInput,
+  actions: readonly ActionInstance[],
+  stateBit: (p: Pred) => number,
+  edgeAtoms: EdgeAtom[],
+  unitIndex: (u: Omit<FairnessUnit, 'enabledBit'>) => number,
+  specFair: number[],
+  unitDefs: { def: Omit<FairnessUnit, 'enabledBit'> }[],
+) {
+  const procs = [...new Set(actions.filter((a) => a.process && input.pcOf(a)).map((a) => a.process!))];
+  if (!procs.length) throw new SpecError(`spec '${input.specName}': \`starvation\` needs processes (process(...) steps); this spec has none`);
+  const fair = [...specFair];
+  const conclusions: Temporal[] = [];
+  const labels: string[] = [];
+  const covered = new Set(specFair.flatMap((i) => unitDefs[i].def.actions));
+  for (const proc of procs) {
+    const steps = actions.filter((a) => a.process === proc);
+    const pc = input.pcOf(steps[0])!;
+    const labelsOf = new Set(steps.map((a) => a.name.slice(proc.length + 1)));
+    for (const id of [...new Set(steps.map((a) => String(a.params.self)))]) {
+      const mine = steps.filter((a) => String(a.params.self) === id);
+      const done = (s: State) => !labelsOf.has(String((s[pc] as Record<string, unknown>)[id]));
+      const doneBit = stateBit(done);
+      const ids = new Set(mine.map((a) => a.id));
+      const stepBit = edgeAtoms.push((_s, _t, x) => ids.has(x.id)) - 1;
+      conclusions.push({ op: 'always-eventually', p: { kind: 'state', bit: doneBit }, or: [{ kind: 'edge', bit: stepBit }] });
+      labels.push(`${proc} ${id}`);
+      if (!mine.some((a) => covered.has(a.id))) fair.push(unitIndex({ name: `WF(${proc} ${id})`, kind: 'weak', actions: mine.map((a) => a.id) }));
+    }
+  }
+  return { name: STARVATION, conclusions, labels, hypotheses: [], fair };
+}

@@ -1,0 +1,76 @@
+// Choices inside a recipe: the recipe runs once per choice path, in a fixed order, and a false guard
+// or an empty domain yields no successor.
+import { describe, expect, it } from 'vitest';
+import { choose, either, enumerateChoices, followChoices, majorities, subsetsOf, when } from '../src/choice.ts';
+import { enumOf, int, ValueSet } from '../src/schema/index.ts';
+
+function all<R>(run: () => R): [R, readonly number[], string[]][] {
+  const out: [R, readonly number[], string[]][] = [];
+  enumerateChoices(run, (r, path, taken) => out.push([r, path, taken.map((t) => t.shown)]));
+  return out;
+}
+
+describe('choices', () => {
+  it('a recipe without choices runs once, with the empty path', () => {
+    expect(all(() => 7)).toEqual([[7, [], []]]);
+  });
+
+  it('every path of nested branches and choices, depth first in option order', () => {
+    const out = all(() => {
+      const x = choose([1, 2], 'x');
+      return either(
+        () => `a${x}`,
+        () => {
+          const y = choose(new Set(['p', 'q']), 'y');
+          return `b${x}${y}`;
+        },
+      );
+    });
+    expect(out.map(([r, p]) => [r, p])).toEqual([
+      ['a1', [0, 0]],
+      ['b1p', [0, 1, 0]],
+      ['b1q', [0, 1, 1]],
+      ['a2', [1, 0]],
+      ['b2p', [1, 1, 0]],
+      ['b2q', [1, 1, 1]],
+    ]);
+    expect(out[2][2]).toEqual(['x = 1', 'branch 2', "y = 'q'"]);
+  });
+
+  it('a false guard or an empty domain drops that path only', () => {
+    const out = all(() =>
+      either({
+        inc: () => {
+          const n = choose(int(0, 3), 'n');
+          when(n % 2 === 1);
+          return n;
+        },
+        none: () => choose([] as number[]),
+        reset: () => 0,
+      }),
+    );
+    expect(out.map(([r, , shown]) => [r, shown.join(', ')])).toEqual([
+      [1, 'inc, n = 1'],
+      [3, 'inc, n = 3'],
+      [0, 'reset'],
+    ]);
+  });
+
+  it('a domain may be a set of records from the state, a type, or a list of subsets', () => {
+    const msgs = new ValueSet([{ to: 'a' }, { to: 'b' }]);
+    expect(all(() => choose(msgs, 'm').to).map(([r]) => r)).toEqual(['a', 'b']);
+    expect(all(() => choose(enumOf('x', 'y'))).map(([r]) => r)).toEqual(['x', 'y']);
+    expect(majorities(['a1', 'a2', 'a3']).map((q) => [...q])).toEqual([['a1', 'a2'], ['a1', 'a3'], ['a2', 'a3'], ['a1', 'a2', 'a3']]);
+    expect(subsetsOf([1, 2, 3], { max: 1 }).map((q) => [...q])).toEqual([[], [1], [2], [3]]);
+  });
+
+  it('one path can be followed again, for traces', () => {
+    const run = () => either(() => choose([5, 6], 'k'), () => 0);
+    expect(followChoices(run, [0, 1])).toEqual({ result: 6, taken: [{ index: 0, shown: 'branch 1' }, { index: 1, shown: 'k = 6' }] });
+  });
+
+  it('refuses choices outside a recipe, and says so', () => {
+    expect(() => choose([1])).toThrow("choose() is only allowed inside an action's recipe (its `do`) or a process step, where the checker enumerates the choices");
+    expect(() => all(() => when(1 as never))).toThrow('when() needs a boolean, not 1');
+  });
+});

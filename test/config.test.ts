@@ -1,0 +1,111 @@
+// Configuration like a TLC model's .cfg: constants from the command line that reach parameter
+// domains and bounds, assumptions checked before the search, and how traces show a state.
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { compileModel } from '../src/compile/model.ts';
+import { parseConstOptions } from '../src/constants.ts';
+import tokens from './fixtures/tokens.ts';
+import { cli, scratch } from './helpers.ts';
+
+const SPEC = 'test/fixtures/tokens.ts';
+
+describe('constants', () => {
+  it('parse NAME=VALUE as JSON where it parses, else as text', () => {
+    expect(parseConstOptions(['N=3', 'Peers=["a","b"]', 'mode=fast', 'on=true'])).toEqual({ N: 3, Peers: ['a', 'b'], mode: 'fast', on: true });
+    expect(() => parseConstOptions(['N'])).toThrow('--const N: write NAME=VALUE, e.g. --const N=3');
+    expect(() => parseConstOptions(['N=1', 'N=2'])).toThrow('--const N is given twice');
+  });
+
+  it('reach the state bounds and the parameter domains of every variant', () => {
+    const m = compileModel(tokens, 'two', SPEC, { constants: { N: 4 } });
+    expect(m.actions).toHaveLength(16);
+    expect(m.codec.describe()).toBe("record { held: mapOf(scalarset('n', 4), int(0, 2)), moves: int(0, 3) }");
+    expect(compileModel(tokens, 'three', SPEC).actions.map((a) => a.label).slice(0, 3)).toEqual(['pass(from=n1, to=n1)', 'pass(from=n1, to=n2)', 'pass(from=n1, to=n3)']);
+  });
+
+  it('--const changes what is checked; the counts are those of the new constants', () => {
+    const r = cli(['check', SPEC, '--variant', 'two', '--const', 'N=3', '--const', 'Max=1', '--json']);
+    expect(r.code).toBe(0);
+    const [res] = JSON.parse(r.stdout).results;
+    // One token among 3 nodes, 3 moves: positions 1, 2, 3, 3 by moves; each has 2 moves on (TLC counts initial states as generated).
+    expect([res.distinct, res.generated, res.depth]).toEqual([1 + 2 + 3 + 3, 1 + 2 + 2 * 2 + 3 * 2, 4]);
+  });
+
+  it('--const naming no constant, or of the wrong kind, is a usage error (151)', () => {
+    const a = cli(['check', SPEC, '--const', 'M=1']);
+    expect(a.code).toBe(151);
+    expect(a.stderr).toContain("interleave: test/fixtures/tokens.ts: spec 'tokens' has no constant 'M' (constants: N, Max)");
+    const b = cli(['check', SPEC, '--const', 'N=two']);
+    expect(b.code).toBe(151);
+    expect(b.stderr).toContain(`--const N="two": spec 'tokens' declares N as a number (2)`);
+  });
+
+  it('an assumption that does not hold stops the check before any search, with exit 10', () => {
+    const r = cli(['check', SPEC, '--const', 'N=1']);
+    expect(r.code).toBe(10);
+    expect(r.stderr).toBe(`error: test/fixtures/tokens.ts: spec 'tokens', variant 'two': assumption 'AtLeastTwoNodes' does not hold for the constants {"N":1,"Max":2}\n`);
+    expect(r.stdout).toBe('');
+  });
+});
+
+describe('trace expressions', () => {
+  it('show derived values and hide variables in printed traces; ITF keeps every variable and records the derived ones', () => {
+    const out = scratch();
+    const r = cli(['check', SPEC, '--variant', 'short', '--out', out]);
+    expect(r.code).toBe(12);
+    expect(r.stdout).toContain(
+      [
+        '  1  initial state',
+        '       held[n1] = 2',
+        '       held[n2] = 0',
+        '       total = 2',
+        '       empty = 1',
+        '  2  pass(from=n1, to=n2)',
+        '       held[n1]: 2 -> 1',
+        '       held[n2]: 0 -> 1',
+        '       empty: 1 -> 0',
+      ].join('\n'),
+    );
+    expect(r.stdout).not.toContain('moves');
+    const itf = JSON.parse(readFileSync(join(out, 'tokens.short.FewMoves.itf.json'), 'utf8'));
+    expect(itf.vars).toEqual(['held', 'moves']);
+    expect(itf.states[1]['#meta'].derived).toEqual({ total: '2', empty: '0' });
+    expect(itf.states[2].moves).toBe(2);
+  });
+});
+
+describe('which files are specs', () => {
+  it('a folder gives its .ts files, not helpers, test files, declarations or lib/', async () => {
+    const { mkdirSync, writeFileSync } = await import('node:fs');
+    const { findSpecFiles } = await import('../src/load.ts');
+    const dir = scratch();
+    for (const f of ['a.ts', 'b.mts', '_helper.ts', 'a.test.ts', 'types.d.ts', 'lib/shared.ts', '_private/x.ts', 'nested/c.ts']) {
+      mkdirSync(join(dir, f, '..'), { recursive: true });
+      writeFileSync(join(dir, f), '');
+    }
+    expect(findSpecFiles([dir]).map((f) => f.slice(dir.length + 1))).toEqual(['a.ts', 'b.mts', 'nested/c.ts']);
+    expect(findSpecFiles([join(dir, 'a.test.ts')])).toEqual([join(dir, 'a.test.ts')]);
+  });
+});
+
+describe('set-valued parameters', () => {
+  it('take every subset of a set type, or each value of a list such as the quorums', async () => {
+    const { defineSpec, int, majorities, scalarset, setOf } = await import('../src/index.ts');
+    const Node = scalarset('n', 3);
+    const spec = defineSpec({
+      name: 'quorums',
+      state: { x: int(0, 1) },
+      init: { x: 0 },
+      actions: {
+        commit: { params: { Q: majorities(Node) }, do: (s, { Q }) => { s.x = Q.size > 2 ? 1 : 0; } },
+        any: { params: { S: setOf(Node) }, when: (_s, { S }) => S.size === 1, do: () => {} },
+      },
+    });
+    const m = compileModel(spec, 'default');
+    expect(m.actions.filter((a) => a.name === 'commit').map((a) => a.label)).toEqual([
+      "commit(Q={'n1', 'n2'})", "commit(Q={'n1', 'n3'})", "commit(Q={'n2', 'n3'})", "commit(Q={'n1', 'n2', 'n3'})",
+    ]);
+    expect(m.actions.filter((a) => a.name === 'any')).toHaveLength(8);
+  });
+});

@@ -1,0 +1,51 @@
+// TLC's verdicts on TLA+ Examples models with temporal properties: EWD840's Liveness holds under
+// WF_vars(System) and fails without it; its AllNodesTerminateIfNoMessages fails under WF(System)
+// and holds under WF(Next), as the module's comments say; the real-time hour clock's ErrorTemporal
+// is a liveness failure (MCRealTimeHourClock.cfg).
+import { describe, expect, it } from 'vitest';
+import { checkModel } from '../src/compile/check.ts';
+import { compileModel } from '../src/compile/model.ts';
+import ewd840 from '../specs/examples/ewd840.ts';
+import hourClock from '../specs/examples/realtime-hourclock.ts';
+import type { Spec } from '../src/spec.ts';
+
+const run = (spec: Spec, variant: string) => checkModel(compileModel(spec, variant), { symmetry: false });
+const steps = (r: Awaited<ReturnType<typeof run>>) => r.trace?.map((s) => s.action?.label ?? 'init');
+
+describe('conformance with TLC: temporal properties', () => {
+  it('EWD840, N = 3: 302 distinct states, and Liveness holds under WF_vars(System)', async () => {
+    const r = await run(ewd840, 'default');
+    expect([r.outcome, r.stats.distinct, r.matchesExpectation]).toEqual(['ok', 302, true]);
+    expect(r.liveness).toMatchObject({ properties: ['Liveness'], holds: ['Liveness'], states: 302 });
+  });
+
+  it('EWD840 without its fairness conjunct: Liveness fails, the token stops in an initial state', async () => {
+    const r = await run(ewd840, 'unfair');
+    expect([r.outcome, r.property, r.matchesExpectation]).toEqual(['temporal', 'Liveness', true]);
+    expect(steps(r)).toEqual(['init']);
+    expect(r.lasso).toMatchObject({ loop: 0, fairness: [] });
+    // All nodes are passive, and termination is not (yet) detected.
+    const s = r.trace![0].state as { active: Record<number, boolean>; tpos: number };
+    expect(Object.values(s.active).some(Boolean)).toBe(false);
+  });
+
+  it('EWD840: AllNodesTerminateIfNoMessages fails under WF(System), holds under WF(Next)', async () => {
+    const r = await run(ewd840, 'no-messages');
+    expect([r.outcome, r.property]).toEqual(['temporal', 'AllNodesTerminateIfNoMessages']);
+    expect(steps(r)).toEqual(['init', 'InitiateProbe']);
+    expect(r.lasso).toMatchObject({ loop: 1, fairness: [{ unit: 'WF(System)', kind: 'weak', how: 'never enabled' }] });
+    const fair = await run(ewd840, 'no-messages-WF-next');
+    expect([fair.outcome, fair.matchesExpectation]).toEqual(['ok', true]);
+  });
+
+  it('the real-time hour clock: ErrorTemporal is a liveness failure (time advances to 4 and stops)', async () => {
+    const r = await run(hourClock, 'default');
+    expect([r.outcome, r.property, r.stats.distinct, r.matchesExpectation]).toEqual(['temporal', 'ErrorTemporal', 216, true]);
+    expect(r.trace?.map((s) => s.state)).toEqual([
+      { hr: 1, now: 1, t: 0 },
+      { hr: 1, now: 4, t: 3 },
+    ]);
+    expect(steps(r)).toEqual(['init', 'NowNext(r=4)']);
+    expect(r.lasso?.loop).toBe(1);
+  });
+});

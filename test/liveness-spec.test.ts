@@ -1,0 +1,333 @@
+// Temporal properties and fairness as a spec writes them, checked end to end through checkModel.
+import { describe, expect, it } from 'vitest';
+import { checkModel } from '../src/compile/check.ts';
+import { checkSystem } from '../checker/check.ts';
+import { FingerprintStore } from '../checker/store/memory.ts';
+import { checkLiveness } from '../checker/liveness/check.ts';
+import type { LivenessGraph } from '../checker/liveness/graph.ts';
+import { compileModel, type State } from '../src/compile/model.ts';
+import { canonicaliser } from '../checker/symmetry/canonicalise.ts';
+import { fingerprint } from '../checker/store/fingerprint.ts';
+import {
+  always,
+  bool,
+  defineSpec,
+  enumOf,
+  eventually,
+  eventuallyAlways,
+  forall,
+  implies,
+  int,
+  leadsTo,
+  mapOf,
+  scalarset,
+  step,
+  stepOrStutter,
+  strongFair,
+  weakFair,
+} from '../src/index.ts';
+import { process } from '../src/process.ts';
+import { formatStats } from '../src/report/console.ts';
+
+const T = scalarset('t', 2);
+
+/** Threads wait, and a waker wakes each waiting thread; whether it must is a matter of fairness. */
+const waiters = defineSpec({
+  name: 'waiters',
+  state: { waiting: mapOf(T, bool()), woken: mapOf(T, bool()) },
+  init: { waiting: { t1: false, t2: false }, woken: { t1: false, t2: false } },
+  actions: {
+    wait: { params: { t: T }, when: (s, { t }) => !s.waiting[t] && !s.woken[t], do: (s, { t }) => { s.waiting[t] = true; } },
+    wake: { params: { t: T }, when: (s, { t }) => s.waiting[t], do: (s, { t }) => { s.waiting[t] = false; s.woken[t] = true; } },
+  },
+  deadlock: false,
+  temporal: {
+    WaiterWoken: forall(T, (t) => leadsTo((s) => s.waiting[t], (s) => s.woken[t])),
+    AllWoken: eventually((s) => T.values.every((t) => s.woken[t])),
+  },
+  fairness: [weakFair('wake', { each: true })],
+  variants: {
+    fair: { properties: ['WaiterWoken'], expect: 'holds' },
+    'fair-all': { properties: ['AllWoken'], expect: { violates: 'AllWoken' } },
+    unfair: { fairness: [], properties: ['WaiterWoken'], expect: { violates: 'WaiterWoken' } },
+    'one-waker': { fairness: [weakFair('wake', { params: { t: 't1' } })], properties: ['WaiterWoken'], expect: { violates: 'WaiterWoken' } },
+  },
+});
+
+const check = (spec: Parameters<typeof compileModel>[0], variant: string) => checkModel(compileModel(spec, variant), { symmetry: false });
+const labels = (r: Awaited<ReturnType<typeof check>>) => r.trace?.map((s) => s.action?.label ?? (s.stutter ? 'stutter' : 'init'));
+
+describe('temporal properties in specs', () => {
+  it('a waiter is eventually woken under weak fairness of each wake', async () => {
+    const r = await check(waiters, 'fair');
+    expect(r.outcome).toBe('ok');
+    expect(r.matchesExpectation).toBe(true);
+    expect(r.liveness).toMatchObject({ properties: ['WaiterWoken'], states: 9, edges: 12 });
+  });
+
+  it('without fairness the waiter may be left waiting forever: a lasso that stutters', async () => {
+    const r = await check(waiters, 'unfair');
+    expect(r.outcome).toBe('temporal');
+    expect(r.property).toBe('WaiterWoken');
+    expect(r.message).toBe("temporal property 'WaiterWoken' (t1) is violated");
+    expect(labels(r)).toEqual(['init', 'wait(t=t1)']);
+    expect(r.lasso).toMatchObject({ loop: 1, label: 't1', fairness: [] });
+    expect(r.matchesExpectation).toBe(true);
+  });
+
+  it('a search into a store of its own (disk-backed, distributed) is refused: the graph must be in memory', async () => {
+    await expect(checkSystem(compileModel(waiters, 'fair'), { symmetry: false, store: new FingerprintStore(1) })).rejects.toThrow(
+      'temporal properties are checked on the state graph in memory, on one machine: check them without a disk-backed or distributed store',
+    );
+  });
+
+  it('fairness of one instance only: the other waiter starves', async () => {
+    const r = await check(waiters, 'one-waker');
+    expect(r.message).toBe("temporal property 'WaiterWoken' (t2) is violated");
+    expect(labels(r)).toEqual(['init', 'wait(t=t2)']);
+    expect(r.lasso?.fairness).toEqual([{ unit: 'WF(wake(t=t1))', kind: 'weak', how: 'never enabled' }]);
+  });
+
+  it('<>P fails when a behaviour may never start waiting: fairness of wake does not make anyone wait', async () => {
+    const r = await check(waiters, 'fair-all');
+    expect(r.outcome).toBe('temporal');
+    expect(labels(r)).toEqual(['init']);
+    expect(r.lasso?.loop).toBe(0);
+  });
+
+  // x flickers between 0 and 1; `grab` is enabled only when x is 0.
+  const flicker = (fairness: ReturnType<typeof weakFair>[]) =>
+    defineSpec({
+      name: 'flicker',
+      state: { x: int(0, 1), got: bool() },
+      init: { x: 0, got: false },
+      actions: {
+        tick: { when: (s) => !s.got, do: (s) => { s.x = 1 - s.x; } },
+        grab: { when: (s) => s.x === 0 && !s.got, do: (s) => { s.got = true; } },
+      },
+      deadlock: false,
+      temporal: { Grabbed: eventually((s) => s.got) },
+      fairness,
+    });
+
+  it('weak fairness does not force an action that is enabled only now and then; strong fairness does', async () => {
+    const weak = await check(flicker([weakFair('tick'), weakFair('grab')]), 'default');
+    expect(weak.outcome).toBe('temporal');
+    expect(labels(weak)).toEqual(['init', 'tick']);
+    expect(weak.lasso).toMatchObject({ loop: 0, back: { label: 'tick' } });
+    expect(weak.lasso?.fairness).toEqual([
+      { unit: 'WF(tick)', kind: 'weak', how: 'taken' },
+      { unit: 'WF(grab)', kind: 'weak', how: 'disabled' },
+    ]);
+    expect((await check(flicker([weakFair('tick'), strongFair('grab')]), 'default')).outcome).toBe('ok');
+  });
+
+  it('action forms: []<><<tick>>_x, <>[][grab]_vars, and fairness as a hypothesis', async () => {
+    const spec = defineSpec({
+      name: 'forms',
+      state: { x: int(0, 1), got: bool() },
+      init: { x: 0, got: false },
+      actions: {
+        tick: { when: (s) => !s.got, do: (s) => { s.x = 1 - s.x; } },
+        grab: { when: (s) => s.x === 0 && !s.got, do: (s) => { s.got = true; } },
+      },
+      deadlock: false,
+      temporal: {
+        Ticks: always(eventually(step('tick', ['x']))),
+        Settles: eventually(always(stepOrStutter('grab'))),
+        FairTicks: implies(weakFair('tick'), always(eventually(step('tick')))),
+        QuietAfterGrab: implies(strongFair('grab'), eventuallyAlways((s) => s.got)),
+      },
+      variants: {
+        Ticks: { properties: ['Ticks'], expect: { violates: 'Ticks' } },
+        Settles: { properties: ['Settles'], expect: { violates: 'Settles' } },
+        FairTicks: { properties: ['FairTicks'], expect: { violates: 'FairTicks' } },
+        QuietAfterGrab: { properties: ['QuietAfterGrab'], expect: { violates: 'QuietAfterGrab' } },
+      },
+    });
+    // Stuttering at the start never ticks.
+    const ticks = await check(spec, 'Ticks');
+    expect([labels(ticks), ticks.lasso?.loop]).toEqual([['init'], 0]);
+    // Ticking forever is not settling into grab-or-stutter steps.
+    const settles = await check(spec, 'Settles');
+    expect([labels(settles), settles.lasso?.loop, settles.lasso?.back?.label]).toEqual([['init', 'tick'], 0, 'tick']);
+    // With tick weakly fair, a grab ends the ticking: after it tick is disabled, and the behaviour stutters.
+    const fairTicks = await check(spec, 'FairTicks');
+    expect([labels(fairTicks), fairTicks.lasso?.loop]).toEqual([['init', 'grab'], 1]);
+    // Strong fairness of grab forbids stuttering where grab is enabled, not a tick to x = 1 and stuttering there.
+    const quiet = await check(spec, 'QuietAfterGrab');
+    expect([labels(quiet), quiet.lasso?.loop]).toEqual([['init', 'tick'], 1]);
+  });
+});
+
+// A spinlock taken in a loop: each cpu acquires when the lock is free and releases, forever.
+const spin = (fair?: 'weak' | 'strong') =>
+  defineSpec({
+    name: 'spinlock',
+    state: { held: bool(), pc: mapOf(T, enumOf('acquire', 'release')) },
+    init: { held: false, pc: { t1: 'acquire', t2: 'acquire' } },
+    actions: process<{ held: boolean; pc: Record<string, 'acquire' | 'release'> }>()('cpu', T, {
+      pc: 'pc',
+      fair,
+      steps: {
+        acquire: { when: (s) => !s.held, do: (s) => { s.held = true; } },
+        release: { do: (s) => { s.held = false; return 'acquire'; } },
+      },
+    }),
+    starvation: true,
+  });
+
+describe('starvation', () => {
+  it('a cpu can starve on a spinlock under weak fairness: the other takes it again and again', async () => {
+    const r = await check(spin(), 'default');
+    expect(r.outcome).toBe('temporal');
+    expect(r.property).toBe('Starvation');
+    expect(r.message).toBe("temporal property 'Starvation' (cpu t1) is violated");
+    expect(labels(r)).toEqual(['init', 'cpu.acquire(self=t2)']);
+    expect(r.lasso).toMatchObject({ loop: 0, back: { label: 'cpu.release(self=t2)' } });
+    expect(r.lasso?.fairness.map((f) => `${f.unit}: ${f.how}`)).toEqual(['WF(cpu t1): disabled', 'WF(cpu t2): taken']);
+  });
+
+  it('with strong fairness per process (fair+) no cpu starves', async () => {
+    const r = await check(spin('strong'), 'default');
+    expect(r.outcome).toBe('ok');
+    expect(r.liveness?.properties).toEqual(['Starvation']);
+  });
+
+  it('a thread blocked forever while another still moves is found (no global deadlock)', async () => {
+    const stuck = defineSpec({
+      name: 'stuck',
+      state: { n: int(0, 1), pc: mapOf(T, enumOf('go', 'Done')) },
+      init: { n: 0, pc: { t1: 'go', t2: 'go' } },
+      actions: {
+        ...process<{ n: number; pc: Record<string, 'go' | 'Done'> }>()('w', T, {
+          pc: 'pc',
+          // t2 waits for a flag nobody sets; t1 finishes.
+          steps: { go: { when: (_s, self) => self === 't1', do: () => {} } },
+        }),
+        spin: { do: (s) => { s.n = 1 - s.n; } },
+      },
+      starvation: true,
+      symmetry: false,
+    });
+    const r = await check(stuck, 'default');
+    expect(r.outcome).toBe('temporal');
+    expect(r.message).toBe("temporal property 'Starvation' (w t2) is violated");
+  });
+});
+
+describe('symmetry and liveness', () => {
+  // A token passes between two threads. Symmetric, but the property names t2.
+  const token = defineSpec({
+    name: 'token',
+    state: { turn: T },
+    init: { turn: 't1' },
+    actions: { pass: { do: (s) => { s.turn = s.turn === 't1' ? 't2' : 't1'; } } },
+    temporal: { T2Turns: always(eventually((s) => s.turn === 't2')) },
+    fairness: [weakFair('pass')],
+  });
+
+  it('the check records every concrete state: symmetry is off for temporal properties, and the property holds', async () => {
+    const r = await checkModel(compileModel(token, 'default'));
+    expect(r.symmetryReduced).toEqual(['t']);
+    expect(r.stats.distinct).toBe(1);
+    expect(r.liveness).toMatchObject({ states: 2, edges: 2, symmetryOff: true });
+    expect(r.outcome).toBe('ok');
+  });
+
+  it('a naive check on the quotient graph would report a false violation', () => {
+    const model = compileModel(token, 'default');
+    const canon = canonicaliser(model);
+    // The quotient: one state per orbit (turn = t1 stands for both), the predicate read on the
+    // representative, a step to a state of the same orbit kept as a step (it is one).
+    const bits: number[] = [];
+    const from: number[] = [];
+    const to: number[] = [];
+    const index = new Map<string, number>();
+    const v = new Int32Array(model.width);
+    const out = new Int32Array(model.width);
+    const fp = new Int32Array(2);
+    const queue: State[] = [];
+    const add = (s: State) => {
+      model.encode(s, v, 0);
+      canon(v, out);
+      fingerprint(out, model.width, fp);
+      const key = `${fp[0]},${fp[1]}`;
+      if (index.has(key)) return index.get(key)!;
+      index.set(key, index.size);
+      const rep = model.decode(out, 0);
+      bits.push((rep.turn === 't2' ? 1 : 0) | 2); // bit 0: the predicate; bit 1: pass is enabled
+      queue.push(rep);
+      return index.size - 1;
+    };
+    add(model.initial[0] as State);
+    for (let q = 0; q < queue.length; q++) {
+      model.actions[0].successors({ pre: queue[q], draft: () => structuredClone(queue[q]) }, (next) => {
+        from.push(q);
+        to.push(add(next as State));
+      });
+    }
+    expect([queue.length, from, to]).toEqual([1, [0], [0]]);
+    const g: LivenessGraph = {
+      stateCount: 1,
+      initial: Int32Array.of(0),
+      edgeCount: 1,
+      from: Int32Array.from(from),
+      to: Int32Array.from(to),
+      action: Int32Array.of(0),
+      stateBits: Uint32Array.from(bits),
+      stateWords: 1,
+      edgeBits: new Uint32Array(1),
+      edgeWords: 1,
+      outStart: Int32Array.of(0, 1),
+      out: Int32Array.of(0),
+    };
+    const naive = checkLiveness(g, model.liveness!.properties[0]);
+    expect(naive?.lasso).toEqual({ states: [0], steps: [], back: 0, loop: 0 });
+  });
+});
+
+describe('temporal properties: errors', () => {
+  const base = {
+    name: 'e',
+    state: { x: int(0, 1) },
+    init: { x: 0 },
+    actions: { flip: { do: (s: { x: number }) => { s.x = 1 - s.x; } } },
+  };
+
+  it('a predicate that throws is an error naming where, not a crash', async () => {
+    const spec = defineSpec({
+      ...base,
+      temporal: { Bad: eventually((s) => { if (s.x === 1) throw new Error('boom'); return false; }) },
+    });
+    const r = await check(spec, 'default');
+    expect([r.outcome, r.message]).toEqual(['error', "a temporal property's predicate threw while the liveness graph was recorded: boom"]);
+  });
+
+  it('formulas and fairness that name what the spec does not have are spec errors', () => {
+    const compile = (extra: object) => () => compileModel(defineSpec({ ...base, ...extra } as never), 'default');
+    expect(compile({ temporal: { P: always(eventually(step('nope'))) } })).toThrow("spec 'e': step('nope') names no action or process (actions: flip)");
+    expect(compile({ temporal: { P: eventually((s: { x: number }) => s.x === 1) }, fairness: [weakFair('nope')] })).toThrow(
+      "spec 'e': fairness names action 'nope', which the spec does not have",
+    );
+    expect(compile({ temporal: { P: always((s: { x: number }) => s.x === 1) } })).toThrow(
+      "spec 'e', property 'P': always(P) alone is an invariant (or, of a step, an action property); temporal properties are eventually, always(eventually), eventually(always) and leadsTo",
+    );
+    expect(compile({ temporal: { P: implies(eventually((s: { x: number }) => s.x === 1), eventually((s: { x: number }) => s.x === 0)) } })).toThrow(
+      "spec 'e', property 'P': a hypothesis must be fairness, always(eventually(...)) or eventuallyAlways(...), not eventually",
+    );
+    expect(() => leadsTo((s: { x: number }) => s.x === 1, eventually((s: { x: number }) => s.x === 0))).toThrow(
+      'leadsTo(P, eventually(...)): the second operand is a state predicate Q or always(Q)',
+    );
+    expect(compile({ temporal: { P: eventually((s: { x: number }) => s.x === 1) }, starvation: true })).toThrow(
+      "spec 'e': `starvation` needs processes (process(...) steps); this spec has none",
+    );
+  });
+
+  it('a temporal property is not checked after a search that stopped early, and the report says so', async () => {
+    const spec = defineSpec({ ...base, temporal: { P: eventually((s) => s.x === 1) } });
+    const r = await checkModel(compileModel(spec, 'default'), { maxStates: 1 });
+    expect([r.outcome, r.liveness]).toEqual(['ok', undefined]);
+    expect(formatStats(r)).toContain('Temporal properties P not checked: they are checked after a complete search that finds no other violation.');
+  });
+});

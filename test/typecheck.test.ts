@@ -1,0 +1,74 @@
+// `interleave check` type-checks the specs it runs, in a child process beside the search, cached by
+// the content of each spec's import graph; the usual mistakes get a hint that names the fix.
+import { existsSync, readdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { defaultCacheDir, hintFor } from '../src/typecheck.ts';
+import { cli, scratch, writeSpec } from './helpers.ts';
+
+const ON = { env: { INTERLEAVE_NO_TYPECHECK: '' } };
+
+const counter = (init: string, recipe: string) => `import { defineSpec, int, mapOf, scalarset } from 'interleave';
+const N = scalarset('n', 2);
+export default defineSpec({
+  name: 'counter',
+  state: { pc: mapOf(N, int(0, 2)), x: int(0, 3) },
+  init: ${init},
+  actions: { inc: { when: (s) => s.x < 3, do: ${recipe} } },
+  deadlock: false,
+});
+`;
+
+describe('type-checking specs', () => {
+  it('reports a type error with file:line and a hint, exit 150; the next run uses the cache and does not search', () => {
+    const dir = scratch();
+    const file = writeSpec(dir, 'map.ts', counter('{ pc: [0, 0], x: 0 }', '(s) => { s.x++; }'));
+    const first = cli(['check', file, '--out', dir], ON);
+    expect(first.code).toBe(150);
+    expect(first.stderr).toContain(
+      "map.ts:6:11: error TS2322: Type 'number[]' is not assignable to type 'Record<string, number>'. Index signature for type 'string' is missing in type 'number[]'.\n" +
+        '    hint: a mapOf(K, V) value is an object with one property per key, such as { n1: ..., n2: ... }, not an array; build it with K.mapTo((k) => ...)',
+    );
+    // The search ran beside the type-check, so its result was not lost.
+    expect(first.stdout).toContain('violates TypeOK');
+    const again = cli(['check', file, '--json', '--out', dir], ON);
+    expect(again.code).toBe(150);
+    const doc = JSON.parse(again.stdout);
+    expect(doc.results).toEqual([]);
+    expect(doc.loadErrors[0].message).toContain('the spec does not type-check (3 errors)');
+    // Switched off, the same spec runs, and its mistake shows as a TypeOK violation (12).
+    expect(cli(['check', file, '--no-typecheck', '--out', dir], ON).code).toBe(12);
+  });
+
+  it('an async recipe is named as such', () => {
+    const dir = scratch();
+    const file = writeSpec(dir, 'async.ts', counter('{ pc: { n1: 0, n2: 0 }, x: 0 }', 'async (s) => { s.x++; }'));
+    const r = cli(['check', file, '--out', dir], ON);
+    expect(r.code).toBe(150);
+    expect(r.stderr).toMatch(/async\.ts:7:43: error TS2322: .*Type 'Promise<void>' is not assignable/);
+    expect(r.stderr).toContain('hint: recipes, guards and properties run synchronously: remove `async` (the checker never awaits a Promise)');
+  });
+
+  it('a spec that type-checks runs as before; a change in a file it imports is checked again', () => {
+    const dir = scratch();
+    writeFileSync(join(dir, 'bound.ts'), 'export const LIMIT: number = 3;\n');
+    const file = writeSpec(dir, 'ok.ts', counter('{ pc: { n1: 0, n2: 0 }, x: 0 }', '(s) => { s.x++; }').replace("name: 'counter',", "name: 'counter', constants: { limit: LIMIT },").replace("import {", "import { LIMIT } from './bound.ts';\nimport {"));
+    expect(cli(['check', file, '--out', dir], ON).code).toBe(0);
+    writeFileSync(join(dir, 'bound.ts'), "export const LIMIT: number = 'three';\n");
+    const r = cli(['check', file, '--out', dir], ON);
+    expect(r.code).toBe(150);
+    expect(r.stderr).toContain("bound.ts:1:14: error TS2322: Type 'string' is not assignable to type 'number'.");
+  });
+
+  it('keeps its cache in node_modules/.cache of the project, or in the temp folder', () => {
+    expect(defaultCacheDir(join(import.meta.dirname, 'fixtures'))).toBe(join(import.meta.dirname, '..', 'node_modules', '.cache', 'interleave-typecheck'));
+    const dir = defaultCacheDir('/');
+    expect(dir.endsWith('interleave-typecheck')).toBe(true);
+    expect(existsSync(defaultCacheDir()) ? readdirSync(defaultCacheDir()).every((f) => f.endsWith('.json')) : true).toBe(true);
+  });
+
+  it('hints only where the mistake is recognised', () => {
+    expect(hintFor("Type 'number' is not assignable to type 'string'.")).toBeUndefined();
+    expect(hintFor("Type 'Set<{ a: number; }>' is not assignable to type 'ValueSet<{ a: number; }>'.")).toContain('new ValueSet([...])');
+  });
+});

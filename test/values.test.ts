@@ -1,0 +1,154 @@
+// Sets and bags of structured values, tuples, sequences of records: value equality, the bounded
+// sorted encoding, what they print and how they are written to ITF; and listing a type's values.
+import { describe, expect, it } from 'vitest';
+import {
+  bagOf, bool, enumOf, int, mapOf, optional, record, scalarset, seqOf, setOf, show, tuple, TypeViolation,
+  ValueBag, ValueSet, valuesOf, type Infer, type Schema,
+} from '../src/schema/index.ts';
+import { compileCodec } from '../src/schema/compile.ts';
+
+function slots<T>(schema: Schema<T>, value: unknown): number[] {
+  const out = new Int32Array(schema.width);
+  schema.encode(value, out, 0, 'x');
+  return [...out];
+}
+
+function roundTrip<T>(schema: Schema<T>, value: unknown): T {
+  const out = new Int32Array(schema.width);
+  schema.encode(value, out, 0, 'x');
+  return schema.decode(out, 0);
+}
+
+function violation(schema: Schema<unknown>, value: unknown): string {
+  try {
+    compileCodec(schema).encode(value, new Int32Array(schema.width), 0);
+  } catch (e) {
+    if (e instanceof TypeViolation) return e.message;
+    throw e;
+  }
+  return 'no violation';
+}
+
+const RM = scalarset('rm', 3);
+const Msg = record({ type: enumOf('Prepared', 'Commit', 'Abort'), rm: optional(RM) });
+type M = Infer<typeof Msg>;
+
+describe('ValueSet and ValueBag', () => {
+  it('compare elements by value: an equal record added twice is one element', () => {
+    const s = new ValueSet<{ type: string; rm: string | null }>();
+    s.add({ type: 'Prepared', rm: 'rm1' }).add({ rm: 'rm1', type: 'Prepared' }).add({ type: 'Commit', rm: null });
+    expect(s.size).toBe(2);
+    expect(s.has({ type: 'Commit', rm: null })).toBe(true);
+    expect(s.has({ type: 'Commit', rm: 'rm1' })).toBe(false);
+    expect(s.delete({ type: 'Prepared', rm: 'rm1' })).toBe(true);
+    expect([...s]).toEqual([{ type: 'Commit', rm: null }]);
+    expect(new ValueSet([[1, 'a'], [1, 'a'], ['1', 'a']]).size).toBe(2);
+    expect(new ValueSet([new Set([1, 2]), new Set([2, 1])]).size).toBe(1);
+  });
+
+  it('count copies in a bag; removing more than there are leaves none', () => {
+    const b = new ValueBag<[number, string]>();
+    b.add([0, 'v']).add([0, 'v']).add([1, 'w'], 3);
+    expect(b.copies([0, 'v'])).toBe(2);
+    expect(b.distinct).toBe(2);
+    expect(b.total).toBe(5);
+    b.remove([1, 'w'], 5);
+    expect(b.has([1, 'w'])).toBe(false);
+    expect([...b.entries()]).toEqual([[[0, 'v'], 2]]);
+  });
+});
+
+describe('structured values in the state', () => {
+  it('a set of records encodes sorted and without repeats, so equal sets give equal slots', () => {
+    const schema = setOf(Msg);
+    expect(schema.max).toBe(12);
+    const a = slots(schema, new ValueSet([{ type: 'Commit', rm: null }, { type: 'Prepared', rm: 'rm2' }]));
+    const b = slots(schema, new Set([{ type: 'Prepared', rm: 'rm2' }, { rm: null, type: 'Commit' }, { type: 'Prepared', rm: 'rm2' }]));
+    expect(a).toEqual(b);
+    expect(a.slice(0, 7)).toEqual([2, 0, 1, 1, 1, 0, 0]);
+    const back = roundTrip(schema, new Set([{ type: 'Abort', rm: null }, { type: 'Prepared', rm: 'rm1' }]));
+    expect(back).toBeInstanceOf(ValueSet);
+    expect(back.has({ type: 'Abort', rm: null })).toBe(true);
+    expect(back.size).toBe(2);
+  });
+
+  it('tuples of mixed types, sequences of records, sets of sets and sets of sequences round-trip', () => {
+    const schema = record({
+      votes: mapOf(RM, setOf(tuple(int(0, 1), enumOf('v1', 'v2')))),
+      log: seqOf(record({ term: int(0, 2), cmd: bool() }), 3),
+      quorums: setOf(setOf(RM)),
+      paths: setOf(seqOf(RM, 2), { max: 4 }),
+      inFlight: bagOf(Msg, { max: 4, copies: 3 }),
+    });
+    const value = {
+      votes: { rm1: new ValueSet<[number, 'v1' | 'v2']>([[0, 'v2'], [1, 'v1']]), rm2: new ValueSet<[number, 'v1' | 'v2']>(), rm3: new ValueSet<[number, 'v1' | 'v2']>([[1, 'v2']]) },
+      log: [{ term: 1, cmd: true }, { term: 2, cmd: false }],
+      quorums: new ValueSet([new Set(['rm1', 'rm2']), new Set(['rm2', 'rm3'])]),
+      paths: new ValueSet([['rm1'], ['rm2', 'rm1'], []]),
+      inFlight: new ValueBag<M>([{ type: 'Commit', rm: null }]).add({ type: 'Prepared', rm: 'rm3' }, 3),
+    };
+    const back = roundTrip(schema, value);
+    expect(back).toEqual(roundTrip(schema, back));
+    expect(back.votes.rm1.has([1, 'v1'])).toBe(true);
+    expect(back.quorums.has(new Set(['rm3', 'rm2']))).toBe(true);
+    expect(back.paths.has(['rm2', 'rm1'])).toBe(true);
+    expect(back.inFlight.copies({ type: 'Prepared', rm: 'rm3' })).toBe(3);
+    // The compiled codec and the schema agree, also on these types.
+    const codec = compileCodec(schema);
+    const out = new Int32Array(schema.width);
+    codec.encode(value, out, 0);
+    expect([...out]).toEqual(slots(schema, value));
+    expect(codec.decode(out, 0)).toEqual(back);
+  });
+
+  it('say which value is outside which type, with the whole path', () => {
+    const schema = record({ msgs: setOf(Msg, { max: 2 }), net: bagOf(int(0, 3), { max: 2, copies: 2 }), t: tuple(int(0, 1), bool()) });
+    const ok = { msgs: new ValueSet(), net: new ValueBag(), t: [0, true] };
+    expect(violation(schema, { ...ok, msgs: new ValueSet([{ type: 'Abort', rm: null }, { type: 'Commit', rm: null }, { type: 'Prepared', rm: 'rm1' }]) })).toBe(
+      "msgs = {{ type: 'Abort', rm: null }, { type: 'Commit', rm: null }, { type: 'Prepared', rm: 'rm1' }} is outside " +
+        "setOf(record { type: enumOf('Prepared', 'Commit', 'Abort'), rm: optional(scalarset('rm', 3)) }, { max: 2 }) (it has 3 elements, at most 2)",
+    );
+    expect(violation(schema, { ...ok, msgs: new ValueSet([{ type: 'Abort', rm: 'rm4' }]) })).toBe("msgs element.rm = 'rm4' is outside scalarset('rm', 3)");
+    expect(violation(schema, { ...ok, msgs: [] })).toMatch(/^msgs = \[\] is outside setOf\(.*\) \(a ValueSet\)$/);
+    expect(violation(schema, { ...ok, net: new ValueBag([3]).add(3, 2) })).toBe('net copies of 3 = 3 is outside 1..2');
+    expect(violation(schema, { ...ok, t: [0, 1] })).toBe('t[1] = 1 is outside bool');
+    expect(() => setOf(seqOf(int(0, 9), 3))).toThrow('setOf(seqOf(int(0, 9), 3)): give { max: n }, the most elements it may hold; the element type has 1111 values');
+  });
+
+  it('print as a reader expects and write ITF sets, tuples, and bags as functions to copies', () => {
+    const schema = record({ votes: setOf(tuple(int(0, 1), enumOf('a', 'b'))), net: bagOf(Msg, { max: 3 }) });
+    const value = { votes: new ValueSet<[number, 'a' | 'b']>([[1, 'a'], [0, 'b']]), net: new ValueBag([{ type: 'Commit' as const, rm: null }, { type: 'Commit' as const, rm: null }]) };
+    const itf = schema.toITF(value);
+    expect(itf).toEqual({
+      votes: { '#set': [{ '#tup': [0, 'b'] }, { '#tup': [1, 'a'] }] },
+      net: { '#map': [[{ type: 'Commit', rm: { tag: 'None', value: { '#tup': [] } } }, 2]] },
+    });
+    expect(schema.fromITF(JSON.parse(JSON.stringify(itf)), '')).toEqual(roundTrip(schema, value));
+    expect(show(roundTrip(schema, value))).toBe("{ votes: {[0, 'b'], [1, 'a']}, net: bag{{ type: 'Commit', rm: null }: 2} }");
+  });
+});
+
+describe('listing values', () => {
+  it('enumerates every type, a state shape included', () => {
+    expect(valuesOf(tuple(bool(), enumOf('a', 'b')))).toEqual([[false, 'a'], [false, 'b'], [true, 'a'], [true, 'b']]);
+    expect(valuesOf(setOf(int(1, 2))).map((s) => [...s])).toEqual([[], [1], [2], [1, 2]]);
+    expect(valuesOf(seqOf(bool(), 2))).toHaveLength(1 + 2 + 4);
+    expect(valuesOf(optional(int(0, 1)))).toEqual([null, 0, 1]);
+    expect(valuesOf(setOf(tuple(int(0, 1), bool()), { max: 2 }))).toHaveLength(1 + 4 + 6);
+    expect(valuesOf(bagOf(bool(), { copies: 2 }))).toHaveLength(1 + 2 * 2 + 4);
+    const state = { pc: mapOf(scalarset('p', 2), enumOf('idle', 'cs')), n: int(0, 2) };
+    const all = valuesOf(state);
+    expect(all).toHaveLength(4 * 3);
+    expect(all.filter((s) => s.n === 0 && s.pc.p1 === 'cs')).toEqual([{ pc: { p1: 'cs', p2: 'idle' }, n: 0 }, { pc: { p1: 'cs', p2: 'cs' }, n: 0 }]);
+    expect(() => valuesOf(mapOf(scalarset('p', 5), int(0, 99)))).toThrow('mapOf(scalarset(\'p\', 5), int(0, 99)) has 10000000000 values; enumerate() lists at most 1000000');
+  });
+
+  it('builds a total map over a scalarset from a function, typed without a cast', () => {
+    const Node = scalarset('n', 3);
+    const pc: Record<string, 'idle' | 'cs'> = Node.mapTo(() => 'idle' as const);
+    expect(pc).toEqual({ n1: 'idle', n2: 'idle', n3: 'idle' });
+    const Phase = enumOf('a', 'b');
+    const m: Record<'a' | 'b', number> = Phase.mapTo((p) => (p === 'a' ? 1 : 2));
+    expect(m).toEqual({ a: 1, b: 2 });
+  });
+});
