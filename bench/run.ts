@@ -12,6 +12,10 @@ interface Model {
   name: string;
   file: string;
   args?: string[];
+  /** Environment for the child (a scale option of the model). */
+  env?: Record<string, string>;
+  /** A model for peak memory: run --memory-runs times (default once) per worker count, and the RSS ratio of each pair reported. */
+  memory?: boolean;
   /** What TLC (or the formula in the spec's header) says. */
   expect: { distinct: number; generated: number; depth: number };
 }
@@ -27,6 +31,14 @@ const MODELS: Model[] = [
     expect: { distinct: 8550, generated: 30_234, depth: 25 },
   },
   { name: 'Symmetric counters (N=5, K=40)', file: 'bench/symmetric-counters.ts', expect: { distinct: 1_221_759, generated: 6_108_796, depth: 201 } },
+  // Memory at scale: two workers must peak at no more than 1.25x one worker's resident memory.
+  {
+    name: 'Counters (N=6, K=16), memory',
+    file: 'bench/counters.ts',
+    env: { COUNTERS_K: '16' },
+    memory: true,
+    expect: { distinct: 24_137_569, generated: 144_825_415, depth: 97 },
+  },
 ];
 
 interface Run {
@@ -46,7 +58,13 @@ function option(name: string, fallback: string): string {
   const i = process.argv.indexOf(`--${name}`);
   return i > 0 ? process.argv[i + 1] : fallback;
 }
+if (process.argv.includes('--disk')) {
+  // The long benchmark of the search on disk (bench/disk.ts), only when asked.
+  await import('./disk.ts');
+  process.exit(0);
+}
 const runs = Number(option('runs', '3'));
+const memoryRuns = Number(option('memory-runs', '1'));
 const only = option('only', '');
 const workerCounts = option('workers', '1,2').split(',').map(Number);
 
@@ -54,7 +72,7 @@ async function runOnce(m: Model, workers: number): Promise<Run> {
   const rssFile = join(mkdtempSync(join(tmpdir(), 'interleave-bench-')), 'rss');
   const args = [join(ROOT, 'bench', 'child.js'), 'check', m.file, '--json', '--workers', String(workers), ...(m.args ?? [])];
   const started = process.hrtime.bigint();
-  const child = spawn(process.execPath, args, { cwd: ROOT, env: { ...process.env, BENCH_RSS_FILE: rssFile } });
+  const child = spawn(process.execPath, args, { cwd: ROOT, env: { ...process.env, ...m.env, BENCH_RSS_FILE: rssFile } });
   let stdout = '';
   let stderr = '';
   child.stdout.on('data', (d) => (stdout += d));
@@ -71,6 +89,7 @@ const n = (x: number, digits = 0) => x.toLocaleString('en-US', { maximumFraction
 
 const results: Record<string, unknown>[] = [];
 const speedUps: Record<string, unknown>[] = [];
+const memoryRatios: Record<string, unknown>[] = [];
 const rows: string[][] = [['model', 'workers', 'distinct', 'generated', 'depth', 'wall s', 'distinct/s', 'search s', 'distinct/s (search)', 'peak RSS MB', 'RSS B/state', 'store B/state']];
 const speedUpLines: string[] = [];
 // The fastest run of each: on a shared machine the others are slowed by whatever else runs, and the
@@ -78,11 +97,11 @@ const speedUpLines: string[] = [];
 const bestRows: string[][] = [['model', 'workers', 'best wall s', 'distinct/s (wall)', 'best search s', 'distinct/s (search)']];
 const loadBefore = loadavg();
 let wrong = 0;
-for (const m of MODELS.filter((x) => !only || x.file.includes(only))) {
+for (const m of MODELS.filter((x) => !only || `${x.file} ${x.name}`.toLowerCase().includes(only.toLowerCase()))) {
   // The worker counts take turns (1, 2, 1, 2, ...), so that a change in the machine's load between
   // runs falls on both alike, and each round gives a speed-up from two runs made back to back.
   const byWorkers = new Map<number, Run[]>(workerCounts.map((w) => [w, []]));
-  for (let k = 0; k < runs; k++) for (const workers of workerCounts) byWorkers.get(workers)!.push(await runOnce(m, workers));
+  for (let k = 0; k < (m.memory ? memoryRuns : runs); k++) for (const workers of workerCounts) byWorkers.get(workers)!.push(await runOnce(m, workers));
   for (const [workers, all] of byWorkers) {
     const r = all[0];
     for (const x of all) {
@@ -130,6 +149,11 @@ for (const m of MODELS.filter((x) => !only || x.file.includes(only))) {
     const wall = all.map((x, k) => one[k].wallSeconds / x.wallSeconds);
     speedUps.push({ model: m.name, workers, searchRatios: search, wallRatios: wall, medianSearch: median(search), medianWall: median(wall) });
     const list = (xs: number[]) => xs.map((x) => x.toFixed(2)).join(', ');
+    if (m.memory) {
+      const rss = all.map((x, k) => x.peakRssBytes / one[k].peakRssBytes);
+      memoryRatios.push({ model: m.name, workers, peakRssRatios: rss, medianPeakRssRatio: median(rss) });
+      speedUpLines.push(`${m.name}, ${workers} workers against 1: peak RSS ${list(rss)} (median ${median(rss).toFixed(2)}x)`);
+    }
     speedUpLines.push(`${m.name}, ${workers} workers against 1: search ${list(search)} (median ${median(search).toFixed(2)}x); wall ${list(wall)} (median ${median(wall).toFixed(2)}x)`);
   }
 }
@@ -177,7 +201,7 @@ if (bestRows.length > 1) {
   console.log(`\nThe fastest of the ${runs} runs:`);
   printTable(bestRows);
 }
-if (speedUpLines.length > 0) console.log(`\nSpeed-up, per back-to-back pair of runs:\n${speedUpLines.join('\n')}`);
+if (speedUpLines.length > 0) console.log(`\nSpeed-up and memory, per back-to-back pair of runs:\n${speedUpLines.join('\n')}`);
 const load = (l: number[]) => l.map((x) => x.toFixed(2)).join(' ');
 console.log(`Load average before: ${load(loadBefore)}; after: ${load(loadAfter)} (${cpus().length} CPUs).`);
 
@@ -194,9 +218,14 @@ if (results.length > 0 && existsSync(join(ROOT, 'bench', 'canonicalise.ts'))) {
 
 const machine = { cpus: cpus().length, cpu: cpus()[0]?.model, memoryBytes: totalmem(), node: process.version, platform: process.platform };
 const record = { date: new Date().toISOString(), machine, loadAverage: { before: loadBefore, after: loadAfter }, runs };
-// A run of only some models (--only) leaves the other file's figures as they were.
+// A run of only some models (--only) leaves the other file's figures as they were, and the disk
+// benchmark's figures (npm run bench -- --disk) stay until it is run again.
 if (results.length > 0) {
-  writeFileSync(join(ROOT, 'bench', 'results.json'), JSON.stringify({ ...record, results, speedUps, canonicalisation }, null, 2) + '\n');
+  // The disk benchmark's figures (npm run bench -- --disk) and the cluster's rows (bench/cluster.ts)
+  // are kept: this bench does not measure them.
+  const resultsFile = join(ROOT, 'bench', 'results.json');
+  const kept = existsSync(resultsFile) ? (JSON.parse(readFileSync(resultsFile, 'utf8')) as { disk?: unknown; cluster?: unknown }) : {};
+  writeFileSync(resultsFile, JSON.stringify({ ...record, memoryRuns, results, speedUps, memoryRatios, canonicalisation, disk: kept.disk, cluster: kept.cluster }, null, 2) + '\n');
   console.log('Wrote bench/results.json.');
 }
 if (livenessResults.length > 0) {

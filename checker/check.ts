@@ -6,6 +6,7 @@ import { search, type SearchOptions } from './search/bfs.ts';
 import { canonicaliser } from './symmetry/canonicalise.ts';
 import type { TransitionSystem } from './system.ts';
 import { rebuildTrace, ReplayError } from './trace/rebuild.ts';
+import { reselectTrace } from './trace/reselect.ts';
 import { GraphRecorder, type RecordedGraph } from './liveness/recorder.ts';
 import { checkTemporal, LivenessRefused, LivenessSpecError, recordBySearch, type LivenessInfo, type TemporalViolation } from './liveness/run.ts';
 
@@ -14,6 +15,11 @@ export interface RunOptions extends Omit<SearchOptions, 'canonicalise'> {
   symmetry: boolean;
   /** With symmetry on, search again without it, to report how many states it saved. */
   compareSymmetry?: boolean;
+  /**
+   * Print, among the shortest counterexamples to the violation found, one with the fewest switches
+   * between actors (default true); false prints the one the search met first.
+   */
+  fewestSwitches?: boolean;
 }
 
 export interface RunResult {
@@ -39,6 +45,14 @@ export interface RunResult {
    * violates it and that violation's shortest trace (the reported violation among them).
    */
   violated?: PropertyViolation[];
+  /** When the trace was chosen again for fewer actor switches: the switches before and after, and the states that took. */
+  switches?: Switches;
+}
+
+export interface Switches {
+  before: number;
+  after: number;
+  explored: number;
 }
 
 export interface PropertyViolation {
@@ -47,13 +61,14 @@ export interface PropertyViolation {
   message?: string;
   violation: Violation;
   trace?: TraceStep[];
+  switches?: Switches;
 }
 
 export async function checkSystem(system: TransitionSystem, opts: RunOptions): Promise<RunResult> {
   const useSymmetry = opts.symmetry && system.symmetry.size > 0;
   const canonicalise = useSymmetry ? canonicaliser(system) : undefined;
   const live = system.liveness;
-  if (live && opts.store) throw new LivenessRefused();
+  if (live && (opts.store || opts.disk || opts.levels)) throw new LivenessRefused();
   // The liveness graph is recorded during the search when that search has every concrete state in
   // this thread; otherwise by a second search after it (symmetry reduction is not sound for
   // properties or fairness that name ids, and worker threads do not report transitions).
@@ -61,61 +76,91 @@ export async function checkSystem(system: TransitionSystem, opts: RunOptions): P
   const observer = recorder && ((from: number, to: number, action: number, _choice: unknown, next: Int32Array) => recorder.observe(from, to, action, next));
   let recorded: RecordedGraph | undefined;
   const { result, store } = await search(system, { ...opts, canonicalise, observer });
-  const withoutSymmetry =
-    useSymmetry && opts.compareSymmetry ? (await search(system, { ...opts, workers: 1, onProgress: undefined, observer: undefined, store: undefined })).result.stats : undefined;
-  const rebuild = (found: Violation): PropertyViolation => {
-    try {
-      const { steps, violation } = rebuildTrace(system, store, found, canonicalise);
-      return { outcome: violation.outcome, property: violation.property, message: violation.message, violation, trace: steps };
-    } catch (e) {
-      if (!(e instanceof ReplayError)) throw e;
-      return { outcome: 'error', property: found.property, message: `${found.message}; ${e.message}`, violation: found };
-    }
-  };
-  const main = result.violation && rebuild(result.violation);
-  let violation = main?.violation;
-  let trace = main?.trace;
-  let outcome: Outcome = main?.outcome ?? 'ok';
-  let message = main?.message;
-  const violated = opts.continue ? (result.violations ?? []).map((v) => (v === result.violation ? main! : rebuild(v))) : undefined;
-  let liveness: RunResult['liveness'];
-  let lasso: RunResult['lasso'];
-  if (live && outcome === 'ok' && result.stats.complete) {
-    const started = Date.now();
-    try {
-      recorded = recorder ? recorder.finish() : await recordBySearch(system, live, opts);
-    } catch (e) {
-      if (!(e instanceof LivenessSpecError)) throw e;
-      outcome = 'error';
-      message = e.message;
-      violation = { outcome: 'error', message, stateIndex: -1 };
-    }
-    if (recorded) {
-      const t = checkTemporal(system, live, recorded);
-      liveness = { ...t.info, durationMs: t.info.durationMs + (Date.now() - started), symmetryOff: useSymmetry };
-      if (t.violation) {
-        const v = t.violation;
-        outcome = 'temporal';
-        message = v.message;
-        trace = v.trace;
-        violation = { outcome: 'temporal', property: v.property, message, stateIndex: -1 };
-        lasso = { loop: v.loop, fairness: v.fairness, back: v.back, label: v.label };
+  try {
+    return await finishRun();
+  } finally {
+    // A store on disk keeps its files until the trace is rebuilt.
+    store.close?.();
+  }
+
+  async function finishRun(): Promise<RunResult> {
+    const withoutSymmetry =
+      useSymmetry && opts.compareSymmetry ? (await search(system, { ...opts, workers: 1, onProgress: undefined, observer: undefined, store: undefined, disk: undefined, levels: undefined })).result.stats : undefined;
+    const rebuild = (found: Violation): PropertyViolation => {
+      try {
+        const rebuilt = rebuildTrace(system, store, found, canonicalise);
+        let { steps, violation } = rebuilt;
+        const again = opts.fewestSwitches === false ? undefined : reselectOrKeep(system, steps, violation);
+        let switches: Switches | undefined;
+        if (again) {
+          steps = again.steps;
+          switches = { before: again.before, after: again.after, explored: again.explored };
+          const last = steps[steps.length - 1];
+          if (violation.outcome === 'action-property') {
+            violation = { ...violation, step: { action: last.action, choice: last.choice, next: last.state }, message: `action property '${violation.property}' is violated by ${last.action!.label}` };
+          }
+        }
+        return { outcome: violation.outcome, property: violation.property, message: violation.message, violation, trace: steps, switches };
+      } catch (e) {
+        if (!(e instanceof ReplayError)) throw e;
+        return { outcome: 'error', property: found.property, message: `${found.message}; ${e.message}`, violation: found };
+      }
+    };
+    const main = result.violation && rebuild(result.violation);
+    let violation = main?.violation;
+    let trace = main?.trace;
+    let outcome: Outcome = main?.outcome ?? 'ok';
+    let message = main?.message;
+    const violated = opts.continue ? (result.violations ?? []).map((v) => (v === result.violation ? main! : rebuild(v))) : undefined;
+    let liveness: RunResult['liveness'];
+    let lasso: RunResult['lasso'];
+    if (live && outcome === 'ok' && result.stats.complete) {
+      const started = Date.now();
+      try {
+        recorded = recorder ? recorder.finish() : await recordBySearch(system, live, opts);
+      } catch (e) {
+        if (!(e instanceof LivenessSpecError)) throw e;
+        outcome = 'error';
+        message = e.message;
+        violation = { outcome: 'error', message, stateIndex: -1 };
+      }
+      if (recorded) {
+        const t = checkTemporal(system, live, recorded);
+        liveness = { ...t.info, durationMs: t.info.durationMs + (Date.now() - started), symmetryOff: useSymmetry };
+        if (t.violation) {
+          const v = t.violation;
+          outcome = 'temporal';
+          message = v.message;
+          trace = v.trace;
+          violation = { outcome: 'temporal', property: v.property, message, stateIndex: -1 };
+          lasso = { loop: v.loop, fairness: v.fairness, back: v.back, label: v.label };
+        }
       }
     }
+    return {
+      liveness,
+      lasso,
+      outcome,
+      property: violation?.property,
+      message,
+      stats: result.stats,
+      stopped: result.stopped,
+      violation,
+      trace,
+      symmetryReduced: useSymmetry ? [...system.symmetry.keys()] : [],
+      withoutSymmetry,
+      coverage: result.coverage && summariseCoverage(system, result.coverage),
+      violated,
+      switches: outcome === main?.outcome ? main?.switches : undefined,
+    };
   }
-  return {
-    liveness,
-    lasso,
-    outcome,
-    property: violation?.property,
-    message,
-    stats: result.stats,
-    stopped: result.stopped,
-    violation,
-    trace,
-    symmetryReduced: useSymmetry ? [...system.symmetry.keys()] : [],
-    withoutSymmetry,
-    coverage: result.coverage && summariseCoverage(system, result.coverage),
-    violated,
-  };
+}
+
+/** The trace with the fewest switches; spec code that throws while it is sought leaves the search's own trace. */
+function reselectOrKeep(...args: Parameters<typeof reselectTrace>): ReturnType<typeof reselectTrace> {
+  try {
+    return reselectTrace(...args);
+  } catch {
+    return undefined;
+  }
 }

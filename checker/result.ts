@@ -15,6 +15,21 @@ export interface Stats {
   /** False when the search stopped early (a violation, --max-states, --max-depth, interrupt). */
   complete: boolean;
   storeBytes: number;
+  /** What went to disk, when the search kept its states there (--store disk, a spill, a checkpoint). */
+  disk?: DiskUse;
+}
+
+export interface DiskUse {
+  /** Bytes of the visited set and parent links on disk at the end. */
+  bytes: number;
+  /** Distinct states when the search moved to disk (0: it started there). */
+  spilledAtStates?: number;
+  /** Merges of the in-memory front table into the sorted run, and the time they took. */
+  merges: number;
+  mergeMs: number;
+  /** Pages of the run read to answer lookups the Bloom filter could not. */
+  pageReads: number;
+  checkpoints: number;
 }
 
 export interface Violation {

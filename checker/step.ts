@@ -10,6 +10,7 @@
 // stored state must. Deadlock is a state with no successor at all, pruned or not.
 import { asyncPredicate, isPromise, SpecCodeMistake } from './recipe-result.ts';
 import { PHASE, type StepProbe, stepWatch } from './step-probe.ts';
+import './inlining.ts';
 import { readOnly, isReadOnlyWrite, READ_ONLY_HINT } from './read-only.ts';
 import type { Violation } from './result.ts';
 import { show } from './show.ts';

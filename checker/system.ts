@@ -51,6 +51,11 @@ export interface ActionInstance {
   readonly params: Readonly<Record<string, unknown>>;
   /** The process (actor) whose step this is, when the system has processes. */
   readonly process?: string;
+  /**
+   * Who takes the step, as a swimlane draws it (`put t1`, `n2`): a printed counterexample is one
+   * with the fewest changes of it among the shortest. Default: the process, else the label.
+   */
+  readonly actor?: string;
   /** The guard as written; the step judges what it returns (true, false, anything else is an error). */
   readonly guard?: (pre: State) => unknown;
   /**

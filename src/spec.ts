@@ -53,6 +53,14 @@ export interface ActionDef<S, C, P> {
   do: (draft: S, p: ParamValues<P>, c: C) => void | S;
   /** The process whose step this is, for swimlane views; set by `processes()`. */
   process?: string;
+  /**
+   * The parameter whose value is the actor taking the step: its swimlane column (`handleReq(from, to)`
+   * changes only `to`'s state: `actor: 'to'`). Default: the process, then a parameter of a scalarset
+   * declared `{ actor: true }`.
+   */
+  actor?: keyof P & string;
+  /** Set by `process()`: the program counter and label this step runs at, and its own `await`, so the explorer can say which one blocks it. */
+  step?: { pc: string; label: string; wait?: (s: Readonly<S>, self: any, c: C) => boolean };
   /** The process's program-counter variable (set by `process()`), for the starvation check. */
   pc?: string;
   /** Fairness of each process id's steps (PlusCal's `fair process` and `fair+ process`); set by `process()`. */
@@ -157,6 +165,11 @@ export function defineSpec<Sh extends Shape, C extends Constants = {}, A = {}>(
   }
   for (const [name, a] of Object.entries(def.actions as Record<string, ActionDef<unknown, C, unknown>>)) {
     if (!a || typeof a.do !== 'function') throw new SpecError(`spec '${def.name}': action '${name}' needs a \`do\` recipe`);
+    if (a.actor !== undefined && !Object.keys(a.params ?? {}).includes(a.actor)) {
+      throw new SpecError(
+        `spec '${def.name}': action '${name}' names '${String(a.actor)}' as its actor, which is not one of its parameters (${Object.keys(a.params ?? {}).join(', ') || 'it has none'})`,
+      );
+    }
   }
   const temporalNames = Object.keys(def.temporal ?? {});
   const starves = def.starvation || Object.values(def.variants ?? {}).some((v) => v?.starvation);

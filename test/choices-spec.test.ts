@@ -133,17 +133,20 @@ describe('the README leader election', () => {
     // The saved trace names the choices, and replays, its set-valued parameters (the quorums) included.
     const file = join(out, 'leader-election.forgetful.OneLeaderPerTerm.itf.json');
     const shown = cli(['trace', file]);
-    expect(shown.stdout).toContain("  5  GrantVote(n=n1) [m = { type: 'RequestVote', term: 1, from: 'n2', to: 'n1' }]");
+    expect(shown.stdout).toContain("  6  GrantVote(n=n1) [m = { type: 'RequestVote', term: 1, from: 'n2', to: 'n1' }]");
     const replay = cli(['trace', file, '--replay', 'specs/examples/leader-election.ts']);
     expect(replay.code).toBe(0);
     expect(replay.stdout).toContain("  7  ok  BecomeLeader(n=n2, Q={'n1', 'n2'})\nAll 7 states replay");
     expect(bad.stdout).toContain(
       [
-        "  5  GrantVote(n=n1) [m = { type: 'RequestVote', term: 1, from: 'n2', to: 'n1' }]",
+        "  4  GrantVote(n=n2) [m = { type: 'RequestVote', term: 1, from: 'n1', to: 'n2' }]",
+        "       votedFor[n2]: 'n2' -> 'n1'",
+        "       msgs: + { type: 'Vote', term: 1, from: 'n2', to: 'n1' }",
+        "  5  BecomeLeader(n=n1, Q={'n1', 'n2'})",
+        "       role[n1]: 'candidate' -> 'leader'",
+        "  6  GrantVote(n=n1) [m = { type: 'RequestVote', term: 1, from: 'n2', to: 'n1' }]",
         "       votedFor[n1]: 'n1' -> 'n2'",
         "       msgs: + { type: 'Vote', term: 1, from: 'n1', to: 'n2' }",
-        "  6  BecomeLeader(n=n1, Q={'n1', 'n3'})",
-        "       role[n1]: 'candidate' -> 'leader'",
         "  7  BecomeLeader(n=n2, Q={'n1', 'n2'})",
       ].join('\n'),
     );

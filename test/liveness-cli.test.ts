@@ -30,7 +30,7 @@ describe('temporal violations on the command line', () => {
     const itf = JSON.parse(readFileSync(file, 'utf8'));
     expect(itf.loop).toBe(0);
     expect(itf.states).toHaveLength(2);
-    expect(itf['#meta'].back).toEqual({ action: 'cpu.release', params: { self: 'cpu2' }, label: 'cpu.release(self=cpu2)', process: 'cpu' });
+    expect(itf['#meta'].back).toEqual({ action: 'cpu.release', params: { self: 'cpu2' }, label: 'cpu.release(self=cpu2)', process: 'cpu', actor: 'cpu cpu2' });
     expect(itf['#meta'].fairness).toEqual([
       { unit: 'WF(cpu cpu1)', kind: 'weak', how: 'disabled' },
       { unit: 'WF(cpu cpu2)', kind: 'weak', how: 'taken' },

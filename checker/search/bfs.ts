@@ -3,7 +3,10 @@
 // chooses the violation to report and writes the statistics. Expanding a level is the only part
 // that differs: in this thread (LocalLevels, below), or by N participants over a shared store
 // (ThreadedLevels, parallel.ts). Either way each state goes through the one step (../step.ts).
-import type { SearchResult, Violation } from '../result.ts';
+import type { DiskUse, SearchResult, Violation } from '../result.ts';
+import type { DiskSearchOptions } from '../store/search-files.ts';
+import { estimateTimeLeft } from '../store/time-left.ts';
+import type { DiskLevels } from './disk-levels.ts';
 import { Step, type StepHandler, type ViolationKey } from '../step.ts';
 import { collisionProbability } from '../store/fingerprint.ts';
 import { Frontier } from '../store/frontier.ts';
@@ -38,6 +41,10 @@ export interface SearchOptions {
   observer?: TransitionObserver;
   /** The store to search into (one worker; default a new in-memory FingerprintStore). */
   store?: StateStore;
+  /** Keep the states on disk (from the start, or once memory reaches a share of the budget): one worker. */
+  disk?: DiskSearchOptions;
+  /** Who expands the levels instead of this process's threads (a partitioned search, partitioned.ts). */
+  levels?: (system: TransitionSystem, opts: SearchOptions) => Promise<LevelRunner>;
 }
 
 export interface Progress {
@@ -48,6 +55,10 @@ export interface Progress {
   elapsedMs: number;
   storeBytes: number;
   rssBytes: number;
+  /** Bytes the search keeps on disk (a search on disk). */
+  diskBytes?: number;
+  /** An estimate of the time left, when the level sizes allow one. */
+  leftMs?: number;
 }
 
 /** A level's states as one participant wrote them. */
@@ -64,6 +75,8 @@ export interface LevelOutcome {
   stopped?: SearchResult['stopped'];
   /** States of the level left unexpanded (when stopped). */
   unexpanded: number;
+  /** The depth of `next`, when a runner resumes a search part-way (default: the initial states' 1). */
+  depth?: number;
 }
 
 /** How a level is expanded: by this thread alone, or by N participants. */
@@ -75,6 +88,12 @@ export interface LevelRunner {
   distinct(): number;
   coverage(): { fired: Uint32Array; found: Uint32Array };
   close(): Promise<void>;
+  /** A resumed search: the depth and the level it continues (DiskLevels). */
+  readonly resumed?: { depth: number; level: Region; elapsedMs: number };
+  /** What went to disk (DiskLevels). */
+  diskUse?(): DiskUse;
+  /** An estimate of the time left. */
+  timeLeft?(): number | undefined;
 }
 
 /**
@@ -125,17 +144,25 @@ export class Expander implements StepHandler {
     this.position = -1;
   }
 
+  // The hot path of every search: kept small, with the rare cases in calls of their own, so that the
+  // compiler inlines it, the store's insert, the fingerprint and the frontier's push into the step.
   stored(next: State, vector: Int32Array, hi: number, lo: number, action: ActionInstance | undefined, choice: ChoicePath, encoded: Int32Array): void {
     const a = action ? action.id : -1;
     const index = this.insert(hi, lo, this.parent, a, choice);
-    if (this.observer !== undefined) this.observer(this.parent, index < 0 ? this.find!(hi, lo) : index, a, choice, encoded);
+    if (this.observer !== undefined) this.observe(index, hi, lo, a, choice, encoded);
     if (index < 0) return;
     if (action) this.found[a]++;
-    if (this.invariants) {
-      const bad = this.step.invariantViolation(next, index, undefined, encoded);
-      if (bad) this.violations.offer(bad, action ? [1, hi, lo, -1] : [1, 0, 0, this.position], !!action);
-    }
+    if (this.invariants) this.checkInvariants(next, index, hi, lo, action, encoded);
     this.next.push(index, vector);
+  }
+
+  private observe(index: number, hi: number, lo: number, a: number, choice: ChoicePath, encoded: Int32Array): void {
+    this.observer!(this.parent, index < 0 ? this.find!(hi, lo) : index, a, choice, encoded);
+  }
+
+  private checkInvariants(next: State, index: number, hi: number, lo: number, action: ActionInstance | undefined, encoded: Int32Array): void {
+    const bad = this.step.invariantViolation(next, index, undefined, encoded);
+    if (bad) this.violations.offer(bad, action ? [1, hi, lo, -1] : [1, 0, 0, this.position], !!action);
   }
 
   pruned(_next: State, encoded: Int32Array | undefined, action: ActionInstance | undefined, choice: ChoicePath): void {
@@ -185,8 +212,15 @@ export async function search(system: TransitionSystem, opts: SearchOptions): Pro
   const workers = opts.workers ?? 1;
   if (workers > 1 && opts.observer) throw new Error('a search with an observer runs in one thread: use one worker');
   if (workers > 1 && opts.store) throw new Error('a search with worker threads uses its own shared store');
-  const runner: LevelRunner =
-    workers > 1 ? await (await import('./parallel.ts')).ThreadedLevels.start(system, opts, workers) : new LocalLevels(system, opts);
+  if ((workers > 1 || opts.observer) && opts.disk) throw new Error('a search on disk runs in one thread, without an observer');
+  const onDisk = opts.disk ? (await import('./disk-levels.ts')).DiskLevels : undefined;
+  let runner: LevelRunner = opts.levels
+    ? await opts.levels(system, opts)
+    : workers > 1
+      ? await (await import('./parallel.ts')).ThreadedLevels.start(system, opts, workers)
+      : onDisk && opts.disk!.spillAt === undefined
+        ? onDisk.start(system, opts, opts.disk!)
+        : new LocalLevels(system, opts);
   const found = new Violations();
   let depth = 0;
   let queue = 0;
@@ -194,13 +228,17 @@ export async function search(system: TransitionSystem, opts: SearchOptions): Pro
   let stopped: SearchResult['stopped'];
   let violation: Violation | undefined;
   const levelSize = (rs: Region[]) => rs.reduce((k, r) => k + r.count, 0);
-  const watch = new Watch(opts, start, () => ({
+  // On disk the memory stays within the shares of the budget each part was given: no stop at it.
+  const watch = new Watch(opts.disk ? { ...opts, maxMemory: undefined } : opts, start, () => ({
     depth,
     distinct: runner.distinct(),
     generated: runner.generated(),
     queue: levelSize(current),
     storeBytes: runner.store.bytes(),
+    diskBytes: runner.diskUse?.().bytes,
+    leftMs: runner.timeLeft?.(),
   }));
+  const earlierMs = runner.resumed?.elapsedMs ?? 0;
 
   const keepGoing = !!opts.continue;
   /** With keepGoing: the least violation of the first level that had any (what a plain run reports). */
@@ -215,10 +253,15 @@ export async function search(system: TransitionSystem, opts: SearchOptions): Pro
   };
 
   try {
-    // Initial states: depth 1, checked before anything is expanded.
-    const first = await expand([]);
-    current = first.next;
-    if (levelSize(current) > 0 || found.size > 0) depth = 1;
+    if (runner.resumed) {
+      depth = runner.resumed.depth;
+      current = [runner.resumed.level];
+    } else {
+      // Initial states: depth 1, checked before anything is expanded.
+      const first = await expand([]);
+      current = first.next;
+      if (levelSize(current) > 0 || found.size > 0) depth = first.depth ?? 1;
+    }
     while ((keepGoing || found.size === 0) && levelSize(current) > 0) {
       if (opts.maxDepth !== undefined && depth >= opts.maxDepth) {
         stopped = 'max-depth';
@@ -239,6 +282,11 @@ export async function search(system: TransitionSystem, opts: SearchOptions): Pro
       }
       current = out.next;
       if (levelSize(current) > 0) depth++;
+      if (runner instanceof LocalLevels && opts.disk?.spillAt !== undefined && process.memoryUsage.rss() > opts.disk.spillAt && levelSize(current) > 0) {
+        // The process has reached its share of the budget: the search goes on on disk, from this level.
+        runner = runner.toDisk(onDisk!, opts.disk, current[0], depth);
+        current = [{ data: new Int32Array(0), count: levelSize(current), owner: 0 }];
+      }
     }
     violation = keepGoing ? firstLeast : found.least()?.violation;
     const generated = runner.generated();
@@ -250,10 +298,11 @@ export async function search(system: TransitionSystem, opts: SearchOptions): Pro
           distinct,
           queue,
           depth,
-          durationMs: Date.now() - start,
+          durationMs: earlierMs + Date.now() - start,
           collisionProbability: collisionProbability(distinct, generated),
           complete: (keepGoing || !violation) && !stopped && queue === 0,
           storeBytes: runner.store.bytes(),
+          ...(runner.diskUse ? { disk: runner.diskUse() } : {}),
         },
         violation,
         violations: found.all().map((f) => f.violation),
@@ -273,10 +322,14 @@ class LocalLevels implements LevelRunner {
   private readonly expander: Expander;
   private readonly frontiers: [Frontier, Frontier];
   private lastYield = Date.now();
+  /** For the estimate of the time left: sizes of the levels expanded, and the one under way. */
+  private readonly levels: number[] = [];
+  private level = { count: 0, done: 0 };
+  private readonly started = Date.now();
 
   constructor(
     private readonly system: TransitionSystem,
-    opts: SearchOptions,
+    private readonly opts: SearchOptions,
   ) {
     const store = opts.store ?? new FingerprintStore(actionBytes(system.actions.length), { choices: !!system.choices });
     this.store = store;
@@ -308,6 +361,7 @@ class LocalLevels implements LevelRunner {
     }
     const record = this.system.width + 1;
     const { data, count } = level[0];
+    this.level = { count, done: 0 };
     for (let q = 0; q < count; q++) {
       expander.expand(data, q * record);
       if (watch.maxStatesReached(store.size)) return outcome('max-states', count - q - 1);
@@ -320,9 +374,12 @@ class LocalLevels implements LevelRunner {
           const stop = watch.stopReason(store.size);
           if (stop) return outcome(stop, count - q - 1);
         }
+        this.level.done = q + 1;
         watch.progress();
       }
     }
+    this.levels.push(count);
+    this.level = { count: 0, done: 0 };
     if (Date.now() - this.lastYield > 50) {
       // Many small levels must not keep Ctrl-C waiting either.
       await new Promise((r) => setImmediate(r));
@@ -342,6 +399,17 @@ class LocalLevels implements LevelRunner {
   coverage(): { fired: Uint32Array; found: Uint32Array } {
     return { fired: this.expander.step.fired, found: this.expander.found };
   }
+  timeLeft(): number | undefined {
+    const { count, done } = this.level;
+    const expanded = this.levels.reduce((a, b) => a + b, 0) + done;
+    return estimateTimeLeft(this.levels, count, done, this.expander.next.count, expanded / Math.max(1, Date.now() - this.started));
+  }
   async close(): Promise<void> {}
+
+  /** The same search on disk from here (at a level's end): the store and the level to expand move there. */
+  toDisk(levels: typeof DiskLevels, disk: DiskSearchOptions, level: Region, depth: number): DiskLevels {
+    const { step, found } = this.expander;
+    return levels.fromMemory(this.system, this.opts, disk, { store: this.store as FingerprintStore, level, depth, generated: step.generated, fired: step.fired, found });
+  }
 }
 

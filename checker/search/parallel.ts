@@ -12,6 +12,7 @@ import { Worker } from 'node:worker_threads';
 import type { Violation } from '../result.ts';
 import { Frontier } from '../store/frontier.ts';
 import { actionBytes, CHUNK, FingerprintStore, INDEX_BLOCK, type StoreBuffers } from '../store/memory.ts';
+import { collectGarbage, RELEASE_BYTES } from '../store/release.ts';
 import { canonicaliser } from '../symmetry/canonicalise.ts';
 import type { ChoicePath, State, SystemSource, TransitionSystem } from '../system.ts';
 import { Expander, type LevelOutcome, type LevelRunner, type Region as LevelRegion, type SearchOptions, type Watch } from './bfs.ts';
@@ -174,6 +175,12 @@ export class Participant {
     }
   }
 
+  /** Drops this worker thread's view of the store (after a growth: it holds the old table; the next round brings the new one). */
+  dropStore(): void {
+    this.store = undefined;
+    this.msg = undefined;
+  }
+
   /** Takes a round's orders: a new level, newer store buffers, the room left. */
   begin(m: ToWorker): void {
     if (m.store) this.store = FingerprintStore.view(m.store, m.storeSize);
@@ -277,7 +284,7 @@ export class ThreadedLevels implements LevelRunner {
     private readonly opts: SearchOptions,
     private readonly n: number,
   ) {
-    this.store = new FingerprintStore(actionBytes(system.actions.length), { shared: true, initialCapacity: 1 << 16, choices: !!system.choices });
+    this.store = new FingerprintStore(actionBytes(system.actions.length), { shared: true, choices: !!system.choices });
     this.control = new Int32Array(new SharedArrayBuffer(4 * controlLength(n)));
     this.counts = new Float64Array(new SharedArrayBuffer(16 * n));
     // n - 1 worker threads, and this thread as the n-th. This thread does not wait for them: each joins
@@ -315,6 +322,22 @@ export class ThreadedLevels implements LevelRunner {
   async close(): Promise<void> {
     this.store.size = Atomics.load(this.control, CONTROL.nextIndex);
     await Promise.all(this.helpers.map((h) => h.worker.terminate()));
+  }
+
+  /**
+   * One growth step: the threads move the table into a bigger one together. Returns the bytes of
+   * the table left behind.
+   */
+  private async grow(): Promise<number> {
+    const { store, control, helpers, self, ahead } = this;
+    const table = ahead.take(store);
+    const rehash = { old: store.table.buffer as SharedArrayBuffer, table: table.buffer as SharedArrayBuffer };
+    Atomics.store(control, CONTROL.rehashCursor, 0);
+    const moving = helpers.filter((h) => h.ready).map((h) => round(h.worker, { rehash, newLevel: false, frontiers: [], storeSize: 0, roomLimit: 0, chunk: 0 }));
+    self.rehash(rehash);
+    await Promise.all(moving);
+    store.adoptTable(table);
+    return rehash.old.byteLength;
   }
 
   async expand(level: LevelRegion[], found: Violations, watch: Watch): Promise<LevelOutcome> {
@@ -355,16 +378,11 @@ export class ThreadedLevels implements LevelRunner {
         if (!store.hasRoomFor(2 * headroom)) {
           // One growth step at a time, as the single-threaded store grows (the load stays above
           // 0.65), the threads moving the old table into the new one together.
-          while (store.size + 2 * headroom > store.capacity * 0.85) {
-            const table = ahead.take(store);
-            const rehash = { old: store.table.buffer as SharedArrayBuffer, table: table.buffer as SharedArrayBuffer };
-            Atomics.store(control, CONTROL.rehashCursor, 0);
-            const moving = helpers.filter((h) => h.ready).map((h) => round(h.worker, { rehash, newLevel: false, frontiers: [], storeSize: 0, roomLimit: 0, chunk: 0 }));
-            self.rehash(rehash);
-            await Promise.all(moving);
-            store.adoptTable(table);
-          }
+          let dropped = 0;
+          while (store.size + 2 * headroom > store.capacity * 0.85) dropped += await this.grow();
           store.reserve(2 * headroom);
+          // Each thread collects once it has dropped the old table (release.ts): this one now.
+          if (dropped >= RELEASE_BYTES) collectGarbage();
           this.storeVersion++;
         }
         const roomLimit = Math.floor(store.capacity * 0.85) - headroom;
@@ -442,7 +460,9 @@ class TableAhead {
   touch(size: number): void {
     const table = this.table;
     if (!table || this.touched >= table.length) return;
-    const share = Math.min(1, (1.25 * (size - this.from)) / (this.due - this.from));
+    // Over the second half of the way to growth, done by nine tenths: pages faulted in earlier would
+    // hold memory that a search ending before the growth never uses (one worker allocates at growth).
+    const share = Math.min(1, Math.max(0, ((size - this.from) / (this.due - this.from) - 0.5) / 0.4));
     const upTo = Math.floor(share * table.length);
     if (upTo > this.touched) this.touched = FingerprintStore.touchPages(table, this.touched, upTo);
   }

@@ -5,6 +5,7 @@
 import { once } from 'node:events';
 import { parentPort } from 'node:worker_threads';
 import type { SystemSource, TransitionSystem } from '../system.ts';
+import { collectGarbage, RELEASE_BYTES } from '../store/release.ts';
 import { CONTROL, Participant, type Setup, threadCanonicaliser, type ToWorker } from './parallel.ts';
 
 // The thread may start before the search knows what to check (parallel.ts, warmUp): its first message says.
@@ -23,11 +24,21 @@ const self = new Participant(
 
 parentPort!.on('message', (m: ToWorker) => {
   if (m.rehash) {
-    self.rehash(m.rehash);
+    // The old table's memory is freed once every thread has dropped it and collected (release.ts).
+    if (rehash(m)) collectGarbage();
     parentPort!.postMessage(self.reply(false));
     return;
   }
   self.begin(m);
   parentPort!.postMessage(self.reply(self.work() === 'paused'));
 });
+/** Moves this thread's share of the table and drops the message's hold on the old one; whether it was large. */
+function rehash(m: ToWorker): boolean {
+  const r = m.rehash!;
+  m.rehash = undefined;
+  self.rehash(r);
+  self.dropStore();
+  return r.old.byteLength >= RELEASE_BYTES;
+}
+
 Atomics.store(control, CONTROL.ready + setup.id, 1);

@@ -13,16 +13,18 @@ export class Frontier implements LevelQueue {
   }
   push(index: number, v: Int32Array): void {
     const at = this.count * this.record;
-    if (at + this.record > this.data.length) {
-      const bigger = this.alloc(this.data.length * 2);
-      bigger.set(this.data);
-      this.data = bigger;
-    }
+    if (at + this.record > this.data.length) this.grow();
     const data = this.data;
     data[at] = index;
     // A plain loop: set() costs more than it saves on vectors of a few slots.
     for (let i = 1; i < this.record; i++) data[at + i] = v[i - 1];
     this.count++;
+  }
+  /** Out of push(), which then fits within the compiler's inlining budget of the hot loop. */
+  private grow(): void {
+    const bigger = this.alloc(this.data.length * 2);
+    bigger.set(this.data);
+    this.data = bigger;
   }
   /** Empties it for reuse: a level's frontier is as big as the last, and fresh buffers cost page faults. */
   clear(): this {

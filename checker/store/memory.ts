@@ -130,12 +130,17 @@ export class FingerprintStore implements StateStore {
     if ((index & MASK) === 0) this.addChunk();
     this.parents[index >>> CHUNK_BITS][index & MASK] = parent;
     this.actions[index >>> CHUNK_BITS][index & MASK] = action;
-    if (this.choices) this.choices[index >>> CHUNK_BITS][index & MASK] = packChoice(choice);
+    if (this.choices) this.setChoice(index, choice);
     table[slot] = hi;
     table[slot + 1] = lo;
     table[slot + 2] = index + 1;
     if (this.size > this.capacity * MAX_LOAD) this.grow();
     return index;
+  }
+
+  /** Out of insert(), which then fits within the compiler's inlining budget of the hot loop. */
+  private setChoice(index: number, choice: ChoicePath): void {
+    this.choices![index >>> CHUNK_BITS][index & MASK] = packChoice(choice);
   }
 
   /**
@@ -161,7 +166,7 @@ export class FingerprintStore implements StateStore {
         const index = block[0]++;
         this.parents[index >>> CHUNK_BITS][index & MASK] = parent;
         this.actions[index >>> CHUNK_BITS][index & MASK] = action;
-        if (this.choices) this.choices[index >>> CHUNK_BITS][index & MASK] = packChoice(choice);
+        if (this.choices) this.setChoice(index, choice);
         table[slot + 2] = index + 1;
         return index;
       }

@@ -23,6 +23,8 @@ export interface StateStore {
   fingerprints(indices: number[]): [number, number][];
   /** Bytes the store holds (for reports). */
   bytes(): number;
+  /** Releases what it holds outside memory (a store on disk), once the trace is rebuilt. */
+  close?(): void;
 }
 
 /** States of one level, as [store index, encoded state] records, in the order they were added. */

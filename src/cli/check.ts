@@ -1,10 +1,13 @@
 // `interleave check`: load specs, check every (selected) variant, report, and exit with TLC's codes.
 import type { Progress } from '../../checker/search/bfs.ts';
 import type { AuditResult as EngineAudit } from '../../checker/symmetry/audit.ts';
+import type { DiskSearchOptions } from '../../checker/store/search-files.ts';
 import { type CheckResult, usesSymmetry } from '../compile/check.ts';
 import { compileModel, type Model } from '../compile/model.ts';
 import type { CheckChoices } from '../compile/options.ts';
 import { findSpecFiles, LoadError, loadSpec } from '../load.ts';
+import { tmpdir } from 'node:os';
+import { importGraphHash } from '../compile/import-graph.ts';
 import { auditJson, formatAudit, formatNotAudited } from '../report/audit.ts';
 import { formatResult, formatStats, formatSummary, makeChalk, variantTitle, formatViolation } from '../report/console.ts';
 import { formatCoverage } from '../report/coverage.ts';
@@ -22,6 +25,7 @@ import { SpecError, type Constants } from '../spec.ts';
 import { AssumptionError } from '../constants.ts';
 import { EXIT, runExitCode, worst } from './exit-codes.ts';
 import { constantsFor, ensureOutputDir, ensureOutputFile } from './options.ts';
+import { refuseTooLittleMemory } from './check-options.ts';
 import { UsageError } from './usage.ts';
 import { relative, resolve } from 'node:path';
 import { formatTypeError, type SpecTypeError, startTypeCheck } from '../typecheck.ts';
@@ -53,6 +57,14 @@ export interface CheckArgs extends CheckChoices {
   constants?: Constants;
   /** Type-check the spec files (default true; also off with INTERLEAVE_NO_TYPECHECK=1). */
   typecheck?: boolean;
+  /** Search partitioned across worker processes through the NATS server at this URL. */
+  cluster?: string;
+  /** With cluster: partitions of the state space (default: the workers waited for). */
+  partitions?: number;
+  /** With cluster: workers to wait for before the run starts. */
+  clusterWorkers?: number;
+  /** With cluster: go on with this run from its last committed level. */
+  resumeRun?: string;
   /** Check every variant for starvation (the property 'Starvation'), whatever the spec says. */
   starvation?: boolean;
   /** Seconds one step of spec code may run before it is reported as a spec error (default 5). */
@@ -93,11 +105,63 @@ export function hungResult(model: Model, step: HungStep, shared: SharedStats, ti
 export function formatProgress(p: Progress): string {
   const n = (x: number) => Math.round(x).toLocaleString('en-US');
   const rate = p.elapsedMs > 0 ? p.distinct / (p.elapsedMs / 1000) : 0;
-  return `depth ${p.depth}, ${n(p.distinct)} distinct, ${n(p.generated)} generated, ${n(p.queue)} on queue, ${n(rate)} distinct/s, ${formatBytes(p.rssBytes)}`;
+  const disk = p.diskBytes !== undefined ? `, ${formatBytes(p.diskBytes)} on disk` : '';
+  const left = p.leftMs !== undefined ? `, about ${formatDuration(p.leftMs)} left` : '';
+  return `depth ${p.depth}, ${n(p.distinct)} distinct, ${n(p.generated)} generated, ${n(p.queue)} on queue, ${n(rate)} distinct/s, ${formatBytes(p.rssBytes)} memory${disk}${left}`;
+}
+
+function formatDuration(ms: number): string {
+  const s = Math.round(ms / 1000);
+  return s < 60 ? `${s} s` : s < 3600 ? `${Math.round(s / 60)} min` : `${(s / 3600).toFixed(1)} h`;
 }
 
 function formatBytes(n: number): string {
   return n >= 2 ** 30 ? `${(n / 2 ** 30).toFixed(1)} GB` : `${(n / 2 ** 20).toFixed(0)} MB`;
+}
+
+/**
+ * How a search uses the disk, from --store, --store-dir, --checkpoint and --resume, or undefined for
+ * a search in memory that stops at its budget. Refuses combinations that cannot work.
+ */
+function diskOptions(args: CheckArgs, models: Model[], maxMemory: number, symmetry: boolean | undefined): (m: Model) => DiskSearchOptions | undefined {
+  if (args.checkpoint && args.resume && resolve(args.checkpoint) !== resolve(args.resume)) {
+    throw new UsageError('--resume continues checkpointing into its own folder; give --checkpoint the same folder, or leave it out');
+  }
+  const checkpointDir = args.resume ?? args.checkpoint;
+  const onDisk = args.storage === 'disk' || !!checkpointDir;
+  if (args.storage === 'memory' && checkpointDir) throw new UsageError('--checkpoint and --resume keep the search on disk; leave out --store memory');
+  if (args.checkpointEvery !== undefined && !checkpointDir) throw new UsageError('--checkpoint-every applies only with --checkpoint or --resume');
+  if ((onDisk || args.storeDir) && (args.workers ?? 1) > 1) {
+    throw new UsageError('a search on disk (--store disk, --store-dir, --checkpoint, --resume) runs in one worker; leave out --workers');
+  }
+  if (checkpointDir && args.continue) {
+    throw new UsageError('--continue keeps the violations it finds in memory, which a checkpoint does not hold; leave out --continue or --checkpoint/--resume');
+  }
+  if (checkpointDir && models.length !== 1) {
+    throw new UsageError(`a checkpoint holds one search, and these paths have ${models.length} variants to check: pick one file and --variant`);
+  }
+  if (!onDisk && !args.storeDir) return () => undefined;
+  // The front table of the visited set takes a fifth of the budget (and up to half as much again for
+  // a moment at each merge), its Bloom filter at most an eighth; the rest is for the batch of put-off
+  // lookups, the buffers, the runtime (about 100 MB) and the operating system's cache.
+  const frontSlots = Math.max(1 << 12, Math.floor((args.fpMemory ?? 0.2 * maxMemory) / 12));
+  return (model) => {
+    const options = `variant ${model.variant}, symmetry ${usesSymmetry(model, symmetry) ? 'on' : 'off'}, deadlock ${(args.deadlock ?? model.deadlock) ? 'on' : 'off'}, max-depth ${args.maxDepth ?? 'none'}`;
+    return {
+      dir: checkpointDir ?? args.storeDir ?? tmpdir(),
+      frontSlots,
+      bloomBytes: Math.round(0.125 * maxMemory),
+      batchBytes: Math.min(16 * 2 ** 20, Math.round(0.05 * maxMemory)),
+      spillAt: onDisk ? undefined : Math.round(0.6 * maxMemory),
+      resume: !!args.resume,
+      checkpoint: checkpointDir
+        ? {
+            identity: { spec: model.source?.hash ?? (model.file ? importGraphHash(model.file) : model.specName), options, title: variantTitle({ model } as CheckResult) },
+            everyMs: (args.checkpointEvery ?? 5) * 60_000,
+          }
+        : undefined,
+    };
+  };
 }
 
 export async function runCheck(args: CheckArgs, io: { writer?: FileWriter } = {}): Promise<number> {
@@ -138,6 +202,18 @@ async function checkAndReport(args: CheckArgs, writer: FileWriter, c: ReturnType
     lost.push(e);
     process.stderr.write(`${c.red('error:')} ${escapeControl(e.message)}\n`);
   };
+
+  /** Variants with temporal properties, refused by a cluster run. */
+  const notInCluster: string[] = [];
+  refuseTooLittleMemory(args.maxMemory, !!(args.storage === 'disk' || args.storeDir || args.checkpoint || args.resume));
+
+  if (!args.cluster && (args.partitions !== undefined || args.clusterWorkers !== undefined)) throw new UsageError('--partitions and --cluster-workers go with --cluster');
+  if (args.resumeRun !== undefined && !args.cluster) throw new UsageError('--resume-run goes with --cluster');
+  if (args.partitions !== undefined && !(args.partitions >= 1 && args.partitions <= 4096)) throw new UsageError(`--partitions must be 1 to 4096, not ${args.partitions}`);
+  if (args.clusterWorkers !== undefined && args.clusterWorkers < 1) throw new UsageError('--cluster-workers must be at least 1');
+  if (args.cluster && args.workers !== undefined && args.workers > 1) {
+    throw new UsageError("--workers and --cluster do not go together: a cluster run's workers are `interleave worker` processes");
+  }
 
   // Found now, not after the search: a folder or report file that cannot be written.
   ensureOutputDir('--out', args.out);
@@ -189,11 +265,18 @@ async function checkAndReport(args: CheckArgs, writer: FileWriter, c: ReturnType
   const live = !!process.stderr.isTTY && args.progress === undefined;
   let shownLive = false;
   const symmetry = args.symmetry;
+  if (args.resumeRun !== undefined && models.length > 1) throw new UsageError(`--resume-run goes on with one run: name its variant with --variant (${models.length} variants here)`);
+  const diskFor = diskOptions(args, models, maxMemory, symmetry);
   let typeSkipped = 0;
   for (const model of models) {
     if (host.interrupted) break;
     if (model.file && typeErrors.has(resolve(model.file))) {
       typeSkipped++;
+      continue;
+    }
+    // Temporal properties are checked on the state graph in memory, on one machine (design.md).
+    if (args.cluster && model.liveness) {
+      notInCluster.push(variantTitle({ model } as CheckResult));
       continue;
     }
     // Reduction by a symmetry the spec does not have would make the check unsound, silently.
@@ -206,7 +289,21 @@ async function checkAndReport(args: CheckArgs, writer: FileWriter, c: ReturnType
       constants: args.constants,
       starvation: args.starvation,
       audit: audited ? { thorough: args.auditSymmetry === true, samples: args.auditSamples, seed: args.auditSeed } : undefined,
-      options: { symmetry, compareSymmetry: args.compareSymmetry, deadlock: args.deadlock, continue: args.continue, maxStates: args.maxStates, maxDepth: args.maxDepth, workers: args.workers, maxMemory },
+      options: {
+        symmetry,
+        compareSymmetry: args.compareSymmetry,
+        deadlock: args.deadlock,
+        continue: args.continue,
+        maxStates: args.maxStates,
+        maxDepth: args.maxDepth,
+        workers: args.workers,
+        maxMemory,
+        disk: diskFor(model),
+        fewestSwitches: args.fewestSwitches,
+      },
+      cluster: args.cluster
+        ? { url: args.cluster, resumeRun: args.resumeRun, partitions: args.partitions, workers: args.clusterWorkers, quiet: args.quiet }
+        : undefined,
       // On a terminal a live line (rewritten every second, after the first few); otherwise a line every 15 s.
       progressEveryMs: args.quiet || args.json ? undefined : args.progress !== undefined ? args.progress * 1000 : live ? 1000 : 15_000,
     };
@@ -215,7 +312,7 @@ async function checkAndReport(args: CheckArgs, writer: FileWriter, c: ReturnType
       const line = c.dim(`  ${variantTitle({ model } as CheckResult)}: ${formatProgress(p)}`);
       process.stderr.write(live ? `\r${line}\x1b[K` : `${line}\n`);
       shownLive = live;
-    });
+    }, log);
     if (outcome.audit) {
       audits.push(outcome.audit);
       const thorough = args.auditSymmetry === true;
@@ -292,6 +389,9 @@ async function checkAndReport(args: CheckArgs, writer: FileWriter, c: ReturnType
   if (nondeterministic.length) log(c.red(`Not checked, not deterministic: ${nondeterministic.join(', ')} (exit 75).`));
   const asymmetric = audits.some((a) => !a.passed) || nondeterministic.length > 0;
   const loadCode = problems.length === 0 ? EXIT.ok : assumptionsFailed === problems.length ? EXIT.assumption : EXIT.specDoesNotLoad;
+  if (notInCluster.length) {
+    log(c.red(`Not checked, temporal properties need the state graph on one machine: ${notInCluster.join(', ')} (check them without --cluster; exit 151 unless worse).`));
+  }
   const verdict = () =>
     worst([
       loadCode,
@@ -307,7 +407,8 @@ async function checkAndReport(args: CheckArgs, writer: FileWriter, c: ReturnType
       lose(e);
     }
   }
-  const code = verdict();
+  // A variant a cluster run could not check is a refused option, unless something is worse.
+  const code = notInCluster.length && verdict() === EXIT.ok ? EXIT.badOptions : verdict();
   if (stdout) {
     const doc = {
       tool: 'interleave',
@@ -320,6 +421,7 @@ async function checkAndReport(args: CheckArgs, writer: FileWriter, c: ReturnType
       })),
       ...(audits.length > 0 ? { symmetryAudits: audits.map(auditJson) } : {}),
       ...(lost.length > 0 ? { outputErrors: lost.map((e) => ({ file: e.file, message: e.message })) } : {}),
+      ...(notInCluster.length > 0 ? { notCheckedInCluster: notInCluster } : {}),
     };
     stdout.write(JSON.stringify(doc, null, 2) + '\n');
   }

@@ -3,11 +3,14 @@
 import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
 import { availableParallelism } from 'node:os';
+import { LivenessRefused } from '../../checker/liveness/run.ts';
+import { CheckpointError } from '../../checker/store/checkpoint.ts';
 import { LoadError } from '../load.ts';
 import { OutputError } from '../report/files.ts';
 import { escapeControl } from '../report/terminal.ts';
 import { runCheck } from './check.ts';
 import { EXIT } from './exit-codes.ts';
+import { exploreCommand } from './explore.ts';
 import { graphCommand } from './graph.ts';
 import { listCommand } from './list.ts';
 import { checkChoices, checkFlags } from './check-options.ts';
@@ -17,6 +20,7 @@ import { traceCommand } from './trace.ts';
 import { UsageError } from './usage.ts';
 import { AssumptionError } from '../constants.ts';
 import { SpecError } from '../spec.ts';
+import { ClusterError } from '../cluster/protocol.ts';
 
 /** Threads beyond the cores share them; far beyond, they only cost memory and start-up time. */
 function checkWorkers(workers: number | undefined): void {
@@ -70,6 +74,10 @@ export async function main(argv: string[]): Promise<number> {
           .option('step-timeout', { type: 'string', coerce: wholeNumber('step-timeout'), describe: 'seconds one step of spec code may run before it is reported as a spec error (default 5)' })
           .option('const', CONST_OPTION)
           .option('typecheck', { type: 'boolean', default: true, describe: 'type-check the spec files in a child process beside the search (cached); --no-typecheck skips it' })
+          .option('cluster', { type: 'string', describe: 'search partitioned across `interleave worker` processes through the NATS server at this URL (nats://HOST:PORT)' })
+          .option('partitions', { type: 'string', coerce: wholeNumber('partitions'), describe: 'with --cluster: partitions of the state space (default: the number of workers)' })
+          .option('cluster-workers', { type: 'string', coerce: wholeNumber('cluster-workers'), describe: 'with --cluster: workers to wait for before starting (default 1; later ones are spares)' })
+          .option('resume-run', { type: 'string', describe: 'with --cluster: go on with this run (its id) from its last committed level, after the server was lost' })
           .option('starvation', {
             type: 'boolean',
             describe: "check that every process that is not done eventually takes a step (the property 'Starvation'), assuming weak fairness of each process id the spec declares none for",
@@ -99,14 +107,29 @@ export async function main(argv: string[]): Promise<number> {
           stepTimeout: a.stepTimeout as number | undefined,
           constants: constOption(a.const),
           typecheck: a.typecheck,
+          cluster: a.cluster,
+          partitions: a.partitions as number | undefined,
+          clusterWorkers: a.clusterWorkers as number | undefined,
+          resumeRun: a.resumeRun,
           starvation: a.starvation,
         });
+      },
+    )
+    .command(
+      'worker',
+      'own partitions of the cluster runs that `check --cluster` coordinates, until stopped',
+      (y) => y.option('cluster', { type: 'string', demandOption: true, describe: 'the NATS server, nats://HOST:PORT' }),
+      async (a) => {
+        // Loaded only here: the NATS client is no cost to the other commands.
+        const { runWorker } = await import('../cluster/worker.ts');
+        await runWorker(a.cluster);
       },
     )
     .command(traceCommand(setCode))
     .command(graphCommand(setCode))
     .command(listCommand(setCode))
     .command(simulateCommand(setCode))
+    .command(exploreCommand(setCode))
     .middleware((argv) => {
       // Every option but the list of paths takes one value; yargs would silently make an array.
       for (const [key, value] of Object.entries(argv)) {
@@ -134,6 +157,10 @@ export async function main(argv: string[]): Promise<number> {
       process.stderr.write(`interleave: ${escapeControl(e.message, true)}\nRun 'interleave --help' for the commands and options.\n`);
       return EXIT.badOptions;
     }
+    if (e instanceof ClusterError) {
+      process.stderr.write(`interleave: ${e.message}\n`);
+      return EXIT.internal;
+    }
     if (e instanceof LoadError || e instanceof SpecError) {
       process.stderr.write(`interleave: ${escapeControl(e.message)}\n`);
       return e instanceof AssumptionError ? EXIT.assumption : EXIT.specDoesNotLoad;
@@ -141,6 +168,16 @@ export async function main(argv: string[]): Promise<number> {
     if (e instanceof OutputError) {
       process.stderr.write(`interleave: ${escapeControl(e.message)}\n`);
       return EXIT.outputNotWritten;
+    }
+    if (e instanceof CheckpointError || e instanceof LivenessRefused) {
+      process.stderr.write(`interleave: ${escapeControl(e.message)}\n`);
+      return EXIT.badOptions;
+    }
+    const io = e as NodeJS.ErrnoException;
+    if (io?.syscall && io.code) {
+      // A full disk or a folder it may not write: the search on disk cannot go on.
+      process.stderr.write(`interleave: the search on disk failed: ${io.message} (free space, or name another folder with --store-dir / --checkpoint)\n`);
+      return EXIT.internal;
     }
     process.stderr.write(`interleave: internal error: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
     return EXIT.internal;

@@ -10,7 +10,10 @@ import type { AuditResult as EngineAudit } from '../../checker/symmetry/audit.ts
 import type { State } from '../../checker/system.ts';
 import type { Model } from '../compile/model.ts';
 import type { SimulationResult } from '../compile/simulate.ts';
-import { type FromThread, type Job, STATS, type ThreadSetup, fromPortable } from './search-jobs.ts';
+import { LivenessRefused } from '../../checker/liveness/run.ts';
+import { CheckpointError } from '../../checker/store/checkpoint.ts';
+import { ClusterError } from '../cluster/protocol.ts';
+import { type FromThread, type Job, STATS, type ThreadError, type ThreadSetup, fromPortable } from './search-jobs.ts';
 
 type AuditResult = EngineAudit<Model>;
 
@@ -113,7 +116,7 @@ export class SearchHost {
     clearTimeout(timer);
   }
 
-  run(job: Omit<Job, 'probe'>, model: Model, onProgress?: (p: Progress) => void): Promise<JobOutcome> {
+  run(job: Omit<Job, 'probe'>, model: Model, onProgress?: (p: Progress) => void, onLog?: (line: string) => void): Promise<JobOutcome> {
     this.start();
     const worker = this.worker!;
     worker.ref();
@@ -151,12 +154,13 @@ export class SearchHost {
       this.end = (reason) => endThread({ kind: 'ended', reason, stats: shared(), audit });
       const onMessage = (m: FromThread) => {
         if (m.kind === 'progress') onProgress?.(m.progress);
+        else if (m.kind === 'log') onLog?.(m.line);
         else if (m.kind === 'audit') {
           audit = { ...m.audit, model };
           if (!audit.passed) finish({ kind: 'audit-failed', audit });
         } else if (m.kind === 'nondeterministic') finish({ kind: 'nondeterministic', message: m.message });
         else if (m.kind === 'done') finish({ kind: 'done', result: fromPortable(m.result, model), audit });
-        else finish(m.error);
+        else finish(rebuiltError(m.error));
       };
       const onError = (e: Error) => {
         if (this.worker === worker) this.worker = undefined;
@@ -192,6 +196,16 @@ export class SearchHost {
       else worker.postMessage({ ...job, probe: probe.words.buffer } as Job);
     });
   }
+}
+
+/** The error the thread threw, as the class the command line answers by (main.ts). */
+function rebuiltError(t: ThreadError): Error {
+  const e: Error & { code?: string; syscall?: string } =
+    t.name === 'CheckpointError' ? new CheckpointError(t.message) : t.name === 'LivenessRefused' ? new LivenessRefused() : t.name === 'ClusterError' ? new ClusterError(t.message) : new Error(t.message);
+  if (t.stack) e.stack = t.stack;
+  if (t.code) e.code = t.code;
+  if (t.syscall) e.syscall = t.syscall;
+  return e;
 }
 
 const SPEC_PHASES = new Set<number>([PHASE.guard, PHASE.recipe, PHASE.property, PHASE.invariant, PHASE.terminal, PHASE.temporal]);

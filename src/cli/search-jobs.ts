@@ -10,6 +10,8 @@ import type { CheckResult } from '../compile/check.ts';
 import type { Model } from '../compile/model.ts';
 import type { SimulationResult } from '../compile/simulate.ts';
 import type { Constants } from '../spec.ts';
+import type { DiskSearchOptions } from '../../checker/store/search-files.ts';
+import type { ClusterChoices } from './cluster-run.ts';
 
 /** How the thread compiles the model: as the main thread did (--const, --starvation). */
 interface ModelChoices {
@@ -33,7 +35,12 @@ export interface CheckJob extends ModelChoices {
     maxDepth?: number;
     workers?: number;
     maxMemory?: number;
+    /** --store, --store-dir, --fp-memory, --checkpoint, --resume, as the main thread worked them out. */
+    disk?: DiskSearchOptions;
+    fewestSwitches?: boolean;
   };
+  /** A cluster run: the thread coordinates it over the network; `quiet` keeps its lines back. */
+  cluster?: ClusterChoices & { quiet?: boolean };
   /** Milliseconds between progress messages to the main thread; none when it prints no progress. */
   progressEveryMs?: number;
 }
@@ -81,7 +88,28 @@ export type FromThread =
   | { kind: 'audit'; audit: Omit<AuditResult, 'model'> }
   | { kind: 'nondeterministic'; message: string }
   | { kind: 'done'; result: PortableResult }
-  | { kind: 'failed'; error: Error };
+  | { kind: 'log'; line: string }
+  | { kind: 'failed'; error: ThreadError };
+
+/**
+ * An error as it crosses threads: a copy of an Error keeps only its message (and the name of a
+ * built-in error), so the class the command line answers by, and a failed system call's code, are
+ * carried beside it.
+ */
+export interface ThreadError {
+  message: string;
+  stack?: string;
+  /** The class: CheckpointError, LivenessRefused, ClusterError, ... */
+  name: string;
+  code?: string;
+  syscall?: string;
+}
+
+export function threadError(e: unknown): ThreadError {
+  if (!(e instanceof Error)) return { message: String(e), name: 'Error' };
+  const io = e as NodeJS.ErrnoException;
+  return { message: e.message, stack: e.stack, name: e.constructor?.name && e.constructor.name !== 'Error' ? e.constructor.name : e.name, code: io.code, syscall: io.syscall };
+}
 
 /** What spec code threw, as something every thread can hold. */
 function portableError(e: unknown): unknown {

@@ -6,12 +6,13 @@ import { auditDeterminism } from '../../checker/determinism-audit.ts';
 import { warmUp } from '../../checker/search/parallel.ts';
 import { StepProbe, watchSteps } from '../../checker/step-probe.ts';
 import { auditSymmetry, QUICK_AUDIT } from '../../checker/symmetry/audit.ts';
-import { checkModel } from '../compile/check.ts';
+import { checkModel, usesSymmetry } from '../compile/check.ts';
 import { compileModel } from '../compile/model.ts';
 import { simulate } from '../compile/simulate.ts';
 import { loadSpec } from '../load.ts';
 import type { Spec } from '../spec.ts';
-import { type FromThread, type Job, STATS, type ThreadSetup, toPortable } from './search-jobs.ts';
+import { clusterRun } from './cluster-run.ts';
+import { type FromThread, type Job, STATS, type ThreadSetup, threadError, toPortable } from './search-jobs.ts';
 
 const setup = workerData as ThreadSetup;
 const flags = new Int32Array(setup.control);
@@ -65,8 +66,14 @@ async function run(job: Job): Promise<void> {
     if (!audit.passed) return;
   }
   let lastSent = 0;
+  const cluster = job.cluster
+    ? await clusterRun(model, job.cluster, { symmetry: usesSymmetry(model, job.options.symmetry), deadlock: job.options.deadlock }, (line) => {
+        if (!job.cluster!.quiet) send({ kind: 'log', line });
+      })
+    : undefined;
   const result = await checkModel(model, {
     ...job.options,
+    levels: cluster?.levels,
     control,
     // Often, so that a search that never answers still has recent statistics; sent on as asked.
     progressEveryMs: Math.min(job.progressEveryMs ?? 250, 250),
@@ -82,6 +89,7 @@ async function run(job: Job): Promise<void> {
       }
     },
   });
+  cluster?.done(result);
   send({ kind: 'done', result: toPortable(result) });
 }
 
@@ -90,6 +98,6 @@ parentPort!.on('message', (job: Job | { kind: 'exit' }) => {
   if (job.kind === 'exit') parentPort!.close();
   else
     run(job)
-      .catch((e: unknown) => send({ kind: 'failed', error: e instanceof Error ? e : new Error(String(e)) }))
+      .catch((e: unknown) => send({ kind: 'failed', error: threadError(e) }))
       .finally(() => watchSteps(undefined));
 });

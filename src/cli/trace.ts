@@ -12,6 +12,10 @@ import { readItfFile, type ItfFile } from '../report/itf-read.ts';
 import { ItfError, lassoOfITF, parseITF } from '../report/itf.ts';
 import { formatHeader, formatSteps, formatSwimlane } from '../report/trace-view.ts';
 import { SpecError } from '../spec.ts';
+import { uiBundle } from '../explorer/bundle.ts';
+import { documentFromItf } from '../explorer/from-itf.ts';
+import { explorerPage } from '../explorer/page.ts';
+import { OutputError, writeFileAtomic } from '../report/files.ts';
 import { EXIT } from './exit-codes.ts';
 import { escapeControl } from '../report/terminal.ts';
 import { pickVariant } from './options.ts';
@@ -25,6 +29,7 @@ interface TraceArgs {
   swimlane?: boolean;
   replay?: string;
   variant?: string;
+  html?: string;
 }
 
 export function traceCommand(done: (code: number) => void): CommandModule<{}, TraceArgs> {
@@ -38,7 +43,9 @@ export function traceCommand(done: (code: number) => void): CommandModule<{}, Tr
         .option('swimlane', { type: 'boolean', describe: 'one column per process/thread, each step with the variables it changed' })
         .option('replay', { type: 'string', describe: 'spec file: re-execute the trace and say where it first is not a legal step' })
         .option('variant', { type: 'string', describe: 'with --replay: the variant (default: the one the trace names)' })
+        .option('html', { type: 'string', describe: 'write the trace as one self-contained HTML page to this file: a swimlane to step through in a browser, no server or network needed' })
         .conflicts('full', 'swimlane')
+        .conflicts('html', ['replay', 'full', 'swimlane'])
         .implies('variant', 'replay') as unknown as Argv<TraceArgs>,
     handler: async (a) => done(await runTrace(a)),
   };
@@ -55,8 +62,27 @@ export async function runTrace(args: TraceArgs): Promise<number> {
     return EXIT.specDoesNotLoad;
   }
   if (args.replay) return replay(t, args.replay, args.variant);
+  if (args.html !== undefined) return writeHtml(t, args.html);
   const body = args.swimlane ? formatSwimlane(t, c) : formatSteps(t, c, !!args.full);
   process.stdout.write(`${formatHeader(t, c)}\n\n${body}\n`);
+  return EXIT.ok;
+}
+
+async function writeHtml(t: ItfFile, out: string): Promise<number> {
+  let page: string;
+  try {
+    page = explorerPage({ mode: 'trace', doc: documentFromItf(t) }, await uiBundle());
+  } catch (e) {
+    process.stderr.write(`interleave: --html ${out}: ${(e as Error).message}\n`);
+    return EXIT.internal;
+  }
+  try {
+    writeFileAtomic(out, page);
+  } catch (e) {
+    process.stderr.write(`interleave: --html ${escapeControl(out)}: cannot write the page: ${escapeControl(e instanceof OutputError ? e.cause : (e as Error).message)}\n`);
+    return EXIT.badOptions;
+  }
+  process.stdout.write(`Wrote ${out}: the ${t.steps.length}-state trace as one HTML page (open it in a browser; it needs no server).\n`);
   return EXIT.ok;
 }
 

@@ -26,6 +26,7 @@ import {
   type StepInfo,
 } from '../spec.ts';
 import { importGraphHash } from './import-graph.ts';
+import { laneTitle } from '../actor.ts';
 
 export type { ActionInstance, State };
 
@@ -84,7 +85,7 @@ export function compileModel(spec: Spec, variant: string, file?: string, opts: C
     }
     for (const params of expandParams(def.name, name, domains)) {
       const shown = Object.entries(params).map(([k, v]) => `${k}=${typeof v === 'object' && v !== null ? show(v) : String(v)}`).join(', ');
-      actions.push(instance(actions.length, name, shown ? `${name}(${shown})` : name, params, a, constants, codec));
+      actions.push(instance(actions.length, name, shown ? `${name}(${shown})` : name, params, a, constants, codec, spec));
     }
   }
 
@@ -208,6 +209,7 @@ function instance(
   a: ActionDef<State, Constants, ParamDomains>,
   constants: Constants,
   codec: RecordSchema<Shape>,
+  spec: Spec,
 ): SpecAction {
   const when = a.when as ((s: State, p: Record<string, unknown>, c: Constants) => unknown) | undefined;
   const recipe = a.do as (draft: State, p: Record<string, unknown>, c: Constants) => unknown;
@@ -228,6 +230,7 @@ function instance(
     label,
     params,
     process: a.process,
+    actor: laneTitle(spec, { name, params, process: a.process, label }),
     guard: when && ((s) => when(s, params, constants)),
     successors: (from, sink) => {
       running = step;

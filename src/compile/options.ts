@@ -16,6 +16,23 @@ export interface CheckChoices {
   symmetry?: boolean;
   /** With symmetry on, search again without it, to report how many states it saved. */
   compareSymmetry?: boolean;
+  /**
+   * Print, among the shortest counterexamples to the violation found, one with the fewest switches
+   * between actors (default true); false prints the one the search met first.
+   */
+  fewestSwitches?: boolean;
   /** Go on past violations (TLC's -continue): report every violated property with its own shortest trace. */
   continue?: boolean;
+  /** Keep the visited states and the queue in memory (default) or on disk (--store). */
+  storage?: 'memory' | 'disk';
+  /** The folder of a search on disk; with the memory store, where it moves at 60% of maxMemory. */
+  storeDir?: string;
+  /** Bytes for the front table of a visited set on disk (default a fifth of maxMemory). */
+  fpMemory?: number;
+  /** Search on disk in this folder and checkpoint there. */
+  checkpoint?: string;
+  /** Minutes between checkpoints (default 5). */
+  checkpointEvery?: number;
+  /** Continue the search checkpointed in this folder. */
+  resume?: string;
 }

@@ -3,6 +3,7 @@
 import { relative, resolve } from 'node:path';
 import { Chalk, type ChalkInstance } from 'chalk';
 import type { CheckResult } from '../compile/check.ts';
+import type { DiskUse } from '../../checker/result.ts';
 import { expectedViolations, type Expectation } from '../spec.ts';
 import { show } from '../schema/index.ts';
 import { chosen } from './choices.ts';
@@ -54,6 +55,13 @@ export function formatStats(r: CheckResult): string {
     `Depth ${s.depth} (initial states are depth 1). Fingerprint collision probability ${s.collisionProbability.toExponential(1)}. ${(s.durationMs / 1000).toFixed(2)} s.`,
   ];
   if (r.symmetryReduced.length) lines.push(formatSymmetry(r));
+  if (s.disk) lines.push(formatDiskUse(s.disk));
+  if (r.switches) {
+    const { before, after, explored } = r.switches;
+    lines.push(
+      `Actor switches: ${after}, the fewest among the shortest counterexamples (the first one found had ${before}; ${explored} states searched for it).`,
+    );
+  }
   if (r.liveness) lines.push(formatLiveness(r.liveness));
   else if (r.model.liveness && r.outcome !== 'error') {
     const names = r.model.liveness.properties.map((p) => p.name).join(', ');
@@ -61,6 +69,14 @@ export function formatStats(r: CheckResult): string {
   }
   if (r.stopped) lines.push(`Stopped early (${r.stopped}): the state space was not exhausted.`);
   return lines.join('\n');
+}
+
+/** How much of a search went to disk. */
+export function formatDiskUse(d: DiskUse): string {
+  const mb = (b: number) => `${(b / 2 ** 20).toFixed(b < 10 * 2 ** 20 ? 1 : 0)} MB`;
+  const when = d.spilledAtStates ? `moved there at ${d.spilledAtStates} distinct states` : 'from the start';
+  const checkpoints = d.checkpoints ? `, ${d.checkpoints} checkpoint${d.checkpoints === 1 ? '' : 's'}` : '';
+  return `On disk (${when}): ${mb(d.bytes)} of fingerprints and parent links, ${d.merges} merge${d.merges === 1 ? '' : 's'} of the front table (${(d.mergeMs / 1000).toFixed(1)} s), ${d.pageReads} page reads${checkpoints}.`;
 }
 
 /** What the liveness check did: its graph, and symmetry switched off for it. */

@@ -3,6 +3,9 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { ItfError } from './itf.ts';
 import { escapeControl } from './terminal.ts';
+import { flattenItf } from './itf-values.ts';
+
+export { flattenItf, showItf } from './itf-values.ts';
 
 export interface ItfStep {
   /** How the step is named: the recorded action (`put.load(self=t1)`), or `initial state`. */
@@ -10,8 +13,12 @@ export interface ItfStep {
   action?: string;
   params: Record<string, unknown>;
   process?: string;
+  /** The column the step belongs to, when the trace names it (`put t1`, `n2`). */
+  actor?: string;
   /** Variable paths to printed values. */
   values: Map<string, string>;
+  /** The spec's trace expressions at this state, when the trace carries them (ITF values). */
+  expressions?: Record<string, unknown>;
 }
 
 export interface ItfFile {
@@ -54,14 +61,17 @@ export function readItfFile(file: string): ItfFile {
     const meta = (s['#meta'] ?? {}) as Record<string, unknown>;
     const action = typeof meta.action === 'string' && meta.action !== 'init' && meta.action !== 'stutter' ? meta.action : undefined;
     const params = meta.params && typeof meta.params === 'object' ? (meta.params as Record<string, unknown>) : {};
-    const values = new Map<string, string>();
-    for (const v of vars) flattenItf(s[v], v, values);
+    const flat = new Map<string, string>();
+    for (const v of vars) flattenItf(s[v], v, flat);
+    const values = new Map([...flat].map(([k, v]) => [escapeControl(k), escapeControl(v)]));
     const process = typeof meta.process === 'string' ? escapeControl(meta.process) : undefined;
     const chosen = Array.isArray(meta.chosen) && meta.chosen.length ? ` [${meta.chosen.map((c) => escapeControl(String(c))).join(', ')}]` : '';
     // Everything shown comes from the file: its control characters are escaped here, once.
     const label = escapeControl(typeof meta.label === 'string' ? meta.label : action ? actionLabel(action, params) : i === 0 ? 'initial state' : meta.action === 'stutter' ? 'stutter' : `state ${i + 1}`) + chosen;
     const shownParams = Object.fromEntries(Object.entries(params).map(([k, v]) => [escapeControl(k), typeof v === 'string' ? escapeControl(v) : v]));
-    return { label, action: action && escapeControl(action), params: shownParams, process, values };
+    const actor = typeof meta.actor === 'string' ? escapeControl(meta.actor) : undefined;
+    const expressions = traceExpressions(meta);
+    return { label, action: action && escapeControl(action), params: shownParams, process, actor, values, expressions };
   });
   const meta = doc['#meta'] && typeof doc['#meta'] === 'object' ? (doc['#meta'] as Record<string, unknown>) : {};
   const loop = (doc as { loop?: unknown }).loop ?? meta.loop;
@@ -74,57 +84,20 @@ export function readItfFile(file: string): ItfFile {
   return { file, meta, vars, json, steps, loop: loop as number, back: backLabel };
 }
 
+/**
+ * The spec's trace expressions at a state: `#meta.derived` as Interleave writes them (printed text,
+ * kept as it is printed), or ITF values under `#meta.expressions`.
+ */
+function traceExpressions(meta: Record<string, unknown>): Record<string, unknown> | undefined {
+  const isObject = (x: unknown): x is Record<string, unknown> => !!x && typeof x === 'object' && !Array.isArray(x);
+  if (isObject(meta.expressions)) return meta.expressions;
+  if (!isObject(meta.derived)) return undefined;
+  return Object.fromEntries(Object.entries(meta.derived).map(([k, v]) => [k, typeof v === 'string' ? { '#unserializable': v } : v]));
+}
+
 function actionLabel(action: string, params: Record<string, unknown>): string {
   const shown = Object.entries(params).map(([k, v]) => `${k}=${String(v)}`).join(', ');
   return shown ? `${action}(${shown})` : action;
-}
-
-/** Opens records and maps into paths; sets, sequences, tuples and variants are shown whole. */
-export function flattenItf(value: unknown, path: string, out: Map<string, string>): void {
-  if (value && typeof value === 'object' && !Array.isArray(value)) {
-    const o = value as Record<string, unknown>;
-    if (Array.isArray(o['#map'])) {
-      for (const pair of o['#map'] as unknown[]) {
-        if (Array.isArray(pair) && pair.length === 2) flattenItf(pair[1], `${path}[${keyText(pair[0])}]`, out);
-      }
-      return;
-    }
-    if (!isSpecial(o)) {
-      for (const [k, v] of Object.entries(o)) flattenItf(v, `${path}.${k}`, out);
-      return;
-    }
-  }
-  out.set(escapeControl(path), escapeControl(showItf(value)));
-}
-
-function isSpecial(o: Record<string, unknown>): boolean {
-  return ['#set', '#tup', '#bigint', '#unserializable', '#map'].some((k) => k in o) || ('tag' in o && 'value' in o);
-}
-
-function keyText(k: unknown): string {
-  return typeof k === 'string' || typeof k === 'number' || typeof k === 'boolean' ? String(k) : showItf(k);
-}
-
-/** An ITF value as the console shows a value: 'text', {a, b}, [1, 2], null for an empty option. */
-export function showItf(value: unknown): string {
-  if (typeof value === 'string') return `'${value}'`;
-  if (Array.isArray(value)) return `[${value.map(showItf).join(', ')}]`;
-  if (value && typeof value === 'object') {
-    const o = value as Record<string, unknown>;
-    if (Array.isArray(o['#set'])) return `{${o['#set'].map(showItf).join(', ')}}`;
-    if (Array.isArray(o['#tup'])) return `<<${o['#tup'].map(showItf).join(', ')}>>`;
-    if ('#bigint' in o) return String(o['#bigint']);
-    if ('#unserializable' in o) return String(o['#unserializable']);
-    if (Array.isArray(o['#map'])) return `{ ${o['#map'].map((p) => (Array.isArray(p) ? `${showItf(p[0])}: ${showItf(p[1])}` : showItf(p))).join(', ')} }`;
-    if ('tag' in o && 'value' in o) {
-      if (o.tag === 'None') return 'null';
-      if (o.tag === 'Some') return showItf(o.value);
-      const inner = o.value as { '#tup'?: unknown[] };
-      return inner && Array.isArray(inner['#tup']) && inner['#tup'].length === 0 ? String(o.tag) : `${String(o.tag)}(${showItf(o.value)})`;
-    }
-    return `{ ${Object.entries(o).map(([k, v]) => `${k}: ${showItf(v)}`).join(', ')} }`;
-  }
-  return String(value);
 }
 
 export interface ItfChange {

@@ -51,7 +51,14 @@ export function toITF(result: CheckResult): ItfTrace {
 }
 
 function actionMeta(a: ActionInstance): Record<string, unknown> {
-  return { action: a.name, params: paramsToJson(a.params), label: a.label, ...(a.process ? { process: a.process } : {}) };
+  return {
+    action: a.name,
+    params: paramsToJson(a.params),
+    label: a.label,
+    ...(a.process ? { process: a.process } : {}),
+    // The column the swimlane draws the step in, so that a reader without the spec draws it there too.
+    ...(a.actor !== undefined ? { actor: a.actor } : {}),
+  };
 }
 
 /** A lasso's loop index and its step back, as written by toITF (undefined for a finite trace). */
@@ -155,8 +162,12 @@ export function parseITF(model: Model, json: unknown, source = 'trace'): ReplayI
         state[v] = field.fromITF(value, v);
       } catch (e) {
         const last = i === doc.states!.length - 1;
-        if (last) state[v] = looseFromITF(value);
-        else throw new ItfError(`${source}: state ${i + 1}: ${(e as Error).message}`);
+        if (!last) throw new ItfError(`${source}: state ${i + 1}: ${(e as Error).message}`);
+        try {
+          state[v] = looseFromITF(value);
+        } catch (loose) {
+          throw new ItfError(`${source}: state ${i + 1}: ${(loose as Error).message}`);
+        }
       }
     }
     const meta = (raw as { '#meta'?: { action?: unknown; params?: unknown } })['#meta'];
@@ -179,7 +190,14 @@ function looseFromITF(json: unknown): unknown {
   if ('#bigint' in o) return Number(o['#bigint']);
   if (Array.isArray(o['#set'])) return new Set(o['#set'].map(looseFromITF));
   if (Array.isArray(o['#tup'])) return o['#tup'].map(looseFromITF);
-  if (Array.isArray(o['#map'])) return Object.fromEntries(o['#map'].map((pair) => [String(looseFromITF((pair as unknown[])[0])), looseFromITF((pair as unknown[])[1])]));
+  if (Array.isArray(o['#map'])) {
+    return Object.fromEntries(
+      o['#map'].map((pair) => {
+        if (!Array.isArray(pair) || pair.length !== 2) throw new Error(`a #map entry is not a [key, value] pair: ${JSON.stringify(pair)}`);
+        return [String(looseFromITF(pair[0])), looseFromITF(pair[1])];
+      }),
+    );
+  }
   if (o.tag === 'None') return null;
   if (o.tag === 'Some') return looseFromITF(o.value);
   return Object.fromEntries(Object.entries(o).map(([k, v]) => [k, looseFromITF(v)]));

@@ -1,4 +1,5 @@
 // The --json document: one object per (spec, variant), stable field names for CI scripts.
+import type { DiskUse } from '../../checker/result.ts';
 import type { CheckResult } from '../compile/check.ts';
 import type { Expectation } from '../spec.ts';
 
@@ -21,12 +22,16 @@ export interface JsonResult {
   durationMs: number;
   /** Bytes held by the visited store and the parent links. */
   storeBytes: number;
+  /** What went to disk, for a search kept there (--store disk, --store-dir, --checkpoint). */
+  disk?: DiskUse;
   collisionProbability: number;
   symmetry: string[];
   /** With --symmetry-compare: the same search without symmetry, and how many distinct states symmetry saved. */
   withoutSymmetry?: { distinct: number; generated: number; complete: boolean; saved: number };
   traceLength?: number;
   traceFile?: string;
+  /** When the trace was chosen again for fewer actor switches: before, after, and the states searched. */
+  switches?: CheckResult['switches'];
   /** Per action: instances, transitions fired, new states found. */
   coverage?: { name: string; instances: number; fired: number; found: number }[];
   /** Actions that never fired, when the spec asks that all fire. */
@@ -55,6 +60,7 @@ export function toJson(r: CheckResult, traceFile?: string): JsonResult {
     depth: r.stats.depth,
     durationMs: r.stats.durationMs,
     storeBytes: r.stats.storeBytes,
+    disk: r.stats.disk,
     collisionProbability: r.stats.collisionProbability,
     symmetry: r.symmetryReduced,
     withoutSymmetry: r.withoutSymmetry && {
@@ -65,6 +71,7 @@ export function toJson(r: CheckResult, traceFile?: string): JsonResult {
     },
     traceLength: r.trace?.length,
     traceFile,
+    switches: r.switches,
     coverage: r.coverage?.map(({ name, instances, fired, found }) => ({ name, instances, fired, found })),
     deadActions: r.deadActions,
     lasso: r.lasso && { loop: r.lasso.loop, back: r.lasso.back?.label, conjunct: r.lasso.label || undefined, fairness: r.lasso.fairness },

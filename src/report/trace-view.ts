@@ -1,7 +1,8 @@
 // `interleave trace`: a saved trace step by step (changed variables only, or whole states), and the
 // swimlane view: one column per thread, each step in its thread's column with what it changed.
 import type { ChalkInstance } from 'chalk';
-import { itfChanges, type ItfChange, type ItfFile, type ItfStep } from './itf-read.ts';
+import { itfChanges, type ItfChange, type ItfFile } from './itf-read.ts';
+import { isOwnPc, laneOf, stepName } from './lanes.ts';
 import { escapeControl } from './terminal.ts';
 
 export function formatHeader(t: ItfFile, c: ChalkInstance): string {
@@ -47,34 +48,6 @@ export function lassoEnd(t: { loop?: number; back?: string; steps: unknown[] }):
   const k = t.loop! + 1;
   if (t.back === undefined && t.loop === t.steps.length - 1) return `  --- stutters forever in state ${k} ---`;
   return `  --- ${t.back ? `${t.back}: ` : ''}back to state ${k}: the cycle repeats forever ---`;
-}
-
-interface Lane {
-  title: string;
-  /** The thread's id, to tell its own program counter from what it changed. */
-  self?: string;
-}
-
-/**
- * Which column a step belongs to: a process step to its process and thread (`put t1`); another
- * action to the value of its first parameter, or to `global` when it has none.
- */
-function laneOf(step: ItfStep): Lane {
-  const process = step.process ?? (step.action?.includes('.') && 'self' in step.params ? step.action.split('.')[0] : undefined);
-  if ('self' in step.params) return { title: process ? `${process} ${String(step.params.self)}` : String(step.params.self), self: String(step.params.self) };
-  const first = Object.values(step.params)[0];
-  return { title: first === undefined ? 'global' : String(first) };
-}
-
-/** The step's name within its column: the label for a process step (`load`), else the action. */
-function stepName(step: ItfStep): string {
-  if ('self' in step.params && step.action?.includes('.')) return step.action.slice(step.action.indexOf('.') + 1);
-  return step.label;
-}
-
-/** A process step moves its own program counter away from its label: the column already says so. */
-function isOwnPc(ch: ItfChange, step: ItfStep, lane: Lane): boolean {
-  return lane.self !== undefined && ch.path.endsWith(`[${lane.self}]`) && ch.before === `'${stepName(step)}'`;
 }
 
 export function formatSwimlane(t: ItfFile, c: ChalkInstance): string {

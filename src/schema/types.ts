@@ -166,6 +166,8 @@ export class Scalarset extends FiniteSchema<string> {
     readonly name: string,
     readonly values: readonly string[],
     readonly symmetric = true,
+    /** Its ids are the protocol's actors: the swimlane column of an action with a parameter of it. */
+    readonly actor = false,
   ) {
     super();
     if (values.length === 0) throw new Error(`scalarset('${name}'): needs at least one element`);

@@ -1,0 +1,175 @@
+// A real cluster: nats-server with JetStream on loopback, 1, 2 and 4 `interleave worker` processes,
+// and `check --cluster`: the same distinct, generated, depth, verdicts and trace lengths as one
+// machine, on every kernel spec and on the bench models at a small size; a worker killed with
+// SIGKILL mid-level is replaced by a spare and the counts stay the same; losing the server is one
+// line and exit 255, and the run goes on with --resume-run once the server is back.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { interleave, NatsFixture, waitFor } from './cluster-helpers.ts';
+import { scratch, writeSpec } from './helpers.ts';
+
+interface JsonRun {
+  exitCode: number;
+  notCheckedInCluster?: string[];
+  results: { spec: string; variant: string; result: string; property?: string; distinct: number; generated: number; depth: number; traceLength?: number }[];
+}
+
+/** The figures a cluster run must share with one machine, per variant. */
+function figures(doc: JsonRun) {
+  return doc.results.map((r) => [`${r.spec} [${r.variant}]`, r.result, r.property, r.distinct, r.generated, r.depth, r.traceLength]);
+}
+
+async function check(args: string[]): Promise<{ code: number | null; doc: JsonRun; stderr: string }> {
+  const r = await interleave(['check', ...args, '--json', '--out', scratch()]);
+  let doc: JsonRun;
+  try {
+    doc = JSON.parse(r.stdout) as JsonRun;
+  } catch {
+    throw new Error(`interleave ${args.join(' ')} did not print JSON (exit ${r.code}):\n${r.stdout}\n${r.stderr}`);
+  }
+  return { code: r.code, doc, stderr: r.stderr };
+}
+
+const KERNEL = ['specs/kernel'];
+const BENCH = ['bench/counters.ts', 'bench/bounded-queue.ts', 'bench/symmetric-counters.ts', '--max-depth', '9'];
+
+describe('check --cluster: a real nats-server and worker processes', () => {
+  const nats = new NatsFixture();
+  const single: Record<string, { code: number | null; doc: JsonRun }> = {};
+  beforeAll(async () => {
+    await nats.start();
+    single.kernel = await check(KERNEL);
+    single.bench = await check(BENCH);
+  }, 60_000);
+  afterAll(() => nats.close(), 20_000);
+
+  it('the one-machine figures the cluster runs are held to are real ones', () => {
+    // Kernel specs: some variants hold, some violate with a trace; the bench models stop at depth 9.
+    expect(single.kernel.doc.results.length).toBeGreaterThan(20);
+    expect(single.kernel.doc.results.filter((r) => r.traceLength! > 0).length).toBeGreaterThan(5);
+    expect(single.kernel.code).toBe(12);
+    expect(figures(single.bench.doc).map((f) => f[5])).toEqual([9, 9, 9]);
+  });
+
+  for (const workers of [1, 2, 4]) {
+    it(`${workers} worker process${workers > 1 ? 'es' : ''}, 4 partitions: every kernel spec and the bench models as on one machine`, async () => {
+      await nats.startWorkers(workers);
+      try {
+        const cluster = ['--cluster', nats.url, '--partitions', '4', '--cluster-workers', String(workers)];
+        const kernel = await check([...KERNEL, ...cluster]);
+        // Variants with temporal properties are left to one machine (their graph is checked in memory);
+        // every other variant of every kernel spec runs on the cluster.
+        const refused = new Set(kernel.doc.notCheckedInCluster);
+        expect(refused.size).toBe(18);
+        expect(figures(kernel.doc)).toEqual(figures(single.kernel.doc).filter((f) => !refused.has(String(f[0]).replace(' [default]', ''))));
+        expect(new Set(kernel.doc.results.map((r) => r.spec))).toEqual(new Set(single.kernel.doc.results.map((r) => r.spec)));
+        expect(kernel.code).toBe(single.kernel.code);
+        const bench = await check([...BENCH, ...cluster]);
+        expect(figures(bench.doc)).toEqual(figures(single.bench.doc));
+      } finally {
+        await nats.stopWorkers();
+      }
+    }, 90_000);
+  }
+
+  it('a worker killed with SIGKILL mid-level: a spare takes its partitions from the last committed level, same counts', async () => {
+    const args = ['bench/counters.ts', '--max-depth', '20'];
+    const one = await check(args);
+    // Stopped at --max-depth: 'incomplete' in the JSON document, as every search that stopped early.
+    expect(figures(one.doc)).toEqual([['counters [default]', 'incomplete', undefined, 166804, 774313, 20, undefined]]);
+    const [a, b] = await nats.startWorkers(2);
+    const spare = (await nats.startWorkers(1))[0];
+    try {
+      const run = check([...args, '--cluster', nats.url, '--partitions', '4', '--cluster-workers', '2']);
+      // Both started workers own partitions (the spare has not joined): kill one as it expands level 12.
+      await Promise.race([waitFor(a, /level 12\n/), waitFor(b, /level 12\n/)]);
+      const victim = /level 12\n/.test(a.output) ? a : b;
+      victim.process.kill('SIGKILL');
+      const r = await run;
+      expect(figures(r.doc)).toEqual(figures(one.doc));
+      expect(spare.output).toMatch(/restored from level 1[12]/);
+    } finally {
+      await nats.stopWorkers();
+    }
+  }, 60_000);
+
+  it('losing the server: one line naming it, exit 255; once it is back, --resume-run goes on to the same counts', async () => {
+    await nats.startWorkers(2);
+    const args = ['check', 'bench/counters.ts', '--max-depth', '24', '--cluster', nats.url, '--cluster-workers', '2', '--out', scratch()];
+    const run = interleave([...args, '--partitions', '4']);
+    await waitFor(nats.workers[0], /level 5\n/);
+    await nats.stopServer();
+    const lost = await run;
+    expect(lost.code).toBe(255);
+    const url = nats.url.replaceAll('.', '\\.');
+    const line = new RegExp(`^interleave: lost the NATS server at ${url}; run (\\w+) stopped after level (\\d+): once the server is back \\(with its JetStream store\\), go on with --resume-run \\1\n$`);
+    expect(lost.stderr).toMatch(line);
+    const [, id, level] = line.exec(lost.stderr)!;
+    // The workers reconnect by themselves; the run goes on from its last committed level.
+    await nats.startServer();
+    await Promise.all(nats.workers.map((w) => waitFor(w, /given up/)));
+    const resumed = await interleave([...args, '--resume-run', id]);
+    expect(resumed.stdout).toContain(`cluster run ${id}: 4 partitions on 2 workers at ${nats.url}, resumed after level ${level}`);
+    // What one machine finds for Counters to depth 24.
+    expect(resumed.stdout).toMatch(/\n {2}1972153 states generated, 400764 distinct states found, 72072 states left on queue\.\n {2}Depth 24 /);
+    expect(resumed.code).toBe(0);
+    await nats.stopWorkers();
+  }, 60_000);
+
+  it('an exception in spec code and an action property, found at a worker: the one-machine report, "thrown at" included', async () => {
+    const dir = scratch();
+    const spec = writeSpec(
+      dir,
+      'throws.ts',
+      `import { defineSpec, int } from 'interleave';
+export default defineSpec({
+  name: 'throws',
+  state: { x: int(0, 9), y: int(0, 9) },
+  init: { x: 0, y: 0 },
+  actions: {
+    incX: { when: (s) => s.x < 9, do: (s) => { s.x++; } },
+    incY: { when: (s) => s.y < 9, do: (s) => { s.y++; } },
+    boom: { when: (s) => s.x === 3 && s.y === 2, do: () => { throw new Error('boom'); } },
+  },
+  actionProperties: { SumBelow4: (_s, t) => t.x + t.y < 4 },
+  variants: { boom: {}, quiet: { properties: [] } },
+  deadlock: false,
+});
+`,
+    );
+    await nats.startWorkers(2);
+    try {
+      const cluster = ['--cluster', nats.url, '--partitions', '3', '--cluster-workers', '2'];
+      for (const [variant, first] of [['boom', "  action property 'SumBelow4' is violated by incX"], ['quiet', '  the recipe of boom(t=) threw: boom']] as const) {
+        const one = await interleave(['check', spec, '--variant', variant, '--out', dir]);
+        const many = await interleave(['check', spec, '--variant', variant, '--out', dir, ...cluster]);
+        const report = (out: string) => out.split('\n').filter((l) => !l.startsWith('cluster run') && !/ s\.$/.test(l) && !/^\s+\d+\s/.test(l) && !/^\s+[xy][ :]/.test(l));
+        expect(report(many.stdout)).toEqual(report(one.stdout));
+        expect(many.code).toBe(one.code);
+        expect(one.stdout.split('\n')[1].startsWith(first.replace('(t=)', ''))).toBe(true);
+      }
+      const boom = await interleave(['check', spec, '--variant', 'quiet', '--out', dir, ...cluster]);
+      expect(boom.stdout).toMatch(/\n {2}thrown at .*throws\.ts:9:\d+\n/);
+    } finally {
+      await nats.stopWorkers();
+    }
+  }, 60_000);
+
+  it('cluster options without --cluster, or with --workers: a usage error, exit 151', async () => {
+    const alone = await interleave(['check', 'specs/examples/die-hard.ts', '--partitions', '3']);
+    expect([alone.code, alone.stderr.split('\n')[0]]).toEqual([151, 'interleave: --partitions and --cluster-workers go with --cluster']);
+    const threads = await interleave(['check', 'specs/examples/die-hard.ts', '--cluster', nats.url, '--workers', '2']);
+    expect([threads.code, threads.stderr.split('\n')[0]]).toEqual([151, "interleave: --workers and --cluster do not go together: a cluster run's workers are `interleave worker` processes"]);
+  });
+
+  it('temporal properties with --cluster: the variant is not checked, one line says so, exit 151', async () => {
+    const r = await interleave(['check', 'specs/examples/ewd840.ts', '--variant', 'unfair', '--cluster', nats.url, '--out', scratch()]);
+    expect(r.code).toBe(151);
+    expect(r.stdout).toBe('Not checked, temporal properties need the state graph on one machine: ewd840 [unfair] (check them without --cluster; exit 151 unless worse).\n');
+  });
+
+  it('no server at the URL: one line, exit 255', async () => {
+    const r = await interleave(['check', 'specs/examples/die-hard.ts', '--cluster', 'nats://127.0.0.1:1', '--out', scratch()]);
+    expect(r.code).toBe(255);
+    expect(r.stderr).toMatch(/^interleave: cannot reach the NATS server at nats:\/\/127\.0\.0\.1:1 \(.*\); start one with `nats-server -js`\n$/);
+  });
+});

@@ -1,0 +1,190 @@
+// A search on disk finds what the search in memory finds: the same counts, verdicts and trace
+// lengths, also when it moves there half-way, and when it is killed at random moments and resumed
+// from its last checkpoint. A checkpoint of another spec is refused.
+import { spawn } from 'node:child_process';
+import { copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { mulberry32 } from '../checker/random.ts';
+import { cli, ROOT } from './helpers.ts';
+
+const SPEC = 'test/fixtures/wide-counters.ts';
+const BIN = join(ROOT, 'bin', 'interleave.js');
+const dirs: string[] = [];
+function tempDir(): string {
+  const d = mkdtempSync(join(tmpdir(), 'interleave-disk-search-'));
+  dirs.push(d);
+  return d;
+}
+afterAll(() => {
+  for (const d of dirs) rmSync(d, { recursive: true, force: true });
+});
+
+interface Outcome {
+  result: string;
+  property?: string;
+  distinct: number;
+  generated: number;
+  depth: number;
+  queue: number;
+  traceLength?: number;
+}
+
+function outcome(json: string): Outcome & { disk?: { spilledAtStates?: number; merges: number; checkpoints: number } } {
+  const r = JSON.parse(json).results[0];
+  return { result: r.result, property: r.property, distinct: r.distinct, generated: r.generated, depth: r.depth, queue: r.queue, traceLength: r.traceLength, disk: r.disk };
+}
+
+function check(variant: string, ...args: string[]): { code: number | null; out: ReturnType<typeof outcome> } {
+  const out = tempDir();
+  const r = cli(['check', SPEC, '--variant', variant, '--json', '--out', out, ...args]);
+  if (r.stdout === '') throw new Error(`exit ${r.code}: ${r.stderr}`);
+  return { code: r.code, out: outcome(r.stdout) };
+}
+
+const withoutDisk = ({ disk: _, ...rest }: ReturnType<typeof outcome>) => rest;
+
+describe('a search on disk', () => {
+  for (const [variant, code, expected] of [
+    ['holds', 0, { result: 'ok', property: undefined, distinct: 59_049, generated: 295_246, depth: 41, queue: 0, traceLength: undefined }],
+    ['violates', 12, { result: 'invariant', property: 'BelowLimit', distinct: 39_150, generated: 177_001, depth: 23, queue: 3750, traceLength: 23 }],
+  ] as const) {
+    it(`${variant}: the counts, verdict and trace length of the search in memory with 1 and 2 workers`, () => {
+      const one = check(variant, '--workers', '1');
+      const two = check(variant, '--workers', '2');
+      // A front table of 4,096 slots: the visited set goes to disk about every 3,300 new states.
+      const disk = check(variant, '--store', 'disk', '--store-dir', tempDir(), '--fp-memory', '48K');
+      for (const r of [one, two, disk]) {
+        expect(r.code).toBe(code);
+        expect(withoutDisk(r.out)).toEqual(expected);
+      }
+      expect(disk.out.disk!.spilledAtStates).toBe(0);
+      expect(disk.out.disk!.merges).toBeGreaterThan(variant === 'holds' ? 15 : 9);
+    }, 60_000);
+  }
+
+  it('moves to disk when the process reaches 60% of --max-memory, and still finds the same', () => {
+    const dir = tempDir();
+    // The runtime alone is far over 60% of 2 MB: the search moves at the end of its first level with
+    // states to expand, and goes on (on disk it keeps to the budgets its parts were given, and does
+    // not stop at --max-memory).
+    const r = check('violates', '--store-dir', dir, '--max-memory', '2M', '--fp-memory', '48K');
+    expect(r.code).toBe(12);
+    expect(r.out.disk!.spilledAtStates).toBeGreaterThan(0);
+    expect(r.out.disk!.spilledAtStates).toBeLessThan(39_150);
+    expect(withoutDisk(r.out)).toMatchObject({ distinct: 39_150, generated: 177_001, depth: 23, traceLength: 23 });
+  }, 30_000);
+
+  it('refuses temporal properties, which are checked on the state graph in memory', () => {
+    const r = cli(['check', 'specs/examples/realtime-hourclock.ts', '--store', 'disk']);
+    expect(r.code).toBe(151);
+    expect(r.stderr).toBe(
+      'interleave: temporal properties are checked on the state graph in memory, on one machine: check them without a disk-backed or distributed store\n',
+    );
+  });
+
+  it('refuses more than one worker', () => {
+    const r = cli(['check', SPEC, '--variant', 'holds', '--store', 'disk', '--workers', '2']);
+    expect(r.code).toBe(151);
+    expect(r.stderr).toContain('interleave: a search on disk (--store disk, --store-dir, --checkpoint, --resume) runs in one worker; leave out --workers');
+  });
+});
+
+/**
+ * Runs the checker, killing it with SIGKILL `killAfterMs` after it starts, or, with `afterFile`,
+ * that long after the file appears; unless it ends first.
+ */
+function run(args: string[], killAfterMs?: number, afterFile?: string): Promise<{ code: number | null; killed: boolean; stdout: string; stderr: string }> {
+  return new Promise((done) => {
+    const child = spawn(process.execPath, [BIN, ...args], { cwd: ROOT, env: { ...process.env, NO_COLOR: '1' } });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d) => (stdout += d));
+    child.stderr.on('data', (d) => (stderr += d));
+    let killed = false;
+    let timer: NodeJS.Timeout | undefined;
+    const kill = () => (timer = setTimeout(() => ((killed = true), child.kill('SIGKILL')), killAfterMs));
+    const poll = afterFile === undefined ? undefined : setInterval(() => existsSync(afterFile) && (clearInterval(poll), kill()), 10);
+    if (killAfterMs !== undefined && !afterFile) kill();
+    child.on('exit', (code) => {
+      clearTimeout(timer);
+      clearInterval(poll);
+      done({ code, killed, stdout, stderr });
+    });
+  });
+}
+
+describe('checkpoints', () => {
+  for (const [variant, seed] of [['violates', 1], ['violates', 2], ['holds', 3]] as const) {
+    it(`${variant}: killed with SIGKILL at random moments (seed ${seed}) and resumed, ends as an uninterrupted run`, async () => {
+      const uninterrupted = check(variant);
+      const dir = join(tempDir(), 'checkpoint');
+      const out = tempDir();
+      const rnd = mulberry32(seed);
+      const common = [SPEC, '--variant', variant, '--json', '--out', out, '--fp-memory', '48K', '--checkpoint-every', '0.002'];
+      // How long a whole checkpointed run takes here, start-up included: the kills fall inside it.
+      const started = Date.now();
+      const whole = await run(['check', ...common, '--checkpoint', join(tempDir(), 'timing')]);
+      const wholeMs = Date.now() - started;
+      expect(withoutDisk(outcome(whole.stdout))).toEqual(withoutDisk(uninterrupted.out));
+      let last;
+      let kills = 0;
+      let resumes = 0;
+      for (let attempt = 0; ; attempt++) {
+        const resuming = existsSync(join(dir, 'checkpoint.json'));
+        const args = ['check', ...common, ...(resuming ? ['--resume', dir] : ['--checkpoint', dir])];
+        if (resuming) resumes++;
+        // Three kills: the first within 300 ms of the first checkpoint, the others at a moment between
+        // 30% and 95% of a whole run; then it may finish.
+        if (attempt === 0) {
+          // On a quiet machine a run may end within the delay; then start again with a shorter one,
+          // so that the first kill always lands after a checkpoint and before the end.
+          let delay = Math.floor(300 * rnd());
+          for (let tries = 0; ; tries++, delay = Math.floor(delay / 4)) {
+            last = await run(args, delay, join(dir, 'checkpoint.json'));
+            if (last.killed || tries === 5) break;
+            rmSync(dir, { recursive: true, force: true });
+          }
+        } else last = await run(args, attempt < 3 ? Math.floor((0.3 + 0.65 * rnd()) * wholeMs) : undefined);
+        if (last.killed) {
+          kills++;
+          continue;
+        }
+        break;
+      }
+      expect(last.stderr).toBe('');
+      expect(last.code).toBe(uninterrupted.code);
+      expect(withoutDisk(outcome(last.stdout))).toEqual(withoutDisk(uninterrupted.out));
+      // The first kill always lands (after the first checkpoint); a resumed run is shorter than a
+      // whole one, so the later ones may come after it ended.
+      expect(kills).toBeGreaterThan(0);
+      expect(resumes).toBeGreaterThan(0);
+    }, 90_000);
+  }
+
+  it('refuses to resume a checkpoint of a spec that was edited since', async () => {
+    const specDir = tempDir();
+    const spec = join(specDir, 'wide-counters.ts');
+    copyFileSync(join(ROOT, SPEC), spec);
+    writeFileSync(join(specDir, 'package.json'), '{ "type": "module" }\n');
+    writeFileSync(spec, readFileSync(spec, 'utf8').replace("'../../src/index.ts'", `'${join(ROOT, 'src', 'index.ts')}'`));
+    const dir = join(tempDir(), 'checkpoint');
+    // A checkpoint at the start of every level: the run leaves its last one behind.
+    const first = cli(['check', spec, '--variant', 'holds', '--checkpoint', dir, '--checkpoint-every', '0.0001', '--fp-memory', '48K']);
+    expect(first.code).toBe(0);
+    expect(existsSync(join(dir, 'checkpoint.json'))).toBe(true);
+    writeFileSync(spec, readFileSync(spec, 'utf8').replace('const K = 8;', 'const K = 7;'));
+    const r = cli(['check', spec, '--variant', 'holds', '--resume', dir]);
+    expect(r.code).toBe(151);
+    expect(r.stderr).toBe(
+      `interleave: the spec of wide-counters [holds] changed since the checkpoint in ${dir} was taken (its source files differ); a resumed search would mix two specs: start again without --resume\n`,
+    );
+    const other = cli(['check', spec, '--variant', 'violates', '--resume', dir]);
+    expect(other.code).toBe(151);
+    expect(other.stderr).toBe(`interleave: the checkpoint in ${dir} is of wide-counters [holds], not of wide-counters [violates]; resume it with that variant, or start again without --resume\n`);
+    const again = cli(['check', spec, '--variant', 'holds', '--checkpoint', dir]);
+    expect(again.code).toBe(151);
+    expect(again.stderr).toBe(`interleave: ${dir} already holds a checkpoint: continue it with --resume ${dir}, or name an empty folder\n`);
+  }, 30_000);
+});

@@ -1,0 +1,42 @@
+// The partitioned search in one process (LocalCluster): every count, verdict and trace length is the
+// one-machine search's, for any number of partitions. The broker-backed cluster runs the same engine
+// (cluster.test.ts); this pins the engine down without it.
+import { readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { LocalCluster, partitionedLevels } from '../checker/search/partitioned.ts';
+import { checkModel } from '../src/compile/check.ts';
+import { compileModel } from '../src/compile/model.ts';
+import { loadSpec } from '../src/load.ts';
+import { ROOT } from './helpers.ts';
+
+async function run(file: string, variant: string, partitions: number, maxDepth?: number) {
+  const { spec } = await loadSpec(join(ROOT, file));
+  const model = compileModel(spec, variant, join(ROOT, file));
+  const levels = partitions === 0 ? undefined : partitionedLevels(new LocalCluster(model, partitions, { symmetry: true }));
+  const r = await checkModel(model, { maxDepth, levels });
+  return [r.outcome, r.property, r.stats.distinct, r.stats.generated, r.stats.depth, r.trace?.length, r.message];
+}
+
+const kernel = readdirSync(join(ROOT, 'specs/kernel')).filter((f) => f.endsWith('.ts'));
+
+describe('partitioned search, in one process: the one-machine counts, verdicts and trace lengths', () => {
+  for (const f of kernel) {
+    const file = `specs/kernel/${f}`;
+    it(`${file}, every variant without temporal properties, 1, 3 and 4 partitions`, async () => {
+      const { spec } = await loadSpec(join(ROOT, file));
+      for (const variant of spec.variantNames) {
+        // Temporal properties are checked on the state graph on one machine, never partitioned.
+        if (compileModel(spec, variant, join(ROOT, file)).liveness) continue;
+        const one = await run(file, variant, 0);
+        for (const p of [1, 3, 4]) expect(await run(file, variant, p), `${variant}, ${p} partitions`).toEqual(one);
+      }
+    }, 120_000);
+  }
+  for (const [file, depth] of [['bench/counters.ts', 7], ['bench/bounded-queue.ts', 7], ['bench/symmetric-counters.ts', 8]] as const) {
+    it(`${file} to depth ${depth}, 2 and 5 partitions`, async () => {
+      const one = await run(file, 'default', 0, depth);
+      for (const p of [2, 5]) expect(await run(file, 'default', p, depth)).toEqual(one);
+    }, 60_000);
+  }
+});
