@@ -7,6 +7,4 @@ process.on('exit', () => {
   if (process.env.BENCH_RSS_FILE) writeFileSync(process.env.BENCH_RSS_FILE, String(process.resourceUsage().maxRSS * 1024));
 });
 register();
-// Worker threads take half a second to start: for `check --workers N`, they start while the rest loads.
-(await import('../checker/search/parallel.ts')).warmUpFor(process.argv.slice(2));
-await import('../src/cli/main.ts');
+(await import('../src/cli/main.ts')).run();

@@ -3,6 +3,4 @@
 import { register } from 'tsx/esm/api';
 
 register();
-// Worker threads take half a second to start: for `check --workers N`, they start while the rest loads.
-(await import('../checker/search/parallel.ts')).warmUpFor(process.argv.slice(2));
-await import('../src/cli/main.ts');
+(await import('../src/cli/main.ts')).run();

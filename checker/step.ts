@@ -8,6 +8,8 @@
 // TLC's semantics: a successor the constraints prune is not stored, but its invariants are checked
 // (so are those of an initial state the constraint rejects), and it need not fit its type; only a
 // stored state must. Deadlock is a state with no successor at all, pruned or not.
+import { asyncPredicate, isPromise, SpecCodeMistake } from './recipe-result.ts';
+import { PHASE, type StepProbe, stepWatch } from './step-probe.ts';
 import './inlining.ts';
 import { readOnly, isReadOnlyWrite, READ_ONLY_HINT } from './read-only.ts';
 import type { Violation } from './result.ts';
@@ -79,14 +81,21 @@ export class RecipeReturnError extends Error {
 export function isTrue(value: unknown): boolean {
   if (value === true) return true;
   if (value === false) return false;
+  if (isPromise(value)) throw asyncPredicate();
   throw new TypeError(`it returned ${show(value)}, not a boolean${value === undefined ? ' (a missing return?)' : ''}`);
 }
 
 /** How an exception from spec code reads in a message. */
 export function errorText(error: unknown): string {
+  if (error instanceof SpecCodeMistake) return error.message;
   const hint = isReadOnlyWrite(error) ? ` (${READ_ONLY_HINT})` : '';
   if (error instanceof Error) return `${error.name === 'Error' ? '' : error.name + ': '}${error.message}${hint}`;
   return typeof error === 'object' && error !== null ? show(error) : String(error);
+}
+
+/** `the recipe of put(t=t1) threw: ...`, or `... is wrong: ...` for spec code that broke a rule of spec code. */
+export function failure(where: string, error: unknown): string {
+  return `${where} ${error instanceof SpecCodeMistake ? 'is wrong' : 'threw'}: ${errorText(error)}`;
 }
 
 export class Step implements StepSource {
@@ -118,6 +127,7 @@ export class Step implements StepSource {
   private phase = GUARD;
   private after: State | undefined = undefined;
   private count = 0;
+  private readonly probe?: StepProbe;
   /** States expanded, for sampling the check of the pre-state. */
   private expanded = 0;
 
@@ -128,6 +138,8 @@ export class Step implements StepSource {
   ) {
     this.canon = opts.canonicalise;
     this.deadlock = opts.deadlock ?? system.deadlock;
+    // A watchdog on another thread, when this thread is watched (the command line's search thread).
+    this.probe = stepWatch();
     this.encoded = new Int32Array(system.width);
     this.canonical = new Int32Array(system.width);
     if (system.view) this.viewed = new Int32Array(system.view.width);
@@ -177,20 +189,25 @@ export class Step implements StepSource {
     this.count = 0;
     this.action = undefined;
     this.after = undefined;
+    const probe = this.probe;
+    if (probe !== undefined) probe.enter(data, at);
     try {
       for (let a = 0; a < actions.length; a++) {
         const action = (this.action = actions[a]);
         this.after = undefined;
         if (action.guard !== undefined) {
           this.phase = GUARD;
+          if (probe !== undefined) probe.at(a, PHASE.guard);
           if (!isTrue(action.guard(this.pre!))) continue;
         }
         this.phase = RECIPE;
+        if (probe !== undefined) probe.at(a, PHASE.recipe);
         action.successors(this, this.sink);
       }
       if (this.count === 0 && this.deadlock) {
         this.action = undefined;
         this.phase = TERMINAL;
+        if (probe !== undefined) probe.at(-1, PHASE.terminal);
         if (!(terminal && isTrue(terminal(this.pre ?? readOnly(this.system.decode(data, at)))))) {
           this.offer({ outcome: 'deadlock', property: DEADLOCK, message: 'deadlock: no action is enabled', stateIndex: parent }, 0, -1);
         }
@@ -203,10 +220,20 @@ export class Step implements StepSource {
     } catch (error) {
       this.offer(this.errorViolation(error), 1, this.phase === TERMINAL ? -1 : (this.action?.id ?? -1));
     }
+    if (probe !== undefined) probe.at(-1, PHASE.idle);
   }
 
-  /** One successor of the current action, from its sink. */
+  /** One successor of the current action, from its sink; a watchdog sees its checks apart from the recipe. */
   private successor(returned: unknown, choice: ChoicePath): void {
+    const probe = this.probe;
+    if (probe === undefined) return this.judge(returned, choice);
+    probe.at(this.action!.id, PHASE.property);
+    this.judge(returned, choice);
+    probe.at(this.action!.id, PHASE.recipe);
+  }
+
+  /** What the step makes of one successor: properties, constraints, type, then stored or pruned. */
+  private judge(returned: unknown, choice: ChoicePath): void {
     const action = this.action!;
     this.count++;
     this.generated++;
@@ -318,6 +345,7 @@ export class Step implements StepSource {
   invariantViolation(s: State, stateIndex: number, step?: Violation['step'], encoded?: Int32Array): Violation | undefined {
     const invariants = this.system.invariants;
     if (invariants.length === 0) return undefined;
+    if (this.probe !== undefined) this.probe.at(this.action ? this.action.id : -1, PHASE.invariant);
     // Without its encoding to compare with afterwards, the state is frozen.
     if (encoded === undefined) readOnly(s);
     let found: Violation | undefined;
@@ -326,7 +354,7 @@ export class Step implements StepSource {
       try {
         if (!isTrue(inv.holds(s))) found = { outcome: 'invariant', property: inv.name, message: `invariant '${inv.name}' is violated`, stateIndex, step };
       } catch (error) {
-        found = { outcome: 'error', phase: `invariant '${inv.name}'`, message: `invariant '${inv.name}' threw: ${errorText(error)}`, stateIndex, step, error };
+        found = { outcome: 'error', phase: `invariant '${inv.name}'`, message: failure(`invariant '${inv.name}'`, error), stateIndex, step, error };
       }
     }
     if (encoded !== undefined && !this.freezes && this.differs(s, encoded, 0)) {
@@ -413,7 +441,7 @@ export class Step implements StepSource {
       phase === GUARD ? `the guard of ${label}` : phase === RECIPE ? `the recipe of ${label}` : phase === TERMINAL ? 'the terminal predicate' : `${phase} after ${label}`;
     // Past the recipe the step itself happened: the trace shows it, and then what threw.
     const step = phase === TERMINAL ? undefined : phase === GUARD || phase === RECIPE ? { action } : { action, next: this.after };
-    const message = error instanceof StateWritten ? error.message : `${where} threw: ${errorText(error)}`;
+    const message = error instanceof StateWritten ? error.message : failure(where, error);
     return { outcome: 'error', phase, message, stateIndex: this.parent, step, error };
   }
 }

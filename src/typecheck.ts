@@ -2,7 +2,7 @@
 // so a type error would surface, if at all, as a strange violation. The check runs in a child
 // process beside the search (src/typecheck-child.js) and is cached by the content hash of each spec's
 // import graph, so an unchanged spec costs nothing.
-import { spawn } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -26,6 +26,8 @@ export interface TypeCheck {
   cached: TypeErrors;
   /** The others, checked in a child process; rejects when the check could not run at all. */
   pending: Promise<TypeErrors>;
+  /** Ends the child process, if it still runs (a run that was interrupted does not wait for it). */
+  stop(): void;
 }
 
 interface CacheEntry {
@@ -46,12 +48,13 @@ export function startTypeCheck(specFiles: string[], cacheDir = defaultCacheDir()
     if (hit) cached.set(f, hit.errors);
     else todo.push(f);
   }
+  let child: ChildProcess | undefined;
   const pending =
     todo.length === 0
       ? Promise.resolve(new Map() as TypeErrors)
       : version === undefined
         ? Promise.reject(new Error('TypeScript is not installed (npm install typescript)'))
-        : runChild(todo).then((out) => {
+        : runChild(todo, (c) => (child = c)).then((out) => {
             const found: TypeErrors = new Map();
             for (const r of out.results) {
               found.set(r.spec, r.errors);
@@ -62,7 +65,7 @@ export function startTypeCheck(specFiles: string[], cacheDir = defaultCacheDir()
           });
   // Nobody may await it (a run that stops at a usage error): an unhandled rejection must not crash.
   pending.catch(() => {});
-  return { cached, pending };
+  return { cached, pending, stop: () => void child?.kill() };
 }
 
 interface ChildOutput {
@@ -71,9 +74,10 @@ interface ChildOutput {
   results: { spec: string; files: string[]; errors: SpecTypeError[] }[];
 }
 
-function runChild(files: string[]): Promise<ChildOutput> {
+function runChild(files: string[], started: (child: ChildProcess) => void): Promise<ChildOutput> {
   return new Promise((done, fail) => {
     const child = spawn(process.execPath, [CHILD], { stdio: ['pipe', 'pipe', 'pipe'] });
+    started(child);
     let out = '';
     let err = '';
     child.stdout.setEncoding('utf8').on('data', (d: string) => (out += d));

@@ -56,7 +56,7 @@ describe('interleave check', () => {
     const r = cli(['check', f, '--gate', '--out', dir]);
     expect(r.code).toBe(12);
     expect(r.stdout).toMatch(/counter\s+default\s+violates Small\s+holds\s+3\s+3\s+3\s+3\s+NO/);
-    expect(r.stdout).toContain('Gate failed: 1 of 1 variants did not behave as expected.');
+    expect(r.stdout).toContain('Gate failed: 1 of 1 variant checked did not behave as expected.');
   });
 
   it('--gate exits 1 when a variant expected to fail holds', () => {
@@ -188,7 +188,7 @@ describe('interleave check', () => {
   it('--max-depth bounds the search by depth', () => {
     const r = cli(['check', 'specs/examples/die-hard.ts', '--max-depth', '3', '--json']);
     const doc = JSON.parse(r.stdout);
-    expect(doc.results[0]).toMatchObject({ result: 'ok', depth: 3, complete: false, stopped: 'max-depth' });
+    expect(doc.results[0]).toMatchObject({ result: 'incomplete', depth: 3, complete: false, stopped: 'max-depth' });
   });
 });
 

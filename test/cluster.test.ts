@@ -74,7 +74,8 @@ describe('check --cluster: a real nats-server and worker processes', () => {
   it('a worker killed with SIGKILL mid-level: a spare takes its partitions from the last committed level, same counts', async () => {
     const args = ['bench/counters.ts', '--max-depth', '20'];
     const one = await check(args);
-    expect(figures(one.doc)).toEqual([['counters [default]', 'ok', undefined, 166804, 774313, 20, undefined]]);
+    // Stopped at --max-depth: 'incomplete' in the JSON document, as every search that stopped early.
+    expect(figures(one.doc)).toEqual([['counters [default]', 'incomplete', undefined, 166804, 774313, 20, undefined]]);
     const [a, b] = await nats.startWorkers(2);
     const spare = (await nats.startWorkers(1))[0];
     try {

@@ -77,7 +77,7 @@ describe('engine semantics', () => {
     const spec = defineSpec({ name: 'expr', state: { x: int(0, 2) }, init: { x: 0 }, actions: { bump: { do: (s) => (s.x = s.x + 1) as never } } });
     const r = await run(spec);
     expect(r.outcome).toBe('error');
-    expect(r.message).toContain('the recipe of bump threw: RecipeReturnError: it returned 1; a recipe mutates its draft and returns nothing');
+    expect(r.message).toContain('the recipe of bump is wrong: it returned 1; a recipe mutates its draft and returns nothing');
   });
 
   it('an exception in an action property shows the step it judged', async () => {

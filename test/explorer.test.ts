@@ -56,7 +56,7 @@ describe('interleave trace --html', () => {
     const out = join(dir, 'file', 'race.html');
     const r = cli(['trace', TRACE, '--html', out]);
     expect(r.code).toBe(151);
-    expect(r.stderr).toBe(`interleave: --html ${out}: cannot write the page: ${join(dir, 'file')} exists and is not a folder\n`);
+    expect(r.stderr).toBe(`interleave: --html ${out}: cannot write the page: cannot create its folder: ${join(dir, 'file')} exists and is not a folder\n`);
   });
 
   it('is a view of its own: not with --swimlane, --full or --replay (exit 151)', () => {

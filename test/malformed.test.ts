@@ -38,7 +38,22 @@ const cases: [string, Parameters<typeof spec>[0], [string, string]][] = [
   [
     'a recipe that returns a number',
     { do: '(s, { t }) => (s.x[t] = 1)' },
-    ['error', 'the recipe of inc(t=t1) threw: RecipeReturnError: it returned 1; a recipe mutates its draft and returns nothing, or returns a whole next state (an arrow with an expression body, `(s) => (s.x = 1)`, returns its value: add braces)'],
+    ['error', 'the recipe of inc(t=t1) is wrong: it returned 1; a recipe mutates its draft and returns nothing, or returns a whole next state (an arrow with an expression body, `(s) => (s.x = 1)`, returns its value: add braces)'],
+  ],
+  [
+    'an async recipe',
+    { do: 'async (s, { t }) => { s.x[t]++; }' },
+    ['error', 'the recipe of inc(t=t1) is wrong: it returned a Promise: spec code runs synchronously, inside one atomic step, so an `async` function (or one that returns a Promise) cannot be a guard, recipe or property; remove `async` and `await`'],
+  ],
+  [
+    'an async guard',
+    { when: 'async () => true' },
+    ['error', 'the guard of inc(t=t1) is wrong: it returned a Promise: spec code runs synchronously, inside one atomic step, so an `async` function (or one that returns a Promise) cannot be a guard, recipe or property; remove `async` and `await`'],
+  ],
+  [
+    'a recipe that changes its draft and returns a state',
+    { do: '(s, { t }) => { s.x[t]++; return { x: { ...s.x } }; }' },
+    ['error', 'the recipe of inc(t=t1) is wrong: it changed its draft and also returned a state; do one or the other: change the draft and return nothing, or return a new state without changing the draft (as immer requires)'],
   ],
   ['a constraint that returns 1', { constraint: '() => 1' }, ['error', 'the constraint threw on an initial state: TypeError: it returned 1, not a boolean']],
   ['an initial state outside its type', { init: '{ x: { t1: 9, t2: 0 } }' }, ['invariant', 'an initial state is outside its type: x[t1] = 9 is outside int(0, 3)']],

@@ -68,10 +68,10 @@ describe('--workers: the same states, verdicts and trace lengths as one worker',
 describe('stopping a run cleanly', () => {
   it('--max-memory stops with a message and the statistics so far (exit 255)', () => {
     for (const workers of ['1', '2']) {
-      const r = cli(['check', 'bench/counters.ts', '--max-memory', '1M', '--workers', workers]);
+      const r = cli(['check', 'bench/counters.ts', '--max-memory', '150M', '--workers', workers]);
       expect(r.code).toBe(255);
       expect(r.stdout).toContain('no violation (incomplete: max-memory)');
-      expect(r.stdout).toMatch(/Stopped at the memory limit \(--max-memory 1 MB; raise it, or bound the model\)\. \d+ states generated, \d+ distinct states found, \d+ states left on queue\./);
+      expect(r.stdout).toMatch(/Stopped at the memory limit \(--max-memory 150 MB; raise it, or bound the model\)\. \d+ states generated, \d+ distinct states found, \d+ states left on queue\./);
       expect(r.stderr).toBe('');
     }
   }, 120_000);

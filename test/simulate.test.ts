@@ -28,7 +28,7 @@ describe('interleave simulate', () => {
     expect(r.stdout).toContain('✓ refcount-race [atomic]: no violation in 50 walks of up to 10 steps, seed 7');
     expect(r.stdout).toContain('  200 states generated, 7 distinct states visited, longest walk 4 states.');
     expect(r.stdout).toContain('✓ refcount-race [racy]: violates NoLeak in walk 4 (4 walks of up to 10 steps, seed 7)');
-    const file = join(dir, 'refcount-race.racy.NoLeak.itf.json');
+    const file = join(dir, 'refcount-race.racy.NoLeak.simulate.itf.json');
     expect(r.stdout).toContain(`Counterexample, 5 states (${file}):`);
     expect(r.stdout).toContain('Reproduce: interleave simulate specs/examples/refcount-race.ts --variant racy --seed 7 --steps 10 --runs 4');
     const itf = JSON.parse(readFileSync(file, 'utf8'));
@@ -52,11 +52,11 @@ describe('interleave simulate', () => {
     const dir = scratch();
     const run = () => cli(['simulate', 'specs/examples/die-hard.ts', '--seed', '2', '--json', '--out', dir]);
     const first = run();
-    const text = readFileSync(join(dir, 'die-hard.NotSolved.itf.json'), 'utf8');
+    const text = readFileSync(join(dir, 'die-hard.NotSolved.simulate.itf.json'), 'utf8');
     const second = run();
     expect(first.code).toBe(12);
     expect(JSON.parse(first.stdout).results[0]).toMatchObject({ result: 'invariant', property: 'NotSolved', run: 161, traceLength: 99, generated: 16259 });
-    expect(readFileSync(join(dir, 'die-hard.NotSolved.itf.json'), 'utf8')).toBe(text);
+    expect(readFileSync(join(dir, 'die-hard.NotSolved.simulate.itf.json'), 'utf8')).toBe(text);
     expect(JSON.parse(second.stdout).results[0].run).toBe(161);
   });
 

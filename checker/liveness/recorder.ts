@@ -9,6 +9,7 @@
 // its action forms. ENABLED is judged on the action, as TLC does: a unit is enabled in s when one of
 // its instances has a step out of s that changes the state, whether or not the constraint keeps the
 // successor. A step that changes nothing is a stutter step: not stored, not a step of <<A>>_vars.
+import { PHASE, stepWatch } from '../step-probe.ts';
 import type { State, TransitionSystem } from '../system.ts';
 import { GraphBuilder, type LivenessGraph } from './graph.ts';
 import type { LivenessSystem } from './formula.ts';
@@ -79,11 +80,13 @@ export class GraphRecorder {
     }
     const post = this.system.decode(next, 0);
     const a = this.system.actions[action];
+    const resume = this.watched(action);
     try {
       for (let b = 0; b < edgeAtoms.length; b++) if (truth(edgeAtoms[b](this.pre!, post, a))) builder.setEdgeBit(e, b);
     } catch (err) {
       this.error = `a temporal property's step predicate threw on a step of ${a.label} while the liveness graph was recorded: ${message(err)}`;
     }
+    resume?.();
   }
 
   finish(): RecordedGraph {
@@ -105,11 +108,32 @@ export class GraphRecorder {
     const { stateAtoms } = this.live;
     if (stateAtoms.length === 0) return;
     const s = this.system.decode(v, 0);
+    const resume = this.watched(-1, v);
     try {
       for (let b = 0; b < stateAtoms.length; b++) if (truth(stateAtoms[b](s))) builder.setStateBit(index, b);
     } catch (err) {
       this.error = `a temporal property's predicate threw while the liveness graph was recorded: ${message(err)}`;
     }
+    resume?.();
+  }
+
+  /**
+   * Tells a step watchdog, if this thread has one, that temporal predicates (spec code) run now, on
+   * the step of `action`, or (-1) on the new state `state`, shown in its place meanwhile; gives back
+   * what puts the step's own state and phase back.
+   */
+  private watched(action: number, state?: Int32Array): (() => void) | undefined {
+    const probe = stepWatch();
+    if (probe === undefined) return undefined;
+    const was = probe.action();
+    const phase = probe.phase();
+    const expanded = state && probe.slots();
+    if (state) probe.enter(state, 0);
+    probe.at(action, PHASE.temporal);
+    return () => {
+      if (expanded) probe.enter(expanded, 0);
+      probe.at(was, phase);
+    };
   }
 
   private sameAs(index: number, v: Int32Array): boolean {

@@ -16,6 +16,10 @@ export interface SimulateOptions {
   steps: number;
   runs: number;
   deadlock?: boolean;
+  /** Polled between walks; set `stop` to end the simulation early (Ctrl-C). */
+  control?: { stop?: 'interrupted' | 'max-memory' };
+  /** Called before each walk with the walks done so far and the statistics. */
+  onWalk?: (walks: number, generated: number, distinct: number) => void;
 }
 
 export interface SimulationRun extends RunResult {
@@ -76,6 +80,7 @@ export function simulate(system: TransitionSystem, opts: SimulateOptions): Simul
   let violation: Violation | undefined;
   let trace: TraceStep[] = [];
   let run = 0;
+  let stopped: 'interrupted' | undefined;
 
   /** Counts a state the walk reached as visited (states inside the constraint, as the search counts). */
   const visit = (encoded: Int32Array, action: ActionInstance | undefined): void => {
@@ -88,6 +93,11 @@ export function simulate(system: TransitionSystem, opts: SimulateOptions): Simul
   };
 
   walks: for (run = 1; run <= opts.runs; run++) {
+    opts.onWalk?.(run - 1, generated, seen.size);
+    if (opts.control?.stop) {
+      stopped = 'interrupted';
+      break;
+    }
     const rng = mulberry32(runSeed(opts.seed, run));
     trace = [];
     options.reset();
@@ -149,11 +159,12 @@ export function simulate(system: TransitionSystem, opts: SimulateOptions): Simul
       storeBytes: 0,
     },
     violation,
+    stopped,
     trace: violation ? trace : undefined,
     symmetryReduced: [],
     coverage: summariseCoverage(system, { fired, found }),
     run: violation ? run : undefined,
-    runs: violation ? run : opts.runs,
+    runs: violation ? run : stopped ? run - 1 : opts.runs,
     seed: opts.seed,
   };
 }

@@ -23,6 +23,18 @@ export const memorySize =
     return Math.round(Number(m[1]) * 1024 ** ' kmgt'.indexOf((m[2] || ' ').toLowerCase()));
   };
 
+/**
+ * Refuses a --max-memory less than the process uses before it starts, for a search in memory (which
+ * would stop at once); a search that may use the disk moves there at 60% of it instead.
+ */
+export function refuseTooLittleMemory(maxMemory: number | undefined, mayUseDisk: boolean): void {
+  const now = process.memoryUsage.rss();
+  if (maxMemory === undefined || mayUseDisk || maxMemory >= now) return;
+  const unit = [4, 3, 2, 1].find((k) => maxMemory % 1024 ** k === 0);
+  const shown = unit ? `${maxMemory / 1024 ** unit}${' KMGT'[unit]}` : String(maxMemory);
+  throw new UsageError(`--max-memory ${shown} is less than the checker uses before it starts (${Math.ceil(now / 2 ** 20)} MB); give a size such as 8G or 512M`);
+}
+
 /** A positive number of minutes, fractions allowed. */
 function minutes(v: unknown): number | undefined {
   if (v === undefined) return undefined;
@@ -50,7 +62,7 @@ export const CHECK_FLAGS: { [K in keyof Required<CheckChoices>]: Flag<CheckChoic
   workers: { flag: 'workers', yargs: { type: 'string', coerce: wholeNumber('workers'), describe: 'worker threads to search with (default 1)' }, read: count },
   maxMemory: {
     flag: 'max-memory',
-    yargs: { type: 'string', coerce: memorySize('max-memory'), describe: 'stop cleanly (exit 255) when the process uses this much memory, e.g. 8G or 512M (default: 80% of free memory)' },
+    yargs: { type: 'string', coerce: memorySize('max-memory'), describe: 'stop cleanly (exit 255) when the process uses this much memory, e.g. 8G or 512M (default: 80% of the free memory, or of what the cgroup allows)' },
     read: count,
   },
   symmetry: {

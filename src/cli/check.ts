@@ -1,30 +1,36 @@
 // `interleave check`: load specs, check every (selected) variant, report, and exit with TLC's codes.
-import type { Progress, SearchOptions } from '../../checker/search/bfs.ts';
-import { checkModel, type CheckResult, usesSymmetry } from '../compile/check.ts';
-import { warmUp } from '../../checker/search/parallel.ts';
-import { auditDeterminism } from '../../checker/determinism-audit.ts';
-import { auditSymmetry, type AuditResult as EngineAudit, QUICK_AUDIT } from '../../checker/symmetry/audit.ts';
-import { compileModel, type Model } from '../compile/model.ts';
-
-type AuditResult = EngineAudit<Model>;
-import { findSpecFiles, LoadError, loadSpec } from '../load.ts';
-import { freemem, tmpdir } from 'node:os';
+import type { Progress } from '../../checker/search/bfs.ts';
+import type { AuditResult as EngineAudit } from '../../checker/symmetry/audit.ts';
 import type { DiskSearchOptions } from '../../checker/store/search-files.ts';
+import { type CheckResult, usesSymmetry } from '../compile/check.ts';
+import { compileModel, type Model } from '../compile/model.ts';
+import type { CheckChoices } from '../compile/options.ts';
+import { findSpecFiles, LoadError, loadSpec } from '../load.ts';
+import { tmpdir } from 'node:os';
 import { importGraphHash } from '../compile/import-graph.ts';
 import { auditJson, formatAudit, formatNotAudited } from '../report/audit.ts';
 import { formatResult, formatStats, formatSummary, makeChalk, variantTitle, formatViolation } from '../report/console.ts';
 import { formatCoverage } from '../report/coverage.ts';
 import { writeTrace } from '../report/itf.ts';
 import { toJson, violationJson } from '../report/json.ts';
-import { writeJUnit } from './junit.ts';
+import { toJUnit } from '../report/junit.ts';
+import { type FileWriter, nodeWriter, OutputError, writeFileAtomic } from '../report/files.ts';
+import { escapeControl } from '../report/terminal.ts';
+import { defaultMaxMemory } from './memory-limit.ts';
+import { reserveStdout, type ReservedStdout } from './stdout.ts';
+import { type HungStep, SearchHost, type SharedStats } from './search-host.ts';
+import type { CheckJob } from './search-jobs.ts';
+import { show } from '../schema/index.ts';
 import { SpecError, type Constants } from '../spec.ts';
 import { AssumptionError } from '../constants.ts';
 import { EXIT, runExitCode, worst } from './exit-codes.ts';
-import type { CheckChoices } from '../compile/options.ts';
-import { constantsFor, ensureOutputDir } from './options.ts';
+import { constantsFor, ensureOutputDir, ensureOutputFile } from './options.ts';
+import { refuseTooLittleMemory } from './check-options.ts';
 import { UsageError } from './usage.ts';
-import { dirname, relative, resolve } from 'node:path';
+import { relative, resolve } from 'node:path';
 import { formatTypeError, type SpecTypeError, startTypeCheck } from '../typecheck.ts';
+
+type AuditResult = EngineAudit<Model>;
 
 /** What `check` is asked: the search choices (declared once, in CheckChoices) and the command line's own. */
 export interface CheckArgs extends CheckChoices {
@@ -61,6 +67,38 @@ export interface CheckArgs extends CheckChoices {
   resumeRun?: string;
   /** Check every variant for starvation (the property 'Starvation'), whatever the spec says. */
   starvation?: boolean;
+  /** Seconds one step of spec code may run before it is reported as a spec error (default 5). */
+  stepTimeout?: number;
+}
+
+/** Seconds a step of spec code may take: far more than any real step, far less than a user's patience. */
+export const DEFAULT_STEP_TIMEOUT = 5;
+
+/** Statistics of a search whose thread had to be ended, as far as it had published them. */
+function statsFrom(shared: SharedStats): CheckResult['stats'] {
+  return { ...shared, collisionProbability: 0, complete: false, storeBytes: 0, durationMs: shared.elapsedMs };
+}
+
+/** The result of a search whose thread was ended after Ctrl-C or SIGTERM went unanswered. */
+export function endedResult(model: Model, shared: SharedStats): CheckResult {
+  return { model, outcome: 'ok', stats: statsFrom(shared), stopped: 'interrupted', symmetryReduced: [], expected: model.expect, matchesExpectation: false };
+}
+
+/** A step of spec code that did not return within the timeout: a spec error naming the action and the state. */
+export function hungResult(model: Model, step: HungStep, shared: SharedStats, timeout: number): CheckResult {
+  const message =
+    `${step.where} ran for more than ${timeout} s without returning (an endless loop?), ` +
+    `in state ${show(step.state)}; the search was stopped there (--step-timeout SECONDS allows slower steps)`;
+  return {
+    model,
+    outcome: 'error',
+    message,
+    stats: statsFrom(shared),
+    violation: { outcome: 'error', phase: 'timeout', message, stateIndex: -1, step: step.action && { action: step.action } },
+    symmetryReduced: [],
+    expected: model.expect,
+    matchesExpectation: false,
+  };
 }
 
 /** `depth 34, 1,234,567 distinct, 7,000,000 generated, 120,000 on queue, 480,000 distinct/s, 210 MB`. */
@@ -126,8 +164,29 @@ function diskOptions(args: CheckArgs, models: Model[], maxMemory: number, symmet
   };
 }
 
-export async function runCheck(args: CheckArgs): Promise<number> {
+export async function runCheck(args: CheckArgs, io: { writer?: FileWriter } = {}): Promise<number> {
   const c = makeChalk();
+  // With --json, stdout is the document's alone: what spec code prints goes to stderr meanwhile.
+  const stdout = args.json ? reserveStdout() : undefined;
+  // The search runs in a thread of its own (started now, to load while this thread loads the specs);
+  // this one keeps handling signals and watching it.
+  const host = new SearchHost({ warmWorkers: (args.workers ?? 1) - 1, stepTimeoutMs: (args.stepTimeout ?? DEFAULT_STEP_TIMEOUT) * 1000 });
+  // Ctrl-C or SIGTERM, from the start: the current search ends with its statistics so far, the
+  // variants not reached are counted, and every report is still written; a second one ends it at once.
+  const onSignal = () => (host.interrupted ? host.kill() : host.interrupt());
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  try {
+    return await checkAndReport(args, io.writer ?? nodeWriter, c, stdout, host);
+  } finally {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+    await host.close();
+    stdout?.release();
+  }
+}
+
+async function checkAndReport(args: CheckArgs, writer: FileWriter, c: ReturnType<typeof makeChalk>, stdout: ReservedStdout | undefined, host: SearchHost): Promise<number> {
   const log = (s: string) => {
     if (!args.json) process.stdout.write(s + '\n');
   };
@@ -136,8 +195,17 @@ export async function runCheck(args: CheckArgs): Promise<number> {
   const results: { result: CheckResult; traceFile?: string; others: { result: CheckResult; traceFile?: string }[] }[] = [];
   const audits: AuditResult[] = [];
   const nondeterministic: string[] = [];
+  /** Outputs that could not be written; each is reported in one line, and the rest is still delivered. */
+  const lost: OutputError[] = [];
+  const lose = (e: unknown) => {
+    if (!(e instanceof OutputError)) throw e;
+    lost.push(e);
+    process.stderr.write(`${c.red('error:')} ${escapeControl(e.message)}\n`);
+  };
+
   /** Variants with temporal properties, refused by a cluster run. */
   const notInCluster: string[] = [];
+  refuseTooLittleMemory(args.maxMemory, !!(args.storage === 'disk' || args.storeDir || args.checkpoint || args.resume));
 
   if (!args.cluster && (args.partitions !== undefined || args.clusterWorkers !== undefined)) throw new UsageError('--partitions and --cluster-workers go with --cluster');
   if (args.resumeRun !== undefined && !args.cluster) throw new UsageError('--resume-run goes with --cluster');
@@ -146,15 +214,16 @@ export async function runCheck(args: CheckArgs): Promise<number> {
   if (args.cluster && args.workers !== undefined && args.workers > 1) {
     throw new UsageError("--workers and --cluster do not go together: a cluster run's workers are `interleave worker` processes");
   }
+
+  // Found now, not after the search: a folder or report file that cannot be written.
   ensureOutputDir('--out', args.out);
-  if (args.junit) ensureOutputDir('--junit', dirname(args.junit));
+  if (args.junit) ensureOutputFile('--junit', args.junit);
   const models: Model[] = [];
   const files = findSpecFiles(args.paths);
   if (files.length === 0) throw new LoadError(args.paths.join(', '), 'no spec files here (a spec is a .ts file whose default export is defineSpec({ ... }))');
-  // Worker threads take a while to start: let them do so while this thread loads the specs.
-  if ((args.workers ?? 1) > 1) warmUp(args.workers! - 1);
   // The type-check runs in a child process beside loading and searching; cached results are known now.
   const typecheck = args.typecheck !== false && !process.env.INTERLEAVE_NO_TYPECHECK ? startTypeCheck(files) : undefined;
+  host.start();
   const typeErrors = new Map<string, SpecTypeError[]>();
   const reportTypeErrors = (found: Map<string, SpecTypeError[]>) => {
     for (const [file, errors] of found) {
@@ -162,16 +231,23 @@ export async function runCheck(args: CheckArgs): Promise<number> {
       typeErrors.set(file, errors);
       const message = `${relative(process.cwd(), file)}: the spec does not type-check (${errors.length} error${errors.length > 1 ? 's' : ''}):\n${errors.map((e) => '  ' + formatTypeError(e).replaceAll('\n', '\n  ')).join('\n')}`;
       problems.push({ file, message });
-      process.stderr.write(`${c.red('error:')} ${message}\n`);
+      process.stderr.write(`${c.red('error:')} ${escapeControl(message, true)}\n`);
     }
   };
   if (typecheck) reportTypeErrors(typecheck.cached);
+  /** Spec name -> the file that declared it: trace files are named after specs, so names must not repeat. */
+  const names = new Map<string, string>();
   for (const file of files) {
     try {
       const { spec, file: shown } = await loadSpec(file);
       if (args.variant && !spec.variantNames.includes(args.variant)) {
         throw new UsageError(`${shown}: spec '${spec.def.name}' has no variant '${args.variant}' (variants: ${spec.variantNames.join(', ')})`);
       }
+      const first = names.get(spec.def.name);
+      if (first !== undefined) {
+        throw new LoadError(shown, `spec '${spec.def.name}' has the same name as the spec in ${first}; give each spec its own name (its traces and reports are named after it)`);
+      }
+      names.set(spec.def.name, shown);
       const overrides = constantsFor(spec, shown, args.constants);
       for (const v of args.variant ? [args.variant] : spec.variantNames) models.push(compileModel(spec, v, shown, { constants: overrides, starvation: args.starvation }));
     } catch (e) {
@@ -180,54 +256,40 @@ export async function runCheck(args: CheckArgs): Promise<number> {
       if (!(e instanceof LoadError || e instanceof SpecError)) throw e;
       const message = e instanceof LoadError ? e.message : `${file}: ${e.message}`;
       problems.push({ file, message });
-      process.stderr.write(`${c.red('error:')} ${message}\n`);
+      process.stderr.write(`${c.red('error:')} ${escapeControl(message)}\n`);
     }
   }
 
-  if (args.resumeRun !== undefined && models.length > 1) throw new UsageError(`--resume-run goes on with one run: name its variant with --variant (${models.length} variants here)`);
-  // Ctrl-C ends the current search cleanly: its statistics are printed and the traces already written stay.
-  const control: { stop?: 'interrupted' | 'max-memory' } = {};
-  // Stop cleanly before the machine runs out, rather than die in the garbage collector.
-  const maxMemory = args.maxMemory ?? Math.round(process.memoryUsage.rss() + 0.8 * freemem());
-  const onSigint = () => {
-    if (control.stop) process.exit(EXIT.internal);
-    control.stop = 'interrupted';
-  };
-  process.on('SIGINT', onSigint);
+  // Stop cleanly before the machine (or the container) runs out, rather than die in the garbage collector.
+  const maxMemory = args.maxMemory ?? defaultMaxMemory();
   const live = !!process.stderr.isTTY && args.progress === undefined;
   let shownLive = false;
   const symmetry = args.symmetry;
+  if (args.resumeRun !== undefined && models.length > 1) throw new UsageError(`--resume-run goes on with one run: name its variant with --variant (${models.length} variants here)`);
   const diskFor = diskOptions(args, models, maxMemory, symmetry);
-  try {
-    for (const model of models) {
-      if (control.stop) break;
-      if (model.file && typeErrors.has(resolve(model.file))) continue;
-      // Temporal properties are checked on the state graph in memory, on one machine (design.md).
-      if (args.cluster && model.liveness) {
-        notInCluster.push(variantTitle({ model } as CheckResult));
-        continue;
-      }
-      // A step that gives other successors when taken again makes counts and traces meaningless.
-      const determinism = auditDeterminism(model);
-      if (!determinism.passed) {
-        nondeterministic.push(variantTitle({ model } as CheckResult));
-        log(c.red(determinism.problem!.message) + '\n');
-        continue;
-      }
-      // Reduction by a symmetry the spec does not have would make the check unsound, silently.
-      if (args.auditSymmetry !== false && usesSymmetry(model, symmetry)) {
-        const thorough = args.auditSymmetry === true;
-        const audit = auditSymmetry(model, thorough ? { samples: args.auditSamples, seed: args.auditSeed } : QUICK_AUDIT);
-        audits.push(audit);
-        if (thorough || !audit.passed) log(formatAudit(audit, c, thorough) + (audit.passed ? '' : '\n'));
-        if (!audit.passed) continue;
-      } else if (args.auditSymmetry) {
-        log(formatNotAudited(model, c));
-      }
-      let cluster: { levels: SearchOptions['levels']; done: (r: CheckResult) => void } | undefined;
-      if (args.cluster) cluster = await clusterRun(model, args, usesSymmetry(model, symmetry), args.quiet ? () => {} : log);
-      const result = await checkModel(model, {
-        levels: cluster?.levels,
+  let typeSkipped = 0;
+  for (const model of models) {
+    if (host.interrupted) break;
+    if (model.file && typeErrors.has(resolve(model.file))) {
+      typeSkipped++;
+      continue;
+    }
+    // Temporal properties are checked on the state graph in memory, on one machine (design.md).
+    if (args.cluster && model.liveness) {
+      notInCluster.push(variantTitle({ model } as CheckResult));
+      continue;
+    }
+    // Reduction by a symmetry the spec does not have would make the check unsound, silently.
+    const audited = args.auditSymmetry !== false && usesSymmetry(model, symmetry);
+    if (!audited && args.auditSymmetry) log(formatNotAudited(model, c));
+    const job: CheckJob = {
+      kind: 'check',
+      file: model.file!,
+      variant: model.variant,
+      constants: args.constants,
+      starvation: args.starvation,
+      audit: audited ? { thorough: args.auditSymmetry === true, samples: args.auditSamples, seed: args.auditSeed } : undefined,
+      options: {
         symmetry,
         compareSymmetry: args.compareSymmetry,
         deadlock: args.deadlock,
@@ -237,57 +299,92 @@ export async function runCheck(args: CheckArgs): Promise<number> {
         workers: args.workers,
         maxMemory,
         disk: diskFor(model),
-        control,
         fewestSwitches: args.fewestSwitches,
-        // On a terminal a live line (rewritten every second, after the first few); otherwise a line every 15 s.
-        progressEveryMs: args.progress !== undefined ? args.progress * 1000 : live ? 1000 : 15_000,
-        onProgress: args.quiet || args.json ? undefined : (p) => {
-          if (live && p.elapsedMs < 3000) return;
-          const line = c.dim(`  ${variantTitle({ model } as CheckResult)}: ${formatProgress(p)}`);
-          process.stderr.write(live ? `\r${line}\x1b[K` : `${line}\n`);
-          shownLive = live;
-        },
-      });
-      cluster?.done(result);
-      if (shownLive) process.stderr.write('\r\x1b[K');
-      shownLive = false;
-      const traceFile = result.trace?.length ? writeTrace(args.out, result) : undefined;
-      // --continue: each other violated property with its own trace, after the one the exit code is for.
-      const others = (result.violated ?? []).filter((v) => v.violation !== result.violation).map((v) => {
-        const as: CheckResult = { ...result, outcome: v.outcome, property: v.property, message: v.message, violation: v.violation, trace: v.trace };
-        return { result: as, traceFile: v.trace?.length ? writeTrace(args.out, as) : undefined };
-      });
-      results.push({ result, traceFile, others });
-      if (args.quiet || (args.gate && result.matchesExpectation)) {
-        // A gate shows in full only what it did not expect; the rest is one line each (and the table).
-        if (!args.quiet || !result.matchesExpectation) log(formatResult(result, c, traceFile).split('\n')[0] + (traceFile ? c.dim(`  ${traceFile}`) : ''));
-      } else {
-        log(formatResult(result, c, traceFile) + '\n');
-        for (const o of others) log(formatViolation(o.result, c, o.traceFile) + '\n');
-      }
-      if (result.deadActions) {
-        log(c.red(`  ${variantTitle(result)}: never fired: ${result.deadActions.join(', ')} (the spec asks that every action fires)`));
-      }
-      if (args.coverage && result.coverage) log(`Coverage of ${variantTitle(result)}:\n${formatCoverage(result.coverage, c, result.stats.complete)}\n`);
-      if (result.stopped === 'interrupted') log(c.yellow(`Interrupted. ${formatStats(result).split('\n')[0]}`));
-      if (result.stopped === 'max-memory') {
-        log(c.yellow(`Stopped at the memory limit (--max-memory ${formatBytes(maxMemory)}; raise it, or bound the model). ${formatStats(result).split('\n')[0]}`));
-      }
+      },
+      cluster: args.cluster
+        ? { url: args.cluster, resumeRun: args.resumeRun, partitions: args.partitions, workers: args.clusterWorkers, quiet: args.quiet }
+        : undefined,
+      // On a terminal a live line (rewritten every second, after the first few); otherwise a line every 15 s.
+      progressEveryMs: args.quiet || args.json ? undefined : args.progress !== undefined ? args.progress * 1000 : live ? 1000 : 15_000,
+    };
+    const outcome = await host.run(job, model, (p) => {
+      if (live && p.elapsedMs < 3000) return;
+      const line = c.dim(`  ${variantTitle({ model } as CheckResult)}: ${formatProgress(p)}`);
+      process.stderr.write(live ? `\r${line}\x1b[K` : `${line}\n`);
+      shownLive = live;
+    }, log);
+    if (outcome.audit) {
+      audits.push(outcome.audit);
+      const thorough = args.auditSymmetry === true;
+      if (thorough || !outcome.audit.passed) log(formatAudit(outcome.audit, c, thorough) + (outcome.audit.passed ? '' : '\n'));
     }
-  } finally {
-    process.off('SIGINT', onSigint);
+    if (outcome.kind === 'audit-failed') continue;
+    if (outcome.kind === 'nondeterministic') {
+      nondeterministic.push(variantTitle({ model } as CheckResult));
+      log(c.red(escapeControl(outcome.message)) + '\n');
+      continue;
+    }
+    const result: CheckResult = outcome.kind === 'done' ? outcome.result : outcome.kind === 'hung' ? hungResult(model, outcome.step, outcome.stats, args.stepTimeout ?? DEFAULT_STEP_TIMEOUT) : endedResult(model, outcome.stats);
+    if (shownLive) process.stderr.write('\r\x1b[K');
+    shownLive = false;
+    const saved = saveTrace(result);
+    // --continue: each other violated property with its own trace, after the one the exit code is for.
+    const others = (result.violated ?? []).filter((v) => v.violation !== result.violation).map((v) => {
+      const as: CheckResult = { ...result, outcome: v.outcome, property: v.property, message: v.message, violation: v.violation, trace: v.trace };
+      return { result: as, ...saveTrace(as) };
+    });
+    results.push({ result, traceFile: saved.traceFile, others });
+    report(result, saved.traceFile, saved.traceLost, others);
+  }
+
+  /** Writes a result's trace; one that cannot be written is reported, and the search's result kept. */
+  function saveTrace(result: CheckResult): { traceFile?: string; traceLost: boolean } {
+    if (!result.trace?.length) return { traceLost: false };
+    try {
+      return { traceFile: writeTrace(args.out, result, {}, writer), traceLost: false };
+    } catch (e) {
+      lose(e);
+      return { traceLost: true };
+    }
+  }
+
+  function report(result: CheckResult, traceFile: string | undefined, traceLost: boolean, others: { result: CheckResult; traceFile?: string; traceLost: boolean }[]): void {
+    // A trace that could not be saved is printed in full: the console is then the only copy.
+    if (!traceLost && !others.some((o) => o.traceLost) && (args.quiet || (args.gate && result.matchesExpectation))) {
+      // A gate shows in full only what it did not expect; the rest is one line each (and the table).
+      if (!args.quiet || !result.matchesExpectation) log(formatResult(result, c, traceFile).split('\n')[0] + (traceFile ? c.dim(`  ${traceFile}`) : ''));
+    } else {
+      log(formatResult(result, c, traceFile) + '\n');
+      for (const o of others) log(formatViolation(o.result, c, o.traceFile) + '\n');
+    }
+    if (result.deadActions) {
+      log(c.red(`  ${variantTitle(result)}: never fired: ${result.deadActions.join(', ')} (the spec asks that every action fires)`));
+    }
+    if (args.coverage && result.coverage) log(`Coverage of ${variantTitle(result)}:\n${formatCoverage(result.coverage, c, result.stats.complete)}\n`);
+    if (result.stopped === 'interrupted') log(c.yellow(`Interrupted. ${formatStats(result).split('\n')[0]}`));
+    if (result.stopped === 'max-memory') {
+      log(c.yellow(`Stopped at the memory limit (--max-memory ${formatBytes(maxMemory)}; raise it, or bound the model). ${formatStats(result).split('\n')[0]}`));
+    }
   }
 
   if (typecheck) {
     try {
-      reportTypeErrors(await typecheck.pending);
+      // The type-check never holds up a run that was interrupted: signals are answered at once.
+      const found = await Promise.race([typecheck.pending, host.interruption.then(() => undefined)]);
+      if (found) reportTypeErrors(found);
+      else {
+        typecheck.stop();
+        process.stderr.write(`${c.yellow('warning:')} the specs were not type-checked: interrupted\n`);
+      }
     } catch (e) {
-      process.stderr.write(`${c.yellow('warning:')} the specs were not type-checked: ${(e as Error).message}\n`);
+      process.stderr.write(`${c.yellow('warning:')} the specs were not type-checked: ${escapeControl((e as Error).message)}\n`);
     }
   }
   const all = results.map((r) => r.result);
-  if (!args.json && (all.length > 1 || args.gate)) log(formatSummary(all, c, !!args.gate));
   const unaudited = audits.filter((a) => !a.passed).map((a) => variantTitle({ model: a.model } as CheckResult));
+  const notChecked = models.length - results.length - unaudited.length - nondeterministic.length - typeSkipped;
+  // A spec that did not load is counted, unless it was the only thing asked for: its error says it all.
+  if (!args.json && (all.length > 1 || args.gate || (problems.length > 0 && all.length + problems.length > 1))) log(formatSummary(all, c, !!args.gate, { notLoaded: problems.length, notChecked }));
   if (unaudited.length) log(c.red(`Not checked, the symmetry audit failed: ${unaudited.join(', ')} (exit 75).`));
   if (nondeterministic.length) log(c.red(`Not checked, not deterministic: ${nondeterministic.join(', ')} (exit 75).`));
   const asymmetric = audits.some((a) => !a.passed) || nondeterministic.length > 0;
@@ -295,10 +392,24 @@ export async function runCheck(args: CheckArgs): Promise<number> {
   if (notInCluster.length) {
     log(c.red(`Not checked, temporal properties need the state graph on one machine: ${notInCluster.join(', ')} (check them without --cluster; exit 151 unless worse).`));
   }
-  const worstCode = worst([loadCode, asymmetric ? EXIT.specError : EXIT.ok, runExitCode(all, !!args.gate)]);
-  const code = notInCluster.length && worstCode === EXIT.ok ? EXIT.badOptions : worstCode;
-  if (args.junit) writeJUnit(args.junit, { results, loadErrors: problems, deadlock: args.deadlock });
-  if (args.json) {
+  const verdict = () =>
+    worst([
+      loadCode,
+      asymmetric ? EXIT.specError : EXIT.ok,
+      host.interrupted ? EXIT.internal : EXIT.ok,
+      runExitCode(all, !!args.gate),
+      lost.length ? EXIT.outputNotWritten : EXIT.ok,
+    ]);
+  if (args.junit) {
+    try {
+      writeFileAtomic(args.junit, toJUnit({ results, loadErrors: problems, deadlock: args.deadlock }), writer);
+    } catch (e) {
+      lose(e);
+    }
+  }
+  // A variant a cluster run could not check is a refused option, unless something is worse.
+  const code = notInCluster.length && verdict() === EXIT.ok ? EXIT.badOptions : verdict();
+  if (stdout) {
     const doc = {
       tool: 'interleave',
       exitCode: code,
@@ -309,37 +420,10 @@ export async function runCheck(args: CheckArgs): Promise<number> {
         ...(result.violated ? { violations: [{ result, traceFile }, ...others].map((o) => violationJson(o.result, o.traceFile)) } : {}),
       })),
       ...(audits.length > 0 ? { symmetryAudits: audits.map(auditJson) } : {}),
+      ...(lost.length > 0 ? { outputErrors: lost.map((e) => ({ file: e.file, message: e.message })) } : {}),
       ...(notInCluster.length > 0 ? { notCheckedInCluster: notInCluster } : {}),
     };
-    process.stdout.write(JSON.stringify(doc, null, 2) + '\n');
+    stdout.write(JSON.stringify(doc, null, 2) + '\n');
   }
   return code;
-}
-
-/** Starts a cluster run of one variant: the partitions it hands the search, and a line of traffic figures after it. */
-async function clusterRun(model: Model, args: CheckArgs, symmetry: boolean, log: (s: string) => void) {
-  // Loaded only here: the NATS client is no cost to a run on one machine.
-  const { NatsCluster } = await import('../cluster/coordinator.ts');
-  const { partitionedLevels } = await import('../../checker/search/partitioned.ts');
-  const workers = args.clusterWorkers ?? 1;
-  const cluster = await NatsCluster.start(model, {
-    url: args.cluster!,
-    resume: args.resumeRun,
-    partitions: args.partitions ?? workers,
-    workers,
-    symmetry,
-    deadlock: args.deadlock,
-    say: log,
-  });
-  let wire: { records: number; bytes: number } | undefined;
-  return {
-    levels: partitionedLevels(cluster, (runner) => (wire = runner.wire), cluster.checkpoint),
-    done: (r: CheckResult) => {
-      const perState = wire && wire.records > 0 ? (wire.bytes / wire.records).toFixed(1) : '0';
-      log(
-        `cluster run ${cluster.run}: ${(wire?.records ?? 0).toLocaleString('en-US')} successors (${(wire?.bytes ?? 0).toLocaleString('en-US')} bytes, ${perState} bytes each) ` +
-          `went through the broker; ${cluster.recoveries} level${cluster.recoveries === 1 ? '' : 's'} run again after a lost worker; ${r.stats.distinct.toLocaleString('en-US')} distinct`,
-      );
-    },
-  };
 }

@@ -6,10 +6,10 @@ import { exploreGraph, GraphSpecError, GraphTooBig, stateKey } from '../../check
 import { compileModel } from '../compile/model.ts';
 import { loadSpec } from '../load.ts';
 import { toDot } from '../report/dot.ts';
-import { writeFileAtomic } from '../report/files.ts';
+import { OutputError, writeFileAtomic } from '../report/files.ts';
 import { SpecError } from '../spec.ts';
 import { EXIT } from './exit-codes.ts';
-import { pickVariant, wholeNumber } from './options.ts';
+import { ensureOutputFile, pickVariant, wholeNumber } from './options.ts';
 import { UsageError } from './usage.ts';
 
 interface GraphArgs {
@@ -34,6 +34,8 @@ export function graphCommand(done: (code: number) => void): CommandModule<{}, Gr
 }
 
 export async function runGraph(args: GraphArgs): Promise<number> {
+  // Found now, not after the graph was explored.
+  if (args.out) ensureOutputFile('--out', args.out);
   const { spec, file } = await loadSpec(args.spec);
   const variant = pickVariant(spec, file, args.variant, 'graph');
   let model;
@@ -65,7 +67,9 @@ export async function runGraph(args: GraphArgs): Promise<number> {
     try {
       writeFileAtomic(args.out, dot);
     } catch (e) {
-      throw new UsageError(`--out ${args.out}: cannot write the graph: ${(e as Error).message}`);
+      if (!(e instanceof OutputError)) throw e;
+      process.stderr.write(`interleave: ${e.message}\n`);
+      return EXIT.outputNotWritten;
     }
     process.stderr.write(`${args.out}: ${graph.nodes.length} states, ${graph.edges.length} transitions\n`);
   } else {

@@ -2,9 +2,12 @@
 // turns every failure into a one-line message and one of TLC's exit codes.
 import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
+import { availableParallelism } from 'node:os';
 import { LivenessRefused } from '../../checker/liveness/run.ts';
 import { CheckpointError } from '../../checker/store/checkpoint.ts';
 import { LoadError } from '../load.ts';
+import { OutputError } from '../report/files.ts';
+import { escapeControl } from '../report/terminal.ts';
 import { runCheck } from './check.ts';
 import { EXIT } from './exit-codes.ts';
 import { exploreCommand } from './explore.ts';
@@ -18,6 +21,25 @@ import { UsageError } from './usage.ts';
 import { AssumptionError } from '../constants.ts';
 import { SpecError } from '../spec.ts';
 import { ClusterError } from '../cluster/protocol.ts';
+
+/** Threads beyond the cores share them; far beyond, they only cost memory and start-up time. */
+function checkWorkers(workers: number | undefined): void {
+  if (workers === undefined || workers === 1) return;
+  const cores = availableParallelism();
+  const most = Math.max(8, 4 * cores);
+  if (workers > most) throw new UsageError(`--workers ${workers} is far more than the ${cores} cores of this machine; give at most ${most} (the cores, ${cores}, is best)`);
+  if (workers > cores) process.stderr.write(`interleave: warning: --workers ${workers} is more than the ${cores} cores of this machine; the extra threads only share them\n`);
+}
+
+/** `--x` beside `--no-x` (yargs would let the last one win, silently). */
+function refuseContradictions(argv: string[]): void {
+  for (const arg of argv) {
+    const m = /^--no-([\w-]+)$/.exec(arg);
+    if (m && argv.some((a) => a === `--${m[1]}` || a.startsWith(`--${m[1]}=`))) {
+      throw new UsageError(`--${m[1]} and --no-${m[1]} contradict each other; give one of them`);
+    }
+  }
+}
 
 export async function main(argv: string[]): Promise<number> {
   let code: number = EXIT.ok;
@@ -49,6 +71,7 @@ export async function main(argv: string[]): Promise<number> {
           .option('gate', { type: 'boolean', describe: 'exit 0 exactly when every variant behaves as its spec expects' })
           .option('junit', { type: 'string', describe: 'also write a JUnit XML report to this file (one test case per property)' })
           .option('coverage', { type: 'boolean', describe: 'print how often each action fired, and which never did' })
+          .option('step-timeout', { type: 'string', coerce: wholeNumber('step-timeout'), describe: 'seconds one step of spec code may run before it is reported as a spec error (default 5)' })
           .option('const', CONST_OPTION)
           .option('typecheck', { type: 'boolean', default: true, describe: 'type-check the spec files in a child process beside the search (cached); --no-typecheck skips it' })
           .option('cluster', { type: 'string', describe: 'search partitioned across `interleave worker` processes through the NATS server at this URL (nats://HOST:PORT)' })
@@ -63,6 +86,10 @@ export async function main(argv: string[]): Promise<number> {
         if ((a.auditSamples !== undefined || a.auditSeed !== undefined) && a.auditSymmetry !== true) {
           throw new UsageError('--audit-samples and --audit-seed only apply with --audit-symmetry');
         }
+        if (a.symmetry === 'off' && a.symmetryCompare) {
+          throw new UsageError('--symmetry-compare compares a search with symmetry to one without; it cannot be given with --symmetry off');
+        }
+        checkWorkers(a.workers as number | undefined);
         code = await runCheck({
           ...checkChoices(a as Record<string, unknown>),
           paths: a.paths as string[],
@@ -77,6 +104,7 @@ export async function main(argv: string[]): Promise<number> {
           gate: a.gate,
           junit: a.junit,
           coverage: a.coverage,
+          stepTimeout: a.stepTimeout as number | undefined,
           constants: constOption(a.const),
           typecheck: a.typecheck,
           cluster: a.cluster,
@@ -122,10 +150,11 @@ export async function main(argv: string[]): Promise<number> {
       throw err instanceof UsageError ? err : new UsageError(msg ?? err?.message);
     });
   try {
+    refuseContradictions(argv);
     await cli.parseAsync();
   } catch (e) {
     if (e instanceof UsageError) {
-      process.stderr.write(`interleave: ${e.message}\nRun 'interleave --help' for the commands and options.\n`);
+      process.stderr.write(`interleave: ${escapeControl(e.message, true)}\nRun 'interleave --help' for the commands and options.\n`);
       return EXIT.badOptions;
     }
     if (e instanceof ClusterError) {
@@ -133,11 +162,15 @@ export async function main(argv: string[]): Promise<number> {
       return EXIT.internal;
     }
     if (e instanceof LoadError || e instanceof SpecError) {
-      process.stderr.write(`interleave: ${e.message}\n`);
+      process.stderr.write(`interleave: ${escapeControl(e.message)}\n`);
       return e instanceof AssumptionError ? EXIT.assumption : EXIT.specDoesNotLoad;
     }
+    if (e instanceof OutputError) {
+      process.stderr.write(`interleave: ${escapeControl(e.message)}\n`);
+      return EXIT.outputNotWritten;
+    }
     if (e instanceof CheckpointError || e instanceof LivenessRefused) {
-      process.stderr.write(`interleave: ${e.message}\n`);
+      process.stderr.write(`interleave: ${escapeControl(e.message)}\n`);
       return EXIT.badOptions;
     }
     const io = e as NodeJS.ErrnoException;
@@ -152,14 +185,16 @@ export async function main(argv: string[]): Promise<number> {
   return code;
 }
 
-// A reader that stops early (`interleave list | head`) is not an error.
-for (const stream of [process.stdout, process.stderr]) {
-  stream.on('error', (e: NodeJS.ErrnoException) => {
-    if (e.code === 'EPIPE') process.exit(process.exitCode ?? EXIT.ok);
-    throw e;
+/** Runs the command line of this process (what bin/interleave.js does); importing this module does not. */
+export function run(): void {
+  // A reader that stops early (`interleave list | head`) is not an error.
+  for (const stream of [process.stdout, process.stderr]) {
+    stream.on('error', (e: NodeJS.ErrnoException) => {
+      if (e.code === 'EPIPE') process.exit(process.exitCode ?? EXIT.ok);
+      throw e;
+    });
+  }
+  main(hideBin(process.argv)).then((code) => {
+    process.exitCode = code;
   });
 }
-
-main(hideBin(process.argv)).then((code) => {
-  process.exitCode = code;
-});

@@ -1,7 +1,8 @@
 // Option checks shared by the commands: whole numbers, and a variant that the spec really has.
 import type { Constants, Spec } from '../spec.ts';
 import { ConstantError, checkOverrides, parseConstOptions } from '../constants.ts';
-import { ensureDir } from '../report/files.ts';
+import { describeCause, ensureDir, OutputError, probeFile, probeWritable, removeStaleTemporaries } from '../report/files.ts';
+import { dirname } from 'node:path';
 import { UsageError } from './usage.ts';
 
 /** A yargs `coerce` for options that must be whole numbers of at least `min`. */
@@ -26,12 +27,31 @@ export function pickVariant(spec: Spec, file: string, variant: string | undefine
   throw new UsageError(`${file}: spec '${spec.def.name}' has several variants; pick one for ${command} with --variant (${spec.variantNames.join(', ')})`);
 }
 
-/** Checks before any search that an output folder can be created, so no result is lost at the end. */
+/**
+ * Checks before any search that an output folder can be created and written, so no result is lost
+ * at the end; removes the temporary files that a killed run left there.
+ */
 export function ensureOutputDir(option: string, dir: string): void {
   try {
     ensureDir(dir);
   } catch (e) {
     throw new UsageError(`${option} ${dir}: cannot create the folder: ${(e as Error).message}`);
+  }
+  try {
+    probeWritable(dir);
+  } catch (e) {
+    throw new UsageError(`${option} ${dir}: cannot write there: ${e instanceof OutputError ? e.cause : describeCause(e)}`);
+  }
+  removeStaleTemporaries(dir);
+}
+
+/** The same check for a report written to one file (`--junit FILE`). */
+export function ensureOutputFile(option: string, file: string): void {
+  ensureOutputDir(option, dirname(file));
+  try {
+    probeFile(file);
+  } catch (e) {
+    throw new UsageError(`${option} ${file}: cannot write the report: ${e instanceof OutputError ? e.cause : describeCause(e)}`);
   }
 }
 

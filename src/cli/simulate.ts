@@ -2,14 +2,20 @@
 // spaces too big to exhaust. A violation is printed and saved like any other; the seed reproduces it.
 import type { Argv, CommandModule } from 'yargs';
 import { compileModel, type Model } from '../compile/model.ts';
-import { simulate, type SimulationResult } from '../compile/simulate.ts';
+import type { SimulationResult } from '../compile/simulate.ts';
 import { loadSpec } from '../load.ts';
 import { formatTrace, makeChalk, variantTitle, describeOutcome } from '../report/console.ts';
 import { formatCoverage } from '../report/coverage.ts';
 import { writeTrace } from '../report/itf.ts';
 import { toJson } from '../report/json.ts';
 import { show } from '../schema/index.ts';
-import { exitCodeOf, worst } from './exit-codes.ts';
+import { EXIT, exitCodeOf, worst } from './exit-codes.ts';
+import { nodeWriter, OutputError } from '../report/files.ts';
+import { escapeControl } from '../report/terminal.ts';
+import { reserveStdout, type ReservedStdout } from './stdout.ts';
+import { SearchHost, type SharedStats } from './search-host.ts';
+import { DEFAULT_STEP_TIMEOUT, hungResult } from './check.ts';
+import type { SimulateJob } from './search-jobs.ts';
 import { CONST_OPTION, constOption, constantsFor, ensureOutputDir, pickVariant, wholeNumber } from './options.ts';
 
 interface SimulateArgs {
@@ -22,6 +28,7 @@ interface SimulateArgs {
   out: string;
   json?: boolean;
   coverage?: boolean;
+  stepTimeout?: number;
   const?: string[];
 }
 
@@ -40,38 +47,79 @@ export function simulateCommand(done: (code: number) => void): CommandModule<{},
         .option('out', { type: 'string', default: 'counterexamples', describe: 'folder for counterexample traces (ITF JSON)' })
         .option('json', { type: 'boolean', describe: 'print one JSON document instead of text' })
         .option('coverage', { type: 'boolean', describe: 'print how often each action fired, and which never did' })
-        .option('const', CONST_OPTION) as unknown as Argv<SimulateArgs>,
+        .option('const', CONST_OPTION)
+        .option('step-timeout', { type: 'string', coerce: wholeNumber('step-timeout'), describe: 'seconds one step of spec code may run before it is reported as a spec error (default 5)' }) as unknown as Argv<SimulateArgs>,
     handler: async (a) => done(await runSimulate(a)),
   };
 }
 
 export async function runSimulate(args: SimulateArgs): Promise<number> {
+  // With --json, stdout is the document's alone: what spec code prints goes to stderr meanwhile.
+  const stdout = args.json ? reserveStdout() : undefined;
+  // The walks run in a thread of their own: Ctrl-C and SIGTERM are heard even when spec code loops,
+  // and the seed and the statistics so far are printed.
+  const host = new SearchHost({ stepTimeoutMs: (args.stepTimeout ?? DEFAULT_STEP_TIMEOUT) * 1000 });
+  const onSignal = () => (host.interrupted ? host.kill() : host.interrupt());
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  try {
+    return await simulateAndReport(args, stdout, host);
+  } finally {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+    await host.close();
+    stdout?.release();
+  }
+}
+
+async function simulateAndReport(args: SimulateArgs, stdout: ReservedStdout | undefined, host: SearchHost): Promise<number> {
   const c = makeChalk();
   ensureOutputDir('--out', args.out);
   const { spec, file } = await loadSpec(args.spec);
   const variants = args.variant !== undefined ? [pickVariant(spec, file, args.variant, 'simulate')] : spec.variantNames;
+  host.start();
   const seed = args.seed ?? Math.floor(Math.random() * 2 ** 31);
   const overrides = constantsFor(spec, file, constOption(args.const));
   const models: Model[] = variants.map((v) => compileModel(spec, v, file, { constants: overrides }));
   const results: { result: SimulationResult; traceFile?: string }[] = [];
   const out: string[] = [];
+  const lost: OutputError[] = [];
   for (const model of models) {
-    const result = simulate(model, { seed, steps: args.steps, runs: args.runs, deadlock: args.deadlock });
-    const traceFile = result.trace?.length ? writeTrace(args.out, result, { simulation: { seed, run: result.run, steps: args.steps } }) : undefined;
+    if (host.interrupted) break;
+    const job: SimulateJob = { kind: 'simulate', file, variant: model.variant, constants: overrides, seed, steps: args.steps, runs: args.runs, deadlock: args.deadlock };
+    const outcome = await host.run(job, model);
+    const result =
+      outcome.kind === 'done'
+        ? outcome.result
+        : outcome.kind === 'hung'
+          ? { ...hungResult(model, outcome.step, statsOfWalks(outcome.stats), args.stepTimeout ?? DEFAULT_STEP_TIMEOUT), runs: outcome.stats.walks + 1, run: outcome.stats.walks + 1, seed }
+          : interruptedWalks(model, seed, outcome.kind === 'ended' ? outcome.stats : undefined);
+    let traceFile: string | undefined;
+    if (result.trace?.length) {
+      try {
+        // Under a name of its own: a random walk must not replace the shortest trace `check` wrote.
+        traceFile = writeTrace(args.out, result, { simulation: { seed, run: result.run, steps: args.steps } }, nodeWriter, 'simulate');
+      } catch (e) {
+        if (!(e instanceof OutputError)) throw e;
+        lost.push(e);
+        process.stderr.write(`${c.red('error:')} ${escapeControl(e.message)}\n`);
+      }
+    }
     results.push({ result, traceFile });
     if (!args.json) out.push(formatSimulation(result, args, file, traceFile, c));
     if (!args.json && args.coverage && result.coverage) out.push(`Coverage of ${variantTitle(result)}:\n${formatCoverage(result.coverage, c, false)}\n`);
   }
-  const code = worst(results.map(({ result }) => exitCodeOf(result)));
-  if (args.json) {
+  const code = worst([...results.map(({ result }) => exitCodeOf(result)), lost.length ? EXIT.outputNotWritten : EXIT.ok, host.interrupted ? EXIT.internal : EXIT.ok]);
+  if (stdout) {
     const doc = {
       tool: 'interleave',
       command: 'simulate',
       exitCode: code,
       seed,
       results: results.map(({ result, traceFile }) => ({ ...toJson(result, traceFile), run: result.run, runs: result.runs })),
+      ...(lost.length > 0 ? { outputErrors: lost.map((e) => ({ file: e.file, message: e.message })) } : {}),
     };
-    process.stdout.write(JSON.stringify(doc, null, 2) + '\n');
+    stdout.write(JSON.stringify(doc, null, 2) + '\n');
   } else {
     process.stdout.write(out.join('\n'));
   }
@@ -82,13 +130,17 @@ function formatSimulation(r: SimulationResult, args: SimulateArgs, file: string,
   const title = c.bold(variantTitle(r));
   const walks = `${r.runs} walk${r.runs === 1 ? '' : 's'} of up to ${args.steps} steps, seed ${r.seed}`;
   const stats = c.dim(`  ${r.stats.generated} states generated, ${r.stats.distinct} distinct states visited, longest walk ${r.stats.depth} states. ${(r.stats.durationMs / 1000).toFixed(2)} s.`);
+  if (r.stopped === 'interrupted') {
+    const done = `${r.runs} walk${r.runs === 1 ? '' : 's'} of ${args.runs} (up to ${args.steps} steps each), seed ${r.seed}`;
+    return [`${c.yellow('!')} ${title}: interrupted after ${done}: no violation so far`, stats, c.dim(`  Repeat these walks: interleave simulate ${file}${r.model.variant === 'default' ? '' : ` --variant ${r.model.variant}`} --seed ${r.seed} --steps ${args.steps} --runs ${args.runs}`), ''].join('\n');
+  }
   if (r.outcome === 'ok') {
     return [`${c.green('✓')} ${title}: no violation in ${walks}`, c.dim('  Random walks sample the state space; only `check` can show that a property holds.'), stats, ''].join('\n');
   }
   const mark = r.matchesExpectation ? c.green('✓') : c.red('✗');
   const variant = r.model.variant === 'default' ? '' : ` --variant ${r.model.variant}`;
-  const lines = [`${mark} ${title}: ${c.red(describeOutcome(r))} in walk ${r.run} (${walks})`, `  ${r.message}`];
-  if (r.outcome === 'error' && r.trace?.length) lines.push(`  in state: ${show(r.trace.at(-1)!.state)}`);
+  const lines = [`${mark} ${title}: ${c.red(describeOutcome(r))} in walk ${r.run} (${walks})`, `  ${escapeControl(r.message ?? '')}`];
+  if (r.outcome === 'error' && r.trace?.length) lines.push(`  in state: ${escapeControl(show(r.trace.at(-1)!.state))}`);
   if (r.trace?.length) {
     lines.push(`  Counterexample, ${r.trace.length} states${traceFile ? ` (${traceFile})` : ''}:`);
     lines.push(formatTrace(r, c));
@@ -96,4 +148,23 @@ function formatSimulation(r: SimulationResult, args: SimulateArgs, file: string,
   lines.push(stats);
   lines.push(c.dim(`  Reproduce: interleave simulate ${file}${variant} --seed ${r.seed} --steps ${args.steps} --runs ${r.run}`));
   return lines.join('\n') + '\n';
+}
+
+/** Walks have no queue and no depth to report. */
+const statsOfWalks = (shared: SharedStats | undefined): SharedStats => ({ generated: 0, distinct: 0, elapsedMs: 0, walks: 0, ...shared, queue: 0, depth: 0 });
+
+/** The walks of a thread that had to be ended after Ctrl-C or SIGTERM, as far as it had published them. */
+function interruptedWalks(model: Model, seed: number, shared: SharedStats | undefined): SimulationResult {
+  const s = statsOfWalks(shared);
+  return {
+    model,
+    outcome: 'ok',
+    stats: { generated: s.generated, distinct: s.distinct, queue: 0, depth: 0, durationMs: s.elapsedMs, collisionProbability: 0, complete: false, storeBytes: 0 },
+    stopped: 'interrupted',
+    symmetryReduced: [],
+    expected: model.expect,
+    matchesExpectation: false,
+    runs: s.walks,
+    seed,
+  };
 }

@@ -15,8 +15,9 @@ import { SpecError } from '../spec.ts';
 import { uiBundle } from '../explorer/bundle.ts';
 import { documentFromItf } from '../explorer/from-itf.ts';
 import { explorerPage } from '../explorer/page.ts';
-import { writeFileAtomic } from '../report/files.ts';
+import { OutputError, writeFileAtomic } from '../report/files.ts';
 import { EXIT } from './exit-codes.ts';
+import { escapeControl } from '../report/terminal.ts';
 import { pickVariant } from './options.ts';
 
 /** Exit code when a trace is well formed but is not a behaviour of the spec. */
@@ -57,7 +58,7 @@ export async function runTrace(args: TraceArgs): Promise<number> {
     t = readItfFile(args.file);
   } catch (e) {
     if (!(e instanceof ItfError)) throw e;
-    process.stderr.write(`interleave: ${e.message}\n`);
+    process.stderr.write(`interleave: ${escapeControl(e.message)}\n`);
     return EXIT.specDoesNotLoad;
   }
   if (args.replay) return replay(t, args.replay, args.variant);
@@ -78,7 +79,7 @@ async function writeHtml(t: ItfFile, out: string): Promise<number> {
   try {
     writeFileAtomic(out, page);
   } catch (e) {
-    process.stderr.write(`interleave: --html ${out}: cannot write the page: ${(e as Error).message}\n`);
+    process.stderr.write(`interleave: --html ${escapeControl(out)}: cannot write the page: ${escapeControl(e instanceof OutputError ? e.cause : (e as Error).message)}\n`);
     return EXIT.badOptions;
   }
   process.stdout.write(`Wrote ${out}: the ${t.steps.length}-state trace as one HTML page (open it in a browser; it needs no server).\n`);
@@ -95,7 +96,7 @@ async function replay(t: ItfFile, specFile: string, variantArg: string | undefin
     model = compileModel(spec, variant, file);
   } catch (e) {
     if (!(e instanceof SpecError)) throw e;
-    process.stderr.write(`interleave: ${file}: ${e.message}\n`);
+    process.stderr.write(`interleave: ${file}: ${escapeControl(e.message)}\n`);
     return EXIT.specDoesNotLoad;
   }
   let states;
@@ -103,7 +104,7 @@ async function replay(t: ItfFile, specFile: string, variantArg: string | undefin
     states = parseITF(model, t.json, t.file);
   } catch (e) {
     if (!(e instanceof ItfError)) throw e;
-    process.stderr.write(`interleave: ${e.message}\n`);
+    process.stderr.write(`interleave: ${escapeControl(e.message)}\n`);
     return EXIT.specDoesNotLoad;
   }
   const title = variant === 'default' ? spec.def.name : `${spec.def.name} [${variant}]`;
@@ -115,31 +116,32 @@ async function replay(t: ItfFile, specFile: string, variantArg: string | undefin
   try {
     result = replayTrace(model, states);
   } catch (e) {
-    process.stderr.write(`interleave: replaying ${t.file} against ${title}: spec code threw: ${(e as Error).message}\n`);
+    process.stderr.write(`interleave: replaying ${t.file} against ${escapeControl(title)}: spec code threw: ${escapeControl((e as Error).message)}\n`);
     return EXIT.specError;
   }
   const width = String(t.steps.length + 1).length;
   const good = result.ok ? t.steps.length : Math.min(t.steps.length, result.step - 1);
-  const lines = [`Replaying ${t.file} against ${title} (${file}):`];
-  const name = (i: number) => (result.ok ? (result.steps[i].action?.label ?? (states[i].stutter ? 'stutter' : 'initial state')) : t.steps[i].label);
+  const lines = [`Replaying ${t.file} against ${escapeControl(title)} (${file}):`];
+  // Labels from the file were escaped when it was read; the model's own are escaped here.
+  const name = (i: number) => (result.ok ? escapeControl(result.steps[i].action?.label ?? (states[i].stutter ? 'stutter' : 'initial state')) : t.steps[i].label);
   t.steps.slice(0, good).forEach((_, i) => lines.push(`  ${String(i + 1).padStart(width)}  ${c.green('ok')}  ${name(i)}`));
-  if (result.ok && backStep) lines.push(`  ${' '.repeat(width)}  ${c.green('ok')}  ${result.steps[states.length - 1].action!.label}: back to state ${lasso!.loop + 1}`);
+  if (result.ok && backStep) lines.push(`  ${' '.repeat(width)}  ${c.green('ok')}  ${escapeControl(result.steps[states.length - 1].action!.label)}: back to state ${lasso!.loop + 1}`);
   if (result.ok && lasso && !backStep) lines.push(`  ${' '.repeat(width)}  ${c.green('ok')}  stutters forever in state ${lasso.loop + 1} (always allowed)`);
   if (!result.ok && backStep && result.step === states.length) {
-    lines.push(`  ${' '.repeat(width)}  ${c.red('NO')}  the step back to state ${lasso!.loop + 1}: ${result.reason}`);
-    lines.push(c.red(`The trace does not replay: its last state does not lead back to state ${lasso!.loop + 1} (${result.reason}).`));
+    lines.push(`  ${' '.repeat(width)}  ${c.red('NO')}  the step back to state ${lasso!.loop + 1}: ${escapeControl(result.reason)}`);
+    lines.push(c.red(`The trace does not replay: its last state does not lead back to state ${lasso!.loop + 1} (${escapeControl(result.reason)}).`));
     process.stdout.write(lines.join('\n') + '\n');
     return TRACE_DOES_NOT_REPLAY;
   }
   if (!result.ok) {
-    lines.push(`  ${String(result.step).padStart(width)}  ${c.red('NO')}  ${result.reason}`);
+    lines.push(`  ${String(result.step).padStart(width)}  ${c.red('NO')}  ${escapeControl(result.reason)}`);
     const differs = whereItDiffers(model, states[result.step - 2], states[result.step - 1]);
-    if (differs) lines.push(`        ${differs}`);
-    lines.push(c.red(`The trace does not replay: state ${result.step} of ${t.steps.length} is not reachable by a legal step (${result.reason}).`));
+    if (differs) lines.push(`        ${escapeControl(differs)}`);
+    lines.push(c.red(`The trace does not replay: state ${result.step} of ${t.steps.length} is not reachable by a legal step (${escapeControl(result.reason)}).`));
     process.stdout.write(lines.join('\n') + '\n');
     return TRACE_DOES_NOT_REPLAY;
   }
-  lines.push(c.green(lasso ? `All ${t.steps.length} states and the step back replay: the lasso is a behaviour of ${title}.` : `All ${t.steps.length} states replay: the trace is a behaviour of ${title}.`));
+  lines.push(c.green(lasso ? `All ${t.steps.length} states and the step back replay: the lasso is a behaviour of ${escapeControl(title)}.` : `All ${t.steps.length} states replay: the trace is a behaviour of ${escapeControl(title)}.`));
   const last = states[states.length - 1].state;
   const broken = model.invariants.filter((inv) => {
     try {
@@ -148,7 +150,7 @@ async function replay(t: ItfFile, specFile: string, variantArg: string | undefin
       return false;
     }
   });
-  if (broken.length) lines.push(`Its last state violates ${broken.map((inv) => inv.name).join(', ')}.`);
+  if (broken.length) lines.push(`Its last state violates ${escapeControl(broken.map((inv) => inv.name).join(', '))}.`);
   process.stdout.write(lines.join('\n') + '\n');
   return EXIT.ok;
 }

@@ -5,6 +5,7 @@
 import { pathToFileURL } from 'node:url';
 import { resolve } from 'node:path';
 import { NO_CHOICE, type ActionInstance, type ChoicePath, type Encoder, type State, type SymmetryGroup, type StepSource, type SuccessorSink, type SymmetrySite, type SystemSource, type TransitionSystem, type View } from '../../checker/system.ts';
+import { recipeResult } from '../../checker/recipe-result.ts';
 import { enumerateChoices, followChoices } from '../choice.ts';
 import { checkAssumptions } from '../constants.ts';
 import { compileCodec } from '../schema/compile.ts';
@@ -84,7 +85,7 @@ export function compileModel(spec: Spec, variant: string, file?: string, opts: C
     }
     for (const params of expandParams(def.name, name, domains)) {
       const shown = Object.entries(params).map(([k, v]) => `${k}=${typeof v === 'object' && v !== null ? show(v) : String(v)}`).join(', ');
-      actions.push(instance(actions.length, name, shown ? `${name}(${shown})` : name, params, a, constants, spec));
+      actions.push(instance(actions.length, name, shown ? `${name}(${shown})` : name, params, a, constants, codec, spec));
     }
   }
 
@@ -207,6 +208,7 @@ function instance(
   params: Record<string, unknown>,
   a: ActionDef<State, Constants, ParamDomains>,
   constants: Constants,
+  codec: RecordSchema<Shape>,
   spec: Spec,
 ): SpecAction {
   const when = a.when as ((s: State, p: Record<string, unknown>, c: Constants) => unknown) | undefined;
@@ -218,7 +220,8 @@ function instance(
   const run = () => {
     const draft = source.draft();
     const returned = recipe(draft, params, constants);
-    return returned === undefined ? draft : returned;
+    // Every choice path's run is judged (a Promise, a mutated draft also returned): immer's rules.
+    return returned === undefined ? draft : recipeResult(returned, draft, () => draftChanged(codec, draft, source.draft()));
   };
   const emit = (next: unknown, path: readonly number[]) => target(next, path.length === 0 ? NO_CHOICE : path);
   return {
@@ -282,6 +285,19 @@ function compileView(spec: string, codec: RecordSchema<Shape>, vars: readonly st
       for (const [at, w] of ranges) for (let i = 0; i < w; i++) out[o++] = v[at + i];
     },
   };
+}
+
+/** Whether a recipe changed its draft: the draft no longer encodes as the state it is a copy of. */
+function draftChanged(codec: RecordSchema<Shape>, draft: State, original: State): boolean {
+  const a = new Int32Array(codec.width);
+  const b = new Int32Array(codec.width);
+  try {
+    codec.encode(draft, a, 0, '');
+  } catch {
+    return true;
+  }
+  codec.encode(original, b, 0, '');
+  return a.some((x, i) => x !== b[i]);
 }
 
 /** Scalarset occurrences in a state schema, grouped by scalarset; one-element scalarsets have no symmetry. */

@@ -8,6 +8,7 @@ import { expectedViolations, type Expectation } from '../spec.ts';
 import { show } from '../schema/index.ts';
 import { chosen } from './choices.ts';
 import { changes } from './diff.ts';
+import { escapeControl } from './terminal.ts';
 import { lassoEnd } from './trace-view.ts';
 
 /** Colours only on a terminal, and never when NO_COLOR is set. */
@@ -18,7 +19,7 @@ export function makeChalk(stream: NodeJS.WriteStream = process.stdout): ChalkIns
 
 export function describeExpectation(e: Expectation | undefined): string {
   if (!e || e === 'holds') return 'holds';
-  return `violates ${expectedViolations(e).join(', ')}`;
+  return `violates ${expectedViolations(e).map((x) => escapeControl(x)).join(', ')}`;
 }
 
 export function describeOutcome(r: CheckResult): string {
@@ -31,10 +32,10 @@ function describeOne(r: CheckResult): string {
     case 'ok':
       return r.stats.complete ? 'holds' : `no violation (incomplete: ${r.stopped})`;
     case 'invariant':
-      return `violates ${r.property}`;
+      return `violates ${escapeControl(String(r.property))}`;
     case 'action-property':
     case 'temporal':
-      return `violates ${r.property}`;
+      return `violates ${escapeControl(String(r.property))}`;
     case 'deadlock':
       return 'deadlock';
     case 'error':
@@ -42,8 +43,9 @@ function describeOne(r: CheckResult): string {
   }
 }
 
+/** `spec [variant]`; names come from the spec, so their control characters are escaped. */
 export function variantTitle(r: CheckResult): string {
-  return r.model.variant === 'default' ? r.model.specName : `${r.model.specName} [${r.model.variant}]`;
+  return escapeControl(r.model.variant === 'default' ? r.model.specName : `${r.model.specName} [${r.model.variant}]`);
 }
 
 export function formatStats(r: CheckResult): string {
@@ -106,13 +108,14 @@ export function formatTrace(r: CheckResult, c: ChalkInstance): string {
   trace.forEach((step, i) => {
     const n = String(i + 1).padStart(width);
     if (i === loop) out.push(c.magenta('  --- the cycle starts here ---'));
-    const picks = chosen(step, trace[i - 1]?.state);
-    const title = (step.action ? c.bold(step.action.label) : c.bold(step.stutter ? 'stutter' : 'initial state')) + (picks.length ? ` ${c.dim(`[${picks.join(', ')}]`)}` : '');
-    const lane = step.action?.process ? c.dim(`  [${step.action.process}]`) : '';
+    const picks = chosen(step, trace[i - 1]?.state).map((x) => escapeControl(x));
+    const title = (step.action ? c.bold(escapeControl(step.action.label)) : c.bold(step.stutter ? 'stutter' : 'initial state')) + (picks.length ? ` ${c.dim(`[${picks.join(', ')}]`)}` : '');
+    const lane = step.action?.process ? c.dim(`  [${escapeControl(step.action.process)}]`) : '';
     out.push(`  ${c.dim(n)}  ${title}${lane}`);
     const diff = changes(r.model.codec, i === 0 ? undefined : prev, step.state, view);
     if (i > 0 && diff.length === 0) out.push(`  ${' '.repeat(width)}    ${c.dim('(no variable changed)')}`);
-    for (const ch of diff) {
+    for (const raw of diff) {
+      const ch = { path: escapeControl(raw.path), before: raw.before === undefined ? undefined : escapeControl(raw.before), after: escapeControl(raw.after), added: raw.added?.map((x) => escapeControl(x)), removed: raw.removed?.map((x) => escapeControl(x)) };
       const line =
         ch.before === undefined
           ? `${ch.path} = ${ch.after}`
@@ -124,10 +127,10 @@ export function formatTrace(r: CheckResult, c: ChalkInstance): string {
     prev = step.state;
   });
   const last = r.violation?.step && !r.violation.step.next && r.violation.step.action;
-  if (last) out.push(`  ${c.dim(String(trace.length + 1).padStart(width))}  ${c.bold(last.label)} ${c.red('throws')}`);
+  if (last) out.push(`  ${c.dim(String(trace.length + 1).padStart(width))}  ${c.bold(escapeControl(last.label))} ${c.red('throws')}`);
   if (r.lasso) {
-    out.push(c.magenta(lassoEnd({ loop: r.lasso.loop, back: r.lasso.back?.label, steps: trace })));
-    if (r.lasso.fairness.length) out.push(`  Fairness the cycle meets: ${r.lasso.fairness.map((f) => `${f.unit} ${fairnessHow[f.how]}`).join('; ')}.`);
+    out.push(c.magenta(escapeControl(lassoEnd({ loop: r.lasso.loop, back: r.lasso.back?.label, steps: trace }))));
+    if (r.lasso.fairness.length) out.push(`  Fairness the cycle meets: ${r.lasso.fairness.map((f) => `${escapeControl(f.unit)} ${fairnessHow[f.how]}`).join('; ')}.`);
     else out.push('  No fairness is assumed, so a behaviour may stop (stutter) anywhere.');
   }
   return out.join('\n');
@@ -152,9 +155,9 @@ export function formatResult(r: CheckResult, c: ChalkInstance, traceFile?: strin
   const verdict = ok ? c.green(describeOutcome(r)) : r.outcome === 'ok' ? c.yellow(describeOutcome(r)) : c.red(describeOutcome(r));
   const expected = r.expected && r.expected !== 'holds' ? c.dim(` (expected: ${describeExpectation(r.expected)})`) : '';
   const lines = [`${mark} ${c.bold(variantTitle(r))}: ${verdict}${expected}`];
-  if (r.message) lines.push(`  ${r.message}`);
+  if (r.message) lines.push(`  ${escapeControl(r.message)}`);
   const failedIn = r.outcome === 'error' ? r.trace?.at(r.violation?.step?.next ? -2 : -1)?.state : undefined;
-  if (failedIn) lines.push(`  in state: ${show(failedIn)}`);
+  if (failedIn) lines.push(`  in state: ${escapeControl(show(failedIn))}`);
   if (r.outcome === 'error' && r.violation?.error instanceof Error && r.violation.error.stack) {
     const file = r.model.file ? resolve(r.model.file) : '\0';
     const where = r.violation.error.stack.split('\n').find((l) => l.includes(file))?.match(/\(?(\S+:\d+:\d+)\)?\s*$/)?.[1];
@@ -169,10 +172,18 @@ export function formatResult(r: CheckResult, c: ChalkInstance, traceFile?: strin
   return lines.join('\n');
 }
 
-export function formatSummary(results: CheckResult[], c: ChalkInstance, gate: boolean): string {
+/** What a run did not get to: spec files that did not load, variants left unchecked by an interrupt. */
+export interface NotRun {
+  notLoaded?: number;
+  notChecked?: number;
+}
+
+const plural = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
+
+export function formatSummary(results: CheckResult[], c: ChalkInstance, gate: boolean, notRun: NotRun = {}): string {
   const rows = results.map((r) => [
-    r.model.specName,
-    r.model.variant,
+    escapeControl(r.model.specName),
+    escapeControl(r.model.variant),
     describeOutcome(r),
     describeExpectation(r.expected),
     String(r.stats.distinct),
@@ -185,14 +196,22 @@ export function formatSummary(results: CheckResult[], c: ChalkInstance, gate: bo
   const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
   const numeric = new Set([4, 5, 6, 7]);
   const fmt = (cells: string[]) => cells.map((x, i) => (numeric.has(i) ? x.padStart(widths[i]) : x.padEnd(widths[i]))).join('  ').trimEnd();
-  const lines = [c.bold(fmt(head)), ...rows.map((r, i) => (results[i].matchesExpectation ? fmt(r) : c.red(fmt(r))))];
+  const lines = results.length ? [c.bold(fmt(head)), ...rows.map((r, i) => (results[i].matchesExpectation ? fmt(r) : c.red(fmt(r))))] : [];
   const mismatched = results.filter((r) => !r.matchesExpectation).length;
+  const { notLoaded = 0, notChecked = 0 } = notRun;
+  // What was not run is said in every summary: a gate must never look green for specs it never saw.
+  const missing = [
+    notLoaded ? `${plural(notLoaded, 'spec file')} did not load` : '',
+    notChecked ? `${plural(notChecked, 'variant')} not checked (the run was stopped)` : '',
+  ].filter(Boolean);
+  const checked = `${plural(results.length, 'variant')} checked`;
   if (gate) {
-    lines.push(
-      mismatched === 0
-        ? c.green(`Gate passed: all ${results.length} variants behave as their specs expect.`)
-        : c.red(`Gate failed: ${mismatched} of ${results.length} variants did not behave as expected.`),
-    );
+    if (mismatched === 0 && missing.length === 0) lines.push(c.green(`Gate passed: all ${plural(results.length, 'variant')} behave as their specs expect.`));
+    else if (results.length === 0) lines.push(c.red(`Gate failed: ${missing.join('; ')}; no variant was checked.`));
+    else if (mismatched === 0) lines.push(c.red(`Gate failed: ${missing.join('; ')}. ${checked}, all as expected.`));
+    else lines.push(c.red(`Gate failed: ${mismatched} of ${checked} did not behave as expected${missing.length ? `; ${missing.join('; ')}` : ''}.`));
+  } else if (missing.length) {
+    lines.push(c.red(`${checked}; ${missing.join('; ')}.`));
   }
   return lines.join('\n');
 }

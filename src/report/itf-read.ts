@@ -2,6 +2,7 @@
 // state into variable paths (`pc[t1]`, `node.next`) with printed values, as the console trace shows them.
 import { existsSync, readFileSync } from 'node:fs';
 import { ItfError } from './itf.ts';
+import { escapeControl } from './terminal.ts';
 import { flattenItf } from './itf-values.ts';
 
 export { flattenItf, showItf } from './itf-values.ts';
@@ -60,14 +61,17 @@ export function readItfFile(file: string): ItfFile {
     const meta = (s['#meta'] ?? {}) as Record<string, unknown>;
     const action = typeof meta.action === 'string' && meta.action !== 'init' && meta.action !== 'stutter' ? meta.action : undefined;
     const params = meta.params && typeof meta.params === 'object' ? (meta.params as Record<string, unknown>) : {};
-    const values = new Map<string, string>();
-    for (const v of vars) flattenItf(s[v], v, values);
-    const process = typeof meta.process === 'string' ? meta.process : undefined;
-    const chosen = Array.isArray(meta.chosen) && meta.chosen.length ? ` [${meta.chosen.join(', ')}]` : '';
-    const label = (typeof meta.label === 'string' ? meta.label : action ? actionLabel(action, params) : i === 0 ? 'initial state' : meta.action === 'stutter' ? 'stutter' : `state ${i + 1}`) + chosen;
-    const actor = typeof meta.actor === 'string' ? meta.actor : undefined;
+    const flat = new Map<string, string>();
+    for (const v of vars) flattenItf(s[v], v, flat);
+    const values = new Map([...flat].map(([k, v]) => [escapeControl(k), escapeControl(v)]));
+    const process = typeof meta.process === 'string' ? escapeControl(meta.process) : undefined;
+    const chosen = Array.isArray(meta.chosen) && meta.chosen.length ? ` [${meta.chosen.map((c) => escapeControl(String(c))).join(', ')}]` : '';
+    // Everything shown comes from the file: its control characters are escaped here, once.
+    const label = escapeControl(typeof meta.label === 'string' ? meta.label : action ? actionLabel(action, params) : i === 0 ? 'initial state' : meta.action === 'stutter' ? 'stutter' : `state ${i + 1}`) + chosen;
+    const shownParams = Object.fromEntries(Object.entries(params).map(([k, v]) => [escapeControl(k), typeof v === 'string' ? escapeControl(v) : v]));
+    const actor = typeof meta.actor === 'string' ? escapeControl(meta.actor) : undefined;
     const expressions = traceExpressions(meta);
-    return { label, action, params, process, actor, values, expressions };
+    return { label, action: action && escapeControl(action), params: shownParams, process, actor, values, expressions };
   });
   const meta = doc['#meta'] && typeof doc['#meta'] === 'object' ? (doc['#meta'] as Record<string, unknown>) : {};
   const loop = (doc as { loop?: unknown }).loop ?? meta.loop;

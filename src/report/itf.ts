@@ -6,7 +6,7 @@ import type { ActionInstance, Model } from '../compile/model.ts';
 import type { ReplayInput } from '../../checker/trace/replay.ts';
 import { show } from '../schema/index.ts';
 import { chosen } from './choices.ts';
-import { writeFileAtomic } from './files.ts';
+import { type FileWriter, nodeWriter, writeFileAtomic } from './files.ts';
 
 export interface ItfTrace {
   '#meta': Record<string, unknown>;
@@ -106,19 +106,26 @@ function stateToITF(model: Model, state: Record<string, unknown>): Record<string
   return out;
 }
 
-/** Where the trace of a result goes: `<dir>/<spec>[.<variant>].<property>.itf.json`. */
-export function traceFileName(dir: string, result: CheckResult): string {
+/**
+ * Where the trace of a result goes: `<dir>/<spec>[.<variant>].<property>.itf.json` for `check`;
+ * `kind` adds a part of its own (`simulate` writes `....<property>.simulate.itf.json`), so a random
+ * walk never replaces the shortest trace that `check` wrote.
+ */
+export function traceFileName(dir: string, result: CheckResult, kind?: string): string {
   const { model } = result;
-  const parts = [model.specName, model.variant === 'default' ? undefined : model.variant, result.property ?? result.outcome];
+  const parts = [model.specName, model.variant === 'default' ? undefined : model.variant, result.property ?? result.outcome, kind];
   return join(dir, parts.filter(Boolean).map((p) => String(p).replace(/[^\w.-]+/g, '_')).join('.') + '.itf.json');
 }
 
-/** Writes atomically (temp file, then rename) so an interrupted run never leaves half a trace. */
-export function writeTrace(dir: string, result: CheckResult, meta: Record<string, unknown> = {}): string {
-  const file = traceFileName(dir, result);
+/**
+ * Writes atomically (temp file, then rename) so an interrupted run never leaves half a trace; a
+ * failure throws an OutputError naming the file and the cause.
+ */
+export function writeTrace(dir: string, result: CheckResult, meta: Record<string, unknown> = {}, writer: FileWriter = nodeWriter, kind?: string): string {
+  const file = traceFileName(dir, result, kind);
   const itf = toITF(result);
   Object.assign(itf['#meta'], meta);
-  writeFileAtomic(file, JSON.stringify(itf, null, 2) + '\n');
+  writeFileAtomic(file, JSON.stringify(itf, null, 2) + '\n', writer);
   return file;
 }
 
@@ -155,8 +162,12 @@ export function parseITF(model: Model, json: unknown, source = 'trace'): ReplayI
         state[v] = field.fromITF(value, v);
       } catch (e) {
         const last = i === doc.states!.length - 1;
-        if (last) state[v] = looseFromITF(value);
-        else throw new ItfError(`${source}: state ${i + 1}: ${(e as Error).message}`);
+        if (!last) throw new ItfError(`${source}: state ${i + 1}: ${(e as Error).message}`);
+        try {
+          state[v] = looseFromITF(value);
+        } catch (loose) {
+          throw new ItfError(`${source}: state ${i + 1}: ${(loose as Error).message}`);
+        }
       }
     }
     const meta = (raw as { '#meta'?: { action?: unknown; params?: unknown } })['#meta'];
@@ -179,7 +190,14 @@ function looseFromITF(json: unknown): unknown {
   if ('#bigint' in o) return Number(o['#bigint']);
   if (Array.isArray(o['#set'])) return new Set(o['#set'].map(looseFromITF));
   if (Array.isArray(o['#tup'])) return o['#tup'].map(looseFromITF);
-  if (Array.isArray(o['#map'])) return Object.fromEntries(o['#map'].map((pair) => [String(looseFromITF((pair as unknown[])[0])), looseFromITF((pair as unknown[])[1])]));
+  if (Array.isArray(o['#map'])) {
+    return Object.fromEntries(
+      o['#map'].map((pair) => {
+        if (!Array.isArray(pair) || pair.length !== 2) throw new Error(`a #map entry is not a [key, value] pair: ${JSON.stringify(pair)}`);
+        return [String(looseFromITF(pair[0])), looseFromITF(pair[1])];
+      }),
+    );
+  }
   if (o.tag === 'None') return null;
   if (o.tag === 'Some') return looseFromITF(o.value);
   return Object.fromEntries(Object.entries(o).map(([k, v]) => [k, looseFromITF(v)]));

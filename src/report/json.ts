@@ -7,7 +7,8 @@ export interface JsonResult {
   spec: string;
   file?: string;
   variant: string;
-  result: CheckResult['outcome'];
+  /** The outcome; `incomplete` when the search stopped early (`stopped` says why) without a violation. */
+  result: CheckResult['outcome'] | 'incomplete';
   property?: string;
   message?: string;
   expected?: Expectation;
@@ -46,7 +47,7 @@ export function toJson(r: CheckResult, traceFile?: string): JsonResult {
     spec: r.model.specName,
     file: r.model.file,
     variant: r.model.variant,
-    result: r.outcome,
+    result: r.outcome === 'ok' && r.stopped ? 'incomplete' : r.outcome,
     property: r.property,
     message: r.message,
     expected: r.expected,

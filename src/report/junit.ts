@@ -17,6 +17,7 @@ type Verdict =
   | { kind: 'passed'; note?: string }
   | { kind: 'failure'; message: string; detail: string }
   | { kind: 'error'; message: string; detail: string }
+  | { kind: 'incomplete'; message: string; detail: string }
   | { kind: 'skipped'; message: string };
 
 interface TestCase {
@@ -96,14 +97,20 @@ function judge(r: CheckResult, property: string, traceFile?: string): Verdict {
   }
   if (r.stats.complete) return { kind: 'passed' };
   if (r.outcome !== 'ok') return { kind: 'skipped', message: `not checked to the end: the search stopped at the violation of ${r.property}` };
-  if (!expectedViolations(r.expected).length) {
-    return { kind: 'failure', message: `${property}: not checked to the end (stopped: ${r.stopped})`, detail: `the search stopped early (${r.stopped}); the variant is expected to hold, which needs every state explored` };
-  }
-  return { kind: 'skipped', message: `not checked to the end (stopped: ${r.stopped})` };
+  // A run that stopped early is neither a pass nor a violation: an error of its own type.
+  const mustHold = !expectedViolations(r.expected).length;
+  return { kind: 'incomplete', message: `${property}: not checked to the end (${STOPPED[r.stopped ?? ''] ?? 'the search stopped early'})`, detail: `the search stopped early (${r.stopped}) before it explored every state, so ${property} was not checked to the end${mustHold ? '; the variant is expected to hold, which needs every state explored' : ''}` };
 }
 
+const STOPPED: Record<string, string> = {
+  'max-states': 'stopped at --max-states',
+  'max-depth': 'stopped at --max-depth',
+  'max-memory': 'stopped at the memory limit',
+  interrupted: 'interrupted',
+};
+
 function render(suites: { name: string; seconds: number; cases: TestCase[] }[]): string {
-  const count = (cases: TestCase[], kind: Verdict['kind']) => cases.filter((t) => t.verdict.kind === kind).length;
+  const count = (cases: TestCase[], kind: Verdict['kind']) => cases.filter((t) => t.verdict.kind === kind || (kind === 'error' && t.verdict.kind === 'incomplete')).length;
   const all = suites.flatMap((s) => s.cases);
   const out = ['<?xml version="1.0" encoding="UTF-8"?>'];
   out.push(
@@ -123,6 +130,7 @@ function render(suites: { name: string; seconds: number; cases: TestCase[] }[]):
       out.push(`${open}>`);
       if (v.kind === 'passed') out.push(`      <system-out>${text(v.note!)}</system-out>`);
       else if (v.kind === 'skipped') out.push(`      <skipped message="${attr(v.message)}"/>`);
+      else if (v.kind === 'incomplete') out.push(`      <error message="${attr(v.message)}" type="Incomplete">${text(v.detail)}</error>`);
       else out.push(`      <${v.kind} message="${attr(v.message)}" type="${v.kind === 'error' ? 'SpecError' : 'PropertyViolation'}">${text(v.detail)}</${v.kind}>`);
       out.push('    </testcase>');
     }

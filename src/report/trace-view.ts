@@ -3,13 +3,14 @@
 import type { ChalkInstance } from 'chalk';
 import { itfChanges, type ItfChange, type ItfFile } from './itf-read.ts';
 import { isOwnPc, laneOf, stepName } from './lanes.ts';
+import { escapeControl } from './terminal.ts';
 
 export function formatHeader(t: ItfFile, c: ChalkInstance): string {
   const m = t.meta;
-  const title = typeof m.spec === 'string' ? (m.variant && m.variant !== 'default' ? `${m.spec} [${m.variant}]` : m.spec) : t.file;
+  const title = typeof m.spec === 'string' ? (m.variant && m.variant !== 'default' ? `${m.spec} [${String(m.variant)}]` : m.spec) : t.file;
   const what = typeof m.description === 'string' ? `: ${m.description}` : '';
   const from = typeof m.source === 'string' ? `, from ${m.source}` : '';
-  return `${c.bold(String(title))}${what}\n${c.dim(`${t.steps.length} states${from} (${t.file})`)}`;
+  return `${c.bold(escapeControl(String(title)))}${escapeControl(what)}\n${c.dim(escapeControl(`${t.steps.length} states${from} (${t.file})`))}`;
 }
 
 const changeLine = (ch: ItfChange, c: ChalkInstance) =>

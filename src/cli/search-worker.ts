@@ -1,0 +1,103 @@
+// The thread that searches for the command line. The main thread keeps its event loop free for
+// signals and the step watchdog: a search stopped by Ctrl-C, SIGTERM or a step that never returns
+// still ends with its statistics and every report (search-host.ts).
+import { parentPort, workerData } from 'node:worker_threads';
+import { auditDeterminism } from '../../checker/determinism-audit.ts';
+import { warmUp } from '../../checker/search/parallel.ts';
+import { StepProbe, watchSteps } from '../../checker/step-probe.ts';
+import { auditSymmetry, QUICK_AUDIT } from '../../checker/symmetry/audit.ts';
+import { checkModel, usesSymmetry } from '../compile/check.ts';
+import { compileModel } from '../compile/model.ts';
+import { simulate } from '../compile/simulate.ts';
+import { loadSpec } from '../load.ts';
+import type { Spec } from '../spec.ts';
+import { clusterRun } from './cluster-run.ts';
+import { type FromThread, type Job, STATS, type ThreadSetup, threadError, toPortable } from './search-jobs.ts';
+
+const setup = workerData as ThreadSetup;
+const flags = new Int32Array(setup.control);
+const stats = new Float64Array(setup.stats);
+if (setup.warmWorkers > 0) warmUp(setup.warmWorkers);
+
+/** Reads the main thread's request to stop each time the search polls it. */
+const control = {
+  get stop(): 'interrupted' | undefined {
+    return Atomics.load(flags, 0) === 1 ? 'interrupted' : undefined;
+  },
+};
+
+const specs = new Map<string, Spec>();
+const send = (m: FromThread) => parentPort!.postMessage(m);
+
+async function run(job: Job): Promise<void> {
+  const spec = specs.get(job.file) ?? (await loadSpec(job.file)).spec;
+  specs.set(job.file, spec);
+  const model = compileModel(spec, job.variant, job.file, { constants: job.constants, starvation: job.starvation });
+  // Every step this thread takes for the job (audits, search, walks, trace rebuild) reports to the watchdog.
+  watchSteps(new StepProbe(job.probe, model.width));
+  stats.fill(0);
+  if (job.kind === 'simulate') {
+    const start = Date.now();
+    const result = simulate(model, {
+      seed: job.seed,
+      steps: job.steps,
+      runs: job.runs,
+      deadlock: job.deadlock,
+      control,
+      onWalk: (walks, generated, distinct) => {
+        stats[STATS.walks] = walks;
+        stats[STATS.generated] = generated;
+        stats[STATS.distinct] = distinct;
+        stats[STATS.elapsedMs] = Date.now() - start;
+      },
+    });
+    send({ kind: 'done', result: toPortable(result) });
+    return;
+  }
+  // A step that gives other successors when taken again makes counts and traces meaningless.
+  const determinism = auditDeterminism(model);
+  if (!determinism.passed) {
+    send({ kind: 'nondeterministic', message: determinism.problem!.message });
+    return;
+  }
+  if (job.audit) {
+    const { model: _m, ...audit } = auditSymmetry(model, job.audit.thorough ? { samples: job.audit.samples, seed: job.audit.seed } : QUICK_AUDIT);
+    send({ kind: 'audit', audit });
+    if (!audit.passed) return;
+  }
+  let lastSent = 0;
+  const cluster = job.cluster
+    ? await clusterRun(model, job.cluster, { symmetry: usesSymmetry(model, job.options.symmetry), deadlock: job.options.deadlock }, (line) => {
+        if (!job.cluster!.quiet) send({ kind: 'log', line });
+      })
+    : undefined;
+  const result = await checkModel(model, {
+    ...job.options,
+    levels: cluster?.levels,
+    control,
+    // Often, so that a search that never answers still has recent statistics; sent on as asked.
+    progressEveryMs: Math.min(job.progressEveryMs ?? 250, 250),
+    onProgress: (p) => {
+      stats[STATS.generated] = p.generated;
+      stats[STATS.distinct] = p.distinct;
+      stats[STATS.queue] = p.queue;
+      stats[STATS.depth] = p.depth;
+      stats[STATS.elapsedMs] = p.elapsedMs;
+      if (job.progressEveryMs !== undefined && p.elapsedMs - lastSent >= job.progressEveryMs) {
+        lastSent = p.elapsedMs;
+        send({ kind: 'progress', progress: p });
+      }
+    },
+  });
+  cluster?.done(result);
+  send({ kind: 'done', result: toPortable(result) });
+}
+
+parentPort!.on('message', (job: Job | { kind: 'exit' }) => {
+  // Closing the port lets the thread end once what it printed has been sent.
+  if (job.kind === 'exit') parentPort!.close();
+  else
+    run(job)
+      .catch((e: unknown) => send({ kind: 'failed', error: threadError(e) }))
+      .finally(() => watchSteps(undefined));
+});

@@ -1,0 +1,98 @@
+// Faults inside the spec language's constructs: a recipe judged on every choice path it runs, a
+// temporal property's predicate that never returns, and a run interrupted while the type-check of
+// its specs still runs.
+import { spawn } from 'node:child_process';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { cli, ROOT, scratch, writeSpec } from './helpers.ts';
+
+const BIN = join(ROOT, 'bin', 'interleave.js');
+
+describe('what a recipe returns is judged on every choice path', () => {
+  const cases: [string, string, string][] = [
+    [
+      'a branch of either() that mutates its draft and returns a state',
+      'do: (s) => either(() => { s.n += 1; }, () => { s.n += 1; return { n: s.n }; })',
+      'the recipe of inc is wrong: it changed its draft and also returned a state; do one or the other: change the draft and return nothing, or return a new state without changing the draft (as immer requires)',
+    ],
+    [
+      'an async branch of either()',
+      'do: (s) => either(() => { s.n += 1; }, async () => { s.n += 1; })',
+      'the recipe of inc is wrong: it returned a Promise: spec code runs synchronously, inside one atomic step, so an `async` function (or one that returns a Promise) cannot be a guard, recipe or property; remove `async` and `await`',
+    ],
+    [
+      'a choice of choose() whose path returns a number',
+      'do: (s) => { const k = choose([1, 2], "k"); if (k === 2) return s.n + k; s.n += k; }',
+      'the recipe of inc is wrong: it returned 2; a recipe mutates its draft and returns nothing, or returns a whole next state (an arrow with an expression body, `(s) => (s.x = 1)`, returns its value: add braces)',
+    ],
+  ];
+  it.each(cases)('%s: a spec error on the second path (exit 75)', (_, recipe, message) => {
+    const dir = scratch();
+    const f = writeSpec(dir, 'paths.ts', `import { choose, defineSpec, either, int } from 'interleave';
+export default defineSpec({ name: 'paths', state: { n: int(0, 9) }, init: { n: 0 }, actions: { inc: { when: (s) => s.n < 5, ${recipe} } }, deadlock: false });\n`);
+    const r = cli(['check', f, '--json', '--out', dir]);
+    expect(r.code).toBe(75);
+    const doc = JSON.parse(r.stdout);
+    expect(doc.results[0].result).toBe('error');
+    expect(doc.results[0].message).toContain(message);
+    expect(r.stdout + r.stderr).not.toMatch(/^\s+at /m);
+  });
+
+  it('both paths returning nothing, or a new state without touching the draft, are fine: one successor each', () => {
+    const dir = scratch();
+    const f = writeSpec(dir, 'fine.ts', `import { defineSpec, either, int } from 'interleave';
+export default defineSpec({ name: 'fine', state: { n: int(0, 9) }, init: { n: 0 },
+  actions: { inc: { when: (s) => s.n < 5, do: (s) => either(() => { s.n += 1; }, () => ({ n: s.n + 2 })) } }, deadlock: false });\n`);
+    const r = cli(['check', f, '--json', '--out', dir]);
+    expect(r.code).toBe(0);
+    const doc = JSON.parse(r.stdout);
+    // n = 0..6 are reached; from each n < 5 two successors: 5 states * 2.
+    expect([doc.results[0].distinct, doc.results[0].generated]).toEqual([7, 11]);
+  });
+});
+
+describe('a temporal property whose predicate never returns', () => {
+  it('is stopped by the step watchdog during the liveness pass, named as such (exit 75)', () => {
+    const dir = scratch();
+    const f = writeSpec(dir, 'hang.ts', `import { defineSpec, eventually, int, weakFair } from 'interleave';
+export default defineSpec({ name: 'hang', state: { n: int(0, 5) }, init: { n: 0 },
+  actions: { inc: { when: (s) => s.n < 5, do: (s) => { s.n += 1; } } },
+  temporal: { Reaches: eventually((s) => { if (s.n === 3) for (;;) {} return s.n === 5; }) },
+  fairness: [weakFair(['inc'])], deadlock: false });\n`);
+    const r = cli(['check', f, '--step-timeout', '1', '--json', '--out', dir]);
+    expect(r.code).toBe(75);
+    const doc = JSON.parse(r.stdout);
+    expect(doc.results[0].result).toBe('error');
+    expect(doc.results[0].message).toBe(
+      "a temporal property's predicate, on a new state ran for more than 1 s without returning (an endless loop?), in state { n: 3 }; the search was stopped there (--step-timeout SECONDS allows slower steps)",
+    );
+  });
+});
+
+describe('the type-check does not hold up a signal', () => {
+  it('SIGTERM after the search, while the type-check runs: the run ends at once with its result (exit 255)', async () => {
+    const dir = scratch();
+    // A fresh file: its type-check is not cached, so a child process checks it after the search.
+    const f = writeSpec(dir, `fresh-${process.pid}-${Date.now()}.ts`, `import { defineSpec, int } from 'interleave';
+export default defineSpec({ name: 'fresh', state: { n: int(0, 3) }, init: { n: 0 }, actions: { inc: { when: (s) => s.n < 3, do: (s) => { s.n += 1; } } }, deadlock: false });\n`);
+    const env: NodeJS.ProcessEnv = { ...process.env, NO_COLOR: '1' };
+    delete env.INTERLEAVE_NO_TYPECHECK;
+    const child = spawn(process.execPath, [BIN, 'check', f, '--out', dir], { cwd: ROOT, env });
+    let stdout = '';
+    let stderr = '';
+    let sentAt = 0;
+    child.stdout.on('data', (d) => {
+      stdout += d;
+      if (!sentAt && stdout.includes('fresh')) {
+        sentAt = Date.now();
+        child.kill('SIGTERM');
+      }
+    });
+    child.stderr.on('data', (d) => (stderr += d));
+    const code = await new Promise<number | null>((resolve) => child.on('exit', (c) => resolve(c)));
+    expect(sentAt).toBeGreaterThan(0);
+    expect(code).toBe(255);
+    expect(stdout).toContain('fresh');
+    expect(stderr).toContain('warning: the specs were not type-checked: interrupted');
+  }, 60_000);
+});
