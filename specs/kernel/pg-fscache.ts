@@ -291,45 +291,192 @@ export default defineSpec({
   terminal: (s) =>
     s.rdPc.rd === 'Done' && s.cwPc.cw === 'Done' && Truncate.values.every((t) => s.trPc[t] === 'Done'),
   variants: {
-    'V0-wait': { properties: FAILURES, expect: { violates: 'NoStaleWake' } },
-    'V0-nowait': { constants: { truncateWaits: false }, properties: FAILURES, expect: { violates: 'FreedBitClear' } },
-    'V1-wait': { constants: { scheme: 'V1' }, properties: [...FAILURES, ...LIVENESS], expect: 'holds' },
-    'V1-nowait': { constants: { scheme: 'V1', truncateWaits: false }, properties: FAILURES, expect: { violates: 'FreedBitClear' } },
-    'V2-wait': { constants: { scheme: 'V2' }, expect: 'holds' },
-    'V2-nowait': { constants: { scheme: 'V2', truncateWaits: false }, expect: 'holds' },
-    'V3-wait': { constants: { scheme: 'V3' }, properties: FAILURES, expect: { violates: 'NoStaleWake' } },
-    'V3-nowait': { constants: { scheme: 'V3', truncateWaits: false }, properties: FAILURES, expect: { violates: 'NoStaleWake' } },
-    'V0-wait/F2': { properties: ['WokenBitClear'], expect: { violates: 'WokenBitClear' } },
+    'V0-wait': {
+      properties: FAILURES,
+      expect: { violates: 'NoStaleWake' },
+      finding: {
+        kind: 'race',
+        threads: ['completion', 'truncate'],
+        consequence: 'use-after-free',
+        fix: 'V1-wait',
+        explain:
+          'The completion clears PG_private_2 holding no reference; truncate, waiting on the bit, then removes the page and drops the last reference between the clear and the wake-up, so folio_wake_bit() writes the flags of a freed page: the late wake-up of 073861ed77b6, which met a page already reused as a tail page. Taking a reference around clear and wake (V1, the folio_end_writeback() shape) closes it.',
+        narrative: ['completion.folio_clear_private_2', 'truncate.folio_wait_private_2', 'truncate.folio_put', 'completion.folio_wake_bit'],
+      },
+      bounds: { truncates: [1, 2, 3] },
+    },
+    'V0-nowait': {
+      constants: { truncateWaits: false },
+      properties: FAILURES,
+      expect: { violates: 'FreedBitClear' },
+      finding: {
+        kind: 'sequential',
+        threads: ['reader', 'truncate'],
+        consequence: 'use-after-free',
+        fix: 'V2-nowait',
+        explain:
+          'Nothing holds a reference for the bit and truncate does not wait on it: truncate removes the page and drops the last reference while the write to the cache still reads it, and the page is freed with PG_private_2 set (the page allocator reports that as a bad page). Taking a reference when the bit is set (V2) keeps the page until the completion.',
+        narrative: ['reader.folio_set_private_2', 'truncate.__filemap_remove_folio', 'truncate.filemap_free_folio', 'truncate.folio_put'],
+      },
+      bounds: { truncates: [1, 2, 3] },
+    },
+    'V1-wait': {
+      constants: { scheme: 'V1' },
+      properties: [...FAILURES, ...LIVENESS],
+      expect: 'holds',
+      bounds: { truncates: [1, 2, 3], reuses: [0, 1] },
+    },
+    'V1-nowait': {
+      constants: { scheme: 'V1', truncateWaits: false },
+      properties: FAILURES,
+      expect: { violates: 'FreedBitClear' },
+      finding: {
+        kind: 'sequential',
+        threads: ['reader', 'truncate'],
+        consequence: 'use-after-free',
+        fix: 'V2-nowait',
+        explain:
+          "V1 takes its reference only when the cache write completes; a truncate that does not wait on the bit frees the page before that folio_get(), while the write still reads it. The folio_end_writeback() shape is safe only because the VM waits on PG_writeback; it does not wait on PG_private_2, so the reference must come with the bit (V2).",
+        narrative: ['reader.folio_set_private_2', 'truncate.folio_lock', 'truncate.folio_put'],
+      },
+      bounds: { truncates: [1, 2, 3] },
+    },
+    'V2-wait': { constants: { scheme: 'V2' }, expect: 'holds', bounds: { truncates: [1, 2, 3], reuses: [0, 1] } },
+    'V2-nowait': { constants: { scheme: 'V2', truncateWaits: false }, expect: 'holds', bounds: { truncates: [1, 2, 3], reuses: [0, 1] } },
+    'V3-wait': {
+      constants: { scheme: 'V3' },
+      properties: FAILURES,
+      expect: { violates: 'NoStaleWake' },
+      finding: {
+        kind: 'race',
+        threads: ['completion', 'truncate'],
+        consequence: 'use-after-free',
+        fix: 'V2-wait',
+        explain:
+          "The completion drops the setter's reference before it wakes: truncate, waiting correctly on the bit, runs between folio_put() and folio_wake_bit() and drops the last references, so the wake-up writes a freed page's flags. Swapping put and wake (V2) closes it.",
+        narrative: ['completion.folio_clear_private_2', 'completion.folio_put', 'truncate.folio_wait_private_2', 'truncate.folio_put', 'completion.folio_wake_bit'],
+      },
+      bounds: { truncates: [1, 2, 3] },
+    },
+    'V3-nowait': {
+      constants: { scheme: 'V3', truncateWaits: false },
+      properties: FAILURES,
+      expect: { violates: 'NoStaleWake' },
+      finding: {
+        kind: 'sequential',
+        threads: ['truncate', 'completion'],
+        consequence: 'use-after-free',
+        fix: 'V2-nowait',
+        explain:
+          "Truncate, not waiting, removes the page and drops its references while the setter's keeps the page alive; the completion's own folio_put() is then the last and its folio_wake_bit() runs on the page it has just freed. No interleaving is needed: put before wake is wrong on its own once the page has left the cache.",
+        narrative: ['truncate.folio_put', 'completion.folio_clear_private_2', 'completion.folio_put', 'completion.folio_wake_bit'],
+      },
+      bounds: { truncates: [1, 2, 3] },
+    },
+    'V0-wait/F2': {
+      properties: ['WokenBitClear'],
+      expect: { violates: 'WokenBitClear' },
+      finding: {
+        kind: 'race',
+        threads: ['completion', 'truncate', 'newuser'],
+        consequence: 'corruption',
+        fix: 'V1-wait',
+        explain:
+          "V0-wait's late wake-up reaches the frame's next user, which has set its own PG_private_2 and sleeps on it: woken, it returns from the wait without re-testing the bit (since 2a9127fcf229) and carries on as if its I/O were done while that I/O still uses the page.",
+        narrative: ['completion.folio_clear_private_2', 'truncate.folio_put', 'newuser.alloc_page', 'newuser.folio_wait_bit', 'completion.folio_wake_bit', 'newuser.io_schedule'],
+      },
+      bounds: { reuses: [0, 1] },
+    },
     'V1-nowait/F1+F2': {
       constants: { scheme: 'V1', truncateWaits: false },
       properties: ['NoStaleWake', 'WokenBitClear'],
       expect: { violates: 'NoStaleWake' },
+      finding: {
+        kind: 'sequential',
+        threads: ['truncate', 'completion'],
+        consequence: 'use-after-free',
+        fix: 'V2-nowait',
+        explain:
+          "Past V1-nowait's free, the completion's folio_get() takes a free page's count from 0 to 1: a reference on a page the allocator owns, and the clear and wake that follow write its flags.",
+        narrative: ['truncate.folio_put', 'completion.folio_get'],
+      },
+      bounds: { truncates: [1, 2, 3] },
     },
-    'V3-wait/F2': { constants: { scheme: 'V3' }, properties: ['WokenBitClear'], expect: { violates: 'WokenBitClear' } },
+    'V3-wait/F2': {
+      constants: { scheme: 'V3' },
+      properties: ['WokenBitClear'],
+      expect: { violates: 'WokenBitClear' },
+      finding: {
+        kind: 'race',
+        threads: ['completion', 'truncate', 'newuser'],
+        consequence: 'corruption',
+        fix: 'V2-wait',
+        explain:
+          "V3-wait's late wake-up reaches the frame's next user sleeping on its own bit; it returns with the bit still set, as if its I/O were done.",
+        narrative: ['completion.folio_put', 'truncate.folio_put', 'newuser.folio_wait_bit', 'completion.folio_wake_bit', 'newuser.io_schedule'],
+      },
+      bounds: { reuses: [0, 1] },
+    },
     'V0/rule': {
       description: "Linus's rule checked literally: it trips at the first set, a rule and not a race",
       properties: ['BitHoldsRef'],
       expect: { violates: 'BitHoldsRef' },
+      finding: {
+        kind: 'sequential',
+        threads: ['reader'],
+        consequence: 'use-after-free',
+        fix: 'V2-wait',
+        explain:
+          'A check of the rule, not a race: the bit is set with no reference of its own, so the rule trips at the first folio_set_private_2(). The use-after-free it guards against is V0-wait (a stale wake-up) and V0-nowait (the page freed under the cache write).',
+        narrative: ['reader.folio_set_private_2'],
+      },
     },
     'V1/rule': {
       description: "Linus's rule checked literally: V1 breaks it, yet is safe while truncate waits (V1-wait)",
       constants: { scheme: 'V1' },
       properties: ['BitHoldsRef'],
       expect: { violates: 'BitHoldsRef' },
+      finding: {
+        kind: 'sequential',
+        threads: ['reader'],
+        consequence: 'use-after-free',
+        fix: 'V2-wait',
+        explain:
+          "A check of the rule, not a race: V1's reference comes only at completion, so the rule trips at the first folio_set_private_2(). V1 is nevertheless safe while truncate waits on the bit (V1-wait holds); the use-after-free comes when it does not (V1-nowait), which is why the rule is needed for a bit the VM does not wait on.",
+        narrative: ['reader.folio_set_private_2'],
+      },
     },
     'V2-wait/write-may-hang': {
       description: 'V2 where the cache write may never complete: truncate waits on the bit forever',
-      constants: { scheme: 'V2' },
+      constants: { scheme: 'V2', truncates: 1 },
       fairness: fairExcept('completion'),
       properties: ['TruncateProceeds'],
       expect: { violates: 'TruncateProceeds' },
+      finding: {
+        kind: 'sequential',
+        threads: ['reader', 'truncate'],
+        consequence: 'hang',
+        fix: 'V2-wait',
+        explain:
+          'Truncate holds the folio lock and sleeps in folio_wait_private_2() until the cache write ends; a write that never completes leaves truncate, and every later locker of the folio, waiting forever. Nothing in the protocol bounds the wait: it rests on the I/O completing.',
+        narrative: ['reader.folio_set_private_2', 'truncate.folio_lock'],
+      },
     },
     'V2-wait/io-may-hang': {
       description: "V2 where the new user's I/O may never complete: its waiter is never woken",
-      constants: { scheme: 'V2' },
+      constants: { scheme: 'V2', truncates: 1 },
       fairness: fairExcept('newio'),
       properties: ['WaiterWoken'],
       expect: { violates: 'WaiterWoken' },
+      finding: {
+        kind: 'sequential',
+        threads: ['newuser'],
+        consequence: 'hang',
+        fix: 'V2-wait',
+        explain:
+          "The new user sleeps on its own PG_private_2 until its I/O completes and wakes it; V2's completion has woken and put before the frame was reused, so no stale wake-up comes, and an I/O that never ends leaves the waiter asleep for good.",
+        narrative: ['newuser.folio_set_private_2', 'newuser.folio_wait_bit'],
+      },
     },
   },
 });
