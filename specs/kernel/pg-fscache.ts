@@ -30,31 +30,42 @@
 //     (returns once woken: since 2a9127fcf229 a woken waiter does not re-test the bit)
 //   newio.folio_end_private_2   the new user's own I/O completes: clear its bit, wake the waiters
 //
-// Properties. F1 NoStaleWake: the completion never gets, clears, wakes or puts a freed frame or a frame
-// of another generation (a monitor: the offending step records it). F2 WokenBitClear: a woken waiter
-// finds its bit clear (the new user records a wake-up that returns with its bit set). F3 BitHoldsRef:
-// Linus's rule, literally: while the bit is set, a reference owned by it is held (the setter's or the
-// completion's; the new user's bit is covered by its allocation reference).
+// Properties: the failures a kernel sees (the headline variants check these three). F0 FreedBitClear:
+// the frame is never freed with PG_private_2 set (the write to the cache still reads the page; the
+// page allocator checks the flag at free and reports a bad page). The model keeps the flag on the
+// frame across the free, so the next user of the frame starts with the bit set and what the old
+// completion then does to it stays visible. F1 NoStaleWake: the completion never gets, clears, wakes
+// or puts a freed frame or a frame of another generation (a monitor: the offending step records it).
+// F2 WokenBitClear: a woken waiter finds its bit clear (the new user records a wake-up that returns
+// with its bit set). And a check of a rule, not of a failure: BitHoldsRef, Linus's rule literally,
+// while the bit is set a reference owned by it is held (the setter's or the completion's; the new
+// user's bit is covered by its allocation reference); only the variants named /rule check it alone.
 // Temporal properties, under weak fairness of every thread: WaiterWoken, a waiter on the bit is
 // eventually woken; TruncateProceeds, a truncate waiting on the bit (folio_wait_private_2) eventually
 // goes on. They hold wherever the safety properties do; they rest on the fairness of the I/O
 // completions, which the variants /write-may-hang and /io-may-hang drop (a cache write or the new
 // user's I/O that never completes), and then fail.
 //
-// Bounds: one page frame, reused at most once (generation 0, then 1 for the new user); one reader,
-// one completion, two truncating threads (interchangeable: a scalarset) and one new user; the page
-// cache holds one reference (nr = 1).
+// Bounds: one page frame; `reuses` (0 or 1) new users of it once freed (generation 1); one reader,
+// one completion, `truncates` truncating threads (2; up to TRUNCATES = 3, interchangeable: a
+// scalarset) and the page cache's one reference (nr = 1). Variants re-check their verdict at
+// truncates = 1, 2, 3 and reuses = 0, 1 (specs/README.md, "Bounds"): the state space grows with each,
+// the verdicts and trace lengths stay, except that F2 needs the reuse (it holds at reuses = 0).
 //
 // Verdicts (trace lengths count states, the initial state included; steps are one fewer). V2 holds
-// everything with or without truncate waiting. V0 and V1 break F3 at the first folio_set_private_2
-// (2 states: the model starts after the read, with the page locked in the cache; kernel-models.md's
-// "about 4" counts the read itself). Checked for F1 and F2 only (the variants named /F1+F2 and /F2),
-// as a reader who accepts the refcount argument but not Linus's literal rule would: V1 holds when
-// truncate waits and breaks F1 when it does not (12 states: truncate frees the page before the
-// completion's folio_get; hand count about 11); V0 breaks F1 (14 states, about 13) and F2 (18 states,
-// about 16); V3 breaks F1 (16 states with truncate waiting, 15 without; about 14) and F2 (20 states,
-// about 17). The differences are step granularity: the lookup is three steps here, the setter's
-// get and set are two, and the new user's wait is queue-then-sleep.
+// everything, with or without truncate waiting. V1 holds F0, F1, F2 and the liveness properties
+// while truncate waits (the folio_end_writeback shape is safe where the VM waits). Without the wait,
+// V0 and V1 free the page with the bit set (F0, 11 states: the reader sets the bit and unlocks, then
+// one truncate runs straight through; sequential), and V1's folio_get then lands on the freed page
+// (F1, /F1+F2: 12 states). With the wait, V0's wake-up comes after truncate freed the page (F1, 14
+// states: a race between the completion's clear and wake) and reaches the next user's waiter, which
+// returns with its bit set (F2, /F2: 18 states). V3 puts before it wakes: F1 in 16 states with truncate
+// waiting (truncate runs between the put and the wake: a race) and 15 without (truncate first, then the
+// completion's own put frees the page and its wake-up follows: sequential), F2 in 20. The rule trips
+// at the first folio_set_private_2 of V0 and V1 (2 states; the model starts after the read, with the
+// page locked in the cache). kernel-models.md's hand counts (about 11, 13, 16, 14, 17 steps) differ
+// by step granularity: the lookup is three steps here, the setter's get and set are two, and the new
+// user's wait is queue-then-sleep.
 import { bool, defineSpec, enumOf, forall, int, leadsTo, mapOf, scalarset, weakFair, type InferShape } from '../../src/index.ts';
 import { process } from '../../src/process.ts';
 

@@ -14,6 +14,8 @@
 //   init_mode: Dan Williams' "mm/memremap_pages: Support initializing pages to a zero reference
 //         count" (v2 16/18, Sep 2022) left device-private pages at 1 with the reset, so within one
 //         driver it is the v6.0 scheme: the checker gives it the same verdicts and counts.
+//   reset-first: not a kernel version but the smallest change to v6.0: reset the count to 1 *before*
+//         ->page_free() pushes the page. It answers what v6.1's move to 0 buys beyond that.
 // Question (Jason Gunthorpe, 21 Sep 2022, seed 003): ->page_free() only runs on 1 -> 0, so free pages
 // must be at 0; "how on earth can a free'd page have both a 0 and 1 refcount?" Is the v6.0 scheme
 // safe, and does v6.1 fix it, also with speculative getters?
@@ -24,27 +26,40 @@
 //   user.get_page                    a second reference (the page mapped, or migrated into)
 //   *.put_page                       page_ref_dec_and_test(); on 0 go to the free path
 //   *.page_free                      ->page_free() = dmirror_devmem_free(): push under the lock
-//   *.set_page_count                 v6.0 / init_mode only: the reset to 1 after ->page_free()
+//   *.set_page_count                 v6.0 / init_mode: the reset to 1 after ->page_free();
+//                                    reset-first: the same reset, before it
 //   getter.get_page_unless_zero      a speculative reference (pfn walkers, memory-failure), then put_page
 // Each user allocates one page, takes a second reference or not (chosen in the initial state) and
 // drops them. The properties are monitors: the step that breaks a rule records it in `broken`, so the
 // trace ends with the offending step.
 //
-// Bounds: 2 device pages and 2 users (both interchangeable: scalarsets), one speculative getter whose
-// target page is chosen in the initial state; a page can be reused once (a user allocates a page the
-// other freed); counts from -1 (a put_page() on 0 is only caught under CONFIG_DEBUG_VM, so the model
-// lets it happen and the later failures stay visible) up to 4.
+// Bounds: `pages` device pages and `users` users (2 and 2; up to PAGES = USERS = 3; both
+// interchangeable: scalarsets), one speculative getter whose target page is chosen in the initial
+// state; each user allocates once, so a page is reused when a user allocates a page another freed;
+// counts from -USERS (a put_page() on 0 is only caught under CONFIG_DEBUG_VM, so the model lets it
+// happen and the later failures stay visible). Variants re-check their verdict at users = 1, 2, 3 and
+// pages = 1, 2 (and 3 with the getter): without the getter a third page never leaves the free list
+// with two users (the same states as 2), so pages = 3 is checked only where the getter can touch it.
+// With one user no page is reused and every v6.0 failure but the non-uniform free list goes away; with
+// one page the free list cannot disagree with itself, and v6.0 fails first by handing the page out at
+// 0; a third user makes the leak's lasso longer (11 states: fairness makes the third user finish).
 //
 // Verdicts (trace lengths count states, the initial state included; steps are one fewer). v6.1
 // holds everything, with the getter too. v6.0 and init_mode break FreeListUniform in 4 states (alloc,
 // put_page, page_free: one free page at 0, one at 1), with the speculative getter in 2 (a free page
-// taken from 1 to 2). The variants that check one property each show the other failures, each at the
-// length kernel-models.md's hand trace gives: a page handed out at count 0 (5 states: alloc, put,
-// page_free, the other user's alloc), get_page on a 0 count (6), the reset overwriting the count of
-// a page that was handed out again (6), ->page_free() while the page is still referenced (8: the
-// re-allocated page goes 0 -> 1 by get_page, the reset leaves it at 1, and its owner's put frees it
-// under its own allocation reference) and a double free (11: that owner's last put is a second
-// 1 -> 0 transition while the page is already on the free list).
+// taken from 1 to 2). The variants that check one property each show what the window between
+// ->page_free() and the reset costs, each at the length kernel-models.md's hand trace gives: a page
+// handed out at count 0 (5 states: alloc, put, page_free, the other user's alloc), get_page on a 0
+// count (6), the reset overwriting the count of a page that was handed out again (6; the one race:
+// user1's free path resumes after user2's alloc), ->page_free() while the page is still referenced
+// (8: the page handed out at 0 goes 0 -> 1 by get_page, and its owner's first put is a 1 -> 0 that
+// frees it under the owner's second reference), a double free (11: the owner's own reset takes the
+// freed page back to 1 on the free list, and its last put is a second 1 -> 0) and, as a liveness
+// property, a leak (PageReturns, 7: a put on a page handed out at 0 takes it to -1, and the late reset
+// leaves it at 1 with nobody holding it). reset-first holds all of them, and fails as soon as a
+// speculative getter comes: the getter's get succeeds on a free page at 1, and between the reset and
+// ->page_free() it makes the driver free a page the getter holds (6 states). That is the case v6.1's
+// count of 0 on free pages closes.
 import { defineSpec, enumOf, forall, int, leadsTo, mapOf, optional, scalarset, seqOf, setOf, weakFair, type InferShape } from '../../src/index.ts';
 import { process } from '../../src/process.ts';
 
