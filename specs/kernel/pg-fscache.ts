@@ -119,8 +119,9 @@ type C = {
 const setterRef = (c: C) => c.scheme === 'V2' || c.scheme === 'V3';
 
 /**
- * The last put frees the frame. Its flags go with it: the page allocator does not clear PG_private_2
- * for the next user (it checks for it, see F0), so a frame freed with the bit set is reused with it.
+ * The last put frees the frame. The model keeps the frame's flags across the free, so a frame freed
+ * with the bit set is reused with it; the kernel's allocator checks PG_private_2 at free and reports
+ * a bad page, which is what F0 stands for.
  */
 const put = (s: S) => {
   s.ref -= 1;
