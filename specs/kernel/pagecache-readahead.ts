@@ -62,25 +62,28 @@
 // than the kernel's atomic operations do here; "about 4" for btrfs leaves out readahead_folio. The use
 // after free that follows the unprotected touch (once truncate frees the folio) is not a separate
 // property: the touch is already the bug.
-import { bool, defineSpec, enumOf, int, mapOf, scalarset, type InferShape } from '../../src/index.ts';
+import { bool, defineSpec, enumOf, forall, int, leadsTo, mapOf, scalarset, strongFair, weakFair, type InferShape } from '../../src/index.ts';
 import { process } from '../../src/process.ts';
 
-const NR = 2;
+/** Bounds worth widening: the most lockless lookups a variant may run (`lookups` says how many do). */
+const LOOKUPS = 3;
 const Readahead = scalarset('readahead', ['ra']);
 const Truncate = scalarset('truncate', ['tr']);
 const Reclaim = scalarset('reclaim', ['rc']);
-/** The bound on lockless lookups: widen it here (the README's bounds section gives the cost). */
-const LOOKUPS = 2;
+const Alloc = scalarset('alloc', ['al']);
 const Lookup = scalarset('lookup', LOOKUPS);
 
-const raSteps = ['filemap_alloc_folio', 'filemap_add_folio', 'xas_store', 'readahead_folio', 'folio_attach_private', 'folio_unlock', 'fs_touch', 'Done'] as const;
+const raSteps = ['filemap_alloc_folio', 'filemap_add_folio', 'xas_store', 'readahead_folio', 'folio_attach_private', 'folio_get', 'folio_unlock', 'fs_touch', 'folio_put', 'Done'] as const;
 const trSteps = ['xas_load', 'folio_try_get', 'xas_reload', 'folio_lock', 'truncate_cleanup_folio', '__filemap_remove_folio', 'filemap_free_folio', 'folio_unlock', 'folio_put', 'Done'] as const;
-const rcSteps = ['folio_isolate_lru', 'folio_trylock', 'filemap_release_folio', 'folio_ref_freeze', '__filemap_remove_folio', 'folio_unlock', 'free_unref_folios', 'folio_putback_lru', 'Done'] as const;
+const rcSteps = ['folio_isolate_lru', 'folio_trylock', 'folio_expected_ref_count', 'filemap_release_folio', 'folio_ref_freeze', '__filemap_remove_folio', 'folio_unlock', 'free_unref_folios', 'folio_putback_lru', 'Done'] as const;
 const luSteps = ['xas_load', 'folio_try_get', 'xas_reload', 'folio_test_uptodate', 'folio_put', 'Done'] as const;
+const alSteps = ['folio_alloc', 'Done'] as const;
 
 const state = {
-  /** The folio's _refcount; -1 is representable so an underflow shows as a Conservation failure. */
-  ref: int(-1, 9),
+  /** The frame's _refcount; negative values are representable so an underflow shows as a Conservation failure. */
+  ref: int(-8, 16),
+  /** Which folio the frame holds: 0 is this file's folio, 1 the frame reallocated once it was freed. */
+  gen: int(0, 1),
   /** The page cache owns its NRc references (from filemap_add_folio until filemap_free_folio or a freeze). */
   cacheOwns: bool(),
   inXarray: bool(),
@@ -91,36 +94,61 @@ const state = {
   freed: bool(),
   /** Whether the filesystem attaches private data: chosen in the initial state. */
   usesPrivate: bool(),
-  /** The readahead path's allocation reference, and btrfs's kept one. */
+  /** The readahead path's allocation reference, btrfs's kept one, and the filesystem's own around a late touch. */
   allocRef: bool(),
   btrfsRef: bool(),
+  fsRef: bool(),
   truncateRef: bool(),
   reclaimRef: bool(),
+  /** The reference of whoever reallocated the frame. */
+  newRef: bool(),
   lookupRef: mapOf(Lookup, bool()),
   raPc: mapOf(Readahead, enumOf(...raSteps)),
   trPc: mapOf(Truncate, enumOf(...trSteps)),
   rcPc: mapOf(Reclaim, enumOf(...rcSteps)),
   luPc: mapOf(Lookup, enumOf(...luSteps)),
+  alPc: mapOf(Alloc, enumOf(...alSteps)),
 };
 type S = InferShape<typeof state>;
+
+/** The sites that hard-code nr for the page cache's references, and so must change with P2. */
+type NrSite = 'filemap_free_folio' | 'folio_ref_freeze' | 'folio_expected_ref_count';
 type C = {
-  /** References the page cache owns: nr, or 1 under P2. */
-  cacheRefs: number;
-  /** What filemap_add_folio adds: nr today, nr - 1 under P1, 0 under P2. */
-  addRefs: number;
-  /** Whether readahead_folio() does a folio_put(). */
+  /** Pages in the folio. */
+  nr: number;
+  /** Lockless lookups at work (at most LOOKUPS; the rest have nothing to do). */
+  lookups: number;
+  /** Who owns what: the kernel today, Willy's P1 (one fewer atomic) or P2 (a single page-cache reference). */
+  scheme: 'current' | 'P1' | 'P2';
+  /** Whether readahead_folio() does a folio_put() (today's; P1 and P2 remove it). */
   readaheadPuts: boolean;
-  /** What filemap_free_folio() puts. */
-  freeRefs: number;
-  /** The count __remove_mapping() freezes at: 1 (reclaim's own) + the page cache's. */
-  freezeAt: number;
+  /** Sites still counting nr page-cache references under P2 (a half-applied P2). */
+  staleNr: NrSite[];
   /** btrfs: the allocation reference is never put. */
   keepAllocRef: boolean;
-  touchAfterUnlock: boolean;
+  /** The filesystem touches the folio after folio_unlock: not at all, bare, or holding its own reference. */
+  touch: 'none' | 'unlocked' | 'ref';
+  /** The evicting thread first compares the count with folio_expected_ref_count (mapping_evict_folio, migration, can_split_folio). */
+  precheck: boolean;
+  /** Whether the eviction freezes with a compare-and-swap; without it, it sets the count to 0 on the strength of its pre-check. */
+  cmpxchgFreeze: boolean;
+  /** Whether a lockless lookup re-checks the slot (xas_reload) after its try-get. */
+  reload: boolean;
+  /** Whether a freed frame may be reallocated. */
+  reuse: boolean;
+  /** Whether truncate runs at all (off: reclaim is alone with the folio). */
+  truncate: boolean;
 };
 
-/** filemap_add_folio() takes the allocation reference as one of the page cache's (P1, P2). */
-const donates = (c: C) => c.addRefs === c.cacheRefs - 1;
+/** References the page cache owns: nr, or 1 under P2. */
+const cacheRefs = (c: C) => (c.scheme === 'P2' ? 1 : c.nr);
+/** What filemap_add_folio adds: nr today, nr - 1 under P1, 0 under P2 (P1 and P2 take over the allocation reference). */
+const addRefs = (c: C) => (c.scheme === 'current' ? c.nr : c.scheme === 'P1' ? c.nr - 1 : 0);
+const donates = (c: C) => c.scheme !== 'current';
+/** What a site takes the page cache's references to be. */
+const refsAt = (c: C, site: NrSite) => (c.staleNr.includes(site) ? c.nr : cacheRefs(c));
+/** The count __remove_mapping() freezes at: 1 (the evicting thread's own) + the page cache's. */
+const freezeAt = (c: C) => 1 + refsAt(c, 'folio_ref_freeze');
 
 /** A folio_put() of n references; the last one frees the folio (and takes it off the LRU). */
 const put = (s: S, n = 1) => {
@@ -137,7 +165,7 @@ const readahead = process<S, C>()('readahead', Readahead, {
     filemap_alloc_folio: { do: (s) => { s.ref = 1; s.allocRef = true; s.lock = 'readahead'; } },
     filemap_add_folio: {
       do: (s, _t, c) => {
-        s.ref += c.addRefs;
+        s.ref += addRefs(c);
         s.cacheOwns = true;
         if (donates(c)) s.allocRef = false;
       },
@@ -152,12 +180,15 @@ const readahead = process<S, C>()('readahead', Readahead, {
           s.allocRef = false;
           put(s);
         }
-        return s.usesPrivate ? 'folio_attach_private' : 'folio_unlock';
+        if (s.usesPrivate) return 'folio_attach_private';
+        return c.touch === 'ref' ? 'folio_get' : 'folio_unlock';
       },
     },
-    folio_attach_private: { do: (s) => { s.ref += 1; s.private = true; } },
-    folio_unlock: { do: (s, _t, c) => { s.lock = 'none'; return c.touchAfterUnlock ? 'fs_touch' : 'Done'; } },
-    fs_touch: { next: 'Done' },
+    folio_attach_private: { do: (s, _t, c) => { s.ref += 1; s.private = true; return c.touch === 'ref' ? 'folio_get' : 'folio_unlock'; } },
+    folio_get: { do: (s) => { s.ref += 1; s.fsRef = true; } },
+    folio_unlock: { do: (s, _t, c) => { s.lock = 'none'; return c.touch === 'none' ? 'Done' : 'fs_touch'; } },
+    fs_touch: { do: (_s, _t, c) => (c.touch === 'ref' ? 'folio_put' : 'Done') },
+    folio_put: { do: (s) => { s.fsRef = false; put(s); } },
   },
 });
 
@@ -172,7 +203,8 @@ const truncate = process<S, C>()('truncate', Truncate, {
         s.truncateRef = true;
       },
     },
-    xas_reload: { do: (s) => (s.inXarray ? 'folio_lock' : 'folio_put') },
+    // The slot still holds this folio only while it is this file's folio in the xarray.
+    xas_reload: { do: (s) => (s.inXarray && s.gen === 0 ? 'folio_lock' : 'folio_put') },
     folio_lock: {
       when: (s) => s.lock === 'none',
       do: (s) => {
@@ -184,12 +216,14 @@ const truncate = process<S, C>()('truncate', Truncate, {
     },
     truncate_cleanup_folio: { do: (s) => { s.private = false; put(s); } },
     __filemap_remove_folio: { do: (s) => { s.inXarray = false; } },
-    filemap_free_folio: { do: (s, _t, c) => { s.cacheOwns = false; put(s, c.freeRefs); } },
+    filemap_free_folio: { do: (s, _t, c) => { s.cacheOwns = false; put(s, refsAt(c, 'filemap_free_folio')); } },
     folio_unlock: { do: (s) => { s.lock = 'none'; } },
     folio_put: { do: (s) => { s.truncateRef = false; put(s); } },
   },
 });
 
+// Reclaim scans the LRU again and again while the folio is on it; with `precheck` the thread has the
+// shape of mapping_evict_folio() and migration: compare the count with the expected one, then freeze.
 const reclaim = process<S, C>()('reclaim', Reclaim, {
   pc: 'rcPc',
   steps: {
@@ -203,10 +237,15 @@ const reclaim = process<S, C>()('reclaim', Reclaim, {
       },
     },
     folio_trylock: {
-      do: (s) => {
+      do: (s, _t, c) => {
         if (s.lock !== 'none') return 'folio_putback_lru';
         s.lock = 'reclaim';
+        return c.precheck ? 'folio_expected_ref_count' : 'filemap_release_folio';
       },
+    },
+    // folio_ref_count(folio) == folio_expected_ref_count(folio) + 1: a plain read, stale at once.
+    folio_expected_ref_count: {
+      do: (s, _t, c) => (s.ref === refsAt(c, 'folio_expected_ref_count') + Number(s.private) + 1 ? 'filemap_release_folio' : 'folio_unlock'),
     },
     filemap_release_folio: {
       do: (s) => {
@@ -219,7 +258,7 @@ const reclaim = process<S, C>()('reclaim', Reclaim, {
     },
     folio_ref_freeze: {
       do: (s, _t, c) => {
-        if (s.ref !== c.freezeAt) return 'folio_unlock';
+        if (c.cmpxchgFreeze && s.ref !== freezeAt(c)) return 'folio_unlock';
         s.ref = 0;
         s.frozen = true;
         s.reclaimRef = false;
@@ -229,7 +268,7 @@ const reclaim = process<S, C>()('reclaim', Reclaim, {
     __filemap_remove_folio: { do: (s) => { s.inXarray = false; } },
     folio_unlock: { do: (s) => { s.lock = 'none'; return s.frozen ? 'free_unref_folios' : 'folio_putback_lru'; } },
     free_unref_folios: { do: (s) => { s.frozen = false; s.freed = true; }, next: 'Done' },
-    folio_putback_lru: { do: (s) => { s.reclaimRef = false; s.onLru = true; put(s); }, next: 'Done' },
+    folio_putback_lru: { do: (s) => { s.reclaimRef = false; s.onLru = true; put(s); return s.freed ? 'Done' : 'folio_isolate_lru'; } },
   },
 });
 
@@ -244,9 +283,26 @@ const lookup = process<S, C>()('lookup', Lookup, {
         s.lookupRef[l] = true;
       },
     },
-    xas_reload: { do: (s) => (s.inXarray ? 'folio_test_uptodate' : 'folio_put') },
+    xas_reload: { do: (s, _l, c) => (!c.reload || (s.inXarray && s.gen === 0) ? 'folio_test_uptodate' : 'folio_put') },
     folio_test_uptodate: {},
     folio_put: { do: (s, l) => { s.lookupRef[l] = false; put(s); } },
+  },
+});
+
+// Anyone allocating a page once the folio is freed: the frame comes back as another folio, at another
+// index or in another file, with a reference of its owner's.
+const alloc = process<S, C>()('alloc', Alloc, {
+  pc: 'alPc',
+  steps: {
+    folio_alloc: {
+      when: (s) => s.freed,
+      do: (s) => {
+        s.gen = 1;
+        s.freed = false;
+        s.ref = 1;
+        s.newRef = true;
+      },
+    },
   },
 });
 
@@ -255,9 +311,9 @@ const transientRefs = (s: Readonly<S>) =>
 
 /** Steps that read or write the folio itself (the speculative try-get and xarray accesses excepted). */
 const touches = {
-  readahead: new Set<string>(['filemap_add_folio', 'readahead_folio', 'folio_attach_private', 'folio_unlock', 'fs_touch']),
+  readahead: new Set<string>(['filemap_add_folio', 'readahead_folio', 'folio_attach_private', 'folio_get', 'folio_unlock', 'fs_touch', 'folio_put']),
   truncate: new Set<string>(['folio_lock', 'truncate_cleanup_folio', '__filemap_remove_folio', 'filemap_free_folio', 'folio_unlock', 'folio_put']),
-  reclaim: new Set<string>(['folio_trylock', 'filemap_release_folio', 'folio_ref_freeze', '__filemap_remove_folio', 'folio_unlock', 'free_unref_folios', 'folio_putback_lru']),
+  reclaim: new Set<string>(['folio_trylock', 'folio_expected_ref_count', 'filemap_release_folio', 'folio_ref_freeze', '__filemap_remove_folio', 'folio_unlock', 'free_unref_folios', 'folio_putback_lru']),
   lookup: new Set<string>(['folio_test_uptodate', 'folio_put']),
 };
 
@@ -265,52 +321,127 @@ const protectedTouches = (s: Readonly<S>) => {
   const underLock = (who: S['lock']) => s.lock === who && s.cacheOwns;
   const ok = (at: string, kind: keyof typeof touches, safe: boolean) => !touches[kind].has(at) || (!s.freed && safe);
   return (
-    ok(s.raPc.ra, 'readahead', s.allocRef || underLock('readahead')) &&
+    ok(s.raPc.ra, 'readahead', s.allocRef || s.fsRef || underLock('readahead')) &&
     ok(s.trPc.tr, 'truncate', s.truncateRef || underLock('truncate')) &&
     ok(s.rcPc.rc, 'reclaim', s.reclaimRef || s.frozen || underLock('reclaim')) &&
     Lookup.values.every((l) => ok(s.luPc[l], 'lookup', s.lookupRef[l]))
   );
 };
 
-const current: C = { cacheRefs: NR, addRefs: NR, readaheadPuts: true, freeRefs: NR, freezeAt: 1 + NR, keepAllocRef: false, touchAfterUnlock: false };
-const P1: Partial<C> = { addRefs: NR - 1, readaheadPuts: false };
-const P2: Partial<C> = { cacheRefs: 1, addRefs: 0, readaheadPuts: false, freeRefs: 1, freezeAt: 2 };
+/**
+ * A touching step taken on a freed frame, or by the readahead path on the frame once it holds another
+ * folio: the use after free itself, not the unprotected state before it.
+ */
+const usesFreed = (s: Readonly<S>, next: Readonly<S>) => {
+  const took = (kind: keyof typeof touches, before: string, after: string) => before !== after && touches[kind].has(before);
+  if (took('readahead', s.raPc.ra, next.raPc.ra) && (s.freed || s.gen === 1)) return true;
+  if (!s.freed) return false;
+  return (
+    took('truncate', s.trPc.tr, next.trPc.tr) ||
+    took('reclaim', s.rcPc.rc, next.rcPc.rc) ||
+    Lookup.values.some((l) => took('lookup', s.luPc[l], next.luPc[l]))
+  );
+};
+
+/** A clean, unlocked folio in the page cache, readahead done, that nobody but the page cache (and btrfs) holds. */
+const idleCached = (s: Readonly<S>) =>
+  s.raPc.ra === 'Done' && s.inXarray && s.gen === 0 && s.lock === 'none' && transientRefs(s) === 0 && !s.frozen;
+
+// Weak fairness for every thread; strong for truncate, which sleeps in folio_lock(): since 2a9127fcf229
+// folio_unlock() hands the lock to a sleeping waiter, so a reclaim that keeps retrying its trylock
+// cannot take it from truncate forever.
+const everyThread = ['readahead', 'truncate', 'reclaim', 'lookup', 'alloc'];
+const fairExcept = (...stalled: string[]) =>
+  everyThread.filter((p) => !stalled.includes(p)).map((p) => (p === 'truncate' ? strongFair({ process: p }) : weakFair({ process: p })));
+/** Reclaim alone with the folio: no truncate comes to take it out of the page cache. */
+const reclaimAlone = { truncate: false };
+/** Every property but PrecheckStillTrue, which a pre-check is expected to fail (its failure costs a retry). */
+const allButPrecheck = ['Conservation', 'NoUnprotectedTouch', 'QuiescentExpected', 'LookupGetsItsFolio', 'NoUseAfterFree', 'Reclaimable', 'LookupEnds', 'TruncatedFreed'];
+
+const current: C = {
+  nr: 2,
+  lookups: 2,
+  scheme: 'current',
+  readaheadPuts: true,
+  staleNr: [],
+  keepAllocRef: false,
+  touch: 'none',
+  precheck: false,
+  cmpxchgFreeze: true,
+  reload: true,
+  reuse: true,
+  truncate: true,
+};
+const P1: Partial<C> = { scheme: 'P1', readaheadPuts: false };
+const P2: Partial<C> = { scheme: 'P2', readaheadPuts: false };
 
 export default defineSpec({
   name: 'pagecache-readahead',
   description: 'Page-cache folio refcount through readahead, truncate, reclaim and lockless lookups.',
   constants: current,
   state,
-  init: [false, true].map((usesPrivate) => ({
-    ref: 0,
-    cacheOwns: false,
-    inXarray: false,
-    onLru: false,
-    lock: 'none' as const,
-    private: false,
-    frozen: false,
-    freed: false,
-    usesPrivate,
-    allocRef: false,
-    btrfsRef: false,
-    truncateRef: false,
-    reclaimRef: false,
-    lookupRef: Object.fromEntries(Lookup.values.map((l) => [l, false])),
-    raPc: { ra: 'filemap_alloc_folio' as const },
-    trPc: { tr: 'xas_load' as const },
-    rcPc: { rc: 'folio_isolate_lru' as const },
-    luPc: Object.fromEntries(Lookup.values.map((l) => [l, 'xas_load' as const])),
-  })),
-  actions: { ...readahead, ...truncate, ...reclaim, ...lookup },
+  assumptions: {
+    LookupsWithinBound: (c) => c.lookups >= 0 && c.lookups <= LOOKUPS,
+    FolioFitsTheCount: (c) => c.nr >= 1 && c.nr <= 8,
+  },
+  init: (c) =>
+    [false, true].map((usesPrivate) => ({
+      ref: 0,
+      gen: 0,
+      cacheOwns: false,
+      inXarray: false,
+      onLru: false,
+      lock: 'none' as const,
+      private: false,
+      frozen: false,
+      freed: false,
+      usesPrivate,
+      allocRef: false,
+      btrfsRef: false,
+      fsRef: false,
+      truncateRef: false,
+      reclaimRef: false,
+      newRef: false,
+      lookupRef: Object.fromEntries(Lookup.values.map((l) => [l, false])) as S['lookupRef'],
+      raPc: { ra: 'filemap_alloc_folio' as const },
+      trPc: { tr: c.truncate ? ('xas_load' as const) : ('Done' as const) },
+      rcPc: { rc: 'folio_isolate_lru' as const },
+      luPc: Object.fromEntries(Lookup.values.map((l, i) => [l, i < c.lookups ? 'xas_load' : 'Done'])) as S['luPc'],
+      alPc: { al: c.reuse ? ('folio_alloc' as const) : ('Done' as const) },
+    })),
+  actions: { ...readahead, ...truncate, ...reclaim, ...lookup, ...alloc },
   invariants: {
     Conservation: (s, c) =>
       s.ref ===
-      (s.cacheOwns ? c.cacheRefs : 0) + Number(s.private) + Number(s.allocRef) + Number(s.btrfsRef) + transientRefs(s),
+      (s.cacheOwns ? cacheRefs(c) : 0) +
+        Number(s.private) +
+        Number(s.allocRef) +
+        Number(s.btrfsRef) +
+        Number(s.fsRef) +
+        Number(s.newRef) +
+        transientRefs(s),
     NoUnprotectedTouch: protectedTouches,
     QuiescentExpected: (s, c) =>
-      !(s.raPc.ra === 'Done' && s.cacheOwns && transientRefs(s) === 0) || s.ref === c.cacheRefs + Number(s.private),
+      !(s.raPc.ra === 'Done' && s.cacheOwns && transientRefs(s) === 0) || s.ref === cacheRefs(c) + Number(s.private),
+    /** A lookup that returns a folio returns this file's folio, not the frame reused for another. */
+    LookupGetsItsFolio: (s) => Lookup.values.every((l) => s.luPc[l] !== 'folio_test_uptodate' || s.gen === 0),
+    /** The eviction's pre-check still holds when its freeze comes (when it is not, the freeze fails: work wasted). */
+    PrecheckStillTrue: (s, c) => !(c.precheck && s.rcPc.rc === 'folio_ref_freeze') || s.ref === freezeAt(c),
   },
-  // Over when readahead, truncate and the lookups are done; reclaim may never have found the folio.
+  actionProperties: {
+    NoUseAfterFree: (s, next) => !usesFreed(s, next),
+  },
+  temporal: {
+    /** A clean, unmapped, unreferenced cached folio is eventually evicted (by reclaim, or by truncate when it comes). */
+    Reclaimable: leadsTo(idleCached, (s) => !s.inXarray),
+    /** A lookup spinning on a frozen folio (try-get fails, load again) eventually ends. */
+    LookupEnds: forall(Lookup, (l) => leadsTo((s) => s.luPc[l] === 'folio_try_get' && s.ref === 0, (s) => s.luPc[l] === 'Done' || s.luPc[l] === 'folio_test_uptodate')),
+    /** A folio truncate has taken out of the page cache is eventually freed, once its holders drop their references. */
+    TruncatedFreed: leadsTo((s) => s.trPc.tr === 'filemap_free_folio', (s) => s.freed || s.gen === 1),
+  },
+  fairness: fairExcept(),
+  // Over when readahead, truncate and the lookups are done; reclaim may never have found the folio,
+  // and the frame may never be reused.
   terminal: (s) =>
     s.raPc.ra === 'Done' &&
     s.trPc.tr === 'Done' &&
@@ -322,7 +453,7 @@ export default defineSpec({
     P2: { description: 'the page cache owns a single reference, at every site', constants: P2, expect: 'holds' },
     'P2-half': {
       description: 'P2 with filemap_free_folio still putting nr',
-      constants: { ...P2, freeRefs: NR },
+      constants: { ...P2, staleNr: ['filemap_free_folio'] },
       expect: { violates: 'Conservation' },
     },
     'P2-readahead-put': {
@@ -337,14 +468,86 @@ export default defineSpec({
     },
     'P2-freeze-1+nr': {
       description: 'P2 with __remove_mapping still freezing at 1 + nr',
-      constants: { ...P2, freezeAt: 1 + NR },
+      constants: { ...P2, staleNr: ['folio_ref_freeze'] },
       expect: { violates: 'Conservation' },
     },
     btrfs: { description: 'the allocation reference is kept', constants: { keepAllocRef: true }, expect: { violates: 'QuiescentExpected' } },
+    'btrfs/TruncatedFreed': {
+      description: "btrfs's kept reference outlives truncate: the folio is never freed",
+      constants: { keepAllocRef: true },
+      properties: ['TruncatedFreed'],
+      expect: { violates: 'TruncatedFreed' },
+    },
     'touch-after-unlock': {
       description: 'the filesystem touches the folio after folio_unlock',
-      constants: { touchAfterUnlock: true },
+      constants: { touch: 'unlocked' },
       expect: { violates: 'NoUnprotectedTouch' },
+    },
+    'touch-after-unlock/NoUseAfterFree': {
+      description: 'the same, checked for the use after free itself',
+      constants: { touch: 'unlocked' },
+      properties: ['NoUseAfterFree'],
+      expect: { violates: 'NoUseAfterFree' },
+    },
+    'touch-with-ref': {
+      description: 'the filesystem takes its own reference before folio_unlock and puts it after the touch',
+      constants: { touch: 'ref' },
+      expect: 'holds',
+    },
+    precheck: {
+      description: 'reclaim compares the count with folio_expected_ref_count before its freeze',
+      constants: { precheck: true },
+      properties: allButPrecheck,
+      expect: 'holds',
+    },
+    'precheck/PrecheckStillTrue': {
+      description: 'the pre-check is stale by the time of the freeze, which fails: the work is wasted',
+      constants: { precheck: true },
+      properties: ['PrecheckStillTrue'],
+      expect: { violates: 'PrecheckStillTrue' },
+    },
+    'precheck-no-cmpxchg': {
+      description: 'the eviction trusts its pre-check and sets the count to 0 instead of freezing it',
+      constants: { precheck: true, cmpxchgFreeze: false },
+      properties: allButPrecheck,
+      expect: { violates: 'Conservation' },
+    },
+    'no-reload': {
+      description: 'a lockless lookup that does not re-check the slot after its try-get',
+      constants: { reload: false },
+      expect: { violates: 'LookupGetsItsFolio' },
+    },
+    'current/Reclaimable': { description: 'reclaim alone evicts an idle cached folio', constants: reclaimAlone, properties: ['Reclaimable'], expect: 'holds' },
+    'P2/Reclaimable': { description: 'the same under P2', constants: { ...P2, ...reclaimAlone }, properties: ['Reclaimable'], expect: 'holds' },
+    'btrfs/Reclaimable': {
+      description: "btrfs's kept reference: reclaim's freeze never succeeds",
+      constants: { keepAllocRef: true, ...reclaimAlone },
+      properties: ['Reclaimable'],
+      expect: { violates: 'Reclaimable' },
+    },
+    'P2-freeze-1+nr/Reclaimable': {
+      description: 'P2 with the freeze at 1 + nr: it never succeeds on an idle folio',
+      constants: { ...P2, staleNr: ['folio_ref_freeze'], ...reclaimAlone },
+      properties: ['Reclaimable'],
+      expect: { violates: 'Reclaimable' },
+    },
+    'P2-expected-nr/Reclaimable': {
+      description: 'P2 with folio_expected_ref_count still counting nr: the pre-check never passes',
+      constants: { ...P2, precheck: true, staleNr: ['folio_expected_ref_count'], ...reclaimAlone },
+      properties: ['Reclaimable'],
+      expect: { violates: 'Reclaimable' },
+    },
+    'P2-precheck/Reclaimable': {
+      description: 'P2 with the pre-check at every site: reclaim alone evicts it',
+      constants: { ...P2, precheck: true, ...reclaimAlone },
+      properties: ['Reclaimable'],
+      expect: 'holds',
+    },
+    'current/reclaim-may-stall': {
+      description: 'reclaim may stop for good between its freeze and the removal (the kernel holds the xarray lock with interrupts off there)',
+      fairness: fairExcept('reclaim'),
+      properties: ['LookupEnds'],
+      expect: { violates: 'LookupEnds' },
     },
   },
 });
