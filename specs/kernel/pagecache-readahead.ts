@@ -355,7 +355,9 @@ const fairExcept = (...stalled: string[]) =>
   everyThread.filter((p) => !stalled.includes(p)).map((p) => (p === 'truncate' ? strongFair({ process: p }) : weakFair({ process: p })));
 /** Reclaim alone with the folio: no truncate comes to take it out of the page cache. */
 const reclaimAlone = { truncate: false };
-/** Every property but PrecheckStillTrue, which a pre-check is expected to fail (its failure costs a retry). */
+/** The same, with no lookups either: the shortest lasso then shows the failure is reclaim's alone. */
+const reclaimAloneNoLookups = { truncate: false, lookups: 0 };
+/** Every property but PrecheckNotFooled, which a pre-check is expected to fail (its failure costs a retry). */
 const allButPrecheck = ['Conservation', 'NoUnprotectedTouch', 'QuiescentExpected', 'LookupGetsItsFolio', 'NoUseAfterFree', 'Reclaimable', 'LookupEnds', 'TruncatedFreed'];
 
 const current: C = {
@@ -425,10 +427,10 @@ export default defineSpec({
       !(s.raPc.ra === 'Done' && s.cacheOwns && transientRefs(s) === 0) || s.ref === cacheRefs(c) + Number(s.private),
     /** A lookup that returns a folio returns this file's folio, not the frame reused for another. */
     LookupGetsItsFolio: (s) => Lookup.values.every((l) => s.luPc[l] !== 'folio_test_uptodate' || s.gen === 0),
-    /** The eviction's pre-check still holds when its freeze comes (when it is not, the freeze fails: work wasted). */
-    PrecheckStillTrue: (s, c) => !(c.precheck && s.rcPc.rc === 'folio_ref_freeze') || s.ref === freezeAt(c),
   },
   actionProperties: {
+    /** A freeze that follows a passed pre-check succeeds: when it fails, the pre-check was fooled and the work is wasted. */
+    PrecheckNotFooled: (s, next, c) => !(c.precheck && s.rcPc.rc === 'folio_ref_freeze' && next.rcPc.rc === 'folio_unlock'),
     NoUseAfterFree: (s, next) => !usesFreed(s, next),
   },
   temporal: {
@@ -448,46 +450,138 @@ export default defineSpec({
     (s.rcPc.rc === 'Done' || (s.rcPc.rc === 'folio_isolate_lru' && !s.onLru)) &&
     Lookup.values.every((l) => s.luPc[l] === 'Done'),
   variants: {
-    current: { description: 'the kernel today: the page cache owns nr references', expect: 'holds' },
+    current: {
+      description: 'the kernel today: the page cache owns nr references',
+      expect: 'holds',
+      bounds: { lookups: [1, 2, 3] },
+    },
     P1: { description: 'filemap_add_folio adds nr - 1 and readahead_folio stops putting', constants: P1, expect: 'holds' },
     P2: { description: 'the page cache owns a single reference, at every site', constants: P2, expect: 'holds' },
     'P2-half': {
       description: 'P2 with filemap_free_folio still putting nr',
       constants: { ...P2, staleNr: ['filemap_free_folio'] },
       expect: { violates: 'Conservation' },
+      finding: {
+        kind: 'sequential',
+        threads: ['readahead', 'truncate'],
+        consequence: 'use-after-free',
+        fix: 'P2',
+        explain:
+          "Under P2 the page cache owns one reference, but filemap_free_folio() still puts folio_nr_pages(): truncate's own reference goes with the cache's, " +
+          'the folio is freed while truncate holds it locked, and its folio_unlock() and folio_put() touch freed memory. Readahead and then truncate run straight through: ' +
+          'arithmetic, not a race.',
+        narrative: ['readahead.folio_unlock', 'truncate.folio_try_get', 'truncate.__filemap_remove_folio', 'truncate.filemap_free_folio'],
+      },
+      bounds: { nr: [1, 2], lookups: [0, 1, 2] },
     },
     'P2-readahead-put': {
       description: 'P2 with readahead_folio still doing its folio_put',
       constants: { ...P2, readaheadPuts: true },
       expect: { violates: 'Conservation' },
+      finding: {
+        kind: 'sequential',
+        threads: ['readahead'],
+        consequence: 'use-after-free',
+        fix: 'P2',
+        explain:
+          "Under P2 filemap_add_folio() adds nothing: the allocation reference becomes the page cache's only one. readahead_folio()'s folio_put() then drops it, " +
+          'and the folio is freed while it sits in the page cache, locked for the read.',
+        narrative: ['readahead.filemap_add_folio', 'readahead.xas_store', 'readahead.readahead_folio'],
+      },
     },
     'P1-half': {
       description: 'P1 with readahead_folio still doing its folio_put',
       constants: { ...P1, readaheadPuts: true },
       expect: { violates: 'Conservation' },
+      finding: {
+        kind: 'sequential',
+        threads: ['readahead'],
+        consequence: 'use-after-free',
+        fix: 'P1',
+        explain:
+          "Under P1 filemap_add_folio() adds nr - 1 and keeps the allocation reference as the page cache's nth; readahead_folio()'s folio_put() then takes one the page cache owns. " +
+          "The count sits one below the cache's nr, so filemap_free_folio()'s put of nr frees the folio under the truncate that still holds it.",
+        narrative: ['readahead.filemap_add_folio', 'readahead.readahead_folio'],
+      },
     },
     'P2-freeze-1+nr': {
       description: 'P2 with __remove_mapping still freezing at 1 + nr',
       constants: { ...P2, staleNr: ['folio_ref_freeze'] },
-      expect: { violates: 'Conservation' },
+      properties: ['NoUseAfterFree'],
+      expect: { violates: 'NoUseAfterFree' },
+      finding: {
+        kind: 'race',
+        threads: ['lookup', 'reclaim'],
+        consequence: 'use-after-free',
+        fix: 'P2',
+        explain:
+          "A speculative lookup (filemap_get_entry) holds the reference its folio_try_get took. Under P2 that one, reclaim's and the page cache's single one make 1 + nr at nr = 2, " +
+          "so __remove_mapping()'s freeze at 1 + nr succeeds and reclaim frees the folio under the lookup, which then reads it (folio_test_uptodate) after the free.",
+        narrative: ['lookup.folio_try_get', 'lookup.xas_reload', 'reclaim.folio_isolate_lru', 'reclaim.folio_ref_freeze', 'reclaim.free_unref_folios', 'lookup.folio_test_uptodate'],
+      },
+      bounds: { nr: [1, 2, 3, 4, 5] },
     },
-    btrfs: { description: 'the allocation reference is kept', constants: { keepAllocRef: true }, expect: { violates: 'QuiescentExpected' } },
+    btrfs: {
+      description: 'the allocation reference is kept',
+      constants: { keepAllocRef: true },
+      expect: { violates: 'QuiescentExpected' },
+      finding: {
+        kind: 'sequential',
+        threads: ['readahead'],
+        consequence: 'leak',
+        fix: 'current',
+        explain:
+          'btrfs keeps the allocation reference readahead_folio() would have put, so an idle cached folio sits at nr + private + 1, one above the expected count that reclaim, ' +
+          'memory failure and migration compare with: it is never reclaimable (btrfs/Reclaimable) and truncate leaves it allocated (btrfs/TruncatedFreed).',
+        narrative: ['readahead.readahead_folio', 'readahead.folio_unlock'],
+      },
+    },
     'btrfs/TruncatedFreed': {
       description: "btrfs's kept reference outlives truncate: the folio is never freed",
-      constants: { keepAllocRef: true },
+      constants: { keepAllocRef: true, lookups: 0 },
       properties: ['TruncatedFreed'],
       expect: { violates: 'TruncatedFreed' },
+      finding: {
+        kind: 'sequential',
+        threads: ['readahead', 'truncate', 'reclaim'],
+        consequence: 'leak',
+        fix: 'current',
+        explain:
+          "Truncate removes the folio and filemap_free_folio() puts the cache's nr, but btrfs's kept reference keeps it allocated for good. The lasso: everyone is done " +
+          'and reclaim, finding the folio on the LRU but out of the page cache, puts it back again and again.',
+        narrative: ['truncate.__filemap_remove_folio', 'truncate.filemap_free_folio', 'truncate.folio_put', 'reclaim.folio_isolate_lru', 'reclaim.folio_unlock'],
+      },
     },
     'touch-after-unlock': {
       description: 'the filesystem touches the folio after folio_unlock',
       constants: { touch: 'unlocked' },
       expect: { violates: 'NoUnprotectedTouch' },
+      finding: {
+        kind: 'sequential',
+        threads: ['readahead'],
+        consequence: 'use-after-free',
+        fix: 'touch-with-ref',
+        explain:
+          'After readahead_folio() the filesystem owns no reference, only the folio lock; once it unlocks, nothing of its own keeps the folio alive, so a touch then is unprotected. ' +
+          'This flags the rule broken; the use after free itself needs reclaim or truncate in between (touch-after-unlock/NoUseAfterFree).',
+        narrative: ['readahead.readahead_folio', 'readahead.folio_unlock'],
+      },
     },
     'touch-after-unlock/NoUseAfterFree': {
       description: 'the same, checked for the use after free itself',
       constants: { touch: 'unlocked' },
       properties: ['NoUseAfterFree'],
       expect: { violates: 'NoUseAfterFree' },
+      finding: {
+        kind: 'race',
+        threads: ['readahead', 'reclaim'],
+        consequence: 'use-after-free',
+        fix: 'touch-with-ref',
+        explain:
+          "Between the filesystem's folio_unlock() and its late touch, reclaim isolates the clean folio, freezes it, removes it from the page cache and frees it; " +
+          'the touch reads freed memory. A reference taken before folio_unlock() and put after the touch closes the window.',
+        narrative: ['readahead.folio_unlock', 'reclaim.folio_ref_freeze', 'reclaim.free_unref_folios', 'readahead.fs_touch'],
+      },
     },
     'touch-with-ref': {
       description: 'the filesystem takes its own reference before folio_unlock and puts it after the touch',
@@ -500,42 +594,110 @@ export default defineSpec({
       properties: allButPrecheck,
       expect: 'holds',
     },
-    'precheck/PrecheckStillTrue': {
+    'precheck/PrecheckNotFooled': {
       description: 'the pre-check is stale by the time of the freeze, which fails: the work is wasted',
       constants: { precheck: true },
-      properties: ['PrecheckStillTrue'],
-      expect: { violates: 'PrecheckStillTrue' },
+      properties: ['PrecheckNotFooled'],
+      expect: { violates: 'PrecheckNotFooled' },
+      finding: {
+        kind: 'race',
+        threads: ['reclaim', 'lookup'],
+        consequence: 'wasted work',
+        fix: 'precheck',
+        explain:
+          "Reclaim's lockless comparison with folio_expected_ref_count() passes, then a speculative folio_try_get raises the count before the freeze. " +
+          'folio_ref_freeze() compares again, fails, and the folio goes back on the LRU: the racy check cost a retry, not a corruption (precheck holds every safety property).',
+        narrative: ['reclaim.folio_expected_ref_count', 'lookup.folio_try_get', 'reclaim.folio_ref_freeze'],
+      },
+      bounds: { lookups: [0, 1, 2] },
     },
     'precheck-no-cmpxchg': {
       description: 'the eviction trusts its pre-check and sets the count to 0 instead of freezing it',
       constants: { precheck: true, cmpxchgFreeze: false },
       properties: allButPrecheck,
       expect: { violates: 'Conservation' },
+      finding: {
+        kind: 'race',
+        threads: ['reclaim', 'lookup'],
+        consequence: 'use-after-free',
+        fix: 'precheck',
+        explain:
+          'Trusting the pre-check and setting the count to 0, instead of freezing it with a compare-and-swap, wipes out the reference a lookup took in between: ' +
+          "the folio is then freed under the lookup. The freeze's re-validation is what makes the racy check safe.",
+        narrative: ['reclaim.folio_expected_ref_count', 'lookup.folio_try_get', 'reclaim.folio_ref_freeze'],
+      },
     },
     'no-reload': {
       description: 'a lockless lookup that does not re-check the slot after its try-get',
       constants: { reload: false },
       expect: { violates: 'LookupGetsItsFolio' },
+      finding: {
+        kind: 'race',
+        threads: ['lookup', 'reclaim', 'alloc'],
+        consequence: 'wrong answer',
+        fix: 'current',
+        explain:
+          "A lookup loads the slot; reclaim frees the folio and the frame is allocated again as another folio before the lookup's folio_try_get, which succeeds on the new owner's count. " +
+          'Without xas_reload the lookup returns that folio for this index: data of another index or file. With it, the lookup sees the slot changed, puts the reference and retries.',
+        narrative: ['lookup.xas_load', 'reclaim.free_unref_folios', 'alloc.folio_alloc', 'lookup.folio_try_get', 'lookup.xas_reload'],
+      },
+      bounds: { reuse: [false, true] },
     },
-    'current/Reclaimable': { description: 'reclaim alone evicts an idle cached folio', constants: reclaimAlone, properties: ['Reclaimable'], expect: 'holds' },
+    'current/Reclaimable': {
+      description: 'reclaim alone evicts an idle cached folio',
+      constants: reclaimAlone,
+      properties: ['Reclaimable'],
+      expect: 'holds',
+    },
     'P2/Reclaimable': { description: 'the same under P2', constants: { ...P2, ...reclaimAlone }, properties: ['Reclaimable'], expect: 'holds' },
     'btrfs/Reclaimable': {
       description: "btrfs's kept reference: reclaim's freeze never succeeds",
-      constants: { keepAllocRef: true, ...reclaimAlone },
+      constants: { keepAllocRef: true, ...reclaimAloneNoLookups },
       properties: ['Reclaimable'],
       expect: { violates: 'Reclaimable' },
+      finding: {
+        kind: 'sequential',
+        threads: ['readahead', 'reclaim'],
+        consequence: 'leak',
+        fix: 'current/Reclaimable',
+        explain:
+          "With reclaim's reference an idle btrfs folio counts 2 + nr, and the freeze at 1 + nr never matches: the lasso is reclaim isolating, locking, " +
+          'releasing, failing the freeze and putting the folio back, forever. The clean folio is never reclaimed.',
+        narrative: ['readahead.readahead_folio', 'reclaim.folio_isolate_lru', 'reclaim.folio_ref_freeze', 'reclaim.folio_unlock'],
+      },
     },
     'P2-freeze-1+nr/Reclaimable': {
       description: 'P2 with the freeze at 1 + nr: it never succeeds on an idle folio',
-      constants: { ...P2, staleNr: ['folio_ref_freeze'], ...reclaimAlone },
+      constants: { ...P2, staleNr: ['folio_ref_freeze'], ...reclaimAloneNoLookups },
       properties: ['Reclaimable'],
       expect: { violates: 'Reclaimable' },
+      finding: {
+        kind: 'sequential',
+        threads: ['readahead', 'reclaim'],
+        consequence: 'leak',
+        fix: 'P2/Reclaimable',
+        explain:
+          "Under P2 an idle folio with reclaim's reference counts 2, and the freeze at 1 + nr = 3 never matches: every pass fails and puts the folio back, forever. " +
+          'The same stale site that frees a folio under a lookup (P2-freeze-1+nr) makes every idle clean folio unreclaimable, with no other thread.',
+        narrative: ['reclaim.folio_isolate_lru', 'reclaim.folio_ref_freeze', 'reclaim.folio_unlock'],
+      },
+      bounds: { nr: [1, 2] },
     },
     'P2-expected-nr/Reclaimable': {
       description: 'P2 with folio_expected_ref_count still counting nr: the pre-check never passes',
-      constants: { ...P2, precheck: true, staleNr: ['folio_expected_ref_count'], ...reclaimAlone },
+      constants: { ...P2, precheck: true, staleNr: ['folio_expected_ref_count'], ...reclaimAloneNoLookups },
       properties: ['Reclaimable'],
       expect: { violates: 'Reclaimable' },
+      finding: {
+        kind: 'sequential',
+        threads: ['readahead', 'reclaim'],
+        consequence: 'leak',
+        fix: 'P2-precheck/Reclaimable',
+        explain:
+          "folio_expected_ref_count() still counts nr for the page cache under P2, so the check count == expected + 1 (mapping_evict_folio's shape; migration and " +
+          'can_split_folio compare the same way) never passes and the folio is never evicted, migrated or split. Every site comparing with the expected count changes with P2.',
+        narrative: ['reclaim.folio_trylock', 'reclaim.folio_expected_ref_count', 'reclaim.folio_unlock'],
+      },
     },
     'P2-precheck/Reclaimable': {
       description: 'P2 with the pre-check at every site: reclaim alone evicts it',
@@ -548,6 +710,16 @@ export default defineSpec({
       fairness: fairExcept('reclaim'),
       properties: ['LookupEnds'],
       expect: { violates: 'LookupEnds' },
+      finding: {
+        kind: 'race',
+        threads: ['reclaim', 'lookup'],
+        consequence: 'hang',
+        fix: 'current',
+        explain:
+          'If reclaim could stop between its freeze and the removal, a lookup would find the folio in its slot at count 0 forever and spin: xas_load, a failed folio_try_get, again. ' +
+          '__remove_mapping() holds the xarray lock with interrupts off from before the freeze until after the removal, which is the fairness LookupEnds rests on (it holds in current).',
+        narrative: ['reclaim.folio_ref_freeze', 'lookup.xas_load', 'lookup.folio_try_get', 'lookup.xas_load'],
+      },
     },
   },
 });
