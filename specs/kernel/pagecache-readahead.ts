@@ -1,20 +1,23 @@
 // Page-cache folio refcount during readahead: who owns which reference, and may the arithmetic change?
 //
-// Protocol (mm/readahead.c, mm/filemap.c, include/linux/pagemap.h). page_cache_ra_unbounded()
-// allocates a locked folio (filemap_alloc_folio: count 1) and adds it to the page cache
-// (__filemap_add_folio: folio_ref_add(folio, nr), then xas_store under the xarray lock; then
-// folio_add_lru). The filesystem's ->readahead() takes it with readahead_folio(), which does a
+// Protocol (mm/readahead.c, mm/filemap.c, mm/vmscan.c, include/linux/pagemap.h).
+// page_cache_ra_unbounded() allocates a locked folio (filemap_alloc_folio: count 1) and adds it to the
+// page cache (__filemap_add_folio: folio_ref_add(folio, nr), then xas_store under the xarray lock;
+// then folio_add_lru). The filesystem's ->readahead() takes it with readahead_folio(), which does a
 // folio_put(): from then on the filesystem holds no reference of its own, only the folio lock and the
 // page cache's nr references. folio_attach_private() adds one. Truncate (truncate_inode_pages_range:
 // find_lock_entries, truncate_cleanup_folio, __filemap_remove_folio, filemap_free_folio =
 // folio_put_refs(nr)) and reclaim (shrink_folio_list: isolate with a reference, trylock,
 // filemap_release_folio, __remove_mapping = folio_ref_freeze(1 + nr)) rely on that count, as do
-// lockless lookups (filemap_get_entry: xas_load, folio_try_get, xas_reload).
+// lockless lookups (filemap_get_entry: xas_load, folio_try_get, xas_reload) and every path that
+// compares the count with folio_expected_ref_count() before freezing it (mapping_evict_folio for
+// memory failure and invalidation, migration, can_split_folio).
 // Question (seed 000, Matthew Wilcox, 14 Aug 2024, on btrfs's "expected refcount"): is the
 // "expected refcount" nr + private (+ mappings + transient refs) really what every path sees, and are
 // his two proposals safe: P1 "filemap_add_folio() increments by one fewer and readahead_folio() no
-// longer puts", P2 "the page cache holds a single reference"? Neither has landed; P2 changes every
-// site that hard-codes nr, so the spec also checks it half applied.
+// longer puts", P2 "the page cache holds a single reference"? Neither has landed. P2 changes every
+// site that hard-codes nr: the spec checks it with each of three sites left at nr (filemap_free_folio,
+// the freeze in __remove_mapping, folio_expected_ref_count).
 //
 // Steps (one kernel atomic operation each; a step named after the function it stands for):
 //   readahead.filemap_alloc_folio     count 1, folio locked (__folio_set_locked: not yet visible)
@@ -23,45 +26,91 @@
 //                                     reclaim reads the LRU flag, so the two are one step)
 //   readahead.readahead_folio         its folio_put() (P1, P2: no put; btrfs keeps the reference)
 //   readahead.folio_attach_private    +1 (only for a filesystem with private data: an initial choice)
-//   readahead.folio_unlock            read done (folio_end_read)
-//   readahead.fs_touch                a filesystem touching the folio after unlocking it (variant)
+//   readahead.folio_get / folio_unlock / fs_touch / folio_put   read done (folio_end_read), then a
+//                                     filesystem touching the folio after unlocking it (variants; the
+//                                     get and put only in the fixed one)
 //   truncate.xas_load / folio_try_get / xas_reload   find_lock_entries' lockless lookup
 //   truncate.folio_lock, truncate_cleanup_folio (folio_detach_private: -1), __filemap_remove_folio
 //     (xarray store of NULL), filemap_free_folio (folio_put_refs(nr)), folio_unlock, folio_put
 //   reclaim.folio_isolate_lru         folio_try_get + clearing the LRU flag (isolate_lru_folios)
-//   reclaim.folio_trylock, filemap_release_folio (-1 private), folio_ref_freeze (the cmpxchg in
-//     __remove_mapping), __filemap_remove_folio, folio_unlock, then free_unref_folios or folio_putback_lru
+//   reclaim.folio_trylock, folio_expected_ref_count (with `precheck`: the plain comparison
+//     count == expected + 1 that mapping_evict_folio, migration and can_split_folio make first),
+//     filemap_release_folio (-1 private), folio_ref_freeze (the cmpxchg in __remove_mapping),
+//     __filemap_remove_folio, folio_unlock, then free_unref_folios, or folio_putback_lru and another
+//     pass (reclaim scans the LRU again while the folio is on it)
 //   lookup.xas_load / folio_try_get / xas_reload / folio_test_uptodate / folio_put   filemap_get_folio()
+//   alloc.folio_alloc                 anyone allocating the frame once it is freed: it comes back as
+//                                     another folio (at another index or in another file), count 1
+// The xas_reload re-check passes only while the slot holds this file's folio: the case it exists for
+// is a try-get that succeeds on the frame after it was freed and reused.
 //
 // Properties. Conservation: the count equals the references the threads believe they own: the page
 // cache's (NRc = nr, or 1 under P2, from filemap_add_folio until filemap_free_folio or a successful
 // freeze), the private reference, the readahead's allocation reference until it is put or donated to
-// the page cache (P1, P2), btrfs's kept reference, and the transient ones (truncate, reclaim,
-// lookups). Every step updates the count and the owner's bookkeeping together, so no state is half
-// done and the property is checked everywhere. NoUnprotectedTouch: a thread about to touch the folio
-// (at a step that reads or writes it, other than the speculative try-get) holds a reference, or holds
-// the lock while the page cache owns the folio, and the folio is not freed. QuiescentExpected: once
-// readahead is done, with no transient holder and the folio still in the page cache, the count is
-// NRc + private: Willy's expected refcount.
+// the page cache (P1, P2), btrfs's kept reference, the filesystem's own around a late touch, the new
+// owner's after reuse, and the transient ones (truncate, reclaim, lookups). Every step updates the
+// count and the owner's bookkeeping together, so no state is half done and the property is checked
+// everywhere. NoUnprotectedTouch: a thread about to touch the folio (at a step that reads or writes it,
+// other than the speculative try-get) holds a reference, or holds the lock while the page cache owns
+// the folio, and the folio is not freed: the rule, flagged before anything goes wrong. NoUseAfterFree
+// (a property of steps): no such touch is taken on a freed frame, nor by readahead on the frame once
+// reused: the bug itself. QuiescentExpected: once readahead is done, with no transient holder and the
+// folio still in the page cache, the count is NRc + private: Willy's expected refcount.
+// LookupGetsItsFolio: a lookup returns this file's folio, never the reused frame. PrecheckNotFooled: a
+// freeze that follows a passed pre-check succeeds (it fails when the check went stale: wasted work).
+// Temporal, under weak fairness of every thread and strong fairness of truncate (folio_unlock hands
+// the lock to a sleeping waiter, 2a9127fcf229, so reclaim's trylock retries cannot starve it):
+// Reclaimable, an idle cached folio (readahead done, in the page cache, unlocked, no transient holder)
+// is eventually out of the page cache; LookupEnds, a lookup whose try-get meets a frozen folio
+// eventually ends; TruncatedFreed, a folio truncate has removed is eventually freed. With truncate
+// running, Reclaimable is truncate's doing; the variants named /Reclaimable leave reclaim alone with the
+// folio (truncate off), which is the claim "eventually reclaimable".
 //
-// Bounds: one folio of nr = 2 pages; one readahead, one truncate, one reclaim thread and 2 lockless
-// lookups (interchangeable: a scalarset); no page-table mappings (each adds 1 to count and expected
-// alike); the folio is not reused after it is freed.
+// Bounds: one folio of nr = 2 pages (the constant `nr`; at nr = 1 every scheme gives the page cache one
+// reference, so each stale site is right by accident); one readahead, one truncate, one reclaim thread, one allocator and 2 lockless
+// lookups (the constant `lookups`, up to LOOKUPS = 3, interchangeable: a scalarset); the frame is
+// reused at most once; no page-table mappings (each adds 1 to count and expected alike). nr enters
+// only the arithmetic: a bound on it changes a verdict (1 to 2, and 4 to 5 for the stale freeze), not
+// the state space; `lookups` changes the state space. The bounds each verdict was checked at are in
+// specs/README.md.
 //
-// Verdicts (trace lengths count states, the initial state included; steps are one fewer): current,
-// P1 and P2 hold. P2 half applied (filemap_free_folio still puts nr) breaks Conservation when
-// truncate's filemap_free_folio frees the folio while truncate still holds its own reference (12
-// states: readahead's 5 steps, truncate's 3-step lookup, folio_lock, __filemap_remove_folio,
-// filemap_free_folio). P2 with readahead_folio still putting frees the cached, locked folio (5 states:
-// alloc, add, xas_store, readahead_folio); P1 half applied (adds nr - 1, still puts) likewise drops a
-// reference the page cache was given (5 states). P2 with reclaim still freezing at 1 + nr freezes a
-// folio truncate's lookup holds (12 states). btrfs's kept allocation reference leaves the quiescent
-// count one too high (6 states); a filesystem touching the folio after folio_unlock is unprotected at
-// once (6 states). Compared with kernel-models.md's hand counts: "about 9" for P2 half applied and
-// "about 3" for the put mismatches count the lookup and filemap_add_folio + xas_store as fewer steps
-// than the kernel's atomic operations do here; "about 4" for btrfs leaves out readahead_folio. The use
-// after free that follows the unprotected touch (once truncate frees the folio) is not a separate
-// property: the touch is already the bug.
+// Verdicts (trace lengths count states, the initial state included; steps are one fewer; "sequential"
+// means each thread's steps run in one block, "race" that one thread's steps are interrupted by
+// another's). current, P1, P2, touch-with-ref and precheck hold, liveness included.
+// Sequential accounting: P2-half (filemap_free_folio still puts nr) breaks Conservation when truncate's
+// filemap_free_folio frees the folio while truncate still holds its own reference and the lock (12
+// states: readahead's 5 steps, then truncate's 3-step lookup, folio_lock, __filemap_remove_folio,
+// filemap_free_folio); its folio_unlock and folio_put would follow on freed memory. P2 with
+// readahead_folio still putting frees the cached, locked folio (5 states: alloc, add, xas_store,
+// readahead_folio); P1 half applied (adds nr - 1, still puts) likewise drops a reference the page
+// cache was given (5 states). btrfs's kept allocation reference leaves the quiescent count one too high
+// (6 states), so its folio is never reclaimable (btrfs/Reclaimable, a lasso of 11 states: readahead,
+// then reclaim's isolate, trylock, release, failed freeze, unlock and putback forever) and outlives
+// truncate (btrfs/TruncatedFreed, 18 states: readahead, truncate, then reclaim putting the truncated
+// folio back forever). A filesystem touching the folio after folio_unlock breaks the rule at once (6
+// states, touch-after-unlock).
+// Races: P2 with reclaim still freezing at 1 + nr (P2-freeze-1+nr): a speculative lookup takes a
+// reference (xas_load, folio_try_get, xas_reload), reclaim isolates the folio (count 3 = 1 + nr at
+// nr = 2), freezes it, removes and frees it, and the lookup's folio_test_uptodate reads freed memory (17
+// states; Conservation already breaks at the freeze, state 13). The same stale freeze, with no other
+// thread, never succeeds on an idle folio (P2-freeze-1+nr/Reclaimable, 11 states); a stale
+// folio_expected_ref_count makes the pre-check never pass (P2-expected-nr/Reclaimable, 10 states).
+// The late touch's use after free needs reclaim to free the folio between folio_unlock and the touch
+// (touch-after-unlock/NoUseAfterFree, 14 states: readahead's 5 steps, reclaim's 7, the touch).
+// The freeze is what makes a racy check safe: with `precheck`, a lookup's try-get between reclaim's
+// folio_expected_ref_count and its folio_ref_freeze makes the freeze fail, a retry and no harm
+// (precheck/PrecheckNotFooled, 13 states; precheck holds every safety property); setting the count to
+// 0 instead of the cmpxchg loses the lookup's reference (precheck-no-cmpxchg, Conservation, 13
+// states). Without xas_reload a lookup that loaded the slot before reclaim freed the folio and the
+// frame was reused gets the new folio (no-reload, 17 states: readahead, lookup's xas_load, reclaim's 7
+// steps, folio_alloc, the lookup's try-get and reload); without reuse the missing re-check is harmless.
+// If reclaim could stop between the freeze and the removal, a lookup would spin on the frozen folio
+// forever (current/reclaim-may-stall, 16 states); __remove_mapping holds the xarray lock with
+// interrupts off over that window.
+// Compared with kernel-models.md's hand counts: "about 9" for P2 half applied and "about 3" for the put
+// mismatches count the lookup and filemap_add_folio + xas_store as fewer steps than the kernel's
+// atomic operations do here; "about 4" for btrfs leaves out readahead_folio; "about 13" for the use
+// after free has truncate free the folio, one step longer here than reclaim.
 import { bool, defineSpec, enumOf, forall, int, leadsTo, mapOf, scalarset, strongFair, weakFair, type InferShape } from '../../src/index.ts';
 import { process } from '../../src/process.ts';
 
@@ -437,7 +486,7 @@ export default defineSpec({
     /** A clean, unmapped, unreferenced cached folio is eventually evicted (by reclaim, or by truncate when it comes). */
     Reclaimable: leadsTo(idleCached, (s) => !s.inXarray),
     /** A lookup spinning on a frozen folio (try-get fails, load again) eventually ends. */
-    LookupEnds: forall(Lookup, (l) => leadsTo((s) => s.luPc[l] === 'folio_try_get' && s.ref === 0, (s) => s.luPc[l] === 'Done' || s.luPc[l] === 'folio_test_uptodate')),
+    LookupEnds: forall(Lookup, (l) => leadsTo((s) => s.luPc[l] === 'folio_try_get' && s.frozen, (s) => s.luPc[l] === 'Done' || s.luPc[l] === 'folio_test_uptodate')),
     /** A folio truncate has taken out of the page cache is eventually freed, once its holders drop their references. */
     TruncatedFreed: leadsTo((s) => s.trPc.tr === 'filemap_free_folio', (s) => s.freed || s.gen === 1),
   },
