@@ -66,17 +66,20 @@
 // running, Reclaimable is truncate's doing; the variants named /Reclaimable leave reclaim alone with the
 // folio (truncate off), which is the claim "eventually reclaimable".
 //
-// Bounds: one folio of nr = 2 pages (the constant `nr`; at nr = 1 every scheme gives the page cache one
-// reference, so each stale site is right by accident); one readahead, one truncate, one reclaim thread, one allocator and 2 lockless
-// lookups (the constant `lookups`, up to LOOKUPS = 3, interchangeable: a scalarset); the frame is
-// reused at most once; no page-table mappings (each adds 1 to count and expected alike). nr enters
-// only the arithmetic: a bound on it changes a verdict (1 to 2, and 4 to 5 for the stale freeze), not
-// the state space; `lookups` changes the state space. The bounds each verdict was checked at are in
-// specs/README.md.
+// Bounds: one folio of nr = 2 pages (the constant `nr`; at nr = 1 every scheme gives the page cache
+// one reference, so each stale site is right by accident); one readahead, one truncate, one reclaim
+// thread, one allocator and 2 lockless lookups (the constant `lookups`, up to LOOKUPS = 3,
+// interchangeable: a scalarset); the frame is reused at most once; no page-table mappings (each adds 1
+// to count and expected alike). nr enters only the arithmetic: it leaves the state space of the
+// variants that hold as it is and changes verdicts and trace lengths instead (every stale site holds
+// at nr = 1; the stale freeze needs nr - 1 holders besides reclaim, so it fails at nr = 2, 3, 4 with
+// longer traces and holds at 5, with only truncate and two lookups to hold it). `lookups` changes the
+// state space. The bounds each verdict was checked at are in specs/README.md.
 //
 // Verdicts (trace lengths count states, the initial state included; steps are one fewer; "sequential"
 // means each thread's steps run in one block, "race" that one thread's steps are interrupted by
-// another's). current, P1, P2, touch-with-ref and precheck hold, liveness included.
+// another's). current, P1 and P2 hold, liveness included; touch-with-ref and precheck hold every
+// safety property.
 // Sequential accounting: P2-half (filemap_free_folio still puts nr) breaks Conservation when truncate's
 // filemap_free_folio frees the folio while truncate still holds its own reference and the lock (12
 // states: readahead's 5 steps, then truncate's 3-step lookup, folio_lock, __filemap_remove_folio,
@@ -95,8 +98,10 @@
 // states; Conservation already breaks at the freeze, state 13). The same stale freeze, with no other
 // thread, never succeeds on an idle folio (P2-freeze-1+nr/Reclaimable, 11 states); a stale
 // folio_expected_ref_count makes the pre-check never pass (P2-expected-nr/Reclaimable, 10 states).
-// The late touch's use after free needs reclaim to free the folio between folio_unlock and the touch
-// (touch-after-unlock/NoUseAfterFree, 14 states: readahead's 5 steps, reclaim's 7, the touch).
+// The late touch's use after free needs reclaim or truncate to free the folio between folio_unlock
+// and the touch (touch-after-unlock/NoUseAfterFree, 14 states: readahead's 5 steps, reclaim's 7, the
+// touch; with truncate instead, touch-after-unlock/NoUseAfterFree-truncate, 15 states: truncate's 8).
+// touch-with-ref, a reference taken before folio_unlock and put after the touch, holds.
 // The freeze is what makes a racy check safe: with `precheck`, a lookup's try-get between reclaim's
 // folio_expected_ref_count and its folio_ref_freeze makes the freeze fail, a retry and no harm
 // (precheck/PrecheckNotFooled, 13 states; precheck holds every safety property); setting the count to
@@ -110,7 +115,8 @@
 // Compared with kernel-models.md's hand counts: "about 9" for P2 half applied and "about 3" for the put
 // mismatches count the lookup and filemap_add_folio + xas_store as fewer steps than the kernel's
 // atomic operations do here; "about 4" for btrfs leaves out readahead_folio; "about 13" for the use
-// after free has truncate free the folio, one step longer here than reclaim.
+// after free is 15 states here with truncate (its lookup is three steps, and the touch itself is the
+// last), 14 with reclaim.
 import { bool, defineSpec, enumOf, forall, int, leadsTo, mapOf, scalarset, strongFair, weakFair, type InferShape } from '../../src/index.ts';
 import { process } from '../../src/process.ts';
 
@@ -187,6 +193,8 @@ type C = {
   reuse: boolean;
   /** Whether truncate runs at all (off: reclaim is alone with the folio). */
   truncate: boolean;
+  /** Whether reclaim runs at all. */
+  reclaim: boolean;
 };
 
 /** References the page cache owns: nr, or 1 under P2. */
@@ -426,6 +434,7 @@ const current: C = {
   reload: true,
   reuse: true,
   truncate: true,
+  reclaim: true,
 };
 const P1: Partial<C> = { scheme: 'P1', readaheadPuts: false };
 const P2: Partial<C> = { scheme: 'P2', readaheadPuts: false };
@@ -460,7 +469,7 @@ export default defineSpec({
       lookupRef: Object.fromEntries(Lookup.values.map((l) => [l, false])) as S['lookupRef'],
       raPc: { ra: 'filemap_alloc_folio' as const },
       trPc: { tr: c.truncate ? ('xas_load' as const) : ('Done' as const) },
-      rcPc: { rc: 'folio_isolate_lru' as const },
+      rcPc: { rc: c.reclaim ? ('folio_isolate_lru' as const) : ('Done' as const) },
       luPc: Object.fromEntries(Lookup.values.map((l, i) => [l, i < c.lookups ? 'xas_load' : 'Done'])) as S['luPc'],
       alPc: { al: c.reuse ? ('folio_alloc' as const) : ('Done' as const) },
     })),
@@ -634,6 +643,22 @@ export default defineSpec({
           "Between the filesystem's folio_unlock() and its late touch, reclaim isolates the clean folio, freezes it, removes it from the page cache and frees it; " +
           'the touch reads freed memory. A reference taken before folio_unlock() and put after the touch closes the window.',
         narrative: ['readahead.folio_unlock', 'reclaim.folio_ref_freeze', 'reclaim.free_unref_folios', 'readahead.fs_touch'],
+      },
+    },
+    'touch-after-unlock/NoUseAfterFree-truncate': {
+      description: 'the same use after free, with truncate freeing the folio (no reclaim)',
+      constants: { touch: 'unlocked', reclaim: false },
+      properties: ['NoUseAfterFree'],
+      expect: { violates: 'NoUseAfterFree' },
+      finding: {
+        kind: 'race',
+        threads: ['readahead', 'truncate'],
+        consequence: 'use-after-free',
+        fix: 'touch-with-ref',
+        explain:
+          "The same window with truncate instead of reclaim: between the filesystem's folio_unlock() and its touch, truncate looks the folio up, locks it, " +
+          'removes it, puts the page cache\'s references and its own, and the folio is freed; the touch then reads freed memory.',
+        narrative: ['readahead.folio_unlock', 'truncate.folio_lock', 'truncate.filemap_free_folio', 'truncate.folio_put', 'readahead.fs_touch'],
       },
     },
     'touch-with-ref': {
