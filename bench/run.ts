@@ -28,7 +28,7 @@ const MODELS: Model[] = [
     name: 'pagecache-readahead [current], no symmetry',
     file: 'specs/kernel/pagecache-readahead.ts',
     args: ['--variant', 'current', '--symmetry', 'off'],
-    expect: { distinct: 8550, generated: 30_234, depth: 25 },
+    expect: { distinct: 7548, generated: 27_490, depth: 26 },
   },
   { name: 'Symmetric counters (N=5, K=40)', file: 'bench/symmetric-counters.ts', expect: { distinct: 1_221_759, generated: 6_108_796, depth: 201 } },
   // Memory at scale: two workers must peak at no more than 1.25x one worker's resident memory.
