@@ -21,6 +21,9 @@ import { process } from '../../src/process.ts';
 type C = { N: number; MaxNat: number };
 const Procs = (c: C) => int(1, c.N);
 const Nat = (c: C) => int(0, c.MaxNat);
+/** The ids 1..N as a plain array, made once per N (guards and invariants run on every state). */
+const idLists = new Map<number, readonly number[]>();
+const ids = (c: C) => idLists.get(c.N) ?? idLists.set(c.N, Procs(c).values).get(c.N)!;
 const Label = enumOf('ncs', 'e1', 'e2', 'e3', 'e4', 'w1', 'w2', 'cs', 'exit');
 type Label = (typeof Label.values)[number];
 const shape = (c: C) => ({
@@ -41,7 +44,7 @@ type S = {
 };
 
 /** Procs \ {self}. */
-const others = (c: C, self: number) => new Set(Procs(c).values.filter((j) => j !== self));
+const others = (c: C, self: number) => new Set(ids(c).filter((j) => j !== self));
 /** <<a1, a2>> \prec <<b1, b2>>: the lexicographic order on (number, id) pairs. */
 const prec = (a1: number, a2: number, b1: number, b2: number) => a1 < b1 || (a1 === b1 && a2 < b2);
 const at = (s: S, i: number, ...labels: Label[]) => labels.includes(s.pc[i]);
@@ -56,15 +59,35 @@ const before = (s: S, i: number, j: number) =>
 
 /** The module's IInv, its inductive invariant without the type correctness. */
 const inductive = (s: S, c: C) =>
-  Procs(c).values.every((i) =>
+  ids(c).every((i) =>
     (!at(s, i, 'e4', 'w1', 'w2', 'cs') || s.num[i] !== 0) &&
     (!at(s, i, 'e2', 'e3') || s.flag[i]) &&
     (!at(s, i, 'w2') || s.nxt[i] !== i) &&
     (!at(s, i, 'w1', 'w2') || !s.unchecked[i].has(i)) &&
-    (!at(s, i, 'w1', 'w2') || Procs(c).values.every((j) => s.unchecked[i].has(j) || j === i || before(s, i, j))) &&
+    (!at(s, i, 'w1', 'w2') || ids(c).every((j) => s.unchecked[i].has(j) || j === i || before(s, i, j))) &&
     (!(at(s, i, 'w2') && ((at(s, s.nxt[i], 'e2') && !s.unchecked[s.nxt[i]].has(i)) || at(s, s.nxt[i], 'e3'))) ||
       s.max[s.nxt[i]] >= s.num[i]) &&
-    (!at(s, i, 'cs') || Procs(c).values.every((j) => j === i || before(s, i, j))));
+    (!at(s, i, 'cs') || ids(c).every((j) => j === i || before(s, i, j))));
+
+/** The states of the shape where `keep` holds: the product of each variable's values, walked one state at a time. */
+function typeCorrectStatesWhere(sh: ReturnType<typeof shape>, keep: (s: S) => boolean): S[] {
+  const names = Object.keys(sh) as (keyof typeof sh)[];
+  const domains = names.map((k) => valuesOf(sh[k] as Parameters<typeof valuesOf>[0]));
+  const out: S[] = [];
+  const current: Record<string, unknown> = {};
+  const walk = (k: number): void => {
+    if (k === names.length) {
+      if (keep(current as S)) out.push({ ...current } as S);
+      return;
+    }
+    for (const v of domains[k]) {
+      current[names[k]] = v;
+      walk(k + 1);
+    }
+  };
+  walk(0);
+  return out;
+}
 
 const p = process<S, C>()('p', Procs, {
   pc: 'pc',
@@ -143,11 +166,12 @@ export default defineSpec({
   constants: { N: 2, MaxNat: 1 } as C,
   assumptions: { NType: (c) => Number.isInteger(c.N) && c.N >= 1 },
   state: shape,
-  // ISpec's initial predicate: Inv == TypeOK /\ IInv.
-  init: (c) => valuesOf(shape(c)).filter((s) => inductive(s, c)),
+  // ISpec's initial predicate: Inv == TypeOK /\ IInv, over every type-correct state (1,679,616 of them
+  // at N = 2, MaxNat = 2: more than valuesOf(shape) lists, so the product is walked variable by variable).
+  init: (c) => typeCorrectStatesWhere(shape(c), (s) => inductive(s, c)),
   actions: p,
   invariants: {
-    MutualExclusion: (s, c) => Procs(c).values.filter((i) => at(s, i, 'cs')).length <= 1,
+    MutualExclusion: (s, c) => ids(c).filter((i) => at(s, i, 'cs')).length <= 1,
     Inv: (s, c) => inductive(s, c),
   },
   deadlock: false,
