@@ -14,6 +14,9 @@ import { defineSpec, enumOf, int, mapOf, record, seqOf, setOf } from '../../src/
 
 type C = { N: number; maxClock: number; MaxNat: number };
 const Proc = (c: C) => int(1, c.N);
+/** The ids 1..N as a plain array, made once per N (guards and invariants run on every state). */
+const idLists = new Map<number, readonly number[]>();
+const ids = (c: C) => idLists.get(c.N) ?? idLists.set(c.N, Proc(c).values).get(c.N)!;
 const Message = (c: C) => record({ type: enumOf('req', 'ack', 'rel'), clock: int(0, c.MaxNat) });
 const shape = (c: C) => ({
   /** clock[p]: p's logical clock, in Clock = Nat \ {0}. */
@@ -46,7 +49,7 @@ const beats = (s: S, p: number, q: number) =>
 
 /** Send m from s to every other process. */
 const broadcast = (s: S, from: number, m: Msg, c: C) => {
-  for (const r of Proc(c).values) if (r !== from) s.network[from][r].push({ ...m });
+  for (const r of ids(c)) if (r !== from) s.network[from][r].push({ ...m });
 };
 
 /** The head of q's channel to p is a message of this type. */
@@ -83,7 +86,7 @@ export default defineSpec({
     Enter: {
       params: (c: C) => ({ p: Proc(c) }),
       when: (s, { p }, c) =>
-        s.ack[p].size === c.N && Proc(c).values.every((q) => q === p || beats(s, p, q)),
+        s.ack[p].size === c.N && ids(c).every((q) => q === p || beats(s, p, q)),
       do: (s, { p }) => { s.crit.add(p); },
     },
     Exit: {
@@ -123,9 +126,9 @@ export default defineSpec({
       },
     },
   },
-  constraint: (s, c) => Proc(c).values.every((p) => s.clock[p] <= c.maxClock),
+  constraint: (s, c) => ids(c).every((p) => s.clock[p] <= c.maxClock),
   invariants: {
-    BoundedNetwork: (s, c) => Proc(c).values.every((p) => Proc(c).values.every((q) => s.network[p][q].length <= 3)),
+    BoundedNetwork: (s, c) => ids(c).every((p) => ids(c).every((q) => s.network[p][q].length <= 3)),
     Mutex: (s) => s.crit.size <= 1,
   },
   expect: 'holds',
