@@ -131,8 +131,8 @@ function diskOptions(args: CheckArgs, models: Model[], maxMemory: number, symmet
   const onDisk = args.storage === 'disk' || !!checkpointDir;
   if (args.storage === 'memory' && checkpointDir) throw new UsageError('--checkpoint and --resume keep the search on disk; leave out --store memory');
   if (args.checkpointEvery !== undefined && !checkpointDir) throw new UsageError('--checkpoint-every applies only with --checkpoint or --resume');
-  if ((onDisk || args.storeDir) && (args.workers ?? 1) > 1) {
-    throw new UsageError('a search on disk (--store disk, --store-dir, --checkpoint, --resume) runs in one worker; leave out --workers');
+  if (!onDisk && args.storeDir && (args.workers ?? 1) > 1) {
+    throw new UsageError('a search that moves to disk half-way (--store-dir without --store disk) runs in one worker: add --store disk to search on disk with workers, or leave out --workers');
   }
   if (checkpointDir && args.continue) {
     throw new UsageError('--continue keeps the violations it finds in memory, which a checkpoint does not hold; leave out --continue or --checkpoint/--resume');
