@@ -92,7 +92,15 @@ async function runInterleave(variant: string, diskWith?: number): Promise<Run> {
   const args = [process.execPath, join(ROOT, 'bench', 'child.js'), 'check', FILE, '--variant', variant, '--json', '--out', scratch];
   if (diskWith !== undefined) args.push('--store', 'disk', '--store-dir', scratch, '--max-memory', String(LIMIT), '--workers', String(diskWith));
   const label = `${variant}${diskWith !== undefined ? ` on disk, ${diskWith} worker(s)` : ' in memory'}`;
-  const m = await measure(args, { cgroup: diskWith !== undefined, env: { BENCH_RSS_FILE: rssFile }, label });
+  let m: Awaited<ReturnType<typeof measure>>;
+  try {
+    m = await measure(args, { cgroup: diskWith !== undefined, env: { BENCH_RSS_FILE: rssFile }, label });
+  } catch (e) {
+    // A run the cgroup's out-of-memory killer ends is a figure too; the other runs go on.
+    process.stderr.write(`${(e as Error).message}\n`);
+    rmSync(scratch, { recursive: true, force: true });
+    return { exit: null, distinct: NaN, generated: NaN, depth: NaN, wallSeconds: NaN, searchSeconds: NaN };
+  }
   const r = JSON.parse(m.stdout).results[0];
   const peakRssBytes = Number(readFileSync(rssFile, 'utf8'));
   rmSync(scratch, { recursive: true, force: true });

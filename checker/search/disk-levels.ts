@@ -21,7 +21,7 @@ import type { FingerprintStore } from '../store/memory.ts';
 import { estimateTimeLeft } from '../store/time-left.ts';
 import { NO_CHOICE, type ActionInstance, type ChoicePath, type State, type TransitionSystem } from '../system.ts';
 import { Expander, type LevelOutcome, type LevelRunner, type Region, type SearchOptions, type Watch } from './bfs.ts';
-import { OUTBOX_HEADER } from './outbox.ts';
+import { OUTBOX_HEADER, type OutboxExpander } from './outbox.ts';
 import { CONTROL, controlLength, cursorSlot, fromWire, Participant, round, startWorkers, type FromWorker, type Helper, type ToWorker } from './parallel.ts';
 import type { Violations } from './violations.ts';
 
@@ -35,6 +35,8 @@ interface Threads {
   batch: Int32Array;
   /** A successor's vector, copied out of an outbox for the store and the queue. */
   scratch: Int32Array;
+  /** Outbox buffers whose successors are stored, to give back to the worker threads. */
+  spares: ArrayBuffer[];
 }
 
 /** A round: a block of the current level, expanded by every participant that has started. */
@@ -126,6 +128,7 @@ export class DiskLevels implements LevelRunner {
         self: new Participant(system, opts, control, counts, n - 1, n, undefined, true),
         batch: new Int32Array(new SharedArrayBuffer(4 * DiskQueue.BLOCK * this.record)),
         scratch: new Int32Array(system.width),
+        spares: [],
       };
     }
   }
@@ -260,7 +263,8 @@ export class DiskLevels implements LevelRunner {
       h.ready ||= Atomics.load(t.control, CONTROL.ready + h.id) === 1;
       if (!h.ready || r.joined.has(h)) continue;
       r.joined.add(h);
-      r.replies.push(round(h.worker, r.msg));
+      const spare = t.spares.pop();
+      r.replies.push(round(h.worker, spare ? { ...r.msg, spare } : r.msg, spare ? [spare] : []));
     }
   }
 
@@ -282,6 +286,8 @@ export class DiskLevels implements LevelRunner {
         const index = store.insert(d[at], d[at + 1], d[at + 2], d[at + 3], NO_CHOICE, v);
         if (index >= 0) this.adoptNew(index, d[at], d[at + 1], d[at + 3], v);
       }
+      if (r.id === this.threads!.n - 1) (this.threads!.self.expander as OutboxExpander).recycle(h.outbox.buffer);
+      else this.threads!.spares.push(h.outbox.buffer);
     }
   }
 

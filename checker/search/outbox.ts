@@ -23,6 +23,8 @@ export class OutboxExpander extends Expander {
   private data: Int32Array;
   private length = 0;
   private readonly record: number;
+  /** A buffer handed over before and given back once emptied, for the next round. */
+  private spare?: ArrayBuffer;
 
   constructor(system: TransitionSystem, opts: Pick<SearchOptions, 'canonicalise' | 'deadlock'>, next: LevelQueue) {
     super(system, opts, () => -1, next);
@@ -49,11 +51,25 @@ export class OutboxExpander extends Expander {
     this.data = bigger;
   }
 
-  /** Hands over what the outbox holds (its buffer can be transferred to another thread) and starts a new one as large. */
+  /**
+   * Hands over what the outbox holds (its buffer can be transferred to another thread) and goes on
+   * in the spare buffer, or a new one as large.
+   */
   take(): OutboxContents {
     const taken = { buffer: this.data.buffer as ArrayBuffer, length: this.length };
-    this.data = new Int32Array(this.data.length);
+    const spare = this.spare;
+    this.data = spare && spare.byteLength >= this.data.byteLength ? new Int32Array(spare) : new Int32Array(this.data.length);
+    this.spare = undefined;
     this.length = 0;
     return taken;
+  }
+
+  /**
+   * Takes back a buffer take() handed over, once its successors are stored: the next take() reuses
+   * it. Outboxes are megabytes a round, and left to the garbage collector they pile up between
+   * collections, in a search whose memory is counted.
+   */
+  recycle(buffer: ArrayBuffer): void {
+    this.spare = buffer;
   }
 }

@@ -78,6 +78,8 @@ export interface ToWorker {
   /** Pause once the store holds more states than this. */
   roomLimit: number;
   chunk: number;
+  /** With an outbox: a buffer it handed back before, emptied, to reuse. */
+  spare?: ArrayBuffer;
 }
 
 export interface Region {
@@ -194,6 +196,7 @@ export class Participant {
   /** Takes a round's orders: a new level, newer store buffers, the room left. */
   begin(m: ToWorker): void {
     if (m.store) this.store = FingerprintStore.view(m.store, m.storeSize);
+    if (m.spare) (this.expander as OutboxExpander).recycle(m.spare);
     if (m.newLevel) {
       // The frontier written two levels ago is free again: the level now expanded is the last one's.
       const spare = this.previous;
@@ -500,7 +503,7 @@ class TableAhead {
   }
 }
 
-export function round(w: Worker, msg: ToWorker): Promise<FromWorker> {
+export function round(w: Worker, msg: ToWorker, transfer: ArrayBuffer[] = []): Promise<FromWorker> {
   return new Promise((resolveReply, reject) => {
     const onError = (e: Error) => reject(e);
     w.once('error', onError);
@@ -508,7 +511,7 @@ export function round(w: Worker, msg: ToWorker): Promise<FromWorker> {
       w.off('error', onError);
       resolveReply(m);
     });
-    w.postMessage(msg);
+    w.postMessage(msg, transfer);
   });
 }
 
