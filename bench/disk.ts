@@ -202,7 +202,8 @@ const doc = existsSync(path) ? JSON.parse(readFileSync(path, 'utf8')) : {};
 const ran = new Set(results.map((r) => r.variant));
 const kept = ((doc.disk?.results ?? []) as Record<string, unknown>[]).filter((r) => !ran.has(r.variant));
 for (const r of results) Object.assign(r, { date: new Date().toISOString(), commit: commit(), loadAverage: { before: loadBefore, after: loadAfter } });
-const tlcVersion = tlcJar ? spawnSync('java', ['-cp', tlcJar, 'tlc2.TLC', '-version'], { encoding: 'utf8' }).stdout.trim().split('\n').pop() : undefined;
+// TLC prints its version first, also when it has no spec to check.
+const tlcVersion = tlcJar ? /^TLC2 Version .*$/m.exec(spawnSync('java', ['-cp', tlcJar, 'tlc2.TLC'], { encoding: 'utf8' }).stdout)?.[0] : undefined;
 doc.disk = { cpus: cpus().length, tlc: tlcJar ? { jar: tlcJar, version: tlcVersion } : 'not run (--tlc JAR --tlc-model DIR): no TLC figures', results: [...kept, ...results] };
 writeFileSync(path, JSON.stringify(doc, null, 2) + '\n');
 console.log(`Load average before: ${loadBefore.map((x) => x.toFixed(2)).join(' ')}; after: ${loadAfter.map((x) => x.toFixed(2)).join(' ')}. Wrote bench/results.json ("disk").`);
