@@ -1,10 +1,10 @@
 // `npm run bench`: each model checked as a whole child process, with 1 and with 2 workers in turn, a few
 // times (the medians are reported, and the speed-up of each back-to-back pair; shared machines are noisy). Prints a table and writes bench/results.json.
 // The counts must be exactly the stated ones: a faster checker that finds other numbers is wrong.
-import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
 import { join, resolve } from 'node:path';
+import { numbers, option, runMeasured } from './options.ts';
 
 const ROOT = resolve(import.meta.dirname, '..');
 
@@ -69,10 +69,6 @@ interface Run {
   liveness?: { states: number; edges: number; bytesPerEdge: number; durationMs: number };
 }
 
-function option(name: string, fallback: string): string {
-  const i = process.argv.indexOf(`--${name}`);
-  return i > 0 ? process.argv[i + 1] : fallback;
-}
 if (process.argv.includes('--disk')) {
   // The long benchmark of the search on disk (bench/disk.ts), only when asked.
   await import('./disk.ts');
@@ -86,19 +82,12 @@ const only = option('only', '')
   .map((x) => x.trim().toLowerCase())
   .filter((x) => x !== '');
 const selected = (text: string) => only.length === 0 || only.some((o) => text.toLowerCase().includes(o));
-const workerCounts = option('workers', '1,2').split(',').map(Number);
+const workerCounts = numbers('workers', '1,2');
 
 async function runOnce(m: Model, workers: number): Promise<Run> {
   const rssFile = join(mkdtempSync(join(tmpdir(), 'interleave-bench-')), 'rss');
   const args = [join(ROOT, 'bench', 'child.js'), 'check', m.file, '--json', '--workers', String(workers), ...(m.args ?? [])];
-  const started = process.hrtime.bigint();
-  const child = spawn(process.execPath, args, { cwd: ROOT, env: { ...process.env, ...m.env, BENCH_RSS_FILE: rssFile } });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (d) => (stdout += d));
-  child.stderr.on('data', (d) => (stderr += d));
-  const code = await new Promise<number | null>((done) => child.on('exit', done));
-  const wallSeconds = Number(process.hrtime.bigint() - started) / 1e9;
+  const { exit: code, stdout, stderr, wallSeconds } = await runMeasured(process.execPath, args, { cwd: ROOT, env: { ...m.env, BENCH_RSS_FILE: rssFile } });
   if (code !== 0) throw new Error(`${m.name}, ${workers} worker(s): exit ${code}\n${stderr}${stdout.slice(0, 2000)}`);
   const r = JSON.parse(stdout).results[0];
   return { distinct: r.distinct, generated: r.generated, depth: r.depth, wallSeconds, searchSeconds: r.durationMs / 1000, peakRssBytes: Number(readFileSync(rssFile, 'utf8')), storeBytes: r.storeBytes, liveness: r.liveness };
@@ -231,13 +220,10 @@ console.log(`Load average before: ${load(loadBefore)}; after: ${load(loadAfter)}
 
 let canonicalisation: string | undefined;
 if (results.length > 0 && existsSync(join(ROOT, 'bench', 'canonicalise.ts'))) {
-  const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'bench', 'canonicalise.ts')], { cwd: ROOT });
-  let out = '';
-  child.stdout.on('data', (d) => (out += d));
-  child.stderr.on('data', (d) => process.stderr.write(d));
-  await new Promise((done) => child.on('exit', done));
-  canonicalisation = out;
-  console.log('\nSymmetry (bench/canonicalise.ts):\n' + out);
+  const r = await runMeasured(process.execPath, ['--import', 'tsx', join(ROOT, 'bench', 'canonicalise.ts')], { cwd: ROOT });
+  process.stderr.write(r.stderr);
+  canonicalisation = r.stdout;
+  console.log('\nSymmetry (bench/canonicalise.ts):\n' + r.stdout);
 }
 
 const machine = { cpus: cpus().length, cpu: cpus()[0]?.model, memoryBytes: totalmem(), node: process.version, platform: process.platform };

@@ -1,6 +1,7 @@
 // A search on disk finds what the search in memory finds: the same counts, verdicts and trace
-// lengths, also when it moves there half-way, and when it is killed at random moments and resumed
-// from its last checkpoint. A checkpoint of another spec is refused.
+// lengths, with one worker or several, also when it moves there half-way, and when it is killed at
+// random moments and resumed from its last checkpoint (with the same number of workers or another).
+// A checkpoint of another spec is refused.
 import { spawn } from 'node:child_process';
 import { copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -50,18 +51,20 @@ describe('a search on disk', () => {
     ['holds', 0, { result: 'ok', property: undefined, distinct: 59_049, generated: 295_246, depth: 41, queue: 0, traceLength: undefined }],
     ['violates', 12, { result: 'invariant', property: 'BelowLimit', distinct: 39_150, generated: 177_001, depth: 23, queue: 3750, traceLength: 23 }],
   ] as const) {
-    it(`${variant}: the counts, verdict and trace length of the search in memory with 1 and 2 workers`, () => {
+    it(`${variant}: on disk with 1, 2 and 3 workers, the counts, verdict and trace length of the search in memory with 1 and 2`, () => {
       const one = check(variant, '--workers', '1');
       const two = check(variant, '--workers', '2');
       // A front table of 4,096 slots: the visited set goes to disk about every 3,300 new states.
-      const disk = check(variant, '--store', 'disk', '--store-dir', tempDir(), '--fp-memory', '48K');
-      for (const r of [one, two, disk]) {
+      const disks = [1, 2, 3].map((w) => check(variant, '--store', 'disk', '--store-dir', tempDir(), '--fp-memory', '48K', '--workers', String(w)));
+      for (const r of [one, two, ...disks]) {
         expect(r.code).toBe(code);
         expect(withoutDisk(r.out)).toEqual(expected);
       }
-      expect(disk.out.disk!.spilledAtStates).toBe(0);
-      expect(disk.out.disk!.merges).toBeGreaterThan(variant === 'holds' ? 15 : 9);
-    }, 60_000);
+      for (const disk of disks) {
+        expect(disk.out.disk!.spilledAtStates).toBe(0);
+        expect(disk.out.disk!.merges).toBeGreaterThan(variant === 'holds' ? 15 : 9);
+      }
+    }, 90_000);
   }
 
   it('moves to disk when the process reaches 60% of --max-memory, and still finds the same', () => {
@@ -84,10 +87,13 @@ describe('a search on disk', () => {
     );
   });
 
-  it('refuses more than one worker', () => {
-    const r = cli(['check', SPEC, '--variant', 'holds', '--store', 'disk', '--workers', '2']);
+  it('refuses more than one worker for a search that moves to disk half-way', () => {
+    const r = cli(['check', SPEC, '--variant', 'holds', '--store-dir', tempDir(), '--workers', '2']);
     expect(r.code).toBe(151);
-    expect(r.stderr).toContain('interleave: a search on disk (--store disk, --store-dir, --checkpoint, --resume) runs in one worker; leave out --workers');
+    expect(r.stderr).toBe(
+      'interleave: a search that moves to disk half-way (--store-dir without --store disk) runs in one worker: add --store disk to search on disk with workers, or leave out --workers\n' +
+        "Run 'interleave --help' for the commands and options.\n",
+    );
   });
 });
 
@@ -116,16 +122,24 @@ function run(args: string[], killAfterMs?: number, afterFile?: string): Promise<
 }
 
 describe('checkpoints', () => {
-  for (const [variant, seed] of [['violates', 1], ['violates', 2], ['holds', 3]] as const) {
-    it(`${variant}: killed with SIGKILL at random moments (seed ${seed}) and resumed, ends as an uninterrupted run`, async () => {
+  // Workers per attempt, in turn: a checkpoint written with 2 workers is resumed with 2, or with 1 and back.
+  for (const [variant, seed, workers] of [
+    ['violates', 1, [1]],
+    ['violates', 2, [1]],
+    ['holds', 3, [1]],
+    ['violates', 4, [2]],
+    ['holds', 5, [2, 1]],
+  ] as const) {
+    it(`${variant}: killed with SIGKILL at random moments (seed ${seed}, workers ${workers.join(' then ')}) and resumed, ends as an uninterrupted run`, async () => {
       const uninterrupted = check(variant);
       const dir = join(tempDir(), 'checkpoint');
       const out = tempDir();
       const rnd = mulberry32(seed);
       const common = [SPEC, '--variant', variant, '--json', '--out', out, '--fp-memory', '48K', '--checkpoint-every', '0.002'];
+      const workersAt = (attempt: number) => ['--workers', String(workers[attempt % workers.length])];
       // How long a whole checkpointed run takes here, start-up included: the kills fall inside it.
       const started = Date.now();
-      const whole = await run(['check', ...common, '--checkpoint', join(tempDir(), 'timing')]);
+      const whole = await run(['check', ...common, ...workersAt(0), '--checkpoint', join(tempDir(), 'timing')]);
       const wholeMs = Date.now() - started;
       expect(withoutDisk(outcome(whole.stdout))).toEqual(withoutDisk(uninterrupted.out));
       let last;
@@ -133,7 +147,7 @@ describe('checkpoints', () => {
       let resumes = 0;
       for (let attempt = 0; ; attempt++) {
         const resuming = existsSync(join(dir, 'checkpoint.json'));
-        const args = ['check', ...common, ...(resuming ? ['--resume', dir] : ['--checkpoint', dir])];
+        const args = ['check', ...common, ...workersAt(attempt), ...(resuming ? ['--resume', dir] : ['--checkpoint', dir])];
         if (resuming) resumes++;
         // Three kills: the first within 300 ms of the first checkpoint, the others at a moment between
         // 30% and 95% of a whole run; then it may finish.

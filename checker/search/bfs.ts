@@ -41,7 +41,10 @@ export interface SearchOptions {
   observer?: TransitionObserver;
   /** The store to search into (one worker; default a new in-memory FingerprintStore). */
   store?: StateStore;
-  /** Keep the states on disk (from the start, or once memory reaches a share of the budget): one worker. */
+  /**
+   * Keep the states on disk, from the start (any number of workers: disk-levels.ts), or once memory
+   * reaches a share of the budget (one worker).
+   */
   disk?: DiskSearchOptions;
   /** Who expands the levels instead of this process's threads (a partitioned search, partitioned.ts). */
   levels?: (system: TransitionSystem, opts: SearchOptions) => Promise<LevelRunner>;
@@ -106,7 +109,8 @@ export class Expander implements StepHandler {
   readonly found: Uint32Array;
   readonly violations = new Violations();
   next: LevelQueue;
-  private parent = -1;
+  /** The store index of the state being expanded. */
+  protected parent = -1;
   /** Place of the initial state being admitted among the system's initial states. */
   private position = -1;
 
@@ -212,14 +216,15 @@ export async function search(system: TransitionSystem, opts: SearchOptions): Pro
   const workers = opts.workers ?? 1;
   if (workers > 1 && opts.observer) throw new Error('a search with an observer runs in one thread: use one worker');
   if (workers > 1 && opts.store) throw new Error('a search with worker threads uses its own shared store');
-  if ((workers > 1 || opts.observer) && opts.disk) throw new Error('a search on disk runs in one thread, without an observer');
+  if (opts.observer && opts.disk) throw new Error('a search on disk runs without an observer');
+  if (workers > 1 && opts.disk?.spillAt !== undefined) throw new Error('a search that moves to disk half-way runs in one thread: search on disk from the start');
   const onDisk = opts.disk ? (await import('./disk-levels.ts')).DiskLevels : undefined;
   let runner: LevelRunner = opts.levels
     ? await opts.levels(system, opts)
-    : workers > 1
-      ? await (await import('./parallel.ts')).ThreadedLevels.start(system, opts, workers)
-      : onDisk && opts.disk!.spillAt === undefined
-        ? onDisk.start(system, opts, opts.disk!)
+    : onDisk && opts.disk!.spillAt === undefined
+      ? onDisk.start(system, opts, opts.disk!)
+      : workers > 1
+        ? await (await import('./parallel.ts')).ThreadedLevels.start(system, opts, workers)
         : new LocalLevels(system, opts);
   const found = new Violations();
   let depth = 0;

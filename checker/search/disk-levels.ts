@@ -4,6 +4,15 @@
 // carry only the count. The store puts off the lookups it cannot answer without reading the disk
 // and answers them in batches (DiskStore.settle); this runner treats each state proved new then as
 // the step would have (coverage, invariants, the next level). It writes checkpoints between states.
+//
+// With N workers (opts.workers), the level is expanded in rounds of a block of states: this thread
+// and N - 1 worker threads run the one step on them as the participants of the in-memory parallel
+// search do (parallel.ts: the same threads, chunks claimed through the same shared cursor), but hand
+// each successor back in an outbox (outbox.ts) instead of storing it, and this thread, the one that
+// owns the store on disk, inserts them. It inserts one round's successors while the worker threads
+// expand the next, and writes checkpoints between rounds, when every state before the round's end
+// has all its successors stored and none after it has any: so a checkpoint is the same whatever the
+// number of workers, and resumes with any number.
 import type { DiskUse, SearchResult } from '../result.ts';
 import { DiskQueue } from '../store/disk-queue.ts';
 import { Frontier } from '../store/frontier.ts';
@@ -12,7 +21,31 @@ import type { FingerprintStore } from '../store/memory.ts';
 import { estimateTimeLeft } from '../store/time-left.ts';
 import { NO_CHOICE, type ActionInstance, type ChoicePath, type State, type TransitionSystem } from '../system.ts';
 import { Expander, type LevelOutcome, type LevelRunner, type Region, type SearchOptions, type Watch } from './bfs.ts';
+import { OUTBOX_HEADER, type OutboxExpander } from './outbox.ts';
+import { CONTROL, controlLength, cursorSlot, fromWire, Participant, round, startWorkers, type FromWorker, type Helper, type ToWorker } from './parallel.ts';
 import type { Violations } from './violations.ts';
+
+/** This thread and the worker threads of a search on disk with more than one worker. */
+interface Threads {
+  n: number;
+  control: Int32Array;
+  helpers: Helper[];
+  self: Participant;
+  /** The states of the round under way, [index, vector] records, which every participant reads. */
+  batch: Int32Array;
+  /** A successor's vector, copied out of an outbox for the store and the queue. */
+  scratch: Int32Array;
+  /** Outbox buffers whose successors are stored, to give back to the worker threads. */
+  spares: ArrayBuffer[];
+}
+
+/** A round: a block of the current level, expanded by every participant that has started. */
+interface Round {
+  to: number;
+  msg: ToWorker;
+  replies: Promise<FromWorker>[];
+  joined: Set<Helper>;
+}
 
 const NO_DATA: Int32Array = new Int32Array(0);
 
@@ -43,6 +76,7 @@ export class DiskLevels implements LevelRunner {
   readonly resumed?: { depth: number; level: Region; elapsedMs: number };
   /** Distinct states when the search moved to disk from memory (0: it started there). */
   private spilledAt = 0;
+  private readonly threads?: Threads;
 
   private constructor(
     private readonly system: TransitionSystem,
@@ -82,6 +116,21 @@ export class DiskLevels implements LevelRunner {
       this.files = SearchFiles.start(disk, this.record);
     }
     this.files.store.onNew = (index, hi, lo, action, v) => this.adoptNew(index, hi, lo, action, v);
+    const n = opts.workers ?? 1;
+    if (n > 1) {
+      if (!system.source) throw new Error(`${system.title}: a search with worker threads needs a system that can be rebuilt in a thread (its source)`);
+      const control = new Int32Array(new SharedArrayBuffer(4 * controlLength(n)));
+      const counts = new Float64Array(new SharedArrayBuffer(16 * n));
+      this.threads = {
+        n,
+        control,
+        helpers: startWorkers(system, opts, n, control, counts, true),
+        self: new Participant(system, opts, control, counts, n - 1, n, undefined, true),
+        batch: new Int32Array(new SharedArrayBuffer(4 * DiskQueue.BLOCK * this.record)),
+        scratch: new Int32Array(system.width),
+        spares: [],
+      };
+    }
   }
 
   static start(system: TransitionSystem, opts: SearchOptions, disk: DiskSearchOptions): DiskLevels {
@@ -106,8 +155,10 @@ export class DiskLevels implements LevelRunner {
   private adoptNew(index: number, hi: number, lo: number, action: number, v: Int32Array): void {
     const expander = this.expander;
     expander.found[action]++;
-    const bad = expander.step.invariantViolation(this.system.decode(v, 0), index);
-    if (bad) expander.violations.offer(bad, [1, hi, lo, -1], true);
+    if (this.system.invariants.length > 0) {
+      const bad = expander.step.invariantViolation(this.system.decode(v, 0), index);
+      if (bad) expander.violations.offer(bad, [1, hi, lo, -1], true);
+    }
     expander.next.push(index, v);
   }
 
@@ -128,6 +179,7 @@ export class DiskLevels implements LevelRunner {
     // Most duplicates are states of this level and the next: the front table keeps them at a merge.
     store.fingerprintSet.setRecent(store.size - next.count - current.count, store.size - next.count);
     this.checkpointIfDue(0);
+    if (this.threads) return this.expandWithThreads(current, found, watch);
     const record = this.record;
     for (let q = this.consumed; q < current.count; ) {
       const { data, at, n } = current.block(q);
@@ -152,6 +204,91 @@ export class DiskLevels implements LevelRunner {
     this.levels.push(current.count);
     this.depth++;
     return this.endLevel(found);
+  }
+
+  /**
+   * Expands the rest of the current level in rounds, with this thread and the worker threads. A stop
+   * (Ctrl-C, --max-states) is seen between rounds, so the states left unexpanded are exactly those
+   * after the last round.
+   */
+  private async expandWithThreads(current: DiskQueue, found: Violations, watch: Watch): Promise<LevelOutcome> {
+    const t = this.threads!;
+    const store = this.files.store;
+    let q = this.consumed;
+    let pending: { to: number; replies: Promise<FromWorker>[]; mine: FromWorker } | undefined;
+    let stopped: SearchResult['stopped'];
+    for (;;) {
+      // The worker threads are done with the batch once they have replied: it can take the next round.
+      const handed = pending ? [...(await Promise.all(pending.replies)), pending.mine] : [];
+      let next: Round | undefined;
+      if (!stopped && q < current.count) {
+        const { data, at, n } = current.block(q);
+        t.batch.set(data.subarray(at, at + n * this.record));
+        Atomics.store(t.control, cursorSlot(t.n, 0), 0);
+        const chunk = Math.max(1, Math.min(256, Math.floor(n / (t.n * 8))));
+        const msg: ToWorker = { newLevel: true, frontiers: [{ buffer: t.batch.buffer as SharedArrayBuffer, count: n, owner: -1 }], storeSize: 0, roomLimit: Infinity, chunk };
+        next = { to: q + n, msg, replies: [], joined: new Set() };
+        this.join(next);
+        q += n;
+      }
+      if (pending) {
+        // The last round's successors, while the worker threads expand this one.
+        this.insertHanded(handed);
+        this.consumed = pending.to;
+        watch.progress();
+        stopped ??= watch.stopReason(store.size);
+        if (!stopped) this.checkpointIfDue(pending.to);
+      }
+      if (!next) break;
+      t.self.begin(next.msg);
+      // This thread's part, looking up every 50 ms so that signals are handled and a worker thread
+      // that has just started joins this round.
+      while (t.self.work(Date.now() + 50) === 'more') {
+        await new Promise((r) => setImmediate(r));
+        this.join(next);
+      }
+      pending = { to: next.to, replies: next.replies, mine: t.self.reply(false) };
+    }
+    if (stopped) return this.stop(found, stopped, current.count - this.consumed);
+    this.levels.push(current.count);
+    this.depth++;
+    return this.endLevel(found);
+  }
+
+  /** Sends the round to the worker threads that have started and are not in it yet. */
+  private join(r: Round): void {
+    const t = this.threads!;
+    for (const h of t.helpers) {
+      if (h.failed) throw new Error(`a worker thread failed to start: ${h.failed.message}`);
+      h.ready ||= Atomics.load(t.control, CONTROL.ready + h.id) === 1;
+      if (!h.ready || r.joined.has(h)) continue;
+      r.joined.add(h);
+      const spare = t.spares.pop();
+      r.replies.push(round(h.worker, spare ? { ...r.msg, spare } : r.msg, spare ? [spare] : []));
+    }
+  }
+
+  /** Stores a round's successors, as the step would have: the new ones are queued and checked (adoptNew). */
+  private insertHanded(replies: FromWorker[]): void {
+    const { expander, files, system } = this;
+    const store = files.store;
+    const { step } = expander;
+    const v = this.threads!.scratch;
+    const record = OUTBOX_HEADER + system.width;
+    for (const r of replies) {
+      for (const f of r.violations) expander.violations.offer(fromWire(system, f.wire), f.key, f.inNextLevel);
+      const h = r.handed!;
+      step.generated += h.generated;
+      for (let a = 0; a < h.fired.length; a++) step.fired[a] += h.fired[a];
+      const d = new Int32Array(h.outbox.buffer, 0, h.outbox.length);
+      for (let at = 0; at < d.length; at += record) {
+        for (let i = 0; i < v.length; i++) v[i] = d[at + OUTBOX_HEADER + i];
+        const index = store.insert(d[at], d[at + 1], d[at + 2], d[at + 3], NO_CHOICE, v);
+        if (index >= 0) this.adoptNew(index, d[at], d[at + 1], d[at + 3], v);
+      }
+      if (r.id === this.threads!.n - 1) (this.threads!.self.expander as OutboxExpander).recycle(h.outbox.buffer);
+      else this.threads!.spares.push(h.outbox.buffer);
+    }
   }
 
   /** Answers the put-off lookups, closes the level's file and makes the next level current. */
@@ -217,5 +354,6 @@ export class DiskLevels implements LevelRunner {
   async close(): Promise<void> {
     // The files stay open until the trace is rebuilt: the store's close() ends them.
     this.files.store.links.flush();
+    if (this.threads) await Promise.all(this.threads.helpers.map((h) => h.worker.terminate()));
   }
 }

@@ -16,6 +16,7 @@ import { collectGarbage, RELEASE_BYTES } from '../store/release.ts';
 import { canonicaliser } from '../symmetry/canonicalise.ts';
 import type { ChoicePath, State, SystemSource, TransitionSystem } from '../system.ts';
 import { Expander, type LevelOutcome, type LevelRunner, type Region as LevelRegion, type SearchOptions, type Watch } from './bfs.ts';
+import { OutboxExpander, type OutboxContents } from './outbox.ts';
 import type { Found, Violations } from './violations.ts';
 
 /** Slots of the shared control array. */
@@ -62,6 +63,8 @@ export interface Setup {
   control: SharedArrayBuffer;
   /** Two Float64s per worker: the states it generated and the new states it stored, so far. */
   counts: SharedArrayBuffer;
+  /** Hand successors back instead of storing them (a search on disk, whose store is one thread's). */
+  outbox?: boolean;
 }
 
 export interface ToWorker {
@@ -75,6 +78,8 @@ export interface ToWorker {
   /** Pause once the store holds more states than this. */
   roomLimit: number;
   chunk: number;
+  /** With an outbox: a buffer it handed back before, emptied, to reuse. */
+  spare?: ArrayBuffer;
 }
 
 export interface Region {
@@ -108,6 +113,8 @@ export interface FromWorker {
   next: { buffer: SharedArrayBuffer; count: number };
   /** The least violation of each property it found in this level. */
   violations: WireFound[];
+  /** With an outbox: the round's successors, and the transitions it generated and fired in the round. */
+  handed?: { outbox: OutboxContents; generated: number; fired: Uint32Array };
 }
 
 export function toWire(v: Violation): WireViolation {
@@ -115,7 +122,7 @@ export function toWire(v: Violation): WireViolation {
   return { ...rest, hasStep: !!step, actionId: step?.action?.id, next: step?.next, choice: step?.choice };
 }
 
-function fromWire(system: TransitionSystem, w: WireViolation): Violation {
+export function fromWire(system: TransitionSystem, w: WireViolation): Violation {
   const { hasStep, actionId, next, choice, ...rest } = w;
   if (!hasStep) return rest;
   return { ...rest, step: { action: actionId === undefined ? undefined : system.actions[actionId], next, choice } };
@@ -139,6 +146,9 @@ export class Participant {
   private exhausted: boolean[] = [];
   private claimed = 0;
   private msg?: ToWorker;
+  /** With an outbox: the counts up to the last round handed back. */
+  private handedGenerated = 0;
+  private readonly handedFired: Uint32Array;
 
   constructor(
     private readonly system: TransitionSystem,
@@ -148,10 +158,12 @@ export class Participant {
     private readonly id: number,
     private readonly participants: number,
     store?: FingerprintStore,
+    private readonly outbox = false,
   ) {
     this.store = store;
     this.next = new Frontier(system.width + 1, true);
-    this.expander = new Expander(
+    this.handedFired = new Uint32Array(system.actions.length);
+    this.expander = outbox ? new OutboxExpander(system, opts, this.next) : new Expander(
       system,
       opts,
       (hi, lo, parent, action, choice) => {
@@ -184,6 +196,7 @@ export class Participant {
   /** Takes a round's orders: a new level, newer store buffers, the room left. */
   begin(m: ToWorker): void {
     if (m.store) this.store = FingerprintStore.view(m.store, m.storeSize);
+    if (m.spare) (this.expander as OutboxExpander).recycle(m.spare);
     if (m.newLevel) {
       // The frontier written two levels ago is free again: the level now expanded is the last one's.
       const spare = this.previous;
@@ -254,7 +267,19 @@ export class Participant {
       paused,
       next: { buffer: this.next.data.buffer as SharedArrayBuffer, count: this.next.count },
       violations: this.expander.violations.all().map((f) => ({ wire: toWire(f.violation), key: f.key, inNextLevel: f.inNextLevel })),
+      handed: this.outbox ? this.hand() : undefined,
     };
+  }
+
+  /** The round's successors and counts, for the thread that owns the store on disk. */
+  private hand(): NonNullable<FromWorker['handed']> {
+    const { step } = this.expander;
+    const fired = new Uint32Array(step.fired.length);
+    for (let a = 0; a < fired.length; a++) fired[a] = step.fired[a] - this.handedFired[a];
+    this.handedFired.set(step.fired);
+    const generated = step.generated - this.handedGenerated;
+    this.handedGenerated = step.generated;
+    return { outbox: (this.expander as OutboxExpander).take(), generated, fired };
   }
 }
 
@@ -478,7 +503,7 @@ class TableAhead {
   }
 }
 
-function round(w: Worker, msg: ToWorker): Promise<FromWorker> {
+export function round(w: Worker, msg: ToWorker, transfer: ArrayBuffer[] = []): Promise<FromWorker> {
   return new Promise((resolveReply, reject) => {
     const onError = (e: Error) => reject(e);
     w.once('error', onError);
@@ -486,12 +511,12 @@ function round(w: Worker, msg: ToWorker): Promise<FromWorker> {
       w.off('error', onError);
       resolveReply(m);
     });
-    w.postMessage(msg);
+    w.postMessage(msg, transfer);
   });
 }
 
 /** A worker thread, which joins the rounds once it has loaded the spec. */
-interface Helper {
+export interface Helper {
   worker: Worker;
   id: number;
   ready: boolean;
@@ -529,7 +554,7 @@ export function warmUp(count: number): void {
   }
 }
 
-function startWorkers(system: TransitionSystem, opts: SearchOptions, n: number, control: Int32Array, counts: Float64Array): Helper[] {
+export function startWorkers(system: TransitionSystem, opts: SearchOptions, n: number, control: Int32Array, counts: Float64Array, outbox = false): Helper[] {
   return Array.from({ length: n - 1 }, (_, id) => {
     const setup: Setup = {
       id,
@@ -539,6 +564,7 @@ function startWorkers(system: TransitionSystem, opts: SearchOptions, n: number, 
       participants: n,
       control: control.buffer as SharedArrayBuffer,
       counts: counts.buffer as SharedArrayBuffer,
+      outbox,
     };
     const { worker, failed: early } = warm.shift() ?? { worker: new Worker(workerUrl) };
     worker.ref();

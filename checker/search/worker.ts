@@ -20,6 +20,8 @@ const self = new Participant(
   new Float64Array(setup.counts),
   setup.id,
   setup.participants,
+  undefined,
+  setup.outbox,
 );
 
 parentPort!.on('message', (m: ToWorker) => {
@@ -30,7 +32,9 @@ parentPort!.on('message', (m: ToWorker) => {
     return;
   }
   self.begin(m);
-  parentPort!.postMessage(self.reply(self.work() === 'paused'));
+  const reply = self.reply(self.work() === 'paused');
+  // An outbox moves to the thread that inserts its successors, without a copy.
+  parentPort!.postMessage(reply, reply.handed ? [reply.handed.outbox.buffer] : []);
 });
 /** Moves this thread's share of the table and drops the message's hold on the old one; whether it was large. */
 function rehash(m: ToWorker): boolean {

@@ -3,8 +3,6 @@
 import { closeSync, fsyncSync, ftruncateSync, openSync, unlinkSync } from 'node:fs';
 import { readFully, writeFully } from './disk-fingerprints.ts';
 
-/** Records per buffered write or read. */
-const BLOCK = 1 << 14;
 
 export interface QueueBlock {
   data: Int32Array;
@@ -15,6 +13,8 @@ export interface QueueBlock {
 }
 
 export class DiskQueue {
+  /** Records per buffered write or read. */
+  static readonly BLOCK = 1 << 14;
   private readonly fd: number;
   private written: number;
   private readonly out: Int32Array;
@@ -26,8 +26,8 @@ export class DiskQueue {
     this.fd = openSync(path, keep > 0 ? 'r+' : 'w+');
     ftruncateSync(this.fd, keep * record * 4);
     this.written = keep;
-    this.out = new Int32Array(BLOCK * record);
-    this.input = new Int32Array(BLOCK * record);
+    this.out = new Int32Array(DiskQueue.BLOCK * record);
+    this.input = new Int32Array(DiskQueue.BLOCK * record);
   }
 
   get count(): number {
@@ -39,7 +39,7 @@ export class DiskQueue {
     const out = this.out;
     out[at] = index;
     for (let i = 1; i < this.record; i++) out[at + i] = v[i - 1];
-    if (++this.buffered === BLOCK) this.flush();
+    if (++this.buffered === DiskQueue.BLOCK) this.flush();
   }
 
   /** Appends records already laid out as [index, slots...] (a level moved from memory). */
@@ -58,7 +58,7 @@ export class DiskQueue {
 
   /** The records from `from` on, up to a block of them. Flush first when reading what was pushed. */
   block(from: number): QueueBlock {
-    const n = Math.min(BLOCK, this.written - from);
+    const n = Math.min(DiskQueue.BLOCK, this.written - from);
     if (n > 0) readFully(this.fd, this.input, n * this.record, from * this.record * 4);
     return { data: this.input, at: 0, n: Math.max(0, n) };
   }

@@ -119,6 +119,9 @@ function formatBytes(n: number): string {
   return n >= 2 ** 30 ? `${(n / 2 ** 30).toFixed(1)} GB` : `${(n / 2 ** 20).toFixed(0)} MB`;
 }
 
+/** What a worker thread of a search on disk holds besides the shares of the budget (measured: 40-55 MB). */
+const THREAD_MEMORY = 64 * 2 ** 20;
+
 /**
  * How a search uses the disk, from --store, --store-dir, --checkpoint and --resume, or undefined for
  * a search in memory that stops at its budget. Refuses combinations that cannot work.
@@ -131,8 +134,8 @@ function diskOptions(args: CheckArgs, models: Model[], maxMemory: number, symmet
   const onDisk = args.storage === 'disk' || !!checkpointDir;
   if (args.storage === 'memory' && checkpointDir) throw new UsageError('--checkpoint and --resume keep the search on disk; leave out --store memory');
   if (args.checkpointEvery !== undefined && !checkpointDir) throw new UsageError('--checkpoint-every applies only with --checkpoint or --resume');
-  if ((onDisk || args.storeDir) && (args.workers ?? 1) > 1) {
-    throw new UsageError('a search on disk (--store disk, --store-dir, --checkpoint, --resume) runs in one worker; leave out --workers');
+  if (!onDisk && args.storeDir && (args.workers ?? 1) > 1) {
+    throw new UsageError('a search that moves to disk half-way (--store-dir without --store disk) runs in one worker: add --store disk to search on disk with workers, or leave out --workers');
   }
   if (checkpointDir && args.continue) {
     throw new UsageError('--continue keeps the violations it finds in memory, which a checkpoint does not hold; leave out --continue or --checkpoint/--resume');
@@ -143,15 +146,17 @@ function diskOptions(args: CheckArgs, models: Model[], maxMemory: number, symmet
   if (!onDisk && !args.storeDir) return () => undefined;
   // The front table of the visited set takes a fifth of the budget (and up to half as much again for
   // a moment at each merge), its Bloom filter at most an eighth; the rest is for the batch of put-off
-  // lookups, the buffers, the runtime (about 100 MB) and the operating system's cache.
-  const frontSlots = Math.max(1 << 12, Math.floor((args.fpMemory ?? 0.2 * maxMemory) / 12));
+  // lookups, the buffers, the runtime (about 100 MB) and the operating system's cache. Each further
+  // worker thread runs a runtime of its own and its round's successors: 64 MB of the budget first.
+  const budget = Math.max(maxMemory / 2, maxMemory - ((args.workers ?? 1) - 1) * THREAD_MEMORY);
+  const frontSlots = Math.max(1 << 12, Math.floor((args.fpMemory ?? 0.2 * budget) / 12));
   return (model) => {
     const options = `variant ${model.variant}, symmetry ${usesSymmetry(model, symmetry) ? 'on' : 'off'}, deadlock ${(args.deadlock ?? model.deadlock) ? 'on' : 'off'}, max-depth ${args.maxDepth ?? 'none'}`;
     return {
       dir: checkpointDir ?? args.storeDir ?? tmpdir(),
       frontSlots,
-      bloomBytes: Math.round(0.125 * maxMemory),
-      batchBytes: Math.min(16 * 2 ** 20, Math.round(0.05 * maxMemory)),
+      bloomBytes: Math.round(0.125 * budget),
+      batchBytes: Math.min(16 * 2 ** 20, Math.round(0.05 * budget)),
       spillAt: onDisk ? undefined : Math.round(0.6 * maxMemory),
       resume: !!args.resume,
       checkpoint: checkpointDir
