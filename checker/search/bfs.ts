@@ -119,7 +119,8 @@ export class Expander implements StepHandler {
     /** Looks a stored state up (only an observer needs it). */
     private readonly find?: (hi: number, lo: number) => number,
   ) {
-    this.step = new Step(system, this, opts);
+    // The expander keeps no state it is handed: the step may give guards and recipes views.
+    this.step = new Step(system, this, { ...opts, views: true });
     this.found = new Uint32Array(system.actions.length);
     this.observer = opts.observer;
     this.invariants = system.invariants.length > 0;
