@@ -127,8 +127,9 @@ export class Expander implements StepHandler {
     this.observer = opts.observer;
     this.invariants = system.invariants.length > 0;
     this.next = next;
-    // Nothing needs a successor's state or its place in the store at once: inserts can wait.
-    if (touch && !this.invariants && !this.observer) this.pending = new Pending(system.width, touch);
+    // Nothing needs a successor's place in the store at once: inserts can wait to the end of the
+    // step (the states it hands on are valid until then; invariants are checked on new ones then).
+    if (touch && !this.observer) this.pending = new Pending(system.width, touch, this.invariants);
   }
   private readonly observer?: TransitionObserver;
   private readonly invariants: boolean;
@@ -159,7 +160,13 @@ export class Expander implements StepHandler {
       const index = this.insert(hi[k], lo[k], this.parent, a, p.choice[k]);
       if (index < 0) continue;
       if (a >= 0) this.found[a]++;
-      this.next.push(index, p.vectors.subarray(k * w, k * w + w));
+      const vector = p.vectors.subarray(k * w, k * w + w);
+      if (this.invariants) {
+        const next = p.next[k];
+        p.next[k] = undefined;
+        this.checkInvariants(next!, index, hi[k], lo[k], a >= 0 ? this.step.system.actions[a] : undefined, p.encoded!.subarray(k * w, k * w + w));
+      }
+      this.next.push(index, vector);
     }
   }
 
@@ -180,7 +187,7 @@ export class Expander implements StepHandler {
     const a = action ? action.id : -1;
     const pending = this.pending;
     if (pending !== undefined) {
-      if (pending.hold(vector, hi, lo, a, choice)) this.flush();
+      if (pending.hold(next, vector, encoded, hi, lo, a, choice)) this.flush();
       return;
     }
     const index = this.insert(hi, lo, this.parent, a, choice);
@@ -218,17 +225,28 @@ class Pending {
   readonly action = new Int32Array(Pending.SIZE);
   readonly choice: ChoicePath[] = new Array(Pending.SIZE).fill(NO_CHOICE);
   readonly vectors: Int32Array;
+  /** For the invariants: the states and their concrete encodings. */
+  readonly next: (State | undefined)[] = [];
+  readonly encoded?: Int32Array;
   /** What the reads ahead found, kept so that they are not optimised away. */
   warm = 0;
   constructor(
     readonly width: number,
     readonly touch: (hi: number) => number,
+    private readonly states: boolean,
   ) {
     this.vectors = new Int32Array(Pending.SIZE * width);
+    if (states) this.encoded = new Int32Array(Pending.SIZE * width);
   }
   /** Holds a successor; true when the buffer is full. */
-  hold(vector: Int32Array, hi: number, lo: number, action: number, choice: ChoicePath): boolean {
+  hold(next: State, vector: Int32Array, encoded: Int32Array, hi: number, lo: number, action: number, choice: ChoicePath): boolean {
     const k = this.count++;
+    if (this.states) {
+      this.next[k] = next;
+      const e = this.encoded!;
+      const w = this.width;
+      for (let i = 0; i < w; i++) e[k * w + i] = encoded[i];
+    }
     this.hi[k] = hi;
     this.lo[k] = lo;
     this.action[k] = action;
