@@ -162,6 +162,11 @@ export interface TransitionSystem {
   readonly width: number;
   /** The initial states as given (they may lie outside their type). */
   readonly initial: readonly unknown[];
+  /**
+   * The initial states produced one at a time, when the system makes them so: a search admits each
+   * as it comes and keeps none as an object (`initial` then lists them again when asked for).
+   */
+  readonly initialStates?: () => Iterable<unknown>;
   readonly encode: Encoder;
   /** A fresh, mutable decoded state. */
   decode(from: Int32Array, at: number): State;
@@ -196,3 +201,8 @@ export interface TransitionSystem {
  * observer does not pay for it.
  */
 export type TransitionObserver = (from: number, to: number, action: number, choice: ChoicePath, next: Int32Array) => void;
+
+/** The initial states of a system, one at a time when it produces them so. */
+export function initialStates(system: TransitionSystem): Iterable<unknown> {
+  return system.initialStates ? system.initialStates() : system.initial;
+}

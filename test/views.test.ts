@@ -124,3 +124,40 @@ describe('recipes and guards on views', () => {
     expect([r.outcome, r.stats.distinct]).toEqual(['ok', 192]);
   });
 });
+
+describe('initial states from a generator', () => {
+  const source = (boom: string) => `
+    import { defineSpec, int } from 'interleave';
+    const g = globalThis as { starts?: number };
+    export default defineSpec({
+      name: 'gen',
+      state: { x: int(0, 9), y: int(0, 9) },
+      init: function* () {
+        g.starts = (g.starts ?? 0) + 1;
+        for (let x = 0; x < 10; x++) {
+          ${boom}
+          yield { x, y: 0 };
+        }
+      },
+      actions: { inc: { when: (s) => s.y < 9, do: (s) => { s.y++; } } },
+      invariants: { Small: (s) => s.x + s.y < 30 },
+      deadlock: false,
+    });`;
+
+  it('are taken one at a time by the search, which never lists them', async () => {
+    const g = globalThis as { starts?: number };
+    g.starts = 0;
+    const m = await model('gen.ts', source(''));
+    // Once when the spec is compiled (to find a generator that throws), once by the search.
+    expect(g.starts).toBe(1);
+    const r = await checkModel(m, { workers: 1 });
+    expect([r.outcome, r.stats.distinct, r.stats.generated, r.stats.depth]).toEqual(['ok', 100, 100, 10]);
+    expect(g.starts).toBe(2);
+    // Listed only when asked for (traces, simulation).
+    expect(m.initial.length).toBe(10);
+  });
+
+  it('a generator that throws half-way is a spec that does not load', async () => {
+    await expect(model('boom.ts', source("if (x === 3) throw new Error('boom');"))).rejects.toThrow("spec 'gen', variant 'default': `init` threw: boom");
+  });
+});

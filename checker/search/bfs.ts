@@ -13,7 +13,7 @@ import { Frontier } from '../store/frontier.ts';
 import { actionBytes, FingerprintStore } from '../store/memory.ts';
 import type { LevelQueue, StateStore } from '../store/store.ts';
 import type { Canonicaliser } from '../symmetry/canonicalise.ts';
-import { type ActionInstance, type ChoicePath, NO_CHOICE, type State, type TransitionObserver, type TransitionSystem } from '../system.ts';
+import { type ActionInstance, type ChoicePath, initialStates, NO_CHOICE, type State, type TransitionObserver, type TransitionSystem } from '../system.ts';
 import { Violations } from './violations.ts';
 
 export interface SearchOptions {
@@ -171,11 +171,12 @@ export class Expander implements StepHandler {
   }
 
   /** Admits the system's initial states. */
-  initial(values: readonly unknown[]): void {
+  initial(values: Iterable<unknown>): void {
     this.parent = -1;
-    for (let i = 0; i < values.length; i++) {
+    let i = 0;
+    for (const value of values) {
       this.position = i;
-      this.step.initial(values[i], i);
+      this.step.initial(value, i++);
     }
     if (this.pending !== undefined && this.pending.count > 0) this.flush();
     this.position = -1;
@@ -441,7 +442,7 @@ class LocalLevels implements LevelRunner {
       return { next: next.count > 0 ? [{ data: next.data, count: next.count, owner: 0 }] : [], stopped, unexpanded };
     };
     if (level.length === 0) {
-      expander.initial(this.system.initial);
+      expander.initial(initialStates(this.system));
       return outcome();
     }
     const record = this.system.width + 1;

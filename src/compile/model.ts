@@ -66,14 +66,32 @@ export function compileModel(spec: Spec, variant: string, file?: string, opts: C
   } catch (e) {
     throw new SpecError(`spec '${def.name}': the state schema is invalid: ${(e as Error).message}`);
   }
+  const initThrew = (e: unknown) => new SpecError(`spec '${def.name}', variant '${variant}': \`init\` threw: ${(e as Error)?.message ?? String(e)}`);
+  const noInitial = () => new SpecError(`spec '${def.name}': \`init\` gives no initial state`);
   let rawInit: unknown;
   try {
     rawInit = typeof def.init === 'function' ? def.init(constants) : def.init;
   } catch (e) {
-    throw new SpecError(`spec '${def.name}', variant '${variant}': \`init\` threw: ${(e as Error)?.message ?? String(e)}`);
+    throw initThrew(e);
   }
-  const init = (Array.isArray(rawInit) ? rawInit : [rawInit]) as unknown[];
-  if (init.length === 0) throw new SpecError(`spec '${def.name}': \`init\` gives no initial state`);
+  // A function that returns a generator (any iterable but an array) streams its states: each search
+  // calls it again and admits each state as it comes.
+  const produce = typeof def.init === 'function' && isStream(rawInit) ? streamOf(() => (def.init as (c: Constants) => Iterable<unknown>)(constants), initThrew) : undefined;
+  let init: unknown[] | undefined;
+  if (produce) {
+    // Run through once, keeping nothing, so that a generator that throws is a spec that does not
+    // load, as an `init` that throws is, rather than a search that fails half-way.
+    let count = 0;
+    try {
+      for (const _ of rawInit as Iterable<unknown>) count++;
+    } catch (e) {
+      throw initThrew(e);
+    }
+    if (count === 0) throw noInitial();
+  } else {
+    init = (Array.isArray(rawInit) ? rawInit : [rawInit]) as unknown[];
+    if (init.length === 0) throw noInitial();
+  }
 
   const compiled = compileCodec(codec);
   const views = compileViews<State>(codec);
@@ -126,7 +144,11 @@ export function compileModel(spec: Spec, variant: string, file?: string, opts: C
     views: codec.keys.length > 1 ? { open: views.open, plain: (s) => (views.isView(s) ? views.plain(s) : s) } : undefined,
     width: codec.width,
     vars: codec.keys,
-    initial: init,
+    // Listed (for traces, simulation, the explorer) only when asked for, if they are streamed.
+    get initial(): unknown[] {
+      return (init ??= [...produce!()]);
+    },
+    initialStates: produce,
     actions,
     invariants: Object.entries((def.invariants ?? {}) as Record<string, Pred>)
       .filter(([n]) => checked(n))
@@ -158,6 +180,33 @@ export function compileModel(spec: Spec, variant: string, file?: string, opts: C
       };
       return source;
     },
+  };
+}
+
+/** Whether what `init` returned is a stream of states: an iterable that is neither an array nor a state. */
+function isStream(value: unknown): value is Iterable<unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value) && typeof (value as Iterable<unknown>)[Symbol.iterator] === 'function';
+}
+
+/** The states of a fresh run of `make`, with whatever it throws as a spec error. */
+function streamOf(make: () => Iterable<unknown>, threw: (e: unknown) => Error): () => Iterable<unknown> {
+  return function* () {
+    let it: Iterator<unknown>;
+    try {
+      it = make()[Symbol.iterator]();
+    } catch (e) {
+      throw threw(e);
+    }
+    for (;;) {
+      let r: IteratorResult<unknown>;
+      try {
+        r = it.next();
+      } catch (e) {
+        throw threw(e);
+      }
+      if (r.done) return;
+      yield r.value;
+    }
   };
 }
 
@@ -279,7 +328,10 @@ function falseWithoutState(guard: (s: State) => unknown): boolean {
   };
   const probe = new Proxy({}, { get: touch, has: touch, ownKeys: touch, getOwnPropertyDescriptor: touch, set: touch, deleteProperty: touch, defineProperty: touch, getPrototypeOf: touch });
   try {
-    return guard(probe) === false && !touched;
+    const answer = guard(probe);
+    // An async guard (a mistake the step names) must not leave a rejected promise behind.
+    if (answer instanceof Promise) answer.catch(() => undefined);
+    return answer === false && !touched;
   } catch {
     return false;
   }
