@@ -16,7 +16,7 @@ import type { Violation } from './result.ts';
 import { show } from './show.ts';
 import { fingerprint } from './store/fingerprint.ts';
 import type { Canonicaliser } from './symmetry/canonicalise.ts';
-import { type ActionInstance, type ChoicePath, NO_CHOICE, type State, type StepSource, type TransitionSystem } from './system.ts';
+import { type ActionInstance, type ChoicePath, NO_CHOICE, type State, type StateViews, type StepSource, type TransitionSystem } from './system.ts';
 
 /** The names a failure can carry besides a system's own properties. */
 export const TYPE_OK = 'TypeOK';
@@ -48,6 +48,11 @@ export interface StepOptions {
   canonicalise?: Canonicaliser;
   /** Report states without successors (default: the system's setting). */
   deadlock?: boolean;
+  /**
+   * Hand guards and recipes views over the encoding (the system's, if it has them) instead of
+   * decoded states. Only for a handler that keeps no state it is given beyond the call.
+   */
+  views?: boolean;
 }
 
 const GUARD = 'guard';
@@ -107,6 +112,9 @@ export class Step implements StepSource {
 
   private readonly canon?: Canonicaliser;
   private readonly deadlock: boolean;
+  private readonly views?: StateViews;
+  /** The action instances whose guards may hold (ActionInstance.disabled). */
+  private readonly live: readonly ActionInstance[];
   private readonly encoded: Int32Array;
   private readonly canonical: Int32Array;
   private readonly viewed?: Int32Array;
@@ -144,8 +152,11 @@ export class Step implements StepSource {
     this.canonical = new Int32Array(system.width);
     if (system.view) this.viewed = new Int32Array(system.view.width);
     this.fired = new Uint32Array(system.actions.length);
+    this.live = system.actions.filter((a) => !a.disabled);
     this.readsPre = system.actions.some((a) => a.guard) || system.actionProperties.length > 0 || !!system.actionConstraint;
     this.freezes = system.actionProperties.length > 0 || !!system.actionConstraint;
+    // Views cannot be frozen: where step predicates see frozen states, states are decoded.
+    if (opts.views && !this.freezes) this.views = system.views;
     this.scratch = new Int32Array(system.width);
     this.judges = system.invariants.length > 0 || system.actionProperties.length > 0 || !!system.constraint || !!system.actionConstraint;
     // The sink runs once per successor: the common case (nothing judges a successor) is written
@@ -172,7 +183,13 @@ export class Step implements StepSource {
 
   /** A fresh, mutable copy of the state being expanded (StepSource). */
   draft(): State {
-    return this.system.decode(this.data, this.at);
+    const views = this.views;
+    return views !== undefined ? views.open(this.data, this.at) : this.system.decode(this.data, this.at);
+  }
+
+  /** A successor as a violation keeps it: a view is copied out of the encoding it reads. */
+  private plain(s: State): State {
+    return this.views !== undefined ? this.views.plain(s) : s;
   }
 
   /**
@@ -181,11 +198,18 @@ export class Step implements StepSource {
    * state is not expanded further.
    */
   expand(data: Int32Array, at: number, parent: number): void {
-    const { actions, terminal } = this.system;
+    const { terminal } = this.system;
+    const actions = this.live;
     this.data = data;
     this.at = at;
     this.parent = parent;
-    this.pre = this.readsPre ? (this.freezes ? readOnly(this.system.decode(data, at)) : this.system.decode(data, at)) : undefined;
+    this.pre = this.readsPre
+      ? this.freezes
+        ? readOnly(this.system.decode(data, at))
+        : this.views !== undefined
+          ? this.views.open(data, at)
+          : this.system.decode(data, at)
+      : undefined;
     this.count = 0;
     this.action = undefined;
     this.after = undefined;
@@ -197,11 +221,11 @@ export class Step implements StepSource {
         this.after = undefined;
         if (action.guard !== undefined) {
           this.phase = GUARD;
-          if (probe !== undefined) probe.at(a, PHASE.guard);
+          if (probe !== undefined) probe.at(action.id, PHASE.guard);
           if (!isTrue(action.guard(this.pre!))) continue;
         }
         this.phase = RECIPE;
-        if (probe !== undefined) probe.at(a, PHASE.recipe);
+        if (probe !== undefined) probe.at(action.id, PHASE.recipe);
         action.successors(this, this.sink);
       }
       if (this.count === 0 && this.deadlock) {
@@ -248,10 +272,10 @@ export class Step implements StepSource {
       return;
     }
     const sys = this.system;
-    const next = (this.after = (this.freezes ? readOnly(returned) : returned) as State);
+    let next = (this.after = (this.freezes ? readOnly(returned) : returned) as State);
     const typeError = sys.encode(next, encoded, 0);
     // A state outside its type has no encoding to compare with: it is frozen instead.
-    if (typeError !== undefined) readOnly(next);
+    if (typeError !== undefined) next = this.after = readOnly(this.plain(next));
     const props = sys.actionProperties;
     if (props.length > 0 && !(typeError === undefined && this.stutters())) {
       // Action properties are [][P]_vars: a step that changes nothing satisfies them.
@@ -296,7 +320,7 @@ export class Step implements StepSource {
   }
 
   private typeViolation(next: State, choice: ChoicePath, typeError: string): void {
-    this.offerStep({ outcome: 'invariant', property: TYPE_OK, message: `${this.action!.label} leaves the type: ${typeError}` }, readOnly(next), choice);
+    this.offerStep({ outcome: 'invariant', property: TYPE_OK, message: `${this.action!.label} leaves the type: ${typeError}` }, readOnly(this.plain(next)), choice);
   }
 
   /**
@@ -411,8 +435,8 @@ export class Step implements StepSource {
   }
 
   private prunedSuccessor(next: State, encoded: Int32Array | undefined, action: ActionInstance, choice: ChoicePath): void {
-    const bad = this.invariantViolation(next, this.parent, { action, next, choice }, encoded);
-    if (bad) this.offer(bad, 1, action.id);
+    const bad = this.invariantViolation(next, this.parent, undefined, encoded);
+    if (bad) this.offer({ ...bad, step: { action, next: this.plain(next), choice } }, 1, action.id);
     else this.handler.pruned?.(next, encoded, action, choice);
   }
 
@@ -424,7 +448,7 @@ export class Step implements StepSource {
 
   /** A violation of the current action's successor `next`: its trace ends with that step. */
   private offerStep(v: Pick<Violation, 'outcome' | 'property' | 'message'>, next: State, choice: ChoicePath): void {
-    this.offer({ ...v, stateIndex: this.parent, step: { action: this.action, next, choice } }, 1, this.action!.id);
+    this.offer({ ...v, stateIndex: this.parent, step: { action: this.action, next: this.plain(next), choice } }, 1, this.action!.id);
   }
 
   /** Hands a violation at the state being expanded to the handler, keyed by that state's fingerprint. */
@@ -440,7 +464,8 @@ export class Step implements StepSource {
     const where =
       phase === GUARD ? `the guard of ${label}` : phase === RECIPE ? `the recipe of ${label}` : phase === TERMINAL ? 'the terminal predicate' : `${phase} after ${label}`;
     // Past the recipe the step itself happened: the trace shows it, and then what threw.
-    const step = phase === TERMINAL ? undefined : phase === GUARD || phase === RECIPE ? { action } : { action, next: this.after };
+    const after = this.after;
+    const step = phase === TERMINAL ? undefined : phase === GUARD || phase === RECIPE ? { action } : { action, next: after && this.plain(after) };
     const message = error instanceof StateWritten ? error.message : failure(where, error);
     return { outcome: 'error', phase, message, stateIndex: this.parent, step, error };
   }

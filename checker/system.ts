@@ -59,10 +59,27 @@ export interface ActionInstance {
   /** The guard as written; the step judges what it returns (true, false, anything else is an error). */
   readonly guard?: (pre: State) => unknown;
   /**
+   * The guard is false in every state (it says so without reading the state, as `p !== q` does for
+   * p = q): the step does not call it.
+   */
+  readonly disabled?: boolean;
+  /**
    * Runs the effect from `from`: calls `sink` once per successor (once per choice path that gives
    * one), or not at all. Exceptions from spec code propagate: the step reports them.
    */
   readonly successors: (from: StepSource, sink: SuccessorSink) => void;
+}
+
+/**
+ * Lazily decoded states (design.md, "Views, not decode/encode"): a view decodes a variable of the
+ * encoding it was opened on when first read, and the system's encoder writes it by copying the
+ * untouched variables' slots. A view is valid while that encoding is: `plain` makes a copy that
+ * outlives it (what a violation keeps).
+ */
+export interface StateViews {
+  open(data: Int32Array, at: number): State;
+  /** A plain, fully decoded copy of a view; any other state as it is. */
+  plain(s: State): State;
 }
 
 /** A named state predicate (an invariant). */
@@ -145,9 +162,16 @@ export interface TransitionSystem {
   readonly width: number;
   /** The initial states as given (they may lie outside their type). */
   readonly initial: readonly unknown[];
+  /**
+   * The initial states produced one at a time, when the system makes them so: a search admits each
+   * as it comes and keeps none as an object (`initial` then lists them again when asked for).
+   */
+  readonly initialStates?: () => Iterable<unknown>;
   readonly encode: Encoder;
   /** A fresh, mutable decoded state. */
   decode(from: Int32Array, at: number): State;
+  /** Views over encoded states, for the search's hot loop (its encoder then also writes views). */
+  readonly views?: StateViews;
   readonly actions: readonly ActionInstance[];
   readonly invariants: readonly Invariant[];
   readonly actionProperties: readonly ActionProperty[];
@@ -177,3 +201,8 @@ export interface TransitionSystem {
  * observer does not pay for it.
  */
 export type TransitionObserver = (from: number, to: number, action: number, choice: ChoicePath, next: Int32Array) => void;
+
+/** The initial states of a system, one at a time when it produces them so. */
+export function initialStates(system: TransitionSystem): Iterable<unknown> {
+  return system.initialStates ? system.initialStates() : system.initial;
+}

@@ -163,6 +163,16 @@ export function enumerateChoices<R>(run: () => R, sink: (result: R, path: readon
 const NO_PATH: readonly number[] = Object.freeze([]) as readonly number[];
 const NO_TAKEN: readonly Taken[] = Object.freeze([]) as readonly Taken[];
 
+/**
+ * Runs `run` inside a recipe's run again, along the choices that run has taken so far (a recipe
+ * run a second time on another draft makes the same choices).
+ */
+export function again<R>(run: () => R): R {
+  if (!current) return run();
+  const { result } = followChoices(run, current.taken.map((t) => t.index));
+  return result as R;
+}
+
 /** Runs `run` along one given choice path; what each choice point took, and the result (undefined if the path yields none). */
 export function followChoices<R>(run: () => R, path: readonly number[]): { result?: R; taken: readonly Taken[] } {
   const c = new Chooser(path);

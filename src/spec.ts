@@ -121,8 +121,11 @@ export interface SpecDef<Sh extends Shape, C extends Constants, A> {
   constants?: C;
   /** The state variables and their types; a function of the constants when a bound depends on them. */
   state: Sh | ((c: C) => Sh);
-  /** One initial state, several, or a function of the constants returning either. */
-  init: InferShape<Sh> | InferShape<Sh>[] | ((c: C) => InferShape<Sh> | InferShape<Sh>[]);
+  /**
+   * One initial state, several, or a function of the constants returning either, or any iterable of
+   * them (a generator: the search then takes them one at a time and keeps none as objects).
+   */
+  init: InferShape<Sh> | InferShape<Sh>[] | ((c: C) => InferShape<Sh> | InferShape<Sh>[] | Iterable<InferShape<Sh>>);
   actions: { [K in keyof A]: ActionDef<InferShape<Sh>, C, A[K]> };
   invariants?: Record<string, (s: Readonly<InferShape<Sh>>, c: C) => boolean>;
   /** Properties of each step, over the state before and after (TLA+'s [][P]_vars). */

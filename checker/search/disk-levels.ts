@@ -19,7 +19,7 @@ import { Frontier } from '../store/frontier.ts';
 import { SearchFiles, type DiskSearchOptions, type SearchPosition } from '../store/search-files.ts';
 import type { FingerprintStore } from '../store/memory.ts';
 import { estimateTimeLeft } from '../store/time-left.ts';
-import { NO_CHOICE, type ActionInstance, type ChoicePath, type State, type TransitionSystem } from '../system.ts';
+import { initialStates, NO_CHOICE, type ActionInstance, type ChoicePath, type State, type TransitionSystem } from '../system.ts';
 import { Expander, type LevelOutcome, type LevelRunner, type Region, type SearchOptions, type Watch } from './bfs.ts';
 import { OUTBOX_HEADER, type OutboxExpander } from './outbox.ts';
 import { CONTROL, controlLength, cursorSlot, fromWire, Participant, round, startWorkers, type FromWorker, type Helper, type ToWorker } from './parallel.ts';
@@ -169,7 +169,7 @@ export class DiskLevels implements LevelRunner {
     if (level.length === 0) {
       const next = (this.next = files.level(1));
       expander.next = next;
-      expander.initial(this.system.initial);
+      expander.initial(initialStates(this.system));
       return this.endLevel(found);
     }
     const current = this.current!;

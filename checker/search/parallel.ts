@@ -14,7 +14,7 @@ import { Frontier } from '../store/frontier.ts';
 import { actionBytes, CHUNK, FingerprintStore, INDEX_BLOCK, type StoreBuffers } from '../store/memory.ts';
 import { collectGarbage, RELEASE_BYTES } from '../store/release.ts';
 import { canonicaliser } from '../symmetry/canonicalise.ts';
-import type { ChoicePath, State, SystemSource, TransitionSystem } from '../system.ts';
+import { initialStates, type ChoicePath, type State, type SystemSource, type TransitionSystem } from '../system.ts';
 import { Expander, type LevelOutcome, type LevelRunner, type Region as LevelRegion, type SearchOptions, type Watch } from './bfs.ts';
 import { OutboxExpander, type OutboxContents } from './outbox.ts';
 import type { Found, Violations } from './violations.ts';
@@ -371,7 +371,7 @@ export class ThreadedLevels implements LevelRunner {
       // Initial states, in this thread, through the same expander as every other state.
       const first = new Frontier(system.width + 1, true);
       const init = new Expander(system, this.opts, (hi, lo, parent, action, choice) => store.insert(hi, lo, parent, action, choice), first);
-      init.initial(system.initial);
+      init.initial(initialStates(system));
       found.merge(init.violations.all());
       this.initial = store.size;
       this.initialGenerated = init.step.generated;

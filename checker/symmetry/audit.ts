@@ -7,7 +7,7 @@ import { mulberry32 } from '../random.ts';
 import type { Violation } from '../result.ts';
 import { show } from '../show.ts';
 import { Step, type StepHandler, TYPE_OK } from '../step.ts';
-import type { ActionInstance, ChoicePath, State, TransitionSystem } from '../system.ts';
+import { initialStates, type ActionInstance, type ChoicePath, type State, type TransitionSystem } from '../system.ts';
 import { Permuter } from './canonicalise.ts';
 
 export interface AuditOptions {
@@ -291,11 +291,14 @@ export function reachable(model: Model, limit: number): { pool: Int32Array[]; co
       }
     }
   };
-  model.initial.forEach((init, i) => {
+  let i = 0;
+  for (const init of initialStates(model)) {
     collect.reset();
-    step.initial(init, i);
+    step.initial(init, i++);
     admit();
-  });
+    // Streamed initial states can be many more than the pool holds: they are not listed to the end.
+    if (!complete && model.initialStates) break;
+  }
   for (let i = 0; i < pool.length && complete; i++) {
     collect.reset();
     step.expand(pool[i], 0, -1);

@@ -6,9 +6,9 @@ import { pathToFileURL } from 'node:url';
 import { resolve } from 'node:path';
 import { NO_CHOICE, type ActionInstance, type ChoicePath, type Encoder, type State, type SymmetryGroup, type StepSource, type SuccessorSink, type SymmetrySite, type SystemSource, type TransitionSystem, type View } from '../../checker/system.ts';
 import { recipeResult } from '../../checker/recipe-result.ts';
-import { enumerateChoices, followChoices } from '../choice.ts';
+import { again, enumerateChoices, followChoices } from '../choice.ts';
 import { checkAssumptions } from '../constants.ts';
-import { compileCodec } from '../schema/compile.ts';
+import { compileCodec, compileViews, type StateViews } from '../schema/compile.ts';
 import { FiniteSchema, RecordSchema, Schema, show, TypeViolation, ValueBag, ValueSet, type Shape } from '../schema/index.ts';
 import { compileTemporal, strongFair, weakFair } from '../temporal.ts';
 import type { LivenessSystem } from '../../checker/liveness/formula.ts';
@@ -66,14 +66,45 @@ export function compileModel(spec: Spec, variant: string, file?: string, opts: C
   } catch (e) {
     throw new SpecError(`spec '${def.name}': the state schema is invalid: ${(e as Error).message}`);
   }
+  const initThrew = (e: unknown) => new SpecError(`spec '${def.name}', variant '${variant}': \`init\` threw: ${(e as Error)?.message ?? String(e)}`);
+  const noInitial = () => new SpecError(`spec '${def.name}': \`init\` gives no initial state`);
   let rawInit: unknown;
   try {
     rawInit = typeof def.init === 'function' ? def.init(constants) : def.init;
   } catch (e) {
-    throw new SpecError(`spec '${def.name}', variant '${variant}': \`init\` threw: ${(e as Error)?.message ?? String(e)}`);
+    throw initThrew(e);
   }
-  const init = (Array.isArray(rawInit) ? rawInit : [rawInit]) as unknown[];
-  if (init.length === 0) throw new SpecError(`spec '${def.name}': \`init\` gives no initial state`);
+  // A function that returns a generator (any iterable but an array) streams its states: each search
+  // calls it again and admits each state as it comes.
+  const produce = typeof def.init === 'function' && isStream(rawInit) ? streamOf(() => (def.init as (c: Constants) => Iterable<unknown>)(constants), initThrew) : undefined;
+  let init: unknown[] | undefined;
+  if (produce) {
+    // Run through once, keeping nothing, so that a generator that throws is a spec that does not
+    // load, as an `init` that throws is, rather than a search that fails half-way.
+    let count = 0;
+    try {
+      for (const _ of rawInit as Iterable<unknown>) count++;
+    } catch (e) {
+      throw initThrew(e);
+    }
+    if (count === 0) throw noInitial();
+  } else {
+    init = (Array.isArray(rawInit) ? rawInit : [rawInit]) as unknown[];
+    if (init.length === 0) throw noInitial();
+  }
+
+  const compiled = compileCodec(codec);
+  const views = compileViews<State>(codec);
+  const encode: Encoder = (value, out, at) => {
+    try {
+      if (views.isView(value)) views.encode(value as State, out, at);
+      else compiled.encode(value, out, at);
+      return undefined;
+    } catch (e) {
+      if (e instanceof TypeViolation) return e.message;
+      throw e;
+    }
+  };
 
   const actions: ActionInstance[] = [];
   for (const [name, a] of Object.entries(def.actions as Record<string, ActionDef<State, Constants, ParamDomains>>)) {
@@ -85,28 +116,18 @@ export function compileModel(spec: Spec, variant: string, file?: string, opts: C
     }
     for (const params of expandParams(def.name, name, domains)) {
       const shown = Object.entries(params).map(([k, v]) => `${k}=${typeof v === 'object' && v !== null ? show(v) : String(v)}`).join(', ');
-      actions.push(instance(actions.length, name, shown ? `${name}(${shown})` : name, params, a, constants, codec, spec));
+      actions.push(instance(actions.length, name, shown ? `${name}(${shown})` : name, params, a, constants, codec, spec, encode, views));
     }
   }
 
   const symmetry = symmetryGroups(codec);
   const variantDef = def.variants?.[variant];
-  const compiled = compileCodec(codec);
   const checked = (name: string) => !variantDef?.properties || variantDef.properties.includes(name);
   type Pred = (s: State, c: Constants) => unknown;
   type StepPred = (s: State, next: State, c: Constants) => unknown;
   const constraint = def.constraint as Pred | undefined;
   const actionConstraint = def.actionConstraint as ((s: State, next: State, c: Constants, step: StepInfo) => unknown) | undefined;
   const terminal = def.terminal as Pred | undefined;
-  const encode: Encoder = (value, out, at) => {
-    try {
-      compiled.encode(value, out, at);
-      return undefined;
-    } catch (e) {
-      if (e instanceof TypeViolation) return e.message;
-      throw e;
-    }
-  };
   let source: SystemSource | undefined;
   const exportName = opts.exportName ?? 'default';
   return {
@@ -119,9 +140,15 @@ export function compileModel(spec: Spec, variant: string, file?: string, opts: C
     codec,
     encode,
     decode: compiled.decode as Model['decode'],
+    // With one variable every recipe touches all of the state, and a view is one layer more.
+    views: codec.keys.length > 1 ? { open: views.open, plain: (s) => (views.isView(s) ? views.plain(s) : s) } : undefined,
     width: codec.width,
     vars: codec.keys,
-    initial: init,
+    // Listed (for traces, simulation, the explorer) only when asked for, if they are streamed.
+    get initial(): unknown[] {
+      return (init ??= [...produce!()]);
+    },
+    initialStates: produce,
     actions,
     invariants: Object.entries((def.invariants ?? {}) as Record<string, Pred>)
       .filter(([n]) => checked(n))
@@ -153,6 +180,33 @@ export function compileModel(spec: Spec, variant: string, file?: string, opts: C
       };
       return source;
     },
+  };
+}
+
+/** Whether what `init` returned is a stream of states: an iterable that is neither an array nor a state. */
+function isStream(value: unknown): value is Iterable<unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value) && typeof (value as Iterable<unknown>)[Symbol.iterator] === 'function';
+}
+
+/** The states of a fresh run of `make`, with whatever it throws as a spec error. */
+function streamOf(make: () => Iterable<unknown>, threw: (e: unknown) => Error): () => Iterable<unknown> {
+  return function* () {
+    let it: Iterator<unknown>;
+    try {
+      it = make()[Symbol.iterator]();
+    } catch (e) {
+      throw threw(e);
+    }
+    for (;;) {
+      let r: IteratorResult<unknown>;
+      try {
+        r = it.next();
+      } catch (e) {
+        throw threw(e);
+      }
+      if (r.done) return;
+      yield r.value;
+    }
   };
 }
 
@@ -210,6 +264,8 @@ function instance(
   constants: Constants,
   codec: RecordSchema<Shape>,
   spec: Spec,
+  encode: Encoder,
+  views: StateViews<State>,
 ): SpecAction {
   const when = a.when as ((s: State, p: Record<string, unknown>, c: Constants) => unknown) | undefined;
   const recipe = a.do as (draft: State, p: Record<string, unknown>, c: Constants) => unknown;
@@ -217,13 +273,26 @@ function instance(
   // The recipe run and the sink are made once per instance, not per state: the step is the hot loop.
   let source: StepSource;
   let target: SuccessorSink;
-  const run = () => {
-    const draft = source.draft();
+  // Set once the recipe has returned a new state built by spreading its draft: a view has no own
+  // properties to spread, so from then on it runs on decoded drafts.
+  let decoded = false;
+  const runOn = (draft: State): State => {
     const returned = recipe(draft, params, constants);
     // Every choice path's run is judged (a Promise, a mutated draft also returned): immer's rules.
-    return returned === undefined ? draft : recipeResult(returned, draft, () => draftChanged(codec, draft, source.draft()));
+    return returned === undefined ? draft : recipeResult(returned, draft, () => draftChanged(encode, codec.width, draft, source.draft()));
+  };
+  const run = () => {
+    const draft = source.draft();
+    if (!views.isView(draft)) return runOn(draft);
+    if (decoded) return runOn(views.plain(draft));
+    const next = runOn(draft);
+    if (next === draft || codec.keys.every((k) => k in next)) return next;
+    decoded = true;
+    // The same run again, along the same choices, on a decoded draft.
+    return again(() => runOn(views.plain(source.draft())));
   };
   const emit = (next: unknown, path: readonly number[]) => target(next, path.length === 0 ? NO_CHOICE : path);
+  const guard = when && ((s: State) => when(s, params, constants));
   return {
     id,
     name,
@@ -231,7 +300,8 @@ function instance(
     params,
     process: a.process,
     actor: laneTitle(spec, { name, params, process: a.process, label }),
-    guard: when && ((s) => when(s, params, constants)),
+    guard,
+    disabled: guard !== undefined && falseWithoutState(guard),
     successors: (from, sink) => {
       running = step;
       source = from;
@@ -243,6 +313,28 @@ function instance(
       return followChoices(() => recipe(draft, params, constants), choice).taken.map((t) => t.shown);
     },
   };
+}
+
+/**
+ * Whether a guard is false without reading the state: then it is false in every state (spec code is
+ * deterministic), and the instance need not be tried. The guard runs once on a state that records
+ * any use; a guard that touches it, throws or answers anything but false is left to the search.
+ */
+function falseWithoutState(guard: (s: State) => unknown): boolean {
+  let touched = false;
+  const touch = () => {
+    touched = true;
+    throw new Error('the state is read');
+  };
+  const probe = new Proxy({}, { get: touch, has: touch, ownKeys: touch, getOwnPropertyDescriptor: touch, set: touch, deleteProperty: touch, defineProperty: touch, getPrototypeOf: touch });
+  try {
+    const answer = guard(probe);
+    // An async guard (a mistake the step names) must not leave a rejected promise behind.
+    if (answer instanceof Promise) answer.catch(() => undefined);
+    return answer === false && !touched;
+  } catch {
+    return false;
+  }
 }
 
 /** A copy of a decoded state to run a recipe on, keeping value classes (ValueSet, ValueBag). */
@@ -288,15 +380,11 @@ function compileView(spec: string, codec: RecordSchema<Shape>, vars: readonly st
 }
 
 /** Whether a recipe changed its draft: the draft no longer encodes as the state it is a copy of. */
-function draftChanged(codec: RecordSchema<Shape>, draft: State, original: State): boolean {
-  const a = new Int32Array(codec.width);
-  const b = new Int32Array(codec.width);
-  try {
-    codec.encode(draft, a, 0, '');
-  } catch {
-    return true;
-  }
-  codec.encode(original, b, 0, '');
+function draftChanged(encode: Encoder, width: number, draft: State, original: State): boolean {
+  const a = new Int32Array(width);
+  const b = new Int32Array(width);
+  if (encode(draft, a, 0) !== undefined) return true;
+  encode(original, b, 0);
   return a.some((x, i) => x !== b[i]);
 }
 

@@ -16,6 +16,7 @@ import {
   type Schema,
   SeqSchema,
   SetSchema,
+  type Shape,
 } from './types.ts';
 
 export interface Codec<T> {
@@ -125,10 +126,16 @@ class Generator {
         lines.push(`const ${fv} = ${v}[${JSON.stringify(k)}]; if (${fv} === undefined) return false;`);
         lines.push(this.encode(field(i), fv, `${at} + ${offset(i)}`));
       });
-      // An extra key is an error too (Object.keys would allocate; for-in over a plain object does not).
-      const n = this.fresh('n');
-      const key = this.fresh('k');
-      lines.push(`let ${n} = 0; for (const ${key} in ${v}) ${n}++; if (${n} !== ${keys.length}) return false;`);
+      // An extra key is an error too. For-in over named keys costs a few nanoseconds and allocates
+      // nothing; over integer keys (stored as elements) it takes the runtime's slow path, where
+      // Object.keys costs two thirds as much.
+      if (keys.every((k) => /^(0|[1-9][0-9]*)$/.test(k))) {
+        lines.push(`if (Object.keys(${v}).length !== ${keys.length}) return false;`);
+      } else {
+        const n = this.fresh('n');
+        const key = this.fresh('k');
+        lines.push(`let ${n} = 0; for (const ${key} in ${v}) ${n}++; if (${n} !== ${keys.length}) return false;`);
+      }
       return lines.join('\n');
     }
     if (s instanceof ArraySchema || s instanceof SeqSchema) {
@@ -201,4 +208,71 @@ export function compileCodec<T>(schema: Schema<T>): Codec<T> {
       encode(v, o, a) { if (!fits(v, o, a)) S.encode(v, o, a, ''); },
     };`;
   return new Function('K', 'S', source)(g.consts, schema) as Codec<T>;
+}
+
+/**
+ * Lazily decoded states over an encoding, generated per state schema (design.md, "Views, not
+ * decode/encode"). A view reads a variable from the encoding when it is first touched (each view
+ * decodes its own copy, so a recipe may change it) and keeps what is assigned to it; writing one
+ * copies the untouched variables' slots from the encoding it came from and encodes the touched ones,
+ * so a step costs what its guards and recipe touch, not the whole state.
+ */
+export interface StateViews<T> {
+  /** A view of the state encoded at data[at..]; valid while that encoding is. */
+  open(data: Int32Array, at: number): T;
+  isView(value: unknown): boolean;
+  /** Writes a view at out[at..]; throws TypeViolation (the whole-state encoder's message) if it does not fit. */
+  encode(view: T, out: Int32Array, at: number): void;
+  /** A plain, fully decoded copy of a view, as the recipe left it (extra keys included): it outlives the encoding. */
+  plain(view: T): T;
+}
+
+/** Copies up to this many slots of an untouched variable one by one; wider ones with `set`. */
+const COPY_UNROLL = 8;
+
+export function compileViews<T>(schema: RecordSchema<Shape>): StateViews<T> {
+  const g = new Generator();
+  const fields: string[] = [];
+  const accessors: string[] = [];
+  const writes: string[] = [];
+  const plain: string[] = [];
+  let off = 0;
+  schema.keys.forEach((k, i) => {
+    const s = schema.fields[k];
+    const key = JSON.stringify(k);
+    const decode = g.decode(s, `a + ${off}`);
+    fields.push(`#v${i} = U;`);
+    accessors.push(`get [${key}]() { const v = this.#v${i}; if (v !== U) return v; const f = this.#f, a = this.#a; return (this.#v${i} = ${decode}); }`);
+    accessors.push(`set [${key}](x) { this.#v${i} = x; }`);
+    const copy =
+      s.width <= COPY_UNROLL
+        ? Array.from({ length: s.width }, (_, j) => `o[at + ${off + j}] = f[a + ${off + j}];`).join(' ')
+        : `o.set(f.subarray(a + ${off}, a + ${off + s.width}), at + ${off});`;
+    const v = g.fresh('v');
+    writes.push(`{ const ${v} = s.#v${i}; if (${v} === U) { ${copy} } else { ${g.encode(s, v, `at + ${off}`)} } }`);
+    plain.push(`${key}: s.#v${i} !== U ? s.#v${i} : ${decode}`);
+    off += s.width;
+  });
+  const source = `${g.helpers.join('\n')}
+    const U = { unset: true };
+    class View {
+      #f; #a; ${fields.join(' ')}
+      constructor(f, a) { this.#f = f; this.#a = a; }
+      ${accessors.join('\n')}
+      static is(x) { return typeof x === 'object' && x !== null && #f in x; }
+      static fits(s, o, at) { const f = s.#f, a = s.#a;
+        ${writes.join('\n')}
+        for (const k in s) return false;
+        return true; }
+      static plain(s) { const f = s.#f, a = s.#a; const r = { ${plain.join(', ')} };
+        for (const k in s) r[k] = s[k];
+        return r; }
+    }
+    return {
+      open: (f, a) => new View(f, a),
+      isView: View.is,
+      encode(v, o, at) { if (!View.fits(v, o, at)) S.encode(View.plain(v), o, at, ''); },
+      plain: View.plain,
+    };`;
+  return new Function('K', 'S', source)(g.consts, schema) as StateViews<T>;
 }

@@ -1,0 +1,163 @@
+// The search's hot loop runs guards and recipes on views over the encoding (src/schema/compile.ts,
+// compileViews): a variable is decoded when touched and encoded again only then. Nothing a spec can
+// see changes: counts, successors and every message are those of decoded states.
+import { describe, expect, it } from 'vitest';
+import { checkModel } from '../src/compile/check.ts';
+import { compileModel } from '../src/compile/model.ts';
+import { compileCodec, compileViews } from '../src/schema/compile.ts';
+import { array, int, mapOf, record, setOf, enumOf } from '../src/index.ts';
+import { RecordSchema } from '../src/schema/index.ts';
+import { loadSpec } from '../src/load.ts';
+import { scratch, writeSpec } from './helpers.ts';
+
+const dir = scratch();
+async function model(name: string, source: string) {
+  const file = writeSpec(dir, name, source);
+  return compileModel((await loadSpec(file)).spec, 'default', file);
+}
+
+describe('views over the encoding', () => {
+  const schema = new RecordSchema({ c: array(int(0, 3), 3), m: mapOf(int(1, 2), int(0, 1)), s: setOf(enumOf('x', 'y')), r: record({ a: int(0, 9) }) });
+  const codec = compileCodec(schema);
+  const views = compileViews<Record<string, any>>(schema);
+  const encoded = new Int32Array(schema.width);
+  codec.encode({ c: [1, 2, 3], m: { 1: 0, 2: 1 }, s: new Set(['y']), r: { a: 7 } }, encoded, 0);
+
+  it('read as the decoded state, and write what was changed over the rest of the encoding', () => {
+    const v = views.open(encoded, 0);
+    expect([v.c, v.m, [...v.s], v.r]).toEqual([[1, 2, 3], { 1: 0, 2: 1 }, ['y'], { a: 7 }]);
+    v.c[0] = 0;
+    v.s.add('x');
+    const out = new Int32Array(schema.width);
+    views.encode(v, out, 0);
+    expect(codec.decode(out, 0)).toEqual({ c: [0, 2, 3], m: { 1: 0, 2: 1 }, s: new Set(['x', 'y']), r: { a: 7 } });
+  });
+
+  it('copy the slots of variables never touched, without decoding them', () => {
+    const parent = encoded.slice();
+    const v = views.open(parent, 0);
+    v.r = { a: 1 };
+    // Slot 3 is m[1]: a value only the encoding holds shows the variable was copied, not re-encoded.
+    parent[3] = 1;
+    const out = new Int32Array(schema.width);
+    views.encode(v, out, 0);
+    expect(codec.decode(out, 0)).toEqual({ c: [1, 2, 3], m: { 1: 1, 2: 1 }, s: new Set(['y']), r: { a: 1 } });
+  });
+
+  it('say what does not fit in the words of the whole-state encoder, extra keys included', () => {
+    const out = new Int32Array(schema.width);
+    const messages = (change: (s: Record<string, any>) => void) => {
+      const v = views.open(encoded, 0);
+      const d = codec.decode(encoded, 0);
+      change(v);
+      change(d);
+      const said: string[] = [];
+      for (const f of [() => views.encode(v, out, 0), () => codec.encode(d, out, 0)]) {
+        try {
+          f();
+          said.push('fits');
+        } catch (e) {
+          said.push((e as Error).message);
+        }
+      }
+      return said;
+    };
+    expect(messages((s) => (s.c[1] = 4))).toEqual(['c[1] = 4 is outside int(0, 3)', 'c[1] = 4 is outside int(0, 3)']);
+    const extraKey = messages((s) => (s.m[3] = 0));
+    expect(extraKey).toEqual(Array(2).fill('m[3] = 0 is outside the key type int(1, 2)'));
+    expect(messages((s) => (s.extra = 1))).toEqual(Array(2).fill("extra = 1 is outside the schema (no field 'extra' is declared)"));
+    expect(views.plain(views.open(encoded, 0))).toEqual(codec.decode(encoded, 0));
+  });
+});
+
+describe('recipes and guards on views', () => {
+  it('a recipe that returns a new state spread from its draft gives the same states as one that mutates it', async () => {
+    const spec = (recipe: string) => `
+      import { defineSpec, int, either } from 'interleave';
+      export default defineSpec({
+        name: 'spread',
+        state: { x: int(0, 3), y: int(0, 3) },
+        init: { x: 0, y: 0 },
+        actions: { step: { do: ${recipe} } },
+        constraint: (s) => s.x + s.y <= 4,
+        deadlock: false,
+      });`;
+    const spread = await checkModel(await model('spread.ts', spec('(s) => either(() => ({ ...s, x: s.x + 1 }), () => ({ ...s, y: s.y + 1 }))')), {});
+    const mutate = await checkModel(await model('mutate.ts', spec('(s) => either(() => { s.x += 1; }, () => { s.y += 1; })')), {});
+    // The search stops at the first successor outside the type (x = 4), 13 states in, both ways.
+    expect([spread.outcome, spread.stats.distinct, spread.stats.generated]).toEqual(['invariant', 13, 21]);
+    expect([mutate.outcome, mutate.stats.distinct, mutate.stats.generated]).toEqual(['invariant', 13, 21]);
+    expect(spread.violation?.message).toBe('step leaves the type: x = 4 is outside int(0, 3)');
+    expect(mutate.violation?.message).toBe(spread.violation?.message);
+  });
+
+  it('an extra key put into an int-keyed map is a type violation, as on a decoded state', async () => {
+    const m = await model('extra.ts', `
+      import { defineSpec, int, mapOf } from 'interleave';
+      export default defineSpec({
+        name: 'extra',
+        state: { m: mapOf(int(1, 2), int(0, 1)), n: int(0, 1) },
+        init: { m: { 1: 0, 2: 0 }, n: 0 },
+        actions: { grow: { params: { k: int(1, 3) }, do: (s, { k }) => { s.m[k] = 1; } } },
+      });`);
+    const r = await checkModel(m, {});
+    expect([r.outcome, r.violation?.property]).toEqual(['invariant', 'TypeOK']);
+    expect(r.violation?.message).toBe('grow(k=3) leaves the type: m[3] = 1 is outside the key type int(1, 2)');
+  });
+
+  it('an instance whose guard is false without reading the state is never tried, and counts do not change', async () => {
+    const m = await model('pairs.ts', `
+      import { defineSpec, int, mapOf } from 'interleave';
+      export default defineSpec({
+        name: 'pairs',
+        state: { got: mapOf(int(1, 3), int(0, 3)), sent: int(0, 2) },
+        init: { got: { 1: 0, 2: 0, 3: 0 }, sent: 0 },
+        actions: {
+          pass: { params: { p: int(1, 3), q: int(1, 3) }, when: (s, { p, q }) => p !== q && s.got[p] < 3, do: (s, { p, q }) => { s.got[p] += 1; s.got[q] = s.got[q]; } },
+          send: { when: (s) => s.sent < 2, do: (s) => { s.sent += 1; } },
+        },
+        deadlock: false,
+      });`);
+    expect(m.actions.filter((a) => a.disabled).map((a) => a.label)).toEqual(['pass(p=1, q=1)', 'pass(p=2, q=2)', 'pass(p=3, q=3)']);
+    const r = await checkModel(m, {});
+    // got[p] counts 0..3 for each of three processes, sent 0..2: 4^3 * 3 states.
+    expect([r.outcome, r.stats.distinct]).toEqual(['ok', 192]);
+  });
+});
+
+describe('initial states from a generator', () => {
+  const source = (boom: string) => `
+    import { defineSpec, int } from 'interleave';
+    const g = globalThis as { starts?: number };
+    export default defineSpec({
+      name: 'gen',
+      state: { x: int(0, 9), y: int(0, 9) },
+      init: function* () {
+        g.starts = (g.starts ?? 0) + 1;
+        for (let x = 0; x < 10; x++) {
+          ${boom}
+          yield { x, y: 0 };
+        }
+      },
+      actions: { inc: { when: (s) => s.y < 9, do: (s) => { s.y++; } } },
+      invariants: { Small: (s) => s.x + s.y < 30 },
+      deadlock: false,
+    });`;
+
+  it('are taken one at a time by the search, which never lists them', async () => {
+    const g = globalThis as { starts?: number };
+    g.starts = 0;
+    const m = await model('gen.ts', source(''));
+    // Once when the spec is compiled (to find a generator that throws), once by the search.
+    expect(g.starts).toBe(1);
+    const r = await checkModel(m, { workers: 1 });
+    expect([r.outcome, r.stats.distinct, r.stats.generated, r.stats.depth]).toEqual(['ok', 100, 100, 10]);
+    expect(g.starts).toBe(2);
+    // Listed only when asked for (traces, simulation).
+    expect(m.initial.length).toBe(10);
+  });
+
+  it('a generator that throws half-way is a spec that does not load', async () => {
+    await expect(model('boom.ts', source("if (x === 3) throw new Error('boom');"))).rejects.toThrow("spec 'gen', variant 'default': `init` threw: boom");
+  });
+});
