@@ -161,3 +161,38 @@ describe('initial states from a generator', () => {
     await expect(model('boom.ts', source("if (x === 3) throw new Error('boom');"))).rejects.toThrow("spec 'gen', variant 'default': `init` threw: boom");
   });
 });
+
+describe('spec code that lists the whole state', () => {
+  const spec = (invariant: string) => `
+    import { defineSpec, int } from 'interleave';
+    export default defineSpec({
+      name: 'pair',
+      state: { a: int(0, 3), b: int(0, 3) },
+      init: { a: 0, b: 0 },
+      actions: { incA: { when: (s) => s.a < 3, do: (s) => { s.a += 1; } }, incB: { when: (s) => s.b < 3, do: (s) => { s.b += 1; } } },
+      invariants: { SumBelowFive: ${invariant} },
+    });`;
+
+  it('gets plain states: Object.values, a spread and for-in see every variable', async () => {
+    for (const [name, invariant] of [
+      ['values', '(s) => Object.values(s).reduce((n, x) => n + x, 0) < 5'],
+      ['spread', '(st) => { const t = { ...st }; return t.a + t.b < 5; }'],
+      ['forin', '(s) => { let n = 0; for (const k in s) n += s[k]; return n < 5; }'],
+    ]) {
+      const m = await model(`whole-${name}.ts`, spec(invariant));
+      expect(m.views, name).toBeUndefined();
+      const r = await checkModel(m);
+      expect([name, r.outcome, r.property, r.trace?.length]).toEqual([name, 'invariant', 'SumBelowFive', 6]);
+    }
+  });
+
+  it('keeps views where variables are read by name, and JSON.stringify of a view shows every variable', async () => {
+    const m = await model('by-name.ts', spec('(s) => s.a + s.b < 5 && JSON.stringify(s).length > 0'));
+    expect(m.views).toBeDefined();
+    const r = await checkModel(m);
+    expect([r.outcome, r.property, r.trace?.length]).toEqual(['invariant', 'SumBelowFive', 6]);
+    const encoded = new Int32Array(m.width);
+    m.encode({ a: 2, b: 1 }, encoded, 0);
+    expect(JSON.stringify(m.views!.open(encoded, 0))).toBe('{"a":2,"b":1}');
+  });
+});

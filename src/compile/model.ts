@@ -25,6 +25,7 @@ import {
   type Spec,
   type StepInfo,
 } from '../spec.ts';
+import { listsStateProperties } from './enumerates-state.ts';
 import { importGraphHash } from './import-graph.ts';
 import { laneTitle } from '../actor.ts';
 
@@ -141,7 +142,11 @@ export function compileModel(spec: Spec, variant: string, file?: string, opts: C
     encode,
     decode: compiled.decode as Model['decode'],
     // With one variable every recipe touches all of the state, and a view is one layer more.
-    views: codec.keys.length > 1 ? { open: views.open, plain: (s) => (views.isView(s) ? views.plain(s) : s) } : undefined,
+    // A function that lists the state's own properties needs plain states (./enumerates-state.ts).
+    views:
+      codec.keys.length > 1 && !specFunctions(def).some(listsStateProperties)
+        ? { open: views.open, plain: (s) => (views.isView(s) ? views.plain(s) : s) }
+        : undefined,
     width: codec.width,
     vars: codec.keys,
     // Listed (for traces, simulation, the explorer) only when asked for, if they are streamed.
@@ -335,6 +340,18 @@ function falseWithoutState(guard: (s: State) => unknown): boolean {
   } catch {
     return false;
   }
+}
+
+/** The spec's functions that are handed a state as their first argument. */
+function specFunctions(def: Spec['def']): unknown[] {
+  const actions = Object.values(def.actions as Record<string, { when?: unknown; do: unknown }>);
+  return [
+    ...actions.flatMap((a) => [a.when, a.do]),
+    ...Object.values(def.invariants ?? {}),
+    ...Object.values(def.trace?.show ?? {}),
+    def.constraint,
+    def.terminal,
+  ];
 }
 
 /** A copy of a decoded state to run a recipe on, keeping value classes (ValueSet, ValueBag). */

@@ -259,6 +259,7 @@ export function compileViews<T>(schema: RecordSchema<Shape>): StateViews<T> {
       #f; #a; ${fields.join(' ')}
       constructor(f, a) { this.#f = f; this.#a = a; }
       ${accessors.join('\n')}
+      ${schema.keys.includes('toJSON') ? '' : 'toJSON() { return View.plain(this); }'}
       static is(x) { return typeof x === 'object' && x !== null && #f in x; }
       static fits(s, o, at) { const f = s.#f, a = s.#a;
         ${writes.join('\n')}

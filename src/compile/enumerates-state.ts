@@ -1,0 +1,28 @@
+// Guards, invariants and recipes may see a state as a view over its encoding, whose variables live
+// on the view's prototype, not as its own properties. Code that lists the own properties of the
+// state it is handed (Object.keys(s), { ...s }, for-in, structuredClone(s)) would find none on a
+// view. Such a function is recognised from its source, by its first parameter's name, and the
+// spec then gets plain decoded states. Helpers the function hands the whole state to are not
+// followed: the README asks specs to read variables by name.
+
+/** The name of a function's first parameter, if it is a plain name. */
+function firstParam(source: string): string | undefined {
+  const m = /^\s*(?:async\s*)?(?:function\s*\*?\s*[\w$]*\s*\(\s*([\w$]+)|\(\s*([\w$]+)|([\w$]+)\s*=>|[\w$]+\s*\(\s*([\w$]+))/.exec(source);
+  return m?.[1] ?? m?.[2] ?? m?.[3] ?? m?.[4];
+}
+
+/** Whether `fn` may list the own properties of the state passed as its first argument. */
+export function listsStateProperties(fn: unknown): boolean {
+  if (typeof fn !== 'function') return false;
+  const source = Function.prototype.toString.call(fn);
+  const s = firstParam(source);
+  if (s === undefined) return false;
+  const name = s.replace(/\$/g, '\\$');
+  const forms = [
+    `\\b(?:Object\\.\\w+|Reflect\\.ownKeys|structuredClone)\\(\\s*(?:[^,()]*,\\s*)?${name}\\s*[,)]`,
+    `\\.\\.\\.\\s*${name}\\s*[,}]`,
+    `\\bin\\s+${name}\\s*\\)`,
+    `\\.\\.\\.[\\w$]+\\s*\\}\\s*=\\s*${name}\\b`,
+  ];
+  return forms.some((f) => new RegExp(f).test(source));
+}
