@@ -381,6 +381,8 @@ export class Step implements StepSource {
         found = { outcome: 'error', phase: `invariant '${inv.name}'`, message: failure(`invariant '${inv.name}'`, error), stateIndex, step, error };
       }
     }
+    // What follows is the engine's own work, which the watchdog does not time.
+    if (this.probe !== undefined) this.probe.at(-1, PHASE.engine);
     if (encoded !== undefined && !this.freezes && this.differs(s, encoded, 0)) {
       // Which one wrote: each again, on a fresh copy.
       const writer = invariants.find((inv) => this.writes((x) => inv.holds(x), encoded, 0)) ?? invariants[0];

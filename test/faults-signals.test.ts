@@ -73,6 +73,20 @@ describe('a step that never returns', () => {
     expect(readFileSync(junit, 'utf8')).toContain('<error message="the recipe of inc ran for more than 1 s without returning (an endless loop?), in state { n: 2 }');
   });
 
+  it('does not blame an invariant for the time the initial states take to produce', () => {
+    const dir = scratch();
+    const slow = writeSpec(dir, 'slow-init.ts', `import { defineSpec, int } from 'interleave';
+const busy = (ms) => { const end = Date.now() + ms; while (Date.now() < end) {} };
+export default defineSpec({ name: 'slow-init', state: { n: int(0, 5), m: int(0, 5) },
+  init: function* () { for (let n = 0; n < 3; n++) { if (n === 2) busy(1500); yield { n, m: 0 }; } },
+  actions: { inc: { when: (s) => s.m < 1, do: (s) => { s.m += 1; } } },
+  invariants: { Small: (s) => s.n < 5 }, deadlock: false });\n`);
+    const r = cli(['check', slow, '--step-timeout', '1', '--json', '--out', dir]);
+    noStack(r);
+    expect(r.code, r.stdout + r.stderr).toBe(0);
+    expect(JSON.parse(r.stdout).results.map((x: { result: string; distinct: number }) => [x.result, x.distinct])).toEqual([['ok', 6]]);
+  });
+
   it('in text: the verdict line, the message, the statistics and the summary', () => {
     const dir = scratch();
     const loop = writeSpec(dir, 'loop.ts', LOOP);

@@ -219,7 +219,7 @@ function describePhase(phase: number, label: string | undefined): string {
     case PHASE.property:
       return `an action property or the constraint, after ${label}`;
     case PHASE.invariant:
-      return `an invariant, on the state ${label} reached`;
+      return label ? `an invariant, on the state ${label} reached` : 'an invariant, on an initial state';
     case PHASE.temporal:
       return label ? `a temporal property's step predicate, on a step of ${label}` : "a temporal property's predicate, on a new state";
     default:
