@@ -55,16 +55,21 @@
 //     mapped, for good.
 //   lock-other: deadlock after 2 steps, each thread holding its own page table's lock; waiting for the
 //     other's lock is not a step (nothing is enabled: that is the deadlock).
-import { bool, defineSpec, enumOf, int, mapOf, setOf, type InferShape } from '../../src/index.ts';
+import { bool, defineSpec, enumOf, forall, int, leadsTo, mapOf, setOf, strongFair, type InferShape } from '../../src/index.ts';
 import { process } from '../../src/process.ts';
 
 type Region = 'mine' | 'mine2' | 'theirs';
 type C = {
   definition: 'A' | 'B';
-  update: 'atomic' | 'checkThenAct' | 'lockOther';
+  update: 'atomic' | 'checkThenAct' | 'lockOther' | 'lockOrdered';
+  /** The other process maps the whole folio, or only its pages under page table 0 (so its faults
+   * never need a second page-table lock and it can always progress). */
+  theirSpan: 'folio' | 'firstTable';
   /** Whether __split_vma and vma_merge recount the folio's counter. */
   recountOnSplit: boolean;
   recountOnMerge: boolean;
+  /** Whether my first mapping's VMA may be split and merged at all. */
+  vmaChanges: boolean;
   /** The mappings of the file that exist in this variant. */
   regions: readonly Region[];
 };
@@ -81,7 +86,7 @@ const state = {
   cuts: setOf(Boundary),
   /** The definition's counter (A or B). */
   mapcount: int(0, 8),
-  pc: mapOf(Thread, enumOf('idle', 'spin_lock_other', 'ptep_get_and_clear', 'folio_mapped_in_vma', 'folio_add_file_rmap_ptes',
+  pc: mapOf(Thread, enumOf('idle', 'spin_lock_other', 'spin_lock_nested', 'ptep_get_and_clear', 'folio_mapped_in_vma', 'folio_add_file_rmap_ptes',
     'folio_remove_rmap_ptes', 'set_pte_at', 'spin_unlock_other', 'pte_unmap_unlock')),
   /** The page each thread is mapping or unmapping, and whether its test found the VMA already mapping. */
   page: mapOf(Thread, Page),
@@ -100,7 +105,8 @@ const threadFor = (r: Region, pt: number) => `${r}.pt${pt}` as T;
 const otherTable = (t: T) => threadFor(regionOf(t), t.endsWith('pt0') ? 1 : 0);
 
 /** The VMAs of a mapping as page ranges [lo, hi]; only my first mapping is ever split. */
-function vmas(s: S, r: Region): [number, number][] {
+function vmas(s: S, r: Region, c: C): [number, number][] {
+  if (r === 'theirs' && c.theirSpan === 'firstTable') return [[0, 1]];
   if (r !== 'mine') return [[0, 3]];
   const out: [number, number][] = [];
   let lo = 0;
@@ -113,14 +119,14 @@ function vmas(s: S, r: Region): [number, number][] {
   out.push([lo, 3]);
   return out;
 }
-const vmaOf = (s: S, r: Region, page: number) => vmas(s, r).find(([lo, hi]) => lo <= page && page <= hi)!;
+const vmaOf = (s: S, r: Region, page: number, c: C) => vmas(s, r, c).find(([lo, hi]) => lo <= page && page <= hi);
 const pagesIn = ([lo, hi]: [number, number]) => Array.from({ length: hi - lo + 1 }, (_, i) => lo + i);
 
 /** What the definition counts, computed from the PTEs. */
 function defined(s: S, c: C): number {
   let n = 0;
   for (const r of c.regions) {
-    for (const vma of vmas(s, r)) {
+    for (const vma of vmas(s, r, c)) {
       const mapped = pagesIn(vma).filter((p) => s.pte[r].has(p));
       n += c.definition === 'B' ? (mapped.length > 0 ? 1 : 0) : new Set(mapped.map(ptOf)).size;
     }
@@ -133,12 +139,16 @@ function defined(s: S, c: C): number {
  * part under this page table for A) still map another page of the folio?
  */
 function alreadyMapped(s: S, r: Region, page: number, c: C): boolean {
-  return pagesIn(vmaOf(s, r, page)).some((p) => p !== page && s.pte[r].has(p) && (c.definition === 'B' || ptOf(p) === ptOf(page)));
+  return pagesIn(vmaOf(s, r, page, c)!).some((p) => p !== page && s.pte[r].has(p) && (c.definition === 'B' || ptOf(p) === ptOf(page)));
 }
 
-/** lockOther takes the other page table's lock when B's test must read it. */
-const needsOtherLock = (s: S, t: T, c: C) =>
-  c.update === 'lockOther' && c.definition === 'B' && pagesIn(vmaOf(s, regionOf(t), s.page[t])).some((p) => ptOf(p) !== ptOf(s.page[t]));
+/** lockOther and lockOrdered take the other page table's lock when B's test must read it. */
+const needsOtherLock = (s: S, t: T, page: number, c: C) =>
+  (c.update === 'lockOther' || c.update === 'lockOrdered') &&
+  c.definition === 'B' &&
+  pagesIn(vmaOf(s, regionOf(t), page, c)!).some((p) => ptOf(p) !== ptOf(page));
+/** lockOrdered takes page 0's table lock first: a thread of page table 1 takes the other lock first. */
+const otherFirst = (s: S, t: T, page: number, c: C) => c.update === 'lockOrdered' && ptOf(page) === 1 && needsOtherLock(s, t, page, c);
 
 const quiescent = (s: S) => Thread.values.every((t) => s.pc[t] === 'idle');
 const mapsAny = (s: S, r: Region) => s.pte[r].size > 0;
@@ -159,6 +169,14 @@ const fault = process<S, C>()('fault', Thread, {
       do: (s, t) => {
         s.locked.add(otherTable(t));
         s.holdsOther[t] = true;
+        return s.unmapping[t] ? 'ptep_get_and_clear' : 'folio_mapped_in_vma';
+      },
+    },
+    // lockOrdered, a thread of page table 1: it holds page table 0's lock and now takes its own.
+    spin_lock_nested: {
+      when: (s, t) => !s.locked.has(t),
+      do: (s, t) => {
+        s.locked.add(t);
         return s.unmapping[t] ? 'ptep_get_and_clear' : 'folio_mapped_in_vma';
       },
     },
@@ -204,13 +222,13 @@ const split = (s: S, b: number) => s.cuts.add(b);
 const isAtomic = (c: C) => c.update === 'atomic' || c.definition === 'A';
 /** This thread may start a fault or zap on this page: its mapping exists, the page is under its table. */
 const mayStart = (s: S, t: T, page: number, c: C) =>
-  s.pc[t] === 'idle' && c.regions.includes(regionOf(t)) && threadFor(regionOf(t), ptOf(page)) === t;
+  s.pc[t] === 'idle' && c.regions.includes(regionOf(t)) && threadFor(regionOf(t), ptOf(page)) === t && vmaOf(s, regionOf(t), page, c) !== undefined;
 const atomicOn = (s: S, t: T, page: number, c: C) => isAtomic(c) && mayStart(s, t, page, c);
 
 export default defineSpec({
   name: 'folio-mapcount-vma',
   description: "Willy's per-(VMA, page table) and per-VMA mapcounts: which questions they answer, and B's locking.",
-  constants: { definition: 'A', update: 'atomic', recountOnSplit: true, recountOnMerge: true, regions: ['mine', 'theirs'] } as C,
+  constants: { definition: 'A', update: 'atomic', theirSpan: 'folio', recountOnSplit: true, recountOnMerge: true, vmaChanges: true, regions: ['mine', 'theirs'] } as C,
   state,
   init: {
     pte: { mine: new Set<number>(), mine2: new Set<number>(), theirs: new Set<number>() },
@@ -248,21 +266,28 @@ export default defineSpec({
     'fault.pte_offset_map_lock': {
       params: { self: Thread, page: Page },
       process: 'fault',
-      when: (s, { self, page }, c) => !isAtomic(c) && mayStart(s, self, page, c) && !s.locked.has(self),
+      when: (s, { self, page }, c) =>
+        !isAtomic(c) && mayStart(s, self, page, c) && !s.locked.has(otherFirst(s, self, page, c) ? otherTable(self) : self),
       do: (s, { self, page }, c) => {
         const unmapping = s.pte[regionOf(self)].has(page);
-        s.locked.add(self);
         s.page[self] = page;
         s.unmapping[self] = unmapping;
         s.already[self] = false;
-        if (needsOtherLock(s, self, c)) s.pc[self] = 'spin_lock_other';
+        if (otherFirst(s, self, page, c)) {
+          s.locked.add(otherTable(self));
+          s.holdsOther[self] = true;
+          s.pc[self] = 'spin_lock_nested';
+          return;
+        }
+        s.locked.add(self);
+        if (needsOtherLock(s, self, page, c)) s.pc[self] = 'spin_lock_other';
         else s.pc[self] = unmapping ? 'ptep_get_and_clear' : 'folio_mapped_in_vma';
       },
     },
     ...fault,
     __split_vma: {
       params: { at: Boundary },
-      when: (s, { at }, c) => c.regions.includes('mine') && !s.cuts.has(at) && s.pc['mine.pt0'] === 'idle' && s.pc['mine.pt1'] === 'idle',
+      when: (s, { at }, c) => c.vmaChanges && c.regions.includes('mine') && !s.cuts.has(at) && s.pc['mine.pt0'] === 'idle' && s.pc['mine.pt1'] === 'idle',
       do: (s, { at }, c) => changeVmas(s, c, c.recountOnSplit, () => split(s, at)),
     },
     vma_merge: {
@@ -277,12 +302,19 @@ export default defineSpec({
       !quiescent(s) || !(mapsAny(s, 'mine') || mapsAny(s, 'mine2')) || s.mapcount > 1 === mapsAny(s, 'theirs'),
     Q2vma: (s, c) => {
       if (!quiescent(s)) return true;
-      const all = c.regions.flatMap((r) => vmas(s, r).map((v) => ({ r, mapped: pagesIn(v).some((p) => s.pte[r].has(p)) })));
+      const all = c.regions.flatMap((r) => vmas(s, r, c).map((v) => ({ r, mapped: pagesIn(v).some((p) => s.pte[r].has(p)) })));
       return all.every((v, i) => v.r === 'theirs' || !v.mapped || s.mapcount > 1 === all.some((w, j) => j !== i && w.mapped));
     },
     Q2processSafe: (s) =>
       !quiescent(s) || !(mapsAny(s, 'mine') || mapsAny(s, 'mine2')) || s.mapcount > 1 || !mapsAny(s, 'theirs'),
   },
+  temporal: {
+    // Every fault or zap that has started (taken its first page-table lock) eventually finishes.
+    FaultCompletes: forall(Thread, (t) => leadsTo((s) => s.pc[t] !== 'idle', (s) => s.pc[t] === 'idle')),
+  },
+  // Kernel spinlocks are fair (queued): a thread whose lock is free again and again gets it, which
+  // strong fairness of each thread's steps says; weak fairness would let a looping neighbour starve it.
+  fairness: [strongFair({ process: 'fault' })],
   variants: {
     'A-Q1': { description: 'A, split and merge recount the pairs', properties: ['Q1'], expect: 'holds' },
     'A-Q2process': { properties: ['Q2process'], expect: { violates: 'Q2process' } },
@@ -301,6 +333,24 @@ export default defineSpec({
       constants: { definition: 'B', update: 'lockOther', regions: ['mine'] },
       properties: ['Q1'],
       expect: { violates: 'deadlock' },
+    },
+    'B-lockOther+theirs': {
+      description: 'the same locking with another process faulting too: it can always progress, so no global deadlock',
+      constants: { definition: 'B', update: 'lockOther', regions: ['mine', 'theirs'], theirSpan: 'firstTable', vmaChanges: false },
+      properties: ['Q1'],
+      expect: 'holds',
+    },
+    'B-lockOther+theirs/FaultCompletes': {
+      description: 'the same, asking whether every fault completes: the embrace, with the other process running',
+      constants: { definition: 'B', update: 'lockOther', regions: ['mine', 'theirs'], theirSpan: 'firstTable', vmaChanges: false },
+      properties: ['FaultCompletes'],
+      expect: { violates: 'FaultCompletes' },
+    },
+    'B-lockOrdered': {
+      description: 'both page-table locks taken in address order: no race, no deadlock, every fault completes',
+      constants: { definition: 'B', update: 'lockOrdered', regions: ['mine', 'theirs'], theirSpan: 'firstTable', vmaChanges: false },
+      properties: ['Q1', 'FaultCompletes'],
+      expect: 'holds',
     },
   },
 });
