@@ -1,6 +1,6 @@
 // The public surface: what a spec file imports.
 export * from './schema/index.ts';
-export { defineSpec, TYPE_OK, DEADLOCK, STARVATION, type Spec, type SpecDef, type ActionDef, type VariantDef, type Expectation } from './spec.ts';
+export { defineSpec, TYPE_OK, DEADLOCK, STARVATION, type Spec, type SpecDef, type ActionDef, type VariantDef, type Expectation, type Finding } from './spec.ts';
 export {
   always,
   alwaysEventually,

@@ -83,6 +83,36 @@ export interface VariantDef<S, C> {
   fairness?: TemporalFormula[];
   /** Turn the starvation check on (or off) for this variant. */
   starvation?: boolean;
+  /** For a variant expected to fail: what kind of failure it is, what it costs, and which sibling fixes it. */
+  finding?: Finding;
+  /**
+   * Constants whose other values this variant's verdict is also checked at (each one varied alone,
+   * the rest as the variant has them), so a claim about a bound says where it was checked.
+   */
+  bounds?: { [K in keyof C]?: C[K][] };
+}
+
+/** How a failure happens: only when named threads interleave, or with each thread running straight through. */
+export const FAILURE_KINDS = ['race', 'sequential'] as const;
+/** What a failure costs in the system modelled. */
+export const CONSEQUENCES = ['corruption', 'use-after-free', 'leak', 'wasted work', 'deadlock', 'hang', 'wrong answer'] as const;
+
+/** What a failing variant means, for a reader who asks "is this a real race, what breaks, what is the fix". */
+export interface Finding {
+  /**
+   * 'race': a shortest counterexample interrupts some thread's steps with another's; 'sequential':
+   * it runs each thread's steps in one block (an accounting error, not an interleaving).
+   */
+  kind: (typeof FAILURE_KINDS)[number];
+  /** The processes (or actors, such as 'truncate t1') whose steps the failure needs. */
+  threads: string[];
+  consequence: (typeof CONSEQUENCES)[number];
+  /** A sibling variant with the smallest change that makes it hold. */
+  fix: string;
+  /** What breaks, in the terms of the system modelled, and why. */
+  explain: string;
+  /** The steps `explain` narrates, in order: action names as the counterexample shows them. */
+  narrative?: string[];
 }
 
 export interface SpecDef<Sh extends Shape, C extends Constants, A> {
@@ -188,6 +218,8 @@ export function defineSpec<Sh extends Shape, C extends Constants = {}, A = {}>(
       }
     }
     const expect = def.variants?.[v]?.expect ?? def.expect;
+    checkFinding(def.name, v, def.variants?.[v]?.finding, variantNames);
+    checkBounds(def.name, v, def.variants?.[v]?.bounds, def.constants ?? {});
     for (const p of expectedViolations(expect)) {
       if (!names.has(p) && p !== TYPE_OK && p !== DEADLOCK) {
         throw new SpecError(
@@ -198,6 +230,30 @@ export function defineSpec<Sh extends Shape, C extends Constants = {}, A = {}>(
     }
   }
   return { kind: 'interleave-spec', def: def as SpecDef<any, C, any>, variantNames };
+}
+
+function checkFinding(spec: string, variant: string, f: Finding | undefined, variants: string[]): void {
+  if (f === undefined) return;
+  const where = `spec '${spec}', variant '${variant}': \`finding\``;
+  const isStrings = (x: unknown) => Array.isArray(x) && x.every((e) => typeof e === 'string' && e !== '');
+  if (!FAILURE_KINDS.includes(f.kind)) throw new SpecError(`${where}.kind must be one of ${FAILURE_KINDS.join(', ')}, not ${JSON.stringify(f.kind)}`);
+  if (!CONSEQUENCES.includes(f.consequence)) {
+    throw new SpecError(`${where}.consequence must be one of ${CONSEQUENCES.join(', ')}, not ${JSON.stringify(f.consequence)}`);
+  }
+  if (!isStrings(f.threads) || f.threads.length === 0) throw new SpecError(`${where}.threads must name the processes involved (a list of strings)`);
+  if (typeof f.explain !== 'string' || !f.explain.trim()) throw new SpecError(`${where}.explain must say what breaks`);
+  if (f.narrative !== undefined && !isStrings(f.narrative)) throw new SpecError(`${where}.narrative must be a list of action names`);
+  if (f.fix === variant || !variants.includes(f.fix)) {
+    throw new SpecError(`${where}.fix names '${f.fix}', which is not another variant of the spec (variants: ${variants.join(', ')})`);
+  }
+}
+
+function checkBounds(spec: string, variant: string, bounds: Record<string, unknown[] | undefined> | undefined, constants: Constants): void {
+  for (const [name, values] of Object.entries(bounds ?? {})) {
+    const where = `spec '${spec}', variant '${variant}': \`bounds\` names '${name}'`;
+    if (!(name in constants)) throw new SpecError(`${where}, which is not a constant of the spec (constants: ${Object.keys(constants).join(', ') || 'none'})`);
+    if (!Array.isArray(values) || values.length === 0) throw new SpecError(`${where}: give the values to check it at, as a non-empty list`);
+  }
 }
 
 export function isSpec(x: unknown): x is Spec {

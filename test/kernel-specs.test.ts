@@ -18,6 +18,18 @@ const runsOf = (file: string) => {
   return runs.get(file)!;
 };
 
+/** The steps of an ITF trace (the initial state is not a step), with who took each. */
+function traceSteps(json: unknown): { action: string; actor: string; process?: string }[] {
+  const states = (json as { states: { '#meta': { action: string; actor?: string; process?: string } }[] }).states;
+  return states.slice(1).map(({ '#meta': m }) => ({ action: m.action, actor: m.actor ?? m.process ?? m.action, process: m.process }));
+}
+
+function isSubsequence(wanted: string[], seq: string[]): boolean {
+  let i = 0;
+  for (const x of seq) if (i < wanted.length && x === wanted[i]) i++;
+  return i === wanted.length;
+}
+
 describe('kernel specs', () => {
   it('there are specs in specs/kernel/', () => {
     expect(files.length).toBeGreaterThanOrEqual(3);
@@ -31,6 +43,27 @@ describe('kernel specs', () => {
           expect(got(on)).toEqual({ ...got(off) });
           expect(got(on).matches, `${variant}: ${on.outcome} ${on.property ?? ''}`).toBe(true);
           expect(on.stats.distinct).toBeLessThanOrEqual(off.stats.distinct);
+        }
+      });
+
+      it("each failure's finding agrees with its golden trace: race or sequential, the threads, the narrated steps, a fix that holds", async () => {
+        const all = await runsOf(file);
+        for (const { variant, on, golden } of all) {
+          const finding = on.model.spec.def.variants?.[variant]?.finding;
+          if (!finding) continue;
+          expect(golden, `${variant} has a finding but is expected to hold`).toBeDefined();
+          const steps = traceSteps(readGolden(golden!)!.json);
+          const actors = steps.map((s) => s.actor);
+          const blocks = actors.filter((a, i) => i === 0 || a !== actors[i - 1]);
+          const interrupted = new Set(blocks).size < blocks.length;
+          expect(interrupted, `${variant} says it is ${finding.kind === 'race' ? 'a race, but its trace runs each thread in one block' : 'sequential, but its trace interleaves threads'}`)
+            .toBe(finding.kind === 'race');
+          for (const t of finding.threads) {
+            expect(steps.some((s) => s.actor === t || s.process === t), `${variant}: thread '${t}' takes no step in its trace`).toBe(true);
+          }
+          expect(isSubsequence(finding.narrative ?? [], steps.map((s) => s.action)), `${variant}: the narrated steps ${JSON.stringify(finding.narrative)} are not in its trace, in that order`).toBe(true);
+          const fix = all.find((r) => r.variant === finding.fix)!;
+          expect([finding.fix, fix.on.outcome, fix.on.matchesExpectation], `${variant}'s fix`).toEqual([finding.fix, 'ok', true]);
         }
       });
 

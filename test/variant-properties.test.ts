@@ -36,3 +36,39 @@ describe('variant properties', () => {
     );
   });
 });
+
+describe('variant findings and bounds', () => {
+  const finding = { kind: 'sequential', threads: ['inc'], consequence: 'wrong answer', fix: 'fixed', explain: 'n passes 1' };
+  const withFinding = (f: object, bounds?: object) =>
+    defineSpec({
+      name: 'counter',
+      constants: { top: 5 },
+      state: { n: int(0, 5) },
+      init: { n: 0 },
+      actions: { inc: { when: (s, _p, c) => s.n < c.top, do: (s) => { s.n += 1; } } },
+      invariants: { BelowTwo: (s) => s.n < 2 },
+      deadlock: false,
+      variants: { broken: { expect: { violates: 'BelowTwo' }, finding: f as never, bounds }, fixed: { constants: { top: 1 }, expect: 'holds' } },
+    });
+
+  it('accepts a finding whose fix is a sibling, and bounds over the constants', () => {
+    expect(withFinding(finding, { top: [2, 3] }).def.variants!.broken.finding).toEqual(finding);
+  });
+
+  it('rejects a finding with an unknown kind, consequence or fix, and bounds over no constant, naming the variant', () => {
+    expect(() => withFinding({ ...finding, kind: 'racy' })).toThrow(
+      "spec 'counter', variant 'broken': `finding`.kind must be one of race, sequential, not \"racy\"",
+    );
+    expect(() => withFinding({ ...finding, consequence: 'bad' })).toThrow(
+      '`finding`.consequence must be one of corruption, use-after-free, leak, wasted work, deadlock, hang, wrong answer, not "bad"',
+    );
+    expect(() => withFinding({ ...finding, fix: 'broken' })).toThrow(
+      "`finding`.fix names 'broken', which is not another variant of the spec (variants: broken, fixed)",
+    );
+    expect(() => withFinding({ ...finding, threads: [] })).toThrow('`finding`.threads must name the processes involved');
+    expect(() => withFinding(finding, { size: [1] })).toThrow(
+      "spec 'counter', variant 'broken': `bounds` names 'size', which is not a constant of the spec (constants: top)",
+    );
+    expect(() => withFinding(finding, { top: [] })).toThrow('give the values to check it at, as a non-empty list');
+  });
+});

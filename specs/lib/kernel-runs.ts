@@ -23,6 +23,14 @@ export interface VariantRun {
   off: CheckResult;
   /** Where the golden trace of an expected failure is kept (absent for variants expected to hold). */
   golden?: string;
+  /** The variant re-checked (symmetry on) at the other values its `bounds` give, one constant varied at a time. */
+  bounds: BoundRun[];
+}
+
+export interface BoundRun {
+  constant: string;
+  value: unknown;
+  result: CheckResult;
 }
 
 /** Every spec file under specs/kernel/, in the loader's order. */
@@ -39,7 +47,15 @@ export async function runSpecFile(file: string): Promise<VariantRun[]> {
     const on = await checkModel(model, { symmetry: true });
     const off = await checkModel(model, { symmetry: false });
     const expect = model.expect ?? 'holds';
+    const bounds: BoundRun[] = [];
+    for (const [constant, values] of Object.entries(spec.def.variants?.[variant]?.bounds ?? {})) {
+      for (const value of values as unknown[]) {
+        const at = compileModel(spec, variant, shown, { constants: { [constant]: value } });
+        bounds.push({ constant, value, result: await checkModel(at, { symmetry: true }) });
+      }
+    }
     runs.push({
+      bounds,
       file: shown,
       spec: model.specName,
       variant,

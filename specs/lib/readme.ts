@@ -1,7 +1,9 @@
 // The generated parts of specs/README.md: the table of every kernel spec's variants, and each
 // counterexample a block asks for. A block sits between `<!-- generated: KEY -->` and
 // `<!-- end generated -->`; everything outside the blocks is written by hand and left alone.
-// KEY is `table`, or `trace <spec> <variant>` for the counterexample of one variant.
+// KEY is `table`, `findings` (each failing variant's kind, consequence and fix), `bounds` (the
+// verdicts at the other bounds variants declare), or `trace <spec> <variant>` for the
+// counterexample of one variant.
 import { join } from 'node:path';
 import type { CheckResult } from '../../src/compile/check.ts';
 import { describeExpectation, describeOutcome, formatTrace, makeChalk } from '../../src/report/console.ts';
@@ -25,6 +27,8 @@ export function renderBlocks(text: string, runs: VariantRun[]): string {
 
 function render(key: string, runs: VariantRun[]): string {
   if (key === 'table') return table(runs);
+  if (key === 'findings') return findings(runs);
+  if (key === 'bounds') return boundsTable(runs);
   const [kind, spec, variant] = key.split(/\s+/);
   const run = runs.find((r) => r.spec === spec && r.variant === variant);
   if (kind !== 'trace' || !run) return `(no variant '${variant}' of spec '${spec}' in specs/kernel/)\n`;
@@ -43,8 +47,46 @@ function table(runs: VariantRun[]): string {
     String(r.off.stats.distinct),
     r.on.matchesExpectation && r.off.matchesExpectation ? 'yes' : 'NO',
   ]);
-  const line = (cells: string[]) => `| ${cells.join(' | ')} |`;
   return [line(head), line(head.map((_, i) => (i >= 4 && i <= 6 ? '---:' : '---'))), ...rows.map(line)].join('\n') + '\n';
+}
+
+const line = (cells: string[]) => `| ${cells.join(' | ')} |`;
+
+function findings(runs: VariantRun[]): string {
+  const head = ['spec', 'variant', 'fails', 'kind', 'threads', 'consequence', 'minimal fix', 'fix checked', 'what happens'];
+  const rows = runs.flatMap((r) => {
+    const f = r.on.model.spec.def.variants?.[r.variant]?.finding;
+    if (!f) return [];
+    const fix = runs.find((x) => x.spec === r.spec && x.variant === f.fix);
+    return [[
+      `\`${r.spec}\``,
+      r.variant,
+      describeOutcome(r.on),
+      f.kind,
+      f.threads.join(', '),
+      f.consequence,
+      f.fix,
+      fix ? describeOutcome(fix.on) : 'missing',
+      f.explain.replace(/\|/g, '\\|').replace(/\s+/g, ' '),
+    ]];
+  });
+  return [line(head), line(head.map(() => '---')), ...rows.map(line)].join('\n') + '\n';
+}
+
+function boundsTable(runs: VariantRun[]): string {
+  const head = ['spec', 'variant', 'constant', 'value', 'result', 'trace (states)', 'distinct'];
+  const rows = runs.flatMap((r) =>
+    r.bounds.map((b) => [
+      `\`${r.spec}\``,
+      r.variant,
+      b.constant,
+      JSON.stringify(b.value),
+      describeOutcome(b.result),
+      b.result.trace ? String(b.result.trace.length) : '',
+      String(b.result.stats.distinct),
+    ]),
+  );
+  return [line(head), line(head.map((_, i) => (i >= 5 ? '---:' : '---'))), ...rows.map(line)].join('\n') + '\n';
 }
 
 /** The counterexample as `interleave check` prints it (without colours, statistics or timings). */
