@@ -77,6 +77,7 @@ type C = {
 const Page = int(0, 3);
 const Boundary = int(1, 3); // boundary b lies between page b - 1 and page b
 const RegionT = enumOf('mine', 'mine2', 'theirs');
+const MyMm = enumOf('mine');
 const Thread = enumOf('mine.pt0', 'mine.pt1', 'mine2.pt0', 'mine2.pt1', 'theirs.pt0', 'theirs.pt1');
 type T = (typeof Thread.values)[number];
 
@@ -86,7 +87,7 @@ const state = {
   cuts: setOf(Boundary),
   /** The definition's counter (A or B). */
   mapcount: int(0, 8),
-  pc: mapOf(Thread, enumOf('idle', 'spin_lock_other', 'spin_lock_nested', 'ptep_get_and_clear', 'folio_mapped_in_vma', 'folio_add_file_rmap_ptes',
+  pc: mapOf(Thread, enumOf('idle', 'spin_lock_other', 'spin_lock_nested', 'queued_spin_lock_slowpath', 'ptep_get_and_clear', 'folio_mapped_in_vma', 'folio_add_file_rmap_ptes',
     'folio_remove_rmap_ptes', 'set_pte_at', 'spin_unlock_other', 'pte_unmap_unlock')),
   /** The page each thread is mapping or unmapping, and whether its test found the VMA already mapping. */
   page: mapOf(Thread, Page),
@@ -160,25 +161,29 @@ function changeVmas(s: S, c: C, recount: boolean, change: () => void): void {
   if (recount) s.mapcount += defined(s, c) - before;
 }
 
+/** The second lock a thread takes: the other table's, or its own when it took the other one first. */
+const secondLock = (s: S, t: T) => (s.holdsOther[t] ? t : otherTable(t));
+function takeSecondLock(s: S, t: T) {
+  const lock = secondLock(s, t);
+  if (s.locked.has(lock)) return 'queued_spin_lock_slowpath' as const;
+  s.locked.add(lock);
+  s.holdsOther[t] = true;
+  return s.unmapping[t] ? ('ptep_get_and_clear' as const) : ('folio_mapped_in_vma' as const);
+}
+
 const fault = process<S, C>()('fault', Thread, {
   pc: 'pc',
   steps: {
     // 'idle' is written below as an action of its own: it picks the page (pte_offset_map_lock).
-    spin_lock_other: {
-      when: (s, t) => !s.locked.has(otherTable(t)),
-      do: (s, t) => {
-        s.locked.add(otherTable(t));
-        s.holdsOther[t] = true;
-        return s.unmapping[t] ? 'ptep_get_and_clear' : 'folio_mapped_in_vma';
-      },
-    },
+    // The second page-table lock: spin_lock's fast path takes a free lock in one step; a lock held
+    // by another thread sends it to the slow path, where it queues and spins until the lock is free
+    // (queued spinlocks are fair: first come, first served).
+    spin_lock_other: { do: (s, t) => takeSecondLock(s, t) },
     // lockOrdered, a thread of page table 1: it holds page table 0's lock and now takes its own.
-    spin_lock_nested: {
-      when: (s, t) => !s.locked.has(t),
-      do: (s, t) => {
-        s.locked.add(t);
-        return s.unmapping[t] ? 'ptep_get_and_clear' : 'folio_mapped_in_vma';
-      },
+    spin_lock_nested: { do: (s, t) => takeSecondLock(s, t) },
+    queued_spin_lock_slowpath: {
+      when: (s, t) => !s.locked.has(secondLock(s, t)),
+      do: (s, t) => takeSecondLock(s, t),
     },
     ptep_get_and_clear: { do: (s, t) => { s.pte[regionOf(t)].delete(s.page[t]); }, next: 'folio_mapped_in_vma' },
     folio_mapped_in_vma: {
@@ -223,7 +228,7 @@ const isAtomic = (c: C) => c.update === 'atomic' || c.definition === 'A';
 /** This thread may start a fault or zap on this page: its mapping exists, the page is under its table. */
 const mayStart = (s: S, t: T, page: number, c: C) =>
   s.pc[t] === 'idle' && c.regions.includes(regionOf(t)) && threadFor(regionOf(t), ptOf(page)) === t && vmaOf(s, regionOf(t), page, c) !== undefined;
-const atomicOn = (s: S, t: T, page: number, c: C) => isAtomic(c) && mayStart(s, t, page, c);
+const atomicOn = (s: S, r: Region, page: number, c: C) => isAtomic(c) && mayStart(s, threadFor(r, ptOf(page)), page, c);
 
 export default defineSpec({
   name: 'folio-mapcount-vma',
@@ -244,22 +249,23 @@ export default defineSpec({
   actions: {
     // Atomic variants: a whole fault (finish_fault: lock, test, rmap, set_pte_at, unlock) or zap
     // (zap_pte_range: lock, clear, test, rmap, unlock) on one page is one step.
-    'fault.finish_fault': {
-      params: { self: Thread, page: Page },
-      process: 'fault',
-      when: (s, { self, page }, c) => atomicOn(s, self, page, c) && !s.pte[regionOf(self)].has(page),
-      do: (s, { self, page }, c) => {
-        if (!alreadyMapped(s, regionOf(self), page, c)) s.mapcount += 1;
-        s.pte[regionOf(self)].add(page);
+    // The mapping's owner takes the step, so a trace shows one column per mapping.
+    finish_fault: {
+      params: { mm: RegionT, page: Page },
+      actor: 'mm',
+      when: (s, { mm, page }, c) => atomicOn(s, mm, page, c) && !s.pte[mm].has(page),
+      do: (s, { mm, page }, c) => {
+        if (!alreadyMapped(s, mm, page, c)) s.mapcount += 1;
+        s.pte[mm].add(page);
       },
     },
-    'fault.zap_pte_range': {
-      params: { self: Thread, page: Page },
-      process: 'fault',
-      when: (s, { self, page }, c) => atomicOn(s, self, page, c) && s.pte[regionOf(self)].has(page),
-      do: (s, { self, page }, c) => {
-        s.pte[regionOf(self)].delete(page);
-        if (!alreadyMapped(s, regionOf(self), page, c)) s.mapcount -= 1;
+    zap_pte_range: {
+      params: { mm: RegionT, page: Page },
+      actor: 'mm',
+      when: (s, { mm, page }, c) => atomicOn(s, mm, page, c) && s.pte[mm].has(page),
+      do: (s, { mm, page }, c) => {
+        s.pte[mm].delete(page);
+        if (!alreadyMapped(s, mm, page, c)) s.mapcount -= 1;
       },
     },
     // Otherwise the first step takes this page table's lock; the PTE decides between map and unmap.
@@ -285,13 +291,16 @@ export default defineSpec({
       },
     },
     ...fault,
+    // Split and merge are my process's (mprotect, mmap): its faults and zaps are idle meanwhile.
     __split_vma: {
-      params: { at: Boundary },
+      params: { mm: MyMm, at: Boundary },
+      actor: 'mm',
       when: (s, { at }, c) => c.vmaChanges && c.regions.includes('mine') && !s.cuts.has(at) && s.pc['mine.pt0'] === 'idle' && s.pc['mine.pt1'] === 'idle',
       do: (s, { at }, c) => changeVmas(s, c, c.recountOnSplit, () => split(s, at)),
     },
     vma_merge: {
-      params: { at: Boundary },
+      params: { mm: MyMm, at: Boundary },
+      actor: 'mm',
       when: (s, { at }, c) => s.cuts.has(at) && s.pc['mine.pt0'] === 'idle' && s.pc['mine.pt1'] === 'idle',
       do: (s, { at }, c) => changeVmas(s, c, c.recountOnMerge, () => s.cuts.delete(at)),
     },
@@ -317,22 +326,121 @@ export default defineSpec({
   fairness: [strongFair({ process: 'fault' })],
   variants: {
     'A-Q1': { description: 'A, split and merge recount the pairs', properties: ['Q1'], expect: 'holds' },
-    'A-Q2process': { properties: ['Q2process'], expect: { violates: 'Q2process' } },
-    'A-Q2vma': { properties: ['Q2vma'], expect: { violates: 'Q2vma' } },
+    'A-Q2process': {
+      properties: ['Q2process'],
+      expect: { violates: 'Q2process' },
+      finding: {
+        kind: 'sequential',
+        threads: ['mine'],
+        consequence: 'wasted work',
+        fix: 'A-Q2processSafe',
+        explain:
+          "My one VMA maps page 0 (under page table 0) and page 2 (under page table 1): two (VMA, page table) pairs, so A is 2 and '> 1' says another process maps the folio. At 2, A cannot tell this from two processes; read as 'maybe shared, ask the rmap', as Willy proposed, it is never wrong the other way (A-Q2processSafe holds). A false 'shared' costs a needless COW copy or a skipped pageout.",
+        narrative: ['finish_fault', 'finish_fault'],
+      },
+    },
+    'A-Q2vma': {
+      properties: ['Q2vma'],
+      expect: { violates: 'Q2vma' },
+      finding: {
+        kind: 'sequential',
+        threads: ['mine'],
+        consequence: 'wasted work',
+        fix: 'B-Q2vma',
+        explain:
+          "The same two faults: A is 2 while a single VMA maps the folio, so it says another VMA maps it too. B, which counts VMAs, answers the per-VMA question exactly (B-Q2vma holds).",
+        narrative: ['finish_fault', 'finish_fault'],
+      },
+    },
     'A-Q2processSafe': { properties: ['Q2processSafe'], expect: 'holds' },
-    'A-norecount-Q1': { constants: { recountOnSplit: false, recountOnMerge: false }, properties: ['Q1'], expect: { violates: 'Q1' } },
+    'A-norecount-Q1': {
+      constants: { recountOnSplit: false, recountOnMerge: false },
+      properties: ['Q1'],
+      expect: { violates: 'Q1' },
+      finding: {
+        kind: 'sequential',
+        threads: ['mine'],
+        consequence: 'wrong answer',
+        fix: 'A-Q1',
+        explain:
+          "I map pages 0 and 1 (one pair: A = 1) and split the VMA between them without recounting (two pairs now, A still 1); unmapping page 0 finds no other page of its VMA under that page table and uncounts: A = 0 while page 1 is mapped, so folio_mapped() says unmapped. Recounting the pairs on split and merge (A-Q1) keeps Q1 exact.",
+        narrative: ['finish_fault', 'finish_fault', '__split_vma', 'zap_pte_range'],
+      },
+    },
     'B-Q1': { description: 'B with atomic updates; split and merge recount', constants: { definition: 'B' }, properties: ['Q1'], expect: 'holds' },
-    'B-Q2process': { description: 'I map the file twice', constants: { definition: 'B', regions: ['mine', 'mine2'] }, properties: ['Q2process'], expect: { violates: 'Q2process' } },
+    'B-Q2process': {
+      description: 'I map the file twice',
+      constants: { definition: 'B', regions: ['mine', 'mine2'] },
+      properties: ['Q2process'],
+      expect: { violates: 'Q2process' },
+      finding: {
+        kind: 'sequential',
+        threads: ['mine', 'mine2'],
+        consequence: 'wasted work',
+        fix: 'B-Q2processSafe',
+        explain:
+          "I map the same file twice and each mapping maps a page: B = 2 says another process maps the folio. B counts VMAs, not processes; read as 'maybe shared' it is never wrong the other way (B-Q2processSafe holds).",
+        narrative: ['finish_fault', 'finish_fault'],
+      },
+    },
     'B-Q2vma': { constants: { definition: 'B' }, properties: ['Q2vma'], expect: 'holds' },
     'B-Q2processSafe': { constants: { definition: 'B' }, properties: ['Q2processSafe'], expect: 'holds' },
-    'B-split-norecount-Q1': { constants: { definition: 'B', recountOnSplit: false }, properties: ['Q1'], expect: { violates: 'Q1' } },
-    'B-merge-norecount-Q1': { constants: { definition: 'B', recountOnMerge: false }, properties: ['Q1'], expect: { violates: 'Q1' } },
-    'B-checkThenAct-Q1': { constants: { definition: 'B', update: 'checkThenAct', regions: ['mine'] }, properties: ['Q1'], expect: { violates: 'Q1' } },
+    'B-split-norecount-Q1': {
+      constants: { definition: 'B', recountOnSplit: false },
+      properties: ['Q1'],
+      expect: { violates: 'Q1' },
+      finding: {
+        kind: 'sequential',
+        threads: ['mine'],
+        consequence: 'wrong answer',
+        fix: 'B-Q1',
+        explain:
+          "I map pages 0 and 1 (B = 1) and split the VMA between them without recounting: two VMAs map the folio and B is still 1. Merging them back is recounted, from 2 VMAs to 1, so B drops to 0 while both pages are mapped: the merge takes away what the split never added. Recounting on both (B-Q1) keeps Q1 exact.",
+        narrative: ['finish_fault', 'finish_fault', '__split_vma', 'vma_merge'],
+      },
+    },
+    'B-merge-norecount-Q1': {
+      constants: { definition: 'B', recountOnMerge: false },
+      properties: ['Q1'],
+      expect: { violates: 'Q1' },
+      finding: {
+        kind: 'sequential',
+        threads: ['mine'],
+        consequence: 'wrong answer',
+        fix: 'B-Q1',
+        explain:
+          "I split the VMA (recounted; nothing is mapped), map page 0 and page 1, one in each VMA (B = 2), and merge without recounting (one VMA, B still 2). Unmapping page 0 finds page 1 in the same VMA and does not uncount; unmapping page 1 uncounts once: B = 1 with nothing mapped, so the folio looks mapped for good. Recounting on both (B-Q1) keeps Q1 exact.",
+        narrative: ['__split_vma', 'finish_fault', 'finish_fault', 'vma_merge', 'zap_pte_range', 'zap_pte_range'],
+      },
+    },
+    'B-checkThenAct-Q1': {
+      constants: { definition: 'B', update: 'checkThenAct', regions: ['mine'] },
+      properties: ['Q1'],
+      expect: { violates: 'Q1' },
+      finding: {
+        kind: 'race',
+        threads: ['fault mine.pt0', 'fault mine.pt1'],
+        consequence: 'wrong answer',
+        fix: 'B-lockOrdered',
+        explain:
+          "B's test, 'does this VMA already map a page of this folio?', reads the other page table without its lock. My fault on page 2 tests while page 0 is mapped and does not count; before it sets its PTE, a zap of page 0 tests, finds no other page and uncounts: the VMA maps page 2 and B is 0, and no later step repairs it. Taking both page-table locks in address order (B-lockOrdered) makes the test and the update one critical section.",
+        narrative: ['fault.set_pte_at', 'fault.folio_mapped_in_vma', 'fault.folio_add_file_rmap_ptes', 'fault.ptep_get_and_clear', 'fault.folio_mapped_in_vma', 'fault.folio_remove_rmap_ptes', 'fault.set_pte_at'],
+      },
+    },
     'B-lockOther': {
       description: "taking the other page table's lock: the deadly embrace",
       constants: { definition: 'B', update: 'lockOther', regions: ['mine'] },
       properties: ['Q1'],
       expect: { violates: 'deadlock' },
+      finding: {
+        kind: 'race',
+        threads: ['fault mine.pt0', 'fault mine.pt1'],
+        consequence: 'deadlock',
+        fix: 'B-lockOrdered',
+        explain:
+          "A fault on page 0 holds page table 0's lock and a fault on page 2 holds page table 1's; each then needs the other's lock for B's test, finds it taken and spins for it forever: Willy's deadly embrace, since page tables at one level have no lock order. Only my two threads exist here, so it is a global deadlock; B-lockOther+theirs/FaultCompletes finds it with another process running.",
+        narrative: ['fault.pte_offset_map_lock', 'fault.pte_offset_map_lock', 'fault.spin_lock_other', 'fault.spin_lock_other'],
+      },
     },
     'B-lockOther+theirs': {
       description: 'the same locking with another process faulting too: it can always progress, so no global deadlock',
@@ -345,6 +453,15 @@ export default defineSpec({
       constants: { definition: 'B', update: 'lockOther', regions: ['mine', 'theirs'], theirSpan: 'firstTable', vmaChanges: false },
       properties: ['FaultCompletes'],
       expect: { violates: 'FaultCompletes' },
+      finding: {
+        kind: 'race',
+        threads: ['fault mine.pt0', 'fault mine.pt1', 'fault theirs.pt0'],
+        consequence: 'deadlock',
+        fix: 'B-lockOrdered',
+        explain:
+          "The same embrace with another process faulting on the folio too: its faults need one page-table lock of its own and always complete, so no state is a global deadlock and the safety check passes (B-lockOther+theirs holds). Every fault eventually completes does not: in the lasso my two faults hold one lock each and spin for the other's while the other process maps and unmaps page 0 forever; strong fairness cannot help them, as neither lock is ever free.",
+        narrative: ['fault.pte_offset_map_lock', 'fault.pte_offset_map_lock', 'fault.spin_lock_other', 'fault.spin_lock_other', 'fault.set_pte_at', 'fault.folio_remove_rmap_ptes'],
+      },
     },
     'B-lockOrdered': {
       description: 'both page-table locks taken in address order: no race, no deadlock, every fault completes',

@@ -62,9 +62,10 @@
 // Properties:
 //   O1 refcount >= mapcount in every state (counters compared with each other, not with a truth, so
 //      it must hold even mid-operation: that is the rule's whole point).
-//   O2 the check never decides "no extra references" while a GUP reference is held throughout the
-//      check: its re-check succeeded before the check's first read, and it is put only after the
-//      decision. Without that time reference, a reference taken between two reads "fools" even an
+//   O2 the check never acts on "no extra references" (KSM write-protects the PTE with set_pte_at,
+//      compaction starts migration with try_to_migrate) while a GUP reference is held throughout:
+//      its re-check succeeded before the check's first read, and it is still held when the check
+//      acts. Without that time reference, a reference taken between two reads "fools" even an
 //      ideal check, which is not the bug in question.
 //   O3 a folio is never migrated while a GUP reference to it is held (the GUP user's data would go
 //      to the old copy: corruption).
@@ -140,8 +141,10 @@ const state = {
   /** The mapcount the two-step check read first. */
   seenMapcount: int(0, MAX_NR + 1),
   verdict: enumOf('pending', 'extraRefs', 'noExtraRefs', 'gaveUp'),
-  /** GUP users holding their reference at the check's first read and not put before its decision. */
+  /** GUP users holding their reference at the check's first read and not put since. */
   heldThroughout: setOf(Pinner),
+  /** The check has acted on "no extra references": KSM write-protects, compaction starts migration. */
+  acted: bool(),
   /** Migration: the PTEs it replaced with migration entries, and how it ended. */
   migrationEntries: setOf(Page),
   migration: enumOf('none', 'migrated', 'retry'),
@@ -226,7 +229,7 @@ const gup = process<S, C>()('gup', Pinner, {
     put_page: {
       do: (s, p) => {
         s.refcount -= 1;
-        if (s.verdict === 'pending') s.heldThroughout.delete(p);
+        if (!s.acted) s.heldThroughout.delete(p);
       },
       next: 'Done',
     },
@@ -273,11 +276,17 @@ const check = process<S, C>()('check', Checker, {
         return afterDecision(s, c);
       },
     },
-    set_pte_at: { do: (s) => { s.pte[s.ksmMm][0] = true; } },
+    set_pte_at: {
+      do: (s) => {
+        s.pte[s.ksmMm][0] = true;
+        if (s.verdict === 'noExtraRefs') s.acted = true;
+      },
+    },
     pte_unmap_unlock: { do: (s) => { s.ptl.delete(s.ksmMm); }, next: 'folio_put' },
     try_to_migrate: {
       when: (s) => !s.ptl.has('zapper'),
       do: (s, _, c) => {
+        s.acted = true;
         for (const p of Page.values) {
           if (!s.pte.zapper[p]) continue;
           s.pte.zapper[p] = false;
@@ -340,7 +349,7 @@ export default defineSpec({
       zapper: Object.fromEntries(Page.values.map((p) => [p, p < c.nr])),
       other: Object.fromEntries(Page.values.map((p) => [p, c.otherMm && p === 0])),
     },
-    ptl: new Set<string>(),
+    ptl: new Set<'zapper' | 'other'>(),
     zapPc: { zap: 'pte_offset_map_lock' },
     batch: new Set<number>(),
     batchSize: 0,
@@ -353,6 +362,7 @@ export default defineSpec({
     seenMapcount: 0,
     verdict: 'pending',
     heldThroughout: new Set<string>(),
+    acted: false,
     migrationEntries: new Set<number>(),
     migration: 'none',
   }),
@@ -392,7 +402,7 @@ export default defineSpec({
   },
   invariants: {
     O1: (s) => s.refcount >= s.mapcount,
-    O2: (s) => !(s.verdict === 'noExtraRefs' && s.heldThroughout.size > 0),
+    O2: (s) => !(s.acted && s.heldThroughout.size > 0),
     O3: (s) => !(s.migration === 'migrated' && pinnedNow(s).size > 0),
   },
   terminal: allDone,
@@ -400,12 +410,35 @@ export default defineSpec({
     'landed-atomic-compaction': { description: 'the landed zap (10ebac4f95e7), an ideal compaction check', expect: 'holds', bounds: { nr: [2, 3, 4] } },
     'perpage-atomic-compaction': { description: 'the per-page zap before batching', constants: { zap: 'perPage' }, expect: 'holds', bounds: { nr: [2, 3, 4] } },
     'v4-nr1': { description: "v4 on a 1-page folio: the extra folio_get masks the bug", constants: { zap: 'v4', nr: 1 }, expect: 'holds', bounds: { pinners: [1, 2, 3] } },
-    v4: { description: "Ryan's v4 batch zap: mapcount > refcount", constants: { zap: 'v4' }, expect: { violates: 'O1' }, bounds: { nr: [2, 3, 4] } },
+    v4: {
+      description: "Ryan's v4 batch zap: mapcount > refcount",
+      constants: { zap: 'v4' },
+      expect: { violates: 'O1' },
+      finding: {
+        kind: 'sequential',
+        threads: ['zap'],
+        consequence: 'wrong answer',
+        fix: 'landed-atomic-compaction',
+        explain:
+          "Inside its own page-table lock, v4's zap takes an extra reference, then clears each PTE and drops that page's reference at once, and removes the rmap only after the loop: after two pages refcount is 1 and mapcount 2. No other thread is needed: the order alone breaks refcount >= mapcount, the rule every lockless reference check relies on. The landed order removes the rmap before any reference goes.",
+        narrative: ['zap.folio_get', 'zap.ptep_get_and_clear_full', 'zap.__tlb_remove_page', 'zap.ptep_get_and_clear_full', 'zap.__tlb_remove_page'],
+      },
+      bounds: { nr: [2, 3, 4] },
+    },
     'v4-fools-compaction': {
       description: "v4 fools even an ideal compaction check (the migration that follows fails and retries)",
       constants: { zap: 'v4' },
       properties: ['O2'],
       expect: { violates: 'O2' },
+      finding: {
+        kind: 'race',
+        threads: ['gup', 'zap', 'check'],
+        consequence: 'wasted work',
+        fix: 'landed-atomic-compaction',
+        explain:
+          "A GUP-fast reference to page 0 is complete; v4's zap has cleared both PTEs and dropped both references but not yet removed the rmap, so compaction's lockless snapshot sees refcount 3 (GUP, compaction, v4's extra) - 1 = mapcount 2: no extra references. Once the zap drops its page-table lock, try_to_migrate unmaps a folio that GUP holds; folio_ref_freeze then fails and the mappings are restored (v4-compaction-migrates holds): a wasted isolation and unmap, not a corruption.",
+        narrative: ['gup.ptep_get', 'zap.__tlb_remove_page', 'check.read_both_atomically', 'zap.folio_remove_rmap_range', 'zap.pte_unmap_unlock', 'check.try_to_migrate'],
+      },
       bounds: { nr: [2, 3, 4] },
     },
     'v4-compaction-migrates': {
@@ -413,19 +446,37 @@ export default defineSpec({
       constants: { zap: 'v4', reads: 'twoStep', pinners: 2 },
       properties: ['O3'],
       expect: 'holds',
-      bounds: { nr: [2, 3] },
+      bounds: { nr: [2, 3, 4] },
     },
     nofreeze: {
       description: "migration on the check's word alone, without folio_ref_freeze",
       constants: { freeze: false },
       properties: ['O3'],
       expect: { violates: 'O3' },
+      finding: {
+        kind: 'race',
+        threads: ['check', 'gup'],
+        consequence: 'corruption',
+        fix: 'landed-atomic-compaction',
+        explain:
+          "Compaction's check is right when it reads: no GUP reference yet. A GUP-fast reference is taken before try_to_migrate replaces the PTEs, and without folio_ref_freeze migration copies the folio anyway: the GUP user's I/O goes to the old copy. No zap is needed; this is why the pre-check may be racy at all: the freeze after the unmap is what makes migration safe.",
+        narrative: ['check.read_both_atomically', 'gup.ptep_get', 'check.try_to_migrate', 'check.move_to_new_folio'],
+      },
     },
     'landed-twostep-compaction': {
       description: 'the landed zap alone fools a check that reads mapcount, then refcount',
       constants: { reads: 'twoStep' },
       properties: ['O2'],
       expect: { violates: 'O2' },
+      finding: {
+        kind: 'race',
+        threads: ['gup', 'check', 'zap'],
+        consequence: 'wasted work',
+        fix: 'landed-atomic-compaction',
+        explain:
+          "Compaction reads folio_mapcount (2) before the landed zap and folio_ref_count (2: GUP and compaction) after it, so 2 - 1 > 2 is false: no extra references, and it goes on to migrate a folio GUP holds. The zap keeps the rule; the two unordered reads break it (the kernel calls the check 'admittedly racy'). Migration's freeze catches it (v4-compaction-migrates holds): a wasted isolation and unmap.",
+        narrative: ['gup.ptep_get', 'check.folio_mapcount', 'zap.folio_remove_rmap_ptes', 'zap.folios_put_refs', 'check.folio_ref_count', 'check.try_to_migrate'],
+      },
       bounds: { nr: [2, 3, 4] },
     },
     'ksm-own-twostep': {
@@ -440,6 +491,15 @@ export default defineSpec({
       description: "KSM's two reads, with the other process's mapping zapped between them",
       constants: { ...ksm, reads: 'twoStep' },
       expect: { violates: 'O2' },
+      finding: {
+        kind: 'race',
+        threads: ['gup', 'check', 'zap'],
+        consequence: 'corruption',
+        fix: 'ksm-atomic',
+        explain:
+          "A small anonymous page is mapped by the zapper and by a fork child, and an O_DIRECT-style GUP-fast reference holds it. KSM, under the child's page-table lock after ptep_clear_flush, reads page_mapcount 2; the zapper, under its own page-table lock, unmaps its PTE and drops its reference; KSM then reads page_count 3 = 2 + 1 and write-protects the page for merging while the I/O still holds it, so the I/O's data would land in a page the process no longer maps. The two reads are not ordered against an unmap under another lock; scanning the zapper's own mapping they are (ksm-own-twostep holds).",
+        narrative: ['gup.ptep_get', 'check.ptep_clear_flush', 'check.folio_mapcount', 'zap.folio_remove_rmap_ptes', 'zap.folios_put_refs', 'check.folio_ref_count', 'check.set_pte_at'],
+      },
       bounds: { pinners: [1, 2, 3] },
     },
   },
