@@ -166,7 +166,7 @@ describe('folio-mapcount-vma', () => {
 
   it('with another process faulting the embrace is no global deadlock, but "every fault completes" finds it: a lasso', async () => {
     const safety = await checkModel(compileModel(mapcountVma, 'B-lockOther+theirs'));
-    expect([safety.outcome, safety.stats.distinct]).toEqual(['ok', 83353]);
+    expect([safety.outcome, safety.stats.distinct]).toEqual(['ok', 22363]);
     const r = await counterexample(mapcountVma, 'B-lockOther+theirs/FaultCompletes');
     expect([r.outcome, r.property, r.trace!.length, r.lasso!.loop]).toEqual(['temporal', 'FaultCompletes', 15, 5]);
     const cycle = r.trace!.slice(r.lasso!.loop).map((t) => t.state as any);
@@ -178,7 +178,7 @@ describe('folio-mapcount-vma', () => {
 
   it('taking both page-table locks in address order: no race, no deadlock, every fault completes', async () => {
     const r = await checkModel(compileModel(mapcountVma, 'B-lockOrdered'));
-    expect([r.outcome, r.stats.distinct]).toEqual(['ok', 64985]);
+    expect([r.outcome, r.stats.distinct]).toEqual(['ok', 17435]);
   });
 
   it('B as check-then-act loses the count for good: 0 while page 2 is mapped', async () => {

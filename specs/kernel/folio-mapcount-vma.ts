@@ -9,52 +9,64 @@
 //      so a map or unmap is one step here. VMA split and merge must recount the pairs.
 //   B  (his follow-up) the number of VMAs mapping a page of the folio. Its test, "does this VMA
 //      already map a page of this folio?" (folio_mapped_in_vma: page_vma_mapped_walk over the VMA),
-//      spans both page tables when the folio straddles a PMD boundary. Three ways to run it:
+//      spans both page tables when the folio straddles a PMD boundary. Four ways to run it:
 //        atomic        test and update as one step (an idealisation: nothing in the kernel does this)
 //        checkThenAct  lock our page table, test the other one without its lock, update: races
 //        lockOther     also take the other page table's lock: two threads mapping in the two
 //                      halves take the two locks in opposite orders, the "deadly embrace" Willy
 //                      feared (there is no lock order between page tables at one level)
+//        lockOrdered   take both locks in address order, page table 0's first: a fault under page
+//                      table 1 takes the other lock first and its own nested (the minimal fix)
 //
 // Threads: one per (mapping, page table), interleaving freely. Where the test reads only the locked
-// page table (A) or is idealised as atomic (B atomic), a whole fault is one step, fault.finish_fault,
-// and a whole zap of one page is one step, fault.zap_pte_range. Otherwise each atomic operation is a
-// step:
-//   map (do_fault -> finish_fault)   pte_offset_map_lock; [spin_lock_other]; folio_mapped_in_vma;
-//                                    folio_add_file_rmap_ptes (atomic_inc unless already mapped);
-//                                    set_pte_at; [spin_unlock_other]; pte_unmap_unlock
-//   unmap (zap_pte_range)            pte_offset_map_lock; [spin_lock_other]; ptep_get_and_clear;
-//                                    folio_mapped_in_vma; folio_remove_rmap_ptes (atomic_dec unless
-//                                    still mapped); [spin_unlock_other]; pte_unmap_unlock
-//   __split_vma / vma_merge          one step each on my first mapping, only while no fault or zap is
-//                                    in flight on it (they hold the mmap and VMA write locks); the
-//                                    variant says whether they recount the folio's counter.
+// page table (A) or is idealised as atomic (B atomic), a whole fault is one step, finish_fault, and a
+// whole zap of one page is one step, zap_pte_range, taken by the mapping's owner (`mine`, `mine2`,
+// `theirs`). Otherwise each atomic operation is a step of the thread `fault <mapping>.pt<n>`:
+//   map (do_fault -> finish_fault)   pte_offset_map_lock; [spin_lock_other | spin_lock_nested;
+//                                    queued_spin_lock_slowpath while that lock is taken];
+//                                    folio_mapped_in_vma; folio_add_file_rmap_ptes (atomic_inc unless
+//                                    already mapped); set_pte_at; [spin_unlock_other]; pte_unmap_unlock
+//   unmap (zap_pte_range)            the same locking; ptep_get_and_clear; folio_mapped_in_vma;
+//                                    folio_remove_rmap_ptes (atomic_dec unless still mapped)
+//   __split_vma / vma_merge          one step each of `mine`, on my first mapping, only while no fault
+//                                    or zap is in flight on it (they hold the mmap and VMA write
+//                                    locks); the variant says whether they recount the folio's counter.
+// A second page-table lock found taken sends the thread to the spinlock's slow path, where it queues
+// and waits for the lock (queued spinlocks are fair): so a trace shows the attempt, and a thread
+// stuck in the embrace sits in queued_spin_lock_slowpath.
 //
-// Properties (checked only where no fault or zap is half done):
+// Properties (the invariants are checked only where no fault or zap is half done):
 //   Q1             counter > 0 exactly when some PTE maps a page of the folio
 //   Q2process      when I map it, "counter > 1" equals "another process maps a page of it"
 //   Q2vma          for each of my VMAs mapping it, "counter > 1" equals "another VMA maps a page"
 //   Q2processSafe  "counter <= 1" never while another process maps it
-// Each variant checks one property (its `properties`, as a TLC .cfg lists its INVARIANTs).
+//   FaultCompletes (temporal) every fault or zap that has taken its first lock eventually finishes,
+//                  under strong fairness of each thread (fair spinlocks)
+// Each variant checks the properties its `properties` lists, as a TLC .cfg lists its INVARIANTs.
 //
 // Bounds: one folio of 4 pages, pages 0-1 under page table 0 and 2-3 under page table 1; my first
 // mapping of the file (one VMA covering the folio, which split and merge cut at the three page
-// boundaries), my second mapping (one VMA) and another process's mapping (one VMA), as each variant
-// needs; each mapping maps any subset of the pages. No symmetry: splits and page tables tell the
-// pages apart, and there is only one other process.
+// boundaries), my second mapping (one VMA) and another process's mapping (one VMA over the folio, or
+// over page 0 only in the liveness variants, so that its faults need one lock and always complete),
+// as each variant needs; each mapping maps any subset of the pages. No symmetry: splits and page
+// tables tell the pages apart, and there is only one other process.
 //
-// Shortest counterexamples (steps = states - 1) against kernel-models.md:
-//   split without recount: B (and A) reach 0 while a page is mapped in 4 steps, as predicted (map
-//     pages 0 and 1, split between them, unmap page 0: its new VMA maps nothing, so the count drops).
-//   merge without recount: B stays at 1 after everything is unmapped, in 6 steps (map 0 and 1, split
-//     with recount, merge without, unmap both).
-//   check-then-act: 15 steps, not "about 11": 6 of them are page-table lock and unlock steps, which
-//     the hand trace does not count. What the search finds is not the double increment of two first
-//     maps but a map racing an unmap: my fault on page 2 tests while page 0 is mapped (so does not
-//     count), then a zap of page 0 tests before page 2's PTE is set (so uncounts): B = 0 with page 2
-//     mapped, for good.
-//   lock-other: deadlock after 2 steps, each thread holding its own page table's lock; waiting for the
-//     other's lock is not a step (nothing is enabled: that is the deadlock).
+// Shortest counterexamples (trace lengths in states, the initial state included):
+//   split without recount: B = 0 while pages 0 and 1 are mapped, in 5 states: map both, split
+//     between them (not recounted: B stays 1 for 2 VMAs), merge (recounted: 2 VMAs to 1, B to 0).
+//     kernel-models.md's route (split, then unmap page 0) is as short; A without recount takes it.
+//   merge without recount: B stays at 1 after everything is unmapped, in 7 states (split with
+//     recount, map 0 and 1, merge without, unmap both).
+//   check-then-act: 16 states, not "about 11" steps: 6 of them are page-table lock and unlock
+//     steps, which the hand trace does not count. What the search finds is not the double increment
+//     of two first maps but a map racing an unmap: my fault on page 2 tests while page 0 is mapped
+//     (so does not count), then a zap of page 0 tests before page 2's PTE is set (so uncounts): B = 0
+//     with page 2 mapped, for good.
+//   lock-other: deadlock in 5 states, each thread holding its own page table's lock and queued for
+//     the other's. With another process faulting (it can always progress) there is no deadlock; the
+//     embrace is a FaultCompletes lasso of 15 states whose cycle is the other process mapping and
+//     unmapping page 0.
+//   lock-ordered: Q1 and FaultCompletes hold, and there is no deadlock.
 import { bool, defineSpec, enumOf, forall, int, leadsTo, mapOf, setOf, strongFair, type InferShape } from '../../src/index.ts';
 import { process } from '../../src/process.ts';
 
@@ -62,9 +74,9 @@ type Region = 'mine' | 'mine2' | 'theirs';
 type C = {
   definition: 'A' | 'B';
   update: 'atomic' | 'checkThenAct' | 'lockOther' | 'lockOrdered';
-  /** The other process maps the whole folio, or only its pages under page table 0 (so its faults
-   * never need a second page-table lock and it can always progress). */
-  theirSpan: 'folio' | 'firstTable';
+  /** The other process's VMA covers the whole folio, or only its page 0 (so its faults never need a
+   * second page-table lock and it can always progress). */
+  theirSpan: 'folio' | 'firstPage';
   /** Whether __split_vma and vma_merge recount the folio's counter. */
   recountOnSplit: boolean;
   recountOnMerge: boolean;
@@ -107,7 +119,7 @@ const otherTable = (t: T) => threadFor(regionOf(t), t.endsWith('pt0') ? 1 : 0);
 
 /** The VMAs of a mapping as page ranges [lo, hi]; only my first mapping is ever split. */
 function vmas(s: S, r: Region, c: C): [number, number][] {
-  if (r === 'theirs' && c.theirSpan === 'firstTable') return [[0, 1]];
+  if (r === 'theirs' && c.theirSpan === 'firstPage') return [[0, 0]];
   if (r !== 'mine') return [[0, 3]];
   const out: [number, number][] = [];
   let lo = 0;
@@ -444,13 +456,13 @@ export default defineSpec({
     },
     'B-lockOther+theirs': {
       description: 'the same locking with another process faulting too: it can always progress, so no global deadlock',
-      constants: { definition: 'B', update: 'lockOther', regions: ['mine', 'theirs'], theirSpan: 'firstTable', vmaChanges: false },
+      constants: { definition: 'B', update: 'lockOther', regions: ['mine', 'theirs'], theirSpan: 'firstPage', vmaChanges: false },
       properties: ['Q1'],
       expect: 'holds',
     },
     'B-lockOther+theirs/FaultCompletes': {
       description: 'the same, asking whether every fault completes: the embrace, with the other process running',
-      constants: { definition: 'B', update: 'lockOther', regions: ['mine', 'theirs'], theirSpan: 'firstTable', vmaChanges: false },
+      constants: { definition: 'B', update: 'lockOther', regions: ['mine', 'theirs'], theirSpan: 'firstPage', vmaChanges: false },
       properties: ['FaultCompletes'],
       expect: { violates: 'FaultCompletes' },
       finding: {
@@ -465,7 +477,7 @@ export default defineSpec({
     },
     'B-lockOrdered': {
       description: 'both page-table locks taken in address order: no race, no deadlock, every fault completes',
-      constants: { definition: 'B', update: 'lockOrdered', regions: ['mine', 'theirs'], theirSpan: 'firstTable', vmaChanges: false },
+      constants: { definition: 'B', update: 'lockOrdered', regions: ['mine', 'theirs'], theirSpan: 'firstPage', vmaChanges: false },
       properties: ['Q1', 'FaultCompletes'],
       expect: 'holds',
     },

@@ -75,19 +75,24 @@
 // taking one reference once. The pages are not interchangeable (the zap walks the PTEs in address
 // order); the GUP users are. Variants with `bounds` are re-checked at each listed value.
 //
-// Shortest counterexamples (trace lengths in states, the initial state included):
-//   v4 breaks O1 in 7 states: the zap alone (lock, folio_get, clear + put for each page).
-//   v4 fools an ideal compaction check in 12 states: a GUP reference completes its re-check (3
-//     steps), the zap reaches mapcount > refcount (6), compaction takes its reference and snapshots.
-//     Migration then unmaps, fails to freeze and restores: a retry, never a corruption (O3 holds,
-//     with either zap order and either way of reading). Migrating on the check's word alone is the
-//     corruption (8 states), and needs no zap at all: a GUP reference taken after the check.
-//   a two-step compaction check is fooled by the landed zap alone (13 states): folio_mapcount reads
+// Shortest counterexamples (trace lengths in states, the initial state included; at nr = 2 and one
+// GUP user, the generated bounds table in specs/README.md has the other values):
+//   v4 breaks O1 in 7 states: the zap alone (lock, folio_get, clear + put for each page): a
+//     sequential failure, the order itself.
+//   v4 fools an ideal compaction check in 16 states: a GUP reference completes its re-check (3
+//     steps), the zap reaches mapcount > refcount (6), compaction takes its reference and snapshots
+//     (2), the zap finishes its batch and unlocks (3), and compaction acts: try_to_migrate. Migration
+//     then fails to freeze and restores: a retry, never a corruption (O3 holds, with either zap order
+//     and either way of reading). Migrating on the check's word alone is the corruption (8 states),
+//     and needs no zap at all: a GUP reference taken after the check.
+//   a two-step compaction check is fooled by the landed zap alone (14 states): folio_mapcount reads
 //     the mapcount before the zap, folio_ref_count the refcount after it.
 //   KSM is never fooled by a zap of the process it scans (that zap holds the PTL KSM needs), nor by
 //     v4 (KSM checks small pages, where v4's extra get keeps refcount above mapcount). Its two reads
-//     are fooled by a zap of the *other* process's mapping between them (14 states): a race of GUP,
-//     KSM and the zap in which KSM would merge a page under O_DIRECT.
+//     are fooled by a zap of the *other* process's mapping between them (15 states): a race of GUP,
+//     KSM and the zap in which KSM write-protects, for merging, a page under O_DIRECT.
+// Left out: KSM's later test for exclusive anonymous pages (page_try_share_anon_rmap refuses a page
+// that may be FOLL_PINned); the page here is shared, and its GUP references are FOLL_GET.
 import { bool, defineSpec, enumOf, int, mapOf, scalarset, setOf, type InferShape } from '../../src/index.ts';
 import { process } from '../../src/process.ts';
 
