@@ -41,7 +41,7 @@ describe('--workers: the same states, verdicts and trace lengths as one worker',
     for (const [file, variant, property, length, distinct, generated] of [
       ['specs/examples/die-hard.ts', 'default', 'NotSolved', 7, 14, 73],
       ['specs/examples/refcount-race.ts', 'racy', 'NoLeak', 5, 8, 10],
-      ['specs/kernel/zap-ordering.ts', 'landed-twostep-ksm-2pins', 'O2', 13, 2948, 8543],
+      ['specs/kernel/zap-ordering.ts', 'ksm-twostep', 'O2', 15, 1239, 2841],
     ] as const) {
       for (const workers of [1, 2, 3]) {
         const r = await check(file, variant, workers);
