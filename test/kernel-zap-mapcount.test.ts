@@ -166,7 +166,7 @@ describe('folio-mapcount-vma', () => {
 
   it('with another process faulting the embrace is no global deadlock, but "every fault completes" finds it: a lasso', async () => {
     const safety = await checkModel(compileModel(mapcountVma, 'B-lockOther+theirs'));
-    expect([safety.outcome, safety.stats.distinct]).toEqual(['ok', 22363]);
+    expect([safety.outcome, safety.stats.distinct]).toEqual(['ok', 1947]);
     const r = await counterexample(mapcountVma, 'B-lockOther+theirs/FaultCompletes');
     expect([r.outcome, r.property, r.trace!.length, r.lasso!.loop]).toEqual(['temporal', 'FaultCompletes', 15, 5]);
     const cycle = r.trace!.slice(r.lasso!.loop).map((t) => t.state as any);
@@ -176,9 +176,12 @@ describe('folio-mapcount-vma', () => {
     expect(r.steps.slice(r.lasso!.loop + 1).every((s) => s.includes('self=theirs.pt0'))).toBe(true);
   });
 
-  it('taking both page-table locks in address order: no race, no deadlock, every fault completes', async () => {
+  it('taking both page-table locks in address order: no race, no deadlock, every fault completes, at bounds where check-then-act races', async () => {
     const r = await checkModel(compileModel(mapcountVma, 'B-lockOrdered'));
-    expect([r.outcome, r.stats.distinct]).toEqual(['ok', 17435]);
+    expect([r.outcome, r.stats.distinct]).toEqual(['ok', 1639]);
+    const { update: _, ...bounds } = compileModel(mapcountVma, 'B-lockOrdered').constants as Record<string, unknown>;
+    const racy = await checkModel(compileModel(mapcountVma, 'B-checkThenAct-Q1', undefined, { constants: bounds }));
+    expect([racy.outcome, racy.property, (racy.trace!.at(-1)!.state as any).mapcount]).toEqual(['invariant', 'Q1', 0]);
   });
 
   it('B as check-then-act loses the count for good: 0 while page 2 is mapped', async () => {

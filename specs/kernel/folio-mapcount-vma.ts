@@ -46,9 +46,11 @@
 //
 // Bounds: one folio of 4 pages, pages 0-1 under page table 0 and 2-3 under page table 1; my first
 // mapping of the file (one VMA covering the folio, which split and merge cut at the three page
-// boundaries), my second mapping (one VMA) and another process's mapping (one VMA over the folio, or
-// over page 0 only in the liveness variants, so that its faults need one lock and always complete),
-// as each variant needs; each mapping maps any subset of the pages. No symmetry: splits and page
+// boundaries), my second mapping (one VMA) and another process's mapping (one VMA over the folio),
+// as each variant needs; each mapping maps any subset of the pages. The liveness variants and the
+// fix keep what the embrace and the race need: no VMA changes, my faults on pages 0 and 2 (one under
+// each page table; check-then-act still loses the count there) and the other process's VMA over
+// page 0 only, so that its faults need one lock and always complete. No symmetry: splits and page
 // tables tell the pages apart, and there is only one other process.
 //
 // Shortest counterexamples (trace lengths in states, the initial state included):
@@ -82,6 +84,8 @@ type C = {
   recountOnMerge: boolean;
   /** Whether my first mapping's VMA may be split and merged at all. */
   vmaChanges: boolean;
+  /** The pages my mappings fault in and zap (the liveness variants use one under each page table). */
+  myPages: readonly number[];
   /** The mappings of the file that exist in this variant. */
   regions: readonly Region[];
 };
@@ -239,13 +243,17 @@ const split = (s: S, b: number) => s.cuts.add(b);
 const isAtomic = (c: C) => c.update === 'atomic' || c.definition === 'A';
 /** This thread may start a fault or zap on this page: its mapping exists, the page is under its table. */
 const mayStart = (s: S, t: T, page: number, c: C) =>
-  s.pc[t] === 'idle' && c.regions.includes(regionOf(t)) && threadFor(regionOf(t), ptOf(page)) === t && vmaOf(s, regionOf(t), page, c) !== undefined;
+  s.pc[t] === 'idle' &&
+  c.regions.includes(regionOf(t)) &&
+  threadFor(regionOf(t), ptOf(page)) === t &&
+  vmaOf(s, regionOf(t), page, c) !== undefined &&
+  (regionOf(t) === 'theirs' || c.myPages.includes(page));
 const atomicOn = (s: S, r: Region, page: number, c: C) => isAtomic(c) && mayStart(s, threadFor(r, ptOf(page)), page, c);
 
 export default defineSpec({
   name: 'folio-mapcount-vma',
   description: "Willy's per-(VMA, page table) and per-VMA mapcounts: which questions they answer, and B's locking.",
-  constants: { definition: 'A', update: 'atomic', theirSpan: 'folio', recountOnSplit: true, recountOnMerge: true, vmaChanges: true, regions: ['mine', 'theirs'] } as C,
+  constants: { definition: 'A', update: 'atomic', theirSpan: 'folio', recountOnSplit: true, recountOnMerge: true, vmaChanges: true, myPages: [0, 1, 2, 3], regions: ['mine', 'theirs'] } as C,
   state,
   init: {
     pte: { mine: new Set<number>(), mine2: new Set<number>(), theirs: new Set<number>() },
@@ -456,13 +464,13 @@ export default defineSpec({
     },
     'B-lockOther+theirs': {
       description: 'the same locking with another process faulting too: it can always progress, so no global deadlock',
-      constants: { definition: 'B', update: 'lockOther', regions: ['mine', 'theirs'], theirSpan: 'firstPage', vmaChanges: false },
+      constants: { definition: 'B', update: 'lockOther', regions: ['mine', 'theirs'], theirSpan: 'firstPage', vmaChanges: false, myPages: [0, 2] },
       properties: ['Q1'],
       expect: 'holds',
     },
     'B-lockOther+theirs/FaultCompletes': {
       description: 'the same, asking whether every fault completes: the embrace, with the other process running',
-      constants: { definition: 'B', update: 'lockOther', regions: ['mine', 'theirs'], theirSpan: 'firstPage', vmaChanges: false },
+      constants: { definition: 'B', update: 'lockOther', regions: ['mine', 'theirs'], theirSpan: 'firstPage', vmaChanges: false, myPages: [0, 2] },
       properties: ['FaultCompletes'],
       expect: { violates: 'FaultCompletes' },
       finding: {
@@ -477,7 +485,7 @@ export default defineSpec({
     },
     'B-lockOrdered': {
       description: 'both page-table locks taken in address order: no race, no deadlock, every fault completes',
-      constants: { definition: 'B', update: 'lockOrdered', regions: ['mine', 'theirs'], theirSpan: 'firstPage', vmaChanges: false },
+      constants: { definition: 'B', update: 'lockOrdered', regions: ['mine', 'theirs'], theirSpan: 'firstPage', vmaChanges: false, myPages: [0, 2] },
       properties: ['Q1', 'FaultCompletes'],
       expect: 'holds',
     },
