@@ -160,7 +160,7 @@ describe('the --html report, opened from disk', () => {
     expect(await trPc.getAttribute('aria-expanded')).toBe('true');
     await trPc.click();
     await expect.poll(() => trPc.getAttribute('aria-expanded')).toBe('false');
-    expect(await trPc.innerText()).toBe('▸ trPc 2 entries · 1 changed');
+    expect(await trPc.innerText()).toBe('▸ trPc 3 entries · 1 changed');
     expect(await page.locator('li.var[data-var="trPc"] .folded-changes').innerText()).toBe("[truncate1] = 'folio_try_get'");
     // Pins and hidden variables are remembered for the spec.
     await page.reload();

@@ -33,11 +33,13 @@ describe('interleave list', () => {
   it('a kernel spec: variants that check only some properties say so', () => {
     const r = cli(['list', 'specs/kernel/pg-fscache.ts']);
     expect(r.code).toBe(0);
-    expect(r.stdout).toContain("    V0-wait/F2              expects violates WokenBitClear     checks only WokenBitClear  scheme = 'V0', truncateWaits = true\n");
-    expect(r.stdout).toContain("    truncateRef: mapOf(scalarset('truncate', 2), bool)\n");
-    expect(r.stdout).toContain('  invariants: NoStaleWake, WokenBitClear, BitHoldsRef, TypeOK\n');
     expect(r.stdout).toContain(
-      '  process truncate (2 threads): xas_load, folio_try_get, xas_reload, folio_lock, folio_wait_private_2, __filemap_remove_folio, filemap_free_folio, folio_unlock, folio_put\n',
+      "    V0-wait/F2              expects violates WokenBitClear     checks only WokenBitClear  scheme = 'V0', truncateWaits = true, truncates = 2, reuses = 1\n",
+    );
+    expect(r.stdout).toContain("    truncateRef: mapOf(scalarset('truncate', 3), bool)\n");
+    expect(r.stdout).toContain('  invariants: FreedBitClear, NoStaleWake, WokenBitClear, BitHoldsRef, TypeOK\n');
+    expect(r.stdout).toContain(
+      '  process truncate (3 threads): xas_load, folio_try_get, xas_reload, folio_lock, folio_wait_private_2, __filemap_remove_folio, filemap_free_folio, folio_unlock, folio_put\n',
     );
   });
 
