@@ -1,6 +1,6 @@
 // Where the time goes per state: times each phase of the hot loop (decode, guard, recipe, encode,
 // canonicalise, fingerprint, insert) separately, over the states of a real search.
-//   npx tsx bench/phases.ts bench/counters.ts [--states 300000]
+//   npx tsx bench/phases.ts bench/counters.ts [--states 300000] [--const NAME=VALUE ...]
 // Each phase runs over the same sample of reachable states; the figures are nanoseconds per
 // generated successor (decode and guard: per expanded state), CPU time, best of three passes.
 import { search } from '../checker/search/bfs.ts';
@@ -13,8 +13,20 @@ import { loadSpec } from '../src/load.ts';
 const file = process.argv[2] ?? 'bench/counters.ts';
 const i = process.argv.indexOf('--states');
 const limit = i > 0 ? Number(process.argv[i + 1]) : 300_000;
+// --const NAME=VALUE, as on the command line (VALUE read as JSON, else as text).
+const constants: Record<string, unknown> = {};
+process.argv.forEach((a, k) => {
+  if (a !== '--const') return;
+  const [name, ...rest] = process.argv[k + 1].split('=');
+  const text = rest.join('=');
+  try {
+    constants[name] = JSON.parse(text);
+  } catch {
+    constants[name] = text;
+  }
+});
 const { spec } = await loadSpec(file);
-const model = compileModel(spec, spec.variantNames[0], file);
+const model = compileModel(spec, spec.variantNames[0], file, { constants });
 const canon = model.symmetryDefault && model.symmetry.size > 0 ? canonicaliser(model) : undefined;
 
 // A sample of reachable states: the first `limit` distinct ones, re-encoded from the store's search.
@@ -44,8 +56,9 @@ function successors(v: Int32Array): { state: State; encoded: Int32Array }[] {
     model.encode(s, v, 0);
     queue.push(v);
   }
-  while (queue.length && states.length < Math.min(limit, store.size)) {
-    const v = queue.shift()!;
+  // An index into the queue, not shift(): Bakery starts with 655,200 states in it.
+  for (let head = 0; head < queue.length && states.length < Math.min(limit, store.size); head++) {
+    const v = queue[head];
     const key = v.join(',');
     if (seen.has(key)) continue;
     seen.add(key);
