@@ -59,7 +59,7 @@ describe('check --cluster: a real nats-server and worker processes', () => {
         // Variants with temporal properties are left to one machine (their graph is checked in memory);
         // every other variant of every kernel spec runs on the cluster.
         const refused = new Set(kernel.doc.notCheckedInCluster);
-        expect(refused.size).toBe(32);
+        expect(refused.size).toBe(34);
         expect(figures(kernel.doc)).toEqual(figures(single.kernel.doc).filter((f) => !refused.has(String(f[0]).replace(' [default]', ''))));
         expect(new Set(kernel.doc.results.map((r) => r.spec))).toEqual(new Set(single.kernel.doc.results.map((r) => r.spec)));
         expect(kernel.code).toBe(single.kernel.code);

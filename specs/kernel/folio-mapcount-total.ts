@@ -9,9 +9,15 @@
 // This file covers the two definitions that count page-table entries; folio-mapcount-vma.ts covers
 // Willy's per-(VMA, page table) and per-VMA proposals.
 //
-//   total    the number of PTEs mapping a page of the folio (folio->_large_mapcount, ~v6.11,
-//            "mm: track mapcount of large folios in single value"). Q2 is answered by
-//            folio_mapcount() > 1: exact only when it says 1, since two pages of mine also give 2.
+//   total    the number of PTEs mapping a page of the folio, as folio_mapcount() returns it. Commit
+//            05c5323b2a34 "mm: track mapcount of large folios in single value" (v6.11) added
+//            folio->_large_mapcount for it, one more atomic add or sub per rmap batch *beside* the
+//            per-page _mapcount and _nr_pages_mapped it kept updating (before it, folio_mapcount()
+//            summed the entire mapcount and every page's mapcount). This file keeps only the one
+//            value, as folio_mapcount() has read it since that commit: the per-page counters answer
+//            neither question, and the configuration without them (CONFIG_NO_PAGE_MAPCOUNT, v6.15)
+//            is later. Q2 is answered by folio_mapcount() > 1: exact only when it says 1, since two
+//            pages of mine also give 2.
 //   mmid     MM-id tracking (v6.15, "mm/rmap: basic MM owner tracking for large folios (!hugetlb)"):
 //            the total plus two (mm id, mapcount) slots and a "maybe mapped shared" bit, kept by
 //            folio_add_return_large_mapcount / folio_sub_return_large_mapcount (include/linux/rmap.h)
@@ -32,6 +38,7 @@
 //   Q2vma            for each of my VMAs mapping it, the answer equals "another VMA maps a page"
 //   Q2processSafe    the answer never says "exclusive" while another process maps it (the
 //                    direction COW reuse and KSM depend on)
+//   Q2vmaSafe        likewise per VMA: never "nobody else" while another VMA maps it
 // Each variant checks one property (its `properties`, as a TLC .cfg lists its INVARIANTs), so each
 // answers one cell of the table in specs/README.md.
 //
@@ -40,13 +47,15 @@
 // second VMA and use 3 pages (4 pages would be about ten times the states without symmetry). Other
 // processes are interchangeable. Every mapping maps any subset of the pages.
 //
-// Shortest counterexamples (steps = states - 1): Q2 for the total fails in 2 steps in both senses (I
-// map two pages: 2 says "shared"); MM-id Q2vma fails in 2 (my two VMAs share one mm id, so it says
-// "exclusive" while my other VMA maps the folio). The MM-id false "maybe shared" takes 6 steps, as
-// predicted, though the search finds a different order from the hand trace (A, B, C map; A and B
-// unmap; C maps a second page): two others take both slots, I map two pages without a slot (the bit
-// is already set), the two others unmap. Each unmap frees a slot but the bit is cleared only when
-// one slot holds every mapping, and I hold none, so the bit stays while I alone map 2 pages.
+// Shortest counterexamples (trace lengths in states, the initial state included): Q2 for the total
+// fails in 3 in both senses (I map two pages in one VMA: 2 says "shared"); MM-id Q2vma fails in 3 (I
+// map a page in each of my two VMAs: they share one mm id, so it says "exclusive" while my other VMA
+// maps the folio). The MM-id false "maybe shared" takes 7 states (6 steps, as predicted), in a
+// different order from the hand trace (A, B, C map; A and B unmap; C maps a second page): mm1 maps
+// a page and takes slot 0; mm2 maps a page and takes slot 1, setting the "maybe shared" bit; I map
+// two pages and, with no slot free, am counted only in the total; mm1 unmaps, freeing slot 0; mm2
+// unmaps, freeing slot 1. folio_sub_return_large_mapcount clears the bit only when one slot holds
+// every mapping, and neither holds mine, so the bit stays while I alone map 2 pages.
 import { bool, defineSpec, enumOf, int, mapOf, scalarset, setOf, type InferShape } from '../../src/index.ts';
 
 type C = {
@@ -64,6 +73,8 @@ const PAGES = 4;
 const OTHER_MMS = 2;
 const Page = scalarset('page', PAGES);
 const Other = scalarset('mm', OTHER_MMS);
+/** My process: a parameter of my steps, so that a trace shows them in one column. */
+const Me = enumOf('me');
 const MyVma = enumOf('vma1', 'vma2');
 const Slot = enumOf('slot0', 'slot1');
 const SlotOwner = enumOf('none', 'slot0', 'slot1');
@@ -158,7 +169,8 @@ export default defineSpec({
   }),
   actions: {
     'me.folio_add_file_rmap_pte': {
-      params: { vma: MyVma, page: Page },
+      params: { mm: Me, vma: MyVma, page: Page },
+      actor: 'mm',
       when: (s, { vma, page }, c) => (vma === 'vma1' || c.secondVma) && s.inFolio.has(page) && !s.mine[vma].has(page),
       do: (s, { vma, page }, c) => {
         s.mine[vma].add(page);
@@ -166,7 +178,8 @@ export default defineSpec({
       },
     },
     'me.folio_remove_rmap_pte': {
-      params: { vma: MyVma, page: Page },
+      params: { mm: Me, vma: MyVma, page: Page },
+      actor: 'mm',
       when: (s, { vma, page }) => s.mine[vma].has(page),
       do: (s, { vma, page }, c) => {
         s.mine[vma].delete(page);
@@ -175,6 +188,7 @@ export default defineSpec({
     },
     'other.folio_add_file_rmap_pte': {
       params: { mm: Other, page: Page },
+      actor: 'mm',
       when: (s, { mm, page }) => s.exists[mm] && s.inFolio.has(page) && !s.theirs[mm].has(page),
       do: (s, { mm, page }, c) => {
         s.theirs[mm].add(page);
@@ -183,6 +197,7 @@ export default defineSpec({
     },
     'other.folio_remove_rmap_pte': {
       params: { mm: Other, page: Page },
+      actor: 'mm',
       when: (s, { mm, page }) => s.theirs[mm].has(page),
       do: (s, { mm, page }, c) => {
         s.theirs[mm].delete(page);
@@ -200,13 +215,40 @@ export default defineSpec({
         return answersShared(s, c) === elsewhere;
       }),
     Q2processSafe: (s, c) => myPages(s) === 0 || answersShared(s, c) || theirPages(s) === 0,
+    Q2vmaSafe: (s, c) =>
+      MyVma.values.every((v) => s.mine[v].size === 0 || answersShared(s, c) || !(theirPages(s) > 0 || MyVma.values.some((w) => w !== v && s.mine[w].size > 0))),
   },
   // Every state can map or unmap something: there is no end state and no deadlock to look for.
   variants: {
     'total-Q1': { properties: ['Q1'], expect: 'holds' },
-    'total-Q2process': { properties: ['Q2process'], expect: { violates: 'Q2process' } },
-    'total-Q2vma': { properties: ['Q2vma'], expect: { violates: 'Q2vma' } },
+    'total-Q2process': {
+      properties: ['Q2process'],
+      expect: { violates: 'Q2process' },
+      finding: {
+        kind: 'sequential',
+        threads: ['me'],
+        consequence: 'wasted work',
+        fix: 'total-Q2processSafe',
+        explain:
+          "I map two pages of the folio: folio_mapcount() is 2 and '> 1' says another process maps it. The total counts PTEs, not processes, so only 1 is exact; read as 'maybe shared' it is never wrong the other way (total-Q2processSafe holds). A false 'shared' costs a needless COW copy or a skipped pageout.",
+        narrative: ['me.folio_add_file_rmap_pte', 'me.folio_add_file_rmap_pte'],
+      },
+    },
+    'total-Q2vma': {
+      properties: ['Q2vma'],
+      expect: { violates: 'Q2vma' },
+      finding: {
+        kind: 'sequential',
+        threads: ['me'],
+        consequence: 'wasted work',
+        fix: 'total-Q2vmaSafe',
+        explain:
+          "The same two mappings, both in one VMA: 2 says another VMA maps the folio. As 'maybe another VMA' it is never wrong the other way (total-Q2vmaSafe holds).",
+        narrative: ['me.folio_add_file_rmap_pte', 'me.folio_add_file_rmap_pte'],
+      },
+    },
     'total-Q2processSafe': { properties: ['Q2processSafe'], expect: 'holds' },
+    'total-Q2vmaSafe': { description: 'read "> 1" as "maybe another VMA": never wrong that way', properties: ['Q2vmaSafe'], expect: 'holds' },
     'mmid-Q1': { constants: { definition: 'mmid' }, properties: ['Q1'], expect: 'holds' },
     'mmid-Q2process-2mm': { description: 'two processes: never wrong', constants: { definition: 'mmid' }, properties: ['Q2process'], expect: 'holds' },
     'mmid-Q2process-3mm': {
@@ -214,6 +256,15 @@ export default defineSpec({
       constants: { definition: 'mmid', others: 2, secondVma: false, pages: 3 },
       properties: ['Q2process'],
       expect: { violates: 'Q2process' },
+      finding: {
+        kind: 'race',
+        threads: ['mm1', 'mm2', 'me'],
+        consequence: 'wasted work',
+        fix: 'mmid-Q2processSafe-3mm',
+        explain:
+          "No update is torn (each is atomic under the large-mapcount lock); what it needs is three processes mapping the folio at once. mm1 and mm2 take both MM-id slots (the second sets the 'maybe shared' bit), I map two pages with no slot free and am counted only in the total; when mm1 and mm2 unmap, the bit is cleared only if one slot holds every mapping, and none holds mine, so folio_maybe_mapped_shared() says shared while I alone map the folio. The documented false positive: never a false 'exclusive' (mmid-Q2processSafe-3mm holds).",
+        narrative: ['other.folio_add_file_rmap_pte', 'other.folio_add_file_rmap_pte', 'me.folio_add_file_rmap_pte', 'me.folio_add_file_rmap_pte', 'other.folio_remove_rmap_pte', 'other.folio_remove_rmap_pte'],
+      },
     },
     'mmid-Q2processSafe-3mm': {
       description: 'three processes: never a false "exclusive"',
@@ -221,6 +272,20 @@ export default defineSpec({
       properties: ['Q2processSafe'],
       expect: 'holds',
     },
-    'mmid-Q2vma': { description: 'my two VMAs share one mm id', constants: { definition: 'mmid' }, properties: ['Q2vma'], expect: { violates: 'Q2vma' } },
+    'mmid-Q2vma': {
+      description: 'my two VMAs share one mm id',
+      constants: { definition: 'mmid' },
+      properties: ['Q2vma'],
+      expect: { violates: 'Q2vma' },
+      finding: {
+        kind: 'sequential',
+        threads: ['me'],
+        consequence: 'wrong answer',
+        fix: 'total-Q2vmaSafe',
+        explain:
+          "I map a page in each of my two VMAs: both mappings are counted in my mm's slot, so folio_maybe_mapped_shared() says 'exclusive' while my other VMA maps the folio. MM-id answers the per-process question; for the per-VMA one, folio_mapcount() > 1 read as 'maybe' is never wrong this way (total-Q2vmaSafe holds).",
+        narrative: ['me.folio_add_file_rmap_pte', 'me.folio_add_file_rmap_pte'],
+      },
+    },
   },
 });
