@@ -50,6 +50,8 @@ describe('kernel specs', () => {
         const all = await runsOf(file);
         for (const { variant, on, golden } of all) {
           const finding = on.model.spec.def.variants?.[variant]?.finding;
+          // Every expected failure says what it is: a kernel developer reads this before the trace.
+          expect(finding !== undefined || golden === undefined, `${variant} is expected to fail but declares no \`finding\``).toBe(true);
           if (!finding) continue;
           expect(golden, `${variant} has a finding but is expected to hold`).toBeDefined();
           const steps = traceSteps(readGolden(golden!)!.json);
