@@ -96,9 +96,12 @@ export function compileModel(spec: Spec, variant: string, file?: string, opts: C
 
   const compiled = compileCodec(codec);
   const views = compileViews<State>(codec);
+  // With one variable every recipe touches all of the state, and a view is one layer more.
+  // A function that lists the state's own properties needs plain states (./enumerates-state.ts).
+  const viewsOn = codec.keys.length > 1 && !specFunctions(def).some(listsStateProperties);
   const encode: Encoder = (value, out, at) => {
     try {
-      if (views.isView(value)) views.encode(value as State, out, at);
+      if (viewsOn && views.isView(value)) views.encode(value as State, out, at);
       else compiled.encode(value, out, at);
       return undefined;
     } catch (e) {
@@ -117,7 +120,7 @@ export function compileModel(spec: Spec, variant: string, file?: string, opts: C
     }
     for (const params of expandParams(def.name, name, domains)) {
       const shown = Object.entries(params).map(([k, v]) => `${k}=${typeof v === 'object' && v !== null ? show(v) : String(v)}`).join(', ');
-      actions.push(instance(actions.length, name, shown ? `${name}(${shown})` : name, params, a, constants, codec, spec, encode, views));
+      actions.push(instance(actions.length, name, shown ? `${name}(${shown})` : name, params, a, constants, codec, spec, encode, viewsOn ? views : undefined));
     }
   }
 
@@ -141,12 +144,7 @@ export function compileModel(spec: Spec, variant: string, file?: string, opts: C
     codec,
     encode,
     decode: compiled.decode as Model['decode'],
-    // With one variable every recipe touches all of the state, and a view is one layer more.
-    // A function that lists the state's own properties needs plain states (./enumerates-state.ts).
-    views:
-      codec.keys.length > 1 && !specFunctions(def).some(listsStateProperties)
-        ? { open: views.open, plain: (s) => (views.isView(s) ? views.plain(s) : s) }
-        : undefined,
+    views: viewsOn ? { open: views.open, plain: (s) => (views.isView(s) ? views.plain(s) : s) } : undefined,
     width: codec.width,
     vars: codec.keys,
     // Listed (for traces, simulation, the explorer) only when asked for, if they are streamed.
@@ -270,7 +268,8 @@ function instance(
   codec: RecordSchema<Shape>,
   spec: Spec,
   encode: Encoder,
-  views: StateViews<State>,
+  /** Undefined when the search hands recipes decoded drafts. */
+  views: StateViews<State> | undefined,
 ): SpecAction {
   const when = a.when as ((s: State, p: Record<string, unknown>, c: Constants) => unknown) | undefined;
   const recipe = a.do as (draft: State, p: Record<string, unknown>, c: Constants) => unknown;
@@ -288,7 +287,7 @@ function instance(
   };
   const run = () => {
     const draft = source.draft();
-    if (!views.isView(draft)) return runOn(draft);
+    if (views === undefined || !views.isView(draft)) return runOn(draft);
     if (decoded) return runOn(views.plain(draft));
     const next = runOn(draft);
     if (next === draft || codec.keys.every((k) => k in next)) return next;
