@@ -296,8 +296,11 @@ export class Step implements StepSource {
     }
     if (inside && sys.constraint !== undefined) {
       this.phase = 'constraint';
-      inside = isTrue(sys.constraint(next));
-      if (typeError === undefined && !this.freezes && this.differs(next, encoded, 0)) throw new StateWritten(`the constraint after ${action.label}`);
+      // Over the encoding, the constraint reads only what it touches, and only that is re-encoded
+      // to find a write (design.md, "Views, not decode/encode").
+      const seen = typeError === undefined && this.views !== undefined ? this.views.open(encoded, 0) : next;
+      inside = isTrue(sys.constraint(seen));
+      if (typeError === undefined && !this.freezes && this.differs(seen, encoded, 0)) throw new StateWritten(`the constraint after ${action.label}`);
     }
     this.phase = RECIPE;
     if (!inside) this.prunedSuccessor(next, typeError === undefined ? encoded : undefined, action, choice);
@@ -370,8 +373,10 @@ export class Step implements StepSource {
     const invariants = this.system.invariants;
     if (invariants.length === 0) return undefined;
     if (this.probe !== undefined) this.probe.at(this.action ? this.action.id : -1, PHASE.invariant);
-    // Without its encoding to compare with afterwards, the state is frozen.
+    // Without its encoding to compare with afterwards, the state is frozen; with one, the
+    // invariants read a view over it, so that only what they touch is decoded and re-encoded.
     if (encoded === undefined) readOnly(s);
+    else if (this.views !== undefined) s = this.views.open(encoded, 0);
     let found: Violation | undefined;
     for (let k = 0; k < invariants.length && !found; k++) {
       const inv = invariants[k];

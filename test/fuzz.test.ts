@@ -135,6 +135,7 @@ describe('fuzz', () => {
       '--symmetry-compare', '--audit-symmetry', '--no-audit-symmetry', '--audit-samples', '--audit-seed', '--json', '--out', '--quiet', '-q',
       '--gate', '--junit', '--coverage', '--seed', '--steps', '--runs', '--full', '--swimlane', '--replay', '--max-nodes', '--nonsense', '--help', '--version',
     ];
+    const WRITES = new Set(['--out', '--junit', '--json', '--coverage', '--swimlane']);
     const values = [
       '0', '1', '-1', '1.5', '1e3', '', 'lots', '99999999999999999999', 'off', 'on', 'maybe', '8G', '1K', '512M', '0x10', '\x1b[2J', 'racy',
       join(dir, 'out'), join(dir, 'reports', 'j.xml'), join(dir, 'ok.itf.json'), dir, join(trace, 'under-a-file'), '--', '-',
@@ -143,8 +144,10 @@ describe('fuzz', () => {
       const command = pick(rng, Object.keys(positional));
       const argv = [command, pick(rng, positional[command])];
       for (let n = Math.floor(rng() * 5); n > 0; n--) {
-        argv.push(pick(rng, flags));
-        if (rng() < 0.7) argv.push(pick(rng, values));
+        const flag = pick(rng, flags);
+        argv.push(flag);
+        // A flag that writes a file or folder gets its odd value inside the scratch folder.
+        if (rng() < 0.7) argv.push(WRITES.has(flag) ? join(dir, pick(rng, values)) : pick(rng, values));
       }
       if (rng() < 0.1) argv.splice(1, 1);
       if (rng() < 0.05) argv.reverse();

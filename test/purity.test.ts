@@ -54,6 +54,20 @@ describe('predicates see read-only states', () => {
     ]);
   });
 
+  it('a write on a successor alone is found, in the constraint and in an invariant', async () => {
+    const constraint = await checkModel(compileModel(counter({ constraint: (s) => (s.x === 1 && s.q.push(2), true) }), 'default'));
+    expect([constraint.outcome, constraint.message]).toEqual([
+      'error',
+      'the constraint after inc changed the state it was given (states given to guards, invariants, properties and constraints are read-only)',
+    ]);
+    const invariant = await checkModel(compileModel(counter({ invariant: (s) => (s.x === 2 && (s.x = 0), true) }), 'default'));
+    expect([invariant.outcome, invariant.message, invariant.trace?.length]).toEqual([
+      'error',
+      "invariant 'Fine' changed the state it was given (states given to guards, invariants, properties and constraints are read-only)",
+      3,
+    ]);
+  });
+
   it('the check exits 75', () => {
     const dir = scratch();
     const file = writeSpec(dir, 'writes.ts', `
