@@ -138,6 +138,8 @@ export class Step implements StepSource {
   private readonly probe?: StepProbe;
   /** States expanded, for sampling the check of the pre-state. */
   private expanded = 0;
+  /** Successors judged, for sampling the checks of predicates on views of their own. */
+  private judged = 0;
 
   constructor(
     readonly system: TransitionSystem,
@@ -298,9 +300,11 @@ export class Step implements StepSource {
       this.phase = 'constraint';
       // Over the encoding, the constraint reads only what it touches, and only that is re-encoded
       // to find a write (design.md, "Views, not decode/encode").
-      const seen = typeError === undefined && this.views !== undefined ? this.views.open(encoded, 0) : next;
+      const own = typeError === undefined && this.views !== undefined;
+      const seen = own ? this.views!.open(encoded, 0) : next;
       inside = isTrue(sys.constraint(seen));
-      if (typeError === undefined && !this.freezes && this.differs(seen, encoded, 0)) throw new StateWritten(`the constraint after ${action.label}`);
+      // A write to a view of its own reaches nothing else: it is looked for in samples (due()).
+      if (typeError === undefined && !this.freezes && (!own || this.due()) && this.differs(seen, encoded, 0)) throw new StateWritten(`the constraint after ${action.label}`);
     }
     this.phase = RECIPE;
     if (!inside) this.prunedSuccessor(next, typeError === undefined ? encoded : undefined, action, choice);
@@ -373,28 +377,44 @@ export class Step implements StepSource {
     const invariants = this.system.invariants;
     if (invariants.length === 0) return undefined;
     if (this.probe !== undefined) this.probe.at(this.action ? this.action.id : -1, PHASE.invariant);
-    // Without its encoding to compare with afterwards, the state is frozen; with one, the
-    // invariants read a view over it, so that only what they touch is decoded and re-encoded.
+    // Without its encoding to compare with afterwards, the state is frozen. With one and views,
+    // each invariant reads a view of its own, so that only what it touches is decoded, and a write
+    // reaches neither another invariant nor the stored state: it is looked for in samples (due()).
     if (encoded === undefined) readOnly(s);
-    else if (this.views !== undefined) s = this.views.open(encoded, 0);
+    const views = encoded !== undefined ? this.views : undefined;
+    const look = views !== undefined && this.due();
     let found: Violation | undefined;
     for (let k = 0; k < invariants.length && !found; k++) {
       const inv = invariants[k];
+      const seen = views !== undefined ? views.open(encoded!, 0) : s;
       try {
-        if (!isTrue(inv.holds(s))) found = { outcome: 'invariant', property: inv.name, message: `invariant '${inv.name}' is violated`, stateIndex, step };
+        if (!isTrue(inv.holds(seen))) found = { outcome: 'invariant', property: inv.name, message: `invariant '${inv.name}' is violated`, stateIndex, step };
       } catch (error) {
         found = { outcome: 'error', phase: `invariant '${inv.name}'`, message: failure(`invariant '${inv.name}'`, error), stateIndex, step, error };
       }
+      if (look && this.differs(seen, encoded!, 0)) return this.written(inv.name, stateIndex, step);
     }
     // What follows is the engine's own work, which the watchdog does not time.
     if (this.probe !== undefined) this.probe.at(-1, PHASE.engine);
-    if (encoded !== undefined && !this.freezes && this.differs(s, encoded, 0)) {
+    if (views === undefined && encoded !== undefined && !this.freezes && this.differs(s, encoded, 0)) {
       // Which one wrote: each again, on a fresh copy.
       const writer = invariants.find((inv) => this.writes((x) => inv.holds(x), encoded, 0)) ?? invariants[0];
-      const error = new StateWritten(`invariant '${writer.name}'`);
-      return { outcome: 'error', phase: `invariant '${writer.name}'`, message: error.message, stateIndex, step, error };
+      return this.written(writer.name, stateIndex, step);
     }
     return found;
+  }
+
+  private written(invariant: string, stateIndex: number, step: Violation['step']): Violation {
+    const error = new StateWritten(`invariant '${invariant}'`);
+    return { outcome: 'error', phase: `invariant '${invariant}'`, message: error.message, stateIndex, step, error };
+  }
+
+  /**
+   * Whether to look for a write by a predicate that read a view of its own: at every state an audit,
+   * replay or rebuild expands, for the first 64 successors judged in a search, then for one in eight.
+   */
+  private due(): boolean {
+    return this.parent < 0 || ++this.judged <= 64 || (this.judged & 7) === 0;
   }
 
   /** Whether `s` no longer encodes to `v[at..]`. */
