@@ -186,7 +186,7 @@ export class Step implements StepSource {
   /** A fresh, mutable copy of the state being expanded (StepSource). */
   draft(): State {
     const views = this.views;
-    return views !== undefined ? views.open(this.data, this.at) : this.system.decode(this.data, this.at);
+    return views !== undefined ? views.draft(this.data, this.at) : this.system.decode(this.data, this.at);
   }
 
   /** A successor as a violation keeps it: a view is copied out of the encoding it reads. */

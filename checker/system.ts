@@ -78,6 +78,8 @@ export interface ActionInstance {
  */
 export interface StateViews {
   open(data: Int32Array, at: number): State;
+  /** A view for a recipe to change (the system may decode it differently from one that is only read). */
+  draft(data: Int32Array, at: number): State;
   /** A plain, fully decoded copy of a view; any other state as it is. */
   plain(s: State): State;
 }

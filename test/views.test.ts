@@ -48,11 +48,13 @@ describe('views over the encoding', () => {
     const out = new Int32Array(schema.width);
     const messages = (change: (s: Record<string, any>) => void) => {
       const v = views.open(encoded, 0);
+      const w = views.draft(encoded, 0);
       const d = codec.decode(encoded, 0);
       change(v);
+      change(w);
       change(d);
       const said: string[] = [];
-      for (const f of [() => views.encode(v, out, 0), () => codec.encode(d, out, 0)]) {
+      for (const f of [() => views.encode(v, out, 0), () => views.encode(w, out, 0), () => codec.encode(d, out, 0)]) {
         try {
           f();
           said.push('fits');
@@ -62,11 +64,39 @@ describe('views over the encoding', () => {
       }
       return said;
     };
-    expect(messages((s) => (s.c[1] = 4))).toEqual(['c[1] = 4 is outside int(0, 3)', 'c[1] = 4 is outside int(0, 3)']);
+    expect(messages((s) => (s.c[1] = 4))).toEqual(Array(3).fill('c[1] = 4 is outside int(0, 3)'));
     const extraKey = messages((s) => (s.m[3] = 0));
-    expect(extraKey).toEqual(Array(2).fill('m[3] = 0 is outside the key type int(1, 2)'));
-    expect(messages((s) => (s.extra = 1))).toEqual(Array(2).fill("extra = 1 is outside the schema (no field 'extra' is declared)"));
+    expect(extraKey).toEqual(Array(3).fill('m[3] = 0 is outside the key type int(1, 2)'));
+    expect(messages((s) => (s.extra = 1))).toEqual(Array(3).fill("extra = 1 is outside the schema (no field 'extra' is declared)"));
+    expect(messages((s) => delete s.m[2])).toEqual(Array(3).fill('m[2] = undefined is outside int(0, 1) (the key is missing)'));
     expect(views.plain(views.open(encoded, 0))).toEqual(codec.decode(encoded, 0));
+  });
+});
+
+describe("a draft's integer-keyed maps", () => {
+  const schema = new RecordSchema({ m: mapOf(int(1, 2), int(0, 1)), n: int(0, 1) });
+  const codec = compileCodec(schema);
+  const encoded = new Int32Array(schema.width);
+  codec.encode({ m: { 1: 0, 2: 0 }, n: 0 }, encoded, 0);
+
+  it('behave as plain objects, and a key added to one is found after others were written', () => {
+    const views = compileViews<Record<string, any>>(schema);
+    const draft = views.draft(encoded, 0);
+    const m = draft.m;
+    expect([m instanceof Object, m.constructor === Object, JSON.stringify(m), Object.keys(m), 1 in m, 3 in m, String(m)]).toEqual([
+      true, true, '{"1":0,"2":0}', ['1', '2'], true, false, '[object Object]',
+    ]);
+    expect({ ...m, 2: 1 }).toEqual({ 1: 0, 2: 1 });
+    const out = new Int32Array(schema.width);
+    m[2] = 1;
+    views.encode(draft, out, 0);
+    expect(codec.decode(out, 0).m).toEqual({ 1: 0, 2: 1 });
+    const grown = views.draft(encoded, 0);
+    grown.m[0] = 1;
+    expect(() => views.encode(grown, out, 0)).toThrow('m[0] = 1 is outside the key type int(1, 2)');
+    // A draft from before and one from after the key was added are still encoded exactly.
+    views.encode(draft, out, 0);
+    expect(codec.decode(out, 0).m).toEqual({ 1: 0, 2: 1 });
   });
 });
 

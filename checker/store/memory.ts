@@ -130,7 +130,7 @@ export class FingerprintStore implements StateStore {
     if ((index & MASK) === 0) this.addChunk();
     this.parents[index >>> CHUNK_BITS][index & MASK] = parent;
     this.actions[index >>> CHUNK_BITS][index & MASK] = action;
-    if (this.choices) this.setChoice(index, choice);
+    if (this.choices && choice.length !== 0) this.setChoice(index, choice);
     table[slot] = hi;
     table[slot + 1] = lo;
     table[slot + 2] = index + 1;
@@ -171,7 +171,7 @@ export class FingerprintStore implements StateStore {
         const index = block[0]++;
         this.parents[index >>> CHUNK_BITS][index & MASK] = parent;
         this.actions[index >>> CHUNK_BITS][index & MASK] = action;
-        if (this.choices) this.setChoice(index, choice);
+        if (this.choices && choice.length !== 0) this.setChoice(index, choice);
         table[slot + 2] = index + 1;
         return index;
       }

@@ -30,16 +30,53 @@ const INLINE_VALUES = 8;
 /** Arrays and maps up to this many elements are unrolled. */
 const UNROLL = 64;
 
+/**
+ * Maps keyed by integers, as a draft decodes them. V8 keeps integer keys as elements, and counting
+ * them (the encoder's check for an extra key) costs Object.keys, about 75 ns a map, on every map a
+ * recipe touched. A draft's maps instead inherit from a proxy whose `set` trap sees every key added
+ * by assignment (a key the map has is set on the map itself, never reaching the prototype): while
+ * no key was added, a map with that prototype has exactly the keys it was decoded with, plus none.
+ * The proxy forwards everything else to a plain object, so the maps behave as plain objects do
+ * (`instanceof Object`, `toString`, JSON, spread). A key added with Object.defineProperty does not
+ * pass the trap: specs assign.
+ */
+class KeyWatch {
+  added = 0;
+  readonly proto: object;
+  constructor() {
+    this.proto = new Proxy(Object.create(Object.prototype) as object, {
+      set: (target, key, value, receiver) => {
+        this.added++;
+        return Reflect.set(target, key, value, receiver);
+      },
+    });
+  }
+}
+
 class Generator {
   /** Constants the generated code refers to as K[i]. */
   readonly consts: unknown[] = [];
   /** Helper functions, emitted before the entry points. */
   readonly helpers: string[] = [];
   private next = 0;
+  /** Set while generating a draft's decoder: its integer-keyed maps get the watch's prototype. */
+  drafting = false;
+  private watchRef?: string;
+  private watchProto?: string;
+
+  constructor(private readonly watch?: KeyWatch) {}
+
+  /** The watch and its prototype as constants of the generated code. */
+  private watched(): [watch: string, proto: string] {
+    this.watchRef ??= this.konst(this.watch);
+    this.watchProto ??= this.konst(this.watch!.proto);
+    return [this.watchRef, this.watchProto];
+  }
 
   konst(value: unknown): string {
-    this.consts.push(value);
-    return `K[${this.consts.length - 1}]`;
+    let i = this.consts.indexOf(value);
+    if (i < 0 || typeof value !== 'object') i = this.consts.push(value) - 1;
+    return `K[${i}]`;
   }
   fresh(prefix: string): string {
     return `${prefix}${this.next++}`;
@@ -64,7 +101,8 @@ class Generator {
       const names = key.values.map((k) => key.keyOf(k));
       if (names.length <= UNROLL) {
         const w = s.value.width;
-        return `{ ${names.map((n, i) => `${JSON.stringify(n)}: ${this.decode(s.value, `${at} + ${i * w}`)}`).join(', ')} }`;
+        const proto = this.drafting && names.every(isIndex) ? `__proto__: ${this.watched()[1]}, ` : '';
+        return `{ ${proto}${names.map((n, i) => `${JSON.stringify(n)}: ${this.decode(s.value, `${at} + ${i * w}`)}`).join(', ')} }`;
       }
       return this.helper('d', `const o = {}; const N = ${this.konst(names)};
         for (let i = 0; i < N.length; i++) o[N[i]] = ${this.decode(s.value, `a + i * ${s.value.width}`)};
@@ -129,8 +167,10 @@ class Generator {
       // An extra key is an error too. For-in over named keys costs a few nanoseconds and allocates
       // nothing; over integer keys (stored as elements) it takes the runtime's slow path, where
       // Object.keys costs two thirds as much.
-      if (keys.every((k) => /^(0|[1-9][0-9]*)$/.test(k))) {
-        lines.push(`if (Object.keys(${v}).length !== ${keys.length}) return false;`);
+      if (keys.every(isIndex)) {
+        // A draft's map, while no key was added to one (KeyWatch), needs no count.
+        const unwatched = this.watch ? `(${this.watched()[0]}.added !== 0 || Object.getPrototypeOf(${v}) !== ${this.watched()[1]}) && ` : '';
+        lines.push(`if (${unwatched}Object.keys(${v}).length !== ${keys.length}) return false;`);
       } else {
         const n = this.fresh('n');
         const key = this.fresh('k');
@@ -181,18 +221,30 @@ class Generator {
     return `try { ${this.konst(s)}.encode(${v}, o, ${at}, ''); } catch (err) { return false; }`;
   }
 
+  /** Helpers by body: a draft's decoder shares those that build no integer-keyed map. */
+  private readonly helperNames = new Map<string, string>();
+
   private helper(prefix: string, body: string, at: string): string {
-    const name = this.fresh(prefix);
-    this.helpers.push(`function ${name}(f, a) { ${body} }`);
+    let name = this.helperNames.get(prefix + body);
+    if (name === undefined) {
+      name = this.fresh(prefix);
+      this.helperNames.set(prefix + body, name);
+      this.helpers.push(`function ${name}(f, a) { ${body} }`);
+    }
     return `${name}(f, ${at})`;
   }
 
   /** A separately compiled checker-writer for a large record or map. */
   private sub(s: Schema<unknown>): (v: unknown, o: Int32Array, at: number) => boolean {
-    const g = new Generator();
+    const g = new Generator(this.watch);
     const body = g.encode(s, 'v', 'a');
     return new Function('K', `${g.helpers.join('\n')}\nreturn function (v, o, a) { ${body}\nreturn true; };`)(g.consts) as never;
   }
+}
+
+/** Whether a key is stored as an element (an array index), not as a named property. */
+function isIndex(key: string): boolean {
+  return /^(0|[1-9][0-9]*)$/.test(key) && Number(key) < 2 ** 32 - 1;
 }
 
 /** Compiles a schema's encoder and decoder into specialised functions. */
@@ -220,6 +272,8 @@ export function compileCodec<T>(schema: Schema<T>): Codec<T> {
 export interface StateViews<T> {
   /** A view of the state encoded at data[at..]; valid while that encoding is. */
   open(data: Int32Array, at: number): T;
+  /** The same, for a recipe to change: what it decodes is cheaper to encode again (KeyWatch). */
+  draft(data: Int32Array, at: number): T;
   isView(value: unknown): boolean;
   /** Writes a view at out[at..]; throws TypeViolation (the whole-state encoder's message) if it does not fit. */
   encode(view: T, out: Int32Array, at: number): void;
@@ -231,7 +285,7 @@ export interface StateViews<T> {
 const COPY_UNROLL = 8;
 
 export function compileViews<T>(schema: RecordSchema<Shape>): StateViews<T> {
-  const g = new Generator();
+  const g = new Generator(new KeyWatch());
   const fields: string[] = [];
   const accessors: string[] = [];
   const writes: string[] = [];
@@ -241,8 +295,12 @@ export function compileViews<T>(schema: RecordSchema<Shape>): StateViews<T> {
     const s = schema.fields[k];
     const key = JSON.stringify(k);
     const decode = g.decode(s, `a + ${off}`);
+    g.drafting = true;
+    const drafted = g.decode(s, `a + ${off}`);
+    g.drafting = false;
+    const value = drafted === decode ? decode : `this.#d ? ${drafted} : ${decode}`;
     fields.push(`#v${i} = U;`);
-    accessors.push(`get [${key}]() { const v = this.#v${i}; if (v !== U) return v; const f = this.#f, a = this.#a; return (this.#v${i} = ${decode}); }`);
+    accessors.push(`get [${key}]() { const v = this.#v${i}; if (v !== U) return v; const f = this.#f, a = this.#a; return (this.#v${i} = ${value}); }`);
     accessors.push(`set [${key}](x) { this.#v${i} = x; }`);
     const copy =
       s.width <= COPY_UNROLL
@@ -256,8 +314,8 @@ export function compileViews<T>(schema: RecordSchema<Shape>): StateViews<T> {
   const source = `${g.helpers.join('\n')}
     const U = { unset: true };
     class View {
-      #f; #a; ${fields.join(' ')}
-      constructor(f, a) { this.#f = f; this.#a = a; }
+      #f; #a; #d; ${fields.join(' ')}
+      constructor(f, a, d) { this.#f = f; this.#a = a; this.#d = d; }
       ${accessors.join('\n')}
       ${schema.keys.includes('toJSON') ? '' : 'toJSON() { return View.plain(this); }'}
       static is(x) { return typeof x === 'object' && x !== null && #f in x; }
@@ -270,7 +328,8 @@ export function compileViews<T>(schema: RecordSchema<Shape>): StateViews<T> {
         return r; }
     }
     return {
-      open: (f, a) => new View(f, a),
+      open: (f, a) => new View(f, a, false),
+      draft: (f, a) => new View(f, a, true),
       isView: View.is,
       encode(v, o, at) { if (!View.fits(v, o, at)) S.encode(View.plain(v), o, at, ''); },
       plain: View.plain,
