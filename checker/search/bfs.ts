@@ -13,7 +13,7 @@ import { Frontier } from '../store/frontier.ts';
 import { actionBytes, FingerprintStore } from '../store/memory.ts';
 import type { LevelQueue, StateStore } from '../store/store.ts';
 import type { Canonicaliser } from '../symmetry/canonicalise.ts';
-import { type ActionInstance, type ChoicePath, initialStates, NO_CHOICE, type State, type TransitionObserver, type TransitionSystem } from '../system.ts';
+import { type ActionInstance, type ChoicePath, initialStates, type State, type TransitionObserver, type TransitionSystem } from '../system.ts';
 import { Violations } from './violations.ts';
 
 export interface SearchOptions {
@@ -122,8 +122,6 @@ export class Expander implements StepHandler {
     next: LevelQueue,
     /** Looks a stored state up (only an observer needs it). */
     private readonly find?: (hi: number, lo: number) => number,
-    /** Reads the store where `hi` would be inserted (see `flush`); none: successors are inserted one by one. */
-    touch?: (hi: number) => number,
   ) {
     // The expander keeps no state it is handed: the step may give guards and recipes views.
     this.step = new Step(system, this, { ...opts, views: true });
@@ -131,47 +129,14 @@ export class Expander implements StepHandler {
     this.observer = opts.observer;
     this.invariants = system.invariants.length > 0;
     this.next = next;
-    // Nothing needs a successor's place in the store at once: inserts can wait to the end of the
-    // step (the states it hands on are valid until then; invariants are checked on new ones then).
-    if (touch && !this.observer) this.pending = new Pending(system.width, touch, this.invariants);
   }
   private readonly observer?: TransitionObserver;
   private readonly invariants: boolean;
-  private readonly pending?: Pending;
 
   /** Expands the state whose [index, vector] record starts at data[at]. */
   expand(data: Int32Array, at: number): void {
     this.parent = data[at];
     this.step.expand(data, at + 1, this.parent);
-    if (this.pending !== undefined && this.pending.count > 0) this.flush();
-  }
-
-  /**
-   * Inserts the successors held back. A lookup in a store bigger than the processor's cache waits
-   * for memory; made one after another with a step's work between them, the waits add up. Read
-   * first, in a tight loop, the places of all of them, and the processor waits for those together.
-   */
-  private flush(): void {
-    const p = this.pending!;
-    const { count, hi, lo } = p;
-    let warm = 0;
-    for (let k = 0; k < count; k++) warm |= p.touch(hi[k]);
-    p.warm = warm;
-    p.count = 0;
-    const w = p.width;
-    for (let k = 0; k < count; k++) {
-      const a = p.action[k];
-      const index = this.insert(hi[k], lo[k], this.parent, a, p.choice[k]);
-      if (index < 0) continue;
-      if (a >= 0) this.found[a]++;
-      const vector = p.vectors.subarray(k * w, k * w + w);
-      if (this.invariants) {
-        const next = p.next[k];
-        p.next[k] = undefined;
-        this.checkInvariants(next!, index, hi[k], lo[k], a >= 0 ? this.step.system.actions[a] : undefined, p.encoded!.subarray(k * w, k * w + w));
-      }
-      this.next.push(index, vector);
-    }
   }
 
   /** Admits the system's initial states. */
@@ -182,7 +147,6 @@ export class Expander implements StepHandler {
       this.position = i;
       this.step.initial(value, i++);
     }
-    if (this.pending !== undefined && this.pending.count > 0) this.flush();
     this.position = -1;
   }
 
@@ -190,11 +154,6 @@ export class Expander implements StepHandler {
   // compiler inlines it, the store's insert, the fingerprint and the frontier's push into the step.
   stored(next: State, vector: Int32Array, hi: number, lo: number, action: ActionInstance | undefined, choice: ChoicePath, encoded: Int32Array): void {
     const a = action ? action.id : -1;
-    const pending = this.pending;
-    if (pending !== undefined) {
-      if (pending.hold(next, vector, encoded, hi, lo, a, choice)) this.flush();
-      return;
-    }
     const index = this.insert(hi, lo, this.parent, a, choice);
     if (this.observer !== undefined) this.observe(index, hi, lo, a, choice, encoded);
     if (index < 0) return;
@@ -218,48 +177,6 @@ export class Expander implements StepHandler {
 
   violation(v: Violation, key: ViolationKey): void {
     this.violations.offer(v, key);
-  }
-}
-
-/** Successors of the state being expanded, held back to be inserted together (Expander.flush). */
-class Pending {
-  static readonly SIZE = 64;
-  count = 0;
-  readonly hi = new Int32Array(Pending.SIZE);
-  readonly lo = new Int32Array(Pending.SIZE);
-  readonly action = new Int32Array(Pending.SIZE);
-  readonly choice: ChoicePath[] = new Array(Pending.SIZE).fill(NO_CHOICE);
-  readonly vectors: Int32Array;
-  /** For the invariants: the states and their concrete encodings. */
-  readonly next: (State | undefined)[] = [];
-  readonly encoded?: Int32Array;
-  /** What the reads ahead found, kept so that they are not optimised away. */
-  warm = 0;
-  constructor(
-    readonly width: number,
-    readonly touch: (hi: number) => number,
-    private readonly states: boolean,
-  ) {
-    this.vectors = new Int32Array(Pending.SIZE * width);
-    if (states) this.encoded = new Int32Array(Pending.SIZE * width);
-  }
-  /** Holds a successor; true when the buffer is full. */
-  hold(next: State, vector: Int32Array, encoded: Int32Array, hi: number, lo: number, action: number, choice: ChoicePath): boolean {
-    const k = this.count++;
-    if (this.states) {
-      this.next[k] = next;
-      const e = this.encoded!;
-      const w = this.width;
-      for (let i = 0; i < w; i++) e[k * w + i] = encoded[i];
-    }
-    this.hi[k] = hi;
-    this.lo[k] = lo;
-    this.action[k] = action;
-    this.choice[k] = choice;
-    const w = this.width;
-    const v = this.vectors;
-    for (let i = 0; i < w; i++) v[k * w + i] = vector[i];
-    return this.count === Pending.SIZE;
   }
 }
 
@@ -431,7 +348,6 @@ class LocalLevels implements LevelRunner {
       (hi, lo, parent, action, choice) => store.insert(hi, lo, parent, action, choice),
       this.frontiers[0],
       (hi, lo) => store.find(hi, lo),
-      store instanceof FingerprintStore ? (hi) => store.touch(hi) : undefined,
     );
   }
 

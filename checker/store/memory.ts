@@ -138,11 +138,6 @@ export class FingerprintStore implements StateStore {
     return index;
   }
 
-  /** The index word where `hi` starts probing: read ahead of insert() so that its memory is in cache. */
-  touch(hi: number): number {
-    return this.table[home(hi, this.capacity) + 2];
-  }
-
   /** Out of insert(), which then fits within the compiler's inlining budget of the hot loop. */
   private setChoice(index: number, choice: ChoicePath): void {
     this.choices![index >>> CHUNK_BITS][index & MASK] = packChoice(choice);
