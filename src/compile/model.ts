@@ -99,7 +99,9 @@ export function compileModel(spec: Spec, variant: string, file?: string, opts: C
   // With one variable every recipe touches all of the state, and a view is one layer more.
   // A function that lists the state's own properties needs plain states (./enumerates-state.ts).
   const viewsOn = codec.keys.length > 1 && !specFunctions(def).some(listsStateProperties);
-  const encode: Encoder = (value, out, at) => {
+  // What does not pass the generated check goes to the schema's own encoder, which says why (or
+  // writes it). The common path has no try: it costs a tenth of a small spec's step.
+  const typeMessage = (value: unknown, out: Int32Array, at: number): string | undefined => {
     try {
       if (viewsOn && views.isView(value)) views.encode(value as State, out, at);
       else compiled.encode(value, out, at);
@@ -109,6 +111,10 @@ export function compileModel(spec: Spec, variant: string, file?: string, opts: C
       throw e;
     }
   };
+  const { fits } = compiled;
+  const encode: Encoder = viewsOn
+    ? (value, out, at) => ((views.isView(value) ? views.fits(value as State, out, at) : fits(value, out, at)) ? undefined : typeMessage(value, out, at))
+    : (value, out, at) => (fits(value, out, at) ? undefined : typeMessage(value, out, at));
 
   const actions: ActionInstance[] = [];
   for (const [name, a] of Object.entries(def.actions as Record<string, ActionDef<State, Constants, ParamDomains>>)) {

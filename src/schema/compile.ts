@@ -22,6 +22,11 @@ import {
 export interface Codec<T> {
   /** Writes `value` at `out[at..at+width)`; throws TypeViolation (the schema's message) if it does not fit. */
   encode(value: unknown, out: Int32Array, at: number): void;
+  /**
+   * Writes `value` and says true, or says false when the generated check does not accept it (then
+   * `encode` says why, or writes it: the check may be conservative). No exception: the hot path.
+   */
+  fits(value: unknown, out: Int32Array, at: number): boolean;
   decode(from: Int32Array, at: number): T;
 }
 
@@ -258,6 +263,7 @@ export function compileCodec<T>(schema: Schema<T>): Codec<T> {
     return {
       decode(f, a) { return ${decodeExpr}; },
       encode(v, o, a) { if (!fits(v, o, a)) S.encode(v, o, a, ''); },
+      fits,
     };`;
   return new Function('K', 'S', source)(g.consts, schema) as Codec<T>;
 }
@@ -277,6 +283,8 @@ export interface StateViews<T> {
   isView(value: unknown): boolean;
   /** Writes a view at out[at..]; throws TypeViolation (the whole-state encoder's message) if it does not fit. */
   encode(view: T, out: Int32Array, at: number): void;
+  /** Writes a view and says true, or says false where `encode` must say why (Codec.fits). */
+  fits(view: T, out: Int32Array, at: number): boolean;
   /** A plain, fully decoded copy of a view, as the recipe left it (extra keys included): it outlives the encoding. */
   plain(view: T): T;
 }
@@ -332,6 +340,7 @@ export function compileViews<T>(schema: RecordSchema<Shape>): StateViews<T> {
       draft: (f, a) => new View(f, a, true),
       isView: View.is,
       encode(v, o, at) { if (!View.fits(v, o, at)) S.encode(View.plain(v), o, at, ''); },
+      fits: View.fits,
       plain: View.plain,
     };`;
   return new Function('K', 'S', source)(g.consts, schema) as StateViews<T>;
