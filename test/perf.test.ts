@@ -85,7 +85,8 @@ describe('stopping a run cleanly', () => {
   it.each(['1', '2'])('Ctrl-C prints the statistics so far and exits 255, without a stack trace; progress lines come first (%s workers)', async (workers) => {
     const child = spawn(process.execPath, [join(ROOT, 'bin', 'interleave.js'), 'check', 'bench/counters.ts', '--progress', '1', '--workers', workers], {
       cwd: ROOT,
-      env: { ...process.env, NO_COLOR: '1' },
+      // 24M states: a search that is still under way when the first progress line comes.
+      env: { ...process.env, NO_COLOR: '1', COUNTERS_K: '16' },
     });
     let stdout = '';
     let stderr = '';

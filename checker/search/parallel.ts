@@ -17,6 +17,7 @@ import { canonicaliser } from '../symmetry/canonicalise.ts';
 import { initialStates, type ChoicePath, type State, type SystemSource, type TransitionSystem } from '../system.ts';
 import { Expander, type LevelOutcome, type LevelRunner, type Region as LevelRegion, type SearchOptions, type Watch } from './bfs.ts';
 import { OutboxExpander, type OutboxContents } from './outbox.ts';
+import { takeWarm } from './warm.ts';
 import type { Found, Violations } from './violations.ts';
 
 /** Slots of the shared control array. */
@@ -525,35 +526,6 @@ export interface Helper {
   storeVersion: number;
 }
 
-/**
- * Worker threads started ahead of the search (warmUp), still loading tsx and the checker. A thread
- * takes about half a second to start, which would otherwise be half a second of the search run by one.
- */
-const warm: { worker: Worker; failed?: Error }[] = [];
-const workerUrl = new URL('./worker-thread.js', import.meta.url);
-
-/**
- * For a command line `check ... --workers N`: starts the N - 1 worker threads before the command line
- * is parsed and the specs are loaded. An option it cannot read is left to the parser to report.
- */
-export function warmUpFor(argv: string[]): void {
-  if (argv[0] !== 'check') return;
-  const at = argv.findIndex((a) => a === '--workers' || a.startsWith('--workers='));
-  const n = at < 0 ? NaN : Number(argv[at].includes('=') ? argv[at].slice('--workers='.length) : argv[at + 1]);
-  if (Number.isInteger(n) && n > 1 && n <= 64) warmUp(n - 1);
-}
-
-/** Starts `count` worker threads now, for the next parallel search to use; they do not keep the process alive. */
-export function warmUp(count: number): void {
-  while (warm.length < count) {
-    const w: (typeof warm)[number] = { worker: new Worker(workerUrl) };
-    // Kept for the search that takes the thread, which then reports it.
-    w.worker.once('error', (e) => (w.failed = e));
-    w.worker.unref();
-    warm.push(w);
-  }
-}
-
 export function startWorkers(system: TransitionSystem, opts: SearchOptions, n: number, control: Int32Array, counts: Float64Array, outbox = false): Helper[] {
   return Array.from({ length: n - 1 }, (_, id) => {
     const setup: Setup = {
@@ -566,7 +538,7 @@ export function startWorkers(system: TransitionSystem, opts: SearchOptions, n: n
       counts: counts.buffer as SharedArrayBuffer,
       outbox,
     };
-    const { worker, failed: early } = warm.shift() ?? { worker: new Worker(workerUrl) };
+    const { worker, failed: early } = takeWarm();
     worker.ref();
     worker.removeAllListeners('error');
     const helper: Helper = { worker, id, ready: false, storeVersion: -1, failed: early };

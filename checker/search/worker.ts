@@ -7,11 +7,29 @@ import { parentPort } from 'node:worker_threads';
 import type { SystemSource, TransitionSystem } from '../system.ts';
 import { collectGarbage, RELEASE_BYTES } from '../store/release.ts';
 import { CONTROL, Participant, type Setup, threadCanonicaliser, type ToWorker } from './parallel.ts';
+import type { Prepare } from './warm.ts';
 
-// The thread may start before the search knows what to check (parallel.ts, warmUp): its first message says.
-const [setup] = (await once(parentPort!, 'message')) as [Setup];
-const builder = (await import(setup.source.builder)) as { rebuildSystem: (s: SystemSource) => Promise<TransitionSystem> };
-const system = await builder.rebuildSystem(setup.source);
+async function rebuild(source: SystemSource): Promise<TransitionSystem> {
+  const builder = (await import(source.builder)) as { rebuildSystem: (s: SystemSource) => Promise<TransitionSystem> };
+  return builder.rebuildSystem(source);
+}
+
+/** Whether two sources name the same system (the same module, export, variant, constants and import graph). */
+const same = (a: SystemSource, b: SystemSource) => JSON.stringify(a) === JSON.stringify(b);
+
+// The thread may start before the search knows what to check (warm.ts): its first
+// message says, or says what to rebuild ahead of it (prepareWorkers).
+let [first] = (await once(parentPort!, 'message')) as [Setup | Prepare];
+let prepared: { source: SystemSource; system: Promise<TransitionSystem> } | undefined;
+while ('prepare' in first) {
+  const system = rebuild(first.prepare);
+  // Whatever it throws is thrown again when the search asks for this system.
+  system.catch(() => undefined);
+  prepared = { source: first.prepare, system };
+  [first] = (await once(parentPort!, 'message')) as [Setup | Prepare];
+}
+const setup = first;
+const system = await (prepared && same(prepared.source, setup.source) ? prepared.system : rebuild(setup.source));
 const control = new Int32Array(setup.control);
 const self = new Participant(
   system,

@@ -16,6 +16,12 @@ export const CHUNK = 1 << CHUNK_BITS;
 const MASK = CHUNK - 1;
 const MAX_LOAD = 0.85;
 const GROWTH = 1.3;
+/** Below this many slots the table doubles: each growth moves every entry, and small tables cost little memory. */
+const DOUBLE_BELOW = 1 << 22;
+/** The capacity a table of `cap` slots grows to. */
+function grown(cap: number): number {
+  return Math.ceil(cap * (cap < DOUBLE_BELOW ? 2 : GROWTH));
+}
 /** State indices a thread takes from the shared counter at a time (insertShared). */
 export const INDEX_BLOCK = 64;
 /** An index word meaning "claimed by a thread that has not yet written the index". */
@@ -250,7 +256,7 @@ export class FingerprintStore implements StateStore {
    * pages are not yet faulted in: see touchPages.
    */
   nextTable(): Int32Array {
-    return new Int32Array(this.alloc(Math.ceil(this.capacity * GROWTH) * 12));
+    return new Int32Array(this.alloc(grown(this.capacity) * 12));
   }
 
   /**
@@ -291,7 +297,7 @@ export class FingerprintStore implements StateStore {
 
   private grow(): void {
     const old = this.table;
-    const cap = Math.ceil(this.capacity * GROWTH);
+    const cap = grown(this.capacity);
     const end = cap * 3;
     const table = new Int32Array(this.alloc(cap * 12));
     for (let s = 0; s < old.length; s += 3) {

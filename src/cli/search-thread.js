@@ -3,4 +3,7 @@
 import { register } from 'tsx/esm/api';
 
 register();
+// The worker threads of a parallel search first: they load while this thread does.
+const { warmWorkers } = (await import('node:worker_threads')).workerData;
+if (warmWorkers > 0) (await import('../../checker/search/warm.ts')).warmUp(warmWorkers);
 await import('./search-worker.ts');

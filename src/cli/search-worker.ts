@@ -3,7 +3,7 @@
 // still ends with its statistics and every report (search-host.ts).
 import { parentPort, workerData } from 'node:worker_threads';
 import { auditDeterminism } from '../../checker/determinism-audit.ts';
-import { warmUp } from '../../checker/search/parallel.ts';
+import { prepareWorkers } from '../../checker/search/warm.ts';
 import { StepProbe, watchSteps } from '../../checker/step-probe.ts';
 import { auditSymmetry, QUICK_AUDIT } from '../../checker/symmetry/audit.ts';
 import { checkModel, usesSymmetry } from '../compile/check.ts';
@@ -17,7 +17,6 @@ import { type FromThread, type Job, STATS, type ThreadSetup, threadError, toPort
 const setup = workerData as ThreadSetup;
 const flags = new Int32Array(setup.control);
 const stats = new Float64Array(setup.stats);
-if (setup.warmWorkers > 0) warmUp(setup.warmWorkers);
 
 /** Reads the main thread's request to stop each time the search polls it. */
 const control = {
@@ -54,6 +53,8 @@ async function run(job: Job): Promise<void> {
     send({ kind: 'done', result: toPortable(result) });
     return;
   }
+  // Worker threads rebuild the system while this one audits it.
+  if ((job.options.workers ?? 1) > 1 && !job.cluster) prepareWorkers(model.source);
   // A step that gives other successors when taken again makes counts and traces meaningless.
   const determinism = auditDeterminism(model);
   if (!determinism.passed) {
