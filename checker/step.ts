@@ -344,20 +344,20 @@ export class Step implements StepSource {
     const encoded = this.encoded;
     const typeError = sys.encode(value, encoded, 0);
     // A copy, so that the checks cannot touch the spec's own value (frozen when it has no encoding).
-    const s = (typeError === undefined ? sys.decode(encoded, 0) : readOnly(structuredClone(value))) as State;
+    const s = (typeError !== undefined ? readOnly(structuredClone(value)) : this.views !== undefined ? this.views.open(encoded, 0) : sys.decode(encoded, 0)) as State;
     const key: ViolationKey = [1, 0, 0, position];
     try {
       const rejected = sys.constraint && !isTrue(sys.constraint(s));
-      if (typeError === undefined && this.differs(s, encoded, 0)) throw new StateWritten('the constraint');
+      if (sys.constraint && typeError === undefined && this.differs(s, encoded, 0)) throw new StateWritten('the constraint');
       if (rejected) {
-        const bad = this.invariantViolation(s, -1, { next: s }, typeError === undefined ? encoded : undefined);
+        const bad = this.invariantViolation(s, -1, { next: this.plain(s) }, typeError === undefined ? encoded : undefined);
         if (bad) this.handler.violation(bad, key);
         else this.handler.pruned?.(s, typeError === undefined ? encoded : undefined, undefined, NO_CHOICE);
         return;
       }
     } catch (error) {
       const message = error instanceof StateWritten ? `${error.message}, on an initial state` : `the constraint threw on an initial state: ${errorText(error)}`;
-      this.handler.violation({ outcome: 'error', phase: 'constraint', message, stateIndex: -1, step: { next: s }, error }, key);
+      this.handler.violation({ outcome: 'error', phase: 'constraint', message, stateIndex: -1, step: { next: this.plain(s) }, error }, key);
       return;
     }
     if (typeError !== undefined) {
