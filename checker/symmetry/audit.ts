@@ -296,8 +296,8 @@ export function reachable(model: Model, limit: number): { pool: Int32Array[]; co
     collect.reset();
     step.initial(init, i++);
     admit();
-    // Streamed initial states can be many more than the pool holds: they are not listed to the end.
-    if (!complete && model.initialStates) break;
+    // Initial states can be many more than the pool holds: the search admits them all anyway.
+    if (!complete) break;
   }
   for (let i = 0; i < pool.length && complete; i++) {
     collect.reset();
