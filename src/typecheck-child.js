@@ -22,7 +22,8 @@ function options(from) {
   const config = ts.findConfigFile(dirname(from), ts.sys.fileExists, 'tsconfig.json');
   if (!config) return { options: { ...defaults, noEmit: true }, config: null };
   const read = ts.readConfigFile(config, ts.sys.readFile);
-  const parsed = ts.parseJsonConfigFileContent(read.config ?? {}, ts.sys, dirname(config));
+  // Named, so that type roots (`types`) resolve from the project, not from where the check runs.
+  const parsed = ts.parseJsonConfigFileContent(read.config ?? {}, ts.sys, dirname(config), undefined, config);
   return { options: { ...parsed.options, noEmit: true }, config };
 }
 

@@ -58,7 +58,8 @@ export function startTypeCheck(specFiles: string[], cacheDir = defaultCacheDir()
             const found: TypeErrors = new Map();
             for (const r of out.results) {
               found.set(r.spec, r.errors);
-              const files = [...r.files, ...(out.config ? [out.config] : [])];
+              // The checker itself too: a change to how it checks must not leave its old verdicts standing.
+              const files = [...r.files, ...(out.config ? [out.config] : []), CHILD];
               writeEntry(cacheDir, r.spec, { typescript: out.typescript, files: Object.fromEntries(files.map((p) => [p, hashFile(p)])), errors: r.errors });
             }
             return found;
@@ -119,7 +120,7 @@ function entryFile(cacheDir: string, spec: string): string {
 function readEntry(cacheDir: string, spec: string, version: string): CacheEntry | undefined {
   try {
     const e = JSON.parse(readFileSync(entryFile(cacheDir, spec), 'utf8')) as CacheEntry;
-    if (e.typescript !== version) return undefined;
+    if (e.typescript !== version || !(CHILD in e.files)) return undefined;
     for (const [f, h] of Object.entries(e.files)) if (hashFile(f) !== h) return undefined;
     return e;
   } catch {

@@ -1,6 +1,6 @@
 // `interleave check` type-checks the specs it runs, in a child process beside the search, cached by
 // the content of each spec's import graph; the usual mistakes get a hint that names the fix.
-import { existsSync, readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { defaultCacheDir, hintFor } from '../src/typecheck.ts';
@@ -58,6 +58,16 @@ describe('type-checking specs', () => {
     const r = cli(['check', file, '--out', dir], ON);
     expect(r.code).toBe(150);
     expect(r.stderr).toContain("bound.ts:1:14: error TS2322: Type 'string' is not assignable to type 'number'.");
+  });
+
+  it("resolves a project's type libraries from its tsconfig.json, whatever folder the check runs in", () => {
+    const project = scratch();
+    symlinkSync(join(import.meta.dirname, '..', 'node_modules'), join(project, 'node_modules'));
+    writeFileSync(join(project, 'tsconfig.json'), JSON.stringify({ compilerOptions: { strict: true, module: 'NodeNext', moduleResolution: 'NodeNext', allowImportingTsExtensions: true, noEmit: true, skipLibCheck: true, types: ['node'] } }));
+    const file = writeSpec(project, 'env.ts', counter('{ pc: { n1: 0, n2: 0 }, x: Number(process.env.START ?? 0) }', '(s) => { s.x++; }'));
+    const elsewhere = scratch();
+    const r = cli(['check', file, '--out', elsewhere], { cwd: elsewhere, ...ON });
+    expect([r.code, r.stderr]).toEqual([0, '']);
   });
 
   it('keeps its cache in node_modules/.cache of the project, or in the temp folder', () => {
