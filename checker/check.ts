@@ -5,10 +5,10 @@ import type { Outcome, SearchResult, Stats, TraceStep, Violation } from './resul
 import { search, type SearchOptions } from './search/bfs.ts';
 import { canonicaliser } from './symmetry/canonicalise.ts';
 import type { TransitionSystem } from './system.ts';
-import { rebuildTrace, ReplayError } from './trace/rebuild.ts';
-import { reselectTrace } from './trace/reselect.ts';
-import { GraphRecorder, type RecordedGraph } from './liveness/recorder.ts';
-import { checkTemporal, LivenessRefused, LivenessSpecError, recordBySearch, type LivenessInfo, type TemporalViolation } from './liveness/run.ts';
+import type { RecordedGraph } from './liveness/recorder.ts';
+import { LivenessRefused, LivenessSpecError } from './liveness/errors.ts';
+import type { LivenessInfo, TemporalViolation } from './liveness/run.ts';
+import type { reselectTrace } from './trace/reselect.ts';
 
 export interface RunOptions extends Omit<SearchOptions, 'canonicalise'> {
   /** Reduce by the system's symmetry (when it has any). */
@@ -72,7 +72,9 @@ export async function checkSystem(system: TransitionSystem, opts: RunOptions): P
   // The liveness graph is recorded during the search when that search has every concrete state in
   // this thread; otherwise by a second search after it (symmetry reduction is not sound for
   // properties or fairness that name ids, and worker threads do not report transitions).
-  const recorder = live && !useSymmetry && (opts.workers ?? 1) === 1 ? new GraphRecorder(system, live) : undefined;
+  // The liveness checker and the trace rebuild are loaded when a run needs them.
+  const temporal = live && (await import('./liveness/run.ts'));
+  const recorder = live && !useSymmetry && (opts.workers ?? 1) === 1 ? new (await import('./liveness/recorder.ts')).GraphRecorder(system, live) : undefined;
   const observer = recorder && ((from: number, to: number, action: number, _choice: unknown, next: Int32Array) => recorder.observe(from, to, action, next));
   let recorded: RecordedGraph | undefined;
   const { result, store } = await search(system, { ...opts, canonicalise, observer });
@@ -86,11 +88,13 @@ export async function checkSystem(system: TransitionSystem, opts: RunOptions): P
   async function finishRun(): Promise<RunResult> {
     const withoutSymmetry =
       useSymmetry && opts.compareSymmetry ? (await search(system, { ...opts, workers: 1, onProgress: undefined, observer: undefined, store: undefined, disk: undefined, levels: undefined })).result.stats : undefined;
+    const traces = result.violation || result.violations?.length ? await traceModules() : undefined;
     const rebuild = (found: Violation): PropertyViolation => {
+      const { rebuildTrace, ReplayError, reselectTrace } = traces!;
       try {
         const rebuilt = rebuildTrace(system, store, found, canonicalise);
         let { steps, violation } = rebuilt;
-        const again = opts.fewestSwitches === false ? undefined : reselectOrKeep(system, steps, violation);
+        const again = opts.fewestSwitches === false ? undefined : reselectOrKeep(reselectTrace, system, steps, violation);
         let switches: Switches | undefined;
         if (again) {
           steps = again.steps;
@@ -117,7 +121,7 @@ export async function checkSystem(system: TransitionSystem, opts: RunOptions): P
     if (live && outcome === 'ok' && result.stats.complete) {
       const started = Date.now();
       try {
-        recorded = recorder ? recorder.finish() : await recordBySearch(system, live, opts);
+        recorded = recorder ? recorder.finish() : await temporal!.recordBySearch(system, live, opts);
       } catch (e) {
         if (!(e instanceof LivenessSpecError)) throw e;
         outcome = 'error';
@@ -125,7 +129,7 @@ export async function checkSystem(system: TransitionSystem, opts: RunOptions): P
         violation = { outcome: 'error', message, stateIndex: -1 };
       }
       if (recorded) {
-        const t = checkTemporal(system, live, recorded);
+        const t = temporal!.checkTemporal(system, live, recorded);
         liveness = { ...t.info, durationMs: t.info.durationMs + (Date.now() - started), symmetryOff: useSymmetry };
         if (t.violation) {
           const v = t.violation;
@@ -157,9 +161,14 @@ export async function checkSystem(system: TransitionSystem, opts: RunOptions): P
 }
 
 /** The trace with the fewest switches; spec code that throws while it is sought leaves the search's own trace. */
-function reselectOrKeep(...args: Parameters<typeof reselectTrace>): ReturnType<typeof reselectTrace> {
+/** The trace rebuild, loaded when a search found a violation. */
+async function traceModules() {
+  return { ...(await import('./trace/rebuild.ts')), ...(await import('./trace/reselect.ts')) };
+}
+
+function reselectOrKeep(reselect: typeof reselectTrace, ...args: Parameters<typeof reselectTrace>): ReturnType<typeof reselectTrace> {
   try {
-    return reselectTrace(...args);
+    return reselect(...args);
   } catch {
     return undefined;
   }

@@ -9,6 +9,7 @@
 // its action forms. ENABLED is judged on the action, as TLC does: a unit is enabled in s when one of
 // its instances has a step out of s that changes the state, whether or not the constraint keeps the
 // successor. A step that changes nothing is a stutter step: not stored, not a step of <<A>>_vars.
+import { LivenessSpecError } from './errors.ts';
 import { PHASE, stepWatch } from '../step-probe.ts';
 import type { State, TransitionSystem } from '../system.ts';
 import { GraphBuilder, type LivenessGraph } from './graph.ts';
@@ -24,7 +25,7 @@ export interface RecordedGraph {
 }
 
 /** Spec code threw while the graph was recorded. */
-export class LivenessSpecError extends Error {}
+
 
 export class GraphRecorder {
   private readonly builder: GraphBuilder;

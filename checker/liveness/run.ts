@@ -7,14 +7,7 @@ import { checkLiveness, type LivenessViolation } from './check.ts';
 import type { LivenessSystem } from './formula.ts';
 import { GraphRecorder, type RecordedGraph } from './recorder.ts';
 
-export { LivenessSpecError } from './recorder.ts';
-
-/** Temporal properties need the whole graph in this process: a disk-backed or distributed store cannot give it yet. */
-export class LivenessRefused extends Error {
-  constructor() {
-    super('temporal properties are checked on the state graph in memory, on one machine: check them without a disk-backed or distributed store');
-  }
-}
+export { LivenessRefused, LivenessSpecError } from './errors.ts';
 
 export interface LivenessInfo {
   /** Properties checked, in order. */

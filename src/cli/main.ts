@@ -3,7 +3,7 @@
 import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
 import { availableParallelism } from 'node:os';
-import { LivenessRefused } from '../../checker/liveness/run.ts';
+import { LivenessRefused } from '../../checker/liveness/errors.ts';
 import { CheckpointError } from '../../checker/store/checkpoint.ts';
 import { LoadError } from '../load.ts';
 import { OutputError } from '../report/files.ts';

@@ -10,7 +10,7 @@ import type { AuditResult as EngineAudit } from '../../checker/symmetry/audit.ts
 import type { State } from '../../checker/system.ts';
 import type { Model } from '../compile/model.ts';
 import type { SimulationResult } from '../compile/simulate.ts';
-import { LivenessRefused } from '../../checker/liveness/run.ts';
+import { LivenessRefused } from '../../checker/liveness/errors.ts';
 import { CheckpointError } from '../../checker/store/checkpoint.ts';
 import { ClusterError } from '../cluster/protocol.ts';
 import { type FromThread, type Job, STATS, type ThreadError, type ThreadSetup, fromPortable } from './search-jobs.ts';

@@ -5,13 +5,10 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { auditDeterminism } from '../../checker/determinism-audit.ts';
 import { prepareWorkers } from '../../checker/search/warm.ts';
 import { StepProbe, watchSteps } from '../../checker/step-probe.ts';
-import { auditSymmetry, QUICK_AUDIT } from '../../checker/symmetry/audit.ts';
 import { checkModel, usesSymmetry } from '../compile/check.ts';
 import { compileModel } from '../compile/model.ts';
-import { simulate } from '../compile/simulate.ts';
 import { loadSpec } from '../load.ts';
 import type { Spec } from '../spec.ts';
-import { clusterRun } from './cluster-run.ts';
 import { type FromThread, type Job, STATS, type ThreadSetup, threadError, toPortable } from './search-jobs.ts';
 
 const setup = workerData as ThreadSetup;
@@ -35,7 +32,9 @@ async function run(job: Job): Promise<void> {
   // Every step this thread takes for the job (audits, search, walks, trace rebuild) reports to the watchdog.
   watchSteps(new StepProbe(job.probe, model.width));
   stats.fill(0);
+  // What only some jobs need is loaded for them: this thread starts before every check.
   if (job.kind === 'simulate') {
+    const { simulate } = await import('../compile/simulate.ts');
     const start = Date.now();
     const result = simulate(model, {
       seed: job.seed,
@@ -62,13 +61,14 @@ async function run(job: Job): Promise<void> {
     return;
   }
   if (job.audit) {
+    const { auditSymmetry, QUICK_AUDIT } = await import('../../checker/symmetry/audit.ts');
     const { model: _m, ...audit } = auditSymmetry(model, job.audit.thorough ? { samples: job.audit.samples, seed: job.audit.seed } : QUICK_AUDIT);
     send({ kind: 'audit', audit });
     if (!audit.passed) return;
   }
   let lastSent = 0;
   const cluster = job.cluster
-    ? await clusterRun(model, job.cluster, { symmetry: usesSymmetry(model, job.options.symmetry), deadlock: job.options.deadlock }, (line) => {
+    ? await (await import('./cluster-run.ts')).clusterRun(model, job.cluster, { symmetry: usesSymmetry(model, job.options.symmetry), deadlock: job.options.deadlock }, (line) => {
         if (!job.cluster!.quiet) send({ kind: 'log', line });
       })
     : undefined;
