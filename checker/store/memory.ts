@@ -16,11 +16,15 @@ export const CHUNK = 1 << CHUNK_BITS;
 const MASK = CHUNK - 1;
 const MAX_LOAD = 0.85;
 const GROWTH = 1.3;
-/** Below this many slots the table doubles: each growth moves every entry, and small tables cost little memory. */
-const DOUBLE_BELOW = 1 << 22;
+/**
+ * Below this many slots the table grows three steps at once (2.2x): each growth moves every entry,
+ * and small tables cost little memory. The sizes stay those of growing 1.3x at a time, so that a
+ * large table ends at the size it always did.
+ */
+const FAST_BELOW = 1 << 22;
 /** The capacity a table of `cap` slots grows to. */
 function grown(cap: number): number {
-  return Math.ceil(cap * (cap < DOUBLE_BELOW ? 2 : GROWTH));
+  return Math.ceil(cap * (cap < FAST_BELOW ? GROWTH ** 3 : GROWTH));
 }
 /** State indices a thread takes from the shared counter at a time (insertShared). */
 export const INDEX_BLOCK = 64;
