@@ -34,6 +34,8 @@ export interface Codec<T> {
 const INLINE_VALUES = 8;
 /** Arrays and maps up to this many elements are unrolled. */
 const UNROLL = 64;
+/** Sequences of at most this many elements are decoded by one array literal per length. */
+const SMALL_SEQ = 16;
 
 /**
  * Maps keyed by integers, as a draft decodes them. V8 keeps integer keys as elements, and counting
@@ -121,8 +123,16 @@ class Generator {
         return r;`, at);
     }
     if (s instanceof SeqSchema) {
+      const w = s.element.width;
+      if (s.maxLen <= SMALL_SEQ) {
+        // One array literal per length: an array of exactly its elements, where pushing onto an
+        // empty one allocates room for 17 and copies as it grows.
+        const element = (i: number) => this.decode(s.element, `a + ${1 + i * w}`);
+        const cases = Array.from({ length: s.maxLen + 1 }, (_, n) => `case ${n}: return [${Array.from({ length: n }, (_, i) => element(i)).join(', ')}];`);
+        return this.helper('d', `switch (f[a]) { ${cases.join(' ')} } throw new RangeError('a sequence longer than ${s.maxLen} in the encoding');`, at);
+      }
       return this.helper('d', `const n = f[a]; const r = [];
-        for (let i = 0; i < n; i++) r.push(${this.decode(s.element, `a + 1 + i * ${s.element.width}`)});
+        for (let i = 0; i < n; i++) r.push(${this.decode(s.element, `a + 1 + i * ${w}`)});
         return r;`, at);
     }
     if (s instanceof SetSchema) {
