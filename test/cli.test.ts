@@ -286,6 +286,20 @@ export default defineSpec({ name: 'twins', state: { m: mapOf(scalarset('t', 2), 
     expect(e.stderr).toContain('no spec files here');
   });
 
+  it("a variant whose init fails does not load; the file's other variants are checked", () => {
+    const dir = scratch();
+    const f = writeSpec(dir, 'initvariant.ts', `import { defineSpec, int } from 'interleave';
+export default defineSpec({ name: 'v', state: { n: int(0, 1) }, constants: { empty: false },
+  init: function* (c) { if (c.empty) return; yield { n: 0 }; },
+  actions: {}, deadlock: false, variants: { full: {}, none: { constants: { empty: true } } } });
+`);
+    const r = cli(['check', f, '--json']);
+    expect(r.code).toBe(150);
+    const doc = JSON.parse(r.stdout);
+    expect(doc.results.map((x: { variant: string; result: string }) => [x.variant, x.result])).toEqual([['full', 'ok']]);
+    expect(doc.loadErrors).toEqual([{ file: f, message: `${f}: spec 'v': \`init\` gives no initial state` }]);
+  });
+
   it('a parameter without a finite domain: exit 150 naming the action', () => {
     const dir = scratch();
     const f = writeSpec(dir, 'param.ts', counter(`actions: { go: { params: { xs: seqOf(int(0, 99), 4) }, do: () => {} } },`).replace('int, bool', 'int, bool, seqOf'));

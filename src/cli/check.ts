@@ -224,6 +224,8 @@ async function checkAndReport(args: CheckArgs, writer: FileWriter, c: ReturnType
   ensureOutputDir('--out', args.out);
   if (args.junit) ensureOutputFile('--junit', args.junit);
   const models: Model[] = [];
+  /** The file each model came from, as found (its problems are reported under it). */
+  const fileOf = new Map<Model, string>();
   const files = findSpecFiles(args.paths);
   if (files.length === 0) throw new LoadError(args.paths.join(', '), 'no spec files here (a spec is a .ts file whose default export is defineSpec({ ... }))');
   // The type-check runs in a child process beside loading and searching; cached results are known now.
@@ -254,7 +256,12 @@ async function checkAndReport(args: CheckArgs, writer: FileWriter, c: ReturnType
       }
       names.set(spec.def.name, shown);
       const overrides = constantsFor(spec, shown, args.constants);
-      for (const v of args.variant ? [args.variant] : spec.variantNames) models.push(compileModel(spec, v, shown, { constants: overrides, starvation: args.starvation }));
+      // The search thread calls `init` when it compiles the variant again, and says what it threw.
+      for (const v of args.variant ? [args.variant] : spec.variantNames) {
+        const model = compileModel(spec, v, shown, { constants: overrides, starvation: args.starvation, lazyInit: true });
+        models.push(model);
+        fileOf.set(model, file);
+      }
     } catch (e) {
       if (e instanceof UsageError) throw e;
       if (e instanceof AssumptionError) assumptionsFailed++;
@@ -273,6 +280,8 @@ async function checkAndReport(args: CheckArgs, writer: FileWriter, c: ReturnType
   if (args.resumeRun !== undefined && models.length > 1) throw new UsageError(`--resume-run goes on with one run: name its variant with --variant (${models.length} variants here)`);
   const diskFor = diskOptions(args, models, maxMemory, symmetry);
   let typeSkipped = 0;
+  /** Variants whose `init` threw (or gave no state) when the search thread compiled them. */
+  let initFailed = 0;
   for (const model of models) {
     if (host.interrupted) break;
     if (model.file && typeErrors.has(resolve(model.file))) {
@@ -312,12 +321,26 @@ async function checkAndReport(args: CheckArgs, writer: FileWriter, c: ReturnType
       // On a terminal a live line (rewritten every second, after the first few); otherwise a line every 15 s.
       progressEveryMs: args.quiet || args.json ? undefined : args.progress !== undefined ? args.progress * 1000 : live ? 1000 : 15_000,
     };
-    const outcome = await host.run(job, model, (p) => {
-      if (live && p.elapsedMs < 3000) return;
-      const line = c.dim(`  ${variantTitle({ model } as CheckResult)}: ${formatProgress(p)}`);
-      process.stderr.write(live ? `\r${line}\x1b[K` : `${line}\n`);
-      shownLive = live;
-    }, log);
+    let outcome: Awaited<ReturnType<typeof host.run>>;
+    try {
+      outcome = await host.run(job, model, (p) => {
+        if (live && p.elapsedMs < 3000) return;
+        const line = c.dim(`  ${variantTitle({ model } as CheckResult)}: ${formatProgress(p)}`);
+        process.stderr.write(live ? `\r${line}\x1b[K` : `${line}\n`);
+        shownLive = live;
+      }, log);
+    } catch (e) {
+      // What the spec's `init` threw, or that it gave no state: a spec that does not load.
+      if (!(e instanceof SpecError)) throw e;
+      initFailed++;
+      // One problem per file, as when loading it fails: the first variant's.
+      const file = fileOf.get(model)!;
+      if (problems.some((p) => p.file === file)) continue;
+      const message = `${file}: ${e.message}`;
+      problems.push({ file, message });
+      process.stderr.write(`${c.red('error:')} ${escapeControl(message)}\n`);
+      continue;
+    }
     if (outcome.audit) {
       audits.push(outcome.audit);
       const thorough = args.auditSymmetry === true;
@@ -387,7 +410,7 @@ async function checkAndReport(args: CheckArgs, writer: FileWriter, c: ReturnType
   }
   const all = results.map((r) => r.result);
   const unaudited = audits.filter((a) => !a.passed).map((a) => variantTitle({ model: a.model } as CheckResult));
-  const notChecked = models.length - results.length - unaudited.length - nondeterministic.length - typeSkipped;
+  const notChecked = models.length - results.length - unaudited.length - nondeterministic.length - typeSkipped - initFailed;
   // A spec that did not load is counted, unless it was the only thing asked for: its error says it all.
   if (!args.json && (all.length > 1 || args.gate || (problems.length > 0 && all.length + problems.length > 1))) log(formatSummary(all, c, !!args.gate, { notLoaded: problems.length, notChecked }));
   if (unaudited.length) log(c.red(`Not checked, the symmetry audit failed: ${unaudited.join(', ')} (exit 75).`));

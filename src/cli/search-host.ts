@@ -13,6 +13,7 @@ import type { SimulationResult } from '../compile/simulate.ts';
 import { LivenessRefused } from '../../checker/liveness/errors.ts';
 import { CheckpointError } from '../../checker/store/checkpoint.ts';
 import { ClusterError } from '../cluster/protocol.ts';
+import { SpecError } from '../spec.ts';
 import { type FromThread, type Job, STATS, type ThreadError, type ThreadSetup, fromPortable } from './search-jobs.ts';
 
 type AuditResult = EngineAudit<Model>;
@@ -201,7 +202,15 @@ export class SearchHost {
 /** The error the thread threw, as the class the command line answers by (main.ts). */
 function rebuiltError(t: ThreadError): Error {
   const e: Error & { code?: string; syscall?: string } =
-    t.name === 'CheckpointError' ? new CheckpointError(t.message) : t.name === 'LivenessRefused' ? new LivenessRefused() : t.name === 'ClusterError' ? new ClusterError(t.message) : new Error(t.message);
+    t.name === 'CheckpointError'
+      ? new CheckpointError(t.message)
+      : t.name === 'LivenessRefused'
+        ? new LivenessRefused()
+        : t.name === 'ClusterError'
+          ? new ClusterError(t.message)
+          : t.name === 'SpecError'
+            ? new SpecError(t.message)
+            : new Error(t.message);
   if (t.stack) e.stack = t.stack;
   if (t.code) e.code = t.code;
   if (t.syscall) e.syscall = t.syscall;

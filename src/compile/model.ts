@@ -52,6 +52,13 @@ export interface CompileOptions {
   exportName?: string;
   /** Check for starvation (the property 'Starvation') whatever the spec and variant say. */
   starvation?: boolean;
+  /**
+   * Leave `init` uncalled until the initial states are asked for: for a model that only names what
+   * another thread searches (the command line's main thread), where the search thread's own
+   * compilation calls it and reports what it throws. An `init` can be a search of its own (every
+   * state of an inductive invariant).
+   */
+  lazyInit?: boolean;
 }
 
 export function compileModel(spec: Spec, variant: string, file?: string, opts: CompileOptions = {}): Model {
@@ -69,30 +76,35 @@ export function compileModel(spec: Spec, variant: string, file?: string, opts: C
   }
   const initThrew = (e: unknown) => new SpecError(`spec '${def.name}', variant '${variant}': \`init\` threw: ${(e as Error)?.message ?? String(e)}`);
   const noInitial = () => new SpecError(`spec '${def.name}': \`init\` gives no initial state`);
-  let rawInit: unknown;
-  try {
-    rawInit = typeof def.init === 'function' ? def.init(constants) : def.init;
-  } catch (e) {
-    throw initThrew(e);
-  }
-  // A function that returns a generator (any iterable but an array) streams its states: each search
-  // calls it again and admits each state as it comes.
-  const produce = typeof def.init === 'function' && isStream(rawInit) ? streamOf(() => (def.init as (c: Constants) => Iterable<unknown>)(constants), initThrew) : undefined;
+  let produce: (() => Iterable<unknown>) | undefined;
   let init: unknown[] | undefined;
-  if (produce) {
-    // Run through once, keeping nothing, so that a generator that throws is a spec that does not
-    // load, as an `init` that throws is, rather than a search that fails half-way.
-    let count = 0;
+  const evaluateInit = (): void => {
+    let rawInit: unknown;
     try {
-      for (const _ of rawInit as Iterable<unknown>) count++;
+      rawInit = typeof def.init === 'function' ? def.init(constants) : def.init;
     } catch (e) {
       throw initThrew(e);
     }
-    if (count === 0) throw noInitial();
-  } else {
-    init = (Array.isArray(rawInit) ? rawInit : [rawInit]) as unknown[];
-    if (init.length === 0) throw noInitial();
-  }
+    // A function that returns a generator (any iterable but an array) streams its states: each search
+    // calls it again and admits each state as it comes.
+    produce = typeof def.init === 'function' && isStream(rawInit) ? streamOf(() => (def.init as (c: Constants) => Iterable<unknown>)(constants), initThrew) : undefined;
+    if (produce) {
+      // Run through once, keeping nothing, so that a generator that throws is a spec that does not
+      // load, as an `init` that throws is, rather than a search that fails half-way.
+      let count = 0;
+      try {
+        for (const _ of rawInit as Iterable<unknown>) count++;
+      } catch (e) {
+        throw initThrew(e);
+      }
+      if (count === 0) throw noInitial();
+    } else {
+      init = (Array.isArray(rawInit) ? rawInit : [rawInit]) as unknown[];
+      if (init.length === 0) throw noInitial();
+    }
+  };
+  let evaluated = !opts.lazyInit;
+  if (evaluated) evaluateInit();
 
   const compiled = compileCodec(codec);
   const views = compileViews<State>(codec);
@@ -155,6 +167,10 @@ export function compileModel(spec: Spec, variant: string, file?: string, opts: C
     vars: codec.keys,
     // Listed (for traces, simulation, the explorer) only when asked for, if they are streamed.
     get initial(): unknown[] {
+      if (!evaluated) {
+        evaluateInit();
+        evaluated = true;
+      }
       return (init ??= [...produce!()]);
     },
     initialStates: produce,
