@@ -3,4 +3,6 @@
 import { register } from 'tsx/esm/api';
 
 register();
+// The search thread first: it loads the checker while this thread loads the command line.
+(await import('../src/cli/search-thread-start.ts')).startEarly(process.argv.slice(2));
 (await import('../src/cli/main.ts')).run();

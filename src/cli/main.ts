@@ -18,6 +18,7 @@ import { CONST_OPTION, constOption, wholeNumber } from './options.ts';
 import { simulateCommand } from './simulate.ts';
 import { traceCommand } from './trace.ts';
 import { UsageError } from './usage.ts';
+import { discardEarly } from './search-thread-start.ts';
 import { AssumptionError } from '../constants.ts';
 import { SpecError } from '../spec.ts';
 import { ClusterError } from '../cluster/protocol.ts';
@@ -196,5 +197,7 @@ export function run(): void {
   }
   main(hideBin(process.argv)).then((code) => {
     process.exitCode = code;
+    // A search thread started with the process that no search took (a usage error): it would keep it alive.
+    discardEarly();
   });
 }

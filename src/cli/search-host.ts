@@ -14,7 +14,8 @@ import { LivenessRefused } from '../../checker/liveness/errors.ts';
 import { CheckpointError } from '../../checker/store/checkpoint.ts';
 import { ClusterError } from '../cluster/protocol.ts';
 import { SpecError } from '../spec.ts';
-import { type FromThread, type Job, STATS, type ThreadError, type ThreadSetup, fromPortable } from './search-jobs.ts';
+import { type FromThread, type Job, STATS, type ThreadError, fromPortable } from './search-jobs.ts';
+import { startSearchThread, takeEarly } from './search-thread-start.ts';
 
 type AuditResult = EngineAudit<Model>;
 
@@ -51,12 +52,11 @@ export type JobOutcome =
   | { kind: 'ended'; reason: 'interrupted'; stats: SharedStats; audit?: AuditResult }
   | { kind: 'hung'; step: HungStep; stats: SharedStats; audit?: AuditResult };
 
-const threadUrl = new URL('./search-thread.js', import.meta.url);
 
 export class SearchHost {
   private worker?: Worker;
-  private readonly control = new SharedArrayBuffer(4);
-  private readonly stats = new SharedArrayBuffer(STATS.length * 8);
+  private control = new SharedArrayBuffer(4);
+  private stats = new SharedArrayBuffer(STATS.length * 8);
   /** Ends the job under way: set while one runs. */
   private end?: (reason: 'interrupted') => void;
   private stopping = false;
@@ -68,17 +68,14 @@ export class SearchHost {
     private readonly opts: { warmWorkers?: number; stepTimeoutMs: number },
   ) {}
 
-  /** Starts the thread now, so that it loads while the main thread does too. */
+  /** Starts the thread now (or takes the one started with the process), so that it loads while the main thread does too. */
   start(): void {
     if (this.worker) return;
-    const setup: ThreadSetup = { control: this.control, stats: this.stats, warmWorkers: this.opts.warmWorkers ?? 0 };
-    // What spec code prints in the thread goes where this thread's prints go (stderr, with --json):
-    // written through process.stdout.write at the time it arrives, not piped once at the start.
-    const worker = new Worker(threadUrl, { workerData: setup, stdout: true, stderr: true });
-    worker.stdout.on('data', (d: Buffer) => process.stdout.write(d));
-    worker.stderr.on('data', (d: Buffer) => process.stderr.write(d));
-    worker.unref();
-    this.worker = worker;
+    const warmWorkers = this.opts.warmWorkers ?? 0;
+    const thread = takeEarly(warmWorkers) ?? startSearchThread(warmWorkers);
+    this.worker = thread.worker;
+    this.control = thread.control;
+    this.stats = thread.stats;
   }
 
   /** Asks the search under way to stop; ends its thread if it has not answered within the grace time. */
