@@ -5,8 +5,8 @@
 // A failed expectation prints the counterexample, as `interleave check` would.
 import { Chalk } from 'chalk';
 import { expect } from 'vitest';
-import { checkModel, type CheckResult, usesSymmetry } from './compile/check.ts';
-import { compileModel } from './compile/model.ts';
+import { checkModel, type CheckResult } from './compile/check.ts';
+import { compileModel, usesSymmetry } from './compile/model.ts';
 import { auditDeterminism } from '../checker/determinism-audit.ts';
 import { auditSymmetry, QUICK_AUDIT } from '../checker/symmetry/audit.ts';
 import type { CheckChoices } from './compile/options.ts';

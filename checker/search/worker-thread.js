@@ -1,6 +1,6 @@
 // Entry point of a worker thread: register tsx in this thread (loader hooks are per thread), then
 // run the TypeScript worker, as bin/interleave.js does for the main thread.
-import { register } from 'tsx/esm/api';
+import { registerTypeScript } from '../typescript-hooks.js';
 
-register();
+await registerTypeScript();
 await import("./worker.ts");

@@ -2,8 +2,8 @@
 import type { Progress } from '../../checker/search/bfs.ts';
 import type { AuditResult as EngineAudit } from '../../checker/symmetry/audit.ts';
 import type { DiskSearchOptions } from '../../checker/store/search-files.ts';
-import { type CheckResult, usesSymmetry } from '../compile/check.ts';
-import { compileModel, type Model } from '../compile/model.ts';
+import type { CheckResult } from '../compile/check.ts';
+import { compileModel, type Model, usesSymmetry } from '../compile/model.ts';
 import type { CheckChoices } from '../compile/options.ts';
 import { findSpecFiles, LoadError, loadSpec } from '../load.ts';
 import { tmpdir } from 'node:os';

@@ -2,13 +2,9 @@
 // initial state or along a saved trace. It serves on the loopback address until interrupted.
 import { spawn } from 'node:child_process';
 import type { Argv, CommandModule } from 'yargs';
-import { uiBundle } from '../explorer/bundle.ts';
-import { exploreSystem, type ExploreSystem } from '../explorer/engine-adapter.ts';
-import { serveExplorer } from '../explorer/server.ts';
-import { pathOfTrace } from '../explorer/trace-path.ts';
-import { PathError, pathText, type Path } from '../explorer/walk.ts';
+import type { ExploreSystem } from '../explorer/engine-adapter.ts';
+import type { Path } from '../explorer/walk.ts';
 import { loadSpec } from '../load.ts';
-import { readItfFile } from '../report/itf-read.ts';
 import { ItfError } from '../report/itf.ts';
 import { SpecError } from '../spec.ts';
 import { EXIT } from './exit-codes.ts';
@@ -38,6 +34,15 @@ export function exploreCommand(done: (code: number) => void): CommandModule<{}, 
 }
 
 export async function runExplore(args: ExploreArgs): Promise<number> {
+  // Loaded here, not with the command line: other commands do not pay for the explorer.
+  const [{ uiBundle }, { exploreSystem }, { serveExplorer }, { pathOfTrace }, { PathError, pathText }, { readItfFile }] = await Promise.all([
+    import('../explorer/bundle.ts'),
+    import('../explorer/engine-adapter.ts'),
+    import('../explorer/server.ts'),
+    import('../explorer/trace-path.ts'),
+    import('../explorer/walk.ts'),
+    import('../report/itf-read.ts'),
+  ]);
   let trace;
   if (args.trace !== undefined) {
     try {

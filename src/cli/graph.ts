@@ -1,11 +1,8 @@
 // `interleave graph SPEC`: the reachable state graph of one variant in DOT, with its counterexample
 // (when it has one) highlighted. Small models only: a size guard stops before the output is unreadable.
 import type { Argv, CommandModule } from 'yargs';
-import { checkModel } from '../compile/check.ts';
-import { exploreGraph, GraphSpecError, GraphTooBig, stateKey } from '../../checker/search/graph.ts';
 import { compileModel } from '../compile/model.ts';
 import { loadSpec } from '../load.ts';
-import { toDot } from '../report/dot.ts';
 import { OutputError, writeFileAtomic } from '../report/files.ts';
 import { SpecError } from '../spec.ts';
 import { EXIT } from './exit-codes.ts';
@@ -34,6 +31,12 @@ export function graphCommand(done: (code: number) => void): CommandModule<{}, Gr
 }
 
 export async function runGraph(args: GraphArgs): Promise<number> {
+  // Loaded here, not with the command line: other commands do not pay for the search and DOT.
+  const [{ checkModel }, { exploreGraph, GraphSpecError, GraphTooBig, stateKey }, { toDot }] = await Promise.all([
+    import('../compile/check.ts'),
+    import('../../checker/search/graph.ts'),
+    import('../report/dot.ts'),
+  ]);
   // Found now, not after the graph was explored.
   if (args.out) ensureOutputFile('--out', args.out);
   const { spec, file } = await loadSpec(args.spec);

@@ -42,6 +42,16 @@ function refuseContradictions(argv: string[]): void {
   }
 }
 
+/**
+ * yargs lays out a command's whole help text each time it starts the command's handler (a
+ * twentieth of a second, before the command can go on), only so that the handler could print it
+ * later; ours never do. Left as it is should a yargs release no longer have this.
+ */
+function skipHelpLayout(cli: object): void {
+  const usage = (cli as { getInternalMethods?: () => { getUsageInstance?: () => { cacheHelpMessage?: () => void } } }).getInternalMethods?.().getUsageInstance?.();
+  if (typeof usage?.cacheHelpMessage === 'function') usage.cacheHelpMessage = () => undefined;
+}
+
 export async function main(argv: string[]): Promise<number> {
   let code: number = EXIT.ok;
   const setCode = (c: number) => {
@@ -150,6 +160,7 @@ export async function main(argv: string[]): Promise<number> {
       if (err && err.name !== 'YError') throw err;
       throw err instanceof UsageError ? err : new UsageError(msg ?? err?.message);
     });
+  skipHelpLayout(cli);
   try {
     refuseContradictions(argv);
     await cli.parseAsync();

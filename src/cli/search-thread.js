@@ -1,8 +1,8 @@
 // Entry point of the thread that runs `check` and `simulate` searches for the command line: register
 // tsx in this thread (loader hooks are per thread), then run the TypeScript module.
-import { register } from 'tsx/esm/api';
+import { registerTypeScript } from '../../checker/typescript-hooks.js';
 
-register();
+await registerTypeScript();
 // The worker threads of a parallel search first: they load while this thread does.
 const { warmWorkers } = (await import('node:worker_threads')).workerData;
 if (warmWorkers > 0) (await import('../../checker/search/warm.ts')).warmUp(warmWorkers);

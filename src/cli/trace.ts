@@ -2,8 +2,7 @@
 // column per thread), or replay it against a spec to confirm it is still a behaviour of the spec.
 import type { Argv, CommandModule } from 'yargs';
 import { compileModel } from '../compile/model.ts';
-import { replayTrace, type ReplayInput } from '../../checker/trace/replay.ts';
-import { successorsOf } from '../../checker/trace/replay.ts';
+import type { ReplayInput } from '../../checker/trace/replay.ts';
 import type { Model } from '../compile/model.ts';
 import { flatten } from '../report/diff.ts';
 import { loadSpec } from '../load.ts';
@@ -12,9 +11,6 @@ import { readItfFile, type ItfFile } from '../report/itf-read.ts';
 import { ItfError, lassoOfITF, parseITF } from '../report/itf.ts';
 import { formatHeader, formatSteps, formatSwimlane } from '../report/trace-view.ts';
 import { SpecError } from '../spec.ts';
-import { uiBundle } from '../explorer/bundle.ts';
-import { documentFromItf } from '../explorer/from-itf.ts';
-import { explorerPage } from '../explorer/page.ts';
 import { OutputError, writeFileAtomic } from '../report/files.ts';
 import { EXIT } from './exit-codes.ts';
 import { escapeControl } from '../report/terminal.ts';
@@ -71,6 +67,8 @@ export async function runTrace(args: TraceArgs): Promise<number> {
 async function writeHtml(t: ItfFile, out: string): Promise<number> {
   let page: string;
   try {
+    // Loaded here, not with the command line: other commands do not pay for the explorer's page.
+    const [{ uiBundle }, { documentFromItf }, { explorerPage }] = await Promise.all([import('../explorer/bundle.ts'), import('../explorer/from-itf.ts'), import('../explorer/page.ts')]);
     page = explorerPage({ mode: 'trace', doc: documentFromItf(t) }, await uiBundle());
   } catch (e) {
     process.stderr.write(`interleave: --html ${out}: ${(e as Error).message}\n`);
@@ -88,6 +86,8 @@ async function writeHtml(t: ItfFile, out: string): Promise<number> {
 
 async function replay(t: ItfFile, specFile: string, variantArg: string | undefined): Promise<number> {
   const c = makeChalk();
+  // Loaded here, not with the command line: other commands do not pay for the replay.
+  const { replayTrace, successorsOf } = await import('../../checker/trace/replay.ts');
   const { spec, file } = await loadSpec(specFile);
   const named = typeof t.meta.variant === 'string' && spec.variantNames.includes(t.meta.variant) ? t.meta.variant : undefined;
   const variant = pickVariant(spec, file, variantArg ?? named, 'trace --replay');
@@ -135,7 +135,7 @@ async function replay(t: ItfFile, specFile: string, variantArg: string | undefin
   }
   if (!result.ok) {
     lines.push(`  ${String(result.step).padStart(width)}  ${c.red('NO')}  ${escapeControl(result.reason)}`);
-    const differs = whereItDiffers(model, states[result.step - 2], states[result.step - 1]);
+    const differs = whereItDiffers(model, states[result.step - 2], states[result.step - 1], successorsOf);
     if (differs) lines.push(`        ${escapeControl(differs)}`);
     lines.push(c.red(`The trace does not replay: state ${result.step} of ${t.steps.length} is not reachable by a legal step (${escapeControl(result.reason)}).`));
     process.stdout.write(lines.join('\n') + '\n');
@@ -156,7 +156,7 @@ async function replay(t: ItfFile, specFile: string, variantArg: string | undefin
 }
 
 /** When the trace names an enabled action, what the spec's step gives where the trace differs. */
-function whereItDiffers(model: Model, from: ReplayInput | undefined, to: ReplayInput): string | undefined {
+function whereItDiffers(model: Model, from: ReplayInput | undefined, to: ReplayInput, successorsOf: typeof import('../../checker/trace/replay.ts').successorsOf): string | undefined {
   const named = to.action;
   if (!from || !named) return undefined;
   const action = model.actions.find((a) => a.name === named.name && Object.entries(a.params).every(([k, v]) => named.params?.[k] === v));

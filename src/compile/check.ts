@@ -3,7 +3,7 @@ import { checkSystem, type RunOptions, type RunResult } from '../../checker/chec
 import { neverFired } from '../../checker/coverage.ts';
 import { expectedViolations, type Expectation } from '../spec.ts';
 import type { CheckChoices } from './options.ts';
-import type { Model } from './model.ts';
+import { type Model, usesSymmetry } from './model.ts';
 
 /** The user's choices (CheckChoices, shared with the command line) and how to follow the search. */
 export interface CheckOptions extends CheckChoices, Omit<RunOptions, keyof CheckChoices> {}
@@ -15,11 +15,6 @@ export interface CheckResult extends RunResult {
   matchesExpectation: boolean;
   /** Actions that never fired in a complete run of a spec that asks for `coverage: 'all-actions-fire'`. */
   deadActions?: string[];
-}
-
-/** Whether a check reduces by symmetry: the option, else the spec's default, and a scalarset to reduce. */
-export function usesSymmetry(model: Model, option?: boolean): boolean {
-  return (option ?? model.symmetryDefault) && model.symmetry.size > 0;
 }
 
 export async function checkModel(model: Model, opts: CheckOptions = {}): Promise<CheckResult> {

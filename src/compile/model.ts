@@ -61,6 +61,11 @@ export interface CompileOptions {
   lazyInit?: boolean;
 }
 
+/** Whether a check reduces by symmetry: the option, else the spec's default, and a scalarset to reduce. */
+export function usesSymmetry(model: Model, option?: boolean): boolean {
+  return (option ?? model.symmetryDefault) && model.symmetry.size > 0;
+}
+
 export function compileModel(spec: Spec, variant: string, file?: string, opts: CompileOptions = {}): Model {
   const def = spec.def;
   if (!spec.variantNames.includes(variant)) {

@@ -1,0 +1,21 @@
+// Lets this thread import TypeScript (the checker's own modules and the user's specs) through tsx.
+// Loader hooks are per thread in Node 20, so the command line, its search thread and each worker
+// thread call this first. tsx's hooks module is registered directly: tsx's `register()` would also
+// load its programmatic API and esbuild into this thread, which only the hooks thread uses (a
+// twentieth of a second of each thread's start-up). Should a tsx release change what its hooks are
+// handed, the registration throws at once, and `register()` is used instead.
+import { register } from 'node:module';
+import { MessageChannel } from 'node:worker_threads';
+
+export async function registerTypeScript() {
+  // Spec errors are reported with the line of the spec's TypeScript source.
+  process.setSourceMapsEnabled(true);
+  const { port1, port2 } = new MessageChannel();
+  port1.unref();
+  try {
+    register('tsx/esm', { parentURL: import.meta.url, data: { port: port2 }, transferList: [port2] });
+  } catch {
+    port1.close();
+    (await import('tsx/esm/api')).register();
+  }
+}
