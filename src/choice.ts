@@ -5,6 +5,7 @@
 // (`when(false)`) or a choice over an empty set yields no successor, as a false conjunct in TLA+.
 import { FiniteSchema, Schema } from './schema/index.ts';
 import { show } from './schema/types.ts';
+import { NO_CHOICE } from '../checker/system.ts';
 
 /** Thrown through the recipe to abandon a path that yields no successor; never seen by a spec. */
 class NoSuccessor {}
@@ -160,7 +161,8 @@ export function enumerateChoices<R>(run: () => R, sink: (result: R, path: readon
   }
 }
 
-const NO_PATH: readonly number[] = Object.freeze([]) as readonly number[];
+/** The path of a run without choices: the engine's own empty path, so that successors go to its sink as they are. */
+const NO_PATH = NO_CHOICE;
 const NO_TAKEN: readonly Taken[] = Object.freeze([]) as readonly Taken[];
 
 /**

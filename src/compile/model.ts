@@ -4,7 +4,7 @@
 // the command line and the reports need besides (the spec, its codec, its expectation).
 import { pathToFileURL } from 'node:url';
 import { resolve } from 'node:path';
-import { NO_CHOICE, type ActionInstance, type ChoicePath, type Encoder, type State, type SymmetryGroup, type StepSource, type SuccessorSink, type SymmetrySite, type SystemSource, type TransitionSystem, type View } from '../../checker/system.ts';
+import { type ActionInstance, type ChoicePath, type Encoder, type State, type SymmetryGroup, type StepSource, type SymmetrySite, type SystemSource, type TransitionSystem, type View } from '../../checker/system.ts';
 import { recipeResult } from '../../checker/recipe-result.ts';
 import { again, enumerateChoices, followChoices } from '../choice.ts';
 import { checkAssumptions } from '../constants.ts';
@@ -303,7 +303,6 @@ function instance(
   const step: StepInfo = Object.freeze({ action: name, params });
   // The recipe run and the sink are made once per instance, not per state: the step is the hot loop.
   let source: StepSource;
-  let target: SuccessorSink;
   // Set once the recipe has returned a new state built by spreading its draft: a view has no own
   // properties to spread, so from then on it runs on decoded drafts.
   let decoded = false;
@@ -322,7 +321,6 @@ function instance(
     // The same run again, along the same choices, on a decoded draft.
     return again(() => runOn(views.plain(source.draft())));
   };
-  const emit = (next: unknown, path: readonly number[]) => target(next, path.length === 0 ? NO_CHOICE : path);
   const guard = when && ((s: State) => when(s, params, constants));
   return {
     id,
@@ -336,8 +334,8 @@ function instance(
     successors: (from, sink) => {
       running = step;
       source = from;
-      target = sink;
-      enumerateChoices(run, emit);
+      // A run without choices hands its successor on with NO_CHOICE as its path.
+      enumerateChoices(run, sink);
     },
     explain: (pre, choice) => {
       const draft = structuredCloneState(pre);

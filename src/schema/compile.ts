@@ -218,10 +218,22 @@ class Generator {
     if (s instanceof SetSchema) {
       const idx = this.fresh('i');
       const e = this.fresh('e');
-      const values: readonly unknown[] = s.element.values;
-      const index = values.length <= INLINE_VALUES && (s.element instanceof EnumSchema || s.element instanceof Scalarset)
-        ? values.map((x, i) => `${e} === ${JSON.stringify(x)} ? ${i} : `).join('') + '-1'
-        : `${this.konst(s.element)}.indexOf(${e})`;
+      const el = s.element;
+      const values: readonly unknown[] = el.values;
+      const index =
+        values.length <= INLINE_VALUES && (el instanceof EnumSchema || el instanceof Scalarset)
+          ? values.map((x, i) => `${e} === ${JSON.stringify(x)} ? ${i} : `).join('') + '-1'
+          : el instanceof IntSchema
+            ? `(Number.isInteger(${e}) && ${e} >= ${el.lo} && ${e} <= ${el.hi} ? ${e} - ${el.lo} : -1)`
+            : `${this.konst(el)}.indexOf(${e})`;
+      if (s.width === 1) {
+        // One word of bits, built in a local: filling one slot is a call into the runtime.
+        const bits = this.fresh('b');
+        return [
+          `if (!(${v} instanceof Set)) return false;`,
+          `let ${bits} = 0; for (const ${e} of ${v}) { const ${idx} = ${index}; if (${idx} < 0) return false; ${bits} |= 1 << ${idx}; } o[${at}] = ${bits};`,
+        ].join('\n');
+      }
       return [
         `if (!(${v} instanceof Set)) return false;`,
         `o.fill(0, ${at}, ${at} + ${s.width});`,
