@@ -20,7 +20,9 @@ import { process } from '../../src/process.ts';
 
 type C = { N: number; MaxNat: number };
 const Procs = (c: C) => int(1, c.N);
-const Nat = (c: C) => int(0, c.MaxNat);
+/** Nat, overridden by 0..MaxNat as in MCBakery.cfg: made once per MaxNat (e3 and exit choose from it on every state). */
+const natSets = new Map<number, ReturnType<typeof int>>();
+const Nat = (c: C) => natSets.get(c.MaxNat) ?? natSets.set(c.MaxNat, int(0, c.MaxNat)).get(c.MaxNat)!;
 /** The ids 1..N as a plain array, made once per N (guards and invariants run on every state). */
 const idLists = new Map<number, readonly number[]>();
 const ids = (c: C) => idLists.get(c.N) ?? idLists.set(c.N, Procs(c).values).get(c.N)!;
@@ -69,24 +71,27 @@ const inductive = (s: S, c: C) =>
       s.max[s.nxt[i]] >= s.num[i]) &&
     (!at(s, i, 'cs') || ids(c).every((j) => j === i || before(s, i, j))));
 
-/** The states of the shape where `keep` holds: the product of each variable's values, walked one state at a time. */
-function typeCorrectStatesWhere(sh: ReturnType<typeof shape>, keep: (s: S) => boolean): S[] {
+/**
+ * The states of the shape where `keep` holds: the product of each variable's values, walked one state
+ * at a time (the last variable fastest) and handed on as found, never held all at once.
+ */
+function* typeCorrectStatesWhere(sh: ReturnType<typeof shape>, keep: (s: S) => boolean): Generator<S> {
   const names = Object.keys(sh) as (keyof typeof sh)[];
   const domains = names.map((k) => valuesOf(sh[k] as Parameters<typeof valuesOf>[0]));
-  const out: S[] = [];
+  const at = names.map(() => 0);
   const current: Record<string, unknown> = {};
-  const walk = (k: number): void => {
-    if (k === names.length) {
-      if (keep(current as S)) out.push({ ...current } as S);
-      return;
+  names.forEach((n, k) => (current[n] = domains[k][0]));
+  for (;;) {
+    if (keep(current as S)) yield { ...current } as S;
+    let k = names.length - 1;
+    for (; k >= 0; k--) {
+      const next = ++at[k] < domains[k].length;
+      if (!next) at[k] = 0;
+      current[names[k]] = domains[k][at[k]];
+      if (next) break;
     }
-    for (const v of domains[k]) {
-      current[names[k]] = v;
-      walk(k + 1);
-    }
-  };
-  walk(0);
-  return out;
+    if (k < 0) return;
+  }
 }
 
 const p = process<S, C>()('p', Procs, {
