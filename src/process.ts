@@ -42,17 +42,18 @@ export function process<S, C extends Constants = Constants>() {
     labels.forEach((label, i) => {
       const step = opts.steps[label]!;
       const fallThrough = step.next ?? (labels[i + 1] as L | undefined) ?? ('Done' as L);
-      const pcOf = (s: Readonly<S>) => (s as Record<string, Record<string, string>>)[opts.pc];
+      // Indexed by the id itself: a property key is its string anyway, and String() per guard is a cost.
+      const pcOf = (s: Readonly<S>) => (s as Record<string, Record<PropertyKey, string>>)[opts.pc];
       actions[`${name}.${label}`] = {
         params: typeof ids === 'function' ? (c: C) => ({ self: ids(c) }) : { self: ids },
         process: name,
         step: { pc: opts.pc, label, wait: step.when },
         pc: opts.pc,
         fair: opts.fair,
-        when: (s, { self }, c) => pcOf(s)[String(self)] === label && (!step.when || step.when(s, self as Id, c)),
+        when: (s, { self }, c) => pcOf(s)[self as PropertyKey] === label && (!step.when || step.when(s, self as Id, c)),
         do: (s, { self }, c) => {
           const target = step.do?.(s, self as Id, c) ?? fallThrough;
-          pcOf(s)[String(self)] = target;
+          pcOf(s)[self as PropertyKey] = target;
         },
       };
     });
