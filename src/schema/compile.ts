@@ -34,6 +34,8 @@ export interface Codec<T> {
 const INLINE_VALUES = 8;
 /** Arrays and maps up to this many elements are unrolled. */
 const UNROLL = 64;
+/** Up to this many slots are zeroed one by one, not by a call to fill. */
+const SMALL_FILL = 32;
 /** Sequences of at most this many elements are decoded by one array literal per length. */
 const SMALL_SEQ = 16;
 
@@ -211,7 +213,7 @@ class Generator {
         const i = this.fresh('i');
         const e = this.fresh('e');
         lines.push(`for (let ${i} = 0; ${i} < ${v}.length; ${i}++) { const ${e} = ${v}[${i}]; ${this.encode(s.element, e, `${at} + ${first} + ${i} * ${w}`)} }`);
-        if (!fixed) lines.push(`o.fill(0, ${at} + 1 + ${v}.length * ${w}, ${at} + ${s.width});`);
+        if (!fixed) lines.push(this.zero(`${at} + 1 + ${v}.length * ${w}`, `${at} + ${s.width}`, s.width));
       }
       return lines.join('\n');
     }
@@ -236,16 +238,26 @@ class Generator {
       }
       return [
         `if (!(${v} instanceof Set)) return false;`,
-        `o.fill(0, ${at}, ${at} + ${s.width});`,
+        this.zero(at, `${at} + ${s.width}`, s.width),
         `for (const ${e} of ${v}) { const ${idx} = ${index}; if (${idx} < 0) return false; o[${at} + ((${idx} / 30) | 0)] |= 1 << (${idx} % 30); }`,
       ].join('\n');
     }
     if (s instanceof OptionalSchema) {
-      return `if (${v} === null) o.fill(0, ${at}, ${at} + ${s.width}); else { o[${at}] = 1; ${this.encode(s.inner, v, `${at} + 1`)} }`;
+      return `if (${v} === null) { ${this.zero(at, `${at} + ${s.width}`, s.width)} } else { o[${at}] = 1; ${this.encode(s.inner, v, `${at} + 1`)} }`;
     }
     // A type this generator does not know: its own encoder checks and writes; on a misfit the
     // schema's encoder runs again from the top, so the message names the whole path.
     return `try { ${this.konst(s)}.encode(${v}, o, ${at}, ''); } catch (err) { return false; }`;
+  }
+
+  /**
+   * Statements that zero o[from..to), at most `width` slots: one by one when they are few, since a
+   * call to fill costs more than the stores (a sequence's unused tail, a set's words, a null optional).
+   */
+  private zero(from: string, to: string, width: number): string {
+    if (width > SMALL_FILL) return `o.fill(0, ${from}, ${to});`;
+    const j = this.fresh('j');
+    return `for (let ${j} = ${from}; ${j} < ${to}; ${j}++) o[${j}] = 0;`;
   }
 
   /** Helpers by body: a draft's decoder shares those that build no integer-keyed map. */
@@ -311,8 +323,12 @@ export interface StateViews<T> {
   plain(view: T): T;
 }
 
-/** Copies up to this many slots of an untouched variable one by one; wider ones with `set`. */
+/**
+ * Copies up to COPY_UNROLL slots of an untouched variable by unrolled stores, up to COPY_LOOP in a
+ * loop, wider ones with `set` (which first makes a subarray: an object per copy).
+ */
 const COPY_UNROLL = 8;
+const COPY_LOOP = 64;
 
 export function compileViews<T>(schema: RecordSchema<Shape>): StateViews<T> {
   const g = new Generator(new KeyWatch());
@@ -335,7 +351,9 @@ export function compileViews<T>(schema: RecordSchema<Shape>): StateViews<T> {
     const copy =
       s.width <= COPY_UNROLL
         ? Array.from({ length: s.width }, (_, j) => `o[at + ${off + j}] = f[a + ${off + j}];`).join(' ')
-        : `o.set(f.subarray(a + ${off}, a + ${off + s.width}), at + ${off});`;
+        : s.width <= COPY_LOOP
+          ? `for (let j = 0; j < ${s.width}; j++) o[at + ${off} + j] = f[a + ${off} + j];`
+          : `o.set(f.subarray(a + ${off}, a + ${off + s.width}), at + ${off});`;
     const v = g.fresh('v');
     writes.push(`{ const ${v} = s.#v${i}; if (${v} === U) { ${copy} } else { ${g.encode(s, v, `at + ${off}`)} } }`);
     plain.push(`${key}: s.#v${i} !== U ? s.#v${i} : ${decode}`);
