@@ -187,6 +187,19 @@ describe('initial states from a generator', () => {
     expect(m.initial.length).toBe(10);
   });
 
+  it('with init left uncalled (lazyInit), are produced when a search starts, and still streamed', async () => {
+    const g = globalThis as { starts?: number };
+    g.starts = 0;
+    const file = writeSpec(dir, 'lazy.ts', source(''));
+    const m = compileModel((await loadSpec(file)).spec, 'default', file, { lazyInit: true });
+    expect(g.starts).toBe(0);
+    const r = await checkModel(m, { workers: 1 });
+    expect([r.outcome, r.stats.distinct, r.stats.generated, r.stats.depth]).toEqual(['ok', 100, 100, 10]);
+    // Once to find a generator that throws, once by the search: not listed into an array.
+    expect(g.starts).toBe(2);
+    expect(typeof m.initialStates).toBe('function');
+  });
+
   it('a generator that throws half-way is a spec that does not load', async () => {
     await expect(model('boom.ts', source("if (x === 3) throw new Error('boom');"))).rejects.toThrow("spec 'gen', variant 'default': `init` threw: boom");
   });

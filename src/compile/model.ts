@@ -108,8 +108,13 @@ export function compileModel(spec: Spec, variant: string, file?: string, opts: C
       if (init.length === 0) throw noInitial();
     }
   };
-  let evaluated = !opts.lazyInit;
-  if (evaluated) evaluateInit();
+  let evaluated = false;
+  const ensureInit = (): void => {
+    if (evaluated) return;
+    evaluateInit();
+    evaluated = true;
+  };
+  if (!opts.lazyInit) ensureInit();
 
   const compiled = compileCodec(codec);
   const views = compileViews<State>(codec);
@@ -172,13 +177,14 @@ export function compileModel(spec: Spec, variant: string, file?: string, opts: C
     vars: codec.keys,
     // Listed (for traces, simulation, the explorer) only when asked for, if they are streamed.
     get initial(): unknown[] {
-      if (!evaluated) {
-        evaluateInit();
-        evaluated = true;
-      }
+      ensureInit();
       return (init ??= [...produce!()]);
     },
-    initialStates: produce,
+    // Read when a search starts: a lazy `init` is called then, and streams if it is a generator.
+    get initialStates() {
+      ensureInit();
+      return produce;
+    },
     actions,
     invariants: Object.entries((def.invariants ?? {}) as Record<string, Pred>)
       .filter(([n]) => checked(n))
