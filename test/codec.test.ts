@@ -16,6 +16,8 @@ const schema = record({
   byInt: mapOf(int(0, 1), seqOf(int(0, 2), 2)),
   held: setOf(P),
   letters: setOf(Big),
+  nums: setOf(int(2, 6)),
+  wide: setOf(int(0, 40)),
   queue: seqOf(record({ from: P, v: int(0, 3) }), 3),
   grid: array(array(bool(), 2), 2),
 });
@@ -25,6 +27,8 @@ const good = {
   byInt: { 0: [2, 1], 1: [] },
   held: new Set(['p3', 'p1']),
   letters: new Set(['j', 'a']),
+  nums: new Set([6, 2]),
+  wide: new Set([0, 33, 40]),
   queue: [{ from: 'p1', v: 3 }, { from: 'p3', v: 0 }],
   grid: [[true, false], [false, false]],
 };
@@ -51,6 +55,12 @@ describe('compiled codecs', () => {
     expect(codec.decode(slots, 0)).toEqual(schema.decode(slots, 0));
     expect(codec.decode(slots, 0)).toEqual({ ...good, byInt: { 0: [2, 1], 1: [] } });
     expect({ ...good, owner: null }).toEqual(codec.decode(encodeBoth({ ...good, owner: null })[1] as Int32Array, 0));
+    // Over slots that held something else: a null optional, a sequence's unused tail and a set's
+    // words are written as zeros, as the schema writes them.
+    for (const value of [{ ...good, owner: null }, { ...good, queue: [] }, { ...good, nums: new Set(), wide: new Set([1]) }]) {
+      const [g, c] = encodeBoth(value);
+      expect(c).toEqual(g);
+    }
   });
 
   it('reject what the schema rejects, with the same message', () => {
@@ -69,6 +79,9 @@ describe('compiled codecs', () => {
       ['a bad element deep inside', { ...good, queue: [{ from: 'p1', v: 4 }] }],
       ['a set that is an array', { ...good, held: ['p1'] }],
       ['a set with a stranger', { ...good, letters: new Set(['q']) }],
+      ['a set of integers with one out of range', { ...good, nums: new Set([2, 7]) }],
+      ['a set of integers with a string', { ...good, nums: new Set(['3']) }],
+      ['a set of integers with a fraction', { ...good, wide: new Set([1.5]) }],
       ['a short fixed array', { ...good, grid: [[true, false]] }],
       ['not a record', [1, 2]],
     ];
