@@ -1,6 +1,7 @@
 // The command line as a user meets it: verdicts, exit codes, trace files, and the message every
 // kind of bad input gets.
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { pathToFileURL } from 'node:url';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { spawnSync } from 'node:child_process';
@@ -17,6 +18,34 @@ export default defineSpec({
 `;
 
 describe('interleave check', () => {
+  it("loads in its main thread neither the search, nor the explorer, nor the replay: the search thread loads the search", () => {
+    const dir = scratch();
+    const log = join(dir, 'loaded');
+    // A loader hook in every thread that lists the modules loaded for that thread.
+    writeFileSync(join(dir, 'hooks.mjs'), `import { appendFileSync } from 'node:fs';
+let thread;
+export function initialize(data) { thread = data.thread; }
+export async function load(url, context, next) { appendFileSync(${JSON.stringify(log)} + thread, url + '\\n'); return next(url, context); }
+`);
+    writeFileSync(join(dir, 'register.mjs'), `import { register } from 'node:module';
+import { threadId } from 'node:worker_threads';
+register(${JSON.stringify(pathToFileURL(join(dir, 'hooks.mjs')).href)}, { data: { thread: threadId } });
+`);
+    const r = spawnSync(process.execPath, ['--import', pathToFileURL(join(dir, 'register.mjs')).href, join(ROOT, 'bin', 'interleave.js'), 'check', 'specs/examples/die-hard.ts', '--out', dir], {
+      cwd: ROOT,
+      env: { ...process.env, NO_COLOR: '1', INTERLEAVE_NO_TYPECHECK: '1' },
+      encoding: 'utf8',
+    });
+    expect(r.status).toBe(12);
+    const ours = (thread: number) => readFileSync(log + thread, 'utf8').split('\n').filter((u) => u.startsWith(pathToFileURL(ROOT).href) && !u.includes('/node_modules/'));
+    const main = ours(0);
+    expect(main).toContainEqual(expect.stringContaining('/src/cli/check.ts'));
+    expect(main.filter((u) => /\/src\/explorer\/|\/checker\/(search|trace|symmetry)\/|\/checker\/step\.ts|\/checker\/store\/memory\.ts/.test(u))).toEqual([]);
+    // The search thread (the first thread the command line starts) loads the level loop.
+    const searchThread = readdirSync(dir).filter((f) => /^loaded[1-9]/.test(f)).map((f) => Number(f.slice('loaded'.length))).sort((x, y) => x - y)[0];
+    expect(ours(searchThread)).toContainEqual(expect.stringContaining('/checker/search/bfs.ts'));
+  });
+
   it('finds DieHard\'s 7-state counterexample, prints it and writes it as ITF (exit 12)', () => {
     const out = scratch();
     const r = cli(['check', 'specs/examples/die-hard.ts', '--out', out]);
