@@ -19,34 +19,70 @@ export interface Taken {
 }
 
 class Chooser {
+  /** Choice points passed so far: path[0..pos) and the raw names below are this run's. */
   pos = 0;
-  readonly taken: Taken[] = [];
-  /** For each new choice point passed, the paths that take its other options (last one first). */
+  /** The index taken at each choice point passed (entries past `pos` are a previous run's). */
+  readonly path: number[] = [];
+  /**
+   * What each choice point passed chose from, so that a trace can name the choice when it asks
+   * (`taken`): a choose()'s name and items, or an either()'s branch names (null: unnamed branches).
+   * Kept raw: the search never shows a choice, and formatting one on every run cost more than the run.
+   */
+  private readonly names: (string | null)[] = [];
+  private readonly lists: (readonly unknown[] | number)[] = [];
+  /** For each new choice point passed, the paths that take its other options (last one first): forks[0..forkCount). */
   readonly forks: number[][] = [];
+  forkCount = 0;
   constructor(private prefix: readonly number[]) {}
 
-  /** Ready for another first run (no prefix): the chooser of first runs is reused. */
+  /**
+   * Ready for another first run (no prefix): the chooser of first runs is reused. Its arrays keep
+   * their length (setting it is a call into the runtime); the counts say what is current.
+   */
   reset(): this {
     this.prefix = NO_PATH;
     this.pos = 0;
-    // Setting an array's length is a call into the runtime: only when a choice was taken.
-    if (this.taken.length !== 0) this.taken.length = 0;
-    if (this.forks.length !== 0) this.forks.length = 0;
+    this.forkCount = 0;
     return this;
   }
 
-  pick(options: number, shown: (i: number) => string): number {
+  /** This run's path: a copy, since the arrays are written again by the next run. */
+  takenPath(): number[] {
+    return this.path.slice(0, this.pos);
+  }
+
+  /**
+   * Takes an option of a choice point with `options` options: the prefix's, else the first (and
+   * remembers the paths through the others). `name` and `list` say how a trace shows it (`taken`).
+   */
+  pick(options: number, name: string | null, list: readonly unknown[] | number): number {
+    const pos = this.pos;
     let i: number;
-    if (this.pos < this.prefix.length) i = this.prefix[this.pos];
+    if (pos < this.prefix.length) i = this.prefix[pos];
     else {
       i = 0;
-      const here = this.taken.map((t) => t.index);
-      for (let k = options - 1; k >= 1; k--) this.forks.push([...here, k]);
+      for (let k = options - 1; k >= 1; k--) {
+        const fork = this.path.slice(0, pos);
+        fork.push(k);
+        this.forks[this.forkCount++] = fork;
+      }
     }
     if (i >= options) throw new Error('a recipe made different choices when run again on the same state: recipes must be deterministic apart from either() and choose()');
-    this.pos++;
-    this.taken.push({ index: i, shown: shown(i) });
+    this.path[pos] = i;
+    this.names[pos] = name;
+    this.lists[pos] = list;
+    this.pos = pos + 1;
     return i;
+  }
+
+  /** The choices taken, as a trace shows them: `k = 2` for a choice, `branch 1` or its name for a branch. */
+  taken(): Taken[] {
+    return this.takenPath().map((index, k) => {
+      const name = this.names[k];
+      const list = this.lists[k];
+      const shown = typeof list === 'number' ? `branch ${index + 1}` : name === null ? String(list[index]) : `${name} = ${show(list[index])}`;
+      return { index, shown };
+    });
   }
 }
 
@@ -78,7 +114,7 @@ export function choose<T>(domain: Domain<T>, name = 'choice'): T {
   const c = chooser('choose()');
   const items = listOf(domain);
   if (items.length === 0) throw NO_SUCCESSOR;
-  return items[c.pick(items.length, (i) => `${name} = ${show(items[i])}`)];
+  return items[c.pick(items.length, name, items)];
 }
 
 /**
@@ -90,14 +126,21 @@ export function either<R>(...branches: (() => R)[]): R;
 export function either<R>(named: Record<string, () => R>): R;
 export function either<R>(...args: unknown[]): R {
   const c = chooser('either()');
-  const named = args.length === 1 && typeof args[0] === 'object' && args[0] !== null;
-  const entries: [string, () => R][] = named
-    ? Object.entries(args[0] as Record<string, () => R>)
-    : (args as (() => R)[]).map((f, i) => [`branch ${i + 1}`, f]);
-  for (const [n, f] of entries) if (typeof f !== 'function') throw new Error(`either(): ${n} is not a function (write either(() => { ... }, () => { ... }))`);
-  if (entries.length === 0) throw NO_SUCCESSOR;
-  const i = c.pick(entries.length, (k) => entries[k][0]);
-  return entries[i][1]();
+  if (args.length === 1 && typeof args[0] === 'object' && args[0] !== null) {
+    const names = Object.keys(args[0]);
+    const branches = Object.values(args[0] as Record<string, () => R>);
+    branches.forEach((f, i) => checkBranch(f, names[i]));
+    if (branches.length === 0) throw NO_SUCCESSOR;
+    return branches[c.pick(branches.length, null, names)]();
+  }
+  // Unnamed branches: nothing is built for their names unless a trace asks for them.
+  for (let i = 0; i < args.length; i++) checkBranch(args[i], `branch ${i + 1}`);
+  if (args.length === 0) throw NO_SUCCESSOR;
+  return (args[c.pick(args.length, null, args.length)] as () => R)();
+}
+
+function checkBranch(f: unknown, name: string): void {
+  if (typeof f !== 'function') throw new Error(`either(): ${name} is not a function (write either(() => { ... }, () => { ... }))`);
 }
 
 /** A guard inside a recipe or a branch: when `cond` is false this path yields no successor. */
@@ -111,10 +154,11 @@ export function when(cond: boolean): void {
 
 /**
  * Runs `run` once per choice path, depth first in the order of the options, and hands each result
- * (what the recipe left) to `sink` with its path. A run without choice points gives one result with
- * the empty path, and costs no allocation beyond the recipe's own. Exceptions from the recipe propagate.
+ * (what the recipe left) to `sink` with its path, and a way to name the choices taken (valid during
+ * the call). A run without choice points gives one result with the empty path, and costs no
+ * allocation beyond the recipe's own. Exceptions from the recipe propagate.
  */
-export function enumerateChoices<R>(run: () => R, sink: (result: R, path: readonly number[], taken: readonly Taken[]) => void): void {
+export function enumerateChoices<R>(run: () => R, sink: (result: R, path: readonly number[], taken: () => readonly Taken[]) => void): void {
   const saved = current;
   // The common case first: one run; only when it meets a choice point are the others enumerated.
   const first = saved === undefined ? root.reset() : new Chooser(NO_PATH);
@@ -129,32 +173,30 @@ export function enumerateChoices<R>(run: () => R, sink: (result: R, path: readon
   } finally {
     current = saved;
   }
-  if (first.taken.length === 0) {
-    if (yielded) sink(result!, NO_PATH, NO_TAKEN);
+  if (first.pos === 0) {
+    if (yielded) sink(result!, NO_PATH, noneTaken);
     return;
   }
-  const todo = [...first.forks];
-  const firstPath = first.taken.map((t) => t.index);
-  const firstTaken = [...first.taken];
-  if (yielded) sink(result!, firstPath, firstTaken);
+  // The chooser of first runs is reused by the next action: what the sink may keep is copied.
+  const todo = first.forks.slice(0, first.forkCount);
+  if (yielded) sink(result!, first.takenPath(), () => first.taken());
   try {
     while (todo.length > 0) {
-      const prefix = todo.pop()!;
-      const c = new Chooser(prefix);
+      const c = new Chooser(todo.pop()!);
       current = c;
       let r: R;
       try {
         r = run();
       } catch (e) {
         if (e !== NO_SUCCESSOR) throw e;
-        todo.push(...c.forks);
+        for (let k = 0; k < c.forkCount; k++) todo.push(c.forks[k]);
         continue;
       } finally {
         current = saved;
       }
       // Alternatives found on this path run after it, in ascending order (the stack pops the last).
-      todo.push(...c.forks);
-      sink(r, c.taken.map((t) => t.index), c.taken);
+      for (let k = 0; k < c.forkCount; k++) todo.push(c.forks[k]);
+      sink(r, c.path, () => c.taken());
     }
   } finally {
     current = saved;
@@ -164,6 +206,7 @@ export function enumerateChoices<R>(run: () => R, sink: (result: R, path: readon
 /** The path of a run without choices: the engine's own empty path, so that successors go to its sink as they are. */
 const NO_PATH = NO_CHOICE;
 const NO_TAKEN: readonly Taken[] = Object.freeze([]) as readonly Taken[];
+const noneTaken = (): readonly Taken[] => NO_TAKEN;
 
 /**
  * Runs `run` inside a recipe's run again, along the choices that run has taken so far (a recipe
@@ -171,7 +214,7 @@ const NO_TAKEN: readonly Taken[] = Object.freeze([]) as readonly Taken[];
  */
 export function again<R>(run: () => R): R {
   if (!current) return run();
-  const { result } = followChoices(run, current.taken.map((t) => t.index));
+  const { result } = followChoices(run, current.takenPath());
   return result as R;
 }
 
@@ -181,10 +224,10 @@ export function followChoices<R>(run: () => R, path: readonly number[]): { resul
   const saved = current;
   current = c;
   try {
-    return { result: run(), taken: c.taken };
+    return { result: run(), taken: c.taken() };
   } catch (e) {
     if (e !== NO_SUCCESSOR) throw e;
-    return { taken: c.taken };
+    return { taken: c.taken() };
   } finally {
     current = saved;
   }

@@ -6,7 +6,7 @@ import { enumOf, int, ValueSet } from '../src/schema/index.ts';
 
 function all<R>(run: () => R): [R, readonly number[], string[]][] {
   const out: [R, readonly number[], string[]][] = [];
-  enumerateChoices(run, (r, path, taken) => out.push([r, path, taken.map((t) => t.shown)]));
+  enumerateChoices(run, (r, path, taken) => out.push([r, path, taken().map((t) => t.shown)]));
   return out;
 }
 
