@@ -41,6 +41,24 @@ describe('constants', () => {
     expect(b.stderr).toContain(`--const N="two": spec 'tokens' declares N as a number (2)`);
   });
 
+  it('--const names the trace and is recorded in it; trace --replay compiles the spec with the recorded constants', () => {
+    const out = scratch();
+    expect(cli(['check', SPEC, '--variant', 'short', '--out', out]).code).toBe(12);
+    expect(cli(['check', SPEC, '--variant', 'short', '--const', 'N=3', '--const', 'Max=1', '--out', out]).code).toBe(12);
+    // Both traces are kept: the default constants' and those of the run with --const.
+    const mine = join(out, 'tokens.short.N=3,Max=1.FewMoves.itf.json');
+    expect(JSON.parse(readFileSync(join(out, 'tokens.short.FewMoves.itf.json'), 'utf8'))['#meta'].constants).toBeUndefined();
+    expect(JSON.parse(readFileSync(mine, 'utf8'))['#meta'].constants).toEqual({ N: 3, Max: 1 });
+    const replayed = cli(['trace', mine, '--replay', SPEC]);
+    expect(replayed.stderr).toBe('');
+    expect(replayed.code).toBe(0);
+    expect(replayed.stdout).toContain('All 3 states replay: the trace is a behaviour of tokens [short].');
+    // --const given to the replay wins over the recorded constants: node n3 is then outside the type.
+    const other = cli(['trace', mine, '--replay', SPEC, '--const', 'N=2']);
+    expect(other.code).toBe(150);
+    expect(other.stderr).toContain("state 1: held key = 'n3' is outside scalarset('n', 2)");
+  });
+
   it('an assumption that does not hold stops the check before any search, with exit 10', () => {
     const r = cli(['check', SPEC, '--const', 'N=1']);
     expect(r.code).toBe(10);

@@ -14,7 +14,8 @@ import { SpecError } from '../spec.ts';
 import { OutputError, writeFileAtomic } from '../report/files.ts';
 import { EXIT } from './exit-codes.ts';
 import { escapeControl } from '../report/terminal.ts';
-import { pickVariant } from './options.ts';
+import { CONST_OPTION, constOption, constantsFor, pickVariant } from './options.ts';
+import type { Constants } from '../spec.ts';
 
 /** Exit code when a trace is well formed but is not a behaviour of the spec. */
 export const TRACE_DOES_NOT_REPLAY = 1;
@@ -25,6 +26,7 @@ interface TraceArgs {
   swimlane?: boolean;
   replay?: string;
   variant?: string;
+  const?: unknown;
   html?: string;
 }
 
@@ -39,10 +41,12 @@ export function traceCommand(done: (code: number) => void): CommandModule<{}, Tr
         .option('swimlane', { type: 'boolean', describe: 'one column per process/thread, each step with the variables it changed' })
         .option('replay', { type: 'string', describe: 'spec file: re-execute the trace and say where it first is not a legal step' })
         .option('variant', { type: 'string', describe: 'with --replay: the variant (default: the one the trace names)' })
+        .option('const', { ...CONST_OPTION, describe: `with --replay: ${CONST_OPTION.describe} (default: the constants the trace records, those its check set)` })
         .option('html', { type: 'string', describe: 'write the trace as one self-contained HTML page to this file: a swimlane to step through in a browser, no server or network needed' })
         .conflicts('full', 'swimlane')
         .conflicts('html', ['replay', 'full', 'swimlane'])
-        .implies('variant', 'replay') as unknown as Argv<TraceArgs>,
+        .implies('variant', 'replay')
+        .implies('const', 'replay') as unknown as Argv<TraceArgs>,
     handler: async (a) => done(await runTrace(a)),
   };
 }
@@ -57,7 +61,7 @@ export async function runTrace(args: TraceArgs): Promise<number> {
     process.stderr.write(`interleave: ${escapeControl(e.message)}\n`);
     return EXIT.specDoesNotLoad;
   }
-  if (args.replay) return replay(t, args.replay, args.variant);
+  if (args.replay) return replay(t, args.replay, args.variant, args.const === undefined ? undefined : constOption(args.const));
   if (args.html !== undefined) return writeHtml(t, args.html);
   const body = args.swimlane ? formatSwimlane(t, c) : formatSteps(t, c, !!args.full);
   process.stdout.write(`${formatHeader(t, c)}\n\n${body}\n`);
@@ -84,16 +88,18 @@ async function writeHtml(t: ItfFile, out: string): Promise<number> {
   return EXIT.ok;
 }
 
-async function replay(t: ItfFile, specFile: string, variantArg: string | undefined): Promise<number> {
+async function replay(t: ItfFile, specFile: string, variantArg: string | undefined, constArg: Constants | undefined): Promise<number> {
   const c = makeChalk();
   // Loaded here, not with the command line: other commands do not pay for the replay.
   const { replayTrace, successorsOf } = await import('../../checker/trace/replay.ts');
   const { spec, file } = await loadSpec(specFile);
   const named = typeof t.meta.variant === 'string' && spec.variantNames.includes(t.meta.variant) ? t.meta.variant : undefined;
   const variant = pickVariant(spec, file, variantArg ?? named, 'trace --replay');
+  const recorded = t.meta.constants;
+  const constants = constantsFor(spec, file, constArg ?? (isConstants(recorded) ? recorded : undefined));
   let model;
   try {
-    model = compileModel(spec, variant, file);
+    model = compileModel(spec, variant, file, { constants });
   } catch (e) {
     if (!(e instanceof SpecError)) throw e;
     process.stderr.write(`interleave: ${file}: ${escapeControl(e.message)}\n`);
@@ -171,4 +177,9 @@ function whereItDiffers(model: Model, from: ReplayInput | undefined, to: ReplayI
   } catch {
     return undefined;
   }
+}
+
+/** The constants a trace records (#meta.constants, written by a check that set --const). */
+function isConstants(value: unknown): value is Constants {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }

@@ -37,6 +37,8 @@ export interface Model extends TransitionSystem {
   file?: string;
   variant: string;
   constants: Constants;
+  /** The constants set over the variant's (`--const`): a trace records them, so that it replays. */
+  overrides: Constants;
   codec: RecordSchema<Shape>;
   vars: string[];
   symmetry: Map<string, SymmetryGroup>;
@@ -169,6 +171,7 @@ export function compileModel(spec: Spec, variant: string, file?: string, opts: C
     file,
     variant,
     constants,
+    overrides: opts.constants ?? {},
     codec,
     encode,
     decode: compiled.decode as Model['decode'],

@@ -25,6 +25,8 @@ export function toITF(result: CheckResult): ItfTrace {
       source: model.file ?? model.specName,
       spec: model.specName,
       variant: model.variant,
+      // What --const set: `trace --replay` compiles the spec with them again.
+      ...(Object.keys(model.overrides).length > 0 ? { constants: model.overrides } : {}),
       result: result.outcome,
       property: result.property,
       description: result.message,
@@ -113,8 +115,10 @@ function stateToITF(model: Model, state: Record<string, unknown>): Record<string
  */
 export function traceFileName(dir: string, result: CheckResult, kind?: string): string {
   const { model } = result;
-  const parts = [model.specName, model.variant === 'default' ? undefined : model.variant, result.property ?? result.outcome, kind];
-  return join(dir, parts.filter(Boolean).map((p) => String(p).replace(/[^\w.-]+/g, '_')).join('.') + '.itf.json');
+  // Constants set with --const name the file too: a check with other constants keeps its own trace.
+  const set = Object.entries(model.overrides).map(([k, v]) => `${k}=${typeof v === 'string' ? v : JSON.stringify(v)}`);
+  const parts = [model.specName, model.variant === 'default' ? undefined : model.variant, set.join(','), result.property ?? result.outcome, kind];
+  return join(dir, parts.filter(Boolean).map((p) => String(p).replace(/[^\w.=,-]+/g, '_')).join('.') + '.itf.json');
 }
 
 /**
