@@ -7,13 +7,14 @@
 import { register } from 'node:module';
 import { MessageChannel } from 'node:worker_threads';
 
-export async function registerTypeScript() {
+/** `hooks`: the module registered directly (a test names one that does not load, to try the fallback). */
+export async function registerTypeScript(hooks = 'tsx/esm') {
   // Spec errors are reported with the line of the spec's TypeScript source.
   process.setSourceMapsEnabled(true);
   const { port1, port2 } = new MessageChannel();
   port1.unref();
   try {
-    register('tsx/esm', { parentURL: import.meta.url, data: { port: port2 }, transferList: [port2] });
+    register(hooks, { parentURL: import.meta.url, data: { port: port2 }, transferList: [port2] });
   } catch {
     port1.close();
     (await import('tsx/esm/api')).register();
