@@ -2,10 +2,35 @@
 // loop, workers, the observer and trace rebuild, without the spec language.
 import { describe, expect, it } from 'vitest';
 import { search } from '../../checker/search/bfs.ts';
+import { fingerprint } from '../../checker/store/fingerprint.ts';
 import { FingerprintStore, packChoice, unpackChoice } from '../../checker/store/memory.ts';
 import type { ChoicePath } from '../../checker/system.ts';
 import { rebuildTrace } from '../../checker/trace/rebuild.ts';
 import { grid } from './grid.ts';
+
+describe('fingerprints', () => {
+  it('differ for every vector of a small space, whichever slots differ (even, odd, the last of an odd width); the low word is never 0', () => {
+    const out = new Uint32Array(2);
+    for (const width of [1, 2, 3, 4, 5]) {
+      const base = width <= 2 ? 256 : width === 3 ? 40 : 12;
+      const seen = new Set<bigint>();
+      const v = new Int32Array(width);
+      let zeroLow = 0;
+      for (let k = 0; k < base ** width; k++) {
+        for (let i = 0, x = k; i < width; i++, x = Math.floor(x / base)) v[i] = x % base - (base >> 1);
+        fingerprint(v, width, out);
+        if (out[1] === 0) zeroLow++;
+        seen.add((BigInt(out[0]) << 32n) | BigInt(out[1]));
+      }
+      expect([width, seen.size, zeroLow]).toEqual([width, base ** width, 0]);
+    }
+    // The width takes part: a vector and its prefix padded with zeros differ.
+    const a = new Uint32Array(2);
+    fingerprint(new Int32Array([1, 2, 0]), 3, a);
+    fingerprint(new Int32Array([1, 2, 0, 0]), 4, out);
+    expect([...a]).not.toEqual([...out]);
+  });
+});
 
 describe('the in-memory store', () => {
   it('inserts if new, returning the index, or -1; finds a stored fingerprint', () => {
