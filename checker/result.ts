@@ -44,6 +44,11 @@ export interface Violation {
    * an exception). Without an action it is an initial state.
    */
   step?: { action?: ActionInstance; next?: State; choice?: ChoicePath };
+  /**
+   * The step's successor is outside the state or the action constraint: its invariants were
+   * checked, as TLC does, but no search would store it, so the search's depth does not count it.
+   */
+  outsideConstraints?: true;
   /** The exception thrown by spec code, for 'error'. */
   error?: unknown;
   /** Where spec code threw: 'guard' | 'recipe' | 'invariant' ... */

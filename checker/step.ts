@@ -463,7 +463,7 @@ export class Step implements StepSource {
 
   private prunedSuccessor(next: State, encoded: Int32Array | undefined, action: ActionInstance, choice: ChoicePath): void {
     const bad = this.invariantViolation(next, this.parent, undefined, encoded);
-    if (bad) this.offer({ ...bad, step: { action, next: this.plain(next), choice } }, 1, action.id);
+    if (bad) this.offer({ ...bad, step: { action, next: this.plain(next), choice }, outsideConstraints: true }, 1, action.id);
     else this.handler.pruned?.(next, encoded, action, choice);
   }
 

@@ -54,6 +54,38 @@ describe("TLC's constraint semantics", () => {
     expect([walk.outcome, walk.property, walk.trace?.length]).toEqual(['invariant', 'NotTwo', 3]);
   });
 
+  it("counts the depth as TLC does when the bad successor is outside a constraint: it is not stored, so it adds no level", async () => {
+    // TLC on the same module: x' = x + 1 while x < 5, CONSTRAINT x <= 2, INVARIANT x # 3: a 4-state
+    // trace, 4 states generated, 3 distinct, depth 3; with ACTION_CONSTRAINT x' # 2 and INVARIANT
+    // x # 2: a 3-state trace, 3 generated, 2 distinct, depth 2.
+    const byState = await model('by-state.ts', `
+      import { defineSpec, int } from 'interleave';
+      export default defineSpec({
+        name: 'by-state',
+        state: { x: int(0, 5) },
+        init: { x: 0 },
+        actions: { inc: { when: (s) => s.x < 5, do: (s) => { s.x += 1; } } },
+        constraint: (s) => s.x <= 2,
+        invariants: { NotThree: (s) => s.x !== 3 },
+      });`);
+    const byStep = await model('by-step.ts', `
+      import { defineSpec, int } from 'interleave';
+      export default defineSpec({
+        name: 'by-step',
+        state: { x: int(0, 5) },
+        init: { x: 0 },
+        actions: { inc: { when: (s) => s.x < 5, do: (s) => { s.x += 1; } } },
+        actionConstraint: (s, t) => t.x !== 2,
+        invariants: { NotTwo: (s) => s.x !== 2 },
+      });`);
+    for (const workers of [1, 2]) {
+      const a = await checkModel(byState, { workers });
+      expect([a.property, a.trace?.length, a.stats.generated, a.stats.distinct, a.stats.depth]).toEqual(['NotThree', 4, 4, 3, 3]);
+      const b = await checkModel(byStep, { workers });
+      expect([b.property, b.trace?.length, b.stats.generated, b.stats.distinct, b.stats.depth]).toEqual(['NotTwo', 3, 3, 2, 2]);
+    }
+  });
+
   it('an initial state the constraint rejects still has its invariants checked', async () => {
     const m = await model('init.ts', `
       import { defineSpec, int } from 'interleave';

@@ -29,7 +29,11 @@ export class Violations {
     return this.byProperty.size;
   }
 
-  offer(violation: Violation, key: ViolationKey, inNextLevel = !!violation.step?.next): void {
+  /**
+   * `inNextLevel`: the violation's last state belongs to the next level (it counts in the depth, as
+   * TLC counts a state it stores and then finds bad); a successor outside the constraints does not.
+   */
+  offer(violation: Violation, key: ViolationKey, inNextLevel = !!violation.step?.next && !violation.outsideConstraints): void {
     const p = propertyOf(violation);
     const old = this.byProperty.get(p);
     if (old && !lessThan(key, old.key)) return;
