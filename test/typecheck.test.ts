@@ -29,8 +29,10 @@ describe('type-checking specs', () => {
       "map.ts:6:11: error TS2322: Type 'number[]' is not assignable to type 'Record<string, number>'. Index signature for type 'string' is missing in type 'number[]'.\n" +
         '    hint: a mapOf(K, V) value is an object with one property per key, such as { n1: ..., n2: ... }, not an array; build it with K.mapTo((k) => ...)',
     );
-    // The search ran beside the type-check, so its result was not lost.
+    // The search ran beside the type-check, so its result was not lost; the file loaded, and the
+    // summary says what is wrong with it.
     expect(first.stdout).toContain('violates TypeOK');
+    expect(first.stdout).toContain('1 variant checked; 1 spec file does not type-check.');
     const again = cli(['check', file, '--json', '--out', dir], ON);
     expect(again.code).toBe(150);
     const doc = JSON.parse(again.stdout);
@@ -38,6 +40,21 @@ describe('type-checking specs', () => {
     expect(doc.loadErrors[0].message).toContain('the spec does not type-check (3 errors)');
     // Switched off, the same spec runs, and its mistake shows as a TypeOK violation (12).
     expect(cli(['check', file, '--no-typecheck', '--out', dir], ON).code).toBe(12);
+  });
+
+  it('a file that neither loads nor type-checks counts once, with both messages', () => {
+    const dir = scratch();
+    writeSpec(dir, 'good.ts', counter('{ pc: { n1: 0, n2: 0 }, x: 0 }', '(s) => { s.x++; }'));
+    writeSpec(dir, 'bad.ts', "import { int } from 'interleave';\nconst n: number = 'one';\nexport default { name: 'bad', n, int };\n");
+    for (const run of ['first', 'cached']) {
+      const r = cli(['check', dir, '--out', dir], ON);
+      expect([run, r.code]).toEqual([run, 150]);
+      expect(r.stdout).toContain('1 variant checked; 1 spec file did not load.');
+      expect(r.stderr).toContain("bad.ts:2:7: error TS2322: Type 'string' is not assignable to type 'number'.");
+      expect(r.stderr).toContain('bad.ts: its default export is not a spec; export the value returned by defineSpec({ ... })');
+      const doc = JSON.parse(cli(['check', dir, '--json', '--out', dir], ON).stdout);
+      expect(doc.loadErrors.map((e: { file: string }) => e.file.split('/').pop())).toEqual(['bad.ts']);
+    }
   });
 
   it('an async recipe is named as such', () => {

@@ -195,7 +195,20 @@ async function checkAndReport(args: CheckArgs, writer: FileWriter, c: ReturnType
   const log = (s: string) => {
     if (!args.json) process.stdout.write(s + '\n');
   };
+  /** Spec files that did not load or do not type-check: one entry per file, with all its messages. */
   const problems: { file: string; message: string }[] = [];
+  /** Files whose only problem is the type-check: they loaded, and may even have been checked. */
+  const typeOnly = new Set<string>();
+  const addProblem = (file: string, message: string, typeCheck: boolean) => {
+    const known = problems.find((p) => resolve(p.file) === resolve(file));
+    if (known) {
+      known.message += `\n${message}`;
+      if (!typeCheck) typeOnly.delete(resolve(file));
+      return;
+    }
+    problems.push({ file, message });
+    if (typeCheck) typeOnly.add(resolve(file));
+  };
   let assumptionsFailed = 0;
   const results: { result: CheckResult; traceFile?: string; others: { result: CheckResult; traceFile?: string }[] }[] = [];
   const audits: AuditResult[] = [];
@@ -237,7 +250,7 @@ async function checkAndReport(args: CheckArgs, writer: FileWriter, c: ReturnType
       if (errors.length === 0 || typeErrors.has(file)) continue;
       typeErrors.set(file, errors);
       const message = `${relative(process.cwd(), file)}: the spec does not type-check (${errors.length} error${errors.length > 1 ? 's' : ''}):\n${errors.map((e) => '  ' + formatTypeError(e).replaceAll('\n', '\n  ')).join('\n')}`;
-      problems.push({ file, message });
+      addProblem(file, message, true);
       process.stderr.write(`${c.red('error:')} ${escapeControl(message, true)}\n`);
     }
   };
@@ -267,7 +280,7 @@ async function checkAndReport(args: CheckArgs, writer: FileWriter, c: ReturnType
       if (e instanceof AssumptionError) assumptionsFailed++;
       if (!(e instanceof LoadError || e instanceof SpecError)) throw e;
       const message = e instanceof LoadError ? e.message : `${file}: ${e.message}`;
-      problems.push({ file, message });
+      addProblem(file, message, false);
       process.stderr.write(`${c.red('error:')} ${escapeControl(message)}\n`);
     }
   }
@@ -335,9 +348,9 @@ async function checkAndReport(args: CheckArgs, writer: FileWriter, c: ReturnType
       initFailed++;
       // One problem per file, as when loading it fails: the first variant's.
       const file = fileOf.get(model)!;
-      if (problems.some((p) => p.file === file)) continue;
+      if (problems.some((p) => resolve(p.file) === resolve(file) && !typeOnly.has(resolve(file)))) continue;
       const message = `${file}: ${e.message}`;
-      problems.push({ file, message });
+      addProblem(file, message, false);
       process.stderr.write(`${c.red('error:')} ${escapeControl(message)}\n`);
       continue;
     }
@@ -412,11 +425,11 @@ async function checkAndReport(args: CheckArgs, writer: FileWriter, c: ReturnType
   const unaudited = audits.filter((a) => !a.passed).map((a) => variantTitle({ model: a.model } as CheckResult));
   const notChecked = models.length - results.length - unaudited.length - nondeterministic.length - typeSkipped - initFailed;
   // A spec that did not load is counted, unless it was the only thing asked for: its error says it all.
-  if (!args.json && (all.length > 1 || args.gate || (problems.length > 0 && all.length + problems.length > 1))) log(formatSummary(all, c, !!args.gate, { notLoaded: problems.length, notChecked }));
+  if (!args.json && (all.length > 1 || args.gate || (problems.length > 0 && all.length + problems.length > 1))) log(formatSummary(all, c, !!args.gate, { notLoaded: problems.length - typeOnly.size, notTypeChecked: typeOnly.size, notChecked }));
   if (unaudited.length) log(c.red(`Not checked, the symmetry audit failed: ${unaudited.join(', ')} (exit 75).`));
   if (nondeterministic.length) log(c.red(`Not checked, not deterministic: ${nondeterministic.join(', ')} (exit 75).`));
   const asymmetric = audits.some((a) => !a.passed) || nondeterministic.length > 0;
-  const loadCode = problems.length === 0 ? EXIT.ok : assumptionsFailed === problems.length ? EXIT.assumption : EXIT.specDoesNotLoad;
+  const loadCode = problems.length === 0 ? EXIT.ok : assumptionsFailed === problems.length && typeErrors.size === 0 ? EXIT.assumption : EXIT.specDoesNotLoad;
   if (notInCluster.length) {
     log(c.red(`Not checked, temporal properties need the state graph on one machine: ${notInCluster.join(', ')} (check them without --cluster; exit 151 unless worse).`));
   }

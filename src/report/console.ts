@@ -172,9 +172,11 @@ export function formatResult(r: CheckResult, c: ChalkInstance, traceFile?: strin
   return lines.join('\n');
 }
 
-/** What a run did not get to: spec files that did not load, variants left unchecked by an interrupt. */
+/** What a run did not get to: spec files that did not load or type-check, variants left unchecked by an interrupt. */
 export interface NotRun {
   notLoaded?: number;
+  /** Files that loaded (and may have been checked) but fail the type-check. */
+  notTypeChecked?: number;
   notChecked?: number;
 }
 
@@ -198,10 +200,11 @@ export function formatSummary(results: CheckResult[], c: ChalkInstance, gate: bo
   const fmt = (cells: string[]) => cells.map((x, i) => (numeric.has(i) ? x.padStart(widths[i]) : x.padEnd(widths[i]))).join('  ').trimEnd();
   const lines = results.length ? [c.bold(fmt(head)), ...rows.map((r, i) => (results[i].matchesExpectation ? fmt(r) : c.red(fmt(r))))] : [];
   const mismatched = results.filter((r) => !r.matchesExpectation).length;
-  const { notLoaded = 0, notChecked = 0 } = notRun;
+  const { notLoaded = 0, notTypeChecked = 0, notChecked = 0 } = notRun;
   // What was not run is said in every summary: a gate must never look green for specs it never saw.
   const missing = [
     notLoaded ? `${plural(notLoaded, 'spec file')} did not load` : '',
+    notTypeChecked ? `${plural(notTypeChecked, 'spec file')} ${notTypeChecked === 1 ? 'does' : 'do'} not type-check` : '',
     notChecked ? `${plural(notChecked, 'variant')} not checked (the run was stopped)` : '',
   ].filter(Boolean);
   const checked = `${plural(results.length, 'variant')} checked`;
