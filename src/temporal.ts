@@ -9,10 +9,10 @@
 //   step(A, vars?)               <<A>>_v: a step of A that changes v (operand of the forms above)
 //   stepOrStutter(A, vars?)      [A]_v: a step of A, or one that leaves v unchanged
 //   and(...), implies(hyp, f)    conjunctions; fairness and []<>/<>[] forms as hypotheses
-//   forall(ids, (t) => f(t))     one conjunct per id (\A t \in Ids: ...)
+//   forall(ids, (t) => f(t))     one conjunct per id (\A t \in Ids: ...); ids may be made from the constants
 import type { ActionInstance, State } from '../checker/system.ts';
 import type { FairnessUnit, Lit, LivenessSystem, Temporal } from '../checker/liveness/formula.ts';
-import { show, type FiniteSchema } from './schema/index.ts';
+import { FiniteSchema, show } from './schema/index.ts';
 import { SpecError, STARVATION, type Constants } from './spec.ts';
 
 type Pred = (s: any, c: any) => boolean;
@@ -38,6 +38,8 @@ export type TemporalFormula =
   | { op: 'and'; parts: TemporalFormula[]; labels?: string[] }
   | { op: 'implies'; hypothesis: TemporalFormula; conclusion: TemporalFormula }
   | { op: 'fair'; fairness: Fairness }
+  /** \A t \in ids(constants): f(t), expanded when the spec is compiled with its constants. */
+  | { op: 'forall'; ids: (c: any) => Ids<unknown>; f: (id: unknown) => TemporalFormula }
   /** []P: only inside eventually(...), as <>[]P. */
   | { op: 'always'; p: Operand };
 
@@ -92,9 +94,40 @@ export const implies = (hypothesis: TemporalFormula, conclusion: TemporalFormula
 export const weakFair = (target: Fairness['target'], opts: Omit<Fairness, 'kind' | 'target'> = {}): TemporalFormula => ({ op: 'fair', fairness: { kind: 'weak', target, ...opts } });
 export const strongFair = (target: Fairness['target'], opts: Omit<Fairness, 'kind' | 'target'> = {}): TemporalFormula => ({ op: 'fair', fairness: { kind: 'strong', target, ...opts } });
 
-/** \A t \in ids: f(t), one conjunct per id, each named by its id in a violation. */
-export function forall<Id>(ids: FiniteSchema<Id>, f: (id: Id) => TemporalFormula): TemporalFormula {
-  return { op: 'and', parts: ids.values.map(f), labels: ids.values.map((v) => String(v)) };
+/** What a forall ranges over: a finite type (its values) or an array of ids. */
+export type Ids<Id> = FiniteSchema<Id> | readonly Id[];
+
+/**
+ * \A t \in ids: f(t), one conjunct per id, each named by its id in a violation. `ids` may be a
+ * function of the constants, `(c) => int(1, c.N)`, as TLA+'s `\A p \in Proc` where Proc is 1..N.
+ */
+export function forall<Id>(ids: Ids<Id> | ((c: any) => Ids<Id>), f: (id: Id) => TemporalFormula): TemporalFormula {
+  if (typeof ids === 'function') return { op: 'forall', ids, f: f as (id: unknown) => TemporalFormula };
+  return conjunction(idList(ids), f);
+}
+
+function conjunction<Id>(ids: readonly Id[], f: (id: Id) => TemporalFormula): TemporalFormula {
+  return { op: 'and', parts: ids.map((id) => f(id)), labels: ids.map((v) => String(v)) };
+}
+
+function idList<Id>(ids: Ids<Id>): readonly Id[] {
+  if (Array.isArray(ids)) return ids;
+  if (ids instanceof FiniteSchema) return ids.values;
+  throw new SpecError(`forall(ids, ...): ids is a finite type, an array, or a function of the constants giving one; not ${show(ids)}`);
+}
+
+/** A formula with each forall over the constants expanded into its conjuncts. */
+function expandForall(f: TemporalFormula, c: Constants): TemporalFormula {
+  switch (f.op) {
+    case 'forall':
+      return expandForall(conjunction(idList(f.ids(c)), f.f), c);
+    case 'and':
+      return { ...f, parts: f.parts.map((part) => expandForall(part, c)) };
+    case 'implies':
+      return { ...f, hypothesis: expandForall(f.hypothesis, c), conclusion: expandForall(f.conclusion, c) };
+    default:
+      return f;
+  }
 }
 
 function isFormula(x: unknown): x is TemporalFormula {
@@ -175,10 +208,14 @@ export function compileTemporal(input: TemporalInput): LivenessSystem {
     const i = unitDefs.findIndex((d) => d.key === key);
     return i >= 0 ? i : unitDefs.push({ def: u, key }) - 1;
   };
-  const specFair = input.fairness.flatMap((f) => {
-    if (f.op !== 'fair') throw new SpecError(`spec '${specName}': \`fairness\` lists weakFair(...) and strongFair(...) entries`);
-    return unitsOf(f.fairness).map(unitIndex);
-  });
+  // `fairness` may list forall(ids, (t) => weakFair(...)) too: one unit per id.
+  const fairLeaves = (f: TemporalFormula): TemporalFormula[] => (f.op === 'and' ? f.parts.flatMap(fairLeaves) : [f]);
+  const specFair = input.fairness.flatMap((entry) =>
+    fairLeaves(expandForall(entry, input.constants)).flatMap((f) => {
+      if (f.op !== 'fair') throw new SpecError(`spec '${specName}': \`fairness\` lists weakFair(...) and strongFair(...) entries`);
+      return unitsOf(f.fairness).map(unitIndex);
+    }),
+  );
 
   type Pending = { name: string; conclusions: Temporal[]; labels: string[]; hypotheses: Temporal[]; fair: number[] };
   const pending: Pending[] = [];
@@ -219,7 +256,7 @@ export function compileTemporal(input: TemporalInput): LivenessSystem {
       if (h.op === 'always-eventually' || h.op === 'eventually-always') return void p.hypotheses.push({ op: h.op, p: lit(h.p) });
       throw new SpecError(`spec '${specName}', property '${name}': a hypothesis must be fairness, always(eventually(...)) or eventuallyAlways(...), not ${h.op}`);
     };
-    conclude(formula, '');
+    conclude(expandForall(formula, input.constants), '');
     pending.push(p);
   }
   if (input.starvation) pending.push(starvation(input, actions, stateBit, edgeAtoms, unitIndex, specFair, unitDefs));

@@ -75,6 +75,32 @@ describe('temporal properties in specs', () => {
     expect(r.matchesExpectation).toBe(true);
   });
 
+  it('forall over ids made from the constants (\\A p \\in 1..N), in a property and in fairness', async () => {
+    type C = { N: number };
+    const Proc = (c: C) => int(1, c.N);
+    const waiting = defineSpec({
+      name: 'n-waiters',
+      constants: { N: 2 } as C,
+      state: (c: C) => ({ waiting: mapOf(Proc(c), bool()), woken: mapOf(Proc(c), bool()) }),
+      init: (c: C) => ({ waiting: Proc(c).mapTo(() => false), woken: Proc(c).mapTo(() => false) }),
+      actions: {
+        wait: { params: (c: C) => ({ p: Proc(c) }), when: (s, { p }) => !s.waiting[p] && !s.woken[p], do: (s, { p }) => { s.waiting[p] = true; } },
+        wake: { params: (c: C) => ({ p: Proc(c) }), when: (s, { p }) => s.waiting[p], do: (s, { p }) => { s.waiting[p] = false; s.woken[p] = true; } },
+      },
+      deadlock: false,
+      temporal: { Woken: forall((c: C) => Proc(c), (p) => leadsTo((s) => s.waiting[p], (s) => s.woken[p])) },
+      // Fair to every process but the last: \A p \in 1..N-1: WF(wake(p)).
+      fairness: [forall((c: C) => Proc(c).values.slice(0, -1), (p) => weakFair('wake', { params: { p } }))],
+      variants: { fair: { fairness: [weakFair('wake', { each: true })] }, 'last-unfair': {} },
+    });
+    for (const N of [2, 3]) {
+      const fair = await checkModel(compileModel(waiting, 'fair', undefined, { constants: { N } }), { symmetry: false });
+      expect([N, fair.outcome, fair.liveness?.states]).toEqual([N, 'ok', 3 ** N]);
+      const unfair = await checkModel(compileModel(waiting, 'last-unfair', undefined, { constants: { N } }), { symmetry: false });
+      expect([N, unfair.message, labels(unfair)]).toEqual([N, `temporal property 'Woken' (${N}) is violated`, ['init', `wait(p=${N})`]]);
+    }
+  });
+
   it('a search into a store of its own (disk-backed, distributed) is refused: the graph must be in memory', async () => {
     await expect(checkSystem(compileModel(waiters, 'fair'), { symmetry: false, store: new FingerprintStore(1) })).rejects.toThrow(
       'temporal properties are checked on the state graph in memory, on one machine: check them without a disk-backed or distributed store',
