@@ -7,8 +7,7 @@ import { closeSync, existsSync, fsyncSync, openSync, readFileSync, renameSync, w
 import { join } from 'node:path';
 
 export const MANIFEST = 'checkpoint.json';
-// 2: fingerprints from four lanes (fingerprint.ts); the sorted runs of format 1 hold the old ones.
-const FORMAT = 2;
+const FORMAT = 1;
 
 /** What a checkpoint was taken of: a search resumes only the same spec with the same options. */
 export interface SearchIdentity {
