@@ -258,6 +258,12 @@ describe('bad input gets a one-line error, never a stack trace', () => {
     expect(r.stderr).toBe('');
   });
 
+  it('a check piped into a reader that stops early still exits with its verdict (a gate under pipefail fails)', () => {
+    const dir = scratch();
+    const r = spawnSync('bash', ['-c', `set -o pipefail; node ${join(ROOT, 'bin', 'interleave.js')} check specs/examples/die-hard.ts specs/examples/refcount-race.ts --out ${dir} | head -1; echo "exit \${PIPESTATUS[0]}"`], { cwd: ROOT, encoding: 'utf8' });
+    expect(r.stdout).toBe('✓ die-hard: violates NotSolved (expected: violates NotSolved)\nexit 12\n');
+  });
+
   it('two scalarsets with one name and different elements: exit 150', () => {
     const dir = scratch();
     const f = writeSpec(dir, 'twins.ts', `import { defineSpec, mapOf, optional, scalarset, bool } from 'interleave';

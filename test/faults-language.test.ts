@@ -2,11 +2,39 @@
 // temporal property's predicate that never returns, and a run interrupted while the type-check of
 // its specs still runs.
 import { spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { cli, ROOT, scratch, writeSpec } from './helpers.ts';
 
 const BIN = join(ROOT, 'bin', 'interleave.js');
+
+describe('process.exit() in spec code', () => {
+  it('at import: that file does not load, the others are checked and reported (JSON, JUnit), exit 150', () => {
+    const dir = scratch();
+    writeSpec(dir, 'quits.ts', `import { defineSpec, int } from 'interleave';
+process.exit(0);
+export default defineSpec({ name: 'quits', state: { x: int(0, 1) }, init: { x: 0 }, actions: {}, deadlock: false });\n`);
+    writeSpec(dir, 'small.ts', `import { defineSpec, int } from 'interleave';
+export default defineSpec({ name: 'small', state: { x: int(0, 3) }, init: { x: 0 }, actions: { inc: { when: (s) => s.x < 3, do: (s) => { s.x++; } } }, invariants: { Small: (s) => s.x < 2 }, deadlock: false });\n`);
+    const r = cli(['check', dir, '--json', '--junit', join(dir, 'junit.xml'), '--out', dir]);
+    expect(r.code).toBe(150);
+    const doc = JSON.parse(r.stdout);
+    expect(doc.loadErrors[0].message).toContain('the spec does not load: process.exit(0) was called by spec code: a spec must not end the process (throw an Error to report a problem)');
+    expect(doc.results.map((x: { spec: string; result: string }) => [x.spec, x.result])).toEqual([['small', 'invariant']]);
+    expect(readFileSync(join(dir, 'junit.xml'), 'utf8')).toContain('process.exit(0) was called by spec code');
+  });
+
+  it.each(['1', '2'])('in a recipe: a spec error naming the action and the state, with its trace (%s workers)', (workers) => {
+    const dir = scratch();
+    const f = writeSpec(dir, 'quits.ts', `import { defineSpec, int } from 'interleave';
+export default defineSpec({ name: 'quits', state: { x: int(0, 3) }, init: { x: 0 }, actions: { inc: { when: (s) => s.x < 3, do: (s) => { if (s.x === 1) process.exit(3); s.x++; } } }, deadlock: false });\n`);
+    const r = cli(['check', f, '--workers', workers, '--out', dir]);
+    expect(r.code).toBe(75);
+    expect(r.stdout).toContain('the recipe of inc threw: process.exit(3) was called by spec code: a spec must not end the process (throw an Error to report a problem)\n  in state: { x: 1 }');
+    expect(r.stdout).toContain('Counterexample, 2 states');
+  });
+});
 
 describe('what a recipe returns is judged on every choice path', () => {
   const cases: [string, string, string][] = [

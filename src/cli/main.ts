@@ -199,11 +199,11 @@ export async function main(argv: string[]): Promise<number> {
 
 /** Runs the command line of this process (what bin/interleave.js does); importing this module does not. */
 export function run(): void {
-  // A reader that stops early (`interleave list | head`) is not an error.
+  // A reader that stops early (`interleave check specs | head`) is not an error: what it did not
+  // read is dropped, and the run ends with its own exit code (a gate piped into head still fails).
   for (const stream of [process.stdout, process.stderr]) {
     stream.on('error', (e: NodeJS.ErrnoException) => {
-      if (e.code === 'EPIPE') process.exit(process.exitCode ?? EXIT.ok);
-      throw e;
+      if (e.code !== 'EPIPE') throw e;
     });
   }
   main(hideBin(process.argv)).then((code) => {
