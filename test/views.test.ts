@@ -229,6 +229,27 @@ describe('spec code that lists the whole state', () => {
     }
   });
 
+  it('a recipe that deletes a variable gets plain states, and the missing field is a type violation', async () => {
+    for (const [name, recipe] of [
+      ['delete', '(s) => { s.a += 1; delete (s as any).b; }'],
+      ['deleteProperty', "(s) => { s.a += 1; Reflect.deleteProperty(s, 'b'); }"],
+    ]) {
+      const m = await model(`drop-${name}.ts`, `
+        import { defineSpec, int } from 'interleave';
+        export default defineSpec({ name: 'drop', state: { a: int(0, 3), b: int(0, 3) }, init: { a: 0, b: 0 }, actions: { drop: { when: (s) => s.a < 3, do: ${recipe} } } });`);
+      expect(m.views, name).toBeUndefined();
+      const r = await checkModel(m);
+      expect([name, r.property, r.message]).toEqual([name, 'TypeOK', 'drop leaves the type: b = undefined is outside int(0, 3) (the field is missing)']);
+    }
+    // Deleting a key of a map inside the state is no reason to give up views.
+    const keyed = await model('drop-key.ts', `
+      import { defineSpec, int, mapOf, scalarset } from 'interleave';
+      const K = scalarset('k', 2);
+      export default defineSpec({ name: 'drop-key', state: { m: mapOf(K, int(0, 1)), n: int(0, 1) }, init: { m: { k1: 0, k2: 0 }, n: 0 }, actions: { drop: { do: (s) => { delete (s.m as any).k1; } } } });`);
+    expect(keyed.views).toBeDefined();
+    expect((await checkModel(keyed)).message).toBe('drop leaves the type: m[k1] = undefined is outside int(0, 1) (the key is missing)');
+  });
+
   it('keeps views where variables are read by name, and JSON.stringify of a view shows every variable', async () => {
     const m = await model('by-name.ts', spec('(s) => s.a + s.b < 5 && JSON.stringify(s).length > 0'));
     expect(m.views).toBeDefined();

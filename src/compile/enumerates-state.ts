@@ -1,7 +1,7 @@
 // Guards, invariants and recipes may see a state as a view over its encoding, whose variables live
 // on the view's prototype, not as its own properties. Code that lists the own properties of the
 // state it is handed (Object.keys(s), { ...s }, for-in, structuredClone(s)) would find none on a
-// view. Such a function is recognised from its source, by its first parameter's name, and the
+// view, and `delete s.x` would delete nothing. Such a function is recognised from its source, by its first parameter's name, and the
 // spec then gets plain decoded states. Helpers the function hands the whole state to are not
 // followed: the README asks specs to read variables by name.
 
@@ -11,7 +11,7 @@ function firstParam(source: string): string | undefined {
   return m?.[1] ?? m?.[2] ?? m?.[3] ?? m?.[4];
 }
 
-/** Whether `fn` may list the own properties of the state passed as its first argument. */
+/** Whether `fn` may list (or delete) the own properties of the state passed as its first argument. */
 export function listsStateProperties(fn: unknown): boolean {
   if (typeof fn !== 'function') return false;
   const source = Function.prototype.toString.call(fn);
@@ -19,7 +19,9 @@ export function listsStateProperties(fn: unknown): boolean {
   if (s === undefined) return false;
   const name = s.replace(/\$/g, '\\$');
   const forms = [
-    `\\b(?:Object\\.\\w+|Reflect\\.ownKeys|structuredClone)\\(\\s*(?:[^,()]*,\\s*)?${name}\\s*[,)]`,
+    `\\b(?:Object\\.\\w+|Reflect\\.(?:ownKeys|deleteProperty)|structuredClone)\\(\\s*(?:[^,()]*,\\s*)?${name}\\s*[,)]`,
+    // `delete s.x`: a view's variables are not its own, so deleting one would do nothing.
+    `\\bdelete\\s+\\(?\\s*${name}\\s*\\)?\\s*(?:\\.\\s*[\\w$]+|\\[[^\\]]*\\])(?!\\s*[.[\\w$(])`,
     `\\.\\.\\.\\s*${name}\\s*[,}]`,
     `\\bin\\s+${name}\\s*\\)`,
     `\\.\\.\\.[\\w$]+\\s*\\}\\s*=\\s*${name}\\b`,
