@@ -3,7 +3,7 @@
 // random moments and resumed from its last checkpoint (with the same number of workers or another).
 // A checkpoint of another spec is refused.
 import { spawn } from 'node:child_process';
-import { copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, cpSync, existsSync, mkdtempSync, readFileSync, rmSync, truncateSync, unlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -176,6 +176,33 @@ describe('checkpoints', () => {
       expect(resumes).toBeGreaterThan(0);
     }, 90_000);
   }
+
+  it('refuses to resume a damaged checkpoint, saying what is wrong (151), rather than search from it', () => {
+    const dir = join(tempDir(), 'checkpoint');
+    expect(cli(['check', SPEC, '--variant', 'holds', '--checkpoint', dir, '--checkpoint-every', '0.0001', '--fp-memory', '48K']).code).toBe(0);
+    const manifest = JSON.parse(readFileSync(join(dir, 'checkpoint.json'), 'utf8'));
+    expect(manifest.current.count).toBeGreaterThan(0);
+    const damaged = (damage: (copy: string) => void) => {
+      const copy = join(tempDir(), 'damaged');
+      cpSync(dir, copy, { recursive: true });
+      damage(copy);
+      const r = cli(['check', SPEC, '--variant', 'holds', '--resume', copy]);
+      expect(r.code).toBe(151);
+      expect(r.stdout).toBe('');
+      return r.stderr.replaceAll(copy, 'DIR');
+    };
+    // A record is the state's index and its 5 slots.
+    const bytes = manifest.current.count * 4 * 6;
+    expect(damaged((d) => truncateSync(join(d, manifest.current.file), bytes - 24))).toBe(
+      `interleave: the checkpoint in DIR is damaged: ${manifest.current.file} has ${bytes - 24} bytes where the checkpoint counts ${bytes}; start again without --resume\n`,
+    );
+    expect(damaged((d) => truncateSync(join(d, 'parents.bin'), 8))).toContain('is damaged: parents.bin has 8 bytes');
+    expect(damaged((d) => unlinkSync(join(d, 'parents.bin')))).toBe('interleave: the checkpoint in DIR names parents.bin, which is missing; start again without --resume\n');
+    const edited = (change: (m: Record<string, any>) => unknown) => (d: string) => writeFileSync(join(d, 'checkpoint.json'), JSON.stringify(change(structuredClone(manifest))));
+    expect(damaged(edited(() => null))).toBe('interleave: DIR/checkpoint.json is not a checkpoint manifest this version wrote (not an object); start again without --resume\n');
+    expect(damaged(edited((m) => ({ ...m, current: { ...m.current, file: '../../etc/passwd' } })))).toContain('(current level)');
+    expect(damaged(edited((m) => ({ ...m, store: { ...m.store, states: -5 } })))).toContain('(store)');
+  }, 30_000);
 
   it('refuses to resume a checkpoint of a spec that was edited since', async () => {
     const specDir = tempDir();

@@ -79,6 +79,8 @@ export function readManifest(dir: string, identity: SearchIdentity): CheckpointM
   } catch (e) {
     throw new CheckpointError(`${path} is not a checkpoint manifest: ${(e as Error).message}`);
   }
+  const wrong = malformed(m);
+  if (wrong) throw new CheckpointError(`${path} is not a checkpoint manifest this version wrote (${wrong}); start again without --resume`);
   if (m.format !== FORMAT) throw new CheckpointError(`${path} has format ${m.format}; this version reads format ${FORMAT}`);
   if (m.identity.title !== identity.title) {
     throw new CheckpointError(`the checkpoint in ${dir} is of ${m.identity.title}, not of ${identity.title}; resume it with that variant, or start again without --resume`);
@@ -95,4 +97,22 @@ export function readManifest(dir: string, identity: SearchIdentity): CheckpointM
     );
   }
   return m;
+}
+
+/** What is wrong with the shape of a manifest read from disk (edited or damaged), if anything. */
+function malformed(m: unknown): string | undefined {
+  const count = (x: unknown) => Number.isSafeInteger(x) && (x as number) >= 0;
+  const file = (x: unknown, pattern: RegExp) => typeof x === 'string' && pattern.test(x);
+  const o = m as Partial<CheckpointManifest> | null;
+  if (typeof o !== 'object' || o === null || Array.isArray(o)) return 'not an object';
+  if (typeof o.identity !== 'object' || o.identity === null) return 'no identity';
+  for (const k of ['spec', 'options', 'title'] as const) if (typeof o.identity[k] !== 'string') return `identity.${k} is not text`;
+  const { current, next, store } = o;
+  // The files are named by the search itself: a plain name in the checkpoint's folder, nothing else.
+  if (!current || !file(current.file, /^level-\d+\.queue$/) || !count(current.count) || !count(current.consumed) || current.consumed > current.count) return 'current level';
+  if (!next || !file(next.file, /^level-\d+\.queue$/) || !count(next.count)) return 'next level';
+  if (!store || (store.run !== undefined && !file(store.run, /^fingerprints-\d+\.run$/)) || !count(store.generation) || !count(store.states)) return 'store';
+  if (!count(o.depth) || o.depth! < 1 || !count(o.generated) || !count(o.elapsedMs)) return 'depth, generated or elapsed time';
+  for (const k of ['fired', 'found', 'levels'] as const) if (!Array.isArray(o[k]) || !o[k]!.every(count)) return k;
+  return undefined;
 }

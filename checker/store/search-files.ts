@@ -2,7 +2,7 @@
 // runs and parent links, disk-store.ts), one queue file per level (disk-queue.ts), and, when it
 // checkpoints, the manifest (checkpoint.ts). A file the search no longer needs is deleted at once,
 // or, when checkpointing, once a newer manifest no longer names it.
-import { mkdirSync, mkdtempSync, readdirSync, rmSync, unlinkSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, unlinkSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import type { FingerprintStore } from './memory.ts';
 import { CheckpointError, hasCheckpoint, MANIFEST, readManifest, syncFolder, writeManifest, type CheckpointManifest, type SearchIdentity } from './checkpoint.ts';
@@ -81,6 +81,13 @@ export class SearchFiles {
   static resume(opts: DiskSearchOptions, record: number): { files: SearchFiles; manifest: CheckpointManifest; current: DiskQueue; next: DiskQueue } {
     if (!opts.checkpoint) throw new CheckpointError('--resume needs the identity of the search');
     const manifest = readManifest(opts.dir, opts.checkpoint.identity);
+    // The data files must hold at least what the manifest counts (later writes may have added more):
+    // a shorter file was truncated or damaged, and a search resumed from it would miss states.
+    const bytes = 4 * record;
+    requireBytes(opts.dir, 'parents.bin', manifest.store.states * 8);
+    requireBytes(opts.dir, manifest.current.file, manifest.current.count * bytes);
+    requireBytes(opts.dir, manifest.next.file, manifest.next.count * bytes);
+    if (manifest.store.run) requireBytes(opts.dir, manifest.store.run, manifest.store.states * 12);
     // Files written after the checkpoint (a later run, later levels) are not part of it.
     const named = new Set([MANIFEST, manifest.current.file, manifest.next.file, manifest.store.run, 'parents.bin']);
     for (const f of readdirSync(opts.dir)) if (/^(fingerprints-\d+\.run|level-\d+\.queue)(\.tmp)?$/.test(f) && !named.has(f)) rmSync(join(opts.dir, f));
@@ -157,5 +164,15 @@ export class SearchFiles {
     // What the last checkpoint names stays, so that it can still be resumed.
     for (const path of this.retired.splice(0)) if (!this.named.has(basename(path))) rmSync(path, { force: true });
     if (!this.opts.checkpoint) rmSync(this.folder, { recursive: true, force: true });
+  }
+}
+
+/** Refuses to resume from a data file shorter than the checkpoint says it is. */
+function requireBytes(dir: string, name: string, bytes: number): void {
+  const path = join(dir, name);
+  if (!existsSync(path)) throw new CheckpointError(`the checkpoint in ${dir} names ${name}, which is missing; start again without --resume`);
+  const size = statSync(path).size;
+  if (size < bytes) {
+    throw new CheckpointError(`the checkpoint in ${dir} is damaged: ${name} has ${size} bytes where the checkpoint counts ${bytes}; start again without --resume`);
   }
 }
