@@ -127,6 +127,15 @@ describe('SIGTERM, as a CI timeout sends it', () => {
     expect(xml).toContain('not checked to the end (interrupted)');
   }, 60_000);
 
+  it('while a spec loops as it is imported: the process still ends (a handler could not run then)', async () => {
+    const dir = scratch();
+    const stuck = writeSpec(dir, 'stuck.ts', `import { defineSpec, int } from 'interleave';
+console.error('importing'); for (;;) {}
+export default defineSpec({ name: 'stuck', state: { x: int(0, 1) }, init: { x: 0 }, actions: {} });\n`);
+    const r = await runAndSignal(['check', stuck, 'specs/examples/die-hard.ts', '--no-typecheck', '--json', '--out', dir], 'SIGTERM', { ready: (_, err) => err.includes('importing') });
+    expect([r.code, r.signal]).toEqual([null, 'SIGTERM']);
+  }, 30_000);
+
   it('during a gate over several specs: the summary counts what was not checked', async () => {
     const dir = scratch();
     const loop = writeSpec(dir, 'loop.ts', LOOP);

@@ -176,13 +176,17 @@ export async function runCheck(args: CheckArgs, io: { writer?: FileWriter } = {}
   // The search runs in a thread of its own (started now, to load while this thread loads the specs);
   // this one keeps handling signals and watching it.
   const host = new SearchHost({ warmWorkers: (args.workers ?? 1) - 1, stepTimeoutMs: (args.stepTimeout ?? DEFAULT_STEP_TIMEOUT) * 1000 });
-  // Ctrl-C or SIGTERM, from the start: the current search ends with its statistics so far, the
-  // variants not reached are counted, and every report is still written; a second one ends it at once.
+  // Ctrl-C or SIGTERM, once the specs are loaded: the current search ends with its statistics so
+  // far, the variants not reached are counted, and every report is still written; a second one ends
+  // it at once. Loading runs spec code in this thread, where a handler could not run while that code
+  // loops: until then the signals end the process as they always do (nothing is checked yet).
   const onSignal = () => (host.interrupted ? host.kill() : host.interrupt());
-  process.on('SIGINT', onSignal);
-  process.on('SIGTERM', onSignal);
+  const armSignals = () => {
+    process.on('SIGINT', onSignal);
+    process.on('SIGTERM', onSignal);
+  };
   try {
-    return await checkAndReport(args, io.writer ?? nodeWriter, c, stdout, host);
+    return await checkAndReport(args, io.writer ?? nodeWriter, c, stdout, host, armSignals);
   } finally {
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
@@ -191,7 +195,7 @@ export async function runCheck(args: CheckArgs, io: { writer?: FileWriter } = {}
   }
 }
 
-async function checkAndReport(args: CheckArgs, writer: FileWriter, c: ReturnType<typeof makeChalk>, stdout: ReservedStdout | undefined, host: SearchHost): Promise<number> {
+async function checkAndReport(args: CheckArgs, writer: FileWriter, c: ReturnType<typeof makeChalk>, stdout: ReservedStdout | undefined, host: SearchHost, armSignals: () => void): Promise<number> {
   const log = (s: string) => {
     if (!args.json) process.stdout.write(s + '\n');
   };
@@ -285,6 +289,7 @@ async function checkAndReport(args: CheckArgs, writer: FileWriter, c: ReturnType
     }
   }
 
+  armSignals();
   // Stop cleanly before the machine (or the container) runs out, rather than die in the garbage collector.
   const maxMemory = args.maxMemory ?? defaultMaxMemory();
   const live = !!process.stderr.isTTY && args.progress === undefined;

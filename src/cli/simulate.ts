@@ -60,10 +60,13 @@ export async function runSimulate(args: SimulateArgs): Promise<number> {
   // and the seed and the statistics so far are printed.
   const host = new SearchHost({ stepTimeoutMs: (args.stepTimeout ?? DEFAULT_STEP_TIMEOUT) * 1000 });
   const onSignal = () => (host.interrupted ? host.kill() : host.interrupt());
-  process.on('SIGINT', onSignal);
-  process.on('SIGTERM', onSignal);
+  // Heard once the spec is loaded and compiled in this thread (see runCheck).
+  const armSignals = () => {
+    process.on('SIGINT', onSignal);
+    process.on('SIGTERM', onSignal);
+  };
   try {
-    return await simulateAndReport(args, stdout, host);
+    return await simulateAndReport(args, stdout, host, armSignals);
   } finally {
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
@@ -72,7 +75,7 @@ export async function runSimulate(args: SimulateArgs): Promise<number> {
   }
 }
 
-async function simulateAndReport(args: SimulateArgs, stdout: ReservedStdout | undefined, host: SearchHost): Promise<number> {
+async function simulateAndReport(args: SimulateArgs, stdout: ReservedStdout | undefined, host: SearchHost, armSignals: () => void): Promise<number> {
   const c = makeChalk();
   ensureOutputDir('--out', args.out);
   const { spec, file } = await loadSpec(args.spec);
@@ -81,6 +84,7 @@ async function simulateAndReport(args: SimulateArgs, stdout: ReservedStdout | un
   const seed = args.seed ?? Math.floor(Math.random() * 2 ** 31);
   const overrides = constantsFor(spec, file, constOption(args.const));
   const models: Model[] = variants.map((v) => compileModel(spec, v, file, { constants: overrides }));
+  armSignals();
   const results: { result: SimulationResult; traceFile?: string }[] = [];
   const out: string[] = [];
   const lost: OutputError[] = [];
