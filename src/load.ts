@@ -1,6 +1,6 @@
 // Finds and loads spec files. A spec file is a TypeScript module whose default export is made by
 // defineSpec(); tsx runs it directly, so there is no build step.
-import { existsSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, realpathSync, statSync } from 'node:fs';
 import { basename, join, relative, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { isSpec, SpecError, type Spec } from './spec.ts';
@@ -31,7 +31,14 @@ export function findSpecFiles(paths: string[]): string[] {
     if (statSync(p).isDirectory()) files.push(...walk(p));
     else files.push(p);
   }
-  return [...new Set(files)];
+  // One file named twice (`a.ts ./a.ts`, a folder and a file in it) is one spec, checked once.
+  const seen = new Set<string>();
+  return files.filter((f) => {
+    const key = realpathSync(f);
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
 }
 
 function walk(dir: string): string[] {

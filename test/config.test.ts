@@ -104,6 +104,8 @@ describe('which files are specs', () => {
     }
     expect(findSpecFiles([dir]).map((f) => f.slice(dir.length + 1))).toEqual(['a.ts', 'b.mts', 'nested/c.ts']);
     expect(findSpecFiles([join(dir, 'a.test.ts')])).toEqual([join(dir, 'a.test.ts')]);
+    // One file named twice, by other paths or through its folder, is one spec.
+    expect(findSpecFiles([join(dir, 'a.ts'), join(dir, 'nested', '..', 'a.ts'), dir]).map((f) => f.slice(dir.length + 1))).toEqual(['a.ts', 'b.mts', 'nested/c.ts']);
   });
 });
 
