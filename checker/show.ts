@@ -12,5 +12,7 @@ export function show(value: unknown): string {
     if (typeof own === 'function') return own.call(value, show) as string;
     return `{ ${Object.entries(value).map(([k, v]) => `${k}: ${show(v)}`).join(', ')} }`;
   }
+  // A BigInt shown as `1` would look like the number it is not (and so fit an int type).
+  if (typeof value === 'bigint') return `${value}n`;
   return String(value);
 }

@@ -9,9 +9,10 @@
 // (so are those of an initial state the constraint rejects), and it need not fit its type; only a
 // stored state must. Deadlock is a state with no successor at all, pruned or not.
 import { asyncPredicate, isPromise, SpecCodeMistake } from './recipe-result.ts';
+import { errorText } from './error-text.ts';
 import { PHASE, type StepProbe, stepWatch } from './step-probe.ts';
 import './inlining.ts';
-import { readOnly, isReadOnlyWrite, READ_ONLY_HINT } from './read-only.ts';
+import { readOnly, READ_ONLY_HINT } from './read-only.ts';
 import type { Violation } from './result.ts';
 import { show } from './show.ts';
 import { fingerprint } from './store/fingerprint.ts';
@@ -88,14 +89,6 @@ export function isTrue(value: unknown): boolean {
   if (value === false) return false;
   if (isPromise(value)) throw asyncPredicate();
   throw new TypeError(`it returned ${show(value)}, not a boolean${value === undefined ? ' (a missing return?)' : ''}`);
-}
-
-/** How an exception from spec code reads in a message. */
-export function errorText(error: unknown): string {
-  if (error instanceof SpecCodeMistake) return error.message;
-  const hint = isReadOnlyWrite(error) ? ` (${READ_ONLY_HINT})` : '';
-  if (error instanceof Error) return `${error.name === 'Error' ? '' : error.name + ': '}${error.message}${hint}`;
-  return typeof error === 'object' && error !== null ? show(error) : String(error);
 }
 
 /** `the recipe of put(t=t1) threw: ...`, or `... is wrong: ...` for spec code that broke a rule of spec code. */

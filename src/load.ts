@@ -4,6 +4,7 @@ import { existsSync, readdirSync, realpathSync, statSync } from 'node:fs';
 import { basename, join, relative, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { isSpec, SpecError, type Spec } from './spec.ts';
+import { errorText } from '../checker/error-text.ts';
 
 /** A spec file that cannot be used: exit code 150. */
 export class LoadError extends Error {
@@ -79,6 +80,6 @@ export async function loadSpec(file: string): Promise<LoadedSpec> {
 }
 
 function firstLines(e: unknown): string {
-  const text = e instanceof Error ? e.message : String(e);
+  const text = errorText(e);
   return text.split('\n').slice(0, 4).join(' ').trim();
 }

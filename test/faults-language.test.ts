@@ -36,6 +36,28 @@ export default defineSpec({ name: 'quits', state: { x: int(0, 3) }, init: { x: 0
   });
 });
 
+describe('values that cannot be shown or cannot cross threads', () => {
+  const cases: [string, string, number, string][] = [
+    ['a symbol put into the state', "(s) => { s.x = Symbol('y') as never; }", 12, 'a leaves the type: x = Symbol(y) is outside int(0, 3)'],
+    ['a function put into the state', '(s) => { s.x = (() => 1) as never; }', 12, 'a leaves the type: x = ()=>1 is outside int(0, 3)'],
+    ['a thrown symbol', "() => { throw Symbol('boom'); }", 75, 'the recipe of a threw: Symbol(boom)'],
+    ['a thrown object without a prototype', '() => { throw Object.create(null); }', 75, 'the recipe of a threw: {  }'],
+    ['a thrown object whose message and toString throw', "() => { throw { get message(): string { throw new Error('no'); }, toString() { throw new Error('no'); } }; }", 75, 'the recipe of a threw: a value that cannot be shown ([object Object])'],
+    ['a BigInt put into an int', '(s) => { s.x = 1n as never; }', 12, 'a leaves the type: x = 1n is outside int(0, 3)'],
+  ];
+  it.each(cases)('%s: reported with its text, never a crash', (_, recipe, code, message) => {
+    const dir = scratch();
+    const f = writeSpec(dir, 'odd.ts', `import { defineSpec, int } from 'interleave';
+export default defineSpec({ name: 'odd', state: { x: int(0, 3), y: int(0, 1) }, init: { x: 0, y: 0 }, actions: { a: { when: (s) => s.x === 0, do: ${recipe} } }, deadlock: false });\n`);
+    for (const workers of ['1', '2']) {
+      const r = cli(['check', f, '--workers', workers, '--json', '--out', dir]);
+      expect([workers, r.code]).toEqual([workers, code]);
+      expect(JSON.parse(r.stdout).results[0].message).toBe(message);
+      expect(r.stdout + r.stderr).not.toMatch(/internal error|^\s+at /m);
+    }
+  });
+});
+
 describe('what a recipe returns is judged on every choice path', () => {
   const cases: [string, string, string][] = [
     [

@@ -4,7 +4,8 @@
 // a state that breaks an invariant is drawn as such, and one outside its type is drawn as a leaf.
 import type { Violation } from '../result.ts';
 import { show } from '../show.ts';
-import { errorText, isTrue, Step, type StepHandler, TYPE_OK } from '../step.ts';
+import { errorText } from '../error-text.ts';
+import { isTrue, Step, type StepHandler, TYPE_OK } from '../step.ts';
 import type { ActionInstance, ChoicePath, State, TransitionSystem } from '../system.ts';
 
 export interface GraphNode {

@@ -6,6 +6,7 @@ import type { TraceStep, Violation } from '../../checker/result.ts';
 import type { Progress } from '../../checker/search/bfs.ts';
 import type { AuditResult } from '../../checker/symmetry/audit.ts';
 import type { ChoicePath, State } from '../../checker/system.ts';
+import { errorText } from '../../checker/error-text.ts';
 import type { CheckResult } from '../compile/check.ts';
 import type { Model } from '../compile/model.ts';
 import type { SimulationResult } from '../compile/simulate.ts';
@@ -106,7 +107,7 @@ export interface ThreadError {
 }
 
 export function threadError(e: unknown): ThreadError {
-  if (!(e instanceof Error)) return { message: String(e), name: 'Error' };
+  if (!(e instanceof Error)) return { message: errorText(e), name: 'Error' };
   const io = e as NodeJS.ErrnoException;
   return { message: e.message, stack: e.stack, name: e.constructor?.name && e.constructor.name !== 'Error' ? e.constructor.name : e.name, code: io.code, syscall: io.syscall };
 }
@@ -115,12 +116,17 @@ export function threadError(e: unknown): ThreadError {
 function portableError(e: unknown): unknown {
   if (e === undefined) return undefined;
   if (e instanceof Error) {
-    const copy = new Error(e.message);
-    copy.name = e.name;
-    copy.stack = e.stack;
-    return copy;
+    try {
+      const copy = new Error(e.message);
+      copy.name = e.name;
+      copy.stack = e.stack;
+      return copy;
+    } catch {
+      return errorText(e);
+    }
   }
-  return typeof e === 'object' && e !== null ? String(e) : e;
+  // Objects, symbols and functions cannot cross to another thread: their text can.
+  return (typeof e === 'object' && e !== null) || typeof e === 'symbol' || typeof e === 'function' ? errorText(e) : e;
 }
 
 type Codec = Pick<Model, 'width' | 'encode' | 'decode'>;

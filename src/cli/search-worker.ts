@@ -4,6 +4,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { auditDeterminism } from '../../checker/determinism-audit.ts';
 import { prepareWorkers } from '../../checker/search/warm.ts';
+import { show } from '../../checker/show.ts';
 import { StepProbe, watchSteps } from '../../checker/step-probe.ts';
 import { checkModel } from '../compile/check.ts';
 import { compileModel, usesSymmetry } from '../compile/model.ts';
@@ -23,7 +24,46 @@ const control = {
 };
 
 const specs = new Map<string, Spec>();
-const send = (m: FromThread) => parentPort!.postMessage(m);
+const send = (m: FromThread) => {
+  try {
+    parentPort!.postMessage(m);
+  } catch (e) {
+    // A state that holds what cannot cross to another thread (a symbol or a function a recipe
+    // put where a value goes): its type violation is reported with those values as their text.
+    if ((e as Error)?.name !== 'DataCloneError') throw e;
+    parentPort!.postMessage(cloneable(m));
+  }
+};
+
+/** `value` with each symbol and function in it replaced by its text (`Symbol(y)`, `() => 1`). */
+function cloneable(value: unknown, seen = new Map<object, unknown>()): unknown {
+  if (typeof value === 'symbol' || typeof value === 'function') return show(value);
+  if (typeof value !== 'object' || value === null) return value;
+  if (seen.has(value)) return seen.get(value);
+  if (ArrayBuffer.isView(value) || value instanceof ArrayBuffer || value instanceof SharedArrayBuffer) return value;
+  if (Array.isArray(value)) {
+    const out: unknown[] = [];
+    seen.set(value, out);
+    for (const x of value) out.push(cloneable(x, seen));
+    return out;
+  }
+  if (value instanceof Set) {
+    const out = new Set<unknown>();
+    seen.set(value, out);
+    for (const x of value) out.add(cloneable(x, seen));
+    return out;
+  }
+  if (value instanceof Map) {
+    const out = new Map<unknown, unknown>();
+    seen.set(value, out);
+    for (const [k, x] of value) out.set(cloneable(k, seen), cloneable(x, seen));
+    return out;
+  }
+  const out: Record<string, unknown> = {};
+  seen.set(value, out);
+  for (const [k, x] of Object.entries(value)) out[k] = cloneable(x, seen);
+  return out;
+}
 
 async function run(job: Job): Promise<void> {
   const spec = specs.get(job.file) ?? (await loadSpec(job.file)).spec;

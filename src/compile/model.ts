@@ -28,6 +28,7 @@ import {
 import { listsStateProperties } from './enumerates-state.ts';
 import { importGraphHash } from './import-graph.ts';
 import { laneTitle } from '../actor.ts';
+import { errorText } from '../../checker/error-text.ts';
 
 export type { ActionInstance, State };
 
@@ -81,7 +82,7 @@ export function compileModel(spec: Spec, variant: string, file?: string, opts: C
   } catch (e) {
     throw new SpecError(`spec '${def.name}': the state schema is invalid: ${(e as Error).message}`);
   }
-  const initThrew = (e: unknown) => new SpecError(`spec '${def.name}', variant '${variant}': \`init\` threw: ${(e as Error)?.message ?? String(e)}`);
+  const initThrew = (e: unknown) => new SpecError(`spec '${def.name}', variant '${variant}': \`init\` threw: ${errorText(e)}`);
   const noInitial = () => new SpecError(`spec '${def.name}': \`init\` gives no initial state`);
   let produce: (() => Iterable<unknown>) | undefined;
   let init: unknown[] | undefined;
@@ -146,7 +147,7 @@ export function compileModel(spec: Spec, variant: string, file?: string, opts: C
     try {
       domains = typeof a.params === 'function' ? a.params(constants) : (a.params ?? {});
     } catch (e) {
-      throw new SpecError(`spec '${def.name}', action '${name}': \`params\` threw: ${(e as Error)?.message ?? String(e)}`);
+      throw new SpecError(`spec '${def.name}', action '${name}': \`params\` threw: ${errorText(e)}`);
     }
     for (const params of expandParams(def.name, name, domains)) {
       const shown = Object.entries(params).map(([k, v]) => `${k}=${typeof v === 'object' && v !== null ? show(v) : String(v)}`).join(', ');
