@@ -109,6 +109,21 @@ describe('which files are specs', () => {
   });
 });
 
+describe('parameter domains', () => {
+  it('whose product is past a million instances are refused before they are built, naming each size', async () => {
+    const { defineSpec, int } = await import('../src/index.ts');
+    const spec = defineSpec({
+      name: 'wide',
+      state: { x: int(0, 1) },
+      init: { x: 0 },
+      actions: { a: { params: { p: int(0, 99_999), q: int(0, 99_999), r: int(0, 1) }, when: (s, { p, q }) => p === q && s.x === 0, do: (s) => { s.x = 1; } } },
+    });
+    expect(() => compileModel(spec, 'default')).toThrow(
+      "spec 'wide', action 'a': its parameters make 20,000,000,000 instances (p: 100,000, q: 100,000, ...), more than the 1,000,000 an action may have: bound the parameters, or pick values inside the recipe with choose()",
+    );
+  });
+});
+
 describe('set-valued parameters', () => {
   it('take every subset of a set type, or each value of a list such as the quorums', async () => {
     const { defineSpec, int, majorities, scalarset, setOf } = await import('../src/index.ts');

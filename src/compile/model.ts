@@ -464,8 +464,15 @@ export function symmetryGroups(codec: Schema<unknown>): Map<string, SymmetryGrou
   return symmetry;
 }
 
+/**
+ * Instances one action may have: each is an object with its bound guard and recipe, so a product of
+ * parameter domains past this would exhaust the heap before the search starts.
+ */
+const MAX_INSTANCES = 1_000_000;
+
 function expandParams(spec: string, action: string, params: ParamDomains): Record<string, unknown>[] {
   let combos: Record<string, unknown>[] = [{}];
+  const sizes: string[] = [];
   for (const [p, domain] of Object.entries(params)) {
     let values: readonly unknown[];
     if (Array.isArray(domain)) values = domain;
@@ -479,6 +486,14 @@ function expandParams(spec: string, action: string, params: ParamDomains): Recor
     } else {
       throw new SpecError(
         `spec '${spec}', action '${action}': parameter '${p}' is ${show(domain)}; a parameter needs a type (int, enumOf, scalarset, setOf ...) or an array of values`,
+      );
+    }
+    sizes.push(`${p}: ${values.length.toLocaleString('en-US')}`);
+    if (combos.length * values.length > MAX_INSTANCES) {
+      const total = Object.values(params).reduce((n: number, d) => n * (Array.isArray(d) ? d.length : d instanceof FiniteSchema ? d.values.length : 1), 1);
+      throw new SpecError(
+        `spec '${spec}', action '${action}': its parameters make ${total.toLocaleString('en-US')} instances (${sizes.join(', ')}${sizes.length < Object.keys(params).length ? ', ...' : ''}), ` +
+          `more than the ${MAX_INSTANCES.toLocaleString('en-US')} an action may have: bound the parameters, or pick values inside the recipe with choose()`,
       );
     }
     combos = combos.flatMap((c) => values.map((v) => ({ ...c, [p]: v })));
