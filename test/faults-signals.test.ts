@@ -1,6 +1,6 @@
 // Child processes sent SIGINT and SIGTERM, and a spec whose action never returns: the run always
 // ends, with its statistics so far, the JSON and JUnit reports, and the exit code that says why.
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -106,6 +106,26 @@ export default defineSpec({ name: 'slow-init', state: { n: int(0, 5), m: int(0, 
     expect(r.stdout).toMatch(/Interrupted\. \d+ states generated, \d+ distinct states found, \d+ states left on queue\./);
     noStack(r);
   }, 30_000);
+});
+
+describe('a search thread whose heap fills up', () => {
+  it('stops that variant with its statistics (stopped: max-memory, exit 255); the next variant is still checked, and the reports written', () => {
+    const dir = scratch();
+    const leak = writeSpec(dir, 'leak.ts', `import { defineSpec, int } from 'interleave';
+const kept: number[][] = [];
+export default defineSpec({ name: 'leak', state: { x: int(0, 1000000) }, init: { x: 0 }, actions: { a: { when: (s) => s.x < 1000000, do: (s) => { kept.push(new Array(20000).fill(s.x)); s.x++; } } }, deadlock: false });\n`);
+    const junit = join(dir, 'junit.xml');
+    // A small heap for the command line, and so for its search thread, fills in a second.
+    const r = spawnSync(process.execPath, ['--max-old-space-size=256', BIN, 'check', leak, 'specs/examples/die-hard.ts', '--no-typecheck', '--json', '--junit', junit, '--out', dir], { cwd: ROOT, encoding: 'utf8' });
+    expect(r.status).toBe(255);
+    noStack(r);
+    const doc = JSON.parse(r.stdout);
+    expect(doc.results.map((x: { spec: string; result: string; stopped?: string }) => [x.spec, x.result, x.stopped])).toEqual([
+      ['leak', 'incomplete', 'max-memory'],
+      ['die-hard', 'invariant', undefined],
+    ]);
+    expect(readFileSync(junit, 'utf8')).toContain('stopped at the memory limit');
+  }, 60_000);
 });
 
 describe('SIGTERM, as a CI timeout sends it', () => {

@@ -289,6 +289,8 @@ export async function search(system: TransitionSystem, opts: SearchOptions): Pro
       }
       current = out.next;
       if (levelSize(current) > 0) depth++;
+      // Also between levels: a search of many small levels then reports its progress too.
+      watch.progress();
       if (runner instanceof LocalLevels && opts.disk?.spillAt !== undefined && process.memoryUsage.rss() > opts.disk.spillAt && levelSize(current) > 0) {
         // The process has reached its share of the budget: the search goes on on disk, from this level.
         runner = runner.toDisk(onDisk!, opts.disk, current[0], depth);

@@ -28,6 +28,7 @@ import { constantsFor, ensureOutputDir, ensureOutputFile } from './options.ts';
 import { refuseTooLittleMemory } from './check-options.ts';
 import { UsageError } from './usage.ts';
 import { relative, resolve } from 'node:path';
+import { getHeapStatistics } from 'node:v8';
 import { formatTypeError, type SpecTypeError, startTypeCheck } from '../typecheck.ts';
 
 type AuditResult = EngineAudit<Model>;
@@ -80,8 +81,8 @@ function statsFrom(shared: SharedStats): CheckResult['stats'] {
 }
 
 /** The result of a search whose thread was ended after Ctrl-C or SIGTERM went unanswered. */
-export function endedResult(model: Model, shared: SharedStats): CheckResult {
-  return { model, outcome: 'ok', stats: statsFrom(shared), stopped: 'interrupted', symmetryReduced: [], expected: model.expect, matchesExpectation: false };
+export function endedResult(model: Model, shared: SharedStats, stopped: 'interrupted' | 'max-memory' = 'interrupted'): CheckResult {
+  return { model, outcome: 'ok', stats: statsFrom(shared), stopped, symmetryReduced: [], expected: model.expect, matchesExpectation: false };
 }
 
 /** A step of spec code that did not return within the timeout: a spec error naming the action and the state. */
@@ -370,7 +371,13 @@ async function checkAndReport(args: CheckArgs, writer: FileWriter, c: ReturnType
       log(c.red(escapeControl(outcome.message)) + '\n');
       continue;
     }
-    const result: CheckResult = outcome.kind === 'done' ? outcome.result : outcome.kind === 'hung' ? hungResult(model, outcome.step, outcome.stats, args.stepTimeout ?? DEFAULT_STEP_TIMEOUT) : endedResult(model, outcome.stats);
+    const heapFull = outcome.kind === 'ended' && outcome.reason === 'heap-full';
+    const result: CheckResult =
+      outcome.kind === 'done'
+        ? outcome.result
+        : outcome.kind === 'hung'
+          ? hungResult(model, outcome.step, outcome.stats, args.stepTimeout ?? DEFAULT_STEP_TIMEOUT)
+          : endedResult(model, outcome.stats, heapFull ? 'max-memory' : 'interrupted');
     if (shownLive) process.stderr.write('\r\x1b[K');
     shownLive = false;
     const saved = saveTrace(result);
@@ -380,7 +387,7 @@ async function checkAndReport(args: CheckArgs, writer: FileWriter, c: ReturnType
       return { result: as, ...saveTrace(as) };
     });
     results.push({ result, traceFile: saved.traceFile, others });
-    report(result, saved.traceFile, saved.traceLost, others);
+    report(result, saved.traceFile, saved.traceLost, others, heapFull);
   }
 
   /** Writes a result's trace; one that cannot be written is reported, and the search's result kept. */
@@ -394,7 +401,7 @@ async function checkAndReport(args: CheckArgs, writer: FileWriter, c: ReturnType
     }
   }
 
-  function report(result: CheckResult, traceFile: string | undefined, traceLost: boolean, others: { result: CheckResult; traceFile?: string; traceLost: boolean }[]): void {
+  function report(result: CheckResult, traceFile: string | undefined, traceLost: boolean, others: { result: CheckResult; traceFile?: string; traceLost: boolean }[], heapFull = false): void {
     // A trace that could not be saved is printed in full: the console is then the only copy.
     if (!traceLost && !others.some((o) => o.traceLost) && (args.quiet || (args.gate && result.matchesExpectation))) {
       // A gate shows in full only what it did not expect; the rest is one line each (and the table).
@@ -408,7 +415,14 @@ async function checkAndReport(args: CheckArgs, writer: FileWriter, c: ReturnType
     }
     if (args.coverage && result.coverage) log(`Coverage of ${variantTitle(result)}:\n${formatCoverage(result.coverage, c, result.stats.complete)}\n`);
     if (result.stopped === 'interrupted') log(c.yellow(`Interrupted. ${formatStats(result).split('\n')[0]}`));
-    if (result.stopped === 'max-memory') {
+    if (heapFull) {
+      log(
+        c.yellow(
+          `Stopped: the search thread's JavaScript heap is full (${formatBytes(getHeapStatistics().heap_size_limit)}). The states are stored outside it, so spec code keeps too much alive ` +
+            `(values a helper collects, a huge init or domain): bound the model. ${formatStats(result).split('\n')[0]}`,
+        ),
+      );
+    } else if (result.stopped === 'max-memory') {
       log(c.yellow(`Stopped at the memory limit (--max-memory ${formatBytes(maxMemory)}; raise it, or bound the model). ${formatStats(result).split('\n')[0]}`));
     }
   }

@@ -49,7 +49,8 @@ export type JobOutcome =
   | { kind: 'done'; result: SimulationResult; audit?: AuditResult }
   | { kind: 'audit-failed'; audit: AuditResult }
   | { kind: 'nondeterministic'; message: string; audit?: AuditResult }
-  | { kind: 'ended'; reason: 'interrupted'; stats: SharedStats; audit?: AuditResult }
+  /** Interrupted (a signal), or the thread's JavaScript heap filled up (spec code kept too much alive). */
+  | { kind: 'ended'; reason: 'interrupted' | 'heap-full'; stats: SharedStats; audit?: AuditResult }
   | { kind: 'hung'; step: HungStep; stats: SharedStats; audit?: AuditResult };
 
 
@@ -149,7 +150,7 @@ export class SearchHost {
         finish(outcome);
         void worker.terminate();
       };
-      this.end = (reason) => endThread({ kind: 'ended', reason, stats: shared(), audit });
+      this.end = (reason: 'interrupted') => endThread({ kind: 'ended', reason, stats: shared(), audit });
       const onMessage = (m: FromThread) => {
         if (m.kind === 'progress') onProgress?.(m.progress);
         else if (m.kind === 'log') onLog?.(m.line);
@@ -162,7 +163,10 @@ export class SearchHost {
       };
       const onError = (e: Error) => {
         if (this.worker === worker) this.worker = undefined;
-        finish(e);
+        // The thread's heap limit (search-thread-start.ts) ends the thread, not the process: the
+        // statistics so far are reported, and the next variant gets a new thread.
+        if ((e as NodeJS.ErrnoException).code === 'ERR_WORKER_OUT_OF_MEMORY') finish({ kind: 'ended', reason: 'heap-full', stats: shared(), audit });
+        else finish(e);
       };
       const onExit = () => {
         if (this.worker === worker) this.worker = undefined;

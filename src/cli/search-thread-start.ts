@@ -2,6 +2,7 @@
 // `simulate`, so that the thread, and the worker threads of a parallel search that it starts in turn,
 // load the checker while the main thread loads the command line: a worker thread then joins the
 // search at its start rather than a few tenths of a second into it. The SearchHost takes it.
+import { getHeapStatistics } from 'node:v8';
 import { Worker } from 'node:worker_threads';
 import { STATS, type ThreadSetup } from './search-jobs.ts';
 
@@ -13,6 +14,12 @@ export interface SearchThread {
 }
 
 const threadUrl = new URL('./search-thread.js', import.meta.url);
+/**
+ * The search thread's heap may grow as large as this thread's may (V8's default limit), but, set
+ * explicitly, filling it ends the thread with an error the command line reports, where a thread
+ * without limits aborts the whole process with no report.
+ */
+const HEAP_MB = Math.floor(getHeapStatistics().heap_size_limit / 2 ** 20);
 let early: SearchThread | undefined;
 
 export function startSearchThread(warmWorkers: number): SearchThread {
@@ -21,7 +28,7 @@ export function startSearchThread(warmWorkers: number): SearchThread {
   const setup: ThreadSetup = { control, stats, warmWorkers };
   // What spec code prints in the thread goes where this thread's prints go (stderr, with --json):
   // written through process.stdout.write at the time it arrives, not piped once at the start.
-  const worker = new Worker(threadUrl, { workerData: setup, stdout: true, stderr: true });
+  const worker = new Worker(threadUrl, { workerData: setup, stdout: true, stderr: true, resourceLimits: { maxOldGenerationSizeMb: HEAP_MB } });
   worker.stdout.on('data', (d: Buffer) => process.stdout.write(d));
   worker.stderr.on('data', (d: Buffer) => process.stderr.write(d));
   worker.unref();
