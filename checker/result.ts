@@ -61,7 +61,8 @@ export interface SearchResult {
   /** The least violation of each property found (the one above among them). */
   violations?: Violation[];
   /** Why the search stopped early without a violation. */
-  stopped?: 'max-states' | 'max-depth' | 'interrupted' | 'max-memory';
+  /** Why the search stopped before the end; 'disk-failed': the disk under a search on disk (full, or failing). */
+  stopped?: 'max-states' | 'max-depth' | 'interrupted' | 'max-memory' | 'disk-failed';
   /** Per action instance (indexed by id): transitions it produced, and how many reached new states. */
   coverage?: Coverage;
 }

@@ -9,6 +9,7 @@
 // (so are those of an initial state the constraint rejects), and it need not fit its type; only a
 // stored state must. Deadlock is a state with no successor at all, pruned or not.
 import { asyncPredicate, isPromise, SpecCodeMistake } from './recipe-result.ts';
+import { EngineFault } from './engine-fault.ts';
 import { errorText } from './error-text.ts';
 import { PHASE, type StepProbe, stepWatch } from './step-probe.ts';
 import './inlining.ts';
@@ -237,6 +238,7 @@ export class Step implements StepSource {
         this.blameWriter();
       }
     } catch (error) {
+      if (error instanceof EngineFault) throw error;
       this.offer(this.errorViolation(error), 1, this.phase === TERMINAL ? -1 : (this.action?.id ?? -1));
     }
     if (probe !== undefined) probe.at(-1, PHASE.idle);
@@ -349,6 +351,7 @@ export class Step implements StepSource {
         return;
       }
     } catch (error) {
+      if (error instanceof EngineFault) throw error;
       const message = error instanceof StateWritten ? `${error.message}, on an initial state` : `the constraint threw on an initial state: ${errorText(error)}`;
       this.handler.violation({ outcome: 'error', phase: 'constraint', message, stateIndex: -1, step: { next: this.plain(s) }, error }, key);
       return;

@@ -2,8 +2,8 @@
 // lengths, with one worker or several, also when it moves there half-way, and when it is killed at
 // random moments and resumed from its last checkpoint (with the same number of workers or another).
 // A checkpoint of another spec is refused.
-import { spawn } from 'node:child_process';
-import { copyFileSync, cpSync, existsSync, mkdtempSync, readFileSync, rmSync, truncateSync, unlinkSync, writeFileSync } from 'node:fs';
+import { spawn, spawnSync } from 'node:child_process';
+import { copyFileSync, cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, truncateSync, unlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -176,6 +176,36 @@ describe('checkpoints', () => {
       expect(resumes).toBeGreaterThan(0);
     }, 90_000);
   }
+
+  it('a folder for the search that cannot be written is refused before any search (151)', () => {
+    const file = join(tempDir(), 'a-file');
+    writeFileSync(file, '');
+    for (const [option, dir] of [['--store-dir', join(file, 'x')], ['--checkpoint', file]]) {
+      const r = cli(['check', SPEC, '--variant', 'holds', ...(option === '--store-dir' ? ['--store', 'disk'] : []), option, dir]);
+      expect([option, r.code, r.stdout]).toEqual([option, 151, '']);
+      expect(r.stderr).toContain(`interleave: ${option} ${dir}: cannot create the folder: ${file} exists and is not a folder`);
+    }
+  });
+
+  it('a disk that refuses writes ends that variant (stopped: disk-failed, exit 255), cleans up its folder, and the next variant is still checked', () => {
+    const store = tempDir();
+    // A limit on the size of any one file the process writes (ulimit -f, in KB): past it a write
+    // fails (EFBIG) as on a full disk, with no root needed to make a small file system.
+    const r = spawnSync('bash', ['-c', `trap '' XFSZ; ulimit -f 256; exec node ${join(ROOT, 'bin', 'interleave.js')} check ${SPEC} specs/examples/die-hard.ts --no-typecheck --store disk --store-dir ${store} --fp-memory 48K --json --out ${store}`], {
+      cwd: ROOT,
+      encoding: 'utf8',
+    });
+    expect(r.status).toBe(255);
+    expect(r.stderr).not.toMatch(/internal error|^\s+at /m);
+    const doc = JSON.parse(r.stdout);
+    expect(doc.results.map((x: { spec: string; result: string; stopped?: string }) => [x.spec, x.result, x.stopped])).toEqual([
+      ['wide-counters', 'incomplete', 'disk-failed'],
+      ['wide-counters', 'incomplete', 'disk-failed'],
+      ['die-hard', 'invariant', undefined],
+    ]);
+    expect(doc.results[0].message).toMatch(/^the search on disk failed: EFBIG: file too large, write/);
+    expect(readdirSync(store).filter((f) => f.startsWith('interleave-'))).toEqual([]);
+  }, 60_000);
 
   it('refuses to resume a damaged checkpoint, saying what is wrong (151), rather than search from it', () => {
     const dir = join(tempDir(), 'checkpoint');

@@ -259,6 +259,7 @@ export async function search(system: TransitionSystem, opts: SearchOptions): Pro
     return out;
   };
 
+  let failed = true;
   try {
     if (runner.resumed) {
       depth = runner.resumed.depth;
@@ -298,6 +299,7 @@ export async function search(system: TransitionSystem, opts: SearchOptions): Pro
       }
     }
     violation = keepGoing ? firstLeast : found.least()?.violation;
+    failed = false;
     const generated = runner.generated();
     const distinct = runner.distinct();
     return {
@@ -321,7 +323,17 @@ export async function search(system: TransitionSystem, opts: SearchOptions): Pro
       store: runner.store,
     };
   } finally {
-    await runner.close();
+    if (!failed) await runner.close();
+    else {
+      // A search that failed (the disk under it full) leaves no trace to rebuild: its store, and the
+      // files of a search on disk, go now; what is reported is the failure itself.
+      await runner.close().catch(() => undefined);
+      try {
+        runner.store.close?.();
+      } catch {
+        // The same failure again, closing: the first one is the one to report.
+      }
+    }
   }
 }
 

@@ -13,6 +13,7 @@
 import { closeSync, fsyncSync, openSync, readSync, renameSync, unlinkSync, writeSync } from 'node:fs';
 import { BlockedBloom } from './bloom.ts';
 import { collectGarbage } from './release.ts';
+import { EngineFault } from '../engine-fault.ts';
 
 /** Entries per page of the run: one index entry per page, one read per lookup. */
 const PAGE = 256;
@@ -526,14 +527,24 @@ export function readFully(fd: number, into: Int32Array, words: number, position:
   const bytes = new Uint8Array(into.buffer, into.byteOffset, words * 4);
   let done = 0;
   while (done < bytes.length) {
-    const n = readSync(fd, bytes, done, bytes.length - done, position + done);
-    if (n === 0) throw new Error(`unexpected end of file reading ${bytes.length} bytes at ${position}`);
+    let n: number;
+    try {
+      n = readSync(fd, bytes, done, bytes.length - done, position + done);
+    } catch (e) {
+      throw EngineFault.from(e);
+    }
+    if (n === 0) throw new EngineFault(`unexpected end of file reading ${bytes.length} bytes at ${position}`);
     done += n;
   }
 }
 
+/** Writes every word, or throws an EngineFault (a full disk: ENOSPC) that ends the search. */
 export function writeFully(fd: number, from: Int32Array, words: number, position?: number): void {
   const bytes = new Uint8Array(from.buffer, from.byteOffset, words * 4);
   let done = 0;
-  while (done < bytes.length) done += writeSync(fd, bytes, done, bytes.length - done, position === undefined ? null : position + done);
+  try {
+    while (done < bytes.length) done += writeSync(fd, bytes, done, bytes.length - done, position === undefined ? null : position + done);
+  } catch (e) {
+    throw EngineFault.from(e);
+  }
 }

@@ -24,7 +24,7 @@ import { show } from '../schema/index.ts';
 import { SpecError, type Constants } from '../spec.ts';
 import { AssumptionError } from '../constants.ts';
 import { EXIT, runExitCode, worst } from './exit-codes.ts';
-import { constantsFor, ensureOutputDir, ensureOutputFile } from './options.ts';
+import { constantsFor, ensureOutputDir, ensureOutputFile, ensureWritableFolder } from './options.ts';
 import { refuseTooLittleMemory } from './check-options.ts';
 import { UsageError } from './usage.ts';
 import { relative, resolve } from 'node:path';
@@ -81,8 +81,8 @@ function statsFrom(shared: SharedStats): CheckResult['stats'] {
 }
 
 /** The result of a search whose thread was ended after Ctrl-C or SIGTERM went unanswered. */
-export function endedResult(model: Model, shared: SharedStats, stopped: 'interrupted' | 'max-memory' = 'interrupted'): CheckResult {
-  return { model, outcome: 'ok', stats: statsFrom(shared), stopped, symmetryReduced: [], expected: model.expect, matchesExpectation: false };
+export function endedResult(model: Model, shared: SharedStats, stopped: 'interrupted' | 'max-memory' | 'disk-failed' = 'interrupted', message?: string): CheckResult {
+  return { model, outcome: 'ok', stats: statsFrom(shared), stopped, ...(message ? { message } : {}), symmetryReduced: [], expected: model.expect, matchesExpectation: false };
 }
 
 /** A step of spec code that did not return within the timeout: a spec error naming the action and the state. */
@@ -145,6 +145,12 @@ function diskOptions(args: CheckArgs, models: Model[], maxMemory: number, symmet
     throw new UsageError(`a checkpoint holds one search, and these paths have ${models.length} variants to check: pick one file and --variant`);
   }
   if (!onDisk && !args.storeDir) return () => undefined;
+  // The folder the search writes to is checked now, before any search: a search on disk that could
+  // not write would otherwise fail half-way, with nothing of the other variants checked.
+  if (args.resume) ensureWritableFolder('--resume', args.resume);
+  else if (args.checkpoint) ensureWritableFolder('--checkpoint', args.checkpoint);
+  else if (args.storeDir) ensureWritableFolder('--store-dir', args.storeDir);
+  else ensureWritableFolder('the temporary folder (--store-dir)', tmpdir());
   // The front table of the visited set takes a fifth of the budget (and up to half as much again for
   // a moment at each merge), its Bloom filter at most an eighth; the rest is for the batch of put-off
   // lookups, the buffers, the runtime (about 100 MB) and the operating system's cache. Each further
@@ -372,12 +378,13 @@ async function checkAndReport(args: CheckArgs, writer: FileWriter, c: ReturnType
       continue;
     }
     const heapFull = outcome.kind === 'ended' && outcome.reason === 'heap-full';
+    const diskFailed = outcome.kind === 'ended' && outcome.reason === 'disk-failed' ? (outcome.message ?? 'the disk failed') : undefined;
     const result: CheckResult =
       outcome.kind === 'done'
         ? outcome.result
         : outcome.kind === 'hung'
           ? hungResult(model, outcome.step, outcome.stats, args.stepTimeout ?? DEFAULT_STEP_TIMEOUT)
-          : endedResult(model, outcome.stats, heapFull ? 'max-memory' : 'interrupted');
+          : endedResult(model, outcome.stats, heapFull ? 'max-memory' : diskFailed ? 'disk-failed' : 'interrupted', diskFailed && `the search on disk failed: ${diskFailed}`);
     if (shownLive) process.stderr.write('\r\x1b[K');
     shownLive = false;
     const saved = saveTrace(result);
@@ -388,6 +395,7 @@ async function checkAndReport(args: CheckArgs, writer: FileWriter, c: ReturnType
     });
     results.push({ result, traceFile: saved.traceFile, others });
     report(result, saved.traceFile, saved.traceLost, others, heapFull);
+    if (diskFailed) log(c.yellow(`The search on disk failed: ${escapeControl(diskFailed)} (free space, or name another folder with --store-dir / --checkpoint). ${formatStats(result).split('\n')[0]}`));
   }
 
   /** Writes a result's trace; one that cannot be written is reported, and the search's result kept. */

@@ -32,6 +32,12 @@ export function pickVariant(spec: Spec, file: string, variant: string | undefine
  * at the end; removes the temporary files that a killed run left there.
  */
 export function ensureOutputDir(option: string, dir: string): void {
+  ensureWritableFolder(option, dir);
+  removeStaleTemporaries(dir);
+}
+
+/** Creates the folder if need be and checks that a file can be written in it, or says why not (151). */
+export function ensureWritableFolder(option: string, dir: string): void {
   try {
     ensureDir(dir);
   } catch (e) {
@@ -42,7 +48,6 @@ export function ensureOutputDir(option: string, dir: string): void {
   } catch (e) {
     throw new UsageError(`${option} ${dir}: cannot write there: ${e instanceof OutputError ? e.cause : describeCause(e)}`);
   }
-  removeStaleTemporaries(dir);
 }
 
 /** The same check for a report written to one file (`--junit FILE`). */

@@ -49,8 +49,11 @@ export type JobOutcome =
   | { kind: 'done'; result: SimulationResult; audit?: AuditResult }
   | { kind: 'audit-failed'; audit: AuditResult }
   | { kind: 'nondeterministic'; message: string; audit?: AuditResult }
-  /** Interrupted (a signal), or the thread's JavaScript heap filled up (spec code kept too much alive). */
-  | { kind: 'ended'; reason: 'interrupted' | 'heap-full'; stats: SharedStats; audit?: AuditResult }
+  /**
+   * Interrupted (a signal), the thread's JavaScript heap filled up (spec code kept too much alive),
+   * or the disk under a search on disk failed (`message` says how).
+   */
+  | { kind: 'ended'; reason: 'interrupted' | 'heap-full' | 'disk-failed'; message?: string; stats: SharedStats; audit?: AuditResult }
   | { kind: 'hung'; step: HungStep; stats: SharedStats; audit?: AuditResult };
 
 
@@ -159,6 +162,8 @@ export class SearchHost {
           if (!audit.passed) finish({ kind: 'audit-failed', audit });
         } else if (m.kind === 'nondeterministic') finish({ kind: 'nondeterministic', message: m.message });
         else if (m.kind === 'done') finish({ kind: 'done', result: fromPortable(m.result, model), audit });
+        // The disk under a search on disk: that variant stops with its statistics, the run goes on.
+        else if (m.error.name === 'EngineFault') finish({ kind: 'ended', reason: 'disk-failed', message: m.error.message, stats: shared(), audit });
         else finish(rebuiltError(m.error));
       };
       const onError = (e: Error) => {

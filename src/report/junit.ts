@@ -107,6 +107,7 @@ const STOPPED: Record<string, string> = {
   'max-depth': 'stopped at --max-depth',
   'max-memory': 'stopped at the memory limit',
   interrupted: 'interrupted',
+  'disk-failed': 'the search on disk failed',
 };
 
 function render(suites: { name: string; seconds: number; cases: TestCase[] }[]): string {
