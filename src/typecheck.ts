@@ -32,6 +32,8 @@ export interface TypeCheck {
 
 interface CacheEntry {
   typescript: string;
+  /** The spec's nearest tsconfig.json when it was checked (null: none): one added or moved since is a miss. */
+  config: string | null;
   /** Every file of the import graph (and the tsconfig.json) with the hash of its content. */
   files: Record<string, string>;
   errors: SpecTypeError[];
@@ -59,8 +61,8 @@ export function startTypeCheck(specFiles: string[], cacheDir = defaultCacheDir()
             for (const r of out.results) {
               found.set(r.spec, r.errors);
               // The checker itself too: a change to how it checks must not leave its old verdicts standing.
-              const files = [...r.files, ...(out.config ? [out.config] : []), CHILD];
-              writeEntry(cacheDir, r.spec, { typescript: out.typescript, files: Object.fromEntries(files.map((p) => [p, hashFile(p)])), errors: r.errors });
+              const files = [...r.files, ...(r.config ? [r.config] : []), CHILD];
+              writeEntry(cacheDir, r.spec, { typescript: out.typescript, config: r.config, files: Object.fromEntries(files.map((p) => [p, hashFile(p)])), errors: r.errors });
             }
             return found;
           });
@@ -71,8 +73,8 @@ export function startTypeCheck(specFiles: string[], cacheDir = defaultCacheDir()
 
 interface ChildOutput {
   typescript: string;
-  config: string | null;
-  results: { spec: string; files: string[]; errors: SpecTypeError[] }[];
+  /** Per spec: the tsconfig.json it was checked with (null: none), its import graph, its errors. */
+  results: { spec: string; config: string | null; files: string[]; errors: SpecTypeError[] }[];
 }
 
 function runChild(files: string[], started: (child: ChildProcess) => void): Promise<ChildOutput> {
@@ -120,7 +122,7 @@ function entryFile(cacheDir: string, spec: string): string {
 function readEntry(cacheDir: string, spec: string, version: string): CacheEntry | undefined {
   try {
     const e = JSON.parse(readFileSync(entryFile(cacheDir, spec), 'utf8')) as CacheEntry;
-    if (e.typescript !== version || !(CHILD in e.files)) return undefined;
+    if (e.typescript !== version || !(CHILD in e.files) || e.config !== nearestConfig(spec)) return undefined;
     for (const [f, h] of Object.entries(e.files)) if (hashFile(f) !== h) return undefined;
     return e;
   } catch {
@@ -137,6 +139,15 @@ function writeEntry(cacheDir: string, spec: string, e: CacheEntry): void {
     renameSync(tmp, file);
   } catch {
     // A cache that cannot be written only costs the next run the check again.
+  }
+}
+
+/** The tsconfig.json TypeScript finds for a spec: the nearest one in its folder or a folder above. */
+function nearestConfig(spec: string): string | null {
+  for (let dir = dirname(spec); ; dir = dirname(dir)) {
+    const candidate = join(dir, 'tsconfig.json');
+    if (existsSync(candidate)) return candidate;
+    if (dirname(dir) === dir) return null;
   }
 }
 

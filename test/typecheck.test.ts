@@ -87,6 +87,27 @@ describe('type-checking specs', () => {
     expect([r.code, r.stderr]).toEqual([0, '']);
   });
 
+  it("checks each spec with its own project's tsconfig.json; a tsconfig added later counts; a broken one is named, not buried", () => {
+    const strict = JSON.stringify({ compilerOptions: { strict: true, noUnusedLocals: true, module: 'NodeNext', moduleResolution: 'NodeNext', allowImportingTsExtensions: true, noEmit: true, skipLibCheck: true, target: 'ES2022' } });
+    const [a, b] = [scratch(), scratch()];
+    const spec = (name: string) => counter('{ pc: { n1: 0, n2: 0 }, x: 0 }', '(s) => { s.x++; }').replace("name: 'counter'", `name: '${name}'`).replace('export default', 'const unused = 1;\nexport default');
+    const [fa, fb] = [writeSpec(a, 'a.ts', spec('a')), writeSpec(b, 'b.ts', spec('b'))];
+    expect(cli(['check', fa, fb, '--out', a], ON).code).toBe(0);
+    // A tsconfig.json added to one project: its spec is checked again, with its options; the other is not.
+    writeFileSync(join(a, 'tsconfig.json'), strict);
+    const withConfig = cli(['check', fa, fb, '--out', a], ON);
+    expect(withConfig.code).toBe(150);
+    expect(withConfig.stderr).toContain("a.ts:3:7: error TS6133: 'unused' is declared but its value is never read.");
+    expect(withConfig.stderr).not.toContain('b.ts');
+    // A tsconfig.json that does not parse: its own mistake, once, and the spec checked with the defaults.
+    writeFileSync(join(b, 'tsconfig.json'), '{ "compilerOptions": { "strict": true, \n');
+    const broken = cli(['check', fb, '--out', b], ON);
+    expect(broken.code).toBe(150);
+    expect(broken.stderr).toContain(`b.ts: the spec does not type-check (1 error):\n  error TS1005: ${join(b, 'tsconfig.json')}:2:1: '}' expected. (the spec was checked with Interleave's default options instead)`);
+    writeFileSync(join(b, 'tsconfig.json'), JSON.stringify({ extends: './missing.json' }));
+    expect(cli(['check', fb, '--out', b], ON).stderr).toContain(`error TS5083: ${join(b, 'tsconfig.json')}: Cannot read file '${join(b, 'missing.json')}'.`);
+  });
+
   it('keeps its cache in node_modules/.cache of the project, or in the temp folder', () => {
     expect(defaultCacheDir(join(import.meta.dirname, 'fixtures'))).toBe(join(import.meta.dirname, '..', 'node_modules', '.cache', 'interleave-typecheck'));
     const dir = defaultCacheDir('/');
