@@ -10,7 +10,9 @@ export const PHASE = { idle: 0, guard: 1, recipe: 2, engine: 3, property: 4, inv
 const BEAT = 0;
 const ACTION = 1;
 const STEP_PHASE = 2;
-const HEADER = 3;
+/** Which of several (the invariant being evaluated), or -1. */
+const DETAIL = 3;
+const HEADER = 4;
 
 let watched: StepProbe | undefined;
 
@@ -51,7 +53,13 @@ export class StepProbe {
     const w = this.words;
     w[ACTION] = action;
     w[STEP_PHASE] = phase;
+    w[DETAIL] = -1;
     w[BEAT]++;
+  }
+
+  /** Which one of the phase's functions runs now (the index of an invariant), for the watchdog to name it. */
+  detail(index: number): void {
+    this.words[DETAIL] = index;
   }
 
   // The watchdog's side.
@@ -63,6 +71,9 @@ export class StepProbe {
   }
   phase(): number {
     return Atomics.load(this.words, STEP_PHASE);
+  }
+  which(): number {
+    return Atomics.load(this.words, DETAIL);
   }
   /** A copy of the slots of the state being expanded. */
   slots(): Int32Array {

@@ -382,6 +382,7 @@ export class Step implements StepSource {
     let found: Violation | undefined;
     for (let k = 0; k < invariants.length && !found; k++) {
       const inv = invariants[k];
+      if (this.probe !== undefined) this.probe.detail(k);
       const seen = views !== undefined ? views.open(encoded!, 0) : s;
       try {
         if (!isTrue(inv.holds(seen))) found = { outcome: 'invariant', property: inv.name, message: `invariant '${inv.name}' is violated`, stateIndex, step };

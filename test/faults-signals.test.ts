@@ -87,6 +87,16 @@ export default defineSpec({ name: 'slow-init', state: { n: int(0, 5), m: int(0, 
     expect(JSON.parse(r.stdout).results.map((x: { result: string; distinct: number }) => [x.result, x.distinct])).toEqual([['ok', 6]]);
   });
 
+  it('names the invariant that never returns, and the action whose successor it was checking', () => {
+    const dir = scratch();
+    const stuck = writeSpec(dir, 'stuck-invariant.ts', `import { defineSpec, int } from 'interleave';
+export default defineSpec({ name: 'stuck-invariant', state: { x: int(0, 3) }, init: { x: 0 }, actions: { inc: { when: (s) => s.x < 3, do: (s) => { s.x++; } } },
+  invariants: { Fine: (s) => s.x < 9, Stuck: (s) => { if (s.x === 2) for (;;) {} return true; } }, deadlock: false });\n`);
+    const r = cli(['check', stuck, '--step-timeout', '1', '--json', '--out', dir]);
+    expect(r.code).toBe(75);
+    expect(JSON.parse(r.stdout).results[0].message).toMatch(/^invariant 'Stuck', on the successor that inc gave, ran for more than 1 s without returning \(an endless loop\?\), in state \{ x: 1 \}/);
+  });
+
   it('in text: the verdict line, the message, the statistics and the summary', () => {
     const dir = scratch();
     const loop = writeSpec(dir, 'loop.ts', LOOP);

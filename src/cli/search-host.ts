@@ -196,7 +196,8 @@ export class SearchHost {
         const id = probe.action();
         const action = id >= 0 ? model.actions[id] : undefined;
         const state = model.decode(probe.slots(), 0);
-        endThread({ kind: 'hung', step: { action, where: describePhase(probe.phase(), action?.label), state, seconds: (now - since) / 1000 }, stats: shared(), audit });
+        const invariant = model.invariants[probe.which()]?.name;
+        endThread({ kind: 'hung', step: { action, where: describePhase(probe.phase(), action?.label, invariant), state, seconds: (now - since) / 1000 }, stats: shared(), audit });
       }, TICK_MS);
       watchdog.unref();
       if (this.stopping) this.end('interrupted');
@@ -225,7 +226,7 @@ function rebuiltError(t: ThreadError): Error {
 
 const SPEC_PHASES = new Set<number>([PHASE.guard, PHASE.recipe, PHASE.property, PHASE.invariant, PHASE.terminal, PHASE.temporal]);
 
-function describePhase(phase: number, label: string | undefined): string {
+function describePhase(phase: number, label: string | undefined, invariant?: string): string {
   switch (phase) {
     case PHASE.guard:
       return `the guard of ${label}`;
@@ -234,7 +235,8 @@ function describePhase(phase: number, label: string | undefined): string {
     case PHASE.property:
       return `an action property or the constraint, after ${label}`;
     case PHASE.invariant:
-      return label ? `an invariant, on the state ${label} reached` : 'an invariant, on an initial state';
+      // The state the watchdog holds is the one being expanded: the invariant runs on its successor.
+      return `${invariant ? `invariant '${invariant}'` : 'an invariant'}, on ${label ? `the successor that ${label} gave` : 'an initial state'},`;
     case PHASE.temporal:
       return label ? `a temporal property's step predicate, on a step of ${label}` : "a temporal property's predicate, on a new state";
     default:
