@@ -335,6 +335,19 @@ export default defineSpec({ name: 'v', state: { n: int(0, 1) }, constants: { emp
     expect(doc.loadErrors).toEqual([{ file: f, message: `${f}: spec 'v': \`init\` gives no initial state` }]);
   });
 
+  it.each([
+    ['5', 'gives 5;'],
+    ['null', 'gives null;'],
+    ['() => {}', 'gives undefined (a missing return?);'],
+  ])('an init that gives no state (%s) does not load, saying what it gave (150)', (init, said) => {
+    const dir = scratch();
+    const f = writeSpec(dir, 'badinit.ts', `import { defineSpec, int } from 'interleave';
+export default defineSpec({ name: 'badinit', state: { n: int(0, 1) }, init: (${init}) as never, actions: {}, deadlock: false });\n`);
+    const r = cli(['check', f, '--no-typecheck', '--out', dir]);
+    expect(r.code).toBe(150);
+    expect(r.stderr).toContain(`spec 'badinit', variant 'default': \`init\` ${said} it gives a state (an object with a value for each variable), an array of states, or a generator of them`);
+  });
+
   it('a parameter without a finite domain: exit 150 naming the action', () => {
     const dir = scratch();
     const f = writeSpec(dir, 'param.ts', counter(`actions: { go: { params: { xs: seqOf(int(0, 99), 4) }, do: () => {} } },`).replace('int, bool', 'int, bool, seqOf'));

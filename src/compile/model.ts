@@ -109,6 +109,15 @@ export function compileModel(spec: Spec, variant: string, file?: string, opts: C
     } else {
       init = (Array.isArray(rawInit) ? rawInit : [rawInit]) as unknown[];
       if (init.length === 0) throw noInitial();
+      // Not a state at all (a number, null, a missing return): said as what `init` is, not as a
+      // type violation of a state whose every variable is missing.
+      const at = init.findIndex((s) => typeof s !== 'object' || s === null || Array.isArray(s));
+      if (at >= 0) {
+        const odd = init[at];
+        throw new SpecError(
+          `spec '${def.name}', variant '${variant}': \`init\` gives ${show(odd)}${odd === undefined ? ' (a missing return?)' : ''}; it gives a state (an object with a value for each variable), an array of states, or a generator of them`,
+        );
+      }
     }
   };
   let evaluated = false;
