@@ -57,6 +57,12 @@ export interface Fairness {
   params?: Record<string, unknown>;
   /** Only the instances whose parameters pass this test, together as one unit (WF_v(\E p: A(p) /\ test(p))). */
   where?: (params: any) => boolean;
+  /**
+   * Only the steps whose parameters agree with the state they are taken from: TLA+'s
+   * WF_vars(Return(c, alloc[c])) is weakFair('Return', { each: ..., when: (s, p) => p.S equals s.alloc[p.c] }).
+   * The unit is enabled in a state when one of the instances it admits there can take a step.
+   */
+  when?: (s: any, params: any, c: any) => boolean;
   /** How reports name the unit (default: WF(action) or SF(action)). */
   name?: string;
 }
@@ -200,11 +206,22 @@ export function compileTemporal(input: TemporalInput): LivenessSystem {
     if (f.params) inst = inst.filter((a) => Object.entries(f.params!).every(([k, v]) => a.params[k] === v));
     if (f.where) inst = inst.filter((a) => f.where!(a.params) === true);
     if (!inst.length) throw new SpecError(`spec '${specName}': fairness of '${name}' ${f.params ? `with ${show(f.params)} ` : 'with `where` '}matches no instance`);
-    if (f.each || f.params) return inst.map((a) => ({ name: `${kindName}(${a.label})`, kind: f.kind, actions: [a.id] }));
-    return [{ name: f.name ?? `${kindName}(${name})`, kind: f.kind, actions: inst.map((a) => a.id) }];
+    const units: Omit<FairnessUnit, 'enabledBit'>[] =
+      f.each || f.params ? inst.map((a) => ({ name: `${kindName}(${a.label})`, kind: f.kind, actions: [a.id] })) : [{ name: f.name ?? `${kindName}(${name})`, kind: f.kind, actions: inst.map((a) => a.id) }];
+    return f.when ? units.map((u) => stateDependent(f.name ? u : { ...u, name: `${u.name} when ...` }, f.when!)) : units;
   };
-  const unitIndex = (u: Omit<FairnessUnit, 'enabledBit'>): number => {
-    const key = `${u.kind}:${u.actions.join(',')}`;
+  // A unit whose steps depend on the state: admitted steps set its enabled bit, and an edge bit of
+  // its own marks them (the recorder evaluates both on the state a step leaves).
+  const whenIds = new Map<unknown, number>();
+  const stateDependent = (u: Omit<FairnessUnit, 'enabledBit'>, when: NonNullable<Fairness['when']>): Omit<FairnessUnit, 'enabledBit'> & { when: number } => {
+    const mine = new Set(u.actions);
+    const admits = (pre: State, action: number) => mine.has(action) && truthOf(when(pre, actions[action].params, input.constants), `the \`when\` of ${u.name}`);
+    const takenBit = edgeAtoms.push((s, _t, x) => admits(s, x.id)) - 1;
+    if (!whenIds.has(when)) whenIds.set(when, whenIds.size);
+    return { ...u, admits, takenBit, when: whenIds.get(when)! };
+  };
+  const unitIndex = (u: Omit<FairnessUnit, 'enabledBit'> & { when?: number }): number => {
+    const key = `${u.kind}:${u.actions.join(',')}${u.when === undefined ? '' : `:when ${u.when}`}`;
     const i = unitDefs.findIndex((d) => d.key === key);
     return i >= 0 ? i : unitDefs.push({ def: u, key }) - 1;
   };
@@ -276,6 +293,12 @@ export function compileTemporal(input: TemporalInput): LivenessSystem {
     units,
     properties,
   };
+}
+
+/** What a fairness `when` says: true or false, or a spec error. */
+function truthOf(x: unknown, what: string): boolean {
+  if (x === true || x === false) return x;
+  throw new SpecError(`${what} returned ${show(x)}, not a boolean${x === undefined ? ' (a missing return?)' : ''}`);
 }
 
 /**

@@ -101,6 +101,32 @@ describe('temporal properties in specs', () => {
     }
   });
 
+  it("fairness of the steps that agree with the state they leave (WF_vars(Set(s.t))): when", async () => {
+    // x moves to any other value; t, fixed from the start, is where it should end up.
+    const target = defineSpec({
+      name: 'target',
+      state: { x: int(0, 2), t: int(1, 2) },
+      init: [{ x: 0, t: 1 }, { x: 0, t: 2 }],
+      actions: { set: { params: { v: int(0, 2) }, when: (s, { v }) => s.x !== v, do: (s, { v }) => { s.x = v; } } },
+      deadlock: false,
+      temporal: { Reaches: eventually((s) => s.x === s.t) },
+      variants: {
+        // Any set step, again and again, may be the wrong one: 0 -> 2 -> 0 -> ... never reaches t = 1.
+        any: { fairness: [weakFair('set')] },
+        // The step to t, whenever it can be taken, eventually is.
+        right: { fairness: [weakFair('set', { when: (s, p) => p.v === s.t })] },
+        'right-strong': { fairness: [strongFair('set', { each: true, when: (s, p) => p.v === s.t })] },
+      },
+    });
+    const any = await check(target, 'any');
+    expect([any.outcome, any.property, any.trace?.map((t) => t.state.t)[0]]).toEqual(['temporal', 'Reaches', 1]);
+    expect(any.lasso?.fairness).toEqual([{ unit: 'WF(set)', kind: 'weak', how: 'taken' }]);
+    for (const variant of ['right', 'right-strong']) {
+      const r = await check(target, variant);
+      expect([variant, r.outcome, r.liveness?.states]).toEqual([variant, 'ok', 6]);
+    }
+  });
+
   it('a search into a store of its own (disk-backed, distributed) is refused: the graph must be in memory', async () => {
     await expect(checkSystem(compileModel(waiters, 'fair'), { symmetry: false, store: new FingerprintStore(1) })).rejects.toThrow(
       'temporal properties are checked on the state graph in memory, on one machine: check them without a disk-backed or distributed store',

@@ -35,15 +35,23 @@ export function checkLiveness(g: LivenessGraph, property: LivenessProperty): Liv
   return undefined;
 }
 
-/** For each fairness unit, a lookup by action id: is a step of this action a step of the unit? */
-export function unitMasks(g: LivenessGraph, units: FairnessUnit[]): Uint8Array[] {
+/**
+ * For each fairness unit, which steps are its own: by action id (a lookup), or, for a unit whose
+ * steps depend on the state they leave, by the edge bit the recorder set.
+ */
+export interface UnitSteps {
+  mask: Uint8Array;
+  bit?: number;
+}
+
+export function unitMasks(g: LivenessGraph, units: FairnessUnit[]): UnitSteps[] {
   let maxAction = -1;
   for (let e = 0; e < g.edgeCount; e++) if (g.action[e] > maxAction) maxAction = g.action[e];
   for (const u of units) for (const a of u.actions) if (a > maxAction) maxAction = a;
   return units.map((u) => {
     const m = new Uint8Array(maxAction + 1);
     for (const a of u.actions) m[a] = 1;
-    return m;
+    return { mask: m, bit: u.takenBit };
   });
 }
 
@@ -51,15 +59,20 @@ export function unitMasks(g: LivenessGraph, units: FairnessUnit[]): Uint8Array[]
 export class Lits {
   constructor(
     private readonly g: LivenessGraph,
-    private readonly units: Uint8Array[],
+    private readonly units: UnitSteps[],
   ) {}
   onState(l: Lit, s: number): boolean {
     return l.kind === 'state' ? stateBit(this.g, s, l.bit) !== !!l.negated : true;
   }
   onEdge(l: Lit, e: number): boolean {
     if (l.kind === 'state') return true;
-    const v = e < 0 ? false : l.kind === 'edge' ? edgeBit(this.g, e, l.bit) : this.units[l.unit][this.g.action[e]] === 1;
+    const v = e < 0 ? false : l.kind === 'edge' ? edgeBit(this.g, e, l.bit) : this.takes(l.unit, e);
     return v !== !!l.negated;
+  }
+  /** Whether step e is a step of fairness unit u. */
+  takes(u: number, e: number): boolean {
+    const unit = this.units[u];
+    return unit.bit !== undefined ? edgeBit(this.g, e, unit.bit) : unit.mask[this.g.action[e]] === 1;
   }
   statesOk(ls: Lit[], s: number): boolean {
     for (const l of ls) if (!this.onState(l, s)) return false;
@@ -81,7 +94,7 @@ export class Lits {
   }
 }
 
-export function findLasso(g: LivenessGraph, q: CycleSearch, units: Uint8Array[]): Lasso | undefined {
+export function findLasso(g: LivenessGraph, q: CycleSearch, units: UnitSteps[]): Lasso | undefined {
   const n = g.stateCount;
   const L = new Lits(g, units);
   const cycleLits = [...q.always, ...q.after, ...q.cycle];
@@ -336,11 +349,11 @@ function bfsWithin(
 }
 
 function describeFairness(g: LivenessGraph, units: FairnessUnit[], lasso: Lasso): LivenessViolation['fairness'] {
-  const masks = unitMasks(g, units);
+  const L = new Lits(g, unitMasks(g, units));
   const cycleStates = lasso.states.slice(lasso.loop);
   const cycleSteps = [...lasso.steps.slice(lasso.loop), lasso.back].filter((e) => e >= 0);
   return units.map((u, i) => {
-    const taken = cycleSteps.some((e) => masks[i][g.action[e]] === 1);
+    const taken = cycleSteps.some((e) => L.takes(i, e));
     const enabledAny = cycleStates.some((s) => stateBit(g, s, u.enabledBit));
     return { unit: u.name, kind: u.kind, how: taken ? 'taken' : enabledAny ? 'disabled' : 'never enabled' };
   });

@@ -36,6 +36,14 @@ export interface FairnessUnit {
   actions: number[];
   /** The state bit recording whether the unit has a step that changes the state. */
   enabledBit: number;
+  /**
+   * For a unit whose steps depend on the state they are taken from (TLA+'s WF_vars(A(c, f(s))),
+   * the instances whose parameters agree with the state): whether a step of `action` from `pre` is
+   * one of the unit's. The recorder sets the enabled bit by it, and `takenBit`, an edge bit, marks
+   * the unit's steps; without it a step of any of `actions` is one.
+   */
+  admits?: (pre: Record<string, unknown>, action: number) => boolean;
+  takenBit?: number;
 }
 
 export interface LivenessProperty {

@@ -62,7 +62,7 @@ export class GraphRecorder {
   /** One transition, as the search's observer reports it. */
   observe(from: number, to: number, action: number, next: Int32Array): void {
     if (this.error !== undefined) return;
-    const { width, builder } = this;
+    const { builder } = this;
     if (to >= 0 && to === builder.stateCount) this.addState(to, next);
     if (from < 0) {
       if (to >= 0) builder.markInitial(to);
@@ -70,17 +70,29 @@ export class GraphRecorder {
     }
     if (this.sameAs(from, next)) return;
     const units = this.unitsOf[action];
-    for (let k = 0; k < units.length; k++) builder.setStateBit(from, this.enabledBase + units[k]);
+    const { edgeAtoms } = this.live;
+    const a = this.system.actions[action];
+    for (let k = 0; k < units.length; k++) {
+      const admits = this.live.units[units[k]].admits;
+      // A unit whose steps depend on the state: enabled here only by a step it admits from here.
+      if (admits !== undefined) {
+        const resume = this.watched(action);
+        let yes = false;
+        try {
+          yes = admits(this.preState(from), action);
+        } catch (err) {
+          this.error = `the fairness of ${this.live.units[units[k]].name} threw on a step of ${a.label} while the liveness graph was recorded: ${message(err)}`;
+        }
+        resume?.();
+        if (!yes) continue;
+      }
+      builder.setStateBit(from, this.enabledBase + units[k]);
+    }
     if (to < 0) return;
     const e = builder.addEdge(from, to, action);
-    const { edgeAtoms } = this.live;
     if (edgeAtoms.length === 0) return;
-    if (this.preIndex !== from) {
-      this.pre = this.system.decode(this.encodings, from * width);
-      this.preIndex = from;
-    }
+    this.preState(from);
     const post = this.system.decode(next, 0);
-    const a = this.system.actions[action];
     const resume = this.watched(action);
     try {
       for (let b = 0; b < edgeAtoms.length; b++) if (truth(edgeAtoms[b](this.pre!, post, a))) builder.setEdgeBit(e, b);
@@ -88,6 +100,15 @@ export class GraphRecorder {
       this.error = `a temporal property's step predicate threw on a step of ${a.label} while the liveness graph was recorded: ${message(err)}`;
     }
     resume?.();
+  }
+
+  /** The decoded state `from` (the transitions come grouped by their source: decoded once). */
+  private preState(from: number): State {
+    if (this.preIndex !== from) {
+      this.pre = this.system.decode(this.encodings, from * this.width);
+      this.preIndex = from;
+    }
+    return this.pre!;
   }
 
   finish(): RecordedGraph {
