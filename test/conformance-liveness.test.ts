@@ -7,6 +7,7 @@ import { checkModel } from '../src/compile/check.ts';
 import { compileModel } from '../src/compile/model.ts';
 import ewd840 from '../specs/examples/ewd840.ts';
 import hourClock from '../specs/examples/realtime-hourclock.ts';
+import allocator from '../specs/examples/simple-allocator.ts';
 import type { Spec } from '../src/spec.ts';
 
 const run = (spec: Spec, variant: string) => checkModel(compileModel(spec, variant), { symmetry: false });
@@ -36,6 +37,17 @@ describe('conformance with TLC: temporal properties', () => {
     expect(r.lasso).toMatchObject({ loop: 1, fairness: [{ unit: 'WF(System)', kind: 'weak', how: 'never enabled' }] });
     const fair = await run(ewd840, 'no-messages-WF-next');
     expect([fair.outcome, fair.matchesExpectation]).toEqual(['ok', true]);
+  });
+
+  it("SimpleAllocator: TLC's 400 states, 1633 generated, depth 6; its properties hold under WF_vars(Return(c, alloc[c])), and two fail under SimpleAllocator2", async () => {
+    const r = await run(allocator, 'SimpleAllocator');
+    expect([r.outcome, r.stats.distinct, r.stats.generated, r.stats.depth]).toEqual(['ok', 400, 1633, 6]);
+    expect(r.liveness).toMatchObject({ holds: ['ClientsWillReturn', 'ClientsWillObtain', 'InfOftenSatisfied'], states: 400 });
+    expect((await run(allocator, 'SimpleAllocator2/Return')).outcome).toBe('ok');
+    for (const [variant, property] of [['SimpleAllocator2/Obtain', 'ClientsWillObtain'], ['SimpleAllocator2/InfOften', 'InfOftenSatisfied']]) {
+      const bad = await run(allocator, variant);
+      expect([variant, bad.outcome, bad.property, bad.matchesExpectation]).toEqual([variant, 'temporal', property, true]);
+    }
   });
 
   it('the real-time hour clock: ErrorTemporal is a liveness failure (time advances to 4 and stops)', async () => {
