@@ -4,15 +4,19 @@ import { isReadOnlyWrite, READ_ONLY_HINT } from './read-only.ts';
 import { SpecCodeMistake } from './recipe-result.ts';
 import { show } from './show.ts';
 
+/** Characters of a thrown message kept in a report: the console, JSON and traces all carry it. */
+const MAX_TEXT = 10_000;
+
 /** How an exception from spec code reads in a message. */
 export function errorText(error: unknown): string {
+  let text: string;
   try {
-    if (error instanceof SpecCodeMistake) return error.message;
-    const hint = isReadOnlyWrite(error) ? ` (${READ_ONLY_HINT})` : '';
-    if (error instanceof Error) return `${error.name === 'Error' ? '' : error.name + ': '}${error.message}${hint}`;
-    return typeof error === 'object' && error !== null ? show(error) : String(error);
+    if (error instanceof SpecCodeMistake) text = error.message;
+    else if (error instanceof Error) text = `${error.name === 'Error' ? '' : error.name + ': '}${error.message}${isReadOnlyWrite(error) ? ` (${READ_ONLY_HINT})` : ''}`;
+    else text = typeof error === 'object' && error !== null ? show(error) : String(error);
   } catch {
     // A thrown object whose message, toString or properties throw in turn: say what it is.
     return `a value that cannot be shown (${Object.prototype.toString.call(error)})`;
   }
+  return text.length > MAX_TEXT ? `${text.slice(0, MAX_TEXT)}... (${text.length.toLocaleString('en-US')} characters in all)` : text;
 }

@@ -58,6 +58,18 @@ export default defineSpec({ name: 'odd', state: { x: int(0, 3), y: int(0, 1) }, 
   });
 });
 
+describe('a huge message thrown by spec code', () => {
+  it('is cut in the report, saying how long it was', () => {
+    const dir = scratch();
+    const f = writeSpec(dir, 'loud.ts', `import { defineSpec, int } from 'interleave';
+export default defineSpec({ name: 'loud', state: { x: int(0, 1) }, init: { x: 0 }, actions: { a: { do: () => { throw new Error('x'.repeat(1_000_000)); } } }, deadlock: false });\n`);
+    const r = cli(['check', f, '--json', '--out', dir]);
+    expect(r.code).toBe(75);
+    const message: string = JSON.parse(r.stdout).results[0].message;
+    expect(message).toBe(`the recipe of a threw: ${'x'.repeat(10_000)}... (1,000,000 characters in all)`);
+  });
+});
+
 describe('what a recipe returns is judged on every choice path', () => {
   const cases: [string, string, string][] = [
     [
