@@ -135,6 +135,20 @@ describe('recipes and guards on views', () => {
     expect(r.violation?.message).toBe('grow(k=3) leaves the type: m[3] = 1 is outside the key type int(1, 2)');
   });
 
+  it('a map moved into a variable with fewer keys brings its extra key, a type violation as on a decoded state', async () => {
+    const m = await model('moved.ts', `
+      import { defineSpec, int, mapOf } from 'interleave';
+      export default defineSpec({
+        name: 'moved',
+        state: { big: mapOf(int(1, 3), int(0, 1)), small: mapOf(int(1, 2), int(0, 1)) },
+        init: { big: { 1: 0, 2: 0, 3: 0 }, small: { 1: 0, 2: 0 } },
+        actions: { copy: { when: (s) => s.small[1] === 0, do: (s) => { s.small = s.big; s.small[1] = 1; } } },
+      });`);
+    expect(m.views).toBeDefined();
+    const r = await checkModel(m, {});
+    expect(r.violation?.message).toBe('copy leaves the type: small[3] = 0 is outside the key type int(1, 2)');
+  });
+
   it('an instance whose guard is false without reading the state is never tried, and counts do not change', async () => {
     const m = await model('pairs.ts', `
       import { defineSpec, int, mapOf } from 'interleave';

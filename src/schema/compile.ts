@@ -51,14 +51,26 @@ const SMALL_SEQ = 16;
  */
 class KeyWatch {
   added = 0;
-  readonly proto: object;
-  constructor() {
-    this.proto = new Proxy(Object.create(Object.prototype) as object, {
-      set: (target, key, value, receiver) => {
-        this.added++;
-        return Reflect.set(target, key, value, receiver);
-      },
-    });
+  /**
+   * One prototype per set of keys: a map decoded with keys 1..3 and assigned to a variable whose
+   * keys are 1..2 must still be counted (its key 3 is an extra key there), so the prototype that
+   * spares the count says which keys the map was decoded with.
+   */
+  private readonly protos = new Map<string, object>();
+
+  protoFor(keys: readonly string[]): object {
+    const id = keys.join(',');
+    let proto = this.protos.get(id);
+    if (!proto) {
+      proto = new Proxy(Object.create(Object.prototype) as object, {
+        set: (target, key, value, receiver) => {
+          this.added++;
+          return Reflect.set(target, key, value, receiver);
+        },
+      });
+      this.protos.set(id, proto);
+    }
+    return proto;
   }
 }
 
@@ -70,16 +82,11 @@ class Generator {
   private next = 0;
   /** Set while generating a draft's decoder: its integer-keyed maps get the watch's prototype. */
   drafting = false;
-  private watchRef?: string;
-  private watchProto?: string;
-
   constructor(private readonly watch?: KeyWatch) {}
 
-  /** The watch and its prototype as constants of the generated code. */
-  private watched(): [watch: string, proto: string] {
-    this.watchRef ??= this.konst(this.watch);
-    this.watchProto ??= this.konst(this.watch!.proto);
-    return [this.watchRef, this.watchProto];
+  /** The watch, and its prototype for maps with these keys, as constants of the generated code. */
+  private watched(keys: readonly string[]): [watch: string, proto: string] {
+    return [this.konst(this.watch), this.konst(this.watch!.protoFor(keys))];
   }
 
   konst(value: unknown): string {
@@ -110,7 +117,7 @@ class Generator {
       const names = key.values.map((k) => key.keyOf(k));
       if (names.length <= UNROLL) {
         const w = s.value.width;
-        const proto = this.drafting && names.every(isIndex) ? `__proto__: ${this.watched()[1]}, ` : '';
+        const proto = this.drafting && names.every(isIndex) ? `__proto__: ${this.watched(names)[1]}, ` : '';
         return `{ ${proto}${names.map((n, i) => `${JSON.stringify(n)}: ${this.decode(s.value, `${at} + ${i * w}`)}`).join(', ')} }`;
       }
       return this.helper('d', `const o = {}; const N = ${this.konst(names)};
@@ -186,7 +193,8 @@ class Generator {
       // Object.keys costs two thirds as much.
       if (keys.every(isIndex)) {
         // A draft's map, while no key was added to one (KeyWatch), needs no count.
-        const unwatched = this.watch ? `(${this.watched()[0]}.added !== 0 || Object.getPrototypeOf(${v}) !== ${this.watched()[1]}) && ` : '';
+        const [watch, proto] = this.watch ? this.watched(keys) : ['', ''];
+        const unwatched = this.watch ? `(${watch}.added !== 0 || Object.getPrototypeOf(${v}) !== ${proto}) && ` : '';
         lines.push(`if (${unwatched}Object.keys(${v}).length !== ${keys.length}) return false;`);
       } else {
         const n = this.fresh('n');
