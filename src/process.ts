@@ -47,7 +47,7 @@ export function process<S, C extends Constants = Constants>() {
       actions[`${name}.${label}`] = {
         params: typeof ids === 'function' ? (c: C) => ({ self: ids(c) }) : { self: ids },
         process: name,
-        step: { pc: opts.pc, label, wait: step.when },
+        step: { pc: opts.pc, label, wait: step.when, recipe: step.do },
         pc: opts.pc,
         fair: opts.fair,
         when: (s, { self }, c) => pcOf(s)[self as PropertyKey] === label && (!step.when || step.when(s, self as Id, c)),

@@ -59,8 +59,12 @@ export interface ActionDef<S, C, P> {
    * declared `{ actor: true }`.
    */
   actor?: keyof P & string;
-  /** Set by `process()`: the program counter and label this step runs at, and its own `await`, so the explorer can say which one blocks it. */
-  step?: { pc: string; label: string; wait?: (s: Readonly<S>, self: any, c: C) => boolean };
+  /**
+   * Set by `process()`: the program counter and label this step runs at, its own `await` (the
+   * explorer says which one blocks it), and its recipe (read, with the await, for whether the spec
+   * lists the state's variables: compile/enumerates-state.ts).
+   */
+  step?: { pc: string; label: string; wait?: (s: Readonly<S>, self: any, c: C) => boolean; recipe?: (s: S, self: any, c: C) => unknown };
   /** The process's program-counter variable (set by `process()`), for the starvation check. */
   pc?: string;
   /** Fairness of each process id's steps (PlusCal's `fair process` and `fair+ process`); set by `process()`. */

@@ -8,7 +8,8 @@ import { compileCodec, compileViews } from '../src/schema/compile.ts';
 import { array, int, mapOf, record, setOf, enumOf } from '../src/index.ts';
 import { RecordSchema } from '../src/schema/index.ts';
 import { loadSpec } from '../src/load.ts';
-import { scratch, writeSpec } from './helpers.ts';
+import { ROOT, scratch, writeSpec } from './helpers.ts';
+import { join } from 'node:path';
 
 const dir = scratch();
 async function model(name: string, source: string) {
@@ -241,6 +242,28 @@ describe('spec code that lists the whole state', () => {
       const r = await checkModel(m);
       expect([name, r.outcome, r.property, r.trace?.length]).toEqual([name, 'invariant', 'SumBelowFive', 6]);
     }
+  });
+
+  it('gets plain states for other ways of listing the state, and for process steps that list it', async () => {
+    for (const [name, invariant] of [
+      ['rest parameter', '({ ...st }) => st.a + st.b < 5'],
+      ['hasOwnProperty', "(s) => s.hasOwnProperty('a') && s.a + s.b < 5"],
+      ['hasOwnProperty.call', "(s) => Object.prototype.hasOwnProperty.call(s, 'a') && s.a + s.b < 5"],
+      ['assign into defaults', '(s) => { const t = Object.assign({ a: 0, b: 0 }, s); return t.a + t.b < 5; }'],
+      ['keys of (s)', '(s) => Object.keys((s)).length === 2 && s.a + s.b < 5'],
+    ]) {
+      const m = await model(`listed-${name.replace(/\W+/g, '-')}.ts`, spec(invariant));
+      expect(m.views, name).toBeUndefined();
+      const r = await checkModel(m);
+      expect([name, r.outcome, r.property, r.trace?.length]).toEqual([name, 'invariant', 'SumBelowFive', 6]);
+    }
+    const steps = await model('process-lists.ts', `
+      import { defineSpec, enumOf, int, mapOf } from 'interleave';
+      import { process } from '${join(ROOT, 'src', 'process.ts')}';
+      const p = process()('p', int(1, 2), { pc: 'pc', steps: { a: { when: (s) => Object.keys(s).length === 2, do: (s) => { s.n = (s.n + 1) % 3; } } } });
+      export default defineSpec({ name: 'process-lists', state: { pc: mapOf(int(1, 2), enumOf('a', 'Done')), n: int(0, 2) }, init: { pc: { 1: 'a', 2: 'a' }, n: 0 }, actions: p, deadlock: false });`);
+    expect(steps.views).toBeUndefined();
+    expect((await checkModel(steps)).stats.distinct).toBe(4);
   });
 
   it('a recipe that deletes a variable gets plain states, and the missing field is a type violation', async () => {

@@ -15,11 +15,17 @@ function firstParam(source: string): string | undefined {
 export function listsStateProperties(fn: unknown): boolean {
   if (typeof fn !== 'function') return false;
   const source = Function.prototype.toString.call(fn);
+  // A first parameter destructured with a rest element, `({ ...st }) => ...`, lists the state.
+  if (/^\s*(?:async\s*)?(?:function\s*\*?\s*[\w$]*\s*)?\(\s*\{[^}]*\.\.\./.test(source)) return true;
   const s = firstParam(source);
   if (s === undefined) return false;
   const name = s.replace(/\$/g, '\\$');
   const forms = [
-    `\\b(?:Object\\.\\w+|Reflect\\.(?:ownKeys|deleteProperty)|structuredClone)\\(\\s*(?:[^,()]*,\\s*)?${name}\\s*[,)]`,
+    // The state among the arguments: Object.keys(s), Object.assign({ x: 0 }, s), Object.keys((s)).
+    `\\b(?:Object\\.\\w+|Reflect\\.(?:ownKeys|deleteProperty|has)|structuredClone)\\(\\s*(?:[^;()]*,\\s*)?\\(?\\s*${name}\\s*\\)?\\s*[,)]`,
+    // Own-property tests and the constructor, which a view answers as a class instance.
+    `\\b${name}\\s*\\.\\s*(?:hasOwnProperty|propertyIsEnumerable|constructor)\\b`,
+    `\\b(?:hasOwnProperty|propertyIsEnumerable)\\.call\\(\\s*${name}\\b`,
     // `delete s.x`: a view's variables are not its own, so deleting one would do nothing.
     `\\bdelete\\s+\\(?\\s*${name}\\s*\\)?\\s*(?:\\.\\s*[\\w$]+|\\[[^\\]]*\\])(?!\\s*[.[\\w$(])`,
     `\\.\\.\\.\\s*${name}\\s*[,}]`,

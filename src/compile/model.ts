@@ -387,9 +387,10 @@ function falseWithoutState(guard: (s: State) => unknown): boolean {
 
 /** The spec's functions that are handed a state as their first argument. */
 function specFunctions(def: Spec['def']): unknown[] {
-  const actions = Object.values(def.actions as Record<string, { when?: unknown; do: unknown }>);
+  const actions = Object.values(def.actions as Record<string, { when?: unknown; do: unknown; step?: { wait?: unknown; recipe?: unknown } }>);
   return [
-    ...actions.flatMap((a) => [a.when, a.do]),
+    // A process step's own guard and recipe, which the action's wrappers call.
+    ...actions.flatMap((a) => [a.when, a.do, a.step?.wait, a.step?.recipe]),
     ...Object.values(def.invariants ?? {}),
     ...Object.values(def.trace?.show ?? {}),
     def.constraint,
