@@ -2,11 +2,11 @@
 // that is in the way. Each failure is one line naming the file and the cause, exit 74; every other
 // result (console, JSON, JUnit, other traces) is still delivered and no temporary file is left.
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { runCheck } from '../src/cli/check.ts';
-import { type FileWriter, nodeWriter, removeStaleTemporaries } from '../src/report/files.ts';
+import { type FileWriter, nodeWriter, removeStaleTemporaries, writeFileAtomic } from '../src/report/files.ts';
 import { cli, ROOT, scratch } from './helpers.ts';
 
 const BIN = join(ROOT, 'bin', 'interleave.js');
@@ -194,3 +194,23 @@ describe('temporary files of a killed run', () => {
     expect(removeStaleTemporaries(dir)).toEqual([]);
   });
 });
+
+describe('an output path that is not a plain file', () => {
+  it('is written to, not replaced: a link stays a link (to /dev/stdout, say), and its target gets the text', () => {
+    const dir = scratch();
+    const target = join(dir, 'target.html');
+    writeFileSync(target, 'old');
+    const link = join(dir, 'link.html');
+    symlinkSync(target, link);
+    writeFileAtomic(link, 'new');
+    expect([lstatSync(link).isSymbolicLink(), readFileSync(target, 'utf8')]).toEqual([true, 'new']);
+  });
+
+  it('that refuses the text says why (a full device: 151, and the device is left as it was)', () => {
+    const r = cli(['trace', 'counterexamples/die-hard.NotSolved.itf.json', '--html', '/dev/full']);
+    expect(r.code).toBe(151);
+    expect(r.stderr).toBe('interleave: --html /dev/full: cannot write the page: no space left on the device (ENOSPC)\n');
+    expect(lstatSync('/dev/full').isCharacterDevice()).toBe(true);
+  });
+});
+

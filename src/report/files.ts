@@ -1,6 +1,6 @@
 // Writing what a user asked to keep (traces, reports): folders made one level at a time, files
 // written whole or not at all, and a failure reported as the file and its cause, never half a file.
-import { closeSync, existsSync, mkdirSync, openSync, readdirSync, renameSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
+import { closeSync, existsSync, lstatSync, mkdirSync, openSync, readdirSync, renameSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 
 /**
@@ -82,6 +82,16 @@ export function writeFileAtomic(file: string, text: string, fs: FileWriter = nod
     throw new OutputError(file, `cannot create its folder: ${describeCause(e)}`);
   }
   if (existsSync(file) && statSync(file).isDirectory()) throw new OutputError(file, 'it is a folder');
+  // Something other than a plain file (a device, a pipe, a link to /dev/stdout) is written to, not
+  // replaced: the rename would put a plain file where it was.
+  if (existsSync(file) && (!lstatSync(file).isFile() || !statSync(file).isFile())) {
+    try {
+      fs.writeFile(file, text);
+    } catch (e) {
+      throw new OutputError(file, describeCause(e));
+    }
+    return;
+  }
   const tmp = tmpName(file);
   try {
     fs.writeFile(tmp, text);
