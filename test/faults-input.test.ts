@@ -1,6 +1,7 @@
 // Bad input that used to lose a result, lie, or reach the terminal raw: colliding names, a gate over
 // specs that did not load, spec code printing into --json, incomplete runs, contradictory and absurd
 // options, control characters in traces and specs, async and mutate-and-return recipes.
+import { spawnSync } from 'node:child_process';
 import { availableParallelism } from 'node:os';
 import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
@@ -240,5 +241,30 @@ export default defineSpec({ name: 'pure', state: { n: int(0, 3) }, init: { n: 0 
     const r = cli(['check', f, '--out', dir]);
     expect(r.code).toBe(0);
     expect(r.stdout).toContain('4 distinct states found');
+  });
+});
+
+describe('trace files at the limits', () => {
+  it('values nested past any state are refused as an unusable trace (150), not a stack overflow', () => {
+    const dir = scratch();
+    const file = join(dir, 'deep.itf.json');
+    writeFileSync(file, `{"#meta":{},"vars":["x"],"states":[{"x":${'['.repeat(100_000)}${']'.repeat(100_000)}}]}`);
+    for (const extra of [[], ['--swimlane'], ['--replay', 'specs/examples/die-hard.ts']]) {
+      const r = cli(['trace', file, ...extra]);
+      expect([extra.join(' '), r.code]).toEqual([extra.join(' '), 150]);
+      expect(r.stderr).toBe(`interleave: ${file}: values nested 1001 levels deep; a trace of a spec's states is nested far less (at most 1000)\n`);
+    }
+  });
+
+  it('a trace of a hundred thousand steps is shown as a swimlane', () => {
+    const dir = scratch();
+    const file = join(dir, 'long.itf.json');
+    const states = Array.from({ length: 100_001 }, (_, i) => ({ '#meta': { index: i, action: i ? 'inc' : 'init' }, x: i % 4 }));
+    writeFileSync(file, JSON.stringify({ '#meta': { spec: 'long' }, vars: ['x'], states }));
+    // Several MB of output: through a file rather than the pipe of spawnSync.
+    const out = join(dir, 'out.txt');
+    const r = spawnSync('sh', ['-c', `node ${join(ROOT, 'bin', 'interleave.js')} trace ${file} --swimlane > ${out}`], { cwd: ROOT, encoding: 'utf8' });
+    expect([r.status, r.stderr]).toEqual([0, '']);
+    expect(readFileSync(out, 'utf8').trimEnd().split('\n').slice(-2)).toEqual(['100001  inc', '          x: 3 -> 0']);
   });
 });

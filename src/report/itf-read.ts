@@ -42,6 +42,8 @@ export function readItfFile(file: string): ItfFile {
   } catch (e) {
     throw new ItfError(`${file}: not valid JSON (${(e as Error).message}); an ITF trace is a JSON document`);
   }
+  const depth = nesting(json);
+  if (depth > MAX_NESTING) throw new ItfError(`${file}: values nested ${depth} levels deep; a trace of a spec's states is nested far less (at most ${MAX_NESTING})`);
   const doc = json as { '#meta'?: unknown; vars?: unknown; states?: unknown } | null;
   if (!doc || typeof doc !== 'object' || Array.isArray(doc) || !Array.isArray(doc.states)) {
     throw new ItfError(`${file}: not an ITF trace (expected an object with a "states" array)`);
@@ -112,4 +114,20 @@ export function itfChanges(before: ItfStep | undefined, after: ItfStep): ItfChan
   const out: ItfChange[] = [];
   for (const [path, v] of after.values) if (before.values.get(path) !== v) out.push({ path, before: before.values.get(path), after: v });
   return out;
+}
+
+/** Levels of nesting a trace's values may have: reading and showing them recurses once per level. */
+const MAX_NESTING = 1000;
+
+/** How deeply a parsed JSON value nests, found without recursion (stops counting past the limit). */
+function nesting(root: unknown): number {
+  let deepest = 0;
+  const todo: [unknown, number][] = [[root, 1]];
+  while (todo.length > 0) {
+    const [value, depth] = todo.pop()!;
+    if (depth > deepest) deepest = depth;
+    if (deepest > MAX_NESTING) return deepest;
+    if (value !== null && typeof value === 'object') for (const v of Object.values(value)) todo.push([v, depth + 1]);
+  }
+  return deepest;
 }

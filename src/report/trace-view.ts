@@ -68,7 +68,8 @@ export function formatSwimlane(t: ItfFile, c: ChalkInstance): string {
     if (pc) lines.push(`  -> ${pc.after.replace(/^'(.*)'$/, '$1')}`);
     return { n: k + 2, lane: lane.title, lines };
   });
-  const widths = lanes.map((l) => Math.max(l.length, ...rows.filter((r) => r.lane === l).flatMap((r) => r.lines.map((x) => x.length))));
+  // A loop, not Math.max(...lines): a long trace has more lines than a call may have arguments.
+  const widths = lanes.map((l) => rows.filter((r) => r.lane === l).reduce((w, r) => r.lines.reduce((v, x) => Math.max(v, x.length), w), l.length));
   const num = String(t.steps.length).length;
   const cell = (text: string, i: number) => text.padEnd(widths[i]);
   const out: string[] = [];
