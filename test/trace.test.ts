@@ -213,3 +213,17 @@ describe('interleave trace', () => {
     expect(alone.stderr).toContain('Implications failed:\n variant -> replay');
   });
 });
+
+describe('trace --replay against spec code that throws', () => {
+  it('exits 75 and says spec code threw, naming the step (not 1, which is for a trace that is not a behaviour)', () => {
+    const dir = scratch();
+    const counter = (recipe: string) => `import { defineSpec, int } from '${join(import.meta.dirname, '..', 'src', 'index.ts')}';
+export default defineSpec({ name: 'count', state: { x: int(0, 5) }, init: { x: 0 }, actions: { inc: { when: (s) => s.x < 5, do: ${recipe} } }, invariants: { Small: (s) => s.x < 3 }, deadlock: false });\n`;
+    writeFileSync(join(dir, 'count.ts'), counter('(s) => { s.x += 1; }'));
+    expect(cli(['check', join(dir, 'count.ts'), '--out', dir]).code).toBe(12);
+    writeFileSync(join(dir, 'count.ts'), counter("(s) => { if (s.x === 1) throw new Error('no'); s.x += 1; }"));
+    const r = cli(['trace', join(dir, 'count.Small.itf.json'), '--replay', join(dir, 'count.ts')]);
+    expect(r.code).toBe(75);
+    expect(r.stdout).toContain('The trace does not replay: spec code threw on the way to state 3 of 4 (the recipe of inc threw: no (in state 2)).');
+  });
+});

@@ -16,7 +16,13 @@ export interface ReplayInput {
 
 export type ReplayResult =
   | { ok: true; steps: { action?: ActionInstance; state: State }[] }
-  | { ok: false; /** 1-based index of the first state that does not follow. */ step: number; reason: string };
+  | {
+      ok: false;
+      /** 1-based index of the first state that does not follow. */ step: number;
+      reason: string;
+      /** Spec code threw there (a guard or a recipe), rather than the steps not leading to the state. */
+      threw?: boolean;
+    };
 
 /** One successor of a state, as the step gives it: inside the type or not, pruned or not. */
 export interface Successor {
@@ -81,7 +87,7 @@ export function replayTrace(system: TransitionSystem, trace: ReplayInput[]): Rep
     const mine = successors.filter((s) => candidates.includes(s.action));
     const matched = mine.find((s) => key(s.next) === want);
     if (!matched) {
-      if (error) return { ok: false, step: k + 1, reason: `${error.message} (in state ${k})` };
+      if (error) return { ok: false, step: k + 1, reason: `${error.message} (in state ${k})`, threw: true };
       const what = named ? (candidates.length === 1 ? candidates[0].label : named.name) : 'no action';
       const reason = named && mine.length === 0 ? `${what} is not enabled in state ${k}` : `${what} does not lead from state ${k} to state ${k + 1}`;
       return { ok: false, step: k + 1, reason };

@@ -143,6 +143,11 @@ async function replay(t: ItfFile, specFile: string, variantArg: string | undefin
     lines.push(`  ${String(result.step).padStart(width)}  ${c.red('NO')}  ${escapeControl(result.reason)}`);
     const differs = whereItDiffers(model, states[result.step - 2], states[result.step - 1], successorsOf);
     if (differs) lines.push(`        ${escapeControl(differs)}`);
+    if (result.threw) {
+      lines.push(c.red(`The trace does not replay: spec code threw on the way to state ${result.step} of ${t.steps.length} (${escapeControl(result.reason)}).`));
+      process.stdout.write(lines.join('\n') + '\n');
+      return EXIT.specError;
+    }
     lines.push(c.red(`The trace does not replay: state ${result.step} of ${t.steps.length} is not reachable by a legal step (${escapeControl(result.reason)}).`));
     process.stdout.write(lines.join('\n') + '\n');
     return TRACE_DOES_NOT_REPLAY;
