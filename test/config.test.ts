@@ -1,6 +1,6 @@
 // Configuration like a TLC model's .cfg: constants from the command line that reach parameter
 // domains and bounds, assumptions checked before the search, and how traces show a state.
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { compileModel } from '../src/compile/model.ts';
@@ -54,6 +54,12 @@ describe('constants', () => {
     expect(replayed.code).toBe(0);
     expect(replayed.stdout).toContain('All 3 states replay: the trace is a behaviour of tokens [short].');
     // --const given to the replay wins over the recorded constants: node n3 is then outside the type.
+    // Constants in a trace that do not fit the spec: the trace is named, and exit 150 (not a usage error).
+    const edited = join(out, 'edited.itf.json');
+    writeFileSync(edited, readFileSync(mine, 'utf8').replace('"N": 3', '"N": "three"'));
+    const wrong = cli(['trace', edited, '--replay', SPEC]);
+    expect(wrong.code).toBe(150);
+    expect(wrong.stderr).toMatch(/^interleave: .*edited\.itf\.json: the constants it records do not fit the spec \(/);
     const other = cli(['trace', mine, '--replay', SPEC, '--const', 'N=2']);
     expect(other.code).toBe(150);
     expect(other.stderr).toContain("state 1: held key = 'n3' is outside scalarset('n', 2)");

@@ -14,6 +14,7 @@ import { SpecError } from '../spec.ts';
 import { OutputError, writeFileAtomic } from '../report/files.ts';
 import { EXIT } from './exit-codes.ts';
 import { escapeControl } from '../report/terminal.ts';
+import { UsageError } from './usage.ts';
 import { CONST_OPTION, constOption, constantsFor, pickVariant } from './options.ts';
 import type { Constants } from '../spec.ts';
 
@@ -96,7 +97,15 @@ async function replay(t: ItfFile, specFile: string, variantArg: string | undefin
   const named = typeof t.meta.variant === 'string' && spec.variantNames.includes(t.meta.variant) ? t.meta.variant : undefined;
   const variant = pickVariant(spec, file, variantArg ?? named, 'trace --replay');
   const recorded = t.meta.constants;
-  const constants = constantsFor(spec, file, constArg ?? (isConstants(recorded) ? recorded : undefined));
+  let constants: Constants;
+  try {
+    constants = constantsFor(spec, file, constArg ?? (isConstants(recorded) ? recorded : undefined));
+  } catch (e) {
+    if (constArg !== undefined || !(e instanceof UsageError)) throw e;
+    // The constants came from the trace, not from the command line: the trace does not fit the spec.
+    process.stderr.write(`interleave: ${escapeControl(t.file)}: the constants it records do not fit the spec (${escapeControl(e.message)}); replay with --const to set others\n`);
+    return EXIT.specDoesNotLoad;
+  }
   let model;
   try {
     model = compileModel(spec, variant, file, { constants });
