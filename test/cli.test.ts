@@ -252,6 +252,12 @@ describe('bad input gets a one-line error, never a stack trace', () => {
     expect(r.stderr).toContain('--variant was given 2 times; give it once');
   });
 
+  it("an empty --variant names the variant '' (refused where there is none), rather than every variant", () => {
+    const r = cli(['check', 'specs/examples/die-hard.ts', '--variant', '', '--out', scratch()]);
+    expect(r.code).toBe(151);
+    expect(r.stderr).toContain("spec 'die-hard' has no variant '' (variants: default)");
+  });
+
   it('a reader that closes the pipe early gets no error', () => {
     const r = spawnSync('bash', ['-c', `node ${join(ROOT, 'bin', 'interleave.js')} list specs | head -1`], { cwd: ROOT, encoding: 'utf8' });
     expect(r.stdout).toBe('bakery  specs/examples/bakery.ts\n');

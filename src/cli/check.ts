@@ -271,7 +271,7 @@ async function checkAndReport(args: CheckArgs, writer: FileWriter, c: ReturnType
   for (const file of files) {
     try {
       const { spec, file: shown } = await loadSpec(file);
-      if (args.variant && !spec.variantNames.includes(args.variant)) {
+      if (args.variant !== undefined && !spec.variantNames.includes(args.variant)) {
         throw new UsageError(`${shown}: spec '${spec.def.name}' has no variant '${args.variant}' (variants: ${spec.variantNames.join(', ')})`);
       }
       const first = names.get(spec.def.name);
@@ -281,7 +281,7 @@ async function checkAndReport(args: CheckArgs, writer: FileWriter, c: ReturnType
       names.set(spec.def.name, shown);
       const overrides = constantsFor(spec, shown, args.constants);
       // The search thread calls `init` when it compiles the variant again, and says what it threw.
-      for (const v of args.variant ? [args.variant] : spec.variantNames) {
+      for (const v of args.variant !== undefined ? [args.variant] : spec.variantNames) {
         const model = compileModel(spec, v, shown, { constants: overrides, starvation: args.starvation, lazyInit: true });
         models.push(model);
         fileOf.set(model, file);
