@@ -1,5 +1,6 @@
 // interleave list: what the bundled specs declare.
 import { describe, expect, it } from 'vitest';
+import { join } from 'node:path';
 import { cli, scratch, writeSpec } from './helpers.ts';
 
 describe('interleave list', () => {
@@ -87,5 +88,20 @@ export default defineSpec({
     expect(r.stderr).toContain('a.ts: it has no default export');
     expect(r.stdout).toContain('b  ');
     expect(r.stdout).toContain('  actions: (none)');
+  });
+});
+
+describe('names from spec code', () => {
+  it('are shown with their control characters escaped by list and graph, never sent to the terminal', () => {
+    const dir = scratch();
+    writeSpec(dir, 'ctrl.ts', `import { defineSpec, int } from 'interleave';
+export default defineSpec({ name: 'ctrl\\u001b]0;PWNED\\u0007x', description: 'desc \\u001b[31mred', state: { x: int(0, 3) }, init: { x: 0 },
+  actions: { ['inc\\u001b[2J']: { when: (s) => { if (s.x === 1) throw new Error('guard \\u001b[2J boom'); return s.x < 3; }, do: (s) => { s.x++; } } }, deadlock: false });\n`);
+    const list = cli(['list', dir]);
+    expect(list.stdout).toContain('ctrl\\e]0;PWNED\\u0007x  ');
+    expect(list.stdout).toContain('  desc \\e[31mred\n');
+    const graph = cli(['graph', join(dir, 'ctrl.ts')]);
+    expect(graph.stderr).toContain('the guard of inc\\e[2J threw: guard \\e[2J boom');
+    expect(list.stdout + graph.stdout + graph.stderr).not.toContain('\u001b');
   });
 });

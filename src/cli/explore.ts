@@ -9,6 +9,7 @@ import { ItfError } from '../report/itf.ts';
 import { SpecError } from '../spec.ts';
 import { EXIT } from './exit-codes.ts';
 import { pickVariant, wholeNumber } from './options.ts';
+import { escapeControl } from '../report/terminal.ts';
 
 interface ExploreArgs {
   spec: string;
@@ -49,7 +50,7 @@ export async function runExplore(args: ExploreArgs): Promise<number> {
       trace = readItfFile(args.trace);
     } catch (e) {
       if (!(e instanceof ItfError)) throw e;
-      process.stderr.write(`interleave: ${e.message}\n`);
+      process.stderr.write(`interleave: ${escapeControl(e.message, true)}\n`);
       return EXIT.specDoesNotLoad;
     }
   }
@@ -61,7 +62,7 @@ export async function runExplore(args: ExploreArgs): Promise<number> {
     sys = exploreSystem(spec, variant, file);
   } catch (e) {
     if (!(e instanceof SpecError)) throw e;
-    process.stderr.write(`interleave: ${file}: ${e.message}\n`);
+    process.stderr.write(`interleave: ${file}: ${escapeControl(e.message, true)}\n`);
     return EXIT.specDoesNotLoad;
   }
   let path: Path = { init: 0, steps: [] };
@@ -70,7 +71,7 @@ export async function runExplore(args: ExploreArgs): Promise<number> {
       path = pathOfTrace(sys, trace);
     } catch (e) {
       if (!(e instanceof PathError)) throw e;
-      process.stderr.write(`interleave: ${e.message}\n`);
+      process.stderr.write(`interleave: ${escapeControl(e.message, true)}\n`);
       return 1;
     }
   }
@@ -82,7 +83,7 @@ export async function runExplore(args: ExploreArgs): Promise<number> {
     return EXIT.badOptions;
   }
   const url = `${running.url}#p=${pathText(path)}&s=${path.steps.length + 1}`;
-  process.stdout.write(`Exploring ${sys.title} (${file}) at ${url}\nPress Ctrl-C to stop.\n`);
+  process.stdout.write(`Exploring ${escapeControl(sys.title)} (${file}) at ${url}\nPress Ctrl-C to stop.\n`);
   if (args.open) openBrowser(url);
   await new Promise<void>((resolve) => {
     const stop = () => {

@@ -8,6 +8,7 @@ import { SpecError } from '../spec.ts';
 import { EXIT } from './exit-codes.ts';
 import { ensureOutputFile, pickVariant, wholeNumber } from './options.ts';
 import { UsageError } from './usage.ts';
+import { escapeControl } from '../report/terminal.ts';
 
 interface GraphArgs {
   spec: string;
@@ -46,7 +47,7 @@ export async function runGraph(args: GraphArgs): Promise<number> {
     model = compileModel(spec, variant, file);
   } catch (e) {
     if (!(e instanceof SpecError)) throw e;
-    process.stderr.write(`interleave: ${file}: ${e.message}\n`);
+    process.stderr.write(`interleave: ${file}: ${escapeControl(e.message, true)}\n`);
     return EXIT.specDoesNotLoad;
   }
   const title = variant === 'default' ? spec.def.name : `${spec.def.name} [${variant}]`;
@@ -56,7 +57,7 @@ export async function runGraph(args: GraphArgs): Promise<number> {
   } catch (e) {
     if (e instanceof GraphTooBig) throw new UsageError(`${file}: ${e.message}`);
     if (e instanceof GraphSpecError) {
-      process.stderr.write(`interleave: ${file}: ${title}: ${e.message}\n`);
+      process.stderr.write(`interleave: ${file}: ${escapeControl(title)}: ${escapeControl(e.message, true)}\n`);
       return EXIT.specError;
     }
     throw e;
@@ -71,7 +72,7 @@ export async function runGraph(args: GraphArgs): Promise<number> {
       writeFileAtomic(args.out, dot);
     } catch (e) {
       if (!(e instanceof OutputError)) throw e;
-      process.stderr.write(`interleave: ${e.message}\n`);
+      process.stderr.write(`interleave: ${escapeControl(e.message, true)}\n`);
       return EXIT.outputNotWritten;
     }
     process.stderr.write(`${args.out}: ${graph.nodes.length} states, ${graph.edges.length} transitions\n`);

@@ -7,6 +7,7 @@ import { describeExpectation, makeChalk } from '../report/console.ts';
 import { show } from '../schema/index.ts';
 import { SpecError, TYPE_OK, type Spec } from '../spec.ts';
 import { EXIT } from './exit-codes.ts';
+import { escapeControl } from '../report/terminal.ts';
 
 interface ListArgs {
   paths: string[];
@@ -63,11 +64,12 @@ export async function runList(args: ListArgs): Promise<number> {
     } catch (e) {
       if (!(e instanceof LoadError || e instanceof SpecError)) throw e;
       failed = true;
-      process.stderr.write(`${c.red('error:')} ${e instanceof LoadError ? e.message : `${f}: ${e.message}`}\n`);
+      process.stderr.write(`${c.red('error:')} ${escapeControl(e instanceof LoadError ? e.message : `${f}: ${e.message}`, true)}\n`);
     }
   }
   if (args.json) process.stdout.write(JSON.stringify(listings, null, 2) + '\n');
-  else process.stdout.write(listings.map((l) => formatListing(l, c)).join('\n\n') + (listings.length ? '\n' : ''));
+  // Names and descriptions come from spec code: control characters in them are shown, not sent to the terminal.
+  else process.stdout.write(listings.map((l) => formatListing(JSON.parse(JSON.stringify(l), (_k, v) => (typeof v === 'string' ? escapeControl(v) : v)), c)).join('\n\n') + (listings.length ? '\n' : ''));
   return failed ? EXIT.specDoesNotLoad : EXIT.ok;
 }
 
