@@ -1,12 +1,13 @@
 // The explorer without a browser: the self-contained page `trace --html` writes, and the live
 // explorer's walk (a path replayed through the engine's step, the enabled and blocked actions).
+import { spawn } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { exploreSystem } from '../src/explorer/engine-adapter.ts';
 import { answer, parsePath, PathError, walk } from '../src/explorer/walk.ts';
 import { loadSpec } from '../src/load.ts';
-import { cli, scratch } from './helpers.ts';
+import { cli, ROOT, scratch } from './helpers.ts';
 
 const TRACE = 'counterexamples/refcount-race.racy.NoLeak.itf.json';
 
@@ -107,5 +108,37 @@ describe('the live explorer walk', async () => {
     expect(() => parsePath('0.x')).toThrow(
       new PathError("'0.x' is not a path (an initial state's number, then steps separated by dots: an action id, with its choices after dashes)"),
     );
+  });
+});
+
+describe('a saved trace opened in the explorer', () => {
+  it('is followed as replay follows it: set-valued parameters, sets in another order, BigInts in ITF form', async () => {
+    const { pathOfTrace } = await import('../src/explorer/trace-path.ts');
+    const { readItfFile } = await import('../src/report/itf-read.ts');
+    const { spec, file } = await loadSpec(join(ROOT, 'specs/examples/leader-election.ts'));
+    const trace = readItfFile(join(ROOT, 'counterexamples/leader-election.forgetful.OneLeaderPerTerm.itf.json'));
+    // The election's quorums are sets: BecomeLeader(n=n1, Q={'n1', 'n2'}).
+    expect(pathOfTrace(exploreSystem(spec, 'forgetful', file), trace).steps).toHaveLength(trace.steps.length - 1);
+    const refcount = await loadSpec(join(ROOT, 'specs/examples/refcount-race.ts'));
+    const racy = readItfFile(join(ROOT, 'counterexamples/refcount-race.racy.NoLeak.itf.json'));
+    // The same first state with its map's entries in the other order, and a number as {"#bigint"}.
+    const json = racy.json as { states: Record<string, unknown>[] };
+    const flipped = JSON.parse(JSON.stringify(json), (_k, v) => (v && typeof v === 'object' && Array.isArray(v['#map']) ? { '#map': [...v['#map']].reverse() } : typeof v === 'number' && v === 0 ? { '#bigint': '0' } : v));
+    expect(json.states.length).toBe(5);
+    expect(pathOfTrace(exploreSystem(refcount.spec, 'racy', refcount.file), { ...racy, json: flipped }).steps).toHaveLength(4);
+  });
+
+  it('from a check with --const is explored with the constants it records', async () => {
+    const dir = scratch();
+    expect(cli(['check', 'specs/examples/refcount-race.ts', '--variant', 'atomic', '--const', 'atomic=false', '--out', dir]).code).toBe(12);
+    const file = join(dir, 'refcount-race.atomic.atomic=false.NoLeak.itf.json');
+    const child = spawn(process.execPath, [join(ROOT, 'bin', 'interleave.js'), 'explore', 'specs/examples/refcount-race.ts', file], { cwd: ROOT });
+    let out = '';
+    const served = await new Promise<boolean>((done) => {
+      child.stdout.on('data', (d) => (out += d) && out.includes('Exploring') && done(true));
+      child.on('exit', () => done(false));
+    });
+    child.kill();
+    expect([served, out.split('\n')[0]]).toEqual([true, expect.stringMatching(/^Exploring refcount-race \[atomic\] \(specs\/examples\/refcount-race\.ts\) at http:\/\/127\.0\.0\.1:\d+\/#p=/)]);
   });
 });

@@ -97,7 +97,8 @@ export function replayTrace(system: TransitionSystem, trace: ReplayInput[]): Rep
   return { ok: true, steps };
 }
 
-function sameParams(a: Readonly<Record<string, unknown>>, b: Record<string, unknown>): boolean {
+/** Whether an action instance's parameters are those a trace file names (JSON has no sets: a set-valued one is compared as it prints). */
+export function sameParams(a: Readonly<Record<string, unknown>>, b: Record<string, unknown>): boolean {
   const ka = Object.keys(a);
   // A trace file carries a set-valued parameter (a quorum) as it prints: JSON has no sets.
   return ka.length === Object.keys(b).length && ka.every((k) => a[k] === b[k] || (typeof a[k] === 'object' && a[k] !== null && show(a[k]) === b[k]));

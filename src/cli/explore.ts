@@ -8,7 +8,9 @@ import { loadSpec } from '../load.ts';
 import { ItfError } from '../report/itf.ts';
 import { SpecError } from '../spec.ts';
 import { EXIT } from './exit-codes.ts';
-import { pickVariant, wholeNumber } from './options.ts';
+import { CONST_OPTION, constOption, constantsFor, pickVariant, wholeNumber } from './options.ts';
+import type { Constants } from '../spec.ts';
+import { UsageError } from './usage.ts';
 import { escapeControl } from '../report/terminal.ts';
 
 interface ExploreArgs {
@@ -17,6 +19,7 @@ interface ExploreArgs {
   variant?: string;
   port?: number;
   open?: boolean;
+  const?: unknown;
 }
 
 export function exploreCommand(done: (code: number) => void): CommandModule<{}, ExploreArgs> {
@@ -29,7 +32,8 @@ export function exploreCommand(done: (code: number) => void): CommandModule<{}, 
         .positional('trace', { type: 'string', describe: 'an ITF trace to start from (its variant is the default)' })
         .option('variant', { type: 'string', describe: 'the variant to explore (needed when the spec has several and no trace names one)' })
         .option('port', { type: 'string', coerce: wholeNumber('port', 0), describe: 'the port to listen on (default: a free one)' })
-        .option('open', { type: 'boolean', describe: 'open the page in the default browser' }) as unknown as Argv<ExploreArgs>,
+        .option('open', { type: 'boolean', describe: 'open the page in the default browser' })
+        .option('const', { ...CONST_OPTION, describe: `${CONST_OPTION.describe} (default: the constants the trace records, if it records any)` }) as unknown as Argv<ExploreArgs>,
     handler: async (a) => done(await runExplore(a)),
   };
 }
@@ -57,9 +61,20 @@ export async function runExplore(args: ExploreArgs): Promise<number> {
   const { spec, file } = await loadSpec(args.spec);
   const named = typeof trace?.meta.variant === 'string' && spec.variantNames.includes(trace.meta.variant) ? trace.meta.variant : undefined;
   const variant = pickVariant(spec, file, args.variant ?? named, 'explore');
+  // The constants of --const, else those the trace records (a check with --const wrote them).
+  const given = args.const === undefined ? undefined : constOption(args.const);
+  const recorded = trace?.meta.constants;
+  let constants: Constants;
+  try {
+    constants = constantsFor(spec, file, given ?? (recorded !== null && typeof recorded === 'object' && !Array.isArray(recorded) ? (recorded as Constants) : undefined));
+  } catch (e) {
+    if (given !== undefined || !(e instanceof UsageError)) throw e;
+    process.stderr.write(`interleave: ${escapeControl(trace!.file)}: the constants it records do not fit the spec (${escapeControl(e.message)}); explore with --const to set others\n`);
+    return EXIT.specDoesNotLoad;
+  }
   let sys: ExploreSystem;
   try {
-    sys = exploreSystem(spec, variant, file);
+    sys = exploreSystem(spec, variant, file, constants);
   } catch (e) {
     if (!(e instanceof SpecError)) throw e;
     process.stderr.write(`interleave: ${file}: ${escapeControl(e.message, true)}\n`);
@@ -70,6 +85,11 @@ export async function runExplore(args: ExploreArgs): Promise<number> {
     try {
       path = pathOfTrace(sys, trace);
     } catch (e) {
+      // Values that do not fit the spec's types: the trace cannot be used with this spec.
+      if (e instanceof ItfError) {
+        process.stderr.write(`interleave: ${escapeControl(e.message, true)}\n`);
+        return EXIT.specDoesNotLoad;
+      }
       if (!(e instanceof PathError)) throw e;
       process.stderr.write(`interleave: ${escapeControl(e.message, true)}\n`);
       return 1;

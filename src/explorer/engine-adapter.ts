@@ -6,7 +6,9 @@ import type { Violation } from '../../checker/result.ts';
 import { isTrue, Step, type StepHandler } from '../../checker/step.ts';
 import type { ActionInstance, ChoicePath, State } from '../../checker/system.ts';
 import { compileModel, type Model } from '../compile/model.ts';
-import type { ActionDef, Spec } from '../spec.ts';
+import type { ActionDef, Constants, Spec } from '../spec.ts';
+import { parseITF } from '../report/itf.ts';
+import { show } from '../schema/index.ts';
 
 /** A state the explorer reached: its value, and its encoding when it fits its type. */
 export interface ExploreState {
@@ -41,6 +43,10 @@ export interface ExploreSystem {
   violations(s: ExploreState): string[];
   /** A state's variables as ITF values, as trace files hold them. */
   toItf(s: ExploreState): Record<string, unknown>;
+  /** What identifies a state: its encoding (a set is one set whatever its order), else how it prints. */
+  keyOf(s: ExploreState): string;
+  /** A trace file's states, read into the spec's types (ItfError when they do not fit), with their keys. */
+  readTrace(json: unknown, source: string): { key: string; action?: { name: string; params?: Record<string, unknown> } }[];
 }
 
 /** How a guard reads: its source, on one line, cut short. */
@@ -76,8 +82,12 @@ class Collector implements StepHandler {
   }
 }
 
-export function exploreSystem(spec: Spec, variant: string, file?: string): ExploreSystem {
-  const model = compileModel(spec, variant, file);
+export function exploreSystem(spec: Spec, variant: string, file?: string, constants?: Constants): ExploreSystem {
+  const model = compileModel(spec, variant, file, { constants });
+  const key = (value: unknown): string => {
+    const v = new Int32Array(model.width);
+    return model.encode(value, v, 0) === undefined ? v.join(',') : show(value);
+  };
   const defs = spec.def.actions as Record<string, ActionDef<State, unknown, Record<string, unknown>>>;
   const collector = new Collector(model);
   const step = new Step(model, collector, { deadlock: false });
@@ -137,6 +147,8 @@ export function exploreSystem(spec: Spec, variant: string, file?: string): Explo
       return { successors, blocked };
     },
     violations,
+    keyOf: (s) => (s.encoded ? s.encoded.join(',') : key(s.value)),
+    readTrace: (json, source) => parseITF(model, json, source).map((s) => ({ key: key(s.state), action: s.action })),
     toItf(s) {
       const out: Record<string, unknown> = {};
       for (const k of model.vars) {
