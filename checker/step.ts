@@ -296,7 +296,7 @@ export class Step implements StepSource {
       // Over the encoding, the constraint reads only what it touches, and only that is re-encoded
       // to find a write (design.md, "Views, not decode/encode").
       const own = typeError === undefined && this.views !== undefined;
-      const seen = own ? this.views!.open(encoded, 0) : next;
+      const seen = own ? this.views!.open(encoded, 0) : typeError === undefined ? this.decoded(encoded) : next;
       inside = isTrue(sys.constraint(seen));
       // A write to a view of its own reaches nothing else: it is looked for in samples (due()).
       if (typeError === undefined && !this.freezes && (!own || this.due()) && this.differs(seen, encoded, 0)) throw new StateWritten(`the constraint after ${action.label}`);
@@ -365,6 +365,12 @@ export class Step implements StepSource {
     this.handler.stored(s, vector, this.fp[0], this.fp[1], undefined, NO_CHOICE, encoded);
   }
 
+  /** The state encoded at encoded[0..], decoded afresh for predicates (frozen where states are). */
+  private decoded(encoded: Int32Array): State {
+    const s = this.system.decode(encoded, 0) as State;
+    return this.freezes ? readOnly(s) : s;
+  }
+
   /**
    * The first invariant `s` violates (or that throws on it), as a violation at store index
    * `stateIndex` (and, for a state that is not stored, the step that reached it); undefined when all hold.
@@ -378,6 +384,10 @@ export class Step implements StepSource {
     // reaches neither another invariant nor the stored state: it is looked for in samples (due()).
     if (encoded === undefined) readOnly(s);
     const views = encoded !== undefined ? this.views : undefined;
+    // On plain states too, invariants read the state as stored, decoded from its encoding, not the
+    // object the recipe left: the order of a map's keys or a set's elements, and which values are
+    // one object, are then the state's own and not the path's that reached it.
+    if (views === undefined && encoded !== undefined) s = this.decoded(encoded);
     const look = views !== undefined && this.due();
     let found: Violation | undefined;
     for (let k = 0; k < invariants.length && !found; k++) {

@@ -266,6 +266,28 @@ describe('spec code that lists the whole state', () => {
     expect((await checkModel(steps)).stats.distinct).toBe(4);
   });
 
+  it('on plain states as on views, invariants and the constraint read the state as stored, not the object the recipe left', async () => {
+    // The recipe deletes and adds key a back: the object it leaves lists b first, the state does not.
+    const source = (guard: string) => `
+      import { defineSpec, enumOf, int, mapOf } from 'interleave';
+      export default defineSpec({
+        name: 'order',
+        state: { m: mapOf(enumOf('a', 'b'), int(0, 3)), n: int(0, 3) },
+        init: { m: { a: 0, b: 0 }, n: 0 },
+        actions: { bump: { when: (s) => ${guard}s.n < 3, do: (s) => { const v = s.m.a; delete s.m.a; s.m.a = (v + 1) % 4; s.n += 1; } } },
+        constraint: (s) => Object.keys(s.m)[0] === 'a',
+        invariants: { FirstIsA: (s) => Object.keys(s.m)[0] === 'a' },
+        deadlock: false,
+      });`;
+    const viewed = await model('order-views.ts', source(''));
+    const plain = await model('order-plain.ts', source('Object.keys(s).length >= 0 && '));
+    expect([viewed.views !== undefined, plain.views]).toEqual([true, undefined]);
+    for (const m of [viewed, plain]) {
+      const r = await checkModel(m);
+      expect([r.outcome, r.stats.distinct, r.stats.depth]).toEqual(['ok', 4, 4]);
+    }
+  });
+
   it('a recipe that deletes a variable gets plain states, and the missing field is a type violation', async () => {
     for (const [name, recipe] of [
       ['delete', '(s) => { s.a += 1; delete (s as any).b; }'],
