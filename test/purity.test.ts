@@ -112,6 +112,12 @@ describe('the determinism audit', () => {
     const r = cli(['check', file, '--out', dir]);
     expect(r.code).toBe(75);
     expect(r.stdout).toContain('dice: roll is not deterministic');
+    expect(r.stdout).toMatch(/\nstate:  { x: \d+ }\nfirst:   /);
     expect(r.stdout).toContain('Not checked, not deterministic: dice (exit 75).');
+    // --json: the document says why, with the variant.
+    const json = cli(['check', file, '--json', '--out', dir]);
+    expect(json.code).toBe(75);
+    const doc = JSON.parse(json.stdout);
+    expect(doc.notDeterministic).toEqual([{ spec: 'dice', variant: 'default', message: expect.stringMatching(/^dice: roll is not deterministic: taken twice from the same state it gave different results.\nstate:  { x: \d+ }\n/) }]);
   });
 });

@@ -224,6 +224,8 @@ async function checkAndReport(args: CheckArgs, writer: FileWriter, c: ReturnType
   const results: { result: CheckResult; traceFile?: string; others: { result: CheckResult; traceFile?: string }[] }[] = [];
   const audits: AuditResult[] = [];
   const nondeterministic: string[] = [];
+  /** What the determinism audit found, per variant it failed: the JSON document carries it too. */
+  const determinismFailures: { spec: string; variant: string; message: string }[] = [];
   /** Outputs that could not be written; each is reported in one line, and the rest is still delivered. */
   const lost: OutputError[] = [];
   const lose = (e: unknown) => {
@@ -374,7 +376,9 @@ async function checkAndReport(args: CheckArgs, writer: FileWriter, c: ReturnType
     if (outcome.kind === 'audit-failed') continue;
     if (outcome.kind === 'nondeterministic') {
       nondeterministic.push(variantTitle({ model } as CheckResult));
-      log(c.red(escapeControl(outcome.message)) + '\n');
+      determinismFailures.push({ spec: model.specName, variant: model.variant, message: outcome.message });
+      // The message is laid out on several lines (the state, then each of the two results).
+      log(c.red(escapeControl(outcome.message, true)) + '\n');
       continue;
     }
     const heapFull = outcome.kind === 'ended' && outcome.reason === 'heap-full';
@@ -488,6 +492,7 @@ async function checkAndReport(args: CheckArgs, writer: FileWriter, c: ReturnType
         ...(result.violated ? { violations: [{ result, traceFile }, ...others].map((o) => violationJson(o.result, o.traceFile)) } : {}),
       })),
       ...(audits.length > 0 ? { symmetryAudits: audits.map(auditJson) } : {}),
+      ...(determinismFailures.length > 0 ? { notDeterministic: determinismFailures } : {}),
       ...(lost.length > 0 ? { outputErrors: lost.map((e) => ({ file: e.file, message: e.message })) } : {}),
       ...(notInCluster.length > 0 ? { notCheckedInCluster: notInCluster } : {}),
     };
