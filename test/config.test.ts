@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { compileModel } from '../src/compile/model.ts';
 import { parseConstOptions } from '../src/constants.ts';
 import tokens from './fixtures/tokens.ts';
-import { cli, scratch } from './helpers.ts';
+import { cli, scratch, writeSpec } from './helpers.ts';
 
 const SPEC = 'test/fixtures/tokens.ts';
 
@@ -70,6 +70,20 @@ describe('constants', () => {
     expect(r.code).toBe(10);
     expect(r.stderr).toBe(`error: test/fixtures/tokens.ts: spec 'tokens', variant 'two': assumption 'AtLeastTwoNodes' does not hold for the constants {"N":1,"Max":2}\n`);
     expect(r.stdout).toBe('');
+  });
+});
+
+describe('trace file names', () => {
+  it('variants whose names make the same file name each keep their own trace', () => {
+    const dir = scratch();
+    writeSpec(dir, 'collide.ts', `import { defineSpec, int } from 'interleave';
+export default defineSpec({ name: 'collide', state: { x: int(0, 5) }, constants: { lim: 1 }, init: { x: 0 }, actions: { inc: { when: (s) => s.x < 5, do: (s) => { s.x++; } } },
+  invariants: { Small: (s, c) => s.x <= c.lim }, deadlock: false, variants: { 'a/b': { constants: { lim: 1 } }, 'a b': { constants: { lim: 2 } } } });\n`);
+    const r = cli(['check', join(dir, 'collide.ts'), '--json', '--out', dir]);
+    const files: string[] = JSON.parse(r.stdout).results.map((x: { traceFile: string }) => x.traceFile);
+    expect(files[0]).toBe(join(dir, 'collide.a_b.Small.itf.json'));
+    expect(files[1]).toMatch(/collide\.a_b\.Small\.[0-9a-f]{8}\.itf\.json$/);
+    expect(files.map((f) => JSON.parse(readFileSync(f, 'utf8')).states.length)).toEqual([3, 4]);
   });
 });
 

@@ -11,7 +11,8 @@ import { importGraphHash } from '../compile/import-graph.ts';
 import { auditJson, formatAudit, formatNotAudited } from '../report/audit.ts';
 import { formatResult, formatStats, formatSummary, makeChalk, variantTitle, formatViolation } from '../report/console.ts';
 import { formatCoverage } from '../report/coverage.ts';
-import { writeTrace } from '../report/itf.ts';
+import { traceFileName, writeTrace } from '../report/itf.ts';
+import { createHash } from 'node:crypto';
 import { toJson, violationJson } from '../report/json.ts';
 import { toJUnit } from '../report/junit.ts';
 import { type FileWriter, nodeWriter, OutputError, writeFileAtomic } from '../report/files.ts';
@@ -224,6 +225,8 @@ async function checkAndReport(args: CheckArgs, writer: FileWriter, c: ReturnType
   const results: { result: CheckResult; traceFile?: string; others: { result: CheckResult; traceFile?: string }[] }[] = [];
   const audits: AuditResult[] = [];
   const nondeterministic: string[] = [];
+  /** The trace files this run wrote, and what each is a trace of (saveTrace). */
+  const traceNames = new Map<string, string>();
   /** What the determinism audit found, per variant it failed: the JSON document carries it too. */
   const determinismFailures: { spec: string; variant: string; message: string }[] = [];
   /** Outputs that could not be written; each is reported in one line, and the rest is still delivered. */
@@ -406,7 +409,14 @@ async function checkAndReport(args: CheckArgs, writer: FileWriter, c: ReturnType
   function saveTrace(result: CheckResult): { traceFile?: string; traceLost: boolean } {
     if (!result.trace?.length) return { traceLost: false };
     try {
-      return { traceFile: writeTrace(args.out, result, {}, writer), traceLost: false };
+      // Names are made safe for file systems (`a/b` and `a b` both become `a_b`): a trace whose name
+      // another one of this run took gets a short hash of what it is a trace of, not the other's file.
+      const of = JSON.stringify([result.model.specName, result.model.variant, result.model.overrides, result.property ?? result.outcome]);
+      const name = traceFileName(args.out, result);
+      const taker = traceNames.get(name);
+      const kind = taker !== undefined && taker !== of ? createHash('sha256').update(of).digest('hex').slice(0, 8) : undefined;
+      if (taker === undefined) traceNames.set(name, of);
+      return { traceFile: writeTrace(args.out, result, {}, writer, kind), traceLost: false };
     } catch (e) {
       lose(e);
       return { traceLost: true };
