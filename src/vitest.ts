@@ -13,6 +13,7 @@ import type { CheckChoices } from './compile/options.ts';
 import { loadSpec } from './load.ts';
 import { describeOutcome, formatResult, variantTitle } from './report/console.ts';
 import { isSpec, type Spec } from './spec.ts';
+import { show } from '../checker/show.ts';
 
 export interface HelperOptions extends CheckChoices {
   /** The variant to check; needed when the spec declares several. */
@@ -23,6 +24,7 @@ export interface HelperOptions extends CheckChoices {
 
 /** Checks one variant of a spec, given as a file path (relative to the working directory) or a spec object. */
 export async function check(spec: string | Spec, opts: HelperOptions = {}): Promise<CheckResult> {
+  checkOptions(opts);
   const { spec: s, file } = typeof spec === 'string' ? await loadSpec(spec) : { spec, file: undefined };
   if (!isSpec(s)) throw new Error('check(): pass a spec file path or the value returned by defineSpec()');
   const variant = opts.variant ?? (s.variantNames.length === 1 ? s.variantNames[0] : undefined);
@@ -38,6 +40,23 @@ export async function check(spec: string | Spec, opts: HelperOptions = {}): Prom
     if (!a.passed) throw new Error(`check(): not checked, symmetry reduction would be unsound.\n${a.problem!.message}`);
   }
   return checkModel(model, search);
+}
+
+/** The options of check(), refused with a message when they are of the wrong kind or are the command line's alone. */
+function checkOptions(opts: unknown): asserts opts is HelperOptions {
+  if (opts === null || typeof opts !== 'object' || Array.isArray(opts)) throw new Error(`check(): the options are an object ({ variant, symmetry, ... }), not ${show(opts)}`);
+  const o = opts as Record<string, unknown>;
+  // A search on disk, checkpoints and resuming are the command line's (interleave check --store disk ...).
+  for (const k of ['storage', 'storeDir', 'fpMemory', 'checkpoint', 'checkpointEvery', 'resume']) {
+    if (o[k] !== undefined) throw new Error(`check(): ${k} is an option of the command line (interleave check); check() searches in memory`);
+  }
+  for (const k of ['deadlock', 'symmetry', 'compareSymmetry', 'fewestSwitches', 'continue', 'auditSymmetry']) {
+    if (o[k] !== undefined && typeof o[k] !== 'boolean') throw new Error(`check(): ${k} is true or false, not ${show(o[k])}`);
+  }
+  for (const k of ['maxStates', 'maxDepth', 'workers', 'maxMemory']) {
+    if (o[k] !== undefined && !(Number.isSafeInteger(o[k]) && (o[k] as number) > 0)) throw new Error(`check(): ${k} is a whole number above 0, not ${show(o[k])}`);
+  }
+  if (o.variant !== undefined && typeof o.variant !== 'string') throw new Error(`check(): variant is a variant's name, not ${show(o.variant)}`);
 }
 
 const plain = new Chalk({ level: 0 });

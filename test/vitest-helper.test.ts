@@ -12,6 +12,18 @@ describe("interleave/vitest", () => {
     expect(await check(refcountRace, { variant: 'racy' })).not.toHold();
   });
 
+  it('refuses options of the wrong kind, and the command line\'s own, with a message, rather than ignore them', async () => {
+    const cases: [unknown, string][] = [
+      [null, 'check(): the options are an object ({ variant, symmetry, ... }), not null'],
+      [{ variant: 'atomic', symmetry: 'off' }, "check(): symmetry is true or false, not 'off'"],
+      [{ variant: 'atomic', maxStates: 0 }, 'check(): maxStates is a whole number above 0, not 0'],
+      [{ variant: 'atomic', maxDepth: 1.5 }, 'check(): maxDepth is a whole number above 0, not 1.5'],
+      [{ variant: 'atomic', resume: '/tmp/ck' }, 'check(): resume is an option of the command line (interleave check); check() searches in memory'],
+      [{ variant: 'atomic', storage: 'disk' }, 'check(): storage is an option of the command line (interleave check); check() searches in memory'],
+    ];
+    for (const [opts, message] of cases) await expect(check(refcountRace, opts as never)).rejects.toThrow(message);
+  });
+
   it('a spec with one variant needs no variant; the classic examples keep their verdicts', async () => {
     expect(await check('specs/examples/peterson.ts')).toHold();
     expect(await check('specs/examples/two-phase.ts')).toHold();
