@@ -213,3 +213,20 @@ describe('simulate, interrupted', () => {
     noStack(r);
   }, 30_000);
 });
+
+describe('worker --cluster at an address that does not speak NATS', () => {
+  it('says it cannot reach the server and ends (255), rather than wait for ever on the connection it opened', async () => {
+    const { createServer } = await import('node:net');
+    // A listener that accepts and never answers, as a port of another service would.
+    const server = createServer(() => {});
+    await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
+    const port = (server.address() as { port: number }).port;
+    const child = spawn(process.execPath, [BIN, 'worker', '--cluster', `nats://127.0.0.1:${port}`], { cwd: ROOT });
+    let stderr = '';
+    child.stderr.on('data', (d) => (stderr += d));
+    const code = await new Promise<number | null>((done) => child.on('exit', (c) => done(c)));
+    server.close();
+    expect(code).toBe(255);
+    expect(stderr).toContain(`interleave: cannot reach the NATS server at nats://127.0.0.1:${port} (timeout); start one with \`nats-server -js\``);
+  }, 60_000);
+});

@@ -3,6 +3,7 @@
 import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
 import { availableParallelism } from 'node:os';
+import { endProcess } from '../../checker/refuse-exit.js';
 import { LivenessRefused } from '../../checker/liveness/errors.ts';
 import { CheckpointError } from '../../checker/store/checkpoint.ts';
 import { LoadError } from '../load.ts';
@@ -206,9 +207,13 @@ export function run(): void {
       if (e.code !== 'EPIPE') throw e;
     });
   }
-  main(hideBin(process.argv)).then((code) => {
+  const argv = hideBin(process.argv);
+  main(argv).then((code) => {
     process.exitCode = code;
     // A search thread started with the process that no search took (a usage error): it would keep it alive.
     discardEarly();
+    // `worker` returns only when it failed; the NATS client may keep a socket of a failed connection
+    // open (a server that does not speak NATS), which would keep the process alive for ever.
+    if (argv[0] === 'worker') endProcess(code);
   });
 }
