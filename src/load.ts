@@ -58,6 +58,7 @@ function walk(dir: string): string[] {
 export async function loadSpec(file: string): Promise<LoadedSpec> {
   const shown = relative(process.cwd(), file) || basename(file);
   if (!existsSync(file)) throw new LoadError(shown, 'no such file');
+  if (statSync(file).isDirectory()) throw new LoadError(shown, 'a folder, where one spec file is wanted (check and list take folders)');
   let mod: { default?: unknown };
   try {
     mod = await import(pathToFileURL(resolve(file)).href);

@@ -105,3 +105,13 @@ export default defineSpec({ name: 'ctrl\\u001b]0;PWNED\\u0007x', description: 'd
     expect(list.stdout + graph.stdout + graph.stderr).not.toContain('\u001b');
   });
 });
+
+describe('paths that hold no spec', () => {
+  it('list on a folder without specs says so (150), as check does; graph on a folder asks for one file', () => {
+    const empty = scratch();
+    const list = cli(['list', empty]);
+    expect([list.code, list.stderr]).toEqual([150, `interleave: ${empty}: no spec files here (a spec is a .ts file whose default export is defineSpec({ ... }))\n`]);
+    const graph = cli(['graph', 'specs/examples']);
+    expect([graph.code, graph.stderr]).toEqual([150, 'interleave: specs/examples: a folder, where one spec file is wanted (check and list take folders)\n']);
+  });
+});

@@ -57,7 +57,10 @@ export async function runList(args: ListArgs): Promise<number> {
   const c = makeChalk();
   const listings: SpecListing[] = [];
   let failed = false;
-  for (const f of findSpecFiles(args.paths)) {
+  const files = findSpecFiles(args.paths);
+  // As check says it: a folder with no spec in it is a mistake in the path, not an empty answer.
+  if (files.length === 0) throw new LoadError(args.paths.join(', '), 'no spec files here (a spec is a .ts file whose default export is defineSpec({ ... }))');
+  for (const f of files) {
     try {
       const { spec, file } = await loadSpec(f);
       listings.push(describeSpec(spec, file));
