@@ -8,9 +8,7 @@ import { loadSpec } from '../load.ts';
 import { ItfError } from '../report/itf.ts';
 import { SpecError } from '../spec.ts';
 import { EXIT } from './exit-codes.ts';
-import { CONST_OPTION, constOption, constantsFor, pickVariant, wholeNumber } from './options.ts';
-import type { Constants } from '../spec.ts';
-import { UsageError } from './usage.ts';
+import { CONST_OPTION, constOption, settingsOfTrace, wholeNumber } from './options.ts';
 import { escapeControl } from '../report/terminal.ts';
 
 interface ExploreArgs {
@@ -59,19 +57,15 @@ export async function runExplore(args: ExploreArgs): Promise<number> {
     }
   }
   const { spec, file } = await loadSpec(args.spec);
-  const named = typeof trace?.meta.variant === 'string' && spec.variantNames.includes(trace.meta.variant) ? trace.meta.variant : undefined;
-  const variant = pickVariant(spec, file, args.variant ?? named, 'explore');
-  // The constants of --const, else those the trace records (a check with --const wrote them).
-  const given = args.const === undefined ? undefined : constOption(args.const);
-  const recorded = trace?.meta.constants;
-  let constants: Constants;
+  let settings;
   try {
-    constants = constantsFor(spec, file, given ?? (recorded !== null && typeof recorded === 'object' && !Array.isArray(recorded) ? (recorded as Constants) : undefined));
+    settings = settingsOfTrace(spec, file, trace, { variant: args.variant, constants: args.const === undefined ? undefined : constOption(args.const) }, 'explore');
   } catch (e) {
-    if (given !== undefined || !(e instanceof UsageError)) throw e;
-    process.stderr.write(`interleave: ${escapeControl(trace!.file)}: the constants it records do not fit the spec (${escapeControl(e.message)}); explore with --const to set others\n`);
+    if (!(e instanceof ItfError)) throw e;
+    process.stderr.write(`interleave: ${escapeControl(e.message)}\n`);
     return EXIT.specDoesNotLoad;
   }
+  const { variant, constants } = settings;
   let sys: ExploreSystem;
   try {
     sys = exploreSystem(spec, variant, file, constants);

@@ -4,6 +4,7 @@ import { ConstantError, checkOverrides, parseConstOptions } from '../constants.t
 import { describeCause, ensureDir, OutputError, probeFile, probeWritable, removeStaleTemporaries } from '../report/files.ts';
 import { dirname } from 'node:path';
 import { UsageError } from './usage.ts';
+import { ItfError } from '../report/itf.ts';
 
 /** A yargs `coerce` for options that must be whole numbers of at least `min`. */
 export const wholeNumber = (name: string, min = 1) => (v: unknown) => {
@@ -86,3 +87,28 @@ export const CONST_OPTION = {
   array: true,
   describe: "set a constant, NAME=VALUE (VALUE as JSON, else text), over every variant's; repeat for several",
 } as const;
+
+/**
+ * The variant and constants to compile a spec with for a saved trace (`trace --replay`, `explore`):
+ * --variant and --const when given, else those the trace names and records in its #meta (a check
+ * with --const writes them). Recorded constants that do not fit the spec are the trace's mistake:
+ * an ItfError that names the trace file, where a --const of the user's is a usage error.
+ */
+export function settingsOfTrace(
+  spec: Spec,
+  file: string,
+  trace: { file: string; meta: Record<string, unknown> } | undefined,
+  given: { variant?: string; constants?: Constants },
+  command: string,
+): { variant: string; constants: Constants } {
+  const named = typeof trace?.meta.variant === 'string' && spec.variantNames.includes(trace.meta.variant) ? trace.meta.variant : undefined;
+  const variant = pickVariant(spec, file, given.variant ?? named, command);
+  const recorded = trace?.meta.constants;
+  const fromTrace = given.constants === undefined && typeof recorded === 'object' && recorded !== null && !Array.isArray(recorded);
+  try {
+    return { variant, constants: constantsFor(spec, file, fromTrace ? (recorded as Constants) : given.constants) };
+  } catch (e) {
+    if (!fromTrace || !(e instanceof UsageError)) throw e;
+    throw new ItfError(`${trace!.file}: the constants it records do not fit the spec (${e.message}); give others with --const`);
+  }
+}

@@ -14,8 +14,7 @@ import { SpecError } from '../spec.ts';
 import { OutputError, writeFileAtomic } from '../report/files.ts';
 import { EXIT } from './exit-codes.ts';
 import { escapeControl } from '../report/terminal.ts';
-import { UsageError } from './usage.ts';
-import { CONST_OPTION, constOption, constantsFor, pickVariant } from './options.ts';
+import { CONST_OPTION, constOption, settingsOfTrace } from './options.ts';
 import type { Constants } from '../spec.ts';
 
 /** Exit code when a trace is well formed but is not a behaviour of the spec. */
@@ -94,18 +93,15 @@ async function replay(t: ItfFile, specFile: string, variantArg: string | undefin
   // Loaded here, not with the command line: other commands do not pay for the replay.
   const { replayTrace, successorsOf } = await import('../../checker/trace/replay.ts');
   const { spec, file } = await loadSpec(specFile);
-  const named = typeof t.meta.variant === 'string' && spec.variantNames.includes(t.meta.variant) ? t.meta.variant : undefined;
-  const variant = pickVariant(spec, file, variantArg ?? named, 'trace --replay');
-  const recorded = t.meta.constants;
-  let constants: Constants;
+  let settings;
   try {
-    constants = constantsFor(spec, file, constArg ?? (isConstants(recorded) ? recorded : undefined));
+    settings = settingsOfTrace(spec, file, t, { variant: variantArg, constants: constArg }, 'trace --replay');
   } catch (e) {
-    if (constArg !== undefined || !(e instanceof UsageError)) throw e;
-    // The constants came from the trace, not from the command line: the trace does not fit the spec.
-    process.stderr.write(`interleave: ${escapeControl(t.file)}: the constants it records do not fit the spec (${escapeControl(e.message)}); replay with --const to set others\n`);
+    if (!(e instanceof ItfError)) throw e;
+    process.stderr.write(`interleave: ${escapeControl(e.message)}\n`);
     return EXIT.specDoesNotLoad;
   }
+  const { variant, constants } = settings;
   let model;
   try {
     model = compileModel(spec, variant, file, { constants });
@@ -191,9 +187,4 @@ function whereItDiffers(model: Model, from: ReplayInput | undefined, to: ReplayI
   } catch {
     return undefined;
   }
-}
-
-/** The constants a trace records (#meta.constants, written by a check that set --const). */
-function isConstants(value: unknown): value is Constants {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
