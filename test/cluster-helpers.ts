@@ -93,6 +93,12 @@ export class NatsFixture {
     await Promise.all(this.workers.splice(0).map((w) => stop(w)));
   }
 
+  /** Stops every worker and every `interleave` run still going, and starts the server if it is down. */
+  async reset(): Promise<void> {
+    await Promise.all([this.stopWorkers(), ...[...running].map((c) => stop(c, 'SIGKILL'))]);
+    if (!this.server || this.server.process.exitCode !== null || this.server.process.signalCode !== null) await this.startServer();
+  }
+
   async stopServer(): Promise<void> {
     if (this.server) await stop(this.server, 'SIGKILL');
     this.server = undefined;
@@ -113,14 +119,22 @@ function stop(c: Child, signal: NodeJS.Signals = 'SIGTERM'): Promise<void> {
   });
 }
 
+/** `interleave` runs not yet ended (a test that timed out leaves them to reset()). */
+const running = new Set<Child>();
+
 /** Runs `interleave ARGS` to its end: its exit code and output. */
 export function interleave(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
     const p = spawn(process.execPath, [BIN, ...args], { cwd: ROOT, env: { ...process.env, NO_COLOR: '1' } });
+    const child: Child = { process: p, output: '' };
+    running.add(child);
     let stdout = '';
     let stderr = '';
     p.stdout.on('data', (d) => (stdout += String(d)));
     p.stderr.on('data', (d) => (stderr += String(d)));
-    p.on('exit', (code) => resolve({ code, stdout, stderr }));
+    p.on('exit', (code) => {
+      running.delete(child);
+      resolve({ code, stdout, stderr });
+    });
   });
 }

@@ -3,7 +3,7 @@
 // machine, on every kernel spec and on the bench models at a small size; a worker killed with
 // SIGKILL mid-level is replaced by a spare and the counts stay the same; losing the server is one
 // line and exit 255, and the run goes on with --resume-run once the server is back.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { interleave, NatsFixture, waitFor } from './cluster-helpers.ts';
 import { scratch, writeSpec } from './helpers.ts';
 
@@ -41,6 +41,8 @@ describe('check --cluster: a real nats-server and worker processes', () => {
     single.bench = await check(BENCH);
   }, 60_000);
   afterAll(() => nats.close(), 20_000);
+  // A test that failed or timed out leaves none of its processes to the next, and the server up.
+  afterEach(() => nats.reset(), 30_000);
 
   it('the one-machine figures the cluster runs are held to are real ones', () => {
     // Kernel specs: some variants hold, some violate with a trace; the bench models stop at depth 9.
@@ -72,31 +74,37 @@ describe('check --cluster: a real nats-server and worker processes', () => {
   }
 
   it('a worker killed with SIGKILL mid-level: a spare takes its partitions from the last committed level, same counts', async () => {
-    const args = ['bench/counters.ts', '--max-depth', '20'];
+    const args = ['bench/counters.ts', '--max-depth', '24'];
     const one = await check(args);
     // Stopped at --max-depth: 'incomplete' in the JSON document, as every search that stopped early.
-    expect(figures(one.doc)).toEqual([['counters [default]', 'incomplete', undefined, 166804, 774313, 20, undefined]]);
+    expect(figures(one.doc)).toEqual([['counters [default]', 'incomplete', undefined, 400764, 1972153, 24, undefined]]);
     const [a, b] = await nats.startWorkers(2);
-    const spare = (await nats.startWorkers(1))[0];
     try {
       const run = check([...args, '--cluster', nats.url, '--partitions', '4', '--cluster-workers', '2']);
-      // Both started workers own partitions (the spare has not joined): kill one as it expands level 12.
-      await Promise.race([waitFor(a, /level 12\n/), waitFor(b, /level 12\n/)]);
-      const victim = /level 12\n/.test(a.output) ? a : b;
-      victim.process.kill('SIGKILL');
+      await Promise.all([waitFor(a, /epoch 0/), waitFor(b, /epoch 0/)]);
+      // The spare joins once both own their partitions, so that it is idle when one is lost.
+      const spare = (await nats.startWorkers(1))[0];
+      // Kill `a` as it starts the level after next.
+      const levels = [...a.output.matchAll(/level (\d+)\n/g)].map((m) => Number(m[1]));
+      const target = Math.max(1, ...levels) + 2;
+      expect(target).toBeLessThan(24);
+      await waitFor(a, new RegExp(`level ${target}\n`));
+      a.process.kill('SIGKILL');
       const r = await run;
       expect(figures(r.doc)).toEqual(figures(one.doc));
-      expect(spare.output).toMatch(/restored from level 1[12]/);
+      // The spare took the lost worker's two partitions, rebuilt from the level before the one cut short.
+      const restored = /epoch \d+: partitions \d+, \d+ of 4, restored from level (\d+)/.exec(spare.output);
+      expect(Number(restored?.[1])).toBeGreaterThanOrEqual(target - 1);
     } finally {
       await nats.stopWorkers();
     }
-  }, 60_000);
+  }, 90_000);
 
   it('losing the server: one line naming it, exit 255; once it is back, --resume-run goes on to the same counts', async () => {
-    await nats.startWorkers(2);
+    const [first] = await nats.startWorkers(2);
     const args = ['check', 'bench/counters.ts', '--max-depth', '24', '--cluster', nats.url, '--cluster-workers', '2', '--out', scratch()];
     const run = interleave([...args, '--partitions', '4']);
-    await waitFor(nats.workers[0], /level 5\n/);
+    await waitFor(first, /level 5\n/);
     await nats.stopServer();
     const lost = await run;
     expect(lost.code).toBe(255);

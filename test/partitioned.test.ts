@@ -4,7 +4,7 @@
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { LocalCluster, partitionedLevels } from '../checker/search/partitioned.ts';
+import { LocalCluster, PartitionLost, PartitionNode, partitionedLevels } from '../checker/search/partitioned.ts';
 import { checkModel } from '../src/compile/check.ts';
 import { compileModel } from '../src/compile/model.ts';
 import { loadSpec } from '../src/load.ts';
@@ -39,4 +39,44 @@ describe('partitioned search, in one process: the one-machine counts, verdicts a
       for (const p of [2, 5]) expect(await run(file, 'default', p, depth)).toEqual(one);
     }, 60_000);
   }
+});
+
+describe('a partition lost while a level is expanded', () => {
+  it('the expansion fails with PartitionLost, and no batch still in flight is left as an unhandled rejection', async () => {
+    const { spec } = await loadSpec(join(ROOT, 'bench/counters.ts'));
+    const model = compileModel(spec, 'default', join(ROOT, 'bench/counters.ts'));
+    let sent = 0;
+    // Partition 1 takes 40 batches (and drops them), then is gone: every batch sent to it fails a
+    // moment later, as a request with no responder does.
+    const link = {
+      send: (to: number) => {
+        const n = ++sent;
+        return new Promise<number>((resolve, reject) =>
+          setTimeout(() => (n <= 40 ? resolve(0) : reject(new PartitionLost(to, `partition ${to} did not answer`))), 2),
+        );
+      },
+    };
+    // Tiny batches and a window of 2: many in flight when the first failure comes back.
+    const node = new PartitionNode(model, 0, 2, link, { symmetry: false, batchSlots: 8, window: 2 });
+    const init = PartitionNode.initialBatches(model, 1, { symmetry: false });
+    node.insert(init.batches[0]);
+    node.commit();
+    const unhandled: unknown[] = [];
+    const onUnhandled = (e: unknown) => unhandled.push(e);
+    process.on('unhandledRejection', onUnhandled);
+    try {
+      let lost: unknown;
+      for (let level = 0; level < 30 && !lost; level++) {
+        lost = await node.expand().then(() => undefined, (e: unknown) => e);
+        if (!lost) node.commit();
+      }
+      expect(lost).toBeInstanceOf(PartitionLost);
+      // The 41st failed while the 42nd was in flight (a window of 2).
+      expect(sent).toBe(42);
+      await new Promise((r) => setTimeout(r, 50));
+      expect(unhandled).toEqual([]);
+    } finally {
+      process.off('unhandledRejection', onUnhandled);
+    }
+  });
 });

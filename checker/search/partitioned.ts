@@ -259,18 +259,24 @@ export class PartitionNode implements StepHandler {
     this.sentRecords = 0;
     this.sentBytes = 0;
     let lastYield = Date.now();
-    for (let q = 0; q < current.count; q++) {
-      this.parent = current.data[q * record];
-      step.expand(current.data, q * record + 1, this.parent);
-      for (let p = 0; p < this.partitions; p++) if (this.outbox[p].length >= this.batchSlots) await this.flush(p);
-      if ((q & 255) === 255 && Date.now() - lastYield > 50) {
-        // Let batches from other partitions in, and the process answer its coordinator's pings.
-        await new Promise((r) => setImmediate(r));
-        lastYield = Date.now();
+    try {
+      for (let q = 0; q < current.count; q++) {
+        this.parent = current.data[q * record];
+        step.expand(current.data, q * record + 1, this.parent);
+        for (let p = 0; p < this.partitions; p++) if (this.outbox[p].length >= this.batchSlots) await this.flush(p);
+        if ((q & 255) === 255 && Date.now() - lastYield > 50) {
+          // Let batches from other partitions in, and the process answer its coordinator's pings.
+          await new Promise((r) => setImmediate(r));
+          lastYield = Date.now();
+        }
       }
+      for (let p = 0; p < this.partitions; p++) if (this.outbox[p].length > 0) await this.flush(p);
+    } catch (e) {
+      // A level given up part-way leaves nothing in flight for the next.
+      for (const flying of this.inFlight) flying.length = 0;
+      throw e;
     }
-    for (let p = 0; p < this.partitions; p++) if (this.outbox[p].length > 0) await this.flush(p);
-    for (let p = 0; p < this.partitions; p++) await Promise.all(this.inFlight[p].splice(0));
+    await Promise.all(this.inFlight.flatMap((flying) => flying.splice(0)));
     const fired = Array.from(step.fired, (n, a) => n - fired0[a]);
     return {
       generated: step.generated - generated0,
@@ -292,13 +298,15 @@ export class PartitionNode implements StepHandler {
     }
     const flying = this.inFlight[p];
     if (flying.length >= this.window) await flying.shift();
-    flying.push(
-      this.link.send(p, batch).then((wire) => {
-        if (wire === 0) return;
-        this.sentBytes += wire;
-        this.sentRecords += records;
-      }),
-    );
+    const sending = this.link.send(p, batch).then((wire) => {
+      if (wire === 0) return;
+      this.sentBytes += wire;
+      this.sentRecords += records;
+    });
+    // Awaited later, or never when the level is given up part-way (a partition lost): a rejection
+    // left unhandled would end the worker's process.
+    sending.catch(() => {});
+    flying.push(sending);
   }
 
   /** Admits the system's initial states, routed to their owners like successors (the coordinator runs this). */

@@ -143,7 +143,9 @@ export class NatsCluster implements Cluster {
     const workers = await this.waitForIdle(wanted, (this.opts.waitSeconds ?? 30) * 1000);
     workers.forEach((w, i) => this.owners.set(w, []));
     for (let p = 0; p < this.partitions; p++) this.owners.get(workers[p % workers.length])!.push(p);
-    await this.sendOwnership(this.checkpoint?.level ?? 0);
+    await this.sendOwnership(this.checkpoint?.level ?? 0).catch((e) => {
+      throw e instanceof PartitionLost ? new ClusterError(`${e.message} as run ${run} started; start it again`) : e;
+    });
     const from = this.checkpoint ? `, resumed after level ${this.checkpoint.level}` : '';
     this.say(`cluster run ${run}: ${this.partitions} partitions on ${workers.length} workers at ${this.opts.url}${from}`);
   }
@@ -199,7 +201,12 @@ export class NatsCluster implements Cluster {
           deadlock: this.opts.deadlock,
           batchSlots: this.opts.batchSlots,
         };
-        const reply = unpack<Reply<true>>((await this.nc.request(SUBJECT.worker(w), pack(order), { timeout: 120_000 })).data);
+        const reply = await this.nc.request(SUBJECT.worker(w), pack(order), { timeout: 120_000 }).then(
+          (m) => unpack<Reply<true>>(m.data),
+          (e: Error) => {
+            throw new PartitionLost(partitions[0] ?? 0, `worker ${w} did not take its partitions (${e.message})`);
+          },
+        );
         if ('error' in reply) throw new ClusterError(reply.error);
       }),
     );
@@ -259,12 +266,29 @@ export class NatsCluster implements Cluster {
 
   async recover(committed: number): Promise<void> {
     this.stopWatchdog();
-    if (this.broken) throw this.broken;
     this.recoveries++;
-    this.epoch++;
+    for (;;) {
+      if (this.broken) throw this.broken;
+      this.epoch++;
+      await this.reassignLost(committed);
+      // Logs of the level that did not finish are dropped: it is run again from the start.
+      await this.jsm.streams.purge(streamOf(this.run), { filter: `interleave.${this.run}.log.*.${committed + 1}` });
+      try {
+        await this.sendOwnership(committed);
+        break;
+      } catch (e) {
+        // A worker that went as it was taking its partitions: they go to another, as the lost ones did.
+        if (!(e instanceof PartitionLost)) throw e;
+      }
+    }
+    this.armLost();
+  }
+
+  /** Workers that no longer answer lose their partitions: to a spare, or else to the workers left. */
+  private async reassignLost(committed: number): Promise<void> {
     const alive = await Promise.all(
       [...this.owners.keys()].map((w) =>
-        this.nc.request(SUBJECT.worker(w), pack({ op: 'ping' }), { timeout: 2000 }).then(
+        this.nc.request(SUBJECT.worker(w), pack({ op: 'ping' }), { timeout: PING_TIMEOUT_MS }).then(
           () => true,
           () => false,
         ),
@@ -272,7 +296,11 @@ export class NatsCluster implements Cluster {
     );
     const dead = [...this.owners.keys()].filter((_, i) => !alive[i]);
     const orphans = dead.flatMap((w) => this.owners.get(w)!);
-    for (const w of dead) this.owners.delete(w);
+    for (const w of dead) {
+      this.owners.delete(w);
+      // One that is alive after all (too busy to answer) lets the run go, and stops answering for its partitions.
+      this.nc.publish(SUBJECT.worker(w), pack({ op: 'release', run: this.run }));
+    }
     if (orphans.length > 0) {
       const spares = [...this.idle].filter(([w, t]) => Date.now() - t < 1500 && !this.owners.has(w) && !dead.includes(w)).map(([w]) => w);
       let takers: string[];
@@ -290,10 +318,6 @@ export class NatsCluster implements Cluster {
       orphans.forEach((p, i) => this.owners.get(takers[i % takers.length])!.push(p));
       this.say(`cluster run ${this.run}: worker ${dead.join(', ')} lost; partitions ${orphans.join(', ')} taken over by ${takers.join(', ')} from level ${committed}`);
     }
-    // Logs of the level that did not finish are dropped: it is run again from the start.
-    await this.jsm.streams.purge(streamOf(this.run), { filter: `interleave.${this.run}.log.*.${committed + 1}` });
-    await this.sendOwnership(committed);
-    this.armLost();
   }
 
   async close(): Promise<void> {

@@ -151,6 +151,8 @@ export async function runWorker(url: string, say: (line: string) => void = (l) =
           (e) => msg.respond(pack({ error: (e as Error).message, lost: e instanceof PartitionLost ? e.partition : undefined })),
         );
     };
+    // A later epoch is one this worker has no part in (it was taken for lost): the partition's new owner answers.
+    if (req.epoch > r.epoch) return;
     if (run !== r || req.epoch !== r.epoch) return answer(() => Promise.reject(new Error(`partition ${p}: a request of epoch ${req.epoch}, now ${r.epoch}`)));
     switch (req.op) {
       case OP.batch:
