@@ -119,6 +119,13 @@ describe('contradictory and absurd options are refused (exit 151)', () => {
     [['check', 'specs/examples/die-hard.ts', '--audit-symmetry', '--no-audit-symmetry'], '--audit-symmetry and --no-audit-symmetry contradict each other; give one of them'],
     [['check', 'specs/examples/die-hard.ts', '--symmetry', 'off', '--symmetry-compare'], '--symmetry-compare compares a search with symmetry to one without; it cannot be given with --symmetry off'],
     [['check', 'specs/examples/die-hard.ts', '--workers', '1000'], `--workers 1000 is far more than the ${availableParallelism()} cores of this machine; give at most ${Math.max(8, 4 * availableParallelism())}`],
+    [['explore', 'specs/examples/die-hard.ts', '--port', '70000'], '--port must be at most 65535, not 70000'],
+    [['check', 'specs/examples/die-hard.ts', '--cluster', 'nats://bad host:x'], "--cluster must be a NATS server's address, nats://HOST:PORT, not 'nats://bad host:x'"],
+    [['worker', '--cluster', 'http://127.0.0.1:4222'], "--cluster must be a NATS server's address, nats://HOST:PORT, not 'http://127.0.0.1:4222'"],
+    [['trace', 'counterexamples/refcount-race.racy.NoLeak.itf.json', '--variant', 'racy'], '--variant goes with --replay SPEC: it picks what the trace is replayed against'],
+    [['trace', '--const', 'N=1', 'counterexamples/refcount-race.racy.NoLeak.itf.json'], '--const goes with --replay SPEC: it picks what the trace is replayed against'],
+    [['trace', 'counterexamples/refcount-race.racy.NoLeak.itf.json', '--full', '--swimlane'], '--full and --swimlane are two ways to print a trace; give one of them'],
+    [['trace', 'counterexamples/refcount-race.racy.NoLeak.itf.json', '--html', 'x.html', '--replay', 'specs/examples/refcount-race.ts'], '--html writes the trace as a page; it does not go with --replay'],
   ])('%j', (args, message) => {
     const r = cli(args);
     expect(r.code).toBe(151);

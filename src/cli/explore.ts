@@ -29,7 +29,7 @@ export function exploreCommand(done: (code: number) => void): CommandModule<{}, 
         .positional('spec', { type: 'string', demandOption: true, describe: 'a spec file' })
         .positional('trace', { type: 'string', describe: 'an ITF trace to start from (its variant is the default)' })
         .option('variant', { type: 'string', describe: 'the variant to explore (needed when the spec has several and no trace names one)' })
-        .option('port', { type: 'string', coerce: wholeNumber('port', 0), describe: 'the port to listen on (default: a free one)' })
+        .option('port', { type: 'string', coerce: wholeNumber('port', 0, 65535), describe: 'the port to listen on (default: a free one)' })
         .option('open', { type: 'boolean', describe: 'open the page in the default browser' })
         .option('const', { ...CONST_OPTION, describe: `${CONST_OPTION.describe} (default: the constants the trace records, if it records any)` }) as unknown as Argv<ExploreArgs>,
     handler: async (a) => done(await runExplore(a)),

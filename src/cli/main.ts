@@ -15,7 +15,7 @@ import { exploreCommand } from './explore.ts';
 import { graphCommand } from './graph.ts';
 import { listCommand } from './list.ts';
 import { checkChoices, checkFlags } from './check-options.ts';
-import { CONST_OPTION, constOption, wholeNumber } from './options.ts';
+import { CONST_OPTION, constOption, natsAddress, wholeNumber } from './options.ts';
 import { simulateCommand } from './simulate.ts';
 import { traceCommand } from './trace.ts';
 import { UsageError } from './usage.ts';
@@ -86,7 +86,7 @@ export async function main(argv: string[]): Promise<number> {
           .option('step-timeout', { type: 'string', coerce: wholeNumber('step-timeout'), describe: 'seconds one step of spec code may run before it is reported as a spec error (default 5)' })
           .option('const', CONST_OPTION)
           .option('typecheck', { type: 'boolean', default: true, describe: 'type-check the spec files in a child process beside the search (cached); --no-typecheck skips it' })
-          .option('cluster', { type: 'string', describe: 'search partitioned across `interleave worker` processes through the NATS server at this URL (nats://HOST:PORT)' })
+          .option('cluster', { type: 'string', coerce: natsAddress, describe: 'search partitioned across `interleave worker` processes through the NATS server at this URL (nats://HOST:PORT)' })
           .option('partitions', { type: 'string', coerce: wholeNumber('partitions'), describe: 'with --cluster: partitions of the state space (default: the number of workers)' })
           .option('cluster-workers', { type: 'string', coerce: wholeNumber('cluster-workers'), describe: 'with --cluster: workers to wait for before starting (default 1; later ones are spares)' })
           .option('resume-run', { type: 'string', describe: 'with --cluster: go on with this run (its id) from its last committed level, after the server was lost' })
@@ -130,7 +130,7 @@ export async function main(argv: string[]): Promise<number> {
     .command(
       'worker',
       'own partitions of the cluster runs that `check --cluster` coordinates, until stopped',
-      (y) => y.option('cluster', { type: 'string', demandOption: true, describe: 'the NATS server, nats://HOST:PORT' }),
+      (y) => y.option('cluster', { type: 'string', demandOption: true, coerce: natsAddress, describe: 'the NATS server, nats://HOST:PORT' }),
       async (a) => {
         // Loaded only here: the NATS client is no cost to the other commands.
         const { runWorker } = await import('../cluster/worker.ts');

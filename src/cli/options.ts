@@ -7,14 +7,31 @@ import { UsageError } from './usage.ts';
 import { ItfError } from '../report/itf.ts';
 
 /** A yargs `coerce` for options that must be whole numbers of at least `min`. */
-export const wholeNumber = (name: string, min = 1) => (v: unknown) => {
+export const wholeNumber = (name: string, min = 1, max = Number.MAX_SAFE_INTEGER) => (v: unknown) => {
   if (v === undefined) return v;
   const n = Number(v);
   if (v === '' || !Number.isSafeInteger(n) || n < min) {
     throw new UsageError(`--${name} must be a ${min === 1 ? 'positive' : 'non-negative'} whole number, not '${String(v)}'`);
   }
+  if (n > max) throw new UsageError(`--${name} must be at most ${max}, not ${n}`);
   return n;
 };
+
+/** --cluster: a NATS server's address (nats://HOST:PORT, or HOST:PORT), checked before any connection is tried. */
+export function natsAddress(v: unknown): unknown {
+  if (v === undefined) return v;
+  const text = String(v);
+  let url: URL | undefined;
+  try {
+    url = new URL(text.includes('://') ? text : `nats://${text}`);
+  } catch {
+    url = undefined;
+  }
+  if (!url || !['nats:', 'tls:'].includes(url.protocol) || !url.hostname || url.pathname.replace(/^\/$/, '') !== '') {
+    throw new UsageError(`--cluster must be a NATS server's address, nats://HOST:PORT, not '${text}'`);
+  }
+  return text;
+}
 
 /** The variant to run: the one asked for (which must exist), or the spec's only one. */
 export function pickVariant(spec: Spec, file: string, variant: string | undefined, command: string): string {
@@ -85,6 +102,8 @@ export function constantsFor(spec: Spec, file: string, overrides: Constants | un
 export const CONST_OPTION = {
   type: 'string',
   array: true,
+  // One value per --const: `--const N=3 spec.ts` leaves spec.ts a positional argument.
+  nargs: 1,
   describe: "set a constant, NAME=VALUE (VALUE as JSON, else text), over every variant's; repeat for several",
 } as const;
 

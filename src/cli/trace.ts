@@ -13,6 +13,7 @@ import { formatHeader, formatSteps, formatSwimlane } from '../report/trace-view.
 import { SpecError } from '../spec.ts';
 import { OutputError, writeFileAtomic } from '../report/files.ts';
 import { EXIT } from './exit-codes.ts';
+import { UsageError } from './usage.ts';
 import { escapeControl } from '../report/terminal.ts';
 import { CONST_OPTION, constOption, settingsOfTrace } from './options.ts';
 import type { Constants } from '../spec.ts';
@@ -43,10 +44,15 @@ export function traceCommand(done: (code: number) => void): CommandModule<{}, Tr
         .option('variant', { type: 'string', describe: 'with --replay: the variant (default: the one the trace names)' })
         .option('const', { ...CONST_OPTION, describe: `with --replay: ${CONST_OPTION.describe} (default: the constants the trace records, those its check set)` })
         .option('html', { type: 'string', describe: 'write the trace as one self-contained HTML page to this file: a swimlane to step through in a browser, no server or network needed' })
-        .conflicts('full', 'swimlane')
-        .conflicts('html', ['replay', 'full', 'swimlane'])
-        .implies('variant', 'replay')
-        .implies('const', 'replay') as unknown as Argv<TraceArgs>,
+        .check((a) => {
+          if (a.full && a.swimlane) throw new UsageError('--full and --swimlane are two ways to print a trace; give one of them');
+          const withHtml = (['replay', 'full', 'swimlane'] as const).filter((o) => a[o] !== undefined && a[o] !== false);
+          if (a.html !== undefined && withHtml.length > 0) throw new UsageError(`--html writes the trace as a page; it does not go with --${withHtml.join(', --')}`);
+          for (const o of ['variant', 'const'] as const) {
+            if (a[o] !== undefined && a.replay === undefined) throw new UsageError(`--${o} goes with --replay SPEC: it picks what the trace is replayed against`);
+          }
+          return true;
+        }) as unknown as Argv<TraceArgs>,
     handler: async (a) => done(await runTrace(a)),
   };
 }
