@@ -97,6 +97,20 @@ export default defineSpec({ name: 'stuck-invariant', state: { x: int(0, 3) }, in
     expect(JSON.parse(r.stdout).results[0].message).toMatch(/^invariant 'Stuck', on the successor that inc gave, ran for more than 1 s without returning \(an endless loop\?\), in state \{ x: 1 \}/);
   });
 
+  it('reports the levels searched before the step that hung, however soon it hung', () => {
+    const dir = scratch();
+    const late = writeSpec(dir, 'late-loop.ts', `import { defineSpec, int } from 'interleave';
+export default defineSpec({ name: 'late-loop', state: { x: int(0, 200), y: int(0, 3) }, init: { x: 0, y: 0 },
+  actions: { inc: { when: (s) => s.x < 200, do: (s) => { s.x++; } }, flip: { when: (s) => s.y < 3, do: (s) => { s.y++; } },
+    spin: { when: (s) => s.x === 150, do: () => { for (;;) {} } } } });\n`);
+    const r = cli(['check', late, '--step-timeout', '1', '--json', '--out', dir]);
+    expect(r.code).toBe(75);
+    // Levels 1 to 151 were done (x = 150 first reached at depth 151) in far less than a progress interval.
+    const [res] = JSON.parse(r.stdout).results;
+    expect([res.distinct, res.generated, res.depth, res.queue]).toEqual([598, 1042, 151, 4]);
+    expect(res.durationMs).toBeGreaterThanOrEqual(1000);
+  });
+
   it('in text: the verdict line, the message, the statistics and the summary', () => {
     const dir = scratch();
     const loop = writeSpec(dir, 'loop.ts', LOOP);

@@ -32,6 +32,8 @@ export interface SearchOptions {
   maxDepth?: number;
   /** Called about every `progressEveryMs` with the statistics so far. */
   onProgress?: (p: Progress) => void;
+  /** Called at the end of every level with the counts so far: kept cheap, for a thread that may be ended at any moment. */
+  onLevel?: (counts: Omit<Progress, 'elapsedMs' | 'rssBytes'>) => void;
   progressEveryMs?: number;
   /** Polled between states; set `stop` to end the search early (Ctrl-C). */
   control?: { stop?: 'interrupted' | 'max-memory' };
@@ -205,7 +207,8 @@ export class Watch {
     return this.opts.maxStates !== undefined && distinct >= this.opts.maxStates;
   }
   progress(): void {
-    const { onProgress, progressEveryMs } = this.opts;
+    const { onProgress, onLevel, progressEveryMs } = this.opts;
+    onLevel?.(this.stats());
     const now = Date.now();
     if (!onProgress || now - this.lastProgress < (progressEveryMs ?? 60_000)) return;
     this.lastProgress = now;

@@ -20,6 +20,7 @@ import { escapeControl } from '../report/terminal.ts';
 import { defaultMaxMemory } from './memory-limit.ts';
 import { reserveStdout, type ReservedStdout } from './stdout.ts';
 import { type HungStep, SearchHost, type SharedStats } from './search-host.ts';
+import { collisionProbability } from '../../checker/store/fingerprint.ts';
 import type { CheckJob } from './search-jobs.ts';
 import { show } from '../schema/index.ts';
 import { SpecError, type Constants } from '../spec.ts';
@@ -78,7 +79,7 @@ export const DEFAULT_STEP_TIMEOUT = 5;
 
 /** Statistics of a search whose thread had to be ended, as far as it had published them. */
 function statsFrom(shared: SharedStats): CheckResult['stats'] {
-  return { ...shared, collisionProbability: 0, complete: false, storeBytes: 0, durationMs: shared.elapsedMs };
+  return { ...shared, collisionProbability: collisionProbability(shared.distinct, shared.generated), complete: false, storeBytes: 0, durationMs: shared.elapsedMs };
 }
 
 /** The result of a search whose thread was ended after Ctrl-C or SIGTERM went unanswered. */

@@ -134,7 +134,7 @@ export async function main(argv: string[]): Promise<number> {
       async (a) => {
         // Loaded only here: the NATS client is no cost to the other commands.
         const { runWorker } = await import('../cluster/worker.ts');
-        await runWorker(a.cluster);
+        await runWorker(a.cluster!);
       },
     )
     .command(traceCommand(setCode))

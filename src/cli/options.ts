@@ -18,8 +18,8 @@ export const wholeNumber = (name: string, min = 1, max = Number.MAX_SAFE_INTEGER
 };
 
 /** --cluster: a NATS server's address (nats://HOST:PORT, or HOST:PORT), checked before any connection is tried. */
-export function natsAddress(v: unknown): unknown {
-  if (v === undefined) return v;
+export function natsAddress(v: unknown): string | undefined {
+  if (v === undefined) return undefined;
   const text = String(v);
   let url: URL | undefined;
   try {

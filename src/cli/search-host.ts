@@ -124,6 +124,7 @@ export class SearchHost {
     worker.ref();
     const probe = new StepProbe(new SharedArrayBuffer(StepProbe.bytes(model.width)), model.width);
     const stats = new Float64Array(this.stats);
+    const started = Date.now();
     let audit: AuditResult | undefined;
     return new Promise<JobOutcome>((resolve, reject) => {
       let settled = false;
@@ -144,7 +145,8 @@ export class SearchHost {
         distinct: stats[STATS.distinct],
         queue: stats[STATS.queue],
         depth: stats[STATS.depth],
-        elapsedMs: stats[STATS.elapsedMs],
+        // The thread publishes its time only with progress: until the first, this thread's count.
+        elapsedMs: Math.max(stats[STATS.elapsedMs], Date.now() - started),
         walks: stats[STATS.walks],
       });
       // The thread cannot answer: end it (its own worker threads end with it) and report from shared memory.

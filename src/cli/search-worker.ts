@@ -118,11 +118,14 @@ async function run(job: Job): Promise<void> {
     control,
     // Often, so that a search that never answers still has recent statistics; sent on as asked.
     progressEveryMs: Math.min(job.progressEveryMs ?? 250, 250),
-    onProgress: (p) => {
+    // The counts of every level, for a search whose thread is ended (a hung step, a full heap).
+    onLevel: (p) => {
       stats[STATS.generated] = p.generated;
       stats[STATS.distinct] = p.distinct;
       stats[STATS.queue] = p.queue;
       stats[STATS.depth] = p.depth;
+    },
+    onProgress: (p) => {
       stats[STATS.elapsedMs] = p.elapsedMs;
       if (job.progressEveryMs !== undefined && p.elapsedMs - lastSent >= job.progressEveryMs) {
         lastSent = p.elapsedMs;
