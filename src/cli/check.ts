@@ -402,8 +402,7 @@ async function checkAndReport(args: CheckArgs, writer: FileWriter, c: ReturnType
       return { result: as, ...saveTrace(as) };
     });
     results.push({ result, traceFile: saved.traceFile, others });
-    report(result, saved.traceFile, saved.traceLost, others, heapFull);
-    if (diskFailed) log(c.yellow(`The search on disk failed: ${escapeControl(diskFailed)} (free space, or name another folder with --store-dir / --checkpoint). ${formatStats(result).split('\n')[0]}`));
+    report(result, saved.traceFile, saved.traceLost, others, { heapFull, diskFailed });
   }
 
   /** Writes a result's trace; one that cannot be written is reported, and the search's result kept. */
@@ -424,7 +423,7 @@ async function checkAndReport(args: CheckArgs, writer: FileWriter, c: ReturnType
     }
   }
 
-  function report(result: CheckResult, traceFile: string | undefined, traceLost: boolean, others: { result: CheckResult; traceFile?: string; traceLost: boolean }[], heapFull = false): void {
+  function report(result: CheckResult, traceFile: string | undefined, traceLost: boolean, others: { result: CheckResult; traceFile?: string; traceLost: boolean }[], ended: { heapFull?: boolean; diskFailed?: string } = {}): void {
     // A trace that could not be saved is printed in full: the console is then the only copy.
     if (!traceLost && !others.some((o) => o.traceLost) && (args.quiet || (args.gate && result.matchesExpectation))) {
       // A gate shows in full only what it did not expect; the rest is one line each (and the table).
@@ -438,7 +437,10 @@ async function checkAndReport(args: CheckArgs, writer: FileWriter, c: ReturnType
     }
     if (args.coverage && result.coverage) log(`Coverage of ${variantTitle(result)}:\n${formatCoverage(result.coverage, c, result.stats.complete)}\n`);
     if (result.stopped === 'interrupted') log(c.yellow(`Interrupted. ${formatStats(result).split('\n')[0]}`));
-    if (heapFull) {
+    // Why a search stopped early, with its statistics: one line, under its verdict.
+    if (ended.diskFailed) {
+      log(c.yellow(`The search on disk failed: ${escapeControl(ended.diskFailed)} (free space, or name another folder with --store-dir / --checkpoint). ${formatStats(result).split('\n')[0]}`));
+    } else if (ended.heapFull) {
       log(
         c.yellow(
           `Stopped: the search thread's JavaScript heap is full (${formatBytes(getHeapStatistics().heap_size_limit)}). The states are stored outside it, so spec code keeps too much alive ` +
