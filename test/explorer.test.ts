@@ -63,7 +63,7 @@ describe('interleave trace --html', () => {
   it('is a view of its own: not with --swimlane, --full or --replay (exit 151)', () => {
     const r = cli(['trace', TRACE, '--html', 'x.html', '--swimlane']);
     expect(r.code).toBe(151);
-    expect(r.stderr).toContain('Arguments html and swimlane are mutually exclusive');
+    expect(r.stderr).toContain('interleave: --html writes the trace as a page; it does not go with --swimlane\n');
   });
 });
 
