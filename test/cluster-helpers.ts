@@ -48,6 +48,23 @@ export function waitFor(child: Child, pattern: RegExp, ms = 20_000): Promise<voi
   });
 }
 
+/** Waits until `n` of `workers` have taken partitions of a run, and returns them. */
+export function waitForOwners(workers: Child[], n: number, ms = 20_000): Promise<Child[]> {
+  const owners = () => workers.filter((w) => /epoch 0: partitions/.test(w.output));
+  return new Promise((resolve, reject) => {
+    const until = Date.now() + ms;
+    const look = setInterval(() => {
+      if (owners().length >= n) {
+        clearInterval(look);
+        resolve(owners());
+      } else if (Date.now() > until) {
+        clearInterval(look);
+        reject(new Error(`${owners().length} of ${n} workers took a run within ${ms / 1000} s:\n${workers.map((w) => w.output).join('\n')}`));
+      }
+    }, 10);
+  });
+}
+
 export interface Child {
   process: ChildProcess;
   output: string;

@@ -4,7 +4,7 @@
 // SIGKILL mid-level is replaced by a spare and the counts stay the same; losing the server is one
 // line and exit 255, and the run goes on with --resume-run once the server is back.
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { interleave, NatsFixture, waitFor } from './cluster-helpers.ts';
+import { interleave, NatsFixture, waitFor, waitForOwners } from './cluster-helpers.ts';
 import { scratch, writeSpec } from './helpers.ts';
 
 interface JsonRun {
@@ -78,18 +78,19 @@ describe('check --cluster: a real nats-server and worker processes', () => {
     const one = await check(args);
     // Stopped at --max-depth: 'incomplete' in the JSON document, as every search that stopped early.
     expect(figures(one.doc)).toEqual([['counters [default]', 'incomplete', undefined, 400764, 1972153, 24, undefined]]);
-    const [a, b] = await nats.startWorkers(2);
+    // Three workers for a run of two: the one the coordinator leaves idle is the spare.
+    const three = await nats.startWorkers(3);
     try {
       const run = check([...args, '--cluster', nats.url, '--partitions', '4', '--cluster-workers', '2']);
-      await Promise.all([waitFor(a, /epoch 0/), waitFor(b, /epoch 0/)]);
-      // The spare joins once both own their partitions, so that it is idle when one is lost.
-      const spare = (await nats.startWorkers(1))[0];
-      // Kill `a` as it starts the level after next.
-      const levels = [...a.output.matchAll(/level (\d+)\n/g)].map((m) => Number(m[1]));
-      const target = Math.max(1, ...levels) + 2;
+      run.catch(() => undefined); // awaited below; a failure before that must not go unhandled
+      const [victim] = await waitForOwners(three, 2);
+      const spare = three.find((w) => !/epoch 0: partitions/.test(w.output))!;
+      // Kill one owner as it starts a level a few after the one it is at.
+      const levels = [...victim.output.matchAll(/level (\d+)\n/g)].map((m) => Number(m[1]));
+      const target = Math.max(8, ...levels.map((l) => l + 2));
       expect(target).toBeLessThan(24);
-      await waitFor(a, new RegExp(`level ${target}\n`));
-      a.process.kill('SIGKILL');
+      await waitFor(victim, new RegExp(`level ${target}\n`));
+      victim.process.kill('SIGKILL');
       const r = await run;
       expect(figures(r.doc)).toEqual(figures(one.doc));
       // The spare took the lost worker's two partitions, rebuilt from the level before the one cut short.
