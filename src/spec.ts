@@ -189,6 +189,19 @@ export interface Spec<S = any, C extends Constants = any> {
 
 export class SpecError extends Error {}
 
+// The keys a spec, an action and a variant may have: any other is a mistake (`guard:` for `when:`,
+// a variant's own `constraint`) that would otherwise be ignored without a word, and change the verdict.
+const SPEC_KEYS = ['name', 'description', 'constants', 'state', 'init', 'actions', 'invariants', 'actionProperties', 'assumptions', 'trace', 'actionConstraint', 'view', 'temporal', 'fairness', 'starvation', 'constraint', 'deadlock', 'terminal', 'symmetry', 'expect', 'coverage', 'variants'];
+const ACTION_KEYS = ['params', 'when', 'do', 'process', 'actor', 'step', 'pc', 'fair'];
+const VARIANT_KEYS = ['description', 'constants', 'expect', 'deadlock', 'properties', 'fairness', 'starvation', 'finding', 'bounds'];
+
+function refuseUnknownKeys(obj: object, known: string[], where: string): void {
+  const unknown = Object.keys(obj).filter((k) => !known.includes(k));
+  if (unknown.length === 0) return;
+  const list = unknown.map((k) => `'${k}'`).join(', ');
+  throw new SpecError(`${where} has ${unknown.length === 1 ? 'a key' : 'keys'} Interleave does not know: ${list} (known: ${known.join(', ')})`);
+}
+
 export function defineSpec<Sh extends Shape, C extends Constants = {}, A = {}>(
   def: SpecDef<Sh, C, A>,
 ): Spec<InferShape<Sh>, C> {
@@ -197,11 +210,13 @@ export function defineSpec<Sh extends Shape, C extends Constants = {}, A = {}>(
   if (!def.state) throw new SpecError(`spec '${def.name}': \`state\` is missing (an object of types, e.g. { n: int(0, 3) })`);
   if (def.init === undefined) throw new SpecError(`spec '${def.name}': \`init\` is missing`);
   if (!def.actions || typeof def.actions !== 'object') throw new SpecError(`spec '${def.name}': \`actions\` is missing`);
+  refuseUnknownKeys(def, SPEC_KEYS, `spec '${def.name}'`);
   if (def.coverage !== undefined && def.coverage !== 'all-actions-fire') {
     throw new SpecError(`spec '${def.name}': \`coverage\` must be 'all-actions-fire', not ${JSON.stringify(def.coverage)}`);
   }
   for (const [name, a] of Object.entries(def.actions as Record<string, ActionDef<unknown, C, unknown>>)) {
     if (!a || typeof a.do !== 'function') throw new SpecError(`spec '${def.name}': action '${name}' needs a \`do\` recipe`);
+    refuseUnknownKeys(a, ACTION_KEYS, `spec '${def.name}': action '${name}'`);
     if (a.actor !== undefined && !Object.keys(a.params ?? {}).includes(a.actor)) {
       throw new SpecError(
         `spec '${def.name}': action '${name}' names '${String(a.actor)}' as its actor, which is not one of its parameters (${Object.keys(a.params ?? {}).join(', ') || 'it has none'})`,
@@ -219,6 +234,9 @@ export function defineSpec<Sh extends Shape, C extends Constants = {}, A = {}>(
   if (shared) throw new SpecError(`spec '${def.name}': the temporal property '${shared}' shares its name with an invariant or action property`);
   const variantNames = def.variants && Object.keys(def.variants).length ? Object.keys(def.variants) : ['default'];
   for (const v of variantNames) {
+    const vdef = def.variants?.[v];
+    if (vdef !== undefined && (typeof vdef !== 'object' || vdef === null)) throw new SpecError(`spec '${def.name}': variant '${v}' must be an object`);
+    if (vdef) refuseUnknownKeys(vdef, VARIANT_KEYS, `spec '${def.name}': variant '${v}'`);
     for (const p of def.variants?.[v]?.properties ?? []) {
       if (!names.has(p)) {
         throw new SpecError(`spec '${def.name}', variant '${v}': checks '${p}', which is not a property of the spec (known: ${[...names].join(', ')})`);

@@ -113,7 +113,8 @@ export function forall<Id>(ids: Ids<Id> | ((c: any) => Ids<Id>), f: (id: Id) => 
 }
 
 function conjunction<Id>(ids: readonly Id[], f: (id: Id) => TemporalFormula): TemporalFormula {
-  return { op: 'and', parts: ids.map((id) => f(id)), labels: ids.map((v) => String(v)) };
+  // Each conjunct is named by its id as a trace shows values (a record as `{ k: 1 }`, not [object Object]).
+  return { op: 'and', parts: ids.map((id) => f(id)), labels: ids.map((v) => (typeof v === 'string' ? v : show(v))) };
 }
 
 function idList<Id>(ids: Ids<Id>): readonly Id[] {

@@ -9,7 +9,7 @@ import stuttering from './fixtures/stuttering.ts';
 
 const T = scalarset('t', 3);
 type C = { c: Record<string, number> };
-const threads = (extra: Record<string, unknown>) =>
+const threads = ({ unguarded, ...extra }: Record<string, unknown>) =>
   defineSpec({
     name: 'threads',
     state: { c: mapOf(T, int(0, 2)) },
@@ -17,7 +17,7 @@ const threads = (extra: Record<string, unknown>) =>
     actions: {
       inc: {
         params: { t: T },
-        when: (s: C, { t }: { t: string }) => s.c[t] < 2 || extra.unguarded === true,
+        when: (s: C, { t }: { t: string }) => s.c[t] < 2 || unguarded === true,
         do: (s: C, { t }: { t: string }) => { s.c[t]++; },
       },
     },

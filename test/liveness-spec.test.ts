@@ -101,6 +101,19 @@ describe('temporal properties in specs', () => {
     }
   });
 
+  it('a conjunct of a forall over records is named by the record, as a trace shows it', async () => {
+    const spec = defineSpec({
+      name: 'records',
+      state: { x: int(0, 1) },
+      init: { x: 0 },
+      actions: { inc: { when: (s) => s.x === 0, do: (s) => { s.x = 1; } } },
+      temporal: { P: forall([{ k: 1 }], (id) => eventually((s: { x: number }) => s.x === id.k)) },
+      deadlock: false,
+    });
+    const r = await checkModel(compileModel(spec, 'default'));
+    expect(r.message).toBe("temporal property 'P' ({ k: 1 }) is violated");
+  });
+
   it("fairness of the steps that agree with the state they leave (WF_vars(Set(s.t))): when", async () => {
     // x moves to any other value; t, fixed from the start, is where it should end up.
     const target = defineSpec({

@@ -20,6 +20,29 @@ const counter = (extra: object = {}) =>
 const run = (spec: Spec, variant = 'default') => checkModel(compileModel(spec, variant));
 
 describe('spec language', () => {
+  it('a key the language does not know, in the spec, an action or a variant, is a spec error naming it', () => {
+    const known = (what: string) => expect(what).toMatch(/ \(known: [a-z, A-Z]+\)$/);
+    const at = (f: () => unknown) => {
+      try {
+        f();
+      } catch (e) {
+        return (e as Error).message;
+      }
+      return 'no error';
+    };
+    const spec = at(() => counter({ invariant: { Small: () => true } } as object));
+    expect(spec.split(' (known')[0]).toBe("spec 'counter' has a key Interleave does not know: 'invariant'");
+    known(spec);
+    const action = at(() =>
+      defineSpec({ name: 'a', state: { n: int(0, 1) }, init: { n: 0 }, actions: { inc: { guard: () => false, do: (s: { n: number }) => { s.n = 1; } } as never } }),
+    );
+    expect(action).toBe("spec 'a': action 'inc' has a key Interleave does not know: 'guard' (known: params, when, do, process, actor, step, pc, fair)");
+    const variant = at(() => counter({ variants: { small: { constraint: () => true, expect: 'holds' } as never } }));
+    expect(variant).toBe(
+      "spec 'counter': variant 'small' has a key Interleave does not know: 'constraint' (known: description, constants, expect, deadlock, properties, fairness, starvation, finding, bounds)",
+    );
+  });
+
   it('explores from every initial state', async () => {
     const r = await run(counter());
     expect([r.stats.distinct, r.stats.generated, r.stats.depth]).toEqual([10, 11, 5]);
