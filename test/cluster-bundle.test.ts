@@ -1,12 +1,14 @@
 // The spec bundle a cluster worker rebuilds the system from: the same system from an unpacked copy
 // (the import-graph hash does not depend on where the files are), and a copy that differs is refused.
-import { join } from 'node:path';
+import { existsSync, mkdirSync, realpathSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { deserialize, serialize } from 'node:v8';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { rebuildSystem } from '../src/compile/rebuild.ts';
 import { compileModel } from '../src/compile/model.ts';
-import { makeBundle, unpackBundle } from '../src/cluster/bundle.ts';
+import { INSTALL, makeBundle, removeBundles, unpackBundle } from '../src/cluster/bundle.ts';
 import { loadSpec } from '../src/load.ts';
 import { ROOT } from './helpers.ts';
 
@@ -16,6 +18,8 @@ async function model(file: string, variant: string) {
 }
 
 describe('cluster spec bundle', () => {
+  afterAll(removeBundles);
+
   it('unpacked elsewhere, the spec and its own imports rebuild the same system with the same hash', async () => {
     const m = await model('specs/kernel/zap-ordering.ts', 'v4');
     const blob = makeBundle(m.source!, m.file!);
@@ -28,6 +32,26 @@ describe('cluster spec bundle', () => {
     expect(source.module).not.toBe(m.source!.module);
     const rebuilt = await rebuildSystem(source);
     expect([rebuilt.title, rebuilt.width, rebuilt.actions.length, rebuilt.source!.hash]).toEqual([m.title, m.width, m.actions.length, m.source!.hash]);
+  });
+
+  it("is unpacked into a folder of this process's own, linked to this install, and removed with removeBundles", async () => {
+    const m = await model('specs/examples/die-hard.ts', 'default');
+    const file = fileURLToPath(unpackBundle(makeBundle(m.source!, m.file!)).source.module);
+    // A fresh folder per process, not one named by the pid: a folder an earlier process with the same
+    // pid left behind, linked to another install, would load a second copy of Interleave.
+    const [folder, spec] = [dirname(dirname(dirname(dirname(file)))), dirname(dirname(dirname(file)))];
+    expect(dirname(folder)).toBe(tmpdir());
+    expect(folder).toMatch(new RegExp(`interleave-bundles-${process.pid}-\\w+$`));
+    expect(realpathSync(join(spec, 'src'))).toBe(realpathSync(join(INSTALL, 'src')));
+    removeBundles();
+    expect(existsSync(folder)).toBe(false);
+    // The folder of a process that is gone (killed with SIGKILL) goes when the next is made.
+    const left = join(tmpdir(), 'interleave-bundles-999999999-left');
+    mkdirSync(join(left, 'x'), { recursive: true });
+    const again = fileURLToPath(unpackBundle(makeBundle(m.source!, m.file!)).source.module);
+    expect(again.startsWith(folder)).toBe(false);
+    expect(existsSync(left)).toBe(false);
+    removeBundles();
   });
 
   it('a bundle whose spec differs from the hash it names is refused', async () => {

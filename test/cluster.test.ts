@@ -3,6 +3,9 @@
 // machine, on every kernel spec and on the bench models at a small size; a worker killed with
 // SIGKILL mid-level is replaced by a spare and the counts stay the same; losing the server is one
 // line and exit 255, and the run goes on with --resume-run once the server is back.
+import { existsSync, readdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { interleave, NatsFixture, waitFor, waitForOwners } from './cluster-helpers.ts';
 import { scratch, writeSpec } from './helpers.ts';
@@ -83,7 +86,11 @@ describe('check --cluster: a real nats-server and worker processes', () => {
     try {
       const run = check([...args, '--cluster', nats.url, '--partitions', '4', '--cluster-workers', '2']);
       run.catch(() => undefined); // awaited below; a failure before that must not go unhandled
-      const [victim] = await waitForOwners(three, 2);
+      const [victim] = await waitForOwners(three, 2).catch(async (e: Error) => {
+        // What the coordinator said is the rest of the story.
+        const said = await Promise.race([run.then((r) => r.stderr, (err: Error) => err.message), new Promise((r) => setTimeout(() => r('(still running)'), 30_000))]);
+        throw new Error(`${e.message}\nthe coordinator: ${said}`);
+      });
       const spare = three.find((w) => !/epoch 0: partitions/.test(w.output))!;
       // Kill one owner as it starts a level a few after the one it is at.
       const levels = [...victim.output.matchAll(/level (\d+)\n/g)].map((m) => Number(m[1]));
@@ -162,6 +169,21 @@ export default defineSpec({
       await nats.stopWorkers();
     }
   }, 60_000);
+
+  it('a worker stopped with SIGTERM removes the specs it unpacked', async () => {
+    const unpacked = () =>
+      readdirSync(tmpdir())
+        .filter((d) => d.startsWith('interleave-bundles-'))
+        .flatMap((d) => readdirSync(join(tmpdir(), d)).map((h) => join(tmpdir(), d, h, 'specs/examples/refcount-race.ts')))
+        .filter((f) => existsSync(f));
+    const [w] = await nats.startWorkers(1);
+    const r = await interleave(['check', 'specs/examples/refcount-race.ts', '--variant', 'atomic', '--cluster', nats.url, '--out', scratch()]);
+    expect(r.code).toBe(0);
+    expect(unpacked().length).toBeGreaterThanOrEqual(1);
+    await nats.stopWorkers();
+    expect(w.process.signalCode).toBe('SIGTERM');
+    expect(unpacked()).toEqual([]);
+  });
 
   it('cluster options without --cluster, or with --workers: a usage error, exit 151', async () => {
     const alone = await interleave(['check', 'specs/examples/die-hard.ts', '--partitions', '3']);

@@ -2,7 +2,7 @@
 // spec's own modules travel with their contents; Interleave's modules (src/, checker/) travel by
 // name only and are the worker's own, which the import-graph hash then compares with the
 // coordinator's (a worker with another version of Interleave is refused, not run half different).
-import { mkdirSync, readFileSync, existsSync, symlinkSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, existsSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -51,10 +51,51 @@ export interface Unpacked {
   asOnCoordinator(text: string): string;
 }
 
-/** Unpacks a bundle under the temporary folder, linked to this install. */
+/**
+ * This process's folder of unpacked bundles: made afresh (a folder left by an earlier process with
+ * the same pid, linked to another install, would load a second copy of Interleave), and removed
+ * when the process ends (removeBundles).
+ */
+let bundles: string | undefined;
+
+function bundlesFolder(): string {
+  if (!bundles) {
+    removeLeftBehind();
+    bundles = mkdtempSync(join(tmpdir(), `interleave-bundles-${process.pid}-`));
+    process.once('exit', removeBundles);
+  }
+  return bundles;
+}
+
+/** Folders of workers that ended without removing theirs (killed with SIGKILL): their process is gone. */
+function removeLeftBehind(): void {
+  for (const name of readdirSync(tmpdir())) {
+    const pid = Number(/^interleave-bundles-(\d+)-/.exec(name)?.[1]);
+    if (pid > 0 && pid !== process.pid && !alive(pid)) rmSync(join(tmpdir(), name), { recursive: true, force: true });
+  }
+}
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    // EPERM: a process of another user has that pid now; its folder is not ours to judge.
+    return (e as NodeJS.ErrnoException).code !== 'ESRCH';
+  }
+}
+
+/** Removes this process's unpacked bundles (the modules already loaded from them stay loaded). */
+export function removeBundles(): void {
+  if (bundles) rmSync(bundles, { recursive: true, force: true });
+  bundles = undefined;
+}
+
+/** Unpacks a bundle under this process's temporary folder, linked to this install. */
 export function unpackBundle(blob: Uint8Array): Unpacked {
   const b = deserialize(blob) as Bundle;
-  const root = join(tmpdir(), `interleave-bundle-${b.source.hash.slice(0, 16)}-${process.pid}`);
+  // One folder per spec: a run of the same spec again reuses the modules already loaded from it.
+  const root = join(bundlesFolder(), b.source.hash.slice(0, 16));
   const lib = join(root, b.library);
   mkdirSync(lib, { recursive: true });
   for (const name of LIBRARY) if (!existsSync(join(lib, name))) symlinkSync(join(INSTALL, name), join(lib, name));

@@ -11,7 +11,7 @@ import { Objm } from '@nats-io/obj';
 import { connect, type Msg, type NatsConnection, type Subscription } from '@nats-io/transport-node';
 import { type ExpandReport, PartitionLost, PartitionNode, type PartitionLink } from '../../checker/search/partitioned.ts';
 import type { SystemSource, TransitionSystem } from '../../checker/system.ts';
-import { unpackBundle } from './bundle.ts';
+import { removeBundles, unpackBundle } from './bundle.ts';
 import { bucketOf, ClusterError, LOG_CHUNK, OP, pack, packRequest, type Reply, streamOf, SUBJECT, unpack, unpackRequest, type WorkerOrder } from './protocol.ts';
 
 type Own = Extract<WorkerOrder, { op: 'own' }>;
@@ -37,6 +37,13 @@ export async function runWorker(url: string, say: (line: string) => void = (l) =
     throw new ClusterError(`cannot reach the NATS server at ${url} (${(e as Error).message}); start one with \`nats-server -js\``);
   }
   const js = jetstream(nc);
+  // Stopped (systemd, Ctrl-C): the unpacked specs go, then the signal ends the process as it would have.
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    process.once(signal, () => {
+      removeBundles();
+      process.kill(process.pid, signal);
+    });
+  }
   let run: Run | undefined;
   /** Taking partitions: not idle, though no run is set up yet. */
   let joining = false;
