@@ -41,6 +41,27 @@ describe('partitioned search, in one process: the one-machine counts, verdicts a
   }
 });
 
+describe('partitioned search going on past violations (--continue)', () => {
+  it('every violation of every variant of a kernel spec, with the trace of each, as on one machine', async () => {
+    const file = 'specs/kernel/pg-fscache.ts';
+    const { spec } = await loadSpec(join(ROOT, file));
+    let violations = 0;
+    for (const variant of spec.variantNames) {
+      const model = compileModel(spec, variant, join(ROOT, file));
+      if (model.liveness) continue;
+      const figures = async (partitions: number) => {
+        const levels = partitions === 0 ? undefined : partitionedLevels(new LocalCluster(model, partitions, { symmetry: true }));
+        const r = await checkModel(model, { continue: true, levels });
+        return [r.outcome, r.property, r.stats.distinct, r.stats.generated, r.violated?.map((v) => [v.property, v.trace?.length])];
+      };
+      const one = await figures(0);
+      violations += (one[4] as unknown[]).length;
+      expect(await figures(3), variant).toEqual(one);
+    }
+    expect(violations).toBeGreaterThan(5);
+  }, 120_000);
+});
+
 describe('a partition lost while a level is expanded', () => {
   it('the expansion fails with PartitionLost, and no batch still in flight is left as an unhandled rejection', async () => {
     const { spec } = await loadSpec(join(ROOT, 'bench/counters.ts'));

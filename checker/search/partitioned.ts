@@ -435,7 +435,8 @@ export class PartitionedLevels implements LevelRunner {
   private distinctCount = 0;
   private fired: Uint32Array;
   private foundBy: Uint32Array;
-  private found?: Violations;
+  /** Each property's violation of the first level that violates it: the ones a report may show (with --continue, all). */
+  private readonly toReport = new Violations();
   readonly wire: WireStats = { records: 0, bytes: 0 };
   /** Levels run again after a partition was lost. */
   recoveries = 0;
@@ -451,7 +452,6 @@ export class PartitionedLevels implements LevelRunner {
   }
 
   async expand(level: Region[], found: Violations, watch: Watch): Promise<LevelOutcome> {
-    this.found = found;
     const { cluster, system } = this;
     const all = Array.from({ length: cluster.partitions }, (_, p) => p);
     for (;;) {
@@ -504,6 +504,7 @@ export class PartitionedLevels implements LevelRunner {
         // The level counts only once it is committed everywhere: a level run again counts once.
         this.adopt(checkpoint);
         found.merge(levelFound.all());
+        this.toReport.addNew(levelFound.all());
         watch.progress();
         const stopped = watch.stopReason(this.distinctCount);
         return { next: inserted > 0 ? [{ data: new Int32Array(0), count: inserted, owner: 0 }] : [], stopped, unexpanded: 0 };
@@ -536,20 +537,31 @@ export class PartitionedLevels implements LevelRunner {
     return { fired: this.fired, found: this.foundBy };
   }
 
-  /** Fetches the path of the violation to report from the owners, then lets the partitions go. */
+  /** Fetches the paths of the violations a report may show from their owners, then lets the partitions go. */
   async close(): Promise<void> {
     try {
-      const least = this.found?.least();
-      if (least) await this.fetchPath(least.violation.stateIndex);
+      for (const f of this.toReport.all()) await this.fetchPath(f.violation.stateIndex);
     } finally {
       await this.cluster.close();
     }
   }
 
+  /**
+   * The states of a path, from the violating one back to its initial state. A partition lost on the
+   * way is rebuilt from the last committed level, which holds the whole path, and the fetch goes on.
+   */
   private async fetchPath(id: number): Promise<void> {
     const P = this.cluster.partitions;
     for (let at = id; at >= 0 && !this.store.has(at); ) {
-      const entry = await this.cluster.path(at % P, Math.floor(at / P));
+      let entry: PathEntry;
+      try {
+        entry = await this.cluster.path(at % P, Math.floor(at / P));
+      } catch (e) {
+        if (!(e instanceof PartitionLost)) throw e;
+        this.recoveries++;
+        await this.cluster.recover(this.level);
+        continue;
+      }
       this.store.put(at, entry);
       at = entry.parent;
     }
