@@ -3,7 +3,7 @@
 // machine, on every kernel spec and on the bench models at a small size; a worker killed with
 // SIGKILL mid-level is replaced by a spare and the counts stay the same; losing the server is one
 // line and exit 255, and the run goes on with --resume-run once the server is back.
-import { existsSync, readdirSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -129,6 +129,26 @@ describe('check --cluster: a real nats-server and worker processes', () => {
     expect(resumed.stdout).toMatch(/\n {2}1972153 states generated, 400764 distinct states found, 72072 states left on queue\.\n {2}Depth 24 /);
     expect(resumed.code).toBe(0);
     await nats.stopWorkers();
+  }, 60_000);
+
+  it('losing the server after some variants: those are still reported, in JSON and JUnit; the rest are not checked', async () => {
+    const [first] = await nats.startWorkers(2);
+    const dir = scratch();
+    const junit = join(dir, 'junit.xml');
+    const run = interleave(['check', 'specs/kernel', '--json', '--junit', junit, '--out', dir, '--cluster', nats.url, '--cluster-workers', '2', '--partitions', '4']);
+    // Two variants over, then the server goes.
+    await waitFor(first, /is over[^]*is over/);
+    await nats.stopServer();
+    const r = await run;
+    expect(r.code).toBe(255);
+    const doc = JSON.parse(r.stdout) as JsonRun & { clusterError: string };
+    expect(doc.exitCode).toBe(255);
+    // Lost during a variant, or gone when the next one connects.
+    expect(doc.clusterError).toMatch(/^(lost|cannot reach) the NATS server at /);
+    expect(doc.results.length).toBeGreaterThanOrEqual(2);
+    expect(r.stderr).toBe(`interleave: ${doc.clusterError}\n`);
+    const cases = (readFileSync(junit, 'utf8').match(/<testcase /g) ?? []).length;
+    expect(cases).toBeGreaterThanOrEqual(doc.results.length);
   }, 60_000);
 
   it('an exception in spec code and an action property, found at a worker: the one-machine report, "thrown at" included', async () => {

@@ -20,6 +20,7 @@ import { escapeControl } from '../report/terminal.ts';
 import { defaultMaxMemory } from './memory-limit.ts';
 import { reserveStdout, type ReservedStdout } from './stdout.ts';
 import { type HungStep, SearchHost, type SharedStats } from './search-host.ts';
+import { ClusterError } from '../cluster/protocol.ts';
 import { collisionProbability } from '../../checker/store/fingerprint.ts';
 import type { CheckJob } from './search-jobs.ts';
 import { show } from '../schema/index.ts';
@@ -313,8 +314,10 @@ async function checkAndReport(args: CheckArgs, writer: FileWriter, c: ReturnType
   let typeSkipped = 0;
   /** Variants whose `init` threw (or gave no state) when the search thread compiled them. */
   let initFailed = 0;
+  /** Why the cluster could not go on (the server or every worker lost): the run stops, what it found is still reported. */
+  let clusterFailed: string | undefined;
   for (const model of models) {
-    if (host.interrupted) break;
+    if (host.interrupted || clusterFailed) break;
     if (model.file && typeErrors.has(resolve(model.file))) {
       typeSkipped++;
       continue;
@@ -361,6 +364,11 @@ async function checkAndReport(args: CheckArgs, writer: FileWriter, c: ReturnType
         shownLive = live;
       }, log);
     } catch (e) {
+      if (e instanceof ClusterError) {
+        clusterFailed = e.message;
+        process.stderr.write(`interleave: ${escapeControl(e.message)}\n`);
+        break;
+      }
       // What the spec's `init` threw, or that it gave no state: a spec that does not load.
       if (!(e instanceof SpecError)) throw e;
       initFailed++;
@@ -481,7 +489,7 @@ async function checkAndReport(args: CheckArgs, writer: FileWriter, c: ReturnType
     worst([
       loadCode,
       asymmetric ? EXIT.specError : EXIT.ok,
-      host.interrupted ? EXIT.internal : EXIT.ok,
+      host.interrupted || clusterFailed ? EXIT.internal : EXIT.ok,
       runExitCode(all, !!args.gate),
       lost.length ? EXIT.outputNotWritten : EXIT.ok,
     ]);
@@ -508,6 +516,7 @@ async function checkAndReport(args: CheckArgs, writer: FileWriter, c: ReturnType
       ...(determinismFailures.length > 0 ? { notDeterministic: determinismFailures } : {}),
       ...(lost.length > 0 ? { outputErrors: lost.map((e) => ({ file: e.file, message: e.message })) } : {}),
       ...(notInCluster.length > 0 ? { notCheckedInCluster: notInCluster } : {}),
+      ...(clusterFailed ? { clusterError: clusterFailed } : {}),
     };
     stdout.write(JSON.stringify(doc, null, 2) + '\n');
   }
