@@ -190,6 +190,15 @@ export default defineSpec({
     }
   }, 60_000);
 
+  it('two coordinators at once on the same workers: each run gets workers of its own and the counts of one machine', async () => {
+    await nats.startWorkers(3);
+    const args = ['bench/counters.ts', '--max-depth', '16', '--cluster', nats.url, '--partitions', '2', '--cluster-workers', '1'];
+    for (let round = 0; round < 3; round++) {
+      const [a, b] = await Promise.all([check(args), check(args)]);
+      for (const r of [a, b]) expect([r.code, r.stderr, figures(r.doc)]).toEqual([0, '', [['counters [default]', 'incomplete', undefined, 53760, 231553, 16, undefined]]]);
+    }
+  }, 90_000);
+
   it('a worker stopped with SIGTERM removes the specs it unpacked', async () => {
     const unpacked = () =>
       readdirSync(tmpdir())

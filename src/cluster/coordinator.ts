@@ -30,7 +30,7 @@ export interface ClusterOptions {
   symmetry: boolean;
   deadlock?: boolean;
   batchSlots?: number;
-  /** Seconds to wait for the workers (default 30). */
+  /** Seconds to wait for the workers (default 45). */
   waitSeconds?: number;
   say?: (line: string) => void;
 }
@@ -38,6 +38,24 @@ export interface ClusterOptions {
 const PING_MS = 1000;
 const PING_TIMEOUT_MS = 5000;
 const CALL_TIMEOUT_MS = 3_600_000;
+/**
+ * Seconds to wait for workers, by default: longer than a worker keeps the run of a coordinator gone
+ * silent (worker.ts, 30 s), so that a run started beside a killed one gets its workers once freed.
+ */
+const WAIT_SECONDS = 45;
+
+/** A worker that cannot take its partitions (gone, or busy with another run): others take them. */
+class Unavailable extends PartitionLost {
+  constructor(
+    readonly worker: string,
+    partition: number,
+    message: string,
+  ) {
+    super(partition, message);
+  }
+}
+
+const noResponders = (e: unknown) => (e as { isNoResponders?: () => boolean }).isNoResponders?.() === true || /no responders/i.test(String((e as Error)?.message));
 
 export class NatsCluster implements Cluster {
   partitions: number;
@@ -115,8 +133,11 @@ export class NatsCluster implements Cluster {
 
   private fail(message: string): void {
     if (this.broken) return;
+    // Before its first level is committed, a run has nothing to go on from.
     this.broken = new ClusterError(
-      `${message}; run ${this.run} stopped after level ${this.lastCommitted}: once the server is back (with its JetStream store), go on with --resume-run ${this.run}`,
+      this.lastCommitted === 0
+        ? `${message}; run ${this.run} stopped before its first level was committed: once the server is back, start it again`
+        : `${message}; run ${this.run} stopped after level ${this.lastCommitted}: once the server is back (with its JetStream store), go on with --resume-run ${this.run}`,
     );
     this.breakRun(this.broken);
   }
@@ -140,12 +161,16 @@ export class NatsCluster implements Cluster {
     await nc.flush();
     nc.publish(SUBJECT.who);
     const wanted = this.opts.workers ?? 1;
-    const workers = await this.waitForIdle(wanted, (this.opts.waitSeconds ?? 30) * 1000);
+    const workers = await this.waitForIdle(wanted, (this.opts.waitSeconds ?? WAIT_SECONDS) * 1000);
     workers.forEach((w, i) => this.owners.set(w, []));
     for (let p = 0; p < this.partitions; p++) this.owners.get(workers[p % workers.length])!.push(p);
-    await this.sendOwnership(this.checkpoint?.level ?? 0).catch((e) => {
-      throw e instanceof PartitionLost ? new ClusterError(`${e.message} as run ${run} started; start it again`) : e;
-    });
+    try {
+      await this.sendOwnership(this.checkpoint?.level ?? 0);
+    } catch (e) {
+      // A worker that went, or that another run took, as this one started: others take its partitions.
+      if (!(e instanceof PartitionLost)) throw e;
+      await this.recover(this.checkpoint?.level ?? 0, e, false);
+    }
     const from = this.checkpoint ? `, resumed after level ${this.checkpoint.level}` : '';
     this.say(`cluster run ${run}: ${this.partitions} partitions on ${workers.length} workers at ${this.opts.url}${from}`);
   }
@@ -201,15 +226,29 @@ export class NatsCluster implements Cluster {
           deadlock: this.opts.deadlock,
           batchSlots: this.opts.batchSlots,
         };
-        const reply = await this.nc.request(SUBJECT.worker(w), pack(order), { timeout: 120_000 }).then(
-          (m) => unpack<Reply<true>>(m.data),
+        const reply = await this.whileAlive(w, this.nc.request(SUBJECT.worker(w), pack(order), { timeout: 120_000 })).then(
+          (m) => unpack<Reply<true> & { busy?: boolean }>(m.data),
           (e: Error) => {
-            throw new PartitionLost(partitions[0] ?? 0, `worker ${w} did not take its partitions (${e.message})`);
+            throw new Unavailable(w, partitions[0] ?? 0, `worker ${w} did not take its partitions (${e.message})`);
           },
         );
-        if ('error' in reply) throw new ClusterError(reply.error);
+        if ('error' in reply) throw reply.busy ? new Unavailable(w, partitions[0] ?? 0, reply.error) : new ClusterError(reply.error);
       }),
     );
+  }
+
+  /** `request`, given up at once when worker `w` is gone meanwhile (a ping finds no responder), not at its timeout. */
+  private whileAlive<T>(w: string, request: Promise<T>): Promise<T> {
+    let timer: NodeJS.Timeout | undefined;
+    const gone = new Promise<never>((_, reject) => {
+      timer = setInterval(() => {
+        this.nc.request(SUBJECT.worker(w), pack({ op: 'ping' }), { timeout: PING_TIMEOUT_MS }).catch((e: unknown) => {
+          if (noResponders(e)) reject(e);
+        });
+      }, PING_MS);
+    });
+    gone.catch(() => {});
+    return Promise.race([request, gone]).finally(() => clearInterval(timer));
   }
 
   /** Pings the run's workers while a level runs: one that does not answer loses its partitions. */
@@ -264,40 +303,46 @@ export class NatsCluster implements Cluster {
     this.lastCommitted = checkpoint.level;
   }
 
-  async recover(committed: number): Promise<void> {
+  async recover(committed: number, cause?: unknown, counted = true): Promise<void> {
     this.stopWatchdog();
-    this.recoveries++;
+    if (counted) this.recoveries++;
+    let unavailable = cause instanceof Unavailable ? [cause.worker] : [];
     for (;;) {
       if (this.broken) throw this.broken;
       this.epoch++;
-      await this.reassignLost(committed);
+      await this.reassignLost(committed, unavailable);
       // Logs of the level that did not finish are dropped: it is run again from the start.
       await this.jsm.streams.purge(streamOf(this.run), { filter: `interleave.${this.run}.log.*.${committed + 1}` });
       try {
         await this.sendOwnership(committed);
         break;
       } catch (e) {
-        // A worker that went as it was taking its partitions: they go to another, as the lost ones did.
+        // A worker that went as it was taking its partitions, or that another run took: they go to another, as the lost ones did.
         if (!(e instanceof PartitionLost)) throw e;
+        unavailable = e instanceof Unavailable ? [e.worker] : [];
       }
     }
     this.armLost();
   }
 
   /** Workers that no longer answer lose their partitions: to a spare, or else to the workers left. */
-  private async reassignLost(committed: number): Promise<void> {
+  private async reassignLost(committed: number, unavailable: string[]): Promise<void> {
     const alive = await Promise.all(
       [...this.owners.keys()].map((w) =>
-        this.nc.request(SUBJECT.worker(w), pack({ op: 'ping' }), { timeout: PING_TIMEOUT_MS }).then(
-          () => true,
-          () => false,
-        ),
+        unavailable.includes(w)
+          ? false
+          : this.nc.request(SUBJECT.worker(w), pack({ op: 'ping' }), { timeout: PING_TIMEOUT_MS }).then(
+              () => true,
+              () => false,
+            ),
       ),
     );
     const dead = [...this.owners.keys()].filter((_, i) => !alive[i]);
     const orphans = dead.flatMap((w) => this.owners.get(w)!);
     for (const w of dead) {
       this.owners.delete(w);
+      // Not a spare either, until it says it is idle again.
+      this.idle.delete(w);
       // One that is alive after all (too busy to answer) lets the run go, and stops answering for its partitions.
       this.nc.publish(SUBJECT.worker(w), pack({ op: 'release', run: this.run }));
     }
@@ -310,7 +355,7 @@ export class NatsCluster implements Cluster {
       } else if (this.owners.size > 0) {
         takers = [...this.owners.keys()];
       } else {
-        takers = await this.waitForIdle(1, (this.opts.waitSeconds ?? 30) * 1000).catch(() => {
+        takers = await this.waitForIdle(1, (this.opts.waitSeconds ?? WAIT_SECONDS) * 1000).catch(() => {
           throw new ClusterError(`every worker of run ${this.run} is gone; start one with \`interleave worker --cluster ${this.opts.url}\``);
         });
         this.owners.set(takers[0], []);

@@ -45,8 +45,8 @@ export async function runWorker(url: string, say: (line: string) => void = (l) =
     });
   }
   let run: Run | undefined;
-  /** Taking partitions: not idle, though no run is set up yet. */
-  let joining = false;
+  /** The run this worker is taking partitions of: not idle, though no run is set up yet. */
+  let joining: string | undefined;
   const drop = () => {
     for (const s of run?.subs ?? []) s.unsubscribe();
     run = undefined;
@@ -73,10 +73,10 @@ export async function runWorker(url: string, say: (line: string) => void = (l) =
   })().catch(() => {});
 
   const idle = setInterval(() => {
-    if (!run && !joining) nc.publish(SUBJECT.idle, pack({ worker: id }));
+    if (!run && joining === undefined) nc.publish(SUBJECT.idle, pack({ worker: id }));
   }, 300);
   nc.publish(SUBJECT.idle, pack({ worker: id }));
-  nc.subscribe(SUBJECT.who, { callback: () => void (!run && !joining && nc.publish(SUBJECT.idle, pack({ worker: id }))) });
+  nc.subscribe(SUBJECT.who, { callback: () => void (!run && joining === undefined && nc.publish(SUBJECT.idle, pack({ worker: id }))) });
 
 
   nc.subscribe(SUBJECT.worker(id), {
@@ -92,13 +92,16 @@ export async function runWorker(url: string, say: (line: string) => void = (l) =
         }
         return void msg.respond(pack({ ok: true }));
       }
-      joining = true;
+      // Taken by another coordinator's run meanwhile (both saw it idle): that one keeps it.
+      const other = joining ?? run?.id;
+      if (other !== undefined && other !== order.run) return void msg.respond(pack({ error: `worker ${id}: busy with run ${other}`, busy: true }));
+      joining = order.run;
       own(order)
         .then(
           () => msg.respond(pack({ ok: true })),
           (e) => msg.respond(pack({ error: `worker ${id}: ${(e as Error).message}` })),
         )
-        .finally(() => (joining = false));
+        .finally(() => (joining = undefined));
     },
   });
 
