@@ -53,6 +53,8 @@ export interface Violation {
   error?: unknown;
   /** Where spec code threw: 'guard' | 'recipe' | 'invariant' ... */
   phase?: string;
+  /** What spec code threw was a failed assert(): exit code 14, as TLC's for Assert. */
+  assertion?: true;
 }
 
 export interface SearchResult {

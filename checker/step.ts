@@ -8,6 +8,7 @@
 // TLC's semantics: a successor the constraints prune is not stored, but its invariants are checked
 // (so are those of an initial state the constraint rejects), and it need not fit its type; only a
 // stored state must. Deadlock is a state with no successor at all, pruned or not.
+import { AssertionFailure, assertionMark } from './assertion.ts';
 import { asyncPredicate, isPromise, SpecCodeMistake } from './recipe-result.ts';
 import { EngineFault } from './engine-fault.ts';
 import { errorText } from './error-text.ts';
@@ -94,6 +95,7 @@ export function isTrue(value: unknown): boolean {
 
 /** `the recipe of put(t=t1) threw: ...`, or `... is wrong: ...` for spec code that broke a rule of spec code. */
 export function failure(where: string, error: unknown): string {
+  if (error instanceof AssertionFailure) return `${where} failed an assertion: ${error.message}`;
   return `${where} ${error instanceof SpecCodeMistake ? 'is wrong' : 'threw'}: ${errorText(error)}`;
 }
 
@@ -352,8 +354,13 @@ export class Step implements StepSource {
       }
     } catch (error) {
       if (error instanceof EngineFault) throw error;
-      const message = error instanceof StateWritten ? `${error.message}, on an initial state` : `the constraint threw on an initial state: ${errorText(error)}`;
-      this.handler.violation({ outcome: 'error', phase: 'constraint', message, stateIndex: -1, step: { next: this.plain(s) }, error }, key);
+      const message =
+        error instanceof StateWritten
+          ? `${error.message}, on an initial state`
+          : error instanceof AssertionFailure
+            ? `the constraint failed an assertion on an initial state: ${error.message}`
+            : `the constraint threw on an initial state: ${errorText(error)}`;
+      this.handler.violation({ outcome: 'error', phase: 'constraint', message, stateIndex: -1, step: { next: this.plain(s) }, error, ...assertionMark(error) }, key);
       return;
     }
     if (typeError !== undefined) {
@@ -397,7 +404,7 @@ export class Step implements StepSource {
       try {
         if (!isTrue(inv.holds(seen))) found = { outcome: 'invariant', property: inv.name, message: `invariant '${inv.name}' is violated`, stateIndex, step };
       } catch (error) {
-        found = { outcome: 'error', phase: `invariant '${inv.name}'`, message: failure(`invariant '${inv.name}'`, error), stateIndex, step, error };
+        found = { outcome: 'error', phase: `invariant '${inv.name}'`, message: failure(`invariant '${inv.name}'`, error), stateIndex, step, error, ...assertionMark(error) };
       }
       if (look && this.differs(seen, encoded!, 0)) return this.written(inv.name, stateIndex, step);
     }
@@ -501,6 +508,6 @@ export class Step implements StepSource {
     const after = this.after;
     const step = phase === TERMINAL ? undefined : phase === GUARD || phase === RECIPE ? { action } : { action, next: after && this.plain(after) };
     const message = error instanceof StateWritten ? error.message : failure(where, error);
-    return { outcome: 'error', phase, message, stateIndex: this.parent, step, error };
+    return { outcome: 'error', phase, message, stateIndex: this.parent, step, error, ...assertionMark(error) };
   }
 }

@@ -18,3 +18,4 @@ export {
 } from './temporal.ts';
 export { network, Network, type InFlight, type NetworkKind, type NetworkOptions } from './network.ts';
 export { choose, either, when, subsetsOf, majorities, type Domain } from './choice.ts';
+export { assert } from './assert.ts';

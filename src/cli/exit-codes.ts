@@ -10,6 +10,8 @@ export const EXIT = {
   deadlock: 11,
   invariant: 12,
   actionProperty: 13,
+  /** An assert() in spec code that did not hold (TLC's code for a failed Assert). */
+  assertion: 14,
   /** An output (a trace, a report) could not be written; every other result was still delivered. */
   outputNotWritten: 74,
   /** A temporal property violated (TLC's code for a liveness violation, as for action properties). */
@@ -34,13 +36,13 @@ export function exitCodeOf(r: CheckResult): number {
     case 'temporal':
       return EXIT.temporal;
     case 'error':
-      return EXIT.specError;
+      return r.violation?.assertion ? EXIT.assertion : EXIT.specError;
   }
 }
 
 // A lost output ranks below every verdict: the verdict is what CI acts on, and the output's own
 // message says what was lost.
-const severity = [EXIT.internal, EXIT.specDoesNotLoad, EXIT.assumption, EXIT.specError, EXIT.invariant, EXIT.actionProperty, EXIT.deadlock, EXIT.outputNotWritten, EXIT.expectationNotMet];
+const severity = [EXIT.internal, EXIT.specDoesNotLoad, EXIT.assumption, EXIT.specError, EXIT.assertion, EXIT.invariant, EXIT.actionProperty, EXIT.deadlock, EXIT.outputNotWritten, EXIT.expectationNotMet];
 
 /** The most serious of several exit codes. */
 export function worst(codes: number[]): number {

@@ -39,7 +39,7 @@ function describeOne(r: CheckResult): string {
     case 'deadlock':
       return 'deadlock';
     case 'error':
-      return 'error in spec';
+      return r.violation?.assertion ? 'assertion failed' : 'error in spec';
   }
 }
 
@@ -127,7 +127,7 @@ export function formatTrace(r: CheckResult, c: ChalkInstance): string {
     prev = step.state;
   });
   const last = r.violation?.step && !r.violation.step.next && r.violation.step.action;
-  if (last) out.push(`  ${c.dim(String(trace.length + 1).padStart(width))}  ${c.bold(escapeControl(last.label))} ${c.red('throws')}`);
+  if (last) out.push(`  ${c.dim(String(trace.length + 1).padStart(width))}  ${c.bold(escapeControl(last.label))} ${c.red(r.violation?.assertion ? 'fails its assertion' : 'throws')}`);
   if (r.lasso) {
     out.push(c.magenta(escapeControl(lassoEnd({ loop: r.lasso.loop, back: r.lasso.back?.label, steps: trace }))));
     if (r.lasso.fairness.length) out.push(`  Fairness the cycle meets: ${r.lasso.fairness.map((f) => `${escapeControl(f.unit)} ${fairnessHow[f.how]}`).join('; ')}.`);
