@@ -42,13 +42,26 @@ export function findSpecFiles(paths: string[]): string[] {
   });
 }
 
-function walk(dir: string): string[] {
+/**
+ * The spec files under `dir`. An entry that cannot be looked at (a dangling link, such as an editor's
+ * lock file `.#spec.ts`) is passed over, and a folder reached again through a link is not walked twice.
+ */
+function walk(dir: string, walked = new Set<string>()): string[] {
+  const real = realpathSync(dir);
+  if (walked.has(real)) return [];
+  walked.add(real);
   const out: string[] = [];
   for (const name of readdirSync(dir).sort()) {
     const p = join(dir, name);
-    if (statSync(p).isDirectory()) {
-      if (name !== 'lib' && name !== 'node_modules' && !name.startsWith('.') && !name.startsWith('_')) out.push(...walk(p));
-    } else if (/\.m?ts$/.test(name) && !/\.d\.m?ts$/.test(name) && !/\.test\.m?ts$/.test(name) && !name.startsWith('_')) {
+    let isFolder: boolean;
+    try {
+      isFolder = statSync(p).isDirectory();
+    } catch {
+      continue;
+    }
+    if (isFolder) {
+      if (name !== 'lib' && name !== 'node_modules' && !name.startsWith('.') && !name.startsWith('_')) out.push(...walk(p, walked));
+    } else if (/\.m?ts$/.test(name) && !/\.d\.m?ts$/.test(name) && !/\.test\.m?ts$/.test(name) && !name.startsWith('_') && !name.startsWith('.#')) {
       out.push(p);
     }
   }

@@ -1,5 +1,6 @@
 // interleave list: what the bundled specs declare.
 import { describe, expect, it } from 'vitest';
+import { symlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { cli, scratch, writeSpec } from './helpers.ts';
 
@@ -113,5 +114,18 @@ describe('paths that hold no spec', () => {
     expect([list.code, list.stderr]).toEqual([150, `interleave: ${empty}: no spec files here (a spec is a .ts file whose default export is defineSpec({ ... }))\n`]);
     const graph = cli(['graph', 'specs/examples']);
     expect([graph.code, graph.stderr]).toEqual([150, 'interleave: specs/examples: a folder, where one spec file is wanted (check and list take folders)\n']);
+  });
+
+  it("links that lead nowhere (an editor's lock file) or back to a folder above are passed over by check, list and the gate", () => {
+    const dir = scratch();
+    writeSpec(dir, 'one.ts', `import { defineSpec, int } from 'interleave';
+export default defineSpec({ name: 'one', state: { x: int(0, 1) }, init: { x: 0 }, actions: { go: { when: (s) => s.x === 0, do: (s) => { s.x = 1; } } }, deadlock: false });\n`);
+    symlinkSync('root@host.1234:1', join(dir, '.#one.ts'));
+    symlinkSync('gone.ts', join(dir, 'gone.ts'));
+    symlinkSync(dir, join(dir, 'again'));
+    const gate = cli(['check', dir, '--gate', '--out', scratch()]);
+    expect([gate.code, gate.stdout.trim().split('\n').at(-1)]).toEqual([0, 'Gate passed: all 1 variant behave as their specs expect.']);
+    const list = cli(['list', dir, '--json']);
+    expect([list.code, JSON.parse(list.stdout).map((s: { spec: string }) => s.spec)]).toEqual([0, ['one']]);
   });
 });

@@ -188,8 +188,8 @@ export async function main(argv: string[]): Promise<number> {
     }
     const io = e as NodeJS.ErrnoException;
     if (io?.syscall && io.code) {
-      // A full disk or a folder it may not write: the search on disk cannot go on.
-      process.stderr.write(`interleave: the search on disk failed: ${io.message} (free space, or name another folder with --store-dir / --checkpoint)\n`);
+      // A system call that failed outside the search (the search on disk reports its own): say which.
+      process.stderr.write(`interleave: ${escapeControl(io.message)}\n`);
       return EXIT.internal;
     }
     process.stderr.write(`interleave: internal error: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
