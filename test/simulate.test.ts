@@ -38,6 +38,12 @@ describe('interleave simulate', () => {
     const replay = cli(['trace', file, '--replay', 'specs/examples/refcount-race.ts']);
     expect(replay.code).toBe(0);
     expect(replay.stdout).toContain('All 5 states replay');
+    // With --const and --deadlock, the line to repeat it gives them too, and gives the same walk.
+    const set = cli(['simulate', 'specs/examples/refcount-race.ts', '--variant', 'racy', '--seed', '7', '--runs', '50', '--steps', '10', '--const', 'atomic=false', '--deadlock', '--out', dir]);
+    const again = /Reproduce: interleave simulate (.*)\n/.exec(set.stdout)![1];
+    expect(again).toBe('specs/examples/refcount-race.ts --variant racy --seed 7 --steps 10 --runs 4 --const atomic=false --deadlock');
+    const repeated = cli(['simulate', ...again.split(' '), '--out', dir]);
+    expect(/violates NoLeak in walk \d+/.exec(repeated.stdout)?.[0]).toBe('violates NoLeak in walk 4');
   });
 
   it('the same seed gives the same walks; another seed other walks', () => {

@@ -40,7 +40,7 @@ export function simulateCommand(done: (code: number) => void): CommandModule<{},
       y
         .positional('spec', { type: 'string', demandOption: true, describe: 'a spec file' })
         .option('variant', { type: 'string', describe: 'simulate only this variant (default: every variant)' })
-        .option('seed', { type: 'string', coerce: wholeNumber('seed', 0), describe: 'seed of the random walks (default: chosen and printed)' })
+        .option('seed', { type: 'string', coerce: wholeNumber('seed', 0, 2 ** 32 - 1), describe: 'seed of the random walks (default: chosen and printed)' })
         .option('steps', { type: 'string', default: '100', coerce: wholeNumber('steps'), describe: 'steps per walk at most' })
         .option('runs', { type: 'string', default: '1000', coerce: wholeNumber('runs'), describe: 'number of walks' })
         .option('deadlock', { type: 'boolean', describe: 'check for deadlock (--no-deadlock to switch off; default: the spec decides)' })
@@ -136,7 +136,7 @@ function formatSimulation(r: SimulationResult, args: SimulateArgs, file: string,
   const stats = c.dim(`  ${r.stats.generated} states generated, ${r.stats.distinct} distinct states visited, longest walk ${r.stats.depth} states. ${(r.stats.durationMs / 1000).toFixed(2)} s.`);
   if (r.stopped === 'interrupted') {
     const done = `${r.runs} walk${r.runs === 1 ? '' : 's'} of ${args.runs} (up to ${args.steps} steps each), seed ${r.seed}`;
-    return [`${c.yellow('!')} ${title}: interrupted after ${done}: no violation so far`, stats, c.dim(`  Repeat these walks: interleave simulate ${file}${r.model.variant === 'default' ? '' : ` --variant ${r.model.variant}`} --seed ${r.seed} --steps ${args.steps} --runs ${args.runs}`), ''].join('\n');
+    return [`${c.yellow('!')} ${title}: interrupted after ${done}: no violation so far`, stats, c.dim(`  Repeat these walks: interleave simulate ${file}${r.model.variant === 'default' ? '' : ` --variant ${r.model.variant}`} --seed ${r.seed} --steps ${args.steps} --runs ${args.runs}${sameChoices(args)}`), ''].join('\n');
   }
   if (r.outcome === 'ok') {
     return [`${c.green('✓')} ${title}: no violation in ${walks}`, c.dim('  Random walks sample the state space; only `check` can show that a property holds.'), stats, ''].join('\n');
@@ -150,8 +150,15 @@ function formatSimulation(r: SimulationResult, args: SimulateArgs, file: string,
     lines.push(formatTrace(r, c));
   }
   lines.push(stats);
-  lines.push(c.dim(`  Reproduce: interleave simulate ${file}${variant} --seed ${r.seed} --steps ${args.steps} --runs ${r.run}`));
+  lines.push(c.dim(`  Reproduce: interleave simulate ${file}${variant} --seed ${r.seed} --steps ${args.steps} --runs ${r.run}${sameChoices(args)}`));
   return lines.join('\n') + '\n';
+}
+
+/** The options besides the seed and the walks that decide what a walk finds: --const and --deadlock, as given. */
+function sameChoices(args: SimulateArgs): string {
+  const quote = (v: string) => (/^[\w.=,:/@%+-]+$/.test(v) ? v : `'${v.replaceAll("'", `'\\''`)}'`);
+  const consts = (args.const ?? []).map((k) => ` --const ${escapeControl(quote(k))}`).join('');
+  return consts + (args.deadlock === undefined ? '' : args.deadlock ? ' --deadlock' : ' --no-deadlock');
 }
 
 /** Walks have no queue and no depth to report. */
