@@ -83,4 +83,30 @@ export default defineSpec({
     expect(r.stdout).toContain(String.raw`s3 [label="n = -1\lTypeOK: n = -1 is outside int(0, 3)\l", color=red, fontcolor=red, penwidth=3, style="bold,filled", fillcolor="#ffe0e0"];`);
     expect(r.stdout).toContain('s1 -> s3 [label="put", color=red, fontcolor=red, penwidth=3];');
   });
+
+  it('spec code that prints goes to stderr, never into the DOT; control characters in names and values are escapes; a failed assumption is exit 10', () => {
+    const dir = scratch();
+    const noisy = writeSpec(dir, 'noisy.ts', `import { defineSpec, enumOf, int } from 'interleave';
+console.log('hello at import');
+export default defineSpec({
+  name: 'noisy\\u001b]0;x\\u0007',
+  constants: { N: 3 },
+  assumptions: { Small: (c) => c.N < 5 },
+  state: { x: int(0, 1), word: enumOf('a', 'new\\nline', 'esc\\u001b[31m') },
+  init: { x: 0, word: 'new\\nline' },
+  actions: { go: { when: (s) => s.x < 1, do: (s) => { console.log('hello from spec'); s.x++; s.word = 'esc\\u001b[31m'; } } },
+  deadlock: false,
+});\n`);
+    const r = cli(['graph', noisy]);
+    expect(r.code).toBe(0);
+    expect(r.stdout.startsWith('digraph "noisy\\\\e]0;x\\\\u0007" {\n')).toBe(true);
+    expect(r.stdout).not.toContain('hello');
+    expect(r.stdout).not.toMatch(/[\u0000-\u0008\u000b-\u001f]/);
+    // One line per variable: the value's newline is shown, not taken as a line break.
+    expect(r.stdout).toContain("label=\"x = 0\\lword = 'new\\\\nline'\\l\"");
+    expect(r.stderr).toContain('hello at import');
+    expect(r.stderr).toContain('hello from spec');
+    const assumed = cli(['graph', writeSpec(dir, 'assumed.ts', readFileSync(noisy, 'utf8').replace('N: 3', 'N: 9'))]);
+    expect([assumed.code, assumed.stderr]).toEqual([10, expect.stringContaining("assumption 'Small' does not hold")]);
+  });
 });

@@ -6,6 +6,8 @@ import { loadSpec } from '../load.ts';
 import { OutputError, writeFileAtomic } from '../report/files.ts';
 import { SpecError } from '../spec.ts';
 import { EXIT } from './exit-codes.ts';
+import { reserveStdout } from './stdout.ts';
+import { AssumptionError } from '../constants.ts';
 import { ensureOutputFile, pickVariant, wholeNumber } from './options.ts';
 import { UsageError } from './usage.ts';
 import { escapeControl } from '../report/terminal.ts';
@@ -32,6 +34,16 @@ export function graphCommand(done: (code: number) => void): CommandModule<{}, Gr
 }
 
 export async function runGraph(args: GraphArgs): Promise<number> {
+  // The DOT goes to stdout (for `| dot -Tsvg`): what spec code prints goes to stderr meanwhile.
+  const stdout = args.out ? undefined : reserveStdout();
+  try {
+    return await graphOf(args, (dot) => (stdout ? stdout.write(dot) : process.stdout.write(dot)));
+  } finally {
+    stdout?.release();
+  }
+}
+
+async function graphOf(args: GraphArgs, writeDot: (dot: string) => void): Promise<number> {
   // Loaded here, not with the command line: other commands do not pay for the search and DOT.
   const [{ checkModel }, { exploreGraph, GraphSpecError, GraphTooBig, stateKey }, { toDot }] = await Promise.all([
     import('../compile/check.ts'),
@@ -48,7 +60,8 @@ export async function runGraph(args: GraphArgs): Promise<number> {
   } catch (e) {
     if (!(e instanceof SpecError)) throw e;
     process.stderr.write(`interleave: ${file}: ${escapeControl(e.message, true)}\n`);
-    return EXIT.specDoesNotLoad;
+    // An assumption about the constants that does not hold: TLC's 10, as check and simulate say.
+    return e instanceof AssumptionError ? EXIT.assumption : EXIT.specDoesNotLoad;
   }
   const title = variant === 'default' ? spec.def.name : `${spec.def.name} [${variant}]`;
   let graph;
@@ -77,7 +90,7 @@ export async function runGraph(args: GraphArgs): Promise<number> {
     }
     process.stderr.write(`${args.out}: ${graph.nodes.length} states, ${graph.edges.length} transitions\n`);
   } else {
-    process.stdout.write(dot);
+    writeDot(dot);
   }
   return EXIT.ok;
 }

@@ -3,6 +3,7 @@
 import type { StateGraph } from '../../checker/search/graph.ts';
 import type { RecordSchema, Shape } from '../schema/index.ts';
 import { flatten } from './diff.ts';
+import { escapeControl } from './terminal.ts';
 
 export interface DotOptions {
   title: string;
@@ -16,15 +17,16 @@ export function toDot(g: StateGraph, opts: DotOptions): string {
   const pathEdges = new Set<string>();
   (opts.path ?? []).forEach((id, i, p) => i > 0 && pathEdges.add(`${p[i - 1]}>${id}`));
   const out = [
-    `digraph ${quote(opts.title)} {`,
-    `  label=${quote(`${opts.title}: ${g.nodes.length} states, ${g.edges.length} transitions${opts.path ? `; counterexample of ${opts.path.length} states in red` : ''}`)};`,
+    `digraph ${quote(escapeControl(opts.title))} {`,
+    `  label=${quote(`${escapeControl(opts.title)}: ${g.nodes.length} states, ${g.edges.length} transitions${opts.path ? `; counterexample of ${opts.path.length} state${opts.path.length === 1 ? '' : 's'} in red` : ''}`)};`,
     '  labelloc=t;',
     '  node [shape=box, fontname="monospace", fontsize=10];',
     '  edge [fontname="monospace", fontsize=9];',
   ];
   for (const n of g.nodes) {
-    const vars = [...safeFlatten(opts, n.state)].map(([p, v]) => `${p} = ${v}`);
-    if (n.bad) vars.push(n.bad);
+    // Each line's own control characters (a newline in a value among them) are shown as escapes.
+    const vars = [...safeFlatten(opts, n.state)].map(([p, v]) => escapeControl(`${p} = ${v}`));
+    if (n.bad) vars.push(escapeControl(n.bad));
     const attrs = [`label=${quote(vars.join('\n') + '\n', true)}`];
     if (n.initial) attrs.push('style=bold');
     if (n.bad) attrs.push('color=red', 'fontcolor=red');
@@ -32,7 +34,7 @@ export function toDot(g: StateGraph, opts: DotOptions): string {
     out.push(`  s${n.id} [${attrs.join(', ')}];`);
   }
   for (const e of g.edges) {
-    const attrs = [`label=${quote(e.label)}`];
+    const attrs = [`label=${quote(escapeControl(e.label))}`];
     if (pathEdges.has(`${e.from}>${e.to}`)) attrs.push('color=red', 'fontcolor=red', 'penwidth=3');
     out.push(`  s${e.from} -> s${e.to} [${attrs.join(', ')}];`);
   }
