@@ -11,7 +11,7 @@ import { auditDeterminism } from '../checker/determinism-audit.ts';
 import { auditSymmetry, QUICK_AUDIT } from '../checker/symmetry/audit.ts';
 import type { CheckChoices } from './compile/options.ts';
 import { loadSpec } from './load.ts';
-import { describeOutcome, formatResult, variantTitle } from './report/console.ts';
+import { formatResult, variantTitle } from './report/console.ts';
 import { isSpec, type Spec } from './spec.ts';
 import { show } from '../checker/show.ts';
 
@@ -57,6 +57,10 @@ function checkOptions(opts: unknown): asserts opts is HelperOptions {
     if (o[k] !== undefined && !(Number.isSafeInteger(o[k]) && (o[k] as number) > 0)) throw new Error(`check(): ${k} is a whole number above 0, not ${show(o[k])}`);
   }
   if (o.variant !== undefined && typeof o.variant !== 'string') throw new Error(`check(): variant is a variant's name, not ${show(o.variant)}`);
+  // A misspelt option (maxState) would be ignored, and the search run without it.
+  const known = ['variant', 'auditSymmetry', 'deadlock', 'symmetry', 'compareSymmetry', 'fewestSwitches', 'continue', 'maxStates', 'maxDepth', 'workers', 'maxMemory'];
+  const unknown = Object.keys(o).filter((k) => !known.includes(k) && !['storage', 'storeDir', 'fpMemory', 'checkpoint', 'checkpointEvery', 'resume'].includes(k));
+  if (unknown.length) throw new Error(`check(): no option ${unknown.map((k) => `'${k}'`).join(', ')} (the options: ${known.join(', ')})`);
 }
 
 const plain = new Chalk({ level: 0 });
@@ -74,7 +78,17 @@ const notAResult = (name: string) => ({
 });
 
 function violates(r: CheckResult, property: string): boolean {
-  return (r.outcome === 'invariant' || r.outcome === 'action-property' || r.outcome === 'deadlock' || r.outcome === 'temporal') && r.property === property;
+  const found = (o: string, p: string | undefined) => (o === 'invariant' || o === 'action-property' || o === 'deadlock' || o === 'temporal') && p === property;
+  // With { continue: true }, every property violated counts, not only the one reported first.
+  return found(r.outcome, r.property) || !!r.violated?.some((v) => found(v.outcome, v.property));
+}
+
+/** `it holds`, `it violates X`, `it deadlocks`, `it stopped with an error in spec`: the outcome as the end of a sentence. */
+function itDid(r: CheckResult): string {
+  if (r.outcome === 'deadlock') return 'it deadlocks';
+  if (r.outcome === 'error') return `it stopped with ${r.violation?.assertion ? 'a failed assertion' : 'an error in spec'}`;
+  if (r.outcome === 'ok') return r.stats.complete ? 'it holds' : `it found no violation, but the search stopped early (${r.stopped})`;
+  return `it violates ${[r.property, ...(r.violated ?? []).map((v) => v.property).filter((p) => p !== r.property)].join(', ')}`;
 }
 
 expect.extend({
@@ -86,7 +100,7 @@ expect.extend({
       message: () =>
         pass
           ? `expected ${variantTitle(received)} not to hold, but every property holds (${received.stats.distinct} distinct states)`
-          : `expected ${variantTitle(received)} to hold, but it ${describeOutcome(received)}:\n${details(received)}`,
+          : `expected ${variantTitle(received)} to hold, but ${itDid(received)}:\n${details(received)}`,
     };
   },
   toViolate(received: unknown, property: string) {
@@ -98,8 +112,8 @@ expect.extend({
         pass
           ? `expected ${variantTitle(received)} not to violate ${property}, but it does:\n${details(received)}`
           : received.outcome === 'ok'
-            ? `expected ${variantTitle(received)} to violate ${property}, but it ${describeOutcome(received)} (${received.stats.distinct} distinct states)`
-            : `expected ${variantTitle(received)} to violate ${property}, but it ${describeOutcome(received)}:\n${details(received)}`,
+            ? `expected ${variantTitle(received)} to violate ${property}, but ${itDid(received)} (${received.stats.distinct} distinct states)`
+            : `expected ${variantTitle(received)} to violate ${property}, but ${itDid(received)}:\n${details(received)}`,
     };
   },
 });

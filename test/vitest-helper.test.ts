@@ -18,6 +18,7 @@ describe("interleave/vitest", () => {
       [{ variant: 'atomic', symmetry: 'off' }, "check(): symmetry is true or false, not 'off'"],
       [{ variant: 'atomic', maxStates: 0 }, 'check(): maxStates is a whole number above 0, not 0'],
       [{ variant: 'atomic', maxDepth: 1.5 }, 'check(): maxDepth is a whole number above 0, not 1.5'],
+      [{ variant: 'atomic', maxState: 1 }, "check(): no option 'maxState' (the options: variant, auditSymmetry, deadlock, symmetry, compareSymmetry, fewestSwitches, continue, maxStates, maxDepth, workers, maxMemory)"],
       [{ variant: 'atomic', resume: '/tmp/ck' }, 'check(): resume is an option of the command line (interleave check); check() searches in memory'],
       [{ variant: 'atomic', storage: 'disk' }, 'check(): storage is an option of the command line (interleave check); check() searches in memory'],
     ];
@@ -51,6 +52,15 @@ describe("interleave/vitest", () => {
     expect(() => expect(held).toViolate('NoLeak')).toThrow('expected refcount-race [atomic] to violate NoLeak, but it holds (4 distinct states)');
     const other = await check('specs/examples/refcount-race.ts', { variant: 'racy' });
     expect(() => expect(other).toViolate('TypeOK')).toThrow(/to violate TypeOK, but it violates NoLeak:\n\s+invariant 'NoLeak' is violated\n\s+Counterexample, 5 states/);
+  });
+
+  it('with { continue: true } toViolate sees every property violated; a deadlock reads as one', async () => {
+    const two = await check('test/fixtures/two-ways.ts', { variant: 'no-deadlock', continue: true });
+    const names = [two.property, ...(two.violated ?? []).map((v) => v.property)].filter((p, i, all) => all.indexOf(p) === i);
+    expect(names.length).toBeGreaterThan(1);
+    for (const p of names) expect(two).toViolate(p!);
+    const stuck = await check('test/fixtures/two-ways.ts', { variant: 'deadlock' });
+    expect(() => expect(stuck).toHold()).toThrow(/to hold, but it deadlocks:\n/);
   });
 
   it('refuses a spec that is not symmetric in the scalarset it would be reduced by', async () => {
