@@ -38,6 +38,9 @@ describe('interleave simulate', () => {
     const replay = cli(['trace', file, '--replay', 'specs/examples/refcount-race.ts']);
     expect(replay.code).toBe(0);
     expect(replay.stdout).toContain('All 5 states replay');
+    // Walks that miss the violation a spec expects are not a pass, in text as in JSON.
+    const missed = cli(['simulate', 'specs/examples/die-hard.ts', '--seed', '1', '--runs', '50', '--out', dir]);
+    expect(missed.stdout.split('\n')[0]).toBe('! die-hard: no violation in 50 walks of up to 100 steps, seed 1 (the spec expects: violates NotSolved)');
     // With --const and --deadlock, the line to repeat it gives them too, and gives the same walk.
     const set = cli(['simulate', 'specs/examples/refcount-race.ts', '--variant', 'racy', '--seed', '7', '--runs', '50', '--steps', '10', '--const', 'atomic=false', '--deadlock', '--out', dir]);
     const again = /Reproduce: interleave simulate (.*)\n/.exec(set.stdout)![1];

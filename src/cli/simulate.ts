@@ -4,7 +4,7 @@ import type { Argv, CommandModule } from 'yargs';
 import { compileModel, type Model } from '../compile/model.ts';
 import type { SimulationResult } from '../compile/simulate.ts';
 import { loadSpec } from '../load.ts';
-import { formatTrace, makeChalk, variantTitle, describeOutcome } from '../report/console.ts';
+import { formatTrace, makeChalk, variantTitle, describeExpectation, describeOutcome } from '../report/console.ts';
 import { formatCoverage } from '../report/coverage.ts';
 import { writeTrace } from '../report/itf.ts';
 import { toJson } from '../report/json.ts';
@@ -139,7 +139,10 @@ function formatSimulation(r: SimulationResult, args: SimulateArgs, file: string,
     return [`${c.yellow('!')} ${title}: interrupted after ${done}: no violation so far`, stats, c.dim(`  Repeat these walks: interleave simulate ${file}${r.model.variant === 'default' ? '' : ` --variant ${r.model.variant}`} --seed ${r.seed} --steps ${args.steps} --runs ${args.runs}${sameChoices(args)}`), ''].join('\n');
   }
   if (r.outcome === 'ok') {
-    return [`${c.green('✓')} ${title}: no violation in ${walks}`, c.dim('  Random walks sample the state space; only `check` can show that a property holds.'), stats, ''].join('\n');
+    // A spec that expects a violation the walks did not meet: not a pass (the JSON says asExpected: false).
+    const expecting = r.matchesExpectation ? '' : ` ${c.yellow(`(the spec expects: ${describeExpectation(r.expected)})`)}`;
+    const mark = r.matchesExpectation ? c.green('✓') : c.yellow('!');
+    return [`${mark} ${title}: no violation in ${walks}${expecting}`, c.dim('  Random walks sample the state space; only `check` can show that a property holds.'), stats, ''].join('\n');
   }
   const mark = r.matchesExpectation ? c.green('✓') : c.red('✗');
   const variant = r.model.variant === 'default' ? '' : ` --variant ${r.model.variant}`;

@@ -13,6 +13,8 @@ export function simulate(model: Model, opts: SimulateOptions): SimulationResult 
     ...r,
     model,
     expected,
-    matchesExpectation: expected === 'holds' ? r.outcome === 'ok' : r.outcome !== 'error' && expectedViolations(expected).includes(r.violation?.property ?? ''),
+    // Walks cut short (Ctrl-C) match nothing, as a check cut short does not.
+    matchesExpectation:
+      r.stopped === undefined && (expected === 'holds' ? r.outcome === 'ok' : r.outcome !== 'error' && expectedViolations(expected).includes(r.violation?.property ?? '')),
   };
 }
