@@ -119,5 +119,8 @@ describe('the determinism audit', () => {
     expect(json.code).toBe(75);
     const doc = JSON.parse(json.stdout);
     expect(doc.notDeterministic).toEqual([{ spec: 'dice', variant: 'default', message: expect.stringMatching(/^dice: roll is not deterministic: taken twice from the same state it gave different results.\nstate:  { x: \d+ }\n/) }]);
+    // simulate too: walks of such a spec could not be repeated from their seed.
+    const walks = cli(['simulate', file, '--seed', '1', '--json', '--out', dir]);
+    expect([walks.code, JSON.parse(walks.stdout).notDeterministic?.[0]?.message.split(':')[0]]).toEqual([75, 'dice']);
   });
 });

@@ -72,6 +72,14 @@ async function run(job: Job): Promise<void> {
   // Every step this thread takes for the job (audits, search, walks, trace rebuild) reports to the watchdog.
   watchSteps(new StepProbe(job.probe, model.width));
   stats.fill(0);
+  // Worker threads rebuild the system while this one audits it.
+  if (job.kind !== 'simulate' && (job.options.workers ?? 1) > 1 && !job.cluster) prepareWorkers(model.source);
+  // A step that gives other successors when taken again makes counts, traces and seeds meaningless.
+  const determinism = auditDeterminism(model);
+  if (!determinism.passed) {
+    send({ kind: 'nondeterministic', message: determinism.problem!.message });
+    return;
+  }
   // What only some jobs need is loaded for them: this thread starts before every check.
   if (job.kind === 'simulate') {
     const { simulate } = await import('../compile/simulate.ts');
@@ -92,14 +100,7 @@ async function run(job: Job): Promise<void> {
     send({ kind: 'done', result: toPortable(result) });
     return;
   }
-  // Worker threads rebuild the system while this one audits it.
-  if ((job.options.workers ?? 1) > 1 && !job.cluster) prepareWorkers(model.source);
-  // A step that gives other successors when taken again makes counts and traces meaningless.
-  const determinism = auditDeterminism(model);
-  if (!determinism.passed) {
-    send({ kind: 'nondeterministic', message: determinism.problem!.message });
-    return;
-  }
+
   if (job.audit) {
     const { auditSymmetry, QUICK_AUDIT } = await import('../../checker/symmetry/audit.ts');
     const { model: _m, ...audit } = auditSymmetry(model, job.audit.thorough ? { samples: job.audit.samples, seed: job.audit.seed } : QUICK_AUDIT);

@@ -88,10 +88,17 @@ async function simulateAndReport(args: SimulateArgs, stdout: ReservedStdout | un
   const results: { result: SimulationResult; traceFile?: string }[] = [];
   const out: string[] = [];
   const lost: OutputError[] = [];
+  const notDeterministic: { spec: string; variant: string; message: string }[] = [];
   for (const model of models) {
     if (host.interrupted) break;
     const job: SimulateJob = { kind: 'simulate', file, variant: model.variant, constants: overrides, seed, steps: args.steps, runs: args.runs, deadlock: args.deadlock };
     const outcome = await host.run(job, model);
+    if (outcome.kind === 'nondeterministic') {
+      // Walks of a step that differs when taken again could not be repeated from their seed.
+      notDeterministic.push({ spec: model.specName, variant: model.variant, message: outcome.message });
+      if (!args.json) out.push(c.red(escapeControl(outcome.message, true)) + '\n');
+      continue;
+    }
     const result =
       outcome.kind === 'done'
         ? outcome.result
@@ -113,7 +120,12 @@ async function simulateAndReport(args: SimulateArgs, stdout: ReservedStdout | un
     if (!args.json) out.push(formatSimulation(result, args, file, traceFile, c));
     if (!args.json && args.coverage && result.coverage) out.push(`Coverage of ${variantTitle(result)}:\n${formatCoverage(result.coverage, c, false)}\n`);
   }
-  const code = worst([...results.map(({ result }) => exitCodeOf(result)), lost.length ? EXIT.outputNotWritten : EXIT.ok, host.interrupted ? EXIT.internal : EXIT.ok]);
+  const code = worst([
+    ...results.map(({ result }) => exitCodeOf(result)),
+    notDeterministic.length ? EXIT.specError : EXIT.ok,
+    lost.length ? EXIT.outputNotWritten : EXIT.ok,
+    host.interrupted ? EXIT.internal : EXIT.ok,
+  ]);
   if (stdout) {
     const doc = {
       tool: 'interleave',
@@ -121,6 +133,7 @@ async function simulateAndReport(args: SimulateArgs, stdout: ReservedStdout | un
       exitCode: code,
       seed,
       results: results.map(({ result, traceFile }) => ({ ...toJson(result, traceFile), run: result.run, runs: result.runs })),
+      ...(notDeterministic.length > 0 ? { notDeterministic } : {}),
       ...(lost.length > 0 ? { outputErrors: lost.map((e) => ({ file: e.file, message: e.message })) } : {}),
     };
     stdout.write(JSON.stringify(doc, null, 2) + '\n');
