@@ -104,7 +104,7 @@ async function simulateAndReport(args: SimulateArgs, stdout: ReservedStdout | un
         ? outcome.result
         : outcome.kind === 'hung'
           ? { ...hungResult(model, outcome.step, statsOfWalks(outcome.stats), args.stepTimeout ?? DEFAULT_STEP_TIMEOUT), runs: outcome.stats.walks + 1, run: outcome.stats.walks + 1, seed }
-          : interruptedWalks(model, seed, outcome.kind === 'ended' ? outcome.stats : undefined);
+          : interruptedWalks(model, seed, outcome.kind === 'ended' ? outcome.stats : undefined, outcome.kind === 'ended' && outcome.reason === 'heap-full' ? 'max-memory' : 'interrupted');
     let traceFile: string | undefined;
     if (result.trace?.length) {
       try {
@@ -147,9 +147,11 @@ function formatSimulation(r: SimulationResult, args: SimulateArgs, file: string,
   const title = c.bold(variantTitle(r));
   const walks = `${r.runs} walk${r.runs === 1 ? '' : 's'} of up to ${args.steps} steps, seed ${r.seed}`;
   const stats = c.dim(`  ${r.stats.generated} states generated, ${r.stats.distinct} distinct states visited, longest walk ${r.stats.depth} states. ${(r.stats.durationMs / 1000).toFixed(2)} s.`);
-  if (r.stopped === 'interrupted') {
+  if (r.stopped === 'interrupted' || r.stopped === 'max-memory') {
     const done = `${r.runs} walk${r.runs === 1 ? '' : 's'} of ${args.runs} (up to ${args.steps} steps each), seed ${r.seed}`;
-    return [`${c.yellow('!')} ${title}: interrupted after ${done}: no violation so far`, stats, c.dim(`  Repeat these walks: interleave simulate ${file}${r.model.variant === 'default' ? '' : ` --variant ${r.model.variant}`} --seed ${r.seed} --steps ${args.steps} --runs ${args.runs}${sameChoices(args)}`), ''].join('\n');
+    // A walk so long that the states it keeps fill the heap: fewer --steps.
+    const why = r.stopped === 'max-memory' ? "stopped, the search thread's heap full (give fewer --steps)," : 'interrupted';
+    return [`${c.yellow('!')} ${title}: ${why} after ${done}: no violation so far`, stats, c.dim(`  Repeat these walks: interleave simulate ${file}${r.model.variant === 'default' ? '' : ` --variant ${r.model.variant}`} --seed ${r.seed} --steps ${args.steps} --runs ${args.runs}${sameChoices(args)}`), ''].join('\n');
   }
   if (r.outcome === 'ok') {
     // A spec that expects a violation the walks did not meet: not a pass (the JSON says asExpected: false).
@@ -181,13 +183,13 @@ function sameChoices(args: SimulateArgs): string {
 const statsOfWalks = (shared: SharedStats | undefined): SharedStats => ({ generated: 0, distinct: 0, elapsedMs: 0, walks: 0, ...shared, queue: 0, depth: 0 });
 
 /** The walks of a thread that had to be ended after Ctrl-C or SIGTERM, as far as it had published them. */
-function interruptedWalks(model: Model, seed: number, shared: SharedStats | undefined): SimulationResult {
+function interruptedWalks(model: Model, seed: number, shared: SharedStats | undefined, stopped: 'interrupted' | 'max-memory' = 'interrupted'): SimulationResult {
   const s = statsOfWalks(shared);
   return {
     model,
     outcome: 'ok',
     stats: { generated: s.generated, distinct: s.distinct, queue: 0, depth: 0, durationMs: s.elapsedMs, collisionProbability: 0, complete: false, storeBytes: 0 },
-    stopped: 'interrupted',
+    stopped,
     symmetryReduced: [],
     expected: model.expect,
     matchesExpectation: false,
