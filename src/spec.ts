@@ -245,7 +245,16 @@ export function defineSpec<Sh extends Shape, C extends Constants = {}, A = {}>(
     const expect = def.variants?.[v]?.expect ?? def.expect;
     checkFinding(def.name, v, def.variants?.[v]?.finding, variantNames);
     checkBounds(def.name, v, def.variants?.[v]?.bounds, def.constants ?? {});
+    // An expectation the variant can never meet would fail every gate for a reason the spec hides.
+    const where = `spec '${def.name}', variant '${v}'`;
+    if (expect && expect !== 'holds' && expectedViolations(expect).length === 0) throw new SpecError(`${where}: expects a violation of no property (name one, or expect 'holds')`);
     for (const p of expectedViolations(expect)) {
+      if (p === DEADLOCK && (vdef?.deadlock ?? def.deadlock ?? true) === false) {
+        throw new SpecError(`${where}: expects a deadlock, but does not check for one (deadlock: false)`);
+      }
+      if (vdef?.properties && p !== TYPE_OK && p !== DEADLOCK && names.has(p) && !vdef.properties.includes(p)) {
+        throw new SpecError(`${where}: expects a violation of '${p}', which it does not check (it checks ${vdef.properties.join(', ') || 'no property'})`);
+      }
       if (!names.has(p) && p !== TYPE_OK && p !== DEADLOCK) {
         throw new SpecError(
           `spec '${def.name}', variant '${v}': expects a violation of '${p}', which is not a property of the spec ` +

@@ -43,6 +43,22 @@ describe('spec language', () => {
     );
   });
 
+  it('an expectation the variant can never meet is a spec error saying why', () => {
+    const at = (f: () => unknown) => {
+      try {
+        f();
+      } catch (e) {
+        return (e as Error).message;
+      }
+      return 'no error';
+    };
+    const withVariant = (v: object) => at(() => counter({ invariants: { Small: () => true, Tiny: () => true }, variants: { v } } as object));
+    expect(withVariant({ deadlock: false, expect: { violates: 'deadlock' } })).toBe("spec 'counter', variant 'v': expects a deadlock, but does not check for one (deadlock: false)");
+    expect(withVariant({ properties: ['Small'], expect: { violates: 'Tiny' } })).toBe("spec 'counter', variant 'v': expects a violation of 'Tiny', which it does not check (it checks Small)");
+    expect(withVariant({ expect: { violates: [] } })).toBe("spec 'counter', variant 'v': expects a violation of no property (name one, or expect 'holds')");
+    expect(withVariant({ properties: ['Small'], expect: { violates: 'TypeOK' } })).toBe('no error');
+  });
+
   it('explores from every initial state', async () => {
     const r = await run(counter());
     expect([r.stats.distinct, r.stats.generated, r.stats.depth]).toEqual([10, 11, 5]);
