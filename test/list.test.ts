@@ -128,4 +128,16 @@ export default defineSpec({ name: 'one', state: { x: int(0, 1) }, init: { x: 0 }
     const list = cli(['list', dir, '--json']);
     expect([list.code, JSON.parse(list.stdout).map((s: { spec: string }) => s.spec)]).toEqual([0, ['one']]);
   });
+
+  it('a variant that does not compile is named (150); the spec is still listed with its other variants', () => {
+    const dir = scratch();
+    writeSpec(dir, 'two.ts', `import { defineSpec, int } from 'interleave';
+export default defineSpec({ name: 'two', constants: { N: 2 }, state: (c) => ({ x: int(0, c.N) }), init: { x: 0 },
+  actions: { go: { when: (s) => s.x === 0, do: (s) => { s.x = 1; } } }, deadlock: false,
+  variants: { good: {}, bad: { constants: { N: -1 } } } });\n`);
+    const r = cli(['list', dir, '--json']);
+    expect(r.code).toBe(150);
+    expect(JSON.parse(r.stdout).map((l: { variants: { name: string }[] }) => l.variants.map((v) => v.name))).toEqual([['good']]);
+    expect(r.stderr).toMatch(/^error: .*two\.ts: .*\n$/);
+  });
 });

@@ -63,7 +63,13 @@ export async function runList(args: ListArgs): Promise<number> {
   for (const f of files) {
     try {
       const { spec, file } = await loadSpec(f);
-      listings.push(describeSpec(spec, file));
+      const { listing, errors } = describeSpec(spec, file);
+      listings.push(listing);
+      // A variant that does not compile is named; the spec's other variants are still listed (check checks them).
+      for (const message of errors) {
+        failed = true;
+        process.stderr.write(`${c.red('error:')} ${escapeControl(`${f}: ${message}`, true)}\n`);
+      }
     } catch (e) {
       if (!(e instanceof LoadError || e instanceof SpecError)) throw e;
       failed = true;
@@ -76,8 +82,22 @@ export async function runList(args: ListArgs): Promise<number> {
   return failed ? EXIT.specDoesNotLoad : EXIT.ok;
 }
 
-export function describeSpec(spec: Spec, file: string): SpecListing {
-  const models = spec.variantNames.map((v) => compileModel(spec, v, file));
+export function describeSpec(spec: Spec, file: string): { listing: SpecListing; errors: string[] } {
+  const errors: string[] = [];
+  const models = spec.variantNames.flatMap((v) => {
+    try {
+      return [compileModel(spec, v, file)];
+    } catch (e) {
+      if (!(e instanceof SpecError)) throw e;
+      errors.push(e.message);
+      return [];
+    }
+  });
+  if (models.length === 0) throw new SpecError(errors[0]);
+  return { listing: listingOf(spec, file, models), errors };
+}
+
+function listingOf(spec: Spec, file: string, models: Model[]): SpecListing {
   const first = models[0];
   const actions = new Map<string, { name: string; process?: string; instances: number }>();
   for (const a of first.actions) {
