@@ -216,6 +216,21 @@ describe('simulate, interrupted', () => {
     noStack(r);
   }, 30_000);
 
+  it('in the middle of one long walk: answered at once, with the states the walk has generated', async () => {
+    const dir = scratch();
+    const wraps = writeSpec(dir, 'wraps.ts', `import { defineSpec, int } from 'interleave';
+let steps = 0;
+export default defineSpec({ name: 'wraps', state: { x: int(0, 9) }, init: { x: 0 },
+  actions: { inc: { do: (s) => { s.x = (s.x + 1) % 10; if (++steps === 20000) console.error('walking'); } } } });\n`);
+    const r = await runAndSignal(['simulate', wraps, '--runs', '1', '--steps', '100000000', '--json', '--out', dir], 'SIGINT', { ready: (_, err) => err.includes('walking') });
+    expect(r.code).toBe(255);
+    expect(r.afterSignalMs).toBeLessThan(10_000);
+    const [res] = JSON.parse(r.stdout).results;
+    expect([res.result, res.stopped]).toEqual(['incomplete', 'interrupted']);
+    expect(res.generated).toBeGreaterThan(10_000);
+    noStack(r);
+  }, 30_000);
+
   it('even when a walk is stuck in spec code, and with --json', async () => {
     const dir = scratch();
     const loop = writeSpec(dir, 'loop.ts', LOOP);

@@ -112,7 +112,15 @@ export function simulate(system: TransitionSystem, opts: SimulateOptions): Simul
       break;
     }
     if (!at?.encoded) continue;
-    for (;;) {
+    for (let taken = 1; ; taken++) {
+      if ((taken & 4095) === 0) {
+        // A long walk still publishes its counts, and hears Ctrl-C, every few thousand steps.
+        opts.onWalk?.(run - 1, generated, seen.size);
+        if (opts.control?.stop) {
+          stopped = 'interrupted';
+          break walks;
+        }
+      }
       visit(at.encoded!, at.action);
       trace.push({ action: at.action, choice: at.action ? at.choice : undefined, state: system.decode(at.encoded!, 0) });
       longest = Math.max(longest, trace.length);
