@@ -31,6 +31,10 @@ export async function check(spec: string | Spec, opts: HelperOptions = {}): Prom
   if (variant === undefined) {
     throw new Error(`check(): spec '${s.def.name}' has several variants; pass { variant } (one of ${s.variantNames.join(', ')})`);
   }
+  // Worker threads rebuild the spec from its module: an object made in the test file has none they can load.
+  if ((opts.workers ?? 1) > 1 && file === undefined) {
+    throw new Error(`check(): workers above 1 need the spec's file, which each worker thread loads: check('path/to/spec.ts', { workers: ${opts.workers} })`);
+  }
   const { variant: _v, auditSymmetry: audit = true, ...search } = opts;
   const model = compileModel(s, variant, file);
   const determinism = auditDeterminism(model);

@@ -18,6 +18,7 @@ describe("interleave/vitest", () => {
       [{ variant: 'atomic', symmetry: 'off' }, "check(): symmetry is true or false, not 'off'"],
       [{ variant: 'atomic', maxStates: 0 }, 'check(): maxStates is a whole number above 0, not 0'],
       [{ variant: 'atomic', maxDepth: 1.5 }, 'check(): maxDepth is a whole number above 0, not 1.5'],
+      [{ variant: 'atomic', workers: 2 }, "check(): workers above 1 need the spec's file, which each worker thread loads: check('path/to/spec.ts', { workers: 2 })"],
       [{ variant: 'atomic', maxState: 1 }, "check(): no option 'maxState' (the options: variant, auditSymmetry, deadlock, symmetry, compareSymmetry, fewestSwitches, continue, maxStates, maxDepth, workers, maxMemory)"],
       [{ variant: 'atomic', resume: '/tmp/ck' }, 'check(): resume is an option of the command line (interleave check); check() searches in memory'],
       [{ variant: 'atomic', storage: 'disk' }, 'check(): storage is an option of the command line (interleave check); check() searches in memory'],
