@@ -5,7 +5,10 @@ export class AssertionFailure extends Error {
   override name = 'AssertionFailure';
 }
 
+/** The name a failed assertion is reported and expected under (`expect: { violates: 'assertion' }`). */
+export const ASSERTION = 'assertion';
+
 /** Marks a violation made of what spec code threw as a failed assertion, when it is one. */
-export function assertionMark(error: unknown): { assertion?: true } {
-  return error instanceof AssertionFailure ? { assertion: true } : {};
+export function assertionMark(error: unknown): { assertion?: true; property?: string } {
+  return error instanceof AssertionFailure ? { assertion: true, property: ASSERTION } : {};
 }

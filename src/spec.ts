@@ -1,5 +1,6 @@
 // defineSpec: what a user writes. A spec is typed state, initial states, named actions with finite
 // parameters (a guard and an immer-style recipe), properties, and variants with expected outcomes.
+import { ASSERTION } from '../checker/assertion.ts';
 import { RecordSchema, type InferShape, type Schema, type Shape } from './schema/index.ts';
 import type { TemporalFormula } from './temporal.ts';
 
@@ -15,6 +16,8 @@ export function expectedViolations(e: Expectation | undefined): string[] {
 /** Names a failure can carry besides the spec's own properties. */
 export const TYPE_OK = 'TypeOK';
 export const DEADLOCK = 'deadlock';
+/** What a failed assert() is reported and expected as. */
+export { ASSERTION } from '../checker/assertion.ts';
 /** The property the starvation check reports. */
 export const STARVATION = 'Starvation';
 
@@ -252,13 +255,13 @@ export function defineSpec<Sh extends Shape, C extends Constants = {}, A = {}>(
       if (p === DEADLOCK && (vdef?.deadlock ?? def.deadlock ?? true) === false) {
         throw new SpecError(`${where}: expects a deadlock, but does not check for one (deadlock: false)`);
       }
-      if (vdef?.properties && p !== TYPE_OK && p !== DEADLOCK && names.has(p) && !vdef.properties.includes(p)) {
+      if (vdef?.properties && p !== TYPE_OK && p !== DEADLOCK && p !== ASSERTION && names.has(p) && !vdef.properties.includes(p)) {
         throw new SpecError(`${where}: expects a violation of '${p}', which it does not check (it checks ${vdef.properties.join(', ') || 'no property'})`);
       }
-      if (!names.has(p) && p !== TYPE_OK && p !== DEADLOCK) {
+      if (!names.has(p) && p !== TYPE_OK && p !== DEADLOCK && p !== ASSERTION) {
         throw new SpecError(
           `spec '${def.name}', variant '${v}': expects a violation of '${p}', which is not a property of the spec ` +
-            `(known: ${[...names, TYPE_OK, DEADLOCK].join(', ')})`,
+            `(known: ${[...names, TYPE_OK, DEADLOCK, ASSERTION].join(', ')})`,
         );
       }
     }

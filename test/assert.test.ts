@@ -4,6 +4,8 @@ import { describe, expect, it } from 'vitest';
 import { checkModel } from '../src/compile/check.ts';
 import { compileModel } from '../src/compile/model.ts';
 import { assert, defineSpec, int } from '../src/index.ts';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { cli, scratch, writeSpec } from './helpers.ts';
 
 const BUG_ON = `import { assert, defineSpec, int } from 'interleave';
@@ -48,5 +50,17 @@ describe('assert()', () => {
     expect([two.code, doc.exitCode, doc.results[0].traceLength, doc.results[0].message]).toEqual([14, 14, 4, 'the recipe of unmap failed an assertion: VM_BUG_ON: ref 1 <= mapped 1']);
     const thrown = writeSpec(dir, 'throws.ts', BUG_ON.replace("name: 'bug-on'", "name: 'throws'").replace(/assert\(([^,]+), /, 'if (!($1)) throw new Error('));
     expect(cli(['check', thrown, '--out', dir]).code).toBe(75);
+  });
+
+  it("a variant may expect it: { violates: 'assertion' } passes the gate, in JUnit too; unexpected, it fails the gate with 14", () => {
+    const dir = scratch();
+    const expected = writeSpec(dir, 'expected.ts', BUG_ON.replace("name: 'bug-on',", "name: 'bug-on', expect: { violates: 'assertion' },"));
+    const junit = join(dir, 'junit.xml');
+    const gate = cli(['check', expected, '--gate', '--json', '--junit', junit, '--out', dir]);
+    const [res] = JSON.parse(gate.stdout).results;
+    expect([gate.code, res.result, res.property, res.asExpected]).toEqual([0, 'error', 'assertion', true]);
+    expect(readFileSync(junit, 'utf8')).toMatch(/<testcase name="assertion"[^>]*>\s*<system-out>violated as expected/);
+    const surprise = cli(['check', writeSpec(dir, 'surprise.ts', BUG_ON), '--gate', '--out', dir]);
+    expect(surprise.code).toBe(14);
   });
 });

@@ -15,6 +15,7 @@ export function simulate(model: Model, opts: SimulateOptions): SimulationResult 
     expected,
     // Walks cut short (Ctrl-C) match nothing, as a check cut short does not.
     matchesExpectation:
-      r.stopped === undefined && (expected === 'holds' ? r.outcome === 'ok' : r.outcome !== 'error' && expectedViolations(expected).includes(r.violation?.property ?? '')),
+      r.stopped === undefined &&
+      (expected === 'holds' ? r.outcome === 'ok' : (r.outcome !== 'error' || !!r.violation?.assertion) && expectedViolations(expected).includes(r.violation?.property ?? '')),
   };
 }

@@ -2,7 +2,7 @@
 // (spec, variant) and one test case per property, so a dashboard names the property that broke.
 import { Chalk } from 'chalk';
 import type { CheckResult } from '../compile/check.ts';
-import { DEADLOCK, expectedViolations, TYPE_OK } from '../spec.ts';
+import { ASSERTION, DEADLOCK, expectedViolations, TYPE_OK } from '../spec.ts';
 import { describeExpectation, describeOutcome, formatTrace, variantTitle } from './console.ts';
 
 export interface JUnitInput {
@@ -73,15 +73,18 @@ export function toJUnit(input: JUnitInput): string {
 function propertiesOf(r: CheckResult, deadlock: boolean | undefined): string[] {
   const names = [...r.model.invariants.map((p) => p.name), ...r.model.actionProperties.map((p) => p.name), TYPE_OK, ...(r.model.liveness?.properties.map((p) => p.name) ?? [])];
   if ((deadlock ?? r.model.deadlock) || r.property === DEADLOCK) names.push(DEADLOCK);
+  if (r.property === ASSERTION || expectedViolations(r.expected).includes(ASSERTION)) names.push(ASSERTION);
   return names;
 }
 
 /** A property passes when the run agrees with what the variant expects of it. */
 function judge(r: CheckResult, property: string, traceFile?: string): Verdict {
   const expected = expectedViolations(r.expected).includes(property) ? property : undefined;
-  const violated = r.outcome !== 'ok' && r.outcome !== 'error' && (r.property === property || !!r.violated?.some((v) => v.outcome !== 'error' && v.property === property));
+  // A failed assert() is a finding, judged as a property ('assertion'); any other error is an error in the spec.
+  const assertion = r.outcome === 'error' && !!r.violation?.assertion;
+  const violated = r.outcome !== 'ok' && (r.outcome !== 'error' || assertion) && (r.property === property || !!r.violated?.some((v) => v.outcome !== 'error' && v.property === property));
   const trace = () => (r.trace?.length ? `\nCounterexample, ${r.trace.length} states${traceFile ? ` (${traceFile})` : ''}:\n${formatTrace(r, plain)}` : '');
-  if (r.outcome === 'error') {
+  if (r.outcome === 'error' && !assertion) {
     return { kind: 'error', message: r.message ?? 'error in spec', detail: `${r.message ?? ''}${trace()}` };
   }
   if (violated) {
