@@ -19,40 +19,34 @@ const counter = (extra: object = {}) =>
 
 const run = (spec: Spec, variant = 'default') => checkModel(compileModel(spec, variant));
 
+/** The message of what `f` throws, or 'no error'. */
+function thrownBy(f: () => unknown): string {
+  try {
+    f();
+  } catch (e) {
+    return (e as Error).message;
+  }
+  return 'no error';
+}
+
 describe('spec language', () => {
   it('a key the language does not know, in the spec, an action or a variant, is a spec error naming it', () => {
     const known = (what: string) => expect(what).toMatch(/ \(known: [a-z, A-Z]+\)$/);
-    const at = (f: () => unknown) => {
-      try {
-        f();
-      } catch (e) {
-        return (e as Error).message;
-      }
-      return 'no error';
-    };
-    const spec = at(() => counter({ invariant: { Small: () => true } } as object));
+    const spec = thrownBy(() => counter({ invariant: { Small: () => true } } as object));
     expect(spec.split(' (known')[0]).toBe("spec 'counter' has a key Interleave does not know: 'invariant'");
     known(spec);
-    const action = at(() =>
+    const action = thrownBy(() =>
       defineSpec({ name: 'a', state: { n: int(0, 1) }, init: { n: 0 }, actions: { inc: { guard: () => false, do: (s: { n: number }) => { s.n = 1; } } as never } }),
     );
     expect(action).toBe("spec 'a': action 'inc' has a key Interleave does not know: 'guard' (known: params, when, do, process, actor, step, pc, fair)");
-    const variant = at(() => counter({ variants: { small: { constraint: () => true, expect: 'holds' } as never } }));
+    const variant = thrownBy(() => counter({ variants: { small: { constraint: () => true, expect: 'holds' } as never } }));
     expect(variant).toBe(
       "spec 'counter': variant 'small' has a key Interleave does not know: 'constraint' (known: description, constants, expect, deadlock, properties, fairness, starvation, finding, bounds)",
     );
   });
 
   it('an expectation the variant can never meet is a spec error saying why', () => {
-    const at = (f: () => unknown) => {
-      try {
-        f();
-      } catch (e) {
-        return (e as Error).message;
-      }
-      return 'no error';
-    };
-    const withVariant = (v: object) => at(() => counter({ invariants: { Small: () => true, Tiny: () => true }, variants: { v } } as object));
+    const withVariant = (v: object) => thrownBy(() => counter({ invariants: { Small: () => true, Tiny: () => true }, variants: { v } } as object));
     expect(withVariant({ deadlock: false, expect: { violates: 'deadlock' } })).toBe("spec 'counter', variant 'v': expects a deadlock, but does not check for one (deadlock: false)");
     expect(withVariant({ properties: ['Small'], expect: { violates: 'Tiny' } })).toBe("spec 'counter', variant 'v': expects a violation of 'Tiny', which it does not check (it checks Small)");
     expect(withVariant({ expect: { violates: [] } })).toBe("spec 'counter', variant 'v': expects a violation of no property (name one, or expect 'holds')");
