@@ -20,6 +20,8 @@ export const DEADLOCK = 'deadlock';
 export { ASSERTION } from '../checker/assertion.ts';
 /** The property the starvation check reports. */
 export const STARVATION = 'Starvation';
+/** What a variant may expect besides its spec's own properties. */
+const RESERVED = [TYPE_OK, DEADLOCK, ASSERTION];
 
 export type Constants = Record<string, unknown>;
 
@@ -240,7 +242,7 @@ export function defineSpec<Sh extends Shape, C extends Constants = {}, A = {}>(
     const vdef = def.variants?.[v];
     if (vdef !== undefined && (typeof vdef !== 'object' || vdef === null)) throw new SpecError(`spec '${def.name}': variant '${v}' must be an object`);
     if (vdef) refuseUnknownKeys(vdef, VARIANT_KEYS, `spec '${def.name}': variant '${v}'`);
-    for (const p of def.variants?.[v]?.properties ?? []) {
+    for (const p of vdef?.properties ?? []) {
       if (!names.has(p)) {
         throw new SpecError(`spec '${def.name}', variant '${v}': checks '${p}', which is not a property of the spec (known: ${[...names].join(', ')})`);
       }
@@ -255,13 +257,13 @@ export function defineSpec<Sh extends Shape, C extends Constants = {}, A = {}>(
       if (p === DEADLOCK && (vdef?.deadlock ?? def.deadlock ?? true) === false) {
         throw new SpecError(`${where}: expects a deadlock, but does not check for one (deadlock: false)`);
       }
-      if (vdef?.properties && p !== TYPE_OK && p !== DEADLOCK && p !== ASSERTION && names.has(p) && !vdef.properties.includes(p)) {
+      if (vdef?.properties && names.has(p) && !vdef.properties.includes(p)) {
         throw new SpecError(`${where}: expects a violation of '${p}', which it does not check (it checks ${vdef.properties.join(', ') || 'no property'})`);
       }
-      if (!names.has(p) && p !== TYPE_OK && p !== DEADLOCK && p !== ASSERTION) {
+      if (!names.has(p) && !RESERVED.includes(p)) {
         throw new SpecError(
           `spec '${def.name}', variant '${v}': expects a violation of '${p}', which is not a property of the spec ` +
-            `(known: ${[...names, TYPE_OK, DEADLOCK, ASSERTION].join(', ')})`,
+            `(known: ${[...names, ...RESERVED].join(', ')})`,
         );
       }
     }

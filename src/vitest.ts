@@ -5,7 +5,7 @@
 // A failed expectation prints the counterexample, as `interleave check` would.
 import { Chalk } from 'chalk';
 import { expect } from 'vitest';
-import { checkModel, type CheckResult } from './compile/check.ts';
+import { checkModel, type CheckResult, findingOf } from './compile/check.ts';
 import { compileModel, usesSymmetry } from './compile/model.ts';
 import { auditDeterminism } from '../checker/determinism-audit.ts';
 import { auditSymmetry, QUICK_AUDIT } from '../checker/symmetry/audit.ts';
@@ -50,22 +50,26 @@ export async function check(spec: string | Spec, opts: HelperOptions = {}): Prom
 function checkOptions(opts: unknown): asserts opts is HelperOptions {
   if (opts === null || typeof opts !== 'object' || Array.isArray(opts)) throw new Error(`check(): the options are an object ({ variant, symmetry, ... }), not ${show(opts)}`);
   const o = opts as Record<string, unknown>;
-  // A search on disk, checkpoints and resuming are the command line's (interleave check --store disk ...).
-  for (const k of ['storage', 'storeDir', 'fpMemory', 'checkpoint', 'checkpointEvery', 'resume']) {
-    if (o[k] !== undefined) throw new Error(`check(): ${k} is an option of the command line (interleave check); check() searches in memory`);
+  for (const k of Object.keys(o)) {
+    // A search on disk, checkpoints and resuming are the command line's (interleave check --store disk ...).
+    if (COMMAND_LINE_ONLY.includes(k)) {
+      if (o[k] !== undefined) throw new Error(`check(): ${k} is an option of the command line (interleave check); check() searches in memory`);
+    } else if (!OPTIONS.includes(k)) {
+      // A misspelt option (maxState) would be ignored, and the search run without it.
+      throw new Error(`check(): no option '${k}' (the options: ${OPTIONS.join(', ')})`);
+    }
   }
-  for (const k of ['deadlock', 'symmetry', 'compareSymmetry', 'fewestSwitches', 'continue', 'auditSymmetry']) {
-    if (o[k] !== undefined && typeof o[k] !== 'boolean') throw new Error(`check(): ${k} is true or false, not ${show(o[k])}`);
-  }
-  for (const k of ['maxStates', 'maxDepth', 'workers', 'maxMemory']) {
+  for (const k of SWITCHES) if (o[k] !== undefined && typeof o[k] !== 'boolean') throw new Error(`check(): ${k} is true or false, not ${show(o[k])}`);
+  for (const k of COUNTS) {
     if (o[k] !== undefined && !(Number.isSafeInteger(o[k]) && (o[k] as number) > 0)) throw new Error(`check(): ${k} is a whole number above 0, not ${show(o[k])}`);
   }
   if (o.variant !== undefined && typeof o.variant !== 'string') throw new Error(`check(): variant is a variant's name, not ${show(o.variant)}`);
-  // A misspelt option (maxState) would be ignored, and the search run without it.
-  const known = ['variant', 'auditSymmetry', 'deadlock', 'symmetry', 'compareSymmetry', 'fewestSwitches', 'continue', 'maxStates', 'maxDepth', 'workers', 'maxMemory'];
-  const unknown = Object.keys(o).filter((k) => !known.includes(k) && !['storage', 'storeDir', 'fpMemory', 'checkpoint', 'checkpointEvery', 'resume'].includes(k));
-  if (unknown.length) throw new Error(`check(): no option ${unknown.map((k) => `'${k}'`).join(', ')} (the options: ${known.join(', ')})`);
 }
+
+const SWITCHES = ['auditSymmetry', 'deadlock', 'symmetry', 'compareSymmetry', 'fewestSwitches', 'continue'];
+const COUNTS = ['maxStates', 'maxDepth', 'workers', 'maxMemory'];
+const OPTIONS = ['variant', ...SWITCHES, ...COUNTS];
+const COMMAND_LINE_ONLY = ['storage', 'storeDir', 'fpMemory', 'checkpoint', 'checkpointEvery', 'resume'];
 
 const plain = new Chalk({ level: 0 });
 
@@ -82,9 +86,8 @@ const notAResult = (name: string) => ({
 });
 
 function violates(r: CheckResult, property: string): boolean {
-  const found = (o: string, p: string | undefined) => (o === 'invariant' || o === 'action-property' || o === 'deadlock' || o === 'temporal') && p === property;
   // With { continue: true }, every property violated counts, not only the one reported first.
-  return found(r.outcome, r.property) || !!r.violated?.some((v) => found(v.outcome, v.property));
+  return findingOf(r) === property || !!r.violated?.some((v) => findingOf(v) === property);
 }
 
 /** `it holds`, `it violates X`, `it deadlocks`, `it stopped with an error in spec`: the outcome as the end of a sentence. */
@@ -125,7 +128,7 @@ expect.extend({
 interface InterleaveMatchers<R = unknown> {
   /** Every property holds in every reachable state (the search ran to the end). */
   toHold(): R;
-  /** The check found a violation of this property (an invariant, an action property, 'TypeOK' or 'deadlock'). */
+  /** The check found a violation of this property (an invariant, an action property, 'TypeOK', 'deadlock' or 'assertion'). */
   toViolate(property: string): R;
 }
 

@@ -6,6 +6,7 @@ import { compileModel } from '../src/compile/model.ts';
 import { assert, defineSpec, int } from '../src/index.ts';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { check } from '../src/vitest.ts';
 import { cli, scratch, writeSpec } from './helpers.ts';
 
 const BUG_ON = `import { assert, defineSpec, int } from 'interleave';
@@ -62,5 +63,17 @@ describe('assert()', () => {
     expect(readFileSync(junit, 'utf8')).toMatch(/<testcase name="assertion"[^>]*>\s*<system-out>violated as expected/);
     const surprise = cli(['check', writeSpec(dir, 'surprise.ts', BUG_ON), '--gate', '--out', dir]);
     expect(surprise.code).toBe(14);
+  });
+
+  it("interleave/vitest's toViolate('assertion') sees a failed assertion", async () => {
+    const spec = defineSpec({
+      name: 'inline',
+      state: { n: int(0, 5) },
+      init: { n: 0 },
+      actions: { inc: { when: (s) => s.n < 5, do: (s) => { assert(s.n !== 2, 'n reached 2'); s.n++; } } },
+    });
+    const r = await check(spec);
+    expect(r).toViolate('assertion');
+    expect(r).not.toHold();
   });
 });

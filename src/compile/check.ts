@@ -1,7 +1,7 @@
 // Checks one compiled variant of a spec, and judges the outcome against the variant's expectation.
 import { checkSystem, type RunOptions, type RunResult } from '../../checker/check.ts';
 import { neverFired } from '../../checker/coverage.ts';
-import { ASSERTION, expectedViolations, type Expectation } from '../spec.ts';
+import { expectedViolations, type Expectation } from '../spec.ts';
 import type { CheckChoices } from './options.ts';
 import { type Model, usesSymmetry } from './model.ts';
 
@@ -37,10 +37,19 @@ export async function checkModel(model: Model, opts: CheckOptions = {}): Promise
 function matches(expected: Expectation, run: RunResult): boolean {
   if (expected === 'holds') return run.outcome === 'ok' && run.stats.complete;
   const names = expectedViolations(expected);
-  // A failed assert() is an outcome a variant may expect ('assertion'); any other error never is.
-  if (run.outcome === 'error') return !!run.violation?.assertion && names.includes(ASSERTION);
-  if (run.outcome === 'ok') return false;
-  if (!run.violated) return names.includes(run.violation?.property ?? '');
-  const found = run.violated.map((v) => (v.outcome === 'error' && !v.violation?.assertion ? '' : v.property ?? ''));
+  const reported = findingOf(run);
+  if (reported === undefined) return false;
+  if (!run.violated) return names.includes(reported);
+  const found = run.violated.map((v) => findingOf(v) ?? '');
   return found.length === names.length && names.every((n) => found.includes(n));
+}
+
+/**
+ * The property a run or one of its violations found violated, as expectations, the gate, JUnit and
+ * the vitest matchers name it: a failed assert() is 'assertion'; nothing was found when everything
+ * held or spec code threw.
+ */
+export function findingOf(v: { outcome: string; property?: string; violation?: { assertion?: true } }): string | undefined {
+  if (v.outcome === 'ok' || (v.outcome === 'error' && !v.violation?.assertion)) return undefined;
+  return v.property;
 }

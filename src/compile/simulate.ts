@@ -1,7 +1,7 @@
 // Random walks over one compiled variant, judged against the variant's expectation.
 import { expectedViolations } from '../spec.ts';
 import { simulate as walk, type SimulateOptions, type SimulationRun } from '../../checker/search/simulate.ts';
-import type { CheckResult } from './check.ts';
+import { type CheckResult, findingOf } from './check.ts';
 import type { Model } from './model.ts';
 
 export type SimulationResult = SimulationRun & CheckResult;
@@ -16,6 +16,6 @@ export function simulate(model: Model, opts: SimulateOptions): SimulationResult 
     // Walks cut short (Ctrl-C) match nothing, as a check cut short does not.
     matchesExpectation:
       r.stopped === undefined &&
-      (expected === 'holds' ? r.outcome === 'ok' : (r.outcome !== 'error' || !!r.violation?.assertion) && expectedViolations(expected).includes(r.violation?.property ?? '')),
+      (expected === 'holds' ? r.outcome === 'ok' : expectedViolations(expected).includes(findingOf(r) ?? '')),
   };
 }

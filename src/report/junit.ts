@@ -1,7 +1,7 @@
 // JUnit XML for CI systems (GitHub, GitLab, Jenkins, Azure read it): one test suite per
 // (spec, variant) and one test case per property, so a dashboard names the property that broke.
 import { Chalk } from 'chalk';
-import type { CheckResult } from '../compile/check.ts';
+import { type CheckResult, findingOf } from '../compile/check.ts';
 import { ASSERTION, DEADLOCK, expectedViolations, TYPE_OK } from '../spec.ts';
 import { describeExpectation, describeOutcome, formatTrace, variantTitle } from './console.ts';
 
@@ -81,10 +81,10 @@ function propertiesOf(r: CheckResult, deadlock: boolean | undefined): string[] {
 function judge(r: CheckResult, property: string, traceFile?: string): Verdict {
   const expected = expectedViolations(r.expected).includes(property) ? property : undefined;
   // A failed assert() is a finding, judged as a property ('assertion'); any other error is an error in the spec.
-  const assertion = r.outcome === 'error' && !!r.violation?.assertion;
-  const violated = r.outcome !== 'ok' && (r.outcome !== 'error' || assertion) && (r.property === property || !!r.violated?.some((v) => v.outcome !== 'error' && v.property === property));
+  const reported = findingOf(r);
+  const violated = reported !== undefined && (reported === property || !!r.violated?.some((v) => findingOf(v) === property));
   const trace = () => (r.trace?.length ? `\nCounterexample, ${r.trace.length} states${traceFile ? ` (${traceFile})` : ''}:\n${formatTrace(r, plain)}` : '');
-  if (r.outcome === 'error' && !assertion) {
+  if (r.outcome === 'error' && reported === undefined) {
     return { kind: 'error', message: r.message ?? 'error in spec', detail: `${r.message ?? ''}${trace()}` };
   }
   if (violated) {
