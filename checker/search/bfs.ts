@@ -32,8 +32,8 @@ export interface SearchOptions {
   maxDepth?: number;
   /** Called about every `progressEveryMs` with the statistics so far. */
   onProgress?: (p: Progress) => void;
-  /** Called at the end of every level with the counts so far: kept cheap, for a thread that may be ended at any moment. */
-  onLevel?: (counts: Omit<Progress, 'elapsedMs' | 'rssBytes'>) => void;
+  /** Called at every look-up (each level's end, and often within a level) with the counts so far, for a thread that may be ended at any moment. */
+  onLevel?: (counts: SearchCounts) => void;
   progressEveryMs?: number;
   /** Polled between states; set `stop` to end the search early (Ctrl-C). */
   control?: { stop?: 'interrupted' | 'max-memory' };
@@ -52,11 +52,15 @@ export interface SearchOptions {
   levels?: (system: TransitionSystem, opts: SearchOptions) => Promise<LevelRunner>;
 }
 
-export interface Progress {
+/** The search's counts so far. */
+export interface SearchCounts {
   depth: number;
   distinct: number;
   generated: number;
   queue: number;
+}
+
+export interface Progress extends SearchCounts {
   elapsedMs: number;
   storeBytes: number;
   rssBytes: number;
@@ -191,7 +195,9 @@ export class Watch {
   constructor(
     private readonly opts: SearchOptions,
     private readonly start: number,
-    private readonly stats: () => Omit<Progress, 'elapsedMs' | 'rssBytes'>,
+    private readonly counts: () => SearchCounts,
+    /** The rest of a progress line (store and disk sizes, time left), worked out only when one is due. */
+    private readonly sizes: () => Omit<Progress, keyof SearchCounts | 'elapsedMs' | 'rssBytes'>,
   ) {
     this.lastProgress = start;
   }
@@ -208,11 +214,11 @@ export class Watch {
   }
   progress(): void {
     const { onProgress, onLevel, progressEveryMs } = this.opts;
-    onLevel?.(this.stats());
+    onLevel?.(this.counts());
     const now = Date.now();
     if (!onProgress || now - this.lastProgress < (progressEveryMs ?? 60_000)) return;
     this.lastProgress = now;
-    onProgress({ ...this.stats(), elapsedMs: now - this.start, rssBytes: process.memoryUsage.rss() });
+    onProgress({ ...this.counts(), ...this.sizes(), elapsedMs: now - this.start, rssBytes: process.memoryUsage.rss() });
   }
 }
 
@@ -239,15 +245,12 @@ export async function search(system: TransitionSystem, opts: SearchOptions): Pro
   let violation: Violation | undefined;
   const levelSize = (rs: Region[]) => rs.reduce((k, r) => k + r.count, 0);
   // On disk the memory stays within the shares of the budget each part was given: no stop at it.
-  const watch = new Watch(opts.disk ? { ...opts, maxMemory: undefined } : opts, start, () => ({
-    depth,
-    distinct: runner.distinct(),
-    generated: runner.generated(),
-    queue: levelSize(current),
-    storeBytes: runner.store.bytes(),
-    diskBytes: runner.diskUse?.().bytes,
-    leftMs: runner.timeLeft?.(),
-  }));
+  const watch = new Watch(
+    opts.disk ? { ...opts, maxMemory: undefined } : opts,
+    start,
+    () => ({ depth, distinct: runner.distinct(), generated: runner.generated(), queue: levelSize(current) }),
+    () => ({ storeBytes: runner.store.bytes(), diskBytes: runner.diskUse?.().bytes, leftMs: runner.timeLeft?.() }),
+  );
   const earlierMs = runner.resumed?.elapsedMs ?? 0;
 
   const keepGoing = !!opts.continue;
