@@ -100,7 +100,6 @@ async function run(job: Job): Promise<void> {
     send({ kind: 'done', result: toPortable(result) });
     return;
   }
-
   if (job.audit) {
     const { auditSymmetry, QUICK_AUDIT } = await import('../../checker/symmetry/audit.ts');
     const { model: _m, ...audit } = auditSymmetry(model, job.audit.thorough ? { samples: job.audit.samples, seed: job.audit.seed } : QUICK_AUDIT);
@@ -119,7 +118,7 @@ async function run(job: Job): Promise<void> {
     control,
     // Often, so that a search that never answers still has recent statistics; sent on as asked.
     progressEveryMs: Math.min(job.progressEveryMs ?? 250, 250),
-    // The counts of every level, for a search whose thread is ended (a hung step, a full heap).
+    // The counts at every look-up, for a search whose thread is ended (a hung step, a full heap).
     onLevel: (p) => {
       stats[STATS.generated] = p.generated;
       stats[STATS.distinct] = p.distinct;
