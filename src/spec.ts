@@ -13,6 +13,16 @@ export function expectedViolations(e: Expectation | undefined): string[] {
   return Array.isArray(e.violates) ? e.violates : [e.violates];
 }
 
+/**
+ * The property a run or one of its violations found violated, as expectations, the gate, JUnit and
+ * the vitest matchers name it: a failed assert() is 'assertion'; nothing was found when everything
+ * held or spec code threw.
+ */
+export function findingOf(v: { outcome: string; property?: string; violation?: { assertion?: true } }): string | undefined {
+  if (v.outcome === 'ok' || (v.outcome === 'error' && !v.violation?.assertion)) return undefined;
+  return v.property;
+}
+
 /** Names a failure can carry besides the spec's own properties. */
 export const TYPE_OK = 'TypeOK';
 export const DEADLOCK = 'deadlock';

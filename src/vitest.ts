@@ -5,14 +5,14 @@
 // A failed expectation prints the counterexample, as `interleave check` would.
 import { Chalk } from 'chalk';
 import { expect } from 'vitest';
-import { checkModel, type CheckResult, findingOf } from './compile/check.ts';
+import { checkModel, type CheckResult } from './compile/check.ts';
 import { compileModel, usesSymmetry } from './compile/model.ts';
 import { auditDeterminism } from '../checker/determinism-audit.ts';
 import { auditSymmetry, QUICK_AUDIT } from '../checker/symmetry/audit.ts';
 import type { CheckChoices } from './compile/options.ts';
 import { loadSpec } from './load.ts';
 import { formatResult, variantTitle } from './report/console.ts';
-import { isSpec, type Spec } from './spec.ts';
+import { findingOf, isSpec, type Spec } from './spec.ts';
 import { show } from '../checker/show.ts';
 
 export interface HelperOptions extends CheckChoices {

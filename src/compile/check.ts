@@ -1,7 +1,7 @@
 // Checks one compiled variant of a spec, and judges the outcome against the variant's expectation.
 import { checkSystem, type RunOptions, type RunResult } from '../../checker/check.ts';
 import { neverFired } from '../../checker/coverage.ts';
-import { expectedViolations, type Expectation } from '../spec.ts';
+import { expectedViolations, findingOf, type Expectation } from '../spec.ts';
 import type { CheckChoices } from './options.ts';
 import { type Model, usesSymmetry } from './model.ts';
 
@@ -42,14 +42,4 @@ function matches(expected: Expectation, run: RunResult): boolean {
   if (!run.violated) return names.includes(reported);
   const found = run.violated.map((v) => findingOf(v) ?? '');
   return found.length === names.length && names.every((n) => found.includes(n));
-}
-
-/**
- * The property a run or one of its violations found violated, as expectations, the gate, JUnit and
- * the vitest matchers name it: a failed assert() is 'assertion'; nothing was found when everything
- * held or spec code threw.
- */
-export function findingOf(v: { outcome: string; property?: string; violation?: { assertion?: true } }): string | undefined {
-  if (v.outcome === 'ok' || (v.outcome === 'error' && !v.violation?.assertion)) return undefined;
-  return v.property;
 }

@@ -1,7 +1,7 @@
 // Random walks over one compiled variant, judged against the variant's expectation.
-import { expectedViolations } from '../spec.ts';
+import { expectedViolations, findingOf } from '../spec.ts';
 import { simulate as walk, type SimulateOptions, type SimulationRun } from '../../checker/search/simulate.ts';
-import { type CheckResult, findingOf } from './check.ts';
+import type { CheckResult } from './check.ts';
 import type { Model } from './model.ts';
 
 export type SimulationResult = SimulationRun & CheckResult;

@@ -1,8 +1,8 @@
 // JUnit XML for CI systems (GitHub, GitLab, Jenkins, Azure read it): one test suite per
 // (spec, variant) and one test case per property, so a dashboard names the property that broke.
 import { Chalk } from 'chalk';
-import { type CheckResult, findingOf } from '../compile/check.ts';
-import { ASSERTION, DEADLOCK, expectedViolations, TYPE_OK } from '../spec.ts';
+import type { CheckResult } from '../compile/check.ts';
+import { ASSERTION, DEADLOCK, expectedViolations, findingOf, TYPE_OK } from '../spec.ts';
 import { describeExpectation, describeOutcome, formatTrace, variantTitle } from './console.ts';
 
 export interface JUnitInput {
