@@ -21,11 +21,13 @@ describe('interleave check', () => {
   it("loads in its main thread neither the search, nor the explorer, nor the replay: the search thread loads the search", () => {
     const dir = scratch();
     const log = join(dir, 'loaded');
-    // A loader hook in every thread that lists the modules loaded for that thread.
+    // A loader hook in every thread that lists the modules resolved for that thread (resolved, not
+    // loaded: the command line's own hooks serve a module kept from an earlier run without asking
+    // the hooks before them to load it).
     writeFileSync(join(dir, 'hooks.mjs'), `import { appendFileSync } from 'node:fs';
 let thread;
 export function initialize(data) { thread = data.thread; }
-export async function load(url, context, next) { appendFileSync(${JSON.stringify(log)} + thread, url + '\\n'); return next(url, context); }
+export async function resolve(specifier, context, next) { const r = await next(specifier, context); appendFileSync(${JSON.stringify(log)} + thread, r.url + '\\n'); return r; }
 `);
     writeFileSync(join(dir, 'register.mjs'), `import { register } from 'node:module';
 import { threadId } from 'node:worker_threads';
