@@ -11,12 +11,14 @@ import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from '
 import { tmpdir } from 'node:os';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 
 /** Part of every key: a new tsx, or a new form of the kept output, keeps its own entries. */
 const VERSION = `1 ${readTsxVersion()} ${process.version}`;
 const TYPESCRIPT = /\.(ts|mts|tsx)$/;
 const DIRECTORY = join(tmpdir(), `interleave-ts-${process.getuid?.() ?? 'user'}`);
+/** Modules in the temporary folder are one-offs (a test's spec, a cluster worker's unpacked bundle): not kept. */
+const TEMPORARY = pathToFileURL(tmpdir()).href + '/';
 
 let data;
 let tsxHooks;
@@ -50,7 +52,7 @@ export async function resolve(specifier, context, next) {
     return (await tsx()).resolve(specifier, context, next);
   }
   if (!isTypeScript(resolved.url)) return resolved;
-  const file = keptFile(resolved.url);
+  const file = keepable(resolved.url) ? keptFile(resolved.url) : undefined;
   if (file !== undefined && existsSync(file)) {
     kept.set(resolved.url, file);
     return { url: resolved.url, format: 'module', shortCircuit: true };
@@ -71,7 +73,7 @@ export async function load(url, context, next) {
   // JavaScript that only Node's resolver saw is Node's to load (tsx itself is loaded through here).
   if (!tsxLoaded) return next(url, context);
   const made = await (await tsx()).load(url, context, next);
-  if (isTypeScript(url) && made.format === 'module' && made.responseURL === undefined && made.source !== undefined) {
+  if (keepable(url) && made.format === 'module' && made.responseURL === undefined && made.source !== undefined) {
     const to = keptFile(url);
     if (to !== undefined) keep(to, typeof made.source === 'string' ? made.source : Buffer.from(made.source).toString('utf8'));
   }
@@ -79,7 +81,11 @@ export async function load(url, context, next) {
 }
 
 function isTypeScript(url) {
-  return url.startsWith('file:') && !url.includes('?') && TYPESCRIPT.test(url);
+  return url.startsWith('file:') && TYPESCRIPT.test(url.replace(/[?#].*$/, ''));
+}
+
+function keepable(url) {
+  return isTypeScript(url) && !url.includes('?') && !url.startsWith(TEMPORARY);
 }
 
 /** Where the output for this module's current source is kept (or undefined if it cannot be read). */

@@ -94,6 +94,16 @@ describe('the kept output of tsx', () => {
     for (let run = 0; run < 2; run++) expect(importAfter(undefined, join(dir, 'main.ts'), 'm.default', env).stdout).toBe('42\n');
   });
 
+  it('does not keep modules in the temporary folder (a test\'s spec, a cluster worker\'s bundle): they are one-offs', () => {
+    const dir = join(cacheRoot, 'one-off');
+    mkdirSync(dir);
+    writeFileSync(join(dir, 'package.json'), '{ "type": "module" }\n');
+    writeFileSync(join(dir, 'once.ts'), 'export const x: number = 5;\n');
+    const before = kept().length;
+    expect(importAfter(undefined, join(dir, 'once.ts'), 'm.x', env).stdout).toBe('5\n');
+    expect(kept()).toHaveLength(before);
+  });
+
   it("reports a syntax error as tsx does, naming the file", () => {
     const dir = join(scratch, 'syntax');
     mkdirSync(dir);
