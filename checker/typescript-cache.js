@@ -13,8 +13,11 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
-/** Part of every key: a new tsx, or a new form of the kept output, keeps its own entries. */
-const VERSION = `1 ${readTsxVersion()} ${process.version}`;
+/**
+ * Part of every key: a new tsx or Node, the tsconfig tsx reads (its compiler options change the
+ * output), or a new form of the kept output, keeps its own entries.
+ */
+const VERSION = `1 ${readTsxVersion()} ${process.version} ${readTsconfig()}`;
 const TYPESCRIPT = /\.(ts|mts|tsx)$/;
 const DIRECTORY = join(tmpdir(), `interleave-ts-${process.getuid?.() ?? 'user'}`);
 /** Modules in the temporary folder are one-offs (a test's spec, a cluster worker's unpacked bundle): not kept. */
@@ -108,6 +111,14 @@ function keep(file, text) {
     renameSync(partial, file);
   } catch {
     // A cache that cannot be written only costs speed.
+  }
+}
+
+function readTsconfig() {
+  try {
+    return readFileSync(process.env.TSX_TSCONFIG_PATH ?? join(process.cwd(), 'tsconfig.json'), 'utf8');
+  } catch {
+    return '';
   }
 }
 

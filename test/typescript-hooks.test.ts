@@ -14,7 +14,7 @@ writeFileSync(join(scratch, 'package.json'), '{ "type": "module" }\n');
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 
 /** Registers TypeScript in a fresh process with `hooks`, imports `module`, and prints `expression` of it. */
-function importAfter(hooks: string | undefined, module: string, expression: string, env: Record<string, string> = {}) {
+function importAfter(hooks: string | undefined, module: string, expression: string, env: Record<string, string> = {}, cwd = ROOT) {
   const code = [
     `import { registerTypeScript } from ${JSON.stringify(join(ROOT, 'checker/typescript-hooks.js'))};`,
     `await registerTypeScript(${hooks === undefined ? '' : JSON.stringify(hooks)});`,
@@ -22,7 +22,7 @@ function importAfter(hooks: string | undefined, module: string, expression: stri
     `console.log(${expression});`,
   ].join('\n');
   return spawnSync(process.execPath, ['--input-type=module', '-e', code], {
-    cwd: ROOT,
+    cwd,
     encoding: 'utf8',
     timeout: 60_000,
     env: { ...process.env, ...env },
@@ -71,6 +71,19 @@ describe('the kept output of tsx', () => {
     expect(r.stderr).toBe('');
     expect(r.stdout).toBe('2\n');
     expect(kept()).toHaveLength(2);
+  });
+
+  it('keeps another entry when the tsconfig tsx reads changes (its options change the output)', () => {
+    const dir = join(scratch, 'tsconfig');
+    mkdirSync(dir);
+    const file = join(dir, 'fields.ts');
+    writeFileSync(file, 'export class A { x?: number; }\nexport default Object.hasOwn(new A(), "x");\n');
+    writeFileSync(join(dir, 'tsconfig.json'), '{ "compilerOptions": { "useDefineForClassFields": true } }\n');
+    const before = kept().length;
+    expect(importAfter(undefined, file, 'm.default', env, dir).stdout).toBe('true\n');
+    writeFileSync(join(dir, 'tsconfig.json'), '{ "compilerOptions": { "useDefineForClassFields": false } }\n');
+    expect(importAfter(undefined, file, 'm.default', env, dir).stdout).toBe('false\n');
+    expect(kept()).toHaveLength(before + 2);
   });
 
   it('keeps the source map: an error from a kept module names its TypeScript line', () => {
