@@ -114,11 +114,21 @@ function keep(file, text) {
   }
 }
 
+/** The tsconfig tsx reads: TSX_TSCONFIG_PATH, or the nearest tsconfig.json from the working folder up. */
 function readTsconfig() {
-  try {
-    return readFileSync(process.env.TSX_TSCONFIG_PATH ?? join(process.cwd(), 'tsconfig.json'), 'utf8');
-  } catch {
-    return '';
+  if (process.env.TSX_TSCONFIG_PATH) {
+    try {
+      return readFileSync(process.env.TSX_TSCONFIG_PATH, 'utf8');
+    } catch {
+      return '';
+    }
+  }
+  for (let dir = process.cwd(); ; dir = dirname(dir)) {
+    try {
+      return readFileSync(join(dir, 'tsconfig.json'), 'utf8');
+    } catch {
+      if (dirname(dir) === dir) return '';
+    }
   }
 }
 
