@@ -7,7 +7,7 @@
 // '.ts' file, an import without extension, tsconfig paths) and every module not kept goes to tsx, so
 // the modules, their source maps and the errors (a syntax error, a missing file) are tsx's own.
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
@@ -104,13 +104,14 @@ function keptFile(url) {
 
 /** Writes an entry whole or not at all (a rename), so a thread reading it at the same time sees no half. */
 function keep(file, text) {
+  const partial = `${file}.${process.pid}.${Math.random().toString(36).slice(2)}`;
   try {
     mkdirSync(DIRECTORY, { recursive: true });
-    const partial = `${file}.${process.pid}.${Math.random().toString(36).slice(2)}`;
     writeFileSync(partial, text);
     renameSync(partial, file);
   } catch {
-    // A cache that cannot be written only costs speed.
+    // A cache that cannot be written only costs speed; a half-written entry is not left behind.
+    rmSync(partial, { force: true });
   }
 }
 
