@@ -111,7 +111,11 @@ function keep(file, text) {
     renameSync(partial, file);
   } catch {
     // A cache that cannot be written only costs speed; a half-written entry is not left behind.
-    rmSync(partial, { force: true });
+    try {
+      rmSync(partial, { force: true });
+    } catch {
+      // Nothing more to do.
+    }
   }
 }
 
