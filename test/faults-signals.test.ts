@@ -68,9 +68,24 @@ describe('a step that never returns', () => {
       ['die-hard', 'invariant'],
     ]);
     expect(doc.results[0].message).toBe(
-      'the recipe of inc ran for more than 1 s without returning (an endless loop?), in state { n: 2 }; the search was stopped there (--step-timeout SECONDS allows slower steps)',
+      'the recipe of inc ran for more than 1 s without returning (an endless loop?), in state { n: 2 }; the check was stopped there, in the audits before its search (they take the first steps twice) (--step-timeout SECONDS allows slower steps)',
     );
     expect(readFileSync(junit, 'utf8')).toContain('<error message="the recipe of inc ran for more than 1 s without returning (an endless loop?), in state { n: 2 }');
+  });
+
+  it('past the audits, says the search was stopped there, with the counts so far', () => {
+    const dir = scratch();
+    // The audits take the first 300 states and a few short walks: a step at n = 600 is the search's.
+    const late = writeSpec(dir, 'late.ts', `import { defineSpec, int } from 'interleave';
+export default defineSpec({ name: 'late', state: { n: int(0, 1000) }, init: { n: 0 },
+  actions: { inc: { when: (s) => s.n < 1000, do: (s) => { s.n += 1; if (s.n === 601) for (;;) {} } } }, deadlock: false });\n`);
+    const r = cli(['check', late, '--step-timeout', '1', '--json', '--out', dir]);
+    expect(r.code).toBe(75);
+    const [result] = JSON.parse(r.stdout).results;
+    expect(result.message).toBe(
+      'the recipe of inc ran for more than 1 s without returning (an endless loop?), in state { n: 600 }; the search was stopped there (--step-timeout SECONDS allows slower steps)',
+    );
+    expect(result.distinct).toBe(601);
   });
 
   it('does not blame an invariant for the time the initial states take to produce', () => {

@@ -92,7 +92,8 @@ export function endedResult(model: Model, shared: SharedStats, stopped: 'interru
 export function hungResult(model: Model, step: HungStep, shared: SharedStats, timeout: number): CheckResult {
   const message =
     `${step.where} ran for more than ${timeout} s without returning (an endless loop?), ` +
-    `in state ${show(step.state)}; the search was stopped there (--step-timeout SECONDS allows slower steps)`;
+    `in state ${show(step.state)}; ${shared.searching ? 'the search was stopped there' : 'the check was stopped there, in the audits before its search (they take the first steps twice)'} ` +
+    '(--step-timeout SECONDS allows slower steps)';
   return {
     model,
     outcome: 'error',

@@ -32,6 +32,8 @@ export interface SharedStats {
   depth: number;
   elapsedMs: number;
   walks: number;
+  /** False while the audits before the search ran: the counts are then the search's, all zero. */
+  searching: boolean;
 }
 
 /** A step of spec code that ran past the timeout. */
@@ -148,6 +150,7 @@ export class SearchHost {
         // The thread publishes its time only with progress: until the first, this thread's count.
         elapsedMs: Math.max(stats[STATS.elapsedMs], Date.now() - started),
         walks: stats[STATS.walks],
+        searching: stats[STATS.searching] === 1,
       });
       // The thread cannot answer: end it (its own worker threads end with it) and report from shared memory.
       const endThread = (outcome: JobOutcome) => {

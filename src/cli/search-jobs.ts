@@ -68,7 +68,8 @@ export interface ThreadSetup {
 }
 
 /** Slots of the shared statistics. */
-export const STATS = { generated: 0, distinct: 1, queue: 2, depth: 3, elapsedMs: 4, walks: 5, length: 6 } as const;
+/** `searching` is 1 once the audits before a search or simulation are done and it has begun. */
+export const STATS = { generated: 0, distinct: 1, queue: 2, depth: 3, elapsedMs: 4, walks: 5, searching: 6, length: 7 } as const;
 
 /**
  * A state as it crosses threads: its encoding, which the main thread decodes with its own model, so

@@ -80,6 +80,7 @@ async function run(job: Job): Promise<void> {
     send({ kind: 'nondeterministic', message: determinism.problem!.message });
     return;
   }
+  if (job.kind === 'simulate') stats[STATS.searching] = 1;
   // What only some jobs need is loaded for them: this thread starts before every check.
   if (job.kind === 'simulate') {
     const { simulate } = await import('../compile/simulate.ts');
@@ -106,6 +107,7 @@ async function run(job: Job): Promise<void> {
     send({ kind: 'audit', audit });
     if (!audit.passed) return;
   }
+  stats[STATS.searching] = 1;
   let lastSent = 0;
   const cluster = job.cluster
     ? await (await import('./cluster-run.ts')).clusterRun(model, job.cluster, { symmetry: usesSymmetry(model, job.options.symmetry), deadlock: job.options.deadlock }, (line) => {

@@ -180,7 +180,7 @@ function sameChoices(args: SimulateArgs): string {
 }
 
 /** Walks have no queue and no depth to report. */
-const statsOfWalks = (shared: SharedStats | undefined): SharedStats => ({ generated: 0, distinct: 0, elapsedMs: 0, walks: 0, ...shared, queue: 0, depth: 0 });
+const statsOfWalks = (shared: SharedStats | undefined): SharedStats => ({ generated: 0, distinct: 0, elapsedMs: 0, walks: 0, searching: false, ...shared, queue: 0, depth: 0 });
 
 /** The walks of a thread that had to be ended after Ctrl-C or SIGTERM, as far as it had published them. */
 function interruptedWalks(model: Model, seed: number, shared: SharedStats | undefined, stopped: 'interrupted' | 'max-memory' = 'interrupted'): SimulationResult {
