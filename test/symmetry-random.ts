@@ -13,6 +13,7 @@ import {
   SeqSchema,
   SetSchema,
   TupleSchema,
+  UnionSchema,
   ValueSetSchema,
   BagSchema,
   ValueBag,
@@ -24,6 +25,7 @@ import {
   enumOf,
   int,
   mapOf,
+  oneOf,
   optional,
   record,
   scalarset,
@@ -68,6 +70,9 @@ export function randomSchema(r: () => number, nA: number, nB: number): RecordSch
     () => setOf(setOf(A)),
     () => setOf(seqOf(A, 2), { max: 3 }),
     () => setOf(record({ to: optional(A), held: setOf(B) }), { max: 3 }),
+    () => oneOf(enumOf('none'), A, setOf(A)),
+    () => mapOf(A, oneOf(B, bool())),
+    () => setOf(oneOf(record({ kind: enumOf('ask'), who: A }), record({ kind: enumOf('tell'), who: A, to: B, n: int(0, 1) })), { max: 3 }),
   ];
   const fields: Shape = {};
   const count = 1 + Math.floor(r() * 3);
@@ -85,6 +90,7 @@ export function randomValue(r: () => number, s: Schema<unknown>): unknown {
   if (s instanceof SetSchema) return new Set(s.element.values.filter(() => r() < 0.4));
   if (s instanceof OptionalSchema) return r() < 0.3 ? null : randomValue(r, s.inner);
   if (s instanceof TupleSchema) return s.items.map((t: Schema<unknown>) => randomValue(r, t));
+  if (s instanceof UnionSchema) return randomValue(r, pick(r, s.members));
   if (s instanceof ValueSetSchema) return new ValueSet(Array.from({ length: Math.floor(r() * (s.max + 1)) }, () => randomValue(r, s.element)));
   if (s instanceof BagSchema) {
     const b = new ValueBag();
@@ -128,6 +134,7 @@ export function renameValue(s: Schema<unknown>, v: unknown, perms: Record<string
     return b;
   }
   if (s instanceof OptionalSchema) return v === null ? null : renameValue(s.inner, v, perms);
+  if (s instanceof UnionSchema) return renameValue(s.members[s.memberOf(v)], v, perms);
   throw new Error(`no renaming for ${s.describe()}`);
 }
 

@@ -16,6 +16,7 @@ import {
   type InferShape,
   type Shape,
   TupleSchema,
+  UnionSchema,
   ValueSetSchema,
 } from './types.ts';
 
@@ -65,3 +66,9 @@ export function valuesOf(x: Schema<unknown> | Shape): unknown[] {
   return (x instanceof Schema ? x : new RecordSchema(x)).enumerate();
 }
 export const optional = <E extends Schema<any>>(inner: E): OptionalSchema<E> => new OptionalSchema(inner);
+/**
+ * A value of one of these types, TLA+'s union of sets of values: messages of different kinds
+ * (`oneOf(record({ type: enumOf('1a'), bal: Ballot }), record({ type: enumOf('2b'), ... }))`), or
+ * `{none} \cup Proc \cup SUBSET Proc` as `oneOf(enumOf('none'), Proc, setOf(Proc))`.
+ */
+export const oneOf = <const M extends readonly Schema<any>[]>(...members: M): UnionSchema<M> => new UnionSchema(members);

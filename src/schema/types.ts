@@ -808,6 +808,110 @@ export class OptionalSchema<E extends Schema<unknown>> extends Schema<Infer<E> |
   }
 }
 
+/** Types with at most this many values are checked for values they share with another (oneOf). */
+const SHARED_VALUES_CHECKED = 10_000;
+
+/**
+ * A value of one of several types (TLA+'s union of sets of values, `[type: {"1a"}, bal: B] \cup
+ * [type: {"1b"}, ...]`): a tag slot saying which, then that type's slots, padded with zeros to the
+ * widest. A value belongs to the first type that accepts it, so equal values encode alike.
+ */
+export class UnionSchema<const M extends readonly Schema<unknown>[]> extends Schema<Infer<M[number]>> {
+  readonly width: number;
+  private readonly scratch: Int32Array;
+  constructor(readonly members: M) {
+    super();
+    if (members.length < 2) throw new Error(`oneOf() needs two types or more (it has ${members.length})`);
+    members.forEach((t, i) => {
+      if (!(t instanceof Schema)) throw new Error(`oneOf(): type ${i + 1} is not a type (use int(), record(), enumOf() ...)`);
+    });
+    const widest = Math.max(...members.map((t) => t.width));
+    this.width = 1 + widest;
+    this.scratch = new Int32Array(widest);
+    // A value two types share would be the first one's, and renaming ids could move a value of the
+    // second into the first: refused where the values can be listed.
+    members.forEach((t, j) => {
+      if (j === 0 || t.count() > SHARED_VALUES_CHECKED) return;
+      for (const v of t.enumerate()) {
+        const i = this.memberOf(v);
+        if (i !== j) throw new Error(`oneOf(): ${show(v)} is a value of type ${i + 1} and of type ${j + 1}; the types must not share values`);
+      }
+    });
+  }
+  describe(): string {
+    return `oneOf(${this.members.map((t) => t.describe()).join(', ')})`;
+  }
+  /** The first member type that accepts `value`, or -1. */
+  memberOf(value: unknown): number {
+    for (let i = 0; i < this.members.length; i++) {
+      try {
+        this.members[i].encode(value, this.scratch, 0, '');
+        return i;
+      } catch (e) {
+        if (!(e instanceof TypeViolation)) throw e;
+      }
+    }
+    return -1;
+  }
+  encode(value: unknown, out: Int32Array, at: number, path: string): void {
+    const i = this.memberOf(value);
+    if (i < 0) throw new TypeViolation(path, value, this.describe());
+    const member = this.members[i];
+    out[at] = i;
+    member.encode(value, out, at + 1, path);
+    out.fill(0, at + 1 + member.width, at + this.width);
+  }
+  decode(from: Int32Array, at: number): Infer<M[number]> {
+    return this.members[from[at]].decode(from, at + 1) as Infer<M[number]>;
+  }
+  /**
+   * One `normalise` site per scalarset inside the members: only the slots of the member a value
+   * belongs to hold ids (the rest are padding), so the ids are renamed by that member's own sites.
+   */
+  sites(at: number): SymmetrySite[] {
+    const inner = this.members.map((t) => t.sites(0));
+    const sizes = new Map(this.scalarsets().map((x) => [x.name, x.size]));
+    const names = [...new Set(inner.flat().map((x) => x.set))];
+    return names.map((set) => {
+      const renames = inner.map((sites) => {
+        const own = sites.filter((x) => x.set === set);
+        return own.length > 0 ? compileRenamer(own, sizes.get(set) ?? 0) : undefined;
+      });
+      const normalise = (v: Int32Array, from: number, perm: ArrayLike<number>): void => {
+        renames[v[from]]?.(v, from + 1, perm);
+      };
+      return { kind: 'normalise' as const, set, slot: at, width: this.width, normalise };
+    });
+  }
+  scalarsets(): Scalarset[] {
+    const seen = new Map<string, Scalarset>();
+    for (const t of this.members) for (const x of t.scalarsets()) seen.set(x.name, x);
+    return [...seen.values()];
+  }
+  count(): number {
+    return this.list().length;
+  }
+  /** Each value once: a value an earlier member accepts is that member's. */
+  protected list(): Infer<M[number]>[] {
+    return this.members.flatMap((t, i) => t.enumerate().filter((v) => this.memberOf(v) === i)) as Infer<M[number]>[];
+  }
+  /** As its member writes it: TLA+'s union is untagged. */
+  toITF(value: Infer<M[number]>): unknown {
+    return this.members[this.memberOf(value)].toITF(value);
+  }
+  fromITF(json: unknown, path: string): Infer<M[number]> {
+    for (let i = 0; i < this.members.length; i++) {
+      try {
+        const v = this.members[i].fromITF(json, path);
+        if (this.memberOf(v) === i) return v as Infer<M[number]>;
+      } catch (e) {
+        if (!(e instanceof TypeViolation)) throw e;
+      }
+    }
+    throw new TypeViolation(path, json, this.describe());
+  }
+}
+
 /** Every way to pick one value from each list, in order. */
 export function tuples(lists: readonly (readonly unknown[])[]): unknown[][] {
   let out: unknown[][] = [[]];
