@@ -844,6 +844,7 @@ export class UnionSchema<const M extends readonly Schema<unknown>[]> extends Sch
   /** The first member type that accepts `value`, or -1. */
   memberOf(value: unknown): number {
     for (let i = 0; i < this.members.length; i++) {
+      if (plainlyOutside(this.members[i], value)) continue;
       try {
         this.members[i].encode(value, this.scratch, 0, '');
         return i;
@@ -910,6 +911,27 @@ export class UnionSchema<const M extends readonly Schema<unknown>[]> extends Sch
     }
     throw new TypeViolation(path, json, this.describe());
   }
+}
+
+/**
+ * Whether `value` is outside `type` at a glance (not an object for a record, a tag field with another
+ * tag): oneOf() tries its types in turn, and a TypeViolation (its message formatted) for each type
+ * that does not take a value would cost more than the encoding. False when it takes a closer look.
+ */
+function plainlyOutside(type: Schema<unknown>, value: unknown): boolean {
+  if (type instanceof FiniteSchema) return type.indexOf(value) < 0;
+  if (type instanceof RecordSchema) {
+    if (value === null || typeof value !== 'object' || Array.isArray(value)) return true;
+    for (const k of type.keys) {
+      const field = type.fields[k];
+      if (field instanceof FiniteSchema && field.indexOf((value as Record<string, unknown>)[k]) < 0) return true;
+    }
+    return false;
+  }
+  if (type instanceof SetSchema) return !(value instanceof Set);
+  if (type instanceof ArraySchema || type instanceof SeqSchema || type instanceof TupleSchema) return !Array.isArray(value);
+  if (type instanceof OptionalSchema) return value !== null && plainlyOutside(type.inner, value);
+  return false;
 }
 
 /** Every way to pick one value from each list, in order. */
