@@ -235,19 +235,26 @@ export function compileTemporal(input: TemporalInput): LivenessSystem {
     }),
   );
 
-  type Pending = { name: string; conclusions: Temporal[]; labels: string[]; hypotheses: Temporal[]; fair: number[] };
+  /** What a conclusion assumes: hypotheses, and fairness units (indices into unitDefs). */
+  type Assumed = { hypotheses: Temporal[]; fair: number[] };
+  type Pending = { name: string; conclusions: Temporal[]; labels: string[]; hypotheses: Temporal[]; fair: number[]; conditions?: Assumed[] };
   const pending: Pending[] = [];
   for (const [name, formula] of Object.entries(input.properties)) {
-    const p: Pending = { name, conclusions: [], labels: [], hypotheses: [], fair: [...specFair] };
-    const conclude = (f: TemporalFormula, label: string) => {
+    const conditions: Assumed[] = [];
+    const p: Pending = { name, conclusions: [], labels: [], hypotheses: [], fair: [...specFair], conditions };
+    // Each conclusion assumes the spec's fairness and the hypotheses of the implications it stands
+    // under, not those of its sibling conjuncts: (H1 => F1) /\ (H2 => F2) is not (H1 /\ H2) => (F1 /\ F2).
+    const conclude = (f: TemporalFormula, label: string, assumed: Assumed) => {
       switch (f.op) {
         case 'and':
-          f.parts.forEach((part, i) => conclude(part, [label, f.labels?.[i]].filter(Boolean).join(', ')));
+          f.parts.forEach((part, i) => conclude(part, [label, f.labels?.[i]].filter(Boolean).join(', '), assumed));
           return;
-        case 'implies':
-          assume(f.hypothesis);
-          conclude(f.conclusion, label);
+        case 'implies': {
+          const more: Assumed = { hypotheses: [...assumed.hypotheses], fair: [...assumed.fair] };
+          assume(f.hypothesis, more);
+          conclude(f.conclusion, label, more);
           return;
+        }
         case 'fair':
           throw new SpecError(`spec '${specName}', property '${name}': fairness is a hypothesis (implies(weakFair(...), ...)) or goes in \`fairness\``);
         case 'always':
@@ -267,26 +274,34 @@ export function compileTemporal(input: TemporalInput): LivenessSystem {
           throw new SpecError(`spec '${specName}', property '${name}': not a temporal formula (${show((f as { op: string }).op)})`);
       }
       p.labels.push(label);
+      conditions.push(assumed);
     };
-    const assume = (h: TemporalFormula) => {
-      if (h.op === 'and') return h.parts.forEach(assume);
-      if (h.op === 'fair') return void p.fair.push(...unitsOf(h.fairness).map(unitIndex));
-      if (h.op === 'always-eventually' || h.op === 'eventually-always') return void p.hypotheses.push({ op: h.op, p: lit(h.p) });
-      throw new SpecError(`spec '${specName}', property '${name}': a hypothesis must be fairness, always(eventually(...)) or eventuallyAlways(...), not ${h.op}`);
+    const assume = (h: TemporalFormula, into: Assumed) => {
+      if (h.op === 'and') return h.parts.forEach((part) => assume(part, into));
+      if (h.op === 'fair') return void into.fair.push(...unitsOf(h.fairness).map(unitIndex));
+      if (h.op === 'always-eventually' || h.op === 'eventually-always') return void into.hypotheses.push({ op: h.op, p: lit(h.p) });
+      const what = typeof h === 'function' ? 'a state predicate (leadsTo(P, Q) says P => <>Q of every state where P holds)' : (h as { op?: string }).op;
+      throw new SpecError(`spec '${specName}', property '${name}': a hypothesis must be fairness, always(eventually(...)) or eventuallyAlways(...), not ${what}`);
     };
-    conclude(expandForall(formula, input.constants), '');
+    conclude(expandForall(formula, input.constants), '', { hypotheses: [], fair: [...specFair] });
+    // The property's units: every unit any of its conclusions assumes.
+    p.fair = [...new Set(conditions.flatMap((c) => c.fair))];
     pending.push(p);
   }
   if (input.starvation) pending.push(starvation(input, actions, stateBit, edgeAtoms, unitIndex, specFair, unitDefs));
 
   const units: FairnessUnit[] = unitDefs.map((d, i) => ({ ...d.def, enabledBit: stateAtoms.length + i }));
-  const properties = pending.map((p) => ({
-    name: p.name,
-    conclusions: p.conclusions,
-    labels: p.labels,
-    hypotheses: p.hypotheses,
-    fairness: [...new Set(p.fair)].map((i) => units[i]),
-  }));
+  const properties = pending.map((p) => {
+    const pool = [...new Set(p.fair)];
+    return {
+      name: p.name,
+      conclusions: p.conclusions,
+      labels: p.labels,
+      hypotheses: p.hypotheses,
+      fairness: pool.map((i) => units[i]),
+      ...(p.conditions ? { conditions: p.conditions.map((c) => ({ hypotheses: c.hypotheses, fair: [...new Set(c.fair)].map((i) => pool.indexOf(i)) })) } : {}),
+    };
+  });
   const c = input.constants;
   return {
     stateAtoms: stateAtoms.map((p) => (s: State) => p(s, c)),

@@ -8,6 +8,7 @@ import { compileModel } from '../src/compile/model.ts';
 import ewd840 from '../specs/examples/ewd840.ts';
 import hourClock from '../specs/examples/realtime-hourclock.ts';
 import allocator from '../specs/examples/simple-allocator.ts';
+import { alwaysEventually, and, defineSpec, eventually, eventuallyAlways, forall, implies, int, leadsTo, weakFair } from '../src/index.ts';
 import type { Spec } from '../src/spec.ts';
 
 const run = (spec: Spec, variant: string) => checkModel(compileModel(spec, variant), { symmetry: false });
@@ -59,5 +60,69 @@ describe('conformance with TLC: temporal properties', () => {
     ]);
     expect(steps(r)).toEqual(['init', 'NowNext(r=4)']);
     expect(r.lasso?.loop).toBe(1);
+  });
+});
+
+/**
+ * Conjuncts of different implications: each conjunct assumes its own hypotheses. TLC on
+ * `(<>[](x = 0) => []<>(x = 1)) /\ (<>[](x = 1) => []<>(x = 0))` and on
+ * `(WF_v(A) => <>(y = 1)) /\ (WF_v(B) => <>(x = 1))`: violated, by a behaviour that stutters where
+ * the first conjunct's hypothesis holds and the second's does not.
+ */
+describe("conformance with TLC: a conjunction of implications is each implication's", () => {
+  type XY = { x: number; y: number };
+  const atX = (v: number) => (s: XY) => s.x === v;
+  const firstOfTwo = implies(eventuallyAlways(atX(0)), alwaysEventually(atX(1)));
+  const secondOfTwo = implies(eventuallyAlways(atX(1)), alwaysEventually(atX(0)));
+  const upOnce = defineSpec({
+    name: 'up-once',
+    state: { x: int(0, 1), y: int(0, 1) },
+    init: { x: 0, y: 0 },
+    actions: { Up: { when: (s) => s.x === 0, do: (s) => { s.x = 1; } } },
+    temporal: {
+      Both: and(firstOfTwo, secondOfTwo),
+      Forall: forall([0, 1], (v) => implies(eventuallyAlways(atX(v)), alwaysEventually(atX(1 - v)))),
+      TautologyAndLeadsTo: and(implies(eventuallyAlways(atX(1)), alwaysEventually(atX(1))), leadsTo(atX(0), atX(1))),
+    },
+    deadlock: false,
+    variants: {
+      both: { properties: ['Both'], expect: { violates: 'Both' } },
+      forall: { properties: ['Forall'], expect: { violates: 'Forall' } },
+      'tautology-and-leads-to': { properties: ['TautologyAndLeadsTo'], expect: { violates: 'TautologyAndLeadsTo' } },
+    },
+  });
+  const twoSwitches = defineSpec({
+    name: 'two-switches',
+    state: { x: int(0, 1), y: int(0, 1) },
+    init: { x: 0, y: 0 },
+    actions: {
+      A: { when: (s) => s.x === 0, do: (s) => { s.x = 1; } },
+      B: { when: (s) => s.y === 0, do: (s) => { s.y = 1; } },
+    },
+    temporal: { Both: and(implies(weakFair('A'), eventually((s: XY) => s.y === 1)), implies(weakFair('B'), eventually(atX(1)))) },
+    deadlock: false,
+    expect: { violates: 'Both' },
+  });
+
+  it('(H1 => F1) /\\ (H2 => F2) is violated by a behaviour where H1 holds and F1 fails, whatever H2', async () => {
+    const both = await run(upOnce, 'both');
+    expect([both.outcome, both.property, both.matchesExpectation]).toEqual(['temporal', 'Both', true]);
+    // It stays at x = 0: <>[](x = 0) holds, []<>(x = 1) fails.
+    expect(steps(both)).toEqual(['init']);
+    const forall = await run(upOnce, 'forall');
+    expect([forall.outcome, forall.property, forall.matchesExpectation]).toEqual(['temporal', 'Forall', true]);
+  });
+
+  it("a conjunct without hypotheses assumes none of its sibling's", async () => {
+    const r = await run(upOnce, 'tautology-and-leads-to');
+    expect([r.outcome, r.property, r.matchesExpectation]).toEqual(['temporal', 'TautologyAndLeadsTo', true]);
+  });
+
+  it("fairness in one conjunct's hypothesis is not assumed by the other", async () => {
+    const r = await run(twoSwitches, 'default');
+    expect([r.outcome, r.property, r.matchesExpectation]).toEqual(['temporal', 'Both', true]);
+    // WF(A) holds on the behaviour that takes A and stutters; y stays 0.
+    expect(steps(r)).toEqual(['init', 'A']);
+    expect(r.lasso).toMatchObject({ fairness: [{ unit: 'WF(A)', how: 'never enabled' }] });
   });
 });

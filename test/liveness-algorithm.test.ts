@@ -151,7 +151,7 @@ describe('liveness on hand-written graphs', () => {
 describe('liveness against oracles on random small graphs', () => {
   const ops = ['eventually', 'always-eventually', 'eventually-always', 'leads-to', 'leads-to-always'] as const;
 
-  function randomCase(seed: number) {
+  function randomCase(seed: number, twoConjuncts = false) {
     const r = rng(seed);
     const pick = <T,>(xs: readonly T[]) => xs[Math.floor(r() * xs.length)];
     const n = 2 + Math.floor(r() * 3);
@@ -187,7 +187,14 @@ describe('liveness against oracles on random small graphs', () => {
     const hypotheses: Temporal[] = r() < 0.3 ? [{ op: pick(['always-eventually', 'eventually-always'] as const), p: lit(true) }] : [];
     const spec = withEnabled({ states: n, edges, bits, edgeBits }, fairness.map((u) => ({ actions: u.actions, bit: u.enabledBit })));
     const p: LivenessProperty = { name: 'Random', conclusions: [conclusion], fairness, hypotheses };
-    return { g: graph(spec), p };
+    if (!twoConjuncts) return { g: graph(spec), p };
+    // A second conjunct of another implication: each assumes its own hypotheses and fairness units.
+    const other: Temporal = { op: pick(['eventually', 'always-eventually', 'eventually-always'] as const), p: lit(false) };
+    const own = () => ({
+      hypotheses: r() < 0.5 ? [{ op: pick(['always-eventually', 'eventually-always'] as const), p: lit(true) }] : [],
+      fair: fairness.map((_, i) => i).filter(() => r() < 0.5),
+    });
+    return { g: graph(spec), p: { name: 'Random', conclusions: [conclusion, other], fairness, conditions: [own(), own()] } };
   }
 
   it('finds a violation exactly when the brute force does, with the shortest prefix, on 600 graphs', () => {
@@ -217,5 +224,21 @@ describe('liveness against oracles on random small graphs', () => {
       for (const l of lassos(g, 6)) if (violates(g, p, l)) throw new Error(`seed ${seed}: ${JSON.stringify(l)} violates, the checker found nothing`);
     }
     expect(holds).toBeGreaterThan(80);
+  });
+
+  it('with two conjuncts assuming different hypotheses and fairness, finds a violation exactly when a lasso of up to 6 states is one', () => {
+    let found = 0;
+    for (let seed = 2001; seed <= 2400; seed++) {
+      const { g, p } = randomCase(seed, true);
+      const v = checkLiveness(g, p);
+      if (v) {
+        found++;
+        expect({ seed, violates: violates(g, p, v.lasso) }).toEqual({ seed, violates: true });
+      } else {
+        for (const l of lassos(g, 6)) if (violates(g, p, l)) throw new Error(`seed ${seed}: ${JSON.stringify(l)} violates, the checker found nothing`);
+      }
+    }
+    expect(found).toBeGreaterThan(80);
+    expect(found).toBeLessThan(320);
   });
 });

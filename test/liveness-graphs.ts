@@ -3,7 +3,7 @@
 // of steps a cycle could repeat, and an enumeration of short lassos.
 import { GraphBuilder, stateBit, edgeBit, type LivenessGraph } from '../checker/liveness/graph.ts';
 import type { Lasso } from '../checker/liveness/check.ts';
-import type { CycleSearch, FairnessUnit, Lit, LivenessProperty, Temporal } from '../checker/liveness/formula.ts';
+import { fairnessOf, type CycleSearch, type FairnessUnit, type Lit, type LivenessProperty, type Temporal } from '../checker/liveness/formula.ts';
 
 export interface GraphSpec {
   states: number;
@@ -101,13 +101,16 @@ export function isBehaviour(g: LivenessGraph, l: Lasso): boolean {
   });
 }
 
-/** A behaviour violating the property: fair, meets the hypotheses, fails some conclusion. */
+/** A behaviour violating the property: for some conclusion, fair and meeting the hypotheses it assumes, and failing it. */
 export function violates(g: LivenessGraph, p: LivenessProperty, l: Lasso): boolean {
   return (
     isBehaviour(g, l) &&
-    fair(g, p.fairness, l) &&
-    (p.hypotheses ?? []).every((h) => satisfies(g, p.fairness, l, h)) &&
-    p.conclusions.some((c) => !satisfies(g, p.fairness, l, c))
+    p.conclusions.some(
+      (c, k) =>
+        fair(g, fairnessOf(p, k).map((i) => p.fairness[i]), l) &&
+        [...(p.hypotheses ?? []), ...(p.conditions?.[k].hypotheses ?? [])].every((h) => satisfies(g, p.fairness, l, h)) &&
+        !satisfies(g, p.fairness, l, c),
+    )
   );
 }
 

@@ -381,6 +381,9 @@ describe('temporal properties: errors', () => {
     expect(compile({ temporal: { P: implies(eventually((s: { x: number }) => s.x === 1), eventually((s: { x: number }) => s.x === 0)) } })).toThrow(
       "spec 'e', property 'P': a hypothesis must be fairness, always(eventually(...)) or eventuallyAlways(...), not eventually",
     );
+    expect(compile({ temporal: { P: implies(((s: { x: number }) => s.x === 1) as never, eventually((s: { x: number }) => s.x === 0)) } })).toThrow(
+      "spec 'e', property 'P': a hypothesis must be fairness, always(eventually(...)) or eventuallyAlways(...), not a state predicate (leadsTo(P, Q) says P => <>Q of every state where P holds)",
+    );
     expect(() => leadsTo((s: { x: number }) => s.x === 1, eventually((s: { x: number }) => s.x === 0))).toThrow(
       'leadsTo(P, eventually(...)): the second operand is a state predicate Q or always(Q)',
     );

@@ -4,7 +4,7 @@
 // (a component with states where a strongly fair unit is enabled but no step of it loses those
 // states and is split again), as in Emerson and Lei's algorithm.
 import { edgeBit, stateBit, type LivenessGraph } from './graph.ts';
-import { violationSearch, type CycleSearch, type FairnessUnit, type Lit, type LivenessProperty } from './formula.ts';
+import { fairnessOf, violationSearch, type CycleSearch, type FairnessUnit, type Lit, type LivenessProperty } from './formula.ts';
 import { Scc } from './scc.ts';
 
 /** A violating behaviour: `states[0..]` then back from the last state to `states[loop]`, forever. */
@@ -30,7 +30,7 @@ export function checkLiveness(g: LivenessGraph, property: LivenessProperty): Liv
   for (let k = 0; k < property.conclusions.length; k++) {
     const search = violationSearch(property, k);
     const lasso = findLasso(g, search, unitMasks(g, property.fairness));
-    if (lasso) return { property: property.name, conclusion: k, lasso, fairness: describeFairness(g, property.fairness, lasso) };
+    if (lasso) return { property: property.name, conclusion: k, lasso, fairness: describeFairness(g, property.fairness, lasso, fairnessOf(property, k)) };
   }
   return undefined;
 }
@@ -348,11 +348,13 @@ function bfsWithin(
   return undefined;
 }
 
-function describeFairness(g: LivenessGraph, units: FairnessUnit[], lasso: Lasso): LivenessViolation['fairness'] {
+/** How the cycle meets each of the units `own` (indices into `units`): the fairness its conclusion assumes. */
+function describeFairness(g: LivenessGraph, units: FairnessUnit[], lasso: Lasso, own: number[]): LivenessViolation['fairness'] {
   const L = new Lits(g, unitMasks(g, units));
   const cycleStates = lasso.states.slice(lasso.loop);
   const cycleSteps = [...lasso.steps.slice(lasso.loop), lasso.back].filter((e) => e >= 0);
-  return units.map((u, i) => {
+  return own.map((i) => {
+    const u = units[i];
     const taken = cycleSteps.some((e) => L.takes(i, e));
     const enabledAny = cycleStates.some((s) => stateBit(g, s, u.enabledBit));
     return { unit: u.name, kind: u.kind, how: taken ? 'taken' : enabledAny ? 'disabled' : 'never enabled' };

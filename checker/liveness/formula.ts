@@ -1,8 +1,9 @@
 // Temporal properties over a LivenessGraph, and what a behaviour violating one looks like.
 //
-// A property is a conjunction of temporal formulas, each under the same hypotheses (the fairness of
-// the spec, and any []<>X or <>[]X the property assumes). A behaviour violates it when it satisfies
-// the hypotheses and the negation of one formula. Each negation is a fair-cycle condition:
+// A property is a conjunction of temporal formulas, each under its hypotheses (the fairness of the
+// spec, and the fairness and []<>X or <>[]X that the implication it stands under assumes: in
+// (H1 => F1) /\ (H2 => F2), F1's are H1's alone). A behaviour violates it when it satisfies the
+// hypotheses of one formula and that formula's negation. Each negation is a fair-cycle condition:
 //   ~<>P         = []~P                 every state of the behaviour satisfies ~P
 //   ~[]<>X       = <>[]~X               the cycle only has ~X states (or ~X steps)
 //   ~<>[]X       = []<>~X               the cycle has a ~X state (or step)
@@ -50,9 +51,20 @@ export interface LivenessProperty {
   name: string;
   /** Conjuncts; a behaviour violating any one violates the property. */
   conclusions: Temporal[];
-  /** What the property assumes beyond the spec's fairness: []<>X or <>[]X. */
+  /** What every conclusion assumes beyond fairness: []<>X or <>[]X. */
   hypotheses?: Temporal[];
+  /** The fairness units the conclusions assume (all of them, unless `conditions` says which). */
   fairness: FairnessUnit[];
+  /**
+   * What each conclusion assumes on its own, when the conclusions differ (conjuncts of different
+   * implications): further hypotheses, and which of `fairness` (indices) are its own.
+   */
+  conditions?: { hypotheses: Temporal[]; fair: number[] }[];
+}
+
+/** The fairness units conclusion `k` of a property assumes, as indices into its `fairness`. */
+export function fairnessOf(property: LivenessProperty, k: number): number[] {
+  return property.conditions?.[k].fair ?? property.fairness.map((_, i) => i);
 }
 
 /** The fair-cycle condition a violation of one conclusion must meet. */
@@ -98,16 +110,17 @@ export function violationSearch(property: LivenessProperty, k: number): CycleSea
       s.infinitely.push([negate(f.q)]);
       break;
   }
-  for (const h of property.hypotheses ?? []) {
+  for (const h of [...(property.hypotheses ?? []), ...(property.conditions?.[k].hypotheses ?? [])]) {
     if (h.op === 'always-eventually') s.infinitely.push([h.p, ...(h.or ?? [])]);
     else if (h.op === 'eventually-always') s.cycle.push(h.p);
     else throw new Error(`property '${property.name}': a hypothesis must be []<>X or <>[]X, not ${h.op}`);
   }
-  property.fairness.forEach((u, i) => {
+  for (const i of fairnessOf(property, k)) {
+    const u = property.fairness[i];
     const taken: Lit = { kind: 'taken', unit: i };
     if (u.kind === 'weak') s.infinitely.push([{ kind: 'state', bit: u.enabledBit, negated: true }, taken]);
     else s.strong.push({ unit: i, enabledBit: u.enabledBit });
-  });
+  }
   return s;
 }
 
