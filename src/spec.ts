@@ -98,7 +98,7 @@ export interface VariantDef<S, C> {
    * all. A variant that fails one property first can still show how it fails another.
    */
   properties?: string[];
-  /** Fairness for this variant instead of the spec's. */
+  /** Fairness for this variant instead of the spec's (the processes' `fair` included). */
   fairness?: TemporalFormula[];
   /** Turn the starvation check on (or off) for this variant. */
   starvation?: boolean;

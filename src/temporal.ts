@@ -53,7 +53,10 @@ export interface Fairness {
   target: string | string[] | { process: string };
   /** One unit per action instance (\A t: WF(A(t))) rather than one for all (WF(\E t: A(t))). */
   each?: boolean;
-  /** Only the instances with these parameter values (each is then a unit of its own). */
+  /**
+   * Only the instances with these parameter values, together as one unit: weakFair(['A', 'B'],
+   * { params: { p } }) is WF_vars(A(p) \/ B(p)) (with `each`, one unit per instance).
+   */
   params?: Record<string, unknown>;
   /** Only the instances whose parameters pass this test, together as one unit (WF_v(\E p: A(p) /\ test(p))). */
   where?: (params: any) => boolean;
@@ -207,8 +210,12 @@ export function compileTemporal(input: TemporalInput): LivenessSystem {
     if (f.params) inst = inst.filter((a) => Object.entries(f.params!).every(([k, v]) => a.params[k] === v));
     if (f.where) inst = inst.filter((a) => f.where!(a.params) === true);
     if (!inst.length) throw new SpecError(`spec '${specName}': fairness of '${name}' ${f.params ? `with ${show(f.params)} ` : 'with `where` '}matches no instance`);
-    const units: Omit<FairnessUnit, 'enabledBit'>[] =
-      f.each || f.params ? inst.map((a) => ({ name: `${kindName}(${a.label})`, kind: f.kind, actions: [a.id] })) : [{ name: f.name ?? `${kindName}(${name})`, kind: f.kind, actions: inst.map((a) => a.id) }];
+    // The instances picked are one unit, as the action or actions named are (WF_v(A(p) \/ B(p))),
+    // unless `each` asks for one per instance.
+    const picked = f.params ? `${kindName}(${inst.map((a) => a.label).join(' \\/ ')})` : `${kindName}(${name})`;
+    const units: Omit<FairnessUnit, 'enabledBit'>[] = f.each
+      ? inst.map((a) => ({ name: `${kindName}(${a.label})`, kind: f.kind, actions: [a.id] }))
+      : [{ name: f.name ?? picked, kind: f.kind, actions: inst.map((a) => a.id) }];
     return f.when ? units.map((u) => stateDependent(f.name ? u : { ...u, name: `${u.name} when ...` }, f.when!)) : units;
   };
   // A unit whose steps depend on the state: admitted steps set its enabled bit, and an edge bit of

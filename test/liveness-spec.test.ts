@@ -399,3 +399,54 @@ describe('temporal properties: errors', () => {
     expect(formatStats(r)).toContain('Temporal properties P not checked: they are checked after a complete search that finds no other violation.');
   });
 });
+
+describe('fairness: which instances are one unit, and what a variant replaces', () => {
+  const P = scalarset('p', 1, { symmetric: false });
+  // A toggles x while B could finish: WF_vars(A(p) \/ B(p)) is met by taking A for ever, so <>done
+  // fails (TLC); WF(A(p)) /\ WF(B(p)) would force B and make it hold.
+  const toggles = defineSpec({
+    name: 'toggles',
+    state: { x: int(0, 1), done: bool() },
+    init: { x: 0, done: false },
+    actions: {
+      A: { params: { p: P }, when: (s) => !s.done, do: (s) => { s.x = 1 - s.x; } },
+      B: { params: { p: P }, when: (s) => !s.done, do: (s) => { s.done = true; } },
+    },
+    temporal: { Done: eventually((s: { done: boolean }) => s.done) },
+    deadlock: false,
+    variants: {
+      params: { fairness: [forall(P, (p) => weakFair(['A', 'B'], { params: { p } }))], expect: { violates: 'Done' } },
+      where: { fairness: [forall(P, (p) => weakFair(['A', 'B'], { where: (q: { p: string }) => q.p === p }))], expect: { violates: 'Done' } },
+      each: { fairness: [forall(P, (p) => weakFair(['A', 'B'], { params: { p }, each: true }))], expect: 'holds' },
+    },
+  });
+
+  it("weakFair(['A', 'B'], { params: { p } }) is WF(A(p) \\/ B(p)), one unit, as with `where`; `each` makes one per instance", async () => {
+    for (const variant of ['params', 'where']) {
+      const r = await checkModel(compileModel(toggles, variant));
+      expect([variant, r.outcome, r.property, r.matchesExpectation]).toEqual([variant, 'temporal', 'Done', true]);
+      expect(r.lasso?.fairness.map((f) => f.unit)).toEqual([variant === 'params' ? 'WF(A(p=p1) \\/ B(p=p1))' : 'WF(A \\/ B)']);
+    }
+    const each = await checkModel(compileModel(toggles, 'each'));
+    expect([each.outcome, each.matchesExpectation]).toEqual(['ok', true]);
+  });
+
+  it("a variant's fairness replaces the spec's, a process's `fair` included", async () => {
+    const T = scalarset('t', 1);
+    type S = { pc: Record<string, 'go' | 'Done'>; done: boolean };
+    const p = process<S>()('p', T, { pc: 'pc', fair: 'weak', steps: { go: { do: (s) => { s.done = true; } } } });
+    const spec = defineSpec({
+      name: 'fair-process',
+      state: { pc: mapOf(T, enumOf('go', 'Done')), done: bool() },
+      init: { pc: { t1: 'go' }, done: false },
+      actions: p,
+      temporal: { Done: eventually((s: S) => s.done) },
+      deadlock: false,
+      variants: { fair: { expect: 'holds' }, unfair: { fairness: [], expect: { violates: 'Done' } } },
+    });
+    const fair = await checkModel(compileModel(spec, 'fair'));
+    expect([fair.outcome, fair.matchesExpectation]).toEqual(['ok', true]);
+    const unfair = await checkModel(compileModel(spec, 'unfair'));
+    expect([unfair.outcome, unfair.property, unfair.matchesExpectation]).toEqual(['temporal', 'Done', true]);
+  });
+});

@@ -283,7 +283,8 @@ function variantLiveness(
   return compileTemporal({
     specName: def.name,
     properties,
-    fairness: [...processFair, ...(v?.fairness ?? def.fairness ?? [])],
+    // A variant's fairness replaces the spec's, the processes' own included (`fairness: []` is none).
+    fairness: v?.fairness ?? [...processFair, ...(def.fairness ?? [])],
     starvation,
     actions,
     pcOf: (a) => defOf(a).pc,
