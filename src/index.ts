@@ -9,6 +9,7 @@ export {
   eventuallyAlways,
   forall,
   implies,
+  initially,
   leadsTo,
   step,
   stepOrStutter,

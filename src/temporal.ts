@@ -2,6 +2,7 @@
 // liveness checker reads: predicate bits per state, action-form bits per step, fairness units
 // (sets of action instances) and formulas over those bits.
 //
+//   initially(P)                 P on the first state (a state predicate as a TLA+ property)
 //   eventually(P)                <>P
 //   always(eventually(P))        []<>P        (also alwaysEventually(P))
 //   eventuallyAlways(P)          <>[]P        (also eventually(always(P)))
@@ -30,6 +31,8 @@ export interface StepForm {
 type Operand = Pred | StepForm;
 
 export type TemporalFormula =
+  /** P of the first state: a state predicate as a TLA+ property, or the P of P => <>Q. */
+  | { op: 'initially'; p: Pred }
   | { op: 'eventually'; p: Operand }
   | { op: 'eventually-always'; p: Operand }
   | { op: 'always-eventually'; p: Operand }
@@ -69,6 +72,13 @@ export interface Fairness {
   /** How reports name the unit (default: WF(action) or SF(action)). */
   name?: string;
 }
+
+/**
+ * P holds in the first state of every behaviour (TLA+'s state predicate used as a property, such as
+ * the Init of a refinement); as the hypothesis of implies(), TLA+'s P => F with P read on the first
+ * state: implies(initially(P), eventually(Q)) is P => <>Q.
+ */
+export const initially = (p: Pred): TemporalFormula => ({ op: 'initially', p });
 
 export const step = (actions: ActionSpec, vars?: string[]): StepForm => ({ kind: 'step', actions, vars, orStutter: false });
 export const stepOrStutter = (actions: ActionSpec, vars?: string[]): StepForm => ({ kind: 'step', actions, vars, orStutter: true });
@@ -266,6 +276,9 @@ export function compileTemporal(input: TemporalInput): LivenessSystem {
           throw new SpecError(`spec '${specName}', property '${name}': fairness is a hypothesis (implies(weakFair(...), ...)) or goes in \`fairness\``);
         case 'always':
           throw new SpecError(`spec '${specName}', property '${name}': always(P) alone is an invariant (or, of a step, an action property); temporal properties are eventually, always(eventually), eventually(always) and leadsTo`);
+        case 'initially':
+          p.conclusions.push({ op: 'initially', p: stateLit(f.p, 'initially()') });
+          break;
         case 'eventually':
           p.conclusions.push({ op: 'eventually', p: stateLit(f.p, 'eventually()') });
           break;
@@ -287,8 +300,9 @@ export function compileTemporal(input: TemporalInput): LivenessSystem {
       if (h.op === 'and') return h.parts.forEach((part) => assume(part, into));
       if (h.op === 'fair') return void into.fair.push(...unitsOf(h.fairness).map(unitIndex));
       if (h.op === 'always-eventually' || h.op === 'eventually-always') return void into.hypotheses.push({ op: h.op, p: lit(h.p) });
-      const what = typeof h === 'function' ? 'a state predicate (leadsTo(P, Q) says P => <>Q of every state where P holds)' : (h as { op?: string }).op;
-      throw new SpecError(`spec '${specName}', property '${name}': a hypothesis must be fairness, always(eventually(...)) or eventuallyAlways(...), not ${what}`);
+      if (h.op === 'initially') return void into.hypotheses.push({ op: 'initially', p: stateLit(h.p, 'initially()') });
+      const what = typeof h === 'function' ? 'a state predicate (initially(P) is P of the first state)' : (h as { op?: string }).op;
+      throw new SpecError(`spec '${specName}', property '${name}': a hypothesis must be fairness, initially(...), always(eventually(...)) or eventuallyAlways(...), not ${what}`);
     };
     conclude(expandForall(formula, input.constants), '', { hypotheses: [], fair: [...specFair] });
     // The property's units: every unit any of its conclusions assumes.

@@ -189,9 +189,9 @@ describe('liveness against oracles on random small graphs', () => {
     const p: LivenessProperty = { name: 'Random', conclusions: [conclusion], fairness, hypotheses };
     if (!twoConjuncts) return { g: graph(spec), p };
     // A second conjunct of another implication: each assumes its own hypotheses and fairness units.
-    const other: Temporal = { op: pick(['eventually', 'always-eventually', 'eventually-always'] as const), p: lit(false) };
+    const other: Temporal = { op: pick(['initially', 'eventually', 'always-eventually', 'eventually-always'] as const), p: lit(false) };
     const own = () => ({
-      hypotheses: r() < 0.5 ? [{ op: pick(['always-eventually', 'eventually-always'] as const), p: lit(true) }] : [],
+      hypotheses: r() < 0.5 ? [{ op: pick(['initially', 'always-eventually', 'eventually-always'] as const), p: lit(false) }] : [],
       fair: fairness.map((_, i) => i).filter(() => r() < 0.5),
     });
     return { g: graph(spec), p: { name: 'Random', conclusions: [conclusion, other], fairness, conditions: [own(), own()] } };

@@ -64,6 +64,8 @@ export function satisfies(g: LivenessGraph, units: FairnessUnit[], l: Lasso, f: 
   const cycle = positions.filter((i) => i >= l.loop);
   const at = (x: Lit, i: number) => holdsAt(g, units, l, x, i);
   switch (f.op) {
+    case 'initially':
+      return at(f.p, 0);
     case 'eventually':
       return positions.some((i) => at(f.p, i));
     case 'always-eventually':

@@ -17,6 +17,7 @@ import {
   eventuallyAlways,
   forall,
   implies,
+  initially,
   int,
   leadsTo,
   mapOf,
@@ -379,10 +380,10 @@ describe('temporal properties: errors', () => {
       "spec 'e', property 'P': always(P) alone is an invariant (or, of a step, an action property); temporal properties are eventually, always(eventually), eventually(always) and leadsTo",
     );
     expect(compile({ temporal: { P: implies(eventually((s: { x: number }) => s.x === 1), eventually((s: { x: number }) => s.x === 0)) } })).toThrow(
-      "spec 'e', property 'P': a hypothesis must be fairness, always(eventually(...)) or eventuallyAlways(...), not eventually",
+      "spec 'e', property 'P': a hypothesis must be fairness, initially(...), always(eventually(...)) or eventuallyAlways(...), not eventually",
     );
     expect(compile({ temporal: { P: implies(((s: { x: number }) => s.x === 1) as never, eventually((s: { x: number }) => s.x === 0)) } })).toThrow(
-      "spec 'e', property 'P': a hypothesis must be fairness, always(eventually(...)) or eventuallyAlways(...), not a state predicate (leadsTo(P, Q) says P => <>Q of every state where P holds)",
+      "spec 'e', property 'P': a hypothesis must be fairness, initially(...), always(eventually(...)) or eventuallyAlways(...), not a state predicate (initially(P) is P of the first state)",
     );
     expect(() => leadsTo((s: { x: number }) => s.x === 1, eventually((s: { x: number }) => s.x === 0))).toThrow(
       'leadsTo(P, eventually(...)): the second operand is a state predicate Q or always(Q)',
@@ -448,5 +449,48 @@ describe('fairness: which instances are one unit, and what a variant replaces', 
     expect([fair.outcome, fair.matchesExpectation]).toEqual(['ok', true]);
     const unfair = await checkModel(compileModel(spec, 'unfair'));
     expect([unfair.outcome, unfair.property, unfair.matchesExpectation]).toEqual(['temporal', 'Done', true]);
+  });
+});
+
+describe('initially(P): the first state', () => {
+  type F = { flag: boolean; x: number };
+  // Two initial states; x goes from 0 to 1 only where flag is set, and that step is weakly fair.
+  const flags = defineSpec({
+    name: 'flags',
+    state: { flag: bool(), x: int(0, 1) },
+    init: [{ flag: true, x: 0 }, { flag: false, x: 0 }],
+    actions: { inc: { when: (s) => s.flag && s.x === 0, do: (s) => { s.x = 1; } } },
+    fairness: [weakFair('inc')],
+    temporal: {
+      StartsAtZero: initially((s: F) => s.x === 0),
+      StartsFlagged: initially((s: F) => s.flag),
+      FlaggedReachesOne: implies(initially((s: F) => s.flag), eventually((s: F) => s.x === 1)),
+      ReachesOne: eventually((s: F) => s.x === 1),
+    },
+    deadlock: false,
+    variants: {
+      zero: { properties: ['StartsAtZero'], expect: 'holds' },
+      flagged: { properties: ['StartsFlagged'], expect: { violates: 'StartsFlagged' } },
+      'flagged-reaches-one': { properties: ['FlaggedReachesOne'], expect: 'holds' },
+      'reaches-one': { properties: ['ReachesOne'], expect: { violates: 'ReachesOne' } },
+    },
+  });
+  const run = (variant: string) => checkModel(compileModel(flags, variant));
+
+  it('as a property, is P of every initial state (TLA+: a state predicate listed as a PROPERTY)', async () => {
+    const zero = await run('zero');
+    expect([zero.outcome, zero.matchesExpectation]).toEqual(['ok', true]);
+    const flagged = await run('flagged');
+    expect([flagged.outcome, flagged.property, flagged.matchesExpectation]).toEqual(['temporal', 'StartsFlagged', true]);
+    expect(flagged.trace?.map((t) => t.state)).toEqual([{ flag: false, x: 0 }]);
+  });
+
+  it('as a hypothesis, reads P on the first state: implies(initially(P), eventually(Q)) is P => <>Q', async () => {
+    const r = await run('flagged-reaches-one');
+    expect([r.outcome, r.matchesExpectation]).toEqual(['ok', true]);
+    // Without it, the behaviour from the unflagged initial state never reaches x = 1.
+    const all = await run('reaches-one');
+    expect([all.outcome, all.property, all.matchesExpectation]).toEqual(['temporal', 'ReachesOne', true]);
+    expect(all.trace?.[0].state).toEqual({ flag: false, x: 0 });
   });
 });

@@ -193,7 +193,7 @@ function shortestPrefix(g: LivenessGraph, q: CycleSearch, L: Lits, accepted: Int
       into.push(n + s);
     }
   };
-  for (const s of g.initial) if (okIn(s, 0)) visit(s, -1, -1, level);
+  for (const s of g.initial) if (okIn(s, 0) && L.statesOk(q.initially ?? [], s)) visit(s, -1, -1, level);
   while (level.length) {
     let found = -1;
     for (const node of level) if (node >= n && accepted[node - n] >= 0 && (found < 0 || node < found)) found = node;

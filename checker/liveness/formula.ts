@@ -4,6 +4,7 @@
 // spec, and the fairness and []<>X or <>[]X that the implication it stands under assumes: in
 // (H1 => F1) /\ (H2 => F2), F1's are H1's alone). A behaviour violates it when it satisfies the
 // hypotheses of one formula and that formula's negation. Each negation is a fair-cycle condition:
+//   ~P (initially) = the first state satisfies ~P (and a hypothesis P: the first state satisfies P)
 //   ~<>P         = []~P                 every state of the behaviour satisfies ~P
 //   ~[]<>X       = <>[]~X               the cycle only has ~X states (or ~X steps)
 //   ~<>[]X       = []<>~X               the cycle has a ~X state (or step)
@@ -21,6 +22,8 @@ export type Lit =
 
 /** A temporal formula whose operands are literals (P, Q state literals; X a state or edge literal). */
 export type Temporal =
+  /** P of the first state (TLA+'s state predicate as a property, or as the left of P => F). */
+  | { op: 'initially'; p: Lit }
   | { op: 'eventually'; p: Lit }
   /** []<>(p \/ or...): `or` lets a state and a step literal share one []<> (a process is done, or it steps). */
   | { op: 'always-eventually'; p: Lit; or?: Lit[] }
@@ -69,6 +72,8 @@ export function fairnessOf(property: LivenessProperty, k: number): number[] {
 
 /** The fair-cycle condition a violation of one conclusion must meet. */
 export interface CycleSearch {
+  /** The first state of the behaviour satisfies these. */
+  initially?: Lit[];
   /** Every state and step of the whole behaviour satisfies these. */
   always: Lit[];
   /** The state from which `after` must hold (default: any state). */
@@ -92,6 +97,9 @@ export function violationSearch(property: LivenessProperty, k: number): CycleSea
   const s: CycleSearch = { always: [], trigger: [], after: [], cycle: [], infinitely: [], strong: [] };
   const f = property.conclusions[k];
   switch (f.op) {
+    case 'initially':
+      s.initially = [negate(f.p)];
+      break;
     case 'eventually':
       s.always.push(negate(f.p));
       break;
@@ -113,6 +121,7 @@ export function violationSearch(property: LivenessProperty, k: number): CycleSea
   for (const h of [...(property.hypotheses ?? []), ...(property.conditions?.[k].hypotheses ?? [])]) {
     if (h.op === 'always-eventually') s.infinitely.push([h.p, ...(h.or ?? [])]);
     else if (h.op === 'eventually-always') s.cycle.push(h.p);
+    else if (h.op === 'initially') (s.initially ??= []).push(h.p);
     else throw new Error(`property '${property.name}': a hypothesis must be []<>X or <>[]X, not ${h.op}`);
   }
   for (const i of fairnessOf(property, k)) {
