@@ -7,6 +7,7 @@
 //   always(eventually(P))        []<>P        (also alwaysEventually(P))
 //   eventuallyAlways(P)          <>[]P        (also eventually(always(P)))
 //   leadsTo(P, Q)                P ~> Q
+//   always(implies(P, always(Q)))  [](P => []Q): once P, Q from then on
 //   step(A, vars?)               <<A>>_v: a step of A that changes v (operand of the forms above)
 //   stepOrStutter(A, vars?)      [A]_v: a step of A, or one that leaves v unchanged
 //   and(...), implies(hyp, f)    conjunctions; fairness and []<>/<>[] forms as hypotheses
@@ -38,8 +39,11 @@ export type TemporalFormula =
   | { op: 'always-eventually'; p: Operand }
   | { op: 'leads-to'; p: Pred; q: Pred }
   | { op: 'leads-to-always'; p: Pred; q: Pred }
+  /** [](P => []Q): once P holds, Q holds from then on. */
+  | { op: 'always-after'; p: Pred; q: Pred }
   | { op: 'and'; parts: TemporalFormula[]; labels?: string[] }
-  | { op: 'implies'; hypothesis: TemporalFormula; conclusion: TemporalFormula }
+  /** A state predicate as the hypothesis only inside always(): always(implies(P, always(Q))). */
+  | { op: 'implies'; hypothesis: TemporalFormula | Pred; conclusion: TemporalFormula }
   | { op: 'fair'; fairness: Fairness }
   /** \A t \in ids(constants): f(t), expanded when the spec is compiled with its constants. */
   | { op: 'forall'; ids: (c: any) => Ids<unknown>; f: (id: unknown) => TemporalFormula }
@@ -92,9 +96,15 @@ export function eventually(p: Operand | TemporalFormula): TemporalFormula {
   return { op: 'eventually', p };
 }
 
-/** always(eventually(P)) is []<>P; always(P) of a state or step predicate is an invariant or action property, not a temporal one. */
+/**
+ * always(eventually(P)) is []<>P, and always(implies(P, always(Q))) is [](P => []Q); always(P) of a
+ * state or step predicate is an invariant or action property, not a temporal one.
+ */
 export function always(f: TemporalFormula | Operand): TemporalFormula {
   if (isFormula(f) && f.op === 'eventually') return { op: 'always-eventually', p: f.p };
+  if (isFormula(f) && f.op === 'implies' && typeof f.hypothesis === 'function' && f.conclusion.op === 'always' && typeof f.conclusion.p === 'function') {
+    return { op: 'always-after', p: f.hypothesis, q: f.conclusion.p };
+  }
   if (isFormula(f) && (f.op === 'always-eventually' || f.op === 'eventually-always')) return f;
   if (!isFormula(f)) return { op: 'always', p: f };
   throw new SpecError(`always(${f.op}(...)) is not a supported temporal formula; write []P as an invariant and [][A]_v as an action property`);
@@ -109,7 +119,8 @@ export function leadsTo(p: Pred, q: Pred | TemporalFormula): TemporalFormula {
   throw new SpecError(`leadsTo(P, ${q.op}(...)): the second operand is a state predicate Q or always(Q)`);
 }
 export const and = (...parts: TemporalFormula[]): TemporalFormula => ({ op: 'and', parts });
-export const implies = (hypothesis: TemporalFormula, conclusion: TemporalFormula): TemporalFormula => ({ op: 'implies', hypothesis, conclusion });
+/** h => f; h may be a state predicate only inside always(): always(implies(P, always(Q))) is [](P => []Q). */
+export const implies = (hypothesis: TemporalFormula | Pred, conclusion: TemporalFormula): TemporalFormula => ({ op: 'implies', hypothesis, conclusion });
 export const weakFair = (target: Fairness['target'], opts: Omit<Fairness, 'kind' | 'target'> = {}): TemporalFormula => ({ op: 'fair', fairness: { kind: 'weak', target, ...opts } });
 export const strongFair = (target: Fairness['target'], opts: Omit<Fairness, 'kind' | 'target'> = {}): TemporalFormula => ({ op: 'fair', fairness: { kind: 'strong', target, ...opts } });
 
@@ -144,7 +155,7 @@ function expandForall(f: TemporalFormula, c: Constants): TemporalFormula {
     case 'and':
       return { ...f, parts: f.parts.map((part) => expandForall(part, c)) };
     case 'implies':
-      return { ...f, hypothesis: expandForall(f.hypothesis, c), conclusion: expandForall(f.conclusion, c) };
+      return { ...f, hypothesis: typeof f.hypothesis === 'function' ? f.hypothesis : expandForall(f.hypothesis, c), conclusion: expandForall(f.conclusion, c) };
     default:
       return f;
   }
@@ -290,19 +301,24 @@ export function compileTemporal(input: TemporalInput): LivenessSystem {
         case 'leads-to-always':
           p.conclusions.push({ op: f.op, p: stateLit(f.p, 'leadsTo()'), q: stateLit(f.q, 'leadsTo()') });
           break;
+        case 'always-after':
+          p.conclusions.push({ op: f.op, p: stateLit(f.p, 'always(implies(P, always(Q)))'), q: stateLit(f.q, 'always(implies(P, always(Q)))') });
+          break;
         default:
           throw new SpecError(`spec '${specName}', property '${name}': not a temporal formula (${show((f as { op: string }).op)})`);
       }
       p.labels.push(label);
       conditions.push(assumed);
     };
-    const assume = (h: TemporalFormula, into: Assumed) => {
+    const assume = (h: TemporalFormula | Pred, into: Assumed) => {
+      if (typeof h === 'function') {
+        throw new SpecError(`spec '${specName}', property '${name}': a hypothesis must be fairness, initially(...), always(eventually(...)) or eventuallyAlways(...), not a state predicate (initially(P) is P of the first state; always(implies(P, always(Q))) is [](P => []Q))`);
+      }
       if (h.op === 'and') return h.parts.forEach((part) => assume(part, into));
       if (h.op === 'fair') return void into.fair.push(...unitsOf(h.fairness).map(unitIndex));
       if (h.op === 'always-eventually' || h.op === 'eventually-always') return void into.hypotheses.push({ op: h.op, p: lit(h.p) });
       if (h.op === 'initially') return void into.hypotheses.push({ op: 'initially', p: stateLit(h.p, 'initially()') });
-      const what = typeof h === 'function' ? 'a state predicate (initially(P) is P of the first state)' : (h as { op?: string }).op;
-      throw new SpecError(`spec '${specName}', property '${name}': a hypothesis must be fairness, initially(...), always(eventually(...)) or eventuallyAlways(...), not ${what}`);
+      throw new SpecError(`spec '${specName}', property '${name}': a hypothesis must be fairness, initially(...), always(eventually(...)) or eventuallyAlways(...), not ${h.op}`);
     };
     conclude(expandForall(formula, input.constants), '', { hypotheses: [], fair: [...specFair] });
     // The property's units: every unit any of its conclusions assumes.

@@ -8,7 +8,7 @@ import { compileModel } from '../src/compile/model.ts';
 import ewd840 from '../specs/examples/ewd840.ts';
 import hourClock from '../specs/examples/realtime-hourclock.ts';
 import allocator from '../specs/examples/simple-allocator.ts';
-import { alwaysEventually, and, defineSpec, eventually, eventuallyAlways, forall, implies, int, leadsTo, weakFair } from '../src/index.ts';
+import { always, alwaysEventually, and, defineSpec, eventually, eventuallyAlways, forall, implies, int, leadsTo, weakFair } from '../src/index.ts';
 import type { Spec } from '../src/spec.ts';
 
 const run = (spec: Spec, variant: string) => checkModel(compileModel(spec, variant), { symmetry: false });
@@ -124,5 +124,42 @@ describe("conformance with TLC: a conjunction of implications is each implicatio
     // WF(A) holds on the behaviour that takes A and stutters; y stays 0.
     expect(steps(r)).toEqual(['init', 'A']);
     expect(r.lasso).toMatchObject({ fairness: [{ unit: 'WF(A)', how: 'never enabled' }] });
+  });
+});
+
+/**
+ * [](P => []Q), TLA+'s stability form: x counts 0..3 and falls back from 3 to 1, under WF_x(Next).
+ * TLC: [](x = 2 => [](x >= 1)) holds; [](x = 2 => [](x >= 2)) is violated (0, 1, 2, 3, 1, then the
+ * cycle 2, 3, 1).
+ */
+describe('conformance with TLC: [](P => []Q)', () => {
+  type X = { x: number };
+  const fallsBack = defineSpec({
+    name: 'falls-back',
+    state: { x: int(0, 3) },
+    init: { x: 0 },
+    actions: {
+      up: { when: (s) => s.x < 3, do: (s) => { s.x += 1; } },
+      back: { when: (s) => s.x === 3, do: (s) => { s.x = 1; } },
+    },
+    fairness: [weakFair(['up', 'back'])],
+    temporal: {
+      Holds: always(implies((s: X) => s.x === 2, always((s: X) => s.x >= 1))),
+      Fails: always(implies((s: X) => s.x === 2, always((s: X) => s.x >= 2))),
+    },
+    variants: {
+      holds: { properties: ['Holds'], expect: 'holds' },
+      fails: { properties: ['Fails'], expect: { violates: 'Fails' } },
+    },
+  });
+
+  it('holds where Q stays true from every P on, and is violated by a later state without Q', async () => {
+    const holds = await run(fallsBack, 'holds');
+    expect([holds.outcome, holds.matchesExpectation, holds.liveness?.holds]).toEqual(['ok', true, ['Holds']]);
+    const fails = await run(fallsBack, 'fails');
+    expect([fails.outcome, fails.property, fails.matchesExpectation]).toEqual(['temporal', 'Fails', true]);
+    const xs = fails.trace!.map((t) => (t.state as X).x);
+    // Up to 2 (P), then on to a state where x < 2.
+    expect(xs.slice(0, 5)).toEqual([0, 1, 2, 3, 1]);
   });
 });

@@ -149,7 +149,7 @@ describe('liveness on hand-written graphs', () => {
 });
 
 describe('liveness against oracles on random small graphs', () => {
-  const ops = ['eventually', 'always-eventually', 'eventually-always', 'leads-to', 'leads-to-always'] as const;
+  const ops = ['eventually', 'always-eventually', 'eventually-always', 'leads-to', 'leads-to-always', 'always-after'] as const;
 
   function randomCase(seed: number, twoConjuncts = false) {
     const r = rng(seed);
@@ -177,7 +177,7 @@ describe('liveness against oracles on random small graphs', () => {
     };
     const op = pick(ops);
     const conclusion: Temporal =
-      op === 'leads-to' || op === 'leads-to-always'
+      op === 'leads-to' || op === 'leads-to-always' || op === 'always-after'
         ? { op, p: lit(false), q: lit(false) }
         : op === 'eventually'
           ? { op, p: lit(false) }

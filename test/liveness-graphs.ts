@@ -78,6 +78,9 @@ export function satisfies(g: LivenessGraph, units: FairnessUnit[], l: Lasso, f: 
     case 'leads-to-always':
       // <>[]Q from any position: the cycle, which every position's future ends in, is all Q.
       return !positions.some((i) => at(f.p, i)) || cycle.every((i) => at(f.q, i));
+    case 'always-after':
+      // []Q from each P position: its whole future (inside the cycle, the whole cycle).
+      return positions.every((i) => !at(f.p, i) || positions.every((j) => j < Math.min(i, l.loop) || at(f.q, j)));
   }
 }
 
@@ -153,13 +156,19 @@ export function bruteForce(g: LivenessGraph, q: CycleSearch, units: FairnessUnit
   const cyc = [...q.always, ...q.after, ...q.cycle];
   // Distances over (state, phase), by repeated relaxation.
   const INF = 1e9;
-  const dist = [new Array(n).fill(INF), new Array(n).fill(INF)];
+  // Phase 2: at or after a state meeting `then`, itself at or after the trigger.
+  const last = q.then ? 2 : 1;
+  const phases = q.then ? [0, 1, 2] : [0, 1];
+  const dist = phases.map(() => new Array(n).fill(INF));
   const ok = (s: number, ph: number) => stOk(q.always, s) && (ph === 0 || stOk(q.after, s));
-  for (const s of g.initial) if (ok(s, 0)) dist[0][s] = 0;
-  for (let round = 0; round < 4 * n + 4; round++) {
-    for (let s = 0; s < n; s++) if (dist[0][s] < dist[1][s] && stOk(q.trigger, s) && ok(s, 1)) dist[1][s] = dist[0][s];
+  for (const s of g.initial) if (ok(s, 0) && stOk(q.initially ?? [], s)) dist[0][s] = 0;
+  for (let round = 0; round < 6 * n + 6; round++) {
+    for (let s = 0; s < n; s++) {
+      if (dist[0][s] < dist[1][s] && stOk(q.trigger, s) && ok(s, 1)) dist[1][s] = dist[0][s];
+      if (q.then && dist[1][s] < dist[2][s] && stOk(q.then, s) && ok(s, 2)) dist[2][s] = dist[1][s];
+    }
     for (let e = 0; e < g.edgeCount; e++) {
-      for (const ph of [0, 1]) {
+      for (const ph of phases) {
         const s = g.from[e];
         const t = g.to[e];
         if (dist[ph][s] + 1 < dist[ph][t] && edOk(q.always, e) && (ph === 0 || edOk(q.after, e)) && ok(t, ph)) dist[ph][t] = dist[ph][s] + 1;
@@ -183,7 +192,7 @@ export function bruteForce(g: LivenessGraph, q: CycleSearch, units: FairnessUnit
     const meets = (any: Lit[]) => S.some((s) => any.some((l) => l.kind === 'state' && litAtState(g, l, s))) || F.some((x) => any.some((l) => l.kind !== 'state' && litAtStep(g, units, l, edgeOf(x))));
     if (!q.infinitely.every(meets)) continue;
     if (!q.strong.every((sf) => F.some((x) => x >= 0 && units[sf.unit].actions.includes(g.action[x])) || S.every((s) => !stateBit(g, s, sf.enabledBit)))) continue;
-    for (const s of S) if (dist[1][s] < INF && (best === undefined || dist[1][s] < best)) best = dist[1][s];
+    for (const s of S) if (dist[last][s] < INF && (best === undefined || dist[last][s] < best)) best = dist[last][s];
   }
   return best;
 }

@@ -383,7 +383,7 @@ describe('temporal properties: errors', () => {
       "spec 'e', property 'P': a hypothesis must be fairness, initially(...), always(eventually(...)) or eventuallyAlways(...), not eventually",
     );
     expect(compile({ temporal: { P: implies(((s: { x: number }) => s.x === 1) as never, eventually((s: { x: number }) => s.x === 0)) } })).toThrow(
-      "spec 'e', property 'P': a hypothesis must be fairness, initially(...), always(eventually(...)) or eventuallyAlways(...), not a state predicate (initially(P) is P of the first state)",
+      "spec 'e', property 'P': a hypothesis must be fairness, initially(...), always(eventually(...)) or eventuallyAlways(...), not a state predicate (initially(P) is P of the first state; always(implies(P, always(Q))) is [](P => []Q))",
     );
     expect(() => leadsTo((s: { x: number }) => s.x === 1, eventually((s: { x: number }) => s.x === 0))).toThrow(
       'leadsTo(P, eventually(...)): the second operand is a state predicate Q or always(Q)',

@@ -171,41 +171,43 @@ function meets(g: LivenessGraph, L: Lits, any: Lit[], scc: number[], internal: (
 
 /**
  * Breadth-first from the initial states over (state, phase): phase 0 before the trigger, phase 1
- * from it on. The first phase-1 state of an accepted component ends a shortest prefix.
+ * from it on, and, when the search asks for a `then` state after the trigger, phase 2 from that
+ * state on. The first state of the last phase in an accepted component ends a shortest prefix.
  */
 function shortestPrefix(g: LivenessGraph, q: CycleSearch, L: Lits, accepted: Int32Array): { states: number[]; steps: number[] } | undefined {
   const n = g.stateCount;
-  // parent[phase * n + s]: the node it was reached from (-1: initial; the same state in phase 0 when it entered phase 1 there).
-  const parent = new Int32Array(2 * n).fill(-3);
-  const via = new Int32Array(2 * n).fill(-1);
+  const last = q.then ? 2 : 1;
+  // parent[phase * n + s]: the node it was reached from (-1: initial; the same state in the phase
+  // before when it entered this phase there).
+  const parent = new Int32Array((last + 1) * n).fill(-3);
+  const via = new Int32Array((last + 1) * n).fill(-1);
   const okIn = (s: number, phase: number) => L.statesOk(q.always, s) && (phase === 0 || L.statesOk(q.after, s));
-  const triggers = (s: number) => L.statesOk(q.trigger, s) && L.statesOk(q.after, s);
+  const enters = (s: number, phase: number) =>
+    phase === 1 ? L.statesOk(q.trigger, s) && L.statesOk(q.after, s) : phase === 2 && L.statesOk(q.then!, s);
   let level: number[] = [];
   const visit = (node: number, from: number, edge: number, into: number[]) => {
     if (parent[node] !== -3) return;
     parent[node] = from;
     via[node] = edge;
     into.push(node);
-    const s = node % n;
-    if (node < n && triggers(s) && parent[n + s] === -3) {
-      parent[n + s] = node;
-      via[n + s] = -1;
-      into.push(n + s);
-    }
+    // The next phase may begin at this very state (entering a phase is not a step).
+    const phase = Math.floor(node / n);
+    const s = node - phase * n;
+    if (phase < last && enters(s, phase + 1)) visit((phase + 1) * n + s, node, -1, into);
   };
   for (const s of g.initial) if (okIn(s, 0) && L.statesOk(q.initially ?? [], s)) visit(s, -1, -1, level);
   while (level.length) {
     let found = -1;
-    for (const node of level) if (node >= n && accepted[node - n] >= 0 && (found < 0 || node < found)) found = node;
+    for (const node of level) if (node >= last * n && accepted[node - last * n] >= 0 && (found < 0 || node < found)) found = node;
     if (found >= 0) return unwind(n, parent, via, found);
     const next: number[] = [];
     for (const node of level) {
-      const phase = node >= n ? 1 : 0;
+      const phase = Math.floor(node / n);
       const s = node - phase * n;
       for (let i = g.outStart[s]; i < g.outStart[s + 1]; i++) {
         const e = g.out[i];
         const t = g.to[e];
-        if (!L.edgeOk(q.always, e) || (phase === 1 && !L.edgeOk(q.after, e)) || !okIn(t, phase)) continue;
+        if (!L.edgeOk(q.always, e) || (phase >= 1 && !L.edgeOk(q.after, e)) || !okIn(t, phase)) continue;
         visit(phase * n + t, node, e, next);
       }
     }

@@ -10,6 +10,7 @@
 //   ~<>[]X       = []<>~X               the cycle has a ~X state (or step)
 //   ~(P ~> Q)    = <>(P /\ []~Q)        some state has P /\ ~Q, and from there on every state ~Q
 //   ~(P ~> []Q)  = <>(P /\ []<>~Q)      some state has P, and the cycle after it has a ~Q state
+//   ~[](P => []Q) = <>(P /\ <>~Q)       some state has P, and it or a later one ~Q
 //   WF(A)        = []<>~EN(A) \/ []<><<A>>   the cycle has a state where A is disabled, or an A step
 //   SF(A)        = <>[]~EN(A) \/ []<><<A>>   the cycle has an A step, or no state where A is enabled
 // so the search is for a reachable strongly connected set of states meeting these (Streett) conditions.
@@ -30,7 +31,9 @@ export type Temporal =
   | { op: 'eventually-always'; p: Lit }
   | { op: 'leads-to'; p: Lit; q: Lit }
   /** P ~> []Q: after each P, eventually Q forever. */
-  | { op: 'leads-to-always'; p: Lit; q: Lit };
+  | { op: 'leads-to-always'; p: Lit; q: Lit }
+  /** [](P => []Q): from each P on (itself included), Q. */
+  | { op: 'always-after'; p: Lit; q: Lit };
 
 /** A fairness unit: a set of action instances, fair as one disjunction (WF_vars(A1 \/ A2 ...)). */
 export interface FairnessUnit {
@@ -80,6 +83,8 @@ export interface CycleSearch {
   trigger: Lit[];
   /** Every state and step from the trigger on satisfies these. */
   after: Lit[];
+  /** A state at or after the trigger satisfies these (before the cycle, or on it). */
+  then?: Lit[];
   /** Every state and step of the cycle satisfies these. */
   cycle: Lit[];
   /** For each entry, the cycle has a state or step satisfying one of its literals. */
@@ -116,6 +121,10 @@ export function violationSearch(property: LivenessProperty, k: number): CycleSea
     case 'leads-to-always':
       s.trigger.push(f.p);
       s.infinitely.push([negate(f.q)]);
+      break;
+    case 'always-after':
+      s.trigger.push(f.p);
+      s.then = [negate(f.q)];
       break;
   }
   for (const h of [...(property.hypotheses ?? []), ...(property.conditions?.[k].hypotheses ?? [])]) {
