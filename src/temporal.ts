@@ -291,7 +291,8 @@ export function compileTemporal(input: TemporalInput): LivenessSystem {
           p.conclusions.push({ op: 'initially', p: stateLit(f.p, 'initially()') });
           break;
         case 'eventually':
-          p.conclusions.push({ op: 'eventually', p: stateLit(f.p, 'eventually()') });
+          // Of a step too: eventually(step(A)) is <><<A>>_v, some step of A.
+          p.conclusions.push({ op: 'eventually', p: lit(f.p) });
           break;
         case 'always-eventually':
         case 'eventually-always':

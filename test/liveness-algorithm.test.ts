@@ -180,7 +180,7 @@ describe('liveness against oracles on random small graphs', () => {
       op === 'leads-to' || op === 'leads-to-always' || op === 'always-after'
         ? { op, p: lit(false), q: lit(false) }
         : op === 'eventually'
-          ? { op, p: lit(false) }
+          ? { op, p: lit(true) }
           : op === 'always-eventually' && r() < 0.3
             ? { op, p: lit(true), or: [lit(true)] }
             : { op, p: lit(true) };

@@ -494,3 +494,32 @@ describe('initially(P): the first state', () => {
     expect(all.trace?.[0].state).toEqual({ flag: false, x: 0 });
   });
 });
+
+describe('eventually(step(A)): <><<A>>_v, some step of A', () => {
+  // TLC refuses a temporal formula with an action outside []<> and <>[]; the meaning is plain LTL.
+  type XY = { x: number; y: number };
+  const steps = defineSpec({
+    name: 'steps',
+    state: { x: int(0, 1), y: int(0, 2) },
+    init: { x: 0, y: 0 },
+    actions: {
+      A: { do: (s) => { s.x = 1 - s.x; } },
+      B: { when: (s) => s.y < 2, do: (s) => { s.y += 1; } },
+    },
+    temporal: { SomeA: eventually(step('A')) },
+    deadlock: false,
+    variants: {
+      'fair-a': { fairness: [weakFair('A')], expect: 'holds' },
+      'fair-b': { fairness: [weakFair('B')], expect: { violates: 'SomeA' } },
+    },
+  });
+
+  it('holds when A is fair, and is violated by a fair behaviour without an A step', async () => {
+    const fairA = await checkModel(compileModel(steps, 'fair-a'));
+    expect([fairA.outcome, fairA.matchesExpectation]).toEqual(['ok', true]);
+    const fairB = await checkModel(compileModel(steps, 'fair-b'));
+    expect([fairB.outcome, fairB.property, fairB.matchesExpectation]).toEqual(['temporal', 'SomeA', true]);
+    // B until it is disabled (its weak fairness asks that much), then the behaviour stutters.
+    expect(fairB.trace?.map((t) => [t.action?.name ?? 'init', (t.state as XY).y])).toEqual([['init', 0], ['B', 1], ['B', 2]]);
+  });
+});

@@ -5,7 +5,7 @@
 // (H1 => F1) /\ (H2 => F2), F1's are H1's alone). A behaviour violates it when it satisfies the
 // hypotheses of one formula and that formula's negation. Each negation is a fair-cycle condition:
 //   ~P (initially) = the first state satisfies ~P (and a hypothesis P: the first state satisfies P)
-//   ~<>P         = []~P                 every state of the behaviour satisfies ~P
+//   ~<>P         = []~P                 every state (for <><<A>>, every step) of the behaviour satisfies ~P
 //   ~[]<>X       = <>[]~X               the cycle only has ~X states (or ~X steps)
 //   ~<>[]X       = []<>~X               the cycle has a ~X state (or step)
 //   ~(P ~> Q)    = <>(P /\ []~Q)        some state has P /\ ~Q, and from there on every state ~Q
