@@ -108,6 +108,17 @@ describe('interleave trace', () => {
     expect(r.stdout).toMatch(/\|\s+staleTouch: false -> true\s+\|/);
   });
 
+  it('shows a set of records changing as the elements added and removed, as check does', () => {
+    const dir = scratch();
+    const checked = cli(['check', 'specs/examples/leader-election.ts', '--variant', 'forgetful', '--out', dir, '--no-fewest-switches']);
+    const file = join(dir, 'leader-election.forgetful.OneLeaderPerTerm.itf.json');
+    const fromFile = cli(['trace', file]);
+    expect(fromFile.code).toBe(0);
+    const msgLines = (out: string) => out.split('\n').filter((l) => /^\s+msgs[: ]/.test(l)).map((l) => l.trim());
+    expect(msgLines(fromFile.stdout)[1]).toBe("msgs: + { type: 'RequestVote', term: 1, from: 'n1', to: 'n2' }, + { type: 'RequestVote', term: 1, from: 'n1', to: 'n3' }");
+    expect(msgLines(fromFile.stdout)).toEqual(msgLines(checked.stdout));
+  });
+
   it('reads ITF written by other tools: no #meta, steps named by number', () => {
     const foreign = tampered('foreign.itf.json', (doc) => ({ vars: doc.vars, states: doc.states.map(({ '#meta': _, ...s }: any) => s) }));
     const r = cli(['trace', foreign]);

@@ -17,6 +17,8 @@ export interface ItfStep {
   actor?: string;
   /** Variable paths to printed values. */
   values: Map<string, string>;
+  /** For each set of structured values, its elements as printed (flattenItf). */
+  elements: Map<string, string[]>;
   /** The spec's trace expressions at this state, when the trace carries them (ITF values). */
   expressions?: Record<string, unknown>;
 }
@@ -64,8 +66,10 @@ export function readItfFile(file: string): ItfFile {
     const action = typeof meta.action === 'string' && meta.action !== 'init' && meta.action !== 'stutter' ? meta.action : undefined;
     const params = meta.params && typeof meta.params === 'object' ? (meta.params as Record<string, unknown>) : {};
     const flat = new Map<string, string>();
-    for (const v of vars) flattenItf(s[v], v, flat);
+    const sets = new Map<string, string[]>();
+    for (const v of vars) flattenItf(s[v], v, flat, sets);
     const values = new Map([...flat].map(([k, v]) => [escapeControl(k), escapeControl(v)]));
+    const elements = new Map([...sets].map(([k, es]) => [escapeControl(k), es.map((e) => escapeControl(e))]));
     const process = typeof meta.process === 'string' ? escapeControl(meta.process) : undefined;
     const chosen = Array.isArray(meta.chosen) && meta.chosen.length ? ` [${meta.chosen.map((c) => escapeControl(String(c))).join(', ')}]` : '';
     // Everything shown comes from the file: its control characters are escaped here, once.
@@ -73,7 +77,7 @@ export function readItfFile(file: string): ItfFile {
     const shownParams = Object.fromEntries(Object.entries(params).map(([k, v]) => [escapeControl(k), typeof v === 'string' ? escapeControl(v) : v]));
     const actor = typeof meta.actor === 'string' ? escapeControl(meta.actor) : undefined;
     const expressions = traceExpressions(meta);
-    return { label, action: action && escapeControl(action), params: shownParams, process, actor, values, expressions };
+    return { label, action: action && escapeControl(action), params: shownParams, process, actor, values, elements, expressions };
   });
   const meta = doc['#meta'] && typeof doc['#meta'] === 'object' ? (doc['#meta'] as Record<string, unknown>) : {};
   const loop = (doc as { loop?: unknown }).loop ?? meta.loop;
@@ -106,13 +110,27 @@ export interface ItfChange {
   path: string;
   before?: string;
   after: string;
+  /** For a set of structured values: the elements that came and went. */
+  added?: string[];
+  removed?: string[];
 }
 
 /** What changed from one step to the next (every variable for the first step). */
 export function itfChanges(before: ItfStep | undefined, after: ItfStep): ItfChange[] {
   if (!before) return [...after.values].map(([path, v]) => ({ path, after: v }));
   const out: ItfChange[] = [];
-  for (const [path, v] of after.values) if (before.values.get(path) !== v) out.push({ path, before: before.values.get(path), after: v });
+  for (const [path, v] of after.values) {
+    if (before.values.get(path) === v) continue;
+    const change: ItfChange = { path, before: before.values.get(path), after: v };
+    // A set that was empty has no structured element to tell it by: its elements count as given.
+    const was = before.elements.get(path) ?? (before.values.get(path) === '{}' ? [] : undefined);
+    const now = after.elements.get(path) ?? (v === '{}' ? [] : undefined);
+    if (was && now && (was.length > 0 || now.length > 0)) {
+      change.added = now.filter((e) => !was.includes(e));
+      change.removed = was.filter((e) => !now.includes(e));
+    }
+    out.push(change);
+  }
   return out;
 }
 

@@ -1,20 +1,26 @@
 // ITF values as a person reads them: printed values ('text', {a, b}, null for an empty option) and
 // variable paths (`pc[t1]`, `node.next`). No Node imports: the browser explorer uses it too.
 
-/** Opens records and maps into paths; sets, sequences, tuples and variants are shown whole. */
-export function flattenItf(value: unknown, path: string, out: Map<string, string>): void {
+/**
+ * Opens records and maps into paths; sets, sequences, tuples and variants are shown whole. A set of
+ * structured values (records, tuples, sets) also gives its elements as shown, in `elements`: such a
+ * set grows long, and a trace shows its changes as the elements added and removed, as `check` does.
+ */
+export function flattenItf(value: unknown, path: string, out: Map<string, string>, elements?: Map<string, string[]>): void {
   if (value && typeof value === 'object' && !Array.isArray(value)) {
     const o = value as Record<string, unknown>;
     if (Array.isArray(o['#map'])) {
       for (const pair of o['#map'] as unknown[]) {
-        if (Array.isArray(pair) && pair.length === 2) flattenItf(pair[1], `${path}[${keyText(pair[0])}]`, out);
+        if (Array.isArray(pair) && pair.length === 2) flattenItf(pair[1], `${path}[${keyText(pair[0])}]`, out, elements);
       }
       return;
     }
     if (!isSpecial(o)) {
-      for (const [k, v] of Object.entries(o)) flattenItf(v, `${path}.${k}`, out);
+      for (const [k, v] of Object.entries(o)) flattenItf(v, `${path}.${k}`, out, elements);
       return;
     }
+    const set = o['#set'];
+    if (elements && Array.isArray(set) && set.some((e) => e !== null && typeof e === 'object')) elements.set(path, set.map(showItf));
   }
   out.set(path, showItf(value));
 }

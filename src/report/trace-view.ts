@@ -14,7 +14,11 @@ export function formatHeader(t: ItfFile, c: ChalkInstance): string {
 }
 
 const changeLine = (ch: ItfChange, c: ChalkInstance) =>
-  ch.before === undefined ? `${ch.path} = ${ch.after}` : `${c.cyan(ch.path)}: ${c.red(ch.before)} ${c.dim('->')} ${c.green(ch.after)}`;
+  ch.before === undefined
+    ? `${ch.path} = ${ch.after}`
+    : ch.added && ch.removed
+      ? `${c.cyan(ch.path)}: ${[...ch.added.map((e) => c.green(`+ ${e}`)), ...ch.removed.map((e) => c.red(`- ${e}`))].join(', ')}`
+      : `${c.cyan(ch.path)}: ${c.red(ch.before)} ${c.dim('->')} ${c.green(ch.after)}`;
 
 /** Every step with only the variables it changed; with `full`, every variable (changed ones as `before -> after`). */
 export function formatSteps(t: ItfFile, c: ChalkInstance, full: boolean): string {
@@ -62,7 +66,10 @@ export function formatSwimlane(t: ItfFile, c: ChalkInstance): string {
     const all = itfChanges(t.steps[k], step);
     const changes = all.filter((ch) => !isOwnPc(ch, step, lane));
     const pc = all.find((ch) => isOwnPc(ch, step, lane));
-    const lines = [stepName(step), ...changes.map((ch) => `  ${ch.path}: ${ch.before} -> ${ch.after}`)];
+    const lines = [
+      stepName(step),
+      ...changes.map((ch) => (ch.added && ch.removed ? `  ${ch.path}: ${[...ch.added.map((e) => `+ ${e}`), ...ch.removed.map((e) => `- ${e}`)].join(', ')}` : `  ${ch.path}: ${ch.before} -> ${ch.after}`)),
+    ];
     if (changes.length === 0) lines.push(pc ? '  (nothing else changed)' : '  (no variable changed)');
     // Where the thread goes next, as a label: `-> Done` where `-> free` was due is often the bug.
     if (pc) lines.push(`  -> ${pc.after.replace(/^'(.*)'$/, '$1')}`);
