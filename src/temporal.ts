@@ -269,7 +269,8 @@ export function compileTemporal(input: TemporalInput): LivenessSystem {
   const pending: Pending[] = [];
   for (const [name, formula] of Object.entries(input.properties)) {
     const conditions: Assumed[] = [];
-    const p: Pending = { name, conclusions: [], labels: [], hypotheses: [], fair: [...specFair], conditions };
+    // `fair`, the property's units, is every unit some conclusion assumes: filled in below.
+    const p: Pending = { name, conclusions: [], labels: [], hypotheses: [], fair: [], conditions };
     // Each conclusion assumes the spec's fairness and the hypotheses of the implications it stands
     // under, not those of its sibling conjuncts: (H1 => F1) /\ (H2 => F2) is not (H1 /\ H2) => (F1 /\ F2).
     const conclude = (f: TemporalFormula, label: string, assumed: Assumed) => {

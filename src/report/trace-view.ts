@@ -13,12 +13,18 @@ export function formatHeader(t: ItfFile, c: ChalkInstance): string {
   return `${c.bold(escapeControl(String(title)))}${escapeControl(what)}\n${c.dim(escapeControl(`${t.steps.length} states${from} (${t.file})`))}`;
 }
 
-const changeLine = (ch: ItfChange, c: ChalkInstance) =>
-  ch.before === undefined
-    ? `${ch.path} = ${ch.after}`
-    : ch.added && ch.removed
-      ? `${c.cyan(ch.path)}: ${[...ch.added.map((e) => c.green(`+ ${e}`)), ...ch.removed.map((e) => c.red(`- ${e}`))].join(', ')}`
-      : `${c.cyan(ch.path)}: ${c.red(ch.before)} ${c.dim('->')} ${c.green(ch.after)}`;
+/**
+ * A change after the path: the elements added and removed for a set of records, else `before -> after`;
+ * without colours when `c` is not given.
+ */
+function changeText(ch: ItfChange, c?: ChalkInstance): string {
+  const [green, red, dim] = c ? [c.green, c.red, c.dim] : [String, String, String];
+  return ch.added && ch.removed
+    ? [...ch.added.map((e) => green(`+ ${e}`)), ...ch.removed.map((e) => red(`- ${e}`))].join(', ')
+    : `${red(ch.before!)} ${dim('->')} ${green(ch.after)}`;
+}
+
+const changeLine = (ch: ItfChange, c: ChalkInstance) => (ch.before === undefined ? `${ch.path} = ${ch.after}` : `${c.cyan(ch.path)}: ${changeText(ch, c)}`);
 
 /** Every step with only the variables it changed; with `full`, every variable (changed ones as `before -> after`). */
 export function formatSteps(t: ItfFile, c: ChalkInstance, full: boolean): string {
@@ -66,10 +72,8 @@ export function formatSwimlane(t: ItfFile, c: ChalkInstance): string {
     const all = itfChanges(t.steps[k], step);
     const changes = all.filter((ch) => !isOwnPc(ch, step, lane));
     const pc = all.find((ch) => isOwnPc(ch, step, lane));
-    const lines = [
-      stepName(step),
-      ...changes.map((ch) => (ch.added && ch.removed ? `  ${ch.path}: ${[...ch.added.map((e) => `+ ${e}`), ...ch.removed.map((e) => `- ${e}`)].join(', ')}` : `  ${ch.path}: ${ch.before} -> ${ch.after}`)),
-    ];
+    // Columns are padded by length: no colours inside them.
+    const lines = [stepName(step), ...changes.map((ch) => `  ${ch.path}: ${changeText(ch)}`)];
     if (changes.length === 0) lines.push(pc ? '  (nothing else changed)' : '  (no variable changed)');
     // Where the thread goes next, as a label: `-> Done` where `-> free` was due is often the bug.
     if (pc) lines.push(`  -> ${pc.after.replace(/^'(.*)'$/, '$1')}`);

@@ -889,8 +889,9 @@ export class UnionSchema<const M extends readonly Schema<unknown>[]> extends Sch
     for (const t of this.members) for (const x of t.scalarsets()) seen.set(x.name, x);
     return [...seen.values()];
   }
+  /** The members' values add up: they share none (refused in the constructor where they can be listed). */
   count(): number {
-    return this.list().length;
+    return this.members.reduce((n, t) => n + t.count(), 0);
   }
   /** Each value once: a value an earlier member accepts is that member's. */
   protected list(): Infer<M[number]>[] {
