@@ -159,8 +159,13 @@ export class Step implements StepSource {
     this.judges = system.invariants.length > 0 || system.actionProperties.length > 0 || !!system.constraint || !!system.actionConstraint;
     // The sink runs once per successor: the common case (nothing judges a successor) is written
     // out here, so that it needs no further call before the store.
+    // Once the step is done with a successor, what its draft decoded may be reused by the next draft.
+    const views = this.views;
     this.sink = this.judges
-      ? (next, choice) => this.successor(next, choice)
+      ? (next, choice) => {
+          this.successor(next, choice);
+          if (views !== undefined) views.recycle();
+        }
       : (returned, choice) => {
           const action = this.action!;
           this.count++;
@@ -176,6 +181,7 @@ export class Step implements StepSource {
             fingerprint(encoded, encoded.length, fp);
             this.handler.stored(returned as State, encoded, fp[0], fp[1], action, choice, encoded);
           }
+          if (views !== undefined) views.recycle();
         };
   }
 

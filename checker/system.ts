@@ -82,6 +82,8 @@ export interface StateViews {
   draft(data: Int32Array, at: number): State;
   /** A plain, fully decoded copy of a view; any other state as it is. */
   plain(s: State): State;
+  /** The step is done with the successor made from the last draft: what that draft decoded may be reused. */
+  recycle(): void;
 }
 
 /** A named state predicate (an invariant). */

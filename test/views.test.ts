@@ -101,6 +101,81 @@ describe("a draft's integer-keyed maps", () => {
   });
 });
 
+describe("a draft's maps, refilled by the next draft", () => {
+  const schema = new RecordSchema({ m: mapOf(int(1, 2), mapOf(int(1, 2), int(0, 3))), n: int(0, 3) });
+  const codec = compileCodec(schema);
+  const encoded = new Int32Array(schema.width);
+  codec.encode({ m: { 1: { 1: 0, 2: 1 }, 2: { 1: 2, 2: 3 } }, n: 0 }, encoded, 0);
+  const pre = codec.decode(encoded, 0);
+  const out = new Int32Array(schema.width);
+
+  it('once the step is done with a successor: the next draft reads the pre-state again, whatever the last recipe did', () => {
+    const views = compileViews<Record<string, any>>(schema);
+    const first = views.draft(encoded, 0);
+    first.m[1][2] = 3;
+    first.m[2] = first.m[1];
+    views.encode(first, out, 0);
+    expect(codec.decode(out, 0).m).toEqual({ 1: { 1: 0, 2: 3 }, 2: { 1: 0, 2: 3 } });
+    views.recycle();
+    const second = views.draft(encoded, 0);
+    // The maps are the first draft's, refilled, and linked as the pre-state has them.
+    expect(second.m[1]).toBe(first.m[1]);
+    expect(second.m).toEqual(pre.m);
+    second.m[1][1] = 1;
+    expect(second.m[2][1]).toBe(2);
+    views.encode(second, out, 0);
+    expect(codec.decode(out, 0).m).toEqual({ 1: { 1: 1, 2: 1 }, 2: { 1: 2, 2: 3 } });
+  });
+
+  it('a draft made while another holds the maps gets its own', () => {
+    const views = compileViews<Record<string, any>>(schema);
+    const first = views.draft(encoded, 0);
+    first.m[1][1] = 3;
+    const second = views.draft(encoded, 0);
+    expect(second.m).toEqual(pre.m);
+    expect(second.m[1]).not.toBe(first.m[1]);
+  });
+
+  it("a plain copy that outlives the draft (a violation's state) is not refilled", () => {
+    const views = compileViews<Record<string, any>>(schema);
+    const first = views.draft(encoded, 0);
+    first.m[1][1] = 3;
+    const kept = views.plain(first);
+    views.recycle();
+    const second = views.draft(encoded, 0);
+    second.m[1][1] = 2;
+    views.recycle();
+    expect(kept.m).toEqual({ 1: { 1: 3, 2: 1 }, 2: { 1: 2, 2: 3 } });
+  });
+
+  it('a map the last recipe froze, emptied or grew is made anew, and a grown one still found', () => {
+    const views = compileViews<Record<string, any>>(schema);
+    const frozen = views.draft(encoded, 0);
+    Object.freeze(frozen.m[1]);
+    Object.seal(frozen.m[2]);
+    views.encode(frozen, out, 0);
+    views.recycle();
+    const after = views.draft(encoded, 0);
+    after.m[1][1] = 3;
+    after.m[2][3] = 0;
+    expect(() => views.encode(after, out, 0)).toThrow('m[2][3] = 0 is outside the key type int(1, 2)');
+    views.recycle();
+    const emptied = views.draft(encoded, 0);
+    delete emptied.m[2][1];
+    expect(() => views.encode(emptied, out, 0)).toThrow('m[2][1] = undefined is outside int(0, 3) (the key is missing)');
+    views.recycle();
+    expect(views.draft(encoded, 0).m).toEqual(pre.m);
+    const grown = views.draft(encoded, 0);
+    grown.m[1][5] = 1;
+    expect(() => views.encode(grown, out, 0)).toThrow('m[1][5] = 1 is outside the key type int(1, 2)');
+    views.recycle();
+    const next = views.draft(encoded, 0);
+    expect(next.m).toEqual(pre.m);
+    next.m[2][0] = 1;
+    expect(() => views.encode(next, out, 0)).toThrow('m[2][0] = 1 is outside the key type int(1, 2)');
+  });
+});
+
 describe('recipes and guards on views', () => {
   it('a recipe that returns a new state spread from its draft gives the same states as one that mutates it', async () => {
     const spec = (recipe: string) => `

@@ -185,7 +185,7 @@ export function compileModel(spec: Spec, variant: string, file?: string, opts: C
     codec,
     encode,
     decode: compiled.decode as Model['decode'],
-    views: viewsOn ? { open: views.open, draft: views.draft, plain: (s) => (views.isView(s) ? views.plain(s) : s) } : undefined,
+    views: viewsOn ? { open: views.open, draft: views.draft, plain: (s) => (views.isView(s) ? views.plain(s) : s), recycle: views.recycle } : undefined,
     width: codec.width,
     vars: codec.keys,
     // Listed (for traces, simulation, the explorer) only when asked for, if they are streamed.

@@ -74,6 +74,28 @@ class KeyWatch {
   }
 }
 
+/**
+ * The maps a draft's decoder made last, one per site of a variable's value (a map decoded at most
+ * once per decode), to be refilled in place by the next draft: a map with the watch's prototype is
+ * made by a call into the runtime (about 40 ns), a refill is a few stores. A variable's maps belong
+ * to one draft at a time, from its first read to `recycle` (the step has done with the successor);
+ * a draft that reads the variable meanwhile makes maps of its own. A plain copy that outlives the
+ * draft (a violation's state) takes the variable's maps with it: they are made anew next time.
+ */
+class MapPool {
+  /** The map of each site, undefined until made (or after its variable's maps were retired). */
+  readonly maps: (object | undefined)[] = [];
+  /** Per variable: the epoch of the draft that holds its maps (free when not the current epoch). */
+  held: Int32Array = new Int32Array(0);
+  epoch = 1;
+  /** Per variable: its sites. */
+  readonly sites: number[][] = [];
+
+  retire(variable: number): void {
+    for (const site of this.sites[variable]) this.maps[site] = undefined;
+  }
+}
+
 class Generator {
   /** Constants the generated code refers to as K[i]. */
   readonly consts: unknown[] = [];
@@ -82,7 +104,15 @@ class Generator {
   private next = 0;
   /** Set while generating a draft's decoder: its integer-keyed maps get the watch's prototype. */
   drafting = false;
-  constructor(private readonly watch?: KeyWatch) {}
+  /**
+   * Set while generating a draft's decoder where each map site is decoded at most once per decode
+   * (not inside a helper's loop): such a map is refilled in place (MapPool) instead of made anew.
+   */
+  pooling: number[] | undefined = undefined;
+  constructor(
+    private readonly watch?: KeyWatch,
+    readonly pool?: MapPool,
+  ) {}
 
   /** The watch, and its prototype for maps with these keys, as constants of the generated code. */
   private watched(keys: readonly string[]): [watch: string, proto: string] {
@@ -100,6 +130,18 @@ class Generator {
 
   /** An expression evaluating to the decoded value at slot `at` (an expression) of `f`. */
   decode(s: Schema<unknown>, at: string): string {
+    const pooling = this.pooling;
+    // A value decoded in a loop (a sequence, a long array or map, a set's helper) is no single site.
+    const unrolled = s instanceof RecordSchema || s instanceof OptionalSchema || (s instanceof MapSchema && s.key.values.length <= UNROLL) || (s instanceof ArraySchema && s.length <= UNROLL);
+    if (!unrolled) this.pooling = undefined;
+    try {
+      return this.decodeSite(s, at);
+    } finally {
+      this.pooling = pooling;
+    }
+  }
+
+  private decodeSite(s: Schema<unknown>, at: string): string {
     if (s instanceof IntSchema) return s.lo === 0 ? `f[${at}]` : `(f[${at}] + ${s.lo})`;
     if (s instanceof BoolSchema) return `(f[${at}] === 1)`;
     if (s instanceof FiniteSchema) return `${this.konst(s.values)}[f[${at}]]`;
@@ -117,8 +159,11 @@ class Generator {
       const names = key.values.map((k) => key.keyOf(k));
       if (names.length <= UNROLL) {
         const w = s.value.width;
-        const proto = this.drafting && names.every(isIndex) ? `__proto__: ${this.watched(names)[1]}, ` : '';
-        return `{ ${proto}${names.map((n, i) => `${JSON.stringify(n)}: ${this.decode(s.value, `${at} + ${i * w}`)}`).join(', ')} }`;
+        const watched = this.drafting && names.every(isIndex);
+        const values = names.map((_, i) => this.decode(s.value, `${at} + ${i * w}`));
+        if (watched && this.pooling && this.pool) return this.pooled(names, values, this.pooling);
+        const proto = watched ? `__proto__: ${this.watched(names)[1]}, ` : '';
+        return `{ ${proto}${names.map((n, i) => `${JSON.stringify(n)}: ${values[i]}`).join(', ')} }`;
       }
       return this.helper('d', `const o = {}; const N = ${this.konst(names)};
         for (let i = 0; i < N.length; i++) o[N[i]] = ${this.decode(s.value, `a + i * ${s.value.width}`)};
@@ -259,6 +304,26 @@ class Generator {
   }
 
   /**
+   * A call that refills this site's map of the pool with the values (expressions) and returns it;
+   * the site is added to `sites` (the variable's, which a copy that outlives the draft retires).
+   */
+  private pooled(names: readonly string[], values: readonly string[], sites: number[]): string {
+    const pool = this.pool!;
+    const site = pool.maps.push(undefined) - 1;
+    sites.push(site);
+    const proto = this.watched(names)[1];
+    const args = values.map((_, i) => `x${i}`);
+    const fill = names.map((n, i) => `m[${JSON.stringify(n)}] = x${i};`).join(' ');
+    const made = `{ __proto__: ${proto}, ${names.map((n, i) => `${JSON.stringify(n)}: x${i}`).join(', ')} }`;
+    const name = this.fresh('p');
+    // A map the last recipe froze, sealed or gave another prototype is not refilled but replaced.
+    this.helpers.push(`function ${name}(${args.join(', ')}) { const m = PM[${site}];
+      if (m === undefined || Object.getPrototypeOf(m) !== ${proto} || !Object.isExtensible(m)) return (PM[${site}] = ${made});
+      ${fill} return m; }`);
+    return `${name}(${values.join(', ')})`;
+  }
+
+  /**
    * Statements that zero o[from..to), at most `width` slots: one by one when they are few, since a
    * call to fill costs more than the stores (a sequence's unused tail, a set's words, a null optional).
    */
@@ -329,6 +394,11 @@ export interface StateViews<T> {
   fits(view: T, out: Int32Array, at: number): boolean;
   /** A plain, fully decoded copy of a view, as the recipe left it (extra keys included): it outlives the encoding. */
   plain(view: T): T;
+  /**
+   * The successor made from the last draft is done with (encoded, judged, stored): the maps the
+   * draft decoded may be refilled by the next one. Nothing may use that draft afterwards.
+   */
+  recycle(): void;
 }
 
 /**
@@ -339,8 +409,11 @@ const COPY_UNROLL = 8;
 const COPY_LOOP = 64;
 
 export function compileViews<T>(schema: RecordSchema<Shape>): StateViews<T> {
-  const g = new Generator(new KeyWatch());
+  const watch = new KeyWatch();
+  const pool = new MapPool();
+  const g = new Generator(watch, pool);
   const fields: string[] = [];
+  const retire: string[] = [];
   const accessors: string[] = [];
   const writes: string[] = [];
   const plain: string[] = [];
@@ -351,8 +424,16 @@ export function compileViews<T>(schema: RecordSchema<Shape>): StateViews<T> {
     const decode = g.decode(s, `a + ${off}`);
     g.drafting = true;
     const drafted = g.decode(s, `a + ${off}`);
+    const sites: number[] = [];
+    g.pooling = sites;
+    const refilled = g.decode(s, `a + ${off}`);
+    g.pooling = undefined;
     g.drafting = false;
-    const value = drafted === decode ? decode : `this.#d ? ${drafted} : ${decode}`;
+    pool.sites.push(sites);
+    // The variable's pooled maps, when no other draft holds them and no key was ever added to a map.
+    const draftValue = sites.length === 0 ? drafted : `(H[${i}] !== P.epoch && ${g.konst(watch)}.added === 0 ? (H[${i}] = P.epoch, ${refilled}) : ${drafted})`;
+    if (sites.length > 0) retire.push(`if (s.#v${i} !== U) P.retire(${i});`);
+    const value = drafted === decode ? decode : `this.#d ? ${draftValue} : ${decode}`;
     fields.push(`#v${i} = U;`);
     accessors.push(`get [${key}]() { const v = this.#v${i}; if (v !== U) return v; const f = this.#f, a = this.#a; return (this.#v${i} = ${value}); }`);
     accessors.push(`set [${key}](x) { this.#v${i} = x; }`);
@@ -379,7 +460,7 @@ export function compileViews<T>(schema: RecordSchema<Shape>): StateViews<T> {
         ${writes.join('\n')}
         for (const k in s) return false;
         return true; }
-      static plain(s) { const f = s.#f, a = s.#a; const r = { ${plain.join(', ')} };
+      static plain(s) { const f = s.#f, a = s.#a; ${retire.join(' ')} const r = { ${plain.join(', ')} };
         for (const k in s) r[k] = s[k];
         return r; }
     }
@@ -390,6 +471,8 @@ export function compileViews<T>(schema: RecordSchema<Shape>): StateViews<T> {
       encode(v, o, at) { if (!View.fits(v, o, at)) S.encode(View.plain(v), o, at, ''); },
       fits: View.fits,
       plain: View.plain,
+      recycle() { P.epoch++; },
     };`;
-  return new Function('K', 'S', source)(g.consts, schema) as StateViews<T>;
+  pool.held = new Int32Array(schema.keys.length);
+  return new Function('K', 'S', 'P', 'PM', 'H', source)(g.consts, schema, pool, pool.maps, pool.held) as StateViews<T>;
 }
