@@ -388,7 +388,7 @@ export class Step implements StepSource {
    * The first invariant `s` violates (or that throws on it), as a violation at store index
    * `stateIndex` (and, for a state that is not stored, the step that reached it); undefined when all hold.
    */
-  invariantViolation(s: State, stateIndex: number, step?: Violation['step'], encoded?: Int32Array): Violation | undefined {
+  invariantViolation(s: State | undefined, stateIndex: number, step?: Violation['step'], encoded?: Int32Array): Violation | undefined {
     const invariants = this.system.invariants;
     if (invariants.length === 0) return undefined;
     if (this.probe !== undefined) this.probe.at(this.action ? this.action.id : -1, PHASE.invariant);
@@ -399,14 +399,15 @@ export class Step implements StepSource {
     const views = encoded !== undefined ? this.views : undefined;
     // On plain states too, invariants read the state as stored, decoded from its encoding, not the
     // object the recipe left: the order of a map's keys or a set's elements, and which values are
-    // one object, are then the state's own and not the path's that reached it.
+    // one object, are then the state's own and not the path's that reached it. (With views, each
+    // invariant opens its own, and `s` is not read: a caller with the encoding may leave it out.)
     if (views === undefined && encoded !== undefined) s = this.decoded(encoded);
     const look = views !== undefined && this.due();
     let found: Violation | undefined;
     for (let k = 0; k < invariants.length && !found; k++) {
       const inv = invariants[k];
       if (this.probe !== undefined) this.probe.detail(k);
-      const seen = views !== undefined ? views.open(encoded!, 0) : s;
+      const seen = views !== undefined ? views.open(encoded!, 0) : (s as State);
       try {
         if (!isTrue(inv.holds(seen))) found = { outcome: 'invariant', property: inv.name, message: `invariant '${inv.name}' is violated`, stateIndex, step };
       } catch (error) {
@@ -416,7 +417,7 @@ export class Step implements StepSource {
     }
     // What follows is the engine's own work, which the watchdog does not time.
     if (this.probe !== undefined) this.probe.at(-1, PHASE.engine);
-    if (views === undefined && encoded !== undefined && !this.freezes && this.differs(s, encoded, 0)) {
+    if (views === undefined && encoded !== undefined && !this.freezes && this.differs(s as State, encoded, 0)) {
       // Which one wrote: each again, on a fresh copy.
       const writer = invariants.find((inv) => this.writes((x) => inv.holds(x), encoded, 0)) ?? invariants[0];
       return this.written(writer.name, stateIndex, step);

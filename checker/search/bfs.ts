@@ -13,7 +13,7 @@ import { Frontier } from '../store/frontier.ts';
 import { actionBytes, FingerprintStore } from '../store/memory.ts';
 import type { LevelQueue, StateStore } from '../store/store.ts';
 import type { Canonicaliser } from '../symmetry/canonicalise.ts';
-import { type ActionInstance, type ChoicePath, initialStates, type State, type TransitionObserver, type TransitionSystem } from '../system.ts';
+import { type ActionInstance, type ChoicePath, initialStates, NO_CHOICE, type State, type TransitionObserver, type TransitionSystem } from '../system.ts';
 import { Violations } from './violations.ts';
 
 export interface SearchOptions {
@@ -124,7 +124,7 @@ export class Expander implements StepHandler {
     system: TransitionSystem,
     opts: { canonicalise?: Canonicaliser; deadlock?: boolean; observer?: TransitionObserver },
     /** Adds a state to the store: its new index, or -1 when it is already there. */
-    private readonly insert: (hi: number, lo: number, parent: number, action: number, choice: ChoicePath) => number,
+    protected readonly insert: (hi: number, lo: number, parent: number, action: number, choice: ChoicePath) => number,
     next: LevelQueue,
     /** Looks a stored state up (only an observer needs it). */
     private readonly find?: (hi: number, lo: number) => number,
@@ -137,7 +137,7 @@ export class Expander implements StepHandler {
     this.next = next;
   }
   private readonly observer?: TransitionObserver;
-  private readonly invariants: boolean;
+  protected readonly invariants: boolean;
 
   /** Expands the state whose [index, vector] record starts at data[at]. */
   expand(data: Int32Array, at: number): void {
@@ -172,7 +172,8 @@ export class Expander implements StepHandler {
     this.observer!(this.parent, index < 0 ? this.find!(hi, lo) : index, a, choice, encoded);
   }
 
-  private checkInvariants(next: State, index: number, hi: number, lo: number, action: ActionInstance | undefined, encoded: Int32Array): void {
+  /** `next` may be left out where `encoded` is given: the invariants read the state from it. */
+  protected checkInvariants(next: State | undefined, index: number, hi: number, lo: number, action: ActionInstance | undefined, encoded: Int32Array): void {
     const bad = this.step.invariantViolation(next, index, undefined, encoded);
     if (bad) this.violations.offer(bad, action ? [1, hi, lo, -1] : [1, 0, 0, this.position], !!action);
   }
@@ -183,6 +184,103 @@ export class Expander implements StepHandler {
 
   violation(v: Violation, key: ViolationKey): void {
     this.violations.offer(v, key);
+  }
+}
+
+/** Successors looked up in the store at a time (BatchedExpander). */
+const BATCH = 16;
+
+/**
+ * An expander that looks successors up in the store a batch at a time: first it reads the slot
+ * where each lookup starts, then it inserts them. Each lookup reads a random place of a table far
+ * bigger than the caches: one after another, with a step between them, each waits for memory on its
+ * own; read together, they wait for it at once (the processor overlaps the reads). What a stored
+ * successor needs later (its vector, its encoding for the invariants) is copied into the batch.
+ * Nothing else changes: the least violation of each property does not depend on the order in which
+ * states were looked up. The owner flushes the batch before it reads the store's size or the queue.
+ */
+export class BatchedExpander extends Expander {
+  declare next: Frontier;
+  private pending = 0;
+  private readonly his = new Int32Array(BATCH);
+  private readonly los = new Int32Array(BATCH);
+  private readonly parents = new Int32Array(BATCH);
+  private readonly actionsOf: (ActionInstance | undefined)[] = new Array(BATCH).fill(undefined);
+  private readonly choices: ChoicePath[] = new Array(BATCH).fill(NO_CHOICE);
+  /** The vectors to queue, and the concrete encodings where they differ (symmetry, views): BATCH * width each. */
+  private readonly vectors: Int32Array;
+  private readonly encodings: Int32Array;
+  private readonly differ: Uint8Array = new Uint8Array(BATCH);
+  /** One state's encoding, for the invariants. */
+  private readonly scratch: Int32Array;
+  /** What the reads of a batch gave, kept so that the compiler does not drop them. */
+  touched = 0;
+
+  constructor(
+    system: TransitionSystem,
+    opts: { canonicalise?: Canonicaliser; deadlock?: boolean },
+    insert: (hi: number, lo: number, parent: number, action: number, choice: ChoicePath) => number,
+    next: Frontier,
+    /** Reads the slot where a lookup of `hi` starts. */
+    private readonly touch: (hi: number) => number,
+    private readonly width: number,
+  ) {
+    super(system, opts, insert, next);
+    this.vectors = new Int32Array(BATCH * width);
+    this.encodings = new Int32Array(BATCH * width);
+    this.scratch = new Int32Array(width);
+  }
+
+  override stored(next: State, vector: Int32Array, hi: number, lo: number, action: ActionInstance | undefined, choice: ChoicePath, encoded: Int32Array): void {
+    if (action === undefined) {
+      // An initial state: its place among them orders its violations, so it is looked up at once.
+      this.flush();
+      super.stored(next, vector, hi, lo, action, choice, encoded);
+      return;
+    }
+    const k = this.pending;
+    this.his[k] = hi;
+    this.los[k] = lo;
+    this.parents[k] = this.parent;
+    this.actionsOf[k] = action;
+    this.choices[k] = choice;
+    const w = this.width;
+    const vectors = this.vectors;
+    const at = k * w;
+    for (let i = 0; i < w; i++) vectors[at + i] = vector[i];
+    const differs = vector !== encoded && this.invariants;
+    this.differ[k] = differs ? 1 : 0;
+    if (differs) {
+      const encodings = this.encodings;
+      for (let i = 0; i < w; i++) encodings[at + i] = encoded[i];
+    }
+    if (++this.pending === BATCH) this.flush();
+  }
+
+  /** Looks up and stores what the batch holds. */
+  flush(): void {
+    const n = this.pending;
+    if (n === 0) return;
+    this.pending = 0;
+    const { his, los, touch } = this;
+    let t = 0;
+    for (let k = 0; k < n; k++) t ^= touch(his[k]);
+    this.touched = t;
+    const w = this.width;
+    for (let k = 0; k < n; k++) {
+      const action = this.actionsOf[k]!;
+      const a = action.id;
+      const index = this.insert(his[k], los[k], this.parents[k], a, this.choices[k]);
+      if (index < 0) continue;
+      this.found[a]++;
+      if (this.invariants) {
+        const scratch = this.scratch;
+        const from = this.differ[k] === 1 ? this.encodings : this.vectors;
+        for (let i = 0; i < w; i++) scratch[i] = from[k * w + i];
+        this.checkInvariants(undefined, index, his[k], los[k], action, scratch);
+      }
+      this.next.pushFrom(index, this.vectors, k * w);
+    }
   }
 }
 
@@ -362,13 +460,18 @@ class LocalLevels implements LevelRunner {
     this.store = store;
     const record = system.width + 1;
     this.frontiers = [new Frontier(record), new Frontier(record)];
-    this.expander = new Expander(
-      system,
-      opts,
-      (hi, lo, parent, action, choice) => store.insert(hi, lo, parent, action, choice),
-      this.frontiers[0],
-      (hi, lo) => store.find(hi, lo),
-    );
+    const insert = (hi: number, lo: number, parent: number, action: number, choice: ChoicePath) => store.insert(hi, lo, parent, action, choice);
+    // Lookups in batches, where nothing reads the store between two states: an observer is told of
+    // each transition as it is taken, and --max-states stops at the state that reaches the bound.
+    this.expander =
+      store instanceof FingerprintStore && !opts.observer && opts.maxStates === undefined
+        ? new BatchedExpander(system, opts, insert, this.frontiers[0], (hi) => store.touch(hi), system.width)
+        : new Expander(system, opts, insert, this.frontiers[0], (hi, lo) => store.find(hi, lo));
+  }
+
+  /** Stores what the expander holds back (BatchedExpander), before anything counts or reads the store. */
+  private flush(): void {
+    if (this.expander instanceof BatchedExpander) this.expander.flush();
   }
 
   async expand(level: Region[], found: Violations, watch: Watch): Promise<LevelOutcome> {
@@ -379,6 +482,7 @@ class LocalLevels implements LevelRunner {
     expander.next = next;
     expander.violations.clear();
     const outcome = (stopped?: SearchResult['stopped'], unexpanded = 0): LevelOutcome => {
+      this.flush();
       found.merge(expander.violations.all());
       return { next: next.count > 0 ? [{ data: next.data, count: next.count, owner: 0 }] : [], stopped, unexpanded };
     };
@@ -393,6 +497,7 @@ class LocalLevels implements LevelRunner {
       expander.expand(data, q * record);
       if (watch.maxStatesReached(store.size)) return outcome('max-states', count - q - 1);
       if ((q & 1023) === 1023) {
+        this.flush();
         const now = Date.now();
         if (now - this.lastYield > 50) {
           // Let signal handlers (Ctrl-C) and timers run; the loop is otherwise synchronous.
@@ -405,6 +510,7 @@ class LocalLevels implements LevelRunner {
         watch.progress();
       }
     }
+    this.flush();
     this.levels.push(count);
     this.level = { count: 0, done: 0 };
     if (Date.now() - this.lastYield > 50) {

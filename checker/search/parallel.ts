@@ -15,7 +15,7 @@ import { actionBytes, CHUNK, FingerprintStore, INDEX_BLOCK, type StoreBuffers } 
 import { collectGarbage, RELEASE_BYTES } from '../store/release.ts';
 import { canonicaliser } from '../symmetry/canonicalise.ts';
 import { initialStates, type ChoicePath, type State, type SystemSource, type TransitionSystem } from '../system.ts';
-import { Expander, type LevelOutcome, type LevelRunner, type Region as LevelRegion, type SearchOptions, type Watch } from './bfs.ts';
+import { BatchedExpander, Expander, type LevelOutcome, type LevelRunner, type Region as LevelRegion, type SearchOptions, type Watch } from './bfs.ts';
 import { OutboxExpander, type OutboxContents } from './outbox.ts';
 import { takeWarm } from './warm.ts';
 import type { Found, Violations } from './violations.ts';
@@ -164,16 +164,20 @@ export class Participant {
     this.store = store;
     this.next = new Frontier(system.width + 1, true);
     this.handedFired = new Uint32Array(system.actions.length);
-    this.expander = outbox ? new OutboxExpander(system, opts, this.next) : new Expander(
-      system,
-      opts,
-      (hi, lo, parent, action, choice) => {
-        const index = this.store!.insertShared(hi, lo, parent, action, choice, control, this.block);
-        if (index >= 0) this.inserted++;
-        return index;
-      },
-      this.next,
-    );
+    this.expander = outbox
+      ? new OutboxExpander(system, opts, this.next)
+      : new BatchedExpander(
+          system,
+          opts,
+          (hi, lo, parent, action, choice) => {
+            const index = this.store!.insertShared(hi, lo, parent, action, choice, control, this.block);
+            if (index >= 0) this.inserted++;
+            return index;
+          },
+          this.next,
+          (hi) => this.store!.touch(hi),
+          system.width,
+        );
   }
 
   /** Moves ranges of the old table into the new one until none is left (a growth round). */
@@ -238,6 +242,8 @@ export class Participant {
       const { data, count } = this.frontiers[r];
       const last = Math.min(this.claimed + chunk, count);
       for (let p = this.claimed; p < last; p++) expander.expand(data, p * record);
+      // Within the chunk's room: the store may grow before the next.
+      if (expander instanceof BatchedExpander) expander.flush();
       counts[2 * id] = expander.step.generated;
       counts[2 * id + 1] = this.inserted;
       between?.();

@@ -20,6 +20,15 @@ export class Frontier implements LevelQueue {
     for (let i = 1; i < this.record; i++) data[at + i] = v[i - 1];
     this.count++;
   }
+  /** push() of the vector at src[from..from + record - 1). */
+  pushFrom(index: number, src: Int32Array, from: number): void {
+    const at = this.count * this.record;
+    if (at + this.record > this.data.length) this.grow();
+    const data = this.data;
+    data[at] = index;
+    for (let i = 1; i < this.record; i++) data[at + i] = src[from + i - 1];
+    this.count++;
+  }
   /** Out of push(), which then fits within the compiler's inlining budget of the hot loop. */
   private grow(): void {
     const bigger = this.alloc(this.data.length * 2);

@@ -97,6 +97,23 @@ describe('the level loop', () => {
   }, 120_000);
 });
 
+describe('lookups in batches', () => {
+  it('change nothing: the counts, the coverage and the violation reported equal those of a search that looks each successor up at once', async () => {
+    // --max-states makes the search look each successor up at once (it stops at the state that reaches the bound).
+    for (const o of [{ n: 120, limit: 150 }, { n: 60 }, { n: 30, noReset: true }]) {
+      const runs = [];
+      for (const maxStates of [undefined, 1e12]) {
+        const sys = grid(o);
+        const { result, store } = await search(sys, { maxStates });
+        const v = result.violation;
+        const trace = v && rebuildTrace(sys, store, v).steps.map((t) => `${t.state.x},${t.state.y}`);
+        runs.push({ stats: [result.stats.distinct, result.stats.generated, result.stats.depth, result.stats.queue], fired: [...result.coverage!.fired], found: [...result.coverage!.found], v: [v?.outcome, v?.property, v?.stateIndex], trace });
+      }
+      expect(runs[0]).toEqual(runs[1]);
+    }
+  });
+});
+
 describe('trace rebuild', () => {
   it('replays the stored transitions, choice paths included, to a shortest trace', async () => {
     const sys = grid({ n: 5, limit: 3 });
