@@ -1,6 +1,8 @@
 // An assertion in spec code that does not hold (TLA+'s Assert, the kernel's BUG_ON): a violation
 // with TLC's exit code for it, 14, not an exception in spec code (75). The engine owns the class so
 // that the step can tell the two apart; the spec language throws it (src/assert.ts).
+import { thrownIs } from './error-text.ts';
+
 export class AssertionFailure extends Error {
   override name = 'AssertionFailure';
 }
@@ -10,5 +12,5 @@ export const ASSERTION = 'assertion';
 
 /** Marks a violation made of what spec code threw as a failed assertion, when it is one. */
 export function assertionMark(error: unknown): { assertion?: true; property?: string } {
-  return error instanceof AssertionFailure ? { assertion: true, property: ASSERTION } : {};
+  return thrownIs(error, AssertionFailure) ? { assertion: true, property: ASSERTION } : {};
 }

@@ -62,6 +62,8 @@ export interface PropertyViolation {
   violation: Violation;
   trace?: TraceStep[];
   switches?: Switches;
+  /** A temporal property's lasso. */
+  lasso?: RunResult['lasso'];
 }
 
 export async function checkSystem(system: TransitionSystem, opts: RunOptions): Promise<RunResult> {
@@ -118,26 +120,33 @@ export async function checkSystem(system: TransitionSystem, opts: RunOptions): P
     const violated = opts.continue ? (result.violations ?? []).map((v) => (v === result.violation ? main! : rebuild(v))) : undefined;
     let liveness: RunResult['liveness'];
     let lasso: RunResult['lasso'];
-    if (live && outcome === 'ok' && result.stats.complete) {
+    // With --continue, as with TLC's -continue, the temporal properties are checked after a complete
+    // search that found safety violations too; each one violated is reported with its own lasso.
+    if (live && (outcome === 'ok' || opts.continue) && result.stats.complete) {
       const started = Date.now();
       try {
         recorded = recorder ? recorder.finish() : await temporal!.recordBySearch(system, live, opts);
       } catch (e) {
         if (!(e instanceof LivenessSpecError)) throw e;
-        outcome = 'error';
-        message = e.message;
-        violation = { outcome: 'error', message, stateIndex: -1 };
+        const failed: Violation = { outcome: 'error', message: e.message, stateIndex: -1 };
+        if (outcome === 'ok') ({ outcome, message, violation } = { outcome: 'error' as Outcome, message: e.message, violation: failed });
+        else violated?.push({ outcome: 'error', message: e.message, violation: failed });
       }
       if (recorded) {
         const t = temporal!.checkTemporal(system, live, recorded);
         liveness = { ...t.info, durationMs: t.info.durationMs + (Date.now() - started), symmetryOff: useSymmetry };
-        if (t.violation) {
-          const v = t.violation;
-          outcome = 'temporal';
-          message = v.message;
-          trace = v.trace;
-          violation = { outcome: 'temporal', property: v.property, message, stateIndex: -1 };
-          lasso = { loop: v.loop, fairness: v.fairness, back: v.back, label: v.label };
+        const found: PropertyViolation[] = t.violations.map((v) => ({
+          outcome: 'temporal',
+          property: v.property,
+          message: v.message,
+          trace: v.trace,
+          violation: { outcome: 'temporal', property: v.property, message: v.message, stateIndex: -1 },
+          lasso: { loop: v.loop, fairness: v.fairness, back: v.back, label: v.label },
+        }));
+        violated?.push(...found);
+        // The one reported, when no safety violation came first.
+        if (found.length > 0 && outcome === 'ok') {
+          ({ outcome, message, trace, violation, lasso } = found[0]);
         }
       }
     }

@@ -63,8 +63,11 @@ export interface SearchResult {
   /** The least violation of each property found (the one above among them). */
   violations?: Violation[];
   /** Why the search stopped early without a violation. */
-  /** Why the search stopped before the end; 'disk-failed': the disk under a search on disk (full, or failing). */
-  stopped?: 'max-states' | 'max-depth' | 'interrupted' | 'max-memory' | 'disk-failed';
+  /**
+   * Why the search stopped before the end; 'disk-failed': the disk under a search on disk (full, or
+   * failing); 'internal-error': the checker itself failed on this variant (`message` says how).
+   */
+  stopped?: 'max-states' | 'max-depth' | 'interrupted' | 'max-memory' | 'disk-failed' | 'internal-error';
   /** Per action instance (indexed by id): transitions it produced, and how many reached new states. */
   coverage?: Coverage;
 }

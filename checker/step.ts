@@ -11,7 +11,7 @@
 import { AssertionFailure, assertionMark } from './assertion.ts';
 import { asyncPredicate, isPromise, SpecCodeMistake } from './recipe-result.ts';
 import { EngineFault } from './engine-fault.ts';
-import { errorText } from './error-text.ts';
+import { errorText, thrownIs } from './error-text.ts';
 import { PHASE, type StepProbe, stepWatch } from './step-probe.ts';
 import './inlining.ts';
 import { readOnly, READ_ONLY_HINT } from './read-only.ts';
@@ -95,8 +95,17 @@ export function isTrue(value: unknown): boolean {
 
 /** `the recipe of put(t=t1) threw: ...`, or `... is wrong: ...` for spec code that broke a rule of spec code. */
 export function failure(where: string, error: unknown): string {
-  if (error instanceof AssertionFailure) return `${where} failed an assertion: ${error.message}`;
-  return `${where} ${error instanceof SpecCodeMistake ? 'is wrong' : 'threw'}: ${errorText(error)}`;
+  if (thrownIs(error, AssertionFailure)) return `${where} failed an assertion: ${(error as AssertionFailure).message}`;
+  return `${where} ${thrownIs(error, SpecCodeMistake) ? 'is wrong' : 'threw'}: ${errorText(error)}`;
+}
+
+/** A copy of a value outside its type, or the value itself where it cannot be copied (it holds a function). */
+function copyOf(value: unknown): unknown {
+  try {
+    return structuredClone(value);
+  } catch {
+    return value;
+  }
 }
 
 export class Step implements StepSource {
@@ -246,7 +255,7 @@ export class Step implements StepSource {
         this.blameWriter();
       }
     } catch (error) {
-      if (error instanceof EngineFault) throw error;
+      if (thrownIs(error, EngineFault)) throw error;
       this.offer(this.errorViolation(error), 1, this.phase === TERMINAL ? -1 : (this.action?.id ?? -1));
     }
     if (probe !== undefined) probe.at(-1, PHASE.idle);
@@ -347,7 +356,7 @@ export class Step implements StepSource {
     const encoded = this.encoded;
     const typeError = sys.encode(value, encoded, 0);
     // A copy, so that the checks cannot touch the spec's own value (frozen when it has no encoding).
-    const s = (typeError !== undefined ? readOnly(structuredClone(value)) : this.views !== undefined ? this.views.open(encoded, 0) : sys.decode(encoded, 0)) as State;
+    const s = (typeError !== undefined ? readOnly(copyOf(value)) : this.views !== undefined ? this.views.open(encoded, 0) : sys.decode(encoded, 0)) as State;
     const key: ViolationKey = [1, 0, 0, position];
     try {
       const rejected = sys.constraint && !isTrue(sys.constraint(s));
@@ -359,12 +368,12 @@ export class Step implements StepSource {
         return;
       }
     } catch (error) {
-      if (error instanceof EngineFault) throw error;
+      if (thrownIs(error, EngineFault)) throw error;
       const message =
-        error instanceof StateWritten
-          ? `${error.message}, on an initial state`
-          : error instanceof AssertionFailure
-            ? `the constraint failed an assertion on an initial state: ${error.message}`
+        thrownIs(error, StateWritten)
+          ? `${(error as StateWritten).message}, on an initial state`
+          : thrownIs(error, AssertionFailure)
+            ? `the constraint failed an assertion on an initial state: ${(error as AssertionFailure).message}`
             : `the constraint threw on an initial state: ${errorText(error)}`;
       this.handler.violation({ outcome: 'error', phase: 'constraint', message, stateIndex: -1, step: { next: this.plain(s) }, error, ...assertionMark(error) }, key);
       return;
@@ -514,7 +523,7 @@ export class Step implements StepSource {
     // Past the recipe the step itself happened: the trace shows it, and then what threw.
     const after = this.after;
     const step = phase === TERMINAL ? undefined : phase === GUARD || phase === RECIPE ? { action } : { action, next: after && this.plain(after) };
-    const message = error instanceof StateWritten ? error.message : failure(where, error);
+    const message = thrownIs(error, StateWritten) ? (error as StateWritten).message : failure(where, error);
     return { outcome: 'error', phase, message, stateIndex: this.parent, step, error, ...assertionMark(error) };
   }
 }

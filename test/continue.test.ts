@@ -1,7 +1,7 @@
 // --continue (TLC's -continue): the search goes on past violations and reports every violated
 // property with its own shortest trace; the exit code is the one a plain run gives; a gate compares
 // the set of violated properties with the set an expectation names.
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { cli, scratch, writeSpec } from './helpers.ts';
@@ -41,6 +41,42 @@ describe('--continue', () => {
     });
     expect(rows[0]).toEqual([12, 'SmallSum', 6, 6, ['SmallSum:3', 'SmallA:3']]);
     expect(rows[1]).toEqual(rows[0]);
+  });
+
+  it('checks the temporal properties after a complete search that found safety violations, and reports each violated one with its lasso, as TLC -continue does', () => {
+    const dir = scratch();
+    const f = writeSpec(dir, 'both.ts', `import { defineSpec, eventually, int, weakFair } from 'interleave';
+export default defineSpec({
+  name: 'both',
+  state: { x: int(0, 3) },
+  init: { x: 0 },
+  actions: { inc: { when: (s) => s.x < 3, do: (s) => { s.x++; } }, reset: { when: (s) => s.x === 3, do: (s) => { s.x = 0; } } },
+  invariants: { Small: (s) => s.x < 2 },
+  temporal: { ReachTwo: eventually((s) => s.x === 2), ReachThree: eventually((s) => s.x === 3), ReachFour: eventually((s) => s.x === 3 && s.x === 0) },
+  fairness: [],
+  deadlock: false,
+  expect: { violates: ['Small', 'ReachTwo', 'ReachThree', 'ReachFour'] },
+});\n`);
+    const plain = cli(['check', f, '--json', '--out', dir]);
+    expect(plain.code).toBe(12);
+    expect(JSON.parse(plain.stdout).results[0].liveness).toBeUndefined();
+    const all = cli(['check', f, '--continue', '--json', '--out', dir]);
+    // The exit code a plain run gives: the safety violation comes first.
+    expect(all.code).toBe(12);
+    const [r] = JSON.parse(all.stdout).results;
+    expect([r.property, r.complete, r.asExpected]).toEqual(['Small', true, true]);
+    // Without fairness every temporal property fails by stuttering in the first state: a lasso of one state.
+    expect(r.violations.map((v: { property: string; result: string; traceLength: number; lasso?: { loop: number } }) => [v.property, v.result, v.traceLength, v.lasso?.loop])).toEqual([
+      ['Small', 'invariant', 3, undefined],
+      ['ReachTwo', 'temporal', 1, 0],
+      ['ReachThree', 'temporal', 1, 0],
+      ['ReachFour', 'temporal', 1, 0],
+    ]);
+    for (const v of r.violations) expect(existsSync(v.traceFile)).toBe(true);
+    // With fairness, ReachTwo and ReachThree hold; ReachFour still fails, on the cycle 0..3.
+    const fair = writeSpec(dir, 'fair.ts', readFileSync(f, 'utf8').replace('fairness: []', "fairness: [weakFair(['inc', 'reset'])]").replace("['Small', 'ReachTwo', 'ReachThree', 'ReachFour']", "['Small', 'ReachFour']"));
+    const [q] = JSON.parse(cli(['check', fair, '--continue', '--json', '--out', dir]).stdout).results;
+    expect([q.asExpected, q.violations.map((v: { property: string; traceLength: number }) => [v.property, v.traceLength])]).toEqual([true, [['Small', 3], ['ReachFour', 4]]]);
   });
 
   it('an expectation naming several properties: the gate compares the set', () => {

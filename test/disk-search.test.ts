@@ -234,6 +234,20 @@ describe('checkpoints', () => {
     expect(damaged(edited((m) => ({ ...m, store: { ...m.store, states: -5 } })))).toContain('(store)');
   }, 30_000);
 
+  it("a failure of interleave's own in one variant (here: a checkpoint whose queue was overwritten) ends that variant alone, said as such, with its JSON and JUnit (exit 255)", () => {
+    const dir = join(tempDir(), 'checkpoint');
+    expect(cli(['check', SPEC, '--variant', 'holds', '--checkpoint', dir, '--checkpoint-every', '0.0001', '--fp-memory', '48K']).code).toBe(0);
+    for (const f of readdirSync(dir).filter((x) => x.endsWith('.queue'))) writeFileSync(join(dir, f), Buffer.alloc(readFileSync(join(dir, f)).length, 0x7f));
+    const junit = join(tempDir(), 'junit.xml');
+    const r = cli(['check', SPEC, '--variant', 'holds', '--resume', dir, '--json', '--junit', junit]);
+    expect(r.code).toBe(255);
+    const [res] = JSON.parse(r.stdout).results;
+    expect([res.result, res.stopped]).toEqual(['incomplete', 'internal-error']);
+    expect(res.message).toMatch(/^interleave failed while checking this variant: TypeError: .* \(at \S+ \(.*[/\\]checker[/\\]/);
+    expect(readFileSync(junit, 'utf8')).toContain('interleave failed on this variant');
+    expect(r.stderr).not.toContain('internal error');
+  }, 30_000);
+
   it('refuses to resume a checkpoint of a spec that was edited since', async () => {
     const specDir = tempDir();
     const spec = join(specDir, 'wide-counters.ts');

@@ -58,6 +58,48 @@ export default defineSpec({ name: 'odd', state: { x: int(0, 3), y: int(0, 1) }, 
   });
 });
 
+describe('initial states and types a search cannot take', () => {
+  const spec = (name: string, state: string, init: string) => `import { defineSpec, int, seqOf } from 'interleave';
+export default defineSpec({ name: '${name}', state: ${state}, init: ${init}, actions: { inc: { when: (s: any) => s.x < 3, do: (s: any) => { s.x++; } } }, deadlock: false });\n`;
+  const cases: [string, string, string, number, string][] = [
+    ['an async init', '{ x: int(0, 3) }', '(async () => ({ x: 0 })) as any', 150, "spec 'odd', variant 'default': `init` gives a Promise (an async function?): it gives its states at once, so drop the async"],
+    [
+      'a sequence bound far beyond what a state can hold',
+      '{ x: int(0, 3), q: seqOf(int(0, 1), 10_000_000) }',
+      '{ x: 0, q: [] }',
+      150,
+      "spec 'odd': a state takes 10,000,002 slots of 32 bits (q: 10,000,001), more than the 65,536 a search can queue and store: bound the types (a sequence's length, a set's elements)",
+    ],
+    ['an initial state that contains itself', '{ x: int(0, 3), q: seqOf(int(0, 3), 2) }', '(() => { const q: any = [0]; q.push(q); return { x: 0, q }; })()', 12, 'an initial state is outside its type: q[1] = [0, [itself]] is outside int(0, 3)'],
+    ['a function in an initial state', '{ x: int(0, 3) }', '{ x: (() => 1) as any }', 12, 'an initial state is outside its type: x = ()=>1 is outside int(0, 3)'],
+  ];
+  it.each(cases)('%s: said as what it is, and the other specs still checked and reported', (_, state, init, code, message) => {
+    const dir = scratch();
+    writeSpec(dir, 'odd.ts', spec('odd', state, init));
+    writeSpec(dir, 'small.ts', spec('small', '{ x: int(0, 3) }', '{ x: 0 }'));
+    const r = cli(['check', dir, '--json', '--junit', join(dir, 'junit.xml'), '--out', dir, '--no-typecheck']);
+    expect(r.code).toBe(code);
+    const doc = JSON.parse(r.stdout);
+    const said = code === 150 ? doc.loadErrors[0].message : doc.results.find((x: { spec: string }) => x.spec === 'odd').message;
+    expect(said).toContain(message);
+    expect(doc.results.map((x: { spec: string; result: string }) => [x.spec, x.result])).toContainEqual(['small', 'ok']);
+    expect(readFileSync(join(dir, 'junit.xml'), 'utf8')).toContain('small');
+    expect(r.stdout + r.stderr).not.toMatch(/internal error|^\s+at /m);
+  });
+
+  it('a thrown proxy that will not say what it is: a spec error, not a crash of the step', () => {
+    const dir = scratch();
+    const f = writeSpec(dir, 'proxy.ts', `import { defineSpec, int } from 'interleave';
+const hostile = new Proxy({}, { get() { throw new Error('get'); }, getPrototypeOf() { throw new Error('proto'); } });
+export default defineSpec({ name: 'proxy', state: { x: int(0, 3) }, init: { x: 0 }, actions: { inc: { when: (s) => s.x < 3, do: (s) => { if (s.x === 1) throw hostile; s.x++; } } }, deadlock: false });\n`);
+    for (const workers of ['1', '2']) {
+      const r = cli(['check', f, '--workers', workers, '--json', '--out', dir]);
+      expect([workers, r.code]).toEqual([workers, 75]);
+      expect(JSON.parse(r.stdout).results[0].message).toBe('the recipe of inc threw: a value that cannot be shown');
+    }
+  });
+});
+
 describe('a huge message thrown by spec code', () => {
   it('is cut in the report, saying how long it was', () => {
     const dir = scratch();

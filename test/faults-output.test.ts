@@ -2,7 +2,7 @@
 // that is in the way. Each failure is one line naming the file and the cause, exit 74; every other
 // result (console, JSON, JUnit, other traces) is still delivered and no temporary file is left.
 import { spawnSync } from 'node:child_process';
-import { existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { closeSync, existsSync, lstatSync, mkdirSync, openSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { runCheck } from '../src/cli/check.ts';
@@ -37,6 +37,31 @@ function failingWriter(code: string, matches: (path: string) => boolean): FileWr
 }
 
 describe('a full disk', () => {
+  it('under the standard output: said once on stderr, the rest of the run and its other outputs go on, exit 74 (or the worse verdict)', () => {
+    const dir = scratch();
+    const junit = join(dir, 'junit.xml');
+    const full = openSync('/dev/full', 'w');
+    try {
+      const run = (spec: string) =>
+        spawnSync(process.execPath, [BIN, 'check', spec, 'specs/examples/peterson.ts', '--no-typecheck', '--out', dir, '--junit', junit], {
+          cwd: ROOT,
+          encoding: 'utf8',
+          stdio: ['ignore', full, 'pipe'],
+          env: { ...process.env, NO_COLOR: '1' },
+        });
+      const holds = run('specs/examples/two-phase.ts');
+      expect(holds.stderr).toBe('interleave: cannot write the standard output (ENOSPC): the rest of what it shows is lost; the other outputs (--junit, traces) are still written\n');
+      expect(holds.status).toBe(74);
+      // Both specs were checked: the JUnit report has the variants of both.
+      expect(readFileSync(junit, 'utf8')).toMatch(/two-phase[\s\S]*peterson/);
+      const violates = run('specs/examples/die-hard.ts');
+      expect([violates.status, violates.stderr.split('\n').length]).toEqual([12, 2]);
+      expect(existsSync(join(dir, 'die-hard.NotSolved.itf.json'))).toBe(true);
+    } finally {
+      closeSync(full);
+    }
+  });
+
   it('a trace that does not fit: one line naming the file and ENOSPC, exit 74; JSON, JUnit and the console still delivered, no .tmp left', () => {
     const dir = scratch();
     const full = join(dir, 'full');

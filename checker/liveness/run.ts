@@ -47,19 +47,23 @@ export async function recordBySearch(system: TransitionSystem, live: LivenessSys
   return recorder.finish();
 }
 
-export function checkTemporal(system: TransitionSystem, live: LivenessSystem, recorded: RecordedGraph): { info: LivenessInfo; violation?: TemporalViolation } {
+export function checkTemporal(
+  system: TransitionSystem,
+  live: LivenessSystem,
+  recorded: RecordedGraph,
+): { info: LivenessInfo; violation?: TemporalViolation; violations: TemporalViolation[] } {
   const start = Date.now();
   const g = recorded.graph;
   const holds: string[] = [];
-  let first: TemporalViolation | undefined;
-  // Every property is checked (reports name each one's verdict); the first violated is the one reported.
+  const violations: TemporalViolation[] = [];
+  // Every property is checked (reports name each one's verdict), each violated one with its lasso;
+  // the first violated is the one reported (--continue reports them all).
   for (const p of live.properties) {
     const v = checkLiveness(g, p);
     if (!v) {
       holds.push(p.name);
       continue;
     }
-    if (first) continue;
     const label = p.labels[v.conclusion];
     const { states, steps, back, loop } = v.lasso;
     const trace: TraceStep[] = states.map((index, i) => ({
@@ -69,7 +73,7 @@ export function checkTemporal(system: TransitionSystem, live: LivenessSystem, re
     }));
     const backAction = back >= 0 ? system.actions[g.action[back]] : undefined;
     const named = label ? `'${p.name}' (${label})` : `'${p.name}'`;
-    first = {
+    violations.push({
       property: p.name,
       label,
       message: `temporal property ${named} is violated`,
@@ -77,7 +81,7 @@ export function checkTemporal(system: TransitionSystem, live: LivenessSystem, re
       loop,
       fairness: v.fairness,
       ...(backAction ? { back: backAction } : {}),
-    };
+    });
   }
   const info: LivenessInfo = {
     properties: live.properties.map((p) => p.name),
@@ -87,5 +91,5 @@ export function checkTemporal(system: TransitionSystem, live: LivenessSystem, re
     bytesPerEdge: recorded.bytesPerEdge,
     durationMs: Date.now() - start,
   };
-  return { info, violation: first };
+  return { info, violation: violations[0], violations };
 }

@@ -9,7 +9,8 @@ export class Frontier implements LevelQueue {
     readonly record: number,
     private readonly shared = false,
   ) {
-    this.data = this.alloc(record * 1024);
+    // Room for 1024 states at first, or 4 MB of them for wide ones: it doubles as it fills.
+    this.data = this.alloc(record * Math.max(1, Math.min(1024, Math.floor((1 << 20) / record))));
   }
   push(index: number, v: Int32Array): void {
     const at = this.count * this.record;

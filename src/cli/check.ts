@@ -84,7 +84,7 @@ function statsFrom(shared: SharedStats): CheckResult['stats'] {
 }
 
 /** The result of a search whose thread was ended after Ctrl-C or SIGTERM went unanswered. */
-export function endedResult(model: Model, shared: SharedStats, stopped: 'interrupted' | 'max-memory' | 'disk-failed' = 'interrupted', message?: string): CheckResult {
+export function endedResult(model: Model, shared: SharedStats, stopped: 'interrupted' | 'max-memory' | 'disk-failed' | 'internal-error' = 'interrupted', message?: string): CheckResult {
   return { model, outcome: 'ok', stats: statsFrom(shared), stopped, ...(message ? { message } : {}), symmetryReduced: [], expected: model.expect, matchesExpectation: false };
 }
 
@@ -396,18 +396,21 @@ async function checkAndReport(args: CheckArgs, writer: FileWriter, c: ReturnType
     }
     const heapFull = outcome.kind === 'ended' && outcome.reason === 'heap-full';
     const diskFailed = outcome.kind === 'ended' && outcome.reason === 'disk-failed' ? (outcome.message ?? 'the disk failed') : undefined;
+    const failed = outcome.kind === 'ended' && outcome.reason === 'failed' ? `interleave failed while checking this variant: ${outcome.message}` : undefined;
     const result: CheckResult =
       outcome.kind === 'done'
         ? outcome.result
         : outcome.kind === 'hung'
           ? hungResult(model, outcome.step, outcome.stats, args.stepTimeout ?? DEFAULT_STEP_TIMEOUT)
-          : endedResult(model, outcome.stats, heapFull ? 'max-memory' : diskFailed ? 'disk-failed' : 'interrupted', diskFailed && `the search on disk failed: ${diskFailed}`);
+          : failed
+            ? endedResult(model, outcome.stats, 'internal-error', failed)
+            : endedResult(model, outcome.stats, heapFull ? 'max-memory' : diskFailed ? 'disk-failed' : 'interrupted', diskFailed && `the search on disk failed: ${diskFailed}`);
     if (shownLive) process.stderr.write('\r\x1b[K');
     shownLive = false;
     const saved = saveTrace(result);
     // --continue: each other violated property with its own trace, after the one the exit code is for.
     const others = (result.violated ?? []).filter((v) => v.violation !== result.violation).map((v) => {
-      const as: CheckResult = { ...result, outcome: v.outcome, property: v.property, message: v.message, violation: v.violation, trace: v.trace };
+      const as: CheckResult = { ...result, outcome: v.outcome, property: v.property, message: v.message, violation: v.violation, trace: v.trace, lasso: v.lasso };
       return { result: as, ...saveTrace(as) };
     });
     results.push({ result, traceFile: saved.traceFile, others });
@@ -446,6 +449,9 @@ async function checkAndReport(args: CheckArgs, writer: FileWriter, c: ReturnType
     }
     if (args.coverage && result.coverage) log(`Coverage of ${variantTitle(result)}:\n${formatCoverage(result.coverage, c, result.stats.complete)}\n`);
     if (result.stopped === 'interrupted') log(c.yellow(`Interrupted. ${formatStats(result).split('\n')[0]}`));
+    if (result.stopped === 'internal-error') {
+      log(c.red(`${escapeControl(result.message ?? '')}. The other variants are checked and reported; this is a fault of interleave's, or of a value it could not handle: please report it with the spec. ${formatStats(result).split('\n')[0]}`));
+    }
     // Why a search stopped early, with its statistics: one line, under its verdict.
     if (ended.diskFailed) {
       log(c.yellow(`The search on disk failed: ${escapeControl(ended.diskFailed)} (free space, or name another folder with --store-dir / --checkpoint). ${formatStats(result).split('\n')[0]}`));

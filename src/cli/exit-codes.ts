@@ -23,7 +23,7 @@ export const EXIT = {
 } as const;
 
 export function exitCodeOf(r: CheckResult): number {
-  if (r.stopped === 'interrupted' || r.stopped === 'max-memory' || r.stopped === 'disk-failed') return EXIT.internal;
+  if (r.stopped === 'interrupted' || r.stopped === 'max-memory' || r.stopped === 'disk-failed' || r.stopped === 'internal-error') return EXIT.internal;
   switch (r.outcome) {
     case 'ok':
       return EXIT.ok;

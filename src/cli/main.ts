@@ -10,7 +10,8 @@ import { LoadError } from '../load.ts';
 import { OutputError } from '../report/files.ts';
 import { escapeControl } from '../report/terminal.ts';
 import { runCheck } from './check.ts';
-import { EXIT } from './exit-codes.ts';
+import { EXIT, worst } from './exit-codes.ts';
+import { guardStdout, noteStdoutError, stdoutFailed } from './stdout.ts';
 import { exploreCommand } from './explore.ts';
 import { graphCommand } from './graph.ts';
 import { listCommand } from './list.ts';
@@ -202,14 +203,15 @@ export async function main(argv: string[]): Promise<number> {
 export function run(): void {
   // A reader that stops early (`interleave check specs | head`) is not an error: what it did not
   // read is dropped, and the run ends with its own exit code (a gate piped into head still fails).
-  for (const stream of [process.stdout, process.stderr]) {
-    stream.on('error', (e: NodeJS.ErrnoException) => {
-      if (e.code !== 'EPIPE') throw e;
-    });
-  }
+  guardStdout();
+  process.stdout.on('error', noteStdoutError);
+  process.stderr.on('error', (e: NodeJS.ErrnoException) => {
+    if (e.code !== 'EPIPE') throw e;
+  });
   const argv = hideBin(process.argv);
   main(argv).then((code) => {
-    process.exitCode = code;
+    // A standard output that could not be written is an output lost (74), unless worse happened.
+    process.exitCode = stdoutFailed() ? worst([code, EXIT.outputNotWritten]) : code;
     // A search thread started with the process that no search took (a usage error): it would keep it alive.
     discardEarly();
     // `worker` returns only when it failed; the NATS client may keep a socket of a failed connection

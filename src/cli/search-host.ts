@@ -55,7 +55,7 @@ export type JobOutcome =
    * Interrupted (a signal), the thread's JavaScript heap filled up (spec code kept too much alive),
    * or the disk under a search on disk failed (`message` says how).
    */
-  | { kind: 'ended'; reason: 'interrupted' | 'heap-full' | 'disk-failed'; message?: string; stats: SharedStats; audit?: AuditResult }
+  | { kind: 'ended'; reason: 'interrupted' | 'heap-full' | 'disk-failed' | 'failed'; message?: string; stats: SharedStats; audit?: AuditResult }
   | { kind: 'hung'; step: HungStep; stats: SharedStats; audit?: AuditResult };
 
 
@@ -169,7 +169,11 @@ export class SearchHost {
         else if (m.kind === 'done') finish({ kind: 'done', result: fromPortable(m.result, model), audit });
         // The disk under a search on disk: that variant stops with its statistics, the run goes on.
         else if (m.error.name === 'EngineFault') finish({ kind: 'ended', reason: 'disk-failed', message: m.error.message, stats: shared(), audit });
-        else finish(rebuiltError(m.error));
+        // A failure the command answers as a whole (a refused checkpoint, a spec that does not
+        // load, a system call): the run ends with it. Any other ends this variant alone, and the
+        // rest of the run, its reports included, goes on.
+        else if (ANSWERED.has(m.error.name) || m.error.syscall) finish(rebuiltError(m.error));
+        else finish({ kind: 'ended', reason: 'failed', message: failureText(m.error), stats: shared(), audit });
       };
       const onError = (e: Error) => {
         if (this.worker === worker) this.worker = undefined;
@@ -212,6 +216,16 @@ export class SearchHost {
 }
 
 /** The error the thread threw, as the class the command line answers by (main.ts). */
+/** The errors the command line answers for the whole run (rebuiltError makes them again). */
+const ANSWERED = new Set(['CheckpointError', 'LivenessRefused', 'ClusterError', 'SpecError']);
+
+/** An error of the checker itself, in one line: what it says, and where in the checker it was thrown. */
+function failureText(t: ThreadError): string {
+  const frames = (t.stack ?? '').split('\n').filter((line) => /^\s+at /.test(line));
+  const at = (frames.find((line) => /[/\\](checker|src)[/\\]/.test(line)) ?? frames[0])?.trim();
+  return `${t.name && t.name !== 'Error' ? `${t.name}: ` : ''}${t.message}${at ? ` (${at})` : ''}`;
+}
+
 function rebuiltError(t: ThreadError): Error {
   const e: Error & { code?: string; syscall?: string } =
     t.name === 'CheckpointError'

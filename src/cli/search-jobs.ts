@@ -6,7 +6,7 @@ import type { TraceStep, Violation } from '../../checker/result.ts';
 import type { Progress } from '../../checker/search/bfs.ts';
 import type { AuditResult } from '../../checker/symmetry/audit.ts';
 import type { ChoicePath, State } from '../../checker/system.ts';
-import { errorText } from '../../checker/error-text.ts';
+import { errorText, thrownIs } from '../../checker/error-text.ts';
 import type { CheckResult } from '../compile/check.ts';
 import type { Model } from '../compile/model.ts';
 import type { SimulationResult } from '../compile/simulate.ts';
@@ -108,19 +108,19 @@ export interface ThreadError {
 }
 
 export function threadError(e: unknown): ThreadError {
-  if (!(e instanceof Error)) return { message: errorText(e), name: 'Error' };
+  if (!thrownIs(e, Error)) return { message: errorText(e), name: 'Error' };
   const io = e as NodeJS.ErrnoException;
-  return { message: e.message, stack: e.stack, name: e.constructor?.name && e.constructor.name !== 'Error' ? e.constructor.name : e.name, code: io.code, syscall: io.syscall };
+  return { message: io.message, stack: io.stack, name: io.constructor?.name && io.constructor.name !== 'Error' ? io.constructor.name : io.name, code: io.code, syscall: io.syscall };
 }
 
 /** What spec code threw, as something every thread can hold. */
 function portableError(e: unknown): unknown {
   if (e === undefined) return undefined;
-  if (e instanceof Error) {
+  if (thrownIs(e, Error)) {
     try {
-      const copy = new Error(e.message);
-      copy.name = e.name;
-      copy.stack = e.stack;
+      const copy = new Error((e as Error).message);
+      copy.name = (e as Error).name;
+      copy.stack = (e as Error).stack;
       return copy;
     } catch {
       return errorText(e);

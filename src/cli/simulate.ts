@@ -4,7 +4,7 @@ import type { Argv, CommandModule } from 'yargs';
 import { compileModel, type Model } from '../compile/model.ts';
 import type { SimulationResult } from '../compile/simulate.ts';
 import { loadSpec } from '../load.ts';
-import { formatTrace, makeChalk, variantTitle, describeExpectation, describeOutcome } from '../report/console.ts';
+import { formatTrace, makeChalk, plural, variantTitle, describeExpectation, describeOutcome } from '../report/console.ts';
 import { formatCoverage } from '../report/coverage.ts';
 import { writeTrace } from '../report/itf.ts';
 import { toJson } from '../report/json.ts';
@@ -104,7 +104,9 @@ async function simulateAndReport(args: SimulateArgs, stdout: ReservedStdout | un
         ? outcome.result
         : outcome.kind === 'hung'
           ? { ...hungResult(model, outcome.step, statsOfWalks(outcome.stats), args.stepTimeout ?? DEFAULT_STEP_TIMEOUT), runs: outcome.stats.walks + 1, run: outcome.stats.walks + 1, seed }
-          : interruptedWalks(model, seed, outcome.kind === 'ended' ? outcome.stats : undefined, outcome.kind === 'ended' && outcome.reason === 'heap-full' ? 'max-memory' : 'interrupted');
+          : outcome.kind === 'ended' && outcome.reason === 'failed'
+            ? { ...interruptedWalks(model, seed, outcome.stats, 'internal-error'), message: `interleave failed while simulating this variant: ${outcome.message}` }
+            : interruptedWalks(model, seed, outcome.kind === 'ended' ? outcome.stats : undefined, outcome.kind === 'ended' && outcome.reason === 'heap-full' ? 'max-memory' : 'interrupted');
     let traceFile: string | undefined;
     if (result.trace?.length) {
       try {
@@ -147,6 +149,7 @@ function formatSimulation(r: SimulationResult, args: SimulateArgs, file: string,
   const title = c.bold(variantTitle(r));
   const walks = `${r.runs} walk${r.runs === 1 ? '' : 's'} of up to ${args.steps} steps, seed ${r.seed}`;
   const stats = c.dim(`  ${r.stats.generated} states generated, ${r.stats.distinct} distinct states visited, longest walk ${r.stats.depth} states. ${(r.stats.durationMs / 1000).toFixed(2)} s.`);
+  if (r.stopped === 'internal-error') return [`${c.red('✗')} ${title}: ${escapeControl(r.message ?? '')}; the other variants are simulated and reported`, stats, ''].join('\n');
   if (r.stopped === 'interrupted' || r.stopped === 'max-memory') {
     const done = `${r.runs} walk${r.runs === 1 ? '' : 's'} of ${args.runs} (up to ${args.steps} steps each), seed ${r.seed}`;
     // A walk so long that the states it keeps fill the heap: fewer --steps.
@@ -164,7 +167,7 @@ function formatSimulation(r: SimulationResult, args: SimulateArgs, file: string,
   const lines = [`${mark} ${title}: ${c.red(describeOutcome(r))} in walk ${r.run} (${walks})`, `  ${escapeControl(r.message ?? '')}`];
   if (r.outcome === 'error' && r.trace?.length) lines.push(`  in state: ${escapeControl(show(r.trace.at(-1)!.state))}`);
   if (r.trace?.length) {
-    lines.push(`  Counterexample, ${r.trace.length} states${traceFile ? ` (${traceFile})` : ''}:`);
+    lines.push(`  Counterexample, ${plural(r.trace.length, 'state')}${traceFile ? ` (${traceFile})` : ''}:`);
     lines.push(formatTrace(r, c));
   }
   lines.push(stats);
@@ -183,7 +186,7 @@ function sameChoices(args: SimulateArgs): string {
 const statsOfWalks = (shared: SharedStats | undefined): SharedStats => ({ generated: 0, distinct: 0, elapsedMs: 0, walks: 0, searching: false, ...shared, queue: 0, depth: 0 });
 
 /** The walks of a thread that had to be ended after Ctrl-C or SIGTERM, as far as it had published them. */
-function interruptedWalks(model: Model, seed: number, shared: SharedStats | undefined, stopped: 'interrupted' | 'max-memory' = 'interrupted'): SimulationResult {
+function interruptedWalks(model: Model, seed: number, shared: SharedStats | undefined, stopped: 'interrupted' | 'max-memory' | 'internal-error' = 'interrupted'): SimulationResult {
   const s = statsOfWalks(shared);
   return {
     model,

@@ -5,7 +5,7 @@
 import { pathToFileURL } from 'node:url';
 import { resolve } from 'node:path';
 import { type ActionInstance, type ChoicePath, type Encoder, type State, type SymmetryGroup, type StepSource, type SymmetrySite, type SystemSource, type TransitionSystem, type View } from '../../checker/system.ts';
-import { recipeResult } from '../../checker/recipe-result.ts';
+import { isPromise, recipeResult } from '../../checker/recipe-result.ts';
 import { again, enumerateChoices, followChoices } from '../choice.ts';
 import { checkAssumptions } from '../constants.ts';
 import { compileCodec, compileViews, type StateViews } from '../schema/compile.ts';
@@ -69,6 +69,9 @@ export function usesSymmetry(model: Model, option?: boolean): boolean {
   return (option ?? model.symmetryDefault) && model.symmetry.size > 0;
 }
 
+/** Slots of 32 bits a state may take (256 KB): a wider one is a bound left out, not a model to search. */
+const MAX_WIDTH = 1 << 16;
+
 export function compileModel(spec: Spec, variant: string, file?: string, opts: CompileOptions = {}): Model {
   const def = spec.def;
   if (!spec.variantNames.includes(variant)) {
@@ -82,6 +85,13 @@ export function compileModel(spec: Spec, variant: string, file?: string, opts: C
   } catch (e) {
     throw new SpecError(`spec '${def.name}': the state schema is invalid: ${(e as Error).message}`);
   }
+  if (codec.width > MAX_WIDTH) {
+    const widest = [...codec.keys].sort((a, b) => codec.fields[b].width - codec.fields[a].width)[0];
+    throw new SpecError(
+      `spec '${def.name}': a state takes ${codec.width.toLocaleString('en-US')} slots of 32 bits (${widest}: ${codec.fields[widest].width.toLocaleString('en-US')}), ` +
+        `more than the ${MAX_WIDTH.toLocaleString('en-US')} a search can queue and store: bound the types (a sequence's length, a set's elements)`,
+    );
+  }
   const initThrew = (e: unknown) => new SpecError(`spec '${def.name}', variant '${variant}': \`init\` threw: ${errorText(e)}`);
   const noInitial = () => new SpecError(`spec '${def.name}': \`init\` gives no initial state`);
   let produce: (() => Iterable<unknown>) | undefined;
@@ -92,6 +102,10 @@ export function compileModel(spec: Spec, variant: string, file?: string, opts: C
       rawInit = typeof def.init === 'function' ? def.init(constants) : def.init;
     } catch (e) {
       throw initThrew(e);
+    }
+    if (isPromise(rawInit) || (Array.isArray(rawInit) && rawInit.some(isPromise))) {
+      (Array.isArray(rawInit) ? rawInit : [rawInit]).forEach((p) => isPromise(p) && (p as Promise<unknown>).catch(() => undefined));
+      throw new SpecError(`spec '${def.name}', variant '${variant}': \`init\` gives a Promise (an async function?): it gives its states at once, so drop the async`);
     }
     // A function that returns a generator (any iterable but an array) streams its states: each search
     // calls it again and admits each state as it comes.

@@ -11,6 +11,9 @@ import { changes } from './diff.ts';
 import { escapeControl } from './terminal.ts';
 import { lassoEnd } from './trace-view.ts';
 
+/** `1 state`, `2 states`. */
+export const plural = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
+
 /** Colours only on a terminal, and never when NO_COLOR is set. */
 export function makeChalk(stream: NodeJS.WriteStream = process.stdout): ChalkInstance {
   const off = 'NO_COLOR' in process.env || !stream.isTTY;
@@ -140,7 +143,7 @@ export function formatTrace(r: CheckResult, c: ChalkInstance): string {
 export function formatViolation(r: CheckResult, c: ChalkInstance, traceFile?: string): string {
   const lines = [`  ${c.red(`also violates ${r.property ?? r.outcome}`)}: ${r.message ?? ''}`];
   if (r.trace?.length) {
-    lines.push(`  Counterexample, ${r.trace.length} states${traceFile ? ` (${traceFile})` : ''}:`);
+    lines.push(`  Counterexample, ${plural(r.trace.length, 'state')}${traceFile ? ` (${traceFile})` : ''}:`);
     lines.push(formatTrace(r, c));
   }
   return lines.join('\n');
@@ -164,7 +167,7 @@ export function formatResult(r: CheckResult, c: ChalkInstance, traceFile?: strin
     if (where) lines.push(`  ${c.dim(`thrown at ${relative(process.cwd(), where.replace(/^file:\/\//, '')) || where}`)}`);
   }
   if (r.trace?.length) {
-    const kind = r.lasso ? `Counterexample (a lasso: a prefix, then a cycle repeated forever), ${r.trace.length} states` : `Counterexample, ${r.trace.length} states`;
+    const kind = r.lasso ? `Counterexample (a lasso: a prefix, then a cycle repeated forever), ${plural(r.trace.length, 'state')}` : `Counterexample, ${plural(r.trace.length, 'state')}`;
     lines.push(`  ${kind}${traceFile ? ` (${traceFile})` : ''}:`);
     lines.push(formatTrace(r, c));
   }
@@ -180,7 +183,6 @@ export interface NotRun {
   notChecked?: number;
 }
 
-const plural = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
 
 export function formatSummary(results: CheckResult[], c: ChalkInstance, gate: boolean, notRun: NotRun = {}): string {
   const rows = results.map((r) => [

@@ -74,12 +74,16 @@ export function toJson(r: CheckResult, traceFile?: string): JsonResult {
     switches: r.switches,
     coverage: r.coverage?.map(({ name, instances, fired, found }) => ({ name, instances, fired, found })),
     deadActions: r.deadActions,
-    lasso: r.lasso && { loop: r.lasso.loop, back: r.lasso.back?.label, conjunct: r.lasso.label || undefined, fairness: r.lasso.fairness },
+    lasso: r.lasso && lassoJson(r.lasso),
     liveness: r.liveness,
   };
 }
 
 /** One violated property of a run gone on past violations (--continue). */
-export function violationJson(r: CheckResult, traceFile?: string): { result: string; property?: string; message?: string; traceLength?: number; traceFile?: string } {
-  return { result: r.outcome, property: r.property, message: r.message, traceLength: r.trace?.length, traceFile };
+export function violationJson(r: CheckResult, traceFile?: string): { result: string; property?: string; message?: string; traceLength?: number; traceFile?: string; lasso?: JsonResult['lasso'] } {
+  return { result: r.outcome, property: r.property, message: r.message, traceLength: r.trace?.length, traceFile, ...(r.lasso ? { lasso: lassoJson(r.lasso) } : {}) };
+}
+
+function lassoJson(l: NonNullable<CheckResult['lasso']>): JsonResult['lasso'] {
+  return { loop: l.loop, back: l.back?.label, conjunct: l.label || undefined, fairness: l.fairness };
 }

@@ -3,7 +3,7 @@
 import { Chalk } from 'chalk';
 import type { CheckResult } from '../compile/check.ts';
 import { ASSERTION, DEADLOCK, expectedViolations, findingOf, TYPE_OK } from '../spec.ts';
-import { describeExpectation, describeOutcome, formatTrace, variantTitle } from './console.ts';
+import { describeExpectation, describeOutcome, formatTrace, plural, variantTitle } from './console.ts';
 
 export interface JUnitInput {
   results: { result: CheckResult; traceFile?: string }[];
@@ -83,7 +83,7 @@ function judge(r: CheckResult, property: string, traceFile?: string): Verdict {
   // A failed assert() is a finding, judged as a property ('assertion'); any other error is an error in the spec.
   const reported = findingOf(r);
   const violated = reported !== undefined && (reported === property || !!r.violated?.some((v) => findingOf(v) === property));
-  const trace = () => (r.trace?.length ? `\nCounterexample, ${r.trace.length} states${traceFile ? ` (${traceFile})` : ''}:\n${formatTrace(r, plain)}` : '');
+  const trace = () => (r.trace?.length ? `\nCounterexample, ${plural(r.trace.length, 'state')}${traceFile ? ` (${traceFile})` : ''}:\n${formatTrace(r, plain)}` : '');
   if (r.outcome === 'error' && reported === undefined) {
     return { kind: 'error', message: r.message ?? 'error in spec', detail: `${r.message ?? ''}${trace()}` };
   }
@@ -111,6 +111,7 @@ const STOPPED: Record<string, string> = {
   'max-memory': 'stopped at the memory limit',
   interrupted: 'interrupted',
   'disk-failed': 'the search on disk failed',
+  'internal-error': 'interleave failed on this variant',
 };
 
 function render(suites: { name: string; seconds: number; cases: TestCase[] }[]): string {
