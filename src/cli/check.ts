@@ -11,7 +11,7 @@ import { importGraphHash } from '../compile/import-graph.ts';
 import { auditJson, formatAudit, formatNotAudited } from '../report/audit.ts';
 import { formatResult, formatStats, formatSummary, makeChalk, variantTitle, formatViolation } from '../report/console.ts';
 import { formatCoverage } from '../report/coverage.ts';
-import { traceFileName, writeTrace } from '../report/itf.ts';
+import { toITF, traceFileName, writeTrace } from '../report/itf.ts';
 import { createHash } from 'node:crypto';
 import { toJson, violationJson } from '../report/json.ts';
 import { toJUnit } from '../report/junit.ts';
@@ -225,7 +225,7 @@ async function checkAndReport(args: CheckArgs, writer: FileWriter, c: ReturnType
     if (typeCheck) typeOnly.add(resolve(file));
   };
   let assumptionsFailed = 0;
-  const results: { result: CheckResult; traceFile?: string; others: { result: CheckResult; traceFile?: string }[] }[] = [];
+  const results: { result: CheckResult; traceFile?: string; traceLost?: boolean; others: { result: CheckResult; traceFile?: string; traceLost: boolean }[] }[] = [];
   const audits: AuditResult[] = [];
   const nondeterministic: string[] = [];
   /** The trace files this run wrote, and what each is a trace of (saveTrace). */
@@ -413,7 +413,7 @@ async function checkAndReport(args: CheckArgs, writer: FileWriter, c: ReturnType
       const as: CheckResult = { ...result, outcome: v.outcome, property: v.property, message: v.message, violation: v.violation, trace: v.trace, lasso: v.lasso };
       return { result: as, ...saveTrace(as) };
     });
-    results.push({ result, traceFile: saved.traceFile, others });
+    results.push({ result, traceFile: saved.traceFile, traceLost: saved.traceLost, others });
     report(result, saved.traceFile, saved.traceLost, others, { heapFull, diskFailed });
   }
 
@@ -515,9 +515,14 @@ async function checkAndReport(args: CheckArgs, writer: FileWriter, c: ReturnType
       exitCode: code,
       gate: !!args.gate,
       loadErrors: problems,
-      results: results.map(({ result, traceFile, others }) => ({
+      // A trace whose file could not be written is in the document itself (as the ITF the file would
+      // have held): it is then the only copy.
+      results: results.map(({ result, traceFile, traceLost, others }) => ({
         ...toJson(result, traceFile),
-        ...(result.violated ? { violations: [{ result, traceFile }, ...others].map((o) => violationJson(o.result, o.traceFile)) } : {}),
+        ...(traceLost ? { trace: toITF(result) } : {}),
+        ...(result.violated
+          ? { violations: [{ result, traceFile, traceLost }, ...others].map((o) => ({ ...violationJson(o.result, o.traceFile), ...(o.traceLost ? { trace: toITF(o.result) } : {}) })) }
+          : {}),
       })),
       ...(audits.length > 0 ? { symmetryAudits: audits.map(auditJson) } : {}),
       ...(determinismFailures.length > 0 ? { notDeterministic: determinismFailures } : {}),
