@@ -17,7 +17,10 @@ import {
   SeqSchema,
   SetSchema,
   type Shape,
+  UnionSchema,
+  ValueSetSchema,
 } from './types.ts';
+import { ValueSet } from './values.ts';
 
 export interface Codec<T> {
   /** Writes `value` at `out[at..at+width)`; throws TypeViolation (the schema's message) if it does not fit. */
@@ -195,6 +198,11 @@ class Generator {
       return this.helper('d', `const V = ${this.konst(s.element.values)}; const r = new Set(); ${adds.join(' ')} return r;`, at);
     }
     if (s instanceof OptionalSchema) return `(f[${at}] === 0 ? null : ${this.decode(s.inner, `${at} + 1`)})`;
+    if (s instanceof UnionSchema && s.disjoint) {
+      const last = s.members.length - 1;
+      return `(${s.members.map((m: Schema<unknown>, i: number) => (i < last ? `f[${at}] === ${i} ? ${this.decode(m, `${at} + 1`)} : ` : this.decode(m, `${at} + 1`))).join('')})`;
+    }
+    if (s instanceof ValueSetSchema) return `${this.konst(valueSetDecoder(s))}(f, ${at})`;
     return `${this.konst(s)}.decode(f, ${at})`;
   }
 
@@ -312,6 +320,15 @@ class Generator {
     if (s instanceof OptionalSchema) {
       return `if (${v} === null) { ${this.zero(at, `${at} + ${s.width}`, s.width)} } else { o[${at}] = 1; ${this.encode(s.inner, v, `${at} + 1`)} }`;
     }
+    if (s instanceof UnionSchema && s.disjoint) {
+      // The member that takes the value (at most one: they share no value), its tag, its slots, zeros.
+      const branches = s.members.map((m: Schema<unknown>, i: number) => {
+        const fits = this.konst(compileCodec(m).fits);
+        return `if (${fits}(${v}, o, ${at} + 1)) { o[${at}] = ${i}; ${this.zero(`${at} + ${1 + m.width}`, `${at} + ${s.width}`, s.width - 1 - m.width)} }`;
+      });
+      return `${branches.join(' else ')} else return false;`;
+    }
+    if (s instanceof ValueSetSchema) return `if (!${this.konst(valueSetEncoder(s))}(${v}, o, ${at})) return false;`;
     // A type this generator does not know: its own encoder checks and writes; on a misfit the
     // schema's encoder runs again from the top, so the message names the whole path.
     return `try { ${this.konst(s)}.encode(${v}, o, ${at}, ''); } catch (err) { return false; }`;
@@ -374,6 +391,61 @@ class Generator {
  */
 function unrolled(s: Schema<unknown>): boolean {
   return s instanceof RecordSchema || s instanceof OptionalSchema || (s instanceof MapSchema && s.key.values.length <= UNROLL) || (s instanceof ArraySchema && s.length <= UNROLL);
+}
+
+/**
+ * The writer of a set of structured values: each element written by its type's generated writer
+ * into a row, the rows sorted, repeats dropped, then the count, the rows and zeros. False (the
+ * schema's own encoder then says why) for anything it does not take, or more than `max` elements.
+ */
+function valueSetEncoder(s: ValueSetSchema<Schema<unknown>>): (v: unknown, o: Int32Array, at: number) => boolean {
+  const { fits } = compileCodec(s.element);
+  const { row, max, width } = s;
+  let rows = new Int32Array(row * 16);
+  const order: number[] = [];
+  const compare = (x: number, y: number): number => {
+    for (let i = 0; i < row; i++) {
+      const d = rows[x * row + i] - rows[y * row + i];
+      if (d !== 0) return d;
+    }
+    return 0;
+  };
+  return (v, o, at) => {
+    if (!(v instanceof ValueSet || v instanceof Set)) return false;
+    const n = v.size;
+    if (rows.length < n * row) rows = new Int32Array(n * row * 2);
+    let k = 0;
+    for (const e of v as Iterable<unknown>) {
+      if (!fits(e, rows, k * row)) return false;
+      order[k] = k;
+      k++;
+    }
+    order.length = k;
+    order.sort(compare);
+    let m = 0;
+    for (let j = 0; j < k; j++) {
+      const r = order[j];
+      if (j > 0 && compare(order[j - 1], r) === 0) continue;
+      if (m === max) return false;
+      o.set(rows.subarray(r * row, (r + 1) * row), at + 1 + m * row);
+      m++;
+    }
+    o[at] = m;
+    for (let j = at + 1 + m * row; j < at + width; j++) o[j] = 0;
+    return true;
+  };
+}
+
+/** The reader of a set of structured values: its rows are different from each other, so its elements need no comparing. */
+function valueSetDecoder(s: ValueSetSchema<Schema<unknown>>): (f: Int32Array, a: number) => ValueSet<unknown> {
+  const { decode } = compileCodec(s.element);
+  const row = s.row;
+  return (f, a) => {
+    const n = f[a];
+    const items: unknown[] = new Array(n);
+    for (let i = 0; i < n; i++) items[i] = decode(f, a + 1 + i * row);
+    return ValueSet.ofDistinct(items);
+  };
 }
 
 /** Whether a key is stored as an element (an array index), not as a named property. */

@@ -567,7 +567,7 @@ abstract class SortedSchema<E extends Schema<unknown>, T> extends Schema<T> {
   readonly width: number;
   readonly max: number;
   /** Slots per row. */
-  protected readonly row: number;
+  readonly row: number;
   constructor(
     readonly element: E,
     max: number | undefined,
@@ -656,10 +656,11 @@ export class ValueSetSchema<E extends Schema<unknown>> extends SortedSchema<E, V
     this.writeRows(rows, out, at, path, value, 'elements');
   }
   decode(from: Int32Array, at: number): ValueSet<Infer<E>> {
-    const s = new ValueSet<Infer<E>>();
+    // The rows of an encoding are different from each other: their elements need no comparing.
     const n = from[at];
-    for (let i = 0; i < n; i++) s.add(this.element.decode(from, at + 1 + i * this.row) as Infer<E>);
-    return s;
+    const items: Infer<E>[] = new Array(n);
+    for (let i = 0; i < n; i++) items[i] = this.element.decode(from, at + 1 + i * this.row) as Infer<E>;
+    return ValueSet.ofDistinct(items);
   }
   count(): number {
     return sumOfChoices(this.element.count(), this.max, 1);
@@ -809,7 +810,7 @@ export class OptionalSchema<E extends Schema<unknown>> extends Schema<Infer<E> |
 }
 
 /** Types with at most this many values are checked for values they share with another (oneOf). */
-const SHARED_VALUES_CHECKED = 10_000;
+export const SHARED_VALUES_CHECKED = 10_000;
 
 /**
  * A value of one of several types (TLA+'s union of sets of values, `[type: {"1a"}, bal: B] \cup
@@ -817,6 +818,10 @@ const SHARED_VALUES_CHECKED = 10_000;
  * widest. A value belongs to the first type that accepts it, so equal values encode alike.
  */
 export class UnionSchema<const M extends readonly Schema<unknown>[]> extends Schema<Infer<M[number]>> {
+  /** Whether the members were checked to share no value (each can list its values): a value is then of the one member that takes it. */
+  get disjoint(): boolean {
+    return this.members.slice(1).every((t) => t.count() <= SHARED_VALUES_CHECKED);
+  }
   readonly width: number;
   private readonly scratch: Int32Array;
   constructor(readonly members: M) {

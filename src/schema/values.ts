@@ -33,32 +33,169 @@ export function valueKey(v: unknown): string {
 
 /** Whether two values are equal as TLA+ values (records field by field, sets element by element). */
 export function equalValues(a: unknown, b: unknown): boolean {
-  return a === b || valueKey(a) === valueKey(b);
+  return sameValue(a, b);
 }
 
-/** A finite set with value equality: `{ type: 'Commit' }` added twice is one element. */
+/**
+ * equalValues without building keys: compares the structures. Values of kinds it does not walk
+ * (bags, functions, symbols, BigInts, a set against an array) are compared by their keys.
+ */
+function sameValue(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  const ta = typeof a;
+  if (ta !== typeof b) return false;
+  // valueKey writes numbers with String(): -0 is 0, and NaN is NaN.
+  if (ta === 'number') return (a as number) === (b as number) || (Number.isNaN(a) && Number.isNaN(b));
+  if (ta !== 'object' || a === null || b === null) return ta === 'object' || ta === 'string' || ta === 'boolean' || ta === 'undefined' ? false : valueKey(a) === valueKey(b);
+  if (Array.isArray(a)) {
+    if (!Array.isArray(b) || a.length !== b.length) return false;
+    for (let i = 0; i < a.length; i++) if (!sameValue(a[i], b[i])) return false;
+    return true;
+  }
+  if (Array.isArray(b)) return false;
+  const setA = a instanceof Set || a instanceof ValueSet;
+  const setB = b instanceof Set || b instanceof ValueSet;
+  if (setA || setB) {
+    if (!(setA && setB)) return false;
+    const x = a as Iterable<unknown> & { size: number };
+    const y = b as Iterable<unknown> & { size: number };
+    if (x.size !== y.size) return false;
+    const other = y instanceof ValueSet ? y : new ValueSet(y);
+    for (const e of x) if (!other.has(e)) return false;
+    return true;
+  }
+  if (a instanceof ValueBag || b instanceof ValueBag) return valueKey(a) === valueKey(b);
+  const keys = Object.keys(a as object);
+  if (keys.length !== Object.keys(b as object).length) return false;
+  for (const k of keys) {
+    if (!Object.prototype.hasOwnProperty.call(b, k)) return false;
+    if (!sameValue((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k])) return false;
+  }
+  return true;
+}
+
+/** A number that equal values share (sameValue implies equal hashes): records and sets hash their parts in any order. */
+function valueHash(v: unknown): number {
+  switch (typeof v) {
+    case 'number':
+      return Number.isNaN(v) ? 0x7ff8 : mixInt(Number.isInteger(v) ? (v | 0) ^ Math.floor(v / 4294967296) : stringHash(String(v)));
+    case 'boolean':
+      return v ? 0x51ed27 : 0x2f9d3b;
+    case 'string':
+      return stringHash(v);
+    case 'undefined':
+      return 0x1d;
+    case 'object':
+      break;
+    default:
+      return stringHash(valueKey(v));
+  }
+  if (v === null) return 0x3b;
+  if (Array.isArray(v)) {
+    let h = 0x9e37 ^ v.length;
+    for (let i = 0; i < v.length; i++) h = Math.imul(h ^ valueHash(v[i]), 0x01000193);
+    return h;
+  }
+  if (v instanceof Set || v instanceof ValueSet) {
+    let h = 0x7f4a7c15;
+    for (const e of v as Iterable<unknown>) h = (h + mixInt(valueHash(e))) | 0;
+    return h;
+  }
+  if (v instanceof ValueBag) return stringHash(valueKey(v));
+  let h = 0x2545f491;
+  const o = v as Record<string, unknown>;
+  for (const k in o) if (Object.prototype.hasOwnProperty.call(o, k)) h = (h + mixInt(Math.imul(stringHash(k), 31) ^ valueHash(o[k]))) | 0;
+  return h;
+}
+
+function stringHash(s: string): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < s.length; i++) h = Math.imul(h ^ s.charCodeAt(i), 0x01000193);
+  return h;
+}
+
+function mixInt(x: number): number {
+  x = Math.imul(x ^ (x >>> 16), 0x85ebca6b);
+  x = Math.imul(x ^ (x >>> 13), 0xc2b2ae35);
+  return x ^ (x >>> 16);
+}
+
+/** Sets of at most this many elements are searched element by element; larger ones get an index. */
+const SCAN = 8;
+
+/**
+ * A finite set with value equality: `{ type: 'Commit' }` added twice is one element. The elements are
+ * kept in the order they were added; a large set looks them up through an index by a hash of their
+ * structure, made when first needed (a set decoded from a state and only iterated never makes one).
+ */
 export class ValueSet<T> implements Iterable<T> {
-  private readonly items = new Map<string, T>();
+  private items: T[] = [];
+  /** Elements by valueHash, each bucket in the order of `items`; undefined until a lookup needs it. */
+  private index: Map<number, T[]> | undefined = undefined;
 
   constructor(elements: Iterable<T> = []) {
     for (const e of elements) this.add(e);
   }
+  /** A set of elements known to be different from each other (decoded from a state): nothing is compared. */
+  static ofDistinct<T>(elements: T[]): ValueSet<T> {
+    const s = new ValueSet<T>();
+    s.items = elements;
+    return s;
+  }
   get size(): number {
-    return this.items.size;
+    return this.items.length;
+  }
+  /** The element equal to `e`, if there is one. */
+  private find(e: T): T | undefined {
+    const items = this.items;
+    if (this.index === undefined) {
+      if (items.length <= SCAN) {
+        for (let i = 0; i < items.length; i++) if (sameValue(items[i], e)) return items[i];
+        return undefined;
+      }
+      this.index = new Map();
+      for (const x of items) this.indexed(x);
+    }
+    const bucket = this.index.get(valueHash(e));
+    if (bucket !== undefined) for (const x of bucket) if (sameValue(x, e)) return x;
+    return undefined;
+  }
+  private indexed(x: T): void {
+    const h = valueHash(x);
+    const bucket = this.index!.get(h);
+    if (bucket === undefined) this.index!.set(h, [x]);
+    else bucket.push(x);
   }
   has(e: T): boolean {
-    return this.items.has(valueKey(e));
+    return this.find(e) !== undefined || (this.items.length > 0 && this.findUndefined(e));
+  }
+  /** `undefined` itself as an element (find cannot tell it from "none"). */
+  private findUndefined(e: T): boolean {
+    return e === undefined && this.items.includes(e);
   }
   add(e: T): this {
-    const k = valueKey(e);
-    if (!this.items.has(k)) this.items.set(k, e);
+    if (this.has(e)) return this;
+    this.items.push(e);
+    if (this.index !== undefined) this.indexed(e);
     return this;
   }
   delete(e: T): boolean {
-    return this.items.delete(valueKey(e));
+    const items = this.items;
+    const at = items.findIndex((x) => sameValue(x, e));
+    if (at < 0) return false;
+    const gone = items[at];
+    items.splice(at, 1);
+    if (this.index !== undefined) {
+      const h = valueHash(gone);
+      const bucket = this.index.get(h)!;
+      bucket.splice(bucket.indexOf(gone), 1);
+      if (bucket.length === 0) this.index.delete(h);
+    }
+    return true;
   }
   clear(): void {
-    this.items.clear();
+    this.items = [];
+    this.index = undefined;
   }
   [Symbol.iterator](): IterableIterator<T> {
     return this.items.values();
@@ -67,24 +204,22 @@ export class ValueSet<T> implements Iterable<T> {
     return this.items.values();
   }
   forEach(f: (e: T) => void): void {
-    for (const e of this.items.values()) f(e);
+    for (const e of this.items) f(e);
   }
   /** TLA+'s `\E e \in S : p(e)`. */
   some(p: (e: T) => boolean): boolean {
-    for (const e of this.items.values()) if (p(e)) return true;
-    return false;
+    return this.items.some((e) => p(e));
   }
   /** TLA+'s `\A e \in S : p(e)`. */
   every(p: (e: T) => boolean): boolean {
-    for (const e of this.items.values()) if (!p(e)) return false;
-    return true;
+    return this.items.every((e) => p(e));
   }
   [SHOW](show: (v: unknown) => string): string {
-    return `{${[...this.items.values()].map(show).join(', ')}}`;
+    return `{${this.items.map(show).join(', ')}}`;
   }
   /** TLA+'s `{e \in S : p(e)}`, as a new set. */
   filter(p: (e: T) => boolean): ValueSet<T> {
-    return new ValueSet([...this.items.values()].filter(p));
+    return ValueSet.ofDistinct(this.items.filter((e) => p(e)));
   }
 }
 
