@@ -1,5 +1,6 @@
 // A kept trace must still be a real execution of its spec; a tampered one must say where it breaks.
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { checkModel } from '../src/compile/check.ts';
 import { compileModel } from '../src/compile/model.ts';
@@ -7,6 +8,7 @@ import { replayTrace } from '../checker/trace/replay.ts';
 import { ItfError, parseITF, toITF } from '../src/report/itf.ts';
 import { defineSpec, int, mapOf, scalarset } from '../src/index.ts';
 import dieHard from '../specs/examples/die-hard.ts';
+import { cli, scratch } from './helpers.ts';
 import refcountRace from '../specs/examples/refcount-race.ts';
 
 describe('trace replay', () => {
@@ -45,6 +47,21 @@ describe('trace replay', () => {
       "t: state 1: small = 9 is outside int(0, 3)",
     );
     expect(() => parseITF(model, [1, 2], 't')).toThrow('t: not an ITF trace');
+  });
+
+  it('from the command line: values outside the types are the file\'s fault (150, named); a step no action takes says so plainly (1)', () => {
+    const dir = scratch();
+    const file = (states: unknown[]) => {
+      const f = join(dir, `t${states.length}-${JSON.stringify(states).length}.itf.json`);
+      writeFileSync(f, JSON.stringify({ vars: ['big', 'small'], states }));
+      return f;
+    };
+    const odd = cli(['trace', file([{ big: 'a', small: 0 }]), '--replay', 'specs/examples/die-hard.ts']);
+    expect([odd.code, odd.stdout]).toEqual([150, '']);
+    expect(odd.stderr).toContain("state 1 does not fit the types of die-hard: big = 'a' is outside int(0, 5)");
+    const jump = cli(['trace', file([{ big: 0, small: 0 }, { big: 5, small: 3 }]), '--replay', 'specs/examples/die-hard.ts']);
+    expect(jump.code).toBe(1);
+    expect(jump.stdout).toContain('  2  NO  no action leads from state 1 to state 2\n');
   });
 
   it('a set in a kept trace equals the replayed one whatever order its elements were added in', async () => {

@@ -89,7 +89,12 @@ export function replayTrace(system: TransitionSystem, trace: ReplayInput[]): Rep
     if (!matched) {
       if (error) return { ok: false, step: k + 1, reason: `${error.message} (in state ${k})`, threw: true };
       const what = named ? (candidates.length === 1 ? candidates[0].label : named.name) : 'no action';
-      const reason = named && mine.length === 0 ? `${what} is not enabled in state ${k}` : `${what} does not lead from state ${k} to state ${k + 1}`;
+      const reason =
+        named && mine.length === 0
+          ? `${what} is not enabled in state ${k}`
+          : named
+            ? `${what} does not lead from state ${k} to state ${k + 1}`
+            : `no action leads from state ${k} to state ${k + 1}`;
       return { ok: false, step: k + 1, reason };
     }
     steps.push({ action: matched.action, state: trace[k].state });

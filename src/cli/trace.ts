@@ -116,7 +116,7 @@ async function replay(t: ItfFile, specFile: string, variantArg: string | undefin
     process.stderr.write(`interleave: ${file}: ${escapeControl(e.message)}\n`);
     return EXIT.specDoesNotLoad;
   }
-  let states;
+  let states: ReplayInput[];
   try {
     states = parseITF(model, t.json, t.file);
   } catch (e) {
@@ -125,6 +125,16 @@ async function replay(t: ItfFile, specFile: string, variantArg: string | undefin
     return EXIT.specDoesNotLoad;
   }
   const title = variant === 'default' ? spec.def.name : `${spec.def.name} [${variant}]`;
+  // A search never goes on from a state outside its type: only the last state of a trace (a TypeOK
+  // counterexample's) may be one. A value that does not fit before it is the file's, not a step's.
+  const misfit = (k: number) => model.encode(states[k].state, new Int32Array(model.width), 0);
+  for (let k = 0; k < states.length - 1; k++) {
+    const why = misfit(k);
+    if (why !== undefined) {
+      process.stderr.write(`interleave: ${t.file}: state ${k + 1} does not fit the types of ${escapeControl(title)}: ${escapeControl(why)}\n`);
+      return EXIT.specDoesNotLoad;
+    }
+  }
   // A lasso: its step from the last state back to `loop` is replayed as one more step.
   const lasso = lassoOfITF(t.json);
   const backStep: ReplayInput | undefined = lasso?.back ? { state: states[lasso.loop].state, action: lasso.back } : undefined;
@@ -149,6 +159,11 @@ async function replay(t: ItfFile, specFile: string, variantArg: string | undefin
     lines.push(c.red(`The trace does not replay: its last state does not lead back to state ${lasso!.loop + 1} (${escapeControl(result.reason)}).`));
     process.stdout.write(lines.join('\n') + '\n');
     return TRACE_DOES_NOT_REPLAY;
+  }
+  if (!result.ok && !result.threw && misfit(result.step - 1) !== undefined) {
+    // The last state, outside the types, reached by no step: the file's values, not a step, are wrong.
+    process.stderr.write(`interleave: ${t.file}: state ${result.step} does not fit the types of ${escapeControl(title)}: ${escapeControl(misfit(result.step - 1)!)}\n`);
+    return EXIT.specDoesNotLoad;
   }
   if (!result.ok) {
     lines.push(`  ${String(result.step).padStart(width)}  ${c.red('NO')}  ${escapeControl(result.reason)}`);
