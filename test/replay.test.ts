@@ -8,7 +8,7 @@ import { replayTrace } from '../checker/trace/replay.ts';
 import { ItfError, parseITF, toITF } from '../src/report/itf.ts';
 import { defineSpec, int, mapOf, scalarset } from '../src/index.ts';
 import dieHard from '../specs/examples/die-hard.ts';
-import { cli, scratch } from './helpers.ts';
+import { cli, scratch, writeSpec } from './helpers.ts';
 import refcountRace from '../specs/examples/refcount-race.ts';
 
 describe('trace replay', () => {
@@ -62,6 +62,26 @@ describe('trace replay', () => {
     const jump = cli(['trace', file([{ big: 0, small: 0 }, { big: 5, small: 3 }]), '--replay', 'specs/examples/die-hard.ts']);
     expect(jump.code).toBe(1);
     expect(jump.stdout).toContain('  2  NO  no action leads from state 1 to state 2\n');
+  });
+
+  it('a lasso found with a view closes on a state equal on the view: the trace says so, and it replays', () => {
+    const dir = scratch();
+    const f = writeSpec(dir, 'view.ts', `import { defineSpec, eventuallyAlways, int, weakFair } from 'interleave';
+export default defineSpec({
+  name: 'view',
+  state: { x: int(0, 3), n: int(0, 1000) },
+  init: { x: 0, n: 0 },
+  actions: { Inc: { when: (s) => s.x < 3, do: (s) => { s.x += 1; s.n += 1; } }, Reset: { when: (s) => s.x === 3, do: (s) => { s.x = 0; s.n += 1; } } },
+  view: ['x'],
+  temporal: { Bad: eventuallyAlways((s) => s.x === 3) },
+  fairness: [weakFair('Inc'), weakFair('Reset')],
+});\n`);
+    const r = cli(['check', f, '--out', dir]);
+    expect(r.code).toBe(13);
+    expect(r.stdout).toContain('  --- Reset: back to state 1 (a state equal to it on the view): the cycle repeats forever ---');
+    const back = cli(['trace', join(dir, 'view.Bad.itf.json'), '--replay', f]);
+    expect(back.code).toBe(0);
+    expect(back.stdout).toContain('ok  Reset: back to state 1 (a state equal to it on the view: x)');
   });
 
   it('a set in a kept trace equals the replayed one whatever order its elements were added in', async () => {

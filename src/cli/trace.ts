@@ -141,7 +141,7 @@ async function replay(t: ItfFile, specFile: string, variantArg: string | undefin
   if (backStep) states = [...states, backStep];
   let result;
   try {
-    result = replayTrace(model, states);
+    result = replayTrace(model, states, { backOnView: !!backStep });
   } catch (e) {
     process.stderr.write(`interleave: replaying ${t.file} against ${escapeControl(title)}: spec code threw: ${escapeControl((e as Error).message)}\n`);
     return EXIT.specError;
@@ -152,7 +152,8 @@ async function replay(t: ItfFile, specFile: string, variantArg: string | undefin
   // Labels from the file were escaped when it was read; the model's own are escaped here.
   const name = (i: number) => (result.ok ? escapeControl(result.steps[i].action?.label ?? (states[i].stutter ? 'stutter' : 'initial state')) : t.steps[i].label);
   t.steps.slice(0, good).forEach((_, i) => lines.push(`  ${String(i + 1).padStart(width)}  ${c.green('ok')}  ${name(i)}`));
-  if (result.ok && backStep) lines.push(`  ${' '.repeat(width)}  ${c.green('ok')}  ${escapeControl(result.steps[states.length - 1].action!.label)}: back to state ${lasso!.loop + 1}`);
+  const onView = spec.def.view ? ` (a state equal to it on the view: ${escapeControl((spec.def.view as readonly string[]).join(', '))})` : '';
+  if (result.ok && backStep) lines.push(`  ${' '.repeat(width)}  ${c.green('ok')}  ${escapeControl(result.steps[states.length - 1].action!.label)}: back to state ${lasso!.loop + 1}${onView}`);
   if (result.ok && lasso && !backStep) lines.push(`  ${' '.repeat(width)}  ${c.green('ok')}  stutters forever in state ${lasso.loop + 1} (always allowed)`);
   if (!result.ok && backStep && result.step === states.length) {
     lines.push(`  ${' '.repeat(width)}  ${c.red('NO')}  the step back to state ${lasso!.loop + 1}: ${escapeControl(result.reason)}`);

@@ -132,7 +132,7 @@ export function formatTrace(r: CheckResult, c: ChalkInstance): string {
   const last = r.violation?.step && !r.violation.step.next && r.violation.step.action;
   if (last) out.push(`  ${c.dim(String(trace.length + 1).padStart(width))}  ${c.bold(escapeControl(last.label))} ${c.red(r.violation?.assertion ? 'fails its assertion' : 'throws')}`);
   if (r.lasso) {
-    out.push(c.magenta(escapeControl(lassoEnd({ loop: r.lasso.loop, back: r.lasso.back?.label, steps: trace }))));
+    out.push(c.magenta(escapeControl(lassoEnd({ loop: r.lasso.loop, back: r.lasso.back?.label, steps: trace }, !!r.model.view))));
     if (r.lasso.fairness.length) out.push(`  Fairness the cycle meets: ${r.lasso.fairness.map((f) => `${escapeControl(f.unit)} ${fairnessHow[f.how]}`).join('; ')}.`);
     else out.push('  No fairness is assumed, so a behaviour may stop (stutter) anywhere.');
   }

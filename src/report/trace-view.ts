@@ -54,10 +54,11 @@ export function formatSteps(t: ItfFile, c: ChalkInstance, full: boolean): string
 
 /** A lasso's cycle: where it starts, and how the last state goes back to its first state. */
 const cycleStarts = '  --- the cycle starts here ---';
-export function lassoEnd(t: { loop?: number; back?: string; steps: unknown[] }): string {
+export function lassoEnd(t: { loop?: number; back?: string; steps: unknown[] }, onView = false): string {
   const k = t.loop! + 1;
   if (t.back === undefined && t.loop === t.steps.length - 1) return `  --- stutters forever in state ${k} ---`;
-  return `  --- ${t.back ? `${t.back}: ` : ''}back to state ${k}: the cycle repeats forever ---`;
+  // With a view, the search keeps one state per view value: the step back reaches one equal to state k there.
+  return `  --- ${t.back ? `${t.back}: ` : ''}back to state ${k}${onView ? ' (a state equal to it on the view)' : ''}: the cycle repeats forever ---`;
 }
 
 export function formatSwimlane(t: ItfFile, c: ChalkInstance): string {
