@@ -165,6 +165,17 @@ export default defineSpec({ name: 'leak', state: { x: int(0, 1000000) }, init: {
     ]);
     expect(readFileSync(junit, 'utf8')).toContain('stopped at the memory limit');
   }, 60_000);
+
+  it('names the spec code that was running, and its state, when the heap filled inside it', () => {
+    const dir = scratch();
+    const grab = writeSpec(dir, 'grab.ts', `import { defineSpec, int } from 'interleave';
+export default defineSpec({ name: 'grab', state: { x: int(0, 3) }, init: { x: 0 }, actions: { inc: { when: (s) => s.x < 3, do: (s) => { if (s.x === 2) { const a: number[][] = []; for (;;) a.push(new Array(100000).fill(7)); } s.x++; } } }, deadlock: false });\n`);
+    const r = spawnSync(process.execPath, ['--max-old-space-size=256', BIN, 'check', grab, '--no-typecheck', '--json', '--step-timeout', '60', '--out', dir], { cwd: ROOT, encoding: 'utf8' });
+    expect(r.status).toBe(255);
+    noStack(r);
+    const [res] = JSON.parse(r.stdout).results;
+    expect([res.stopped, res.message]).toEqual(['max-memory', "the search thread's heap filled up while the recipe of inc ran in state { x: 2 }"]);
+  }, 60_000);
 });
 
 describe('SIGTERM, as a CI timeout sends it', () => {

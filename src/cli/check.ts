@@ -395,6 +395,7 @@ async function checkAndReport(args: CheckArgs, writer: FileWriter, c: ReturnType
       continue;
     }
     const heapFull = outcome.kind === 'ended' && outcome.reason === 'heap-full';
+    const heapFullIn = heapFull && outcome.kind === 'ended' ? outcome.message : undefined;
     const diskFailed = outcome.kind === 'ended' && outcome.reason === 'disk-failed' ? (outcome.message ?? 'the disk failed') : undefined;
     const failed = outcome.kind === 'ended' && outcome.reason === 'failed' ? `interleave failed while checking this variant: ${outcome.message}` : undefined;
     const result: CheckResult =
@@ -404,7 +405,12 @@ async function checkAndReport(args: CheckArgs, writer: FileWriter, c: ReturnType
           ? hungResult(model, outcome.step, outcome.stats, args.stepTimeout ?? DEFAULT_STEP_TIMEOUT)
           : failed
             ? endedResult(model, outcome.stats, 'internal-error', failed)
-            : endedResult(model, outcome.stats, heapFull ? 'max-memory' : diskFailed ? 'disk-failed' : 'interrupted', diskFailed && `the search on disk failed: ${diskFailed}`);
+            : endedResult(
+                model,
+                outcome.stats,
+                heapFull ? 'max-memory' : diskFailed ? 'disk-failed' : 'interrupted',
+                diskFailed ? `the search on disk failed: ${diskFailed}` : heapFull ? `the search thread's heap filled up${heapFullIn ? ` while ${heapFullIn}` : ''}` : undefined,
+              );
     if (shownLive) process.stderr.write('\r\x1b[K');
     shownLive = false;
     const saved = saveTrace(result);
@@ -414,7 +420,7 @@ async function checkAndReport(args: CheckArgs, writer: FileWriter, c: ReturnType
       return { result: as, ...saveTrace(as) };
     });
     results.push({ result, traceFile: saved.traceFile, traceLost: saved.traceLost, others });
-    report(result, saved.traceFile, saved.traceLost, others, { heapFull, diskFailed });
+    report(result, saved.traceFile, saved.traceLost, others, { heapFull, diskFailed, heapFullIn });
   }
 
   /** Writes a result's trace; one that cannot be written is reported, and the search's result kept. */
@@ -435,7 +441,7 @@ async function checkAndReport(args: CheckArgs, writer: FileWriter, c: ReturnType
     }
   }
 
-  function report(result: CheckResult, traceFile: string | undefined, traceLost: boolean, others: { result: CheckResult; traceFile?: string; traceLost: boolean }[], ended: { heapFull?: boolean; diskFailed?: string } = {}): void {
+  function report(result: CheckResult, traceFile: string | undefined, traceLost: boolean, others: { result: CheckResult; traceFile?: string; traceLost: boolean }[], ended: { heapFull?: boolean; diskFailed?: string; heapFullIn?: string } = {}): void {
     // A trace that could not be saved is printed in full: the console is then the only copy.
     if (!traceLost && !others.some((o) => o.traceLost) && (args.quiet || (args.gate && result.matchesExpectation))) {
       // A gate shows in full only what it did not expect; the rest is one line each (and the table).
@@ -458,7 +464,7 @@ async function checkAndReport(args: CheckArgs, writer: FileWriter, c: ReturnType
     } else if (ended.heapFull) {
       log(
         c.yellow(
-          `Stopped: the search thread's JavaScript heap is full (${formatBytes(getHeapStatistics().heap_size_limit)}). The states are stored outside it, so spec code keeps too much alive ` +
+          `Stopped: the search thread's JavaScript heap is full (${formatBytes(getHeapStatistics().heap_size_limit)})${ended.heapFullIn ? `, while ${escapeControl(ended.heapFullIn)}` : ''}. The states are stored outside it, so spec code keeps too much alive ` +
             `(values a helper collects, a huge init or domain): bound the model. ${formatStats(result).split('\n')[0]}`,
         ),
       );

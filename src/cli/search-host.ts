@@ -8,6 +8,7 @@ import type { Progress } from '../../checker/search/bfs.ts';
 import { PHASE, StepProbe } from '../../checker/step-probe.ts';
 import type { AuditResult as EngineAudit } from '../../checker/symmetry/audit.ts';
 import type { State } from '../../checker/system.ts';
+import { show } from '../../checker/show.ts';
 import type { Model } from '../compile/model.ts';
 import type { SimulationResult } from '../compile/simulate.ts';
 import { LivenessRefused } from '../../checker/liveness/errors.ts';
@@ -179,7 +180,8 @@ export class SearchHost {
         if (this.worker === worker) this.worker = undefined;
         // The thread's heap limit (search-thread-start.ts) ends the thread, not the process: the
         // statistics so far are reported, and the next variant gets a new thread.
-        if ((e as NodeJS.ErrnoException).code === 'ERR_WORKER_OUT_OF_MEMORY') finish({ kind: 'ended', reason: 'heap-full', stats: shared(), audit });
+        // Spec code that was running when the heap filled (what keeps so much alive) is named.
+        if ((e as NodeJS.ErrnoException).code === 'ERR_WORKER_OUT_OF_MEMORY') finish({ kind: 'ended', reason: 'heap-full', message: specRunning(), stats: shared(), audit });
         else finish(e);
       };
       const onExit = () => {
@@ -190,6 +192,18 @@ export class SearchHost {
       worker.on('error', onError);
       worker.on('exit', onExit);
 
+      /** Which spec code runs now, and in which state, when it is spec code: `the recipe of inc ran in state { x: 2 }`. */
+      const specRunning = (): string | undefined => {
+        if (!SPEC_PHASES.has(probe.phase())) return undefined;
+        const id = probe.action();
+        const label = id >= 0 ? model.actions[id]?.label : undefined;
+        const where = describePhase(probe.phase(), label, model.invariants[probe.which()]?.name);
+        try {
+          return `${where} ran in state ${show(model.decode(probe.slots(), 0))}`;
+        } catch {
+          return `${where} ran`;
+        }
+      };
       // The watchdog: a step of spec code whose beat has not moved for the step timeout is stuck.
       let beat = -1;
       let since = Date.now();
@@ -215,7 +229,6 @@ export class SearchHost {
   }
 }
 
-/** The error the thread threw, as the class the command line answers by (main.ts). */
 /** The errors the command line answers for the whole run (rebuiltError makes them again). */
 const ANSWERED = new Set(['CheckpointError', 'LivenessRefused', 'ClusterError', 'SpecError']);
 
@@ -226,6 +239,7 @@ function failureText(t: ThreadError): string {
   return `${t.name && t.name !== 'Error' ? `${t.name}: ` : ''}${t.message}${at ? ` (${at})` : ''}`;
 }
 
+/** The error the thread threw, as the class the command line answers by (main.ts). */
 function rebuiltError(t: ThreadError): Error {
   const e: Error & { code?: string; syscall?: string } =
     t.name === 'CheckpointError'
