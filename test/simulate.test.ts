@@ -102,6 +102,9 @@ describe('interleave simulate', () => {
     const s = cli(['simulate', 'specs/examples/die-hard.ts', '--seed', 'abc']);
     expect(s.code).toBe(151);
     expect(s.stderr).toContain("--seed must be a non-negative whole number, not 'abc'");
+    // check's --no-typecheck is accepted, so that one set of flags serves both commands.
+    const t = cli(['simulate', 'specs/examples/refcount-race.ts', '--variant', 'atomic', '--no-typecheck', '--runs', '5', '--seed', '1', '--out', scratch()]);
+    expect([t.code, t.stderr]).toEqual([0, '']);
   });
 
   it('a step that changes nothing satisfies action properties, as in check', () => {

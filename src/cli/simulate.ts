@@ -48,7 +48,9 @@ export function simulateCommand(done: (code: number) => void): CommandModule<{},
         .option('json', { type: 'boolean', describe: 'print one JSON document instead of text' })
         .option('coverage', { type: 'boolean', describe: 'print how often each action fired, and which never did' })
         .option('const', CONST_OPTION)
-        .option('step-timeout', { type: 'string', coerce: wholeNumber('step-timeout'), describe: 'seconds one step of spec code may run before it is reported as a spec error (default 5)' }) as unknown as Argv<SimulateArgs>,
+        .option('step-timeout', { type: 'string', coerce: wholeNumber('step-timeout'), describe: 'seconds one step of spec code may run before it is reported as a spec error (default 5)' })
+        // Accepted so that one set of flags serves check and simulate in a CI script.
+        .option('typecheck', { type: 'boolean', describe: 'simulate does not type-check spec files (check does): --typecheck and --no-typecheck change nothing here' }) as unknown as Argv<SimulateArgs>,
     handler: async (a) => done(await runSimulate(a)),
   };
 }
