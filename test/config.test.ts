@@ -41,6 +41,15 @@ describe('constants', () => {
     expect(b.stderr).toContain(`--const N="two": spec 'tokens' declares N as a number (2)`);
   });
 
+  it('a --const that makes a type invalid is named with the message (150)', () => {
+    const dir = scratch();
+    const f = writeSpec(dir, 'bound.ts', `import { defineSpec, int } from 'interleave';
+export default defineSpec({ name: 'bound', constants: { N: 2 }, state: (c) => ({ x: int(0, c.N) }), init: { x: 0 }, actions: {}, deadlock: false });\n`);
+    const r = cli(['check', f, '--const', 'N=-1', '--no-typecheck']);
+    expect(r.code).toBe(150);
+    expect(r.stderr).toContain("spec 'bound': the state schema is invalid (with --const N=-1): int(0, -1): bounds must be integers with lo <= hi");
+  });
+
   it('--const names the trace and is recorded in it; trace --replay compiles the spec with the recorded constants', () => {
     const out = scratch();
     expect(cli(['check', SPEC, '--variant', 'short', '--out', out]).code).toBe(12);

@@ -83,7 +83,10 @@ export function compileModel(spec: Spec, variant: string, file?: string, opts: C
   try {
     codec = stateSchema(spec, constants);
   } catch (e) {
-    throw new SpecError(`spec '${def.name}': the state schema is invalid: ${(e as Error).message}`);
+    // Constants given on the command line are the likely cause: they are named.
+    const given = Object.entries(opts.constants ?? {});
+    const from = given.length ? ` (with ${given.map(([k, v]) => `--const ${k}=${show(v)}`).join(' ')})` : '';
+    throw new SpecError(`spec '${def.name}': the state schema is invalid${from}: ${(e as Error).message}`);
   }
   if (codec.width > MAX_WIDTH) {
     const widest = [...codec.keys].sort((a, b) => codec.fields[b].width - codec.fields[a].width)[0];
