@@ -221,6 +221,25 @@ describe('temporary files of a killed run', () => {
   });
 });
 
+describe('--junit naming the file --json goes to', () => {
+  it('is refused before the search (151): the report written last would replace the other', () => {
+    const dir = scratch();
+    const same = join(dir, 'out.json');
+    const fd = openSync(same, 'w');
+    try {
+      const r = spawnSync(process.execPath, [BIN, 'check', 'specs/examples/die-hard.ts', '--no-typecheck', '--json', '--junit', same, '--out', dir], {
+        cwd: ROOT,
+        encoding: 'utf8',
+        stdio: ['ignore', fd, 'pipe'],
+      });
+      expect(r.status).toBe(151);
+      expect(r.stderr).toContain(`--junit ${same} is where the standard output goes, which --json fills: name another file for the JUnit report`);
+    } finally {
+      closeSync(fd);
+    }
+  });
+});
+
 describe('an output path that is not a plain file', () => {
   it('is written to, not replaced: a link stays a link (to /dev/stdout, say), and its target gets the text', () => {
     const dir = scratch();

@@ -1,4 +1,5 @@
 // `interleave check`: load specs, check every (selected) variant, report, and exit with TLC's codes.
+import { fstatSync, realpathSync, statSync } from 'node:fs';
 import type { Progress } from '../../checker/search/bfs.ts';
 import type { AuditResult as EngineAudit } from '../../checker/symmetry/audit.ts';
 import type { DiskSearchOptions } from '../../checker/store/search-files.ts';
@@ -254,7 +255,11 @@ async function checkAndReport(args: CheckArgs, writer: FileWriter, c: ReturnType
 
   // Found now, not after the search: a folder or report file that cannot be written.
   ensureOutputDir('--out', args.out);
-  if (args.junit) ensureOutputFile('--junit', args.junit);
+  if (args.junit) {
+    ensureOutputFile('--junit', args.junit);
+    // With --json both reports would be written to one file, and the one written last replace the other.
+    if (args.json && sameFileAsStdout(args.junit)) throw new UsageError(`--junit ${args.junit} is where the standard output goes, which --json fills: name another file for the JUnit report`);
+  }
   const models: Model[] = [];
   /** The file each model came from, as found (its problems are reported under it). */
   const fileOf = new Map<Model, string>();
@@ -539,4 +544,17 @@ async function checkAndReport(args: CheckArgs, writer: FileWriter, c: ReturnType
     stdout.write(JSON.stringify(doc, null, 2) + '\n');
   }
   return code;
+}
+
+/** Whether `file` is the file the standard output is written to (`--json > F --junit F`). */
+function sameFileAsStdout(file: string): boolean {
+  try {
+    // Both thrown away loses nothing.
+    if (realpathSync(file) === '/dev/null') return false;
+    const out = fstatSync(1);
+    const f = statSync(file);
+    return out.dev === f.dev && out.ino === f.ino;
+  } catch {
+    return false;
+  }
 }
