@@ -74,6 +74,16 @@ export default defineSpec({ name: 'bound', constants: { N: 2 }, state: (c) => ({
     expect(other.stderr).toContain("state 1: held key = 'n3' is outside scalarset('n', 2)");
   });
 
+  it('assumptions are evaluated once per variant, whatever the threads (what they print is printed once, as TLC evaluates an ASSUME)', () => {
+    const dir = scratch();
+    const f = writeSpec(dir, 'loud.ts', `import { defineSpec, int } from 'interleave';
+export default defineSpec({ name: 'loud', state: { x: int(0, 9) }, init: { x: 0 }, actions: { inc: { when: (s) => s.x < 9, do: (s) => { s.x++; } } }, assumptions: { Says: () => { console.log('assumed'); return true; } }, deadlock: false });\n`);
+    for (const workers of ['1', '2']) {
+      const r = cli(['check', f, '--workers', workers, '--no-typecheck', '--out', dir]);
+      expect([workers, r.code, r.stdout.split('assumed').length - 1]).toEqual([workers, 0, 1]);
+    }
+  });
+
   it('an assumption that does not hold stops the check before any search, with exit 10', () => {
     const r = cli(['check', SPEC, '--const', 'N=1']);
     expect(r.code).toBe(10);

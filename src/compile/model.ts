@@ -62,6 +62,12 @@ export interface CompileOptions {
    * state of an inductive invariant).
    */
   lazyInit?: boolean;
+  /**
+   * The assumptions about the constants were checked where this variant was first compiled (the
+   * command line's main thread, for its search thread and workers): they are not run again, so
+   * what they print is printed once, as TLC evaluates an ASSUME once.
+   */
+  assumptionsChecked?: boolean;
 }
 
 /** Whether a check reduces by symmetry: the option, else the spec's default, and a scalarset to reduce. */
@@ -78,7 +84,7 @@ export function compileModel(spec: Spec, variant: string, file?: string, opts: C
     throw new SpecError(`spec '${def.name}' has no variant '${variant}' (variants: ${spec.variantNames.join(', ')})`);
   }
   const constants = variantConstants(spec, variant, opts.constants);
-  checkAssumptions(spec, variant, constants);
+  if (!opts.assumptionsChecked) checkAssumptions(spec, variant, constants);
   let codec: RecordSchema<Shape>;
   try {
     codec = stateSchema(spec, constants);
