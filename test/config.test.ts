@@ -41,6 +41,12 @@ describe('constants', () => {
     expect(b.stderr).toContain(`--const N="two": spec 'tokens' declares N as a number (2)`);
   });
 
+  it('with --json, a run refused for its options still prints one JSON document saying why (151)', () => {
+    const r = cli(['check', SPEC, '--const', 'N=two', '--json']);
+    expect(r.code).toBe(151);
+    expect(JSON.parse(r.stdout)).toEqual({ tool: 'interleave', exitCode: 151, refused: `test/fixtures/tokens.ts: --const N="two": spec 'tokens' declares N as a number (2)`, results: [] });
+  });
+
   it('a --const that makes a type invalid is named with the message (150)', () => {
     const dir = scratch();
     const f = writeSpec(dir, 'bound.ts', `import { defineSpec, int } from 'interleave';

@@ -169,6 +169,7 @@ export async function main(argv: string[]): Promise<number> {
   } catch (e) {
     if (e instanceof UsageError) {
       process.stderr.write(`interleave: ${escapeControl(e.message, true)}\nRun 'interleave --help' for the commands and options.\n`);
+      refusedAsJson(argv, e.message);
       return EXIT.badOptions;
     }
     if (e instanceof ClusterError) {
@@ -185,6 +186,7 @@ export async function main(argv: string[]): Promise<number> {
     }
     if (e instanceof CheckpointError || e instanceof LivenessRefused) {
       process.stderr.write(`interleave: ${escapeControl(e.message)}\n`);
+      refusedAsJson(argv, e.message);
       return EXIT.badOptions;
     }
     const io = e as NodeJS.ErrnoException;
@@ -197,6 +199,15 @@ export async function main(argv: string[]): Promise<number> {
     return EXIT.internal;
   }
   return code;
+}
+
+/**
+ * With --json, a run refused before it started (bad options, a checkpoint it cannot resume) still
+ * prints one JSON document, so that a CI job that reads standard output reads why.
+ */
+function refusedAsJson(argv: string[], message: string): void {
+  if (!['check', 'simulate', 'list'].includes(argv[0]) || !argv.includes('--json') || argv.includes('--help')) return;
+  process.stdout.write(JSON.stringify({ tool: 'interleave', exitCode: EXIT.badOptions, refused: message, results: [] }, null, 2) + '\n');
 }
 
 /** Runs the command line of this process (what bin/interleave.js does); importing this module does not. */
