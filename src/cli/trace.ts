@@ -179,7 +179,7 @@ async function replay(t: ItfFile, specFile: string, variantArg: string | undefin
     process.stdout.write(lines.join('\n') + '\n');
     return TRACE_DOES_NOT_REPLAY;
   }
-  lines.push(c.green(lasso ? `All ${t.steps.length} states and the step back replay: the lasso is a behaviour of ${escapeControl(title)}.` : `All ${t.steps.length} states replay: the trace is a behaviour of ${escapeControl(title)}.`));
+  lines.push(c.green(lasso ? `All ${t.steps.length} state${t.steps.length === 1 ? '' : 's'} and the step back replay: the lasso is a behaviour of ${escapeControl(title)}.` : `All ${t.steps.length} states replay: the trace is a behaviour of ${escapeControl(title)}.`));
   const last = states[states.length - 1].state;
   const broken = model.invariants.filter((inv) => {
     try {

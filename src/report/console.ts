@@ -62,7 +62,7 @@ export function formatStats(r: CheckResult): string {
   if (r.switches) {
     const { before, after, explored } = r.switches;
     lines.push(
-      `Actor switches: ${after}, the fewest among the shortest counterexamples (the first one found had ${before}; ${explored} states searched for it).`,
+      `Actor switches: ${after}, the fewest among the shortest counterexamples (the first one found had ${before}; ${plural(explored, 'state')} searched for it).`,
     );
   }
   if (r.liveness) lines.push(formatLiveness(r.liveness));
@@ -85,7 +85,7 @@ export function formatDiskUse(d: DiskUse): string {
 /** What the liveness check did: its graph, and symmetry switched off for it. */
 export function formatLiveness(l: NonNullable<CheckResult['liveness']>): string {
   const off = l.symmetryOff ? ' Symmetry is off for temporal properties: the graph has every concrete state.' : '';
-  return `Temporal properties ${l.properties.join(', ')}: checked on a graph of ${l.states} states and ${l.edges} transitions (${l.bytesPerEdge} bytes per transition), ${(l.durationMs / 1000).toFixed(2)} s.${off}`;
+  return `Temporal properties ${l.properties.join(', ')}: checked on a graph of ${plural(l.states, 'state')} and ${plural(l.edges, 'transition')} (${l.bytesPerEdge} bytes per transition), ${(l.durationMs / 1000).toFixed(2)} s.${off}`;
 }
 
 /** Which scalarsets were reduced and, after --symmetry-compare, what that saved. */

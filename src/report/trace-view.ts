@@ -10,7 +10,7 @@ export function formatHeader(t: ItfFile, c: ChalkInstance): string {
   const title = typeof m.spec === 'string' ? (m.variant && m.variant !== 'default' ? `${m.spec} [${String(m.variant)}]` : m.spec) : t.file;
   const what = typeof m.description === 'string' ? `: ${m.description}` : '';
   const from = typeof m.source === 'string' ? `, from ${m.source}` : '';
-  return `${c.bold(escapeControl(String(title)))}${escapeControl(what)}\n${c.dim(escapeControl(`${t.steps.length} states${from} (${t.file})`))}`;
+  return `${c.bold(escapeControl(String(title)))}${escapeControl(what)}\n${c.dim(escapeControl(`${t.steps.length} state${t.steps.length === 1 ? '' : 's'}${from} (${t.file})`))}`;
 }
 
 /**
