@@ -205,7 +205,7 @@ export class BatchedExpander extends Expander {
   private readonly his = new Int32Array(BATCH);
   private readonly los = new Int32Array(BATCH);
   private readonly parents = new Int32Array(BATCH);
-  private readonly actionsOf: (ActionInstance | undefined)[] = new Array(BATCH).fill(undefined);
+  private readonly actionsOf: ActionInstance[] = new Array(BATCH);
   private readonly choices: ChoicePath[] = new Array(BATCH).fill(NO_CHOICE);
   /** The vectors to queue, and the concrete encodings where they differ (symmetry, views): BATCH * width each. */
   private readonly vectors: Int32Array;
@@ -268,7 +268,7 @@ export class BatchedExpander extends Expander {
     this.touched = t;
     const w = this.width;
     for (let k = 0; k < n; k++) {
-      const action = this.actionsOf[k]!;
+      const action = this.actionsOf[k];
       const a = action.id;
       const index = this.insert(his[k], los[k], this.parents[k], a, this.choices[k]);
       if (index < 0) continue;

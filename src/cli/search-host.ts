@@ -192,16 +192,20 @@ export class SearchHost {
       worker.on('error', onError);
       worker.on('exit', onExit);
 
+      /** The spec code running now, as the probe tells it: the action, what runs, the state being expanded. */
+      const running = (): Omit<HungStep, 'seconds'> => {
+        const id = probe.action();
+        const action = id >= 0 ? model.actions[id] : undefined;
+        return { action, where: describePhase(probe.phase(), action?.label, model.invariants[probe.which()]?.name), state: model.decode(probe.slots(), 0) };
+      };
       /** Which spec code runs now, and in which state, when it is spec code: `the recipe of inc ran in state { x: 2 }`. */
       const specRunning = (): string | undefined => {
         if (!SPEC_PHASES.has(probe.phase())) return undefined;
-        const id = probe.action();
-        const label = id >= 0 ? model.actions[id]?.label : undefined;
-        const where = describePhase(probe.phase(), label, model.invariants[probe.which()]?.name);
         try {
-          return `${where} ran in state ${show(model.decode(probe.slots(), 0))}`;
+          const { where, state } = running();
+          return `${where} ran in state ${show(state)}`;
         } catch {
-          return `${where} ran`;
+          return undefined;
         }
       };
       // The watchdog: a step of spec code whose beat has not moved for the step timeout is stuck.
@@ -216,11 +220,7 @@ export class SearchHost {
           return;
         }
         if (now - since < this.opts.stepTimeoutMs) return;
-        const id = probe.action();
-        const action = id >= 0 ? model.actions[id] : undefined;
-        const state = model.decode(probe.slots(), 0);
-        const invariant = model.invariants[probe.which()]?.name;
-        endThread({ kind: 'hung', step: { action, where: describePhase(probe.phase(), action?.label, invariant), state, seconds: (now - since) / 1000 }, stats: shared(), audit });
+        endThread({ kind: 'hung', step: { ...running(), seconds: (now - since) / 1000 }, stats: shared(), audit });
       }, TICK_MS);
       watchdog.unref();
       if (this.stopping) this.end('interrupted');

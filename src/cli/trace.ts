@@ -161,9 +161,10 @@ async function replay(t: ItfFile, specFile: string, variantArg: string | undefin
     process.stdout.write(lines.join('\n') + '\n');
     return TRACE_DOES_NOT_REPLAY;
   }
-  if (!result.ok && !result.threw && misfit(result.step - 1) !== undefined) {
-    // The last state, outside the types, reached by no step: the file's values, not a step, are wrong.
-    process.stderr.write(`interleave: ${t.file}: state ${result.step} does not fit the types of ${escapeControl(title)}: ${escapeControl(misfit(result.step - 1)!)}\n`);
+  // The last state, outside the types, reached by no step: the file's values, not a step, are wrong.
+  const lastMisfit = !result.ok && !result.threw ? misfit(result.step - 1) : undefined;
+  if (!result.ok && lastMisfit !== undefined) {
+    process.stderr.write(`interleave: ${t.file}: state ${result.step} does not fit the types of ${escapeControl(title)}: ${escapeControl(lastMisfit)}\n`);
     return EXIT.specDoesNotLoad;
   }
   if (!result.ok) {
