@@ -293,6 +293,24 @@ describe('initial states from a generator', () => {
   it('a generator that throws half-way is a spec that does not load', async () => {
     await expect(model('boom.ts', source("if (x === 3) throw new Error('boom');"))).rejects.toThrow("spec 'gen', variant 'default': `init` threw: boom");
   });
+
+  it('are produced once for a search (streamOnce), which ends with the same errors: a throw half-way, or no state', async () => {
+    const g = globalThis as { starts?: number };
+    g.starts = 0;
+    const compile = async (name: string, boom: string) => {
+      const file = writeSpec(dir, name, source(boom));
+      return compileModel((await loadSpec(file)).spec, 'default', file, { streamOnce: true });
+    };
+    const m = await compile('once.ts', '');
+    expect(g.starts).toBe(0);
+    const r = await checkModel(m, { workers: 1 });
+    expect([r.outcome, r.stats.distinct, r.stats.generated, r.stats.depth]).toEqual(['ok', 100, 100, 10]);
+    expect(g.starts).toBe(1);
+    const boom = await compile('once-boom.ts', "if (x === 3) throw new Error('boom');");
+    await expect(checkModel(boom, { workers: 1 })).rejects.toThrow("spec 'gen', variant 'default': `init` threw: boom");
+    const none = await compile('once-none.ts', 'return;');
+    await expect(checkModel(none, { workers: 1 })).rejects.toThrow("spec 'gen': `init` gives no initial state");
+  });
 });
 
 describe('spec code that lists the whole state', () => {

@@ -68,7 +68,7 @@ function cloneable(value: unknown, seen = new Map<object, unknown>()): unknown {
 async function run(job: Job): Promise<void> {
   const spec = specs.get(job.file) ?? (await loadSpec(job.file)).spec;
   specs.set(job.file, spec);
-  const model = compileModel(spec, job.variant, job.file, { constants: job.constants, starvation: job.starvation, assumptionsChecked: true });
+  const model = compileModel(spec, job.variant, job.file, { constants: job.constants, starvation: job.starvation, assumptionsChecked: true, streamOnce: job.kind !== 'simulate' });
   // Every step this thread takes for the job (audits, search, walks, trace rebuild) reports to the watchdog.
   watchSteps(new StepProbe(job.probe, model.width));
   stats.fill(0);

@@ -62,6 +62,8 @@ export interface CompileOptions {
    * state of an inductive invariant).
    */
   lazyInit?: boolean;
+  /** A streamed `init` is not run through once when it is first called (see evaluateInit): only searches. */
+  streamOnce?: boolean;
   /**
    * The assumptions about the constants were checked where this variant was first compiled (the
    * command line's main thread, for its search thread and workers): they are not run again, so
@@ -118,17 +120,13 @@ export function compileModel(spec: Spec, variant: string, file?: string, opts: C
     }
     // A function that returns a generator (any iterable but an array) streams its states: each search
     // calls it again and admits each state as it comes.
-    produce = typeof def.init === 'function' && isStream(rawInit) ? streamOf(() => (def.init as (c: Constants) => Iterable<unknown>)(constants), initThrew) : undefined;
+    produce = typeof def.init === 'function' && isStream(rawInit) ? streamOf(() => (def.init as (c: Constants) => Iterable<unknown>)(constants), initThrew, noInitial) : undefined;
     if (produce) {
       // Run through once, keeping nothing, so that a generator that throws is a spec that does not
-      // load, as an `init` that throws is, rather than a search that fails half-way.
-      let count = 0;
-      try {
-        for (const _ of rawInit as Iterable<unknown>) count++;
-      } catch (e) {
-        throw initThrew(e);
-      }
-      if (count === 0) throw noInitial();
+      // load, as an `init` that throws is, rather than a command that fails half-way. A search need
+      // not (streamOnce): it takes every initial state before it expands one, so what the generator
+      // throws, or that it gives none, ends it with this same error before it has done anything else.
+      if (!opts.streamOnce) for (const _ of produce());
     } else {
       init = (Array.isArray(rawInit) ? rawInit : [rawInit]) as unknown[];
       if (init.length === 0) throw noInitial();
@@ -261,8 +259,9 @@ function isStream(value: unknown): value is Iterable<unknown> {
 }
 
 /** The states of a fresh run of `make`, with whatever it throws as a spec error. */
-function streamOf(make: () => Iterable<unknown>, threw: (e: unknown) => Error): () => Iterable<unknown> {
+function streamOf(make: () => Iterable<unknown>, threw: (e: unknown) => Error, none: () => Error): () => Iterable<unknown> {
   return function* () {
+    let count = 0;
     let it: Iterator<unknown>;
     try {
       it = make()[Symbol.iterator]();
@@ -276,7 +275,11 @@ function streamOf(make: () => Iterable<unknown>, threw: (e: unknown) => Error): 
       } catch (e) {
         throw threw(e);
       }
-      if (r.done) return;
+      if (r.done) {
+        if (count === 0) throw none();
+        return;
+      }
+      count++;
       yield r.value;
     }
   };

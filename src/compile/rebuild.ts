@@ -10,7 +10,7 @@ export async function rebuildSystem(source: SystemSource): Promise<TransitionSys
   const spec = mod[source.export];
   if (!isSpec(spec)) throw new Error(`${source.module}: export '${source.export}' is not a spec`);
   const file = source.module.startsWith('file:') ? fileURLToPath(source.module) : source.module;
-  const model = compileModel(spec, source.variant, file, { constants: { ...source.constants }, exportName: source.export, assumptionsChecked: true });
+  const model = compileModel(spec, source.variant, file, { constants: { ...source.constants }, exportName: source.export, assumptionsChecked: true, lazyInit: true, streamOnce: true });
   if (model.source?.hash !== source.hash) {
     throw new Error(`${file}: the spec or a module it imports changed since the search started; run the check again`);
   }
