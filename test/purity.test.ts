@@ -68,6 +68,29 @@ describe('predicates see read-only states', () => {
     ]);
   });
 
+  it("a search's initial states are sampled as its successors are: every one of the first 64, then one in eight", async () => {
+    // 2000 initial states and nothing else; the invariant writes in one of them. Each initial state
+    // is the next one judged, so the 1,008th (x = 1007) is sampled and the 1,001st (x = 1000) is not.
+    const writesAt = (k: number) =>
+      defineSpec({
+        name: 'many',
+        state: { x: int(0, 1999), q: seqOf(int(0, 2), 2) },
+        init: function* () {
+          for (let x = 0; x < 2000; x++) yield { x, q: [] };
+        },
+        actions: {},
+        invariants: { Fine: (s) => (s.x === k && s.q.push(1), true) },
+        deadlock: false,
+      });
+    const results = await Promise.all([10, 1007, 1000].map((k) => checkModel(compileModel(writesAt(k), 'default'))));
+    expect(results.map((r) => [r.outcome, r.stats.distinct])).toEqual([
+      ['error', 2000],
+      ['error', 2000],
+      ['ok', 2000],
+    ]);
+    expect(results[1].message).toBe("invariant 'Fine' changed the state it was given (states given to guards, invariants, properties and constraints are read-only)");
+  });
+
   it('the check exits 75', () => {
     const dir = scratch();
     const file = writeSpec(dir, 'writes.ts', `
