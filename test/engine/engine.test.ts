@@ -3,6 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { search } from '../../checker/search/bfs.ts';
 import { fingerprint } from '../../checker/store/fingerprint.ts';
+import { Frontier } from '../../checker/store/frontier.ts';
 import { FingerprintStore, packChoice, unpackChoice } from '../../checker/store/memory.ts';
 import type { ChoicePath } from '../../checker/system.ts';
 import { rebuildTrace } from '../../checker/trace/rebuild.ts';
@@ -56,6 +57,28 @@ describe('the in-memory store', () => {
     for (const path of [[], [0], [5, 1022], [1, 2, 3]] as ChoicePath[]) expect(unpackChoice(packChoice(path))).toEqual(path);
     expect(unpackChoice(packChoice([1, 2, 3, 4]))).toBeUndefined();
     expect(unpackChoice(packChoice([5000]))).toBeUndefined();
+  });
+});
+
+describe('the level queue', () => {
+  it('keeps every record, in order, as it grows eightfold, and again after clear()', () => {
+    const f = new Frontier(3);
+    const first = f.data.length;
+    const v = new Int32Array(2);
+    for (let round = 0; round < 2; round++) {
+      f.clear();
+      for (let i = 0; i < 20_000; i++) {
+        v[0] = i;
+        v[1] = -i;
+        if (i % 2 === 0) f.push(i + round, v);
+        else f.pushFrom(i + round, new Int32Array([0, i, -i]), 1);
+      }
+      expect(f.count).toBe(20_000);
+      const bad = Array.from({ length: 20_000 }, (_, i) => i).filter((i) => f.data[3 * i] !== i + round || f.data[3 * i + 1] !== i || f.data[3 * i + 2] !== -i);
+      expect(bad).toEqual([]);
+    }
+    // 1024 records of 3 slots at first, 8192 after one growth, 65,536 after two.
+    expect([first, f.data.length]).toEqual([3 * 1024, 3 * 65_536]);
   });
 });
 
