@@ -231,14 +231,25 @@ export class Step implements StepSource {
     this.after = undefined;
     const probe = this.probe;
     if (probe !== undefined) probe.enter(data, at);
+    // The answer of the last guard asked that other instances share (ActionInstance.guardShared).
+    let shared: object | undefined = undefined;
+    let sharedAnswer = false;
     try {
       for (let a = 0; a < actions.length; a++) {
         const action = (this.action = actions[a]);
         this.after = undefined;
         if (action.guard !== undefined) {
-          this.phase = GUARD;
-          if (probe !== undefined) probe.at(action.id, PHASE.guard);
-          if (!isTrue(action.guard(this.pre!))) continue;
+          const group = action.guardShared;
+          if (group === undefined || group !== shared) {
+            this.phase = GUARD;
+            if (probe !== undefined) probe.at(action.id, PHASE.guard);
+            const answer = isTrue(action.guard(this.pre!));
+            if (group !== undefined) {
+              shared = group;
+              sharedAnswer = answer;
+            }
+            if (!answer) continue;
+          } else if (!sharedAnswer) continue;
         }
         this.phase = RECIPE;
         if (probe !== undefined) probe.at(action.id, PHASE.recipe);

@@ -64,6 +64,11 @@ export interface ActionInstance {
    */
   readonly disabled?: boolean;
   /**
+   * Set on instances whose guards give one answer in every state: the same guard, reading no
+   * parameter. The step asks the first of a run of such instances and takes its answer for the rest.
+   */
+  readonly guardShared?: object;
+  /**
    * Runs the effect from `from`: calls `sink` once per successor (once per choice path that gives
    * one), or not at all. Exceptions from spec code propagate: the step reports them.
    */

@@ -4,7 +4,7 @@
 import { describe, expect, it } from 'vitest';
 import { checkModel } from '../src/compile/check.ts';
 import { compileModel } from '../src/compile/model.ts';
-import { defineSpec, int, mapOf, scalarset, type Spec } from '../src/index.ts';
+import { defineSpec, int, mapOf, scalarset, seqOf, type Spec } from '../src/index.ts';
 import stuttering from './fixtures/stuttering.ts';
 
 const T = scalarset('t', 3);
@@ -98,5 +98,42 @@ describe('engine semantics', () => {
     const spec = defineSpec({ name: 'stuck', state: { x: int(0, 1) }, init: { x: 0 }, actions: { go: { when: (s) => s.x < 1, do: (s) => { s.x++; } } } });
     const r = await run(spec);
     expect([r.outcome, r.stats.queue, r.stats.depth, r.trace?.length]).toEqual(['deadlock', 0, 2, 2]);
+  });
+});
+
+describe('a guard that reads no parameter', () => {
+  // A queue of at most 3 values from 0..2: put(v) for each v, with the guard given.
+  const calls = { n: 0 };
+  const queue = (when: (...args: any[]) => unknown) =>
+    defineSpec({
+      name: 'queue',
+      state: { q: seqOf(int(0, 2), 3) },
+      init: { q: [] as number[] },
+      actions: {
+        put: { params: { v: int(0, 2) }, when: when as (s: { q: number[] }) => boolean, do: (s: { q: number[] }, { v }: { v: number }) => { s.q.push(v); } },
+        get: { when: (s: { q: number[] }) => s.q.length > 0, do: (s: { q: number[] }) => { s.q.shift(); } },
+      },
+      deadlock: false,
+    });
+  const asked = async (when: (...args: any[]) => unknown) => {
+    const model = compileModel(queue(when), 'default');
+    calls.n = 0;
+    const r = await checkModel(model, { workers: 1 });
+    // 1 + 3 + 9 + 27 queues, each expanded once: the guard is asked there once, or once per instance.
+    expect([r.outcome, r.stats.distinct, r.stats.generated]).toEqual(['ok', 40, 79]);
+    return calls.n;
+  };
+
+  it('is asked once per state for all the instances of its action', async () => {
+    expect(await asked((s: { q: number[] }) => (calls.n++, s.q.length < 3))).toBe(40);
+    expect(await asked(function (s: { q: number[] }) { calls.n++; return s.q.length < 3; })).toBe(40);
+  });
+
+  it('is asked for each instance when it may read them: a second parameter, a default, a rest, `arguments`', async () => {
+    expect(await asked((s: { q: number[] }, p: { v: number }) => (calls.n++, s.q.length < 3 && p.v >= 0))).toBe(120);
+    // eslint-disable-next-line @typescript-eslint/no-unused-vars
+    expect(await asked((s: { q: number[] }, p = { v: 0 }) => (calls.n++, s.q.length < 3))).toBe(120);
+    expect(await asked((...a: any[]) => (calls.n++, a[0].q.length < 3))).toBe(120);
+    expect(await asked(function (s: { q: number[] }) { calls.n++; return s.q.length < 3 && arguments.length === 3; })).toBe(120);
   });
 });

@@ -377,6 +377,7 @@ function instance(
     actor: laneTitle(spec, { name, params, process: a.process, label }),
     guard,
     disabled: guard !== undefined && falseWithoutState(guard),
+    guardShared: when !== undefined && Object.keys(params).length > 0 && readsNoParameter(when) ? a : undefined,
     successors: (from, sink) => {
       running = step;
       source = from;
@@ -388,6 +389,34 @@ function instance(
       return followChoices(() => recipe(draft, params, constants), choice).taken.map((t) => t.shown);
     },
   };
+}
+
+/**
+ * Whether a guard cannot read its parameters: its source declares one parameter at most (the state,
+ * `(s) => ...`; a default value or a destructured state is not recognised), and names neither
+ * `arguments` nor a rest parameter. Such a guard gives every instance of its action the same answer
+ * in a state: the step asks it once (ActionInstance.guardShared).
+ */
+function readsNoParameter(when: (...args: never[]) => unknown): boolean {
+  if (when.length > 1) return false;
+  let source: string;
+  try {
+    source = Function.prototype.toString.call(when);
+  } catch {
+    return false;
+  }
+  if (/\barguments\b|\.\.\.|\[native code\]/.test(source)) return false;
+  if (/^(async\s+)?[A-Za-z_$][\w$]*\s*=>/.test(source)) return true;
+  // The text between the first parenthesis and the one that closes it.
+  const open = source.indexOf('(');
+  if (open < 0) return false;
+  let depth = 0;
+  for (let i = open; i < source.length; i++) {
+    const ch = source[i];
+    if (ch === '(') depth++;
+    else if (ch === ')' && --depth === 0) return !/[,=]/.test(source.slice(open + 1, i));
+  }
+  return false;
 }
 
 /**
