@@ -39,8 +39,8 @@ class Chooser {
    * Ready for another first run (no prefix): the chooser of first runs is reused. Its arrays keep
    * their length (setting it is a call into the runtime); the counts say what is current.
    */
-  reset(): this {
-    this.prefix = NO_PATH;
+  reset(prefix: readonly number[] = NO_PATH): this {
+    this.prefix = prefix;
     this.pos = 0;
     this.forkCount = 0;
     return this;
@@ -61,9 +61,11 @@ class Chooser {
     if (pos < this.prefix.length) i = this.prefix[pos];
     else {
       i = 0;
+      // Each fork is this path with another option here: one array of its final length.
+      this.path[pos] = 0;
       for (let k = options - 1; k >= 1; k--) {
-        const fork = this.path.slice(0, pos);
-        fork.push(k);
+        const fork = this.path.slice(0, pos + 1);
+        fork[pos] = k;
         this.forks[this.forkCount++] = fork;
       }
     }
@@ -89,6 +91,8 @@ class Chooser {
 let current: Chooser | undefined;
 /** The chooser of first runs, reused (a recipe without choices then allocates nothing here). */
 const root = new Chooser([]);
+/** The chooser of the other runs of a search's enumeration (each along a prefix), reused likewise. */
+const other = new Chooser([]);
 
 function chooser(what: string): Chooser {
   if (!current) throw new Error(`${what} is only allowed inside an action's recipe (its \`do\`) or a process step, where the checker enumerates the choices`);
@@ -182,7 +186,7 @@ export function enumerateChoices<R>(run: () => R, sink: (result: R, path: readon
   if (yielded) sink(result!, first.takenPath(), () => first.taken());
   try {
     while (todo.length > 0) {
-      const c = new Chooser(todo.pop()!);
+      const c = saved === undefined ? other.reset(todo.pop()!) : new Chooser(todo.pop()!);
       current = c;
       let r: R;
       try {
@@ -196,7 +200,8 @@ export function enumerateChoices<R>(run: () => R, sink: (result: R, path: readon
       }
       // Alternatives found on this path run after it, in ascending order (the stack pops the last).
       for (let k = 0; k < c.forkCount; k++) todo.push(c.forks[k]);
-      sink(r, c.path, () => c.taken());
+      // A copy: the chooser's arrays are written again by the next run.
+      sink(r, c.takenPath(), () => c.taken());
     }
   } finally {
     current = saved;
