@@ -459,9 +459,9 @@ export class Step implements StepSource {
   /**
    * Whether to look for a write by a predicate that read a view of its own: at every state an audit,
    * replay or rebuild expands, for the first 64 states judged in a search (initial states and
-   * successors), then for one in eight
-   * up to the 65,536th, then for one in 64. Such a write reaches nothing else, so it cannot change a
-   * result: it is only named, and re-encoding what an invariant read cost a tenth of a long search.
+   * successors), then for one in eight up to the 65,536th, then for one in 64. Such a write reaches
+   * nothing else, so it cannot change a result: it is only named, and re-encoding what an invariant
+   * read cost a tenth of a long search.
    */
   private due(): boolean {
     return this.checksEvery || ++this.judged <= 64 || (this.judged & (this.judged < 65536 ? 7 : 63)) === 0;
