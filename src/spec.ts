@@ -77,7 +77,7 @@ export interface ActionDef<S, C, P> {
   /**
    * Set by `process()`: the program counter and label this step runs at, its own `await` (the
    * explorer says which one blocks it), and its recipe (read, with the await, for whether the spec
-   * lists the state's variables: compile/enumerates-state.ts).
+   * lists the state's variables: compile/function-source.ts).
    */
   step?: { pc: string; label: string; wait?: (s: Readonly<S>, self: any, c: C) => boolean; recipe?: (s: S, self: any, c: C) => unknown };
   /** The process's program-counter variable (set by `process()`), for the starvation check. */

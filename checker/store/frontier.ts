@@ -16,13 +16,7 @@ export class Frontier implements LevelQueue {
     this.data = this.alloc(record * Math.max(1, Math.min(1024, Math.floor((1 << 20) / record))));
   }
   push(index: number, v: Int32Array): void {
-    const at = this.count * this.record;
-    if (at + this.record > this.data.length) this.grow();
-    const data = this.data;
-    data[at] = index;
-    // A plain loop: set() costs more than it saves on vectors of a few slots.
-    for (let i = 1; i < this.record; i++) data[at + i] = v[i - 1];
-    this.count++;
+    this.pushFrom(index, v, 0);
   }
   /** push() of the vector at src[from..from + record - 1). */
   pushFrom(index: number, src: Int32Array, from: number): void {
@@ -30,6 +24,7 @@ export class Frontier implements LevelQueue {
     if (at + this.record > this.data.length) this.grow();
     const data = this.data;
     data[at] = index;
+    // A plain loop: set() costs more than it saves on vectors of a few slots.
     for (let i = 1; i < this.record; i++) data[at + i] = src[from + i - 1];
     this.count++;
   }

@@ -66,26 +66,24 @@ export function replayTrace(system: TransitionSystem, trace: ReplayInput[], opts
   if (trace.length === 0) return { ok: false, step: 1, reason: 'the trace has no states' };
   // States compare by their encoding, so a set is the same set whatever order it was built in; a
   // value outside its type (the last state of a TypeOK trace) has none and compares as printed.
-  const plainKey = (s: unknown) => {
-    const v = new Int32Array(system.width);
-    return system.encode(s, v, 0) === undefined ? v.join(',') : show(s);
-  };
   const view = opts.backOnView ? system.view : undefined;
-  const viewKey = (s: unknown) => {
+  /** The state's encoding as text, or its projection on the view (`onView`, the lasso's step back). */
+  const keyOf = (s: unknown, onView = false) => {
     const v = new Int32Array(system.width);
     if (system.encode(s, v, 0) !== undefined) return show(s);
-    const w = new Int32Array(view!.width);
-    view!.project(v, w);
+    if (!onView || view === undefined) return v.join(',');
+    const w = new Int32Array(view.width);
+    view.project(v, w);
     return w.join(',');
   };
-  let key = plainKey;
+  let key = (s: unknown) => keyOf(s);
   const first = key(trace[0].state);
   if (!system.initial.some((s) => key(s) === first)) {
     return { ok: false, step: 1, reason: `state 1 is not an initial state of '${system.title}'` };
   }
   const steps: { action?: ActionInstance; state: State }[] = [{ state: trace[0].state }];
   for (let k = 1; k < trace.length; k++) {
-    if (view !== undefined && k === trace.length - 1) key = viewKey;
+    if (view !== undefined && k === trace.length - 1) key = (s) => keyOf(s, true);
     const want = key(trace[k].state);
     if (trace[k].stutter) {
       if (want !== key(trace[k - 1].state)) return { ok: false, step: k + 1, reason: `state ${k + 1} is marked a stutter step but differs from state ${k}` };

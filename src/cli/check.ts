@@ -530,10 +530,8 @@ async function checkAndReport(args: CheckArgs, writer: FileWriter, c: ReturnType
       // have held): it is then the only copy.
       results: results.map(({ result, traceFile, traceLost, others }) => ({
         ...toJson(result, traceFile),
-        ...(traceLost ? { trace: toITF(result) } : {}),
-        ...(result.violated
-          ? { violations: [{ result, traceFile, traceLost }, ...others].map((o) => ({ ...violationJson(o.result, o.traceFile), ...(o.traceLost ? { trace: toITF(o.result) } : {}) })) }
-          : {}),
+        ...lostTrace(result, traceLost),
+        ...(result.violated ? { violations: [{ result, traceFile, traceLost }, ...others].map((o) => ({ ...violationJson(o.result, o.traceFile), ...lostTrace(o.result, o.traceLost) })) } : {}),
       })),
       ...(audits.length > 0 ? { symmetryAudits: audits.map(auditJson) } : {}),
       ...(determinismFailures.length > 0 ? { notDeterministic: determinismFailures } : {}),
@@ -544,6 +542,11 @@ async function checkAndReport(args: CheckArgs, writer: FileWriter, c: ReturnType
     stdout.write(JSON.stringify(doc, null, 2) + '\n');
   }
   return code;
+}
+
+/** The trace of a result whose file could not be written, as the ITF the file would have held. */
+function lostTrace(result: CheckResult, lost: boolean | undefined): { trace?: unknown } {
+  return lost ? { trace: toITF(result) } : {};
 }
 
 /** Whether `file` is the file the standard output is written to (`--json > F --junit F`). */

@@ -25,7 +25,7 @@ import {
   type Spec,
   type StepInfo,
 } from '../spec.ts';
-import { listsStateProperties } from './enumerates-state.ts';
+import { listsStateProperties, readsNoParameter } from './function-source.ts';
 import { importGraphHash } from './import-graph.ts';
 import { laneTitle } from '../actor.ts';
 import { errorText } from '../../checker/error-text.ts';
@@ -152,7 +152,7 @@ export function compileModel(spec: Spec, variant: string, file?: string, opts: C
   const compiled = compileCodec(codec);
   const views = compileViews<State>(codec);
   // With one variable every recipe touches all of the state, and a view is one layer more.
-  // A function that lists the state's own properties needs plain states (./enumerates-state.ts).
+  // A function that lists the state's own properties needs plain states (./function-source.ts).
   const viewsOn = codec.keys.length > 1 && !specFunctions(def).some(listsStateProperties);
   // What does not pass the generated check goes to the schema's own encoder, which says why (or
   // writes it). The common path has no try: it costs a tenth of a small spec's step.
@@ -389,34 +389,6 @@ function instance(
       return followChoices(() => recipe(draft, params, constants), choice).taken.map((t) => t.shown);
     },
   };
-}
-
-/**
- * Whether a guard cannot read its parameters: its source declares one parameter at most (the state,
- * `(s) => ...`; a default value or a destructured state is not recognised), and names neither
- * `arguments` nor a rest parameter. Such a guard gives every instance of its action the same answer
- * in a state: the step asks it once (ActionInstance.guardShared).
- */
-function readsNoParameter(when: (...args: never[]) => unknown): boolean {
-  if (when.length > 1) return false;
-  let source: string;
-  try {
-    source = Function.prototype.toString.call(when);
-  } catch {
-    return false;
-  }
-  if (/\barguments\b|\.\.\.|\[native code\]/.test(source)) return false;
-  if (/^(async\s+)?[A-Za-z_$][\w$]*\s*=>/.test(source)) return true;
-  // The text between the first parenthesis and the one that closes it.
-  const open = source.indexOf('(');
-  if (open < 0) return false;
-  let depth = 0;
-  for (let i = open; i < source.length; i++) {
-    const ch = source[i];
-    if (ch === '(') depth++;
-    else if (ch === ')' && --depth === 0) return !/[,=]/.test(source.slice(open + 1, i));
-  }
-  return false;
 }
 
 /**

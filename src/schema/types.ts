@@ -810,7 +810,7 @@ export class OptionalSchema<E extends Schema<unknown>> extends Schema<Infer<E> |
 }
 
 /** Types with at most this many values are checked for values they share with another (oneOf). */
-export const SHARED_VALUES_CHECKED = 10_000;
+const SHARED_VALUES_CHECKED = 10_000;
 
 /**
  * A value of one of several types (TLA+'s union of sets of values, `[type: {"1a"}, bal: B] \cup

@@ -31,16 +31,12 @@ export function valueKey(v: unknown): string {
   return String(v);
 }
 
-/** Whether two values are equal as TLA+ values (records field by field, sets element by element). */
-export function equalValues(a: unknown, b: unknown): boolean {
-  return sameValue(a, b);
-}
-
 /**
- * equalValues without building keys: compares the structures. Values of kinds it does not walk
- * (bags, functions, symbols, BigInts, a set against an array) are compared by their keys.
+ * Whether two values are equal as TLA+ values (records field by field, sets element by element),
+ * comparing the structures without building keys. Values of kinds it does not walk (bags,
+ * functions, symbols, BigInts) are compared by their keys.
  */
-function sameValue(a: unknown, b: unknown): boolean {
+export function equalValues(a: unknown, b: unknown): boolean {
   if (a === b) return true;
   const ta = typeof a;
   if (ta !== typeof b) return false;
@@ -49,7 +45,7 @@ function sameValue(a: unknown, b: unknown): boolean {
   if (ta !== 'object' || a === null || b === null) return ta === 'object' || ta === 'string' || ta === 'boolean' || ta === 'undefined' ? false : valueKey(a) === valueKey(b);
   if (Array.isArray(a)) {
     if (!Array.isArray(b) || a.length !== b.length) return false;
-    for (let i = 0; i < a.length; i++) if (!sameValue(a[i], b[i])) return false;
+    for (let i = 0; i < a.length; i++) if (!equalValues(a[i], b[i])) return false;
     return true;
   }
   if (Array.isArray(b)) return false;
@@ -69,12 +65,12 @@ function sameValue(a: unknown, b: unknown): boolean {
   if (keys.length !== Object.keys(b as object).length) return false;
   for (const k of keys) {
     if (!Object.prototype.hasOwnProperty.call(b, k)) return false;
-    if (!sameValue((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k])) return false;
+    if (!equalValues((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k])) return false;
   }
   return true;
 }
 
-/** A number that equal values share (sameValue implies equal hashes): records and sets hash their parts in any order. */
+/** A number that equal values share (equalValues implies equal hashes): records and sets hash their parts in any order. */
 function valueHash(v: unknown): number {
   switch (typeof v) {
     case 'number':
@@ -150,14 +146,14 @@ export class ValueSet<T> implements Iterable<T> {
     const items = this.items;
     if (this.index === undefined) {
       if (items.length <= SCAN) {
-        for (let i = 0; i < items.length; i++) if (sameValue(items[i], e)) return items[i];
+        for (let i = 0; i < items.length; i++) if (equalValues(items[i], e)) return items[i];
         return undefined;
       }
       this.index = new Map();
       for (const x of items) this.indexed(x);
     }
     const bucket = this.index.get(valueHash(e));
-    if (bucket !== undefined) for (const x of bucket) if (sameValue(x, e)) return x;
+    if (bucket !== undefined) for (const x of bucket) if (equalValues(x, e)) return x;
     return undefined;
   }
   private indexed(x: T): void {
@@ -181,7 +177,7 @@ export class ValueSet<T> implements Iterable<T> {
   }
   delete(e: T): boolean {
     const items = this.items;
-    const at = items.findIndex((x) => sameValue(x, e));
+    const at = items.findIndex((x) => equalValues(x, e));
     if (at < 0) return false;
     const gone = items[at];
     items.splice(at, 1);
