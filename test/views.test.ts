@@ -1,11 +1,11 @@
 // The search's hot loop runs guards and recipes on views over the encoding (src/schema/compile.ts,
 // compileViews): a variable is decoded when touched and encoded again only then. Nothing a spec can
 // see changes: counts, successors and every message are those of decoded states.
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { checkModel } from '../src/compile/check.ts';
 import { compileModel } from '../src/compile/model.ts';
 import { compileCodec, compileViews } from '../src/schema/compile.ts';
-import { array, int, mapOf, record, setOf, enumOf } from '../src/index.ts';
+import { array, int, mapOf, record, setOf, enumOf, valuesOf } from '../src/index.ts';
 import { RecordSchema } from '../src/schema/index.ts';
 import { loadSpec } from '../src/load.ts';
 import { ROOT, scratch, writeSpec } from './helpers.ts';
@@ -98,6 +98,45 @@ describe("a draft's integer-keyed maps", () => {
     // A draft from before and one from after the key was added are still encoded exactly.
     views.encode(draft, out, 0);
     expect(codec.decode(out, 0).m).toEqual({ 1: 0, 2: 1 });
+  });
+});
+
+describe('the integer-keyed maps a type lists (valuesOf)', () => {
+  const schema = new RecordSchema({ m: mapOf(int(1, 2), int(0, 1)), n: int(0, 1) });
+  const codec = compileCodec(schema);
+  const out = new Int32Array(schema.width);
+
+  it('behave as plain objects, and the codec writes them without counting their keys', () => {
+    const states = valuesOf(schema.fields);
+    const m = states[0].m as Record<number, number>;
+    expect([m instanceof Object, m.constructor === Object, JSON.stringify(m), Object.keys(m), 1 in m, 3 in m, String(m)]).toEqual([
+      true, true, '{"1":0,"2":0}', ['1', '2'], true, false, '[object Object]',
+    ]);
+    expect(states.map((s) => JSON.stringify(s))).toEqual(valuesOf(schema.fields).map((s) => JSON.stringify({ m: { ...s.m }, n: s.n })));
+    const keys = vi.spyOn(Object, 'keys');
+    try {
+      for (const s of states) codec.encode(s, out, 0);
+      expect(keys).not.toHaveBeenCalled();
+      // A plain map of the same keys is still counted.
+      codec.encode({ m: { 1: 1, 2: 1 }, n: 1 }, out, 0);
+      expect(keys).toHaveBeenCalledTimes(1);
+    } finally {
+      keys.mockRestore();
+    }
+    expect(codec.decode(out, 0)).toEqual({ m: { 1: 1, 2: 1 }, n: 1 });
+  });
+
+  it('with a key added, removed or too many for the variable, get the messages a plain map gets', () => {
+    const [listed] = valuesOf(mapOf(int(1, 3), int(0, 1)));
+    const fewer = valuesOf(mapOf(int(1, 2), int(0, 1)));
+    expect(() => codec.encode({ m: listed, n: 0 }, out, 0)).toThrow('m[3] = 0 is outside the key type int(1, 2)');
+    delete (fewer[1] as Record<number, number>)[2];
+    expect(() => codec.encode({ m: fewer[1], n: 0 }, out, 0)).toThrow('m[2] = undefined is outside int(0, 1) (the key is missing)');
+    (fewer[2] as Record<number, number>)[7] = 1;
+    expect(() => codec.encode({ m: fewer[2], n: 0 }, out, 0)).toThrow('m[7] = 1 is outside the key type int(1, 2)');
+    // Once a key was added to one listed map, every one is counted, and still written exactly.
+    codec.encode({ m: fewer[3], n: 1 }, out, 0);
+    expect(codec.decode(out, 0)).toEqual({ m: { 1: 1, 2: 1 }, n: 1 });
   });
 });
 

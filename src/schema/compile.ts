@@ -20,6 +20,7 @@ import {
   UnionSchema,
   ValueSetSchema,
 } from './types.ts';
+import { isIndex, KeyWatch, listedMaps } from './key-watch.ts';
 import { ValueSet } from './values.ts';
 
 export interface Codec<T> {
@@ -41,41 +42,6 @@ const UNROLL = 64;
 const SMALL_FILL = 32;
 /** Sequences of at most this many elements are decoded by one array literal per length. */
 const SMALL_SEQ = 16;
-
-/**
- * Maps keyed by integers, as a draft decodes them. V8 keeps integer keys as elements, and counting
- * them (the encoder's check for an extra key) costs Object.keys, about 75 ns a map, on every map a
- * recipe touched. A draft's maps instead inherit from a proxy whose `set` trap sees every key added
- * by assignment (a key the map has is set on the map itself, never reaching the prototype): while
- * no key was added, a map with that prototype has exactly the keys it was decoded with, plus none.
- * The proxy forwards everything else to a plain object, so the maps behave as plain objects do
- * (`instanceof Object`, `toString`, JSON, spread). A key added with Object.defineProperty does not
- * pass the trap: specs assign.
- */
-class KeyWatch {
-  added = 0;
-  /**
-   * One prototype per set of keys: a map decoded with keys 1..3 and assigned to a variable whose
-   * keys are 1..2 must still be counted (its key 3 is an extra key there), so the prototype that
-   * spares the count says which keys the map was decoded with.
-   */
-  private readonly protos = new Map<string, object>();
-
-  protoFor(keys: readonly string[]): object {
-    const id = keys.join(',');
-    let proto = this.protos.get(id);
-    if (!proto) {
-      proto = new Proxy(Object.create(Object.prototype) as object, {
-        set: (target, key, value, receiver) => {
-          this.added++;
-          return Reflect.set(target, key, value, receiver);
-        },
-      });
-      this.protos.set(id, proto);
-    }
-    return proto;
-  }
-}
 
 /**
  * The maps a draft's decoder made last, one per site of a variable's value (a map decoded at most
@@ -448,14 +414,10 @@ function valueSetDecoder(s: ValueSetSchema<Schema<unknown>>): (f: Int32Array, a:
   };
 }
 
-/** Whether a key is stored as an element (an array index), not as a named property. */
-function isIndex(key: string): boolean {
-  return /^(0|[1-9][0-9]*)$/.test(key) && Number(key) < 2 ** 32 - 1;
-}
-
 /** Compiles a schema's encoder and decoder into specialised functions. */
 export function compileCodec<T>(schema: Schema<T>): Codec<T> {
-  const g = new Generator();
+  // The maps a type listed (an initial predicate's states) are checked without counting their keys.
+  const g = new Generator(listedMaps);
   const decodeExpr = g.decode(schema, 'a');
   const encodeBody = g.encode(schema, 'v', 'a');
   const source = `${g.helpers.join('\n')}

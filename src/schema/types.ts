@@ -3,6 +3,7 @@
 // no JSON in the checker's hot loop, and a fingerprint is a hash over a typed array.
 import { show } from '../../checker/show.ts';
 import type { SymmetrySite } from '../../checker/system.ts';
+import { listedMap } from './key-watch.ts';
 import { compileRenamer, sortRows } from './rename.ts';
 import { ValueBag, ValueSet } from './values.ts';
 
@@ -401,7 +402,7 @@ export class MapSchema<K extends FiniteSchema<any>, V extends Schema<unknown>> e
   }
   protected list(): Record<KeyOf<Infer<K>>, Infer<V>>[] {
     const values = this.value.enumerate();
-    return tuples(this.keyNames.map(() => values)).map((vs) => Object.fromEntries(this.keyNames.map((k, i) => [k, vs[i]]))) as never;
+    return tuples(this.keyNames.map(() => values)).map((vs) => listedMap(this.keyNames, vs)) as never;
   }
   encode(value: unknown, out: Int32Array, at: number, path: string): void {
     if (!value || typeof value !== 'object' || Array.isArray(value)) throw new TypeViolation(path, value, this.describe());
