@@ -2,7 +2,7 @@
 // sorted encoding, what they print and how they are written to ITF; and listing a type's values.
 import { describe, expect, it } from 'vitest';
 import {
-  bagOf, bool, enumOf, int, mapOf, optional, record, scalarset, seqOf, setOf, show, tuple, TypeViolation,
+  array, bagOf, bool, eachValueOf, enumOf, int, mapOf, optional, record, RecordSchema, scalarset, seqOf, setOf, show, tuple, TypeViolation,
   ValueBag, ValueSet, valueKey, valuesOf, oneOf, type Infer, type Schema,
 } from '../src/schema/index.ts';
 import { mulberry32 } from '../checker/random.ts';
@@ -141,7 +141,48 @@ describe('listing values', () => {
     const all = valuesOf(state);
     expect(all).toHaveLength(4 * 3);
     expect(all.filter((s) => s.n === 0 && s.pc.p1 === 'cs')).toEqual([{ pc: { p1: 'cs', p2: 'idle' }, n: 0 }, { pc: { p1: 'cs', p2: 'cs' }, n: 0 }]);
-    expect(() => valuesOf(mapOf(scalarset('p', 5), int(0, 99)))).toThrow('mapOf(scalarset(\'p\', 5), int(0, 99)) has 10000000000 values; enumerate() lists at most 1000000');
+    expect(() => valuesOf(mapOf(scalarset('p', 5), int(0, 99)))).toThrow(
+      "mapOf(scalarset('p', 5), int(0, 99)) has 10000000000 values; enumerate() lists at most 1000000; eachValueOf() walks them one at a time, with no limit",
+    );
+  });
+
+  it('walks every value one at a time, in the order valuesOf lists them, each given value a fresh one', () => {
+    const types: Schema<any>[] = [
+      new RecordSchema({ pc: mapOf(scalarset('p', 2), enumOf('idle', 'cs')), n: int(0, 2), s: setOf(int(1, 2)) }),
+      mapOf(int(-1, 1), bool()),
+      array(int(0, 2), 3),
+      tuple(bool(), enumOf('a', 'b'), int(0, 1)),
+      setOf(int(1, 3)),
+      new RecordSchema({ ['__proto__']: int(0, 1), x: bool() }),
+      new RecordSchema({}),
+    ];
+    for (const t of types) {
+      const walk = eachValueOf(t);
+      expect([...walk]).toEqual(valuesOf(t));
+      // Each iteration walks them afresh.
+      expect([...walk]).toEqual(valuesOf(t));
+      const keep = (v: unknown) => valueKey(v).length % 3 !== 0;
+      const given = [...eachValueOf(t, keep)];
+      expect(given).toEqual(valuesOf(t).filter(keep));
+      expect(new Set(given).size).toBe(given.length);
+    }
+    expect(Object.keys([...eachValueOf(types[5] as RecordSchema<any>)][1])).toEqual(['__proto__', 'x']);
+    // `where` sees each value in turn; what it is given is not the value changed for the next.
+    const seen: string[] = [];
+    const odd = [...eachValueOf({ a: int(0, 1), b: int(0, 2) }, (v) => (seen.push(`${v.a}${v.b}`), (v.a + v.b) % 2 === 1))];
+    expect(seen).toEqual(['00', '01', '02', '10', '11', '12']);
+    expect(odd).toEqual([{ a: 0, b: 1 }, { a: 1, b: 0 }, { a: 1, b: 2 }]);
+  });
+
+  it('walks more values than valuesOf lists', () => {
+    const shape = { a: int(0, 999), b: int(0, 999), c: bool() };
+    expect(() => valuesOf(shape)).toThrow('has 2000000 values; enumerate() lists at most 1000000; eachValueOf() walks them one at a time');
+    let n = 0;
+    for (const s of eachValueOf(shape, (s) => s.a === s.b)) {
+      expect(s.a).toBe(s.b);
+      n++;
+    }
+    expect(n).toBe(2000);
   });
 
   it('builds a total map over a scalarset from a function, typed without a cast', () => {

@@ -63,7 +63,60 @@ export const tuple = <const T extends readonly Schema<any>[]>(...items: T): Tupl
 export function valuesOf<Sh extends Shape>(shape: Sh): InferShape<Sh>[];
 export function valuesOf<T>(type: Schema<T>): T[];
 export function valuesOf(x: Schema<unknown> | Shape): unknown[] {
-  return (x instanceof Schema ? x : new RecordSchema(x)).enumerate();
+  const type = x instanceof Schema ? x : new RecordSchema(x);
+  try {
+    return type.enumerate();
+  } catch (e) {
+    // Too many to list: the one-at-a-time walk has no limit.
+    if (e instanceof Error && type.product() !== undefined && / values; enumerate\(\) lists at most /.test(e.message)) {
+      throw new Error(`${e.message}; eachValueOf() walks them one at a time, with no limit`);
+    }
+    throw e;
+  }
+}
+
+/**
+ * Every value of a state shape or a type, one at a time and in valuesOf's order (the last field
+ * changing fastest), with no limit on how many: an initial predicate over more states than valuesOf
+ * lists, such as Bakery's `Init == Inv` (`init: (c) => eachValueOf(shape(c), (s) => Inv(s, c))`).
+ * Each iteration walks them afresh, so `init` may be the walk itself. With `where`, only the values
+ * it holds for are given, each a fresh object: `where` is asked of one value that is changed in place
+ * for the next, so it must keep nothing of it. The values of each field (entry, item) are listed
+ * once, as valuesOf lists them, and shared by the values given.
+ */
+export function eachValueOf<Sh extends Shape>(shape: Sh, where?: (value: InferShape<Sh>) => unknown): Iterable<InferShape<Sh>>;
+export function eachValueOf<T>(type: Schema<T>, where?: (value: T) => unknown): Iterable<T>;
+export function eachValueOf(x: Schema<unknown> | Shape, where?: (value: never) => unknown): Iterable<unknown> {
+  const type = x instanceof Schema ? x : new RecordSchema(x);
+  return { [Symbol.iterator]: () => walk(type, where as ((value: unknown) => unknown) | undefined) };
+}
+
+function* walk(type: Schema<unknown>, where?: (value: unknown) => unknown): Generator<unknown> {
+  const product = type.product();
+  if (product === undefined) {
+    for (const v of type.enumerate()) if (where === undefined || where(v)) yield v;
+    return;
+  }
+  const { parts, names, make } = product;
+  if (parts.some((p) => p.length === 0)) return;
+  const at = parts.map(() => 0);
+  const values = parts.map((p) => p[0]);
+  // The value `where` is asked of, changed in place part by part: a fresh one is made only to be given.
+  const scratch = where === undefined ? undefined : make(values);
+  for (;;) {
+    if (where === undefined) yield make(values);
+    else if (where(scratch)) yield make(values);
+    // The odometer: the last part fastest.
+    let k = parts.length - 1;
+    for (; k >= 0; k--) {
+      const more = ++at[k] < parts[k].length;
+      if (!more) at[k] = 0;
+      values[k] = parts[k][at[k]];
+      if (scratch !== undefined) (scratch as Record<string, unknown>)[names !== undefined ? names[k] : k] = values[k];
+      if (more) break;
+    }
+    if (k < 0) return;
+  }
 }
 export const optional = <E extends Schema<any>>(inner: E): OptionalSchema<E> => new OptionalSchema(inner);
 /**

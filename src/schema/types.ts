@@ -51,6 +51,32 @@ export abstract class Schema<T> {
   }
   /** Every value, without the size check. */
   protected abstract list(): T[];
+  /**
+   * The type as a product of parts (a record's fields, a map's entries, an array's or tuple's
+   * items), so that its values can be walked one at a time (eachValueOf): each part's values, and
+   * the value made of one value per part. Undefined for a type that is not such a product.
+   */
+  product(): Product<T> | undefined {
+    return undefined;
+  }
+}
+
+/**
+ * A function making a record with these keys from their values, by one object literal (a walk of
+ * every state makes one per state given: a literal is the fastest way to make an object).
+ */
+function recordMaker(keys: readonly string[]): (values: readonly unknown[]) => Record<string, unknown> {
+  // A literal's `__proto__: x` would set the prototype: Object.fromEntries defines it as a field.
+  if (keys.length > 256 || keys.includes('__proto__')) return (values) => Object.fromEntries(keys.map((k, i) => [k, values[i]]));
+  return new Function('v', `return { ${keys.map((k, i) => `${JSON.stringify(k)}: v[${i}]`).join(', ')} };`) as never;
+}
+
+/** A type as the product of its parts (Schema.product). */
+export interface Product<T> {
+  parts: readonly (readonly unknown[])[];
+  /** The property of each part in a value (a field, a map's key); an item's is its index. */
+  names?: readonly string[];
+  make(values: readonly unknown[]): T;
 }
 
 /** A type with finitely many values, each with an index: usable as a parameter domain, map key or set element. */
@@ -243,6 +269,14 @@ export class RecordSchema<Sh extends Shape> extends Schema<InferShape<Sh>> {
   count(): number {
     return this.keys.reduce((n, k) => n * this.fields[k].count(), 1);
   }
+  product(): Product<InferShape<Sh>> {
+    const keys = this.keys;
+    return {
+      parts: keys.map((k) => this.fields[k].enumerate()),
+      names: keys,
+      make: recordMaker(keys) as (values: readonly unknown[]) => InferShape<Sh>,
+    };
+  }
   protected list(): InferShape<Sh>[] {
     let out: Record<string, unknown>[] = [{}];
     for (const k of this.keys) {
@@ -286,6 +320,10 @@ export class ArraySchema<E extends Schema<unknown>> extends Schema<Infer<E>[]> {
   }
   protected list(): Infer<E>[][] {
     return tuples(Array.from({ length: this.length }, () => this.element.enumerate())) as Infer<E>[][];
+  }
+  product(): Product<Infer<E>[]> {
+    const values = this.element.enumerate();
+    return { parts: Array.from({ length: this.length }, () => values), make: (vs) => [...vs] as Infer<E>[] };
   }
   encode(value: unknown, out: Int32Array, at: number, path: string): void {
     if (!Array.isArray(value) || value.length !== this.length) throw new TypeViolation(path, value, this.describe());
@@ -399,6 +437,10 @@ export class MapSchema<K extends FiniteSchema<any>, V extends Schema<unknown>> e
   }
   count(): number {
     return this.value.count() ** this.key.size;
+  }
+  product(): Product<Record<KeyOf<Infer<K>>, Infer<V>>> {
+    const values = this.value.enumerate();
+    return { parts: this.keyNames.map(() => values), names: this.keyNames, make: (vs) => listedMap(this.keyNames, vs) as never };
   }
   protected list(): Record<KeyOf<Infer<K>>, Infer<V>>[] {
     const values = this.value.enumerate();
@@ -545,6 +587,9 @@ export class TupleSchema<const T extends readonly Schema<unknown>[]> extends Sch
   }
   protected list(): InferTuple<T>[] {
     return tuples(this.items.map((t) => t.enumerate())) as InferTuple<T>[];
+  }
+  product(): Product<InferTuple<T>> {
+    return { parts: this.items.map((t) => t.enumerate()), make: (vs) => [...vs] as unknown as InferTuple<T> };
   }
   toITF(value: InferTuple<T>): unknown {
     return { '#tup': this.items.map((t, i) => t.toITF((value as unknown[])[i])) };
