@@ -288,4 +288,51 @@ describe('compiled codecs of unions and sets of structured values', () => {
     }
     expect(fitted).toBeGreaterThan(300);
   });
+
+  it('a set read from slots finds its elements by their encoding, and is written again as the schema writes it after adds and deletes', () => {
+    const Entry = record({ type: enumOf('a', 'b'), n: int(0, 9), s: setOf(int(1, 3)) });
+    const wide = record({ msgs: setOf(Entry, { max: 60 }) });
+    const wideCodec = compileCodec(wide);
+    const rng = mulberry32(11);
+    const entry = (): Record<string, unknown> => {
+      const s = [1, 2, 3].filter(() => rng() < 0.5);
+      const e: Record<string, unknown> = rng() < 0.5 ? { type: rng() < 0.5 ? 'a' : 'b', n: Math.floor(rng() * 10), s: new Set(s) } : { s: new Set([...s].reverse()), n: Math.floor(rng() * 10), type: rng() < 0.5 ? 'a' : 'b' };
+      // Values equal to a value of the type in another spelling, and values of no value of the type.
+      const r = rng();
+      if (r < 0.05) e.n = -0 * (e.n as number);
+      else if (r < 0.1) e.n = 10;
+      else if (r < 0.13) e.extra = 1;
+      else if (r < 0.16) e.type = 'c';
+      return e;
+    };
+    const ofType = (e: Record<string, unknown>) => (e.n as number) <= 9 && e.extra === undefined && e.type !== 'c';
+    for (let round = 0; round < 60; round++) {
+      const items = Array.from({ length: 10 + Math.floor(rng() * 40) }, entry).filter(ofType);
+      const slots = new Int32Array(wide.width);
+      wideCodec.encode({ msgs: new ValueSet(items) }, slots, 0);
+      const read = (wideCodec.decode(slots, 0) as { msgs: ValueSet<unknown> }).msgs;
+      const ref = new Map(items.map((e) => [valueKey(e), e]));
+      expect(read.size).toBe(ref.size);
+      for (let q = 0; q < 40; q++) {
+        const e = entry();
+        expect(read.has(e)).toBe(ref.has(valueKey(e)));
+      }
+      for (let op = 0; op < 10; op++) {
+        const e = entry();
+        if (!ofType(e)) continue;
+        if (rng() < 0.7) {
+          read.add(e);
+          if (!ref.has(valueKey(e))) ref.set(valueKey(e), e);
+        } else {
+          expect(read.delete(e)).toBe(ref.delete(valueKey(e)));
+        }
+      }
+      for (const e of ref.values()) expect(read.has(e)).toBe(true);
+      const again = new Int32Array(wide.width);
+      const expected = new Int32Array(wide.width);
+      wideCodec.encode({ msgs: read }, again, 0);
+      wide.encode({ msgs: new ValueSet(ref.values()) }, expected, 0, '');
+      expect([...again]).toEqual([...expected]);
+    }
+  });
 });

@@ -21,7 +21,7 @@ import {
   ValueSetSchema,
 } from './types.ts';
 import { isIndex, KeyWatch, listedMaps } from './key-watch.ts';
-import { ValueSet } from './values.ts';
+import { type ElementHash, ValueSet } from './values.ts';
 
 export interface Codec<T> {
   /** Writes `value` at `out[at..at+width)`; throws TypeViolation (the schema's message) if it does not fit. */
@@ -376,6 +376,28 @@ function valueSetEncoder(s: ValueSetSchema<Schema<unknown>>): (v: unknown, o: In
     }
     return 0;
   };
+  /**
+   * Sorts `order` by row. A set decoded from a state lists its elements in order and a step adds a
+   * few at its end, so insertion needs about one compare an element and a few moves for each one
+   * added; a set far from order (one the spec built) goes to the general sort after 4n + 16 moves.
+   */
+  const sortOrder = (k: number): void => {
+    let moves = 4 * k + 16;
+    for (let i = 1; i < k; i++) {
+      const r = order[i];
+      let j = i - 1;
+      while (j >= 0 && compare(order[j], r) > 0) {
+        order[j + 1] = order[j];
+        j--;
+        moves--;
+      }
+      order[j + 1] = r;
+      if (moves < 0) {
+        order.sort(compare);
+        return;
+      }
+    }
+  };
   return (v, o, at) => {
     if (!(v instanceof ValueSet || v instanceof Set)) return false;
     const n = v.size;
@@ -387,17 +409,24 @@ function valueSetEncoder(s: ValueSetSchema<Schema<unknown>>): (v: unknown, o: In
       k++;
     }
     order.length = k;
-    order.sort(compare);
+    sortOrder(k);
     let m = 0;
     for (let j = 0; j < k; j++) {
       const r = order[j];
       if (j > 0 && compare(order[j - 1], r) === 0) continue;
       if (m === max) return false;
-      o.set(rows.subarray(r * row, (r + 1) * row), at + 1 + m * row);
+      // Row by row: a subarray to copy from would be an object per row.
+      const from = r * row;
+      const to = at + 1 + m * row;
+      for (let i = 0; i < row; i++) o[to + i] = rows[from + i];
       m++;
     }
     o[at] = m;
-    for (let j = at + 1 + m * row; j < at + width; j++) o[j] = 0;
+    // The unused rows, often most of a set's width: fill is a memset where a loop stores slot by slot.
+    const end = at + width;
+    const start = at + 1 + m * row;
+    if (end - start > SMALL_FILL) o.fill(0, start, end);
+    else for (let j = start; j < end; j++) o[j] = 0;
     return true;
   };
 }
@@ -406,11 +435,35 @@ function valueSetEncoder(s: ValueSetSchema<Schema<unknown>>): (v: unknown, o: In
 function valueSetDecoder(s: ValueSetSchema<Schema<unknown>>): (f: Int32Array, a: number) => ValueSet<unknown> {
   const { decode } = compileCodec(s.element);
   const row = s.row;
+  const hash = elementHash(s.element, row);
   return (f, a) => {
     const n = f[a];
     const items: unknown[] = new Array(n);
     for (let i = 0; i < n; i++) items[i] = decode(f, a + 1 + i * row);
-    return ValueSet.ofDistinct(items);
+    return ValueSet.ofDistinct(items, hash);
+  };
+}
+
+/**
+ * The hash of a value as `element` encodes it (ValueSet's ElementHash): writing a message record
+ * takes a few checks and stores, where hashing the object walks its keys and their names. A value the
+ * generated writer does not take is tried with the type's own encoder, which takes every value of the
+ * type; one that neither takes is no value of the type.
+ */
+function elementHash(element: Schema<unknown>, row: number): ElementHash {
+  const { fits } = compileCodec(element);
+  const slots = new Int32Array(row);
+  return (e) => {
+    if (!fits(e, slots, 0)) {
+      try {
+        element.encode(e, slots, 0, '');
+      } catch {
+        return undefined;
+      }
+    }
+    let h = 0x3c6ef372 ^ row;
+    for (let i = 0; i < row; i++) h = Math.imul(h ^ slots[i], 0x01000193) ^ (h >>> 15);
+    return h;
   };
 }
 

@@ -116,6 +116,14 @@ function mixInt(x: number): number {
   return x ^ (x >>> 16);
 }
 
+/**
+ * A hash of a set's element from its encoding under the set's element type: a few slots, where
+ * valueHash walks the object and hashes its keys. Values equal as TLA+ values encode alike, so they
+ * share it; undefined for a value the type does not encode (valueHash is used for it instead: such a
+ * value equals no value of the type).
+ */
+export type ElementHash = (e: unknown) => number | undefined;
+
 /** Sets of at most this many elements are searched element by element; larger ones get an index. */
 const SCAN = 8;
 
@@ -126,17 +134,35 @@ const SCAN = 8;
  */
 export class ValueSet<T> implements Iterable<T> {
   private items: T[] = [];
-  /** Elements by valueHash, each bucket in the order of `items`; undefined until a lookup needs it. */
+  /** Elements by hash, each bucket in the order of `items`; undefined until a lookup needs it. */
   private index: Map<number, T[]> | undefined = undefined;
+  /**
+   * The hash of a set decoded from a state, by its element type's encoding (ElementHash); undefined:
+   * valueHash. Either way equal values share a hash. Private, so that comparing two sets field by
+   * field (a test's toEqual) sees only their elements.
+   */
+  #hashOf: ElementHash | undefined = undefined;
 
   constructor(elements: Iterable<T> = []) {
     for (const e of elements) this.add(e);
   }
-  /** A set of elements known to be different from each other (decoded from a state): nothing is compared. */
-  static ofDistinct<T>(elements: T[]): ValueSet<T> {
+  /**
+   * A set of elements known to be different from each other (decoded from a state): nothing is
+   * compared. `hash` hashes an element as its type encodes it, should a lookup need an index.
+   */
+  static ofDistinct<T>(elements: T[], hash?: ElementHash): ValueSet<T> {
     const s = new ValueSet<T>();
     s.items = elements;
+    s.#hashOf = hash;
     return s;
+  }
+  private hash(e: T): number {
+    const hashOf = this.#hashOf;
+    if (hashOf !== undefined) {
+      const h = hashOf(e);
+      if (h !== undefined) return h;
+    }
+    return valueHash(e);
   }
   get size(): number {
     return this.items.length;
@@ -152,12 +178,12 @@ export class ValueSet<T> implements Iterable<T> {
       this.index = new Map();
       for (const x of items) this.indexed(x);
     }
-    const bucket = this.index.get(valueHash(e));
+    const bucket = this.index.get(this.hash(e));
     if (bucket !== undefined) for (const x of bucket) if (equalValues(x, e)) return x;
     return undefined;
   }
   private indexed(x: T): void {
-    const h = valueHash(x);
+    const h = this.hash(x);
     const bucket = this.index!.get(h);
     if (bucket === undefined) this.index!.set(h, [x]);
     else bucket.push(x);
@@ -182,7 +208,7 @@ export class ValueSet<T> implements Iterable<T> {
     const gone = items[at];
     items.splice(at, 1);
     if (this.index !== undefined) {
-      const h = valueHash(gone);
+      const h = this.hash(gone);
       const bucket = this.index.get(h)!;
       bucket.splice(bucket.indexOf(gone), 1);
       if (bucket.length === 0) this.index.delete(h);
