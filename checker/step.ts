@@ -172,6 +172,7 @@ export class Step implements StepSource {
     // out here, so that it needs no further call before the store.
     // Once the step is done with a successor, what its draft decoded may be reused by the next draft.
     const views = this.views;
+    const counted = system.countedRegions;
     this.sink = this.judges
       ? (next, choice) => {
           this.successor(next, choice);
@@ -189,7 +190,7 @@ export class Step implements StepSource {
           else if (this.canon !== undefined || this.viewed !== undefined) this.store(returned as State, action, choice);
           else {
             const fp = this.fp;
-            fingerprint(encoded, encoded.length, fp);
+            fingerprint(encoded, encoded.length, fp, counted);
             this.handler.stored(returned as State, encoded, fp[0], fp[1], action, choice, encoded);
           }
           if (views !== undefined) views.recycle();
@@ -347,7 +348,7 @@ export class Step implements StepSource {
       this.system.view!.project(vector, this.viewed);
       fingerprint(this.viewed, this.viewed.length, fp);
     } else {
-      fingerprint(vector, vector.length, fp);
+      fingerprint(vector, vector.length, fp, this.system.countedRegions);
     }
     this.handler.stored(next, vector, fp[0], fp[1], action, choice, encoded);
   }
@@ -507,7 +508,7 @@ export class Step implements StepSource {
       view.project(vector, this.viewed!);
       fingerprint(this.viewed!, view.width, this.fp);
     } else {
-      fingerprint(vector, this.system.width, this.fp);
+      fingerprint(vector, this.system.width, this.fp, this.system.countedRegions);
     }
   }
 
@@ -531,7 +532,7 @@ export class Step implements StepSource {
   /** Hands a violation at the state being expanded to the handler, keyed by that state's fingerprint. */
   private offer(v: Violation, rank: number, action: number): void {
     const fp = new Int32Array(2);
-    fingerprint(this.data.subarray(this.at, this.at + this.system.width), this.system.width, fp);
+    fingerprint(this.data.subarray(this.at, this.at + this.system.width), this.system.width, fp, this.system.countedRegions);
     this.handler.violation(v, [rank, fp[0], fp[1], action]);
   }
 

@@ -169,6 +169,12 @@ export interface TransitionSystem {
   readonly title: string;
   /** Slots of an encoded state. */
   readonly width: number;
+  /**
+   * The wide bounded sets and sequences of the encoding, as triples [at, width, row] in order of
+   * `at`: the slot at `at` holds the number of rows, each `row` slots, and the slots past them up to
+   * at + width are zero in every encoded state. Fingerprints skip those zeros (fingerprint()).
+   */
+  readonly countedRegions?: Int32Array;
   /** The initial states as given (they may lie outside their type). */
   readonly initial: readonly unknown[];
   /**

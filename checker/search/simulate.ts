@@ -84,7 +84,7 @@ export function simulate(system: TransitionSystem, opts: SimulateOptions): Simul
 
   /** Counts a state the walk reached as visited (states inside the constraint, as the search counts). */
   const visit = (encoded: Int32Array, action: ActionInstance | undefined): void => {
-    fingerprint(encoded, system.width, fp);
+    fingerprint(encoded, system.width, fp, system.countedRegions);
     const key = `${fp[0]}:${fp[1]}`;
     if (!seen.has(key)) {
       seen.add(key);

@@ -7,7 +7,8 @@ import { closeSync, existsSync, fsyncSync, openSync, readFileSync, renameSync, w
 import { join } from 'node:path';
 
 export const MANIFEST = 'checkpoint.json';
-const FORMAT = 1;
+/** 2: fingerprints skip the zeros past the rows of wide sets and sequences (fingerprint()). */
+const FORMAT = 2;
 
 /** What a checkpoint was taken of: a search resumes only the same spec with the same options. */
 export interface SearchIdentity {

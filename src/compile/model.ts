@@ -208,6 +208,7 @@ export function compileModel(spec: Spec, variant: string, file?: string, opts: C
     decode: compiled.decode as Model['decode'],
     views: viewsOn ? { open: views.open, draft: views.draft, plain: (s) => (views.isView(s) ? views.plain(s) : s), recycle: views.recycle } : undefined,
     width: codec.width,
+    countedRegions: countedRegionsOf(codec),
     vars: codec.keys,
     // Listed (for traces, simulation, the explorer) only when asked for, if they are streamed.
     get initial(): unknown[] {
@@ -537,4 +538,10 @@ function expandParams(spec: string, action: string, params: ParamDomains): Recor
     combos = combos.flatMap((c) => values.map((v) => ({ ...c, [p]: v })));
   }
   return combos;
+}
+
+/** The state's wide bounded sets and sequences (TransitionSystem.countedRegions), if it has any. */
+function countedRegionsOf(codec: RecordSchema<Shape>): Int32Array | undefined {
+  const regions = codec.countedRegions(0);
+  return regions.length > 0 ? Int32Array.from(regions) : undefined;
 }

@@ -59,7 +59,18 @@ export abstract class Schema<T> {
   product(): Product<T> | undefined {
     return undefined;
   }
+  /**
+   * The wide bounded sets and sequences inside this type placed at slot `at`, as triples [at, width,
+   * row] in order (TransitionSystem.countedRegions): a count, rows, then zeros.
+   */
+  countedRegions(at: number): number[] {
+    void at;
+    return [];
+  }
 }
+
+/** Counted regions at least this wide are worth skipping the zeros of when fingerprinting. */
+const COUNTED_WIDTH = 32;
 
 /**
  * A function making a record with these keys from their values, by one object literal (a walk of
@@ -269,6 +280,9 @@ export class RecordSchema<Sh extends Shape> extends Schema<InferShape<Sh>> {
   count(): number {
     return this.keys.reduce((n, k) => n * this.fields[k].count(), 1);
   }
+  countedRegions(at: number): number[] {
+    return this.keys.flatMap((k, i) => this.fields[k].countedRegions(at + this.offsets[i]));
+  }
   product(): Product<InferShape<Sh>> {
     const keys = this.keys;
     return {
@@ -320,6 +334,10 @@ export class ArraySchema<E extends Schema<unknown>> extends Schema<Infer<E>[]> {
   }
   protected list(): Infer<E>[][] {
     return tuples(Array.from({ length: this.length }, () => this.element.enumerate())) as Infer<E>[][];
+  }
+  countedRegions(at: number): number[] {
+    const w = this.element.width;
+    return Array.from({ length: this.length }, (_, i) => this.element.countedRegions(at + i * w)).flat();
   }
   product(): Product<Infer<E>[]> {
     const values = this.element.enumerate();
@@ -385,6 +403,10 @@ export class SeqSchema<E extends Schema<unknown>> extends Schema<Infer<E>[]> {
     for (let i = 0; i < value.length; i++) this.element.encode(value[i], out, at + 1 + i * w, `${path}[${i}]`);
     out.fill(0, at + 1 + value.length * w, at + this.width);
   }
+  /** Its length, its elements, then zeros (encode). */
+  countedRegions(at: number): number[] {
+    return this.width >= COUNTED_WIDTH && this.element.width > 0 ? [at, this.width, this.element.width] : [];
+  }
   decode(from: Int32Array, at: number): Infer<E>[] {
     const n = from[at];
     const w = this.element.width;
@@ -437,6 +459,10 @@ export class MapSchema<K extends FiniteSchema<any>, V extends Schema<unknown>> e
   }
   count(): number {
     return this.value.count() ** this.key.size;
+  }
+  countedRegions(at: number): number[] {
+    const w = this.value.width;
+    return this.keyNames.flatMap((_, i) => this.value.countedRegions(at + i * w));
   }
   product(): Product<Record<KeyOf<Infer<K>>, Infer<V>>> {
     const values = this.value.enumerate();
@@ -588,6 +614,9 @@ export class TupleSchema<const T extends readonly Schema<unknown>[]> extends Sch
   protected list(): InferTuple<T>[] {
     return tuples(this.items.map((t) => t.enumerate())) as InferTuple<T>[];
   }
+  countedRegions(at: number): number[] {
+    return this.items.flatMap((t, i) => t.countedRegions(at + this.offsets[i]));
+  }
   product(): Product<InferTuple<T>> {
     return { parts: this.items.map((t) => t.enumerate()), make: (vs) => [...vs] as unknown as InferTuple<T> };
   }
@@ -633,6 +662,10 @@ abstract class SortedSchema<E extends Schema<unknown>, T> extends Schema<T> {
     this.max = max;
     this.row = element.width + extra;
     this.width = 1 + this.row * max;
+  }
+  /** Its number of rows, the rows, then zeros (writeRows). */
+  countedRegions(at: number): number[] {
+    return this.width >= COUNTED_WIDTH && this.row > 0 ? [at, this.width, this.row] : [];
   }
   /** Writes the rows (each already encoded, unsorted, maybe repeated) as the sorted, unique layout. */
   protected writeRows(rows: Int32Array[], out: Int32Array, at: number, path: string, value: unknown, unit: string): void {

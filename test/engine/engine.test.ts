@@ -31,6 +31,37 @@ describe('fingerprints', () => {
     fingerprint(new Int32Array([1, 2, 0, 0]), 4, out);
     expect([...a]).not.toEqual([...out]);
   });
+
+  it('skip the zeros past the rows of a counted region, and tell apart every vector with its zeros in place', () => {
+    // Slot 0, then a region at 1 of 9 slots: a count and up to 4 rows of 2, then slot 10.
+    const counted = new Int32Array([1, 9, 2]);
+    const key = (v: number[]) => {
+      const out = new Uint32Array(2);
+      fingerprint(Int32Array.from(v), 11, out, counted);
+      return `${out[0]}:${out[1]}`;
+    };
+    const seen = new Set<string>();
+    let vectors = 0;
+    for (let first = 0; first < 3; first++) {
+      for (let n = 0; n <= 4; n++) {
+        for (let k = 0; k < 3 ** (2 * n); k++) {
+          const rows = Array.from({ length: 8 }, (_, i) => (i < 2 * n ? Math.floor(k / 3 ** i) % 3 : 0));
+          seen.add(key([first, n, ...rows, 5]));
+          vectors++;
+        }
+      }
+    }
+    expect(seen.size).toBe(vectors);
+    // What lies past the rows is not read: a vector whose unused rows were not zeroed has the same fingerprint.
+    expect(key([0, 1, 7, 7, 9, 9, 9, 9, 9, 9, 5])).toBe(key([0, 1, 7, 7, 0, 0, 0, 0, 0, 0, 5]));
+    // Without regions every slot counts.
+    const plain = (v: number[]) => {
+      const out = new Uint32Array(2);
+      fingerprint(Int32Array.from(v), 11, out);
+      return `${out[0]}:${out[1]}`;
+    };
+    expect(plain([0, 1, 7, 7, 9, 9, 9, 9, 9, 9, 5])).not.toBe(plain([0, 1, 7, 7, 0, 0, 0, 0, 0, 0, 5]));
+  });
 });
 
 describe('the in-memory store', () => {
