@@ -44,7 +44,8 @@ export class StepProbe {
   /** The search starts expanding the state whose slots are `data[at..at+width)`. */
   enter(data: Int32Array, at: number): void {
     const w = this.words;
-    for (let i = 0; i < this.width; i++) w[HEADER + i] = data[at + i];
+    if (this.width > 64) w.set(data.subarray(at, at + this.width), HEADER);
+    else for (let i = 0; i < this.width; i++) w[HEADER + i] = data[at + i];
     w[BEAT]++;
   }
 

@@ -9,6 +9,7 @@ import { estimateTimeLeft } from '../store/time-left.ts';
 import type { DiskLevels } from './disk-levels.ts';
 import { Step, type StepHandler, type ViolationKey } from '../step.ts';
 import { collisionProbability } from '../store/fingerprint.ts';
+import { WIDE } from '../store/frontier.ts';
 import { Frontier } from '../store/frontier.ts';
 import { actionBytes, FingerprintStore } from '../store/memory.ts';
 import type { LevelQueue, StateStore } from '../store/store.ts';
@@ -247,7 +248,9 @@ export class BatchedExpander extends Expander {
     const w = this.width;
     const vectors = this.vectors;
     const at = k * w;
-    for (let i = 0; i < w; i++) vectors[at + i] = vector[i];
+    // A wide state (a set of many messages) is copied by one memcpy; a narrow one slot by slot.
+    if (w > WIDE) vectors.set(vector.subarray(0, w), at);
+    else for (let i = 0; i < w; i++) vectors[at + i] = vector[i];
     const differs = vector !== encoded && this.invariants;
     this.differ[k] = differs ? 1 : 0;
     if (differs) {

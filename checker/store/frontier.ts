@@ -2,6 +2,8 @@
 // SharedArrayBuffer when worker threads read it.
 import type { LevelQueue } from './store.ts';
 
+/** Vectors wider than this many slots are copied with set() (a memcpy), narrower ones slot by slot. */
+export const WIDE = 64;
 /** Slots (64M: 256 MB) below which a frontier grows eightfold, not twofold (grow()). */
 const FAST_BELOW = 1 << 26;
 
@@ -24,8 +26,9 @@ export class Frontier implements LevelQueue {
     if (at + this.record > this.data.length) this.grow();
     const data = this.data;
     data[at] = index;
-    // A plain loop: set() costs more than it saves on vectors of a few slots.
-    for (let i = 1; i < this.record; i++) data[at + i] = src[from + i - 1];
+    // A plain loop: set() costs more than it saves on vectors of a few slots (its subarray is an object).
+    if (this.record > WIDE) data.set(src.subarray(from, from + this.record - 1), at + 1);
+    else for (let i = 1; i < this.record; i++) data[at + i] = src[from + i - 1];
     this.count++;
   }
   /**
