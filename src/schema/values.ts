@@ -134,12 +134,20 @@ const SCAN = 8;
  */
 export class ValueSet<T> implements Iterable<T> {
   private items: T[] = [];
-  /** Elements by hash, each bucket in the order of `items`; undefined until a lookup needs it. */
-  private index: Map<number, T[]> | undefined = undefined;
+  /**
+   * The index, undefined until a lookup needs it: an open-addressing table whose slots hold an
+   * element's place in `items` plus one (0: empty) and its hash, so that a lookup compares only the
+   * elements whose hash it shares (a Map of buckets cost an array and an entry per element, made
+   * again by each draft that looks one up). Private, as the hash is: comparing two sets field by
+   * field (a test's toEqual) sees only their elements.
+   */
+  #places: number[] | undefined = undefined;
+  #hashes: number[] | undefined = undefined;
+  /** log2 of the index's slots. */
+  #bits = 0;
   /**
    * The hash of a set decoded from a state, by its element type's encoding (ElementHash); undefined:
-   * valueHash. Either way equal values share a hash. Private, so that comparing two sets field by
-   * field (a test's toEqual) sees only their elements.
+   * valueHash. Either way equal values share a hash.
    */
   #hashOf: ElementHash | undefined = undefined;
 
@@ -156,68 +164,116 @@ export class ValueSet<T> implements Iterable<T> {
     s.#hashOf = hash;
     return s;
   }
+  /** An element's hash as the index stores it (a 32-bit integer). */
   private hash(e: T): number {
     const hashOf = this.#hashOf;
     if (hashOf !== undefined) {
       const h = hashOf(e);
-      if (h !== undefined) return h;
+      if (h !== undefined) return h | 0;
     }
-    return valueHash(e);
+    return valueHash(e) | 0;
   }
   get size(): number {
     return this.items.length;
   }
-  /** The element equal to `e`, if there is one. */
-  private find(e: T): T | undefined {
-    const items = this.items;
-    if (this.index === undefined) {
-      if (items.length <= SCAN) {
-        for (let i = 0; i < items.length; i++) if (equalValues(items[i], e)) return items[i];
-        return undefined;
-      }
-      this.index = new Map();
-      for (const x of items) this.indexed(x);
-    }
-    const bucket = this.index.get(this.hash(e));
-    if (bucket !== undefined) for (const x of bucket) if (equalValues(x, e)) return x;
-    return undefined;
+  /** The index slot where a hash's probe starts (its high bits, spread by a multiplication). */
+  private home(h: number): number {
+    return Math.imul(h, 0x9e3779b1) >>> (32 - this.#bits);
   }
-  private indexed(x: T): void {
-    const h = this.hash(x);
-    const bucket = this.index!.get(h);
-    if (bucket === undefined) this.index!.set(h, [x]);
-    else bucket.push(x);
+  /** Makes the index, with room for twice the elements (at least 16 slots). */
+  private makeIndex(): void {
+    const n = this.items.length;
+    let bits = 4;
+    while (1 << bits < 2 * n + 2) bits++;
+    this.#bits = bits;
+    // Plain arrays of small integers: a typed array is allocated outside the heap, at several times
+    // the cost, and each draft that looks an element up makes an index of its own.
+    this.#places = new Array<number>(1 << bits).fill(0);
+    this.#hashes = new Array<number>(1 << bits).fill(0);
+    for (let i = 0; i < n; i++) this.place(i, this.hash(this.items[i]));
+  }
+  /** Puts the element at items[at], of hash h, into the index. */
+  private place(at: number, h: number): void {
+    const places = this.#places!;
+    const mask = places.length - 1;
+    let slot = this.home(h);
+    while (places[slot] !== 0) slot = (slot + 1) & mask;
+    places[slot] = at + 1;
+    this.#hashes![slot] = h;
+  }
+  /** The index slot of the element equal to `e` (whose hash is h), or -1. */
+  private slotOf(e: T, h: number): number {
+    const places = this.#places!;
+    const hashes = this.#hashes!;
+    const mask = places.length - 1;
+    for (let slot = this.home(h); places[slot] !== 0; slot = (slot + 1) & mask) {
+      if (hashes[slot] === h && equalValues(this.items[places[slot] - 1], e)) return slot;
+    }
+    return -1;
+  }
+  /** The place in `items` of the element equal to `e`, or -1. */
+  private placeOf(e: T): number {
+    const items = this.items;
+    if (this.#places === undefined) {
+      if (items.length <= SCAN) {
+        for (let i = 0; i < items.length; i++) if (equalValues(items[i], e)) return i;
+        return -1;
+      }
+      this.makeIndex();
+    }
+    const slot = this.slotOf(e, this.hash(e));
+    return slot < 0 ? -1 : this.#places![slot] - 1;
   }
   has(e: T): boolean {
-    return this.find(e) !== undefined || (this.items.length > 0 && this.findUndefined(e));
-  }
-  /** `undefined` itself as an element (find cannot tell it from "none"). */
-  private findUndefined(e: T): boolean {
-    return e === undefined && this.items.includes(e);
+    return this.placeOf(e) >= 0;
   }
   add(e: T): this {
     if (this.has(e)) return this;
-    this.items.push(e);
-    if (this.index !== undefined) this.indexed(e);
+    const at = this.items.push(e) - 1;
+    if (this.#places !== undefined) {
+      if (2 * this.items.length + 2 > this.#places.length) this.makeIndex();
+      else this.place(at, this.hash(e));
+    }
     return this;
   }
   delete(e: T): boolean {
     const items = this.items;
-    const at = items.findIndex((x) => equalValues(x, e));
-    if (at < 0) return false;
-    const gone = items[at];
-    items.splice(at, 1);
-    if (this.index !== undefined) {
-      const h = this.hash(gone);
-      const bucket = this.index.get(h)!;
-      bucket.splice(bucket.indexOf(gone), 1);
-      if (bucket.length === 0) this.index.delete(h);
+    let at: number;
+    if (this.#places === undefined) {
+      at = items.findIndex((x) => equalValues(x, e));
+    } else {
+      const slot = this.slotOf(e, this.hash(e));
+      at = slot < 0 ? -1 : this.#places[slot] - 1;
+      if (slot >= 0) this.unplace(slot);
     }
+    if (at < 0) return false;
+    items.splice(at, 1);
+    const places = this.#places;
+    // The elements after it moved down one place.
+    if (places !== undefined) for (let i = 0; i < places.length; i++) if (places[i] > at + 1) places[i]--;
     return true;
+  }
+  /** Empties an index slot, moving back the entries after it that probed past it (linear probing). */
+  private unplace(slot: number): void {
+    const places = this.#places!;
+    const hashes = this.#hashes!;
+    const mask = places.length - 1;
+    let hole = slot;
+    for (let j = (hole + 1) & mask; places[j] !== 0; j = (j + 1) & mask) {
+      const home = this.home(hashes[j]);
+      // Moved back unless its home lies after the hole, cyclically up to j.
+      const stays = hole <= j ? home > hole && home <= j : home > hole || home <= j;
+      if (stays) continue;
+      places[hole] = places[j];
+      hashes[hole] = hashes[j];
+      hole = j;
+    }
+    places[hole] = 0;
   }
   clear(): void {
     this.items = [];
-    this.index = undefined;
+    this.#places = undefined;
+    this.#hashes = undefined;
   }
   [Symbol.iterator](): IterableIterator<T> {
     return this.items.values();
