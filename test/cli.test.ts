@@ -74,7 +74,7 @@ register(${JSON.stringify(pathToFileURL(join(dir, 'hooks.mjs')).href)}, { data: 
     const r = cli(['check', 'specs/examples', '--gate', '--out', scratch()]);
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/refcount-race\s+racy\s+violates NoLeak\s+violates NoLeak\s+8\s+10\s+5\s+5\s+yes/);
-    expect(r.stdout).toContain('Gate passed: all 28 variants behave as their specs expect.');
+    expect(r.stdout).toContain('Gate passed: all 29 variants behave as their specs expect.');
   });
 
   it('--gate fails with the violation\'s code when a variant expected to hold does not', () => {

@@ -10,6 +10,7 @@ import ewd840 from '../specs/examples/ewd840.ts';
 import hanoi from '../specs/examples/tower-of-hanoi.ts';
 import missionaries from '../specs/examples/missionaries-and-cannibals.ts';
 import voting from '../specs/examples/voting.ts';
+import paxosCommit from '../specs/examples/paxos-commit.ts';
 import tcp from '../specs/examples/tcp.ts';
 
 describe('conformance with TLC', () => {
@@ -87,6 +88,13 @@ describe('conformance with TLC: several successors per action, structured values
 
   it('Paxos Voting, ballots 0..2 (PaxosHowToWinATuringAward): 6752 distinct, 41017 generated, depth 16', async () => {
     expect(await counts(voting, 'ballots-0-2')).toEqual(['ok', 6752, 41017, 16]);
+  });
+
+  it('PaxosCommit, RM = {r1}, msgs a set of up to 73 records of five kinds: 1461 / 9936 / 15', async () => {
+    const model = compileModel(paxosCommit, 'default');
+    // msgs is the one wide region of the state: its fingerprints skip the unused rows.
+    expect(model.countedRegions?.length).toBe(3);
+    expect(await counts(paxosCommit, 'default')).toEqual(['ok', 1461, 9936, 15]);
   });
 
   it('TwoPhase with msgs a set of message records: 288 / 1146 / 11, and 80 orbits with symmetry', async () => {

@@ -115,7 +115,7 @@ describe('every bundled spec: the same verdicts, counts and trace lengths with 1
       expect(r.code, r.stderr).toBe(0);
       return (JSON.parse(r.stdout).results as Record<string, unknown>[]).map((x) => [x.spec, x.variant, x.result, x.property, x.distinct, x.generated, x.depth, x.traceLength]);
     });
-    expect(rows[0].length).toBe(121);
+    expect(rows[0].length).toBe(122);
     expect(rows[1]).toEqual(rows[0]);
     expect(rows[2]).toEqual(rows[0]);
   }, 600_000);
