@@ -42,8 +42,8 @@ describe('check --junit', () => {
     const xml = readFileSync(file, 'utf8');
     assertWellFormedXml(xml);
     // die-hard 3 (NotSolved, TypeOK, deadlock), peterson 4, refcount-race 3 + 3, tcommit 2 (no deadlock),
-    // two-phase 3, queued-lock 5 + 5, voting 3 + 3, simple-allocator 5 + 3 + 2 + 2.
-    expect(xml).toMatch(/<testsuites name="interleave" tests="84" failures="0" errors="0" skipped="13" time="[\d.]+">/);
+    // two-phase 3, queued-lock 5 + 5, voting 3 + 3, simple-allocator 5 + 3 + 2 + 2, paxos-commit 3.
+    expect(xml).toMatch(/<testsuites name="interleave" tests="87" failures="0" errors="0" skipped="13" time="[\d.]+">/);
     expect(xml).toMatch(/<testsuite name="refcount-race \[racy\]" tests="3" failures="0" errors="0" skipped="2" time="[\d.]+">/);
     expect(xml).toContain(`<system-out>violated as expected; counterexample: ${join(dir, 'refcount-race.racy.NoLeak.itf.json')}</system-out>`);
     expect(xml).toMatch(/<testcase name="MutualExclusion" classname="peterson.default" file="specs\/examples\/peterson.ts" time="[\d.]+"\/>/);

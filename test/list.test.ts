@@ -29,7 +29,7 @@ describe('interleave list', () => {
     expect(r.stdout).toContain('die-hard  specs/examples/die-hard.ts');
     expect(r.stdout).toContain('    default  expects violates NotSolved');
     expect(r.stdout).toContain('  invariants: TCConsistent, TypeOK\n  deadlock not checked');
-    expect(r.stdout.match(/^\S+  specs\/examples\/\S+\.ts$/gm)).toHaveLength(16);
+    expect(r.stdout.match(/^\S+  specs\/examples\/\S+\.ts$/gm)).toHaveLength(17);
   });
 
   it('a kernel spec: variants that check only some properties say so', () => {
