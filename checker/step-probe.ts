@@ -3,6 +3,7 @@
 // return (an endless loop in a recipe), since the searching thread itself cannot answer then.
 // A thread that is watched says so once (watchSteps); every Step made in it then reports, whatever
 // runs it: the search, simulation, the audits before a check, trace rebuild.
+import { WIDE } from './store/frontier.ts';
 
 /** What the step is running. Only spec code phases are timed: the engine's own work is not the spec's. */
 export const PHASE = { idle: 0, guard: 1, recipe: 2, engine: 3, property: 4, invariant: 5, terminal: 6, temporal: 7 } as const;
@@ -44,7 +45,7 @@ export class StepProbe {
   /** The search starts expanding the state whose slots are `data[at..at+width)`. */
   enter(data: Int32Array, at: number): void {
     const w = this.words;
-    if (this.width > 64) w.set(data.subarray(at, at + this.width), HEADER);
+    if (this.width > WIDE) w.set(data.subarray(at, at + this.width), HEADER);
     else for (let i = 0; i < this.width; i++) w[HEADER + i] = data[at + i];
     w[BEAT]++;
   }

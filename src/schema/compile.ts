@@ -433,9 +433,9 @@ function valueSetEncoder(s: ValueSetSchema<Schema<unknown>>): (v: unknown, o: In
 
 /** The reader of a set of structured values: its rows are different from each other, so its elements need no comparing. */
 function valueSetDecoder(s: ValueSetSchema<Schema<unknown>>): (f: Int32Array, a: number) => ValueSet<unknown> {
-  const { decode } = compileCodec(s.element);
+  const { decode, fits } = compileCodec(s.element);
   const row = s.row;
-  const hash = elementHash(s.element, row);
+  const hash = elementHash(s.element, fits, row);
   return (f, a) => {
     const n = f[a];
     const items: unknown[] = new Array(n);
@@ -450,8 +450,7 @@ function valueSetDecoder(s: ValueSetSchema<Schema<unknown>>): (f: Int32Array, a:
  * generated writer does not take is tried with the type's own encoder, which takes every value of the
  * type; one that neither takes is no value of the type.
  */
-function elementHash(element: Schema<unknown>, row: number): ElementHash {
-  const { fits } = compileCodec(element);
+function elementHash(element: Schema<unknown>, fits: Codec<unknown>['fits'], row: number): ElementHash {
   const slots = new Int32Array(row);
   return (e) => {
     if (!fits(e, slots, 0)) {

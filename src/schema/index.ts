@@ -18,6 +18,7 @@ import {
   TupleSchema,
   UnionSchema,
   ValueSetSchema,
+  ENUMERATE_LIMIT,
 } from './types.ts';
 
 export * from './types.ts';
@@ -68,7 +69,7 @@ export function valuesOf(x: Schema<unknown> | Shape): unknown[] {
     return type.enumerate();
   } catch (e) {
     // Too many to list: the one-at-a-time walk has no limit.
-    if (e instanceof Error && type.product() !== undefined && / values; enumerate\(\) lists at most /.test(e.message)) {
+    if (e instanceof Error && type.count() > ENUMERATE_LIMIT && type.product() !== undefined) {
       throw new Error(`${e.message}; eachValueOf() walks them one at a time, with no limit`);
     }
     throw e;

@@ -6,6 +6,7 @@
 // forwards everything else to a plain object, so the maps behave as plain objects do (`instanceof
 // Object`, `toString`, JSON, spread). A key added with Object.defineProperty does not pass the
 // trap: specs assign.
+import { literalMaker } from './literals.ts';
 
 export class KeyWatch {
   added = 0;
@@ -43,23 +44,17 @@ export function isIndex(key: string): boolean {
  */
 export const listedMaps = new KeyWatch();
 
-/** Up to this many keys a listed map is made by one literal (larger ones are plain objects). */
-const LITERAL_KEYS = 64;
-const makers = new Map<string, (proto: object, values: readonly unknown[]) => object>();
+/** Up to this many keys a listed map gets the watch's prototype (larger ones are plain objects). */
+const WATCHED_KEYS = 64;
 
 /**
- * A map with these keys and values, as a type lists it. Integer-keyed maps of up to 64 keys get
- * the listed maps' prototype, made by a literal: its keys are defined, not assigned, so making one
- * does not count as adding a key.
+ * What makes the maps with these keys a type lists. Integer-keyed maps of up to 64 keys get the
+ * listed maps' prototype, made by a literal: its keys are defined, not assigned, so making one does
+ * not count as adding a key.
  */
-export function listedMap(keys: readonly string[], values: readonly unknown[]): object {
-  if (keys.length === 0 || keys.length > LITERAL_KEYS || !keys.every(isIndex)) return Object.fromEntries(keys.map((k, i) => [k, values[i]]));
-  const id = keys.join(',');
-  let make = makers.get(id);
-  if (!make) {
-    const body = keys.map((k, i) => `${JSON.stringify(k)}: v[${i}]`).join(', ');
-    make = new Function('P', 'v', `return { __proto__: P, ${body} };`) as (proto: object, values: readonly unknown[]) => object;
-    makers.set(id, make);
-  }
-  return make(listedMaps.protoFor(keys), values);
+export function listedMapMaker(keys: readonly string[]): (values: readonly unknown[]) => object {
+  const watched = keys.length > 0 && keys.length <= WATCHED_KEYS && keys.every(isIndex);
+  const make = literalMaker(keys, watched);
+  const proto = watched ? listedMaps.protoFor(keys) : undefined;
+  return (values) => make(proto, values);
 }

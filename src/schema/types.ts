@@ -3,7 +3,8 @@
 // no JSON in the checker's hot loop, and a fingerprint is a hash over a typed array.
 import { show } from '../../checker/show.ts';
 import type { SymmetrySite } from '../../checker/system.ts';
-import { listedMap } from './key-watch.ts';
+import { listedMapMaker } from './key-watch.ts';
+import { literalMaker } from './literals.ts';
 import { compileRenamer, sortRows } from './rename.ts';
 import { ValueBag, ValueSet } from './values.ts';
 
@@ -21,7 +22,7 @@ export class TypeViolation extends Error {
 }
 
 /** The most values enumerate() lists. */
-const ENUMERATE_LIMIT = 1_000_000;
+export const ENUMERATE_LIMIT = 1_000_000;
 
 export abstract class Schema<T> {
   declare readonly _type: T;
@@ -71,16 +72,6 @@ export abstract class Schema<T> {
 
 /** Counted regions at least this wide are worth skipping the zeros of when fingerprinting. */
 const COUNTED_WIDTH = 32;
-
-/**
- * A function making a record with these keys from their values, by one object literal (a walk of
- * every state makes one per state given: a literal is the fastest way to make an object).
- */
-function recordMaker(keys: readonly string[]): (values: readonly unknown[]) => Record<string, unknown> {
-  // A literal's `__proto__: x` would set the prototype: Object.fromEntries defines it as a field.
-  if (keys.length > 256 || keys.includes('__proto__')) return (values) => Object.fromEntries(keys.map((k, i) => [k, values[i]]));
-  return new Function('v', `return { ${keys.map((k, i) => `${JSON.stringify(k)}: v[${i}]`).join(', ')} };`) as never;
-}
 
 /** A type as the product of its parts (Schema.product). */
 export interface Product<T> {
@@ -285,10 +276,11 @@ export class RecordSchema<Sh extends Shape> extends Schema<InferShape<Sh>> {
   }
   product(): Product<InferShape<Sh>> {
     const keys = this.keys;
+    const make = literalMaker(keys, false);
     return {
       parts: keys.map((k) => this.fields[k].enumerate()),
       names: keys,
-      make: recordMaker(keys) as (values: readonly unknown[]) => InferShape<Sh>,
+      make: (values) => make(undefined, values) as InferShape<Sh>,
     };
   }
   protected list(): InferShape<Sh>[] {
@@ -466,11 +458,12 @@ export class MapSchema<K extends FiniteSchema<any>, V extends Schema<unknown>> e
   }
   product(): Product<Record<KeyOf<Infer<K>>, Infer<V>>> {
     const values = this.value.enumerate();
-    return { parts: this.keyNames.map(() => values), names: this.keyNames, make: (vs) => listedMap(this.keyNames, vs) as never };
+    return { parts: this.keyNames.map(() => values), names: this.keyNames, make: listedMapMaker(this.keyNames) as never };
   }
   protected list(): Record<KeyOf<Infer<K>>, Infer<V>>[] {
     const values = this.value.enumerate();
-    return tuples(this.keyNames.map(() => values)).map((vs) => listedMap(this.keyNames, vs)) as never;
+    const make = listedMapMaker(this.keyNames);
+    return tuples(this.keyNames.map(() => values)).map(make) as never;
   }
   encode(value: unknown, out: Int32Array, at: number, path: string): void {
     if (!value || typeof value !== 'object' || Array.isArray(value)) throw new TypeViolation(path, value, this.describe());
