@@ -5,6 +5,9 @@ import { registerTypeScript } from '../checker/typescript-hooks.js';
 
 // The command line never calls process.exit: it sets process.exitCode and lets the process end.
 refuseExit();
+// The command line's JavaScript dependencies load before the TypeScript hooks exist: each module
+// loaded after them costs two round trips to the hooks' thread, and these are about forty modules.
+await Promise.all([import('yargs'), import('yargs/helpers'), import('chalk')]);
 await registerTypeScript();
 // The search thread first: it loads the checker while this thread loads the command line.
 (await import('../src/cli/search-thread-start.ts')).startEarly(process.argv.slice(2));
