@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
@@ -5,5 +6,8 @@ export default defineConfig({
     include: ['test/**/*.test.ts'],
     testTimeout: 60_000,
     hookTimeout: 60_000,
+    // Most tests wait on a checker they started as a child process, so one file per core leaves a
+    // core idle much of the time; vitest's default (cores - 1) runs one file at a time on two cores.
+    maxWorkers: Math.max(2, availableParallelism() - 1),
   },
 });
