@@ -19,8 +19,9 @@ describe('temporal violations on the command line', () => {
     const text = run.stdout;
     expect(text).toContain("✓ spinlock [weak]: violates Acquires (expected: violates Acquires)\n  temporal property 'Acquires' (cpu1) is violated\n");
     expect(text).toContain('  Counterexample (a lasso: a prefix, then a cycle repeated forever), 2 states');
-    expect(text).toContain('  --- the cycle starts here ---\n  1  initial state\n');
-    expect(text).toContain('  --- cpu.release(self=cpu2): back to state 1: the cycle repeats forever ---\n');
+    // The mark comes after the cycle's first state; the step back is shown with what it changed.
+    expect(text).toContain("       pc[cpu2] = 'acquire'\n  --- the cycle starts at state 1: the steps below and the step back repeat forever ---\n  2  cpu.acquire(self=cpu2)  [cpu]\n");
+    expect(text).toContain("  --- cpu.release(self=cpu2): back to state 1: the cycle repeats forever ---\n       held: true -> false\n       pc[cpu2]: 'release' -> 'acquire'\n");
     expect(text).toContain('  Fairness the cycle meets: WF(cpu cpu1) is disabled in a state of the cycle; WF(cpu cpu2) is taken in the cycle.\n');
     expect(text).toContain('Temporal properties Acquires: checked on a graph of 3 states and 4 transitions (9 bytes per transition)');
     expect(text).toContain('Symmetry is off for temporal properties: the graph has every concrete state.');
@@ -54,11 +55,18 @@ describe('temporal violations on the command line', () => {
     expect(r.stdout).toContain('The trace does not replay: its last state does not lead back to state 1 (cpu.acquire(self=cpu1) is not enabled in state 2).');
   });
 
-  it('the swimlane marks the cycle', () => {
+  it('the swimlane marks the cycle, shows the step back in its column, and the fairness the cycle meets', () => {
     const r = cli(['trace', file, '--swimlane']);
     expect(r.code).toBe(0);
-    expect(r.stdout).toContain('   ---------------------\n  --- the cycle starts here ---\n2  acquire\n');
-    expect(r.stdout.trimEnd().endsWith('  --- cpu.release(self=cpu2): back to state 1: the cycle repeats forever ---')).toBe(true);
+    expect(r.stdout).toContain('   ---------------------\n  --- the cycle starts at state 1: the steps below and the step back repeat forever ---\n2  acquire\n');
+    expect(r.stdout).toContain('     -> release\n   release\n     held: true -> false\n     -> acquire\n  --- cpu.release(self=cpu2): back to state 1: the cycle repeats forever ---\n');
+    expect(r.stdout.trimEnd().endsWith('  Fairness the cycle meets: WF(cpu cpu1) is disabled in a state of the cycle; WF(cpu cpu2) is taken in the cycle.')).toBe(true);
+  });
+
+  it('trace shows the step back with its changes and the fairness the cycle meets, as check does', () => {
+    const r = cli(['trace', file]);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain("  --- cpu.release(self=cpu2): back to state 1: the cycle repeats forever ---\n       held: true -> false\n       pc[cpu2]: 'release' -> 'acquire'\n  Fairness the cycle meets: WF(cpu cpu1) is disabled in a state of the cycle; WF(cpu cpu2) is taken in the cycle.");
   });
 
   it('--json gives the lasso and the liveness check; --gate exits 0; --junit has a case per temporal property', () => {

@@ -9,7 +9,7 @@ import { show } from '../schema/index.ts';
 import { chosen } from './choices.ts';
 import { changes } from './diff.ts';
 import { escapeControl } from './terminal.ts';
-import { lassoEnd } from './trace-view.ts';
+import { cycleHasSteps, cycleStarts, fairnessLine, lassoEnd } from './trace-view.ts';
 
 /** `1 state`, `2 states`. */
 export const plural = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
@@ -106,18 +106,11 @@ export function formatTrace(r: CheckResult, c: ChalkInstance): string {
   const out: string[] = [];
   const width = String(trace.length).length;
   const view = { ...r.model.spec.def.trace, constants: r.model.constants };
-  let prev: unknown;
-  const loop = r.lasso?.loop;
-  trace.forEach((step, i) => {
-    const n = String(i + 1).padStart(width);
-    if (i === loop) out.push(c.magenta('  --- the cycle starts here ---'));
-    const picks = chosen(step, trace[i - 1]?.state).map((x) => escapeControl(x));
-    const title = (step.action ? c.bold(escapeControl(step.action.label)) : c.bold(step.stutter ? 'stutter' : 'initial state')) + (picks.length ? ` ${c.dim(`[${picks.join(', ')}]`)}` : '');
-    const lane = step.action?.process ? c.dim(`  [${escapeControl(step.action.process)}]`) : '';
-    out.push(`  ${c.dim(n)}  ${title}${lane}`);
-    const diff = changes(r.model.codec, i === 0 ? undefined : prev, step.state, view);
-    if (i > 0 && diff.length === 0) out.push(`  ${' '.repeat(width)}    ${c.dim('(no variable changed)')}`);
-    for (const raw of diff) {
+  /** What a step changed, one indented line per variable path. */
+  const changeLines = (before: unknown, after: unknown): string[] => {
+    const diff = changes(r.model.codec, before, after, view);
+    if (before !== undefined && diff.length === 0) return [`  ${' '.repeat(width)}    ${c.dim('(no variable changed)')}`];
+    return diff.map((raw) => {
       const ch = { path: escapeControl(raw.path), before: raw.before === undefined ? undefined : escapeControl(raw.before), after: escapeControl(raw.after), added: raw.added?.map((x) => escapeControl(x)), removed: raw.removed?.map((x) => escapeControl(x)) };
       const line =
         ch.before === undefined
@@ -125,16 +118,25 @@ export function formatTrace(r: CheckResult, c: ChalkInstance): string {
           : ch.added && ch.removed && ch.added.length + ch.removed.length <= 4
             ? `${c.cyan(ch.path)}: ${[...ch.added.map((e) => c.green(`+ ${e}`)), ...ch.removed.map((e) => c.red(`- ${e}`))].join(', ')}`
             : `${c.cyan(ch.path)}: ${c.red(ch.before)} ${c.dim('->')} ${c.green(ch.after)}`;
-      out.push(`  ${' '.repeat(width)}    ${line}`);
-    }
-    prev = step.state;
+      return `  ${' '.repeat(width)}    ${line}`;
+    });
+  };
+  const lasso = r.lasso && { loop: r.lasso.loop, back: r.lasso.back?.label, steps: trace };
+  trace.forEach((step, i) => {
+    const n = String(i + 1).padStart(width);
+    const picks = chosen(step, trace[i - 1]?.state).map((x) => escapeControl(x));
+    const title = (step.action ? c.bold(escapeControl(step.action.label)) : c.bold(step.stutter ? 'stutter' : 'initial state')) + (picks.length ? ` ${c.dim(`[${picks.join(', ')}]`)}` : '');
+    const lane = step.action?.process ? c.dim(`  [${escapeControl(step.action.process)}]`) : '';
+    out.push(`  ${c.dim(n)}  ${title}${lane}`);
+    out.push(...changeLines(i === 0 ? undefined : trace[i - 1].state, step.state));
+    if (lasso && i === lasso.loop && cycleHasSteps(lasso)) out.push(c.magenta(cycleStarts(lasso.loop)));
   });
   const last = r.violation?.step && !r.violation.step.next && r.violation.step.action;
   if (last) out.push(`  ${c.dim(String(trace.length + 1).padStart(width))}  ${c.bold(escapeControl(last.label))} ${c.red(r.violation?.assertion ? 'fails its assertion' : 'throws')}`);
-  if (r.lasso) {
-    out.push(c.magenta(escapeControl(lassoEnd({ loop: r.lasso.loop, back: r.lasso.back?.label, steps: trace }, !!r.model.view))));
-    if (r.lasso.fairness.length) out.push(`  Fairness the cycle meets: ${r.lasso.fairness.map((f) => `${escapeControl(f.unit)} ${fairnessHow[f.how]}`).join('; ')}.`);
-    else out.push('  No fairness is assumed, so a behaviour may stop (stutter) anywhere.');
+  if (r.lasso && lasso) {
+    out.push(c.magenta(escapeControl(lassoEnd(lasso, !!r.model.view))));
+    if (r.lasso.back && !r.model.view) out.push(...changeLines(trace[trace.length - 1].state, trace[r.lasso.loop].state));
+    out.push(fairnessLine(r.lasso.fairness));
   }
   return out.join('\n');
 }
@@ -148,8 +150,6 @@ export function formatViolation(r: CheckResult, c: ChalkInstance, traceFile?: st
   }
   return lines.join('\n');
 }
-
-const fairnessHow = { taken: 'is taken in the cycle', disabled: 'is disabled in a state of the cycle', 'never enabled': 'is never enabled in the cycle' } as const;
 
 /** The full report of one variant: verdict, message, trace, statistics. */
 export function formatResult(r: CheckResult, c: ChalkInstance, traceFile?: string): string {

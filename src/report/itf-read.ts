@@ -34,6 +34,12 @@ export interface ItfFile {
   loop?: number;
   /** How the last state goes back to `loop`: the step's label, or undefined when it stutters there. */
   back?: string;
+  /** The step back as a step of its own (for its column in a swimlane), when the trace names it. */
+  backStep?: Pick<ItfStep, 'action' | 'params' | 'process' | 'actor' | 'label'>;
+  /** The fairness conditions the cycle meets, as the checker wrote them, when they are well formed. */
+  fairness?: { unit: string; how: string }[];
+  /** Set when the step back reaches a state equal to `loop` on the spec's view only. */
+  onView?: boolean;
 }
 
 export function readItfFile(file: string): ItfFile {
@@ -85,9 +91,25 @@ export function readItfFile(file: string): ItfFile {
   if (!Number.isInteger(loop) || (loop as number) < 0 || (loop as number) >= steps.length) {
     throw new ItfError(`${file}: "loop" must be the index of a state of the trace (0 to ${steps.length - 1}), not ${JSON.stringify(loop)}`);
   }
-  const back = meta.back as { label?: unknown; action?: unknown } | undefined;
-  const backLabel = back && back.action !== 'stutter' ? String(back.label ?? back.action) : undefined;
-  return { file, meta, vars, json, steps, loop: loop as number, back: backLabel };
+  const back = meta.back as { label?: unknown; action?: unknown; params?: unknown; process?: unknown; actor?: unknown } | undefined;
+  const backLabel = back && back.action !== 'stutter' ? escapeControl(String(back.label ?? back.action)) : undefined;
+  const backStep =
+    backLabel === undefined || typeof back!.action !== 'string'
+      ? undefined
+      : {
+          label: backLabel,
+          action: escapeControl(back!.action),
+          params: back!.params && typeof back!.params === 'object' ? (back!.params as Record<string, unknown>) : {},
+          process: typeof back!.process === 'string' ? escapeControl(back!.process) : undefined,
+          actor: typeof back!.actor === 'string' ? escapeControl(back!.actor) : undefined,
+        };
+  const fairness = Array.isArray(meta.fairness)
+    ? (meta.fairness as unknown[]).flatMap((f) => {
+        const { unit, how } = (f ?? {}) as { unit?: unknown; how?: unknown };
+        return typeof unit === 'string' && typeof how === 'string' ? [{ unit: escapeControl(unit), how }] : [];
+      })
+    : undefined;
+  return { file, meta, vars, json, steps, loop: loop as number, back: backLabel, backStep, fairness, onView: Array.isArray(meta.view) };
 }
 
 /**

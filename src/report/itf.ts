@@ -48,6 +48,8 @@ export function toITF(result: CheckResult): ItfTrace {
     // How the last state goes back to `loop` (no action: it stutters there forever), and the fairness the cycle meets.
     itf['#meta'].back = result.lasso.back ? actionMeta(result.lasso.back) : { action: 'stutter' };
     itf['#meta'].fairness = result.lasso.fairness;
+    // With a view the step back reaches a state equal to `loop` on these variables only: a reader of the file must not show its changes as exact.
+    if (model.spec.def.view) itf['#meta'].view = [...model.spec.def.view];
   }
   return itf;
 }
