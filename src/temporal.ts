@@ -276,7 +276,12 @@ export function compileTemporal(input: TemporalInput): LivenessSystem {
     const conclude = (f: TemporalFormula, label: string, assumed: Assumed) => {
       switch (f.op) {
         case 'and':
-          f.parts.forEach((part, i) => conclude(part, [label, f.labels?.[i]].filter(Boolean).join(', '), assumed));
+          // A forall names its conjuncts by id; a plain and() of several names them by position,
+          // so and(forall(...), forall(...)) says which forall an id belongs to.
+          f.parts.forEach((part, i) => {
+            const own = f.labels ? f.labels[i] : f.parts.length > 1 ? `conjunct ${i + 1}` : undefined;
+            conclude(part, [label, own].filter(Boolean).join(', '), assumed);
+          });
           return;
         case 'implies': {
           const more: Assumed = { hypotheses: [...assumed.hypotheses], fair: [...assumed.fair] };

@@ -10,6 +10,7 @@ import { canonicaliser } from '../checker/symmetry/canonicalise.ts';
 import { fingerprint } from '../checker/store/fingerprint.ts';
 import {
   always,
+  and,
   bool,
   defineSpec,
   enumOf,
@@ -113,6 +114,25 @@ describe('temporal properties in specs', () => {
     });
     const r = await checkModel(compileModel(spec, 'default'));
     expect(r.message).toBe("temporal property 'P' ({ k: 1 }) is violated");
+  });
+
+  it('the conjuncts of a plain and() are named by position, so an id says which forall it belongs to', async () => {
+    const spec = defineSpec({
+      name: 'two-foralls',
+      state: { x: int(0, 1) },
+      init: { x: 0 },
+      actions: { inc: { when: (s) => s.x === 0, do: (s) => { s.x = 1; } } },
+      temporal: {
+        P: and(
+          forall([1, 2], () => eventually((s: { x: number }) => s.x === 1)),
+          forall([1, 2], (id) => eventually((s: { x: number }) => s.x === id)),
+        ),
+      },
+      fairness: [weakFair('inc')],
+      deadlock: false,
+    });
+    const r = await checkModel(compileModel(spec, 'default'));
+    expect(r.message).toBe("temporal property 'P' (conjunct 2, 2) is violated");
   });
 
   it("fairness of the steps that agree with the state they leave (WF_vars(Set(s.t))): when", async () => {
