@@ -65,6 +65,13 @@ register(${JSON.stringify(pathToFileURL(join(dir, 'hooks.mjs')).href)}, { data: 
     expect(itf['#meta']).toMatchObject({ format: 'ITF', property: 'NotSolved', variant: 'default' });
   });
 
+  it('--quiet with one variant keeps back the expected result but still prints the summary', () => {
+    const r = cli(['check', 'specs/examples/die-hard.ts', '--quiet', '--out', scratch()]);
+    expect(r.code).toBe(12);
+    expect(r.stdout).not.toContain('Counterexample');
+    expect(r.stdout).toMatch(/^spec +variant +result +expected +distinct +generated +depth +trace +as expected\ndie-hard +default +violates NotSolved +violates NotSolved +14 +73 +7 +7 +yes\n/);
+  });
+
   it('prints plain text when NO_COLOR is set or output is not a terminal', () => {
     const r = cli(['check', 'specs/examples/die-hard.ts', '--out', scratch()]);
     expect(r.stdout).not.toMatch(/\x1b\[/);

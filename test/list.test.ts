@@ -45,6 +45,27 @@ describe('interleave list', () => {
     );
   });
 
+  it('a scalarset declared not symmetric is listed as such, and left out of what symmetry reduces', () => {
+    const dir = scratch();
+    const f = writeSpec(dir, 'owners.ts', `
+import { defineSpec, mapOf, bool, scalarset } from 'interleave';
+const Reader = scalarset('reader', 2);
+const Owner = scalarset('owner', ['owner'], { symmetric: false });
+export default defineSpec({
+  name: 'owners',
+  state: { r: mapOf(Reader, bool()), o: mapOf(Owner, bool()) },
+  init: { r: { reader1: false, reader2: false }, o: { owner: false } },
+  actions: { go: { do: (s) => { s.o.owner = true; } } },
+  deadlock: false,
+});
+`);
+    const r = cli(['list', f]);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('    scalarsets: reader (2), owner (1, not symmetric), reduced by symmetry over reader\n');
+    const j = cli(['list', f, '--json']);
+    expect(JSON.parse(j.stdout)[0].variants[0]).toMatchObject({ scalarsets: { reader: 2, owner: 1 }, notSymmetric: ['owner'] });
+  });
+
   it('--json gives the same facts for scripts; bounds that differ by variant are listed per variant', () => {
     const dir = scratch();
     const f = writeSpec(dir, 'sized.ts', `

@@ -27,6 +27,8 @@ export interface SpecListing {
     checks?: string[];
     state: Record<string, string>;
     scalarsets: Record<string, number>;
+    /** Scalarsets declared `{ symmetric: false }`: their ids are told apart, never permuted. */
+    notSymmetric?: string[];
   }[];
   actions: { name: string; process?: string; instances: number }[];
   invariants: string[];
@@ -117,6 +119,7 @@ function listingOf(spec: Spec, file: string, models: Model[]): SpecListing {
       checks: spec.def.variants?.[m.variant]?.properties,
       state: stateSummary(m),
       scalarsets: Object.fromEntries(m.codec.scalarsets().map((s) => [s.name, s.size])),
+      ...notSymmetric(m.codec.scalarsets()),
     })),
     actions: [...actions.values()],
     invariants: Object.keys(spec.def.invariants ?? {}),
@@ -153,8 +156,10 @@ function formatListing(l: SpecListing, c: ReturnType<typeof makeChalk>): string 
     shown.add(key);
     lines.push(l.variants.length > 1 && shown.size > 1 ? `  state (variant ${v.name}):` : '  state:');
     for (const [name, type] of Object.entries(v.state)) lines.push(`    ${name}: ${type}`);
-    const sets = Object.entries(v.scalarsets).map(([n, size]) => `${n} (${size})`);
-    if (sets.length) lines.push(`    scalarsets: ${sets.join(', ')}${l.symmetry ? ', reduced by symmetry' : ''}`);
+    const fixed = new Set(v.notSymmetric);
+    const sets = Object.entries(v.scalarsets).map(([n, size]) => `${n} (${size}${fixed.has(n) ? ', not symmetric' : ''})`);
+    const reduced = Object.keys(v.scalarsets).filter((n) => !fixed.has(n));
+    if (sets.length) lines.push(`    scalarsets: ${sets.join(', ')}${l.symmetry && reduced.length ? `, reduced by symmetry${fixed.size ? ` over ${reduced.join(', ')}` : ''}` : ''}`);
   }
   // Process steps are listed by process, in program order, as the protocol reads.
   const plain = l.actions.filter((a) => !a.process);
@@ -173,4 +178,9 @@ function formatListing(l: SpecListing, c: ReturnType<typeof makeChalk>): string 
   const checks = [l.deadlock ? 'deadlock checked' : 'deadlock not checked', l.constraint ? 'state constraint' : '', l.coverage ? `coverage: ${l.coverage}` : ''];
   lines.push(`  ${checks.filter(Boolean).join('; ')}`);
   return lines.join('\n');
+}
+
+function notSymmetric(sets: readonly { name: string; symmetric: boolean }[]): { notSymmetric?: string[] } {
+  const names = [...new Set(sets.filter((s) => !s.symmetric).map((s) => s.name))];
+  return names.length ? { notSymmetric: names } : {};
 }
