@@ -179,6 +179,38 @@ export interface TemporalInput {
   constants: Constants;
 }
 
+/** Labels of the conjuncts of an and(): a forall's ids, else positions when there are several. */
+function partLabels(f: { parts: TemporalFormula[]; labels?: string[] }): (string | undefined)[] {
+  return f.parts.map((_, i) => (f.labels ? f.labels[i] : f.parts.length > 1 ? `conjunct ${i + 1}` : undefined));
+}
+
+/**
+ * TLC checks a property []P, P a state predicate, as an invariant (so does a conjunct of one): such
+ * conjuncts are taken out of the temporal properties (foralls expanded), each named by its property
+ * and its conjunct's label (`NoLeak (t1)`), and the rest stay temporal, with their labels as before.
+ */
+export function alwaysInvariants(properties: Record<string, TemporalFormula>, c: Constants): { invariants: { name: string; holds: Pred }[]; temporal: Record<string, TemporalFormula> } {
+  const invariants: { name: string; holds: Pred }[] = [];
+  const temporal: Record<string, TemporalFormula> = {};
+  for (const [name, formula] of Object.entries(properties)) {
+    const take = (f: TemporalFormula, label: string): TemporalFormula | undefined => {
+      if (f.op === 'always' && typeof f.p === 'function') {
+        invariants.push({ name: label ? `${name} (${label})` : name, holds: f.p });
+        return undefined;
+      }
+      if (f.op !== 'and') return f;
+      const own = partLabels(f);
+      const kept = f.parts.map((part, i) => ({ part: take(part, [label, own[i]].filter(Boolean).join(', ')), label: own[i] })).filter((k) => k.part);
+      if (kept.length === f.parts.length) return f;
+      if (kept.length === 0) return undefined;
+      return { op: 'and', parts: kept.map((k) => k.part!), labels: kept.map((k) => k.label ?? '') };
+    };
+    const rest = take(expandForall(formula, c), '');
+    if (rest) temporal[name] = rest;
+  }
+  return { invariants, temporal };
+}
+
 /** The temporal side of the transition system, with the constants bound. */
 export function compileTemporal(input: TemporalInput): LivenessSystem {
   const { actions, specName } = input;
@@ -278,10 +310,7 @@ export function compileTemporal(input: TemporalInput): LivenessSystem {
         case 'and':
           // A forall names its conjuncts by id; a plain and() of several names them by position,
           // so and(forall(...), forall(...)) says which forall an id belongs to.
-          f.parts.forEach((part, i) => {
-            const own = f.labels ? f.labels[i] : f.parts.length > 1 ? `conjunct ${i + 1}` : undefined;
-            conclude(part, [label, own].filter(Boolean).join(', '), assumed);
-          });
+          partLabels(f).forEach((own, i) => conclude(f.parts[i], [label, own].filter(Boolean).join(', '), assumed));
           return;
         case 'implies': {
           const more: Assumed = { hypotheses: [...assumed.hypotheses], fair: [...assumed.fair] };
@@ -292,7 +321,9 @@ export function compileTemporal(input: TemporalInput): LivenessSystem {
         case 'fair':
           throw new SpecError(`spec '${specName}', property '${name}': fairness is a hypothesis (implies(weakFair(...), ...)) or goes in \`fairness\``);
         case 'always':
-          throw new SpecError(`spec '${specName}', property '${name}': always(P) alone is an invariant (or, of a step, an action property); temporal properties are eventually, always(eventually), eventually(always) and leadsTo`);
+          throw new SpecError(
+            `spec '${specName}', property '${name}': always(P) is checked as an invariant when P is a state predicate and it is the property or one of its conjuncts, as TLC does; here it is ${typeof f.p === 'function' ? 'under implies()' : 'of a step (write [][A]_v as an action property)'}, which is not supported`,
+          );
         case 'initially':
           p.conclusions.push({ op: 'initially', p: stateLit(f.p, 'initially()') });
           break;

@@ -390,14 +390,37 @@ describe('temporal properties: errors', () => {
     expect([r.outcome, r.message]).toEqual(['error', "a temporal property's predicate threw while the liveness graph was recorded: boom"]);
   });
 
+  it('a property []P, or a conjunct []P of one, is checked as an invariant, as TLC does (exit 12, a finite trace)', async () => {
+    const spec = defineSpec({
+      ...base,
+      state: { x: int(0, 3) },
+      actions: { inc: { when: (s: { x: number }) => s.x < 3, do: (s: { x: number }) => { s.x += 1; } } },
+      temporal: {
+        Small: always((s: { x: number }) => s.x < 2),
+        Mixed: and(eventually((s: { x: number }) => s.x === 3), forall([2, 3], (k) => always((s: { x: number }) => s.x < k + 1))),
+      },
+      fairness: [weakFair('inc')],
+      deadlock: false,
+      variants: { small: { properties: ['Small'] }, mixed: { properties: ['Mixed'] } },
+    });
+    const small = await check(spec, 'small');
+    expect([small.outcome, small.message, small.trace?.length, small.lasso]).toEqual(['invariant', "invariant 'Small' is violated", 3, undefined]);
+    expect(compileModel(spec, 'small').liveness).toBeUndefined();
+    // The []P conjuncts are invariants named by their labels; <>(x = 3) stays temporal, and holds.
+    const mixed = await check(spec, 'mixed');
+    expect([mixed.outcome, mixed.message, mixed.trace?.length]).toEqual(['invariant', "invariant 'Mixed (conjunct 2, 2)' is violated", 4]);
+    expect(compileModel(spec, 'mixed').invariants.map((i) => i.name)).toEqual(['Mixed (conjunct 2, 2)', 'Mixed (conjunct 2, 3)']);
+    expect(compileModel(spec, 'mixed').liveness?.properties.map((p) => [p.name, p.labels])).toEqual([['Mixed', ['conjunct 1']]]);
+  });
+
   it('formulas and fairness that name what the spec does not have are spec errors', () => {
     const compile = (extra: object) => () => compileModel(defineSpec({ ...base, ...extra } as never), 'default');
     expect(compile({ temporal: { P: always(eventually(step('nope'))) } })).toThrow("spec 'e': step('nope') names no action or process (actions: flip)");
     expect(compile({ temporal: { P: eventually((s: { x: number }) => s.x === 1) }, fairness: [weakFair('nope')] })).toThrow(
       "spec 'e': fairness names action 'nope', which the spec does not have",
     );
-    expect(compile({ temporal: { P: always((s: { x: number }) => s.x === 1) } })).toThrow(
-      "spec 'e', property 'P': always(P) alone is an invariant (or, of a step, an action property); temporal properties are eventually, always(eventually), eventually(always) and leadsTo",
+    expect(compile({ temporal: { P: implies(weakFair('flip'), always((s: { x: number }) => s.x === 1)) } })).toThrow(
+      "spec 'e', property 'P': always(P) is checked as an invariant when P is a state predicate and it is the property or one of its conjuncts, as TLC does; here it is under implies(), which is not supported",
     );
     expect(compile({ temporal: { P: implies(eventually((s: { x: number }) => s.x === 1), eventually((s: { x: number }) => s.x === 0)) } })).toThrow(
       "spec 'e', property 'P': a hypothesis must be fairness, initially(...), always(eventually(...)) or eventuallyAlways(...), not eventually",

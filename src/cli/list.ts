@@ -122,7 +122,8 @@ function listingOf(spec: Spec, file: string, models: Model[]): SpecListing {
       ...notSymmetric(m.codec.scalarsets()),
     })),
     actions: [...actions.values()],
-    invariants: Object.keys(spec.def.invariants ?? {}),
+    // With the temporal properties []P, which are checked as invariants.
+    invariants: [...new Set([...Object.keys(spec.def.invariants ?? {}), ...models.flatMap((m) => m.invariants.map((i) => i.name))])],
     actionProperties: Object.keys(spec.def.actionProperties ?? {}),
     assumptions: Object.keys(spec.def.assumptions ?? {}),
     temporal: [...new Set(models.flatMap((m) => m.liveness?.properties.map((p) => p.name) ?? []))],

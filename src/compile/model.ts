@@ -10,7 +10,7 @@ import { again, enumerateChoices, followChoices } from '../choice.ts';
 import { checkAssumptions } from '../constants.ts';
 import { compileCodec, compileViews, type StateViews } from '../schema/compile.ts';
 import { FiniteSchema, RecordSchema, Schema, show, TypeViolation, ValueBag, ValueSet, type Shape } from '../schema/index.ts';
-import { compileTemporal, strongFair, weakFair } from '../temporal.ts';
+import { alwaysInvariants, compileTemporal, strongFair, weakFair, type TemporalFormula } from '../temporal.ts';
 import type { LivenessSystem } from '../../checker/liveness/formula.ts';
 import {
   SpecError,
@@ -188,6 +188,8 @@ export function compileModel(spec: Spec, variant: string, file?: string, opts: C
   const symmetry = symmetryGroups(codec);
   const variantDef = def.variants?.[variant];
   const checked = (name: string) => !variantDef?.properties || variantDef.properties.includes(name);
+  // A temporal property []P (or a conjunct of one) is an invariant, as TLC checks it.
+  const { invariants: alwaysChecked, temporal } = alwaysInvariants(Object.fromEntries(Object.entries(def.temporal ?? {}).filter(([n]) => checked(n))), constants);
   type Pred = (s: State, c: Constants) => unknown;
   type StepPred = (s: State, next: State, c: Constants) => unknown;
   const constraint = def.constraint as Pred | undefined;
@@ -223,7 +225,8 @@ export function compileModel(spec: Spec, variant: string, file?: string, opts: C
     actions,
     invariants: Object.entries((def.invariants ?? {}) as Record<string, Pred>)
       .filter(([n]) => checked(n))
-      .map(([name, f]) => ({ name, holds: (s: State) => f(s, constants) })),
+      .map(([name, f]) => ({ name, holds: (s: State) => f(s, constants) }))
+      .concat(alwaysChecked.map(({ name, holds }) => ({ name, holds: (s: State) => holds(s, constants) }))),
     actionProperties: Object.entries((def.actionProperties ?? {}) as Record<string, StepPred>)
       .filter(([n]) => checked(n))
       .map(([name, f]) => ({ name, holds: (s: State, next: State) => f(s, next, constants) })),
@@ -237,7 +240,7 @@ export function compileModel(spec: Spec, variant: string, file?: string, opts: C
     symmetry,
     symmetryDefault: def.symmetry ?? true,
     expect: variantExpectation(spec, variant),
-    liveness: variantLiveness(spec, variant, actions, constants, checked, opts.starvation),
+    liveness: variantLiveness(spec, variant, actions, constants, checked, temporal, opts.starvation),
     // Computed when first asked for (a parallel search): it reads the spec's import graph.
     get source(): SystemSource | undefined {
       if (!file) return undefined;
@@ -293,11 +296,12 @@ function variantLiveness(
   actions: ActionInstance[],
   constants: Constants,
   checked: (name: string) => boolean,
+  /** The temporal properties this variant checks, with their []P conjuncts taken out as invariants. */
+  properties: Record<string, TemporalFormula>,
   starvationOption?: boolean,
 ): LivenessSystem | undefined {
   const def = spec.def;
   const v = def.variants?.[variant];
-  const properties = Object.fromEntries(Object.entries(def.temporal ?? {}).filter(([n]) => checked(n)));
   const defOf = (a: ActionInstance) => (def.actions as Record<string, ActionDef<State, Constants, Shape>>)[a.name];
   // --starvation asks it of every spec: one without processes has nothing to starve.
   const starvation =
