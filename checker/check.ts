@@ -4,6 +4,7 @@ import { type ActionCoverage, summariseCoverage } from './coverage.ts';
 import type { Outcome, SearchResult, Stats, TraceStep, Violation } from './result.ts';
 import { search, type SearchOptions } from './search/bfs.ts';
 import { canonicaliser } from './symmetry/canonicalise.ts';
+import { invariantMessage } from './step.ts';
 import type { TransitionSystem } from './system.ts';
 import type { RecordedGraph } from './liveness/recorder.ts';
 import { LivenessRefused, LivenessSpecError } from './liveness/errors.ts';
@@ -106,6 +107,9 @@ export async function checkSystem(system: TransitionSystem, opts: RunOptions): P
             violation = { ...violation, step: { action: last.action, choice: last.choice, next: last.state }, message: `action property '${violation.property}' is violated by ${last.action!.label}` };
           }
         }
+        // Under symmetry the search judged the state's representative; the part it names is the trace's.
+        const inv = violation.outcome === 'invariant' ? system.invariants.find((i) => i.name === violation.property && i.which) : undefined;
+        if (inv && steps.length) violation = { ...violation, message: invariantMessage(inv, steps[steps.length - 1].state) };
         return { outcome: violation.outcome, property: violation.property, message: violation.message, violation, trace: steps, switches };
       } catch (e) {
         if (!(e instanceof ReplayError)) throw e;

@@ -19,7 +19,7 @@ import type { Violation } from './result.ts';
 import { show } from './show.ts';
 import { fingerprint } from './store/fingerprint.ts';
 import type { Canonicaliser } from './symmetry/canonicalise.ts';
-import { type ActionInstance, type ChoicePath, NO_CHOICE, type State, type StateViews, type StepSource, type TransitionSystem } from './system.ts';
+import { type ActionInstance, type ChoicePath, type Invariant, NO_CHOICE, type State, type StateViews, type StepSource, type TransitionSystem } from './system.ts';
 
 /** The names a failure can carry besides a system's own properties. */
 export const TYPE_OK = 'TypeOK';
@@ -91,6 +91,12 @@ export function isTrue(value: unknown): boolean {
   if (value === false) return false;
   if (isPromise(value)) throw asyncPredicate();
   throw new TypeError(`it returned ${show(value)}, not a boolean${value === undefined ? ' (a missing return?)' : ''}`);
+}
+
+/** `invariant 'NoLeak' is violated`, naming the part that fails in `s` when the invariant has labelled parts. */
+export function invariantMessage(inv: Invariant, s: State): string {
+  const part = inv.which?.(s);
+  return `invariant '${inv.name}'${part ? ` (${part})` : ''} is violated`;
 }
 
 /** `the recipe of put(t=t1) threw: ...`, or `... is wrong: ...` for spec code that broke a rule of spec code. */
@@ -436,7 +442,7 @@ export class Step implements StepSource {
       if (this.probe !== undefined) this.probe.detail(k);
       const seen = views !== undefined ? views.open(encoded!, 0) : (s as State);
       try {
-        if (!isTrue(inv.holds(seen))) found = { outcome: 'invariant', property: inv.name, message: `invariant '${inv.name}' is violated`, stateIndex, step };
+        if (!isTrue(inv.holds(seen))) found = { outcome: 'invariant', property: inv.name, message: invariantMessage(inv, seen), stateIndex, step };
       } catch (error) {
         found = { outcome: 'error', phase: `invariant '${inv.name}'`, message: failure(`invariant '${inv.name}'`, error), stateIndex, step, error, ...assertionMark(error) };
       }

@@ -95,6 +95,11 @@ export interface StateViews {
 export interface Invariant {
   readonly name: string;
   readonly holds: (s: State) => unknown;
+  /**
+   * For an invariant made of labelled parts (TLA+'s PROPERTY \A t: []P(t)): the label of the first
+   * part that fails in a state it does not hold in, which the violation's message names.
+   */
+  readonly which?: (s: State) => string | undefined;
 }
 
 /** A named predicate on a step (TLA+'s [][P]_vars): judged on (pre-state, next state). */

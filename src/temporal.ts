@@ -47,7 +47,7 @@ export type TemporalFormula =
   | { op: 'fair'; fairness: Fairness }
   /** \A t \in ids(constants): f(t), expanded when the spec is compiled with its constants. */
   | { op: 'forall'; ids: (c: any) => Ids<unknown>; f: (id: unknown) => TemporalFormula }
-  /** []P: only inside eventually(...), as <>[]P. */
+  /** []P: inside eventually(...) as <>[]P; of a state predicate, as a property or a conjunct of one, an invariant (alwaysInvariants). */
   | { op: 'always'; p: Operand };
 
 /** Weak or strong fairness of an action (all its instances as one), of each instance, or of each process id. */
@@ -98,7 +98,7 @@ export function eventually(p: Operand | TemporalFormula): TemporalFormula {
 
 /**
  * always(eventually(P)) is []<>P, and always(implies(P, always(Q))) is [](P => []Q); always(P) of a
- * state or step predicate is an invariant or action property, not a temporal one.
+ * state predicate, as a property or a conjunct of one, is checked as an invariant, as TLC does.
  */
 export function always(f: TemporalFormula | Operand): TemporalFormula {
   if (isFormula(f) && f.op === 'eventually') return { op: 'always-eventually', p: f.p };
@@ -107,7 +107,7 @@ export function always(f: TemporalFormula | Operand): TemporalFormula {
   }
   if (isFormula(f) && (f.op === 'always-eventually' || f.op === 'eventually-always')) return f;
   if (!isFormula(f)) return { op: 'always', p: f };
-  throw new SpecError(`always(${f.op}(...)) is not a supported temporal formula; write []P as an invariant and [][A]_v as an action property`);
+  throw new SpecError(`always(${f.op}(...)) is not a supported temporal formula; write [][A]_v as an action property`);
 }
 
 export const alwaysEventually = (p: Operand): TemporalFormula => ({ op: 'always-eventually', p });
@@ -186,27 +186,41 @@ function partLabels(f: { parts: TemporalFormula[]; labels?: string[] }): (string
 
 /**
  * TLC checks a property []P, P a state predicate, as an invariant (so does a conjunct of one): such
- * conjuncts are taken out of the temporal properties (foralls expanded), each named by its property
- * and its conjunct's label (`NoLeak (t1)`), and the rest stay temporal, with their labels as before.
+ * conjuncts are taken out of the temporal properties (foralls expanded) and each property's become
+ * one invariant of its name, so that `expect`, `properties` and the symmetry audit see the property
+ * as written; a violation names the failing conjunct's label (`'NoLeak' (t1)`), as a temporal one
+ * does. What is left of a property stays temporal, its conjuncts labelled as before.
  */
-export function alwaysInvariants(properties: Record<string, TemporalFormula>, c: Constants): { invariants: { name: string; holds: Pred }[]; temporal: Record<string, TemporalFormula> } {
-  const invariants: { name: string; holds: Pred }[] = [];
+export function alwaysInvariants(properties: Record<string, TemporalFormula>, c: Constants): { invariants: { name: string; holds: Pred; which: (s: unknown, c: Constants) => string | undefined }[]; temporal: Record<string, TemporalFormula> } {
+  const invariants: { name: string; holds: Pred; which: (s: unknown, c: Constants) => string | undefined }[] = [];
   const temporal: Record<string, TemporalFormula> = {};
   for (const [name, formula] of Object.entries(properties)) {
+    const parts: { label: string; p: Pred }[] = [];
     const take = (f: TemporalFormula, label: string): TemporalFormula | undefined => {
       if (f.op === 'always' && typeof f.p === 'function') {
-        invariants.push({ name: label ? `${name} (${label})` : name, holds: f.p });
+        parts.push({ label, p: f.p });
         return undefined;
       }
       if (f.op !== 'and') return f;
       const own = partLabels(f);
-      const kept = f.parts.map((part, i) => ({ part: take(part, [label, own[i]].filter(Boolean).join(', ')), label: own[i] })).filter((k) => k.part);
-      if (kept.length === f.parts.length) return f;
+      const kept = f.parts.map((part, i) => ({ part: take(part, [label, own[i]].filter(Boolean).join(', ')), was: part, label: own[i] })).filter((k) => k.part);
+      // Unchanged only if no part changed at any depth.
+      if (kept.length === f.parts.length && kept.every((k) => k.part === k.was)) return f;
       if (kept.length === 0) return undefined;
       return { op: 'and', parts: kept.map((k) => k.part!), labels: kept.map((k) => k.label ?? '') };
     };
     const rest = take(expandForall(formula, c), '');
     if (rest) temporal[name] = rest;
+    if (parts.length === 0) continue;
+    // The first part's value that is not true, as an invariant's own (a non-boolean is then reported as one).
+    const holds = (s: unknown, k: Constants) => {
+      for (const part of parts) {
+        const v = part.p(s, k);
+        if (v !== true) return v;
+      }
+      return true;
+    };
+    invariants.push({ name, holds, which: (s, k) => parts.find((part) => part.p(s, k) !== true)?.label || undefined });
   }
   return { invariants, temporal };
 }

@@ -208,6 +208,25 @@ describe('control characters reach the terminal escaped', () => {
     }
     expect(cli(['trace', file]).stdout).toContain("v = 'a\\e[31mred'");
     expect(cli(['trace', file, '--swimlane']).stdout).toContain('2  go\\e[0m(self=t\\ec)');
+    // A lasso: its step back's parameters name a column, and its fairness units are printed.
+    const lasso = join(dir, 'evil-lasso.itf.json');
+    const doc = JSON.parse(readFileSync(file, 'utf8'));
+    doc.loop = 0;
+    doc['#meta'].back = { action: 'back', params: { self: `t${title}` } };
+    doc['#meta'].fairness = [{ unit: `WF(${title})`, how: 'taken' }];
+    writeFileSync(lasso, JSON.stringify(doc));
+    for (const view of [[], ['--swimlane']]) {
+      const r = cli(['trace', lasso, ...view]);
+      expect(r.code).toBe(0);
+      expect(r.stdout).not.toMatch(/[\x00-\x09\x0b-\x1f\x7f-\x9f]/);
+      expect(r.stdout).toContain('Fairness the cycle meets: WF(\\e]0;pwned\\u0007) is taken in the cycle.');
+    }
+    // A damaged fairness list is left out, not read as "no fairness is assumed".
+    doc['#meta'].fairness = [{ unit: 'WF(a)', how: 'constructor' }, { unit: 3 }];
+    writeFileSync(lasso, JSON.stringify(doc));
+    const damaged = cli(['trace', lasso]);
+    expect(damaged.stdout).not.toContain('Fairness');
+    expect(damaged.stdout).not.toContain('No fairness');
   });
 
   it('check: names and messages from the spec are escaped', () => {

@@ -407,10 +407,32 @@ describe('temporal properties: errors', () => {
     expect([small.outcome, small.message, small.trace?.length, small.lasso]).toEqual(['invariant', "invariant 'Small' is violated", 3, undefined]);
     expect(compileModel(spec, 'small').liveness).toBeUndefined();
     // The []P conjuncts are invariants named by their labels; <>(x = 3) stays temporal, and holds.
+    // They are one invariant of the property's name; the message names the conjunct that fails.
     const mixed = await check(spec, 'mixed');
-    expect([mixed.outcome, mixed.message, mixed.trace?.length]).toEqual(['invariant', "invariant 'Mixed (conjunct 2, 2)' is violated", 4]);
-    expect(compileModel(spec, 'mixed').invariants.map((i) => i.name)).toEqual(['Mixed (conjunct 2, 2)', 'Mixed (conjunct 2, 3)']);
+    expect([mixed.outcome, mixed.property, mixed.message, mixed.trace?.length]).toEqual(['invariant', 'Mixed', "invariant 'Mixed' (conjunct 2, 2) is violated", 4]);
+    expect(compileModel(spec, 'mixed').invariants.map((i) => i.name)).toEqual(['Mixed']);
     expect(compileModel(spec, 'mixed').liveness?.properties.map((p) => [p.name, p.labels])).toEqual([['Mixed', ['conjunct 1']]]);
+  });
+
+  it('[]P under a forall over a scalarset, nested in and(): one symmetric invariant, checked with symmetry, and expected by its name', async () => {
+    const Reader = scalarset('r', 2);
+    const spec = defineSpec({
+      name: 'readers',
+      state: { n: mapOf(Reader, int(0, 2)) },
+      init: { n: { r1: 0, r2: 0 } },
+      actions: { read: { params: { r: Reader }, when: (s, { r }) => s.n[r] < 2, do: (s, { r }) => { s.n[r] += 1; } } },
+      temporal: { Bounded: forall(Reader, (r) => and(always((s: { n: Record<string, number> }) => s.n[r] < 2), eventually((s: { n: Record<string, number> }) => s.n[r] > 0))) },
+      fairness: [weakFair('read', { each: true })],
+      deadlock: false,
+      expect: { violates: 'Bounded' },
+    });
+    const model = compileModel(spec, 'default');
+    expect(model.invariants.map((i) => i.name)).toEqual(['Bounded']);
+    expect(model.liveness?.properties.map((p) => [p.name, p.labels])).toEqual([['Bounded', ['r1, conjunct 2', 'r2, conjunct 2']]]);
+    const r = await checkModel(model);
+    expect([r.outcome, r.property, r.message, r.trace?.length, r.matchesExpectation]).toEqual(['invariant', 'Bounded', "invariant 'Bounded' (r1, conjunct 1) is violated", 3, true]);
+    // The part named is the trace's, not that of the representative the search judged.
+    expect(r.trace?.at(-1)?.state).toEqual({ n: { r1: 2, r2: 0 } });
   });
 
   it('formulas and fairness that name what the spec does not have are spec errors', () => {

@@ -496,7 +496,7 @@ async function checkAndReport(args: CheckArgs, writer: FileWriter, c: ReturnType
   const notChecked = models.length - results.length - unaudited.length - nondeterministic.length - typeSkipped - initFailed;
   // A spec that did not load is counted, unless it was the only thing asked for: its error says it all.
   // --quiet keeps back what was expected, so its summary is printed even for one variant: never silence.
-  if (!args.json && (all.length > 1 || args.gate || args.quiet || (problems.length > 0 && all.length + problems.length > 1))) log(formatSummary(all, c, !!args.gate, { notLoaded: problems.length - typeOnly.size, notTypeChecked: typeOnly.size, notChecked }));
+  if (!args.json && (all.length > 1 || args.gate || (args.quiet && all.length > 0) || (problems.length > 0 && all.length + problems.length > 1))) log(formatSummary(all, c, !!args.gate, { notLoaded: problems.length - typeOnly.size, notTypeChecked: typeOnly.size, notChecked }));
   if (unaudited.length) log(c.red(`Not checked, the symmetry audit failed: ${unaudited.join(', ')} (exit 75).`));
   if (nondeterministic.length) log(c.red(`Not checked, not deterministic: ${nondeterministic.join(', ')} (exit 75).`));
   const asymmetric = audits.some((a) => !a.passed) || nondeterministic.length > 0;

@@ -226,7 +226,7 @@ export function compileModel(spec: Spec, variant: string, file?: string, opts: C
     invariants: Object.entries((def.invariants ?? {}) as Record<string, Pred>)
       .filter(([n]) => checked(n))
       .map(([name, f]) => ({ name, holds: (s: State) => f(s, constants) }))
-      .concat(alwaysChecked.map(({ name, holds }) => ({ name, holds: (s: State) => holds(s, constants) }))),
+      .concat(alwaysChecked.map(({ name, holds, which }) => ({ name, holds: (s: State) => holds(s, constants), which: (s: State) => which(s, constants) }))),
     actionProperties: Object.entries((def.actionProperties ?? {}) as Record<string, StepPred>)
       .filter(([n]) => checked(n))
       .map(([name, f]) => ({ name, holds: (s: State, next: State) => f(s, next, constants) })),

@@ -3,6 +3,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { ItfError } from './itf.ts';
 import { escapeControl } from './terminal.ts';
+import type { StepLike } from './lanes.ts';
 import { flattenItf } from './itf-values.ts';
 
 export { flattenItf, showItf } from './itf-values.ts';
@@ -35,7 +36,7 @@ export interface ItfFile {
   /** How the last state goes back to `loop`: the step's label, or undefined when it stutters there. */
   back?: string;
   /** The step back as a step of its own (for its column in a swimlane), when the trace names it. */
-  backStep?: Pick<ItfStep, 'action' | 'params' | 'process' | 'actor' | 'label'>;
+  backStep?: StepLike;
   /** The fairness conditions the cycle meets, as the checker wrote them, when they are well formed. */
   fairness?: { unit: string; how: string }[];
   /** Set when the step back reaches a state equal to `loop` on the spec's view only. */
@@ -69,21 +70,17 @@ export function readItfFile(file: string): ItfFile {
     const s = raw as Record<string, unknown>;
     for (const v of vars) if (!(v in s)) throw new ItfError(`${file}: state ${i + 1} has no value for variable '${v}'`);
     const meta = (s['#meta'] ?? {}) as Record<string, unknown>;
-    const action = typeof meta.action === 'string' && meta.action !== 'init' && meta.action !== 'stutter' ? meta.action : undefined;
-    const params = meta.params && typeof meta.params === 'object' ? (meta.params as Record<string, unknown>) : {};
+    const { action, params, process, actor } = stepMeta(meta);
     const flat = new Map<string, string>();
     const sets = new Map<string, string[]>();
     for (const v of vars) flattenItf(s[v], v, flat, sets);
     const values = new Map([...flat].map(([k, v]) => [escapeControl(k), escapeControl(v)]));
     const elements = new Map([...sets].map(([k, es]) => [escapeControl(k), es.map((e) => escapeControl(e))]));
-    const process = typeof meta.process === 'string' ? escapeControl(meta.process) : undefined;
     const chosen = Array.isArray(meta.chosen) && meta.chosen.length ? ` [${meta.chosen.map((c) => escapeControl(String(c))).join(', ')}]` : '';
     // Everything shown comes from the file: its control characters are escaped here, once.
     const label = escapeControl(typeof meta.label === 'string' ? meta.label : action ? actionLabel(action, params) : i === 0 ? 'initial state' : meta.action === 'stutter' ? 'stutter' : `state ${i + 1}`) + chosen;
-    const shownParams = Object.fromEntries(Object.entries(params).map(([k, v]) => [escapeControl(k), typeof v === 'string' ? escapeControl(v) : v]));
-    const actor = typeof meta.actor === 'string' ? escapeControl(meta.actor) : undefined;
     const expressions = traceExpressions(meta);
-    return { label, action: action && escapeControl(action), params: shownParams, process, actor, values, elements, expressions };
+    return { label, action: action && escapeControl(action), params: escapeParams(params), process, actor, values, elements, expressions };
   });
   const meta = doc['#meta'] && typeof doc['#meta'] === 'object' ? (doc['#meta'] as Record<string, unknown>) : {};
   const loop = (doc as { loop?: unknown }).loop ?? meta.loop;
@@ -91,25 +88,29 @@ export function readItfFile(file: string): ItfFile {
   if (!Number.isInteger(loop) || (loop as number) < 0 || (loop as number) >= steps.length) {
     throw new ItfError(`${file}: "loop" must be the index of a state of the trace (0 to ${steps.length - 1}), not ${JSON.stringify(loop)}`);
   }
-  const back = meta.back as { label?: unknown; action?: unknown; params?: unknown; process?: unknown; actor?: unknown } | undefined;
+  const back = meta.back && typeof meta.back === 'object' ? (meta.back as Record<string, unknown>) : undefined;
   const backLabel = back && back.action !== 'stutter' ? escapeControl(String(back.label ?? back.action)) : undefined;
-  const backStep =
-    backLabel === undefined || typeof back!.action !== 'string'
-      ? undefined
-      : {
-          label: backLabel,
-          action: escapeControl(back!.action),
-          params: back!.params && typeof back!.params === 'object' ? (back!.params as Record<string, unknown>) : {},
-          process: typeof back!.process === 'string' ? escapeControl(back!.process) : undefined,
-          actor: typeof back!.actor === 'string' ? escapeControl(back!.actor) : undefined,
-        };
-  const fairness = Array.isArray(meta.fairness)
-    ? (meta.fairness as unknown[]).flatMap((f) => {
-        const { unit, how } = (f ?? {}) as { unit?: unknown; how?: unknown };
-        return typeof unit === 'string' && typeof how === 'string' ? [{ unit: escapeControl(unit), how }] : [];
-      })
-    : undefined;
+  const backMeta = back && stepMeta(back);
+  const backStep = backLabel === undefined || !backMeta?.action ? undefined : { ...backMeta, label: backLabel, action: escapeControl(backMeta.action), params: escapeParams(backMeta.params) };
+  // Shown only when every entry is one the checker writes: a damaged list is not read as "no fairness".
+  const entries = Array.isArray(meta.fairness) ? (meta.fairness as unknown[]).map((f) => (f ?? {}) as { unit?: unknown; how?: unknown }) : undefined;
+  const fairness = entries?.every((f) => typeof f.unit === 'string' && typeof f.how === 'string') ? entries.map((f) => ({ unit: escapeControl(f.unit as string), how: f.how as string })) : undefined;
   return { file, meta, vars, json, steps, loop: loop as number, back: backLabel, backStep, fairness, onView: Array.isArray(meta.view) };
+}
+
+/** A step's action, parameters (as in the file), process and actor, from its `#meta` (or the lasso's `back`). */
+function stepMeta(meta: Record<string, unknown>): { action?: string; params: Record<string, unknown>; process?: string; actor?: string } {
+  return {
+    action: typeof meta.action === 'string' && meta.action !== 'init' && meta.action !== 'stutter' ? meta.action : undefined,
+    params: meta.params && typeof meta.params === 'object' ? (meta.params as Record<string, unknown>) : {},
+    process: typeof meta.process === 'string' ? escapeControl(meta.process) : undefined,
+    actor: typeof meta.actor === 'string' ? escapeControl(meta.actor) : undefined,
+  };
+}
+
+/** Parameters as shown: names and string values from the file with their control characters escaped. */
+function escapeParams(params: Record<string, unknown>): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(params).map(([k, v]) => [escapeControl(k), typeof v === 'string' ? escapeControl(v) : v]));
 }
 
 /**

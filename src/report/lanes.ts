@@ -8,7 +8,7 @@ export interface Lane {
   self?: string;
 }
 
-type StepLike = Pick<ItfStep, 'action' | 'params' | 'process' | 'actor' | 'label'>;
+export type StepLike = Pick<ItfStep, 'action' | 'params' | 'process' | 'actor' | 'label'>;
 
 /**
  * A step's column: the actor the trace names (written from the spec: an action's declared actor, its

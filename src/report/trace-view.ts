@@ -2,7 +2,7 @@
 // swimlane view: one column per thread, each step in its thread's column with what it changed.
 import type { ChalkInstance } from 'chalk';
 import { itfChanges, type ItfChange, type ItfFile, type ItfStep } from './itf-read.ts';
-import { isOwnPc, laneOf, stepName } from './lanes.ts';
+import { isOwnPc, laneOf, stepName, type StepLike } from './lanes.ts';
 import { escapeControl } from './terminal.ts';
 
 export function formatHeader(t: ItfFile, c: ChalkInstance): string {
@@ -80,12 +80,16 @@ function backChanges(t: ItfFile): ItfChange[] | undefined {
   return itfChanges(t.steps[t.steps.length - 1], t.steps[t.loop]);
 }
 
-const fairnessHow: Record<string, string> = { taken: 'is taken in the cycle', disabled: 'is disabled in a state of the cycle', 'never enabled': 'is never enabled in the cycle' };
+const fairnessHow = new Map([
+  ['taken', 'is taken in the cycle'],
+  ['disabled', 'is disabled in a state of the cycle'],
+  ['never enabled', 'is never enabled in the cycle'],
+]);
 
 /** Which fairness conditions the cycle meets, and how: why the behaviour may stay in it forever. */
 export function fairnessLine(fairness: readonly { unit: string; how: string }[]): string {
   if (fairness.length === 0) return '  No fairness is assumed, so a behaviour may stop (stutter) anywhere.';
-  return `  Fairness the cycle meets: ${fairness.map((f) => `${escapeControl(f.unit)} ${fairnessHow[f.how] ?? escapeControl(f.how)}`).join('; ')}.`;
+  return `  Fairness the cycle meets: ${fairness.map((f) => `${escapeControl(f.unit)} ${fairnessHow.get(f.how) ?? escapeControl(f.how)}`).join('; ')}.`;
 }
 
 /** A lasso's end: how the last state goes back to its first state. */
@@ -96,8 +100,6 @@ export function lassoEnd(t: { loop?: number; back?: string; steps: unknown[] }, 
   return `  --- ${t.back ? `${t.back}: ` : ''}back to state ${k}${onView ? ' (a state equal to it on the view)' : ''}: the cycle repeats forever ---`;
 }
 
-type SwimStep = Pick<ItfStep, 'action' | 'params' | 'process' | 'actor' | 'label'>;
-
 export function formatSwimlane(t: ItfFile, c: ChalkInstance): string {
   const [init, ...rest] = t.steps;
   if (rest.length > 0 && rest.every((s) => !s.action)) {
@@ -105,7 +107,7 @@ export function formatSwimlane(t: ItfFile, c: ChalkInstance): string {
   }
   const lanes: string[] = [];
   /** A step's row: its column, its name and what it changed (its own program counter as `-> label`). */
-  const rowOf = (step: SwimStep, before: ItfStep, after: ItfStep, n: string) => {
+  const rowOf = (step: StepLike, before: ItfStep, after: ItfStep, n: string) => {
     const lane = laneOf(step);
     if (!lanes.includes(lane.title)) lanes.push(lane.title);
     const all = itfChanges(before, after);
