@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { checkModel } from '../src/compile/check.ts';
 import { compileModel } from '../src/compile/model.ts';
 import { toJUnit } from '../src/report/junit.ts';
-import { defineSpec, int } from '../src/index.ts';
+import { always, and, defineSpec, eventually, int, weakFair } from '../src/index.ts';
 import { cli, scratch, writeSpec } from './helpers.ts';
 
 /** A strict well-formedness check: balanced tags, quoted attributes, no raw '<' or bare '&' in text. */
@@ -107,6 +107,22 @@ export default defineSpec({
     assertWellFormedXml(xml);
     expect(xml).toContain('message="the recipe of go threw: bad\ufffdbyte &lt;\ufffd&gt; \ufffd" type="SpecError"');
     expect(xml).toMatch(/<testsuite name="ctl" tests="2" failures="0" errors="2" skipped="0"/);
+  });
+
+  it('a property with []P conjuncts and temporal ones is one test case, passed when both parts hold', async () => {
+    const spec = defineSpec({
+      name: 'parts',
+      state: { n: int(0, 2) },
+      init: { n: 0 },
+      actions: { go: { when: (s) => s.n < 2, do: (s) => { s.n += 1; } } },
+      temporal: { P: and(always((s: { n: number }) => s.n <= 2), eventually((s: { n: number }) => s.n === 2)) },
+      fairness: [weakFair('go')],
+      deadlock: false,
+    });
+    const result = await checkModel(compileModel(spec, 'default'));
+    const xml = toJUnit({ results: [{ result }], loadErrors: [] });
+    expect(xml.match(/<testcase name="[^"]*"/g)).toEqual(['<testcase name="P"', '<testcase name="TypeOK"']);
+    expect(xml).toMatch(/<testsuite name="parts" tests="2" failures="0" errors="0" skipped="0"/);
   });
 
   it('an unwritable report path is a clear error (exit 151)', () => {

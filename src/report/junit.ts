@@ -74,7 +74,8 @@ function propertiesOf(r: CheckResult, deadlock: boolean | undefined): string[] {
   const names = [...r.model.invariants.map((p) => p.name), ...r.model.actionProperties.map((p) => p.name), TYPE_OK, ...(r.model.liveness?.properties.map((p) => p.name) ?? [])];
   if ((deadlock ?? r.model.deadlock) || r.property === DEADLOCK) names.push(DEADLOCK);
   if (r.property === ASSERTION || expectedViolations(r.expected).includes(ASSERTION)) names.push(ASSERTION);
-  return names;
+  // A property with []P conjuncts is an invariant and a temporal property at once: one case.
+  return [...new Set(names)];
 }
 
 /** A property passes when the run agrees with what the variant expects of it. */
