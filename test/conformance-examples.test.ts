@@ -1,11 +1,14 @@
 // More models of the TLA+ Examples, re-expressed: TLC's distinct, generated and depth, with and
-// without symmetry, and the shortest trace of a broken variant. Paxos keeps its messages as a set of
-// records of four kinds; EWD687a lists PROPERTIES []P, which TLC checks as invariants.
+// without symmetry, TLC's verdicts on their temporal properties, and the shortest trace of a broken
+// variant. Paxos keeps its messages as a set of records of four kinds; EWD687a lists PROPERTIES []P,
+// which TLC checks as invariants; Chang-Roberts and ReadersWriters have liveness under fairness.
 import { describe, expect, it } from 'vitest';
 import { checkModel } from '../src/compile/check.ts';
 import { compileModel } from '../src/compile/model.ts';
 import paxos, { make } from './fixtures/tla-examples/paxos.ts';
 import ewd687a from './fixtures/tla-examples/ewd687a.ts';
+import changRoberts from './fixtures/tla-examples/chang-roberts.ts';
+import readersWriters from './fixtures/tla-examples/readers-writers.ts';
 
 const counts = (r: Awaited<ReturnType<typeof checkModel>>) => [r.outcome, r.stats.distinct, r.stats.generated, r.stats.depth];
 
@@ -43,5 +46,25 @@ describe('conformance with TLC: EWD687a (MCEWD687a: four processes, four edges, 
   it('without the restriction on acknowledging the parent edge, DT1Inv is violated with a 6-state trace', async () => {
     const r = await checkModel(compileModel(ewd687a, 'broken'));
     expect([r.outcome, r.property, r.trace?.length]).toEqual(['invariant', 'DT1Inv', 6]);
+  });
+});
+
+describe('conformance with TLC: liveness under fairness', () => {
+  it('Chang-Roberts (MCChangRoberts, N = 3): 137 distinct, 227 generated, depth 10; Liveness holds, and fails without fairness', async () => {
+    const r = await checkModel(compileModel(changRoberts, 'default'));
+    expect([...counts(r), r.liveness?.holds]).toEqual(['ok', 137, 227, 10, ['Liveness']]);
+    const unfair = await checkModel(compileModel(changRoberts, 'unfair'));
+    expect([unfair.outcome, unfair.property]).toEqual(['temporal', 'Liveness']);
+    const broken = await checkModel(compileModel(changRoberts, 'broken'));
+    expect([broken.outcome, broken.property, broken.trace?.length]).toEqual(['invariant', 'Correctness', 7]);
+  });
+
+  it('ReadersWriters (MC, three actors): 21,527 distinct, 59,674 generated, depth 13; Liveness holds, and fails without WF(Stop)', async () => {
+    const r = await checkModel(compileModel(readersWriters, 'default'));
+    expect([...counts(r), r.liveness?.holds]).toEqual(['ok', 21527, 59674, 13, ['Liveness']]);
+    const unfair = await checkModel(compileModel(readersWriters, 'no-wf-stop'));
+    expect([unfair.outcome, unfair.property]).toEqual(['temporal', 'Liveness']);
+    const broken = await checkModel(compileModel(readersWriters, 'broken'));
+    expect([broken.outcome, broken.property, broken.trace?.length]).toEqual(['invariant', 'Safety', 5]);
   });
 });
