@@ -336,7 +336,7 @@ export function compileTemporal(input: TemporalInput): LivenessSystem {
           throw new SpecError(`spec '${specName}', property '${name}': fairness is a hypothesis (implies(weakFair(...), ...)) or goes in \`fairness\``);
         case 'always':
           throw new SpecError(
-            `spec '${specName}', property '${name}': always(P) is checked as an invariant when P is a state predicate and it is the property or one of its conjuncts, as TLC does; here it is ${typeof f.p === 'function' ? 'under implies()' : 'of a step (write [][A]_v as an action property)'}, which is not supported`,
+            `spec '${specName}', property '${name}': always(P) is checked as an invariant when P is a state predicate and it is the property or one of its conjuncts, as TLC does; here it is ${typeof f.p === 'function' ? 'under implies(), which is not supported: make it a property of its own, or an invariant' : 'of a step, which is not supported: write [][A]_v as an action property'}`,
           );
         case 'initially':
           p.conclusions.push({ op: 'initially', p: stateLit(f.p, 'initially()') });

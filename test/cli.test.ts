@@ -70,6 +70,12 @@ register(${JSON.stringify(pathToFileURL(join(dir, 'hooks.mjs')).href)}, { data: 
     expect(r.code).toBe(12);
     expect(r.stdout).not.toContain('Counterexample');
     expect(r.stdout).toMatch(/^spec +variant +result +expected +distinct +generated +depth +trace +as expected\ndie-hard +default +violates NotSolved +violates NotSolved +14 +73 +7 +7 +yes\n/);
+    // A lone spec that does not load: its error says it all, with no summary of nothing checked.
+    const dir = scratch();
+    const broken = writeSpec(dir, 'broken.ts', "export default { name: 'not a spec' };\n");
+    const bad = cli(['check', broken, '--quiet', '--out', dir]);
+    expect([bad.code, bad.stdout]).toEqual([150, '']);
+    expect(bad.stderr).toContain('broken.ts');
   });
 
   it('prints plain text when NO_COLOR is set or output is not a terminal', () => {

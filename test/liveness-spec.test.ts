@@ -442,7 +442,7 @@ describe('temporal properties: errors', () => {
       "spec 'e': fairness names action 'nope', which the spec does not have",
     );
     expect(compile({ temporal: { P: implies(weakFair('flip'), always((s: { x: number }) => s.x === 1)) } })).toThrow(
-      "spec 'e', property 'P': always(P) is checked as an invariant when P is a state predicate and it is the property or one of its conjuncts, as TLC does; here it is under implies(), which is not supported",
+      "spec 'e', property 'P': always(P) is checked as an invariant when P is a state predicate and it is the property or one of its conjuncts, as TLC does; here it is under implies(), which is not supported: make it a property of its own, or an invariant",
     );
     expect(compile({ temporal: { P: implies(eventually((s: { x: number }) => s.x === 1), eventually((s: { x: number }) => s.x === 0)) } })).toThrow(
       "spec 'e', property 'P': a hypothesis must be fairness, initially(...), always(eventually(...)) or eventuallyAlways(...), not eventually",

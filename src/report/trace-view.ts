@@ -95,7 +95,7 @@ export function fairnessLine(fairness: readonly { unit: string; how: string }[])
 /** A lasso's end: how the last state goes back to its first state. */
 export function lassoEnd(t: { loop?: number; back?: string; steps: unknown[] }, onView = false): string {
   const k = t.loop! + 1;
-  if (t.back === undefined && t.loop === t.steps.length - 1) return `  --- stutters forever in state ${k} ---`;
+  if (!cycleHasSteps(t)) return `  --- stutters forever in state ${k} ---`;
   // With a view, the search keeps one state per view value: the step back reaches one equal to state k there.
   return `  --- ${t.back ? `${t.back}: ` : ''}back to state ${k}${onView ? ' (a state equal to it on the view)' : ''}: the cycle repeats forever ---`;
 }
