@@ -214,6 +214,32 @@ const NO_TAKEN: readonly Taken[] = Object.freeze([]) as readonly Taken[];
 const noneTaken = (): readonly Taken[] => NO_TAKEN;
 
 /**
+ * Whether some choice path of `run` yields a result (TLA+'s ENABLED of an action): paths are tried
+ * until one does. Choosers of its own, so that it may run inside another enumeration (a predicate
+ * judging a successor, a recipe asking about another action). Exceptions from `run` propagate.
+ */
+export function yieldsAny(run: () => unknown): boolean {
+  const saved = current;
+  const todo: (readonly number[])[] = [NO_PATH];
+  try {
+    while (todo.length > 0) {
+      const c = new Chooser(todo.pop()!);
+      current = c;
+      try {
+        run();
+        return true;
+      } catch (e) {
+        if (e !== NO_SUCCESSOR) throw e;
+      }
+      for (let k = 0; k < c.forkCount; k++) todo.push(c.forks[k]);
+    }
+    return false;
+  } finally {
+    current = saved;
+  }
+}
+
+/**
  * Runs `run` inside a recipe's run again, along the choices that run has taken so far (a recipe
  * run a second time on another draft makes the same choices).
  */

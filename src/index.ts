@@ -20,3 +20,4 @@ export {
 export { network, Network, type InFlight, type NetworkKind, type NetworkOptions } from './network.ts';
 export { choose, either, when, subsetsOf, majorities, type Domain } from './choice.ts';
 export { assert } from './assert.ts';
+export { enabled } from './enabled.ts';

@@ -6,10 +6,11 @@ import { pathToFileURL } from 'node:url';
 import { resolve } from 'node:path';
 import { type ActionInstance, type ChoicePath, type Encoder, type State, type SymmetryGroup, type StepSource, type SymmetrySite, type SystemSource, type TransitionSystem, type View } from '../../checker/system.ts';
 import { isPromise, recipeResult } from '../../checker/recipe-result.ts';
-import { again, enumerateChoices, followChoices } from '../choice.ts';
+import { again, enumerateChoices, followChoices, yieldsAny } from '../choice.ts';
+import { activate, type EnabledEvaluator } from '../enabled.ts';
 import { checkAssumptions } from '../constants.ts';
 import { compileCodec, compileViews, type StateViews } from '../schema/compile.ts';
-import { FiniteSchema, RecordSchema, Schema, show, TypeViolation, ValueBag, ValueSet, type Shape } from '../schema/index.ts';
+import { equalValues, FiniteSchema, RecordSchema, Schema, show, TypeViolation, ValueBag, ValueSet, type Shape } from '../schema/index.ts';
 import { alwaysInvariants, compileTemporal, strongFair, weakFair, type TemporalFormula } from '../temporal.ts';
 import type { LivenessSystem } from '../../checker/liveness/formula.ts';
 import {
@@ -171,7 +172,8 @@ export function compileModel(spec: Spec, variant: string, file?: string, opts: C
     ? (value, out, at) => ((views.isView(value) ? views.fits(value as State, out, at) : fits(value, out, at)) ? undefined : typeMessage(value, out, at))
     : (value, out, at) => (fits(value, out, at) ? undefined : typeMessage(value, out, at));
 
-  const actions: ActionInstance[] = [];
+  const actions: SpecAction[] = [];
+  const enabledIn = enabledEvaluator(def.name, actions);
   for (const [name, a] of Object.entries(def.actions as Record<string, ActionDef<State, Constants, ParamDomains>>)) {
     let domains: ParamDomains;
     try {
@@ -181,7 +183,7 @@ export function compileModel(spec: Spec, variant: string, file?: string, opts: C
     }
     for (const params of expandParams(def.name, name, domains)) {
       const shown = Object.entries(params).map(([k, v]) => `${k}=${typeof v === 'object' && v !== null ? show(v) : String(v)}`).join(', ');
-      actions.push(instance(actions.length, name, shown ? `${name}(${shown})` : name, params, a, constants, codec, spec, encode, viewsOn ? views : undefined));
+      actions.push(instance(actions.length, name, shown ? `${name}(${shown})` : name, params, a, constants, codec, spec, encode, viewsOn ? views : undefined, enabledIn));
     }
   }
 
@@ -197,6 +199,8 @@ export function compileModel(spec: Spec, variant: string, file?: string, opts: C
   const terminal = def.terminal as Pred | undefined;
   let source: SystemSource | undefined;
   const exportName = opts.exportName ?? 'default';
+  // Until the checker runs spec code of another spec, enabled() asks this one.
+  activate(enabledIn);
   return {
     title: variant === 'default' ? def.name : `${def.name} [${variant}]`,
     spec,
@@ -225,22 +229,24 @@ export function compileModel(spec: Spec, variant: string, file?: string, opts: C
     actions,
     invariants: Object.entries((def.invariants ?? {}) as Record<string, Pred>)
       .filter(([n]) => checked(n))
-      .map(([name, f]) => ({ name, holds: (s: State) => f(s, constants) }))
-      .concat(alwaysChecked.map(({ name, holds, which }) => ({ name, holds: (s: State) => holds(s, constants), which: (s: State) => which(s, constants) }))),
+      .map(([name, f]) => ({ name, holds: (s: State) => (activate(enabledIn), f(s, constants)) }))
+      .concat(
+        alwaysChecked.map(({ name, holds, which }) => ({ name, holds: (s: State) => (activate(enabledIn), holds(s, constants)), which: (s: State) => (activate(enabledIn), which(s, constants)) })),
+      ),
     actionProperties: Object.entries((def.actionProperties ?? {}) as Record<string, StepPred>)
       .filter(([n]) => checked(n))
-      .map(([name, f]) => ({ name, holds: (s: State, next: State) => f(s, next, constants) })),
-    constraint: constraint && ((s: State) => constraint(s, constants)),
+      .map(([name, f]) => ({ name, holds: (s: State, next: State) => (activate(enabledIn), f(s, next, constants)) })),
+    constraint: constraint && ((s: State) => (activate(enabledIn), constraint(s, constants))),
     // The engine judges a step by its states; which action took it is the one running (see instance()).
-    actionConstraint: actionConstraint && ((s: State, next: State) => actionConstraint(s, next, constants, running!)),
+    actionConstraint: actionConstraint && ((s: State, next: State) => (activate(enabledIn), actionConstraint(s, next, constants, running!))),
     view: def.view ? compileView(def.name, codec, def.view) : undefined,
     choices: true,
-    terminal: terminal && ((s: State) => terminal(s, constants)),
+    terminal: terminal && ((s: State) => (activate(enabledIn), terminal(s, constants))),
     deadlock: variantDef?.deadlock ?? def.deadlock ?? true,
     symmetry,
     symmetryDefault: def.symmetry ?? true,
     expect: variantExpectation(spec, variant),
-    liveness: variantLiveness(spec, variant, actions, constants, checked, temporal, opts.starvation),
+    liveness: withEnabled(variantLiveness(spec, variant, actions, constants, checked, temporal, opts.starvation), enabledIn),
     // Computed when first asked for (a parallel search): it reads the spec's import graph.
     get source(): SystemSource | undefined {
       if (!file) return undefined;
@@ -328,6 +334,8 @@ let running: StepInfo | undefined;
 
 /** An action instance as the reports see it: it can also say which choices a choice path took. */
 export interface SpecAction extends ActionInstance {
+  /** Whether this instance can take a step from `s` (TLA+'s ENABLED): its guard holds and a choice path of its recipe yields. */
+  canStep(s: State): boolean;
   /** What each choice point on `choice` took from `pre` (`branch 2`, `m = {...}`), for traces. */
   explain(pre: State, choice: ChoicePath): string[];
 }
@@ -348,6 +356,8 @@ function instance(
   encode: Encoder,
   /** Undefined when the search hands recipes decoded drafts. */
   views: StateViews<State> | undefined,
+  /** The spec's answer to enabled(), made the active one whenever this instance's spec code runs. */
+  enabledIn: EnabledEvaluator,
 ): SpecAction {
   const when = a.when as ((s: State, p: Record<string, unknown>, c: Constants) => unknown) | undefined;
   const recipe = a.do as (draft: State, p: Record<string, unknown>, c: Constants) => unknown;
@@ -372,7 +382,7 @@ function instance(
     // The same run again, along the same choices, on a decoded draft.
     return again(() => runOn(views.plain(source.draft())));
   };
-  const guard = when && ((s: State) => when(s, params, constants));
+  const guard = when && ((s: State) => (activate(enabledIn), when(s, params, constants)));
   return {
     id,
     name,
@@ -386,8 +396,20 @@ function instance(
     successors: (from, sink) => {
       running = step;
       source = from;
+      activate(enabledIn);
       // A run without choices hands its successor on with NO_CHOICE as its path.
       enumerateChoices(run, sink);
+    },
+    canStep: (s) => {
+      if (guard !== undefined && !isGuardTrue(guard(s), label)) return false;
+      const saved = running;
+      running = step;
+      try {
+        // Each choice path's run gets a fresh copy: `s` is the predicate's, and stays as it was.
+        return yieldsAny(() => recipe(copyState(codec.keys, s), params, constants));
+      } finally {
+        running = saved;
+      }
     },
     explain: (pre, choice) => {
       const draft = structuredCloneState(pre);
@@ -429,6 +451,67 @@ function specFunctions(def: Spec['def']): unknown[] {
     def.constraint,
     def.terminal,
   ];
+}
+
+/**
+ * enabled() for one spec: whether one of the named actions' instances (all of them when none is
+ * named) with the given parameter values can take a step from `s`. Guards that ask it of their own
+ * action would never end: past a depth no spec needs, that is said.
+ */
+function enabledEvaluator(spec: string, actions: readonly SpecAction[]): EnabledEvaluator {
+  let depth = 0;
+  return (s, action, params) => {
+    const names = action === undefined ? undefined : typeof action === 'string' ? [action] : action;
+    if (names !== undefined && (!Array.isArray(names) || names.some((n) => typeof n !== 'string'))) {
+      throw new TypeError(`enabled(s, ${show(action)}): name an action or process, or a list of them`);
+    }
+    const named = names === undefined ? actions : actions.filter((a) => names.includes(a.name) || (a.process !== undefined && names.includes(a.process)));
+    for (const n of names ?? []) {
+      if (!named.some((a) => a.name === n || a.process === n)) {
+        throw new Error(`enabled(s, '${n}'): spec '${spec}' has no action or process '${n}' (actions: ${[...new Set(actions.map((a) => a.name))].join(', ')})`);
+      }
+    }
+    for (const k of Object.keys(params ?? {})) {
+      if (!named.some((a) => k in a.params)) {
+        const has = [...new Set(named.flatMap((a) => Object.keys(a.params)))];
+        throw new Error(`enabled(): ${names ? `'${names.join("', '")}' has` : 'no action has'} no parameter '${k}' (${has.length ? `parameters: ${has.join(', ')}` : 'it has no parameters'})`);
+      }
+    }
+    if (depth > 16) throw new Error('enabled() asked again and again: a guard or recipe that asks whether its own action is enabled never ends');
+    depth++;
+    try {
+      for (const a of named) {
+        if (params !== undefined && !Object.entries(params).every(([k, v]) => k in a.params && equalValues(a.params[k], v))) continue;
+        if (a.canStep(s as State)) return true;
+      }
+      return false;
+    } finally {
+      depth--;
+    }
+  };
+}
+
+/** What a guard said, as the step takes it: a non-boolean is a mistake in the spec, named. */
+function isGuardTrue(answer: unknown, label: string): boolean {
+  if (answer === true || answer === false) return answer;
+  throw new TypeError(`the guard of ${label} returned ${show(answer)}, not a boolean`);
+}
+
+/** A fresh copy of state `s` (a view, a decoded or a frozen state) for a recipe to change. */
+function copyState(keys: readonly string[], s: State): State {
+  const out: State = {};
+  for (const k of keys) out[k] = cloneValue(s[k]);
+  return out;
+}
+
+/** The liveness checker's predicates, each making its spec the one enabled() asks. */
+function withEnabled(live: LivenessSystem | undefined, enabledIn: EnabledEvaluator): LivenessSystem | undefined {
+  if (live === undefined) return undefined;
+  return {
+    ...live,
+    stateAtoms: live.stateAtoms.map((p) => (s: State) => (activate(enabledIn), p(s))),
+    edgeAtoms: live.edgeAtoms.map((p) => (s: State, next: State, x: Parameters<typeof p>[2]) => (activate(enabledIn), p(s, next, x))),
+  };
 }
 
 /** A copy of a decoded state to run a recipe on, keeping value classes (ValueSet, ValueBag). */

@@ -1,0 +1,150 @@
+// TLA+'s ENABLED as enabled(s, action?, params?): what it answers (guards, choice paths, parameters,
+// processes), where it may be asked (invariants with and without views over the encoding, guards,
+// liveness), and what a spec that asks it wrongly is told.
+import { describe, expect, it } from 'vitest';
+import { checkModel } from '../src/compile/check.ts';
+import { compileModel } from '../src/compile/model.ts';
+import { always, choose, defineSpec, either, enabled, enumOf, eventually, int, mapOf, when, weakFair } from '../src/index.ts';
+import { process } from '../src/process.ts';
+
+type S = { x: number; y: number };
+
+/** x counts up to 3; Pick(k) moves y up by k + 1 while that stays at most 2, through an either whose other branch never yields. */
+const counter = (invariants: Record<string, (s: S) => boolean>, extra: Record<string, unknown> = {}, incWhen = (s: S) => s.x < 3) =>
+  defineSpec({
+    name: 'counter',
+    state: { x: int(0, 3), y: int(0, 3) },
+    init: { x: 0, y: 0 },
+    actions: {
+      Inc: { when: (s) => incWhen(s), do: (s) => void s.x++ },
+      Pick: {
+        params: { k: int(0, 1) },
+        do: (s, { k }) =>
+          either(
+            () => {
+              when(s.y + k + 1 <= 2);
+              s.y += k + 1;
+            },
+            () => when(false),
+          ),
+      },
+    },
+    invariants,
+    deadlock: false,
+    ...extra,
+  });
+
+const run = async (spec: ReturnType<typeof counter>) => {
+  const r = await checkModel(compileModel(spec, 'default'));
+  return [r.outcome, r.property, r.stats.distinct, r.trace?.length];
+};
+
+describe('enabled()', () => {
+  it('outside a checked spec, says where it may be asked', () => {
+    // This file compiles no spec before this test: nothing has made a spec the one asked.
+    expect(() => enabled({ x: 0 })).toThrow("enabled() asks the spec being checked: it is only allowed inside a spec's invariants, properties, constraints, guards and recipes");
+  });
+
+  it('is false where the guard holds but no choice path yields, true where one does (Pick(k) only while y + k + 1 <= 2)', async () => {
+    // 4 x-values and y in {0, 1, 2}: 12 states. Pick is enabled exactly where y <= 1 (Pick(0)).
+    expect(await run(counter({ PickIffRoom: (s) => enabled(s, 'Pick') === s.y <= 1 }))).toEqual(['ok', undefined, 12, undefined]);
+    // Pick(1) only where y = 0: it fails after one Pick(0) step (a trace of 2), once the search has found the 4 states within depth 2.
+    expect(await run(counter({ Pick1: (s) => enabled(s, 'Pick', { k: 1 }) }))).toEqual(['invariant', 'Pick1', 4, 2]);
+  });
+
+  it('with no action named is ENABLED Next: false only where nothing can step', async () => {
+    // x = 3 and y = 2 is the one state without a successor: one Pick(1) and 3 Inc steps reach it.
+    expect(await run(counter({ Live: (s) => enabled(s) }))).toEqual(['invariant', 'Live', 12, 5]);
+    expect(await run(counter({ Same: (s) => enabled(s) === (s.x < 3 || s.y < 2) }))).toEqual(['ok', undefined, 12, undefined]);
+    expect(await run(counter({ Both: (s) => enabled(s, ['Inc', 'Pick']) === (s.x < 3 || s.y < 2) }))).toEqual(['ok', undefined, 12, undefined]);
+  });
+
+  it('runs recipes on copies: the state a predicate reads is not changed', async () => {
+    // With one variable predicates read plain states; with two, views over the encoding.
+    const one = defineSpec({
+      name: 'one',
+      state: { x: int(0, 2) },
+      init: { x: 0 },
+      actions: { Inc: { when: (s) => s.x < 2, do: (s) => void s.x++ } },
+      invariants: { Unchanged: (s) => (enabled(s), s.x <= 2) },
+      deadlock: false,
+    });
+    const r = await checkModel(compileModel(one, 'default'));
+    expect([r.outcome, r.stats.distinct]).toEqual(['ok', 3]);
+    expect(await run(counter({ Unchanged: (s) => enabled(s, 'Inc') === s.x < 3 && enabled(s, 'Pick') === s.y <= 1 }))).toEqual(['ok', undefined, 12, undefined]);
+  });
+
+  it('may be asked in a guard: Inc only while Pick cannot step', async () => {
+    const priority = counter({}, {}, (s) => s.x < 3 && !enabled(s, 'Pick'));
+    // y goes 0 -> 1 or 2 first (Pick(0) twice or Pick(1) once), then x counts: (0,0) (0,1) and 4 x-values at y = 2.
+    const r = await checkModel(compileModel(priority, 'default'));
+    expect([r.outcome, r.stats.distinct, r.stats.generated, r.stats.depth]).toEqual(['ok', 6, 7, 5]);
+  });
+
+  it('under fairness in a liveness property: <>(~ENABLED Next) holds with WF, fails without', async () => {
+    const spec = counter({}, { temporal: { Ends: eventually((s: S) => !enabled(s)) }, fairness: [weakFair('Inc'), weakFair('Pick')] });
+    const fair = await checkModel(compileModel(spec, 'default'));
+    expect([fair.outcome, fair.liveness?.holds]).toEqual(['ok', ['Ends']]);
+    const unfair = await checkModel(compileModel(defineSpec({ ...spec.def, fairness: [] }), 'default'));
+    expect([unfair.outcome, unfair.property]).toEqual(['temporal', 'Ends']);
+  });
+
+  it('as []P with ENABLED, an invariant with the property\'s name', async () => {
+    const spec = counter({}, { temporal: { Done: always((s: S) => enabled(s) || (s.x === 3 && s.y === 3)) } });
+    const r = await checkModel(compileModel(spec, 'default'));
+    expect([r.outcome, r.property, r.message, r.trace?.length]).toEqual(['invariant', 'Done', "invariant 'Done' is violated", 5]);
+  });
+
+  it('names what a spec asks wrongly: an action it lacks, a parameter no instance has, its own action from its guard', async () => {
+    const nope = await checkModel(compileModel(counter({ Nope: (s) => enabled(s, 'Nope') }), 'default'));
+    expect([nope.outcome, nope.message]).toEqual(['error', "invariant 'Nope' threw: enabled(s, 'Nope'): spec 'counter' has no action or process 'Nope' (actions: Inc, Pick)"]);
+    const param = await checkModel(compileModel(counter({ P: (s) => enabled(s, 'Inc', { k: 0 }) }), 'default'));
+    expect([param.outcome, param.message]).toEqual(['error', "invariant 'P' threw: enabled(): 'Inc' has no parameter 'k' (it has no parameters)"]);
+    const loop = counter({}, {}, (s) => enabled(s, 'Inc'));
+    const r = await checkModel(compileModel(loop, 'default'));
+    expect([r.outcome, r.message]).toEqual(['error', 'the guard of Inc threw: enabled() asked again and again: a guard or recipe that asks whether its own action is enabled never ends']);
+  });
+
+  it('of a process names all its steps, and `self` picks one thread\'s', async () => {
+    type P = { pc: Record<number, 'lock' | 'work' | 'Done'>; held: number };
+    const Id = int(1, 2);
+    const spec = defineSpec({
+      name: 'threads',
+      state: { pc: mapOf(Id, enumOf('lock', 'work', 'Done')), held: int(0, 2) },
+      init: { pc: { 1: 'lock', 2: 'lock' }, held: 0 },
+      actions: process<P>()('thread', Id, {
+        pc: 'pc',
+        steps: {
+          lock: { when: (s) => s.held === 0, do: (s, self) => void (s.held = self) },
+          work: { do: (s) => void (s.held = 0) },
+        },
+      }),
+      invariants: {
+        // A thread can step unless it is done or waits for the lock the other holds.
+        Waits: (s: P) => [1, 2].every((t) => enabled(s, 'thread', { self: t }) === (s.pc[t] === 'work' || (s.pc[t] === 'lock' && s.held === 0))),
+        OneStep: (s: P) => enabled(s, 'thread.work') === Object.values(s.pc).includes('work'),
+      },
+      deadlock: false,
+    });
+    // Both at lock; one working, the other at lock; one done, the other at lock, working or done: 8 states.
+    const r = await checkModel(compileModel(spec, 'default'));
+    expect([r.outcome, r.stats.distinct]).toEqual(['ok', 8]);
+  });
+
+  it('counts a choose over an empty set as no step, as \\E x \\in {} is false', async () => {
+    const spec = defineSpec({
+      name: 'empty-choice',
+      state: { x: int(0, 3), seen: int(0, 1) },
+      init: { x: 0, seen: 0 },
+      actions: {
+        Take: { do: (s) => void (s.x = choose([1, 2, 3].filter((v) => v > s.x + 1), 'v')) },
+        Mark: { when: (s) => s.seen === 0, do: (s) => void (s.seen = 1) },
+      },
+      // Take can step only while some v > x + 1 exists: x <= 1.
+      invariants: { TakeIffSmall: (s) => enabled(s, 'Take') === s.x <= 1 },
+      deadlock: false,
+    });
+    const r = await checkModel(compileModel(spec, 'default'));
+    expect([r.outcome, r.stats.distinct]).toEqual(['ok', 6]);
+  });
+});
