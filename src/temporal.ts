@@ -4,6 +4,7 @@
 //
 //   initially(P)                 P on the first state (a state predicate as a TLA+ property)
 //   eventually(P)                <>P
+//   always(P)                    []P: an invariant, as TLC checks it; under implies(h, ...), h => []P
 //   always(eventually(P))        []<>P        (also alwaysEventually(P))
 //   eventuallyAlways(P)          <>[]P        (also eventually(always(P)))
 //   leadsTo(P, Q)                P ~> Q
@@ -160,6 +161,9 @@ function expandForall(f: TemporalFormula, c: Constants): TemporalFormula {
       return f;
   }
 }
+
+/** The hypothesis of a []P under implies(), as [](TRUE => []P): true in every state. */
+const FROM_THE_START: Pred = () => true;
 
 function isFormula(x: unknown): x is TemporalFormula {
   return typeof x === 'object' && x !== null && 'op' in x;
@@ -335,9 +339,11 @@ export function compileTemporal(input: TemporalInput): LivenessSystem {
         case 'fair':
           throw new SpecError(`spec '${specName}', property '${name}': fairness is a hypothesis (implies(weakFair(...), ...)) or goes in \`fairness\``);
         case 'always':
-          throw new SpecError(
-            `spec '${specName}', property '${name}': always(P) is checked as an invariant when P is a state predicate and it is the property or one of its conjuncts, as TLC does; here it is ${typeof f.p === 'function' ? 'under implies(), which is not supported: make it a property of its own, or an invariant' : 'of a step, which is not supported: write [][A]_v as an action property'}`,
-          );
+          // A []P left here stands under implies() (the others are invariants): H => []P is
+          // [](TRUE => []P) under H, violated by a behaviour that satisfies H and reaches a state without P.
+          if (typeof f.p !== 'function') throw new SpecError(`spec '${specName}', property '${name}': always() of a step is not supported: write [][A]_v as an action property`);
+          p.conclusions.push({ op: 'always-after', p: stateLit(FROM_THE_START, 'always()'), q: stateLit(f.p, 'always()') });
+          break;
         case 'initially':
           p.conclusions.push({ op: 'initially', p: stateLit(f.p, 'initially()') });
           break;

@@ -414,6 +414,37 @@ describe('temporal properties: errors', () => {
     expect(compileModel(spec, 'mixed').liveness?.properties.map((p) => [p.name, p.labels])).toEqual([['Mixed', ['conjunct 1']]]);
   });
 
+  it('h => []P under implies(): temporal, violated by a behaviour that satisfies h and reaches a state without P', async () => {
+    type X = { x: number };
+    const spec = defineSpec({
+      name: 'climb',
+      state: { x: int(0, 3) },
+      init: [{ x: 0 }, { x: 1 }],
+      actions: { up: { when: (s) => s.x < 3, do: (s) => { s.x += 1; } } },
+      temporal: {
+        // Init => []P: from x = 1 on, x never falls below 1.
+        FromOne: implies(initially((s: X) => s.x === 1), always((s: X) => s.x >= 1)),
+        // From x = 0, x = 2 is reached: 0, 1, 2, then it may stop there.
+        FromZero: implies(initially((s: X) => s.x === 0), always((s: X) => s.x < 2)),
+        // Under fairness as under none: 1, 2, 3, the shortest from either initial state.
+        Fair: implies(weakFair('up'), always((s: X) => s.x < 3)),
+      },
+      deadlock: false,
+      variants: {
+        one: { properties: ['FromOne'], expect: 'holds' },
+        zero: { properties: ['FromZero'], expect: { violates: 'FromZero' } },
+        fair: { properties: ['Fair'], expect: { violates: 'Fair' } },
+      },
+    });
+    expect(compileModel(spec, 'zero').invariants).toEqual([]);
+    const one = await checkModel(compileModel(spec, 'one'));
+    expect([one.outcome, one.liveness?.holds]).toEqual(['ok', ['FromOne']]);
+    const zero = await checkModel(compileModel(spec, 'zero'));
+    expect([zero.outcome, zero.property, zero.trace?.map((t) => t.state.x), zero.matchesExpectation]).toEqual(['temporal', 'FromZero', [0, 1, 2], true]);
+    const fair = await checkModel(compileModel(spec, 'fair'));
+    expect([fair.outcome, fair.property, fair.trace?.map((t) => t.state.x), fair.matchesExpectation]).toEqual(['temporal', 'Fair', [1, 2, 3], true]);
+  });
+
   it('[]P under a forall over a scalarset, nested in and(): one symmetric invariant, checked with symmetry, and expected by its name', async () => {
     const Reader = scalarset('r', 2);
     const spec = defineSpec({
@@ -441,8 +472,8 @@ describe('temporal properties: errors', () => {
     expect(compile({ temporal: { P: eventually((s: { x: number }) => s.x === 1) }, fairness: [weakFair('nope')] })).toThrow(
       "spec 'e': fairness names action 'nope', which the spec does not have",
     );
-    expect(compile({ temporal: { P: implies(weakFair('flip'), always((s: { x: number }) => s.x === 1)) } })).toThrow(
-      "spec 'e', property 'P': always(P) is checked as an invariant when P is a state predicate and it is the property or one of its conjuncts, as TLC does; here it is under implies(), which is not supported: make it a property of its own, or an invariant",
+    expect(compile({ temporal: { P: implies(weakFair('flip'), always(step('flip'))) } })).toThrow(
+      "spec 'e', property 'P': always() of a step is not supported: write [][A]_v as an action property",
     );
     expect(compile({ temporal: { P: implies(eventually((s: { x: number }) => s.x === 1), eventually((s: { x: number }) => s.x === 0)) } })).toThrow(
       "spec 'e', property 'P': a hypothesis must be fairness, initially(...), always(eventually(...)) or eventuallyAlways(...), not eventually",
