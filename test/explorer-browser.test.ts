@@ -181,6 +181,9 @@ describe('the --html report, opened from disk', () => {
     const page = await open(pathToFileURL(lasso).href);
     expect(await page.locator('tr.in-cycle').count()).toBe(5);
     expect(await page.locator('tr.cycle-start th.num').innerText()).toBe('14↻');
+    // The boundary is below the cycle's first state: the step into that state is not in the cycle.
+    const border = (side: string) => page.locator('tr.cycle-start').evaluate((e, p) => getComputedStyle(e).getPropertyValue(`border-${p}-style`), side);
+    expect([await border('top'), await border('bottom')]).toEqual(['solid', 'dashed']);
     expect(await page.locator('tr.cycle-back').innerText()).toBe('↻\tback to state 14: the cycle repeats forever');
     expect(await page.locator('.top .meta').innerText()).toContain('a lasso: the last state loops back to state 14');
     await page.keyboard.press('End');

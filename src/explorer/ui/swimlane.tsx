@@ -33,6 +33,8 @@ export function Swimlane({ views, lanes, sel, loop, onSelect }: Props) {
       </thead>
       <tbody>
         {views.map((v, i) => {
+          // The cycle's first state is in the cycle, the step into it is not: the cycle's boundary
+          // is drawn below that row, so that only the cycle's own steps stand between it and the step back.
           const cls = ['step', i === sel ? 'selected' : '', loop !== undefined && i >= loop ? 'in-cycle' : '', i === loop ? 'cycle-start' : ''].join(' ').trim();
           const cellOf = v.step.lane === undefined ? -1 : lanes.indexOf(v.step.lane);
           return (
@@ -40,7 +42,7 @@ export function Swimlane({ views, lanes, sel, loop, onSelect }: Props) {
               <th class="num" scope="row">
                 {i + 1}
                 {i === loop && (
-                  <span class="cycle-mark" title="the cycle starts here">
+                  <span class="cycle-mark" title="the cycle starts at this state: the steps below it and the step back repeat forever">
                     ↻
                   </span>
                 )}
