@@ -15,7 +15,7 @@
 //   forall(ids, (t) => f(t))     one conjunct per id (\A t \in Ids: ...); ids may be made from the constants
 import type { ActionInstance, State } from '../checker/system.ts';
 import type { FairnessUnit, Lit, LivenessSystem, Temporal } from '../checker/liveness/formula.ts';
-import { FiniteSchema, show } from './schema/index.ts';
+import { equalValues, FiniteSchema, show } from './schema/index.ts';
 import { SpecError, STARVATION, type Constants } from './spec.ts';
 
 type Pred = (s: any, c: any) => boolean;
@@ -283,7 +283,13 @@ export function compileTemporal(input: TemporalInput): LivenessSystem {
     if (!inst.length) throw new SpecError(`spec '${specName}': fairness of '${name}' ${f.params ? `with ${show(f.params)} ` : 'with `where` '}matches no instance`);
     // The instances picked are one unit, as the action or actions named are (WF_v(A(p) \/ B(p))),
     // unless `each` asks for one per instance.
-    const picked = f.params ? `${kindName}(${inst.map((a) => a.label).join(' \\/ ')})` : `${kindName}(${name})`;
+    // Picked by `where`, the unit is named by the parameters its instances share (WF(Return(c=c1))),
+    // so that the units of a forall over ids read apart.
+    const picked = f.params
+      ? `${kindName}(${inst.map((a) => a.label).join(' \\/ ')})`
+      : f.where
+        ? `${kindName}(${names.map((n) => sharedParams(n, inst.filter((a) => a.name === n))).join(' \\/ ')})`
+        : `${kindName}(${name})`;
     const units: Omit<FairnessUnit, 'enabledBit'>[] = f.each
       ? inst.map((a) => ({ name: `${kindName}(${a.label})`, kind: f.kind, actions: [a.id] }))
       : [{ name: f.name ?? picked, kind: f.kind, actions: inst.map((a) => a.id) }];
@@ -404,6 +410,13 @@ export function compileTemporal(input: TemporalInput): LivenessSystem {
     units,
     properties,
   };
+}
+
+/** `Return(c=c1)`: an action named with the parameter values all of `instances` share; its bare name if none. */
+function sharedParams(name: string, instances: readonly ActionInstance[]): string {
+  const [first, ...rest] = instances;
+  const shared = Object.entries(first?.params ?? {}).filter(([k, v]) => rest.every((a) => equalValues(a.params[k], v)));
+  return shared.length ? `${name}(${shared.map(([k, v]) => `${k}=${typeof v === 'object' && v !== null ? show(v) : String(v)}`).join(', ')})` : name;
 }
 
 /** What a fairness `when` says: true or false, or a spec error. */

@@ -95,14 +95,26 @@ describe('enabled()', () => {
     expect([r.outcome, r.property, r.message, r.trace?.length]).toEqual(['invariant', 'Done', "invariant 'Done' is violated", 5]);
   });
 
-  it('names what a spec asks wrongly: an action it lacks, a parameter no instance has, its own action from its guard', async () => {
+  it('names what a spec asks wrongly: an action it lacks, a parameter no instance has, a loop of actions asking about each other', async () => {
     const nope = await checkModel(compileModel(counter({ Nope: (s) => enabled(s, 'Nope') }), 'default'));
     expect([nope.outcome, nope.message]).toEqual(['error', "invariant 'Nope' threw: enabled(s, 'Nope'): spec 'counter' has no action or process 'Nope' (actions: Inc, Pick)"]);
     const param = await checkModel(compileModel(counter({ P: (s) => enabled(s, 'Inc', { k: 0 }) }), 'default'));
     expect([param.outcome, param.message]).toEqual(['error', "invariant 'P' threw: enabled(): 'Inc' has no parameter 'k' (it has no parameters)"]);
     const loop = counter({}, {}, (s) => enabled(s, 'Inc'));
     const r = await checkModel(compileModel(loop, 'default'));
-    expect([r.outcome, r.message]).toEqual(['error', 'the guard of Inc threw: enabled() asked again and again: a guard or recipe that asks whether its own action is enabled never ends']);
+    expect([r.outcome, r.message]).toEqual(['error', 'the guard of Inc threw: enabled() would never end: Inc -> Inc (the guard or recipe of each asks whether the next is enabled)']);
+    // Inc asks about Pick, whose recipe asks about Inc.
+    const mutual = defineSpec({
+      name: 'mutual',
+      state: { x: int(0, 1), y: int(0, 1) },
+      init: { x: 0, y: 0 },
+      actions: {
+        Inc: { when: (s) => enabled(s, 'Pick'), do: (s) => void (s.x = 1) },
+        Pick: { do: (s) => void (s.y = enabled(s, 'Inc') ? 1 : 0) },
+      },
+    });
+    const m = await checkModel(compileModel(mutual, 'default'));
+    expect([m.outcome, m.message]).toEqual(['error', 'the guard of Inc threw: enabled() would never end: Pick -> Inc -> Pick (the guard or recipe of each asks whether the next is enabled)']);
   });
 
   it('of a process names all its steps, and `self` picks one thread\'s', async () => {

@@ -518,12 +518,23 @@ describe('fairness: which instances are one unit, and what a variant replaces', 
     },
   });
 
-  it("weakFair(['A', 'B'], { params: { p } }) is WF(A(p) \\/ B(p)), one unit, as with `where`; `each` makes one per instance", async () => {
+  it("weakFair(['A', 'B'], { params: { p } }) is WF(A(p) \\/ B(p)), one unit, as with `where` (named by the parameters its instances share); `each` makes one per instance", async () => {
     for (const variant of ['params', 'where']) {
       const r = await checkModel(compileModel(toggles, variant));
       expect([variant, r.outcome, r.property, r.matchesExpectation]).toEqual([variant, 'temporal', 'Done', true]);
-      expect(r.lasso?.fairness.map((f) => f.unit)).toEqual([variant === 'params' ? 'WF(A(p=p1) \\/ B(p=p1))' : 'WF(A \\/ B)']);
+      // Picked by `where`, a unit is named by the parameters its instances share.
+      expect(r.lasso?.fairness.map((f) => f.unit)).toEqual(['WF(A(p=p1) \\/ B(p=p1))']);
     }
+    const K = scalarset('k', 2, { symmetric: false });
+    const two = defineSpec({
+      name: 'two',
+      state: { x: int(0, 1) },
+      init: { x: 0 },
+      actions: { C: { params: { k: K, d: int(0, 1) }, do: (s, { d }) => { s.x = d; } } },
+      temporal: { X: eventually((s: { x: number }) => s.x === 1) },
+      fairness: [forall(K, (k) => weakFair('C', { where: (q: { k: string }) => q.k === k, when: () => true }))],
+    });
+    expect(compileModel(two, 'default').liveness?.units.map((u) => u.name)).toEqual(['WF(C(k=k1)) when ...', 'WF(C(k=k2)) when ...']);
     const each = await checkModel(compileModel(toggles, 'each'));
     expect([each.outcome, each.matchesExpectation]).toEqual(['ok', true]);
   });

@@ -81,6 +81,9 @@ export function usesSymmetry(model: Model, option?: boolean): boolean {
 /** Slots of 32 bits a state may take (256 KB): a wider one is a bound left out, not a model to search. */
 const MAX_WIDTH = 1 << 16;
 
+/** The module that rebuilds a model from its source in another thread or on another machine. */
+export const REBUILD_MODULE = new URL('./rebuild.ts', import.meta.url).href;
+
 export function compileModel(spec: Spec, variant: string, file?: string, opts: CompileOptions = {}): Model {
   const def = spec.def;
   if (!spec.variantNames.includes(variant)) {
@@ -251,7 +254,7 @@ export function compileModel(spec: Spec, variant: string, file?: string, opts: C
     get source(): SystemSource | undefined {
       if (!file) return undefined;
       source ??= {
-        builder: new URL('./rebuild.ts', import.meta.url).href,
+        builder: REBUILD_MODULE,
         module: pathToFileURL(resolve(file)).href,
         export: exportName,
         variant,
@@ -455,11 +458,12 @@ function specFunctions(def: Spec['def']): unknown[] {
 
 /**
  * enabled() for one spec: whether one of the named actions' instances (all of them when none is
- * named) with the given parameter values can take a step from `s`. Guards that ask it of their own
- * action would never end: past a depth no spec needs, that is said.
+ * named) with the given parameter values can take a step from `s`. A guard or recipe that asks about
+ * its own action, or about one whose guard asks about it, would never end: the loop is named.
  */
 function enabledEvaluator(spec: string, actions: readonly SpecAction[]): EnabledEvaluator {
-  let depth = 0;
+  /** The instances whose guards and recipes are being run for enabled(), outermost first. */
+  const asking: SpecAction[] = [];
   return (s, action, params) => {
     const names = action === undefined ? undefined : typeof action === 'string' ? [action] : action;
     if (names !== undefined && (!Array.isArray(names) || names.some((n) => typeof n !== 'string'))) {
@@ -477,17 +481,21 @@ function enabledEvaluator(spec: string, actions: readonly SpecAction[]): Enabled
         throw new Error(`enabled(): ${names ? `'${names.join("', '")}' has` : 'no action has'} no parameter '${k}' (${has.length ? `parameters: ${has.join(', ')}` : 'it has no parameters'})`);
       }
     }
-    if (depth > 16) throw new Error('enabled() asked again and again: a guard or recipe that asks whether its own action is enabled never ends');
-    depth++;
-    try {
-      for (const a of named) {
-        if (params !== undefined && !Object.entries(params).every(([k, v]) => k in a.params && equalValues(a.params[k], v))) continue;
-        if (a.canStep(s as State)) return true;
+    for (const a of named) {
+      if (params !== undefined && !Object.entries(params).every(([k, v]) => k in a.params && equalValues(a.params[k], v))) continue;
+      const at = asking.indexOf(a);
+      if (at >= 0) {
+        const loop = [...asking.slice(at), a].map((x) => x.label).join(' -> ');
+        throw new Error(`enabled() would never end: ${loop} (the guard or recipe of each asks whether the next is enabled)`);
       }
-      return false;
-    } finally {
-      depth--;
+      asking.push(a);
+      try {
+        if (a.canStep(s as State)) return true;
+      } finally {
+        asking.pop();
+      }
     }
+    return false;
   };
 }
 
