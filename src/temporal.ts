@@ -188,21 +188,40 @@ function partLabels(f: { parts: TemporalFormula[]; labels?: string[] }): (string
   return f.parts.map((_, i) => (f.labels ? f.labels[i] : f.parts.length > 1 ? `conjunct ${i + 1}` : undefined));
 }
 
+/** An action property taken out of a temporal property: its steps are judged knowing which action took them. */
+export interface TakenActionProperty {
+  name: string;
+  holds: (s: State, next: State, c: Constants, action: { name: string; process?: string }) => unknown;
+}
+
 /**
- * TLC checks a property []P, P a state predicate, as an invariant (so does a conjunct of one): such
+ * TLC checks a property []P, P a state predicate, as an invariant, and [][A]_v as an action
+ * property (so does a conjunct of one, as in a refinement's Init2 /\ [][Next2]_v2 /\ WF(...)): such
  * conjuncts are taken out of the temporal properties (foralls expanded) and each property's become
- * one invariant of its name, so that `expect`, `properties` and the symmetry audit see the property
- * as written; a violation names the failing conjunct's label (`'NoLeak' (t1)`), as a temporal one
- * does. What is left of a property stays temporal, its conjuncts labelled as before.
+ * one invariant and one action property of its name, so that `expect`, `properties` and the symmetry
+ * audit see the property as written; a violated invariant names the failing conjunct's label
+ * (`'NoLeak' (t1)`), as a temporal one does. What is left of a property stays temporal, its
+ * conjuncts labelled as before.
  */
-export function alwaysInvariants(properties: Record<string, TemporalFormula>, c: Constants): { invariants: { name: string; holds: Pred; which: (s: unknown, c: Constants) => string | undefined }[]; temporal: Record<string, TemporalFormula> } {
+export function alwaysInvariants(
+  properties: Record<string, TemporalFormula>,
+  c: Constants,
+  /** The spec's name, action instances and variables, which a [A]_v must name from. */
+  spec: { name: string; actions: readonly { name: string; process?: string }[]; variables: readonly string[] } = { name: '', actions: [], variables: [] },
+): { invariants: { name: string; holds: Pred; which: (s: unknown, c: Constants) => string | undefined }[]; actionProperties: TakenActionProperty[]; temporal: Record<string, TemporalFormula> } {
   const invariants: { name: string; holds: Pred; which: (s: unknown, c: Constants) => string | undefined }[] = [];
+  const actionProperties: TakenActionProperty[] = [];
   const temporal: Record<string, TemporalFormula> = {};
   for (const [name, formula] of Object.entries(properties)) {
     const parts: { label: string; p: Pred }[] = [];
+    const steps: StepForm[] = [];
     const take = (f: TemporalFormula, label: string): TemporalFormula | undefined => {
       if (f.op === 'always' && typeof f.p === 'function') {
         parts.push({ label, p: f.p });
+        return undefined;
+      }
+      if (f.op === 'always' && typeof f.p !== 'function' && f.p.orStutter) {
+        steps.push(f.p);
         return undefined;
       }
       if (f.op !== 'and') return f;
@@ -215,6 +234,10 @@ export function alwaysInvariants(properties: Record<string, TemporalFormula>, c:
     };
     const rest = take(expandForall(formula, c), '');
     if (rest) temporal[name] = rest;
+    if (steps.length > 0) {
+      const allowed = steps.map((f) => stepAllowed(f, spec));
+      actionProperties.push({ name, holds: (s, next, k, action) => allowed.every((ok) => ok(s, next, k, action)) });
+    }
     if (parts.length === 0) continue;
     // The first part's value that is not true, as an invariant's own (a non-boolean is then reported as one).
     const holds = (s: unknown, k: Constants) => {
@@ -226,7 +249,26 @@ export function alwaysInvariants(properties: Record<string, TemporalFormula>, c:
     };
     invariants.push({ name, holds, which: (s, k) => parts.find((part) => part.p(s, k) !== true)?.label || undefined });
   }
-  return { invariants, temporal };
+  return { invariants, actionProperties, temporal };
+}
+
+/** [A]_v as a test of one step: a step of A (by its action's name or process, or A's predicate), or one that leaves v unchanged. */
+function stepAllowed(f: StepForm, spec: { name: string; actions: readonly { name: string; process?: string }[]; variables: readonly string[] }): TakenActionProperty['holds'] {
+  const { name: specName, actions } = spec;
+  const vars = f.vars;
+  const unknown = vars?.find((v) => !spec.variables.includes(v));
+  if (unknown !== undefined) throw new SpecError(`spec '${specName}': stepOrStutter(..., [${vars!.map((v) => `'${v}'`).join(', ')}]) names '${unknown}', which is not a state variable (variables: ${spec.variables.join(', ')})`);
+  // A step that changes no variable at all is not judged (the step skips action properties then).
+  const unchanged = (s: State, next: State) => vars !== undefined && vars.every((v) => equalValues(s[v], next[v]));
+  const a = f.actions;
+  if (typeof a === 'function') return (s, next, c) => a(s, next, c) === true || unchanged(s, next);
+  const names = Array.isArray(a) ? a : [a];
+  for (const n of names) {
+    if (!actions.some((x) => x.name === n || x.process === n)) {
+      throw new SpecError(`spec '${specName}': stepOrStutter('${n}') names no action or process (actions: ${[...new Set(actions.map((x) => x.name))].join(', ')})`);
+    }
+  }
+  return (s, next, _c, action) => names.includes(action.name) || (action.process !== undefined && names.includes(action.process)) || unchanged(s, next);
 }
 
 /** The temporal side of the transition system, with the constants bound. */
@@ -347,7 +389,11 @@ export function compileTemporal(input: TemporalInput): LivenessSystem {
         case 'always':
           // A []P left here stands under implies() (the others are invariants): H => []P is
           // [](TRUE => []P) under H, violated by a behaviour that satisfies H and reaches a state without P.
-          if (typeof f.p !== 'function') throw new SpecError(`spec '${specName}', property '${name}': always() of a step is not supported: write [][A]_v as an action property`);
+          if (typeof f.p !== 'function') {
+            throw new SpecError(
+              `spec '${specName}', property '${name}': ${f.p.orStutter ? 'always(stepOrStutter(...)), [][A]_v, is checked as an action property when it is the property or one of its conjuncts, not under implies()' : 'always(step(...)) would be []<<A>>_v, which is not a TLA+ formula: write always(stepOrStutter(...)), [][A]_v'}`,
+            );
+          }
           p.conclusions.push({ op: 'always-after', p: stateLit(FROM_THE_START, 'always()'), q: stateLit(f.p, 'always()') });
           break;
         case 'initially':

@@ -10,6 +10,7 @@ import { canonicaliser } from '../checker/symmetry/canonicalise.ts';
 import { fingerprint } from '../checker/store/fingerprint.ts';
 import {
   always,
+  alwaysEventually,
   and,
   bool,
   defineSpec,
@@ -445,6 +446,43 @@ describe('temporal properties: errors', () => {
     expect([fair.outcome, fair.property, fair.trace?.map((t) => t.state.x), fair.matchesExpectation]).toEqual(['temporal', 'Fair', [1, 2, 3], true]);
   });
 
+  it('[][A]_v in a property, as a refinement writes Spec2 == Init2 /\\ [][Next2]_v /\\ ...: an action property of its name', async () => {
+    type C = { broken: boolean };
+    type S = { x: number; y: number };
+    const spec = defineSpec({
+      name: 'refines',
+      constants: { broken: false } as C,
+      state: { x: int(0, 3), y: int(0, 1) },
+      init: { x: 0, y: 0 },
+      actions: {
+        Inc: { when: (s) => s.x < 3, do: (s) => { s.x += 1; } },
+        Reset: { when: (s) => s.x === 3, do: (s) => { s.x = 0; } },
+        Noise: { do: (s) => { s.y = 1 - s.y; } },
+        Jump: { when: (s, _p, c) => c.broken && s.x === 0, do: (s) => { s.x = 2; } },
+      },
+      temporal: {
+        // Only Inc and Reset change x; Noise leaves it alone.
+        ByName: and(initially((s: S) => s.x === 0), always(stepOrStutter(['Inc', 'Reset'], ['x'])), alwaysEventually((s: S) => s.x === 0)),
+        // The same next-state relation, as a predicate on the step.
+        ByStep: always(stepOrStutter((s: S, t: S) => t.x === s.x + 1 || (s.x === 3 && t.x === 0), ['x'])),
+      },
+      fairness: [weakFair('Inc'), weakFair('Reset')],
+      variants: {
+        default: { expect: 'holds' },
+        broken: { constants: { broken: true }, properties: ['ByName'], expect: { violates: 'ByName' } },
+        'broken-step': { constants: { broken: true }, properties: ['ByStep'], expect: { violates: 'ByStep' } },
+      },
+    });
+    const model = compileModel(spec, 'default');
+    expect([model.actionProperties.map((p) => p.name), model.invariants, Object.keys(model.liveness?.properties.map((p) => p.name) ?? [])]).toEqual([['ByName', 'ByStep'], [], ['0']]);
+    const ok = await checkModel(model);
+    expect([ok.outcome, ok.liveness?.holds]).toEqual(['ok', ['ByName']]);
+    for (const [variant, property] of [['broken', 'ByName'], ['broken-step', 'ByStep']]) {
+      const r = await checkModel(compileModel(spec, variant));
+      expect([r.outcome, r.property, r.message, r.trace?.map((t) => t.state.x), r.matchesExpectation]).toEqual(['action-property', property, `action property '${property}' is violated by Jump`, [0, 2], true]);
+    }
+  });
+
   it('[]P under a forall over a scalarset, nested in and(): one symmetric invariant, checked with symmetry, and expected by its name', async () => {
     const Reader = scalarset('r', 2);
     const spec = defineSpec({
@@ -472,8 +510,15 @@ describe('temporal properties: errors', () => {
     expect(compile({ temporal: { P: eventually((s: { x: number }) => s.x === 1) }, fairness: [weakFair('nope')] })).toThrow(
       "spec 'e': fairness names action 'nope', which the spec does not have",
     );
-    expect(compile({ temporal: { P: implies(weakFair('flip'), always(step('flip'))) } })).toThrow(
-      "spec 'e', property 'P': always() of a step is not supported: write [][A]_v as an action property",
+    expect(compile({ temporal: { P: implies(weakFair('flip'), always(stepOrStutter('flip'))) } })).toThrow(
+      "spec 'e', property 'P': always(stepOrStutter(...)), [][A]_v, is checked as an action property when it is the property or one of its conjuncts, not under implies()",
+    );
+    expect(compile({ temporal: { P: always(step('flip')) } })).toThrow(
+      "spec 'e', property 'P': always(step(...)) would be []<<A>>_v, which is not a TLA+ formula: write always(stepOrStutter(...)), [][A]_v",
+    );
+    expect(compile({ temporal: { P: always(stepOrStutter('flop')) } })).toThrow("spec 'e': stepOrStutter('flop') names no action or process (actions: flip)");
+    expect(compile({ temporal: { P: always(stepOrStutter('flip', ['y'])) } })).toThrow(
+      "spec 'e': stepOrStutter(..., ['y']) names 'y', which is not a state variable (variables: x)",
     );
     expect(compile({ temporal: { P: implies(eventually((s: { x: number }) => s.x === 1), eventually((s: { x: number }) => s.x === 0)) } })).toThrow(
       "spec 'e', property 'P': a hypothesis must be fairness, initially(...), always(eventually(...)) or eventuallyAlways(...), not eventually",

@@ -194,7 +194,13 @@ export function compileModel(spec: Spec, variant: string, file?: string, opts: C
   const variantDef = def.variants?.[variant];
   const checked = (name: string) => !variantDef?.properties || variantDef.properties.includes(name);
   // A temporal property []P (or a conjunct of one) is an invariant, as TLC checks it.
-  const { invariants: alwaysChecked, temporal } = alwaysInvariants(Object.fromEntries(Object.entries(def.temporal ?? {}).filter(([n]) => checked(n))), constants);
+  const { invariants: alwaysChecked, actionProperties: stepChecked, temporal } = alwaysInvariants(Object.fromEntries(Object.entries(def.temporal ?? {}).filter(([n]) => checked(n))), constants, {
+    name: def.name,
+    actions,
+    variables: codec.keys,
+  });
+  // Which process an action's steps belong to, for a [A]_v that names the process.
+  const processOf = new Map(actions.map((a) => [a.name, a.process]));
   type Pred = (s: State, c: Constants) => unknown;
   type StepPred = (s: State, next: State, c: Constants) => unknown;
   const constraint = def.constraint as Pred | undefined;
@@ -238,7 +244,14 @@ export function compileModel(spec: Spec, variant: string, file?: string, opts: C
       ),
     actionProperties: Object.entries((def.actionProperties ?? {}) as Record<string, StepPred>)
       .filter(([n]) => checked(n))
-      .map(([name, f]) => ({ name, holds: (s: State, next: State) => (activate(enabledIn), f(s, next, constants)) })),
+      .map(([name, f]) => ({ name, holds: (s: State, next: State) => (activate(enabledIn), f(s, next, constants)) }))
+      .concat(
+        stepChecked.map(({ name, holds }) => ({
+          name,
+          // The step being judged is the running one (see instance()).
+          holds: (s: State, next: State) => (activate(enabledIn), holds(s, next, constants, { name: running!.action, process: processOf.get(running!.action) })),
+        })),
+      ),
     constraint: constraint && ((s: State) => (activate(enabledIn), constraint(s, constants))),
     // The engine judges a step by its states; which action took it is the one running (see instance()).
     actionConstraint: actionConstraint && ((s: State, next: State) => (activate(enabledIn), actionConstraint(s, next, constants, running!))),
