@@ -88,6 +88,6 @@ describe('checkpoints on raw fingerprints', () => {
       const sample = [0, Math.floor(memory.size / 2), memory.size - 1];
       expect(store.fingerprints(sample)).toEqual(memory.fingerprints(sample));
       store.close();
-    }, 60_000);
+    }, 180_000);
   }
 });

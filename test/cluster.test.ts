@@ -42,7 +42,7 @@ describe('check --cluster: a real nats-server and worker processes', () => {
     await nats.start();
     single.kernel = await check(KERNEL);
     single.bench = await check(BENCH);
-  }, 60_000);
+  }, 180_000);
   afterAll(() => nats.close(), 20_000);
   // A test that failed or timed out leaves none of its processes to the next, and the server up.
   afterEach(() => nats.reset(), 30_000);
@@ -73,7 +73,7 @@ describe('check --cluster: a real nats-server and worker processes', () => {
       } finally {
         await nats.stopWorkers();
       }
-    }, 90_000);
+    }, 180_000);
   }
 
   it('a worker killed with SIGKILL mid-level: a spare takes its partitions from the last committed level, same counts', async () => {
@@ -106,7 +106,7 @@ describe('check --cluster: a real nats-server and worker processes', () => {
     } finally {
       await nats.stopWorkers();
     }
-  }, 90_000);
+  }, 180_000);
 
   it('losing the server: one line naming it, exit 255; once it is back, --resume-run goes on to the same counts', async () => {
     const [first] = await nats.startWorkers(2);
@@ -129,7 +129,7 @@ describe('check --cluster: a real nats-server and worker processes', () => {
     expect(resumed.stdout).toMatch(/\n {2}1972153 states generated, 400764 distinct states found, 72072 states left on queue\.\n {2}Depth 24 /);
     expect(resumed.code).toBe(0);
     await nats.stopWorkers();
-  }, 60_000);
+  }, 180_000);
 
   it('losing the server after some variants: those are still reported, in JSON and JUnit; the rest are not checked', async () => {
     const [first] = await nats.startWorkers(2);
@@ -149,7 +149,7 @@ describe('check --cluster: a real nats-server and worker processes', () => {
     expect(r.stderr).toBe(`interleave: ${doc.clusterError}\n`);
     const cases = (readFileSync(junit, 'utf8').match(/<testcase /g) ?? []).length;
     expect(cases).toBeGreaterThanOrEqual(doc.results.length);
-  }, 60_000);
+  }, 180_000);
 
   it('an exception in spec code and an action property, found at a worker: the one-machine report, "thrown at" included', async () => {
     const dir = scratch();
@@ -188,7 +188,7 @@ export default defineSpec({
     } finally {
       await nats.stopWorkers();
     }
-  }, 60_000);
+  }, 180_000);
 
   it('two coordinators at once on the same workers: each run gets workers of its own and the counts of one machine', async () => {
     await nats.startWorkers(3);
@@ -197,7 +197,7 @@ export default defineSpec({
       const [a, b] = await Promise.all([check(args), check(args)]);
       for (const r of [a, b]) expect([r.code, r.stderr, figures(r.doc)]).toEqual([0, '', [['counters [default]', 'incomplete', undefined, 53760, 231553, 16, undefined]]]);
     }
-  }, 90_000);
+  }, 180_000);
 
   it('a worker stopped with SIGTERM removes the specs it unpacked', async () => {
     const unpacked = () =>

@@ -71,7 +71,7 @@ describe('disk fingerprint set', () => {
     for (let i = 0; i < 100_000; i++) if (disk.has(others[i * 2], others[i * 2 + 1]) !== memory.find(others[i * 2], others[i * 2 + 1]) >= 0) falseHits++;
     expect(falseHits).toBe(0);
     disk.close();
-  }, 120_000);
+  }, 180_000);
 
   it('keeps one run file: each merge replaces the last', () => {
     const dir = tempDir();

@@ -64,7 +64,7 @@ describe('a search on disk', () => {
         expect(disk.out.disk!.spilledAtStates).toBe(0);
         expect(disk.out.disk!.merges).toBeGreaterThan(variant === 'holds' ? 15 : 9);
       }
-    }, 90_000);
+    }, 180_000);
   }
 
   it('moves to disk when the process reaches 60% of --max-memory, and still finds the same', () => {
@@ -77,7 +77,7 @@ describe('a search on disk', () => {
     expect(r.out.disk!.spilledAtStates).toBeGreaterThan(0);
     expect(r.out.disk!.spilledAtStates).toBeLessThan(39_150);
     expect(withoutDisk(r.out)).toMatchObject({ distinct: 39_150, generated: 177_001, depth: 23, traceLength: 23 });
-  }, 30_000);
+  }, 180_000);
 
   it('refuses temporal properties, which are checked on the state graph in memory', () => {
     const r = cli(['check', 'specs/examples/realtime-hourclock.ts', '--store', 'disk']);
@@ -174,7 +174,7 @@ describe('checkpoints', () => {
       // whole one, so the later ones may come after it ended.
       expect(kills).toBeGreaterThan(0);
       expect(resumes).toBeGreaterThan(0);
-    }, 90_000);
+    }, 180_000);
   }
 
   it('a folder for the search that cannot be written is refused before any search (151)', () => {
@@ -205,7 +205,7 @@ describe('checkpoints', () => {
     ]);
     expect(doc.results[0].message).toMatch(/^the search on disk failed: EFBIG: file too large, write/);
     expect(readdirSync(store).filter((f) => f.startsWith('interleave-'))).toEqual([]);
-  }, 60_000);
+  }, 180_000);
 
   it('refuses to resume a damaged checkpoint, saying what is wrong (151), rather than search from it', () => {
     const dir = join(tempDir(), 'checkpoint');
@@ -232,7 +232,7 @@ describe('checkpoints', () => {
     expect(damaged(edited(() => null))).toBe('interleave: DIR/checkpoint.json is not a checkpoint manifest this version wrote (not an object); start again without --resume\n');
     expect(damaged(edited((m) => ({ ...m, current: { ...m.current, file: '../../etc/passwd' } })))).toContain('(current level)');
     expect(damaged(edited((m) => ({ ...m, store: { ...m.store, states: -5 } })))).toContain('(store)');
-  }, 30_000);
+  }, 180_000);
 
   it("a failure of interleave's own in one variant (here: a checkpoint whose queue was overwritten) ends that variant alone, said as such, with its JSON and JUnit (exit 255)", () => {
     const dir = join(tempDir(), 'checkpoint');
@@ -246,7 +246,7 @@ describe('checkpoints', () => {
     expect(res.message).toMatch(/^interleave failed while checking this variant: TypeError: .* \(at \S+ \(.*[/\\]checker[/\\]/);
     expect(readFileSync(junit, 'utf8')).toContain('interleave failed on this variant');
     expect(r.stderr).not.toContain('internal error');
-  }, 30_000);
+  }, 180_000);
 
   it('refuses to resume a checkpoint of a spec that was edited since', async () => {
     const specDir = tempDir();
@@ -271,5 +271,5 @@ describe('checkpoints', () => {
     const again = cli(['check', spec, '--variant', 'holds', '--checkpoint', dir]);
     expect(again.code).toBe(151);
     expect(again.stderr).toBe(`interleave: ${dir} already holds a checkpoint: continue it with --resume ${dir}, or name an empty folder\n`);
-  }, 30_000);
+  }, 180_000);
 });

@@ -34,7 +34,7 @@ beforeAll(async () => {
   await buildUi();
   browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox'] });
   dir = scratch();
-}, 60_000);
+}, 180_000);
 
 afterAll(async () => {
   for (const s of servers) if (s.exitCode === null) s.kill('SIGINT');

@@ -198,5 +198,5 @@ export default defineSpec({ name: 'fresh', state: { n: int(0, 3) }, init: { n: 0
     expect(code).toBe(255);
     expect(stdout).toContain('fresh');
     expect(stderr).toContain('warning: the specs were not type-checked: interrupted');
-  }, 60_000);
+  }, 180_000);
 });

@@ -144,7 +144,7 @@ export default defineSpec({ name: 'late-loop', state: { x: int(0, 200), y: int(0
     expect(r.stdout).toContain('✗ loop: no violation (incomplete: interrupted)');
     expect(r.stdout).toMatch(/Interrupted\. \d+ states generated, \d+ distinct states found, \d+ states left on queue\./);
     noStack(r);
-  }, 30_000);
+  }, 180_000);
 });
 
 describe('a search thread whose heap fills up', () => {
@@ -164,7 +164,7 @@ export default defineSpec({ name: 'leak', state: { x: int(0, 1000000) }, init: {
       ['die-hard', 'invariant', undefined],
     ]);
     expect(readFileSync(junit, 'utf8')).toContain('stopped at the memory limit');
-  }, 60_000);
+  }, 180_000);
 
   it('names the spec code that was running, and its state, when the heap filled inside it', () => {
     const dir = scratch();
@@ -175,7 +175,7 @@ export default defineSpec({ name: 'grab', state: { x: int(0, 3) }, init: { x: 0 
     noStack(r);
     const [res] = JSON.parse(r.stdout).results;
     expect([res.stopped, res.message]).toEqual(['max-memory', "the search thread's heap filled up while the recipe of inc ran in state { x: 2 }"]);
-  }, 60_000);
+  }, 180_000);
 });
 
 describe('SIGTERM, as a CI timeout sends it', () => {
@@ -195,7 +195,7 @@ describe('SIGTERM, as a CI timeout sends it', () => {
     const xml = readFileSync(junit, 'utf8');
     expect(xml).toContain('type="Incomplete"');
     expect(xml).toContain('not checked to the end (interrupted)');
-  }, 60_000);
+  }, 180_000);
 
   it('while a spec loops as it is imported: the process still ends (a handler could not run then)', async () => {
     const dir = scratch();
@@ -204,7 +204,7 @@ console.error('importing'); for (;;) {}
 export default defineSpec({ name: 'stuck', state: { x: int(0, 1) }, init: { x: 0 }, actions: {} });\n`);
     const r = await runAndSignal(['check', stuck, 'specs/examples/die-hard.ts', '--no-typecheck', '--json', '--out', dir], 'SIGTERM', { ready: (_, err) => err.includes('importing') });
     expect([r.code, r.signal]).toEqual([null, 'SIGTERM']);
-  }, 30_000);
+  }, 180_000);
 
   it('during a gate over several specs: the summary counts what was not checked', async () => {
     const dir = scratch();
@@ -216,7 +216,7 @@ export default defineSpec({ name: 'stuck', state: { x: int(0, 1) }, init: { x: 0
     expect(r.stdout).toContain('✓ die-hard: violates NotSolved (expected: violates NotSolved)');
     expect(r.stdout).toContain('Gate failed: 1 of 2 variants checked did not behave as expected; 2 variants not checked (the run was stopped).');
     noStack(r);
-  }, 30_000);
+  }, 180_000);
 });
 
 describe('simulate, interrupted', () => {
@@ -240,7 +240,7 @@ describe('simulate, interrupted', () => {
       new RegExp(`^! big: interrupted after \\d+ walks of 100000000 \\(up to 50 steps each\\), seed (\\d+): no violation so far\n {2}\\d+ states generated, \\d+ distinct states visited, longest walk \\d+ states\\. [\\d.]+ s\\.\n {2}Repeat these walks: interleave simulate ${shown} --seed \\1 --steps 50 --runs 100000000\n`),
     );
     noStack(r);
-  }, 30_000);
+  }, 180_000);
 
   it('in the middle of one long walk: answered at once, with the states the walk has generated', async () => {
     const dir = scratch();
@@ -255,7 +255,7 @@ export default defineSpec({ name: 'wraps', state: { x: int(0, 9) }, init: { x: 0
     expect([res.result, res.stopped]).toEqual(['incomplete', 'interrupted']);
     expect(res.generated).toBeGreaterThan(10_000);
     noStack(r);
-  }, 30_000);
+  }, 180_000);
 
   it('even when a walk is stuck in spec code, and with --json', async () => {
     const dir = scratch();
@@ -266,7 +266,7 @@ export default defineSpec({ name: 'wraps', state: { x: int(0, 9) }, init: { x: 0
     expect(doc).toMatchObject({ command: 'simulate', seed: 42, exitCode: 255 });
     expect(doc.results[0]).toMatchObject({ spec: 'loop', result: 'incomplete', stopped: 'interrupted' });
     noStack(r);
-  }, 30_000);
+  }, 180_000);
 });
 
 describe('worker --cluster at an address that does not speak NATS', () => {
@@ -283,5 +283,5 @@ describe('worker --cluster at an address that does not speak NATS', () => {
     server.close();
     expect(code).toBe(255);
     expect(stderr).toContain(`interleave: cannot reach the NATS server at nats://127.0.0.1:${port} (timeout); start one with \`nats-server -js\``);
-  }, 60_000);
+  }, 180_000);
 });

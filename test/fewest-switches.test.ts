@@ -109,7 +109,7 @@ describe('fewest switches on the bundled specs', () => {
       for (const f of golden) expect([f, readFileSync(join(dir, f), 'utf8')]).toEqual([f, readFileSync(join(ROOT, 'counterexamples', f), 'utf8')]);
     }
     // Two runs of every kernel spec, liveness included: about 20 s on an idle machine.
-  }, 120_000);
+  }, 180_000);
 
   it('is exact: a search of every path of the same length finds no trace with fewer switches', async () => {
     for (const [spec, variant, trace, length, switches] of [

@@ -114,7 +114,7 @@ describe('fuzz', () => {
     }
     // The mutations reach every kind of answer: shown, refused, and (on replay) not a behaviour.
     expect([...codes.keys()].sort()).toEqual(expect.arrayContaining([0, 1, 150]));
-  }, 120_000);
+  }, 180_000);
 
   it('2000 mutated option lists through the command line: exit 0, 74, 150 or 151 and a one-line message', async () => {
     const rng = mulberry32(1129);
@@ -157,5 +157,5 @@ describe('fuzz', () => {
       expectClean(text, JSON.stringify(argv));
       if (![0, 1, 74, 150, 151].includes(code)) throw new Error(`exit ${code} for ${JSON.stringify(argv)}:\n${text}`);
     }
-  }, 120_000);
+  }, 180_000);
 });

@@ -92,6 +92,6 @@ describe('a malformed spec gives the same outcome and message everywhere', () =>
       // Replay takes the step from the initial state too; a fault there reads the same.
       const fromInit = successorsOf(model, { x: { t1: 0, t2: 0 } }).error;
       if (expected[1].startsWith('the guard') || expected[1].startsWith('the recipe')) expect(fromInit?.message, 'replay').toBe(expected[1]);
-    }, 60_000);
+    }, 180_000);
   }
 });

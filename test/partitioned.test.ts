@@ -31,13 +31,13 @@ describe('partitioned search, in one process: the one-machine counts, verdicts a
         const one = await run(file, variant, 0);
         for (const p of [1, 3, 4]) expect(await run(file, variant, p), `${variant}, ${p} partitions`).toEqual(one);
       }
-    }, 120_000);
+    }, 180_000);
   }
   for (const [file, depth] of [['bench/counters.ts', 7], ['bench/bounded-queue.ts', 7], ['bench/symmetric-counters.ts', 8]] as const) {
     it(`${file} to depth ${depth}, 2 and 5 partitions`, async () => {
       const one = await run(file, 'default', 0, depth);
       for (const p of [2, 5]) expect(await run(file, 'default', p, depth)).toEqual(one);
-    }, 60_000);
+    }, 180_000);
   }
 });
 
@@ -59,7 +59,7 @@ describe('partitioned search going on past violations (--continue)', () => {
       expect(await figures(3), variant).toEqual(one);
     }
     expect(violations).toBeGreaterThan(5);
-  }, 120_000);
+  }, 180_000);
 });
 
 describe('a partition lost while a level is expanded', () => {

@@ -29,7 +29,7 @@ describe('--workers: the same states, verdicts and trace lengths as one worker',
         expect([r.outcome, r.stats.distinct, r.stats.generated, r.stats.depth]).toEqual(expected);
         expect(r.stats.complete).toBe(true);
       }
-    }, 60_000);
+    }, 180_000);
   }
 
   it('bounded-queue at scale: 3,188,644 distinct, 6,377,281 generated, depth 15 with 2 workers', async () => {
@@ -48,7 +48,7 @@ describe('--workers: the same states, verdicts and trace lengths as one worker',
         expect([r.outcome, r.property, r.trace?.length, r.stats.distinct, r.stats.generated]).toEqual(['invariant', property, length, distinct, generated]);
       }
     }
-  }, 60_000);
+  }, 180_000);
 
   it('a level that breaks two properties reports the same one whatever the number of workers, and a deadlock first', async () => {
     const runs = async (variant: string) => Promise.all([1, 2, 3].map(async (workers) => {
@@ -62,7 +62,7 @@ describe('--workers: the same states, verdicts and trace lengths as one worker',
     // The deadlock of (0, 1) is found while depth 2 is expanded, as are the two broken invariants of
     // depth 3; its trace is a state shorter, so it is the one reported.
     expect(await runs('deadlock')).toEqual(Array(3).fill(['deadlock', 'deadlock', 2, 5, 5]));
-  }, 60_000);
+  }, 180_000);
 });
 
 describe('stopping a run cleanly', () => {
@@ -74,7 +74,7 @@ describe('stopping a run cleanly', () => {
       expect(r.stdout).toMatch(/Stopped at the memory limit \(--max-memory 150 MB; raise it, or bound the model\)\. \d+ states generated, \d+ distinct states found, \d+ states left on queue\./);
       expect(r.stderr).toBe('');
     }
-  }, 120_000);
+  }, 180_000);
 
   it('--max-memory takes sizes, and refuses nonsense (exit 151)', () => {
     const r = cli(['check', 'specs/examples/die-hard.ts', '--max-memory', 'lots']);
@@ -105,7 +105,7 @@ describe('stopping a run cleanly', () => {
     expect(stdout).toContain('no violation (incomplete: interrupted)');
     expect(stdout).toMatch(/Interrupted\. \d+ states generated, \d+ distinct states found, \d+ states left on queue\./);
     expect(stdout + stderr).not.toMatch(/^\s+at /m);
-  }, 120_000);
+  }, 180_000);
 });
 
 describe('every bundled spec: the same verdicts, counts and trace lengths with 1, 2 and 3 workers', () => {

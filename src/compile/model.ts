@@ -82,7 +82,7 @@ export function usesSymmetry(model: Model, option?: boolean): boolean {
 const MAX_WIDTH = 1 << 16;
 
 /** The module that rebuilds a model from its source in another thread or on another machine. */
-export const REBUILD_MODULE = new URL('./rebuild.ts', import.meta.url).href;
+const REBUILD_MODULE = new URL('./rebuild.ts', import.meta.url).href;
 
 export function compileModel(spec: Spec, variant: string, file?: string, opts: CompileOptions = {}): Model {
   const def = spec.def;

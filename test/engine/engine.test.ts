@@ -148,7 +148,7 @@ describe('the level loop', () => {
       expect(runs[1]).toEqual(runs[0]);
       expect(runs[2]).toEqual(runs[0]);
     }
-  }, 120_000);
+  }, 180_000);
 });
 
 describe('lookups in batches', () => {
