@@ -2,7 +2,7 @@
 // without symmetry, TLC's verdicts on their temporal properties, and the shortest trace of a broken
 // variant. Paxos keeps its messages as a set of records of four kinds; EWD687a lists PROPERTIES []P,
 // which TLC checks as invariants; Chang-Roberts and ReadersWriters have liveness under fairness;
-// SpanTree's properties ask ENABLED Next.
+// SpanTree's and CoffeeCan's properties ask ENABLED; CoffeeCan's [][A]_can are action properties.
 import { describe, expect, it } from 'vitest';
 import { checkModel } from '../src/compile/check.ts';
 import { compileModel } from '../src/compile/model.ts';
@@ -11,6 +11,7 @@ import ewd687a from './fixtures/tla-examples/ewd687a.ts';
 import changRoberts from './fixtures/tla-examples/chang-roberts.ts';
 import readersWriters from './fixtures/tla-examples/readers-writers.ts';
 import spanningTree from './fixtures/tla-examples/spanning-tree.ts';
+import coffeeCan from './fixtures/tla-examples/coffee-can.ts';
 
 const counts = (r: Awaited<ReturnType<typeof checkModel>>) => [r.outcome, r.stats.distinct, r.stats.generated, r.stats.depth];
 
@@ -79,5 +80,17 @@ describe('conformance with TLC: liveness under fairness', () => {
     // Without fairness the behaviour may stop at once: a lasso of the initial state.
     const unfair = await checkModel(compileModel(spanningTree, 'unfair'));
     expect([unfair.outcome, unfair.property, unfair.trace?.length]).toEqual(['temporal', 'Liveness', 1]);
+  });
+
+  it('CoffeeCan (CoffeeCan100Beans.cfg): 5,150 distinct, 20,002 generated, depth 1; <>(ENABLED Termination), and [][A]_can properties as action properties', async () => {
+    const r = await checkModel(compileModel(coffeeCan, 'default'));
+    expect([...counts(r), r.liveness?.holds]).toEqual(['ok', 5150, 20002, 1, ['EventuallyTerminates', 'TerminationHypothesis']]);
+    const unfair = await checkModel(compileModel(coffeeCan, 'unfair'));
+    expect([unfair.outcome, unfair.property, unfair.trace?.length]).toEqual(['temporal', 'EventuallyTerminates', 1]);
+    // TLC: LoopInvariant and MonotonicDecrease violated by one step of the broken PickSameColorWhite.
+    for (const [variant, property] of [['white1', 'LoopInvariant'], ['black3', 'MonotonicDecrease']]) {
+      const bad = await checkModel(compileModel(coffeeCan, variant));
+      expect([bad.outcome, bad.property, bad.message, bad.trace?.length]).toEqual(['action-property', property, `action property '${property}' is violated by PickSameColorWhite`, 2]);
+    }
   });
 });
