@@ -80,7 +80,10 @@ export async function checkSystem(system: TransitionSystem, opts: RunOptions): P
   const recorder = live && !useSymmetry && (opts.workers ?? 1) === 1 ? new (await import('./liveness/recorder.ts')).GraphRecorder(system, live) : undefined;
   const observer = recorder && ((from: number, to: number, action: number, _choice: unknown, next: Int32Array) => recorder.observe(from, to, action, next));
   let recorded: RecordedGraph | undefined;
-  const { result, store } = await search(system, { ...opts, canonicalise, observer });
+  // A temporal predicate that throws (a typo in an action's name) ends the search there, not at its end.
+  const control = recorder ? { get stop() { return recorder.failed ? ('interrupted' as const) : opts.control?.stop; } } : opts.control;
+  const { result, store } = await search(system, { ...opts, canonicalise, observer, control });
+  const recordingFailed = recorder?.failed === true;
   try {
     return await finishRun();
   } finally {
@@ -126,7 +129,7 @@ export async function checkSystem(system: TransitionSystem, opts: RunOptions): P
     let lasso: RunResult['lasso'];
     // With --continue, as with TLC's -continue, the temporal properties are checked after a complete
     // search that found safety violations too; each one violated is reported with its own lasso.
-    if (live && (outcome === 'ok' || opts.continue) && result.stats.complete) {
+    if (live && (outcome === 'ok' || opts.continue) && (result.stats.complete || recordingFailed)) {
       const started = Date.now();
       try {
         recorded = recorder ? recorder.finish() : await temporal!.recordBySearch(system, live, opts);
@@ -161,7 +164,8 @@ export async function checkSystem(system: TransitionSystem, opts: RunOptions): P
       property: violation?.property,
       message,
       stats: result.stats,
-      stopped: result.stopped,
+      // Stopped by the recorder's error, which is an outcome of its own (or comes after the one found).
+      stopped: recordingFailed ? undefined : result.stopped,
       violation,
       trace,
       symmetryReduced: useSymmetry ? [...system.symmetry.keys()] : [],

@@ -143,6 +143,26 @@ describe('enabled()', () => {
     expect([r.outcome, r.stats.distinct]).toEqual(['ok', 8]);
   });
 
+  it('misnamed in a temporal property, ends the search at once with the error, not after the whole search', async () => {
+    // 500 x 500 states: a search long enough to be stopped (it looks for a reason to stop every few hundredths of a second).
+    const big = defineSpec({
+      name: 'big',
+      state: { x: int(0, 499), y: int(0, 499) },
+      init: { x: 0, y: 0 },
+      actions: { Inc: { when: (s) => s.x < 499, do: (s) => void s.x++ }, Up: { when: (s) => s.y < 499, do: (s) => void s.y++ } },
+      temporal: { Typo: eventually((s: { x: number }) => !enabled(s, 'Incc')) },
+      deadlock: false,
+    });
+    const r = await checkModel(compileModel(big, 'default'));
+    expect([r.outcome, r.message, r.stopped]).toEqual([
+      'error',
+      "a temporal property's predicate threw while the liveness graph was recorded: enabled(s, 'Incc'): spec 'big' has no action or process 'Incc' (actions: Inc, Up)",
+      undefined,
+    ]);
+    // Found at the first state: the search stopped long before the 250,000.
+    expect(r.stats.distinct).toBeLessThan(250_000);
+  });
+
   it('counts a choose over an empty set as no step, as \\E x \\in {} is false', async () => {
     const spec = defineSpec({
       name: 'empty-choice',

@@ -55,6 +55,11 @@ export class GraphRecorder {
     this.enabledBase = live.stateAtoms.length;
   }
 
+  /** Whether a temporal predicate threw: the search may stop, finish() says what. */
+  get failed(): boolean {
+    return this.error !== undefined;
+  }
+
   get stateCount(): number {
     return this.builder.stateCount;
   }
