@@ -135,9 +135,11 @@ export async function checkSystem(system: TransitionSystem, opts: RunOptions): P
         recorded = recorder ? recorder.finish() : await temporal!.recordBySearch(system, live, opts);
       } catch (e) {
         if (!(e instanceof LivenessSpecError)) throw e;
-        const failed: Violation = { outcome: 'error', message: e.message, stateIndex: -1 };
-        if (outcome === 'ok') ({ outcome, message, violation } = { outcome: 'error' as Outcome, message: e.message, violation: failed });
-        else violated?.push({ outcome: 'error', message: e.message, violation: failed });
+        // Said when it cut the search short: what was not searched was not checked (--continue).
+        const said = recordingFailed && !result.stats.complete ? `${e.message}; the search stopped there` : e.message;
+        const failed: Violation = { outcome: 'error', message: said, stateIndex: -1 };
+        if (outcome === 'ok') ({ outcome, message, violation } = { outcome: 'error' as Outcome, message: said, violation: failed });
+        else violated?.push({ outcome: 'error', message: said, violation: failed });
       }
       if (recorded) {
         const t = temporal!.checkTemporal(system, live, recorded);

@@ -214,11 +214,12 @@ const NO_TAKEN: readonly Taken[] = Object.freeze([]) as readonly Taken[];
 const noneTaken = (): readonly Taken[] => NO_TAKEN;
 
 /**
- * Whether some choice path of `run` yields a result (TLA+'s ENABLED of an action): paths are tried
- * until one does. Choosers of its own, so that it may run inside another enumeration (a predicate
- * judging a successor, a recipe asking about another action). Exceptions from `run` propagate.
+ * Whether some choice path of `run` yields a result that `run` says true of (TLA+'s ENABLED of an
+ * action, or whether it takes a given step): paths are tried until one does. Choosers of its own, so
+ * that it may run inside another enumeration (a predicate judging a successor, a recipe asking about
+ * another action). Exceptions from `run` propagate.
  */
-export function yieldsAny(run: () => unknown): boolean {
+export function yieldsAny(run: () => boolean): boolean {
   const saved = current;
   const todo: (readonly number[])[] = [NO_PATH];
   try {
@@ -226,8 +227,7 @@ export function yieldsAny(run: () => unknown): boolean {
       const c = new Chooser(todo.pop()!);
       current = c;
       try {
-        run();
-        return true;
+        if (run()) return true;
       } catch (e) {
         if (e !== NO_SUCCESSOR) throw e;
       }

@@ -108,7 +108,7 @@ export function always(f: TemporalFormula | Operand): TemporalFormula {
   }
   if (isFormula(f) && (f.op === 'always-eventually' || f.op === 'eventually-always')) return f;
   if (!isFormula(f)) return { op: 'always', p: f };
-  throw new SpecError(`always(${f.op}(...)) is not a supported temporal formula; write [][A]_v as an action property`);
+  throw new SpecError(`always(${f.op}(...)) is not a supported temporal formula; [][A]_v is always(stepOrStutter(A, vars))`);
 }
 
 export const alwaysEventually = (p: Operand): TemporalFormula => ({ op: 'always-eventually', p });
@@ -188,10 +188,14 @@ function partLabels(f: { parts: TemporalFormula[]; labels?: string[] }): (string
   return f.parts.map((_, i) => (f.labels ? f.labels[i] : f.parts.length > 1 ? `conjunct ${i + 1}` : undefined));
 }
 
-/** An action property taken out of a temporal property: its steps are judged knowing which action took them. */
+/**
+ * An action property taken out of a temporal property. `stepOf(names, s, next)` says whether one of
+ * the named actions (or processes) can take the step from s to next: TLA+'s A(s, s'), whichever
+ * action of the spec took it.
+ */
 export interface TakenActionProperty {
   name: string;
-  holds: (s: State, next: State, c: Constants, action: { name: string; process?: string }) => unknown;
+  holds: (s: State, next: State, c: Constants, stepOf: (names: readonly string[], s: State, next: State) => boolean) => unknown;
 }
 
 /**
@@ -236,7 +240,17 @@ export function alwaysInvariants(
     if (rest) temporal[name] = rest;
     if (steps.length > 0) {
       const allowed = steps.map((f) => stepAllowed(f, spec));
-      actionProperties.push({ name, holds: (s, next, k, action) => allowed.every((ok) => ok(s, next, k, action)) });
+      actionProperties.push({
+        name,
+        // The first answer that is not true, as the step judges an action property's (a non-boolean is named).
+        holds: (s, next, k, stepOf) => {
+          for (const ok of allowed) {
+            const v = ok(s, next, k, stepOf);
+            if (v !== true) return v;
+          }
+          return true;
+        },
+      });
     }
     if (parts.length === 0) continue;
     // The first part's value that is not true, as an invariant's own (a non-boolean is then reported as one).
@@ -252,7 +266,7 @@ export function alwaysInvariants(
   return { invariants, actionProperties, temporal };
 }
 
-/** [A]_v as a test of one step: a step of A (by its action's name or process, or A's predicate), or one that leaves v unchanged. */
+/** [A]_v as a test of one step: a step of A (an action or process named, or A's predicate), or one that leaves v unchanged. */
 function stepAllowed(f: StepForm, spec: { name: string; actions: readonly { name: string; process?: string }[]; variables: readonly string[] }): TakenActionProperty['holds'] {
   const { name: specName, actions } = spec;
   const vars = f.vars;
@@ -261,14 +275,19 @@ function stepAllowed(f: StepForm, spec: { name: string; actions: readonly { name
   // A step that changes no variable at all is not judged (the step skips action properties then).
   const unchanged = (s: State, next: State) => vars !== undefined && vars.every((v) => equalValues(s[v], next[v]));
   const a = f.actions;
-  if (typeof a === 'function') return (s, next, c) => a(s, next, c) === true || unchanged(s, next);
+  if (typeof a === 'function') {
+    return (s, next, c) => {
+      const v = a(s, next, c);
+      return v === true || unchanged(s, next) ? true : v;
+    };
+  }
   const names = Array.isArray(a) ? a : [a];
   for (const n of names) {
     if (!actions.some((x) => x.name === n || x.process === n)) {
       throw new SpecError(`spec '${specName}': stepOrStutter('${n}') names no action or process (actions: ${[...new Set(actions.map((x) => x.name))].join(', ')})`);
     }
   }
-  return (s, next, _c, action) => names.includes(action.name) || (action.process !== undefined && names.includes(action.process)) || unchanged(s, next);
+  return (s, next, _c, stepOf) => unchanged(s, next) || stepOf(names, s, next);
 }
 
 /** The temporal side of the transition system, with the constants bound. */
@@ -330,7 +349,7 @@ export function compileTemporal(input: TemporalInput): LivenessSystem {
     const picked = f.params
       ? `${kindName}(${inst.map((a) => a.label).join(' \\/ ')})`
       : f.where
-        ? `${kindName}(${names.map((n) => sharedParams(n, inst.filter((a) => a.name === n))).join(' \\/ ')})`
+        ? `${kindName}(${names.filter((n) => inst.some((a) => a.name === n)).map((n) => sharedParams(n, inst.filter((a) => a.name === n))).join(' \\/ ')})`
         : `${kindName}(${name})`;
     const units: Omit<FairnessUnit, 'enabledBit'>[] = f.each
       ? inst.map((a) => ({ name: `${kindName}(${a.label})`, kind: f.kind, actions: [a.id] }))

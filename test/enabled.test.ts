@@ -100,6 +100,11 @@ describe('enabled()', () => {
     expect([nope.outcome, nope.message]).toEqual(['error', "invariant 'Nope' threw: enabled(s, 'Nope'): spec 'counter' has no action or process 'Nope' (actions: Inc, Pick)"]);
     const param = await checkModel(compileModel(counter({ P: (s) => enabled(s, 'Inc', { k: 0 }) }), 'default'));
     expect([param.outcome, param.message]).toEqual(['error', "invariant 'P' threw: enabled(): 'Inc' has no parameter 'k' (it has no parameters)"]);
+    const anyParam = await checkModel(compileModel(counter({ P: (s) => enabled(s, undefined, { j: 0 }) }), 'default'));
+    expect([anyParam.outcome, anyParam.message]).toEqual(['error', "invariant 'P' threw: enabled(): no action has a parameter 'j' (parameters: k)"]);
+    // Pick's k is 0 or 1: asking about k = 7 is a mistake, not a false.
+    const value = await checkModel(compileModel(counter({ P: (s) => enabled(s, 'Pick', { k: 7 }) }), 'default'));
+    expect([value.outcome, value.message]).toEqual(['error', "invariant 'P' threw: enabled(s, 'Pick', { k: 7 }): no instance has these parameter values"]);
     const loop = counter({}, {}, (s) => enabled(s, 'Inc'));
     const r = await checkModel(compileModel(loop, 'default'));
     expect([r.outcome, r.message]).toEqual(['error', 'the guard of Inc threw: enabled() would never end: Inc -> Inc (the guard or recipe of each asks whether the next is enabled)']);
@@ -156,11 +161,28 @@ describe('enabled()', () => {
     const r = await checkModel(compileModel(big, 'default'));
     expect([r.outcome, r.message, r.stopped]).toEqual([
       'error',
-      "a temporal property's predicate threw while the liveness graph was recorded: enabled(s, 'Incc'): spec 'big' has no action or process 'Incc' (actions: Inc, Up)",
+      "a temporal property's predicate threw while the liveness graph was recorded: enabled(s, 'Incc'): spec 'big' has no action or process 'Incc' (actions: Inc, Up); the search stopped there",
       undefined,
     ]);
     // Found at the first state: the search stopped long before the 250,000.
     expect(r.stats.distinct).toBeLessThan(250_000);
+  });
+
+  it('asks the spec whose code runs, not the one compiled last: a trace names the choices of a recipe that asks it', () => {
+    const a = defineSpec({
+      name: 'a',
+      state: { x: int(0, 3), y: int(0, 1) },
+      init: { x: 0, y: 0 },
+      actions: {
+        Go: { when: (s) => s.x === 0, do: (s) => void (s.x = choose([1, 2], 'v') + (enabled(s, 'Stop') ? 0 : 1)) },
+        Stop: { when: (s) => s.y === 0, do: (s) => void (s.y = 1) },
+      },
+    });
+    const b = defineSpec({ name: 'b', state: { z: int(0, 1) }, init: { z: 0 }, actions: { Flip: { do: (s) => void (s.z = 1 - s.z) } } });
+    const model = compileModel(a, 'default');
+    compileModel(b, 'default');
+    const go = model.actions.find((x) => x.name === 'Go') as unknown as { explain: (pre: S, choice: number[]) => string[] };
+    expect(go.explain({ x: 0, y: 0 }, [1])).toEqual(['v = 2']);
   });
 
   it('counts a choose over an empty set as no step, as \\E x \\in {} is false', async () => {

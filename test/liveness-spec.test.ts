@@ -474,13 +474,46 @@ describe('temporal properties: errors', () => {
       },
     });
     const model = compileModel(spec, 'default');
-    expect([model.actionProperties.map((p) => p.name), model.invariants, Object.keys(model.liveness?.properties.map((p) => p.name) ?? [])]).toEqual([['ByName', 'ByStep'], [], ['0']]);
+    expect([model.actionProperties.map((p) => p.name), model.invariants, model.liveness?.properties.map((p) => p.name)]).toEqual([['ByName', 'ByStep'], [], ['ByName']]);
     const ok = await checkModel(model);
     expect([ok.outcome, ok.liveness?.holds]).toEqual(['ok', ['ByName']]);
     for (const [variant, property] of [['broken', 'ByName'], ['broken-step', 'ByStep']]) {
       const r = await checkModel(compileModel(spec, variant));
       expect([r.outcome, r.property, r.message, r.trace?.map((t) => t.state.x), r.matchesExpectation]).toEqual(['action-property', property, `action property '${property}' is violated by Jump`, [0, 2], true]);
     }
+  });
+
+  it('[][A]_v by name is A(s, s\'), whichever action took the step; a predicate that does not answer true or false is named', async () => {
+    type X = { x: number };
+    const twin = (other: (s: X) => void) =>
+      defineSpec({
+        name: 'twin',
+        state: { x: int(0, 3) },
+        init: { x: 0 },
+        actions: {
+          Inc: { when: (s) => s.x < 3, do: (s) => { s.x += 1; } },
+          Other: { when: (s) => s.x < 3, do: other },
+        },
+        temporal: { OnlyInc: always(stepOrStutter('Inc', ['x'])) },
+        deadlock: false,
+      });
+    // Other's steps are Inc's: [Inc]_x holds, as TLC says.
+    const same = await checkModel(compileModel(twin((s) => { s.x += 1; }), 'default'));
+    expect(same.outcome).toBe('ok');
+    // A jump of two is no step of Inc.
+    const jump = await checkModel(compileModel(twin((s) => { s.x = Math.min(3, s.x + 2); }), 'default'));
+    expect([jump.outcome, jump.message, jump.trace?.map((t) => t.state.x)]).toEqual(['action-property', "action property 'OnlyInc' is violated by Other", [0, 2]]);
+    const silent = defineSpec({
+      name: 'silent',
+      state: { x: int(0, 3) },
+      init: { x: 0 },
+      actions: { Inc: { when: (s) => s.x < 3, do: (s) => { s.x += 1; } } },
+      // A missing return: undefined, not false.
+      temporal: { Up: always(stepOrStutter(((s: X, t: X) => { void (t.x > s.x); }) as never, ['x'])) },
+      deadlock: false,
+    });
+    const r = await checkModel(compileModel(silent, 'default'));
+    expect([r.outcome, r.message]).toEqual(['error', "action property 'Up' after Inc threw: TypeError: it returned undefined, not a boolean (a missing return?)"]);
   });
 
   it('[]P under a forall over a scalarset, nested in and(): one symmetric invariant, checked with symmetry, and expected by its name', async () => {
@@ -575,11 +608,12 @@ describe('fairness: which instances are one unit, and what a variant replaces', 
       name: 'two',
       state: { x: int(0, 1) },
       init: { x: 0 },
-      actions: { C: { params: { k: K, d: int(0, 1) }, do: (s, { d }) => { s.x = d; } } },
+      actions: { C: { params: { k: K, d: int(0, 1) }, do: (s, { d }) => { s.x = d; } }, D: { do: (s) => { s.x = 0; } } },
       temporal: { X: eventually((s: { x: number }) => s.x === 1) },
-      fairness: [forall(K, (k) => weakFair('C', { where: (q: { k: string }) => q.k === k, when: () => true }))],
+      // The last picks no instance of D: its name leaves D out.
+      fairness: [forall(K, (k) => weakFair('C', { where: (q: { k: string }) => q.k === k, when: () => true })), weakFair(['C', 'D'], { where: (q: { k?: string }) => q.k === 'k1' })],
     });
-    expect(compileModel(two, 'default').liveness?.units.map((u) => u.name)).toEqual(['WF(C(k=k1)) when ...', 'WF(C(k=k2)) when ...']);
+    expect(compileModel(two, 'default').liveness?.units.map((u) => u.name)).toEqual(['WF(C(k=k1)) when ...', 'WF(C(k=k2)) when ...', 'WF(C(k=k1))']);
     const each = await checkModel(compileModel(toggles, 'each'));
     expect([each.outcome, each.matchesExpectation]).toEqual(['ok', true]);
   });

@@ -47,6 +47,8 @@ export interface Model extends TransitionSystem {
   /** Whether the spec asks for symmetry reduction when the user does not say. */
   symmetryDefault: boolean;
   expect?: Expectation;
+  /** Makes this spec the one enabled() asks: for spec code run outside the checker (trace expressions in reports). */
+  activate(): void;
 }
 
 export interface CompileOptions {
@@ -199,8 +201,9 @@ export function compileModel(spec: Spec, variant: string, file?: string, opts: C
     actions,
     variables: codec.keys,
   });
-  // Which process an action's steps belong to, for a [A]_v that names the process.
-  const processOf = new Map(actions.map((a) => [a.name, a.process]));
+  // A(s, s') for the actions or processes named: one of their instances steps from s to next.
+  const stepOf = (names: readonly string[], s: State, next: State) =>
+    actions.some((a) => (names.includes(a.name) || (a.process !== undefined && names.includes(a.process))) && a.stepsTo(s, next));
   type Pred = (s: State, c: Constants) => unknown;
   type StepPred = (s: State, next: State, c: Constants) => unknown;
   const constraint = def.constraint as Pred | undefined;
@@ -248,8 +251,7 @@ export function compileModel(spec: Spec, variant: string, file?: string, opts: C
       .concat(
         stepChecked.map(({ name, holds }) => ({
           name,
-          // The step being judged is the running one (see instance()).
-          holds: (s: State, next: State) => (activate(enabledIn), holds(s, next, constants, { name: running!.action, process: processOf.get(running!.action) })),
+          holds: (s: State, next: State) => (activate(enabledIn), holds(s, next, constants, stepOf)),
         })),
       ),
     constraint: constraint && ((s: State) => (activate(enabledIn), constraint(s, constants))),
@@ -262,6 +264,7 @@ export function compileModel(spec: Spec, variant: string, file?: string, opts: C
     symmetry,
     symmetryDefault: def.symmetry ?? true,
     expect: variantExpectation(spec, variant),
+    activate: () => activate(enabledIn),
     liveness: withEnabled(variantLiveness(spec, variant, actions, constants, checked, temporal, opts.starvation), enabledIn),
     // Computed when first asked for (a parallel search): it reads the spec's import graph.
     get source(): SystemSource | undefined {
@@ -352,6 +355,8 @@ let running: StepInfo | undefined;
 export interface SpecAction extends ActionInstance {
   /** Whether this instance can take a step from `s` (TLA+'s ENABLED): its guard holds and a choice path of its recipe yields. */
   canStep(s: State): boolean;
+  /** Whether this instance can take the step from `s` to `next` (TLA+'s A(s, s')). */
+  stepsTo(s: State, next: State): boolean;
   /** What each choice point on `choice` took from `pre` (`branch 2`, `m = {...}`), for traces. */
   explain(pre: State, choice: ChoicePath): string[];
 }
@@ -399,6 +404,22 @@ function instance(
     return again(() => runOn(views.plain(source.draft())));
   };
   const guard = when && ((s: State) => (activate(enabledIn), when(s, params, constants)));
+  /** Whether a choice path of this instance's recipe from `s` gives a successor that passes `test` (its guard holding). */
+  const yields = (s: State, test: (result: State) => boolean): boolean => {
+    if (guard !== undefined && !isGuardTrue(guard(s), label)) return false;
+    const saved = running;
+    running = step;
+    try {
+      // Each choice path's run gets a fresh copy: `s` is the predicate's, and stays as it was.
+      return yieldsAny(() => {
+        const draft = copyState(codec.keys, s);
+        const returned = recipe(draft, params, constants);
+        return test((returned === undefined ? draft : returned) as State);
+      });
+    } finally {
+      running = saved;
+    }
+  };
   return {
     id,
     name,
@@ -416,18 +437,10 @@ function instance(
       // A run without choices hands its successor on with NO_CHOICE as its path.
       enumerateChoices(run, sink);
     },
-    canStep: (s) => {
-      if (guard !== undefined && !isGuardTrue(guard(s), label)) return false;
-      const saved = running;
-      running = step;
-      try {
-        // Each choice path's run gets a fresh copy: `s` is the predicate's, and stays as it was.
-        return yieldsAny(() => recipe(copyState(codec.keys, s), params, constants));
-      } finally {
-        running = saved;
-      }
-    },
+    canStep: (s) => yields(s, () => true),
+    stepsTo: (s, next) => yields(s, (result) => codec.keys.every((k) => equalValues(result[k], next[k]))),
     explain: (pre, choice) => {
+      activate(enabledIn);
       const draft = structuredCloneState(pre);
       return followChoices(() => recipe(draft, params, constants), choice).taken.map((t) => t.shown);
     },
@@ -491,11 +504,16 @@ function enabledEvaluator(spec: string, actions: readonly SpecAction[]): Enabled
     for (const k of Object.keys(params ?? {})) {
       if (!named.some((a) => k in a.params)) {
         const has = [...new Set(named.flatMap((a) => Object.keys(a.params)))];
-        throw new Error(`enabled(): ${names ? `'${names.join("', '")}' has` : 'no action has'} no parameter '${k}' (${has.length ? `parameters: ${has.join(', ')}` : 'it has no parameters'})`);
+        const parameters = has.length ? `parameters: ${has.join(', ')}` : names?.length === 1 ? 'it has no parameters' : 'they have no parameters';
+        throw new Error(`enabled(): ${names ? `'${names.join("', '")}' has` : 'no action has a parameter'} ${names ? `no parameter '${k}'` : `'${k}'`} (${parameters})`);
       }
     }
-    for (const a of named) {
-      if (params !== undefined && !Object.entries(params).every(([k, v]) => k in a.params && equalValues(a.params[k], v))) continue;
+    const picked = params === undefined ? named : named.filter((a) => Object.entries(params).every(([k, v]) => k in a.params && equalValues(a.params[k], v)));
+    // A value outside a parameter's domain has no instance to ask about: a mistake, not a false.
+    if (picked.length === 0 && named.length > 0) {
+      throw new Error(`enabled(s, ${names ? show(names.length === 1 ? names[0] : names) : 'undefined'}, ${show(params)}): no instance has these parameter values`);
+    }
+    for (const a of picked) {
       const at = asking.indexOf(a);
       if (at >= 0) {
         const loop = [...asking.slice(at), a].map((x) => x.label).join(' -> ');
@@ -531,6 +549,7 @@ function withEnabled(live: LivenessSystem | undefined, enabledIn: EnabledEvaluat
   return {
     ...live,
     stateAtoms: live.stateAtoms.map((p) => (s: State) => (activate(enabledIn), p(s))),
+    units: live.units.map((u) => (u.admits === undefined ? u : { ...u, admits: (pre: State, action: number) => (activate(enabledIn), u.admits!(pre, action)) })),
     edgeAtoms: live.edgeAtoms.map((p) => (s: State, next: State, x: Parameters<typeof p>[2]) => (activate(enabledIn), p(s, next, x))),
   };
 }

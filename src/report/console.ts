@@ -106,6 +106,8 @@ export function formatTrace(r: CheckResult, c: ChalkInstance): string {
   const out: string[] = [];
   const width = String(trace.length).length;
   const view = { ...r.model.spec.def.trace, constants: r.model.constants };
+  // Trace expressions are spec code: enabled() in them asks this spec, whichever was compiled last.
+  r.model.activate();
   /** What a step changed, one indented line per variable path. */
   const changeLines = (before: unknown, after: unknown): string[] => {
     const diff = changes(r.model.codec, before, after, view);

@@ -86,6 +86,7 @@ function paramsToJson(params: Readonly<Record<string, unknown>>): Record<string,
 function derivedValues(model: Model, state: Record<string, unknown>): { derived?: Record<string, string> } {
   const exprs = model.spec.def.trace?.show;
   if (!exprs) return {};
+  model.activate();
   const derived: Record<string, string> = {};
   for (const [name, f] of Object.entries(exprs) as [string, (s: unknown, c: unknown) => unknown][]) {
     try {
