@@ -45,6 +45,12 @@ describe('interleave list', () => {
     );
   });
 
+  it('temporal properties [][A]_v are listed with the action properties they are checked as', () => {
+    const r = cli(['list', 'test/fixtures/tla-examples/coffee-can.ts']);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('  action properties: MonotonicDecrease, LoopInvariant\n  temporal properties: EventuallyTerminates, TerminationHypothesis\n');
+  });
+
   it('a scalarset declared not symmetric is listed as such, and left out of what symmetry reduces', () => {
     const dir = scratch();
     const f = writeSpec(dir, 'owners.ts', `

@@ -124,7 +124,8 @@ function listingOf(spec: Spec, file: string, models: Model[]): SpecListing {
     actions: [...actions.values()],
     // With the temporal properties []P, which are checked as invariants.
     invariants: [...new Set([...Object.keys(spec.def.invariants ?? {}), ...models.flatMap((m) => m.invariants.map((i) => i.name))])],
-    actionProperties: Object.keys(spec.def.actionProperties ?? {}),
+    // With the temporal properties [][A]_v, which are checked as action properties.
+    actionProperties: [...new Set([...Object.keys(spec.def.actionProperties ?? {}), ...models.flatMap((m) => m.actionProperties.map((p) => p.name))])],
     assumptions: Object.keys(spec.def.assumptions ?? {}),
     temporal: [...new Set(models.flatMap((m) => m.liveness?.properties.map((p) => p.name) ?? []))],
     deadlock: first.deadlock,
