@@ -25,7 +25,8 @@ export type ActionSpec = string | string[] | ((s: any, next: any, c: any) => boo
 export interface StepForm {
   kind: 'step';
   actions: ActionSpec;
-  vars?: string[];
+  /** The v of <<A>>_v: variable names, or a function of the state (a refinement's mapped tuple, `(s) => [f(s), g(s)]`). */
+  vars?: Vars;
   /** [A]_v rather than <<A>>_v. */
   orStutter: boolean;
 }
@@ -85,8 +86,16 @@ export interface Fairness {
  */
 export const initially = (p: Pred): TemporalFormula => ({ op: 'initially', p });
 
-export const step = (actions: ActionSpec, vars?: string[]): StepForm => ({ kind: 'step', actions, vars, orStutter: false });
-export const stepOrStutter = (actions: ActionSpec, vars?: string[]): StepForm => ({ kind: 'step', actions, vars, orStutter: true });
+/** The v of <<A>>_v and [A]_v: variable names, or a function of the state whose value is v. */
+export type Vars = string[] | ((s: any) => unknown);
+
+export const step = (actions: ActionSpec, vars?: Vars): StepForm => ({ kind: 'step', actions, vars, orStutter: false });
+export const stepOrStutter = (actions: ActionSpec, vars?: Vars): StepForm => ({ kind: 'step', actions, vars, orStutter: true });
+
+/** Whether a step leaves v as it was: the variables named, or the value of v's function. */
+function sameVars(vars: Vars, s: State, next: State): boolean {
+  return typeof vars === 'function' ? equalValues(vars(s), vars(next)) : vars.every((v) => equalValues(s[v], next[v]));
+}
 
 export function eventually(p: Operand | TemporalFormula): TemporalFormula {
   if (isFormula(p)) {
@@ -270,10 +279,10 @@ export function alwaysInvariants(
 function stepAllowed(f: StepForm, spec: { name: string; actions: readonly { name: string; process?: string }[]; variables: readonly string[] }): TakenActionProperty['holds'] {
   const { name: specName, actions } = spec;
   const vars = f.vars;
-  const unknown = vars?.find((v) => !spec.variables.includes(v));
-  if (unknown !== undefined) throw new SpecError(`spec '${specName}': stepOrStutter(..., [${vars!.map((v) => `'${v}'`).join(', ')}]) names '${unknown}', which is not a state variable (variables: ${spec.variables.join(', ')})`);
+  const unknown = Array.isArray(vars) ? vars.find((v) => !spec.variables.includes(v)) : undefined;
+  if (unknown !== undefined) throw new SpecError(`spec '${specName}': stepOrStutter(..., [${(vars as string[]).map((v) => `'${v}'`).join(', ')}]) names '${unknown}', which is not a state variable (variables: ${spec.variables.join(', ')})`);
   // A step that changes no variable at all is not judged (the step skips action properties then).
-  const unchanged = (s: State, next: State) => vars !== undefined && vars.every((v) => equalValues(s[v], next[v]));
+  const unchanged = (s: State, next: State) => vars !== undefined && sameVars(vars, s, next);
   const a = f.actions;
   if (typeof a === 'function') {
     return (s, next, c) => {
@@ -314,7 +323,7 @@ export function compileTemporal(input: TemporalInput): LivenessSystem {
     // <<A>>_v is an edge bit; [A]_v = ~<<~A>>_v.
     const m = matcher(f.actions);
     const vars = f.vars;
-    const changes = vars ? (s: State, t: State) => vars.some((v) => show(s[v]) !== show(t[v])) : () => true;
+    const changes = vars ? (s: State, t: State) => !sameVars(vars, s, t) : () => true;
     const atom = f.orStutter ? (s: State, t: State, x: ActionInstance, c: Constants) => !m(s, t, x, c) && changes(s, t) : (s: State, t: State, x: ActionInstance, c: Constants) => m(s, t, x, c) && changes(s, t);
     const bit = edgeAtoms.push(atom) - 1;
     return { kind: 'edge', bit, negated: f.orStutter };

@@ -516,6 +516,34 @@ describe('temporal properties: errors', () => {
     expect([r.outcome, r.message]).toEqual(['error', "action property 'Up' after Inc threw: TypeError: it returned undefined, not a boolean (a missing return?)"]);
   });
 
+  it('v may be a function of the state, as a refinement maps its variables: [][total\' = total + 1]_total with total = x + y', async () => {
+    type XY = { x: number; y: number };
+    const total = (s: XY) => s.x + s.y;
+    const spec = defineSpec({
+      name: 'mapped',
+      constants: { jump: false },
+      state: { x: int(0, 3), y: int(0, 3) },
+      init: { x: 0, y: 0 },
+      actions: {
+        IncX: { when: (s) => s.x < 2, do: (s) => { s.x += 1; } },
+        // Swapping leaves the total as it was: a stutter of the mapped variable, allowed.
+        Swap: { do: (s) => { [s.x, s.y] = [s.y, s.x]; } },
+        Jump: { when: (s, _p, c) => c.jump && s.y === 0, do: (s) => { s.y = 2; } },
+      },
+      temporal: {
+        Counts: always(stepOrStutter((s: XY, t: XY) => total(t) === total(s) + 1, total)),
+        Moves: eventually(step('IncX', total)),
+      },
+      fairness: [weakFair('IncX')],
+      deadlock: false,
+      variants: { default: { expect: 'holds' }, jump: { constants: { jump: true }, expect: { violates: 'Counts' } } },
+    });
+    const ok = await checkModel(compileModel(spec, 'default'));
+    expect([ok.outcome, ok.liveness?.holds]).toEqual(['ok', ['Moves']]);
+    const jump = await checkModel(compileModel(spec, 'jump'));
+    expect([jump.outcome, jump.message, jump.trace?.map((t) => [t.state.x, t.state.y])]).toEqual(['action-property', "action property 'Counts' is violated by Jump", [[0, 0], [0, 2]]]);
+  });
+
   it('[]P under a forall over a scalarset, nested in and(): one symmetric invariant, checked with symmetry, and expected by its name', async () => {
     const Reader = scalarset('r', 2);
     const spec = defineSpec({
