@@ -81,8 +81,7 @@ export async function checkSystem(system: TransitionSystem, opts: RunOptions): P
   const observer = recorder && ((from: number, to: number, action: number, _choice: unknown, next: Int32Array) => recorder.observe(from, to, action, next));
   let recorded: RecordedGraph | undefined;
   // A temporal predicate that throws (a typo in an action's name) ends the search there, not at its end.
-  const control = recorder ? { get stop() { return recorder.failed ? ('interrupted' as const) : opts.control?.stop; } } : opts.control;
-  const { result, store } = await search(system, { ...opts, canonicalise, observer, control });
+  const { result, store } = await search(system, { ...opts, canonicalise, observer, control: recorder ? recorder.searchControl(opts.control) : opts.control });
   const recordingFailed = recorder?.failed === true;
   try {
     return await finishRun();

@@ -49,7 +49,7 @@ export type TemporalFormula =
   | { op: 'fair'; fairness: Fairness }
   /** \A t \in ids(constants): f(t), expanded when the spec is compiled with its constants. */
   | { op: 'forall'; ids: (c: any) => Ids<unknown>; f: (id: unknown) => TemporalFormula }
-  /** []P: inside eventually(...) as <>[]P; of a state predicate, as a property or a conjunct of one, an invariant (alwaysInvariants). */
+  /** []P: inside eventually(...) as <>[]P; of a state predicate, as a property or a conjunct of one, an invariant (safetyParts). */
   | { op: 'always'; p: Operand };
 
 /** Weak or strong fairness of an action (all its instances as one), of each instance, or of each process id. */
@@ -91,6 +91,21 @@ export type Vars = string[] | ((s: any) => unknown);
 
 export const step = (actions: ActionSpec, vars?: Vars): StepForm => ({ kind: 'step', actions, vars, orStutter: false });
 export const stepOrStutter = (actions: ActionSpec, vars?: Vars): StepForm => ({ kind: 'step', actions, vars, orStutter: true });
+
+/** An action instance as a name in `step('cpu')`, `enabled(s, 'cpu')` names it: by its action's name or its process's. */
+export function isNamed(names: readonly string[], a: { name: string; process?: string }): boolean {
+  return names.includes(a.name) || (a.process !== undefined && names.includes(a.process));
+}
+
+/** The first of `names` that names no action or process of the spec. */
+export function unknownName(names: readonly string[], actions: readonly { name: string; process?: string }[]): string | undefined {
+  return names.find((n) => !actions.some((a) => isNamed([n], a)));
+}
+
+/** `(actions: put, get)`: what a message about a name the spec does not have lists. */
+export function actionList(actions: readonly { name: string }[]): string {
+  return `(actions: ${[...new Set(actions.map((a) => a.name))].join(', ')})`;
+}
 
 /** Whether a step leaves v as it was: the variables named, or the value of v's function. */
 function sameVars(vars: Vars, s: State, next: State): boolean {
@@ -216,7 +231,7 @@ export interface TakenActionProperty {
  * (`'NoLeak' (t1)`), as a temporal one does. What is left of a property stays temporal, its
  * conjuncts labelled as before.
  */
-export function alwaysInvariants(
+export function safetyParts(
   properties: Record<string, TemporalFormula>,
   c: Constants,
   /** The spec's name, action instances and variables, which a [A]_v must name from. */
@@ -279,8 +294,8 @@ export function alwaysInvariants(
 function stepAllowed(f: StepForm, spec: { name: string; actions: readonly { name: string; process?: string }[]; variables: readonly string[] }): TakenActionProperty['holds'] {
   const { name: specName, actions } = spec;
   const vars = f.vars;
-  const unknown = Array.isArray(vars) ? vars.find((v) => !spec.variables.includes(v)) : undefined;
-  if (unknown !== undefined) throw new SpecError(`spec '${specName}': stepOrStutter(..., [${(vars as string[]).map((v) => `'${v}'`).join(', ')}]) names '${unknown}', which is not a state variable (variables: ${spec.variables.join(', ')})`);
+  const notVariable = Array.isArray(vars) ? vars.find((v) => !spec.variables.includes(v)) : undefined;
+  if (notVariable !== undefined) throw new SpecError(`spec '${specName}': stepOrStutter(..., [${(vars as string[]).map((v) => `'${v}'`).join(', ')}]) names '${notVariable}', which is not a state variable (variables: ${spec.variables.join(', ')})`);
   // A step that changes no variable at all is not judged (the step skips action properties then).
   const unchanged = (s: State, next: State) => vars !== undefined && sameVars(vars, s, next);
   const a = f.actions;
@@ -291,11 +306,8 @@ function stepAllowed(f: StepForm, spec: { name: string; actions: readonly { name
     };
   }
   const names = Array.isArray(a) ? a : [a];
-  for (const n of names) {
-    if (!actions.some((x) => x.name === n || x.process === n)) {
-      throw new SpecError(`spec '${specName}': stepOrStutter('${n}') names no action or process (actions: ${[...new Set(actions.map((x) => x.name))].join(', ')})`);
-    }
-  }
+  const unknown = unknownName(names, actions);
+  if (unknown !== undefined) throw new SpecError(`spec '${specName}': stepOrStutter('${unknown}') names no action or process ${actionList(actions)}`);
   return (s, next, _c, stepOf) => unchanged(s, next) || stepOf(names, s, next);
 }
 
@@ -312,12 +324,9 @@ export function compileTemporal(input: TemporalInput): LivenessSystem {
   const matcher = (a: ActionSpec): EdgeAtom => {
     if (typeof a === 'function') return (s, t, _x, c) => a(s, t, c) === true;
     const names = Array.isArray(a) ? a : [a];
-    for (const n of names) {
-      if (!actions.some((x) => x.name === n || x.process === n)) {
-        throw new SpecError(`spec '${specName}': step('${n}') names no action or process (actions: ${[...new Set(actions.map((x) => x.name))].join(', ')})`);
-      }
-    }
-    return (_s, _t, x) => names.includes(x.name) || (x.process !== undefined && names.includes(x.process));
+    const unknown = unknownName(names, actions);
+    if (unknown !== undefined) throw new SpecError(`spec '${specName}': step('${unknown}') names no action or process ${actionList(actions)}`);
+    return (_s, _t, x) => isNamed(names, x);
   };
   const edgeLit = (f: StepForm): Lit => {
     // <<A>>_v is an edge bit; [A]_v = ~<<~A>>_v.

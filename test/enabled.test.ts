@@ -2,10 +2,14 @@
 // processes), where it may be asked (invariants with and without views over the encoding, guards,
 // liveness), and what a spec that asks it wrongly is told.
 import { describe, expect, it } from 'vitest';
+import { Chalk } from 'chalk';
 import { checkModel } from '../src/compile/check.ts';
+import { formatTrace } from '../src/report/console.ts';
+import { toITF } from '../src/report/itf.ts';
 import { compileModel } from '../src/compile/model.ts';
 import { always, choose, defineSpec, either, enabled, enumOf, eventually, int, mapOf, when, weakFair } from '../src/index.ts';
 import { process } from '../src/process.ts';
+import { recordBySearch } from '../checker/liveness/run.ts';
 
 type S = { x: number; y: number };
 
@@ -183,6 +187,64 @@ describe('enabled()', () => {
     compileModel(b, 'default');
     const go = model.actions.find((x) => x.name === 'Go') as unknown as { explain: (pre: S, choice: number[]) => string[] };
     expect(go.explain({ x: 0, y: 0 }, [1])).toEqual(['v = 2']);
+  });
+
+  it('wherever spec code runs first, asks its own spec, not the one compiled after it', async () => {
+    type XY = { x: number; y: number };
+    // Each asks whether Stop can step, an action spec 'other' does not have: asking 'other' would throw.
+    const stop = { when: (s: XY) => s.y === 0, do: (s: XY) => void (s.y = 1) };
+    const parts: Record<string, Record<string, unknown>> = {
+      invariant: { invariants: { I: (s: XY) => enabled(s, 'Stop') || s.y === 1 } },
+      constraint: { constraint: (s: XY) => enabled(s, 'Stop') || s.y === 1 },
+      guard: { actions: { Go: { when: (s: XY) => s.x === 0 && (enabled(s, 'Stop') || s.y === 1), do: (s: XY) => void (s.x = 1) }, Stop: stop } },
+      recipe: { actions: { Go: { do: (s: XY) => void (s.x = enabled(s, 'Stop') ? 1 : 0) }, Stop: stop } },
+      terminal: { actions: { Stop: { when: () => false, do: (s: XY) => void (s.y = 1) } }, terminal: (s: XY) => !enabled(s, 'Stop') },
+      temporal: { temporal: { T: eventually((s: XY) => enabled(s, 'Stop')) } },
+    };
+    const other = defineSpec({ name: 'other', state: { z: int(0, 1) }, init: { z: 0 }, actions: { Flip: { do: (s) => void (s.z = 1 - s.z) } } });
+    for (const [where, part] of Object.entries(parts)) {
+      const spec = defineSpec({
+        name: 'asks',
+        state: { x: int(0, 1), y: int(0, 1) },
+        init: { x: 0, y: 0 },
+        actions: { Go: { when: (s: XY) => s.x === 0, do: (s: XY) => void (s.x = 1) }, Stop: stop },
+        deadlock: false,
+        ...part,
+      } as never);
+      const model = compileModel(spec, 'default');
+      compileModel(other, 'default');
+      const r = await checkModel(model);
+      expect([where, r.outcome, r.message]).toEqual([where, 'ok', undefined]);
+    }
+    // A report's trace expressions run after the search, maybe after another spec was compiled.
+    const shown = defineSpec({
+      name: 'shown',
+      state: { x: int(0, 1), y: int(0, 1) },
+      init: { x: 0, y: 0 },
+      actions: { Go: { when: (s) => s.x === 0, do: (s) => void (s.x = 1) }, Stop: stop },
+      invariants: { NoGo: (s) => s.x === 0 },
+      trace: { show: { canStop: (s: XY) => enabled(s, 'Stop') } },
+    });
+    const r = await checkModel(compileModel(shown, 'default'));
+    compileModel(other, 'default');
+    expect(formatTrace(r, new Chalk({ level: 0 }))).toContain('canStop = true');
+    expect(toITF(r).states.map((st) => (st['#meta'] as { derived?: Record<string, string> }).derived)).toEqual([{ canStop: 'true' }, { canStop: 'true' }]);
+  });
+
+  it('recorded by a search of its own (symmetry, worker threads), a temporal predicate that throws ends that search too', async () => {
+    let guards = 0;
+    const big = defineSpec({
+      name: 'big',
+      state: { x: int(0, 499), y: int(0, 499) },
+      init: { x: 0, y: 0 },
+      actions: { Inc: { when: (s) => (guards++, s.x < 499), do: (s) => void s.x++ }, Up: { when: (s) => s.y < 499, do: (s) => void s.y++ } },
+      temporal: { Typo: eventually((s: { x: number }) => !enabled(s, 'Incc')) },
+      deadlock: false,
+    });
+    const model = compileModel(big, 'default');
+    await expect(recordBySearch(model, model.liveness!, {})).rejects.toThrow("enabled(s, 'Incc'): spec 'big' has no action or process 'Incc' (actions: Inc, Up)");
+    // Each state expanded asks Inc's guard once: the search stopped long before the 250,000.
+    expect(guards).toBeLessThan(250_000);
   });
 
   it('counts a choose over an empty set as no step, as \\E x \\in {} is false', async () => {

@@ -60,6 +60,19 @@ export class GraphRecorder {
     return this.error !== undefined;
   }
 
+  /**
+   * The control of the search that records: it stops as the user's does, and also once a temporal
+   * predicate threw (a misspelt action), rather than at the end of the search.
+   */
+  searchControl(control: { stop?: 'interrupted' | 'max-memory' } | undefined): { stop?: 'interrupted' | 'max-memory' } {
+    const failed = () => this.failed;
+    return {
+      get stop() {
+        return failed() ? 'interrupted' : control?.stop;
+      },
+    };
+  }
+
   get stateCount(): number {
     return this.builder.stateCount;
   }

@@ -43,8 +43,7 @@ export async function recordBySearch(system: TransitionSystem, live: LivenessSys
     store: undefined,
     onProgress: undefined,
     observer: (from, to, action, _choice, next) => recorder.observe(from, to, action, next),
-    // A predicate that throws ends this search there; finish() says what it threw.
-    control: { get stop() { return recorder.failed ? ('interrupted' as const) : opts.control?.stop; } },
+    control: recorder.searchControl(opts.control),
   });
   return recorder.finish();
 }

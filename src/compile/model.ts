@@ -11,7 +11,7 @@ import { activate, type EnabledEvaluator } from '../enabled.ts';
 import { checkAssumptions } from '../constants.ts';
 import { compileCodec, compileViews, type StateViews } from '../schema/compile.ts';
 import { equalValues, FiniteSchema, RecordSchema, Schema, show, TypeViolation, ValueBag, ValueSet, type Shape } from '../schema/index.ts';
-import { alwaysInvariants, compileTemporal, strongFair, weakFair, type TemporalFormula } from '../temporal.ts';
+import { actionList, compileTemporal, isNamed, safetyParts, strongFair, unknownName, weakFair, type TemporalFormula } from '../temporal.ts';
 import type { LivenessSystem } from '../../checker/liveness/formula.ts';
 import {
   SpecError,
@@ -196,14 +196,13 @@ export function compileModel(spec: Spec, variant: string, file?: string, opts: C
   const variantDef = def.variants?.[variant];
   const checked = (name: string) => !variantDef?.properties || variantDef.properties.includes(name);
   // A temporal property []P (or a conjunct of one) is an invariant, as TLC checks it.
-  const { invariants: alwaysChecked, actionProperties: stepChecked, temporal } = alwaysInvariants(Object.fromEntries(Object.entries(def.temporal ?? {}).filter(([n]) => checked(n))), constants, {
+  const { invariants: alwaysChecked, actionProperties: stepChecked, temporal } = safetyParts(Object.fromEntries(Object.entries(def.temporal ?? {}).filter(([n]) => checked(n))), constants, {
     name: def.name,
     actions,
     variables: codec.keys,
   });
   // A(s, s') for the actions or processes named: one of their instances steps from s to next.
-  const stepOf = (names: readonly string[], s: State, next: State) =>
-    actions.some((a) => (names.includes(a.name) || (a.process !== undefined && names.includes(a.process))) && a.stepsTo(s, next));
+  const stepOf = (names: readonly string[], s: State, next: State) => actions.some((a) => isNamed(names, a) && a.stepsTo(s, next));
   type Pred = (s: State, c: Constants) => unknown;
   type StepPred = (s: State, next: State, c: Constants) => unknown;
   const constraint = def.constraint as Pred | undefined;
@@ -243,20 +242,15 @@ export function compileModel(spec: Spec, variant: string, file?: string, opts: C
       .filter(([n]) => checked(n))
       .map(([name, f]) => ({ name, holds: (s: State) => (activate(enabledIn), f(s, constants)) }))
       .concat(
-        alwaysChecked.map(({ name, holds, which }) => ({ name, holds: (s: State) => (activate(enabledIn), holds(s, constants)), which: (s: State) => (activate(enabledIn), which(s, constants)) })),
+        alwaysChecked.map(({ name, holds, which }) => ({ name, holds: (s: State) => (activate(enabledIn), holds(s, constants)), which: (s: State) => which(s, constants) })),
       ),
     actionProperties: Object.entries((def.actionProperties ?? {}) as Record<string, StepPred>)
       .filter(([n]) => checked(n))
-      .map(([name, f]) => ({ name, holds: (s: State, next: State) => (activate(enabledIn), f(s, next, constants)) }))
-      .concat(
-        stepChecked.map(({ name, holds }) => ({
-          name,
-          holds: (s: State, next: State) => (activate(enabledIn), holds(s, next, constants, stepOf)),
-        })),
-      ),
+      .map(([name, f]) => ({ name, holds: (s: State, next: State) => f(s, next, constants) }))
+      .concat(stepChecked.map(({ name, holds }) => ({ name, holds: (s: State, next: State) => holds(s, next, constants, stepOf) }))),
     constraint: constraint && ((s: State) => (activate(enabledIn), constraint(s, constants))),
     // The engine judges a step by its states; which action took it is the one running (see instance()).
-    actionConstraint: actionConstraint && ((s: State, next: State) => (activate(enabledIn), actionConstraint(s, next, constants, running!))),
+    actionConstraint: actionConstraint && ((s: State, next: State) => actionConstraint(s, next, constants, running!)),
     view: def.view ? compileView(def.name, codec, def.view) : undefined,
     choices: true,
     terminal: terminal && ((s: State) => (activate(enabledIn), terminal(s, constants))),
@@ -441,7 +435,7 @@ function instance(
     stepsTo: (s, next) => yields(s, (result) => codec.keys.every((k) => equalValues(result[k], next[k]))),
     explain: (pre, choice) => {
       activate(enabledIn);
-      const draft = structuredCloneState(pre);
+      const draft = copyState(codec.keys, pre);
       return followChoices(() => recipe(draft, params, constants), choice).taken.map((t) => t.shown);
     },
   };
@@ -495,18 +489,15 @@ function enabledEvaluator(spec: string, actions: readonly SpecAction[]): Enabled
     if (names !== undefined && (!Array.isArray(names) || names.some((n) => typeof n !== 'string'))) {
       throw new TypeError(`enabled(s, ${show(action)}): name an action or process, or a list of them`);
     }
-    const named = names === undefined ? actions : actions.filter((a) => names.includes(a.name) || (a.process !== undefined && names.includes(a.process)));
-    for (const n of names ?? []) {
-      if (!named.some((a) => a.name === n || a.process === n)) {
-        throw new Error(`enabled(s, '${n}'): spec '${spec}' has no action or process '${n}' (actions: ${[...new Set(actions.map((a) => a.name))].join(', ')})`);
-      }
-    }
+    const named = names === undefined ? actions : actions.filter((a) => isNamed(names, a));
+    const unknown = names && unknownName(names, actions);
+    if (unknown !== undefined) throw new Error(`enabled(s, '${unknown}'): spec '${spec}' has no action or process '${unknown}' ${actionList(actions)}`);
     for (const k of Object.keys(params ?? {})) {
-      if (!named.some((a) => k in a.params)) {
-        const has = [...new Set(named.flatMap((a) => Object.keys(a.params)))];
-        const parameters = has.length ? `parameters: ${has.join(', ')}` : names?.length === 1 ? 'it has no parameters' : 'they have no parameters';
-        throw new Error(`enabled(): ${names ? `'${names.join("', '")}' has` : 'no action has a parameter'} ${names ? `no parameter '${k}'` : `'${k}'`} (${parameters})`);
-      }
+      if (named.some((a) => k in a.params)) continue;
+      const has = [...new Set(named.flatMap((a) => Object.keys(a.params)))];
+      const parameters = has.length ? `parameters: ${has.join(', ')}` : names?.length === 1 ? 'it has no parameters' : 'they have no parameters';
+      const who = names ? `'${names.join("', '")}' has no parameter '${k}'` : `no action has a parameter '${k}'`;
+      throw new Error(`enabled(): ${who} (${parameters})`);
     }
     const picked = params === undefined ? named : named.filter((a) => Object.entries(params).every(([k, v]) => k in a.params && equalValues(a.params[k], v)));
     // A value outside a parameter's domain has no instance to ask about: a mistake, not a false.
@@ -536,29 +527,21 @@ function isGuardTrue(answer: unknown, label: string): boolean {
   throw new TypeError(`the guard of ${label} returned ${show(answer)}, not a boolean`);
 }
 
-/** A fresh copy of state `s` (a view, a decoded or a frozen state) for a recipe to change. */
+/** A fresh copy of state `s` (a view, a decoded or a frozen state) for a recipe to change, keeping value classes (ValueSet, ValueBag). */
 function copyState(keys: readonly string[], s: State): State {
   const out: State = {};
   for (const k of keys) out[k] = cloneValue(s[k]);
   return out;
 }
 
-/** The liveness checker's predicates, each making its spec the one enabled() asks. */
+/**
+ * The liveness checker's state predicates, each making its spec the one enabled() asks: an initial
+ * state is recorded before any action of the search ran. (Steps are recorded inside an action's
+ * step, which made its spec the one asked.)
+ */
 function withEnabled(live: LivenessSystem | undefined, enabledIn: EnabledEvaluator): LivenessSystem | undefined {
   if (live === undefined) return undefined;
-  return {
-    ...live,
-    stateAtoms: live.stateAtoms.map((p) => (s: State) => (activate(enabledIn), p(s))),
-    units: live.units.map((u) => (u.admits === undefined ? u : { ...u, admits: (pre: State, action: number) => (activate(enabledIn), u.admits!(pre, action)) })),
-    edgeAtoms: live.edgeAtoms.map((p) => (s: State, next: State, x: Parameters<typeof p>[2]) => (activate(enabledIn), p(s, next, x))),
-  };
-}
-
-/** A copy of a decoded state to run a recipe on, keeping value classes (ValueSet, ValueBag). */
-function structuredCloneState(s: State): State {
-  const out: State = {};
-  for (const [k, v] of Object.entries(s)) out[k] = cloneValue(v);
-  return out;
+  return { ...live, stateAtoms: live.stateAtoms.map((p) => (s: State) => (activate(enabledIn), p(s))) };
 }
 
 function cloneValue(v: unknown): unknown {
