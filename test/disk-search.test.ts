@@ -177,6 +177,23 @@ describe('checkpoints', () => {
     }, 180_000);
   }
 
+  it('a search resumed from a checkpoint at the end of a level checkpoints that place again, not the level\'s start', () => {
+    // With two workers a checkpoint falls after each round; the last one of a finished search is
+    // at the end of its last level. A resumed search that checkpoints at once (every few µs) must
+    // keep that position: a checkpoint at the level's start with the level's successors already
+    // counted would make the next resume expand the level again and count them twice.
+    const dir = join(tempDir(), 'checkpoint');
+    const args = ['--fp-memory', '48K', '--checkpoint-every', '0.0000001', '--workers', '2'];
+    const whole = check('holds', ...args, '--checkpoint', dir);
+    const manifest = () => JSON.parse(readFileSync(join(dir, 'checkpoint.json'), 'utf8'));
+    expect([manifest().current.consumed, manifest().current.count, manifest().generated]).toEqual([1, 1, 295_246]);
+    for (const _ of [1, 2]) {
+      const resumed = check('holds', ...args, '--resume', dir);
+      expect(withoutDisk(resumed.out)).toEqual(withoutDisk(whole.out));
+      expect([manifest().current.consumed, manifest().generated]).toEqual([1, 295_246]);
+    }
+  });
+
   it('a folder for the search that cannot be written is refused before any search (151)', () => {
     const file = join(tempDir(), 'a-file');
     writeFileSync(file, '');

@@ -71,7 +71,8 @@ export class DiskLevels implements LevelRunner {
   /** Sizes of the levels expanded so far, for the estimate of the time left and for checkpoints. */
   private readonly levels: number[] = [];
   private lastYield = Date.now();
-  private lastCheckpoint = Date.now();
+  /** performance.now(), not Date.now(): an interval shorter than a millisecond is still measured. */
+  private lastCheckpoint = performance.now();
   /** Where a resumed search starts: the depth and the level it was in. */
   readonly resumed?: { depth: number; level: Region; elapsedMs: number };
   /** Distinct states when the search moved to disk from memory (0: it started there). */
@@ -178,7 +179,8 @@ export class DiskLevels implements LevelRunner {
     expander.next = next;
     // Most duplicates are states of this level and the next: the front table keeps them at a merge.
     store.fingerprintSet.setRecent(store.size - next.count - current.count, store.size - next.count);
-    this.checkpointIfDue(0);
+    // Where the level stands: a resumed search may begin part-way through it, or at its end.
+    this.checkpointIfDue(this.consumed);
     if (this.threads) return this.expandWithThreads(current, found, watch);
     const record = this.record;
     for (let q = this.consumed; q < current.count; ) {
@@ -315,12 +317,12 @@ export class DiskLevels implements LevelRunner {
 
   private checkpointIfDue(consumed: number): void {
     const every = this.disk.checkpoint?.everyMs;
-    if (every === undefined || Date.now() - this.lastCheckpoint < every || this.expander.violations.size > 0) return;
+    if (every === undefined || performance.now() - this.lastCheckpoint < every || this.expander.violations.size > 0) return;
     // The put-off lookups first: a checkpoint holds no state half stored, and one of them may break an invariant.
     this.files.store.settle();
     if (this.expander.violations.size > 0) return;
     this.files.checkpoint(this.current!, this.next!, this.position(consumed));
-    this.lastCheckpoint = Date.now();
+    this.lastCheckpoint = performance.now();
   }
 
   private readonly started = Date.now();
