@@ -11,6 +11,7 @@ export {
   implies,
   initially,
   leadsTo,
+  or,
   step,
   stepOrStutter,
   strongFair,

@@ -11,7 +11,10 @@
 //   always(implies(P, always(Q)))  [](P => []Q): once P, Q from then on
 //   step(A, vars?)               <<A>>_v: a step of A that changes v (operand of the forms above)
 //   stepOrStutter(A, vars?)      [A]_v: a step of A, or one that leaves v unchanged
-//   and(...), implies(hyp, f)    conjunctions; fairness and []<>/<>[] forms as hypotheses
+//   and(...), implies(hyp, f)    conjunctions; fairness, []P, [][A]_v and []<>/<>[] forms as hypotheses
+//   or(...)                      disjunctions (of hypotheses too); at most one part of a disjunction
+//                                may be leadsTo(), always(P) or [](P => []Q)
+//   weakFair(A), strongFair(A)   as a conclusion (a refinement's WF_v(A)): checked, not assumed
 //   forall(ids, (t) => f(t))     one conjunct per id (\A t \in Ids: ...); ids may be made from the constants
 import type { ActionInstance, State } from '../checker/system.ts';
 import type { FairnessUnit, Lit, LivenessSystem, Temporal } from '../checker/liveness/formula.ts';
@@ -44,6 +47,7 @@ export type TemporalFormula =
   /** [](P => []Q): once P holds, Q holds from then on. */
   | { op: 'always-after'; p: Pred; q: Pred }
   | { op: 'and'; parts: TemporalFormula[]; labels?: string[] }
+  | { op: 'or'; parts: TemporalFormula[] }
   /** A state predicate as the hypothesis only inside always(): always(implies(P, always(Q))). */
   | { op: 'implies'; hypothesis: TemporalFormula | Pred; conclusion: TemporalFormula }
   | { op: 'fair'; fairness: Fairness }
@@ -144,6 +148,8 @@ export function leadsTo(p: Pred, q: Pred | TemporalFormula): TemporalFormula {
   throw new SpecError(`leadsTo(P, ${q.op}(...)): the second operand is a state predicate Q or always(Q)`);
 }
 export const and = (...parts: TemporalFormula[]): TemporalFormula => ({ op: 'and', parts });
+/** F1 \/ F2 \/ ...: of conclusions, and of hypotheses ((H1 \/ H2) => F is checked as (H1 => F) /\ (H2 => F)). */
+export const or = (...parts: TemporalFormula[]): TemporalFormula => ({ op: 'or', parts });
 /** h => f; h may be a state predicate only inside always(): always(implies(P, always(Q))) is [](P => []Q). */
 export const implies = (hypothesis: TemporalFormula | Pred, conclusion: TemporalFormula): TemporalFormula => ({ op: 'implies', hypothesis, conclusion });
 export const weakFair = (target: Fairness['target'], opts: Omit<Fairness, 'kind' | 'target'> = {}): TemporalFormula => ({ op: 'fair', fairness: { kind: 'weak', target, ...opts } });
@@ -178,6 +184,7 @@ function expandForall(f: TemporalFormula, c: Constants): TemporalFormula {
     case 'forall':
       return expandForall(conjunction(idList(f.ids(c)), f.f), c);
     case 'and':
+    case 'or':
       return { ...f, parts: f.parts.map((part) => expandForall(part, c)) };
     case 'implies':
       return { ...f, hypothesis: typeof f.hypothesis === 'function' ? f.hypothesis : expandForall(f.hypothesis, c), conclusion: expandForall(f.conclusion, c) };
@@ -415,57 +422,91 @@ export function compileTemporal(input: TemporalInput): LivenessSystem {
           // so and(forall(...), forall(...)) says which forall an id belongs to.
           partLabels(f).forEach((own, i) => conclude(f.parts[i], [label, own].filter(Boolean).join(', '), assumed));
           return;
-        case 'implies': {
-          const more: Assumed = { hypotheses: [...assumed.hypotheses], fair: [...assumed.fair] };
-          assume(f.hypothesis, more);
-          conclude(f.conclusion, label, more);
-          return;
-        }
-        case 'fair':
-          throw new SpecError(`spec '${specName}', property '${name}': fairness is a hypothesis (implies(weakFair(...), ...)) or goes in \`fairness\``);
-        case 'always':
-          // A []P left here stands under implies() (the others are invariants): H => []P is
-          // [](TRUE => []P) under H, violated by a behaviour that satisfies H and reaches a state without P.
-          if (typeof f.p !== 'function') {
-            throw new SpecError(
-              `spec '${specName}', property '${name}': ${f.p.orStutter ? 'always(stepOrStutter(...)), [][A]_v, is checked as an action property when it is the property or one of its conjuncts, not under implies()' : 'always(step(...)) would be []<<A>>_v, which is not a TLA+ formula: write always(stepOrStutter(...)), [][A]_v'}`,
-            );
+        case 'implies':
+          // (H1 \/ H2) => F is (H1 => F) /\ (H2 => F): one set of assumptions per case of the hypothesis.
+          for (const hypotheses of cases(f.hypothesis)) {
+            const more: Assumed = { hypotheses: [...assumed.hypotheses], fair: [...assumed.fair] };
+            for (const h of hypotheses) assume(h, more);
+            conclude(f.conclusion, label, more);
           }
-          p.conclusions.push({ op: 'always-after', p: stateLit(FROM_THE_START, 'always()'), q: stateLit(f.p, 'always()') });
-          break;
-        case 'initially':
-          p.conclusions.push({ op: 'initially', p: stateLit(f.p, 'initially()') });
-          break;
-        case 'eventually':
-          // Of a step too: eventually(step(A)) is <><<A>>_v, some step of A.
-          p.conclusions.push({ op: 'eventually', p: lit(f.p) });
-          break;
-        case 'always-eventually':
-        case 'eventually-always':
-          p.conclusions.push({ op: f.op, p: lit(f.p) });
-          break;
-        case 'leads-to':
-        case 'leads-to-always':
-          p.conclusions.push({ op: f.op, p: stateLit(f.p, 'leadsTo()'), q: stateLit(f.q, 'leadsTo()') });
-          break;
-        case 'always-after':
-          p.conclusions.push({ op: f.op, p: stateLit(f.p, 'always(implies(P, always(Q)))'), q: stateLit(f.q, 'always(implies(P, always(Q)))') });
-          break;
+          return;
+        case 'or':
+        case 'fair':
+          for (const clause of clauses(f)) {
+            if (clause.filter((t) => t.op === 'leads-to' || t.op === 'leads-to-always' || t.op === 'always-after').length > 1) {
+              throw new SpecError(
+                `spec '${specName}', property '${name}': or() of more than one leadsTo(), always(P) or always(implies(P, always(Q))) is not checked: each is violated from a state of its own, and the search follows one`,
+              );
+            }
+            p.conclusions.push(clause.length === 1 ? clause[0] : { op: 'or', parts: clause });
+            p.labels.push(label);
+            conditions.push(assumed);
+          }
+          return;
         default:
-          throw new SpecError(`spec '${specName}', property '${name}': not a temporal formula (${show((f as { op: string }).op)})`);
+          p.conclusions.push(leaf(f));
       }
       p.labels.push(label);
       conditions.push(assumed);
     };
+    /** A conclusion that is neither a conjunction, a disjunction, an implication nor fairness: a form the checker negates. */
+    const leaf = (f: TemporalFormula): Temporal => {
+      switch (f.op) {
+        case 'always':
+          // A []P left here stands under implies() or or() (the others are invariants): it is
+          // [](TRUE => []P), violated by a behaviour that reaches a state without P.
+          if (typeof f.p !== 'function') {
+            throw new SpecError(
+              `spec '${specName}', property '${name}': ${f.p.orStutter ? 'always(stepOrStutter(...)), [][A]_v, is checked as an action property when it is the property or one of its conjuncts, not under implies() or or()' : 'always(step(...)) would be []<<A>>_v, which is not a TLA+ formula: write always(stepOrStutter(...)), [][A]_v'}`,
+            );
+          }
+          return { op: 'always-after', p: stateLit(FROM_THE_START, 'always()'), q: stateLit(f.p, 'always()') };
+        case 'initially':
+          return { op: 'initially', p: stateLit(f.p, 'initially()') };
+        case 'eventually':
+          // Of a step too: eventually(step(A)) is <><<A>>_v, some step of A.
+          return { op: 'eventually', p: lit(f.p) };
+        case 'always-eventually':
+        case 'eventually-always':
+          return { op: f.op, p: lit(f.p) };
+        case 'leads-to':
+        case 'leads-to-always':
+          return { op: f.op, p: stateLit(f.p, 'leadsTo()'), q: stateLit(f.q, 'leadsTo()') };
+        case 'always-after':
+          return { op: f.op, p: stateLit(f.p, 'always(implies(P, always(Q)))'), q: stateLit(f.q, 'always(implies(P, always(Q)))') };
+        case 'implies':
+          throw new SpecError(`spec '${specName}', property '${name}': implies() inside or() is not checked; write the implication outside it, implies(H, or(F, G))`);
+        default:
+          throw new SpecError(`spec '${specName}', property '${name}': not a temporal formula (${show((f as { op: string }).op)})`);
+      }
+    };
+    /**
+     * A conclusion as conjuncts of disjunctions, each clause one conclusion: or() distributes over
+     * and(), and fairness of several units (`each`, a process's ids) is their conjunction.
+     */
+    const clauses = (f: TemporalFormula): Temporal[][] => {
+      if (f.op === 'and') return f.parts.flatMap(clauses);
+      if (f.op === 'fair') return unitsOf(f.fairness).map((u) => [{ op: 'fair', unit: unitIndex(u) }]);
+      if (f.op === 'or') return f.parts.map(clauses).reduce<Temporal[][]>((acc, part) => acc.flatMap((a) => part.map((c) => [...a, ...c])), [[]]);
+      return [[leaf(f)]];
+    };
+    /** A hypothesis as a disjunction of cases, each a list of hypotheses that hold together. */
+    const cases = (h: TemporalFormula | Pred): (TemporalFormula | Pred)[][] => {
+      if (typeof h === 'function') return [[h]];
+      if (h.op === 'or') return h.parts.flatMap(cases);
+      if (h.op === 'and') return h.parts.map(cases).reduce<(TemporalFormula | Pred)[][]>((acc, part) => acc.flatMap((a) => part.map((c) => [...a, ...c])), [[]]);
+      return [[h]];
+    };
     const assume = (h: TemporalFormula | Pred, into: Assumed) => {
       if (typeof h === 'function') {
-        throw new SpecError(`spec '${specName}', property '${name}': a hypothesis must be fairness, initially(...), always(eventually(...)) or eventuallyAlways(...), not a state predicate (initially(P) is P of the first state; always(implies(P, always(Q))) is [](P => []Q))`);
+        throw new SpecError(`spec '${specName}', property '${name}': a hypothesis must be fairness, initially(...), always(P), always(stepOrStutter(...)), always(eventually(...)) or eventuallyAlways(...), not a state predicate (initially(P) is P of the first state; always(implies(P, always(Q))) is [](P => []Q))`);
       }
-      if (h.op === 'and') return h.parts.forEach((part) => assume(part, into));
       if (h.op === 'fair') return void into.fair.push(...unitsOf(h.fairness).map(unitIndex));
       if (h.op === 'always-eventually' || h.op === 'eventually-always') return void into.hypotheses.push({ op: h.op, p: lit(h.p) });
       if (h.op === 'initially') return void into.hypotheses.push({ op: 'initially', p: stateLit(h.p, 'initially()') });
-      throw new SpecError(`spec '${specName}', property '${name}': a hypothesis must be fairness, initially(...), always(eventually(...)) or eventuallyAlways(...), not ${h.op}`);
+      // []P => F and [][A]_v => F: every state (every step) of the behaviours F is checked on.
+      if (h.op === 'always' && (typeof h.p === 'function' || h.p.orStutter)) return void into.hypotheses.push({ op: 'always', p: lit(h.p) });
+      throw new SpecError(`spec '${specName}', property '${name}': a hypothesis must be fairness, initially(...), always(P), always(stepOrStutter(...)), always(eventually(...)) or eventuallyAlways(...), not ${h.op === 'always' ? 'always(step(...))' : h.op}`);
     };
     conclude(expandForall(formula, input.constants), '', { hypotheses: [], fair: [...specFair] });
     // The property's units: every unit any of its conclusions assumes.
@@ -476,10 +517,11 @@ export function compileTemporal(input: TemporalInput): LivenessSystem {
 
   const units: FairnessUnit[] = unitDefs.map((d, i) => ({ ...d.def, enabledBit: stateAtoms.length + i }));
   const properties = pending.map((p) => {
-    const pool = [...new Set(p.fair)];
+    // The units the conclusions assume, then those they conclude: a conclusion's unit is named by its place here.
+    const pool = [...new Set([...p.fair, ...p.conclusions.flatMap(concludedUnits)])];
     return {
       name: p.name,
-      conclusions: p.conclusions,
+      conclusions: p.conclusions.map((t) => inPool(t, pool)),
       labels: p.labels,
       hypotheses: p.hypotheses,
       fairness: pool.map((i) => units[i]),
@@ -493,6 +535,18 @@ export function compileTemporal(input: TemporalInput): LivenessSystem {
     units,
     properties,
   };
+}
+
+/** The fairness units a conclusion concludes (indices of the units of the whole system). */
+function concludedUnits(t: Temporal): number[] {
+  return t.op === 'fair' ? [t.unit] : t.op === 'or' ? t.parts.flatMap(concludedUnits) : [];
+}
+
+/** The conclusion with its units named by their place in the property's own list. */
+function inPool(t: Temporal, pool: number[]): Temporal {
+  if (t.op === 'fair') return { op: 'fair', unit: pool.indexOf(t.unit) };
+  if (t.op === 'or') return { op: 'or', parts: t.parts.map((part) => inPool(part, pool)) };
+  return t;
 }
 
 /** `Return(c=c1)`: an action named with the parameter values all of `instances` share; its bare name if none. */

@@ -83,6 +83,33 @@ describe('liveness on hand-written graphs', () => {
     expect(check(flicker, prop([{ op: 'eventually', p: P }], units(['weak', 0], ['weak', 1], ['strong', 2])))).toBeUndefined();
   });
 
+  it('fairness as a conclusion: WF(A) holds on the toggling cycle, SF(A) does not', () => {
+    // The moves a0, a1 are assumed weakly fair; A (a2) is concluded, not assumed.
+    const concluded = (kind: 'weak' | 'strong'): LivenessProperty => ({
+      ...prop([{ op: 'fair', unit: 2 }], units(['weak', 0], ['weak', 1], [kind, 2])),
+      conditions: [{ hypotheses: [], fair: [0, 1] }],
+    });
+    expect(check(flicker, concluded('weak'))).toBeUndefined();
+    const v = check(flicker, concluded('strong'));
+    expect(v?.lasso).toEqual({ states: [0, 1], steps: [0], back: 1, loop: 0 });
+    expect(v?.fairness.map((f) => f.unit)).toEqual(['WF(a0)', 'WF(a1)']);
+  });
+
+  it('a disjunction is violated by a behaviour that violates every part', () => {
+    // No fairness: the behaviour that stutters in 0 violates <>P; it satisfies initially ~P, not initially P.
+    expect(check(step, prop([{ op: 'or', parts: [{ op: 'eventually', p: P }, { op: 'initially', p: not(P) }] }]))).toBeUndefined();
+    const v = check(step, prop([{ op: 'or', parts: [{ op: 'eventually', p: P }, { op: 'initially', p: P }] }]));
+    expect(v?.lasso).toEqual({ states: [0], steps: [], back: -1, loop: 0 });
+    // P ~> Q \/ []<>P on wait, without fairness: stuttering in 1 violates both.
+    const w = check(wait, prop([{ op: 'or', parts: [{ op: 'leads-to', p: P, q: Q }, { op: 'always-eventually', p: not(P) }] }]));
+    expect(w?.lasso).toEqual({ states: [0, 1], steps: [0], back: -1, loop: 1 });
+  });
+
+  it('a hypothesis []X: []~P => <>Q fails by stuttering in 0; []P => <>Q has no behaviour', () => {
+    expect(check(wait, prop([{ op: 'eventually', p: Q }], [], [{ op: 'always', p: not(P) }]))?.lasso).toEqual({ states: [0], steps: [], back: -1, loop: 0 });
+    expect(check(wait, prop([{ op: 'eventually', p: Q }], [], [{ op: 'always', p: P }]))).toBeUndefined();
+  });
+
   it('strong fairness splits a component: a cycle that avoids the enabled states still violates', () => {
     // 0 <-> 1 <-> 2; A (a9) enabled only in 0 and goes to 3 (P). SF(A), and the moves are fair.
     const g: GraphSpec = { states: 4, edges: [[0, 1, 0], [1, 0, 1], [1, 2, 2], [2, 1, 3], [0, 3, 9]], bits: { 0: [3] } };
@@ -240,5 +267,45 @@ describe('liveness against oracles on random small graphs', () => {
     }
     expect(found).toBeGreaterThan(80);
     expect(found).toBeLessThan(320);
+  });
+
+  it('disjunctions, fairness as a conclusion and []X hypotheses, on 1,000 graphs: a violation exactly when a lasso of up to 6 states is one, and the brute force agrees', () => {
+    let found = 0;
+    const kinds = { or: 0, fair: 0, always: 0 };
+    for (let seed = 3001; seed <= 4000; seed++) {
+      const { g, p } = randomCase(seed);
+      const r = rng(seed * 7 + 1);
+      const pick = <T,>(xs: readonly T[]) => xs[Math.floor(r() * xs.length)];
+      const state = (): Lit => ({ kind: 'state', bit: pick([0, 1]), negated: r() < 0.4 });
+      const any = (): Lit => (r() < 0.6 ? state() : { kind: 'edge', bit: 0, negated: r() < 0.4 });
+      // The random case's conclusion (perhaps one violated from a state of its own), or'ed with parts that are not.
+      const parts: Temporal[] = [p.conclusions[0]];
+      for (let k = 0, n = r() < 0.7 ? 1 : 2; k < n; k++) {
+        const x = r();
+        if (x < 0.3 && p.fairness.length > 0) parts.push({ op: 'fair', unit: Math.floor(r() * p.fairness.length) });
+        else if (x < 0.5) parts.push({ op: 'initially', p: state() });
+        else if (x < 0.7) parts.push({ op: 'eventually', p: any() });
+        else parts.push({ op: pick(['always-eventually', 'eventually-always'] as const), p: any() });
+      }
+      const conclusion: Temporal = r() < 0.15 && parts[1].op === 'fair' ? parts[1] : { op: 'or', parts };
+      const hypotheses: Temporal[] = [...((p as LivenessProperty).hypotheses ?? []), ...(r() < 0.4 ? [{ op: 'always' as const, p: any() }] : [])];
+      const q: LivenessProperty = { ...p, conclusions: [conclusion], hypotheses };
+      kinds.or += conclusion.op === 'or' ? 1 : 0;
+      kinds.fair += parts.some((t) => t.op === 'fair') ? 1 : 0;
+      kinds.always += hypotheses.some((h) => h.op === 'always') ? 1 : 0;
+      const search = violationSearch(q, 0);
+      const lasso = findLasso(g, search, unitMasks(g, q.fairness));
+      expect({ seed, prefix: lasso?.loop }).toEqual({ seed, prefix: bruteForce(g, search, q.fairness) });
+      if (lasso) {
+        found++;
+        expect({ seed, violates: violates(g, q, lasso) }).toEqual({ seed, violates: true });
+      } else {
+        for (const l of lassos(g, 6)) if (violates(g, q, l)) throw new Error(`seed ${seed}: ${JSON.stringify(l)} violates, the checker found nothing`);
+      }
+    }
+    // A disjunction holds more often than its parts: violations are fewer, but well represented.
+    expect(found).toBeGreaterThan(60);
+    expect(found).toBeLessThan(500);
+    expect(Math.min(kinds.or, kinds.fair, kinds.always)).toBeGreaterThan(150);
   });
 });

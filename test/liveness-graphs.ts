@@ -81,6 +81,12 @@ export function satisfies(g: LivenessGraph, units: FairnessUnit[], l: Lasso, f: 
     case 'always-after':
       // []Q from each P position: its whole future (inside the cycle, the whole cycle).
       return positions.every((i) => !at(f.p, i) || positions.every((j) => j < Math.min(i, l.loop) || at(f.q, j)));
+    case 'or':
+      return f.parts.some((part) => satisfies(g, units, l, part));
+    case 'fair':
+      return fair(g, [units[f.unit]], l);
+    case 'always':
+      return positions.every((i) => at(f.p, i));
   }
 }
 

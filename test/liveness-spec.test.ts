@@ -23,6 +23,7 @@ import {
   int,
   leadsTo,
   mapOf,
+  or,
   scalarset,
   step,
   stepOrStutter,
@@ -572,7 +573,7 @@ describe('temporal properties: errors', () => {
       "spec 'e': fairness names action 'nope', which the spec does not have",
     );
     expect(compile({ temporal: { P: implies(weakFair('flip'), always(stepOrStutter('flip'))) } })).toThrow(
-      "spec 'e', property 'P': always(stepOrStutter(...)), [][A]_v, is checked as an action property when it is the property or one of its conjuncts, not under implies()",
+      "spec 'e', property 'P': always(stepOrStutter(...)), [][A]_v, is checked as an action property when it is the property or one of its conjuncts, not under implies() or or()",
     );
     expect(compile({ temporal: { P: always(step('flip')) } })).toThrow(
       "spec 'e', property 'P': always(step(...)) would be []<<A>>_v, which is not a TLA+ formula: write always(stepOrStutter(...)), [][A]_v",
@@ -582,10 +583,10 @@ describe('temporal properties: errors', () => {
       "spec 'e': stepOrStutter(..., ['y']) names 'y', which is not a state variable (variables: x)",
     );
     expect(compile({ temporal: { P: implies(eventually((s: { x: number }) => s.x === 1), eventually((s: { x: number }) => s.x === 0)) } })).toThrow(
-      "spec 'e', property 'P': a hypothesis must be fairness, initially(...), always(eventually(...)) or eventuallyAlways(...), not eventually",
+      "spec 'e', property 'P': a hypothesis must be fairness, initially(...), always(P), always(stepOrStutter(...)), always(eventually(...)) or eventuallyAlways(...), not eventually",
     );
     expect(compile({ temporal: { P: implies(((s: { x: number }) => s.x === 1) as never, eventually((s: { x: number }) => s.x === 0)) } })).toThrow(
-      "spec 'e', property 'P': a hypothesis must be fairness, initially(...), always(eventually(...)) or eventuallyAlways(...), not a state predicate (initially(P) is P of the first state; always(implies(P, always(Q))) is [](P => []Q))",
+      "spec 'e', property 'P': a hypothesis must be fairness, initially(...), always(P), always(stepOrStutter(...)), always(eventually(...)) or eventuallyAlways(...), not a state predicate (initially(P) is P of the first state; always(implies(P, always(Q))) is [](P => []Q))",
     );
     expect(() => leadsTo((s: { x: number }) => s.x === 1, eventually((s: { x: number }) => s.x === 0))).toThrow(
       'leadsTo(P, eventually(...)): the second operand is a state predicate Q or always(Q)',
@@ -735,5 +736,75 @@ describe('eventually(step(A)): <><<A>>_v, some step of A', () => {
     expect([fairB.outcome, fairB.property, fairB.matchesExpectation]).toEqual(['temporal', 'SomeA', true]);
     // B until it is disabled (its weak fairness asks that much), then the behaviour stutters.
     expect(fairB.trace?.map((t) => [t.action?.name ?? 'init', (t.state as XY).y])).toEqual([['init', 0], ['B', 1], ['B', 2]]);
+  });
+});
+
+describe('or(), fairness as a conclusion, and always(P) as a hypothesis', () => {
+  // TLC 2026.04.29 on the same module (Tick == ~got /\ x' = 1 - x; Grab == x = 0 /\ ~got /\ got' = TRUE;
+  // Spec == Init /\ [][Next]_vars /\ WF_vars(Tick), or without the WF) gives every verdict below.
+  type G = { x: number; got: boolean };
+  const flicker = {
+    name: 'flicker',
+    state: { x: int(0, 1), got: bool() },
+    init: { x: 0, got: false },
+    actions: {
+      Tick: { when: (s: G) => !s.got, do: (s: G) => { s.x = 1 - s.x; } },
+      Grab: { when: (s: G) => s.x === 0 && !s.got, do: (s: G) => { s.got = true; } },
+    },
+    deadlock: false,
+    fairness: [weakFair('Tick')],
+    temporal: {
+      GrabWF: weakFair('Grab'),
+      GrabSF: strongFair('Grab'),
+      EitherOr: or(eventually((s: G) => s.got), always(eventually((s: G) => s.x === 1))),
+      EitherOr2: or(eventually((s: G) => s.got), eventually(always((s: G) => s.x === 0))),
+      Hyp: implies(always((s: G) => s.x === 0), eventually((s: G) => s.got)),
+      Hyp2: implies(always((s: G) => !s.got), eventually((s: G) => s.x === 1 && s.got)),
+      OrHyp: implies(or(eventuallyAlways((s: G) => s.x === 0), always(eventually((s: G) => s.got))), eventually((s: G) => s.got)),
+    },
+  };
+  /** The spec with one variant, v, that checks `property`, with WF(Tick) or without fairness. */
+  const only = (property: string, fair = true) => compileModel(defineSpec({ ...flicker, variants: { v: { properties: [property], ...(fair ? {} : { fairness: [] }) } } } as never), 'v');
+  const verdict = async (property: string, fair = true) => {
+    const r = await checkModel(only(property, fair), { symmetry: false });
+    return [r.outcome, labels(r), r.lasso?.loop, r.lasso?.back?.label ?? (r.lasso ? 'stutter' : undefined)];
+  };
+
+  it('under WF(Tick): WF(Grab) holds and SF(Grab) does not (Grab is enabled at every other state of the ticking)', async () => {
+    expect(await verdict('GrabWF')).toEqual(['ok', undefined, undefined, undefined]);
+    expect(await verdict('GrabSF')).toEqual(['temporal', ['init', 'Tick'], 0, 'Tick']);
+    const sf = await checkModel(only('GrabSF'), { symmetry: false });
+    expect(sf.message).toBe("temporal property 'GrabSF' is violated");
+    // The cycle is fair to what is assumed (WF(Tick)); the unit concluded is not listed as assumed.
+    expect(sf.lasso?.fairness).toEqual([{ unit: 'WF(Tick)', kind: 'weak', how: 'taken' }]);
+    // Without fairness, stuttering where Grab is enabled violates WF(Grab).
+    expect(await verdict('GrabWF', false)).toEqual(['temporal', ['init'], 0, 'stutter']);
+  });
+
+  it('a disjunction is violated only by a behaviour violating every part', async () => {
+    expect(await verdict('EitherOr')).toEqual(['ok', undefined, undefined, undefined]);
+    expect(await verdict('EitherOr2')).toEqual(['temporal', ['init', 'Tick'], 0, 'Tick']);
+    expect(await verdict('EitherOr', false)).toEqual(['temporal', ['init'], 0, 'stutter']);
+  });
+
+  it('[]P => F: only behaviours where P always holds count; (H1 \\/ H2) => F is checked for each', async () => {
+    expect(await verdict('Hyp')).toEqual(['ok', undefined, undefined, undefined]);
+    expect(await verdict('Hyp', false)).toEqual(['temporal', ['init'], 0, 'stutter']);
+    expect(await verdict('Hyp2')).toEqual(['temporal', ['init', 'Tick'], 0, 'Tick']);
+    expect(await verdict('OrHyp')).toEqual(['ok', undefined, undefined, undefined]);
+    expect(await verdict('OrHyp', false)).toEqual(['temporal', ['init'], 0, 'stutter']);
+  });
+
+  it('what or() cannot check, and implies() inside it, are spec errors', () => {
+    const compile = (P: ReturnType<typeof or>) => () => compileModel(defineSpec({ ...flicker, temporal: { P } } as never), 'default');
+    expect(compile(or(leadsTo((s: G) => s.x === 1, (s: G) => s.got), always((s: G) => s.x === 0)))).toThrow(
+      "spec 'flicker', property 'P': or() of more than one leadsTo(), always(P) or always(implies(P, always(Q))) is not checked: each is violated from a state of its own, and the search follows one",
+    );
+    expect(compile(or(implies(weakFair('Grab'), eventually((s: G) => s.got)), eventually((s: G) => s.x === 1)))).toThrow(
+      "spec 'flicker', property 'P': implies() inside or() is not checked; write the implication outside it, implies(H, or(F, G))",
+    );
+    expect(compile(implies(always(step('Tick')), eventually((s: G) => s.got)))).toThrow(
+      "spec 'flicker', property 'P': a hypothesis must be fairness, initially(...), always(P), always(stepOrStutter(...)), always(eventually(...)) or eventuallyAlways(...), not always(step(...))",
+    );
   });
 });

@@ -13,7 +13,11 @@
 //   ~[](P => []Q) = <>(P /\ <>~Q)       some state has P, and it or a later one ~Q
 //   WF(A)        = []<>~EN(A) \/ []<><<A>>   the cycle has a state where A is disabled, or an A step
 //   SF(A)        = <>[]~EN(A) \/ []<><<A>>   the cycle has an A step, or no state where A is enabled
+//   ~(F \/ G)    = ~F /\ ~G               both sets of conditions (one trigger state at most)
+//   ~WF(A)       = <>[](EN(A) /\ ~<<A>>)   fairness as a conclusion: the cycle has A enabled, and no A step
+//   ~SF(A)       = []<>EN(A) /\ <>[]~<<A>>
 // so the search is for a reachable strongly connected set of states meeting these (Streett) conditions.
+// A hypothesis []X adds "every state and step satisfies X" ([]P => <>Q, [][A]_v => F).
 
 /** A literal: a state bit, an edge bit (an action form <<A>>_v, false on a stutter step), or "a step of fairness unit u". */
 export type Lit =
@@ -33,7 +37,17 @@ export type Temporal =
   /** P ~> []Q: after each P, eventually Q forever. */
   | { op: 'leads-to-always'; p: Lit; q: Lit }
   /** [](P => []Q): from each P on (itself included), Q. */
-  | { op: 'always-after'; p: Lit; q: Lit };
+  | { op: 'always-after'; p: Lit; q: Lit }
+  /**
+   * F1 \/ F2 \/ ...: violated by a behaviour that violates every part. At most one part may be
+   * violated from a state of its own (leads-to, leads-to-always, always-after): the search follows
+   * one such state.
+   */
+  | { op: 'or'; parts: Temporal[] }
+  /** The fairness of unit `unit` (an index into the property's fairness) as a conclusion: WF_v(A) or SF_v(A). */
+  | { op: 'fair'; unit: number }
+  /** []X, as a hypothesis: every state and step of the behaviour satisfies X. */
+  | { op: 'always'; p: Lit };
 
 /** A fairness unit: a set of action instances, fair as one disjunction (WF_vars(A1 \/ A2 ...)). */
 export interface FairnessUnit {
@@ -100,10 +114,33 @@ export function negate(l: Lit): Lit {
 /** The fair-cycle search for a violation of conclusion `k` of a property. */
 export function violationSearch(property: LivenessProperty, k: number): CycleSearch {
   const s: CycleSearch = { always: [], trigger: [], after: [], cycle: [], infinitely: [], strong: [] };
-  const f = property.conclusions[k];
+  negationInto(s, property.conclusions[k], property);
+  for (const h of [...(property.hypotheses ?? []), ...(property.conditions?.[k].hypotheses ?? [])]) {
+    if (h.op === 'always-eventually') s.infinitely.push([h.p, ...(h.or ?? [])]);
+    else if (h.op === 'eventually-always') s.cycle.push(h.p);
+    else if (h.op === 'always') s.always.push(h.p);
+    else if (h.op === 'initially') (s.initially ??= []).push(h.p);
+    else throw new Error(`property '${property.name}': a hypothesis must be []<>X or <>[]X, not ${h.op}`);
+  }
+  for (const i of fairnessOf(property, k)) {
+    const u = property.fairness[i];
+    const taken: Lit = { kind: 'taken', unit: i };
+    if (u.kind === 'weak') s.infinitely.push([{ kind: 'state', bit: u.enabledBit, negated: true }, taken]);
+    else s.strong.push({ unit: i, enabledBit: u.enabledBit });
+  }
+  return s;
+}
+
+/** Adds to `s` what a behaviour must meet to violate `f`: its negation, as fair-cycle conditions. */
+function negationInto(s: CycleSearch, f: Temporal, property: LivenessProperty): void {
+  // The search follows one state from which the rest must hold: a second would need its own.
+  const trigger = (lits: Lit[]) => {
+    if (s.trigger.length > 0) throw new Error(`property '${property.name}': a disjunction has more than one part violated from a state of its own`);
+    s.trigger.push(...lits);
+  };
   switch (f.op) {
     case 'initially':
-      s.initially = [negate(f.p)];
+      (s.initially ??= []).push(negate(f.p));
       break;
     case 'eventually':
       s.always.push(negate(f.p));
@@ -115,31 +152,34 @@ export function violationSearch(property: LivenessProperty, k: number): CycleSea
       s.infinitely.push([negate(f.p)]);
       break;
     case 'leads-to':
-      s.trigger.push(f.p, negate(f.q));
+      trigger([f.p, negate(f.q)]);
       s.after.push(negate(f.q));
       break;
     case 'leads-to-always':
-      s.trigger.push(f.p);
+      trigger([f.p]);
       s.infinitely.push([negate(f.q)]);
       break;
     case 'always-after':
-      s.trigger.push(f.p);
-      s.then = [negate(f.q)];
+      trigger([f.p]);
+      (s.then ??= []).push(negate(f.q));
       break;
+    case 'or':
+      for (const part of f.parts) negationInto(s, part, property);
+      break;
+    case 'fair': {
+      // ~WF(A) = <>[](ENABLED <<A>> /\ ~<<A>>); ~SF(A) = []<>ENABLED <<A>> /\ <>[]~<<A>>.
+      const enabled: Lit = { kind: 'state', bit: property.fairness[f.unit].enabledBit };
+      const notTaken: Lit = { kind: 'taken', unit: f.unit, negated: true };
+      if (property.fairness[f.unit].kind === 'weak') s.cycle.push(enabled, notTaken);
+      else {
+        s.infinitely.push([enabled]);
+        s.cycle.push(notTaken);
+      }
+      break;
+    }
+    case 'always':
+      throw new Error(`property '${property.name}': []X is a hypothesis here, not a conclusion`);
   }
-  for (const h of [...(property.hypotheses ?? []), ...(property.conditions?.[k].hypotheses ?? [])]) {
-    if (h.op === 'always-eventually') s.infinitely.push([h.p, ...(h.or ?? [])]);
-    else if (h.op === 'eventually-always') s.cycle.push(h.p);
-    else if (h.op === 'initially') (s.initially ??= []).push(h.p);
-    else throw new Error(`property '${property.name}': a hypothesis must be []<>X or <>[]X, not ${h.op}`);
-  }
-  for (const i of fairnessOf(property, k)) {
-    const u = property.fairness[i];
-    const taken: Lit = { kind: 'taken', unit: i };
-    if (u.kind === 'weak') s.infinitely.push([{ kind: 'state', bit: u.enabledBit, negated: true }, taken]);
-    else s.strong.push({ unit: i, enabledBit: u.enabledBit });
-  }
-  return s;
 }
 
 /**
