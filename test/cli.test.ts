@@ -234,6 +234,24 @@ register(${JSON.stringify(pathToFileURL(join(dir, 'hooks.mjs')).href)}, { data: 
     const doc = JSON.parse(r.stdout);
     expect(doc.results[0]).toMatchObject({ result: 'incomplete', depth: 3, complete: false, stopped: 'max-depth' });
   });
+
+  it('a trace of a property that now holds goes when a complete check finds it holds; others stay', () => {
+    const dir = scratch();
+    const out = join(dir, 'out');
+    const spec = (limit: number) => writeSpec(dir, 'counter.ts', counter(`actions: { inc: { when: (s) => s.n < 3, do: (s) => { s.n++; } } }, invariants: { Small: (s) => s.n < ${limit} }, deadlock: false,`));
+    spec(2);
+    expect(cli(['check', join(dir, 'counter.ts'), '--out', out]).code).toBe(12);
+    expect(readdirSync(out)).toEqual(['counter.Small.itf.json']);
+    // A trace of the same property with other constants, and a file that only has the name, stay.
+    writeFileSync(join(out, 'counter.N=2.Small.itf.json'), readFileSync(join(out, 'counter.Small.itf.json'), 'utf8').replace('"variant": "default",', '"variant": "default",\n    "constants": { "N": 2 },'));
+    writeFileSync(join(out, 'counter.TypeOK.itf.json'), 'not a trace');
+    // Stopped early, the check does not know that Small holds: the trace stays.
+    spec(9);
+    expect(cli(['check', join(dir, 'counter.ts'), '--out', out, '--max-depth', '2']).code).toBe(0);
+    expect(readdirSync(out).sort()).toEqual(['counter.N=2.Small.itf.json', 'counter.Small.itf.json', 'counter.TypeOK.itf.json']);
+    expect(cli(['check', join(dir, 'counter.ts'), '--out', out]).code).toBe(0);
+    expect(readdirSync(out).sort()).toEqual(['counter.N=2.Small.itf.json', 'counter.TypeOK.itf.json']);
+  });
 });
 
 describe('bad input gets a one-line error, never a stack trace', () => {

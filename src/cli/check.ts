@@ -1,5 +1,5 @@
 // `interleave check`: load specs, check every (selected) variant, report, and exit with TLC's codes.
-import { fstatSync, realpathSync, statSync } from 'node:fs';
+import { fstatSync, realpathSync, rmSync, statSync } from 'node:fs';
 import type { Progress } from '../../checker/search/bfs.ts';
 import type { AuditResult as EngineAudit } from '../../checker/symmetry/audit.ts';
 import type { DiskSearchOptions } from '../../checker/store/search-files.ts';
@@ -12,7 +12,7 @@ import { importGraphHash } from '../compile/import-graph.ts';
 import { auditJson, formatAudit, formatNotAudited } from '../report/audit.ts';
 import { formatResult, formatStats, formatSummary, makeChalk, variantTitle, formatViolation } from '../report/console.ts';
 import { formatCoverage } from '../report/coverage.ts';
-import { toITF, traceFileName, writeTrace } from '../report/itf.ts';
+import { staleTraces, toITF, traceFileName, writeTrace } from '../report/itf.ts';
 import { createHash } from 'node:crypto';
 import { toJson, violationJson } from '../report/json.ts';
 import { toJUnit } from '../report/junit.ts';
@@ -26,6 +26,7 @@ import { collisionProbability } from '../../checker/store/fingerprint.ts';
 import type { CheckJob } from './search-jobs.ts';
 import { show } from '../schema/index.ts';
 import { SpecError, type Constants } from '../spec.ts';
+import { errorText } from '../../checker/error-text.ts';
 import { AssumptionError } from '../constants.ts';
 import { EXIT, runExitCode, worst } from './exit-codes.ts';
 import { constantsFor, ensureOutputDir, ensureOutputFile, ensureWritableFolder } from './options.ts';
@@ -419,6 +420,7 @@ async function checkAndReport(args: CheckArgs, writer: FileWriter, c: ReturnType
     if (shownLive) process.stderr.write('\r\x1b[K');
     shownLive = false;
     const saved = saveTrace(result);
+    if (result.outcome === 'ok' && result.stats.complete) removeStaleTraces(result);
     // --continue: each other violated property with its own trace, after the one the exit code is for.
     const others = (result.violated ?? []).filter((v) => v.violation !== result.violation).map((v) => {
       const as: CheckResult = { ...result, outcome: v.outcome, property: v.property, message: v.message, violation: v.violation, trace: v.trace, lasso: v.lasso };
@@ -426,6 +428,17 @@ async function checkAndReport(args: CheckArgs, writer: FileWriter, c: ReturnType
     });
     results.push({ result, traceFile: saved.traceFile, traceLost: saved.traceLost, others });
     report(result, saved.traceFile, saved.traceLost, others, { heapFull, diskFailed, heapFullIn });
+  }
+
+  /** Removes the traces an earlier check wrote for properties that now hold; one that cannot be removed is named. */
+  function removeStaleTraces(result: CheckResult): void {
+    for (const file of staleTraces(args.out, result)) {
+      try {
+        rmSync(file);
+      } catch (e) {
+        process.stderr.write(`interleave: could not remove ${file}, a trace of a property that now holds: ${errorText(e)}\n`);
+      }
+    }
   }
 
   /** Writes a result's trace; one that cannot be written is reported, and the search's result kept. */

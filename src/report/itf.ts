@@ -1,10 +1,12 @@
 // Counterexamples as ITF, the Informal Trace Format of Apalache and Quint:
 // {"#meta": {...}, "vars": [...], "states": [{"#meta": {...}, var: value, ...}, ...]}.
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { CheckResult } from '../compile/check.ts';
 import type { ActionInstance, Model } from '../compile/model.ts';
 import type { ReplayInput } from '../../checker/trace/replay.ts';
 import { show } from '../schema/index.ts';
+import { ASSERTION, DEADLOCK, TYPE_OK } from '../spec.ts';
 import { chosen } from './choices.ts';
 import { type FileWriter, nodeWriter, writeFileAtomic } from './files.ts';
 
@@ -122,6 +124,28 @@ export function traceFileName(dir: string, result: CheckResult, kind?: string): 
   const set = Object.entries(model.overrides).map(([k, v]) => `${k}=${typeof v === 'string' ? v : JSON.stringify(v)}`);
   const parts = [model.specName, model.variant === 'default' ? undefined : model.variant, set.join(','), result.property ?? result.outcome, kind];
   return join(dir, parts.filter(Boolean).map((p) => String(p).replace(/[^\w.=,-]+/g, '_')).join('.') + '.itf.json');
+}
+
+/**
+ * The traces in `dir` that `check` wrote for the properties of `result`'s spec, variant and
+ * constants: stale once a complete check finds that every property it checked holds. A file is
+ * one of them only if its own #meta says it is a trace of them.
+ */
+export function staleTraces(dir: string, result: CheckResult): string[] {
+  const m = result.model;
+  const names = new Set([...m.invariants.map((p) => p.name), ...m.actionProperties.map((p) => p.name), ...(m.liveness?.properties.map((p) => p.name) ?? []), TYPE_OK, DEADLOCK, ASSERTION, 'error']);
+  return [...names].map((property) => traceFileName(dir, { ...result, property })).filter((file) => isTraceOf(file, m));
+}
+
+function isTraceOf(file: string, m: Model): boolean {
+  if (!existsSync(file)) return false;
+  try {
+    const meta = (JSON.parse(readFileSync(file, 'utf8')) as ItfTrace)['#meta'];
+    return meta.spec === m.specName && meta.variant === m.variant && JSON.stringify(meta.constants ?? {}) === JSON.stringify(m.overrides);
+  } catch {
+    // Not a trace this tool wrote, or not one it can read: not removed.
+    return false;
+  }
 }
 
 /**
