@@ -2,7 +2,8 @@
 // without symmetry, TLC's verdicts on their temporal properties, and the shortest trace of a broken
 // variant. Paxos keeps its messages as a set of records of four kinds; EWD687a lists PROPERTIES []P,
 // which TLC checks as invariants; Chang-Roberts and ReadersWriters have liveness under fairness;
-// SpanTree's and CoffeeCan's properties ask ENABLED; CoffeeCan's [][A]_can are action properties.
+// SpanTree's and CoffeeCan's properties ask ENABLED; CoffeeCan's [][A]_can are action properties;
+// MCLiveWriteThroughCache's are the internal memory's spec and fairness under a refinement mapping.
 import { describe, expect, it } from 'vitest';
 import { checkModel } from '../src/compile/check.ts';
 import { compileModel } from '../src/compile/model.ts';
@@ -12,6 +13,8 @@ import changRoberts from './fixtures/tla-examples/chang-roberts.ts';
 import readersWriters from './fixtures/tla-examples/readers-writers.ts';
 import spanningTree from './fixtures/tla-examples/spanning-tree.ts';
 import coffeeCan from './fixtures/tla-examples/coffee-can.ts';
+import liveWriteThroughCache from './fixtures/tla-examples/live-write-through-cache.ts';
+import { exitCodeOf } from '../src/cli/exit-codes.ts';
 
 const counts = (r: Awaited<ReturnType<typeof checkModel>>) => [r.outcome, r.stats.distinct, r.stats.generated, r.stats.depth];
 
@@ -92,5 +95,24 @@ describe('conformance with TLC: liveness under fairness', () => {
       const bad = await checkModel(compileModel(coffeeCan, variant));
       expect([bad.outcome, bad.property, bad.message, bad.trace?.length]).toEqual(['action-property', property, `action property '${property}' is violated by PickSameColorWhite`, 2]);
     }
+  });
+});
+
+describe('conformance with TLC: MCLiveWriteThroughCache (Proc = {p1, p2}, Adr = {a1}, Val = {v1, v2}, QLen = 1)', () => {
+  it('5,196 distinct, 28,170 generated, depth 18; LM_Inner_LISpec and LM_Inner_Liveness, LiveInternalMemory under the refinement mapping, hold', async () => {
+    const model = compileModel(liveWriteThroughCache, 'default');
+    expect(model.liveness?.properties.map((p) => p.name)).toEqual(['LM_Inner_LISpec', 'LM_Inner_Liveness']);
+    const r = await checkModel(model);
+    expect([...counts(r), r.liveness?.holds, exitCodeOf(r)]).toEqual(['ok', 5196, 28170, 18, ['LM_Inner_LISpec', 'LM_Inner_Liveness'], 0]);
+  });
+
+  it('without WF_vars(Rsp(p) \\/ DoRd(p)), LM_Inner_Liveness is violated (TLC: a 4-state trace that then stutters, exit 13)', async () => {
+    const r = await checkModel(compileModel(liveWriteThroughCache, 'no-wf-rsp-dord'));
+    expect([r.outcome, r.property, r.trace?.length, exitCodeOf(r)]).toEqual(['temporal', 'LM_Inner_Liveness', 4, 13]);
+  });
+
+  it('with WF in place of SF_vars(RdMiss(p) \\/ DoWr(p)), LM_Inner_Liveness is violated (TLC: exit 13)', async () => {
+    const r = await checkModel(compileModel(liveWriteThroughCache, 'wf-rdmiss-dowr'));
+    expect([r.outcome, r.property, exitCodeOf(r)]).toEqual(['temporal', 'LM_Inner_Liveness', 13]);
   });
 });
