@@ -17,7 +17,7 @@ export function activate(evaluator: EnabledEvaluator): void {
 /**
  * Whether an action can take a step from `s` (TLA+'s ENABLED): its guard holds and some choice path
  * of its recipe yields a successor. For use inside a spec's invariants, properties, constraints,
- * guards and recipes:
+ * guards, recipes and `init`:
  *
  *   enabled(s)                     ENABLED Next: some action can take a step (no deadlock)
  *   enabled(s, 'Termination')      ENABLED Termination: some instance of it, whatever its parameters
@@ -26,7 +26,7 @@ export function activate(evaluator: EnabledEvaluator): void {
  */
 export function enabled(s: object, action?: string | readonly string[], params?: Record<string, unknown>): boolean {
   if (active === undefined) {
-    throw new Error("enabled() asks the spec being checked: it is only allowed inside a spec's invariants, properties, constraints, guards and recipes");
+    throw new Error("enabled() asks the spec being checked: it is only allowed inside a spec's invariants, properties, constraints, guards, recipes and init");
   }
   return active(s, action, params);
 }

@@ -46,7 +46,7 @@ const run = async (spec: ReturnType<typeof counter>) => {
 describe('enabled()', () => {
   it('outside a checked spec, says where it may be asked', () => {
     // This file compiles no spec before this test: nothing has made a spec the one asked.
-    expect(() => enabled({ x: 0 })).toThrow("enabled() asks the spec being checked: it is only allowed inside a spec's invariants, properties, constraints, guards and recipes");
+    expect(() => enabled({ x: 0 })).toThrow("enabled() asks the spec being checked: it is only allowed inside a spec's invariants, properties, constraints, guards, recipes and init");
   });
 
   it('is false where the guard holds but no choice path yields, true where one does (Pick(k) only while y + k + 1 <= 2)', async () => {
@@ -215,6 +215,17 @@ describe('enabled()', () => {
       compileModel(other, 'default');
       const r = await checkModel(model);
       expect([where, r.outcome, r.message]).toEqual([where, 'ok', undefined]);
+    }
+    // `init` may keep the candidate states from which a step can be taken: Stop is enabled where y = 0.
+    const candidates = [0, 1].flatMap((x) => [0, 1].map((y) => ({ x, y })));
+    for (const init of [() => candidates.filter((s) => enabled(s, 'Stop')), function* () { for (const s of candidates) if (enabled(s, 'Stop')) yield s; }]) {
+      const spec = defineSpec({ name: 'asks', state: { x: int(0, 1), y: int(0, 1) }, init, actions: { Stop: stop }, deadlock: false } as never);
+      compileModel(other, 'default');
+      const model = compileModel(spec, 'default');
+      compileModel(other, 'default');
+      const r = await checkModel(model);
+      // Two initial states (y = 0), each with one successor (y = 1).
+      expect([r.outcome, r.stats.distinct, r.stats.generated]).toEqual(['ok', 4, 4]);
     }
     // A report's trace expressions run after the search, maybe after another spec was compiled.
     const shown = defineSpec({

@@ -116,6 +116,7 @@ export function compileModel(spec: Spec, variant: string, file?: string, opts: C
   const evaluateInit = (): void => {
     let rawInit: unknown;
     try {
+      activate(enabledIn);
       rawInit = typeof def.init === 'function' ? def.init(constants) : def.init;
     } catch (e) {
       throw initThrew(e);
@@ -126,7 +127,7 @@ export function compileModel(spec: Spec, variant: string, file?: string, opts: C
     }
     // A function that returns a generator (any iterable but an array) streams its states: each search
     // calls it again and admits each state as it comes.
-    produce = typeof def.init === 'function' && isStream(rawInit) ? streamOf(() => (def.init as (c: Constants) => Iterable<unknown>)(constants), initThrew, noInitial) : undefined;
+    produce = typeof def.init === 'function' && isStream(rawInit) ? streamOf(() => (activate(enabledIn), (def.init as (c: Constants) => Iterable<unknown>)(constants)), initThrew, noInitial) : undefined;
     if (produce) {
       // Run through once, keeping nothing, so that a generator that throws is a spec that does not
       // load, as an `init` that throws is, rather than a command that fails half-way. A search need
@@ -153,7 +154,6 @@ export function compileModel(spec: Spec, variant: string, file?: string, opts: C
     evaluateInit();
     evaluated = true;
   };
-  if (!opts.lazyInit) ensureInit();
 
   const compiled = compileCodec(codec);
   const views = compileViews<State>(codec);
@@ -212,6 +212,8 @@ export function compileModel(spec: Spec, variant: string, file?: string, opts: C
   const exportName = opts.exportName ?? 'default';
   // Until the checker runs spec code of another spec, enabled() asks this one.
   activate(enabledIn);
+  // `init` may filter candidate states with enabled(): it runs once the actions exist.
+  if (!opts.lazyInit) ensureInit();
   return {
     title: variant === 'default' ? def.name : `${def.name} [${variant}]`,
     spec,
