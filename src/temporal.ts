@@ -77,8 +77,10 @@ export interface Fairness {
    * Only the steps whose parameters agree with the state they are taken from: TLA+'s
    * WF_vars(Return(c, alloc[c])) is weakFair('Return', { each: ..., when: (s, p) => p.S equals s.alloc[p.c] }).
    * The unit is enabled in a state when one of the instances it admits there can take a step.
+   * `action` is the step's action name, for a unit of several whose condition differs by action:
+   * WF_vars((QCond /\ MemQWr) \/ MemQRd) is weakFair(['MemQWr', 'MemQRd'], { when: (s, p, c, action) => action !== 'MemQWr' || QCond(s) }).
    */
-  when?: (s: any, params: any, c: any) => boolean;
+  when?: (s: any, params: any, c: any, action: string) => boolean;
   /** How reports name the unit (default: WF(action) or SF(action)). */
   name?: string;
 }
@@ -386,7 +388,7 @@ export function compileTemporal(input: TemporalInput): LivenessSystem {
   const whenIds = new Map<unknown, number>();
   const stateDependent = (u: Omit<FairnessUnit, 'enabledBit'>, when: NonNullable<Fairness['when']>): Omit<FairnessUnit, 'enabledBit'> & { when: number } => {
     const mine = new Set(u.actions);
-    const admits = (pre: State, action: number) => mine.has(action) && truthOf(when(pre, actions[action].params, input.constants), `the \`when\` of ${u.name}`);
+    const admits = (pre: State, action: number) => mine.has(action) && truthOf(when(pre, actions[action].params, input.constants, actions[action].name), `the \`when\` of ${u.name}`);
     const takenBit = edgeAtoms.push((s, _t, x) => admits(s, x.id)) - 1;
     if (!whenIds.has(when)) whenIds.set(when, whenIds.size);
     return { ...u, admits, takenBit, when: whenIds.get(when)! };

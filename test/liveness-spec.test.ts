@@ -622,6 +622,9 @@ describe('fairness: which instances are one unit, and what a variant replaces', 
       params: { fairness: [forall(P, (p) => weakFair(['A', 'B'], { params: { p } }))], expect: { violates: 'Done' } },
       where: { fairness: [forall(P, (p) => weakFair(['A', 'B'], { where: (q: { p: string }) => q.p === p }))], expect: { violates: 'Done' } },
       each: { fairness: [forall(P, (p) => weakFair(['A', 'B'], { params: { p }, each: true }))], expect: 'holds' },
+      // WF_vars((FALSE /\ A) \/ B): `when` sees the action's name; the unit is B's steps alone, which A for ever does not meet.
+      'when-action': { fairness: [weakFair(['A', 'B'], { when: (_s: unknown, _p: unknown, _c: unknown, action: string) => action === 'B' })], expect: 'holds' },
+      'when-any': { fairness: [weakFair(['A', 'B'], { when: () => true })], expect: { violates: 'Done' } },
     },
   });
 
@@ -645,6 +648,10 @@ describe('fairness: which instances are one unit, and what a variant replaces', 
     expect(compileModel(two, 'default').liveness?.units.map((u) => u.name)).toEqual(['WF(C(k=k1)) when ...', 'WF(C(k=k2)) when ...', 'WF(C(k=k1))']);
     const each = await checkModel(compileModel(toggles, 'each'));
     expect([each.outcome, each.matchesExpectation]).toEqual(['ok', true]);
+    const byAction = await checkModel(compileModel(toggles, 'when-action'));
+    expect([byAction.outcome, byAction.matchesExpectation]).toEqual(['ok', true]);
+    const any = await checkModel(compileModel(toggles, 'when-any'));
+    expect([any.outcome, any.property, any.matchesExpectation]).toEqual(['temporal', 'Done', true]);
   });
 
   it("a variant's fairness replaces the spec's, a process's `fair` included", async () => {
