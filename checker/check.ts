@@ -126,12 +126,15 @@ export async function checkSystem(system: TransitionSystem, opts: RunOptions): P
     const violated = opts.continue ? (result.violations ?? []).map((v) => (v === result.violation ? main! : rebuild(v))) : undefined;
     let liveness: RunResult['liveness'];
     let lasso: RunResult['lasso'];
+    /** Why the search that records the graph (after a search under symmetry or with workers) stopped early. */
+    let recordingStopped: RunResult['stopped'];
     // With --continue, as with TLC's -continue, the temporal properties are checked after a complete
     // search that found safety violations too; each one violated is reported with its own lasso.
     if (live && (outcome === 'ok' || opts.continue) && (result.stats.complete || recordingFailed)) {
       const started = Date.now();
       try {
-        recorded = recorder ? recorder.finish() : await temporal!.recordBySearch(system, live, opts);
+        if (recorder) recorded = recorder.finish();
+        else ({ recorded, stopped: recordingStopped } = await temporal!.recordBySearch(system, live, opts));
       } catch (e) {
         if (!(e instanceof LivenessSpecError)) throw e;
         // Said when it cut the search short: what was not searched was not checked (--continue).
@@ -164,9 +167,10 @@ export async function checkSystem(system: TransitionSystem, opts: RunOptions): P
       outcome,
       property: violation?.property,
       message,
-      stats: result.stats,
+      // The temporal properties are checked on the whole graph or not at all: a recording stopped early leaves the run incomplete.
+      stats: recordingStopped ? { ...result.stats, complete: false } : result.stats,
       // Stopped by the recorder's error, which is an outcome of its own (or comes after the one found).
-      stopped: recordingFailed ? undefined : result.stopped,
+      stopped: recordingFailed ? undefined : (result.stopped ?? recordingStopped),
       violation,
       trace,
       symmetryReduced: useSymmetry ? [...system.symmetry.keys()] : [],

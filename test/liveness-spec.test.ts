@@ -602,6 +602,25 @@ describe('temporal properties: errors', () => {
     expect([r.outcome, r.liveness]).toEqual(['ok', undefined]);
     expect(formatStats(r)).toContain('Temporal properties P not checked: they are checked after a complete search that finds no other violation.');
   });
+
+  it('nor when the search that records the graph stops early: under symmetry the first search may end within a bound the second does not', async () => {
+    // 20 orbits, 64 concrete states; <>[]P fails only in the last state (every counter at 3).
+    const T3 = scalarset('t', 3);
+    type C3 = { c: Record<string, number> };
+    const spec = defineSpec({
+      name: 'sym',
+      state: { c: mapOf(T3, int(0, 3)) },
+      init: { c: { t1: 0, t2: 0, t3: 0 } },
+      actions: { Inc: { params: { t: T3 }, when: (s, { t }) => s.c[t] < 3, do: (s, { t }) => { s.c[t]++; } } },
+      deadlock: false,
+      fairness: [weakFair('Inc')],
+      temporal: { Live: eventuallyAlways((s: C3) => !Object.values(s.c).every((v) => v === 3)) },
+    });
+    const whole = await checkModel(compileModel(spec, 'default'), { symmetry: true });
+    expect([whole.outcome, whole.stats.distinct, whole.liveness?.states]).toEqual(['temporal', 20, 64]);
+    const r = await checkModel(compileModel(spec, 'default'), { symmetry: true, maxStates: 30 });
+    expect([r.outcome, r.liveness, r.stopped, r.stats.complete]).toEqual(['ok', undefined, 'max-states', false]);
+  });
 });
 
 describe('fairness: which instances are one unit, and what a variant replaces', () => {

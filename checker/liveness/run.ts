@@ -1,6 +1,6 @@
 // Checks a system's temporal properties on the state graph recorded from its search: the fair-cycle
 // search for each property in turn, and the first violation's lasso turned into a concrete trace.
-import type { TraceStep } from '../result.ts';
+import type { SearchResult, TraceStep } from '../result.ts';
 import { search, type SearchOptions } from '../search/bfs.ts';
 import type { ActionInstance, TransitionSystem } from '../system.ts';
 import { checkLiveness, type LivenessViolation } from './check.ts';
@@ -33,10 +33,14 @@ export interface TemporalViolation {
   back?: ActionInstance;
 }
 
-/** Records the graph by a search of its own: every concrete state (no symmetry), in this thread. */
-export async function recordBySearch(system: TransitionSystem, live: LivenessSystem, opts: SearchOptions): Promise<RecordedGraph> {
+/**
+ * Records the graph by a search of its own: every concrete state (no symmetry), in this thread.
+ * A search stopped early (--max-states, Ctrl-C, the memory bound) gives no graph, only why: a
+ * property judged on part of the graph could be said to hold where it does not.
+ */
+export async function recordBySearch(system: TransitionSystem, live: LivenessSystem, opts: SearchOptions): Promise<{ recorded?: RecordedGraph; stopped?: SearchResult['stopped'] }> {
   const recorder = new GraphRecorder(system, live);
-  await search(system, {
+  const { result } = await search(system, {
     ...opts,
     canonicalise: undefined,
     workers: 1,
@@ -45,7 +49,9 @@ export async function recordBySearch(system: TransitionSystem, live: LivenessSys
     observer: (from, to, action, _choice, next) => recorder.observe(from, to, action, next),
     control: recorder.searchControl(opts.control),
   });
-  return recorder.finish();
+  // finish() first: a predicate that threw stopped the search, and that is the error to report.
+  const recorded = recorder.finish();
+  return result.stopped ? { stopped: result.stopped } : { recorded };
 }
 
 export function checkTemporal(
