@@ -235,22 +235,45 @@ register(${JSON.stringify(pathToFileURL(join(dir, 'hooks.mjs')).href)}, { data: 
     expect(doc.results[0]).toMatchObject({ result: 'incomplete', depth: 3, complete: false, stopped: 'max-depth' });
   });
 
-  it('a trace of a property that now holds goes when a complete check finds it holds; others stay', () => {
+  it('a trace of a property that now holds goes when a complete check finds it holds, and the run says so; others stay', () => {
     const dir = scratch();
     const out = join(dir, 'out');
-    const spec = (limit: number) => writeSpec(dir, 'counter.ts', counter(`actions: { inc: { when: (s) => s.n < 3, do: (s) => { s.n++; } } }, invariants: { Small: (s) => s.n < ${limit} }, deadlock: false,`));
-    spec(2);
-    expect(cli(['check', join(dir, 'counter.ts'), '--out', out]).code).toBe(12);
-    expect(readdirSync(out)).toEqual(['counter.Small.itf.json']);
-    // A trace of the same property with other constants, and a file that only has the name, stay.
-    writeFileSync(join(out, 'counter.N=2.Small.itf.json'), readFileSync(join(out, 'counter.Small.itf.json'), 'utf8').replace('"variant": "default",', '"variant": "default",\n    "constants": { "N": 2 },'));
-    writeFileSync(join(out, 'counter.TypeOK.itf.json'), 'not a trace');
-    // Stopped early, the check does not know that Small holds: the trace stays.
+    const file = join(dir, 'counter.ts');
+    const spec = (limit: number, deadlock = false) =>
+      writeSpec(
+        dir,
+        'counter.ts',
+        counter(`actions: { inc: { when: (s) => s.n < 3, do: (s) => { s.n++; } } }, invariants: { Small: (s) => s.n < ${limit} }, deadlock: ${deadlock},
+          variants: { default: {}, bad: { expect: { violates: 'Small' } } },`),
+      );
+    const trace = join(out, 'counter.Small.itf.json');
+    const meta = (change: (m: Record<string, unknown>) => void) => {
+      const doc = JSON.parse(readFileSync(trace, 'utf8'));
+      change(doc['#meta']);
+      writeFileSync(trace, JSON.stringify(doc));
+    };
+    spec(2, true);
+    expect(cli(['check', file, '--out', out]).code).toBe(12);
+    expect(cli(['check', file, '--out', out, '--variant', 'bad']).code).toBe(12);
+    spec(9, true);
+    expect(cli(['check', file, '--out', out, '--variant', 'default']).code).toBe(11);
+    expect(readdirSync(out).sort()).toEqual(['counter.Small.itf.json', 'counter.bad.Small.itf.json', 'counter.deadlock.itf.json']);
+    // Stopped early, the check does not know that Small holds; without the deadlock check, nothing is known of deadlock.
     spec(9);
-    expect(cli(['check', join(dir, 'counter.ts'), '--out', out, '--max-depth', '2']).code).toBe(0);
-    expect(readdirSync(out).sort()).toEqual(['counter.N=2.Small.itf.json', 'counter.Small.itf.json', 'counter.TypeOK.itf.json']);
-    expect(cli(['check', join(dir, 'counter.ts'), '--out', out]).code).toBe(0);
-    expect(readdirSync(out).sort()).toEqual(['counter.N=2.Small.itf.json', 'counter.TypeOK.itf.json']);
+    expect(cli(['check', file, '--out', out, '--variant', 'default', '--max-depth', '2']).code).toBe(0);
+    // A trace whose #meta says it is of another spec file with the same name is not this one's.
+    let source: unknown;
+    meta((m) => ((source = m.source), (m.source = 'elsewhere/counter.ts')));
+    const r = cli(['check', file, '--out', out, '--variant', 'default']);
+    expect(r.code).toBe(0);
+    expect(r.stdout).not.toContain('removed');
+    expect(readdirSync(out).sort()).toEqual(['counter.Small.itf.json', 'counter.bad.Small.itf.json', 'counter.deadlock.itf.json']);
+    meta((m) => (m.source = source));
+    expect(cli(['check', file, '--out', out, '--variant', 'default']).stdout).toContain(`removed ${trace}: its property now holds`);
+    expect(readdirSync(out).sort()).toEqual(['counter.bad.Small.itf.json', 'counter.deadlock.itf.json']);
+    // A gate that fails because a variant expected to violate Small now holds keeps that variant's trace.
+    expect(cli(['check', file, '--out', out, '--variant', 'bad', '--gate']).code).toBe(1);
+    expect(readdirSync(out).sort()).toEqual(['counter.bad.Small.itf.json', 'counter.deadlock.itf.json']);
   });
 });
 

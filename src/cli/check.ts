@@ -420,7 +420,6 @@ async function checkAndReport(args: CheckArgs, writer: FileWriter, c: ReturnType
     if (shownLive) process.stderr.write('\r\x1b[K');
     shownLive = false;
     const saved = saveTrace(result);
-    if (result.outcome === 'ok' && result.stats.complete) removeStaleTraces(result);
     // --continue: each other violated property with its own trace, after the one the exit code is for.
     const others = (result.violated ?? []).filter((v) => v.violation !== result.violation).map((v) => {
       const as: CheckResult = { ...result, outcome: v.outcome, property: v.property, message: v.message, violation: v.violation, trace: v.trace, lasso: v.lasso };
@@ -428,15 +427,18 @@ async function checkAndReport(args: CheckArgs, writer: FileWriter, c: ReturnType
     });
     results.push({ result, traceFile: saved.traceFile, traceLost: saved.traceLost, others });
     report(result, saved.traceFile, saved.traceLost, others, { heapFull, diskFailed, heapFullIn });
+    // Only a whole search that met its expectation: a gate's golden trace of an expected violation stays.
+    if (result.outcome === 'ok' && result.stats.complete && !result.stopped && !host.interrupted && result.matchesExpectation !== false) removeStaleTraces(result);
   }
 
-  /** Removes the traces an earlier check wrote for properties that now hold; one that cannot be removed is named. */
+  /** Removes the traces an earlier check wrote for properties that now hold, saying so; one that cannot be removed is named. */
   function removeStaleTraces(result: CheckResult): void {
-    for (const file of staleTraces(args.out, result)) {
+    for (const file of staleTraces(args.out, result, args.deadlock ?? result.model.deadlock)) {
       try {
         rmSync(file);
+        log(c.dim(`  removed ${escapeControl(file)}: its property now holds`));
       } catch (e) {
-        process.stderr.write(`interleave: could not remove ${file}, a trace of a property that now holds: ${errorText(e)}\n`);
+        process.stderr.write(`${c.red('error:')} could not remove ${escapeControl(file)}, a trace of a property that now holds: ${escapeControl(errorText(e))}\n`);
       }
     }
   }

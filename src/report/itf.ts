@@ -127,21 +127,32 @@ export function traceFileName(dir: string, result: CheckResult, kind?: string): 
 }
 
 /**
- * The traces in `dir` that `check` wrote for the properties of `result`'s spec, variant and
- * constants: stale once a complete check finds that every property it checked holds. A file is
- * one of them only if its own #meta says it is a trace of them.
+ * The traces in `dir` that `check` wrote for the properties of `result`'s spec file, variant and
+ * constants: stale once a complete check finds that every property it checked holds (deadlock only
+ * when it was checked). A file is one of them only if its own #meta says it is that trace.
  */
-export function staleTraces(dir: string, result: CheckResult): string[] {
+export function staleTraces(dir: string, result: CheckResult, deadlockChecked: boolean): string[] {
   const m = result.model;
-  const names = new Set([...m.invariants.map((p) => p.name), ...m.actionProperties.map((p) => p.name), ...(m.liveness?.properties.map((p) => p.name) ?? []), TYPE_OK, DEADLOCK, ASSERTION, 'error']);
-  return [...names].map((property) => traceFileName(dir, { ...result, property })).filter((file) => isTraceOf(file, m));
+  const properties = new Set([...m.invariants.map((p) => p.name), ...m.actionProperties.map((p) => p.name), ...(m.liveness?.properties.map((p) => p.name) ?? []), TYPE_OK, ASSERTION]);
+  if (deadlockChecked) properties.add(DEADLOCK);
+  // An exception in spec code that named no property: a trace of the outcome 'error'.
+  const traces = [...[...properties].map((property) => ({ property, file: traceFileName(dir, { ...result, property }) })), { property: undefined, file: traceFileName(dir, { ...result, property: undefined, outcome: 'error' }) }];
+  return traces.filter(({ property, file }) => isTraceOf(file, m, property)).map(({ file }) => file);
 }
 
-function isTraceOf(file: string, m: Model): boolean {
+function isTraceOf(file: string, m: Model, property: string | undefined): boolean {
   if (!existsSync(file)) return false;
   try {
     const meta = (JSON.parse(readFileSync(file, 'utf8')) as ItfTrace)['#meta'];
-    return meta.spec === m.specName && meta.variant === m.variant && JSON.stringify(meta.constants ?? {}) === JSON.stringify(m.overrides);
+    return (
+      meta.generatedBy === 'interleave' &&
+      meta.source === (m.file ?? m.specName) &&
+      meta.spec === m.specName &&
+      meta.variant === m.variant &&
+      meta.property === property &&
+      (property !== undefined || meta.result === 'error') &&
+      JSON.stringify(meta.constants ?? {}) === JSON.stringify(m.overrides)
+    );
   } catch {
     // Not a trace this tool wrote, or not one it can read: not removed.
     return false;
