@@ -195,6 +195,9 @@ function expandForall(f: TemporalFormula, c: Constants): TemporalFormula {
   }
 }
 
+/** The most cases a disjunctive hypothesis, or clauses a disjunction over conjunctions, may make. */
+const MAX_CASES = 4096;
+
 /** The hypothesis of a []P under implies(), as [](TRUE => []P): true in every state. */
 const FROM_THE_START: Pred = () => true;
 
@@ -434,14 +437,14 @@ export function compileTemporal(input: TemporalInput): LivenessSystem {
           return;
         case 'or':
         case 'fair':
-          for (const clause of clauses(f)) {
+          for (const { parts: clause, label: own } of clauses(f)) {
             if (clause.filter((t) => t.op === 'leads-to' || t.op === 'leads-to-always' || t.op === 'always-after').length > 1) {
               throw new SpecError(
                 `spec '${specName}', property '${name}': or() of more than one leadsTo(), always(P) or always(implies(P, always(Q))) is not checked: each is violated from a state of its own, and the search follows one`,
               );
             }
             p.conclusions.push(clause.length === 1 ? clause[0] : { op: 'or', parts: clause });
-            p.labels.push(label);
+            p.labels.push([label, own].filter(Boolean).join(', '));
             conditions.push(assumed);
           }
           return;
@@ -484,20 +487,35 @@ export function compileTemporal(input: TemporalInput): LivenessSystem {
     };
     /**
      * A conclusion as conjuncts of disjunctions, each clause one conclusion: or() distributes over
-     * and(), and fairness of several units (`each`, a process's ids) is their conjunction.
+     * and(), and fairness of several units (`each`, a process's ids) is their conjunction. A clause
+     * is named by the ids, positions and units it was made from, as a conjunct of and() is.
      */
-    const clauses = (f: TemporalFormula): Temporal[][] => {
-      if (f.op === 'and') return f.parts.flatMap(clauses);
-      if (f.op === 'fair') return unitsOf(f.fairness).map((u) => [{ op: 'fair', unit: unitIndex(u) }]);
-      if (f.op === 'or') return f.parts.map(clauses).reduce<Temporal[][]>((acc, part) => acc.flatMap((a) => part.map((c) => [...a, ...c])), [[]]);
-      return [[leaf(f)]];
+    type Clause = { parts: Temporal[]; label: string };
+    const join = (...labels: (string | undefined)[]) => labels.filter(Boolean).join(', ');
+    const clauses = (f: TemporalFormula): Clause[] => {
+      let out: Clause[];
+      if (f.op === 'and') out = partLabels(f).flatMap((own, i) => clauses(f.parts[i]).map((c) => ({ parts: c.parts, label: join(own, c.label) })));
+      else if (f.op === 'fair') {
+        const units = unitsOf(f.fairness);
+        out = units.map((u) => ({ parts: [{ op: 'fair', unit: unitIndex(u) }], label: units.length > 1 ? u.name : '' }));
+      } else if (f.op === 'or') {
+        out = f.parts.map(clauses).reduce<Clause[]>((acc, part) => bounded(acc.flatMap((a) => part.map((c) => ({ parts: [...a.parts, ...c.parts], label: join(a.label, c.label) }))), CLAUSES), [{ parts: [], label: '' }]);
+      } else out = [{ parts: [leaf(f)], label: '' }];
+      return bounded(out, CLAUSES);
     };
     /** A hypothesis as a disjunction of cases, each a list of hypotheses that hold together. */
     const cases = (h: TemporalFormula | Pred): (TemporalFormula | Pred)[][] => {
       if (typeof h === 'function') return [[h]];
-      if (h.op === 'or') return h.parts.flatMap(cases);
-      if (h.op === 'and') return h.parts.map(cases).reduce<(TemporalFormula | Pred)[][]>((acc, part) => acc.flatMap((a) => part.map((c) => [...a, ...c])), [[]]);
+      if (h.op === 'or') return bounded(h.parts.flatMap(cases), CASES);
+      if (h.op === 'and') return h.parts.map(cases).reduce<(TemporalFormula | Pred)[][]>((acc, part) => bounded(acc.flatMap((a) => part.map((c) => [...a, ...c])), CASES), [[]]);
       return [[h]];
+    };
+    // Each case and clause is a search of its own over the graph: past a few thousand, a spec error rather than memory run out.
+    const CLAUSES = 'or() over and(), forall() or fairness of several units';
+    const CASES = 'a hypothesis with or() under and() or forall()';
+    const bounded = <T,>(list: T[], what: string): T[] => {
+      if (list.length <= MAX_CASES) return list;
+      throw new SpecError(`spec '${specName}', property '${name}': ${what} makes more than ${MAX_CASES} cases, each checked on its own; write the property in fewer parts`);
     };
     const assume = (h: TemporalFormula | Pred, into: Assumed) => {
       if (typeof h === 'function') {

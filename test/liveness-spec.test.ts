@@ -32,6 +32,7 @@ import {
 } from '../src/index.ts';
 import { process } from '../src/process.ts';
 import { formatStats } from '../src/report/console.ts';
+import type { TemporalFormula } from '../src/temporal.ts';
 
 const T = scalarset('t', 2);
 
@@ -821,6 +822,22 @@ describe('or(), fairness as a conclusion, and always(P) as a hypothesis', () => 
     expect(await verdict('OrHyp', false)).toEqual(['temporal', ['init'], 0, 'stutter']);
   });
 
+  it('a violation names the part that failed: the unit of a fairness of several, the id of a forall inside or()', async () => {
+    type W = { waiting: Record<string, boolean>; woken: Record<string, boolean> };
+    const named = async (P: TemporalFormula) => {
+      const spec = defineSpec({ name: 'w', state: { waiting: mapOf(T, bool()), woken: mapOf(T, bool()) }, init: { waiting: { t1: false, t2: false }, woken: { t1: false, t2: false } },
+        actions: {
+          wait: { params: { t: T }, when: (s, { t }) => !s.waiting[t] && !s.woken[t], do: (s, { t }) => { s.waiting[t] = true; } },
+          wake: { params: { t: T }, when: (s, { t }) => s.waiting[t], do: (s, { t }) => { s.waiting[t] = false; s.woken[t] = true; } },
+        },
+        deadlock: false, temporal: { P } });
+      return (await checkModel(compileModel(spec, 'default'), { symmetry: false })).message;
+    };
+    // t1 waits, and the behaviour stutters: wake(t1) is enabled for ever and never taken.
+    expect(await named(weakFair('wake', { each: true }))).toBe("temporal property 'P' (WF(wake(t=t1))) is violated");
+    expect(await named(or(forall(T, (t) => eventually((s: W) => s.woken[t])), initially((s: W) => s.woken.t1)))).toBe("temporal property 'P' (t1) is violated");
+  });
+
   it('what or() cannot check, and implies() inside it, are spec errors', () => {
     const compile = (P: ReturnType<typeof or>) => () => compileModel(defineSpec({ ...flicker, temporal: { P } } as never), 'default');
     expect(compile(or(leadsTo((s: G) => s.x === 1, (s: G) => s.got), always((s: G) => s.x === 0)))).toThrow(
@@ -828,6 +845,11 @@ describe('or(), fairness as a conclusion, and always(P) as a hypothesis', () => 
     );
     expect(compile(or(implies(weakFair('Grab'), eventually((s: G) => s.got)), eventually((s: G) => s.x === 1)))).toThrow(
       "spec 'flicker', property 'P': implies() inside or() is not checked; write the implication outside it, implies(H, or(F, G))",
+    );
+    // Each case of a hypothesis is a search of its own: 2^13 of them is too many.
+    const ids = Array.from({ length: 13 }, (_, i) => i);
+    expect(compile(implies(forall(ids, () => or(alwaysEventually((s: G) => s.got), eventuallyAlways((s: G) => s.x === 0))), eventually((s: G) => s.got)))).toThrow(
+      "spec 'flicker', property 'P': a hypothesis with or() under and() or forall() makes more than 4096 cases, each checked on its own; write the property in fewer parts",
     );
     expect(compile(implies(always(step('Tick')), eventually((s: G) => s.got)))).toThrow(
       "spec 'flicker', property 'P': a hypothesis must be fairness, initially(...), always(P), always(stepOrStutter(...)), always(eventually(...)) or eventuallyAlways(...), not always(step(...))",
