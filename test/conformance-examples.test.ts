@@ -109,6 +109,8 @@ describe('conformance with TLC: MCLiveWriteThroughCache (Proc = {p1, p2}, Adr = 
   it('without WF_vars(Rsp(p) \\/ DoRd(p)), LM_Inner_Liveness is violated (TLC: a 4-state trace that then stutters, exit 13)', async () => {
     const r = await checkModel(compileModel(liveWriteThroughCache, 'no-wf-rsp-dord'));
     expect([r.outcome, r.property, r.trace?.length, exitCodeOf(r)]).toEqual(['temporal', 'LM_Inner_Liveness', 4, 13]);
+    // The last state stutters for ever: the lasso goes back to itself with no action.
+    expect([r.lasso?.loop, r.lasso?.back]).toEqual([3, undefined]);
   });
 
   it('with WF in place of SF_vars(RdMiss(p) \\/ DoWr(p)), LM_Inner_Liveness is violated (TLC: exit 13)', async () => {
