@@ -73,6 +73,10 @@ export default defineSpec({
       ['ReachFour', 'temporal', 1, 0],
     ]);
     for (const v of r.violations) expect(existsSync(v.traceFile)).toBe(true);
+    // On the console each temporal one is introduced as what it is, a lasso.
+    expect(cli(['check', f, '--continue', '--out', dir]).stdout).toContain(
+      "  also violates ReachTwo: temporal property 'ReachTwo' is violated\n  Counterexample (a lasso: a prefix, then a cycle repeated forever), 1 state",
+    );
     // With fairness, ReachTwo and ReachThree hold; ReachFour still fails, on the cycle 0..3.
     const fair = writeSpec(dir, 'fair.ts', readFileSync(f, 'utf8').replace('fairness: []', "fairness: [weakFair(['inc', 'reset'])]").replace("['Small', 'ReachTwo', 'ReachThree', 'ReachFour']", "['Small', 'ReachFour']"));
     const [q] = JSON.parse(cli(['check', fair, '--continue', '--json', '--out', dir]).stdout).results;

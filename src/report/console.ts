@@ -147,10 +147,16 @@ export function formatTrace(r: CheckResult, c: ChalkInstance): string {
 export function formatViolation(r: CheckResult, c: ChalkInstance, traceFile?: string): string {
   const lines = [`  ${c.red(`also violates ${r.property ?? r.outcome}`)}: ${r.message ?? ''}`];
   if (r.trace?.length) {
-    lines.push(`  Counterexample, ${plural(r.trace.length, 'state')}${traceFile ? ` (${traceFile})` : ''}:`);
+    lines.push(`  ${counterexampleKind(r)}${traceFile ? ` (${traceFile})` : ''}:`);
     lines.push(formatTrace(r, c));
   }
   return lines.join('\n');
+}
+
+/** `Counterexample, 5 states`, or for a temporal violation what its trace is: a lasso. */
+function counterexampleKind(r: CheckResult): string {
+  const states = plural(r.trace!.length, 'state');
+  return r.lasso ? `Counterexample (a lasso: a prefix, then a cycle repeated forever), ${states}` : `Counterexample, ${states}`;
 }
 
 /** The full report of one variant: verdict, message, trace, statistics. */
@@ -169,8 +175,7 @@ export function formatResult(r: CheckResult, c: ChalkInstance, traceFile?: strin
     if (where) lines.push(`  ${c.dim(`thrown at ${relative(process.cwd(), where.replace(/^file:\/\//, '')) || where}`)}`);
   }
   if (r.trace?.length) {
-    const kind = r.lasso ? `Counterexample (a lasso: a prefix, then a cycle repeated forever), ${plural(r.trace.length, 'state')}` : `Counterexample, ${plural(r.trace.length, 'state')}`;
-    lines.push(`  ${kind}${traceFile ? ` (${traceFile})` : ''}:`);
+    lines.push(`  ${counterexampleKind(r)}${traceFile ? ` (${traceFile})` : ''}:`);
     lines.push(formatTrace(r, c));
   }
   lines.push(...formatStats(r).split('\n').map((l) => `  ${c.dim(l)}`));
