@@ -7,6 +7,7 @@ export {
   and,
   eventually,
   eventuallyAlways,
+  exists,
   forall,
   implies,
   initially,

@@ -16,6 +16,7 @@
 //                                may be leadsTo(), always(P) or [](P => []Q)
 //   weakFair(A), strongFair(A)   as a conclusion (a refinement's WF_v(A)): checked, not assumed
 //   forall(ids, (t) => f(t))     one conjunct per id (\A t \in Ids: ...); ids may be made from the constants
+//   exists(ids, (t) => f(t))     one disjunct per id (\E t \in Ids: ...), likewise
 import type { ActionInstance, State } from '../checker/system.ts';
 import type { FairnessUnit, Lit, LivenessSystem, Temporal } from '../checker/liveness/formula.ts';
 import { equalValues, FiniteSchema, show } from './schema/index.ts';
@@ -53,6 +54,8 @@ export type TemporalFormula =
   | { op: 'fair'; fairness: Fairness }
   /** \A t \in ids(constants): f(t), expanded when the spec is compiled with its constants. */
   | { op: 'forall'; ids: (c: any) => Ids<unknown>; f: (id: unknown) => TemporalFormula }
+  /** \E t \in ids(constants): f(t), expanded into a disjunction when the spec is compiled with its constants. */
+  | { op: 'exists'; ids: (c: any) => Ids<unknown>; f: (id: unknown) => TemporalFormula }
   /** []P: inside eventually(...) as <>[]P; of a state predicate, as a property or a conjunct of one, an invariant (safetyParts). */
   | { op: 'always'; p: Operand };
 
@@ -138,7 +141,9 @@ export function always(f: TemporalFormula | Operand): TemporalFormula {
   }
   if (isFormula(f) && (f.op === 'always-eventually' || f.op === 'eventually-always')) return f;
   if (!isFormula(f)) return { op: 'always', p: f };
-  throw new SpecError(`always(${f.op}(...)) is not a supported temporal formula; [][A]_v is always(stepOrStutter(A, vars))`);
+  throw new SpecError(
+    `always(${f.op}(...)) is not a supported temporal formula: always() takes a state predicate ([]P), eventually(...) ([]<>P), implies(P, always(Q)) ([](P => []Q)) or stepOrStutter(...) ([][A]_v); [](P => <>Q) is leadsTo(P, Q)`,
+  );
 }
 
 export const alwaysEventually = (p: Operand): TemporalFormula => ({ op: 'always-eventually', p });
@@ -169,6 +174,15 @@ export function forall<Id>(ids: Ids<Id> | ((c: any) => Ids<Id>), f: (id: Id) => 
   return conjunction(idList(ids), f);
 }
 
+/**
+ * \E t \in ids: f(t), a disjunction of one part per id (or() over the ids): violated by a behaviour
+ * that violates f(t) for every t. `ids` may be a function of the constants, as for forall().
+ */
+export function exists<Id>(ids: Ids<Id> | ((c: any) => Ids<Id>), f: (id: Id) => TemporalFormula): TemporalFormula {
+  if (typeof ids === 'function') return { op: 'exists', ids, f: f as (id: unknown) => TemporalFormula };
+  return { op: 'or', parts: idList(ids).map((id) => f(id)) };
+}
+
 function conjunction<Id>(ids: readonly Id[], f: (id: Id) => TemporalFormula): TemporalFormula {
   // Each conjunct is named by its id as a trace shows values (a record as `{ k: 1 }`, not [object Object]).
   return { op: 'and', parts: ids.map((id) => f(id)), labels: ids.map((v) => (typeof v === 'string' ? v : show(v))) };
@@ -185,6 +199,8 @@ function expandForall(f: TemporalFormula, c: Constants): TemporalFormula {
   switch (f.op) {
     case 'forall':
       return expandForall(conjunction(idList(f.ids(c)), f.f), c);
+    case 'exists':
+      return expandForall({ op: 'or', parts: idList(f.ids(c)).map((id) => f.f(id)) }, c);
     case 'and':
     case 'or':
       return { ...f, parts: f.parts.map((part) => expandForall(part, c)) };

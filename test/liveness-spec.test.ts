@@ -17,6 +17,7 @@ import {
   enumOf,
   eventually,
   eventuallyAlways,
+  exists,
   forall,
   implies,
   initially,
@@ -820,6 +821,21 @@ describe('or(), fairness as a conclusion, and always(P) as a hypothesis', () => 
     expect(await verdict('Hyp2')).toEqual(['temporal', ['init', 'Tick'], 0, 'Tick']);
     expect(await verdict('OrHyp')).toEqual(['ok', undefined, undefined, undefined]);
     expect(await verdict('OrHyp', false)).toEqual(['temporal', ['init'], 0, 'stutter']);
+  });
+
+  it('exists(ids, f) is the disjunction over the ids, also over ids made from the constants', async () => {
+    // <>[](x = 0) \/ <>[](x = 1): the ticking cycle meets neither; a grab ends with x = 0 for ever.
+    const settles = async (P: TemporalFormula) => {
+      const r = await checkModel(compileModel(defineSpec({ ...flicker, constants: { X: 1 }, temporal: { P } } as never), 'default'), { symmetry: false });
+      return [r.outcome, labels(r), r.lasso?.back?.label];
+    };
+    expect(await settles(exists([0, 1], (v) => eventuallyAlways((s: G) => s.x === v)))).toEqual(['temporal', ['init', 'Tick'], 'Tick']);
+    expect(await settles(exists((c: { X: number }) => int(0, c.X), (v) => eventuallyAlways((s: G) => s.x === v)))).toEqual(['temporal', ['init', 'Tick'], 'Tick']);
+    // Or'ed with what the ticking meets, it holds.
+    expect(await settles(or(exists([0, 1], (v) => eventuallyAlways((s: G) => s.x === v)), alwaysEventually((s: G) => s.x === 1)))).toEqual(['ok', undefined, undefined]);
+    expect(() => always(or(eventually((s: G) => s.got)))).toThrow(
+      'always(or(...)) is not a supported temporal formula: always() takes a state predicate ([]P), eventually(...) ([]<>P), implies(P, always(Q)) ([](P => []Q)) or stepOrStutter(...) ([][A]_v); [](P => <>Q) is leadsTo(P, Q)',
+    );
   });
 
   it('a violation names the part that failed: the unit of a fairness of several, the id of a forall inside or()', async () => {
