@@ -51,6 +51,14 @@ describe('interleave list', () => {
     expect(r.stdout).toContain('  action properties: MonotonicDecrease, LoopInvariant\n  temporal properties: EventuallyTerminates, TerminationHypothesis\n');
   });
 
+  it("a spec's own invariant named TypeOK, as a TLA+ port names it, is listed once", () => {
+    const dir = scratch();
+    const f = writeSpec(dir, 'typed.ts', `import { defineSpec, int } from 'interleave';
+export default defineSpec({ name: 'typed', state: { x: int(0, 2) }, init: { x: 0 }, actions: { inc: { when: (s) => s.x < 2, do: (s) => { s.x++; } } }, invariants: { TypeOK: (s) => s.x <= 2, Small: (s) => s.x < 3 }, deadlock: false });
+`);
+    expect(cli(['list', f]).stdout).toContain('  invariants: TypeOK, Small\n');
+  });
+
   it('a scalarset declared not symmetric is listed as such, and left out of what symmetry reduces', () => {
     const dir = scratch();
     const f = writeSpec(dir, 'owners.ts', `

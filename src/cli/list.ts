@@ -173,7 +173,8 @@ function formatListing(l: SpecListing, c: ReturnType<typeof makeChalk>): string 
     const threads = steps[0].instances;
     lines.push(`  process ${p} (${threads} thread${threads === 1 ? '' : 's'}): ${steps.map((a) => a.name.slice(p.length + 1)).join(', ')}`);
   }
-  lines.push(`  invariants: ${[...l.invariants, TYPE_OK].join(', ')}`);
+  // A spec's own invariant named TypeOK (a TLA+ port's) is listed once, beside the type check of that name.
+  lines.push(`  invariants: ${[...new Set([...l.invariants, TYPE_OK])].join(', ')}`);
   if (l.actionProperties.length) lines.push(`  action properties: ${l.actionProperties.join(', ')}`);
   if (l.assumptions.length) lines.push(`  assumptions: ${l.assumptions.join(', ')}`);
   if (l.temporal.length) lines.push(`  temporal properties: ${l.temporal.join(', ')}`);
