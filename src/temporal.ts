@@ -18,7 +18,7 @@
 //   forall(ids, (t) => f(t))     one conjunct per id (\A t \in Ids: ...); ids may be made from the constants
 //   exists(ids, (t) => f(t))     one disjunct per id (\E t \in Ids: ...), likewise
 import type { ActionInstance, State } from '../checker/system.ts';
-import type { FairnessUnit, Lit, LivenessSystem, Temporal } from '../checker/liveness/formula.ts';
+import { needsTrigger, type FairnessUnit, type Lit, type LivenessSystem, type Temporal } from '../checker/liveness/formula.ts';
 import { equalValues, FiniteSchema, show } from './schema/index.ts';
 import { SpecError, STARVATION, type Constants } from './spec.ts';
 
@@ -180,7 +180,11 @@ export function forall<Id>(ids: Ids<Id> | ((c: any) => Ids<Id>), f: (id: Id) => 
  */
 export function exists<Id>(ids: Ids<Id> | ((c: any) => Ids<Id>), f: (id: Id) => TemporalFormula): TemporalFormula {
   if (typeof ids === 'function') return { op: 'exists', ids, f: f as (id: unknown) => TemporalFormula };
-  return { op: 'or', parts: idList(ids).map((id) => f(id)) };
+  return disjunction(idList(ids), f);
+}
+
+function disjunction<Id>(ids: readonly Id[], f: (id: Id) => TemporalFormula): TemporalFormula {
+  return { op: 'or', parts: ids.map((id) => f(id)) };
 }
 
 function conjunction<Id>(ids: readonly Id[], f: (id: Id) => TemporalFormula): TemporalFormula {
@@ -200,7 +204,7 @@ function expandForall(f: TemporalFormula, c: Constants): TemporalFormula {
     case 'forall':
       return expandForall(conjunction(idList(f.ids(c)), f.f), c);
     case 'exists':
-      return expandForall({ op: 'or', parts: idList(f.ids(c)).map((id) => f.f(id)) }, c);
+      return expandForall(disjunction(idList(f.ids(c)), f.f), c);
     case 'and':
     case 'or':
       return { ...f, parts: f.parts.map((part) => expandForall(part, c)) };
@@ -454,7 +458,7 @@ export function compileTemporal(input: TemporalInput): LivenessSystem {
         case 'or':
         case 'fair':
           for (const { parts: clause, label: own } of clauses(f)) {
-            if (clause.filter((t) => t.op === 'leads-to' || t.op === 'leads-to-always' || t.op === 'always-after').length > 1) {
+            if (clause.filter(needsTrigger).length > 1) {
               throw new SpecError(
                 `spec '${specName}', property '${name}': or() of more than one leadsTo(), always(P) or always(implies(P, always(Q))) is not checked: each is violated from a state of its own, and the search follows one`,
               );
@@ -515,7 +519,7 @@ export function compileTemporal(input: TemporalInput): LivenessSystem {
         const units = unitsOf(f.fairness);
         out = units.map((u) => ({ parts: [{ op: 'fair', unit: unitIndex(u) }], label: units.length > 1 ? u.name : '' }));
       } else if (f.op === 'or') {
-        out = f.parts.map(clauses).reduce<Clause[]>((acc, part) => bounded(acc.flatMap((a) => part.map((c) => ({ parts: [...a.parts, ...c.parts], label: join(a.label, c.label) }))), CLAUSES), [{ parts: [], label: '' }]);
+        out = product(f.parts.map(clauses), (a, c) => ({ parts: [...a.parts, ...c.parts], label: join(a.label, c.label) }), { parts: [], label: '' }, CLAUSES);
       } else out = [{ parts: [leaf(f)], label: '' }];
       return bounded(out, CLAUSES);
     };
@@ -523,7 +527,7 @@ export function compileTemporal(input: TemporalInput): LivenessSystem {
     const cases = (h: TemporalFormula | Pred): (TemporalFormula | Pred)[][] => {
       if (typeof h === 'function') return [[h]];
       if (h.op === 'or') return bounded(h.parts.flatMap(cases), CASES);
-      if (h.op === 'and') return h.parts.map(cases).reduce<(TemporalFormula | Pred)[][]>((acc, part) => bounded(acc.flatMap((a) => part.map((c) => [...a, ...c])), CASES), [[]]);
+      if (h.op === 'and') return product(h.parts.map(cases), (a, c) => [...a, ...c], [], CASES);
       return [[h]];
     };
     // Each case and clause is a search of its own over the graph: past a few thousand, a spec error rather than memory run out.
@@ -533,6 +537,9 @@ export function compileTemporal(input: TemporalInput): LivenessSystem {
       if (list.length <= MAX_CASES) return list;
       throw new SpecError(`spec '${specName}', property '${name}': ${what} makes more than ${MAX_CASES} cases, each checked on its own; write the property in fewer parts`);
     };
+    /** Every way of taking one element of each list, each way merged into one: the distribution of and() over or(). */
+    const product = <T,>(lists: T[][], merge: (a: T, b: T) => T, empty: T, what: string): T[] =>
+      lists.reduce<T[]>((acc, list) => bounded(acc.flatMap((a) => list.map((b) => merge(a, b))), what), [empty]);
     const assume = (h: TemporalFormula | Pred, into: Assumed) => {
       if (typeof h === 'function') {
         throw new SpecError(`spec '${specName}', property '${name}': a hypothesis must be fairness, initially(...), always(P), always(stepOrStutter(...)), always(eventually(...)) or eventuallyAlways(...), not a state predicate (initially(P) is P of the first state; always(implies(P, always(Q))) is [](P => []Q))`);

@@ -131,6 +131,11 @@ export function violationSearch(property: LivenessProperty, k: number): CycleSea
   return s;
 }
 
+/** Whether a violation of `t` starts from a state of its own (the search's one trigger): at most one part of a disjunction may. */
+export function needsTrigger(t: Temporal): boolean {
+  return t.op === 'leads-to' || t.op === 'leads-to-always' || t.op === 'always-after';
+}
+
 /** Adds to `s` what a behaviour must meet to violate `f`: its negation, as fair-cycle conditions. */
 function negationInto(s: CycleSearch, f: Temporal, property: LivenessProperty): void {
   // The search follows one state from which the rest must hold: a second would need its own.

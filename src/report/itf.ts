@@ -135,24 +135,22 @@ export function staleTraces(dir: string, result: CheckResult, deadlockChecked: b
   const m = result.model;
   const properties = new Set([...m.invariants.map((p) => p.name), ...m.actionProperties.map((p) => p.name), ...(m.liveness?.properties.map((p) => p.name) ?? []), TYPE_OK, ASSERTION]);
   if (deadlockChecked) properties.add(DEADLOCK);
-  // An exception in spec code that named no property: a trace of the outcome 'error'.
-  const traces = [...[...properties].map((property) => ({ property, file: traceFileName(dir, { ...result, property }) })), { property: undefined, file: traceFileName(dir, { ...result, property: undefined, outcome: 'error' }) }];
-  return traces.filter(({ property, file }) => isTraceOf(file, m, property)).map(({ file }) => file);
+  // Each as `check` would have written it; an exception in spec code that named no property is a trace of the outcome 'error'.
+  const written: CheckResult[] = [...[...properties].map((property) => ({ ...result, property })), { ...result, property: undefined, outcome: 'error' }];
+  return written.filter((r) => isTraceOf(traceFileName(dir, r), r)).map((r) => traceFileName(dir, r));
 }
 
-function isTraceOf(file: string, m: Model, property: string | undefined): boolean {
+/** What names a trace in its #meta (its outcome only where no property does). */
+const IDENTITY = ['generatedBy', 'source', 'spec', 'variant', 'constants', 'property'];
+
+/** Whether `file` is the trace `check` writes for `r`: its #meta says so, as toITF writes it. */
+function isTraceOf(file: string, r: CheckResult): boolean {
   if (!existsSync(file)) return false;
+  const expected = toITF({ ...r, trace: [] })['#meta'];
+  const keys = r.property === undefined ? [...IDENTITY, 'result'] : IDENTITY;
   try {
     const meta = (JSON.parse(readFileSync(file, 'utf8')) as ItfTrace)['#meta'];
-    return (
-      meta.generatedBy === 'interleave' &&
-      meta.source === (m.file ?? m.specName) &&
-      meta.spec === m.specName &&
-      meta.variant === m.variant &&
-      meta.property === property &&
-      (property !== undefined || meta.result === 'error') &&
-      JSON.stringify(meta.constants ?? {}) === JSON.stringify(m.overrides)
-    );
+    return keys.every((k) => JSON.stringify(meta[k]) === JSON.stringify(expected[k]));
   } catch {
     // Not a trace this tool wrote, or not one it can read: not removed.
     return false;
