@@ -267,8 +267,36 @@ export function followChoices<R>(run: () => R, path: readonly number[]): { resul
 /** The subsets of `domain` with between `min` and `max` elements: a domain for `\E Q \in SUBSET S` or quorums. */
 export function subsetsOf<T>(domain: Domain<T>, opts: { min?: number; max?: number } = {}): Set<T>[] {
   const items = listOf(domain);
-  const min = opts.min ?? 0;
-  const max = opts.max ?? items.length;
+  const n = items.length;
+  const min = Math.max(0, opts.min ?? 0);
+  const max = Math.min(n, opts.max ?? n);
+  // Smallest first, each size in the lexicographic order of the items' positions. A recipe asks
+  // for this on every run of every choice path (`choose(subsetsOf(s.sent))`), so it is a loop over
+  // index combinations, not a recursion that copies each partial subset.
+  const out: Set<T>[] = [];
+  const at = new Int32Array(Math.max(0, max));
+  for (let k = min; k <= max; k++) {
+    for (let j = 0; j < k; j++) at[j] = j;
+    for (;;) {
+      const subset = new Set<T>();
+      for (let j = 0; j < k; j++) subset.add(items[at[j]]);
+      out.push(subset);
+      // The next combination: advance the last position that can move, reset those after it.
+      let j = k - 1;
+      while (j >= 0 && at[j] === n - k + j) j--;
+      if (j < 0) break;
+      at[j]++;
+      for (let m = j + 1; m < k; m++) at[m] = at[m - 1] + 1;
+    }
+  }
+  return new Set(items).size === n ? out : byPositions(items, min, max);
+}
+
+/**
+ * subsetsOf() of a list with repeated items (some subsets are then smaller than their count of
+ * positions): every choice of positions in lexicographic order, then stably by the subset's size.
+ */
+function byPositions<T>(items: readonly T[], min: number, max: number): Set<T>[] {
   const out: Set<T>[] = [];
   const pick = (from: number, chosen: T[]): void => {
     if (chosen.length >= min) out.push(new Set(chosen));

@@ -62,6 +62,12 @@ describe('choices', () => {
     expect(all(() => choose(enumOf('x', 'y'))).map(([r]) => r)).toEqual(['x', 'y']);
     expect(majorities(['a1', 'a2', 'a3']).map((q) => [...q])).toEqual([['a1', 'a2'], ['a1', 'a3'], ['a2', 'a3'], ['a1', 'a2', 'a3']]);
     expect(subsetsOf([1, 2, 3], { max: 1 }).map((q) => [...q])).toEqual([[], [1], [2], [3]]);
+    // Smallest first, each size in the order of the items' positions; repeated items as before.
+    expect(subsetsOf([1, 2, 3]).map((q) => [...q])).toEqual([[], [1], [2], [3], [1, 2], [1, 3], [2, 3], [1, 2, 3]]);
+    expect(subsetsOf([1, 2, 3, 4], { min: 2, max: 3 }).map((q) => [...q])).toEqual([
+      [1, 2], [1, 3], [1, 4], [2, 3], [2, 4], [3, 4], [1, 2, 3], [1, 2, 4], [1, 3, 4], [2, 3, 4],
+    ]);
+    expect(subsetsOf(['a', 'b', 'a'], { min: 1 }).map((q) => [...q])).toEqual([['a'], ['a'], ['b'], ['a'], ['a', 'b'], ['a', 'b'], ['b', 'a']]);
   });
 
   it('one path can be followed again, for traces', () => {

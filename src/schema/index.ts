@@ -24,7 +24,25 @@ import {
 export * from './types.ts';
 export { equalValues, ValueBag, ValueSet, valueKey } from './values.ts';
 
-export const int = (lo: number, hi: number): IntSchema => new IntSchema(lo, hi);
+/**
+ * `int(lo, hi)`, one schema per range: specs write `int(1, c.N)` where TLA+ writes `1..N`, often in
+ * a helper that runs on every state, and a schema (with its list of values) is immutable.
+ */
+export const int = (lo: number, hi: number): IntSchema => {
+  // Bounds that are not small integers are not kept (the constructor names what is wrong with them).
+  if (!(Number.isInteger(lo) && Number.isInteger(hi) && Math.abs(lo) < RANGE && Math.abs(hi) < RANGE)) return new IntSchema(lo, hi);
+  // Both bounds in one number, exact below 2^53.
+  const key = (lo + RANGE) * RANGE * 2 + (hi + RANGE);
+  let schema = ints.get(key);
+  if (schema === undefined) {
+    schema = new IntSchema(lo, hi);
+    if (ints.size >= 4096) ints.clear();
+    ints.set(key, schema);
+  }
+  return schema;
+};
+const RANGE = 2 ** 24;
+const ints = new Map<number, IntSchema>();
 export const bool = (): BoolSchema => new BoolSchema();
 export const enumOf = <const L extends string>(...labels: L[]): EnumSchema<L> => new EnumSchema<L>(labels);
 /**
