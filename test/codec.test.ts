@@ -1,7 +1,7 @@
 // The specialised codecs (src/schema/compile.ts) must behave exactly like the schemas they are
 // compiled from: the same slots, the same decoded values, the same TypeViolation messages.
 import { describe, expect, it } from 'vitest';
-import { array, bool, enumOf, int, mapOf, optional, record, scalarset, seqOf, setOf } from '../src/schema/index.ts';
+import { array, bool, enumOf, int, mapOf, optional, record, scalarset, seqOf, setOf, tuple, ValueSet } from '../src/schema/index.ts';
 import { compileCodec } from '../src/schema/compile.ts';
 
 const P = scalarset('p', 3);
@@ -20,6 +20,8 @@ const schema = record({
   wide: setOf(int(0, 40)),
   queue: seqOf(record({ from: P, v: int(0, 3) }), 3),
   grid: array(array(bool(), 2), 2),
+  pair: tuple(int(1, 3), enumOf('ECHO', 'INIT')),
+  sent: setOf(tuple(P, int(0, 2), optional(bool()))),
 });
 const good = {
   n: -1, flag: true, mode: 'busy', big: 'h', owner: 'p2',
@@ -31,6 +33,8 @@ const good = {
   wide: new Set([0, 33, 40]),
   queue: [{ from: 'p1', v: 3 }, { from: 'p3', v: 0 }],
   grid: [[true, false], [false, false]],
+  pair: [2, 'INIT'],
+  sent: new ValueSet([['p1', 2, true], ['p2', 1, null]]),
 };
 const codec = compileCodec(schema);
 
@@ -83,6 +87,11 @@ describe('compiled codecs', () => {
       ['a set of integers with a string', { ...good, nums: new Set(['3']) }],
       ['a set of integers with a fraction', { ...good, wide: new Set([1.5]) }],
       ['a short fixed array', { ...good, grid: [[true, false]] }],
+      ['a short tuple', { ...good, pair: [2] }],
+      ['a long tuple', { ...good, pair: [2, 'INIT', 1] }],
+      ['a tuple with a bad item', { ...good, pair: [2, 'ACK'] }],
+      ['a tuple that is a record', { ...good, pair: { 0: 2, 1: 'INIT' } }],
+      ['a bad tuple inside a set', { ...good, sent: new ValueSet([['p2', 3, null]]) }],
       ['not a record', [1, 2]],
     ];
     for (const [what, value] of bad) {

@@ -16,6 +16,7 @@ import {
   type Schema,
   SeqSchema,
   SetSchema,
+  TupleSchema,
   type Shape,
   UnionSchema,
   ValueSetSchema,
@@ -163,6 +164,10 @@ class Generator {
       const adds = values.map((_, i) => `if (f[a + ${(i / 30) | 0}] & ${1 << i % 30}) r.add(V[${i}]);`);
       return this.helper('d', `const V = ${this.konst(s.element.values)}; const r = new Set(); ${adds.join(' ')} return r;`, at);
     }
+    if (s instanceof TupleSchema) {
+      const items: readonly Schema<unknown>[] = s.items;
+      return `[${items.map((t, i) => this.decode(t, `${at} + ${tupleOffset(items, i)}`)).join(', ')}]`;
+    }
     if (s instanceof OptionalSchema) return `(f[${at}] === 0 ? null : ${this.decode(s.inner, `${at} + 1`)})`;
     if (s instanceof UnionSchema && s.disjoint) {
       const last = s.members.length - 1;
@@ -283,6 +288,17 @@ class Generator {
         `for (const ${e} of ${v}) { const ${idx} = ${index}; if (${idx} < 0) return false; o[${at} + ((${idx} / 30) | 0)] |= 1 << (${idx} % 30); }`,
       ].join('\n');
     }
+    if (s instanceof TupleSchema) {
+      // A message such as <<p, "ECHO">>: straight-line code, not the schema's own encoder, which
+      // builds the path of each item for a message it may never give.
+      const items: readonly Schema<unknown>[] = s.items;
+      const lines = [`if (!Array.isArray(${v}) || ${v}.length !== ${items.length}) return false;`];
+      items.forEach((t, i) => {
+        const e = this.fresh('e');
+        lines.push(`const ${e} = ${v}[${i}];`, this.encode(t, e, `${at} + ${tupleOffset(items, i)}`));
+      });
+      return lines.join('\n');
+    }
     if (s instanceof OptionalSchema) {
       return `if (${v} === null) { ${this.zero(at, `${at} + ${s.width}`, s.width)} } else { o[${at}] = 1; ${this.encode(s.inner, v, `${at} + 1`)} }`;
     }
@@ -351,6 +367,13 @@ class Generator {
   }
 }
 
+/** The slot of a tuple's item `i`, from the start of the tuple. */
+function tupleOffset(items: readonly Schema<unknown>[], i: number): number {
+  let off = 0;
+  for (let k = 0; k < i; k++) off += items[k].width;
+  return off;
+}
+
 /**
  * Whether a value is decoded and encoded by straight-line code, each of its parts once (a sequence,
  * a set, a long array or map is decoded in a loop): only there is a map one site of the pool.
@@ -368,7 +391,8 @@ function valueSetEncoder(s: ValueSetSchema<Schema<unknown>>): (v: unknown, o: In
   const { fits } = compileCodec(s.element);
   const { row, max, width } = s;
   let rows = new Int32Array(row * 16);
-  const order: number[] = [];
+  // Row numbers, sorted by their rows; a typed array, so that a set of another size costs no resize.
+  let order = new Int32Array(16);
   const compare = (x: number, y: number): number => {
     for (let i = 0; i < row; i++) {
       const d = rows[x * row + i] - rows[y * row + i];
@@ -393,7 +417,7 @@ function valueSetEncoder(s: ValueSetSchema<Schema<unknown>>): (v: unknown, o: In
       }
       order[j + 1] = r;
       if (moves < 0) {
-        order.sort(compare);
+        order.subarray(0, k).sort(compare);
         return;
       }
     }
@@ -402,13 +426,13 @@ function valueSetEncoder(s: ValueSetSchema<Schema<unknown>>): (v: unknown, o: In
     if (!(v instanceof ValueSet || v instanceof Set)) return false;
     const n = v.size;
     if (rows.length < n * row) rows = new Int32Array(n * row * 2);
+    if (order.length < n) order = new Int32Array(n * 2);
     let k = 0;
     for (const e of v as Iterable<unknown>) {
       if (!fits(e, rows, k * row)) return false;
       order[k] = k;
       k++;
     }
-    order.length = k;
     sortOrder(k);
     let m = 0;
     for (let j = 0; j < k; j++) {
