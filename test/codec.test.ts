@@ -1,7 +1,7 @@
 // The specialised codecs (src/schema/compile.ts) must behave exactly like the schemas they are
 // compiled from: the same slots, the same decoded values, the same TypeViolation messages.
 import { describe, expect, it } from 'vitest';
-import { array, bool, enumOf, int, mapOf, optional, record, scalarset, seqOf, setOf, tuple, ValueSet } from '../src/schema/index.ts';
+import { array, bagOf, bool, enumOf, int, mapOf, optional, record, scalarset, seqOf, setOf, tuple, ValueBag, ValueSet } from '../src/schema/index.ts';
 import { compileCodec } from '../src/schema/compile.ts';
 
 const P = scalarset('p', 3);
@@ -22,6 +22,7 @@ const schema = record({
   grid: array(array(bool(), 2), 2),
   pair: tuple(int(1, 3), enumOf('ECHO', 'INIT')),
   sent: setOf(tuple(P, int(0, 2), optional(bool()))),
+  msgs: bagOf(record({ to: P, n: int(0, 1) }), { max: 3, copies: 2 }),
 });
 const good = {
   n: -1, flag: true, mode: 'busy', big: 'h', owner: 'p2',
@@ -35,6 +36,7 @@ const good = {
   grid: [[true, false], [false, false]],
   pair: [2, 'INIT'],
   sent: new ValueSet([['p1', 2, true], ['p2', 1, null]]),
+  msgs: new ValueBag([{ to: 'p1', n: 1 }, { to: 'p3', n: 0 }, { to: 'p3', n: 0 }]),
 };
 const codec = compileCodec(schema);
 
@@ -92,6 +94,10 @@ describe('compiled codecs', () => {
       ['a tuple with a bad item', { ...good, pair: [2, 'ACK'] }],
       ['a tuple that is a record', { ...good, pair: { 0: 2, 1: 'INIT' } }],
       ['a bad tuple inside a set', { ...good, sent: new ValueSet([['p2', 3, null]]) }],
+      ['a bag that is a set', { ...good, msgs: new ValueSet([{ to: 'p1', n: 0 }]) }],
+      ['a bag with too many copies', { ...good, msgs: new ValueBag([{ to: 'p1', n: 0 }]).add({ to: 'p1', n: 0 }, 2) }],
+      ['a bag with too many elements', { ...good, msgs: new ValueBag(['p1', 'p2', 'p3'].map((to) => ({ to, n: 1 }))).add({ to: 'p1', n: 0 }) }],
+      ['a bag with a bad message', { ...good, msgs: new ValueBag([{ to: 'p1', n: 2 }]) }],
       ['not a record', [1, 2]],
     ];
     for (const [what, value] of bad) {

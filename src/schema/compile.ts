@@ -5,6 +5,7 @@
 // conservative). Decoding builds the same values as Schema.decode, with stable object shapes.
 import {
   ArraySchema,
+  BagSchema,
   BoolSchema,
   EnumSchema,
   FiniteSchema,
@@ -22,7 +23,7 @@ import {
   ValueSetSchema,
 } from './types.ts';
 import { isIndex, KeyWatch, listedMaps } from './key-watch.ts';
-import { type ElementHash, ValueSet } from './values.ts';
+import { type ElementHash, ValueBag, ValueSet } from './values.ts';
 
 export interface Codec<T> {
   /** Writes `value` at `out[at..at+width)`; throws TypeViolation (the schema's message) if it does not fit. */
@@ -174,6 +175,7 @@ class Generator {
       return `(${s.members.map((m: Schema<unknown>, i: number) => (i < last ? `f[${at}] === ${i} ? ${this.decode(m, `${at} + 1`)} : ` : this.decode(m, `${at} + 1`))).join('')})`;
     }
     if (s instanceof ValueSetSchema) return `${this.konst(valueSetDecoder(s))}(f, ${at})`;
+    if (s instanceof BagSchema) return `${this.konst(bagDecoder(s))}(f, ${at})`;
     return `${this.konst(s)}.decode(f, ${at})`;
   }
 
@@ -310,7 +312,7 @@ class Generator {
       });
       return `${branches.join(' else ')} else return false;`;
     }
-    if (s instanceof ValueSetSchema) return `if (!${this.konst(valueSetEncoder(s))}(${v}, o, ${at})) return false;`;
+    if (s instanceof ValueSetSchema || s instanceof BagSchema) return `if (!${this.konst(sortedEncoder(s))}(${v}, o, ${at})) return false;`;
     // A type this generator does not know: its own encoder checks and writes; on a misfit the
     // schema's encoder runs again from the top, so the message names the whole path.
     return `try { ${this.konst(s)}.encode(${v}, o, ${at}, ''); } catch (err) { return false; }`;
@@ -383,13 +385,16 @@ function unrolled(s: Schema<unknown>): boolean {
 }
 
 /**
- * The writer of a set of structured values: each element written by its type's generated writer
- * into a row, the rows sorted, repeats dropped, then the count, the rows and zeros. False (the
- * schema's own encoder then says why) for anything it does not take, or more than `max` elements.
+ * The writer of a set (or bag) of structured values: each element written by its type's generated
+ * writer into a row (a bag's row ends with the element's number of copies), the rows sorted, repeats
+ * dropped, then the count, the rows and zeros. False (the schema's own encoder then says why) for
+ * anything it does not take, more than `max` elements, or more than a bag's `copies` of one.
  */
-function valueSetEncoder(s: ValueSetSchema<Schema<unknown>>): (v: unknown, o: Int32Array, at: number) => boolean {
+function sortedEncoder(s: ValueSetSchema<Schema<unknown>> | BagSchema<Schema<unknown>>): (v: unknown, o: Int32Array, at: number) => boolean {
   const { fits } = compileCodec(s.element);
   const { row, max, width } = s;
+  const copies = s instanceof BagSchema ? s.copies : 0;
+  const w = s.element.width;
   let rows = new Int32Array(row * 16);
   // Row numbers, sorted by their rows; a typed array, so that a set of another size costs no resize.
   let order = new Int32Array(16);
@@ -422,17 +427,40 @@ function valueSetEncoder(s: ValueSetSchema<Schema<unknown>>): (v: unknown, o: In
       }
     }
   };
-  return (v, o, at) => {
-    if (!(v instanceof ValueSet || v instanceof Set)) return false;
-    const n = v.size;
+  /** Room for `n` rows. */
+  const room = (n: number): void => {
     if (rows.length < n * row) rows = new Int32Array(n * row * 2);
     if (order.length < n) order = new Int32Array(n * 2);
-    let k = 0;
-    for (const e of v as Iterable<unknown>) {
-      if (!fits(e, rows, k * row)) return false;
-      order[k] = k;
-      k++;
-    }
+  };
+  /** Writes the rows of `v` into `rows` and their numbers into `order`: how many, or -1 when one does not fit. */
+  const rowsOf =
+    copies === 0
+      ? (v: unknown): number => {
+          if (!(v instanceof ValueSet || v instanceof Set)) return -1;
+          room(v.size);
+          let k = 0;
+          for (const e of v as Iterable<unknown>) {
+            if (!fits(e, rows, k * row)) return -1;
+            order[k] = k;
+            k++;
+          }
+          return k;
+        }
+      : (v: unknown): number => {
+          if (!(v instanceof ValueBag)) return -1;
+          room(v.distinct);
+          let k = 0;
+          for (const [e, n] of v.entries()) {
+            if (!(n <= copies) || !fits(e, rows, k * row)) return -1;
+            rows[k * row + w] = n;
+            order[k] = k;
+            k++;
+          }
+          return k;
+        };
+  return (v, o, at) => {
+    const k = rowsOf(v);
+    if (k < 0) return false;
     sortOrder(k);
     let m = 0;
     for (let j = 0; j < k; j++) {
@@ -465,6 +493,19 @@ function valueSetDecoder(s: ValueSetSchema<Schema<unknown>>): (f: Int32Array, a:
     const items: unknown[] = new Array(n);
     for (let i = 0; i < n; i++) items[i] = decode(f, a + 1 + i * row);
     return ValueSet.ofDistinct(items, hash);
+  };
+}
+
+/** The reader of a bag of structured values: each row's element and its number of copies. */
+function bagDecoder(s: BagSchema<Schema<unknown>>): (f: Int32Array, a: number) => ValueBag<unknown> {
+  const { decode } = compileCodec(s.element);
+  const { row } = s;
+  const w = s.element.width;
+  return (f, a) => {
+    const bag = new ValueBag<unknown>();
+    const n = f[a];
+    for (let i = 0; i < n; i++) bag.add(decode(f, a + 1 + i * row), f[a + 1 + i * row + w]);
+    return bag;
   };
 }
 
