@@ -3,7 +3,9 @@
 // variant. Paxos keeps its messages as a set of records of four kinds; EWD687a lists PROPERTIES []P,
 // which TLC checks as invariants; Chang-Roberts and ReadersWriters have liveness under fairness;
 // SpanTree's and CoffeeCan's properties ask ENABLED; CoffeeCan's [][A]_can are action properties;
-// MCLiveWriteThroughCache's are the internal memory's spec and fairness under a refinement mapping.
+// MCLiveWriteThroughCache's are the internal memory's spec and fairness under a refinement mapping;
+// bcastFolklore chooses a subset of a set of tuples in every step, and its ReliableChan is an `or`
+// of <>[] properties and an always.
 import { describe, expect, it } from 'vitest';
 import { checkModel } from '../src/compile/check.ts';
 import { compileModel } from '../src/compile/model.ts';
@@ -14,6 +16,7 @@ import readersWriters from './fixtures/tla-examples/readers-writers.ts';
 import spanningTree from './fixtures/tla-examples/spanning-tree.ts';
 import coffeeCan from './fixtures/tla-examples/coffee-can.ts';
 import liveWriteThroughCache from './fixtures/tla-examples/live-write-through-cache.ts';
+import bcastFolklore from './fixtures/tla-examples/bcast-folklore.ts';
 import { exitCodeOf } from '../src/cli/exit-codes.ts';
 
 const counts = (r: Awaited<ReturnType<typeof checkModel>>) => [r.outcome, r.stats.distinct, r.stats.generated, r.stats.depth];
@@ -116,5 +119,37 @@ describe('conformance with TLC: MCLiveWriteThroughCache (Proc = {p1, p2}, Adr = 
   it('with WF in place of SF_vars(RdMiss(p) \\/ DoWr(p)), LM_Inner_Liveness is violated (TLC: exit 13)', async () => {
     const r = await checkModel(compileModel(liveWriteThroughCache, 'wf-rdmiss-dowr'));
     expect([r.outcome, r.property, exitCodeOf(r)]).toEqual(['temporal', 'LM_Inner_Liveness', 13]);
+  });
+});
+
+describe('conformance with TLC: bcastFolklore (N = 3, T = 1, F = 1)', () => {
+  const check = (variant: string) => checkModel(compileModel(bcastFolklore, variant, undefined, { constants: { N: 3 } }));
+
+  it('3,700 distinct, 36,224 generated, depth 7; UnforgLtl, CorrLtl, RelayLtl and ReliableChan hold under WF', async () => {
+    const r = await check('default');
+    expect([...counts(r), r.liveness?.holds, exitCodeOf(r)]).toEqual(['ok', 3700, 36224, 7, ['UnforgLtl', 'CorrLtl', 'RelayLtl', 'ReliableChan'], 0]);
+  });
+
+  it('without fairness, CorrLtl, RelayLtl and ReliableChan are violated and UnforgLtl holds, as in TLC', async () => {
+    const r = await check('unfair');
+    expect([...counts(r), r.property, r.liveness?.holds, exitCodeOf(r)]).toEqual(['temporal', 3700, 36224, 7, 'CorrLtl', ['UnforgLtl'], 13]);
+  });
+
+  it('UponAccept without rcvd[self] # {}: 36,800 generated, and UnforgLtl alone is violated', async () => {
+    const r = await check('acceptNoMsg');
+    expect([...counts(r), r.property, r.liveness?.holds, exitCodeOf(r)]).toEqual(['temporal', 3700, 36800, 7, 'UnforgLtl', ['CorrLtl', 'RelayLtl', 'ReliableChan'], 13]);
+  });
+
+  it('UponCrash without nCrashed < F: a 4-state trace to a deadlock; without the deadlock check, 6,859 distinct, 67,079 generated, and CorrLtl alone is violated', async () => {
+    const dead = await check('crashAny');
+    expect([dead.outcome, dead.trace?.length, exitCodeOf(dead)]).toEqual(['deadlock', 4, 11]);
+    const r = await check('crashAny-nodeadlock');
+    expect([...counts(r), r.property, r.liveness?.holds, exitCodeOf(r)]).toEqual(['temporal', 6859, 67079, 7, 'CorrLtl', ['UnforgLtl', 'RelayLtl', 'ReliableChan'], 13]);
+  });
+
+  it('Unforg as an invariant of Spec is violated by a 2-state trace; from InitNoBcast, 4 distinct, 13 generated, depth 2', async () => {
+    const inv = await check('unforg-inv');
+    expect([inv.outcome, inv.property, inv.trace?.length, inv.stats.depth, exitCodeOf(inv)]).toEqual(['invariant', 'Unforg', 2, 2, 12]);
+    expect(counts(await check('nobcast'))).toEqual(['ok', 4, 13, 2]);
   });
 });
