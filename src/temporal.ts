@@ -9,6 +9,10 @@
 //   eventuallyAlways(P)          <>[]P        (also eventually(always(P)))
 //   leadsTo(P, Q)                P ~> Q
 //   always(implies(P, always(Q)))  [](P => []Q): once P, Q from then on
+//   always(implies(P, T)), always(or(...)), always(exists(...)), with T <>[]Q, []<>Q or fairness:
+//                                [](P => T) is [](~P) \/ T, since T holds at a state of a behaviour
+//                                exactly when it holds at the first (ReliableChan's
+//                                [](\E s: P(s) => <>[]Q(s)))
 //   step(A, vars?)               <<A>>_v: a step of A that changes v (operand of the forms above)
 //   stepOrStutter(A, vars?)      [A]_v: a step of A, or one that leaves v unchanged
 //   and(...), implies(hyp, f)    conjunctions; fairness, []P, [][A]_v and []<>/<>[] forms as hypotheses
@@ -57,7 +61,9 @@ export type TemporalFormula =
   /** \E t \in ids(constants): f(t), expanded into a disjunction when the spec is compiled with its constants. */
   | { op: 'exists'; ids: (c: any) => Ids<unknown>; f: (id: unknown) => TemporalFormula }
   /** []P: inside eventually(...) as <>[]P; of a state predicate, as a property or a conjunct of one, an invariant (safetyParts). */
-  | { op: 'always'; p: Operand };
+  | { op: 'always'; p: Operand }
+  /** []F of implications from state predicates to tail formulas, their disjunctions and \E: rewritten once the constants are known (alwaysOf). */
+  | { op: 'always-of'; f: TemporalFormula };
 
 /** Weak or strong fairness of an action (all its instances as one), of each instance, or of each process id. */
 export interface Fairness {
@@ -141,9 +147,67 @@ export function always(f: TemporalFormula | Operand): TemporalFormula {
   }
   if (isFormula(f) && (f.op === 'always-eventually' || f.op === 'eventually-always')) return f;
   if (!isFormula(f)) return { op: 'always', p: f };
+  // Checked here where the parts are known; under exists() or forall() over the constants, when the spec is compiled.
+  if (f.op === 'implies' || f.op === 'or' || f.op === 'exists' || f.op === 'forall' || f.op === 'and' || f.op === 'fair') {
+    const g: TemporalFormula = { op: 'always-of', f };
+    if (!defersIds(f)) alwaysOf(f);
+    return g;
+  }
   throw new SpecError(
     `always(${f.op}(...)) is not a supported temporal formula: always() takes a state predicate ([]P), eventually(...) ([]<>P), implies(P, always(Q)) ([](P => []Q)) or stepOrStutter(...) ([][A]_v); [](P => <>Q) is leadsTo(P, Q)`,
   );
+}
+
+/** Whether `f` holds an exists() or forall() whose ids come from the constants (expanded when the spec is compiled). */
+function defersIds(f: TemporalFormula): boolean {
+  switch (f.op) {
+    case 'exists':
+    case 'forall':
+      return true;
+    case 'and':
+    case 'or':
+      return f.parts.some(defersIds);
+    case 'implies':
+      return defersIds(f.conclusion) || (typeof f.hypothesis !== 'function' && defersIds(f.hypothesis));
+    case 'always-of':
+      return defersIds(f.f);
+    default:
+      return false;
+  }
+}
+
+/** Formulas true at a state of a behaviour exactly when true at its first: <>[]Q, []<>Q, fairness, and their and() and or(). */
+function isTail(f: TemporalFormula): boolean {
+  if (f.op === 'eventually-always' || f.op === 'always-eventually' || f.op === 'fair') return true;
+  return (f.op === 'and' || f.op === 'or') && f.parts.every(isTail);
+}
+
+/**
+ * []F for F made of implications from state predicates to tail formulas (isTail), disjunctions of
+ * them and of tail formulas, and conjunctions of such (foralls and exists already expanded):
+ * [](~P1 \/ ... \/ T1 \/ ...) is [](~P1 \/ ...) \/ T1 \/ ..., since each T holds at every state or at none.
+ */
+function alwaysOf(f: TemporalFormula): TemporalFormula {
+  if (f.op === 'and') return { ...f, parts: f.parts.map(alwaysOf) };
+  if (isTail(f)) return f;
+  const unless: Pred[] = [];
+  const tails: TemporalFormula[] = [];
+  const take = (d: TemporalFormula): void => {
+    if (d.op === 'or') return d.parts.forEach(take);
+    if (isTail(d)) return void tails.push(d);
+    if (d.op === 'implies' && typeof d.hypothesis === 'function' && isTail(d.conclusion)) {
+      unless.push(d.hypothesis);
+      return void tails.push(d.conclusion);
+    }
+    throw new SpecError(
+      `always(${f.op}(...)): ${d.op === 'implies' ? 'implies(P, F) under always() takes a state predicate P and F made of eventuallyAlways(...), always(eventually(...)) or fairness' : `its part ${d.op}(...) is not supported there`}; ` +
+        'always() of an implies(), or() or exists() takes implications from state predicates to those forms, and those forms themselves ([](P => <>[]Q), [](\\E s: P(s) => <>[]Q(s))); [](P => <>Q) is leadsTo(P, Q), [](P => []Q) is always(implies(P, always(Q)))',
+    );
+  };
+  take(f);
+  if (unless.length === 0) return { op: 'or', parts: tails };
+  // [](~P1 \/ ~P2 \/ ...): in every state, some hypothesis is false.
+  return { op: 'or', parts: [...tails, { op: 'always', p: (s, c) => unless.some((p) => !p(s, c)) }] };
 }
 
 export const alwaysEventually = (p: Operand): TemporalFormula => ({ op: 'always-eventually', p });
@@ -210,6 +274,8 @@ function expandForall(f: TemporalFormula, c: Constants): TemporalFormula {
       return { ...f, parts: f.parts.map((part) => expandForall(part, c)) };
     case 'implies':
       return { ...f, hypothesis: typeof f.hypothesis === 'function' ? f.hypothesis : expandForall(f.hypothesis, c), conclusion: expandForall(f.conclusion, c) };
+    case 'always-of':
+      return alwaysOf(expandForall(f.f, c));
     default:
       return f;
   }
@@ -292,7 +358,15 @@ export function safetyParts(
       if (kept.length === 0) return undefined;
       return { op: 'and', parts: kept.map((k) => k.part!), labels: kept.map((k) => k.label ?? '') };
     };
-    const rest = take(expandForall(formula, c), '');
+    let expanded: TemporalFormula;
+    try {
+      expanded = expandForall(formula, c);
+    } catch (e) {
+      // An always() over ids from the constants is checked only now: the message names the property.
+      if (e instanceof SpecError && spec.name) throw new SpecError(`spec '${spec.name}', property '${name}': ${e.message}`);
+      throw e;
+    }
+    const rest = take(expanded, '');
     if (rest) temporal[name] = rest;
     if (steps.length > 0) {
       const allowed = steps.map((f) => stepAllowed(f, spec));

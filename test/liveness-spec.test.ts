@@ -833,8 +833,36 @@ describe('or(), fairness as a conclusion, and always(P) as a hypothesis', () => 
     expect(await settles(exists((c: { X: number }) => int(0, c.X), (v) => eventuallyAlways((s: G) => s.x === v)))).toEqual(['temporal', ['init', 'Tick'], 'Tick']);
     // Or'ed with what the ticking meets, it holds.
     expect(await settles(or(exists([0, 1], (v) => eventuallyAlways((s: G) => s.x === v)), alwaysEventually((s: G) => s.x === 1)))).toEqual(['ok', undefined, undefined]);
+  });
+
+  it('always() of implications to <>[]Q, []<>Q or fairness, their or() and exists(): [](P => <>[]Q) is [](~P) \\/ <>[]Q', async () => {
+    // The verdicts are TLC's on the same module (with -deadlock), property by property.
+    const verdict = async (P: TemporalFormula) => {
+      const r = await checkModel(compileModel(defineSpec({ ...flicker, constants: { X: 1 }, temporal: { P } } as never), 'default'), { symmetry: false });
+      return r.outcome;
+    };
+    const stays = (v: number) => eventuallyAlways((s: G) => s.x === v);
+    // [](x = 0 => <>[](x = 0)): the ticking meets x = 0 and never settles.
+    expect(await verdict(always(implies((s: G) => s.x === 0, stays(0))))).toBe('temporal');
+    // [](got => <>[]got)
+    expect(await verdict(always(implies((s: G) => s.got, eventuallyAlways((s: G) => s.got))))).toBe('ok');
+    // [](\E v \in {0}: x = v => <>[](x = v)), and \A v \in {0, 1}
+    expect(await verdict(always(exists([0], (v) => implies((s: G) => s.x === v, stays(v)))))).toBe('temporal');
+    expect(await verdict(always(forall([0, 1], (v) => implies((s: G) => s.x === v, stays(v)))))).toBe('temporal');
+    // [](x = 0 => (<>[](x = 0) \/ []<>(x = 1))): ticking meets x = 1 again and again, grabbing stays at 0.
+    expect(await verdict(always(implies((s: G) => s.x === 0, or(stays(0), alwaysEventually((s: G) => s.x === 1)))))).toBe('ok');
+    // [](~got => []<>(x = 1)): a grab ends with x = 0 for ever.
+    expect(await verdict(always(implies((s: G) => !s.got, alwaysEventually((s: G) => s.x === 1))))).toBe('temporal');
+    // [](\E v \in 0..X: x = v => <>[](x = v)), the ids made from the constants: some v is not x.
+    expect(await verdict(always(exists((c: { X: number }) => int(0, c.X), (v) => implies((s: G) => s.x === v, stays(v)))))).toBe('ok');
     expect(() => always(or(eventually((s: G) => s.got)))).toThrow(
-      'always(or(...)) is not a supported temporal formula: always() takes a state predicate ([]P), eventually(...) ([]<>P), implies(P, always(Q)) ([](P => []Q)) or stepOrStutter(...) ([][A]_v); [](P => <>Q) is leadsTo(P, Q)',
+      'always(or(...)): its part eventually(...) is not supported there; always() of an implies(), or() or exists() takes implications from state predicates to those forms, and those forms themselves ([](P => <>[]Q), [](\\E s: P(s) => <>[]Q(s))); [](P => <>Q) is leadsTo(P, Q), [](P => []Q) is always(implies(P, always(Q)))',
+    );
+    expect(() => always(implies((s: G) => s.got, eventually((s: G) => s.got)))).toThrow(/^always\(implies\(\.\.\.\)\): implies\(P, F\) under always\(\) takes a state predicate P and F made of eventuallyAlways/);
+    // Over ids made from the constants, the parts are known when the spec is compiled: the message names the property.
+    const later = always(exists((c: { X: number }) => int(0, c.X), (v) => implies((s: G) => s.x === v, eventually((s: G) => s.x === v))));
+    expect(() => compileModel(defineSpec({ ...flicker, constants: { X: 1 }, temporal: { P: later } } as never), 'default')).toThrow(
+      /^spec 'flicker', property 'P': always\(or\(\.\.\.\)\): implies\(P, F\) under always\(\) takes a state predicate P/,
     );
   });
 
