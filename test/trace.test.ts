@@ -119,6 +119,16 @@ describe('interleave trace', () => {
     expect(msgLines(fromFile.stdout)).toEqual(msgLines(checked.stdout));
   });
 
+  it('shows a tuple as check does, as the JS array the spec writes', () => {
+    const dir = scratch();
+    const checked = cli(['check', 'test/fixtures/tla-examples/bcast-folklore.ts', '--variant', 'acceptNoMsg', '--const', 'N=3', '--out', dir]);
+    expect(checked.code).toBe(13);
+    const fromFile = cli(['trace', join(dir, 'bcastFolklore.acceptNoMsg.N=3.UnforgLtl.itf.json')]);
+    const sentLines = (out: string) => out.split('\n').filter((l) => /^\s+(sent|rcvd\[1\])[: ]/.test(l)).map((l) => l.trim());
+    expect(sentLines(fromFile.stdout)).toEqual(["rcvd[1] = {}", "sent = {}", "sent: + [1, 'ECHO']", "sent: + [2, 'ECHO']", "rcvd[1]: + [1, 'ECHO'], + [2, 'ECHO']"]);
+    expect(sentLines(fromFile.stdout)).toEqual(sentLines(checked.stdout));
+  });
+
   it('reads ITF written by other tools: no #meta, steps named by number', () => {
     const foreign = tampered('foreign.itf.json', (doc) => ({ vars: doc.vars, states: doc.states.map(({ '#meta': _, ...s }: any) => s) }));
     const r = cli(['trace', foreign]);

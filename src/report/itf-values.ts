@@ -40,7 +40,8 @@ export function showItf(value: unknown): string {
   if (value && typeof value === 'object') {
     const o = value as Record<string, unknown>;
     if (Array.isArray(o['#set'])) return `{${o['#set'].map(showItf).join(', ')}}`;
-    if (Array.isArray(o['#tup'])) return `<<${o['#tup'].map(showItf).join(', ')}>>`;
+    // A tuple is a JS array in the spec, and `check` shows it as one: [1, 'ECHO'].
+    if (Array.isArray(o['#tup'])) return `[${o['#tup'].map(showItf).join(', ')}]`;
     if ('#bigint' in o) return String(o['#bigint']);
     if ('#unserializable' in o) return String(o['#unserializable']);
     if (Array.isArray(o['#map'])) return `{ ${o['#map'].map((p) => (Array.isArray(p) ? `${showItf(p[0])}: ${showItf(p[1])}` : showItf(p))).join(', ')} }`;
