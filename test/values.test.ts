@@ -57,6 +57,30 @@ describe('ValueSet and ValueBag', () => {
     expect(b.has([1, 'w'])).toBe(false);
     expect([...b.entries()]).toEqual([[[0, 'v'], 2]]);
   });
+
+  it('a bag of many elements keeps each count with its element as others come and go', () => {
+    // Past eight elements its set of elements looks them up through an index: removals in the middle
+    // move the later elements down, and their counts with them. The reference keys by valueKey.
+    const b = new ValueBag<{ to: number; n: number[] }>();
+    const ref = new Map<string, number>();
+    const msg = (i: number) => ({ n: [i % 3], to: i });
+    for (let round = 0; round < 3; round++) {
+      for (let i = 0; i < 20; i++) {
+        b.add(msg(i), 1 + (i % 4));
+        ref.set(valueKey(msg(i)), (ref.get(valueKey(msg(i))) ?? 0) + 1 + (i % 4));
+      }
+      for (const i of [3, 11, 0, 19, 7]) {
+        b.remove({ to: i, n: [i % 3] }, 2 + round);
+        const left = (ref.get(valueKey(msg(i))) ?? 0) - (2 + round);
+        if (left > 0) ref.set(valueKey(msg(i)), left);
+        else ref.delete(valueKey(msg(i)));
+      }
+    }
+    expect(new Map([...b.entries()].map(([e, n]) => [valueKey(e), n]))).toEqual(ref);
+    expect(b.distinct).toBe(ref.size);
+    expect(b.total).toBe([...ref.values()].reduce((x, y) => x + y, 0));
+    for (let i = 0; i < 20; i++) expect(b.copies(msg(i))).toBe(ref.get(valueKey(msg(i))) ?? 0);
+  });
 });
 
 describe('structured values in the state', () => {

@@ -227,6 +227,10 @@ export class ValueSet<T> implements Iterable<T> {
   has(e: T): boolean {
     return this.placeOf(e) >= 0;
   }
+  /** The position of the element equal to `e` in the order the set iterates, or -1 (ValueBag keeps counts by it). */
+  indexOf(e: T): number {
+    return this.placeOf(e);
+  }
   add(e: T): this {
     if (this.has(e)) return this;
     const at = this.items.push(e) - 1;
@@ -306,54 +310,65 @@ export class ValueSet<T> implements Iterable<T> {
  * duplicate or reorder messages is a bag of messages.
  */
 export class ValueBag<T> implements Iterable<T> {
-  private readonly items = new Map<string, [T, number]>();
+  /**
+   * The different elements, compared by value as a ValueSet compares them (no key string built for
+   * each lookup), and the copies of each at its position.
+   */
+  private readonly elements = new ValueSet<T>();
+  private readonly counts: number[] = [];
 
   constructor(elements: Iterable<T> = []) {
     for (const e of elements) this.add(e);
   }
   /** Adds `n` copies of `e` (TLA+'s `(+)`). */
   add(e: T, n = 1): this {
-    const k = valueKey(e);
-    const entry = this.items.get(k);
-    if (entry) entry[1] += n;
-    else if (n > 0) this.items.set(k, [e, n]);
+    const at = this.elements.indexOf(e);
+    if (at >= 0) this.counts[at] += n;
+    else if (n > 0) {
+      this.elements.add(e);
+      this.counts.push(n);
+    }
     return this;
   }
   /** Removes `n` copies of `e`, fewer if it has fewer (TLA+'s `(-)`). */
   remove(e: T, n = 1): this {
-    const k = valueKey(e);
-    const entry = this.items.get(k);
-    if (!entry) return this;
-    entry[1] -= n;
-    if (entry[1] <= 0) this.items.delete(k);
+    const at = this.elements.indexOf(e);
+    if (at < 0) return this;
+    this.counts[at] -= n;
+    if (this.counts[at] <= 0) {
+      this.elements.delete(e);
+      this.counts.splice(at, 1);
+    }
     return this;
   }
   /** How many copies of `e` the bag holds (TLA+'s CopiesIn), 0 when none. */
   copies(e: T): number {
-    return this.items.get(valueKey(e))?.[1] ?? 0;
+    const at = this.elements.indexOf(e);
+    return at < 0 ? 0 : this.counts[at];
   }
   has(e: T): boolean {
-    return this.items.has(valueKey(e));
+    return this.elements.has(e);
   }
   /** Number of different elements. */
   get distinct(): number {
-    return this.items.size;
+    return this.elements.size;
   }
   /** Number of copies of all elements together (TLA+'s BagCardinality). */
   get total(): number {
     let n = 0;
-    for (const [, c] of this.items.values()) n += c;
+    for (const c of this.counts) n += c;
     return n;
   }
   /** The different elements, each once (TLA+'s BagToSet). */
-  *[Symbol.iterator](): IterableIterator<T> {
-    for (const [e] of this.items.values()) yield e;
+  [Symbol.iterator](): IterableIterator<T> {
+    return this.elements.values();
   }
   [SHOW](show: (v: unknown) => string): string {
-    return `bag{${[...this.items.values()].map(([e, n]) => `${show(e)}: ${n}`).join(', ')}}`;
+    return `bag{${[...this.entries()].map(([e, n]) => `${show(e)}: ${n}`).join(', ')}}`;
   }
   /** Each different element with its number of copies. */
   *entries(): IterableIterator<[T, number]> {
-    for (const [e, n] of this.items.values()) yield [e, n];
+    let at = 0;
+    for (const e of this.elements) yield [e, this.counts[at++]];
   }
 }
