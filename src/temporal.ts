@@ -189,6 +189,11 @@ function isTail(f: TemporalFormula): boolean {
  */
 function alwaysOf(f: TemporalFormula): TemporalFormula {
   if (f.op === 'and') return { ...f, parts: f.parts.map(alwaysOf) };
+  // A conjunct [](P => []Q) (forall(ids, (t) => implies(P(t), always(Q(t))))), and [][]P, which is []P.
+  if (f.op === 'implies' && typeof f.hypothesis === 'function' && f.conclusion.op === 'always' && typeof f.conclusion.p === 'function') {
+    return { op: 'always-after', p: f.hypothesis, q: f.conclusion.p };
+  }
+  if (f.op === 'always' || f.op === 'always-after') return f;
   if (isTail(f)) return f;
   const unless: Pred[] = [];
   const tails: TemporalFormula[] = [];

@@ -853,6 +853,9 @@ describe('or(), fairness as a conclusion, and always(P) as a hypothesis', () => 
     expect(await verdict(always(implies((s: G) => s.x === 0, or(stays(0), alwaysEventually((s: G) => s.x === 1)))))).toBe('ok');
     // [](~got => []<>(x = 1)): a grab ends with x = 0 for ever.
     expect(await verdict(always(implies((s: G) => !s.got, alwaysEventually((s: G) => s.x === 1))))).toBe('temporal');
+    // [](\A v \in {0, 1}: (x = v /\ got) => []got), and [](\A v \in {0, 1}: x = v => [](x = v)): one [](P => []Q) per id.
+    expect(await verdict(always(forall([0, 1], (v) => implies((s: G) => s.x === v && s.got, always((s: G) => s.got)))))).toBe('ok');
+    expect(await verdict(always(forall([0, 1], (v) => implies((s: G) => s.x === v, always((s: G) => s.x === v)))))).toBe('temporal');
     // [](\E v \in 0..X: x = v => <>[](x = v)), the ids made from the constants: some v is not x.
     expect(await verdict(always(exists((c: { X: number }) => int(0, c.X), (v) => implies((s: G) => s.x === v, stays(v)))))).toBe('ok');
     expect(() => always(or(eventually((s: G) => s.got)))).toThrow(
