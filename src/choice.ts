@@ -5,6 +5,7 @@
 // (`when(false)`) or a choice over an empty set yields no successor, as a false conjunct in TLA+.
 import { FiniteSchema, Schema } from './schema/index.ts';
 import { show } from './schema/types.ts';
+import { ValueSet } from './schema/values.ts';
 import { NO_CHOICE } from '../checker/system.ts';
 
 /** Thrown through the recipe to abandon a path that yields no successor; never seen by a spec. */
@@ -264,21 +265,34 @@ export function followChoices<R>(run: () => R, path: readonly number[]): { resul
   }
 }
 
+/**
+ * A subset as subsetsOf() gives it: a JS Set of primitive values, a ValueSet of structured ones
+ * (records, tuples: a JS Set would compare them by reference, so `has([1, 'ECHO'])` would be false).
+ */
+export type Subset<T> = [T] extends [object] ? ValueSet<T> : Set<T>;
+
+/** Whether `items` holds a structured value (then subsets and the check for repeats compare by value). */
+function structured(items: readonly unknown[]): boolean {
+  for (const e of items) if (e !== null && typeof e === 'object') return true;
+  return false;
+}
+
 /** The subsets of `domain` with between `min` and `max` elements: a domain for `\E Q \in SUBSET S` or quorums. */
-export function subsetsOf<T>(domain: Domain<T>, opts: { min?: number; max?: number } = {}): Set<T>[] {
+export function subsetsOf<T>(domain: Domain<T>, opts: { min?: number; max?: number } = {}): Subset<T>[] {
   const items = listOf(domain);
+  const byValue = structured(items);
   const n = items.length;
   const min = Math.max(0, opts.min ?? 0);
   const max = Math.min(n, opts.max ?? n);
   // Smallest first, each size in the lexicographic order of the items' positions. A recipe asks
   // for this on every run of every choice path (`choose(subsetsOf(s.sent))`), so it is a loop over
   // index combinations, not a recursion that copies each partial subset.
-  const out: Set<T>[] = [];
+  const out: (Set<T> | ValueSet<T>)[] = [];
   const at = new Int32Array(Math.max(0, max));
   for (let k = min; k <= max; k++) {
     for (let j = 0; j < k; j++) at[j] = j;
     for (;;) {
-      const subset = new Set<T>();
+      const subset = byValue ? new ValueSet<T>() : new Set<T>();
       for (let j = 0; j < k; j++) subset.add(items[at[j]]);
       out.push(subset);
       // The next combination: advance the last position that can move, reset those after it.
@@ -289,17 +303,18 @@ export function subsetsOf<T>(domain: Domain<T>, opts: { min?: number; max?: numb
       for (let m = j + 1; m < k; m++) at[m] = at[m - 1] + 1;
     }
   }
-  return new Set(items).size === n ? out : byPositions(items, min, max);
+  const distinct = byValue ? new ValueSet(items).size : new Set(items).size;
+  return (distinct === n ? out : byPositions(items, min, max, byValue)) as Subset<T>[];
 }
 
 /**
  * subsetsOf() of a list with repeated items (some subsets are then smaller than their count of
  * positions): every choice of positions in lexicographic order, then stably by the subset's size.
  */
-function byPositions<T>(items: readonly T[], min: number, max: number): Set<T>[] {
-  const out: Set<T>[] = [];
+function byPositions<T>(items: readonly T[], min: number, max: number, byValue: boolean): (Set<T> | ValueSet<T>)[] {
+  const out: (Set<T> | ValueSet<T>)[] = [];
   const pick = (from: number, chosen: T[]): void => {
-    if (chosen.length >= min) out.push(new Set(chosen));
+    if (chosen.length >= min) out.push(byValue ? new ValueSet(chosen) : new Set(chosen));
     if (chosen.length === max) return;
     for (let i = from; i < items.length; i++) pick(i + 1, [...chosen, items[i]]);
   };
@@ -308,7 +323,7 @@ function byPositions<T>(items: readonly T[], min: number, max: number): Set<T>[]
 }
 
 /** The majorities of `domain` (more than half of its elements): the usual quorums. */
-export function majorities<T>(domain: Domain<T>): Set<T>[] {
+export function majorities<T>(domain: Domain<T>): Subset<T>[] {
   const n = listOf(domain).length;
   return subsetsOf(domain, { min: Math.floor(n / 2) + 1 });
 }

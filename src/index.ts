@@ -20,6 +20,6 @@ export {
   type TemporalFormula,
 } from './temporal.ts';
 export { network, Network, type InFlight, type NetworkKind, type NetworkOptions } from './network.ts';
-export { choose, either, when, subsetsOf, majorities, type Domain } from './choice.ts';
+export { choose, either, when, subsetsOf, majorities, type Domain, type Subset } from './choice.ts';
 export { assert } from './assert.ts';
 export { enabled } from './enabled.ts';

@@ -70,6 +70,20 @@ describe('choices', () => {
     expect(subsetsOf(['a', 'b', 'a'], { min: 1 }).map((q) => [...q])).toEqual([['a'], ['a'], ['b'], ['a'], ['a', 'b'], ['a', 'b'], ['b', 'a']]);
   });
 
+  it('subsets of tuples and records are ValueSets: they find an element by its value, as a state set does', () => {
+    const sent: [number, string][] = [[1, 'ECHO'], [2, 'ECHO']];
+    const subsets = subsetsOf(sent);
+    expect(subsets.map((q) => q instanceof ValueSet)).toEqual([true, true, true, true]);
+    expect(subsets.map((q) => q.has([2, 'ECHO']))).toEqual([false, false, true, true]);
+    expect(subsets.map((q) => [...q])).toEqual([[], [[1, 'ECHO']], [[2, 'ECHO']], [[1, 'ECHO'], [2, 'ECHO']]]);
+    // Equal records made apart are one value: repeated, as 'a' is above.
+    const byValue = subsetsOf([{ p: 1 }, { p: 1 }], { min: 1 });
+    expect(byValue.map((q) => q.size)).toEqual([1, 1, 1]);
+    expect(majorities([{ a: 1 }, { a: 2 }, { a: 3 }]).every((q) => q instanceof ValueSet && q.has({ a: 1 }) === [...q].some((x) => x.a === 1))).toBe(true);
+    // Primitive values stay JS Sets.
+    expect(subsetsOf([1, 2]).every((q) => q instanceof Set)).toBe(true);
+  });
+
   it('one path can be followed again, for traces', () => {
     const run = () => either(() => choose([5, 6], 'k'), () => 0);
     expect(followChoices(run, [0, 1])).toEqual({ result: 6, taken: [{ index: 0, shown: 'branch 1' }, { index: 1, shown: 'k = 6' }] });
