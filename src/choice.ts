@@ -287,14 +287,23 @@ export function subsetsOf<T>(domain: Domain<T>, opts: { min?: number; max?: numb
   // Smallest first, each size in the lexicographic order of the items' positions. A recipe asks
   // for this on every run of every choice path (`choose(subsetsOf(s.sent))`), so it is a loop over
   // index combinations, not a recursion that copies each partial subset.
+  const distinct = byValue ? new ValueSet(items).size : new Set(items).size;
+  if (distinct !== n) return byPositions(items, min, max, byValue) as Subset<T>[];
   const out: (Set<T> | ValueSet<T>)[] = [];
   const at = new Int32Array(Math.max(0, max));
   for (let k = min; k <= max; k++) {
     for (let j = 0; j < k; j++) at[j] = j;
     for (;;) {
-      const subset = byValue ? new ValueSet<T>() : new Set<T>();
-      for (let j = 0; j < k; j++) subset.add(items[at[j]]);
-      out.push(subset);
+      if (byValue) {
+        // Different items: the set needs no comparing of its elements.
+        const chosen = new Array<T>(k);
+        for (let j = 0; j < k; j++) chosen[j] = items[at[j]];
+        out.push(ValueSet.ofDistinct(chosen));
+      } else {
+        const subset = new Set<T>();
+        for (let j = 0; j < k; j++) subset.add(items[at[j]]);
+        out.push(subset);
+      }
       // The next combination: advance the last position that can move, reset those after it.
       let j = k - 1;
       while (j >= 0 && at[j] === n - k + j) j--;
@@ -303,8 +312,7 @@ export function subsetsOf<T>(domain: Domain<T>, opts: { min?: number; max?: numb
       for (let m = j + 1; m < k; m++) at[m] = at[m - 1] + 1;
     }
   }
-  const distinct = byValue ? new ValueSet(items).size : new Set(items).size;
-  return (distinct === n ? out : byPositions(items, min, max, byValue)) as Subset<T>[];
+  return out as Subset<T>[];
 }
 
 /**

@@ -76,6 +76,11 @@ describe('choices', () => {
     expect(subsets.map((q) => q instanceof ValueSet)).toEqual([true, true, true, true]);
     expect(subsets.map((q) => q.has([2, 'ECHO']))).toEqual([false, false, true, true]);
     expect(subsets.map((q) => [...q])).toEqual([[], [[1, 'ECHO']], [[2, 'ECHO']], [[1, 'ECHO'], [2, 'ECHO']]]);
+    // A subset is a set like any other: adding an element it holds changes nothing.
+    const one = subsets[1];
+    one.add([1, 'ECHO']);
+    one.add([3, 'ECHO']);
+    expect([one.size, one.has([3, 'ECHO']), one.delete([1, 'ECHO']), one.size]).toEqual([2, true, true, 1]);
     // Equal records made apart are one value: repeated, as 'a' is above.
     const byValue = subsetsOf([{ p: 1 }, { p: 1 }], { min: 1 });
     expect(byValue.map((q) => q.size)).toEqual([1, 1, 1]);
