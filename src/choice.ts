@@ -266,6 +266,23 @@ export function followChoices<R>(run: () => R, path: readonly number[]): { resul
 }
 
 /**
+ * The most subsets subsetsOf() makes. More would be as many runs of a recipe in every state that
+ * chooses one, and the list alone would take gigabytes: a spec that asks for them has a mistake.
+ */
+const MAX_SUBSETS = 1_000_000;
+
+/** How many subsets of n items have between min and max elements (a float: it may be huge). */
+function subsetCount(n: number, min: number, max: number): number {
+  let total = 0;
+  let c = 1; // C(n, k), from k = 0
+  for (let k = 0; k <= max; k++) {
+    if (k >= min) total += c;
+    c = (c * (n - k)) / (k + 1);
+  }
+  return total;
+}
+
+/**
  * A subset as subsetsOf() gives it: a JS Set of primitive values, a ValueSet of structured ones
  * (records, tuples: a JS Set would compare them by reference, so `has([1, 'ECHO'])` would be false).
  */
@@ -284,6 +301,13 @@ export function subsetsOf<T>(domain: Domain<T>, opts: { min?: number; max?: numb
   const n = items.length;
   const min = Math.max(0, opts.min ?? 0);
   const max = Math.min(n, opts.max ?? n);
+  const count = subsetCount(n, min, max);
+  if (count > MAX_SUBSETS) {
+    throw new Error(
+      `subsetsOf() of ${n} items would make ${count.toLocaleString('en-US')} subsets, more than the ${MAX_SUBSETS.toLocaleString('en-US')} it makes: ` +
+        'bound their size with { min, max }, or choose the elements one at a time',
+    );
+  }
   // Smallest first, each size in the lexicographic order of the items' positions. A recipe asks
   // for this on every run of every choice path (`choose(subsetsOf(s.sent))`), so it is a loop over
   // index combinations, not a recursion that copies each partial subset.

@@ -89,6 +89,15 @@ describe('choices', () => {
     expect(subsetsOf([1, 2]).every((q) => q instanceof Set)).toBe(true);
   });
 
+  it('refuses to make more than a million subsets, saying how to bound them', () => {
+    expect(() => subsetsOf(int(1, 25))).toThrow(
+      'subsetsOf() of 25 items would make 33,554,432 subsets, more than the 1,000,000 it makes: bound their size with { min, max }, or choose the elements one at a time',
+    );
+    // 1 + 25 + 300 + 2,300 subsets of at most three of the 25.
+    expect(subsetsOf(int(1, 25), { max: 3 })).toHaveLength(2626);
+    expect(subsetsOf(int(1, 40), { min: 39 })).toHaveLength(41);
+  });
+
   it('one path can be followed again, for traces', () => {
     const run = () => either(() => choose([5, 6], 'k'), () => 0);
     expect(followChoices(run, [0, 1])).toEqual({ result: 6, taken: [{ index: 0, shown: 'branch 1' }, { index: 1, shown: 'k = 6' }] });
