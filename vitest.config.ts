@@ -4,6 +4,7 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     include: ['test/**/*.test.ts'],
+    globalSetup: ['test/global-setup.ts'],
     // Bounds that catch a hang, not a speed: on a shared 2-core host under load, a test that starts
     // several checkers (the type-checker's projects, the cluster's broker and workers) took 64 s.
     testTimeout: 180_000,

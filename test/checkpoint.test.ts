@@ -3,7 +3,6 @@
 // store resumed from it answers every later lookup as a store that never stopped.
 import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { fingerprint } from '../checker/store/fingerprint.ts';
@@ -13,7 +12,7 @@ import { MANIFEST, type CheckpointManifest } from '../checker/store/checkpoint.t
 import { SearchFiles } from '../checker/store/search-files.ts';
 import { FingerprintStore } from '../checker/store/memory.ts';
 import { draw, IDENTITY, KEYS, RECORD } from './fixtures/checkpoint-sequence.ts';
-import { ROOT } from './helpers.ts';
+import { ROOT, testTemp } from './helpers.ts';
 
 const dirs: string[] = [];
 afterAll(() => {
@@ -42,7 +41,7 @@ function killedAfter(dir: string, ms: number): Promise<boolean> {
 describe('checkpoints on raw fingerprints', () => {
   for (const seed of [1, 2, 3, 4]) {
     it(`hold exactly the draws they record after a SIGKILL at a random moment (seed ${seed})`, async () => {
-      const dir = join(mkdtempSync(join(tmpdir(), 'interleave-checkpoint-')), 'cp');
+      const dir = join(mkdtempSync(join(testTemp(), 'interleave-checkpoint-')), 'cp');
       dirs.push(dir);
       const rnd = mulberry32(seed);
       // Up to 1.5 s after the first checkpoint, well before the end of the 3,000,000 draws.

@@ -24,9 +24,14 @@ export function cli(args: string[], opts: { cwd?: string; env?: Record<string, s
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
+/** Where tests make their folders: the run's own (test/global-setup.ts), removed when it ends. */
+export function testTemp(): string {
+  return process.env.INTERLEAVE_TEST_TMP ?? tmpdir();
+}
+
 /** A fresh folder for specs and traces that a test writes. */
 export function scratch(): string {
-  const dir = mkdtempSync(join(tmpdir(), 'interleave-test-'));
+  const dir = mkdtempSync(join(testTemp(), 'interleave-test-'));
   // Spec files are ES modules, as in a project with "type": "module".
   writeFileSync(join(dir, 'package.json'), '{ "type": "module" }\n');
   return dir;
