@@ -4,7 +4,7 @@
 //   npx tsx bench/profile.ts specs/examples/lamport-mutex.ts --const N=3 --const maxClock=5 --const MaxNat=6
 // Arguments after the spec file go to `interleave check` (one worker unless --workers is given).
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 
@@ -67,5 +67,6 @@ for (const file of readdirSync(dir)) {
     all++;
   }
 }
+rmSync(dir, { recursive: true, force: true });
 console.log(`\nCPU samples of the searching thread(s): ${all}`);
 for (const [phase, count] of [...totals].sort((a, b) => b[1] - a[1])) console.log(`  ${phase.padEnd(48)} ${((100 * count) / all).toFixed(1).padStart(5)}%`);

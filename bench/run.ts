@@ -1,7 +1,7 @@
 // `npm run bench`: each model checked as a whole child process, with 1 and with 2 workers in turn, a few
 // times (the medians are reported, and the speed-up of each back-to-back pair; shared machines are noisy). Prints a table and writes bench/results.json.
 // The counts must be exactly the stated ones: a faster checker that finds other numbers is wrong.
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
 import { join, resolve } from 'node:path';
 import { numbers, option, runMeasured } from './options.ts';
@@ -85,12 +85,17 @@ const selected = (text: string) => only.length === 0 || only.some((o) => text.to
 const workerCounts = numbers('workers', '1,2');
 
 async function runOnce(m: Model, workers: number): Promise<Run> {
-  const rssFile = join(mkdtempSync(join(tmpdir(), 'interleave-bench-')), 'rss');
-  const args = [join(ROOT, 'bench', 'child.js'), 'check', m.file, '--json', '--workers', String(workers), ...(m.args ?? [])];
-  const { exit: code, stdout, stderr, wallSeconds } = await runMeasured(process.execPath, args, { cwd: ROOT, env: { ...m.env, BENCH_RSS_FILE: rssFile } });
-  if (code !== 0) throw new Error(`${m.name}, ${workers} worker(s): exit ${code}\n${stderr}${stdout.slice(0, 2000)}`);
-  const r = JSON.parse(stdout).results[0];
-  return { distinct: r.distinct, generated: r.generated, depth: r.depth, wallSeconds, searchSeconds: r.durationMs / 1000, peakRssBytes: Number(readFileSync(rssFile, 'utf8')), storeBytes: r.storeBytes, liveness: r.liveness };
+  const dir = mkdtempSync(join(tmpdir(), 'interleave-bench-'));
+  const rssFile = join(dir, 'rss');
+  try {
+    const args = [join(ROOT, 'bench', 'child.js'), 'check', m.file, '--json', '--workers', String(workers), ...(m.args ?? [])];
+    const { exit: code, stdout, stderr, wallSeconds } = await runMeasured(process.execPath, args, { cwd: ROOT, env: { ...m.env, BENCH_RSS_FILE: rssFile } });
+    if (code !== 0) throw new Error(`${m.name}, ${workers} worker(s): exit ${code}\n${stderr}${stdout.slice(0, 2000)}`);
+    const r = JSON.parse(stdout).results[0];
+    return { distinct: r.distinct, generated: r.generated, depth: r.depth, wallSeconds, searchSeconds: r.durationMs / 1000, peakRssBytes: Number(readFileSync(rssFile, 'utf8')), storeBytes: r.storeBytes, liveness: r.liveness };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 }
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
