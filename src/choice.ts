@@ -5,7 +5,7 @@
 // (`when(false)`) or a choice over an empty set yields no successor, as a false conjunct in TLA+.
 import { FiniteSchema, Schema } from './schema/index.ts';
 import { show } from './schema/types.ts';
-import { ValueSet } from './schema/values.ts';
+import { ValueBag, ValueSet } from './schema/values.ts';
 import { NO_CHOICE } from '../checker/system.ts';
 
 /** Thrown through the recipe to abandon a path that yields no successor; never seen by a spec. */
@@ -294,13 +294,26 @@ function structured(items: readonly unknown[]): boolean {
   return false;
 }
 
-/** The subsets of `domain` with between `min` and `max` elements: a domain for `\E Q \in SUBSET S` or quorums. */
+/** A bound of subsetsOf(): a number, or a clear error (NaN would make no subsets, silently). */
+function sizeBound(name: string, value: number | undefined, otherwise: number): number {
+  if (value === undefined) return otherwise;
+  if (typeof value !== 'number' || Number.isNaN(value)) throw new Error(`subsetsOf(): ${name} is ${show(value)}, not a number of elements`);
+  return value;
+}
+
+/**
+ * The subsets of `domain` with between `min` and `max` elements: a domain for `\E Q \in SUBSET S` or
+ * quorums. The domain is a set: an item repeated in a list counts once, as in TLA+'s SUBSET.
+ */
 export function subsetsOf<T>(domain: Domain<T>, opts: { min?: number; max?: number } = {}): Subset<T>[] {
-  const items = listOf(domain);
-  const byValue = structured(items);
+  const listed = listOf(domain);
+  // An empty set from the state (ValueSet, ValueBag) is one of records or tuples.
+  const byValue = listed.length > 0 ? structured(listed) : domain instanceof ValueSet || domain instanceof ValueBag;
+  const items = withoutRepeats(listed, byValue);
   const n = items.length;
-  const min = Math.max(0, opts.min ?? 0);
-  const max = Math.min(n, opts.max ?? n);
+  // Sizes are whole numbers: { min: n / 2 } with n odd asks for the larger halves.
+  const min = Math.max(0, Math.ceil(sizeBound('min', opts.min, 0)));
+  const max = Math.min(n, Math.floor(sizeBound('max', opts.max, n)));
   const count = subsetCount(n, min, max);
   if (count > MAX_SUBSETS) {
     throw new Error(
@@ -311,8 +324,6 @@ export function subsetsOf<T>(domain: Domain<T>, opts: { min?: number; max?: numb
   // Smallest first, each size in the lexicographic order of the items' positions. A recipe asks
   // for this on every run of every choice path (`choose(subsetsOf(s.sent))`), so it is a loop over
   // index combinations, not a recursion that copies each partial subset.
-  const distinct = byValue ? new ValueSet(items).size : new Set(items).size;
-  if (distinct !== n) return byPositions(items, min, max, byValue) as Subset<T>[];
   const out: (Set<T> | ValueSet<T>)[] = [];
   const at = new Int32Array(Math.max(0, max));
   for (let k = min; k <= max; k++) {
@@ -339,23 +350,15 @@ export function subsetsOf<T>(domain: Domain<T>, opts: { min?: number; max?: numb
   return out as Subset<T>[];
 }
 
-/**
- * subsetsOf() of a list with repeated items (some subsets are then smaller than their count of
- * positions): every choice of positions in lexicographic order, then stably by the subset's size.
- */
-function byPositions<T>(items: readonly T[], min: number, max: number, byValue: boolean): (Set<T> | ValueSet<T>)[] {
-  const out: (Set<T> | ValueSet<T>)[] = [];
-  const pick = (from: number, chosen: T[]): void => {
-    if (chosen.length >= min) out.push(byValue ? new ValueSet(chosen) : new Set(chosen));
-    if (chosen.length === max) return;
-    for (let i = from; i < items.length; i++) pick(i + 1, [...chosen, items[i]]);
-  };
-  pick(0, []);
-  return out.sort((a, b) => a.size - b.size);
+/** `items` with each value once, at its first position (compared by value when `byValue`). */
+function withoutRepeats<T>(items: readonly T[], byValue: boolean): readonly T[] {
+  const distinct = byValue ? new ValueSet(items) : new Set(items);
+  return distinct.size === items.length ? items : [...distinct];
 }
 
 /** The majorities of `domain` (more than half of its elements): the usual quorums. */
 export function majorities<T>(domain: Domain<T>): Subset<T>[] {
-  const n = listOf(domain).length;
+  const listed = listOf(domain);
+  const n = withoutRepeats(listed, structured(listed)).length;
   return subsetsOf(domain, { min: Math.floor(n / 2) + 1 });
 }

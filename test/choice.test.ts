@@ -62,12 +62,18 @@ describe('choices', () => {
     expect(all(() => choose(enumOf('x', 'y'))).map(([r]) => r)).toEqual(['x', 'y']);
     expect(majorities(['a1', 'a2', 'a3']).map((q) => [...q])).toEqual([['a1', 'a2'], ['a1', 'a3'], ['a2', 'a3'], ['a1', 'a2', 'a3']]);
     expect(subsetsOf([1, 2, 3], { max: 1 }).map((q) => [...q])).toEqual([[], [1], [2], [3]]);
-    // Smallest first, each size in the order of the items' positions; repeated items as before.
+    // Smallest first, each size in the order of the items' positions.
     expect(subsetsOf([1, 2, 3]).map((q) => [...q])).toEqual([[], [1], [2], [3], [1, 2], [1, 3], [2, 3], [1, 2, 3]]);
     expect(subsetsOf([1, 2, 3, 4], { min: 2, max: 3 }).map((q) => [...q])).toEqual([
       [1, 2], [1, 3], [1, 4], [2, 3], [2, 4], [3, 4], [1, 2, 3], [1, 2, 4], [1, 3, 4], [2, 3, 4],
     ]);
-    expect(subsetsOf(['a', 'b', 'a'], { min: 1 }).map((q) => [...q])).toEqual([['a'], ['a'], ['b'], ['a'], ['a', 'b'], ['a', 'b'], ['b', 'a']]);
+    // The domain is a set: a repeated item counts once, as in SUBSET {a, b, a}.
+    expect(subsetsOf(['a', 'b', 'a']).map((q) => [...q])).toEqual([[], ['a'], ['b'], ['a', 'b']]);
+    expect(subsetsOf(['a', 'b', 'a'], { min: 2 }).map((q) => [...q])).toEqual([['a', 'b']]);
+    expect(majorities(['a', 'b', 'c', 'a']).map((q) => [...q])).toEqual([['a', 'b'], ['a', 'c'], ['b', 'c'], ['a', 'b', 'c']]);
+    // Sizes are whole numbers: at least 1.5 elements is at least 2, at most 2.5 is at most 2.
+    expect(subsetsOf([1, 2, 3], { min: 1.5, max: 2.5 }).map((q) => [...q])).toEqual([[1, 2], [1, 3], [2, 3]]);
+    expect(() => subsetsOf([1, 2], { min: Number.NaN })).toThrow('subsetsOf(): min is NaN, not a number of elements');
   });
 
   it('subsets of tuples and records are ValueSets: they find an element by its value, as a state set does', () => {
@@ -81,9 +87,12 @@ describe('choices', () => {
     one.add([1, 'ECHO']);
     one.add([3, 'ECHO']);
     expect([one.size, one.has([3, 'ECHO']), one.delete([1, 'ECHO']), one.size]).toEqual([2, true, true, 1]);
-    // Equal records made apart are one value: repeated, as 'a' is above.
+    // Equal records made apart are one value: counted once, as 'a' is above.
     const byValue = subsetsOf([{ p: 1 }, { p: 1 }], { min: 1 });
-    expect(byValue.map((q) => q.size)).toEqual([1, 1, 1]);
+    expect(byValue.map((q) => [...q])).toEqual([[{ p: 1 }]]);
+    // Subsets of an empty set from the state are ValueSets too: `every` and `has` work on them.
+    const none = subsetsOf(new ValueSet<[number, string]>());
+    expect(none.map((q) => [q instanceof ValueSet, q.every(() => false), q.size])).toEqual([[true, true, 0]]);
     expect(majorities([{ a: 1 }, { a: 2 }, { a: 3 }]).every((q) => q instanceof ValueSet && q.has({ a: 1 }) === [...q].some((x) => x.a === 1))).toBe(true);
     // Primitive values stay JS Sets.
     expect(subsetsOf([1, 2]).every((q) => q instanceof Set)).toBe(true);
