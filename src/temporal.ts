@@ -131,7 +131,7 @@ export function eventually(p: Operand | TemporalFormula): TemporalFormula {
   if (isFormula(p)) {
     if (p.op === 'always-eventually' || p.op === 'eventually-always') return p; // <>[]<>P = []<>P, <><>[]P = <>[]P
     if (p.op === 'always') return { op: 'eventually-always', p: p.p };
-    throw new SpecError(`eventually(${p.op}(...)) is not a supported temporal formula`);
+    throw new SpecError(`eventually(${opName(p)}(...)) is not a supported temporal formula`);
   }
   return { op: 'eventually', p };
 }
@@ -145,7 +145,8 @@ export function always(f: TemporalFormula | Operand): TemporalFormula {
   if (isFormula(f) && f.op === 'implies' && typeof f.hypothesis === 'function' && f.conclusion.op === 'always' && typeof f.conclusion.p === 'function') {
     return { op: 'always-after', p: f.hypothesis, q: f.conclusion.p };
   }
-  if (isFormula(f) && (f.op === 'always-eventually' || f.op === 'eventually-always')) return f;
+  // []<>P, <>[]P and [](...) are their own always: [][]F = []F.
+  if (isFormula(f) && (f.op === 'always-eventually' || f.op === 'eventually-always' || f.op === 'always-of')) return f;
   if (!isFormula(f)) return { op: 'always', p: f };
   // Checked here where the parts are known; under exists() or forall() over the constants, when the spec is compiled.
   if (f.op === 'implies' || f.op === 'or' || f.op === 'exists' || f.op === 'forall' || f.op === 'and' || f.op === 'fair') {
@@ -205,7 +206,7 @@ function alwaysOf(f: TemporalFormula): TemporalFormula {
       return void tails.push(d.conclusion);
     }
     throw new SpecError(
-      `always(${f.op}(...)): ${d.op === 'implies' ? 'implies(P, F) under always() takes a state predicate P and F made of eventuallyAlways(...), always(eventually(...)) or fairness' : `its part ${d.op}(...) is not supported there`}; ` +
+      `always(${opName(f)}(...)): ${d.op === 'implies' ? 'implies(P, F) under always() takes a state predicate P and F made of eventuallyAlways(...), always(eventually(...)) or fairness' : `its part ${opName(d)}(...) is not supported there`}; ` +
         'always() of an implies(), or() or exists() takes implications from state predicates to those forms, and those forms themselves ([](P => <>[]Q), [](\\E s: P(s) => <>[]Q(s))); [](P => <>Q) is leadsTo(P, Q), [](P => []Q) is always(implies(P, always(Q)))',
     );
   };
@@ -221,7 +222,7 @@ export const eventuallyAlways = (p: Operand): TemporalFormula => ({ op: 'eventua
 export function leadsTo(p: Pred, q: Pred | TemporalFormula): TemporalFormula {
   if (typeof q === 'function') return { op: 'leads-to', p, q };
   if (q.op === 'always' && typeof q.p === 'function') return { op: 'leads-to-always', p, q: q.p };
-  throw new SpecError(`leadsTo(P, ${q.op}(...)): the second operand is a state predicate Q or always(Q)`);
+  throw new SpecError(`leadsTo(P, ${opName(q)}(...)): the second operand is a state predicate Q or always(Q)`);
 }
 export const and = (...parts: TemporalFormula[]): TemporalFormula => ({ op: 'and', parts });
 /** F1 \/ F2 \/ ...: of conclusions, and of hypotheses ((H1 \/ H2) => F is checked as (H1 => F) /\ (H2 => F)). */
@@ -291,6 +292,11 @@ const MAX_CASES = 4096;
 
 /** The hypothesis of a []P under implies(), as [](TRUE => []P): true in every state. */
 const FROM_THE_START: Pred = () => true;
+
+/** A formula's operator as the spec wrote it, for messages ('always-of' is how always() keeps a compound formula). */
+function opName(f: TemporalFormula): string {
+  return f.op === 'always-of' ? 'always' : f.op;
+}
 
 function isFormula(x: unknown): x is TemporalFormula {
   return typeof x === 'object' && x !== null && 'op' in x;

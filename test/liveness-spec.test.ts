@@ -862,6 +862,12 @@ describe('or(), fairness as a conclusion, and always(P) as a hypothesis', () => 
       'always(or(...)): its part eventually(...) is not supported there; always() of an implies(), or() or exists() takes implications from state predicates to those forms, and those forms themselves ([](P => <>[]Q), [](\\E s: P(s) => <>[]Q(s))); [](P => <>Q) is leadsTo(P, Q), [](P => []Q) is always(implies(P, always(Q)))',
     );
     expect(() => always(implies((s: G) => s.got, eventually((s: G) => s.got)))).toThrow(/^always\(implies\(\.\.\.\)\): implies\(P, F\) under always\(\) takes a state predicate P and F made of eventuallyAlways/);
+    // [][]F is []F; <>[] of a compound formula is refused by the name the spec wrote.
+    const settles = always(implies((s: G) => s.got, eventuallyAlways((s: G) => s.got)));
+    expect(always(settles)).toBe(settles);
+    expect(await verdict(always(settles))).toBe('ok');
+    expect(await verdict(always(always(implies((s: G) => s.x === 0, stays(0)))))).toBe('temporal');
+    expect(() => eventually(settles)).toThrow('eventually(always(...)) is not a supported temporal formula');
     // Over ids made from the constants, the parts are known when the spec is compiled: the message names the property.
     const later = always(exists((c: { X: number }) => int(0, c.X), (v) => implies((s: G) => s.x === v, eventually((s: G) => s.x === v))));
     expect(() => compileModel(defineSpec({ ...flicker, constants: { X: 1 }, temporal: { P: later } } as never), 'default')).toThrow(
