@@ -81,6 +81,38 @@ describe('ValueSet and ValueBag', () => {
     expect(b.total).toBe([...ref.values()].reduce((x, y) => x + y, 0));
     for (let i = 0; i < 20; i++) expect(b.copies(msg(i))).toBe(ref.get(valueKey(msg(i))) ?? 0);
   });
+
+  it('a loop may delete from the set or bag it walks: each element is visited once', () => {
+    // A recipe that delivers every message to a crashed node deletes as it goes, small sets and
+    // indexed ones alike.
+    for (const n of [5, 40]) {
+      const s = new ValueSet(Array.from({ length: n }, (_, i) => ({ id: i })));
+      const seen: number[] = [];
+      for (const m of s) {
+        seen.push(m.id);
+        if (m.id % 2 === 0) s.delete(m);
+      }
+      expect(seen).toEqual(Array.from({ length: n }, (_, i) => i));
+      expect([...s].map((m) => m.id)).toEqual(Array.from({ length: n / 2 }, (_, i) => 2 * i + 1).filter((i) => i < n));
+      const b = new ValueBag(Array.from({ length: n }, (_, i) => ({ id: i })));
+      b.add({ id: 1 }, 2);
+      const walked: [number, number][] = [];
+      for (const [m, copies] of b.entries()) {
+        walked.push([m.id, copies]);
+        b.remove(m);
+      }
+      expect(walked).toEqual(Array.from({ length: n }, (_, i) => [i, i === 1 ? 3 : 1]));
+      expect([...b.entries()]).toEqual([[{ id: 1 }, 2]]);
+    }
+  });
+
+  it('refuses to add or remove a number of copies that is not a whole number of at least 1', () => {
+    const b = new ValueBag(['m']);
+    expect(() => b.add('m', 0)).toThrow('ValueBag.add(): 0 copies: the number of copies is a whole number, at least 1');
+    expect(() => b.add('m', -1)).toThrow('ValueBag.add(): -1 copies');
+    expect(() => b.remove('m', 1.5)).toThrow('ValueBag.remove(): 1.5 copies');
+    expect([...b.entries()]).toEqual([['m', 1]]);
+  });
 });
 
 describe('structured values in the state', () => {

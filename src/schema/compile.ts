@@ -451,7 +451,7 @@ function sortedEncoder(s: ValueSetSchema<Schema<unknown>> | BagSchema<Schema<unk
           room(v.distinct);
           let k = 0;
           for (const [e, n] of v.entries()) {
-            if (!(n <= copies) || !fits(e, rows, k * row)) return -1;
+            if (!(n >= 1 && n <= copies) || !fits(e, rows, k * row)) return -1;
             rows[k * row + w] = n;
             order[k] = k;
             k++;

@@ -251,7 +251,9 @@ export class ValueSet<T> implements Iterable<T> {
       if (slot >= 0) this.unplace(slot);
     }
     if (at < 0) return false;
-    items.splice(at, 1);
+    // A new array, not a splice: a loop over the set that deletes from it goes on over the elements
+    // as they were, and visits each once (a splice would shift the next one under it).
+    this.items = items.slice(0, at).concat(items.slice(at + 1));
     const places = this.#places;
     // The elements after it moved down one place.
     if (places !== undefined) for (let i = 0; i < places.length; i++) if (places[i] > at + 1) places[i]--;
@@ -315,16 +317,17 @@ export class ValueBag<T> implements Iterable<T> {
    * each lookup), and the copies of each at its position.
    */
   private readonly elements = new ValueSet<T>();
-  private readonly counts: number[] = [];
+  private counts: number[] = [];
 
   constructor(elements: Iterable<T> = []) {
     for (const e of elements) this.add(e);
   }
   /** Adds `n` copies of `e` (TLA+'s `(+)`). */
   add(e: T, n = 1): this {
+    copiesAsked('add', n);
     const at = this.elements.indexOf(e);
     if (at >= 0) this.counts[at] += n;
-    else if (n > 0) {
+    else {
       this.elements.add(e);
       this.counts.push(n);
     }
@@ -332,13 +335,16 @@ export class ValueBag<T> implements Iterable<T> {
   }
   /** Removes `n` copies of `e`, fewer if it has fewer (TLA+'s `(-)`). */
   remove(e: T, n = 1): this {
+    copiesAsked('remove', n);
     const at = this.elements.indexOf(e);
     if (at < 0) return this;
-    this.counts[at] -= n;
-    if (this.counts[at] <= 0) {
-      this.elements.delete(e);
-      this.counts.splice(at, 1);
+    if (this.counts[at] > n) {
+      this.counts[at] -= n;
+      return this;
     }
+    this.elements.delete(e);
+    // A new array, as the set's own: a loop over entries() that removes goes on over them as they were.
+    this.counts = this.counts.slice(0, at).concat(this.counts.slice(at + 1));
     return this;
   }
   /** How many copies of `e` the bag holds (TLA+'s CopiesIn), 0 when none. */
@@ -368,7 +374,14 @@ export class ValueBag<T> implements Iterable<T> {
   }
   /** Each different element with its number of copies. */
   *entries(): IterableIterator<[T, number]> {
+    // Both as they are now: a removal during the loop makes new arrays and leaves these in step.
+    const counts = this.counts;
     let at = 0;
-    for (const e of this.elements) yield [e, this.counts[at++]];
+    for (const e of this.elements) yield [e, counts[at++]];
   }
+}
+
+/** A number of copies to add or remove is a whole number of at least one (a bag holds no element 0 or -1 times). */
+function copiesAsked(op: string, n: number): void {
+  if (!Number.isInteger(n) || n < 1) throw new Error(`ValueBag.${op}(): ${String(n)} copies: the number of copies is a whole number, at least 1`);
 }
