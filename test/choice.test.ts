@@ -107,6 +107,12 @@ describe('choices', () => {
     expect(subsetsOf(int(1, 40), { min: 39 })).toHaveLength(41);
   });
 
+  it('int(lo, hi) is one schema per range, its values shared and so frozen', () => {
+    expect(int(1, 3)).toBe(int(1, 3));
+    expect(() => (int(1, 3).values as number[]).reverse()).toThrow(TypeError);
+    expect(int(1, 3).values).toEqual([1, 2, 3]);
+  });
+
   it('one path can be followed again, for traces', () => {
     const run = () => either(() => choose([5, 6], 'k'), () => 0);
     expect(followChoices(run, [0, 1])).toEqual({ result: 6, taken: [{ index: 0, shown: 'branch 1' }, { index: 1, shown: 'k = 6' }] });

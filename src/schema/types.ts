@@ -136,7 +136,8 @@ export class IntSchema extends FiniteSchema<number> {
       throw new Error(`int(${lo}, ${hi}): bounds must be integers with lo <= hi`);
     }
     if (hi - lo > 1 << 24) throw new Error(`int(${lo}, ${hi}): at most 2^24 values`);
-    this.values = Array.from({ length: hi - lo + 1 }, (_, i) => lo + i);
+    // Frozen: int(lo, hi) hands the same schema to every caller, so one caller's sort() would be all of theirs.
+    this.values = Object.freeze(Array.from({ length: hi - lo + 1 }, (_, i) => lo + i));
   }
   describe(): string {
     return `int(${this.lo}, ${this.hi})`;
@@ -778,7 +779,7 @@ export class BagSchema<E extends Schema<unknown>> extends SortedSchema<E, ValueB
     const rows: Int32Array[] = [];
     const w = this.element.width;
     for (const [e, n] of value.entries()) {
-      if (n > this.copies) throw new TypeViolation(`${path} copies of ${show(e)}`, n, `1..${this.copies}`);
+      if (!(n >= 1 && n <= this.copies)) throw new TypeViolation(`${path} copies of ${show(e)}`, n, `1..${this.copies}`);
       const row = new Int32Array(this.row);
       this.element.encode(e, row, 0, `${path} element`);
       row[w] = n;
