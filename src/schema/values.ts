@@ -253,7 +253,7 @@ export class ValueSet<T> implements Iterable<T> {
     if (at < 0) return false;
     // A new array, not a splice: a loop over the set that deletes from it goes on over the elements
     // as they were, and visits each once (a splice would shift the next one under it).
-    this.items = items.slice(0, at).concat(items.slice(at + 1));
+    this.items = without(items, at);
     const places = this.#places;
     // The elements after it moved down one place.
     if (places !== undefined) for (let i = 0; i < places.length; i++) if (places[i] > at + 1) places[i]--;
@@ -344,7 +344,7 @@ export class ValueBag<T> implements Iterable<T> {
     }
     this.elements.delete(e);
     // A new array, as the set's own: a loop over entries() that removes goes on over them as they were.
-    this.counts = this.counts.slice(0, at).concat(this.counts.slice(at + 1));
+    this.counts = without(this.counts, at);
     return this;
   }
   /** How many copies of `e` the bag holds (TLA+'s CopiesIn), 0 when none. */
@@ -379,6 +379,13 @@ export class ValueBag<T> implements Iterable<T> {
     let at = 0;
     for (const e of this.elements) yield [e, counts[at++]];
   }
+}
+
+/** A copy of `items` without the one at `at` (one array made, where slice and concat make three). */
+function without<T>(items: readonly T[], at: number): T[] {
+  const next = items.slice(0, at);
+  for (let i = at + 1; i < items.length; i++) next.push(items[i]);
+  return next;
 }
 
 /** A number of copies to add or remove is a whole number of at least one (a bag holds no element 0 or -1 times). */
