@@ -313,14 +313,15 @@ export class Step implements StepSource {
     if (typeError !== undefined) next = this.after = readOnly(this.plain(next));
     const props = sys.actionProperties;
     if (props.length > 0 && !(typeError === undefined && this.stutters())) {
-      // Action properties are [][P]_vars: a step that changes nothing satisfies them.
+      // Action properties are [][P]_vars: a step that changes nothing satisfies them. As in TLC, the
+      // first one violated is reported and the successor is still judged and stored: a search that
+      // goes on past violations explores from it (and finds what its invariants say).
       for (let k = 0; k < props.length; k++) {
         const p = props[k];
         this.phase = `action property '${p.name}'`;
         if (!isTrue(p.holds(this.pre!, next))) {
           this.offerStep({ outcome: 'action-property', property: p.name, message: `action property '${p.name}' is violated by ${action.label}` }, next, choice);
-          this.phase = RECIPE;
-          return;
+          break;
         }
       }
     }

@@ -83,6 +83,26 @@ export default defineSpec({
     expect([q.asExpected, q.violations.map((v: { property: string; traceLength: number }) => [v.property, v.traceLength])]).toEqual([true, [['Small', 3], ['ReachFour', 4]]]);
   });
 
+  it('goes on from a step that violates an action property, as TLC -continue does: its successor is stored and its invariants checked', () => {
+    // x: 0 -> 1 -> 2 -> 3; the step to 1 violates Act ([][x' # 1]_x) and reaches a state where Inv (x # 1)
+    // is false. TLC -continue reports both, with 4 distinct states, 4 generated and depth 4.
+    const dir = scratch();
+    const f = writeSpec(dir, 'step-and-state.ts', `import { defineSpec, int } from 'interleave';
+export default defineSpec({
+  name: 'step-and-state',
+  state: { x: int(0, 3) },
+  init: { x: 0 },
+  actions: { Next: { when: (s) => s.x < 3, do: (s) => { s.x += 1; } } },
+  invariants: { Inv: (s) => s.x !== 1 },
+  actionProperties: { Act: (_s, t) => t.x !== 1 },
+  deadlock: false,
+  expect: { violates: ['Inv', 'Act'] },
+});\n`);
+    const [r] = JSON.parse(cli(['check', f, '--continue', '--json', '--out', dir]).stdout).results;
+    expect([r.complete, r.distinct, r.generated, r.depth, r.asExpected]).toEqual([true, 4, 4, 4, true]);
+    expect(r.violations.map((v: { property: string; traceLength: number }) => `${v.property}:${v.traceLength}`).sort()).toEqual(['Act:2', 'Inv:2']);
+  });
+
   it('an expectation naming several properties: the gate compares the set', () => {
     const dir = scratch();
     const spec = (violates: string) =>
