@@ -21,5 +21,6 @@ export {
 } from './temporal.ts';
 export { network, Network, type InFlight, type NetworkKind, type NetworkOptions } from './network.ts';
 export { choose, either, when, subsetsOf, majorities, type Domain, type Subset } from './choice.ts';
+export { process, type ProcessOptions, type Step } from './process.ts';
 export { assert } from './assert.ts';
 export { enabled } from './enabled.ts';

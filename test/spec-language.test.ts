@@ -2,8 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { checkModel } from '../src/compile/check.ts';
 import { compileModel } from '../src/compile/model.ts';
-import { bool, defineSpec, enumOf, int, mapOf, scalarset, type InferShape, type Spec } from '../src/index.ts';
-import { process } from '../src/process.ts';
+import { bool, defineSpec, enumOf, type InferShape, int, mapOf, process, scalarset, type Spec } from '../src/index.ts';
 import refcountRace from '../specs/examples/refcount-race.ts';
 
 const counter = (extra: object = {}) =>

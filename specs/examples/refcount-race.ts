@@ -1,8 +1,7 @@
 // The README's tutorial spec: two threads each drop their reference to a shared object. Dropping
 // is `refcount--` and then, if it reached zero, freeing the object. Written as two steps (load,
 // then store) the decrement loses an update; as one atomic_dec_and_test it is safe.
-import { bool, defineSpec, enumOf, int, mapOf, scalarset, type InferShape } from '../../src/index.ts';
-import { process } from '../../src/process.ts';
+import { bool, defineSpec, enumOf, type InferShape, int, mapOf, process, scalarset } from '../../src/index.ts';
 
 const Thread = scalarset('t', 2);
 const state = {
