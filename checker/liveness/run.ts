@@ -40,8 +40,13 @@ export interface TemporalViolation {
  */
 export async function recordBySearch(system: TransitionSystem, live: LivenessSystem, opts: SearchOptions): Promise<{ recorded?: RecordedGraph; stopped?: SearchResult['stopped'] }> {
   const recorder = new GraphRecorder(system, live);
-  const { result } = await search(system, {
+  // The search before this one judged every state already (its invariants, action properties and
+  // deadlocks are symmetric, so a representative's verdict is its permutations'): this one only
+  // records the graph, and does not judge the states again. Constraints stay: they shape the graph.
+  const recordOnly: TransitionSystem = { ...system, invariants: [], actionProperties: [], deadlock: false };
+  const { result } = await search(recordOnly, {
     ...opts,
+    deadlock: false,
     canonicalise: undefined,
     workers: 1,
     store: undefined,
