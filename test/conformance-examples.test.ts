@@ -5,7 +5,9 @@
 // SpanTree's and CoffeeCan's properties ask ENABLED; CoffeeCan's [][A]_can are action properties;
 // MCLiveWriteThroughCache's are the internal memory's spec and fairness under a refinement mapping;
 // bcastFolklore chooses a subset of a set of tuples in every step, and its ReliableChan is an `or`
-// of <>[] properties and an always.
+// of <>[] properties and an always. EWD998 checks a refinement (TDSpec) with its fairness written
+// out; KVsnap keeps sequences of records of transaction ids under symmetry; DiningPhilosophers and
+// dijkstra-mutex are PlusCal processes with fairness per process.
 import { describe, expect, it } from 'vitest';
 import { checkModel } from '../src/compile/check.ts';
 import { compileModel } from '../src/compile/model.ts';
@@ -17,6 +19,12 @@ import spanningTree from './fixtures/tla-examples/spanning-tree.ts';
 import coffeeCan from './fixtures/tla-examples/coffee-can.ts';
 import liveWriteThroughCache from './fixtures/tla-examples/live-write-through-cache.ts';
 import bcastFolklore from './fixtures/tla-examples/bcast-folklore.ts';
+import ewd998 from './fixtures/tla-examples/ewd998.ts';
+import cigaretteSmokers from './fixtures/tla-examples/cigarette-smokers.ts';
+import prisoners from './fixtures/tla-examples/prisoners.ts';
+import diningPhilosophers from './fixtures/tla-examples/dining-philosophers.ts';
+import dijkstraMutex from './fixtures/tla-examples/dijkstra-mutex.ts';
+import kvsnap from './fixtures/tla-examples/kvsnap.ts';
 import { exitCodeOf } from '../src/cli/exit-codes.ts';
 
 const counts = (r: Awaited<ReturnType<typeof checkModel>>) => [r.outcome, r.stats.distinct, r.stats.generated, r.stats.depth];
@@ -151,5 +159,49 @@ describe('conformance with TLC: bcastFolklore (N = 3, T = 1, F = 1)', () => {
     const inv = await check('unforg-inv');
     expect([inv.outcome, inv.property, inv.trace?.length, inv.stats.depth, exitCodeOf(inv)]).toEqual(['invariant', 'Unforg', 2, 2, 12]);
     expect(counts(await check('nobcast'))).toEqual(['ok', 4, 13, 2]);
+  });
+});
+
+describe('conformance with TLC: termination detection, puzzles, philosophers, snapshot isolation', () => {
+  it('EWD998 (EWD998.cfg at N = 2): 6,876 distinct, 33,664 generated, depth 28; Liveness and the refinement TDSpec hold, and fail as TLC says when broken', async () => {
+    const r = await checkModel(compileModel(ewd998, 'default'));
+    expect([...counts(r), r.liveness?.holds]).toEqual(['ok', 6876, 33664, 28, ['Liveness', 'TDSpec']]);
+    // A message received without activating its node: TDSpec's [][TD!Next]_TDvars fails on the third state.
+    const noActivate = await checkModel(compileModel(ewd998, 'noActivate'));
+    expect([noActivate.outcome, noActivate.property, noActivate.trace?.length]).toEqual(['action-property', 'TDSpec', 3]);
+    const unfair = await checkModel(compileModel(ewd998, 'unfair'));
+    expect([unfair.outcome, unfair.property]).toEqual(['temporal', 'Liveness']);
+  });
+
+  it('CigaretteSmokers (6 distinct, 15 generated, depth 2) and Prisoners (214, 860, 14; Safety and Liveness hold)', async () => {
+    expect(counts(await checkModel(compileModel(cigaretteSmokers, 'default')))).toEqual(['ok', 6, 15, 2]);
+    const p = await checkModel(compileModel(prisoners, 'default'));
+    expect([...counts(p), p.liveness?.holds]).toEqual(['ok', 214, 860, 14, ['Liveness']]);
+    // Done two counts early: TLC's 8-state trace to a state where a prisoner never switched.
+    const early = await checkModel(compileModel(prisoners, 'doneEarly'));
+    expect([early.outcome, early.property, early.trace?.length]).toEqual(['invariant', 'Safety', 8]);
+    const counterOnly = await checkModel(compileModel(prisoners, 'counterFairOnly'));
+    expect([counterOnly.outcome, counterOnly.property]).toEqual(['temporal', 'Liveness']);
+  });
+
+  it('DiningPhilosophers (NP = 5): 67 distinct, 336 generated, depth 29; NobodyStarves holds under fair processes, not without', async () => {
+    const r = await checkModel(compileModel(diningPhilosophers, 'default'));
+    expect([...counts(r), r.liveness?.holds]).toEqual(['ok', 67, 336, 29, ['NobodyStarves']]);
+    const unfair = await checkModel(compileModel(diningPhilosophers, 'unfair'));
+    expect([unfair.outcome, unfair.property]).toEqual(['temporal', 'NobodyStarves']);
+  });
+
+  it("dijkstra-mutex (MC.cfg, three processes, LSpec): 90,882 distinct, 282,810 generated, depth 54; DeadlockFreedom holds, StarvationFree does not under Spec", async () => {
+    const r = await checkModel(compileModel(dijkstraMutex, 'LSpec'));
+    expect([...counts(r), r.liveness?.holds]).toEqual(['ok', 90882, 282810, 54, ['DeadlockFreedom']]);
+    const starving = await checkModel(compileModel(dijkstraMutex, 'Spec-StarvationFree'));
+    expect([starving.outcome, starving.property]).toEqual(['temporal', 'StarvationFree']);
+  });
+
+  it('KVsnap (MCKVsnap.cfg, SYMMETRY over three transactions): 32,293 distinct, 63,082 generated, depth 13; Serialization fails with a 9-state write skew', async () => {
+    const r = await checkModel(compileModel(kvsnap, 'MCKVsnap'));
+    expect([...counts(r), r.liveness?.holds]).toEqual(['ok', 32293, 63082, 13, ['Termination']]);
+    const skew = await checkModel(compileModel(kvsnap, 'serializability'));
+    expect([skew.outcome, skew.property, skew.stats.depth, skew.trace?.length]).toEqual(['invariant', 'Serialization', 9, 9]);
   });
 });
