@@ -306,10 +306,18 @@ function sizeBound(name: string, value: number | undefined, otherwise: number): 
  * quorums. The domain is a set: an item repeated in a list counts once, as in TLA+'s SUBSET.
  */
 export function subsetsOf<T>(domain: Domain<T>, opts: { min?: number; max?: number } = {}): Subset<T>[] {
+  return subsetsOfSet(asSet(domain), opts);
+}
+
+/** The domain as a set: its different items, and whether they are compared by value. */
+function asSet<T>(domain: Domain<T>): { items: readonly T[]; byValue: boolean } {
   const listed = listOf(domain);
   // An empty set from the state (ValueSet, ValueBag) is one of records or tuples.
   const byValue = listed.length > 0 ? structured(listed) : domain instanceof ValueSet || domain instanceof ValueBag;
-  const items = withoutRepeats(listed, byValue);
+  return { items: withoutRepeats(listed, byValue), byValue };
+}
+
+function subsetsOfSet<T>({ items, byValue }: { items: readonly T[]; byValue: boolean }, opts: { min?: number; max?: number }): Subset<T>[] {
   const n = items.length;
   // Sizes are whole numbers: { min: n / 2 } with n odd asks for the larger halves.
   const min = Math.max(0, Math.ceil(sizeBound('min', opts.min, 0)));
@@ -358,7 +366,6 @@ function withoutRepeats<T>(items: readonly T[], byValue: boolean): readonly T[] 
 
 /** The majorities of `domain` (more than half of its elements): the usual quorums. */
 export function majorities<T>(domain: Domain<T>): Subset<T>[] {
-  const listed = listOf(domain);
-  const n = withoutRepeats(listed, structured(listed)).length;
-  return subsetsOf(domain, { min: Math.floor(n / 2) + 1 });
+  const set = asSet(domain);
+  return subsetsOfSet(set, { min: Math.floor(set.items.length / 2) + 1 });
 }

@@ -42,8 +42,9 @@ export async function recordBySearch(system: TransitionSystem, live: LivenessSys
   const recorder = new GraphRecorder(system, live);
   // The search before this one judged every state already (its invariants, action properties and
   // deadlocks are symmetric, so a representative's verdict is its permutations'): this one only
-  // records the graph, and does not judge the states again. Constraints stay: they shape the graph.
-  const recordOnly: TransitionSystem = { ...system, invariants: [], actionProperties: [], deadlock: false };
+  // records the graph, and does not judge the states again (deadlocks included: `deadlock: false`
+  // below). Constraints stay: they shape the graph.
+  const recordOnly: TransitionSystem = { ...system, invariants: [], actionProperties: [] };
   const { result } = await search(recordOnly, {
     ...opts,
     deadlock: false,
