@@ -19,10 +19,14 @@ interface Warm {
 const warm: Warm[] = [];
 const workerUrl = new URL('./worker-thread.js', import.meta.url);
 
-/** Starts `count` worker threads now, for the next parallel search to use; they do not keep the process alive. */
-export function warmUp(count: number): void {
+/**
+ * Starts `count` worker threads now, for the next parallel search to use; they do not keep the
+ * process alive. Each also starts loading the `preload` module URLs (the front end's system builder,
+ * which the thread will import to rebuild the system it is sent) while it waits for its setup.
+ */
+export function warmUp(count: number, preload: string[] = []): void {
   while (warm.length < count) {
-    const w: Warm = { worker: new Worker(workerUrl) };
+    const w: Warm = { worker: new Worker(workerUrl, { workerData: { preload } }) };
     w.worker.once('error', (e) => (w.failed = e));
     w.worker.unref();
     warm.push(w);

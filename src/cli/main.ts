@@ -20,7 +20,7 @@ import { CONST_OPTION, constOption, natsAddress, wholeNumber } from './options.t
 import { simulateCommand } from './simulate.ts';
 import { traceCommand } from './trace.ts';
 import { UsageError } from './usage.ts';
-import { discardEarly } from './search-thread-start.ts';
+import { discardEarly } from './search-thread-start.js';
 import { AssumptionError } from '../constants.ts';
 import { SpecError } from '../spec.ts';
 import { ClusterError } from '../cluster/protocol.ts';

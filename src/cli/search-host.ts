@@ -16,7 +16,7 @@ import { CheckpointError } from '../../checker/store/checkpoint.ts';
 import { ClusterError } from '../cluster/protocol.ts';
 import { SpecError } from '../spec.ts';
 import { type FromThread, type Job, STATS, type ThreadError, fromPortable } from './search-jobs.ts';
-import { startSearchThread, takeEarly } from './search-thread-start.ts';
+import { startSearchThread, takeEarly } from './search-thread-start.js';
 
 type AuditResult = EngineAudit<Model>;
 
@@ -178,7 +178,7 @@ export class SearchHost {
       };
       const onError = (e: Error) => {
         if (this.worker === worker) this.worker = undefined;
-        // The thread's heap limit (search-thread-start.ts) ends the thread, not the process: the
+        // The thread's heap limit (search-thread-start.js) ends the thread, not the process: the
         // statistics so far are reported, and the next variant gets a new thread.
         // Spec code that was running when the heap filled (what keeps so much alive) is named.
         if ((e as NodeJS.ErrnoException).code === 'ERR_WORKER_OUT_OF_MEMORY') finish({ kind: 'ended', reason: 'heap-full', message: specRunning(), stats: shared(), audit });

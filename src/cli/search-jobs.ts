@@ -67,9 +67,8 @@ export interface ThreadSetup {
   warmWorkers: number;
 }
 
-/** Slots of the shared statistics. */
-/** `searching` is 1 once the audits before a search or simulation are done and it has begun. */
-export const STATS = { generated: 0, distinct: 1, queue: 2, depth: 3, elapsedMs: 4, walks: 5, searching: 6, length: 7 } as const;
+// The slots of the shared statistics are defined where the thread and its buffers are made.
+export { STATS } from './search-thread-start.js';
 
 /**
  * A state as it crosses threads: its encoding, which the main thread decodes with its own model, so

@@ -5,7 +5,9 @@ import { registerTypeScript } from '../../checker/typescript-hooks.js';
 
 refuseExit();
 await registerTypeScript();
-// The worker threads of a parallel search first: they load while this thread does.
+// The worker threads of a parallel search first: they load while this thread does, each with the
+// builder that rebuilds the system it is sent (the module src/compile/model.ts names as the builder).
 const { warmWorkers } = (await import('node:worker_threads')).workerData;
-if (warmWorkers > 0) (await import('../../checker/search/warm.ts')).warmUp(warmWorkers);
+const builder = new URL('../compile/rebuild.ts', import.meta.url).href;
+if (warmWorkers > 0) (await import('../../checker/search/warm.ts')).warmUp(warmWorkers, [builder]);
 await import('./search-worker.ts');

@@ -1,17 +1,14 @@
 // Starts the command line's search thread. bin/interleave.js asks for it first, for `check` and
-// `simulate`, so that the thread, and the worker threads of a parallel search that it starts in turn,
-// load the checker while the main thread loads the command line: a worker thread then joins the
-// search at its start rather than a few tenths of a second into it. The SearchHost takes it.
+// `simulate`, before it loads the command line or registers the TypeScript hooks, so that the thread,
+// and the worker threads of a parallel search that it starts in turn, load the checker while the
+// main thread loads the command line: a worker thread then joins the search at its start rather than
+// a tenth of a second into it. Plain JavaScript for that reason; its types are in the .d.ts beside it.
+// The SearchHost takes the thread.
 import { getHeapStatistics } from 'node:v8';
 import { Worker } from 'node:worker_threads';
-import { STATS, type ThreadSetup } from './search-jobs.ts';
 
-export interface SearchThread {
-  worker: Worker;
-  control: SharedArrayBuffer;
-  stats: SharedArrayBuffer;
-  warmWorkers: number;
-}
+/** Slots of the shared statistics. `searching` is 1 once the audits before a search or simulation are done and it has begun. */
+export const STATS = Object.freeze({ generated: 0, distinct: 1, queue: 2, depth: 3, elapsedMs: 4, walks: 5, searching: 6, length: 7 });
 
 const threadUrl = new URL('./search-thread.js', import.meta.url);
 /**
@@ -20,31 +17,29 @@ const threadUrl = new URL('./search-thread.js', import.meta.url);
  * without limits aborts the whole process with no report.
  */
 const HEAP_MB = Math.floor(getHeapStatistics().heap_size_limit / 2 ** 20);
-let early: SearchThread | undefined;
+let early;
 
-export function startSearchThread(warmWorkers: number): SearchThread {
+export function startSearchThread(warmWorkers) {
   const control = new SharedArrayBuffer(4);
   const stats = new SharedArrayBuffer(STATS.length * 8);
-  const setup: ThreadSetup = { control, stats, warmWorkers };
+  const setup = { control, stats, warmWorkers };
   // What spec code prints in the thread goes where this thread's prints go (stderr, with --json):
   // written through process.stdout.write at the time it arrives, not piped once at the start.
   const worker = new Worker(threadUrl, { workerData: setup, stdout: true, stderr: true, resourceLimits: { maxOldGenerationSizeMb: HEAP_MB } });
-  worker.stdout.on('data', (d: Buffer) => process.stdout.write(d));
-  worker.stderr.on('data', (d: Buffer) => process.stderr.write(d));
+  worker.stdout.on('data', (d) => process.stdout.write(d));
+  worker.stderr.on('data', (d) => process.stderr.write(d));
   worker.unref();
   return { worker, control, stats, warmWorkers };
 }
 
-/** For `check` and `simulate`, from the raw arguments; an option it cannot read is the parser's to report. */
-export function startEarly(argv: string[]): void {
+export function startEarly(argv) {
   if (argv[0] !== 'check' && argv[0] !== 'simulate') return;
   const at = argv.findIndex((a) => a === '--workers' || a.startsWith('--workers='));
   const n = at < 0 ? 1 : Number(argv[at].includes('=') ? argv[at].slice('--workers='.length) : argv[at + 1]);
   early = startSearchThread(argv[0] === 'check' && Number.isInteger(n) && n > 1 && n <= 64 ? n - 1 : 0);
 }
 
-/** The thread started early, if it was started for as many worker threads; taken once. */
-export function takeEarly(warmWorkers: number): SearchThread | undefined {
+export function takeEarly(warmWorkers) {
   const thread = early;
   early = undefined;
   if (thread?.warmWorkers === warmWorkers) return thread;
@@ -52,8 +47,7 @@ export function takeEarly(warmWorkers: number): SearchThread | undefined {
   return undefined;
 }
 
-/** Ends the thread started early if no search took it. */
-export function discardEarly(): void {
+export function discardEarly() {
   void early?.worker.terminate();
   early = undefined;
 }
