@@ -6,8 +6,10 @@ import { registerTypeScript } from '../../checker/typescript-hooks.js';
 refuseExit();
 await registerTypeScript();
 // The worker threads of a parallel search first: they load while this thread does, each with the
-// builder that rebuilds the system it is sent (the module src/compile/model.ts names as the builder).
+// builder that will rebuild the system it is sent.
 const { warmWorkers } = (await import('node:worker_threads')).workerData;
-const builder = new URL('../compile/rebuild.ts', import.meta.url).href;
-if (warmWorkers > 0) (await import('../../checker/search/warm.ts')).warmUp(warmWorkers, [builder]);
+if (warmWorkers > 0) {
+  const { REBUILD_MODULE } = await import('../compile/rebuild-module.ts');
+  (await import('../../checker/search/warm.ts')).warmUp(warmWorkers, [REBUILD_MODULE]);
+}
 await import('./search-worker.ts');

@@ -9,6 +9,7 @@ import { pathToFileURL } from 'node:url';
 import { serialize, deserialize } from 'node:v8';
 import type { SystemSource } from '../../checker/system.ts';
 import { commonFolder, importGraph } from '../compile/import-graph.ts';
+import { REBUILD_MODULE } from '../compile/rebuild-module.ts';
 
 /** The Interleave install this process runs from. */
 export const INSTALL = resolve(import.meta.dirname, '..', '..');
@@ -107,7 +108,7 @@ export function unpackBundle(blob: Uint8Array): Unpacked {
     writeFileSync(to, f.text);
   }
   return {
-    source: { ...b.source, builder: new URL('../compile/rebuild.ts', import.meta.url).href, module: pathToFileURL(join(root, b.entry)).href },
+    source: { ...b.source, builder: REBUILD_MODULE, module: pathToFileURL(join(root, b.entry)).href },
     asOnCoordinator: (text) => text.replaceAll(root, b.base),
   };
 }

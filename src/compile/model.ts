@@ -30,6 +30,7 @@ import { listsStateProperties, readsNoParameter } from './function-source.ts';
 import { importGraphHash } from './import-graph.ts';
 import { laneTitle } from '../actor.ts';
 import { errorText } from '../../checker/error-text.ts';
+import { REBUILD_MODULE } from './rebuild-module.ts';
 
 export type { ActionInstance, State };
 
@@ -82,9 +83,6 @@ export function usesSymmetry(model: Model, option?: boolean): boolean {
 
 /** Slots of 32 bits a state may take (256 KB): a wider one is a bound left out, not a model to search. */
 const MAX_WIDTH = 1 << 16;
-
-/** The module that rebuilds a model from its source in another thread or on another machine. */
-const REBUILD_MODULE = new URL('./rebuild.ts', import.meta.url).href;
 
 export function compileModel(spec: Spec, variant: string, file?: string, opts: CompileOptions = {}): Model {
   const def = spec.def;
