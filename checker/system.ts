@@ -180,6 +180,12 @@ export interface TransitionSystem {
    * at + width are zero in every encoded state. Fingerprints skip those zeros (fingerprint()).
    */
   readonly countedRegions?: Int32Array;
+  /**
+   * The largest number each slot of an encoded state can hold, as unsigned 32-bit numbers
+   * (0xffffffff where nothing bounds it): a level queue packs the states it holds into the bits
+   * these need. Without it, states are queued slot for slot.
+   */
+  readonly slotBounds?: Uint32Array;
   /** The initial states as given (they may lie outside their type). */
   readonly initial: readonly unknown[];
   /**

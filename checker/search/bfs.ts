@@ -6,11 +6,12 @@
 import type { DiskUse, SearchResult, Violation } from '../result.ts';
 import type { DiskSearchOptions } from '../store/search-files.ts';
 import { estimateTimeLeft } from '../store/time-left.ts';
-import type { DiskLevels } from './disk-levels.ts';
+import type { DiskLevels, LevelRecords } from './disk-levels.ts';
 import { Step, type StepHandler, type ViolationKey } from '../step.ts';
 import { collisionProbability } from '../store/fingerprint.ts';
 import { WIDE } from '../store/frontier.ts';
 import { Frontier } from '../store/frontier.ts';
+import { PackedFrontier } from '../store/packed-frontier.ts';
 import { actionBytes, FingerprintStore } from '../store/memory.ts';
 import type { LevelQueue, StateStore } from '../store/store.ts';
 import type { Canonicaliser } from '../symmetry/canonicalise.ts';
@@ -201,7 +202,7 @@ const BATCH = 16;
  * states were looked up. The owner flushes the batch before it reads the store's size or the queue.
  */
 export class BatchedExpander extends Expander {
-  declare next: Frontier;
+  declare next: Frontier | PackedFrontier;
   private pending = 0;
   private readonly his = new Int32Array(BATCH);
   private readonly los = new Int32Array(BATCH);
@@ -221,7 +222,7 @@ export class BatchedExpander extends Expander {
     system: TransitionSystem,
     opts: { canonicalise?: Canonicaliser; deadlock?: boolean },
     insert: (hi: number, lo: number, parent: number, action: number, choice: ChoicePath) => number,
-    next: Frontier,
+    next: Frontier | PackedFrontier,
     /** Reads the slot where a lookup of `hi` starts. */
     private readonly touch: (hi: number) => number,
     private readonly width: number,
@@ -448,7 +449,10 @@ export async function search(system: TransitionSystem, opts: SearchOptions): Pro
 class LocalLevels implements LevelRunner {
   readonly store: StateStore;
   private readonly expander: Expander;
-  private readonly frontiers: [Frontier, Frontier];
+  /** Packed where the system bounds its slots tightly enough (PackedFrontier). */
+  private readonly frontiers: [Frontier, Frontier] | [PackedFrontier, PackedFrontier];
+  /** One record of a packed level, unpacked for the step. */
+  private readonly unpacked: Int32Array;
   private lastYield = Date.now();
   /** For the estimate of the time left: sizes of the levels expanded, and the one under way. */
   private readonly levels: number[] = [];
@@ -462,7 +466,12 @@ class LocalLevels implements LevelRunner {
     const store = opts.store ?? new FingerprintStore(actionBytes(system.actions.length), { choices: !!system.choices });
     this.store = store;
     const record = system.width + 1;
-    this.frontiers = [new Frontier(record), new Frontier(record)];
+    const bounds = system.slotBounds;
+    this.frontiers =
+      bounds !== undefined && bounds.length === system.width && PackedFrontier.pays(bounds)
+        ? [new PackedFrontier(bounds), new PackedFrontier(bounds)]
+        : [new Frontier(record), new Frontier(record)];
+    this.unpacked = new Int32Array(record);
     const insert = (hi: number, lo: number, parent: number, action: number, choice: ChoicePath) => store.insert(hi, lo, parent, action, choice);
     // Lookups in batches, where nothing reads the store between two states: an observer is told of
     // each transition as it is taken, and --max-states stops at the state that reaches the bound.
@@ -495,9 +504,15 @@ class LocalLevels implements LevelRunner {
     }
     const record = this.system.width + 1;
     const { data, count } = level[0];
+    const current = next === this.frontiers[0] ? this.frontiers[1] : this.frontiers[0];
+    const packed = current instanceof PackedFrontier ? current : undefined;
+    const unpacked = this.unpacked;
     this.level = { count, done: 0 };
     for (let q = 0; q < count; q++) {
-      expander.expand(data, q * record);
+      if (packed !== undefined) {
+        packed.read(q, unpacked);
+        expander.expand(unpacked, 0);
+      } else expander.expand(data, q * record);
       if (watch.maxStatesReached(store.size)) return outcome('max-states', count - q - 1);
       if ((q & 1023) === 1023) {
         this.flush();
@@ -545,7 +560,22 @@ class LocalLevels implements LevelRunner {
   /** The same search on disk from here (at a level's end): the store and the level to expand move there. */
   toDisk(levels: typeof DiskLevels, disk: DiskSearchOptions, level: Region, depth: number): DiskLevels {
     const { step, found } = this.expander;
-    return levels.fromMemory(this.system, this.opts, disk, { store: this.store as FingerprintStore, level, depth, generated: step.generated, fired: step.fired, found });
+    const packed = this.frontiers.find((f) => f.data === level.data);
+    const records: LevelRecords = {
+      count: level.count,
+      each: (write) => {
+        if (!(packed instanceof PackedFrontier)) return write(level.data, level.count);
+        // Unpacked a run at a time: the whole level at once would take the memory the spill frees.
+        const run = 4096;
+        const out = new Int32Array(run * this.unpacked.length);
+        for (let q = 0; q < level.count; q += run) {
+          const n = Math.min(run, level.count - q);
+          for (let k = 0; k < n; k++) packed.read(q + k, out, k * this.unpacked.length);
+          write(out, n);
+        }
+      },
+    };
+    return levels.fromMemory(this.system, this.opts, disk, { store: this.store as FingerprintStore, level: records, depth, generated: step.generated, fired: step.fired, found });
   }
 }
 

@@ -58,6 +58,12 @@ class VectorExpander extends Expander {
   }
 }
 
+/** A level held in memory, as the records the step reads ([index, slots...]), handed over a run at a time. */
+export interface LevelRecords {
+  count: number;
+  each(write: (records: Int32Array, n: number) => void): void;
+}
+
 export class DiskLevels implements LevelRunner {
   readonly files: SearchFiles;
   private readonly expander: VectorExpander;
@@ -83,7 +89,7 @@ export class DiskLevels implements LevelRunner {
     private readonly system: TransitionSystem,
     opts: SearchOptions,
     private readonly disk: DiskSearchOptions,
-    how: { memory?: { store: FingerprintStore; level: Region; depth: number; generated: number; fired: Uint32Array; found: Uint32Array } },
+    how: { memory?: { store: FingerprintStore; level: LevelRecords; depth: number; generated: number; fired: Uint32Array; found: Uint32Array } },
   ) {
     this.record = system.width + 1;
     const store = () => this.files.store;
@@ -107,9 +113,9 @@ export class DiskLevels implements LevelRunner {
       this.files = SearchFiles.fromMemory(mem.store, disk, this.record);
       this.spilledAt = mem.store.size;
       this.depth = mem.depth;
-      this.current = this.files.level(mem.depth);
-      this.current.pushRecords(mem.level.data, mem.level.count);
-      this.current.flush(this.files.checkpointing);
+      const current = (this.current = this.files.level(mem.depth));
+      mem.level.each((records, n) => current.pushRecords(records, n));
+      current.flush(this.files.checkpointing);
       this.expander.step.generated = mem.generated;
       this.expander.step.fired.set(mem.fired);
       this.expander.found.set(mem.found);
@@ -143,7 +149,7 @@ export class DiskLevels implements LevelRunner {
     system: TransitionSystem,
     opts: SearchOptions,
     disk: DiskSearchOptions,
-    memory: { store: FingerprintStore; level: Region; depth: number; generated: number; fired: Uint32Array; found: Uint32Array },
+    memory: { store: FingerprintStore; level: LevelRecords; depth: number; generated: number; fired: Uint32Array; found: Uint32Array },
   ): DiskLevels {
     return new DiskLevels(system, opts, disk, { memory });
   }

@@ -5,7 +5,7 @@ import type { LevelQueue } from './store.ts';
 /** Vectors wider than this many slots are copied with set() (a memcpy), narrower ones slot by slot. */
 export const WIDE = 64;
 /** Slots (64M: 256 MB) below which a frontier grows eightfold, not twofold (grow()). */
-const FAST_BELOW = 1 << 26;
+export const FAST_BELOW = 1 << 26;
 
 export class Frontier implements LevelQueue {
   data: Int32Array;

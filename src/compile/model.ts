@@ -226,6 +226,7 @@ export function compileModel(spec: Spec, variant: string, file?: string, opts: C
     views: viewsOn ? { open: views.open, draft: views.draft, plain: (s) => (views.isView(s) ? views.plain(s) : s), recycle: views.recycle } : undefined,
     width: codec.width,
     countedRegions: countedRegionsOf(codec),
+    slotBounds: slotBoundsOf(codec),
     vars: codec.keys,
     // Listed (for traces, simulation, the explorer) only when asked for, if they are streamed.
     get initial(): unknown[] {
@@ -648,6 +649,13 @@ function expandParams(spec: string, action: string, params: ParamDomains): Recor
     combos = combos.flatMap((c) => values.map((v) => ({ ...c, [p]: v })));
   }
   return combos;
+}
+
+/** The largest number each slot of the state's encoding holds (TransitionSystem.slotBounds). */
+function slotBoundsOf(codec: RecordSchema<Shape>): Uint32Array {
+  const bounds: number[] = [];
+  codec.slotBounds(bounds);
+  return Uint32Array.from(bounds);
 }
 
 /** The state's wide bounded sets and sequences (TransitionSystem.countedRegions), if it has any. */

@@ -23,6 +23,8 @@ export class TypeViolation extends Error {
 
 /** The most values enumerate() lists. */
 export const ENUMERATE_LIMIT = 1_000_000;
+/** The bound of a slot that may hold any 32-bit number (Schema.slotBounds). */
+export const ANY_SLOT = 0xffffffff;
 
 export abstract class Schema<T> {
   declare readonly _type: T;
@@ -38,6 +40,14 @@ export abstract class Schema<T> {
   /** Scalarsets used anywhere inside this type. */
   scalarsets(): Scalarset[] {
     return [];
+  }
+  /**
+   * Appends, for each of the value's slots, the largest number an encoding of a value of this type
+   * writes there (as unsigned; ANY_SLOT where the type does not bound it). A level queue packs
+   * states by these bounds.
+   */
+  slotBounds(out: number[]): void {
+    for (let i = 0; i < this.width; i++) out.push(ANY_SLOT);
   }
   /** Value as it appears in an ITF trace file. */
   abstract toITF(value: T): unknown;
@@ -88,6 +98,9 @@ export abstract class FiniteSchema<T> extends Schema<T> {
   abstract indexOf(value: unknown): number;
   get size(): number {
     return this.values.length;
+  }
+  override slotBounds(out: number[]): void {
+    out.push(Math.max(0, this.size - 1));
   }
   encode(value: unknown, out: Int32Array, at: number, path: string): void {
     const i = this.indexOf(value);
@@ -239,6 +252,9 @@ export class RecordSchema<Sh extends Shape> extends Schema<InferShape<Sh>> {
     }
     this.width = w;
   }
+  override slotBounds(out: number[]): void {
+    for (const k of this.keys) this.fields[k].slotBounds(out);
+  }
   describe(): string {
     return `record { ${this.keys.map((k) => `${k}: ${this.fields[k].describe()}`).join(', ')} }`;
   }
@@ -319,6 +335,9 @@ export class ArraySchema<E extends Schema<unknown>> extends Schema<Infer<E>[]> {
     if (!Number.isInteger(length) || length < 0) throw new Error(`array(_, ${length}): length must be a non-negative integer`);
     this.width = element.width * length;
   }
+  override slotBounds(out: number[]): void {
+    for (let i = 0; i < this.length; i++) this.element.slotBounds(out);
+  }
   describe(): string {
     return `array(${this.element.describe()}, ${this.length})`;
   }
@@ -374,6 +393,10 @@ export class SeqSchema<E extends Schema<unknown>> extends Schema<Infer<E>[]> {
     super();
     if (!Number.isInteger(maxLen) || maxLen < 0) throw new Error(`seqOf(_, ${maxLen}): maxLen must be a non-negative integer`);
     this.width = 1 + element.width * maxLen;
+  }
+  override slotBounds(out: number[]): void {
+    out.push(this.maxLen);
+    for (let i = 0; i < this.maxLen; i++) this.element.slotBounds(out);
   }
   describe(): string {
     return `seqOf(${this.element.describe()}, ${this.maxLen})`;
@@ -446,6 +469,9 @@ export class MapSchema<K extends FiniteSchema<any>, V extends Schema<unknown>> e
     if (!(key instanceof FiniteSchema)) throw new Error('mapOf(key, value): the key must be int(), bool(), enumOf() or scalarset()');
     this.keyNames = key.values.map((k) => key.keyOf(k));
     this.width = value.width * key.size;
+  }
+  override slotBounds(out: number[]): void {
+    for (let i = 0; i < this.key.size; i++) this.value.slotBounds(out);
   }
   describe(): string {
     return `mapOf(${this.key.describe()}, ${this.value.describe()})`;
@@ -527,6 +553,10 @@ export class SetSchema<E extends FiniteSchema<any>> extends Schema<Set<Infer<E>>
     if (element.size > 1024) throw new Error(`setOf(${element.describe()}): at most 1024 possible elements`);
     this.width = Math.max(1, Math.ceil(element.size / BITS));
   }
+  override slotBounds(out: number[]): void {
+    // BITS elements to a word, the last word holding the rest.
+    for (let i = 0; i < this.width; i++) out.push(2 ** Math.min(BITS, Math.max(0, this.element.size - i * BITS)) - 1);
+  }
   describe(): string {
     return `setOf(${this.element.describe()})`;
   }
@@ -585,6 +615,9 @@ export class TupleSchema<const T extends readonly Schema<unknown>[]> extends Sch
       w += t.width;
     });
     this.width = w;
+  }
+  override slotBounds(out: number[]): void {
+    for (const t of this.items) t.slotBounds(out);
   }
   describe(): string {
     return `tuple(${this.items.map((t) => t.describe()).join(', ')})`;
@@ -656,6 +689,16 @@ abstract class SortedSchema<E extends Schema<unknown>, T> extends Schema<T> {
     this.max = max;
     this.row = element.width + extra;
     this.width = 1 + this.row * max;
+  }
+  override slotBounds(out: number[]): void {
+    out.push(this.max);
+    const element: number[] = [];
+    this.element.slotBounds(element);
+    // A bag's copies are bounded too, but by their own field: ANY_SLOT is safe.
+    for (let r = 0; r < this.max; r++) {
+      out.push(...element);
+      for (let x = element.length; x < this.row; x++) out.push(ANY_SLOT);
+    }
   }
   /** Its number of rows, the rows, then zeros (writeRows). */
   countedRegions(at: number): number[] {
@@ -845,6 +888,10 @@ export class OptionalSchema<E extends Schema<unknown>> extends Schema<Infer<E> |
     super();
     this.width = 1 + inner.width;
   }
+  override slotBounds(out: number[]): void {
+    out.push(1);
+    this.inner.slotBounds(out);
+  }
   describe(): string {
     return `optional(${this.inner.describe()})`;
   }
@@ -915,6 +962,16 @@ export class UnionSchema<const M extends readonly Schema<unknown>[]> extends Sch
         if (i !== j) throw new Error(`oneOf(): ${show(v)} is a value of type ${i + 1} and of type ${j + 1}; the types must not share values`);
       }
     });
+  }
+  override slotBounds(out: number[]): void {
+    // The member's tag, then each slot's largest over the members (a narrower member leaves zeros).
+    out.push(this.members.length - 1);
+    const each = this.members.map((t) => {
+      const b: number[] = [];
+      t.slotBounds(b);
+      return b;
+    });
+    for (let i = 0; i < this.width - 1; i++) out.push(Math.max(0, ...each.map((b) => b[i] ?? 0)));
   }
   describe(): string {
     return `oneOf(${this.members.map((t) => t.describe()).join(', ')})`;

@@ -1,0 +1,116 @@
+// A level queue that keeps each state in the bits its slots need (TransitionSystem.slotBounds), not
+// in a 32-bit word per slot: a bounded queue of twelve values from 0..2 takes one word, not fourteen.
+// The level being expanded and the next one are a search's largest buffers after the store, and
+// every page of them is written once per run (on a virtual machine a page fault costs about as much
+// as looking a hundred states up): packed, they take a fifth to a tenth of the memory.
+//
+// Record q is `words` Int32 words from data[q * words]: the store index, then the slots, each in the
+// bits its bound needs, packed into words in order without straddling two (a 32-bit slot takes a
+// word of its own). Packing and unpacking are straight-line code generated for the layout.
+import { FAST_BELOW } from './frontier.ts';
+import type { LevelQueue } from './store.ts';
+
+type Pack = (data: Int32Array, at: number, index: number, src: Int32Array, from: number) => void;
+type Unpack = (data: Int32Array, at: number, into: Int32Array, to: number) => void;
+
+/** The bits a slot whose largest value is `bound` (unsigned) needs. */
+export function bitsFor(bound: number): number {
+  return bound === 0 ? 0 : 32 - Math.clz32(bound);
+}
+
+/** Where each slot goes: its word (after the index word), its shift, its bits; and the words per record. */
+export function packedLayout(bounds: Uint32Array): { word: number[]; shift: number[]; bits: number[]; words: number } {
+  const word: number[] = [];
+  const shift: number[] = [];
+  const bits: number[] = [];
+  let w = 1;
+  let used = 0;
+  for (const bound of bounds) {
+    const b = bitsFor(bound);
+    if (used + b > 32) {
+      w++;
+      used = 0;
+    }
+    word.push(w);
+    shift.push(used);
+    bits.push(b);
+    used += b;
+  }
+  return { word, shift, bits, words: used === 0 && w === 1 ? 1 : w + 1 };
+}
+
+/** The generated pair for a layout: one store per word, one shift and mask per slot. */
+function compile(layout: ReturnType<typeof packedLayout>): { pack: Pack; unpack: Unpack } {
+  const { word, shift, bits, words } = layout;
+  const perWord: string[][] = Array.from({ length: words }, () => []);
+  const reads: string[] = [];
+  word.forEach((w, i) => {
+    if (bits[i] === 0) {
+      reads.push(`into[to + ${1 + i}] = 0;`);
+      return;
+    }
+    perWord[w].push(shift[i] === 0 ? `src[from + ${i}]` : `(src[from + ${i}] << ${shift[i]})`);
+    const mask = bits[i] === 32 ? '' : ` & ${2 ** bits[i] - 1}`;
+    reads.push(`into[to + ${1 + i}] = ${shift[i] === 0 ? `data[at + ${w}]` : `(data[at + ${w}] >>> ${shift[i]})`}${mask};`);
+  });
+  const writes = perWord.slice(1).map((parts, k) => `data[at + ${k + 1}] = ${parts.length === 0 ? '0' : parts.join(' | ')};`);
+  const pack = new Function('data', 'at', 'index', 'src', 'from', `data[at] = index; ${writes.join(' ')}`) as Pack;
+  const unpack = new Function('data', 'at', 'into', 'to', `into[to] = data[at]; ${reads.join(' ')}`) as Unpack;
+  return { pack, unpack };
+}
+
+export class PackedFrontier implements LevelQueue {
+  data: Int32Array;
+  count = 0;
+  /** Int32 slots of a record as the step reads it: the index, then the state's slots (LevelQueue). */
+  readonly record: number;
+  /** Int32 words of a packed record. */
+  readonly words: number;
+  private readonly pack: Pack;
+  private readonly unpackAt: Unpack;
+
+  constructor(bounds: Uint32Array) {
+    const layout = packedLayout(bounds);
+    this.record = bounds.length + 1;
+    this.words = layout.words;
+    ({ pack: this.pack, unpack: this.unpackAt } = compile(layout));
+    this.data = new Int32Array(this.words * Math.max(1, Math.min(1024, Math.floor((1 << 20) / this.words))));
+  }
+
+  /** Whether packing states of these bounds saves at least a quarter of the words. */
+  static pays(bounds: Uint32Array): boolean {
+    return packedLayout(bounds).words * 4 <= (bounds.length + 1) * 3;
+  }
+
+  push(index: number, v: Int32Array): void {
+    this.pushFrom(index, v, 0);
+  }
+  /** push() of the state at src[from..from + record - 1). */
+  pushFrom(index: number, src: Int32Array, from: number): void {
+    const at = this.count * this.words;
+    if (at + this.words > this.data.length) this.grow();
+    this.pack(this.data, at, index, src, from);
+    this.count++;
+  }
+  /** Record q as the step reads it, [index, slots...], into into[to..to + record). */
+  read(q: number, into: Int32Array, to = 0): void {
+    this.unpackAt(this.data, q * this.words, into, to);
+  }
+  /** Empties it for reuse (its pages stay: a level is about as big as the last). */
+  clear(): this {
+    this.count = 0;
+    return this;
+  }
+  /** As Frontier grows: eightfold up to FAST_BELOW words (pages are faulted in only as they are written), then twofold. */
+  private grow(): void {
+    const n = this.data.length;
+    let bigger: Int32Array;
+    try {
+      bigger = new Int32Array(n < FAST_BELOW ? n * 8 : n * 2);
+    } catch {
+      bigger = new Int32Array(n * 2);
+    }
+    bigger.set(this.data);
+    this.data = bigger;
+  }
+}

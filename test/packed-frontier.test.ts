@@ -1,0 +1,122 @@
+// The packed level queue: where each slot goes, that every state comes back as it went in, and that
+// the bounds the schema gives hold for every value of a type (a bound too small would merge slots).
+import { describe, expect, it } from 'vitest';
+import { PackedFrontier, packedLayout } from '../checker/store/packed-frontier.ts';
+import { mulberry32 } from '../checker/random.ts';
+import { ANY_SLOT, bagOf, bool, enumOf, int, mapOf, oneOf, optional, record, scalarset, type Schema, seqOf, setOf, tuple } from '../src/schema/index.ts';
+
+const boundsOf = (s: Schema<unknown>): number[] => {
+  const out: number[] = [];
+  s.slotBounds(out);
+  return out;
+};
+
+describe('packed layout', () => {
+  it('gives each slot the bits of its bound, in order, never across two words', () => {
+    const layout = packedLayout(Uint32Array.from([2, 0, 12, ANY_SLOT, 1, 2 ** 30 - 1, 3]));
+    expect(layout.bits).toEqual([2, 0, 4, 32, 1, 30, 2]);
+    expect(layout.word).toEqual([1, 1, 1, 2, 3, 3, 4]);
+    expect(layout.shift).toEqual([0, 2, 2, 0, 0, 1, 0]);
+    expect(layout.words).toBe(5);
+  });
+
+  it('keeps a state of zero-bit slots in its index word alone', () => {
+    expect(packedLayout(Uint32Array.from([0, 0])).words).toBe(1);
+  });
+
+  it('packs only where it saves a quarter of the words', () => {
+    expect(PackedFrontier.pays(Uint32Array.from([ANY_SLOT, ANY_SLOT, ANY_SLOT]))).toBe(false);
+    expect(PackedFrontier.pays(Uint32Array.from([ANY_SLOT, ANY_SLOT, 1]))).toBe(false);
+    expect(PackedFrontier.pays(Uint32Array.from([3, 3, 3]))).toBe(true);
+  });
+});
+
+describe('PackedFrontier', () => {
+  const bounds = Uint32Array.from([2, 0, 12, ANY_SLOT, 1, 2 ** 30 - 1, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7]);
+  const random = mulberry32(7);
+  const state = (): Int32Array =>
+    Int32Array.from(bounds, (b) => (b === ANY_SLOT ? (random() * 2 ** 32) | 0 : Math.floor(random() * (b + 1))));
+
+  it('gives back every state as it was pushed, with its index, past several growths and after clear()', () => {
+    const q = new PackedFrontier(bounds);
+    expect(q.words).toBe(6);
+    const n = 60_000;
+    for (let round = 0; round < 2; round++) {
+      q.clear();
+      const pushed: Int32Array[] = [];
+      for (let i = 0; i < n; i++) {
+        const v = state();
+        if (i === 0) v.set([2, 0, 12, -1, 1, 2 ** 30 - 1, 7]);
+        if (i === 1) v[3] = -(2 ** 31);
+        pushed.push(v);
+        // From an offset into a larger array (the batched expander's vectors), or from the start.
+        if (i % 2 === 0) q.push(i * 3 + round, v);
+        else {
+          const batch = new Int32Array(bounds.length * 3);
+          batch.set(v, bounds.length);
+          q.pushFrom(i * 3 + round, batch, bounds.length);
+        }
+      }
+      expect(q.count).toBe(n);
+      const out = new Int32Array(q.record + 5);
+      for (let i = 0; i < n; i++) {
+        q.read(i, out, 5);
+        expect(out[5]).toBe(i * 3 + round);
+        if (!out.subarray(6).every((x, k) => x === pushed[i][k])) expect([...out.subarray(6)]).toEqual([...pushed[i]]);
+      }
+    }
+  });
+});
+
+describe('slot bounds', () => {
+  const Proc = scalarset('Proc', 2);
+  const mixed = record({
+    n: int(-1, 2),
+    flag: bool(),
+    s: setOf(int(0, 40)),
+    q: seqOf(enumOf('a', 'b', 'c'), 2),
+    o: optional(int(0, 4)),
+    m: mapOf(Proc, bool()),
+    u: oneOf(int(0, 5), record({ a: bool(), b: int(0, 9) })),
+    t: tuple(bool(), int(3, 4)),
+    msgs: setOf(record({ from: Proc, k: int(0, 2) }), { max: 2 }),
+    bag: bagOf(enumOf('x', 'y'), { max: 2, copies: 3 }),
+  });
+
+  it('are what each type writes at most, slot by slot', () => {
+    expect(boundsOf(mixed)).toEqual([
+      3, // n: int(-1, 2), encoded from 0
+      1, // flag
+      2 ** 30 - 1, 2 ** 11 - 1, // s: 41 elements, 30 to a word
+      2, 2, 2, // q: its length, then two elements
+      1, 4, // o: present or not, then the value
+      1, 1, // m
+      1, 5, 9, // u: which member, then each slot's largest over the members
+      1, 1, // t: bool, int(3, 4)
+      2, 1, 2, 1, 2, // msgs: how many, then two rows
+      2, 1, ANY_SLOT, 1, ANY_SLOT, // bag: how many, then two rows of element and copies
+    ]);
+    expect(boundsOf(mixed).length).toBe(mixed.width);
+  });
+
+  it('hold for every value the types list', () => {
+    const types: Schema<unknown>[] = [
+      record({ n: int(-1, 2), s: setOf(int(0, 3)), q: seqOf(enumOf('a', 'b', 'c'), 2) }),
+      record({ o: optional(int(0, 4)), m: mapOf(Proc, bool()), u: oneOf(int(0, 5), record({ a: bool(), b: int(0, 2) })) }),
+      record({ msgs: setOf(record({ from: Proc, k: int(0, 2) }), { max: 2 }), bag: bagOf(enumOf('x', 'y'), { max: 2, copies: 3 }) }),
+    ];
+    for (const type of types) {
+      const bounds = boundsOf(type);
+      const slots = new Int32Array(type.width);
+      const values = type.enumerate();
+      expect(values.length).toBeGreaterThan(10);
+      for (const v of values) {
+        slots.fill(0);
+        type.encode(v, slots, 0, '');
+        slots.forEach((x, i) => {
+          if (x >>> 0 > bounds[i]) expect({ value: v, slot: i, x }).toBe(`within ${bounds[i]}`);
+        });
+      }
+    }
+  });
+});
