@@ -39,7 +39,19 @@ export function packedLayout(bounds: Uint32Array): { word: number[]; shift: numb
   return { word, shift, bits, words: used === 0 && w === 1 ? 1 : w + 1 };
 }
 
-/** The generated pair for a layout: one store per word, one shift and mask per slot. */
+/**
+ * The generated pair for some bounds, made once: a search's two frontiers then call the same
+ * functions, which the compiler can inline into the loops that call them.
+ */
+const compiled = new Map<string, { pack: Pack; unpack: Unpack }>();
+function compileFor(bounds: Uint32Array): { pack: Pack; unpack: Unpack } {
+  const key = bounds.join(',');
+  let made = compiled.get(key);
+  if (made === undefined) compiled.set(key, (made = compile(packedLayout(bounds))));
+  return made;
+}
+
+/** One store per word, one shift and mask per slot. */
 function compile(layout: ReturnType<typeof packedLayout>): { pack: Pack; unpack: Unpack } {
   const { word, shift, bits, words } = layout;
   const perWord: string[][] = Array.from({ length: words }, () => []);
@@ -73,7 +85,7 @@ export class PackedFrontier implements LevelQueue {
     const layout = packedLayout(bounds);
     this.record = bounds.length + 1;
     this.words = layout.words;
-    ({ pack: this.pack, unpack: this.unpackAt } = compile(layout));
+    ({ pack: this.pack, unpack: this.unpackAt } = compileFor(bounds));
     this.data = new Int32Array(this.words * Math.max(1, Math.min(1024, Math.floor((1 << 20) / this.words))));
   }
 
