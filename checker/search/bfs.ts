@@ -11,7 +11,7 @@ import { Step, type StepHandler, type ViolationKey } from '../step.ts';
 import { collisionProbability } from '../store/fingerprint.ts';
 import { WIDE } from '../store/frontier.ts';
 import { Frontier } from '../store/frontier.ts';
-import { PackedFrontier } from '../store/packed-frontier.ts';
+import { PackedFrontier, packingBounds } from '../store/packed-frontier.ts';
 import { actionBytes, FingerprintStore } from '../store/memory.ts';
 import type { LevelQueue, StateStore } from '../store/store.ts';
 import type { Canonicaliser } from '../symmetry/canonicalise.ts';
@@ -466,11 +466,8 @@ class LocalLevels implements LevelRunner {
     const store = opts.store ?? new FingerprintStore(actionBytes(system.actions.length), { choices: !!system.choices });
     this.store = store;
     const record = system.width + 1;
-    const bounds = system.slotBounds;
-    this.frontiers =
-      bounds !== undefined && bounds.length === system.width && PackedFrontier.pays(bounds)
-        ? [new PackedFrontier(bounds), new PackedFrontier(bounds)]
-        : [new Frontier(record), new Frontier(record)];
+    const bounds = packingBounds(system);
+    this.frontiers = bounds !== undefined ? [new PackedFrontier(bounds), new PackedFrontier(bounds)] : [new Frontier(record), new Frontier(record)];
     this.unpacked = new Int32Array(record);
     const insert = (hi: number, lo: number, parent: number, action: number, choice: ChoicePath) => store.insert(hi, lo, parent, action, choice);
     // Lookups in batches, where nothing reads the store between two states: an observer is told of

@@ -11,6 +11,7 @@
 import { Worker } from 'node:worker_threads';
 import type { Violation } from '../result.ts';
 import { Frontier } from '../store/frontier.ts';
+import { PackedFrontier, packingBounds } from '../store/packed-frontier.ts';
 import { actionBytes, CHUNK, FingerprintStore, INDEX_BLOCK, type StoreBuffers } from '../store/memory.ts';
 import { collectGarbage, RELEASE_BYTES } from '../store/release.ts';
 import { canonicaliser } from '../symmetry/canonicalise.ts';
@@ -135,8 +136,12 @@ export function fromWire(system: TransitionSystem, w: WireViolation): Violation 
  * thread, between its looks at the clock (so Ctrl-C and the memory limit are still seen).
  */
 export class Participant {
-  next: Frontier;
-  private previous?: Frontier;
+  next: Frontier | PackedFrontier;
+  private previous?: Frontier | PackedFrontier;
+  /** Whether the level's states are packed (not those an outbox's owner reads from disk). */
+  private readonly packing?: Uint32Array;
+  /** One packed record, unpacked for the step. */
+  private readonly unpacked: Int32Array;
   private store?: FingerprintStore;
   private readonly block = new Int32Array(2);
   private inserted = 0;
@@ -162,7 +167,9 @@ export class Participant {
     private readonly outbox = false,
   ) {
     this.store = store;
-    this.next = new Frontier(system.width + 1, true);
+    this.packing = outbox ? undefined : packingBounds(system);
+    this.unpacked = new Int32Array(system.width + 1);
+    this.next = this.frontier();
     this.handedFired = new Uint32Array(system.actions.length);
     this.expander = outbox
       ? new OutboxExpander(system, opts, this.next)
@@ -178,6 +185,11 @@ export class Participant {
           (hi) => this.store!.touch(hi),
           system.width,
         );
+  }
+
+  /** A frontier for a level this thread finds, in shared memory. */
+  private frontier(): Frontier | PackedFrontier {
+    return this.packing !== undefined ? new PackedFrontier(this.packing, true) : new Frontier(this.system.width + 1, true);
   }
 
   /** Moves ranges of the old table into the new one until none is left (a growth round). */
@@ -206,7 +218,7 @@ export class Participant {
       // The frontier written two levels ago is free again: the level now expanded is the last one's.
       const spare = this.previous;
       this.previous = this.next;
-      this.next = spare?.clear() ?? new Frontier(this.system.width + 1, true);
+      this.next = spare?.clear() ?? this.frontier();
       this.expander.next = this.next;
       this.expander.violations.clear();
     }
@@ -241,7 +253,14 @@ export class Participant {
       if (r < 0) return 'done';
       const { data, count } = this.frontiers[r];
       const last = Math.min(this.claimed + chunk, count);
-      for (let p = this.claimed; p < last; p++) expander.expand(data, p * record);
+      const packed = this.next instanceof PackedFrontier ? this.next : undefined;
+      if (packed !== undefined) {
+        const unpacked = this.unpacked;
+        for (let p = this.claimed; p < last; p++) {
+          packed.readIn(data, p, unpacked);
+          expander.expand(unpacked, 0);
+        }
+      } else for (let p = this.claimed; p < last; p++) expander.expand(data, p * record);
       // Within the chunk's room: the store may grow before the next.
       if (expander instanceof BatchedExpander) expander.flush();
       counts[2 * id] = expander.step.generated;
@@ -376,7 +395,8 @@ export class ThreadedLevels implements LevelRunner {
     const { system, store, control, n, helpers, self, ahead } = this;
     if (level.length === 0) {
       // Initial states, in this thread, through the same expander as every other state.
-      const first = new Frontier(system.width + 1, true);
+      const bounds = packingBounds(system);
+      const first = bounds !== undefined ? new PackedFrontier(bounds, true) : new Frontier(system.width + 1, true);
       const init = new Expander(system, this.opts, (hi, lo, parent, action, choice) => store.insert(hi, lo, parent, action, choice), first);
       init.initial(initialStates(system));
       found.merge(init.violations.all());

@@ -71,6 +71,15 @@ function compile(layout: ReturnType<typeof packedLayout>): { pack: Pack; unpack:
   return { pack, unpack };
 }
 
+/**
+ * The bounds to pack a system's states by, or undefined where it gives none (a hand-written system)
+ * or packing would save less than a quarter of the words.
+ */
+export function packingBounds(system: { readonly width: number; readonly slotBounds?: Uint32Array }): Uint32Array | undefined {
+  const bounds = system.slotBounds;
+  return bounds !== undefined && bounds.length === system.width && PackedFrontier.pays(bounds) ? bounds : undefined;
+}
+
 export class PackedFrontier implements LevelQueue {
   data: Int32Array;
   count = 0;
@@ -81,12 +90,16 @@ export class PackedFrontier implements LevelQueue {
   private readonly pack: Pack;
   private readonly unpackAt: Unpack;
 
-  constructor(bounds: Uint32Array) {
+  constructor(
+    bounds: Uint32Array,
+    /** In a SharedArrayBuffer, for worker threads to read. */
+    private readonly shared = false,
+  ) {
     const layout = packedLayout(bounds);
     this.record = bounds.length + 1;
     this.words = layout.words;
     ({ pack: this.pack, unpack: this.unpackAt } = compileFor(bounds));
-    this.data = new Int32Array(this.words * Math.max(1, Math.min(1024, Math.floor((1 << 20) / this.words))));
+    this.data = this.alloc(this.words * Math.max(1, Math.min(1024, Math.floor((1 << 20) / this.words))));
   }
 
   /** Whether packing states of these bounds saves at least a quarter of the words. */
@@ -108,6 +121,10 @@ export class PackedFrontier implements LevelQueue {
   read(q: number, into: Int32Array, to = 0): void {
     this.unpackAt(this.data, q * this.words, into, to);
   }
+  /** The same, of a frontier of the same bounds whose buffer is `data` (another thread's). */
+  readIn(data: Int32Array, q: number, into: Int32Array, to = 0): void {
+    this.unpackAt(data, q * this.words, into, to);
+  }
   /** Empties it for reuse (its pages stay: a level is about as big as the last). */
   clear(): this {
     this.count = 0;
@@ -118,11 +135,14 @@ export class PackedFrontier implements LevelQueue {
     const n = this.data.length;
     let bigger: Int32Array;
     try {
-      bigger = new Int32Array(n < FAST_BELOW ? n * 8 : n * 2);
+      bigger = this.alloc(n < FAST_BELOW ? n * 8 : n * 2);
     } catch {
-      bigger = new Int32Array(n * 2);
+      bigger = this.alloc(n * 2);
     }
     bigger.set(this.data);
     this.data = bigger;
+  }
+  private alloc(length: number): Int32Array {
+    return new Int32Array(this.shared ? new SharedArrayBuffer(length * 4) : new ArrayBuffer(length * 4));
   }
 }
