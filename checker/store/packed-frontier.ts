@@ -7,7 +7,7 @@
 // Record q is `words` Int32 words from data[q * words]: the store index, then the slots, each in the
 // bits its bound needs, packed into words in order without straddling two (a 32-bit slot takes a
 // word of its own). Packing and unpacking are straight-line code generated for the layout.
-import { FAST_BELOW } from './frontier.ts';
+import { firstQueueBuffer, grownQueue } from './frontier.ts';
 import type { LevelQueue } from './store.ts';
 
 type Pack = (data: Int32Array, at: number, index: number, src: Int32Array, from: number) => void;
@@ -99,7 +99,7 @@ export class PackedFrontier implements LevelQueue {
     this.record = bounds.length + 1;
     this.words = layout.words;
     ({ pack: this.pack, unpack: this.unpackAt } = compileFor(bounds));
-    this.data = this.alloc(this.words * Math.max(1, Math.min(1024, Math.floor((1 << 20) / this.words))));
+    this.data = firstQueueBuffer(this.words, shared);
   }
 
   /** Whether packing states of these bounds saves at least a quarter of the words. */
@@ -130,19 +130,8 @@ export class PackedFrontier implements LevelQueue {
     this.count = 0;
     return this;
   }
-  /** As Frontier grows: eightfold up to FAST_BELOW words (pages are faulted in only as they are written), then twofold. */
+  /** Out of pushFrom(), as in Frontier. */
   private grow(): void {
-    const n = this.data.length;
-    let bigger: Int32Array;
-    try {
-      bigger = this.alloc(n < FAST_BELOW ? n * 8 : n * 2);
-    } catch {
-      bigger = this.alloc(n * 2);
-    }
-    bigger.set(this.data);
-    this.data = bigger;
-  }
-  private alloc(length: number): Int32Array {
-    return new Int32Array(this.shared ? new SharedArrayBuffer(length * 4) : new ArrayBuffer(length * 4));
+    this.data = grownQueue(this.data, this.shared);
   }
 }
