@@ -18,6 +18,7 @@
 import type { Violation } from '../result.ts';
 import { Step, type StepHandler, type ViolationKey } from '../step.ts';
 import { Frontier } from '../store/frontier.ts';
+import { PackedFrontier, packingBounds } from '../store/packed-frontier.ts';
 import { actionBytes, FingerprintStore } from '../store/memory.ts';
 import type { StateStore } from '../store/store.ts';
 import { canonicaliser, type Canonicaliser } from '../symmetry/canonicalise.ts';
@@ -170,8 +171,11 @@ export class PartitionNode implements StepHandler {
   readonly store: FingerprintStore;
   /** The partition of each stored state's parent (its index is in the store). */
   private parentPartitions = new Uint16Array(1024);
-  private current: Frontier;
-  private next: Frontier;
+  /** The partition's levels, packed where the system's slots are bounded (PackedFrontier). */
+  private current: Frontier | PackedFrontier;
+  private next: Frontier | PackedFrontier;
+  /** One packed record, unpacked for the step. */
+  private readonly unpacked: Int32Array;
   private readonly step: Step;
   private readonly width: number;
   private readonly outbox: Slots[];
@@ -199,8 +203,11 @@ export class PartitionNode implements StepHandler {
     const canon: Canonicaliser | undefined = opts.symmetry && system.symmetry.size > 0 ? canonicaliser(system) : undefined;
     this.store = new FingerprintStore(actionBytes(system.actions.length), { choices: !!system.choices });
     this.width = system.width;
-    this.current = new Frontier(system.width + 1);
-    this.next = new Frontier(system.width + 1);
+    const bounds = packingBounds(system);
+    const level = () => (bounds !== undefined ? new PackedFrontier(bounds) : new Frontier(system.width + 1));
+    this.current = level();
+    this.next = level();
+    this.unpacked = new Int32Array(system.width + 1);
     this.step = new Step(system, this, { canonicalise: canon, deadlock: opts.deadlock });
     this.batchSlots = opts.batchSlots ?? 16384;
     this.window = opts.window ?? 4;
@@ -260,9 +267,16 @@ export class PartitionNode implements StepHandler {
     this.sentBytes = 0;
     let lastYield = Date.now();
     try {
+      const unpacked = this.unpacked;
       for (let q = 0; q < current.count; q++) {
-        this.parent = current.data[q * record];
-        step.expand(current.data, q * record + 1, this.parent);
+        if (current instanceof PackedFrontier) {
+          current.read(q, unpacked);
+          this.parent = unpacked[0];
+          step.expand(unpacked, 1, this.parent);
+        } else {
+          this.parent = current.data[q * record];
+          step.expand(current.data, q * record + 1, this.parent);
+        }
         for (let p = 0; p < this.partitions; p++) if (this.outbox[p].length >= this.batchSlots) await this.flush(p);
         if ((q & 255) === 255 && Date.now() - lastYield > 50) {
           // Let batches from other partitions in, and the process answer its coordinator's pings.
