@@ -11,7 +11,7 @@ import { Step, type StepHandler, type ViolationKey } from '../step.ts';
 import { collisionProbability } from '../store/fingerprint.ts';
 import { WIDE } from '../store/frontier.ts';
 import { Frontier } from '../store/frontier.ts';
-import { PackedFrontier, packingBounds } from '../store/packed-frontier.ts';
+import { levelQueue, PackedFrontier } from '../store/packed-frontier.ts';
 import { actionBytes, FingerprintStore } from '../store/memory.ts';
 import type { LevelQueue, StateStore } from '../store/store.ts';
 import type { Canonicaliser } from '../symmetry/canonicalise.ts';
@@ -450,7 +450,7 @@ class LocalLevels implements LevelRunner {
   readonly store: StateStore;
   private readonly expander: Expander;
   /** Packed where the system bounds its slots tightly enough (PackedFrontier). */
-  private readonly frontiers: [Frontier, Frontier] | [PackedFrontier, PackedFrontier];
+  private readonly frontiers: [Frontier | PackedFrontier, Frontier | PackedFrontier];
   /** One record of a packed level, unpacked for the step. */
   private readonly unpacked: Int32Array;
   private lastYield = Date.now();
@@ -466,8 +466,7 @@ class LocalLevels implements LevelRunner {
     const store = opts.store ?? new FingerprintStore(actionBytes(system.actions.length), { choices: !!system.choices });
     this.store = store;
     const record = system.width + 1;
-    const bounds = packingBounds(system);
-    this.frontiers = bounds !== undefined ? [new PackedFrontier(bounds), new PackedFrontier(bounds)] : [new Frontier(record), new Frontier(record)];
+    this.frontiers = [levelQueue(system), levelQueue(system)];
     this.unpacked = new Int32Array(record);
     const insert = (hi: number, lo: number, parent: number, action: number, choice: ChoicePath) => store.insert(hi, lo, parent, action, choice);
     // Lookups in batches, where nothing reads the store between two states: an observer is told of

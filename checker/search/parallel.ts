@@ -11,7 +11,7 @@
 import { Worker } from 'node:worker_threads';
 import type { Violation } from '../result.ts';
 import { Frontier } from '../store/frontier.ts';
-import { PackedFrontier, packingBounds } from '../store/packed-frontier.ts';
+import { levelQueue, PackedFrontier } from '../store/packed-frontier.ts';
 import { actionBytes, CHUNK, FingerprintStore, INDEX_BLOCK, type StoreBuffers } from '../store/memory.ts';
 import { collectGarbage, RELEASE_BYTES } from '../store/release.ts';
 import { canonicaliser } from '../symmetry/canonicalise.ts';
@@ -138,8 +138,6 @@ export function fromWire(system: TransitionSystem, w: WireViolation): Violation 
 export class Participant {
   next: Frontier | PackedFrontier;
   private previous?: Frontier | PackedFrontier;
-  /** Whether the level's states are packed (not those an outbox's owner reads from disk). */
-  private readonly packing?: Uint32Array;
   /** One packed record, unpacked for the step. */
   private readonly unpacked: Int32Array;
   private store?: FingerprintStore;
@@ -167,7 +165,6 @@ export class Participant {
     private readonly outbox = false,
   ) {
     this.store = store;
-    this.packing = outbox ? undefined : packingBounds(system);
     this.unpacked = new Int32Array(system.width + 1);
     this.next = this.frontier();
     this.handedFired = new Uint32Array(system.actions.length);
@@ -187,9 +184,9 @@ export class Participant {
         );
   }
 
-  /** A frontier for a level this thread finds, in shared memory. */
+  /** A frontier for a level this thread finds, in shared memory: packed, but for an outbox's owner, which reads levels from disk. */
   private frontier(): Frontier | PackedFrontier {
-    return this.packing !== undefined ? new PackedFrontier(this.packing, true) : new Frontier(this.system.width + 1, true);
+    return this.outbox ? new Frontier(this.system.width + 1, true) : levelQueue(this.system, true);
   }
 
   /** Moves ranges of the old table into the new one until none is left (a growth round). */
@@ -395,8 +392,7 @@ export class ThreadedLevels implements LevelRunner {
     const { system, store, control, n, helpers, self, ahead } = this;
     if (level.length === 0) {
       // Initial states, in this thread, through the same expander as every other state.
-      const bounds = packingBounds(system);
-      const first = bounds !== undefined ? new PackedFrontier(bounds, true) : new Frontier(system.width + 1, true);
+      const first = levelQueue(system, true);
       const init = new Expander(system, this.opts, (hi, lo, parent, action, choice) => store.insert(hi, lo, parent, action, choice), first);
       init.initial(initialStates(system));
       found.merge(init.violations.all());

@@ -18,7 +18,7 @@
 import type { Violation } from '../result.ts';
 import { Step, type StepHandler, type ViolationKey } from '../step.ts';
 import { Frontier } from '../store/frontier.ts';
-import { PackedFrontier, packingBounds } from '../store/packed-frontier.ts';
+import { levelQueue, PackedFrontier } from '../store/packed-frontier.ts';
 import { actionBytes, FingerprintStore } from '../store/memory.ts';
 import type { StateStore } from '../store/store.ts';
 import { canonicaliser, type Canonicaliser } from '../symmetry/canonicalise.ts';
@@ -203,10 +203,8 @@ export class PartitionNode implements StepHandler {
     const canon: Canonicaliser | undefined = opts.symmetry && system.symmetry.size > 0 ? canonicaliser(system) : undefined;
     this.store = new FingerprintStore(actionBytes(system.actions.length), { choices: !!system.choices });
     this.width = system.width;
-    const bounds = packingBounds(system);
-    const level = () => (bounds !== undefined ? new PackedFrontier(bounds) : new Frontier(system.width + 1));
-    this.current = level();
-    this.next = level();
+    this.current = levelQueue(system);
+    this.next = levelQueue(system);
     this.unpacked = new Int32Array(system.width + 1);
     this.step = new Step(system, this, { canonicalise: canon, deadlock: opts.deadlock });
     this.batchSlots = opts.batchSlots ?? 16384;

@@ -7,7 +7,7 @@
 // Record q is `words` Int32 words from data[q * words]: the store index, then the slots, each in the
 // bits its bound needs, packed into words in order without straddling two (a 32-bit slot takes a
 // word of its own). Packing and unpacking are straight-line code generated for the layout.
-import { firstQueueBuffer, grownQueue } from './frontier.ts';
+import { firstQueueBuffer, Frontier, grownQueue } from './frontier.ts';
 import type { LevelQueue } from './store.ts';
 
 type Pack = (data: Int32Array, at: number, index: number, src: Int32Array, from: number) => void;
@@ -78,6 +78,12 @@ function compile(layout: ReturnType<typeof packedLayout>): { pack: Pack; unpack:
 export function packingBounds(system: { readonly width: number; readonly slotBounds?: Uint32Array }): Uint32Array | undefined {
   const bounds = system.slotBounds;
   return bounds !== undefined && bounds.length === system.width && PackedFrontier.pays(bounds) ? bounds : undefined;
+}
+
+/** A queue for a level of the system's states: packed where packingBounds() gives bounds, else slot for slot. */
+export function levelQueue(system: { readonly width: number; readonly slotBounds?: Uint32Array }, shared = false): Frontier | PackedFrontier {
+  const bounds = packingBounds(system);
+  return bounds !== undefined ? new PackedFrontier(bounds, shared) : new Frontier(system.width + 1, shared);
 }
 
 export class PackedFrontier implements LevelQueue {
