@@ -99,7 +99,7 @@ describe('slot bounds', () => {
       1, 5, 9, // u: which member, then each slot's largest over the members
       1, 1, // t: bool, int(3, 4)
       2, 1, 2, 1, 2, // msgs: how many, then two rows
-      2, 1, ANY_SLOT, 1, ANY_SLOT, // bag: how many, then two rows of element and copies
+      2, 1, 3, 1, 3, // bag: how many, then two rows of element and copies
     ]);
     expect(boundsOf(mixed).length).toBe(mixed.width);
   });

@@ -500,13 +500,13 @@ class LocalLevels implements LevelRunner {
     }
     const record = this.system.width + 1;
     const { data, count } = level[0];
-    const current = next === this.frontiers[0] ? this.frontiers[1] : this.frontiers[0];
-    const packed = current instanceof PackedFrontier ? current : undefined;
+    // Both frontiers have the one layout: either reads the other's records.
+    const packed = next instanceof PackedFrontier ? next : undefined;
     const unpacked = this.unpacked;
     this.level = { count, done: 0 };
     for (let q = 0; q < count; q++) {
       if (packed !== undefined) {
-        packed.read(q, unpacked);
+        packed.readIn(data, q, unpacked);
         expander.expand(unpacked, 0);
       } else expander.expand(data, q * record);
       if (watch.maxStatesReached(store.size)) return outcome('max-states', count - q - 1);
@@ -556,7 +556,7 @@ class LocalLevels implements LevelRunner {
   /** The same search on disk from here (at a level's end): the store and the level to expand move there. */
   toDisk(levels: typeof DiskLevels, disk: DiskSearchOptions, level: Region, depth: number): DiskLevels {
     const { step, found } = this.expander;
-    const packed = this.frontiers.find((f) => f.data === level.data);
+    const [packed] = this.frontiers;
     const records: LevelRecords = {
       count: level.count,
       each: (write) => {
@@ -566,7 +566,7 @@ class LocalLevels implements LevelRunner {
         const out = new Int32Array(run * this.unpacked.length);
         for (let q = 0; q < level.count; q += run) {
           const n = Math.min(run, level.count - q);
-          for (let k = 0; k < n; k++) packed.read(q + k, out, k * this.unpacked.length);
+          for (let k = 0; k < n; k++) packed.readIn(level.data, q + k, out, k * this.unpacked.length);
           write(out, n);
         }
       },

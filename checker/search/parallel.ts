@@ -250,6 +250,7 @@ export class Participant {
       if (r < 0) return 'done';
       const { data, count } = this.frontiers[r];
       const last = Math.min(this.claimed + chunk, count);
+      // Every thread's frontiers have the one layout (each built the same system): its own reads theirs.
       const packed = this.next instanceof PackedFrontier ? this.next : undefined;
       if (packed !== undefined) {
         const unpacked = this.unpacked;

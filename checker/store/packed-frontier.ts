@@ -14,7 +14,7 @@ type Pack = (data: Int32Array, at: number, index: number, src: Int32Array, from:
 type Unpack = (data: Int32Array, at: number, into: Int32Array, to: number) => void;
 
 /** The bits a slot whose largest value is `bound` (unsigned) needs. */
-export function bitsFor(bound: number): number {
+function bitsFor(bound: number): number {
   return bound === 0 ? 0 : 32 - Math.clz32(bound);
 }
 

@@ -694,11 +694,14 @@ abstract class SortedSchema<E extends Schema<unknown>, T> extends Schema<T> {
     out.push(this.max);
     const element: number[] = [];
     this.element.slotBounds(element);
-    // A bag's copies are bounded too, but by their own field: ANY_SLOT is safe.
     for (let r = 0; r < this.max; r++) {
       out.push(...element);
-      for (let x = element.length; x < this.row; x++) out.push(ANY_SLOT);
+      for (let x = element.length; x < this.row; x++) out.push(this.extraBound());
     }
+  }
+  /** The bound of a row's slots after its element's (a bag's number of copies). */
+  protected extraBound(): number {
+    return ANY_SLOT;
   }
   /** Its number of rows, the rows, then zeros (writeRows). */
   countedRegions(at: number): number[] {
@@ -813,6 +816,9 @@ export class BagSchema<E extends Schema<unknown>> extends SortedSchema<E, ValueB
   ) {
     super(element, max, 1, 'bagOf');
     if (!Number.isInteger(copies) || copies < 1) throw new Error(`bagOf(_, { copies: ${copies} }): copies must be a positive integer`);
+  }
+  protected override extraBound(): number {
+    return this.copies;
   }
   describe(): string {
     return `bagOf(${this.element.describe()}, { max: ${this.max}, copies: ${this.copies} })`;
