@@ -8,6 +8,8 @@ import { checkModel } from '../src/compile/check.ts';
 import { compileModel, type Model } from '../src/compile/model.ts';
 import { loadSpec } from '../src/load.ts';
 import { ROOT } from './helpers.ts';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 const boundsOf = (s: Schema<unknown>): number[] => {
@@ -157,4 +159,34 @@ describe('a search over packed levels', () => {
       else expect(packed.trace!.length).toBeGreaterThanOrEqual(3);
     }, 120_000);
   }
+});
+
+describe('a packed level that moves to disk', () => {
+  it('is unpacked run by run, wider than a run, and the search finds what it finds in memory', async () => {
+    const path = join(ROOT, 'test/fixtures/wide-start.ts');
+    const model = compileModel((await loadSpec(path)).spec, 'default', path);
+    // Three slots of 7, 7 and 2 bits: packed into one word beside the index.
+    expect(model.slotBounds && PackedFrontier.pays(model.slotBounds)).toBe(true);
+    const dir = mkdtempSync(join(tmpdir(), 'interleave-spill-'));
+    try {
+      const inMemory = await checkModel(model);
+      // Past any size: the search moves to disk at the end of its first level with states to expand,
+      // the second, of 10,000 states (unpacked in runs of 4,096).
+      const spilled = await checkModel(model, { disk: { dir, frontSlots: 1 << 12, spillAt: 0 } });
+      expect(spilled.stats.disk?.spilledAtStates).toBe(20_000);
+      const summary = (r: typeof inMemory) => ({
+        outcome: r.outcome,
+        property: r.property,
+        distinct: r.stats.distinct,
+        generated: r.stats.generated,
+        depth: r.stats.depth,
+        trace: r.trace?.map((t) => `${t.action?.label ?? 'init'}: ${show(t.state)}`),
+      });
+      expect(summary(spilled)).toEqual(summary(inMemory));
+      expect(summary(inMemory)).toMatchObject({ outcome: 'invariant', property: 'NotLastCorner', depth: 4 });
+      expect(inMemory.trace).toHaveLength(4);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 120_000);
 });
