@@ -26,6 +26,12 @@ const FAST_BELOW = 1 << 22;
 function grown(cap: number): number {
   return Math.ceil(cap * (cap < FAST_BELOW ? GROWTH ** 3 : GROWTH));
 }
+/**
+ * A table not shared between threads is made with room for growth steps up to this many times its
+ * size, which then happen in place: moving into a new table each time faulted in every page of every
+ * table, about twice the final table's size over a search.
+ */
+const ROOM_AHEAD = 5;
 /** State indices a thread takes from the shared counter at a time (insertShared). */
 export const INDEX_BLOCK = 64;
 /** An index word meaning "claimed by a thread that has not yet written the index". */
@@ -87,6 +93,8 @@ export class FingerprintStore implements StateStore {
   choices?: Int32Array[];
   size = 0;
   private readonly shared: boolean;
+  /** The entries growInPlace holds back, [hi, lo, index + 1] each (kept for the next growth). */
+  private held: Int32Array = new Int32Array(0);
 
   constructor(
     readonly actionBytes: 1 | 2 | 4 = 4,
@@ -95,7 +103,7 @@ export class FingerprintStore implements StateStore {
     this.shared = opts.shared ?? false;
     if (opts.choices) this.choices = [];
     this.capacity = opts.initialCapacity ?? 1 << 12;
-    this.table = new Int32Array(this.alloc(this.capacity * 12));
+    this.table = this.shared ? new Int32Array(this.alloc(this.capacity * 12)) : this.roomyTable(this.capacity);
   }
 
   /** A view of a store whose buffers were made in another thread. */
@@ -305,10 +313,11 @@ export class FingerprintStore implements StateStore {
   }
 
   private grow(): void {
-    const old = this.table;
     const cap = grown(this.capacity);
+    if (!this.shared && this.table.buffer.byteLength >= cap * 12) return this.growInPlace(cap);
+    const old = this.table;
     const end = cap * 3;
-    const table = new Int32Array(this.alloc(cap * 12));
+    const table = this.shared ? new Int32Array(this.alloc(cap * 12)) : this.roomyTable(cap);
     for (let s = 0; s < old.length; s += 3) {
       if (old[s + 2] === 0) continue;
       let slot = home(old[s], cap);
@@ -323,4 +332,79 @@ export class FingerprintStore implements StateStore {
     this.table = table;
     this.capacity = cap;
   }
+
+  /**
+   * A table of `cap` slots at the start of a buffer with room for the next growth steps, up to
+   * ROOM_AHEAD times `cap`: those steps then happen in place (growInPlace). The room is address space
+   * only until a growth step writes to it. If the system will not give that much, a table of `cap` slots.
+   */
+  private roomyTable(cap: number): Int32Array {
+    let room = cap;
+    while (grown(room) <= ROOM_AHEAD * cap) room = grown(room);
+    try {
+      return new Int32Array(new ArrayBuffer(room * 12), 0, cap * 3);
+    } catch {
+      return new Int32Array(new ArrayBuffer(cap * 12));
+    }
+  }
+
+  /**
+   * Grows the table into the room after it in its own buffer. Multiply-shift keeps the slots in the
+   * order of their fingerprints, and a fingerprint's new home is past its old one by the growth
+   * factor, so the entries move up: taken from the last slot down, each goes to the first free
+   * slot from its new home, where every entry is already in its final place. An entry whose new home
+   * lies before its slot (near the start, or displaced there from the end) is held back and placed
+   * at the end, as is one that would wrap around into the slots not yet moved: put down at once,
+   * either would leave a hole in the runs of entries already placed when the slots below are cleared.
+   * Only the new part of the buffer is faulted in, and no second table is made.
+   */
+  private growInPlace(cap: number): void {
+    const from = this.table.length;
+    const table = new Int32Array(this.table.buffer, 0, cap * 3);
+    const end = cap * 3;
+    let held = this.held;
+    let n = 0;
+    for (let s = from - 3; s >= 0; s -= 3) {
+      const entry = table[s + 2];
+      if (entry === 0) continue;
+      const hi = table[s];
+      const lo = table[s + 1];
+      table[s + 2] = 0;
+      let slot = home(hi, cap);
+      if (slot >= s) {
+        while (slot < end && table[slot + 2] !== 0) slot += 3;
+        if (slot < end) {
+          table[slot] = hi;
+          table[slot + 1] = lo;
+          table[slot + 2] = entry;
+          if (slot !== s) table[s] = table[s + 1] = 0;
+          continue;
+        }
+      }
+      table[s] = table[s + 1] = 0;
+      if (n === held.length) held = this.held = grownScratch(held);
+      held[n] = hi;
+      held[n + 1] = lo;
+      held[n + 2] = entry;
+      n += 3;
+    }
+    for (let k = 0; k < n; k += 3) {
+      let slot = home(held[k], cap);
+      while (table[slot + 2] !== 0) {
+        slot += 3;
+        if (slot === end) slot = 0;
+      }
+      table[slot] = held[k];
+      table[slot + 1] = held[k + 1];
+      table[slot + 2] = held[k + 2];
+    }
+    this.table = table;
+    this.capacity = cap;
+  }
+}
+
+function grownScratch(a: Int32Array): Int32Array {
+  const b = new Int32Array(Math.max(3 * 256, a.length * 2));
+  b.set(a);
+  return b;
 }
