@@ -70,8 +70,8 @@ export interface Setup {
 }
 
 export interface ToWorker {
-  /** Instead of expanding states: move the old table into a bigger one, range by range. */
-  rehash?: { old: SharedArrayBuffer; table: SharedArrayBuffer };
+  /** Instead of expanding states: move the old table into a bigger one, range by range (each the first `slots` of its buffer). */
+  rehash?: { old: SharedArrayBuffer; oldSlots: number; table: SharedArrayBuffer; slots: number };
   newLevel: boolean;
   /** The level's regions: each participant's frontier from the level before. */
   frontiers: Region[];
@@ -191,9 +191,9 @@ export class Participant {
 
   /** Moves ranges of the old table into the new one until none is left (a growth round). */
   rehash(r: NonNullable<ToWorker['rehash']>): void {
-    const old = new Int32Array(r.old);
-    const table = new Int32Array(r.table);
-    const slots = old.length / 3;
+    const old = new Int32Array(r.old, 0, r.oldSlots * 3);
+    const table = new Int32Array(r.table, 0, r.slots * 3);
+    const slots = r.oldSlots;
     for (;;) {
       const from = Atomics.add(this.control, CONTROL.rehashCursor, REHASH_RANGE);
       if (from >= slots) return;
@@ -374,13 +374,18 @@ export class ThreadedLevels implements LevelRunner {
   }
 
   /**
-   * One growth step: the threads move the table into a bigger one together. Returns the bytes of
-   * the table left behind.
+   * One growth step: in the table's own buffer, by this thread while the others wait (its new pages
+   * are faulted in already), or else the threads move the table into a bigger one together. Returns
+   * the bytes of the table left behind.
    */
   private async grow(): Promise<number> {
     const { store, control, helpers, self, ahead } = this;
     const table = ahead.take(store);
-    const rehash = { old: store.table.buffer as SharedArrayBuffer, table: table.buffer as SharedArrayBuffer };
+    if (table === undefined) {
+      store.growOnce();
+      return 0;
+    }
+    const rehash = { old: store.table.buffer as SharedArrayBuffer, oldSlots: store.capacity, table: table.buffer as SharedArrayBuffer, slots: table.length / 3 };
     Atomics.store(control, CONTROL.rehashCursor, 0);
     const moving = helpers.filter((h) => h.ready).map((h) => round(h.worker, { rehash, newLevel: false, frontiers: [], storeSize: 0, roomLimit: 0, chunk: 0 }));
     self.rehash(rehash);
@@ -481,49 +486,64 @@ export class ThreadedLevels implements LevelRunner {
 }
 
 /**
- * The table the store grows into next, allocated once the store has grown and faulted in by this
- * thread a few pages at a time, in step with the states added, while the others search. Faulting in
- * the pages took a third of the time growing took on Counters, and done at the moment of growth it stops
- * every thread.
+ * The pages the store's next growth step writes, faulted in by this thread a few at a time, in step
+ * with the states added, while the others search: the room after the table in its own buffer, when
+ * the step happens there, or else a new table, allocated once the store has grown. Faulting in the
+ * pages took a third of the time growing took on Counters, and done at the moment of growth it
+ * stops every thread.
  */
 class TableAhead {
-  private table?: Int32Array;
-  /** The store's capacity it was made for, and the state count at that time. */
+  /** The store's whole buffer (growing in place), or the next table. */
+  private pages?: Int32Array;
+  /** The next table, when the step cannot happen in place. */
+  private next?: Int32Array;
+  /** The store's capacity it was prepared for, and the state count at that time. */
   private capacity = -1;
   private from = 0;
-  /** Int32 offset up to which its pages are faulted in. */
+  /** Int32 offsets of the pages to fault in, and up to where they are. */
+  private start = 0;
+  private end = 0;
   private touched = 0;
   /** The state count at which the store must grow. */
   private due = 0;
 
   prepare(store: FingerprintStore, headroom: number): void {
     if (this.capacity === store.capacity) return;
-    this.table = store.nextTable();
+    if (store.growsInPlace()) {
+      this.next = undefined;
+      this.pages = store.room();
+      this.start = store.capacity * 3;
+      this.end = store.nextCapacity() * 3;
+    } else {
+      this.pages = this.next = store.nextTable();
+      this.start = 0;
+      this.end = this.next.length;
+    }
+    this.touched = this.start;
     this.capacity = store.capacity;
     this.from = store.size;
-    this.touched = 0;
     this.due = Math.max(store.size + 1, store.capacity * 0.85 - 2 * headroom);
   }
 
   /** Faults in the share of the pages that `size` states call for (all of them a little before growth is due). */
   touch(size: number): void {
-    const table = this.table;
-    if (!table || this.touched >= table.length) return;
+    const pages = this.pages;
+    if (!pages || this.touched >= this.end) return;
     // Over the second half of the way to growth, done by nine tenths: pages faulted in earlier would
     // hold memory that a search ending before the growth never uses (one worker allocates at growth).
     const share = Math.min(1, Math.max(0, ((size - this.from) / (this.due - this.from) - 0.5) / 0.4));
-    const upTo = Math.floor(share * table.length);
-    if (upTo > this.touched) this.touched = FingerprintStore.touchPages(table, this.touched, upTo);
+    const upTo = this.start + Math.floor(share * (this.end - this.start));
+    if (upTo > this.touched) this.touched = FingerprintStore.touchPages(pages, this.touched, upTo);
   }
 
-  /** The next table, all its pages faulted in. */
-  take(store: FingerprintStore): Int32Array {
+  /** The next table, all its pages faulted in; undefined when the store grows in place (its new pages faulted in). */
+  take(store: FingerprintStore): Int32Array | undefined {
     if (this.capacity !== store.capacity) this.prepare(store, 0);
-    const table = this.table!;
-    FingerprintStore.touchPages(table, this.touched, table.length);
-    this.table = undefined;
+    FingerprintStore.touchPages(this.pages!, this.touched, this.end);
+    const next = this.next;
+    this.pages = this.next = undefined;
     this.capacity = -1;
-    return table;
+    return next;
   }
 }
 

@@ -27,9 +27,9 @@ function grown(cap: number): number {
   return Math.ceil(cap * (cap < FAST_BELOW ? GROWTH ** 3 : GROWTH));
 }
 /**
- * A table not shared between threads is made with room for growth steps up to this many times its
- * size, which then happen in place: moving into a new table each time faulted in every page of every
- * table, about twice the final table's size over a search.
+ * A table is made with room for growth steps up to this many times its size, which then happen in
+ * place: moving into a new table each time faulted in every page of every table, about twice the
+ * final table's size over a search.
  */
 const ROOM_AHEAD = 5;
 /** State indices a thread takes from the shared counter at a time (insertShared). */
@@ -50,7 +50,9 @@ function actionArray(bytes: 1 | 2 | 4, buffer: ArrayBufferLike): ActionArray {
 
 /** The buffers of a store, enough to rebuild a view of it in another thread. */
 export interface StoreBuffers {
+  /** The table's buffer, of which it takes the first `capacity` slots (the rest is room to grow into). */
   table: ArrayBufferLike;
+  capacity: number;
   parents: ArrayBufferLike[];
   actions: ArrayBufferLike[];
   actionBytes: 1 | 2 | 4;
@@ -103,7 +105,7 @@ export class FingerprintStore implements StateStore {
     this.shared = opts.shared ?? false;
     if (opts.choices) this.choices = [];
     this.capacity = opts.initialCapacity ?? 1 << 12;
-    this.table = this.shared ? new Int32Array(this.alloc(this.capacity * 12)) : this.roomyTable(this.capacity);
+    this.table = this.roomyTable(this.capacity);
   }
 
   /** A view of a store whose buffers were made in another thread. */
@@ -116,6 +118,7 @@ export class FingerprintStore implements StateStore {
   buffers(): StoreBuffers {
     return {
       table: this.table.buffer,
+      capacity: this.capacity,
       parents: this.parents.map((a) => a.buffer),
       actions: this.actions.map((a) => a.buffer),
       actionBytes: this.actionBytes,
@@ -125,8 +128,8 @@ export class FingerprintStore implements StateStore {
 
   /** Takes over the owner's newer buffers (after it grew the store). */
   adopt(b: StoreBuffers, size: number): void {
-    this.table = new Int32Array(b.table);
-    this.capacity = this.table.length / 3;
+    this.table = new Int32Array(b.table, 0, b.capacity * 3);
+    this.capacity = b.capacity;
     this.parents = b.parents.map((x) => new Int32Array(x));
     this.actions = b.actions.map((x) => actionArray(this.actionBytes, x));
     this.choices = b.choices?.map((x) => new Int32Array(x));
@@ -268,21 +271,43 @@ export class FingerprintStore implements StateStore {
     this.choices?.push(new Int32Array(this.alloc(CHUNK * 4)));
   }
 
-  /**
-   * A table the next growth step moves into (the parallel search fills it with rehashShared). Its
-   * pages are not yet faulted in: see touchPages.
-   */
-  nextTable(): Int32Array {
-    return new Int32Array(this.alloc(grown(this.capacity) * 12));
+  /** The capacity the next growth step takes the table to. */
+  nextCapacity(): number {
+    return grown(this.capacity);
+  }
+
+  /** Whether the next growth step happens in the table's own buffer (growInPlace). */
+  growsInPlace(): boolean {
+    return this.table.buffer.byteLength >= grown(this.capacity) * 12;
+  }
+
+  /** The whole of the table's buffer, the room after the table included (for touchPages). */
+  room(): Int32Array {
+    return new Int32Array(this.table.buffer);
   }
 
   /**
-   * Faults in the pages of `table` from Int32 offset `from` up to `to`, by writing a zero to each,
-   * and returns `to`. One thread should do this: threads that fault in the pages of one buffer at the
-   * same time wait for each other in the kernel, which made moving the table twice as slow.
+   * A table the next growth step moves into, when it cannot happen in place (the parallel search
+   * fills it with rehashShared). Its pages are not yet faulted in: see touchPages.
+   */
+  nextTable(): Int32Array {
+    return this.roomyTable(grown(this.capacity));
+  }
+
+  /** One growth step, in this thread alone (others must not use the store meanwhile). */
+  growOnce(): void {
+    this.grow();
+  }
+
+  /**
+   * Faults in the pages of `table` from Int32 offset `from` up to `to`, by writing a zero to the
+   * first word of each page that starts there (the page `from` is in is in use already: before it may
+   * be a table other threads are writing), and returns `to`. One thread should do this: threads that
+   * fault in the pages of one buffer at the same time wait for each other in the kernel, which made
+   * moving the table twice as slow.
    */
   static touchPages(table: Int32Array, from: number, to: number): number {
-    for (let i = from - (from % 1024); i < to; i += 1024) table[i] = 0;
+    for (let i = Math.ceil(from / 1024) * 1024; i < to; i += 1024) table[i] = 0;
     return to;
   }
 
@@ -314,10 +339,10 @@ export class FingerprintStore implements StateStore {
 
   private grow(): void {
     const cap = grown(this.capacity);
-    if (!this.shared && this.table.buffer.byteLength >= cap * 12) return this.growInPlace(cap);
+    if (this.table.buffer.byteLength >= cap * 12) return this.growInPlace(cap);
     const old = this.table;
     const end = cap * 3;
-    const table = this.shared ? new Int32Array(this.alloc(cap * 12)) : this.roomyTable(cap);
+    const table = this.roomyTable(cap);
     for (let s = 0; s < old.length; s += 3) {
       if (old[s + 2] === 0) continue;
       let slot = home(old[s], cap);
@@ -342,9 +367,9 @@ export class FingerprintStore implements StateStore {
     let room = cap;
     while (grown(room) <= ROOM_AHEAD * cap) room = grown(room);
     try {
-      return new Int32Array(new ArrayBuffer(room * 12), 0, cap * 3);
+      return new Int32Array(this.alloc(room * 12), 0, cap * 3);
     } catch {
-      return new Int32Array(new ArrayBuffer(cap * 12));
+      return new Int32Array(this.alloc(cap * 12));
     }
   }
 
