@@ -4,13 +4,23 @@ import { describe, expect, it } from 'vitest';
 import { PackedFrontier, packedLayout } from '../checker/store/packed-frontier.ts';
 import { mulberry32 } from '../checker/random.ts';
 import { ANY_SLOT, bagOf, show, bool, enumOf, int, mapOf, oneOf, optional, record, scalarset, type Schema, seqOf, setOf, tuple } from '../src/schema/index.ts';
-import { checkModel } from '../src/compile/check.ts';
+import { checkModel, type CheckResult } from '../src/compile/check.ts';
 import { compileModel, type Model } from '../src/compile/model.ts';
 import { loadSpec } from '../src/load.ts';
 import { ROOT } from './helpers.ts';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+
+/** What two searches of one model must agree on: the verdict, the counts and the trace. */
+const summary = (r: CheckResult) => ({
+  outcome: r.outcome,
+  property: r.property,
+  distinct: r.stats.distinct,
+  generated: r.stats.generated,
+  depth: r.stats.depth,
+  trace: r.trace?.map((t) => `${t.action?.label ?? 'init'}: ${show(t.state)}`),
+});
 
 const boundsOf = (s: Schema<unknown>): number[] => {
   const out: number[] = [];
@@ -145,14 +155,6 @@ describe('a search over packed levels', () => {
       expect(model.slotBounds).toBeDefined();
       const packed = await checkModel(model, { workers });
       const plain = await checkModel(unbounded(model), { workers: 1 });
-      const summary = (r: typeof packed) => ({
-        outcome: r.outcome,
-        property: r.property,
-        distinct: r.stats.distinct,
-        generated: r.stats.generated,
-        depth: r.stats.depth,
-        trace: r.trace?.map((t) => `${t.action?.label ?? 'init'}: ${show(t.state)}`),
-      });
       expect(summary(packed)).toEqual(summary(plain));
       // A search of some size, or a violation with a trace of some length.
       if (packed.outcome === 'ok') expect(packed.stats.distinct).toBeGreaterThan(100);
@@ -174,14 +176,6 @@ describe('a packed level that moves to disk', () => {
       // the second, of 10,000 states (unpacked in runs of 4,096).
       const spilled = await checkModel(model, { disk: { dir, frontSlots: 1 << 12, spillAt: 0 } });
       expect(spilled.stats.disk?.spilledAtStates).toBe(20_000);
-      const summary = (r: typeof inMemory) => ({
-        outcome: r.outcome,
-        property: r.property,
-        distinct: r.stats.distinct,
-        generated: r.stats.generated,
-        depth: r.stats.depth,
-        trace: r.trace?.map((t) => `${t.action?.label ?? 'init'}: ${show(t.state)}`),
-      });
       expect(summary(spilled)).toEqual(summary(inMemory));
       expect(summary(inMemory)).toMatchObject({ outcome: 'invariant', property: 'NotLastCorner', depth: 4 });
       expect(inMemory.trace).toHaveLength(4);

@@ -6,8 +6,10 @@
 //
 // Memory: 12 bytes per slot at a load between 0.65 and 0.85 (the table grows by 1.3x and places
 // slots by multiply-shift, so its capacity need not be a power of two), plus 5-8 bytes per state:
-// under 24 bytes per distinct state. The buffers may be SharedArrayBuffers, so that worker threads
-// insert concurrently (insertShared); the table then grows between rounds, in one thread.
+// under 24 bytes per distinct state. The table sits at the start of a buffer with room to grow into
+// (address space until written), where most growth steps happen in place (growInPlace). The buffers
+// may be SharedArrayBuffers, so that worker threads insert concurrently (insertShared); the table
+// then grows between rounds.
 import type { ChoicePath } from '../system.ts';
 import type { StateStore } from './store.ts';
 
@@ -341,19 +343,8 @@ export class FingerprintStore implements StateStore {
     const cap = grown(this.capacity);
     if (this.table.buffer.byteLength >= cap * 12) return this.growInPlace(cap);
     const old = this.table;
-    const end = cap * 3;
     const table = this.roomyTable(cap);
-    for (let s = 0; s < old.length; s += 3) {
-      if (old[s + 2] === 0) continue;
-      let slot = home(old[s], cap);
-      while (table[slot + 2] !== 0) {
-        slot += 3;
-        if (slot === end) slot = 0;
-      }
-      table[slot] = old[s];
-      table[slot + 1] = old[s + 1];
-      table[slot + 2] = old[s + 2];
-    }
+    for (let s = 0; s < old.length; s += 3) if (old[s + 2] !== 0) place(table, cap, old[s], old[s + 1], old[s + 2]);
     this.table = table;
     this.capacity = cap;
   }
@@ -413,19 +404,23 @@ export class FingerprintStore implements StateStore {
       held[n + 2] = entry;
       n += 3;
     }
-    for (let k = 0; k < n; k += 3) {
-      let slot = home(held[k], cap);
-      while (table[slot + 2] !== 0) {
-        slot += 3;
-        if (slot === end) slot = 0;
-      }
-      table[slot] = held[k];
-      table[slot + 1] = held[k + 1];
-      table[slot + 2] = held[k + 2];
-    }
+    for (let k = 0; k < n; k += 3) place(table, cap, held[k], held[k + 1], held[k + 2]);
     this.table = table;
     this.capacity = cap;
   }
+}
+
+/** Puts an entry into the first free slot from its home in a table of `cap` slots, wrapping at the end. */
+function place(table: Int32Array, cap: number, hi: number, lo: number, entry: number): void {
+  const end = cap * 3;
+  let slot = home(hi, cap);
+  while (table[slot + 2] !== 0) {
+    slot += 3;
+    if (slot === end) slot = 0;
+  }
+  table[slot] = hi;
+  table[slot + 1] = lo;
+  table[slot + 2] = entry;
 }
 
 function grownScratch(a: Int32Array): Int32Array {
