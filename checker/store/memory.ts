@@ -341,7 +341,7 @@ export class FingerprintStore implements StateStore {
 
   private grow(): void {
     const cap = grown(this.capacity);
-    if (this.table.buffer.byteLength >= cap * 12) return this.growInPlace(cap);
+    if (this.growsInPlace()) return this.growInPlace(cap);
     const old = this.table;
     const table = this.roomyTable(cap);
     for (let s = 0; s < old.length; s += 3) if (old[s + 2] !== 0) place(table, cap, old[s], old[s + 1], old[s + 2]);
