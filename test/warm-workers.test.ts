@@ -1,11 +1,11 @@
-// Worker threads started ahead of a parallel search (checker/search/warm.ts) load the modules they
+// Worker threads started ahead of a parallel search (checker/search/warm.js) load the modules they
 // will need while they wait for their setup, so that they join the search at its start.
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { describe, expect, it } from 'vitest';
-import { takeWarm, warmUp } from '../checker/search/warm.ts';
+import { takeWarm, warmUp } from '../checker/search/warm.js';
 
 const fixture = (name: string) => new URL(`./fixtures/${name}`, import.meta.url).href;
 

@@ -18,7 +18,7 @@ import { canonicaliser } from '../symmetry/canonicalise.ts';
 import { initialStates, type ChoicePath, type State, type SystemSource, type TransitionSystem } from '../system.ts';
 import { BatchedExpander, Expander, type LevelOutcome, type LevelRunner, type Region as LevelRegion, type SearchOptions, type Watch } from './bfs.ts';
 import { OutboxExpander, type OutboxContents } from './outbox.ts';
-import { takeWarm } from './warm.ts';
+import { takeWarm } from './warm.js';
 import type { Found, Violations } from './violations.ts';
 
 /** Slots of the shared control array. */

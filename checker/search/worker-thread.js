@@ -6,7 +6,7 @@ import { registerTypeScript } from '../typescript-hooks.js';
 
 refuseExit();
 await registerTypeScript();
-// Modules a warm thread will need (warm.ts), loaded beside the worker's own: not awaited, and a
+// Modules a warm thread will need (warm.js), loaded beside the worker's own: not awaited, and a
 // failure is left to the import that needs the module, which reports it.
 for (const url of workerData?.preload ?? []) import(url).catch(() => undefined);
 await import('./worker.ts');

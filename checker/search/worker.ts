@@ -7,7 +7,7 @@ import { parentPort } from 'node:worker_threads';
 import type { SystemSource, TransitionSystem } from '../system.ts';
 import { collectGarbage, RELEASE_BYTES } from '../store/release.ts';
 import { CONTROL, Participant, type Setup, threadCanonicaliser, type ToWorker } from './parallel.ts';
-import type { Prepare } from './warm.ts';
+import type { Prepare } from './warm.js';
 
 async function rebuild(source: SystemSource): Promise<TransitionSystem> {
   const builder = (await import(source.builder)) as { rebuildSystem: (s: SystemSource) => Promise<TransitionSystem> };
@@ -17,7 +17,7 @@ async function rebuild(source: SystemSource): Promise<TransitionSystem> {
 /** Whether two sources name the same system (the same module, export, variant, constants and import graph). */
 const same = (a: SystemSource, b: SystemSource) => JSON.stringify(a) === JSON.stringify(b);
 
-// The thread may start before the search knows what to check (warm.ts): its first
+// The thread may start before the search knows what to check (warm.js): its first
 // message says, or says what to rebuild ahead of it (prepareWorkers).
 let [first] = (await once(parentPort!, 'message')) as [Setup | Prepare];
 let prepared: { source: SystemSource; system: Promise<TransitionSystem> } | undefined;

@@ -3,7 +3,7 @@
 // still ends with its statistics and every report (search-host.ts).
 import { parentPort, workerData } from 'node:worker_threads';
 import { auditDeterminism } from '../../checker/determinism-audit.ts';
-import { prepareWorkers } from '../../checker/search/warm.ts';
+import { prepareWorkers } from '../../checker/search/warm.js';
 import { show } from '../../checker/show.ts';
 import { StepProbe, watchSteps } from '../../checker/step-probe.ts';
 import { checkModel } from '../compile/check.ts';

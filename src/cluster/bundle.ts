@@ -9,7 +9,7 @@ import { pathToFileURL } from 'node:url';
 import { serialize, deserialize } from 'node:v8';
 import type { SystemSource } from '../../checker/system.ts';
 import { commonFolder, importGraph } from '../compile/import-graph.ts';
-import { REBUILD_MODULE } from '../compile/rebuild-module.ts';
+import { REBUILD_MODULE } from '../compile/rebuild-module.js';
 
 /** The Interleave install this process runs from. */
 export const INSTALL = resolve(import.meta.dirname, '..', '..');

@@ -30,7 +30,7 @@ import { listsStateProperties, readsNoParameter } from './function-source.ts';
 import { importGraphHash } from './import-graph.ts';
 import { laneTitle } from '../actor.ts';
 import { errorText } from '../../checker/error-text.ts';
-import { REBUILD_MODULE } from './rebuild-module.ts';
+import { REBUILD_MODULE } from './rebuild-module.js';
 
 export type { ActionInstance, State };
 
