@@ -16,18 +16,25 @@ interface Model {
   env?: Record<string, string>;
   /** A model for peak memory: run --memory-runs times (default once) per worker count, and the RSS ratio of each pair reported. */
   memory?: boolean;
+  /**
+   * Also run as many one-worker checks at once as the most workers asked for, in each round: how much
+   * the machine itself gives to that many searches side by side (cores that share caches, memory, a
+   * host), the ceiling for the speed-up of a search with that many workers.
+   */
+  ceiling?: boolean;
   /** What TLC (or the formula in the spec's header) says. */
   expect: { distinct: number; generated: number; depth: number };
 }
 
 const MODELS: Model[] = [
-  { name: 'Counters (N=6, K=11)', file: 'bench/counters.ts', expect: { distinct: 2_985_984, generated: 17_915_905, depth: 67 } },
+  { name: 'Counters (N=6, K=11)', file: 'bench/counters.ts', ceiling: true, expect: { distinct: 2_985_984, generated: 17_915_905, depth: 67 } },
   { name: 'BoundedQueue (V=3, Cap=12)', file: 'bench/bounded-queue.ts', expect: { distinct: 3_188_644, generated: 6_377_281, depth: 15 } },
   // The realistic models: the TLA+ Examples' own models of these two modules, TLC's counts.
   {
     name: 'LamportMutex (N=3, maxClock=6)',
     file: 'specs/examples/lamport-mutex.ts',
     args: ['--const', 'N=3', '--const', 'maxClock=6', '--const', 'MaxNat=7'],
+    ceiling: true,
     expect: { distinct: 724_274, generated: 2_729_079, depth: 61 },
   },
   {
@@ -124,12 +131,17 @@ const loadBefore = loadavg();
 let wrong = 0;
 for (const m of MODELS.filter((x) => selected(`${x.file} ${x.name}`))) {
   // The worker counts take turns (1, 2, 1, 2, ...), so that a change in the machine's load between
-  // runs falls on both alike, and each round gives a speed-up from two runs made back to back.
+  // runs falls on both alike, and each round gives a speed-up from two runs made back to back (and,
+  // for a model with a ceiling, the one-worker searches side by side right after them).
   const byWorkers = new Map<number, Run[]>(workerCounts.map((w) => [w, []]));
   await warmUp(m);
-  for (let k = 0; k < (m.memory ? memoryRuns : runs); k++) for (const workers of workerCounts) byWorkers.get(workers)!.push(await runOnce(m, workers));
-  for (const [workers, all] of byWorkers) {
-    const r = all[0];
+  const most = Math.max(...workerCounts);
+  const sideBySide: Run[][] = [];
+  for (let k = 0; k < (m.memory ? memoryRuns : runs); k++) {
+    for (const workers of workerCounts) byWorkers.get(workers)!.push(await runOnce(m, workers));
+    if (m.ceiling && most > 1) sideBySide.push(await Promise.all(Array.from({ length: most }, () => runOnce(m, 1))));
+  }
+  for (const [workers, all] of [...byWorkers, ...sideBySide.map((group) => [1, group] as const)]) {
     for (const x of all) {
       const got = { distinct: x.distinct, generated: x.generated, depth: x.depth };
       if (JSON.stringify(got) !== JSON.stringify(m.expect)) {
@@ -137,6 +149,9 @@ for (const m of MODELS.filter((x) => selected(`${x.file} ${x.name}`))) {
         process.stderr.write(`WRONG COUNTS for ${m.name} with ${workers} worker(s): got ${JSON.stringify(got)}, expected ${JSON.stringify(m.expect)}\n`);
       }
     }
+  }
+  for (const [workers, all] of byWorkers) {
+    const r = all[0];
     const wall = median(all.map((x) => x.wallSeconds));
     const rss = median(all.map((x) => x.peakRssBytes));
     const search = median(all.map((x) => x.searchSeconds));
@@ -177,14 +192,28 @@ for (const m of MODELS.filter((x) => selected(`${x.file} ${x.name}`))) {
     if (!one || workers === 1) continue;
     const search = all.map((x, k) => one[k].searchSeconds / x.searchSeconds);
     const wall = all.map((x, k) => one[k].wallSeconds / x.wallSeconds);
-    speedUps.push({ model: m.name, workers, searchRatios: search, wallRatios: wall, medianSearch: median(search), medianWall: median(wall) });
     const list = (xs: number[]) => xs.map((x) => x.toFixed(2)).join(', ');
+    // Each round's ceiling: that many one-worker searches at once, against the one alone that round.
+    const ceiling = workers === most && sideBySide.length === all.length ? sideBySide.map((group, k) => (workers * one[k].searchSeconds) / (group.reduce((t, x) => t + x.searchSeconds, 0) / group.length)) : undefined;
+    speedUps.push({
+      model: m.name,
+      workers,
+      searchRatios: search,
+      wallRatios: wall,
+      medianSearch: median(search),
+      medianWall: median(wall),
+      ...(ceiling && { sideBySideSearchSeconds: sideBySide.map((group) => group.map((x) => x.searchSeconds)), ceilingRatios: ceiling, medianCeiling: median(ceiling), medianOfCeiling: median(search.map((x, k) => x / ceiling[k])) }),
+    });
     if (m.memory) {
       const rss = all.map((x, k) => x.peakRssBytes / one[k].peakRssBytes);
       memoryRatios.push({ model: m.name, workers, peakRssRatios: rss, medianPeakRssRatio: median(rss) });
       speedUpLines.push(`${m.name}, ${workers} workers against 1: peak RSS ${list(rss)} (median ${median(rss).toFixed(2)}x)`);
     }
     speedUpLines.push(`${m.name}, ${workers} workers against 1: search ${list(search)} (median ${median(search).toFixed(2)}x); wall ${list(wall)} (median ${median(wall).toFixed(2)}x)`);
+    if (ceiling) {
+      const reached = search.map((x, k) => x / ceiling[k]);
+      speedUpLines.push(`  the machine's ceiling, ${workers} one-worker searches at once against one alone: ${list(ceiling)} (median ${median(ceiling).toFixed(2)}x); ${workers} workers reach ${list(reached)} of it (median ${median(reached).toFixed(2)})`);
+    }
   }
 }
 
